@@ -1,0 +1,217 @@
+//! Diagnostics: one type for every stage, collected, sorted by place and rendered like rustc.
+//!
+//! In: what a stage found wrong, with a [`Location`] where the spec has one.
+//! Out: text for a terminal (via `annotate-snippets`) or JSON lines for tools.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// How bad a diagnostic is: errors stop code generation, warnings do not (unless denied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a source file: byte range plus 1-based line and column of its start.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub start: usize,
+    #[serde(skip)]
+    pub end: usize,
+}
+
+/// One finding: what is wrong, where, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable identifier of the kind, from the catalogue in [`crate::diagnostics::codes`].
+    pub code: &'static str,
+    pub message: String,
+    pub location: Option<Location>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self { severity, code, message: message.into(), location: None, label: None, help: None }
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The catalogue of diagnostic kinds. Each code names one rule; messages are lowercase,
+/// put the construct in backticks, and say "not supported yet" for our limits and
+/// "invalid" for a mistake in the spec.
+pub mod codes {
+    pub const IO: &str = "io";
+    pub const SYNTAX: &str = "syntax";
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    pub const VERSION: &str = "unknown-version";
+    pub const REF_ABSOLUTE: &str = "ref-absolute-uri";
+    pub const REF_ESCAPES_ROOT: &str = "ref-escapes-root";
+    pub const REF_MISSING_FILE: &str = "ref-missing-file";
+    pub const REF_BAD_POINTER: &str = "ref-bad-pointer";
+    pub const REF_CYCLE: &str = "ref-cycle";
+    pub const NAME_CLASH: &str = "name-clash";
+    pub const INVALID_TYPE: &str = "invalid-type";
+    pub const UNKNOWN_KEYWORD: &str = "unknown-keyword";
+    pub const INVALID_SPEC: &str = "invalid-spec";
+    pub const PARAMETER_IN: &str = "unknown-parameter-location";
+    pub const PATH_PARAMETER: &str = "path-parameter-mismatch";
+    pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
+    pub const EXAMPLE_INVALID: &str = "example-invalid";
+    pub const EXAMPLE_UNDECLARED: &str = "example-undeclared-property";
+    pub const EXAMPLE_STRING: &str = "example-json-string";
+    pub const UNSUPPORTED: &str = "not-supported";
+    pub const OVERLAY_INVALID: &str = "overlay-invalid";
+    pub const OVERLAY_NO_MATCH: &str = "overlay-no-match";
+    pub const CONFIG: &str = "config";
+}
+
+/// Every diagnostic of a run, plus the source text needed to render them.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+    sources: BTreeMap<String, String>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    /// Registers the text of a file so diagnostics pointing into it can show the line.
+    pub fn add_source(&mut self, file: &str, text: &str) {
+        self.sources.entry(file.to_owned()).or_insert_with(|| text.to_owned());
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.list.extend(other.list);
+        for (file, text) in other.sources {
+            self.sources.entry(file).or_insert(text);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Warning)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The diagnostics in report order: by file, line, column, then severity and message.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut list: Vec<&Diagnostic> = self.list.iter().collect();
+        list.sort_by(|a, b| {
+            (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
+        });
+        list.dedup();
+        list
+    }
+
+    /// Renders every diagnostic like rustc does, with a summary line at the end.
+    pub fn render(&self, color: bool) -> String {
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let mut out = String::new();
+        for diagnostic in self.sorted() {
+            let level = match diagnostic.severity {
+                Severity::Error => Level::Error,
+                Severity::Warning => Level::Warning,
+            };
+            let mut message = level.title(&diagnostic.message).id(diagnostic.code);
+            let snippet;
+            if let Some(loc) = &diagnostic.location {
+                if let Some(text) = self.sources.get(&loc.file) {
+                    let end = loc.end.clamp(loc.start, text.len());
+                    let start = loc.start.min(end);
+                    let label = diagnostic.label.as_deref().unwrap_or("");
+                    snippet = Snippet::source(text)
+                        .origin(&loc.file)
+                        .line_start(1)
+                        .fold(true)
+                        .annotation(level.span(start..end.max(start)).label(label));
+                    message = message.snippet(snippet);
+                } else {
+                    let _ = writeln!(out, "{}:{}:{}:", loc.file, loc.line, loc.column);
+                }
+            }
+            if let Some(help) = &diagnostic.help {
+                message = message.footer(Level::Help.title(help));
+            }
+            let _ = writeln!(out, "{}\n", renderer.render(message));
+        }
+        let errors = self.list.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = self.list.len() - errors;
+        if errors + warnings > 0 {
+            let _ = writeln!(out, "{}", summary(errors, warnings));
+        }
+        out
+    }
+
+    /// One JSON object a line, for other tools (`--message-format json`).
+    pub fn render_json(&self) -> String {
+        let mut out = String::new();
+        for diagnostic in self.sorted() {
+            let line = serde_json::to_string(diagnostic).expect("diagnostics serialize");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter()
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    match (errors, warnings) {
+        (0, w) => format!("{} emitted", plural(w, "warning")),
+        (e, 0) => format!("{} emitted", plural(e, "error")),
+        (e, w) => format!("{} and {} emitted", plural(e, "error"), plural(w, "warning")),
+    }
+}

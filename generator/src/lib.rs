@@ -1,0 +1,3 @@
+pub mod diagnostics;
+pub mod load;
+pub mod source;

@@ -1,0 +1,190 @@
+//! Source positions shared by every stage: spans of loaded files, JSON Pointers,
+//! and the source map from places in the bundled document back to file positions.
+//!
+//! This module holds data only; the stages fill and read it.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Location;
+
+/// Byte range of a node in its file, with the 1-based line and column of its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where a value sits, and where the key naming it sits when it is a mapping entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeSpan {
+    pub value: Span,
+    pub key: Option<Span>,
+}
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+/// One loaded document: its text, its JSON value, and the span of every node by JSON Pointer.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Canonical path on disk.
+    pub path: std::path::PathBuf,
+    /// The path shown to users (relative to the working directory where possible).
+    pub display: String,
+    pub text: String,
+    pub value: serde_json::Value,
+    pub spans: BTreeMap<String, NodeSpan>,
+}
+
+impl SourceFile {
+    /// The span of the node at `pointer`, or of its nearest ancestor that has one.
+    pub fn span(&self, pointer: &str) -> Option<NodeSpan> {
+        let mut p = pointer;
+        loop {
+            if let Some(span) = self.spans.get(p) {
+                return Some(*span);
+            }
+            if p.is_empty() {
+                return None;
+            }
+            p = parent_pointer(p);
+        }
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        Location {
+            file: self.display.clone(),
+            line: span.line,
+            column: span.column,
+            start: span.start,
+            end: span.end,
+        }
+    }
+}
+
+/// All files a run has read, each once.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
+    pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id]
+    }
+
+    /// Location of a node (its value) in a file.
+    pub fn value_location(&self, file: FileId, pointer: &str) -> Option<Location> {
+        let f = self.files.get(file)?;
+        f.span(pointer).map(|s| f.location(s.value))
+    }
+
+    /// Location of the key naming a node, falling back to the value.
+    pub fn key_location(&self, file: FileId, pointer: &str) -> Option<Location> {
+        let f = self.files.get(file)?;
+        f.span(pointer).map(|s| f.location(s.key.unwrap_or(s.value)))
+    }
+}
+
+/// Maps pointers of a derived document to the file and pointer they came from.
+/// A mount says: everything under `at` came from `file` under `from`.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    mounts: BTreeMap<String, (FileId, String)>,
+}
+
+impl SourceMap {
+    pub fn mount(&mut self, at: &str, file: FileId, from: &str) {
+        self.mounts.insert(at.to_owned(), (file, from.to_owned()));
+    }
+
+    /// The file and pointer the node at `pointer` came from (longest mount wins).
+    pub fn origin(&self, pointer: &str) -> Option<(FileId, String)> {
+        let mut p = pointer;
+        loop {
+            if let Some((file, from)) = self.mounts.get(p) {
+                return Some((*file, format!("{from}{}", &pointer[p.len()..])));
+            }
+            if p.is_empty() {
+                return None;
+            }
+            p = parent_pointer(p);
+        }
+    }
+
+    /// Composes two maps: `self` maps C to B-pointers... only when B is a single document
+    /// described by `inner`. Each mount of `self` is re-expressed through `inner`.
+    pub fn through(&self, inner: &SourceMap) -> SourceMap {
+        let mut out = SourceMap::default();
+        // Every mount of the inner map below a mount of the outer one is carried over.
+        for (at, (_, from)) in &self.mounts {
+            if let Some((file, origin)) = inner.origin(from) {
+                out.mounts.insert(at.clone(), (file, origin));
+            }
+            for (inner_at, (file, inner_from)) in &inner.mounts {
+                if let Some(rest) = strip_pointer_prefix(inner_at, from) {
+                    if !rest.is_empty() {
+                        out.mounts.insert(format!("{at}{rest}"), (*file, inner_from.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn mounts(&self) -> impl Iterator<Item = (&String, &(FileId, String))> {
+        self.mounts.iter()
+    }
+}
+
+/// `Some(rest)` when `pointer` is `prefix` or below it.
+pub fn strip_pointer_prefix<'a>(pointer: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = pointer.strip_prefix(prefix)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+/// The pointer one level up (`/a/b` → `/a`, `/a` → ``).
+pub fn parent_pointer(pointer: &str) -> &str {
+    match pointer.rfind('/') {
+        Some(i) => &pointer[..i],
+        None => "",
+    }
+}
+
+/// Escapes one reference token for a JSON Pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one reference token of a JSON Pointer.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `pointer` + `/token`, escaped.
+pub fn push_token(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}
+
+/// The unescaped tokens of a pointer.
+pub fn tokens(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer.split('/').skip(1).map(unescape_token).collect()
+}
