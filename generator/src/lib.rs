@@ -1,3 +1,60 @@
+//! A specification-first code generator: Swagger 2.0 / OpenAPI 3.0 in, a Rust crate out.
+//!
+//! [`run`] shows the passes in order; each is a module taking one value and returning the
+//! next: load → resolve → overlay → upgrade → lint → lower → emit. Every pass reports into
+//! one [`Diagnostics`]; a pass that cannot go on returns `None` and nothing is written.
+
+pub mod config;
 pub mod diagnostics;
+pub mod emit;
+pub mod lint;
 pub mod load;
+pub mod lower;
+pub mod overlay;
+pub mod resolve;
 pub mod source;
+pub mod upgrade;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use write::GeneratedFile;
+
+/// Generates the files of the crate `config` describes.
+pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
+    let checked = check(&config.spec_path(), &config.overlay_paths(), diagnostics)?;
+    let model = lower::lower(&checked, config, diagnostics)?;
+    Some(emit::emit(&model, config))
+}
+
+/// The passes every command shares: load → resolve → overlay → upgrade → lint.
+pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
+    let display = display_path(spec);
+    let root = match load::load_file(spec, &display) {
+        Ok(root) => root,
+        Err(diagnostic) => {
+            if let Ok(text) = std::fs::read_to_string(spec) {
+                diagnostics.add_source(&display, &text);
+            }
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut bundle = resolve::resolve(root, &root_dir, diagnostics);
+    for overlay in overlays {
+        bundle = overlay::apply(bundle, overlay, diagnostics);
+    }
+    let spec = upgrade::upgrade(bundle, diagnostics)?;
+    lint::lint(spec, diagnostics)
+}
+
+/// A path as users should see it: relative to the working directory when below it.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.clone().unwrap_or_default().join(path) };
+    let shown = cwd.and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf)).unwrap_or_else(|| path.to_path_buf());
+    shown.display().to_string()
+}

@@ -295,7 +295,7 @@ pub fn parse_embedded_json(file: &SourceFile, pointer: &str) -> Option<(Value, B
     let (value, inner) = parse(text, &file.display, true).ok()?;
     let own = file.spans.get(pointer).copied();
     let mut spans = BTreeMap::new();
-    let block = own.and_then(|s| block_layout(&file.text, s.value.start, text));
+    let block = own.and_then(|s| block_layout(&file.text, s.value, text));
     for (p, span) in inner {
         let translated = match (&block, own) {
             (Some(layout), _) => NodeSpan { value: layout.translate(span.value), key: span.key.map(|k| layout.translate(k)) },
@@ -322,19 +322,21 @@ impl BlockLayout {
     }
 }
 
-fn block_layout(source: &str, start: usize, content: &str) -> Option<BlockLayout> {
-    let header = source[start..].split('\n').next()?;
-    if !header.starts_with('|') {
+fn block_layout(source: &str, span: Span, content: &str) -> Option<BlockLayout> {
+    // The parser marks a block scalar at its first content line; the line before it must end
+    // with a literal block indicator (`|`, `|-`, `|+`, maybe with an indentation digit).
+    let line_start = span.start.checked_sub(span.column - 1)?;
+    let previous = source.get(..line_start.checked_sub(1)?)?.rsplit('\n').next()?;
+    let indicator = previous.trim_end().rsplit(' ').next()?;
+    if !indicator.starts_with('|') {
         return None;
     }
+    let indent = span.column - 1;
     let mut lines = Vec::new();
-    let mut offset = start + header.len() + 1;
-    let mut line_no = source[..start].matches('\n').count() + 2;
-    let mut indent = None;
+    let mut offset = line_start;
+    let mut line_no = span.line;
     for content_line in content.split('\n') {
         let raw = source.get(offset..)?.split('\n').next()?;
-        let this_indent = raw.len() - raw.trim_start_matches(' ').len();
-        let indent = *indent.get_or_insert(this_indent);
         if !content_line.is_empty() && raw.get(indent..)? != content_line {
             return None;
         }
@@ -342,7 +344,7 @@ fn block_layout(source: &str, start: usize, content: &str) -> Option<BlockLayout
         offset += raw.len() + 1;
         line_no += 1;
     }
-    Some(BlockLayout { lines, indent: indent.unwrap_or(0) })
+    Some(BlockLayout { lines, indent })
 }
 
 #[cfg(test)]

@@ -1,1 +1,13 @@
+//! Helpers shared by the integration tests in `tests/tests/`.
 
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// The folder of fixture specs.
+pub fn fixtures() -> PathBuf {
+    workspace_root().join("tests/fixtures")
+}
