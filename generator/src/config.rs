@@ -81,7 +81,8 @@ impl Config {
             let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
             Diagnostic::error(codes::CONFIG, format!("invalid config: {message}")).at(location).label("here")
         })?;
-        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.base_dir = dir.canonicalize().unwrap_or(dir);
         Ok(config)
     }
 

@@ -26,7 +26,7 @@ pub use write::GeneratedFile;
 pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
     let checked = check(&config.spec_path(), &config.overlay_paths(), diagnostics)?;
     let model = lower::lower(&checked, config, diagnostics)?;
-    Some(emit::emit(&model, config))
+    emit::emit(&model, config, diagnostics)
 }
 
 /// The passes every command shares: load → resolve → overlay → upgrade → lint.

@@ -1,13 +1,656 @@
-//! Overlay: applies OpenAPI Overlay 1.0 documents to the bundled spec.
+//! Overlay: applies an OpenAPI Overlay 1.0 document to the bundled spec.
 //!
-//! In: a [`Bundle`] and the path of an overlay. Out: the bundle with the overlay's actions applied.
+//! In: a [`Bundle`] and the path of an overlay. Out: the bundle with the overlay's actions
+//! applied, and its source map pointing every node an action added into the overlay file.
+//!
+//! The overlay is checked whole before anything changes: its shape (Overlay 1.0.x) and
+//! every `target`, parsed as an RFC 9535 JSONPath. Actions then run in order, each against
+//! the document the previous one left, as the Overlay Specification 1.0.0 says:
+//! `update` merges into each selected object (objects merge recursively, any other value
+//! replaces) or is appended to each selected array; `remove: true` takes each selected node
+//! out of its parent. A target that selects nothing is a warning. An overlay that is
+//! malformed, or an action that cannot apply (updating a string, removing the root), is an
+//! error and leaves the bundle as it was: nothing is half-applied.
+//!
+//! Two rules are stricter than the specification's schema, which accepts them: an action
+//! must either `update` or `remove: true` (a target alone does nothing), and not both (the
+//! specification ignores `update` then, which hides a mistake).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::diagnostics::Diagnostics;
+use serde_json::{Map, Value};
+use serde_json_path::{JsonPath, ParseError, PathElement};
+
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
+use crate::load;
 use crate::resolve::Bundle;
+use crate::source::{push_token, strip_pointer_prefix, FileId, SourceMap, Sources};
 
 /// Applies the overlay at `path` to `bundle`.
-pub fn apply(bundle: Bundle, _path: &Path, _diagnostics: &mut Diagnostics) -> Bundle {
+pub fn apply(mut bundle: Bundle, path: &Path, diagnostics: &mut Diagnostics) -> Bundle {
+    let display = crate::display_path(path);
+    let loaded = match load::load_file(path, &display) {
+        Ok(loaded) => loaded,
+        Err(diagnostic) => {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                diagnostics.add_source(&display, &text);
+            }
+            diagnostics.push(diagnostic);
+            return bundle;
+        }
+    };
+    diagnostics.add_source(&loaded.display, &loaded.text);
+    let file = match bundle.sources.find(&loaded.path) {
+        Some(id) => id,
+        None => bundle.sources.add(loaded),
+    };
+    let overlay = bundle.sources.get(file).value.clone();
+    let Some(actions) = Checker::new(&bundle.sources, file, diagnostics).overlay(&overlay) else {
+        return bundle;
+    };
+    let mut applier = Applier {
+        document: bundle.document.clone(),
+        map: bundle.map.clone(),
+        sources: &bundle.sources,
+        file,
+        diagnostics,
+    };
+    for action in &actions {
+        if !applier.action(action) {
+            return bundle;
+        }
+    }
+    let Applier { document, map, .. } = applier;
+    bundle.document = document;
+    bundle.map = map;
     bundle
+}
+
+/// One checked action.
+#[derive(Debug)]
+struct Action {
+    index: usize,
+    target: String,
+    path: JsonPath,
+    change: Change,
+}
+
+#[derive(Debug)]
+enum Change {
+    Update(Value),
+    Remove,
+}
+
+impl Action {
+    /// The pointer of a field of this action in the overlay file.
+    fn pointer(&self, field: &str) -> String {
+        format!("/actions/{}/{field}", self.index)
+    }
+}
+
+const ROOT_FIELDS: [&str; 4] = ["overlay", "info", "extends", "actions"];
+const INFO_FIELDS: [&str; 2] = ["title", "version"];
+const ACTION_FIELDS: [&str; 4] = ["target", "description", "update", "remove"];
+
+/// Checks the shape of an overlay document, reporting every mistake it finds.
+struct Checker<'a> {
+    sources: &'a Sources,
+    file: FileId,
+    diagnostics: &'a mut Diagnostics,
+    ok: bool,
+}
+
+impl<'a> Checker<'a> {
+    fn new(sources: &'a Sources, file: FileId, diagnostics: &'a mut Diagnostics) -> Self {
+        Self { sources, file, diagnostics, ok: true }
+    }
+
+    fn value_at(&self, pointer: &str) -> Option<Location> {
+        self.sources.value_location(self.file, pointer)
+    }
+
+    fn key_at(&self, pointer: &str) -> Option<Location> {
+        self.sources.key_location(self.file, pointer)
+    }
+
+    fn error(&mut self, message: String, location: Option<Location>, label: &str, help: &str) {
+        self.ok = false;
+        self.diagnostics
+            .push(Diagnostic::error(codes::OVERLAY_INVALID, message).at(location).label(label).help(help));
+    }
+
+    /// The checked actions, or `None` when the overlay has any mistake.
+    fn overlay(mut self, overlay: &Value) -> Option<Vec<Action>> {
+        let Value::Object(root) = overlay else {
+            self.error(
+                "invalid overlay: the document is not a mapping".into(),
+                self.value_at(""),
+                "expected a mapping",
+                "an overlay is a mapping with `overlay: 1.0.0`, `info` and `actions`",
+            );
+            return None;
+        };
+        self.version(root);
+        self.info(root);
+        if let Some(extends) = root.get("extends") {
+            if !extends.is_string() {
+                self.error(
+                    "invalid overlay: `extends` must be a string".into(),
+                    self.value_at("/extends"),
+                    "not a string",
+                    "`extends` is the URI reference of the document the overlay applies to",
+                );
+            }
+        }
+        self.unknown_fields(root, "", &ROOT_FIELDS, "the overlay");
+        let actions = self.actions(root);
+        if self.ok {
+            Some(actions)
+        } else {
+            None
+        }
+    }
+
+    fn version(&mut self, root: &Map<String, Value>) {
+        const HELP: &str = "this generator applies Overlay 1.0 documents, which start with `overlay: 1.0.0`";
+        match root.get("overlay") {
+            None => self.error("invalid overlay: `overlay` is missing".into(), self.value_at(""), "no `overlay` version in this mapping", HELP),
+            Some(Value::String(version)) => {
+                let parts: Vec<&str> = version.split('.').collect();
+                let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+                if parts.len() != 3 || !parts.iter().all(numeric) {
+                    self.error(
+                        format!("invalid overlay: `overlay` version `{version}` is not of the form `major.minor.patch`"),
+                        self.value_at("/overlay"),
+                        "invalid version",
+                        HELP,
+                    );
+                } else if parts[..2] != ["1", "0"] {
+                    self.ok = false;
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::UNSUPPORTED, format!("Overlay `{version}` is not supported yet"))
+                            .at(self.value_at("/overlay"))
+                            .label("unsupported version")
+                            .help(HELP),
+                    );
+                }
+            }
+            Some(other) => self.error(
+                format!("invalid overlay: `overlay` must be a string, found {}", kind(other)),
+                self.value_at("/overlay"),
+                "not a string",
+                "quote the version, e.g. `overlay: 1.0.0` or `overlay: '1.0.0'`",
+            ),
+        }
+    }
+
+    fn info(&mut self, root: &Map<String, Value>) {
+        const HELP: &str = "`info` holds the overlay's `title` and `version`, both strings";
+        match root.get("info") {
+            None => self.error("invalid overlay: `info` is missing".into(), self.value_at(""), "no `info` in this mapping", HELP),
+            Some(Value::Object(info)) => {
+                for field in INFO_FIELDS {
+                    let pointer = format!("/info/{field}");
+                    match info.get(field) {
+                        None => self.error(format!("invalid overlay: `info.{field}` is missing"), self.key_at("/info"), &format!("`info` has no `{field}`"), HELP),
+                        Some(Value::String(_)) => {}
+                        Some(other) => self.error(
+                            format!("invalid overlay: `info.{field}` must be a string, found {}", kind(other)),
+                            self.value_at(&pointer),
+                            "not a string",
+                            HELP,
+                        ),
+                    }
+                }
+                self.unknown_fields(info, "/info", &INFO_FIELDS, "`info`");
+            }
+            Some(other) => self.error(
+                format!("invalid overlay: `info` must be a mapping, found {}", kind(other)),
+                self.value_at("/info"),
+                "not a mapping",
+                HELP,
+            ),
+        }
+    }
+
+    fn unknown_fields(&mut self, map: &Map<String, Value>, pointer: &str, known: &[&str], what: &str) {
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) && !key.starts_with("x-") {
+                let fields: Vec<String> = known.iter().map(|f| format!("`{f}`")).collect();
+                self.error(
+                    format!("invalid overlay: unknown field `{key}` in {what}"),
+                    self.key_at(&push_token(pointer, key)),
+                    "not an Overlay 1.0 field",
+                    &format!("the fields here are {}; extensions start with `x-`", fields.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn actions(&mut self, root: &Map<String, Value>) -> Vec<Action> {
+        const HELP: &str = "`actions` lists at least one action: a `target` JSONPath with `update` or `remove: true`";
+        let items = match root.get("actions") {
+            None => {
+                self.error("invalid overlay: `actions` is missing".into(), self.value_at(""), "no `actions` in this mapping", HELP);
+                return Vec::new();
+            }
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.error(
+                    format!("invalid overlay: `actions` must be a list, found {}", kind(other)),
+                    self.value_at("/actions"),
+                    "not a list",
+                    HELP,
+                );
+                return Vec::new();
+            }
+        };
+        if items.is_empty() {
+            self.error("invalid overlay: `actions` is empty".into(), self.value_at("/actions"), "no actions", HELP);
+        }
+        let mut actions = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            if let Some(first) = items[..index].iter().position(|earlier| earlier == item) {
+                self.error(
+                    format!("invalid overlay: `actions[{index}]` repeats `actions[{first}]`"),
+                    self.value_at(&format!("/actions/{index}")),
+                    "same action again",
+                    "the actions of an overlay must be distinct; delete one of them",
+                );
+                continue;
+            }
+            if let Some(action) = self.action(index, item) {
+                actions.push(action);
+            }
+        }
+        actions
+    }
+
+    fn action(&mut self, index: usize, item: &Value) -> Option<Action> {
+        let pointer = format!("/actions/{index}");
+        let name = format!("actions[{index}]");
+        let Value::Object(map) = item else {
+            self.error(
+                format!("invalid overlay: `{name}` must be a mapping, found {}", kind(item)),
+                self.value_at(&pointer),
+                "not a mapping",
+                "an action is a mapping with a `target` and either `update` or `remove: true`",
+            );
+            return None;
+        };
+        self.unknown_fields(map, &pointer, &ACTION_FIELDS, &format!("`{name}`"));
+        if let Some(description) = map.get("description") {
+            if !description.is_string() {
+                self.error(
+                    format!("invalid overlay: `{name}.description` must be a string, found {}", kind(description)),
+                    self.value_at(&format!("{pointer}/description")),
+                    "not a string",
+                    "quote the description",
+                );
+            }
+        }
+        let remove = match map.get("remove") {
+            None => false,
+            Some(Value::Bool(remove)) => *remove,
+            Some(other) => {
+                self.error(
+                    format!("invalid overlay: `{name}.remove` must be `true` or `false`, found {}", kind(other)),
+                    self.value_at(&format!("{pointer}/remove")),
+                    "not a boolean",
+                    "write `remove: true` to remove the target, or leave `remove` out",
+                );
+                return None;
+            }
+        };
+        let change = match (map.get("update"), remove) {
+            (Some(_), true) => {
+                self.error(
+                    format!("invalid overlay: `{name}` has both `update` and `remove: true`"),
+                    self.key_at(&format!("{pointer}/update")),
+                    "`update` next to `remove: true`",
+                    "an action either merges (`update`) or deletes (`remove: true`); split it into two actions",
+                );
+                return None;
+            }
+            (Some(update), false) => Change::Update(update.clone()),
+            (None, true) => Change::Remove,
+            (None, false) => {
+                self.error(
+                    format!("invalid overlay: `{name}` has neither `update` nor `remove: true`"),
+                    self.value_at(&pointer),
+                    "this action does nothing",
+                    "add `update` with the values to merge into the target, or `remove: true`",
+                );
+                return None;
+            }
+        };
+        let target = match map.get("target") {
+            Some(Value::String(target)) => target.clone(),
+            None => {
+                self.error(
+                    format!("invalid overlay: `{name}` has no `target`"),
+                    self.value_at(&pointer),
+                    "no `target`",
+                    "`target` is a JSONPath selecting the nodes to change, e.g. `$.paths['/pets'].get`",
+                );
+                return None;
+            }
+            Some(other) => {
+                self.error(
+                    format!("invalid overlay: `{name}.target` must be a string, found {}", kind(other)),
+                    self.value_at(&format!("{pointer}/target")),
+                    "not a string",
+                    "`target` is a JSONPath selecting the nodes to change, e.g. `$.paths['/pets'].get`",
+                );
+                return None;
+            }
+        };
+        match JsonPath::parse(&target) {
+            Ok(path) => Some(Action { index, target, path, change }),
+            Err(e) => {
+                let location = self.value_at(&format!("{pointer}/target"));
+                self.error(
+                    format!("invalid JSONPath `{target}` in `{name}.target`"),
+                    narrow(location, self.sources, self.file, &target, &e),
+                    e.message(),
+                    "targets are RFC 9535 JSONPath queries starting at the root `$`, e.g. `$.paths['/pets'].get`",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The location of the character a JSONPath parse error names, when the target is written
+/// in the file as it reads (plain or quoted without escapes); else the whole target.
+fn narrow(location: Option<Location>, sources: &Sources, file: FileId, target: &str, error: &ParseError) -> Option<Location> {
+    let location = location?;
+    let text = &sources.files.get(file)?.text;
+    let raw = text.get(location.start..location.end)?;
+    let opening = if raw == target {
+        0
+    } else if raw.len() == target.len() + 2 && raw.get(1..raw.len() - 1) == Some(target) && (raw.starts_with('\'') || raw.starts_with('"')) {
+        1
+    } else {
+        return Some(location);
+    };
+    let offset = error.position().min(target.len());
+    let Some(prefix) = target.get(..offset) else { return Some(location) };
+    let start = location.start + opening + offset;
+    let end = target[offset..].chars().next().map_or(start, |c| start + c.len_utf8());
+    Some(Location {
+        column: location.column + opening + prefix.chars().count(),
+        start,
+        end: end.max(start + 1).min(location.end.max(start)),
+        ..location
+    })
+}
+
+/// One step of a normalized path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Index(usize),
+    Key(String),
+}
+
+/// A node a target selected: its steps from the root, its JSON Pointer, and its normalized
+/// JSONPath as users read it.
+struct Selected {
+    steps: Vec<Step>,
+    pointer: String,
+    shown: String,
+}
+
+fn selected(steps: Vec<Step>, shown: String) -> Selected {
+    let pointer = steps.iter().fold(String::new(), |pointer, step| match step {
+        Step::Index(i) => format!("{pointer}/{i}"),
+        Step::Key(key) => push_token(&pointer, key),
+    });
+    Selected { steps, pointer, shown }
+}
+
+/// Runs checked actions against a copy of the document and its source map.
+struct Applier<'a> {
+    document: Value,
+    map: SourceMap,
+    sources: &'a Sources,
+    file: FileId,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Applier<'_> {
+    /// Applies one action; `false` when it cannot apply (the diagnostic is pushed).
+    fn action(&mut self, action: &Action) -> bool {
+        let target_location = self.sources.value_location(self.file, &action.pointer("target"));
+        let mut seen = BTreeSet::new();
+        let nodes: Vec<Selected> = action
+            .path
+            .query_located(&self.document)
+            .iter()
+            .map(|node| {
+                let steps = node
+                    .location()
+                    .iter()
+                    .map(|element| match element {
+                        PathElement::Name(name) => Step::Key((*name).to_owned()),
+                        PathElement::Index(index) => Step::Index(*index),
+                    })
+                    .collect::<Vec<_>>();
+                (steps, node.location().to_string())
+            })
+            .filter(|(steps, _)| seen.insert(steps.clone()))
+            .map(|(steps, shown)| selected(steps, shown))
+            .collect();
+        if nodes.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::warning(codes::OVERLAY_NO_MATCH, format!("overlay action target `{}` matches nothing", action.target))
+                    .at(target_location)
+                    .label("no node matches")
+                    .help("check the path against the document: it is the spec as written, with schemas from other files bundled under `definitions` (Swagger 2.0) or `components/schemas` (OpenAPI 3.0)"),
+            );
+            return true;
+        }
+        match &action.change {
+            Change::Update(update) => {
+                let from = action.pointer("update");
+                for node in &nodes {
+                    if let Err(problem) = self.update(node, update, &from) {
+                        let (message, location, label, help) = match problem {
+                            Problem::Primitive(found) => (
+                                format!("`actions[{}]` cannot update `{}`: it is {found}, not an object or a list", action.index, node.shown),
+                                target_location,
+                                format!("selects {found}"),
+                                "to change a value that is not an object or a list, target the object holding it and `update` that key",
+                            ),
+                            Problem::NotAnObject(found) => (
+                                format!("`actions[{}].update` must be a mapping to merge into the object `{}`, found {found}", action.index, node.shown),
+                                self.sources.value_location(self.file, &from),
+                                "not a mapping".to_owned(),
+                                "an `update` of an object holds the keys to merge into it",
+                            ),
+                        };
+                        self.diagnostics
+                            .push(Diagnostic::error(codes::OVERLAY_INVALID, message).at(location).label(label).help(help));
+                        return false;
+                    }
+                }
+            }
+            Change::Remove => {
+                let mut nodes = nodes;
+                // Deepest and highest-indexed first: removing a node never moves one still to do.
+                nodes.sort_by(|a, b| b.steps.cmp(&a.steps));
+                for node in &nodes {
+                    if node.steps.is_empty() {
+                        self.diagnostics.push(
+                            Diagnostic::error(codes::OVERLAY_INVALID, format!("`actions[{}]` cannot remove the document root", action.index))
+                                .at(target_location)
+                                .label("selects the root `$`")
+                                .help("target the nodes to remove below the root, e.g. `$.paths['/pets']`"),
+                        );
+                        return false;
+                    }
+                    self.remove(node);
+                }
+            }
+        }
+        true
+    }
+
+    fn update(&mut self, node: &Selected, update: &Value, from: &str) -> Result<(), Problem> {
+        // A node an earlier match of this action replaced may be gone.
+        let Some(target) = self.document.pointer_mut(&node.pointer) else { return Ok(()) };
+        match (target, update) {
+            (Value::Object(target), Value::Object(update)) => {
+                merge(target, update, &node.pointer, &mut self.map, self.file, from);
+                Ok(())
+            }
+            (Value::Object(_), other) => Err(Problem::NotAnObject(kind(other))),
+            (Value::Array(items), _) => {
+                let at = format!("{}/{}", node.pointer, items.len());
+                items.push(update.clone());
+                forget(&mut self.map, &at);
+                self.map.mount(&at, self.file, from);
+                Ok(())
+            }
+            (other, _) => Err(Problem::Primitive(kind(other))),
+        }
+    }
+
+    fn remove(&mut self, node: &Selected) {
+        let Some(last) = node.steps.last() else { return };
+        let parent_pointer = &node.pointer[..node.pointer.len() - step_len(last)];
+        let Some(parent) = self.document.pointer_mut(parent_pointer) else { return };
+        match (parent, last) {
+            (Value::Object(map), Step::Key(key)) => {
+                map.remove(key);
+                forget(&mut self.map, &node.pointer);
+            }
+            (Value::Array(items), Step::Index(index)) if *index < items.len() => {
+                let len = items.len();
+                items.remove(*index);
+                shift_down(&mut self.map, parent_pointer, *index, len);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Why an update cannot apply to a node: the kind of value found.
+enum Problem {
+    Primitive(&'static str),
+    NotAnObject(&'static str),
+}
+
+/// Length of the pointer token a step adds (with its `/`).
+fn step_len(step: &Step) -> usize {
+    match step {
+        Step::Index(i) => 1 + i.to_string().len(),
+        Step::Key(key) => 1 + crate::source::escape_token(key).len(),
+    }
+}
+
+/// Merges `update` into `target` (at `at` in the document): objects merge recursively, any
+/// other value replaces. Each value put in is mounted at its place in the overlay (`from`).
+fn merge(target: &mut Map<String, Value>, update: &Map<String, Value>, at: &str, map: &mut SourceMap, file: FileId, from: &str) {
+    for (key, new) in update {
+        let key_at = push_token(at, key);
+        let key_from = push_token(from, key);
+        match (target.get_mut(key), new) {
+            (Some(Value::Object(old)), Value::Object(new)) => merge(old, new, &key_at, map, file, &key_from),
+            _ => {
+                target.insert(key.clone(), new.clone());
+                forget(map, &key_at);
+                map.mount(&key_at, file, &key_from);
+            }
+        }
+    }
+}
+
+/// Forgets every mount at or below `at` (its node was replaced or removed).
+fn forget(map: &mut SourceMap, at: &str) {
+    if !map.mounts().any(|(p, _)| strip_pointer_prefix(p, at).is_some()) {
+        return;
+    }
+    let mut kept = SourceMap::default();
+    for (p, (file, from)) in map.mounts() {
+        if strip_pointer_prefix(p, at).is_none() {
+            kept.mount(p, *file, from);
+        }
+    }
+    *map = kept;
+}
+
+/// Re-expresses the source map after element `removed` of the array at `array` (which had
+/// `len` elements) was removed: the elements after it move one index down.
+fn shift_down(map: &mut SourceMap, array: &str, removed: usize, len: usize) {
+    // Where each later element and everything mounted below it came from, before the map changes.
+    let mut moved = Vec::new();
+    for old_index in removed + 1..len {
+        let old = format!("{array}/{old_index}");
+        let new = format!("{array}/{}", old_index - 1);
+        if let Some((file, from)) = map.origin(&old) {
+            moved.push((new.clone(), file, from));
+        }
+        for (p, (file, from)) in map.mounts() {
+            if let Some(rest) = strip_pointer_prefix(p, &old) {
+                if !rest.is_empty() {
+                    moved.push((format!("{new}{rest}"), *file, from.clone()));
+                }
+            }
+        }
+    }
+    let mut kept = SourceMap::default();
+    for (p, (file, from)) in map.mounts() {
+        if element_index(p, array).is_none_or(|index| index < removed) {
+            kept.mount(p, *file, from);
+        }
+    }
+    for (at, file, from) in moved {
+        kept.mount(&at, file, &from);
+    }
+    *map = kept;
+}
+
+/// The index of the element of the array at `array` that `pointer` is at or below.
+fn element_index(pointer: &str, array: &str) -> Option<usize> {
+    let rest = pointer.strip_prefix(array)?.strip_prefix('/')?;
+    rest.split('/').next()?.parse().ok()
+}
+
+/// What kind of JSON value this is, with an article, for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    #[test]
+    fn probe() {
+        let alphabet: Vec<char> = "$@.[]?*,:'\"()=!<>&|-0123456789ab \\ulength_".chars().collect();
+        let doc = serde_json::json!({"a": [1, {"b": [2, 3]}, "x"], "b": {"a": {"b": 1}}, "": null});
+        let mut seed: u64 = 12345;
+        let mut ok = 0;
+        for _ in 0..300000 {
+            let mut t = String::from("$");
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+            let n = (seed % 14) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+                t.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            if let Ok(p) = serde_json_path::JsonPath::parse(&t) {
+                ok += 1;
+                let _ = p.query_located(&doc).iter().count();
+            }
+        }
+        eprintln!("ok {ok}");
+    }
 }

@@ -1,10 +1,66 @@
-//! Lower: turns the checked spec into a type space and an operation IR.
+//! Lower: turns the checked spec into the model the emitters read.
+//!
+//! In: a [`Checked`] spec. Out: a [`Model`]: the type space (names and shapes of every Rust
+//! type) and the operation IR. Lowering decides; emission only prints.
+
+pub mod names;
+pub mod operations;
+pub mod types;
+
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::lint::Checked;
 
-pub struct Model;
+pub use operations::Operation;
+pub use types::TypeSpace;
 
-pub fn lower(_checked: &Checked, _config: &Config, _diagnostics: &mut Diagnostics) -> Option<Model> {
-    Some(Model)
+/// Everything the emitters need, and nothing they must look up in the spec.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub info: ApiInfo,
+    pub types: TypeSpace,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiInfo {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The path every operation's path is below (`/_matrix/client/v2_alpha`), without a trailing `/`.
+    pub base_path: String,
+    /// The first server URL, if the spec names one.
+    pub server: Option<String>,
+}
+
+pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics) -> Option<Model> {
+    let api = &checked.api;
+    let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
+    lowerer.space.reserve(types::UNKNOWN_VARIANT);
+    lowerer.components();
+    let operations = lowerer.operations();
+    let mut types = lowerer.space;
+    types.break_cycles();
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let server = api.servers.first().map(|s| s.url.clone());
+    Some(Model {
+        info: ApiInfo {
+            title: api.info.title.clone(),
+            version: api.info.version.clone(),
+            description: api.info.description.clone(),
+            base_path: server.as_deref().map(base_path).unwrap_or_default(),
+            server,
+        },
+        types,
+        operations,
+    })
+}
+
+/// The path part of a server URL, without a trailing `/`.
+fn base_path(url: &str) -> String {
+    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = if url.contains("://") { without_scheme.find('/').map_or("", |i| &without_scheme[i..]) } else { without_scheme };
+    path.trim_end_matches('/').to_owned()
 }

@@ -1,0 +1,199 @@
+//! Emits `types.rs`: one Rust item per entry of the type space.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, paragraphs};
+use crate::lower::types::{Field, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace, UNKNOWN_VARIANT};
+
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// How a type is spelled; `prefix` is the path to the types module from where it is used.
+pub fn ty_tokens(ty: &Ty, space: &TypeSpace, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, space, prefix);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, space, prefix);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Named(id) => {
+            let name = ident(&space.get(*id).name);
+            quote!(#prefix #name)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty_tokens(inner, space, prefix);
+            quote!(Box<#inner>)
+        }
+        Ty::Nullable(inner) => {
+            let inner = ty_tokens(inner, space, prefix);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+pub fn emit(space: &TypeSpace) -> TokenStream {
+    let items = space.ids().map(|id| item(space.get(id), space));
+    let has_enums = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Enum(_)));
+    let unknown_variant = has_enums.then(unknown_variant);
+    quote! {
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+        #unknown_variant
+    }
+}
+
+fn type_doc(entry: &TypeEntry) -> TokenStream {
+    let origin = entry.origin.as_ref().map(|o| format!("Generated from `{}#{}`.", o.file, o.pointer));
+    doc_attrs(&paragraphs([entry.doc.as_deref(), origin.as_deref()]))
+}
+
+fn item(entry: &TypeEntry, space: &TypeSpace) -> TokenStream {
+    let doc = type_doc(entry);
+    let name = ident(&entry.name);
+    match &entry.kind {
+        TypeKind::Struct(s) => structure(&name, doc, s, space),
+        TypeKind::Enum(e) => string_enum(&name, doc, e),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, space, &quote!());
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Pending => TokenStream::new(),
+    }
+}
+
+fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace) -> TokenStream {
+    let fields = s.fields.iter().map(|f| field(f, space));
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = ty_tokens(ty, space, &quote!());
+        quote! {
+            /// Properties beside the declared ones.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field(f: &Field, space: &TypeSpace) -> TokenStream {
+    let default = f.default.as_ref().map(|d| format!("Default: `{d}`."));
+    let fallback = format!("`{}`", f.wire);
+    let text = paragraphs([f.doc.as_deref().or(Some(fallback.as_str())), default.as_deref()]);
+    let doc = doc_attrs(&text);
+    let name = ident(&f.rust);
+    let rename = (f.rust != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let ty = ty_tokens(&f.ty, space, &quote!());
+    if f.required {
+        quote! { #doc #rename pub #name: #ty, }
+    } else {
+        quote! {
+            #doc
+            #rename
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
+    }
+}
+
+fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    let variants = e.variants.iter().map(|v| {
+        let ident = ident(&v.rust);
+        let wire = &v.wire;
+        let doc = format!(" `{wire}`");
+        let rename = (v.rust != v.wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #[doc = #doc] #rename #ident, }
+    });
+    let idents: Vec<Ident> = e.variants.iter().map(|v| ident(&v.rust)).collect();
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// Every value, in the order the spec lists them.
+            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
+
+            /// The value as it is written on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = #unknown;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match value {
+                    #(#wires => Ok(Self::#idents),)*
+                    _ => Err(#unknown { value: value.to_owned(), expected: &[#(#wires),*] }),
+                }
+            }
+        }
+    }
+}
+
+fn unknown_variant() -> TokenStream {
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    quote! {
+        /// A string that is none of the values of a generated enum.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct #unknown {
+            /// The value received.
+            pub value: String,
+            /// The values the enum accepts.
+            pub expected: &'static [&'static str],
+        }
+
+        impl std::fmt::Display for #unknown {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "unknown value `{}`, expected one of: ", self.value)?;
+                for (i, value) in self.expected.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "`{value}`")?;
+                }
+                Ok(())
+            }
+        }
+
+        impl std::error::Error for #unknown {}
+    }
+}

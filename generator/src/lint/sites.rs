@@ -1,0 +1,186 @@
+//! Where things are in an OpenAPI 3.0 document: every path item, operation, parameter,
+//! header, media type and root schema, by JSON Pointer, found once so each check can
+//! iterate what it needs. Objects still holding a `$ref` (one resolve could not follow)
+//! are skipped: resolve has reported them.
+
+use serde_json::Value;
+
+use crate::source::push_token;
+
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// A path item: its template (`/rooms/{id}`), and whether it describes a callback.
+#[derive(Debug, Clone)]
+pub struct PathItem {
+    pub pointer: String,
+    pub template: String,
+    pub callback: bool,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub pointer: String,
+    pub method: String,
+}
+
+/// Pointers of the parts of a document the checks look at.
+#[derive(Debug, Default)]
+pub struct Sites {
+    pub path_items: Vec<PathItem>,
+    /// Parameter objects (path-level, operation-level and `components.parameters`).
+    pub parameters: Vec<String>,
+    /// Header objects (of responses, of encodings, and `components.headers`).
+    pub headers: Vec<String>,
+    /// Media type objects (the values of every `content`).
+    pub media_types: Vec<String>,
+    /// Schemas that are not inside another schema.
+    pub schemas: Vec<String>,
+}
+
+impl Sites {
+    pub fn find(document: &Value) -> Sites {
+        let mut sites = Sites::default();
+        if let Some(Value::Object(paths)) = document.get("paths") {
+            for (template, item) in paths {
+                if !template.starts_with("x-") {
+                    sites.path_item(item, &push_token("/paths", template), template, false);
+                }
+            }
+        }
+        let Some(Value::Object(components)) = document.get("components") else { return sites };
+        let each = |key: &str| -> Vec<(String, &Value)> {
+            match components.get(key) {
+                Some(Value::Object(map)) => {
+                    map.iter().map(|(name, value)| (push_token(&format!("/components/{key}"), name), value)).collect()
+                }
+                _ => Vec::new(),
+            }
+        };
+        for (pointer, _) in each("schemas") {
+            sites.schemas.push(pointer);
+        }
+        for (pointer, value) in each("parameters") {
+            sites.parameter(value, pointer);
+        }
+        for (pointer, value) in each("headers") {
+            sites.header(value, pointer);
+        }
+        for (pointer, value) in each("requestBodies") {
+            sites.content(value, &pointer);
+        }
+        for (pointer, value) in each("responses") {
+            sites.response(value, &pointer);
+        }
+        for (pointer, value) in each("callbacks") {
+            sites.callback(value, &pointer);
+        }
+        sites
+    }
+
+    fn path_item(&mut self, item: &Value, pointer: &str, template: &str, callback: bool) {
+        let Some(map) = object(item) else { return };
+        self.parameter_list(map.get("parameters"), pointer);
+        let mut operations = Vec::new();
+        for method in METHODS {
+            let Some(operation) = map.get(method).and_then(object) else { continue };
+            let op_pointer = push_token(pointer, method);
+            operations.push(Operation { pointer: op_pointer.clone(), method: method.to_owned() });
+            self.parameter_list(operation.get("parameters"), &op_pointer);
+            if let Some(body) = operation.get("requestBody") {
+                self.content(body, &format!("{op_pointer}/requestBody"));
+            }
+            if let Some(Value::Object(responses)) = operation.get("responses") {
+                for (status, response) in responses {
+                    if !status.starts_with("x-") {
+                        self.response(response, &push_token(&format!("{op_pointer}/responses"), status));
+                    }
+                }
+            }
+            if let Some(Value::Object(callbacks)) = operation.get("callbacks") {
+                for (name, callback) in callbacks {
+                    self.callback(callback, &push_token(&format!("{op_pointer}/callbacks"), name));
+                }
+            }
+        }
+        self.path_items.push(PathItem { pointer: pointer.to_owned(), template: template.to_owned(), callback, operations });
+    }
+
+    fn callback(&mut self, callback: &Value, pointer: &str) {
+        let Some(map) = object(callback) else { return };
+        for (expression, item) in map {
+            if !expression.starts_with("x-") {
+                self.path_item(item, &push_token(pointer, expression), expression, true);
+            }
+        }
+    }
+
+    fn parameter_list(&mut self, list: Option<&Value>, owner: &str) {
+        if let Some(Value::Array(list)) = list {
+            for (i, parameter) in list.iter().enumerate() {
+                self.parameter(parameter, format!("{owner}/parameters/{i}"));
+            }
+        }
+    }
+
+    fn parameter(&mut self, parameter: &Value, pointer: String) {
+        if object(parameter).is_none() {
+            return;
+        }
+        self.schema_and_content(parameter, &pointer);
+        self.parameters.push(pointer);
+    }
+
+    fn header(&mut self, header: &Value, pointer: String) {
+        if object(header).is_none() {
+            return;
+        }
+        self.schema_and_content(header, &pointer);
+        self.headers.push(pointer);
+    }
+
+    fn schema_and_content(&mut self, value: &Value, pointer: &str) {
+        if value.get("schema").is_some() {
+            self.schemas.push(format!("{pointer}/schema"));
+        }
+        self.content(value, pointer);
+    }
+
+    fn response(&mut self, response: &Value, pointer: &str) {
+        let Some(map) = object(response) else { return };
+        if let Some(Value::Object(headers)) = map.get("headers") {
+            for (name, header) in headers {
+                self.header(header, push_token(&format!("{pointer}/headers"), name));
+            }
+        }
+        self.content(response, pointer);
+    }
+
+    /// The media types under `content` of the object at `pointer`.
+    fn content(&mut self, owner: &Value, pointer: &str) {
+        let Some(Value::Object(content)) = object(owner).and_then(|o| o.get("content")) else { return };
+        for (mime, media) in content {
+            let Some(media_map) = object(media) else { continue };
+            let media_pointer = push_token(&format!("{pointer}/content"), mime);
+            if media_map.get("schema").is_some() {
+                self.schemas.push(format!("{media_pointer}/schema"));
+            }
+            if let Some(Value::Object(encodings)) = media_map.get("encoding") {
+                for (property, encoding) in encodings {
+                    if let Some(Value::Object(headers)) = encoding.get("headers") {
+                        let encoding_pointer = push_token(&format!("{media_pointer}/encoding"), property);
+                        for (name, header) in headers {
+                            self.header(header, push_token(&format!("{encoding_pointer}/headers"), name));
+                        }
+                    }
+                }
+            }
+            self.media_types.push(media_pointer);
+        }
+    }
+}
+
+/// The map of an object that is not an unresolved `$ref`.
+pub fn object(value: &Value) -> Option<&serde_json::Map<String, Value>> {
+    value.as_object().filter(|map| !map.contains_key("$ref"))
+}

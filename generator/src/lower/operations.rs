@@ -1,0 +1,339 @@
+//! The operation IR: each operation as a plain value (method, path, parameters with wire
+//! and Rust names, body, responses by status, security) that the emitters read.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{
+    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode,
+};
+use serde_json::Value;
+
+use super::names;
+use super::types::{Ctx, Lowerer, Origin, Ty, TypeKind};
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::push_token;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `snake_case`: the trait method, client method and endpoint module.
+    pub name: String,
+    /// The wire `operationId`, if the spec gave one.
+    pub operation_id: Option<String>,
+    /// Upper-case HTTP method (`GET`).
+    pub method: String,
+    /// The path template as the spec writes it (`/rooms/{roomId}`), below the base path.
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Param>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    pub security: Option<Security>,
+    pub origin: Option<Origin>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub wire: String,
+    pub rust: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+    /// The spec's example for it (`example` or Swagger's `x-example`).
+    pub example: Option<Value>,
+    /// For arrays in the query: one `name=value` pair per item (`explode`), else comma-joined.
+    pub explode: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub media_type: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// `None` for `default`.
+    pub status: Option<u16>,
+    /// Variant name (`Ok`, `NotFound`, `Default`).
+    pub variant: String,
+    pub doc: Option<String>,
+    /// `None` when the response has no body.
+    pub body: Option<Body>,
+    /// The spec's example body, if any.
+    pub example: Option<Value>,
+}
+
+/// How an operation is authenticated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Security {
+    /// The scheme's name in the spec (`accessToken`).
+    pub scheme: String,
+    pub kind: CredentialKind,
+    pub doc: Option<String>,
+    /// A `{}` alternative in the requirement makes the credential optional.
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CredentialKind {
+    /// An API key in a query parameter, header or cookie.
+    ApiKey { location: ParamLocation, name: String },
+    /// `Authorization: Bearer <token>` (also OAuth2 and OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <base64>`.
+    Basic,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+impl Lowerer<'_> {
+    pub fn operations(&mut self) -> Vec<Operation> {
+        let api = self.api;
+        let mut out = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (path, item) in &api.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            let item_pointer = push_token("/paths", path);
+            let ops = [
+                &item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace,
+            ];
+            for (method, op) in METHODS.iter().zip(ops) {
+                let Some(op) = op else { continue };
+                let pointer = push_token(&item_pointer, method);
+                let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
+                let name = names::unique(base, &mut taken, "_");
+                let mut params: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
+                for (i, p) in item.parameters.iter().enumerate() {
+                    params.push((p, format!("{item_pointer}/parameters/{i}")));
+                }
+                for (i, p) in op.parameters.iter().enumerate() {
+                    let key = param_key(p);
+                    params.retain(|(q, _)| param_key(q) != key || key.is_none());
+                    params.push((p, format!("{pointer}/parameters/{i}")));
+                }
+                let type_prefix = names::camel(&name);
+                let mut rust_names = BTreeSet::new();
+                let parameters = params
+                    .into_iter()
+                    .filter_map(|(p, ptr)| self.parameter(p, &ptr, &type_prefix, &mut rust_names))
+                    .collect();
+                let body = op.request_body.as_ref().and_then(|b| match b {
+                    ReferenceOr::Item(body) => self.body(&body.content, body.required, body.description.clone(), &format!("{pointer}/requestBody"), &format!("{type_prefix}Body")),
+                    ReferenceOr::Reference { .. } => None,
+                });
+                let responses = self.responses(op, &pointer, &type_prefix);
+                let security = self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
+                out.push(Operation {
+                    name,
+                    operation_id: op.operation_id.clone(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    deprecated: op.deprecated,
+                    parameters,
+                    body,
+                    responses,
+                    security,
+                    origin: self.origin(&pointer),
+                });
+            }
+        }
+        out
+    }
+
+    fn parameter(&mut self, p: &ReferenceOr<Parameter>, pointer: &str, type_prefix: &str, taken: &mut BTreeSet<String>) -> Option<Param> {
+        let ReferenceOr::Item(p) = p else { return None };
+        let (data, location, explode_default) = match p {
+            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query, true),
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
+            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, true),
+        };
+        let ParameterData { name, description, required, format, example, explode, extensions, .. } = data;
+        let ty = match format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let ctx = Ctx { name: format!("{type_prefix}{}", names::camel(name)), pointer: format!("{pointer}/schema"), reserved: None };
+                self.convert(schema, &ctx)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.param_unsupported(name, "a parameter described by `content`", pointer);
+                Ty::String
+            }
+        };
+        if !self.is_simple(&ty) {
+            self.param_unsupported(name, "a parameter that is not a string, number, boolean, string enum or array of those", pointer);
+            return None;
+        }
+        Some(Param {
+            rust: names::unique(names::snake(name), taken, "_"),
+            wire: name.clone(),
+            location,
+            ty,
+            required: *required || location == ParamLocation::Path,
+            doc: description.clone(),
+            example: example.clone().or_else(|| extensions.get("x-example").cloned()),
+            explode: explode.unwrap_or(explode_default),
+        })
+    }
+
+    /// Whether values of `ty` can be written in a URL or header.
+    fn is_simple(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => true,
+            Ty::Named(id) => matches!(self.space.get(*id).kind, TypeKind::Enum(_)),
+            Ty::Vec(inner) => !matches!(**inner, Ty::Vec(_)) && self.is_simple(inner),
+            _ => false,
+        }
+    }
+
+    fn param_unsupported(&mut self, name: &str, what: &str, pointer: &str) {
+        self.diagnostics.push(
+            Diagnostic::warning(codes::UNSUPPORTED, format!("parameter `{name}`: {what} is not supported yet; it is left out of the request type"))
+                .at(self.spec.key_location(pointer))
+                .label("left out")
+                .help("use a primitive schema for parameters"),
+        );
+    }
+
+    fn body(
+        &mut self,
+        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        required: bool,
+        doc: Option<String>,
+        pointer: &str,
+        name: &str,
+    ) -> Option<Body> {
+        let (media_type, media) = content
+            .iter()
+            .find(|(m, _)| is_json(m))
+            .or_else(|| content.iter().next())?;
+        let media_pointer = format!("{pointer}/content/{}", crate::source::escape_token(media_type));
+        let ty = match (&media.schema, is_json(media_type)) {
+            (Some(schema), true) => self.convert(schema, &Ctx { name: name.to_owned(), pointer: format!("{media_pointer}/schema"), reserved: None }),
+            (None, true) => Ty::Json,
+            (_, false) => {
+                self.diagnostics.push(
+                    Diagnostic::warning(codes::UNSUPPORTED, format!("media type `{media_type}` is not supported yet; the body is kept as text"))
+                        .at(self.spec.key_location(&media_pointer))
+                        .label("not JSON")
+                        .help("JSON media types (`application/json`, `*+json`) get typed bodies"),
+                );
+                Ty::String
+            }
+        };
+        Some(Body { media_type: media_type.clone(), ty, required, doc })
+    }
+
+    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, type_prefix: &str) -> Vec<Response> {
+        let mut out = Vec::new();
+        let mut entries: Vec<(Option<u16>, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (code, response) in &op.responses.responses {
+            let (status, key) = match code {
+                StatusCode::Code(c) => (Some(*c), c.to_string()),
+                StatusCode::Range(r) => (Some(*r * 100), format!("{r}XX")),
+            };
+            entries.push((status, response, key));
+        }
+        if let Some(default) = &op.responses.default {
+            entries.push((None, default, "default".into()));
+        }
+        let mut variants = BTreeSet::new();
+        let first_success = entries.iter().position(|(s, _, _)| s.is_some_and(|s| (200..300).contains(&s)));
+        for (i, (status, response, key)) in entries.into_iter().enumerate() {
+            let ReferenceOr::Item(response) = response else { continue };
+            let response_pointer = push_token(&format!("{pointer}/responses"), &key);
+            let variant = names::unique(status_variant(status), &mut variants, "");
+            let type_name = if Some(i) == first_success { format!("{type_prefix}Response") } else { format!("{type_prefix}{variant}Response") };
+            let body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(_, m)| m.example.clone());
+            out.push(Response { status, variant, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, example });
+        }
+        out
+    }
+
+    fn security(&mut self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, pointer: &str) -> Option<Security> {
+        let requirements = requirements?;
+        let optional = requirements.iter().any(|r| r.is_empty());
+        let name = requirements.iter().find_map(|r| r.keys().next())?;
+        let schemes = &self.api.components.as_ref()?.security_schemes;
+        let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else {
+            self.diagnostics.push(
+                Diagnostic::error(codes::INVALID_SPEC, format!("security scheme `{name}` is not defined"))
+                    .at(self.spec.value_location(&format!("{pointer}/security")))
+                    .label("unknown scheme")
+                    .help("define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`"),
+            );
+            return None;
+        };
+        let (kind, doc) = match scheme {
+            SecurityScheme::APIKey { location, name, description, .. } => {
+                let location = match location {
+                    APIKeyLocation::Query => ParamLocation::Query,
+                    APIKeyLocation::Header => ParamLocation::Header,
+                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                };
+                (CredentialKind::ApiKey { location, name: name.clone() }, description.clone())
+            }
+            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (CredentialKind::Basic, description.clone()),
+            SecurityScheme::HTTP { description, .. } => (CredentialKind::Bearer, description.clone()),
+            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => (CredentialKind::Bearer, description.clone()),
+        };
+        Some(Security { scheme: name.clone(), kind, doc, optional })
+    }
+}
+
+fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
+    let ReferenceOr::Item(p) = p else { return None };
+    let (data, n) = match p {
+        Parameter::Query { parameter_data, .. } => (parameter_data, 0),
+        Parameter::Path { parameter_data, .. } => (parameter_data, 1),
+        Parameter::Header { parameter_data, .. } => (parameter_data, 2),
+        Parameter::Cookie { parameter_data, .. } => (parameter_data, 3),
+    };
+    Some((data.name.clone(), n))
+}
+
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// `GET /sync` → `sync`; `POST /rooms/{id}/send` → `post_rooms_send`.
+fn name_from_path(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+    let joined = if words.is_empty() { "root".to_owned() } else { words.join("_") };
+    if method == "get" {
+        names::snake(&joined)
+    } else {
+        names::snake(&format!("{method}_{joined}"))
+    }
+}
+
+/// `200` → `Ok`, `404` → `NotFound`, `default` → `Default`.
+fn status_variant(status: Option<u16>) -> String {
+    let Some(status) = status else { return "Default".into() };
+    let reason = match status {
+        200 => "Ok", 201 => "Created", 202 => "Accepted", 204 => "NoContent", 206 => "PartialContent",
+        301 => "MovedPermanently", 302 => "Found", 304 => "NotModified", 307 => "TemporaryRedirect",
+        400 => "BadRequest", 401 => "Unauthorized", 403 => "Forbidden", 404 => "NotFound", 405 => "MethodNotAllowed",
+        409 => "Conflict", 410 => "Gone", 413 => "PayloadTooLarge", 415 => "UnsupportedMediaType", 422 => "UnprocessableEntity",
+        429 => "TooManyRequests", 500 => "InternalServerError", 501 => "NotImplemented", 502 => "BadGateway",
+        503 => "ServiceUnavailable", 504 => "GatewayTimeout",
+        _ => return format!("Status{status}"),
+    };
+    reason.into()
+}

@@ -1,0 +1,529 @@
+//! The type space: the one place that decides Rust names and shapes.
+//!
+//! An ordered list of entries indexed by [`TypeId`]. Ids of named component schemas are
+//! assigned before any schema is converted, so forward and cyclic refs resolve; anonymous
+//! types are named from their context and deduplicated by structure; cycles are broken by
+//! boxing in a pass of their own ([`TypeSpace::break_cycles`]); each entry keeps the file and
+//! JSON Pointer it came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
+    StringType, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names;
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::upgrade::Spec;
+
+/// The name of the error `FromStr` of generated string enums returns; no schema may take it.
+pub const UNKNOWN_VARIANT: &str = "UnknownVariant";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A Rust type as the generated code spells it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ty {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// Any JSON value (`serde_json::Value`).
+    Json,
+    /// A JSON object with unconstrained values (`serde_json::Map<String, Value>`).
+    JsonObject,
+    Vec(Box<Ty>),
+    /// A map from string keys (`BTreeMap<String, T>`).
+    Map(Box<Ty>),
+    Named(TypeId),
+    /// `Box<T>`, set by cycle breaking.
+    Boxed(Box<Ty>),
+    /// `Option<T>` for `nullable` schemas.
+    Nullable(Box<Ty>),
+}
+
+/// Where a type came from: the file (relative to the spec's folder) and the pointer in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeEntry {
+    pub name: String,
+    pub doc: Option<String>,
+    pub origin: Option<Origin>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// Not filled yet (only while lowering).
+    Pending,
+    Struct(Struct),
+    Enum(StringEnum),
+    /// `pub type Name = Ty;` for a named schema that is not an object or enum.
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Extra properties (`additionalProperties` beside `properties`), flattened into a map.
+    pub additional: Option<Ty>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire: String,
+    pub rust: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub wire: String,
+    pub rust: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct TypeSpace {
+    pub entries: Vec<TypeEntry>,
+    names: BTreeSet<String>,
+    /// Structure of anonymous types → the type that has it.
+    by_shape: BTreeMap<String, TypeId>,
+    /// `#/components/schemas/X` → id.
+    components: BTreeMap<String, TypeId>,
+}
+
+impl TypeSpace {
+    pub fn get(&self, id: TypeId) -> &TypeEntry {
+        &self.entries[id.0]
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = TypeId> {
+        (0..self.entries.len()).map(TypeId)
+    }
+
+    /// Keeps a name for the emitters' own items, so no schema takes it.
+    pub fn reserve(&mut self, name: &str) {
+        self.names.insert(name.to_owned());
+    }
+
+    fn add(&mut self, name: String, doc: Option<String>, origin: Option<Origin>) -> TypeId {
+        let name = names::unique(name, &mut self.names, "");
+        self.entries.push(TypeEntry { name, doc, origin, kind: TypeKind::Pending });
+        TypeId(self.entries.len() - 1)
+    }
+
+    /// Boxes every field whose type contains, without a `Vec` or map in between, a type that
+    /// leads back to the struct holding it.
+    pub fn break_cycles(&mut self) {
+        for id in self.ids().collect::<Vec<_>>() {
+            let TypeKind::Struct(s) = &self.entries[id.0].kind else { continue };
+            let mut fields = s.fields.clone();
+            for field in &mut fields {
+                if self.direct_refs(&field.ty).iter().any(|&r| r == id || self.reaches(r, id, &mut BTreeSet::new())) {
+                    field.ty = boxed(field.ty.clone());
+                }
+            }
+            if let TypeKind::Struct(s) = &mut self.entries[id.0].kind {
+                s.fields = fields;
+            }
+        }
+    }
+
+    /// Named types stored inline (not behind a `Vec`, map or box) by a value of `ty`.
+    fn direct_refs(&self, ty: &Ty) -> Vec<TypeId> {
+        match ty {
+            Ty::Named(id) => match &self.entries[id.0].kind {
+                TypeKind::Alias(inner) => {
+                    let mut refs = vec![*id];
+                    refs.extend(self.direct_refs(inner));
+                    refs
+                }
+                _ => vec![*id],
+            },
+            Ty::Nullable(inner) => self.direct_refs(inner),
+            _ => Vec::new(),
+        }
+    }
+
+    fn reaches(&self, from: TypeId, to: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+        if !seen.insert(from) {
+            return false;
+        }
+        let next: Vec<TypeId> = match &self.entries[from.0].kind {
+            TypeKind::Struct(s) => s.fields.iter().flat_map(|f| self.direct_refs(&f.ty)).collect(),
+            TypeKind::Alias(ty) => self.direct_refs(ty),
+            _ => Vec::new(),
+        };
+        next.into_iter().any(|n| n == to || self.reaches(n, to, seen))
+    }
+}
+
+fn boxed(ty: Ty) -> Ty {
+    match ty {
+        Ty::Nullable(inner) => Ty::Nullable(Box::new(boxed(*inner))),
+        other => Ty::Boxed(Box::new(other)),
+    }
+}
+
+/// Where a schema sits, for names, docs and diagnostics.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The name an anonymous type here gets (before making it unique).
+    pub name: String,
+    /// The pointer of the schema in the upgraded document.
+    pub pointer: String,
+    /// A component id to fill instead of creating a new type.
+    pub reserved: Option<TypeId>,
+}
+
+impl Ctx {
+    fn child(&self, name_part: &str, pointer_part: &str) -> Ctx {
+        Ctx { name: format!("{}{}", self.name, names::camel(name_part)), pointer: format!("{}{pointer_part}", self.pointer), reserved: None }
+    }
+}
+
+/// Converts schemas into the type space.
+pub struct Lowerer<'a> {
+    pub space: TypeSpace,
+    pub spec: &'a Spec,
+    pub api: &'a openapiv3::OpenAPI,
+    pub diagnostics: &'a mut Diagnostics,
+    /// The spec's root folder, for origins relative to it.
+    pub root_dir: std::path::PathBuf,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(spec: &'a Spec, api: &'a openapiv3::OpenAPI, diagnostics: &'a mut Diagnostics) -> Self {
+        let root_dir = spec.sources.files.first().and_then(|f| f.path.parent()).map(Into::into).unwrap_or_default();
+        Lowerer { space: TypeSpace::default(), spec, api, diagnostics, root_dir }
+    }
+
+    pub fn origin(&self, pointer: &str) -> Option<Origin> {
+        let (file, p) = self.spec.map.origin(pointer)?;
+        let path = &self.spec.sources.get(file).path;
+        let shown = path.strip_prefix(&self.root_dir).unwrap_or(path);
+        Some(Origin { file: shown.to_string_lossy().into_owned(), pointer: p })
+    }
+
+    /// Assigns ids to every component schema, then converts each.
+    pub fn components(&mut self) {
+        let Some(components) = &self.api.components else { return };
+        let ids: Vec<(String, TypeId)> = components
+            .schemas
+            .keys()
+            .map(|key| {
+                let pointer = crate::source::push_token("/components/schemas", key);
+                let id = self.space.add(names::camel(key), None, self.origin(&pointer));
+                self.space.components.insert(key.clone(), id);
+                (key.clone(), id)
+            })
+            .collect();
+        for (key, id) in ids {
+            let schema = &components.schemas[&key];
+            let ctx = Ctx {
+                name: self.space.get(id).name.clone(),
+                pointer: crate::source::push_token("/components/schemas", &key),
+                reserved: Some(id),
+            };
+            let ty = self.convert(schema, &ctx);
+            // A component that did not become a struct or enum is an alias of what it is.
+            if self.space.entries[id.0].kind == TypeKind::Pending {
+                self.space.entries[id.0].kind = TypeKind::Alias(ty);
+                if self.space.entries[id.0].doc.is_none() {
+                    self.space.entries[id.0].doc = schema_doc(schema);
+                }
+            }
+        }
+    }
+
+    pub fn convert(&mut self, schema: &ReferenceOr<Schema>, ctx: &Ctx) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, ctx),
+            ReferenceOr::Item(schema) => self.schema(schema, ctx),
+        }
+    }
+
+    fn convert_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, ctx: &Ctx) -> Ty {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, ctx),
+            ReferenceOr::Item(schema) => self.schema(schema, ctx),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, ctx: &Ctx) -> Ty {
+        let key = reference.strip_prefix("#/components/schemas/").map(crate::source::unescape_token);
+        match key.and_then(|k| self.space.components.get(&k).copied()) {
+            Some(id) => Ty::Named(id),
+            None => {
+                self.unsupported(&format!("`$ref` `{reference}`"), &format!("{}/$ref", ctx.pointer), "only refs to schemas can be typed");
+                Ty::Json
+            }
+        }
+    }
+
+    fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::warning(codes::UNSUPPORTED, format!("{what} is not supported yet; the value is kept as untyped JSON"))
+                .at(self.spec.key_location(pointer))
+                .label("typed as `serde_json::Value`")
+                .help(help),
+        );
+    }
+
+    fn schema(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
+        let ty = self.schema_kind(schema, ctx);
+        if schema.schema_data.nullable {
+            Ty::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    fn schema_kind(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
+        let data = &schema.schema_data;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => self.string(s, data, ctx),
+            SchemaKind::Type(Type::Number(n)) => match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
+                _ => Ty::F64,
+            },
+            SchemaKind::Type(Type::Integer(i)) => match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                _ => Ty::I64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => Ty::Vec(Box::new(self.convert_boxed(items, &ctx.child("Item", "/items")))),
+                None => Ty::Vec(Box::new(Ty::Json)),
+            },
+            SchemaKind::Type(Type::Object(o)) => self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx),
+            SchemaKind::AllOf { all_of } => {
+                // `allOf` of a single ref (plus docs) is that type.
+                if let [ReferenceOr::Reference { reference }] = all_of.as_slice() {
+                    return self.reference(reference, &ctx.child("", "/allOf/0"));
+                }
+                self.object(&Default::default(), &[], None, all_of, data, ctx)
+            }
+            SchemaKind::Any(any) => self.any(any, data, ctx),
+            SchemaKind::OneOf { .. } => {
+                self.unsupported("`oneOf`", &format!("{}/oneOf", ctx.pointer), "give the alternatives a common object schema, or handle the JSON by hand");
+                Ty::Json
+            }
+            SchemaKind::AnyOf { .. } => {
+                self.unsupported("`anyOf`", &format!("{}/anyOf", ctx.pointer), "give the alternatives a common object schema, or handle the JSON by hand");
+                Ty::Json
+            }
+            SchemaKind::Not { .. } => {
+                self.unsupported("`not`", &format!("{}/not", ctx.pointer), "remove `not`; its constraint cannot be expressed as a Rust type");
+                Ty::Json
+            }
+        }
+    }
+
+    /// A schema `openapiv3` could not classify: mixed keywords, or no `type`.
+    fn any(&mut self, any: &AnySchema, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
+        if !any.one_of.is_empty() || !any.any_of.is_empty() {
+            let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+            self.unsupported(&format!("`{keyword}`"), &format!("{}/{keyword}", ctx.pointer), "give the alternatives a common object schema, or handle the JSON by hand");
+            return Ty::Json;
+        }
+        let is_object = any.typ.as_deref() == Some("object") || !any.properties.is_empty() || !any.all_of.is_empty();
+        if is_object || any.typ.is_none() && any.additional_properties.is_some() {
+            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), &any.all_of, data, ctx);
+        }
+        match any.typ.as_deref() {
+            Some("string") => Ty::String,
+            Some("integer") => match any.format.as_deref() {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            Some("number") => match any.format.as_deref() {
+                Some("float") => Ty::F32,
+                _ => Ty::F64,
+            },
+            Some("boolean") => Ty::Bool,
+            Some("array") => match &any.items {
+                Some(items) => Ty::Vec(Box::new(self.convert_boxed(items, &ctx.child("Item", "/items")))),
+                None => Ty::Vec(Box::new(Ty::Json)),
+            },
+            _ => Ty::Json,
+        }
+    }
+
+    fn string(&mut self, s: &StringType, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
+        let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+        if values.is_empty() {
+            return Ty::String;
+        }
+        let mut taken = BTreeSet::new();
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for value in values {
+            if !seen.insert(value.clone()) {
+                continue;
+            }
+            let rust = names::unique(names::camel(value), &mut taken, "");
+            variants.push(Variant { wire: value.clone(), rust });
+        }
+        let kind = TypeKind::Enum(StringEnum { variants });
+        Ty::Named(self.named(kind, data, ctx))
+    }
+
+    /// Creates (or reuses, for an identical anonymous shape) the named type for `ctx`.
+    fn named(&mut self, kind: TypeKind, data: &openapiv3::SchemaData, ctx: &Ctx) -> TypeId {
+        let doc = data.description.clone().or_else(|| data.title.clone());
+        if let Some(id) = ctx.reserved {
+            let entry = &mut self.space.entries[id.0];
+            entry.kind = kind;
+            entry.doc = doc;
+            return id;
+        }
+        let shape = format!("{kind:?}");
+        if let Some(&id) = self.space.by_shape.get(&shape) {
+            return id;
+        }
+        let name = match &data.title {
+            Some(title) if !self.space.names.contains(&names::camel(title)) => names::camel(title),
+            _ => ctx.name.clone(),
+        };
+        let id = self.space.add(name, doc, self.origin(&ctx.pointer));
+        self.space.entries[id.0].kind = kind;
+        self.space.by_shape.insert(shape, id);
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn object(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        all_of: &[ReferenceOr<Schema>],
+        data: &openapiv3::SchemaData,
+        ctx: &Ctx,
+    ) -> Ty {
+        // Collect the properties of every `allOf` part first, then this schema's own.
+        let mut props: Vec<(String, ReferenceOr<Box<Schema>>, String)> = Vec::new();
+        let mut required: BTreeSet<String> = required.iter().cloned().collect();
+        for (i, part) in all_of.iter().enumerate() {
+            let part_pointer = format!("{}/allOf/{i}", ctx.pointer);
+            self.collect_part(part, &part_pointer, &mut props, &mut required, 0);
+        }
+        for (name, schema) in properties {
+            let pointer = crate::source::push_token(&format!("{}/properties", ctx.pointer), name);
+            props.retain(|(n, _, _)| n != name);
+            props.push((name.clone(), schema.clone(), pointer));
+        }
+        let additional_ty = match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                Some(self.convert(schema, &ctx.child(if props.is_empty() { "Value" } else { "Extra" }, "/additionalProperties")))
+            }
+            Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
+            _ => None,
+        };
+        if props.is_empty() {
+            return match (additional, additional_ty) {
+                (Some(AdditionalProperties::Schema(_)), Some(ty)) => Ty::Map(Box::new(ty)),
+                _ => Ty::JsonObject,
+            };
+        }
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::new();
+        for (wire, schema, pointer) in props {
+            let rust = names::unique(names::snake(&wire), &mut taken, "_");
+            let field_ctx = Ctx { name: format!("{}{}", ctx.name, names::camel(&wire)), pointer, reserved: None };
+            let ty = self.convert_boxed(&schema, &field_ctx);
+            let item = match &schema {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                required: required.contains(&wire),
+                doc: item.and_then(|s| s.schema_data.description.clone().or_else(|| s.schema_data.title.clone())),
+                default: item.and_then(|s| s.schema_data.default.clone()),
+                wire,
+                rust,
+                ty,
+            });
+        }
+        let additional = if matches!(additional, Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))) {
+            additional_ty
+        } else {
+            None
+        };
+        Ty::Named(self.named(TypeKind::Struct(Struct { fields, additional }), data, ctx))
+    }
+
+    /// Adds the properties an `allOf` part contributes, following refs to components.
+    fn collect_part(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        pointer: &str,
+        props: &mut Vec<(String, ReferenceOr<Box<Schema>>, String)>,
+        required: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        let api = self.api;
+        let (schema, base) = match part {
+            ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/schemas/").map(crate::source::unescape_token);
+                let target = key.as_ref().and_then(|k| api.components.as_ref()?.schemas.get(k).map(|s| (k.clone(), s)));
+                match target {
+                    // A ref chain longer than the number of components is a cycle of allOf refs.
+                    Some((key, target)) if depth <= api.components.as_ref().map_or(0, |c| c.schemas.len()) => {
+                        let target_pointer = crate::source::push_token("/components/schemas", &key);
+                        return self.collect_part(target, &target_pointer, props, required, depth + 1);
+                    }
+                    _ => {
+                        self.unsupported(&format!("`allOf` part `{reference}`"), pointer, "refer to a schema in `components/schemas` (or `definitions`)");
+                        return;
+                    }
+                }
+            }
+        };
+        let (own, own_required, nested): (Option<&indexmap::IndexMap<_, _>>, &[String], &[ReferenceOr<Schema>]) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(ObjectType { properties, required, .. })) => (Some(properties), required, &[]),
+            SchemaKind::AllOf { all_of } => (None, &[], all_of),
+            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => (Some(&any.properties), &any.required, &any.all_of),
+            _ => {
+                self.unsupported("an `allOf` part that is not an object", pointer, "every part of `allOf` must be an object schema to merge them into one struct");
+                return;
+            }
+        };
+        for (i, nested_part) in nested.iter().enumerate() {
+            self.collect_part(nested_part, &format!("{base}/allOf/{i}"), props, required, depth + 1);
+        }
+        required.extend(own_required.iter().cloned());
+        for (name, schema) in own.into_iter().flatten() {
+            let prop_pointer = crate::source::push_token(&format!("{base}/properties"), name);
+            props.retain(|(n, _, _)| n != name);
+            props.push((name.clone(), schema.clone(), prop_pointer));
+        }
+    }
+}
+
+fn schema_doc(schema: &ReferenceOr<Schema>) -> Option<String> {
+    match schema {
+        ReferenceOr::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
