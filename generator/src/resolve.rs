@@ -275,12 +275,15 @@ impl Resolver<'_> {
                 }
             };
             if !canonical.starts_with(&self.root_dir) {
-                self.diagnostics.push(error(
-                    codes::REF_ESCAPES_ROOT,
-                    format!("`$ref` `{reference}` leaves the spec's folder"),
-                    "outside the spec's folder",
-                    format!("the target resolves to `{}`; keep every referenced file under `{}`", canonical.display(), self.root_dir.display()).as_str(),
-                ));
+                let through_link = normalize(&joined).starts_with(&self.root_dir);
+                let folder = Path::new(&self.sources.get(0).display).parent().map(|p| p.display().to_string()).filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into());
+                let message = if through_link {
+                    format!("`$ref` `{reference}` leaves the spec's folder through a symbolic link")
+                } else {
+                    format!("`$ref` `{reference}` leaves the spec's folder")
+                };
+                let help = format!("keep every referenced file inside the spec's folder `{folder}`");
+                self.diagnostics.push(error(codes::REF_ESCAPES_ROOT, message, "outside the spec's folder", &help));
                 return None;
             }
             match self.sources.find(&canonical) {
@@ -290,6 +293,9 @@ impl Resolver<'_> {
                     match load::load_file(&canonical, &display) {
                         Ok(loaded) => self.sources.add(loaded),
                         Err(diagnostic) => {
+                            if let Ok(text) = std::fs::read_to_string(&canonical) {
+                                self.diagnostics.add_source(&display, &text);
+                            }
                             self.diagnostics.push(diagnostic);
                             return None;
                         }

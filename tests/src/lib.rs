@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests in `tests/tests/`.
+//! Helpers shared by the integration tests in `tests/tests/`, and the compiled goldens.
 
 use std::path::{Path, PathBuf};
 
@@ -10,4 +10,10 @@ pub fn workspace_root() -> PathBuf {
 /// The folder of fixture specs.
 pub fn fixtures() -> PathBuf {
     workspace_root().join("tests/fixtures")
+}
+
+/// The generated code of every `ok` codegen fixture, compiled so goldens must build.
+#[doc(hidden)]
+pub mod goldens {
+    include!(concat!(env!("OUT_DIR"), "/goldens.rs"));
 }

@@ -231,7 +231,7 @@ impl<'a> Lowerer<'a> {
             .keys()
             .map(|key| {
                 let pointer = crate::source::push_token("/components/schemas", key);
-                let id = self.space.add(names::camel(key), None, self.origin(&pointer));
+                let id = self.add_type(names::camel(key), &pointer);
                 self.space.components.insert(key.clone(), id);
                 (key.clone(), id)
             })
@@ -252,6 +252,21 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// Adds a type, warning when the name it wants is taken by another schema.
+    fn add_type(&mut self, wanted: String, pointer: &str) -> TypeId {
+        let id = self.space.add(wanted.clone(), None, self.origin(pointer));
+        let got = &self.space.get(id).name;
+        if *got != wanted {
+            self.diagnostics.push(
+                Diagnostic::warning(codes::NAME_CLASH, format!("two schemas want the type name `{wanted}`; this one is named `{got}`"))
+                    .at(self.spec.key_location(pointer))
+                    .label("renamed")
+                    .help("give one of the schemas a distinct name or `title` (an overlay can add it)"),
+            );
+        }
+        id
     }
 
     pub fn convert(&mut self, schema: &ReferenceOr<Schema>, ctx: &Ctx) -> Ty {
@@ -404,7 +419,8 @@ impl<'a> Lowerer<'a> {
             Some(title) if !self.space.names.contains(&names::camel(title)) => names::camel(title),
             _ => ctx.name.clone(),
         };
-        let id = self.space.add(name, doc, self.origin(&ctx.pointer));
+        let id = self.add_type(name, &ctx.pointer);
+        self.space.entries[id.0].doc = doc;
         self.space.entries[id.0].kind = kind;
         self.space.by_shape.insert(shape, id);
         id
@@ -448,7 +464,16 @@ impl<'a> Lowerer<'a> {
         let mut taken = BTreeSet::new();
         let mut fields = Vec::new();
         for (wire, schema, pointer) in props {
-            let rust = names::unique(names::snake(&wire), &mut taken, "_");
+            let wanted = names::snake(&wire);
+            let rust = names::unique(wanted.clone(), &mut taken, "_");
+            if rust != wanted {
+                self.diagnostics.push(
+                    Diagnostic::warning(codes::NAME_CLASH, format!("two properties want the field name `{wanted}`; `{wire}` is named `{rust}`"))
+                        .at(self.spec.key_location(&pointer))
+                        .label("renamed")
+                        .help("the wire name is kept with `#[serde(rename)]`; rename one property in the spec or an overlay for a clearer field name"),
+                );
+            }
             let field_ctx = Ctx { name: format!("{}{}", ctx.name, names::camel(&wire)), pointer, reserved: None };
             let ty = self.convert_boxed(&schema, &field_ctx);
             let item = match &schema {
