@@ -114,10 +114,24 @@ impl<'a> Checker<'a> {
         self.sources.key_location(self.file, pointer)
     }
 
+    /// Where a mapping starts: its first key (the loader marks a block mapping at the first
+    /// key's `:`), else the mapping's own span.
+    fn mapping_at(&self, pointer: &str) -> Option<Location> {
+        let file = self.sources.files.get(self.file)?;
+        let first_key = file
+            .spans
+            .iter()
+            .filter(|(p, _)| {
+                p.strip_prefix(pointer).and_then(|rest| rest.strip_prefix('/')).is_some_and(|rest| !rest.contains('/'))
+            })
+            .filter_map(|(_, span)| span.key)
+            .min_by_key(|key| key.start);
+        first_key.map(|key| file.location(key)).or_else(|| self.value_at(pointer))
+    }
+
     fn error(&mut self, message: String, location: Option<Location>, label: &str, help: &str) {
         self.ok = false;
-        self.diagnostics
-            .push(Diagnostic::error(codes::OVERLAY_INVALID, message).at(location).label(label).help(help));
+        self.diagnostics.push(Diagnostic::error(codes::OVERLAY_INVALID, message).at(location).label(label).help(help));
     }
 
     /// The checked actions, or `None` when the overlay has any mistake.
@@ -155,13 +169,20 @@ impl<'a> Checker<'a> {
     fn version(&mut self, root: &Map<String, Value>) {
         const HELP: &str = "this generator applies Overlay 1.0 documents, which start with `overlay: 1.0.0`";
         match root.get("overlay") {
-            None => self.error("invalid overlay: `overlay` is missing".into(), self.value_at(""), "no `overlay` version in this mapping", HELP),
+            None => self.error(
+                "invalid overlay: `overlay` is missing".into(),
+                self.mapping_at(""),
+                "no `overlay` version in this mapping",
+                HELP,
+            ),
             Some(Value::String(version)) => {
                 let parts: Vec<&str> = version.split('.').collect();
                 let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
                 if parts.len() != 3 || !parts.iter().all(numeric) {
                     self.error(
-                        format!("invalid overlay: `overlay` version `{version}` is not of the form `major.minor.patch`"),
+                        format!(
+                            "invalid overlay: `overlay` version `{version}` is not of the form `major.minor.patch`"
+                        ),
                         self.value_at("/overlay"),
                         "invalid version",
                         HELP,
@@ -188,12 +209,22 @@ impl<'a> Checker<'a> {
     fn info(&mut self, root: &Map<String, Value>) {
         const HELP: &str = "`info` holds the overlay's `title` and `version`, both strings";
         match root.get("info") {
-            None => self.error("invalid overlay: `info` is missing".into(), self.value_at(""), "no `info` in this mapping", HELP),
+            None => self.error(
+                "invalid overlay: `info` is missing".into(),
+                self.mapping_at(""),
+                "no `info` in this mapping",
+                HELP,
+            ),
             Some(Value::Object(info)) => {
                 for field in INFO_FIELDS {
                     let pointer = format!("/info/{field}");
                     match info.get(field) {
-                        None => self.error(format!("invalid overlay: `info.{field}` is missing"), self.key_at("/info"), &format!("`info` has no `{field}`"), HELP),
+                        None => self.error(
+                            format!("invalid overlay: `info.{field}` is missing"),
+                            self.key_at("/info"),
+                            &format!("`info` has no `{field}`"),
+                            HELP,
+                        ),
                         Some(Value::String(_)) => {}
                         Some(other) => self.error(
                             format!("invalid overlay: `info.{field}` must be a string, found {}", kind(other)),
@@ -232,7 +263,12 @@ impl<'a> Checker<'a> {
         const HELP: &str = "`actions` lists at least one action: a `target` JSONPath with `update` or `remove: true`";
         let items = match root.get("actions") {
             None => {
-                self.error("invalid overlay: `actions` is missing".into(), self.value_at(""), "no `actions` in this mapping", HELP);
+                self.error(
+                    "invalid overlay: `actions` is missing".into(),
+                    self.mapping_at(""),
+                    "no `actions` in this mapping",
+                    HELP,
+                );
                 return Vec::new();
             }
             Some(Value::Array(items)) => items,
@@ -254,7 +290,7 @@ impl<'a> Checker<'a> {
             if let Some(first) = items[..index].iter().position(|earlier| earlier == item) {
                 self.error(
                     format!("invalid overlay: `actions[{index}]` repeats `actions[{first}]`"),
-                    self.value_at(&format!("/actions/{index}")),
+                    self.mapping_at(&format!("/actions/{index}")),
                     "same action again",
                     "the actions of an overlay must be distinct; delete one of them",
                 );
@@ -290,6 +326,53 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        // Both are checked, so one run reports every mistake of the action.
+        let target = self.target(map, &pointer, &name);
+        let change = self.change(map, &pointer, &name);
+        let (target, path) = target?;
+        Some(Action { index, target, path, change: change? })
+    }
+
+    fn target(&mut self, map: &Map<String, Value>, pointer: &str, name: &str) -> Option<(String, JsonPath)> {
+        const HELP: &str = "`target` is a JSONPath selecting the nodes to change, e.g. `$.paths['/pets'].get`";
+        let target = match map.get("target") {
+            Some(Value::String(target)) => target,
+            None => {
+                self.error(
+                    format!("invalid overlay: `{name}` has no `target`"),
+                    self.mapping_at(pointer),
+                    "no `target`",
+                    HELP,
+                );
+                return None;
+            }
+            Some(other) => {
+                self.error(
+                    format!("invalid overlay: `{name}.target` must be a string, found {}", kind(other)),
+                    self.value_at(&format!("{pointer}/target")),
+                    "not a string",
+                    HELP,
+                );
+                return None;
+            }
+        };
+        match JsonPath::parse(target) {
+            Ok(path) => Some((target.clone(), path)),
+            Err(e) => {
+                let location = self.value_at(&format!("{pointer}/target"));
+                self.error(
+                    format!("invalid JSONPath `{target}` in `{name}.target`"),
+                    narrow(location, self.sources, self.file, target, &e),
+                    // The parser's message; its generic one is made to say where.
+                    if e.message() == "parser error" { "invalid JSONPath from here" } else { e.message() },
+                    "targets are RFC 9535 JSONPath queries starting at the root `$`, e.g. `$.paths['/pets'].get`",
+                );
+                None
+            }
+        }
+    }
+
+    fn change(&mut self, map: &Map<String, Value>, pointer: &str, name: &str) -> Option<Change> {
         let remove = match map.get("remove") {
             None => false,
             Some(Value::Bool(remove)) => *remove,
@@ -303,7 +386,9 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        let change = match (map.get("update"), remove) {
+        match (map.get("update"), remove) {
+            (Some(update), false) => Some(Change::Update(update.clone())),
+            (None, true) => Some(Change::Remove),
             (Some(_), true) => {
                 self.error(
                     format!("invalid overlay: `{name}` has both `update` and `remove: true`"),
@@ -311,50 +396,14 @@ impl<'a> Checker<'a> {
                     "`update` next to `remove: true`",
                     "an action either merges (`update`) or deletes (`remove: true`); split it into two actions",
                 );
-                return None;
+                None
             }
-            (Some(update), false) => Change::Update(update.clone()),
-            (None, true) => Change::Remove,
             (None, false) => {
                 self.error(
                     format!("invalid overlay: `{name}` has neither `update` nor `remove: true`"),
-                    self.value_at(&pointer),
+                    self.mapping_at(pointer),
                     "this action does nothing",
                     "add `update` with the values to merge into the target, or `remove: true`",
-                );
-                return None;
-            }
-        };
-        let target = match map.get("target") {
-            Some(Value::String(target)) => target.clone(),
-            None => {
-                self.error(
-                    format!("invalid overlay: `{name}` has no `target`"),
-                    self.value_at(&pointer),
-                    "no `target`",
-                    "`target` is a JSONPath selecting the nodes to change, e.g. `$.paths['/pets'].get`",
-                );
-                return None;
-            }
-            Some(other) => {
-                self.error(
-                    format!("invalid overlay: `{name}.target` must be a string, found {}", kind(other)),
-                    self.value_at(&format!("{pointer}/target")),
-                    "not a string",
-                    "`target` is a JSONPath selecting the nodes to change, e.g. `$.paths['/pets'].get`",
-                );
-                return None;
-            }
-        };
-        match JsonPath::parse(&target) {
-            Ok(path) => Some(Action { index, target, path, change }),
-            Err(e) => {
-                let location = self.value_at(&format!("{pointer}/target"));
-                self.error(
-                    format!("invalid JSONPath `{target}` in `{name}.target`"),
-                    narrow(location, self.sources, self.file, &target, &e),
-                    e.message(),
-                    "targets are RFC 9535 JSONPath queries starting at the root `$`, e.g. `$.paths['/pets'].get`",
                 );
                 None
             }
@@ -364,13 +413,22 @@ impl<'a> Checker<'a> {
 
 /// The location of the character a JSONPath parse error names, when the target is written
 /// in the file as it reads (plain or quoted without escapes); else the whole target.
-fn narrow(location: Option<Location>, sources: &Sources, file: FileId, target: &str, error: &ParseError) -> Option<Location> {
+fn narrow(
+    location: Option<Location>,
+    sources: &Sources,
+    file: FileId,
+    target: &str,
+    error: &ParseError,
+) -> Option<Location> {
     let location = location?;
     let text = &sources.files.get(file)?.text;
     let raw = text.get(location.start..location.end)?;
     let opening = if raw == target {
         0
-    } else if raw.len() == target.len() + 2 && raw.get(1..raw.len() - 1) == Some(target) && (raw.starts_with('\'') || raw.starts_with('"')) {
+    } else if raw.len() == target.len() + 2
+        && raw.get(1..raw.len() - 1) == Some(target)
+        && (raw.starts_with('\'') || raw.starts_with('"'))
+    {
         1
     } else {
         return Some(location);
@@ -378,13 +436,9 @@ fn narrow(location: Option<Location>, sources: &Sources, file: FileId, target: &
     let offset = error.position().min(target.len());
     let Some(prefix) = target.get(..offset) else { return Some(location) };
     let start = location.start + opening + offset;
+    // The character there, or nothing when the parser wanted more at the end.
     let end = target[offset..].chars().next().map_or(start, |c| start + c.len_utf8());
-    Some(Location {
-        column: location.column + opening + prefix.chars().count(),
-        start,
-        end: end.max(start + 1).min(location.end.max(start)),
-        ..location
-    })
+    Some(Location { column: location.column + opening + prefix.chars().count(), start, end, ..location })
 }
 
 /// One step of a normalized path.
@@ -403,12 +457,19 @@ struct Selected {
 }
 
 fn selected(steps: Vec<Step>, shown: String) -> Selected {
-    let pointer = steps.iter().fold(String::new(), |pointer, step| match step {
+    Selected { pointer: pointer_of(&steps), steps, shown }
+}
+
+/// The JSON Pointer of a normalized path.
+fn pointer_of(steps: &[Step]) -> String {
+    steps.iter().fold(String::new(), |pointer, step| match step {
         Step::Index(i) => format!("{pointer}/{i}"),
         Step::Key(key) => push_token(&pointer, key),
-    });
-    Selected { steps, pointer, shown }
+    })
 }
+
+const NO_MATCH_HELP: &str = "check the path against the document: it is the spec as written, with schemas from \
+    other files bundled under `definitions` (Swagger 2.0) or `components/schemas` (OpenAPI 3.0)";
 
 /// Runs checked actions against a copy of the document and its source map.
 struct Applier<'a> {
@@ -444,10 +505,13 @@ impl Applier<'_> {
             .collect();
         if nodes.is_empty() {
             self.diagnostics.push(
-                Diagnostic::warning(codes::OVERLAY_NO_MATCH, format!("overlay action target `{}` matches nothing", action.target))
-                    .at(target_location)
-                    .label("no node matches")
-                    .help("check the path against the document: it is the spec as written, with schemas from other files bundled under `definitions` (Swagger 2.0) or `components/schemas` (OpenAPI 3.0)"),
+                Diagnostic::warning(
+                    codes::OVERLAY_NO_MATCH,
+                    format!("overlay action target `{}` matches nothing", action.target),
+                )
+                .at(target_location)
+                .label("no node matches")
+                .help(NO_MATCH_HELP),
             );
             return true;
         }
@@ -456,22 +520,8 @@ impl Applier<'_> {
                 let from = action.pointer("update");
                 for node in &nodes {
                     if let Err(problem) = self.update(node, update, &from) {
-                        let (message, location, label, help) = match problem {
-                            Problem::Primitive(found) => (
-                                format!("`actions[{}]` cannot update `{}`: it is {found}, not an object or a list", action.index, node.shown),
-                                target_location,
-                                format!("selects {found}"),
-                                "to change a value that is not an object or a list, target the object holding it and `update` that key",
-                            ),
-                            Problem::NotAnObject(found) => (
-                                format!("`actions[{}].update` must be a mapping to merge into the object `{}`, found {found}", action.index, node.shown),
-                                self.sources.value_location(self.file, &from),
-                                "not a mapping".to_owned(),
-                                "an `update` of an object holds the keys to merge into it",
-                            ),
-                        };
-                        self.diagnostics
-                            .push(Diagnostic::error(codes::OVERLAY_INVALID, message).at(location).label(label).help(help));
+                        let error = self.update_error(action, node, problem);
+                        self.diagnostics.push(error);
                         return false;
                     }
                 }
@@ -483,10 +533,13 @@ impl Applier<'_> {
                 for node in &nodes {
                     if node.steps.is_empty() {
                         self.diagnostics.push(
-                            Diagnostic::error(codes::OVERLAY_INVALID, format!("`actions[{}]` cannot remove the document root", action.index))
-                                .at(target_location)
-                                .label("selects the root `$`")
-                                .help("target the nodes to remove below the root, e.g. `$.paths['/pets']`"),
+                            Diagnostic::error(
+                                codes::OVERLAY_INVALID,
+                                format!("`actions[{}]` cannot remove the document root", action.index),
+                            )
+                            .at(target_location)
+                            .label("selects the root `$`")
+                            .help("target the nodes to remove below the root, e.g. `$.paths['/pets']`"),
                         );
                         return false;
                     }
@@ -495,6 +548,31 @@ impl Applier<'_> {
             }
         }
         true
+    }
+
+    fn update_error(&self, action: &Action, node: &Selected, problem: Problem) -> Diagnostic {
+        let index = action.index;
+        let shown = &node.shown;
+        match problem {
+            Problem::Primitive(found) => Diagnostic::error(
+                codes::OVERLAY_INVALID,
+                format!("`actions[{index}]` cannot update `{shown}`: it is {found}, not an object or a list"),
+            )
+            .at(self.sources.value_location(self.file, &action.pointer("target")))
+            .label(format!("selects {found}"))
+            .help(
+                "to change a value that is not an object or a list, target the object holding it and `update` that key",
+            ),
+            Problem::NotAnObject(found) => Diagnostic::error(
+                codes::OVERLAY_INVALID,
+                format!(
+                    "`actions[{index}].update` must be a mapping to merge into the object `{shown}`, found {found}"
+                ),
+            )
+            .at(self.sources.value_location(self.file, &action.pointer("update")))
+            .label("not a mapping")
+            .help("an `update` of an object holds the keys to merge into it"),
+        }
     }
 
     fn update(&mut self, node: &Selected, update: &Value, from: &str) -> Result<(), Problem> {
@@ -518,9 +596,9 @@ impl Applier<'_> {
     }
 
     fn remove(&mut self, node: &Selected) {
-        let Some(last) = node.steps.last() else { return };
-        let parent_pointer = &node.pointer[..node.pointer.len() - step_len(last)];
-        let Some(parent) = self.document.pointer_mut(parent_pointer) else { return };
+        let Some((last, parent_steps)) = node.steps.split_last() else { return };
+        let parent_pointer = pointer_of(parent_steps);
+        let Some(parent) = self.document.pointer_mut(&parent_pointer) else { return };
         match (parent, last) {
             (Value::Object(map), Step::Key(key)) => {
                 map.remove(key);
@@ -529,7 +607,7 @@ impl Applier<'_> {
             (Value::Array(items), Step::Index(index)) if *index < items.len() => {
                 let len = items.len();
                 items.remove(*index);
-                shift_down(&mut self.map, parent_pointer, *index, len);
+                shift_down(&mut self.map, &parent_pointer, *index, len);
             }
             _ => {}
         }
@@ -542,17 +620,16 @@ enum Problem {
     NotAnObject(&'static str),
 }
 
-/// Length of the pointer token a step adds (with its `/`).
-fn step_len(step: &Step) -> usize {
-    match step {
-        Step::Index(i) => 1 + i.to_string().len(),
-        Step::Key(key) => 1 + crate::source::escape_token(key).len(),
-    }
-}
-
 /// Merges `update` into `target` (at `at` in the document): objects merge recursively, any
 /// other value replaces. Each value put in is mounted at its place in the overlay (`from`).
-fn merge(target: &mut Map<String, Value>, update: &Map<String, Value>, at: &str, map: &mut SourceMap, file: FileId, from: &str) {
+fn merge(
+    target: &mut Map<String, Value>,
+    update: &Map<String, Value>,
+    at: &str,
+    map: &mut SourceMap,
+    file: FileId,
+    from: &str,
+) {
     for (key, new) in update {
         let key_at = push_token(at, key);
         let key_from = push_token(from, key);
@@ -631,26 +708,37 @@ fn kind(value: &Value) -> &'static str {
 }
 
 #[cfg(test)]
-mod probe {
+mod tests {
+    use super::*;
+
     #[test]
-    fn probe() {
-        let alphabet: Vec<char> = "$@.[]?*,:'\"()=!<>&|-0123456789ab \\ulength_".chars().collect();
-        let doc = serde_json::json!({"a": [1, {"b": [2, 3]}, "x"], "b": {"a": {"b": 1}}, "": null});
-        let mut seed: u64 = 12345;
-        let mut ok = 0;
-        for _ in 0..300000 {
-            let mut t = String::from("$");
-            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
-            let n = (seed % 14) as usize;
-            for _ in 0..n {
-                seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
-                t.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
-            if let Ok(p) = serde_json_path::JsonPath::parse(&t) {
-                ok += 1;
-                let _ = p.query_located(&doc).iter().count();
-            }
-        }
-        eprintln!("ok {ok}");
+    fn removing_an_element_moves_the_origins_of_later_ones_down() {
+        let mut map = SourceMap::default();
+        map.mount("", 0, "");
+        map.mount("/list/2", 1, "/a");
+        map.mount("/list/2/deep", 2, "/b");
+        map.mount("/list/1/x", 3, "/c");
+        map.mount("/list/10", 4, "/d");
+        map.mount("/listing", 5, "/e");
+        shift_down(&mut map, "/list", 1, 11);
+        assert_eq!(map.origin("/list/0"), Some((0, "/list/0".into())));
+        assert_eq!(map.origin("/list/1"), Some((1, "/a".into())));
+        assert_eq!(map.origin("/list/1/deep/y"), Some((2, "/b/y".into())));
+        assert_eq!(map.origin("/list/1/x"), Some((1, "/a/x".into())));
+        assert_eq!(map.origin("/list/2"), Some((0, "/list/3".into())));
+        assert_eq!(map.origin("/list/9"), Some((4, "/d".into())));
+        assert_eq!(map.origin("/list/10"), Some((0, "/list/10".into())));
+        assert_eq!(map.origin("/listing"), Some((5, "/e".into())));
+    }
+
+    #[test]
+    fn forgetting_a_node_keeps_its_siblings() {
+        let mut map = SourceMap::default();
+        map.mount("/a", 1, "/x");
+        map.mount("/a/b", 2, "/y");
+        map.mount("/ab", 3, "/z");
+        forget(&mut map, "/a");
+        assert_eq!(map.origin("/a/b"), None);
+        assert_eq!(map.origin("/ab"), Some((3, "/z".into())));
     }
 }
