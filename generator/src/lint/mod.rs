@@ -2,10 +2,40 @@
 //!
 //! In: a [`Spec`] (OpenAPI 3.0 shaped JSON with a source map). Out: a [`Checked`] spec, the
 //! `openapiv3` model of the same document, or `None` when an error was reported.
-//! Lint reads the spec and never changes it.
+//! Lint reads the spec and never changes it, and reports every problem it finds.
+//!
+//! The checks, each in its module:
+//! - [`schema`]: `type` values (error), keywords a schema does not know (warning), and named
+//!   schemas defined in terms of themselves (error);
+//! - [`operations`]: parameter `in`, path template variables against `path` parameters,
+//!   `required: true` on those, and unique `operationId`s (errors);
+//! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
+//!   (errors), and example properties the schema does not declare (warning);
+//! - last, the document must fit the `openapiv3` model.
+//!
+//! [`sites`] finds the parts of the document the checks look at; each check reports through
+//! one [`Reporter`], which drops a diagnostic already given for the same place (after
+//! upgrade and resolve, several places of the document can come from one place in a file).
+//!
+//! Unknown keywords are warnings, not errors: JSON Schema ignores them, so the document means
+//! something, only maybe not what its author meant (the help says what was likely meant).
+//! That is what `rooms.additionalProperties` of the Matrix `/sync` spec shows: `joined`,
+//! `invited` and `archived` were meant as properties, and as written leave the map's values
+//! unconstrained. Use `--deny-warnings` to make them fail a build.
 
-use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+mod examples;
+mod operations;
+mod schema;
+mod sites;
+mod suggest;
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
+use crate::source::strip_pointer_prefix;
 use crate::upgrade::Spec;
+
+use sites::Sites;
 
 /// A spec that passed lint: lowering may rely on its shape without re-checking it.
 #[derive(Debug, Clone)]
@@ -17,28 +47,130 @@ pub struct Checked {
 /// Reports every problem found in `spec`; returns the checked model when there is no error.
 pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     let before = diagnostics.has_errors();
-    let api = deserialize(&spec, diagnostics);
-    if before || diagnostics.has_errors() {
+    let mut reporter = Reporter::new(diagnostics);
+    let sites = Sites::find(&spec.document);
+    let schemas = schema::check(&spec, &sites, &mut reporter);
+    operations::check(&spec, &sites, &mut reporter);
+    examples::check(&spec, &sites, &schemas, &mut reporter);
+    let api = deserialize(&spec, &mut reporter);
+    if before || reporter.diagnostics.has_errors() {
         return None;
     }
     api.map(|api| Checked { spec, api })
 }
 
-/// Reads the document into the `openapiv3` model, pointing at the value that does not fit.
-fn deserialize(spec: &Spec, diagnostics: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&spec.document) {
-        Ok(api) => Some(api),
-        Err(error) => {
-            let pointer = path_to_pointer(error.path());
-            let inner = error.into_inner().to_string();
-            diagnostics.push(
-                Diagnostic::error(codes::INVALID_SPEC, format!("invalid OpenAPI document: {inner}"))
-                    .at(spec.value_location(&pointer))
-                    .label("does not fit the OpenAPI model here"),
-            );
-            None
+/// Pushes diagnostics once each, and remembers where errors were reported.
+pub(crate) struct Reporter<'d> {
+    diagnostics: &'d mut Diagnostics,
+    seen: BTreeSet<(&'static str, String, Option<Location>)>,
+    /// Document pointers errors were reported at.
+    error_pointers: Vec<String>,
+}
+
+impl<'d> Reporter<'d> {
+    fn new(diagnostics: &'d mut Diagnostics) -> Self {
+        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new() }
+    }
+
+    /// Reports `diagnostic` about the node at `pointer`, unless the same was reported at the
+    /// same place (one file position can stand for several places of the document).
+    pub(crate) fn report(&mut self, pointer: &str, diagnostic: Diagnostic) {
+        if diagnostic.severity == Severity::Error {
+            self.error_pointers.push(pointer.to_owned());
+        }
+        let key = (diagnostic.code, diagnostic.message.clone(), diagnostic.location.clone());
+        if self.seen.insert(key) {
+            self.diagnostics.push(diagnostic);
         }
     }
+
+    /// Whether an error was reported at or above `pointer`, or below it unless `pointer` is the
+    /// whole document: `openapiv3` reports a value that fits none of the variants of an enum,
+    /// or sits under flattened extensions, at the object holding it.
+    fn reported_near(&self, pointer: &str) -> bool {
+        let deep = !pointer.is_empty();
+        self.error_pointers
+            .iter()
+            .any(|p| strip_pointer_prefix(pointer, p).is_some() || (deep && strip_pointer_prefix(p, pointer).is_some()))
+    }
+}
+
+/// Reads the document into the `openapiv3` model, pointing at the value that does not fit.
+/// A failure where a check already reported an error is that error seen again, and is not
+/// reported twice.
+fn deserialize(spec: &Spec, reporter: &mut Reporter) -> Option<openapiv3::OpenAPI> {
+    let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&spec.document) {
+        Ok(api) => return Some(api),
+        Err(error) => error,
+    };
+    let pointer = path_to_pointer(error.path());
+    let message = error.into_inner().to_string();
+    let (pointer, message) = match pointer.as_str() {
+        "/paths" => in_paths(&spec.document).unwrap_or((pointer, message)),
+        _ => (pointer, message),
+    };
+    if reporter.reported_near(&pointer) {
+        return None;
+    }
+    reporter.report(
+        &pointer,
+        Diagnostic::error(codes::INVALID_SPEC, format!("invalid OpenAPI document: {message}"))
+            .at(spec.value_location(&pointer))
+            .label("does not fit the OpenAPI model here"),
+    );
+    None
+}
+
+/// Where (below `at`) and why `value` does not deserialize into `T`, or `None` if it does.
+fn failure<T: serde::de::DeserializeOwned>(value: &serde_json::Value, at: &str) -> Option<(String, String)> {
+    let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let pointer = format!("{at}{}", path_to_pointer(error.path()));
+    Some((pointer, error.into_inner().to_string()))
+}
+
+/// `openapiv3` flattens extensions into paths, path items and operations, which loses the
+/// place of an error below them; this finds the innermost of path item, operation,
+/// parameter, request body and response that fails on its own.
+fn in_paths(document: &serde_json::Value) -> Option<(String, String)> {
+    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response};
+    use serde_json::Value;
+    let Some(Value::Object(paths)) = document.get("paths") else { return None };
+    for (template, item) in paths.iter().filter(|(t, _)| !t.starts_with("x-")) {
+        let item_at = crate::source::push_token("/paths", template);
+        let Some(mut found) = failure::<ReferenceOr<PathItem>>(item, &item_at) else { continue };
+        let parameters = |owner: &Value, at: &str| -> Option<(String, String)> {
+            let Some(Value::Array(list)) = owner.get("parameters") else { return None };
+            list.iter().enumerate().find_map(|(i, p)| failure::<ReferenceOr<Parameter>>(p, &format!("{at}/parameters/{i}")))
+        };
+        if let Some(inner) = parameters(item, &item_at) {
+            return Some(inner);
+        }
+        for method in sites::METHODS {
+            let Some(operation) = item.get(method) else { continue };
+            let op_at = crate::source::push_token(&item_at, method);
+            let Some(op_failure) = failure::<Operation>(operation, &op_at) else { continue };
+            found = op_failure;
+            if let Some(inner) = parameters(operation, &op_at) {
+                return Some(inner);
+            }
+            if let Some(body) = operation.get("requestBody") {
+                if let Some(inner) = failure::<ReferenceOr<RequestBody>>(body, &format!("{op_at}/requestBody")) {
+                    return Some(inner);
+                }
+            }
+            if let Some(Value::Object(responses)) = operation.get("responses") {
+                for (status, response) in responses.iter().filter(|(s, _)| !s.starts_with("x-")) {
+                    let at = crate::source::push_token(&format!("{op_at}/responses"), status);
+                    if let Some(inner) = failure::<ReferenceOr<Response>>(response, &at) {
+                        return Some(inner);
+                    }
+                }
+            }
+            break;
+        }
+        return Some(found);
+    }
+    None
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

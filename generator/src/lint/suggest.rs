@@ -20,26 +20,32 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance between two strings, by characters.
+/// Edit distance between two strings, by characters: insertions, deletions, substitutions
+/// and swaps of two neighbours (`qeury` → `query`) each count one.
 pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row.get(j + 1).copied().unwrap_or(0);
-            let deletion = previous + 1;
-            let insertion = row.get(j).copied().unwrap_or(0) + 1;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = substitution.min(deletion).min(insertion);
+    let width = b.len() + 1;
+    // `table[i * width + j]`: the distance between the first `i` of `a` and the first `j` of `b`.
+    let mut table: Vec<usize> = vec![0; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        table[at(i, 0)] = i;
+    }
+    for j in 0..=b.len() {
+        table[at(0, j)] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[at(i - 1, j)] + 1).min(table[at(i, j - 1)] + 1).min(table[at(i - 1, j - 1)] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[at(i - 2, j - 2)] + 1);
             }
+            table[at(i, j)] = best;
         }
     }
-    row.last().copied().unwrap_or(0)
+    table[at(a.len(), b.len())]
 }
 
 /// `a`, `b` and `c`, each in backticks.
@@ -62,6 +68,8 @@ mod tests {
         assert_eq!(distance("emphemeral", "ephemeral"), 1);
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("qeury", "query"), 1);
+        assert_eq!(distance("abc", ""), 3);
     }
 
     #[test]

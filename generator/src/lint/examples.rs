@@ -1,0 +1,539 @@
+//! Example checks: every example is validated against its schema, and a property the
+//! schema does not declare is pointed out.
+//!
+//! Covered: `example` and `examples.*.value` of media types, parameters and headers
+//! (Swagger 2.0 `x-example` arrives as `example`), and the `example` of any schema.
+//!
+//! Validation uses the `jsonschema` crate with draft 4 semantics (the JSON Schema both
+//! Swagger 2.0 and OpenAPI 3.0 derive from) on a copy of the schema that says what OpenAPI
+//! 3.0 means by it: `nullable: true` adds `null` to the type (and to `enum`), keywords draft 4
+//! would read differently or OpenAPI does not have are left out, and a `type` lint already
+//! reported as invalid is dropped so it is not reported twice. Where OpenAPI is looser than
+//! draft 4, the copy is too: a `readOnly` or `writeOnly` property is not required (an
+//! example does not say whether it is a request or a response), and the `oneOf` of a schema
+//! with a `discriminator` is read as `anyOf`. Each `$ref` becomes a ref to a copy of its
+//! target under `definitions` of the validator's root; a ref resolve could not follow
+//! becomes the empty schema, so validation never reaches for a file or the network. A
+//! schema defined in terms of itself (reported by the schema checks) is not validated
+//! against, as validation would never end.
+//!
+//! An undeclared property is one of an object whose schema (with its `allOf` parts) lists
+//! `properties` and says nothing else about other properties (no `additionalProperties`,
+//! `patternProperties`, `anyOf` or `oneOf`): a warning, as JSON Schema allows it, but it is
+//! most often a typo the generated types would drop.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, ValidationError};
+use serde_json::{json, Map, Value};
+
+use super::schema::{Schemas, TYPES};
+use super::suggest::{list, nearest};
+use super::{Reporter, Sites};
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::{escape_token, push_token, unescape_token};
+use crate::upgrade::Spec;
+
+const SCHEMAS_REF: &str = "#/components/schemas/";
+
+/// Draft 4 keywords that mean the same in OpenAPI 3.0 and constrain a value on their own.
+const CONSTRAINTS: [&str; 14] = [
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "format",
+];
+
+pub fn check(spec: &Spec, sites: &Sites, schemas: &Schemas, reporter: &mut Reporter) {
+    let checker = Checker { spec, cyclic: &schemas.cyclic };
+    for media in &sites.media_types {
+        checker.examples_of(media, reporter, true);
+    }
+    for owner in sites.parameters.iter().chain(&sites.headers) {
+        checker.examples_of(owner, reporter, false);
+    }
+    for schema in &schemas.visited {
+        let example = format!("{schema}/example");
+        if spec.document.pointer(&example).is_some() {
+            checker.validate(schema, &example, reporter);
+        }
+    }
+}
+
+struct Checker<'a> {
+    spec: &'a Spec,
+    /// Schemas defined in terms of themselves (reported by the schema checks): examples
+    /// that reach one are not validated, as validation would never end.
+    cyclic: &'a BTreeSet<String>,
+}
+
+impl Checker<'_> {
+    /// The `example` and `examples.*.value` of a media type, parameter or header.
+    fn examples_of(&self, owner: &str, reporter: &mut Reporter, is_media: bool) {
+        let document = &self.spec.document;
+        let schema_at = format!("{owner}/schema");
+        let Some(schema) = document.pointer(&schema_at) else { return };
+        let example = format!("{owner}/example");
+        if let Some(value) = document.pointer(&example) {
+            if !(is_media && self.unparsed_json(owner, value, schema, &example, reporter)) {
+                self.validate(&schema_at, &example, reporter);
+            }
+        }
+        if let Some(Value::Object(examples)) = document.pointer(&format!("{owner}/examples")) {
+            for (name, entry) in examples {
+                if entry.get("value").is_some() {
+                    let at = format!("{}/value", push_token(&format!("{owner}/examples"), name));
+                    self.validate(&schema_at, &at, reporter);
+                }
+            }
+        }
+    }
+
+    /// Reports an example of a JSON media type written as JSON text that does not parse
+    /// (upgrade reads the text that does). Returns whether it did.
+    fn unparsed_json(&self, media: &str, example: &Value, schema: &Value, at: &str, reporter: &mut Reporter) -> bool {
+        let Value::String(text) = example else { return false };
+        let mime = crate::source::tokens(media).last().cloned().unwrap_or_default();
+        let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let is_json = essence == "application/json" || essence.ends_with("+json");
+        let looks_like_json = text.trim_start().starts_with(['{', '[']);
+        if !is_json || !looks_like_json || schema.get("type").and_then(Value::as_str) == Some("string") {
+            return false;
+        }
+        let Err(error) = serde_json::from_str::<Value>(text) else { return false };
+        reporter.report(
+            at,
+            Diagnostic::error(codes::EXAMPLE_STRING, "invalid example: its JSON text does not parse")
+                .at(self.spec.value_location(at))
+                .label("not valid JSON")
+                .help(format!("fix the JSON text: {error} (counted from the start of the example)")),
+        );
+        true
+    }
+
+    /// Validates the example at pointer `at` against the schema at pointer `schema_at`.
+    fn validate(&self, schema_at: &str, at: &str, reporter: &mut Reporter) {
+        let document = &self.spec.document;
+        let (Some(schema), Some(example)) = (document.pointer(schema_at), document.pointer(at)) else { return };
+        let Some((root, aliases)) = self.validation_root(schema) else { return };
+        match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
+            Ok(validator) => {
+                for error in validator.iter_errors(example) {
+                    self.report(&error, at, reporter);
+                }
+            }
+            Err(error) => {
+                // The root's parts keep the shape of the schemas they were made from, so the
+                // part the validator rejects is found in the spec by the same path.
+                let path = error.instance_path.as_str();
+                let culprit = match path.strip_prefix("/allOf/0") {
+                    Some(rest) => Some(format!("{schema_at}{rest}")),
+                    None => path.strip_prefix("/definitions/").and_then(|rest| {
+                        let (alias, rest) = rest.split_once('/').unwrap_or((rest, ""));
+                        let name = aliases.order.iter().find(|(_, a)| a == alias).map(|(n, _)| n)?;
+                        let tail = if rest.is_empty() { String::new() } else { format!("/{rest}") };
+                        Some(format!("{}{tail}", push_token("/components/schemas", name)))
+                    }),
+                };
+                let place = culprit
+                    .and_then(|p| self.spec.value_location(&p))
+                    .map_or_else(String::new, |l| format!(" at {}:{}:{}", l.file, l.line, l.column));
+                reporter.report(
+                    at,
+                    Diagnostic::warning(codes::EXAMPLE_INVALID, "example not checked: its schema cannot be compiled")
+                        .at(self.spec.value_location(at))
+                        .label("not checked")
+                        .help(format!("the validator rejects the schema{place}: {}", describe(&error))),
+                );
+            }
+        }
+        self.undeclared(vec![schema], example, at, reporter);
+    }
+
+    fn report(&self, error: &ValidationError, at: &str, reporter: &mut Reporter) {
+        let pointer = format!("{at}{}", error.instance_path.as_str());
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = &error.kind {
+            for name in unexpected {
+                let key = push_token(&pointer, name);
+                reporter.report(
+                    &key,
+                    Diagnostic::error(codes::EXAMPLE_INVALID, format!("invalid example: property `{name}` is not allowed"))
+                        .at(self.spec.key_location(&key))
+                        .label("not declared by the schema")
+                        .help("the schema sets `additionalProperties: false`"),
+                );
+            }
+            return;
+        }
+        reporter.report(
+            &pointer,
+            Diagnostic::error(codes::EXAMPLE_INVALID, format!("invalid example: {}", describe(error)))
+                .at(self.spec.value_location(&pointer))
+                .label("does not match the schema"),
+        );
+    }
+
+    /// `{"allOf": [schema], "definitions": {...}}` with the schema and everything it refers to
+    /// rewritten for draft 4; `None` when it reaches a schema defined in terms of itself.
+    fn validation_root(&self, schema: &Value) -> Option<(Value, Aliases)> {
+        let mut aliases = Aliases::default();
+        let document = &self.spec.document;
+        let main = sanitize(schema, document, &mut aliases);
+        let mut definitions = Map::new();
+        let mut next = 0;
+        while let Some((name, alias)) = aliases.order.get(next).cloned() {
+            next += 1;
+            if self.cyclic.contains(&name) {
+                return None;
+            }
+            let target = document.pointer(&format!("/components/schemas/{}", escape_token(&name)));
+            let value = target.map_or_else(|| json!({}), |t| sanitize(t, document, &mut aliases));
+            definitions.insert(alias, value);
+        }
+        let mut root = Map::new();
+        root.insert("allOf".into(), Value::Array(vec![main]));
+        if !definitions.is_empty() {
+            root.insert("definitions".into(), Value::Object(definitions));
+        }
+        Some((Value::Object(root), aliases))
+    }
+
+    /// Warns about properties of an example object that its schema does not declare.
+    fn undeclared(&self, schemas: Vec<&Value>, instance: &Value, at: &str, reporter: &mut Reporter) {
+        let mut flat = Vec::new();
+        let mut seen = BTreeSet::new();
+        for schema in schemas {
+            self.flatten(schema, &mut flat, &mut seen);
+        }
+        if flat.is_empty() {
+            return;
+        }
+        match instance {
+            Value::Object(map) => {
+                let properties: Vec<&Map<String, Value>> =
+                    flat.iter().filter_map(|s| s.get("properties").and_then(Value::as_object)).collect();
+                let open = flat.iter().any(|s| {
+                    ["additionalProperties", "patternProperties", "anyOf", "oneOf"].iter().any(|k| s.get(*k).is_some())
+                });
+                let other_type = flat.iter().any(|s| s.get("type").is_some_and(|t| t != "object"));
+                let closed = !properties.is_empty() && !open && !other_type;
+                let declared: BTreeSet<&str> = properties.iter().flat_map(|p| p.keys()).map(String::as_str).collect();
+                for (key, child) in map {
+                    let child_at = push_token(at, key);
+                    if closed && !declared.contains(key.as_str()) {
+                        self.warn_undeclared(key, &declared, &child_at, reporter);
+                    }
+                    let mut next: Vec<&Value> = properties.iter().filter_map(|p| p.get(key)).collect();
+                    if next.is_empty() {
+                        next = flat.iter().filter_map(|s| s.get("additionalProperties")).filter(|a| a.is_object()).collect();
+                    }
+                    if !next.is_empty() {
+                        self.undeclared(next, child, &child_at, reporter);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                let next: Vec<&Value> = flat.iter().filter_map(|s| s.get("items")).filter(|i| i.is_object()).collect();
+                if next.is_empty() {
+                    return;
+                }
+                for (i, item) in items.iter().enumerate() {
+                    self.undeclared(next.clone(), item, &format!("{at}/{i}"), reporter);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn warn_undeclared(&self, key: &str, declared: &BTreeSet<&str>, at: &str, reporter: &mut Reporter) {
+        let help = match nearest(key, declared.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if declared.len() <= 8 => format!("the schema declares {}", list(declared.iter().copied())),
+            None => format!("the schema declares {} properties; `{key}` is not one of them", declared.len()),
+        };
+        reporter.report(
+            at,
+            Diagnostic::warning(codes::EXAMPLE_UNDECLARED, format!("example property `{key}` is not declared by its schema"))
+                .at(self.spec.key_location(at))
+                .label("undeclared property")
+                .help(help),
+        );
+    }
+
+    /// The schema and its `allOf` members, through refs (each followed once).
+    fn flatten<'s>(&'s self, schema: &'s Value, out: &mut Vec<&'s Value>, seen: &mut BTreeSet<String>) {
+        let Value::Object(map) = schema else { return };
+        if let Some(reference) = map.get("$ref") {
+            let Some(pointer) = reference.as_str().and_then(|r| r.strip_prefix('#')) else { return };
+            if seen.insert(pointer.to_owned()) {
+                if let Some(target) = self.spec.document.pointer(pointer) {
+                    self.flatten(target, out, seen);
+                }
+            }
+            return;
+        }
+        out.push(schema);
+        if let Some(Value::Array(members)) = map.get("allOf") {
+            for member in members {
+                self.flatten(member, out, seen);
+            }
+        }
+    }
+}
+
+/// Names of the copies of referenced schemas under the validator root's `definitions`.
+#[derive(Default)]
+struct Aliases {
+    by_name: BTreeMap<String, String>,
+    order: Vec<(String, String)>,
+}
+
+impl Aliases {
+    /// `#/components/schemas/Name/rest` → `#/definitions/sN/rest`; `None` for other refs.
+    fn rewrite(&mut self, reference: &str) -> Option<String> {
+        let rest = reference.strip_prefix(SCHEMAS_REF)?;
+        let (token, tail) = rest.split_once('/').map_or((rest, ""), |(t, tail)| (t, tail));
+        let name = unescape_token(token);
+        let alias = match self.by_name.get(&name) {
+            Some(alias) => alias.clone(),
+            None => {
+                let alias = format!("s{}", self.order.len());
+                self.by_name.insert(name.clone(), alias.clone());
+                self.order.push((name, alias.clone()));
+                alias
+            }
+        };
+        let tail: String = tail.split('/').filter(|t| !t.is_empty()).map(|t| format!("/{}", encode(t))).collect();
+        Some(format!("#/definitions/{alias}{tail}"))
+    }
+}
+
+/// Percent-encodes what may not stand in a URI fragment.
+fn encode(token: &str) -> String {
+    let mut out = String::new();
+    for byte in token.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The schema as draft 4 should read it (see the module documentation); `document` holds
+/// the targets of its refs.
+fn sanitize(schema: &Value, document: &Value, aliases: &mut Aliases) -> Value {
+    let Value::Object(map) = schema else { return json!({}) };
+    if let Some(reference) = map.get("$ref") {
+        return match reference.as_str().and_then(|r| aliases.rewrite(r)) {
+            Some(reference) => json!({ "$ref": reference }),
+            None => json!({}),
+        };
+    }
+    let mut out = Map::new();
+    for (key, value) in map {
+        let kept = match (key.as_str(), value) {
+            ("type", Value::String(t)) if TYPES.contains(&t.as_str()) => Some(value.clone()),
+            ("properties", Value::Object(properties)) => Some(Value::Object(
+                properties.iter().map(|(name, p)| (name.clone(), sanitize(p, document, aliases))).collect(),
+            )),
+            ("items", Value::Object(_)) | ("not", Value::Object(_)) => Some(sanitize(value, document, aliases)),
+            ("items", Value::Array(items)) => Some(Value::Array(items.iter().map(|i| sanitize(i, document, aliases)).collect())),
+            ("additionalProperties", Value::Bool(_)) => Some(value.clone()),
+            ("additionalProperties", Value::Object(_)) => Some(sanitize(value, document, aliases)),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(members)) if !members.is_empty() => {
+                Some(Value::Array(members.iter().map(|m| sanitize(m, document, aliases)).collect()))
+            }
+            ("required", Value::Array(names)) => {
+                let names: Vec<Value> = names
+                    .iter()
+                    .filter(|n| !n.as_str().is_some_and(|n| one_way(map, n, document)))
+                    .cloned()
+                    .collect();
+                (!names.is_empty()).then_some(Value::Array(names))
+            }
+            ("enum", Value::Array(list)) if !list.is_empty() => Some(value.clone()),
+            (k, _) if CONSTRAINTS.contains(&k) => Some(value.clone()),
+            _ => None,
+        };
+        if let Some(kept) = kept {
+            out.insert(key.clone(), kept);
+        }
+    }
+    // With a discriminator, the branch is chosen by name, and branches may overlap.
+    if map.contains_key("discriminator") && !out.contains_key("anyOf") {
+        if let Some(members) = out.remove("oneOf") {
+            out.insert("anyOf".into(), members);
+        }
+    }
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        if let Some(Value::String(t)) = out.get("type").cloned() {
+            out.insert("type".into(), json!([t, "null"]));
+        }
+        if let Some(Value::Array(options)) = out.get_mut("enum") {
+            if !options.contains(&Value::Null) {
+                options.push(Value::Null);
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Whether the property `name` of the schema `map` is `readOnly` or `writeOnly` (itself or
+/// the schema its `$ref` names): OpenAPI 3.0 requires such a property in one direction only,
+/// and an example does not say which direction it is for.
+fn one_way(map: &Map<String, Value>, name: &str, document: &Value) -> bool {
+    let Some(property) = map.get("properties").and_then(|p| p.get(name)) else { return false };
+    let target = property
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| document.pointer(p));
+    [Some(property), target]
+        .into_iter()
+        .flatten()
+        .any(|s| s.get("readOnly") == Some(&Value::Bool(true)) || s.get("writeOnly") == Some(&Value::Bool(true)))
+}
+
+/// What is wrong, in our words.
+fn describe(error: &ValidationError) -> String {
+    let shown = shown(&error.instance);
+    match &error.kind {
+        ValidationErrorKind::Type { kind } => {
+            let expected: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+            };
+            format!("expected {}, found `{}`", or_list(&expected), json_type(&error.instance))
+        }
+        ValidationErrorKind::Required { property } => {
+            format!("missing required property `{}`", property.as_str().map_or_else(|| property.to_string(), str::to_owned))
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> = match options {
+                Value::Array(list) => list.iter().map(Value::to_string).collect(),
+                other => vec![other.to_string()],
+            };
+            format!("{shown} is not one of {}", list(options.iter().map(String::as_str)))
+        }
+        ValidationErrorKind::AnyOf => format!("{shown} matches none of the `anyOf` schemas"),
+        ValidationErrorKind::OneOfNotValid => format!("{shown} matches none of the `oneOf` schemas"),
+        ValidationErrorKind::OneOfMultipleValid => format!("{shown} matches more than one of the `oneOf` schemas"),
+        ValidationErrorKind::Not { .. } => format!("{shown} matches the `not` schema"),
+        ValidationErrorKind::Format { format } => format!("{shown} is not a valid `{format}`"),
+        ValidationErrorKind::Pattern { pattern } => format!("{shown} does not match the pattern `{pattern}`"),
+        _ => error.masked_with(shown).to_string(),
+    }
+}
+
+fn or_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}
+
+/// A value as messages show it: short scalars in backticks, anything else by its kind.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Object(_) => "the object".into(),
+        Value::Array(_) => "the array".into(),
+        scalar => {
+            let text = scalar.to_string();
+            if text.chars().count() > 40 {
+                format!("the {}", json_type(value))
+            } else {
+                format!("`{text}`")
+            }
+        }
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_reads_nullable_and_drops_what_draft_4_must_not_see() {
+        let mut aliases = Aliases::default();
+        let schema = json!({
+            "type": "object",
+            "nullable": true,
+            "x-thing": 1,
+            "id": "http://example.com/s.json",
+            "properties": {
+                "id": {"type": "string."},
+                "kind": {"type": "string", "enum": ["a"], "nullable": true},
+                "other": {"$ref": "#/components/schemas/Other Thing/properties/x", "description": "d"},
+                "far": {"$ref": "far.json"}
+            },
+            "required": []
+        });
+        assert_eq!(
+            sanitize(&schema, &Value::Null, &mut aliases),
+            json!({
+                "type": ["object", "null"],
+                "properties": {
+                    "id": {},
+                    "kind": {"type": ["string", "null"], "enum": ["a", null]},
+                    "other": {"$ref": "#/definitions/s0/properties/x"},
+                    "far": {}
+                }
+            })
+        );
+        assert_eq!(aliases.order, [("Other Thing".to_owned(), "s0".to_owned())]);
+    }
+
+    #[test]
+    fn one_way_properties_are_not_required_and_discriminated_branches_may_overlap() {
+        let document = json!({"components": {"schemas": {"Id": {"type": "string", "readOnly": true}}}});
+        let schema = json!({
+            "type": "object",
+            "required": ["id", "secret", "name"],
+            "properties": {
+                "id": {"$ref": "#/components/schemas/Id"},
+                "secret": {"type": "string", "writeOnly": true},
+                "name": {"type": "string"}
+            },
+            "discriminator": {"propertyName": "name"},
+            "oneOf": [{"type": "object"}]
+        });
+        let sanitized = sanitize(&schema, &document, &mut Aliases::default());
+        assert_eq!(sanitized["required"], json!(["name"]));
+        assert_eq!(sanitized["anyOf"], json!([{"type": "object"}]));
+        assert!(sanitized.get("oneOf").is_none());
+    }
+
+    #[test]
+    fn descriptions() {
+        let validator = jsonschema::options().with_draft(Draft::Draft4).build(&json!({"type": "integer"})).unwrap();
+        let instance = json!("3");
+        let error = validator.iter_errors(&instance).next().unwrap();
+        assert_eq!(describe(&error), "expected `integer`, found `string`");
+    }
+}

@@ -1,0 +1,311 @@
+//! Schema checks: `type` values and keywords a schema does not know.
+//!
+//! Every schema position is visited: the roots [`Sites`] found, then `properties.*`, `items`,
+//! `additionalProperties` (when a schema), `allOf`/`anyOf`/`oneOf` members and `not`.
+//! A schema holding `$ref` is not looked into: its siblings are ignored by OpenAPI 3.0.
+//!
+//! The keywords known are those of the OpenAPI 3.0 Schema Object, `$ref`, and extensions
+//! (`x-`). `$schema`, `id` and `definitions` are tolerated silently: they are found in
+//! JSON Schema files shared with other tools, have no meaning once refs are resolved, and
+//! warning about them would ask users to edit files they often do not own.
+//! An unknown keyword whose value looks like a schema is also checked as a schema, since
+//! that is what its author meant it to be.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::suggest::{list, nearest};
+use super::{Reporter, Sites};
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::push_token;
+use crate::upgrade::Spec;
+
+/// The types a schema may have.
+pub const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// The keywords of the OpenAPI 3.0 Schema Object, plus `$ref`.
+pub const KEYWORDS: [&str; 36] = [
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+    "$ref",
+];
+
+/// JSON Schema keywords tolerated without a word (see the module documentation).
+const TOLERATED: [&str; 3] = ["$schema", "id", "definitions"];
+
+/// Keywords whose presence makes an object look like a schema rather than data.
+const SCHEMA_MARKERS: [&str; 9] =
+    ["type", "properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf", "enum", "$ref"];
+
+/// What a schema is to the schema holding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Root,
+    Property,
+    Items,
+    AdditionalProperties,
+    Member,
+    Not,
+    /// The value of an unknown keyword that looks like a schema.
+    Guessed,
+}
+
+/// What the schema checks learnt for the checks after them.
+#[derive(Debug, Default)]
+pub struct Schemas {
+    /// The pointer of each schema object visited (in no order).
+    pub visited: Vec<String>,
+    /// Names of `components.schemas` entries defined in terms of themselves.
+    pub cyclic: BTreeSet<String>,
+}
+
+/// Checks every schema.
+pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
+    let mut walker = Walker { spec, reporter, visited: Vec::new() };
+    for root in &sites.schemas {
+        walker.walk(root, Role::Root);
+    }
+    let visited = walker.visited;
+    let cyclic = unproductive_cycles(&spec.document);
+    for name in &cyclic {
+        let at = push_token("/components/schemas", name);
+        reporter.report(
+            &at,
+            Diagnostic::error(codes::REF_CYCLE, format!("schema `{name}` is defined in terms of itself"))
+                .at(spec.key_location(&at))
+                .label("refers to itself without nesting")
+                .help("a schema may refer to itself inside `properties`, `items` or `additionalProperties`; through `$ref`, `allOf`, `anyOf`, `oneOf` or `not` alone the definition never ends"),
+        );
+    }
+    Schemas { visited, cyclic }
+}
+
+/// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
+/// alone: validating against them, or giving them a type, would never end.
+pub fn unproductive_cycles(document: &Value) -> BTreeSet<String> {
+    let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else { return BTreeSet::new() };
+    let edges: BTreeMap<&str, BTreeSet<String>> = schemas
+        .iter()
+        .map(|(name, schema)| {
+            let mut targets = BTreeSet::new();
+            in_place_refs(schema, &mut targets);
+            (name.as_str(), targets)
+        })
+        .collect();
+    let mut cyclic = BTreeSet::new();
+    for start in edges.keys() {
+        let mut stack: Vec<&str> = edges.get(start).into_iter().flatten().map(String::as_str).collect();
+        let mut seen = BTreeSet::new();
+        while let Some(node) = stack.pop() {
+            if node == *start {
+                cyclic.insert((*start).to_owned());
+                break;
+            }
+            if seen.insert(node) {
+                stack.extend(edges.get(node).into_iter().flatten().map(String::as_str));
+            }
+        }
+    }
+    cyclic
+}
+
+/// Names of the schemas `schema` refers to without descending into a property or an item.
+fn in_place_refs(schema: &Value, out: &mut BTreeSet<String>) {
+    let Value::Object(map) = schema else { return };
+    if let Some(Value::String(reference)) = map.get("$ref") {
+        if let Some(name) = reference.strip_prefix("#/components/schemas/").filter(|n| !n.contains('/')) {
+            out.insert(crate::source::unescape_token(name));
+        }
+        return;
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = map.get(key) {
+            members.iter().for_each(|m| in_place_refs(m, out));
+        }
+    }
+    if let Some(not) = map.get("not") {
+        in_place_refs(not, out);
+    }
+}
+
+struct Walker<'a, 'r, 'd> {
+    spec: &'a Spec,
+    reporter: &'r mut Reporter<'d>,
+    visited: Vec<String>,
+}
+
+impl Walker<'_, '_, '_> {
+    fn walk(&mut self, pointer: &str, role: Role) {
+        let spec = self.spec;
+        let Some(Value::Object(map)) = spec.document.pointer(pointer) else { return };
+        if map.contains_key("$ref") {
+            return;
+        }
+        self.visited.push(pointer.to_owned());
+        if let Some(value) = map.get("type") {
+            self.check_type(pointer, value);
+        }
+        for (key, value) in map {
+            let child = push_token(pointer, key);
+            match key.as_str() {
+                "properties" => {
+                    if let Value::Object(properties) = value {
+                        for name in properties.keys() {
+                            self.walk(&push_token(&child, name), Role::Property);
+                        }
+                    }
+                }
+                "items" => match value {
+                    Value::Array(items) => {
+                        for i in 0..items.len() {
+                            self.walk(&format!("{child}/{i}"), Role::Items);
+                        }
+                    }
+                    _ => self.walk(&child, Role::Items),
+                },
+                "additionalProperties" => self.walk(&child, Role::AdditionalProperties),
+                "allOf" | "anyOf" | "oneOf" => {
+                    if let Value::Array(members) = value {
+                        for i in 0..members.len() {
+                            self.walk(&format!("{child}/{i}"), Role::Member);
+                        }
+                    }
+                }
+                "not" => self.walk(&child, Role::Not),
+                k if KEYWORDS.contains(&k) || TOLERATED.contains(&k) || k.starts_with("x-") => {}
+                _ => {
+                    let guessed = looks_like_schema(value);
+                    self.unknown_keyword(pointer, key, guessed, role);
+                    if guessed {
+                        self.walk(&child, Role::Guessed);
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_type(&mut self, pointer: &str, value: &Value) {
+        let at = format!("{pointer}/type");
+        let location = self.spec.value_location(&at);
+        let invalid = |shown: &str| {
+            Diagnostic::error(codes::INVALID_TYPE, format!("invalid schema type `{shown}`"))
+                .at(location.clone())
+                .label("not a schema type")
+        };
+        let all_types = format!("a schema's `type` is one of {}", list(TYPES));
+        let diagnostic = match value {
+            Value::String(t) if TYPES.contains(&t.as_str()) => return,
+            Value::String(t) if t == "file" && self.spec.source_version == "2.0" => {
+                Diagnostic::error(codes::UNSUPPORTED, "schema type `file` is not supported yet")
+                    .at(location.clone())
+                    .label("file type")
+                    .help("describe a file as `type: string` with `format: binary`")
+            }
+            Value::String(t) if t == "file" => {
+                invalid(t).help("`file` is a Swagger 2.0 type; in OpenAPI 3.0 a file is `type: string` with `format: binary`")
+            }
+            Value::String(t) if t == "null" => {
+                invalid(t).help("OpenAPI 3.0 has no `null` type; add `nullable: true` to the schema instead")
+            }
+            Value::String(t) if t == "date" || t == "date-time" => {
+                invalid(t).help(format!("a date is `type: string` with `format: {t}`"))
+            }
+            Value::String(t) => match nearest(t, TYPES).or_else(|| alias(t)) {
+                Some(near) => invalid(t).help(format!("did you mean `{near}`?")),
+                None => invalid(t).help(all_types),
+            },
+            Value::Array(types) => {
+                let named: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+                let help = match named.as_slice() {
+                    [one] if types.len() == 2 => format!("OpenAPI 3.0 takes a single type: write `type: {one}` with `nullable: true`"),
+                    [one] if types.len() == 1 => format!("OpenAPI 3.0 takes a single type: write `type: {one}`"),
+                    _ => "OpenAPI 3.0 takes a single type; use `oneOf` for a value of several types".to_owned(),
+                };
+                invalid(&value.to_string()).help(help)
+            }
+            other => invalid(&other.to_string()).help(all_types),
+        };
+        self.reporter.report(&at, diagnostic);
+    }
+
+    fn unknown_keyword(&mut self, pointer: &str, key: &str, guessed: bool, role: Role) {
+        let at = push_token(pointer, key);
+        let help = match role {
+            Role::AdditionalProperties if guessed => Some(
+                "`additionalProperties` takes a schema; did you mean an object schema with these as `properties`?".to_owned(),
+            ),
+            Role::Items if guessed => {
+                Some("`items` takes a schema; did you mean an object schema with these as `properties`?".to_owned())
+            }
+            _ if guessed => Some(format!("did you mean to declare `{key}` under `properties`?")),
+            _ => nearest(key, KEYWORDS).map(|k| format!("did you mean `{k}`?")),
+        };
+        let help = help.unwrap_or_else(|| {
+            "a schema takes the keywords of the OpenAPI 3.0 Schema Object; extensions start with `x-`".to_owned()
+        });
+        let diagnostic = Diagnostic::warning(codes::UNKNOWN_KEYWORD, format!("unknown schema keyword `{key}`"))
+            .at(self.spec.key_location(&at))
+            .label("not a schema keyword")
+            .help(help);
+        self.reporter.report(&at, diagnostic);
+    }
+}
+
+/// Names other languages and tools use for the schema types.
+fn alias(word: &str) -> Option<&'static str> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "int" | "int32" | "int64" | "long" | "short" => "integer",
+        "float" | "double" | "decimal" => "number",
+        "bool" => "boolean",
+        "str" | "text" => "string",
+        "list" => "array",
+        "map" | "dict" | "hash" => "object",
+        _ => return None,
+    })
+}
+
+/// An object whose keys are all schema keywords, among them one only schemas have.
+pub fn looks_like_schema(value: &Value) -> bool {
+    let Value::Object(map) = value else { return false };
+    is_schema_like(map)
+}
+
+fn is_schema_like(map: &Map<String, Value>) -> bool {
+    !map.is_empty()
+        && map.keys().all(|k| KEYWORDS.contains(&k.as_str()) || k.starts_with("x-"))
+        && map.keys().any(|k| SCHEMA_MARKERS.contains(&k.as_str()))
+}

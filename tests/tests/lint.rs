@@ -1,0 +1,162 @@
+//! Lint tests, data-driven as rust-analyzer's parser tests are:
+//!
+//! - every spec in `fixtures/lint/ok/` must lint without any diagnostic;
+//! - every spec in `fixtures/lint/err/` must render exactly the text stored beside it as
+//!   `NAME.txt`;
+//! - the vendored Matrix `/sync` spec renders as `snapshots/lint__sync_upstream.snap`, and a
+//!   copy with a typo in its example gets the warning for it.
+//!
+//! A new fixture needs no new code. To accept new output, run
+//! `INSTA_UPDATE=always cargo test -p tests --test lint` and read the diff of every file it
+//! wrote. Paths are shown relative to the `tests/` folder (cargo's working directory for
+//! integration tests), so the output does not depend on where the workspace is.
+
+use std::path::{Path, PathBuf};
+
+use generator::Diagnostics;
+
+/// Lints `path` and renders the diagnostics, with the workspace root left out of paths.
+fn lint(path: &Path) -> (Diagnostics, String) {
+    let mut diagnostics = Diagnostics::default();
+    let _ = generator::check(path, &[], &mut diagnostics);
+    let root = format!("{}/", tests::workspace_root().display());
+    let rendered = diagnostics.render(false).replace(&root, "");
+    (diagnostics, rendered)
+}
+
+fn blessing() -> bool {
+    std::env::var("INSTA_UPDATE").is_ok_and(|v| v == "always")
+}
+
+/// The specs of a fixture folder, sorted.
+fn specs(folder: &str) -> Vec<PathBuf> {
+    let dir = tests::fixtures().join("lint").join(folder);
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "no fixtures in {}", dir.display());
+    found
+}
+
+#[test]
+fn ok_fixtures_have_no_diagnostic() {
+    let mut failures = Vec::new();
+    for spec in specs("ok") {
+        let (diagnostics, rendered) = lint(&spec);
+        if !diagnostics.is_empty() {
+            failures.push(format!("{}:\n{rendered}", spec.display()));
+        }
+    }
+    assert!(failures.is_empty(), "ok fixtures with diagnostics:\n\n{}", failures.join("\n"));
+}
+
+#[test]
+fn err_fixtures_render_as_expected() {
+    let mut failures = Vec::new();
+    for spec in specs("err") {
+        let expected_path = spec.with_extension("txt");
+        let (diagnostics, actual) = lint(&spec);
+        if diagnostics.is_empty() {
+            failures.push(format!("{}: no diagnostic at all", spec.display()));
+            continue;
+        }
+        if blessing() {
+            std::fs::write(&expected_path, &actual).expect("write the expected output");
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual => {}
+            Ok(expected) => failures.push(format!(
+                "{}: output differs\n--- expected ({})\n{expected}\n+++ actual\n{actual}",
+                spec.display(),
+                expected_path.display()
+            )),
+            Err(_) => failures.push(format!("{}: missing {}; actual output:\n{actual}", spec.display(), expected_path.display())),
+        }
+    }
+    // An expected output whose spec is gone is stale.
+    let dir = tests::fixtures().join("lint/err");
+    for entry in std::fs::read_dir(&dir).expect("read err fixtures").filter_map(Result::ok) {
+        let path = entry.path();
+        let has_spec = ["yaml", "yml", "json"].iter().any(|e| path.with_extension(e).exists());
+        if path.extension().is_some_and(|e| e == "txt") && !has_spec {
+            failures.push(format!("{}: no spec beside it", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}\n(run with INSTA_UPDATE=always to accept)", failures.join("\n\n"));
+}
+
+#[test]
+fn sync_upstream() {
+    let (_, rendered) = lint(&tests::workspace_root().join("api/sync.yaml"));
+    insta::assert_snapshot!("sync_upstream", rendered);
+}
+
+/// A comparable form of a diagnostic: code, message, line, column.
+fn summary(diagnostics: &Diagnostics) -> Vec<(String, String, usize, usize)> {
+    let mut list: Vec<_> = diagnostics
+        .iter()
+        .map(|d| {
+            let (line, column) = d.location.as_ref().map_or((0, 0), |l| (l.line, l.column));
+            (d.code.to_owned(), d.message.clone(), line, column)
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+/// Copies the Matrix spec with `"limited": true` spelt `"limitted"` in its example.
+fn sync_with_typo(dir: &Path) {
+    let api = tests::workspace_root().join("api");
+    let text = std::fs::read_to_string(api.join("sync.yaml")).expect("read sync.yaml");
+    assert_eq!(text.matches("\"limited\": true").count(), 1, "the example holds `\"limited\": true` once");
+    std::fs::create_dir_all(dir.join("definitions")).expect("create the copy's folders");
+    std::fs::write(dir.join("sync.yaml"), text.replace("\"limited\": true", "\"limitted\": true")).expect("write");
+    for entry in std::fs::read_dir(api.join("definitions")).expect("read definitions").filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::copy(&path, dir.join("definitions").join(entry.file_name())).expect("copy a definition");
+        }
+    }
+    // Upstream's `definitions/definitions` is a symbolic link to `.`.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(".", dir.join("definitions/definitions")).expect("link definitions/definitions");
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir.join("definitions/definitions")).expect("create definitions/definitions");
+        for entry in std::fs::read_dir(dir.join("definitions")).expect("read").filter_map(Result::ok) {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), dir.join("definitions/definitions").join(entry.file_name())).expect("copy");
+            }
+        }
+    }
+}
+
+#[test]
+fn typo_in_the_sync_example_is_an_undeclared_property() {
+    let dir = std::env::temp_dir().join(format!("lint-sync-typo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    sync_with_typo(&dir);
+    let (typo, rendered) = lint(&dir.join("sync.yaml"));
+    let (upstream, _) = lint(&tests::workspace_root().join("api/sync.yaml"));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let warning = typo
+        .iter()
+        .find(|d| d.code == "example-undeclared-property")
+        .unwrap_or_else(|| panic!("no undeclared-property warning in:\n{rendered}"));
+    assert_eq!(warning.severity, generator::Severity::Warning);
+    assert_eq!(warning.message, "example property `limitted` is not declared by its schema");
+    assert_eq!(warning.help.as_deref(), Some("did you mean `limited`?"));
+    let location = warning.location.as_ref().expect("the warning has a location");
+    assert!(location.file.ends_with("sync.yaml"), "{}", location.file);
+    assert_eq!((location.line, location.column), (196, 23));
+
+    // Everything else is what upstream gets.
+    let mut others = summary(&typo);
+    others.retain(|d| d.0 != "example-undeclared-property");
+    assert_eq!(others, summary(&upstream));
+}
