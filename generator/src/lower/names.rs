@@ -53,8 +53,10 @@ pub fn unique(candidate: String, taken: &mut std::collections::BTreeSet<String>,
     if taken.insert(candidate.clone()) {
         return candidate;
     }
+    // `Self_` + `2` would not be camel case: the keyword escape gives way to the number.
+    let base = if separator.is_empty() { candidate.trim_end_matches('_') } else { &candidate };
     (2..)
-        .map(|n| format!("{candidate}{separator}{n}"))
+        .map(|n| format!("{base}{separator}{n}"))
         .find(|name| taken.insert(name.clone()))
         .expect("an unused suffix exists")
 }
