@@ -96,6 +96,7 @@ pub mod codes {
     pub const UNSUPPORTED: &str = "not-supported";
     pub const OVERLAY_INVALID: &str = "overlay-invalid";
     pub const OVERLAY_NO_MATCH: &str = "overlay-no-match";
+    pub const OVERLAY_NO_CHANGE: &str = "overlay-no-change";
     pub const CONFIG: &str = "config";
 }
 
@@ -176,8 +177,9 @@ impl Diagnostics {
             }
             let _ = writeln!(out, "{}\n", renderer.render(message));
         }
-        let errors = self.list.iter().filter(|d| d.severity == Severity::Error).count();
-        let warnings = self.list.len() - errors;
+        let shown = self.sorted();
+        let errors = shown.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = shown.len() - errors;
         if errors + warnings > 0 {
             let _ = writeln!(out, "{}", summary(errors, warnings));
         }

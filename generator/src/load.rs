@@ -48,7 +48,7 @@ pub fn parse(
                 .label("here"));
         }
     }
-    let mut builder = Builder { text, display, ..Builder::default() };
+    let mut builder = Builder { text, display, ascii: text.is_ascii(), ..Builder::default() };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
         let m = e.marker();
@@ -86,15 +86,34 @@ struct Builder<'a> {
     pending_anchor: Vec<(usize, usize)>,
     done: Option<Value>,
     error: Option<Diagnostic>,
+    ascii: bool,
+    /// The last (character, byte) offset pair converted.
+    cursor: (usize, usize),
 }
 
 impl Builder<'_> {
-    fn span_at(&self, mark: &Marker, len: usize) -> Span {
-        let start = mark.index().min(self.text.len());
-        // yaml-rust2 counts characters; convert to a byte offset for rendering.
-        let start = self.text.char_indices().nth(start).map_or(self.text.len(), |(i, _)| i);
+    fn span_at(&mut self, mark: &Marker, len: usize) -> Span {
+        let start = self.byte_offset(mark.index());
         let end = (start + len).min(self.text.len());
         Span { start, end, line: mark.line(), column: mark.col() + 1 }
+    }
+
+    /// yaml-rust2 counts characters; spans are byte offsets. Events arrive in text order, so
+    /// a cursor makes the conversion linear over the file (ASCII text needs none).
+    fn byte_offset(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        let (mut chars, mut bytes) = if char_index >= self.cursor.0 { self.cursor } else { (0, 0) };
+        for c in self.text[bytes..].chars() {
+            if chars == char_index {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor = (chars, bytes);
+        bytes
     }
 
     fn fail(&mut self, code: &'static str, message: String, span: Span, label: &str) {
@@ -159,9 +178,20 @@ impl MarkedEventReceiver for Builder<'_> {
         }
         match event {
             Event::Scalar(text, style, anchor, _tag) => {
-                let len = scalar_len(self.text, &text, style, mark.index());
+                let start = self.byte_offset(mark.index());
+                let len = scalar_len(self.text, &text, style, start);
                 let span = self.span_at(&mark, len);
                 if self.expecting_key() {
+                    // A block mapping is marked at its first `:`; it starts at its first key.
+                    if let Some(Frame::Map { pointer, map, .. }) = self.stack.last() {
+                        if map.is_empty() {
+                            if let Some(node) = self.spans.get_mut(pointer) {
+                                if node.value.start > span.start {
+                                    node.value = Span { end: span.start + 1, ..span };
+                                }
+                            }
+                        }
+                    }
                     self.start_key(text, span);
                     return;
                 }
@@ -219,9 +249,9 @@ impl MarkedEventReceiver for Builder<'_> {
     }
 }
 
-/// Length in bytes to underline for a scalar starting at character `index`.
-fn scalar_len(source: &str, text: &str, style: TScalarStyle, index: usize) -> usize {
-    let start = source.char_indices().nth(index).map_or(source.len(), |(i, _)| i);
+/// Length in bytes to underline for a scalar starting at byte `start`.
+fn scalar_len(source: &str, text: &str, style: TScalarStyle, start: usize) -> usize {
+    let start = start.min(source.len());
     let rest_of_line = source[start..].split('\n').next().unwrap_or("").trim_end();
     match style {
         TScalarStyle::Plain if !text.contains('\n') => text.len().min(rest_of_line.len()).max(1),

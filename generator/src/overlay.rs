@@ -13,7 +13,7 @@
 //! error and leaves the bundle as it was: nothing is half-applied.
 //!
 //! Two rules are stricter than the specification's schema, which accepts them: an action
-//! must either `update` or `remove: true` (a target alone does nothing), and not both (the
+//! must either `update` or `remove: true` (a target alone does nothing: a warning), and not both (the
 //! specification ignores `update` then, which hides a mistake).
 
 use std::collections::BTreeSet;
@@ -80,6 +80,8 @@ struct Action {
 enum Change {
     Update(Value),
     Remove,
+    /// A target alone: valid Overlay 1.0, and does nothing (a warning says so).
+    Nothing,
 }
 
 impl Action {
@@ -399,13 +401,13 @@ impl<'a> Checker<'a> {
                 None
             }
             (None, false) => {
-                self.error(
-                    format!("invalid overlay: `{name}` has neither `update` nor `remove: true`"),
-                    self.mapping_at(pointer),
-                    "this action does nothing",
-                    "add `update` with the values to merge into the target, or `remove: true`",
+                self.diagnostics.push(
+                    Diagnostic::warning(codes::OVERLAY_NO_CHANGE, format!("overlay action `{name}` has neither `update` nor `remove: true`"))
+                        .at(self.mapping_at(pointer))
+                        .label("this action does nothing")
+                        .help("add `update` with the values to merge into the target, or `remove: true`"),
                 );
-                None
+                Some(Change::Nothing)
             }
         }
     }
@@ -526,6 +528,7 @@ impl Applier<'_> {
                     }
                 }
             }
+            Change::Nothing => {}
             Change::Remove => {
                 let mut nodes = nodes;
                 // Deepest and highest-indexed first: removing a node never moves one still to do.

@@ -127,8 +127,8 @@ impl SourceMap {
         }
     }
 
-    /// Composes two maps: `self` maps C to B-pointers... only when B is a single document
-    /// described by `inner`. Each mount of `self` is re-expressed through `inner`.
+    /// Composes two maps: `self` maps pointers of a document C to pointers of a document B,
+    /// `inner` maps B to files; the result maps C to files.
     pub fn through(&self, inner: &SourceMap) -> SourceMap {
         let mut out = SourceMap::default();
         // Every mount of the inner map below a mount of the outer one is carried over.
@@ -136,7 +136,11 @@ impl SourceMap {
             if let Some((file, origin)) = inner.origin(from) {
                 out.mounts.insert(at.clone(), (file, origin));
             }
-            for (inner_at, (file, inner_from)) in &inner.mounts {
+            // Inner mounts below `from` sort right after it: a range scan finds them all.
+            for (inner_at, (file, inner_from)) in inner.mounts.range::<str, _>((std::ops::Bound::Excluded(from.as_str()), std::ops::Bound::Unbounded)) {
+                if !inner_at.starts_with(from.as_str()) {
+                    break;
+                }
                 if let Some(rest) = strip_pointer_prefix(inner_at, from) {
                     if !rest.is_empty() {
                         out.mounts.insert(format!("{at}{rest}"), (*file, inner_from.clone()));

@@ -65,7 +65,7 @@ pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
         let document = up.document();
         let map = up.moves.through(&bundle.map);
         let mut spec = Spec { document, sources: bundle.sources.clone(), map, source_version: "2.0".into() };
-        rewrite_refs(&mut spec.document);
+        rewrite_refs(&mut spec.document, false);
         normalize_examples(&mut spec);
         return Some(spec);
     }
@@ -504,8 +504,9 @@ fn servers(old: &Value) -> Value {
     }
 }
 
-/// `#/definitions/X` becomes `#/components/schemas/X` everywhere.
-fn rewrite_refs(value: &mut Value) {
+/// `#/definitions/X` becomes `#/components/schemas/X` everywhere, and Swagger's
+/// `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string.
+fn rewrite_refs(value: &mut Value, in_properties: bool) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get_mut("$ref") {
@@ -513,9 +514,20 @@ fn rewrite_refs(value: &mut Value) {
                     *r = format!("#/components/schemas/{rest}");
                 }
             }
-            map.values_mut().for_each(rewrite_refs);
+            if map.get("type").and_then(Value::as_str) == Some("file") {
+                map.insert("type".into(), json!("string"));
+                map.insert("format".into(), json!("binary"));
+            }
+            // Examples and defaults are data, not spec: they are never rewritten.
+            // (Under `properties` the keys are property names, which may be called `example`.)
+            for (key, child) in map.iter_mut() {
+                let data = matches!(key.as_str(), "example" | "examples" | "x-example" | "default" | "enum");
+                if in_properties || !data {
+                    rewrite_refs(child, !in_properties && key == "properties");
+                }
+            }
         }
-        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, false)),
         _ => {}
     }
 }
