@@ -112,9 +112,10 @@ impl Checker<'_> {
             return false;
         }
         let Err(error) = serde_json::from_str::<Value>(text) else { return false };
+        reporter.invalid_examples.insert(at.to_owned());
         reporter.report(
             at,
-            Diagnostic::error(codes::EXAMPLE_STRING, "invalid example: its JSON text does not parse")
+            Diagnostic::warning(codes::EXAMPLE_STRING, "invalid example: its JSON text does not parse")
                 .at(self.spec.value_location(at))
                 .label("not valid JSON")
                 .help(format!("fix the JSON text: {error} (counted from the start of the example)")),
@@ -162,13 +163,14 @@ impl Checker<'_> {
     }
 
     fn report(&self, error: &ValidationError, at: &str, reporter: &mut Reporter) {
+        reporter.invalid_examples.insert(at.to_owned());
         let pointer = format!("{at}{}", error.instance_path.as_str());
         if let ValidationErrorKind::AdditionalProperties { unexpected } = &error.kind {
             for name in unexpected {
                 let key = push_token(&pointer, name);
                 reporter.report(
                     &key,
-                    Diagnostic::error(codes::EXAMPLE_INVALID, format!("invalid example: property `{name}` is not allowed"))
+                    Diagnostic::warning(codes::EXAMPLE_INVALID, format!("invalid example: property `{name}` is not allowed"))
                         .at(self.spec.key_location(&key))
                         .label("not declared by the schema")
                         .help("the schema sets `additionalProperties: false`"),
@@ -178,7 +180,7 @@ impl Checker<'_> {
         }
         reporter.report(
             &pointer,
-            Diagnostic::error(codes::EXAMPLE_INVALID, format!("invalid example: {}", describe(error)))
+            Diagnostic::warning(codes::EXAMPLE_INVALID, format!("invalid example: {}", describe(error)))
                 .at(self.spec.value_location(&pointer))
                 .label("does not match the schema"),
         );

@@ -42,6 +42,9 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
+    /// Pointers of examples that do not match their schemas (each reported as a warning):
+    /// code is still generated, but these are never used as test data.
+    pub invalid_examples: BTreeSet<String>,
 }
 
 /// Reports every problem found in `spec`; returns the checked model when there is no error.
@@ -56,7 +59,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     if before || reporter.diagnostics.has_errors() {
         return None;
     }
-    api.map(|api| Checked { spec, api })
+    let invalid_examples = reporter.invalid_examples;
+    api.map(|api| Checked { spec, api, invalid_examples })
 }
 
 /// Pushes diagnostics once each, and remembers where errors were reported.
@@ -65,11 +69,13 @@ pub(crate) struct Reporter<'d> {
     seen: BTreeSet<(&'static str, String, Option<Location>)>,
     /// Document pointers errors were reported at.
     error_pointers: Vec<String>,
+    /// Examples found not to match their schemas.
+    pub(crate) invalid_examples: BTreeSet<String>,
 }
 
 impl<'d> Reporter<'d> {
     fn new(diagnostics: &'d mut Diagnostics) -> Self {
-        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new() }
+        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new(), invalid_examples: BTreeSet::new() }
     }
 
     /// Reports `diagnostic` about the node at `pointer`, unless the same was reported at the
