@@ -149,17 +149,21 @@ impl TypeSpace {
 
     /// Named types stored inline (not behind a `Vec`, map or box) by a value of `ty`.
     fn direct_refs(&self, ty: &Ty) -> Vec<TypeId> {
+        let mut refs = Vec::new();
+        self.collect_direct_refs(ty, &mut refs);
+        refs
+    }
+
+    fn collect_direct_refs(&self, ty: &Ty, refs: &mut Vec<TypeId>) {
         match ty {
-            Ty::Named(id) => match &self.entries[id.0].kind {
-                TypeKind::Alias(inner) => {
-                    let mut refs = vec![*id];
-                    refs.extend(self.direct_refs(inner));
-                    refs
+            Ty::Named(id) if !refs.contains(id) => {
+                refs.push(*id);
+                if let TypeKind::Alias(inner) = &self.entries[id.0].kind {
+                    self.collect_direct_refs(inner, refs);
                 }
-                _ => vec![*id],
-            },
-            Ty::Nullable(inner) => self.direct_refs(inner),
-            _ => Vec::new(),
+            }
+            Ty::Nullable(inner) => self.collect_direct_refs(inner, refs),
+            _ => {}
         }
     }
 
@@ -208,12 +212,39 @@ pub struct Lowerer<'a> {
     pub diagnostics: &'a mut Diagnostics,
     /// The spec's root folder, for origins relative to it.
     pub root_dir: std::path::PathBuf,
+    /// Examples lint found not to match their schemas: never used as test data.
+    pub invalid_examples: BTreeSet<String>,
+    /// Inline schemas already converted, by pointer: `allOf` copies the properties of a
+    /// component into each struct that merges it, and each copy must give the same type.
+    converted: BTreeMap<String, Ty>,
+    /// Inline schemas being converted; one met again contains itself (through `allOf`).
+    in_progress: BTreeSet<String>,
+    /// Ids handed out for inline schemas that contain themselves, to fill when they finish.
+    pending: BTreeMap<String, TypeId>,
 }
 
 impl<'a> Lowerer<'a> {
     pub fn new(spec: &'a Spec, api: &'a openapiv3::OpenAPI, diagnostics: &'a mut Diagnostics) -> Self {
         let root_dir = spec.sources.files.first().and_then(|f| f.path.parent()).map(Into::into).unwrap_or_default();
-        Lowerer { space: TypeSpace::default(), spec, api, diagnostics, root_dir }
+        Lowerer {
+            space: TypeSpace::default(),
+            spec,
+            api,
+            diagnostics,
+            root_dir,
+            invalid_examples: BTreeSet::new(),
+            converted: BTreeMap::new(),
+            in_progress: BTreeSet::new(),
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// The example at `pointer`, unless lint found it does not match its schema.
+    pub fn valid_example(&self, pointer: &str, example: Option<&Value>) -> Option<Value> {
+        if self.invalid_examples.contains(pointer) {
+            return None;
+        }
+        example.cloned()
     }
 
     pub fn origin(&self, pointer: &str) -> Option<Origin> {
@@ -272,15 +303,45 @@ impl<'a> Lowerer<'a> {
     pub fn convert(&mut self, schema: &ReferenceOr<Schema>, ctx: &Ctx) -> Ty {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, ctx),
-            ReferenceOr::Item(schema) => self.schema(schema, ctx),
+            ReferenceOr::Item(schema) => self.inline(schema, ctx),
         }
     }
 
     fn convert_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, ctx: &Ctx) -> Ty {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, ctx),
-            ReferenceOr::Item(schema) => self.schema(schema, ctx),
+            ReferenceOr::Item(schema) => self.inline(schema, ctx),
         }
+    }
+
+    /// Converts a schema written in place, once per place in the spec.
+    fn inline(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
+        if ctx.reserved.is_some() {
+            return self.schema(schema, ctx);
+        }
+        if let Some(ty) = self.converted.get(&ctx.pointer) {
+            return ty.clone();
+        }
+        if self.in_progress.contains(&ctx.pointer) {
+            // The schema contains itself: refer to the type being built (boxed later).
+            if let Some(&id) = self.pending.get(&ctx.pointer) {
+                return Ty::Named(id);
+            }
+            let id = self.add_type(ctx.name.clone(), &ctx.pointer);
+            self.pending.insert(ctx.pointer.clone(), id);
+            return Ty::Named(id);
+        }
+        self.in_progress.insert(ctx.pointer.clone());
+        let ty = self.schema(schema, ctx);
+        self.in_progress.remove(&ctx.pointer);
+        // A pending id the schema did not fill (it was not a struct or enum) names what it is.
+        if let Some(id) = self.pending.remove(&ctx.pointer) {
+            if self.space.entries[id.0].kind == TypeKind::Pending {
+                self.space.entries[id.0].kind = TypeKind::Alias(ty.clone());
+            }
+        }
+        self.converted.insert(ctx.pointer.clone(), ty.clone());
+        ty
     }
 
     fn reference(&mut self, reference: &str, ctx: &Ctx) -> Ty {
@@ -405,7 +466,7 @@ impl<'a> Lowerer<'a> {
     /// Creates (or reuses, for an identical anonymous shape) the named type for `ctx`.
     fn named(&mut self, kind: TypeKind, data: &openapiv3::SchemaData, ctx: &Ctx) -> TypeId {
         let doc = data.description.clone().or_else(|| data.title.clone());
-        if let Some(id) = ctx.reserved {
+        if let Some(id) = ctx.reserved.or_else(|| self.pending.remove(&ctx.pointer)) {
             let entry = &mut self.space.entries[id.0];
             entry.kind = kind;
             entry.doc = doc;
@@ -437,16 +498,17 @@ impl<'a> Lowerer<'a> {
         ctx: &Ctx,
     ) -> Ty {
         // Collect the properties of every `allOf` part first, then this schema's own.
-        let mut props: Vec<(String, ReferenceOr<Box<Schema>>, String)> = Vec::new();
+        // Each property keeps the name of the schema that declares it, for naming inline types.
+        let mut props: Vec<Prop> = Vec::new();
         let mut required: BTreeSet<String> = required.iter().cloned().collect();
         for (i, part) in all_of.iter().enumerate() {
             let part_pointer = format!("{}/allOf/{i}", ctx.pointer);
-            self.collect_part(part, &part_pointer, &mut props, &mut required, 0);
+            self.collect_part(part, &part_pointer, &ctx.name, &mut props, &mut required, 0);
         }
         for (name, schema) in properties {
             let pointer = crate::source::push_token(&format!("{}/properties", ctx.pointer), name);
-            props.retain(|(n, _, _)| n != name);
-            props.push((name.clone(), schema.clone(), pointer));
+            props.retain(|p| p.wire != *name);
+            props.push(Prop { wire: name.clone(), schema: schema.clone(), pointer, owner: ctx.name.clone() });
         }
         let additional_ty = match additional {
             Some(AdditionalProperties::Schema(schema)) => {
@@ -463,7 +525,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut taken = BTreeSet::new();
         let mut fields = Vec::new();
-        for (wire, schema, pointer) in props {
+        for Prop { wire, schema, pointer, owner } in props {
             let wanted = names::snake(&wire);
             let rust = names::unique(wanted.clone(), &mut taken, "_");
             if rust != wanted {
@@ -474,7 +536,7 @@ impl<'a> Lowerer<'a> {
                         .help("the wire name is kept with `#[serde(rename)]`; rename one property in the spec or an overlay for a clearer field name"),
                 );
             }
-            let field_ctx = Ctx { name: format!("{}{}", ctx.name, names::camel(&wire)), pointer, reserved: None };
+            let field_ctx = Ctx { name: format!("{owner}{}", names::camel(&wire)), pointer, reserved: None };
             let ty = self.convert_boxed(&schema, &field_ctx);
             let item = match &schema {
                 ReferenceOr::Item(s) => Some(s),
@@ -502,7 +564,8 @@ impl<'a> Lowerer<'a> {
         &mut self,
         part: &ReferenceOr<Schema>,
         pointer: &str,
-        props: &mut Vec<(String, ReferenceOr<Box<Schema>>, String)>,
+        owner: &str,
+        props: &mut Vec<Prop>,
         required: &mut BTreeSet<String>,
         depth: usize,
     ) {
@@ -516,7 +579,8 @@ impl<'a> Lowerer<'a> {
                     // A ref chain longer than the number of components is a cycle of allOf refs.
                     Some((key, target)) if depth <= api.components.as_ref().map_or(0, |c| c.schemas.len()) => {
                         let target_pointer = crate::source::push_token("/components/schemas", &key);
-                        return self.collect_part(target, &target_pointer, props, required, depth + 1);
+                        let target_owner = self.space.components.get(&key).map(|&id| self.space.get(id).name.clone()).unwrap_or_default();
+                        return self.collect_part(target, &target_pointer, &target_owner, props, required, depth + 1);
                     }
                     _ => {
                         self.unsupported(&format!("`allOf` part `{reference}`"), pointer, "refer to a schema in `components/schemas` (or `definitions`)");
@@ -535,15 +599,25 @@ impl<'a> Lowerer<'a> {
             }
         };
         for (i, nested_part) in nested.iter().enumerate() {
-            self.collect_part(nested_part, &format!("{base}/allOf/{i}"), props, required, depth + 1);
+            self.collect_part(nested_part, &format!("{base}/allOf/{i}"), owner, props, required, depth + 1);
         }
         required.extend(own_required.iter().cloned());
         for (name, schema) in own.into_iter().flatten() {
             let prop_pointer = crate::source::push_token(&format!("{base}/properties"), name);
-            props.retain(|(n, _, _)| n != name);
-            props.push((name.clone(), schema.clone(), prop_pointer));
+            props.retain(|p| p.wire != *name);
+            props.push(Prop { wire: name.clone(), schema: schema.clone(), pointer: prop_pointer, owner: owner.to_owned() });
         }
     }
+}
+
+/// A property gathered for a struct: from the schema itself or from one of its `allOf` parts.
+struct Prop {
+    wire: String,
+    schema: ReferenceOr<Box<Schema>>,
+    /// Pointer of the property's schema in the document.
+    pointer: String,
+    /// Rust name of the schema that declares it.
+    owner: String,
 }
 
 fn schema_doc(schema: &ReferenceOr<Schema>) -> Option<String> {
