@@ -134,6 +134,12 @@ impl Resolver<'_> {
                 }
                 let mut out = Map::new();
                 for (key, child) in map {
+                    // Extensions and example data are opaque: a `$ref` in them is data.
+                    let in_property_names = pointer.ends_with("/properties") && in_schema;
+                    if !in_property_names && (key.starts_with("x-") || matches!(key.as_str(), "example" | "default" | "enum")) {
+                        out.insert(key.clone(), child.clone());
+                        continue;
+                    }
                     let is_root_schemas = !in_schema && file == 0 && push_token(pointer, key) == self.schemas_at;
                     let child_in_schema = in_schema || key == "schema" || is_root_schemas;
                     let child_pointer = push_token(pointer, key);
