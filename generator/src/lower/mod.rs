@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::lint::Checked;
 
-pub use operations::Operation;
+pub use operations::{Credential, Operation};
 pub use types::TypeSpace;
 
 /// Everything the emitters need, and nothing they must look up in the spec.
@@ -20,6 +20,8 @@ pub struct Model {
     pub info: ApiInfo,
     pub types: TypeSpace,
     pub operations: Vec<Operation>,
+    /// The security schemes the operations use, each a credential type.
+    pub credentials: Vec<Credential>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,9 +38,11 @@ pub struct ApiInfo {
 pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics) -> Option<Model> {
     let api = &checked.api;
     let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
+    lowerer.invalid_examples = checked.invalid_examples.clone();
     lowerer.space.reserve(types::UNKNOWN_VARIANT);
     lowerer.components();
-    let operations = lowerer.operations();
+    let mut operations = lowerer.operations();
+    let credentials = operations::credentials(&mut operations);
     let mut types = lowerer.space;
     types.break_cycles();
     if diagnostics.has_errors() {
@@ -55,12 +59,19 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
         },
         types,
         operations,
+        credentials,
     })
 }
 
 /// The path part of a server URL, without a trailing `/`.
 fn base_path(url: &str) -> String {
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = if url.contains("://") { without_scheme.find('/').map_or("", |i| &without_scheme[i..]) } else { without_scheme };
+    let path = if url.contains("://") {
+        without_scheme
+            .find('/')
+            .map_or("", |i| &without_scheme[i..])
+    } else {
+        without_scheme
+    };
     path.trim_end_matches('/').to_owned()
 }

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, SecurityScheme, StatusCode,
+    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
+    SecurityScheme, StatusCode,
 };
 use serde_json::Value;
 
@@ -53,6 +54,11 @@ pub struct Param {
     pub example: Option<Value>,
     /// For arrays in the query: one `name=value` pair per item (`explode`), else comma-joined.
     pub explode: bool,
+    /// The schema's `default`: what the server assumes when the parameter is absent.
+    pub default: Option<Value>,
+    /// For arrays that are not exploded: what separates the items in the one value (`,`;
+    /// ` ` and `|` for the query styles `spaceDelimited` and `pipeDelimited`).
+    pub delimiter: char,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,12 +67,19 @@ pub struct Body {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
+    /// The field holding the body: in the request struct, unique among the parameters'
+    /// names (`body`); in a response variant that also carries a status, `body`.
+    pub field: String,
+    /// The spec's example of the body, for a JSON media type.
+    pub example: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    /// `None` for `default`.
+    /// `None` for `default`; the first status of a range (`200` for `2XX`).
     pub status: Option<u16>,
+    /// The status is a range (`2XX`): any status from `status` to `status + 99`.
+    pub range: bool,
     /// Variant name (`Ok`, `NotFound`, `Default`).
     pub variant: String,
     pub doc: Option<String>,
@@ -85,35 +98,81 @@ pub struct Security {
     pub doc: Option<String>,
     /// A `{}` alternative in the requirement makes the credential optional.
     pub optional: bool,
+    /// The Rust type of the credential ([`Credential::rust`]).
+    pub credential: String,
 }
+
+/// A security scheme some operation uses, as a credential type of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credential {
+    /// The scheme's name in the spec (`accessToken`).
+    pub scheme: String,
+    /// The credential type in `endpoints` (`AccessToken`): unique among the schemes and
+    /// [`ENDPOINTS_ITEMS`].
+    pub rust: String,
+    /// The client's field holding it and the stem of its setters (`access_token`): the
+    /// client has `set_access_token` and `with_access_token`, unique among the operations'
+    /// names, [`CLIENT_ITEMS`] and [`CLIENT_FIELDS`].
+    pub field: String,
+    pub kind: CredentialKind,
+    pub doc: Option<String>,
+}
+
+/// Items the emitters put in the `endpoints` module beside the credential types.
+pub const ENDPOINTS_ITEMS: &[&str] = &["Metadata", "SecurityRequirement", "CredentialLocation"];
+
+/// Methods of the generated client beside one per operation.
+pub const CLIENT_ITEMS: &[&str] = &["new", "with_http_client", "base_url", "http_client", "send"];
+
+/// Fields of the generated client beside one per credential.
+pub const CLIENT_FIELDS: &[&str] = &["http", "base_url"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CredentialKind {
     /// An API key in a query parameter, header or cookie.
-    ApiKey { location: ParamLocation, name: String },
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
     /// `Authorization: Bearer <token>` (also OAuth2 and OpenID Connect).
     Bearer,
     /// `Authorization: Basic <base64>`.
     Basic,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 impl Lowerer<'_> {
     pub fn operations(&mut self) -> Vec<Operation> {
         let api = self.api;
         let mut out = Vec::new();
-        let mut taken = BTreeSet::new();
+        // An operation's name is also a client method: it must not take one of the client's own.
+        let mut taken: BTreeSet<String> = CLIENT_ITEMS.iter().map(|s| (*s).to_owned()).collect();
         for (path, item) in &api.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
             let item_pointer = push_token("/paths", path);
             let ops = [
-                &item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace,
+                &item.get,
+                &item.put,
+                &item.post,
+                &item.delete,
+                &item.options,
+                &item.head,
+                &item.patch,
+                &item.trace,
             ];
             for (method, op) in METHODS.iter().zip(ops) {
                 let Some(op) = op else { continue };
                 let pointer = push_token(&item_pointer, method);
-                let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
+                let base = op
+                    .operation_id
+                    .as_deref()
+                    .map(names::snake)
+                    .unwrap_or_else(|| name_from_path(method, path));
                 let name = names::unique(base, &mut taken, "_");
                 let mut params: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
                 for (i, p) in item.parameters.iter().enumerate() {
@@ -130,12 +189,22 @@ impl Lowerer<'_> {
                     .into_iter()
                     .filter_map(|(p, ptr)| self.parameter(p, &ptr, &type_prefix, &mut rust_names))
                     .collect();
-                let body = op.request_body.as_ref().and_then(|b| match b {
-                    ReferenceOr::Item(body) => self.body(&body.content, body.required, body.description.clone(), &format!("{pointer}/requestBody"), &format!("{type_prefix}Body")),
+                let mut body = op.request_body.as_ref().and_then(|b| match b {
+                    ReferenceOr::Item(body) => self.body(
+                        &body.content,
+                        body.required,
+                        body.description.clone(),
+                        &format!("{pointer}/requestBody"),
+                        &format!("{type_prefix}Body"),
+                    ),
                     ReferenceOr::Reference { .. } => None,
                 });
+                if let Some(body) = &mut body {
+                    body.field = names::unique(body.field.clone(), &mut rust_names, "_");
+                }
                 let responses = self.responses(op, &pointer, &type_prefix);
-                let security = self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
+                let security =
+                    self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
                 out.push(Operation {
                     name,
                     operation_id: op.operation_id.clone(),
@@ -155,18 +224,67 @@ impl Lowerer<'_> {
         out
     }
 
-    fn parameter(&mut self, p: &ReferenceOr<Parameter>, pointer: &str, type_prefix: &str, taken: &mut BTreeSet<String>) -> Option<Param> {
+    fn parameter(
+        &mut self,
+        p: &ReferenceOr<Parameter>,
+        pointer: &str,
+        type_prefix: &str,
+        taken: &mut BTreeSet<String>,
+    ) -> Option<Param> {
         let ReferenceOr::Item(p) = p else { return None };
-        let (data, location, explode_default) = match p {
-            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query, true),
-            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
-            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
-            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, true),
+        let delimiter = match p {
+            Parameter::Query {
+                style: QueryStyle::SpaceDelimited,
+                ..
+            } => ' ',
+            Parameter::Query {
+                style: QueryStyle::PipeDelimited,
+                ..
+            } => '|',
+            _ => ',',
         };
-        let ParameterData { name, description, required, format, example, explode, extensions, .. } = data;
+        let (data, location, explode_default) = match p {
+            // `explode` defaults to true for the `form` style only.
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => (
+                parameter_data,
+                ParamLocation::Query,
+                matches!(style, QueryStyle::Form),
+            ),
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
+            Parameter::Header { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Header, false)
+            }
+            Parameter::Cookie { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Cookie, true)
+            }
+        };
+        let ParameterData {
+            name,
+            description,
+            required,
+            format,
+            example,
+            explode,
+            extensions,
+            ..
+        } = data;
+        let default = match format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                schema.schema_data.default.clone()
+            }
+            _ => None,
+        };
         let ty = match format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let ctx = Ctx { name: format!("{type_prefix}{}", names::camel(name)), pointer: format!("{pointer}/schema"), reserved: None };
+                let ctx = Ctx {
+                    name: format!("{type_prefix}{}", names::camel(name)),
+                    pointer: format!("{pointer}/schema"),
+                    reserved: None,
+                };
                 self.convert(schema, &ctx)
             }
             ParameterSchemaOrContent::Content(_) => {
@@ -175,7 +293,11 @@ impl Lowerer<'_> {
             }
         };
         if !self.is_simple(&ty) {
-            self.param_unsupported(name, "a parameter that is not a string, number, boolean, string enum or array of those", pointer);
+            self.param_unsupported(
+                name,
+                "a parameter that is not a string, number, boolean, string enum or array of those",
+                pointer,
+            );
             return None;
         }
         Some(Param {
@@ -185,8 +307,19 @@ impl Lowerer<'_> {
             ty,
             required: *required || location == ParamLocation::Path,
             doc: description.clone(),
-            example: example.clone().or_else(|| extensions.get("x-example").cloned()),
+            // Swagger's `x-example` was copied to `example` by upgrade: one invalid, both unused.
+            example: example
+                .as_ref()
+                .or_else(|| extensions.get("x-example"))
+                .filter(|_| {
+                    ["example", "x-example"]
+                        .iter()
+                        .all(|k| !self.invalid_examples.contains(&format!("{pointer}/{k}")))
+                })
+                .cloned(),
             explode: explode.unwrap_or(explode_default),
+            default,
+            delimiter,
         })
     }
 
@@ -221,9 +354,19 @@ impl Lowerer<'_> {
             .iter()
             .find(|(m, _)| is_json(m))
             .or_else(|| content.iter().next())?;
-        let media_pointer = format!("{pointer}/content/{}", crate::source::escape_token(media_type));
+        let media_pointer = format!(
+            "{pointer}/content/{}",
+            crate::source::escape_token(media_type)
+        );
         let ty = match (&media.schema, is_json(media_type)) {
-            (Some(schema), true) => self.convert(schema, &Ctx { name: name.to_owned(), pointer: format!("{media_pointer}/schema"), reserved: None }),
+            (Some(schema), true) => self.convert(
+                schema,
+                &Ctx {
+                    name: name.to_owned(),
+                    pointer: format!("{media_pointer}/schema"),
+                    reserved: None,
+                },
+            ),
             (None, true) => Ty::Json,
             (_, false) => {
                 self.diagnostics.push(
@@ -235,16 +378,33 @@ impl Lowerer<'_> {
                 Ty::String
             }
         };
-        Some(Body { media_type: media_type.clone(), ty, required, doc })
+        let example = if is_json(media_type) {
+            self.valid_example(&format!("{media_pointer}/example"), media.example.as_ref())
+        } else {
+            None
+        };
+        Some(Body {
+            media_type: media_type.clone(),
+            ty,
+            required,
+            doc,
+            field: "body".into(),
+            example,
+        })
     }
 
-    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, type_prefix: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        pointer: &str,
+        type_prefix: &str,
+    ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut entries: Vec<(Option<u16>, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (code, response) in &op.responses.responses {
             let (status, key) = match code {
                 StatusCode::Code(c) => (Some(*c), c.to_string()),
-                StatusCode::Range(r) => (Some(*r * 100), format!("{r}XX")),
+                StatusCode::Range(r) => (Some(r.saturating_mul(100)), format!("{r}XX")),
             };
             entries.push((status, response, key));
         }
@@ -252,20 +412,56 @@ impl Lowerer<'_> {
             entries.push((None, default, "default".into()));
         }
         let mut variants = BTreeSet::new();
-        let first_success = entries.iter().position(|(s, _, _)| s.is_some_and(|s| (200..300).contains(&s)));
+        let first_success = entries
+            .iter()
+            .position(|(s, _, _)| s.is_some_and(|s| (200..300).contains(&s)));
         for (i, (status, response, key)) in entries.into_iter().enumerate() {
-            let ReferenceOr::Item(response) = response else { continue };
+            let ReferenceOr::Item(response) = response else {
+                continue;
+            };
             let response_pointer = push_token(&format!("{pointer}/responses"), &key);
-            let variant = names::unique(status_variant(status), &mut variants, "");
-            let type_name = if Some(i) == first_success { format!("{type_prefix}Response") } else { format!("{type_prefix}{variant}Response") };
+            let range = key.ends_with("XX");
+            let variant = if range {
+                format!("Status{}", key.to_ascii_lowercase())
+            } else {
+                status_variant(status)
+            };
+            let variant = names::unique(variant, &mut variants, "");
+            let type_name = if Some(i) == first_success {
+                format!("{type_prefix}Response")
+            } else {
+                format!("{type_prefix}{variant}Response")
+            };
             let body = self.body(&response.content, true, None, &response_pointer, &type_name);
-            let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(_, m)| m.example.clone());
-            out.push(Response { status, variant, doc: Some(response.description.clone()).filter(|d| !d.is_empty()), body, example });
+            let example =
+                response
+                    .content
+                    .iter()
+                    .find(|(m, _)| is_json(m))
+                    .and_then(|(m, media)| {
+                        let at = format!(
+                            "{response_pointer}/content/{}/example",
+                            crate::source::escape_token(m)
+                        );
+                        self.valid_example(&at, media.example.as_ref())
+                    });
+            out.push(Response {
+                status,
+                range,
+                variant,
+                doc: Some(response.description.clone()).filter(|d| !d.is_empty()),
+                body,
+                example,
+            });
         }
         out
     }
 
-    fn security(&mut self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, pointer: &str) -> Option<Security> {
+    fn security(
+        &mut self,
+        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+        pointer: &str,
+    ) -> Option<Security> {
         let requirements = requirements?;
         let optional = requirements.iter().any(|r| r.is_empty());
         let name = requirements.iter().find_map(|r| r.keys().next())?;
@@ -280,20 +476,104 @@ impl Lowerer<'_> {
             return None;
         };
         let (kind, doc) = match scheme {
-            SecurityScheme::APIKey { location, name, description, .. } => {
+            SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => {
                 let location = match location {
                     APIKeyLocation::Query => ParamLocation::Query,
                     APIKeyLocation::Header => ParamLocation::Header,
                     APIKeyLocation::Cookie => ParamLocation::Cookie,
                 };
-                (CredentialKind::ApiKey { location, name: name.clone() }, description.clone())
+                (
+                    CredentialKind::ApiKey {
+                        location,
+                        name: name.clone(),
+                    },
+                    description.clone(),
+                )
             }
-            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (CredentialKind::Basic, description.clone()),
-            SecurityScheme::HTTP { description, .. } => (CredentialKind::Bearer, description.clone()),
-            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => (CredentialKind::Bearer, description.clone()),
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("basic") => {
+                (CredentialKind::Basic, description.clone())
+            }
+            SecurityScheme::HTTP { description, .. } => {
+                (CredentialKind::Bearer, description.clone())
+            }
+            SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => {
+                (CredentialKind::Bearer, description.clone())
+            }
         };
-        Some(Security { scheme: name.clone(), kind, doc, optional })
+        Some(Security {
+            scheme: name.clone(),
+            kind,
+            doc,
+            optional,
+            credential: String::new(),
+        })
     }
+}
+
+/// Names a credential type for every security scheme the operations use, in the order they
+/// are first used, and points each operation's [`Security::credential`] at its type.
+pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
+    let mut types: BTreeSet<String> = ENDPOINTS_ITEMS.iter().map(|s| (*s).to_owned()).collect();
+    let mut methods: BTreeSet<String> = CLIENT_ITEMS.iter().map(|s| (*s).to_owned()).collect();
+    methods.extend(operations.iter().map(|op| op.name.clone()));
+    methods.extend(CLIENT_FIELDS.iter().map(|s| (*s).to_owned()));
+    let mut out: Vec<Credential> = Vec::new();
+    for op in operations.iter_mut() {
+        let Some(security) = &mut op.security else {
+            continue;
+        };
+        if let Some(known) = out.iter().find(|c| c.scheme == security.scheme) {
+            security.credential = known.rust.clone();
+            continue;
+        }
+        let camel = names::camel(&security.scheme);
+        let base = if types.contains(&camel) {
+            format!("{camel}Credential")
+        } else {
+            camel
+        };
+        let rust = names::unique(base, &mut types, "");
+        // Setters are `set_<field>` and `with_<field>`: both must be free.
+        let stem = names::snake(&security.scheme);
+        let field = (1..)
+            .map(|n| {
+                if n == 1 {
+                    stem.clone()
+                } else {
+                    format!("{stem}_{n}")
+                }
+            })
+            .find(|f| {
+                !methods.contains(&format!("set_{f}"))
+                    && !methods.contains(&format!("with_{f}"))
+                    && !methods.contains(f)
+            })
+            .unwrap_or(stem);
+        methods.extend([
+            format!("set_{field}"),
+            format!("with_{field}"),
+            field.clone(),
+        ]);
+        security.credential = rust.clone();
+        out.push(Credential {
+            scheme: security.scheme.clone(),
+            rust,
+            field,
+            kind: security.kind.clone(),
+            doc: security.doc.clone(),
+        });
+    }
+    out
 }
 
 fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
@@ -308,14 +588,26 @@ fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
 }
 
 pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
 /// `GET /sync` → `sync`; `POST /rooms/{id}/send` → `post_rooms_send`.
 fn name_from_path(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
-    let joined = if words.is_empty() { "root".to_owned() } else { words.join("_") };
+    let words: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect();
+    let joined = if words.is_empty() {
+        "root".to_owned()
+    } else {
+        words.join("_")
+    };
     if method == "get" {
         names::snake(&joined)
     } else {
@@ -325,15 +617,101 @@ fn name_from_path(method: &str, path: &str) -> String {
 
 /// `200` → `Ok`, `404` → `NotFound`, `default` → `Default`.
 fn status_variant(status: Option<u16>) -> String {
-    let Some(status) = status else { return "Default".into() };
+    let Some(status) = status else {
+        return "Default".into();
+    };
     let reason = match status {
-        200 => "Ok", 201 => "Created", 202 => "Accepted", 204 => "NoContent", 206 => "PartialContent",
-        301 => "MovedPermanently", 302 => "Found", 304 => "NotModified", 307 => "TemporaryRedirect",
-        400 => "BadRequest", 401 => "Unauthorized", 403 => "Forbidden", 404 => "NotFound", 405 => "MethodNotAllowed",
-        409 => "Conflict", 410 => "Gone", 413 => "PayloadTooLarge", 415 => "UnsupportedMediaType", 422 => "UnprocessableEntity",
-        429 => "TooManyRequests", 500 => "InternalServerError", 501 => "NotImplemented", 502 => "BadGateway",
-        503 => "ServiceUnavailable", 504 => "GatewayTimeout",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "NoContent",
+        206 => "PartialContent",
+        301 => "MovedPermanently",
+        302 => "Found",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
         _ => return format!("Status{status}"),
     };
     reason.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(name: &str, scheme: Option<&str>) -> Operation {
+        Operation {
+            name: name.into(),
+            operation_id: None,
+            method: "GET".into(),
+            path: "/".into(),
+            summary: None,
+            description: None,
+            deprecated: false,
+            parameters: Vec::new(),
+            body: None,
+            responses: Vec::new(),
+            security: scheme.map(|scheme| Security {
+                scheme: scheme.into(),
+                kind: CredentialKind::Bearer,
+                doc: None,
+                optional: false,
+                credential: String::new(),
+            }),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn credentials_are_named_once_per_scheme_without_clashes() {
+        let mut ops = vec![
+            op("a", Some("accessToken")),
+            op("set_metadata", Some("Metadata")),
+            op("b", Some("accessToken")),
+            op("c", None),
+        ];
+        let credentials = credentials(&mut ops);
+        let names: Vec<(&str, &str)> = credentials
+            .iter()
+            .map(|c| (c.rust.as_str(), c.field.as_str()))
+            .collect();
+        // `Metadata` is an item of `endpoints`; `set_metadata` is an operation, so the setter
+        // stem moves on.
+        assert_eq!(
+            names,
+            [
+                ("AccessToken", "access_token"),
+                ("MetadataCredential", "metadata_2")
+            ]
+        );
+        let used: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| op.security.as_ref())
+            .map(|s| s.credential.as_str())
+            .collect();
+        assert_eq!(used, ["AccessToken", "MetadataCredential", "AccessToken"]);
+    }
+
+    #[test]
+    fn statuses_name_variants() {
+        assert_eq!(status_variant(Some(200)), "Ok");
+        assert_eq!(status_variant(Some(299)), "Status299");
+        assert_eq!(status_variant(None), "Default");
+    }
 }

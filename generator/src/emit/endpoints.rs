@@ -1,0 +1,725 @@
+//! Emits `endpoints.rs` (metadata types, one credential type per security scheme, one module
+//! per operation) and `endpoints/<operation>.rs`: the operation's metadata, a `Request` and a
+//! `Response` that convert to and from `http` types, as ruma models endpoints.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{clean, doc_attrs, paragraphs};
+use super::types::{ident, ty_tokens};
+use crate::lower::operations::{
+    is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response,
+};
+use crate::lower::types::Ty;
+use crate::lower::Model;
+
+/// `` `GET /base/path` ``: how every endpoint doc starts.
+pub fn endpoint_title(op: &Operation, model: &Model) -> String {
+    format!("`{} {}{}`", op.method, model.info.base_path, op.path)
+}
+
+/// Method and path, then summary and description, then a deprecation note.
+pub fn endpoint_doc(op: &Operation, model: &Model) -> String {
+    let title = endpoint_title(op, model);
+    let deprecated = op.deprecated.then_some("Deprecated by the spec.");
+    paragraphs([
+        Some(title.as_str()),
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        deprecated,
+    ])
+}
+
+/// `#[doc]` attributes of text the generator wrote (links stay links); spec text in it must
+/// already be [`clean`]ed.
+pub fn own_doc(text: &str) -> TokenStream {
+    let lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The tokens of `endpoints.rs`: the spec-independent `runtime` items, the credential types
+/// and a `pub mod` per operation (each in its own file).
+pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
+    let credentials = model.credentials.iter().map(credential);
+    let modules = model.operations.iter().map(|op| {
+        let doc = doc_attrs(&endpoint_doc(op, model));
+        let name = ident(&op.name);
+        quote! { #doc pub mod #name; }
+    });
+    quote! {
+        #runtime
+        #(#credentials)*
+        #(#modules)*
+    }
+}
+
+fn location_tokens(kind: &CredentialKind) -> (TokenStream, String) {
+    match kind {
+        CredentialKind::ApiKey {
+            location: ParamLocation::Header,
+            name,
+        } => (
+            quote!(crate::endpoints::CredentialLocation::Header(#name)),
+            format!("an API key in the header `{name}`"),
+        ),
+        CredentialKind::ApiKey {
+            location: ParamLocation::Cookie,
+            name,
+        } => (
+            quote!(crate::endpoints::CredentialLocation::Cookie(#name)),
+            format!("an API key in the cookie `{name}`"),
+        ),
+        CredentialKind::ApiKey {
+            location: ParamLocation::Query | ParamLocation::Path,
+            name,
+        } => (
+            quote!(crate::endpoints::CredentialLocation::Query(#name)),
+            format!("an API key in the query parameter `{name}`"),
+        ),
+        CredentialKind::Bearer => (
+            quote!(crate::endpoints::CredentialLocation::Bearer),
+            "a token in `Authorization: Bearer <token>`".to_owned(),
+        ),
+        CredentialKind::Basic => (
+            quote!(crate::endpoints::CredentialLocation::Basic),
+            "a user and password in `Authorization: Basic <base64>`".to_owned(),
+        ),
+    }
+}
+
+fn credential(c: &Credential) -> TokenStream {
+    let name = ident(&c.rust);
+    let (location, how) = location_tokens(&c.kind);
+    let scheme = format!(
+        "Security scheme `{}`: {how}. Its `Debug` output hides the secret.",
+        c.scheme
+    );
+    let doc = doc_attrs(&paragraphs([c.doc.as_deref(), Some(scheme.as_str())]));
+    let redacted = format!("{}(..)", c.rust);
+    let common = quote! {
+        /// Where the credential travels.
+        pub const LOCATION: crate::endpoints::CredentialLocation = #location;
+    };
+    if c.kind == CredentialKind::Basic {
+        let debug_name = &c.rust;
+        return quote! {
+            #doc
+            #[derive(Clone, PartialEq, Eq, Hash)]
+            pub struct #name {
+                /// The user.
+                pub username: String,
+                /// The password.
+                pub password: String,
+            }
+
+            impl #name {
+                #common
+
+                /// The credential `request` carries, if any.
+                pub fn from_http_request<B>(request: &http::Request<B>) -> Option<Self> {
+                    let value = Self::LOCATION.extract(request)?;
+                    let (username, password) = value.split_once(':')?;
+                    Some(Self { username: username.to_owned(), password: password.to_owned() })
+                }
+
+                /// Adds the credential to `request`.
+                pub fn apply<B>(&self, request: &mut http::Request<B>) -> Result<(), crate::error::IntoHttpError> {
+                    Self::LOCATION.apply(request, &format!("{}:{}", self.username, self.password))
+                }
+            }
+
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#debug_name).field("username", &self.username).finish_non_exhaustive()
+                }
+            }
+        };
+    }
+    quote! {
+        #doc
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct #name(pub String);
+
+        impl #name {
+            #common
+
+            /// The credential `request` carries, if any.
+            pub fn from_http_request<B>(request: &http::Request<B>) -> Option<Self> {
+                Self::LOCATION.extract(request).map(Self)
+            }
+
+            /// Adds the credential to `request`.
+            pub fn apply<B>(&self, request: &mut http::Request<B>) -> Result<(), crate::error::IntoHttpError> {
+                Self::LOCATION.apply(request, &self.0)
+            }
+        }
+
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#redacted)
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+    }
+}
+
+/// The tokens of `endpoints/<operation>.rs`.
+pub fn operation(op: &Operation, model: &Model) -> TokenStream {
+    let metadata = metadata(op, model);
+    let request = request(op, model);
+    let response = response(op, model);
+    quote! {
+        #metadata
+        #request
+        #response
+    }
+}
+
+fn metadata(op: &Operation, model: &Model) -> TokenStream {
+    let name = &op.name;
+    let method = format_ident!("{}", op.method);
+    let path = format!("{}{}", model.info.base_path, op.path);
+    let security = match &op.security {
+        Some(security) => {
+            let scheme = &security.scheme;
+            let (location, _) = location_tokens(&security.kind);
+            let optional = security.optional;
+            quote!(Some(crate::endpoints::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        /// The endpoint's name, method, path and credential.
+        pub const METADATA: crate::endpoints::Metadata = crate::endpoints::Metadata {
+            name: #name,
+            method: http::Method::#method,
+            path: #path,
+            security: #security,
+        };
+    }
+}
+
+/// Whether an array parameter is written as one pair per item (`form` style, query and cookie).
+fn exploded(p: &Param) -> bool {
+    p.explode && matches!(p.location, ParamLocation::Query | ParamLocation::Cookie)
+}
+
+fn is_array(p: &Param) -> bool {
+    matches!(p.ty, Ty::Vec(_))
+}
+
+/// The Rust type of a request field: arrays are `Vec` (empty when absent), other optional
+/// parameters `Option`.
+fn param_ty(p: &Param, model: &Model) -> TokenStream {
+    let ty = ty_tokens(&p.ty, &model.types, &quote!(crate::types::));
+    if p.required || is_array(p) {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+fn body_ty(body: &Body, model: &Model) -> TokenStream {
+    ty_tokens(&body.ty, &model.types, &quote!(crate::types::))
+}
+
+fn param_doc(p: &Param) -> TokenStream {
+    let location = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let required = if p.required { "Required " } else { "" };
+    let mut wire = format!("{required}{location} parameter `{}`.", p.wire);
+    if let Some(first) = wire.get(..1) {
+        wire = format!(
+            "{}{}",
+            first.to_uppercase(),
+            wire.get(1..).unwrap_or_default()
+        );
+    }
+    let items = match (is_array(p), exploded(p)) {
+        (false, _) => None,
+        (true, true) => Some(format!(
+            "One `{}=` pair per item; no item means the parameter is absent.",
+            p.wire
+        )),
+        (true, false) if p.required => Some(format!(
+            "The items in one value, separated by `{}`.",
+            p.delimiter
+        )),
+        (true, false) => Some(format!(
+            "The items in one value, separated by `{}`; no item means the parameter is absent.",
+            p.delimiter
+        )),
+    };
+    let default = p.default.as_ref().map(|d| format!("Default: `{d}`."));
+    let fallback = format!("`{}`", p.wire);
+    doc_attrs(&paragraphs([
+        p.doc.as_deref().or(Some(fallback.as_str())),
+        Some(wire.as_str()),
+        items.as_deref(),
+        default.as_deref(),
+    ]))
+}
+
+fn source(location: ParamLocation) -> TokenStream {
+    match location {
+        ParamLocation::Path => quote!(path),
+        ParamLocation::Query => quote!(query),
+        ParamLocation::Header => quote!(headers),
+        ParamLocation::Cookie => quote!(cookies),
+    }
+}
+
+fn write_param(p: &Param) -> TokenStream {
+    let field = ident(&p.rust);
+    let wire = &p.wire;
+    let method = match p.location {
+        ParamLocation::Path => quote!(path),
+        ParamLocation::Query => quote!(query),
+        ParamLocation::Header => quote!(header),
+        ParamLocation::Cookie => quote!(cookie),
+    };
+    match (is_array(p), exploded(p), p.required) {
+        (true, true, _) => quote! {
+            for value in &self.#field {
+                out.#method(#wire, value);
+            }
+        },
+        (true, false, required) => {
+            let separator = p.delimiter;
+            let write =
+                quote!(out.#method(#wire, &crate::wire::Delimited(&self.#field, #separator)););
+            if required {
+                write
+            } else {
+                quote! {
+                    if !self.#field.is_empty() {
+                        #write
+                    }
+                }
+            }
+        }
+        (false, _, true) => quote!(out.#method(#wire, &self.#field);),
+        (false, _, false) => quote! {
+            if let Some(value) = &self.#field {
+                out.#method(#wire, value);
+            }
+        },
+    }
+}
+
+fn read_param(p: &Param) -> TokenStream {
+    let field = ident(&p.rust);
+    let wire = &p.wire;
+    let source = source(p.location);
+    let separator = p.delimiter;
+    let value = match (is_array(p), exploded(p), p.required) {
+        (true, true, true) => quote!(#source.repeated_required(#wire)?),
+        (true, true, false) => quote!(#source.repeated(#wire)?),
+        (true, false, true) => quote!(#source.delimited_required(#wire, #separator)?),
+        (true, false, false) => quote!(#source.delimited(#wire, #separator)?),
+        (false, _, true) => quote!(#source.required(#wire)?),
+        (false, _, false) => quote!(#source.optional(#wire)?),
+    };
+    quote!(#field: #value,)
+}
+
+fn request(op: &Operation, model: &Model) -> TokenStream {
+    let title = endpoint_title(op, model);
+    let credential = op.security.as_ref().map(|s| {
+        format!(
+            "The `{}` credential is not a field: see [`crate::endpoints::{}`].",
+            s.scheme, s.credential
+        )
+    });
+    let what = match (op.parameters.is_empty(), op.body.is_some()) {
+        (false, true) => "its parameters and body, typed",
+        (false, false) => "its parameters, typed",
+        (true, true) => "its body, typed",
+        (true, false) => "it has no parameters",
+    };
+    let doc = own_doc(&paragraphs([
+        Some(format!("The request of {title}: {what}.").as_str()),
+        credential.as_deref(),
+    ]));
+    let fields = op.parameters.iter().map(|p| {
+        let doc = param_doc(p);
+        let name = ident(&p.rust);
+        let ty = param_ty(p, model);
+        quote! { #doc pub #name: #ty, }
+    });
+    let body_field = op.body.as_ref().map(|body| {
+        let name = ident(&body.field);
+        let ty = body_ty(body, model);
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        let media = format!("The body, `{}`.", body.media_type);
+        let doc = doc_attrs(&paragraphs([body.doc.as_deref(), Some(media.as_str())]));
+        quote! { #doc pub #name: #ty, }
+    });
+    let all_optional =
+        op.parameters.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required);
+    let default = all_optional.then(|| quote!(Default,));
+
+    let into = into_http_request(op);
+    let from = from_http_request(op);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct Request {
+            #(#fields)*
+            #body_field
+        }
+
+        impl Request {
+            #into
+            #from
+        }
+    }
+}
+
+fn into_http_request(op: &Operation) -> TokenStream {
+    let writes: Vec<TokenStream> = op.parameters.iter().map(write_param).collect();
+    let out = if writes.is_empty() {
+        quote!(out)
+    } else {
+        quote!(mut out)
+    };
+    let credential = match &op.security {
+        Some(s) => format!(
+            "\nThe credential is not added: see [`crate::endpoints::{}::apply`].",
+            s.credential
+        ),
+        None => String::new(),
+    };
+    let doc = own_doc(&format!(
+        "The `http` request: `base_url` (`https://example.org`, or `\"\"` for a URI of path and query\nonly) joined to the path, with the parameters and body.{credential}"
+    ));
+    let body = match &op.body {
+        None => {
+            return quote! {
+                #doc
+                pub fn try_into_http_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, crate::error::IntoHttpError> {
+                    let #out = crate::wire::Outgoing::new(METADATA.path);
+                    #(#writes)*
+                    out.into_request(METADATA.method, base_url, None)
+                }
+            }
+        }
+        Some(body) => {
+            let field = ident(&body.field);
+            let media = &body.media_type;
+            match (is_json(media), body.required) {
+                (true, true) => quote!(Some((#media, crate::wire::to_json(&self.#field)?))),
+                (true, false) => quote! {
+                    match &self.#field {
+                        Some(body) => Some((#media, crate::wire::to_json(body)?)),
+                        None => None,
+                    }
+                },
+                (false, true) => quote!(Some((#media, self.#field.clone().into_bytes()))),
+                (false, false) => {
+                    quote!(self.#field.as_ref().map(|body| (#media, body.clone().into_bytes())))
+                }
+            }
+        }
+    };
+    quote! {
+        #doc
+        pub fn try_into_http_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, crate::error::IntoHttpError> {
+            let #out = crate::wire::Outgoing::new(METADATA.path);
+            #(#writes)*
+            let body = #body;
+            out.into_request(METADATA.method, base_url, body)
+        }
+    }
+}
+
+fn from_http_request(op: &Operation) -> TokenStream {
+    let has = |location: ParamLocation| op.parameters.iter().any(|p| p.location == location);
+    let path = if has(ParamLocation::Path) {
+        quote! {
+            let path = crate::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        }
+    } else {
+        quote! {
+            if !crate::wire::matches_path(METADATA.path, request.uri().path()) {
+                return Err(wrong_endpoint());
+            }
+        }
+    };
+    let query = has(ParamLocation::Query)
+        .then(|| quote!(let query = crate::wire::Params::query(request.uri());));
+    let headers = has(ParamLocation::Header)
+        .then(|| quote!(let headers = crate::wire::Params::headers(request.headers());));
+    let cookies = has(ParamLocation::Cookie)
+        .then(|| quote!(let cookies = crate::wire::Params::cookies(request.headers());));
+    let reads = op.parameters.iter().map(read_param);
+    let body = op.body.as_ref().map(|body| {
+        let field = ident(&body.field);
+        let read = match (is_json(&body.media_type), body.required) {
+            (true, true) => quote!(crate::wire::request_json(request.body().as_ref())?),
+            (true, false) => quote!(crate::wire::optional_request_json(request.body().as_ref())?),
+            (false, true) => quote!(crate::wire::request_text(request.body().as_ref())?),
+            (false, false) => quote!(crate::wire::optional_request_text(request.body().as_ref())?),
+        };
+        quote!(#field: #read,)
+    });
+    let bound = if op.body.is_some() {
+        quote!(<B: AsRef<[u8]>>)
+    } else {
+        quote!(<B>)
+    };
+    quote! {
+        /// Reads the request from an `http` request, checking every parameter and the body.
+        /// Query parameters the endpoint does not declare (a credential, say) are ignored.
+        pub fn try_from_http_request #bound (request: &http::Request<B>) -> Result<Self, crate::error::FromHttpRequestError> {
+            let wrong_endpoint = || crate::error::FromHttpRequestError::WrongEndpoint {
+                method: request.method().clone(),
+                path: request.uri().path().to_owned(),
+            };
+            if *request.method() != METADATA.method {
+                return Err(wrong_endpoint());
+            }
+            #path
+            #query
+            #headers
+            #cookies
+            Ok(Self {
+                #(#reads)*
+                #body
+            })
+        }
+    }
+}
+
+/// `` `200` ``, `` `2XX` `` or `` `default` ``.
+pub fn status_label(r: &Response) -> String {
+    match r.status {
+        None => "`default`".to_owned(),
+        Some(status) if r.range => format!("`{}XX`", status / 100),
+        Some(status) => format!("`{status}`"),
+    }
+}
+
+/// Whether the variant carries its status (a range or `default`).
+fn carries_status(r: &Response) -> bool {
+    r.status.is_none() || r.range
+}
+
+fn response(op: &Operation, model: &Model) -> TokenStream {
+    let title = endpoint_title(op, model);
+    let doc = doc_attrs(&format!(
+        "The responses of {title}, one variant per status the spec declares."
+    ));
+    let variants = op.responses.iter().map(|r| {
+        let label = status_label(r);
+        let doc = own_doc(&match &r.doc {
+            Some(text) => format!("{label}: {}", clean(text)),
+            None => label,
+        });
+        let variant = ident(&r.variant);
+        match (carries_status(r), &r.body) {
+            (false, None) => quote! { #doc #variant, },
+            (false, Some(body)) => {
+                let ty = body_ty(body, model);
+                quote! { #doc #variant(#ty), }
+            }
+            (true, None) => quote! {
+                #doc
+                #variant {
+                    /// The status.
+                    status: http::StatusCode,
+                },
+            },
+            (true, Some(body)) => {
+                let ty = body_ty(body, model);
+                let field = ident(&body.field);
+                quote! {
+                    #doc
+                    #variant {
+                        /// The status.
+                        status: http::StatusCode,
+                        /// The body.
+                        #field: #ty,
+                    },
+                }
+            }
+        }
+    });
+    let allow = (op.responses.len() > 1).then(|| quote!(#[allow(clippy::large_enum_variant)]));
+    let into = into_http_response(op);
+    let from = from_http_response(op);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #allow
+        pub enum Response {
+            #(#variants)*
+        }
+
+        impl Response {
+            #into
+            #from
+        }
+    }
+}
+
+fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
+    let media = &body.media_type;
+    if is_json(media) {
+        quote!(Some((#media, crate::wire::to_json(#value)?)))
+    } else {
+        quote!(Some((#media, #value.clone().into_bytes())))
+    }
+}
+
+fn into_http_response(op: &Operation) -> TokenStream {
+    let arms: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .map(|r| {
+            let variant = ident(&r.variant);
+            let status = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
+            match (carries_status(r), &r.body) {
+                (false, None) => quote!(Self::#variant => crate::wire::response(#status, None),),
+                (false, Some(body)) => {
+                    let encoded = encode_body(body, quote!(body));
+                    quote!(Self::#variant(body) => crate::wire::response(#status, #encoded),)
+                }
+                (true, None) => quote!(Self::#variant { status } => crate::wire::response(status.as_u16(), None),),
+                (true, Some(body)) => {
+                    let field = ident(&body.field);
+                    let encoded = encode_body(body, quote!(#field));
+                    quote!(Self::#variant { status, #field } => crate::wire::response(status.as_u16(), #encoded),)
+                }
+            }
+        })
+        .collect();
+    let scrutinee = if arms.is_empty() {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
+    quote! {
+        /// The `http` response: the variant's status, and its body with its media type.
+        pub fn try_into_http_response(&self) -> Result<http::Response<Vec<u8>>, crate::error::IntoHttpError> {
+            match #scrutinee {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+fn decode_body(body: &Body) -> TokenStream {
+    if is_json(&body.media_type) {
+        quote!(crate::wire::response_json(status, body)?)
+    } else {
+        quote!(crate::wire::response_text(status, body)?)
+    }
+}
+
+fn from_http_response(op: &Operation) -> TokenStream {
+    let mut arms = Vec::new();
+    // Exact statuses first, then ranges, then `default` or an unexpected status.
+    for r in op.responses.iter().filter(|r| !carries_status(r)) {
+        let variant = ident(&r.variant);
+        let Some(status) = r.status.map(proc_macro2::Literal::u16_unsuffixed) else {
+            continue;
+        };
+        let value = match &r.body {
+            None => quote!(Self::#variant),
+            Some(body) => {
+                let decoded = decode_body(body);
+                quote!(Self::#variant(#decoded))
+            }
+        };
+        arms.push(quote!(#status => Ok(#value),));
+    }
+    for r in op.responses.iter().filter(|r| r.range) {
+        let variant = ident(&r.variant);
+        let Some(start) = r.status else { continue };
+        let (start, end) = (
+            proc_macro2::Literal::u16_unsuffixed(start),
+            proc_macro2::Literal::u16_unsuffixed(start.saturating_add(100)),
+        );
+        let value = status_variant(r, &variant);
+        arms.push(quote!(code if (#start..#end).contains(&code) => Ok(#value),));
+    }
+    let default = op.responses.iter().find(|r| r.status.is_none());
+    let fallback = match default {
+        Some(r) => {
+            let variant = ident(&r.variant);
+            let value = status_variant(r, &variant);
+            quote!(Ok(#value))
+        }
+        None => quote!(Err(crate::error::FromHttpResponseError::UnexpectedStatus {
+            status,
+            body: body.to_vec()
+        })),
+    };
+    let uses_body = default.is_none() || op.responses.iter().any(|r| r.body.is_some());
+    let body = uses_body.then(|| quote!(let body = response.body().as_ref();));
+    let bound = if uses_body {
+        quote!(<B: AsRef<[u8]>>)
+    } else {
+        quote!(<B>)
+    };
+    let result = if arms.is_empty() {
+        fallback
+    } else {
+        quote! {
+            match status.as_u16() {
+                #(#arms)*
+                _ => #fallback,
+            }
+        }
+    };
+    quote! {
+        /// Reads the response from an `http` response: a status the endpoint does not declare
+        /// is [`crate::error::FromHttpResponseError::UnexpectedStatus`], with its body.
+        pub fn try_from_http_response #bound (response: &http::Response<B>) -> Result<Self, crate::error::FromHttpResponseError> {
+            let status = response.status();
+            #body
+            #result
+        }
+    }
+}
+
+fn status_variant(r: &Response, variant: &proc_macro2::Ident) -> TokenStream {
+    match &r.body {
+        None => quote!(Self::#variant { status }),
+        Some(body) => {
+            let field = ident(&body.field);
+            let decoded = decode_body(body);
+            quote!(Self::#variant { status, #field: #decoded })
+        }
+    }
+}
