@@ -8,9 +8,8 @@ use std::path::Path;
 fn main() {
     let dir = Path::new("tests/snapshots/codegen");
     println!("cargo::rerun-if-changed={}", dir.display());
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut names: Vec<_> =
+        std::fs::read_dir(dir).map(|entries| entries.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     names.sort();
     let mut out = String::new();
     for path in names {

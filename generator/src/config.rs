@@ -65,10 +65,10 @@ pub enum ErrorFormat {
 
 impl Config {
     /// Reads a config file; relative paths in it are taken from its folder.
-    pub fn load(path: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(path: &Path) -> Result<Config, Box<Diagnostic>> {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::error(codes::IO, format!("cannot read config `{display}`: {e}")))?;
+            .map_err(|e| Box::new(Diagnostic::error(codes::IO, format!("cannot read config `{display}`: {e}"))))?;
         let mut config: Config = serde_yaml::from_str(&text).map_err(|e| {
             let location = e.location().map(|l| Location {
                 file: display.clone(),
@@ -79,7 +79,7 @@ impl Config {
             });
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-            Diagnostic::error(codes::CONFIG, format!("invalid config: {message}")).at(location).label("here")
+            Box::new(Diagnostic::error(codes::CONFIG, format!("invalid config: {message}")).at(location).label("here"))
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.base_dir = dir.canonicalize().unwrap_or(dir);

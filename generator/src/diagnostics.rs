@@ -139,9 +139,7 @@ impl Diagnostics {
     /// The diagnostics in report order: by file, line, column, then severity and message.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut list: Vec<&Diagnostic> = self.list.iter().collect();
-        list.sort_by(|a, b| {
-            (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
-        });
+        list.sort_by(|a, b| (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message)));
         list.dedup();
         list
     }

@@ -38,7 +38,7 @@ pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -
             if let Ok(text) = std::fs::read_to_string(spec) {
                 diagnostics.add_source(&display, &text);
             }
-            diagnostics.push(diagnostic);
+            diagnostics.push(*diagnostic);
             return None;
         }
     };
@@ -55,6 +55,8 @@ pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.clone().unwrap_or_default().join(path) };
-    let shown = cwd.and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf)).unwrap_or_else(|| path.to_path_buf());
+    let shown = cwd
+        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
     shown.display().to_string()
 }

@@ -16,10 +16,9 @@ use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::source::{push_token, NodeSpan, SourceFile, Span};
 
 /// Reads and parses one file. `display` is the name diagnostics show for it.
-pub fn load_file(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(codes::IO, format!("cannot read `{display}`: {e}"))
-    })?;
+pub fn load_file(path: &Path, display: &str) -> Result<SourceFile, Box<Diagnostic>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Box::new(Diagnostic::error(codes::IO, format!("cannot read `{display}`: {e}"))))?;
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     parse(&text, display, is_json).map(|(value, spans)| SourceFile {
@@ -32,34 +31,34 @@ pub fn load_file(path: &Path, display: &str) -> Result<SourceFile, Diagnostic> {
 }
 
 /// Parses text that is YAML (or JSON, when `is_json`, which gets JSON's stricter syntax check).
-pub fn parse(
-    text: &str,
-    display: &str,
-    is_json: bool,
-) -> Result<(Value, BTreeMap<String, NodeSpan>), Diagnostic> {
+pub fn parse(text: &str, display: &str, is_json: bool) -> Result<(Value, BTreeMap<String, NodeSpan>), Box<Diagnostic>> {
     if is_json {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
             let (line, column) = (e.line(), e.column());
             let start = offset_of(text, line, column);
             let message = e.to_string();
             let message = message.split(" at line").next().unwrap_or(&message).to_owned();
-            return Err(Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {message}"))
-                .at(Some(Location { file: display.into(), line, column, start, end: start + 1 }))
-                .label("here"));
+            return Err(Box::new(
+                Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {message}"))
+                    .at(Some(Location { file: display.into(), line, column, start, end: start + 1 }))
+                    .label("here"),
+            ));
         }
     }
     let mut builder = Builder { text, display, ascii: text.is_ascii(), ..Builder::default() };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
         let m = e.marker();
-        let start = m.index().min(text.len());
+        let start = builder.byte_offset(m.index());
         let (line, column) = (m.line(), m.col() + 1);
-        return Err(Diagnostic::error(codes::SYNTAX, format!("invalid YAML: {}", e.info()))
-            .at(Some(Location { file: display.into(), line, column, start, end: start + 1 }))
-            .label("here"));
+        return Err(Box::new(
+            Diagnostic::error(codes::SYNTAX, format!("invalid YAML: {}", e.info()))
+                .at(Some(Location { file: display.into(), line, column, start, end: start + 1 }))
+                .label("here"),
+        ));
     }
     if let Some(error) = builder.error {
-        return Err(error);
+        return Err(Box::new(error));
     }
     let value = builder.done.unwrap_or(Value::Null);
     Ok((value, builder.spans))
@@ -134,9 +133,7 @@ impl Builder<'_> {
         match self.stack.last() {
             None => (String::new(), None),
             Some(Frame::Seq { pointer, items }) => (format!("{pointer}/{}", items.len()), None),
-            Some(Frame::Map { pointer, key: Some((k, span)), .. }) => {
-                (push_token(pointer, k), Some(*span))
-            }
+            Some(Frame::Map { pointer, key: Some((k, span)), .. }) => (push_token(pointer, k), Some(*span)),
             Some(Frame::Map { pointer, .. }) => (pointer.clone(), None),
         }
     }
@@ -203,7 +200,12 @@ impl MarkedEventReceiver for Builder<'_> {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 let span = self.span_at(&mark, 1);
                 if self.expecting_key() {
-                    self.fail(codes::UNSUPPORTED, "a mapping key that is not a scalar is not supported yet".into(), span, "complex key");
+                    self.fail(
+                        codes::UNSUPPORTED,
+                        "a mapping key that is not a scalar is not supported yet".into(),
+                        span,
+                        "complex key",
+                    );
                     return;
                 }
                 let (pointer, key) = self.next_pointer();
@@ -236,7 +238,12 @@ impl MarkedEventReceiver for Builder<'_> {
                 if self.expecting_key() {
                     match value {
                         Value::String(s) => self.start_key(s, span),
-                        _ => self.fail(codes::UNSUPPORTED, "an alias as a mapping key is not supported yet".into(), span, "alias key"),
+                        _ => self.fail(
+                            codes::UNSUPPORTED,
+                            "an alias as a mapping key is not supported yet".into(),
+                            span,
+                            "alias key",
+                        ),
                     }
                     return;
                 }
@@ -328,7 +335,9 @@ pub fn parse_embedded_json(file: &SourceFile, pointer: &str) -> Option<(Value, B
     let block = own.and_then(|s| block_layout(&file.text, s.value, text));
     for (p, span) in inner {
         let translated = match (&block, own) {
-            (Some(layout), _) => NodeSpan { value: layout.translate(span.value), key: span.key.map(|k| layout.translate(k)) },
+            (Some(layout), _) => {
+                NodeSpan { value: layout.translate(span.value), key: span.key.map(|k| layout.translate(k)) }
+            }
             (None, Some(own)) => own,
             (None, None) => continue,
         };
@@ -364,15 +373,13 @@ fn block_layout(source: &str, span: Span, content: &str) -> Option<BlockLayout> 
     let indent = span.column - 1;
     let mut lines = Vec::new();
     let mut offset = line_start;
-    let mut line_no = span.line;
-    for content_line in content.split('\n') {
+    for (line_no, content_line) in (span.line..).zip(content.split('\n')) {
         let raw = source.get(offset..)?.split('\n').next()?;
         if !content_line.is_empty() && raw.get(indent..)? != content_line {
             return None;
         }
         lines.push((offset, line_no));
         offset += raw.len() + 1;
-        line_no += 1;
     }
     Some(BlockLayout { lines, indent })
 }
@@ -393,7 +400,10 @@ mod tests {
     #[test]
     fn core_schema_scalars() {
         let (value, _) = parse("a: 30000\nb: '30000'\nc: true\nd: ~\ne: 1.5\nf: string.\n", "t.yaml", false).unwrap();
-        assert_eq!(value, serde_json::json!({"a": 30000, "b": "30000", "c": true, "d": null, "e": 1.5, "f": "string."}));
+        assert_eq!(
+            value,
+            serde_json::json!({"a": 30000, "b": "30000", "c": true, "d": null, "e": 1.5, "f": "string."})
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn apply(mut bundle: Bundle, path: &Path, diagnostics: &mut Diagnostics) -> 
             if let Ok(text) = std::fs::read_to_string(path) {
                 diagnostics.add_source(&display, &text);
             }
-            diagnostics.push(diagnostic);
+            diagnostics.push(*diagnostic);
             return bundle;
         }
     };
@@ -402,10 +402,13 @@ impl<'a> Checker<'a> {
             }
             (None, false) => {
                 self.diagnostics.push(
-                    Diagnostic::warning(codes::OVERLAY_NO_CHANGE, format!("overlay action `{name}` has neither `update` nor `remove: true`"))
-                        .at(self.mapping_at(pointer))
-                        .label("this action does nothing")
-                        .help("add `update` with the values to merge into the target, or `remove: true`"),
+                    Diagnostic::warning(
+                        codes::OVERLAY_NO_CHANGE,
+                        format!("overlay action `{name}` has neither `update` nor `remove: true`"),
+                    )
+                    .at(self.mapping_at(pointer))
+                    .label("this action does nothing")
+                    .help("add `update` with the values to merge into the target, or `remove: true`"),
                 );
                 Some(Change::Nothing)
             }

@@ -136,7 +136,9 @@ impl Resolver<'_> {
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
                     let in_property_names = pointer.ends_with("/properties") && in_schema;
-                    if !in_property_names && (key.starts_with("x-") || matches!(key.as_str(), "example" | "default" | "enum")) {
+                    if !in_property_names
+                        && (key.starts_with("x-") || matches!(key.as_str(), "example" | "default" | "enum"))
+                    {
                         out.insert(key.clone(), child.clone());
                         continue;
                     }
@@ -152,9 +154,7 @@ impl Resolver<'_> {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| {
-                        self.walk(item, file, &format!("{pointer}/{i}"), &format!("{at}/{i}"), in_schema)
-                    })
+                    .map(|(i, item)| self.walk(item, file, &format!("{pointer}/{i}"), &format!("{at}/{i}"), in_schema))
                     .collect(),
             ),
             other => other.clone(),
@@ -177,16 +177,22 @@ impl Resolver<'_> {
         if in_schema {
             let name = self.schema_name(target_file, &target_pointer);
             let mut out = map.clone();
-            out.insert("$ref".into(), Value::String(format!("#{}/{}", self.schemas_at, crate::source::escape_token(&name))));
+            out.insert(
+                "$ref".into(),
+                Value::String(format!("#{}/{}", self.schemas_at, crate::source::escape_token(&name))),
+            );
             return Value::Object(out);
         }
         let key = (target_file, target_pointer.clone());
         if self.inlining.contains(&key) {
             self.diagnostics.push(
-                Diagnostic::error(codes::REF_CYCLE, format!("`$ref` `{reference}` refers to itself through other refs"))
-                    .at(self.sources.value_location(file, &ref_pointer))
-                    .label("cyclic reference")
-                    .help("only schemas may be recursive; inline one of the objects on the cycle"),
+                Diagnostic::error(
+                    codes::REF_CYCLE,
+                    format!("`$ref` `{reference}` refers to itself through other refs"),
+                )
+                .at(self.sources.value_location(file, &ref_pointer))
+                .label("cyclic reference")
+                .help("only schemas may be recursive; inline one of the objects on the cycle"),
             );
             return Value::Object(map.clone());
         }
@@ -272,17 +278,34 @@ impl Resolver<'_> {
                 Err(_) => {
                     let lexical = normalize(&joined);
                     let (code, message, label) = if lexical.starts_with(&self.root_dir) {
-                        (codes::REF_MISSING_FILE, format!("`$ref` names the file `{path_part}`, which does not exist"), "no such file")
+                        (
+                            codes::REF_MISSING_FILE,
+                            format!("`$ref` names the file `{path_part}`, which does not exist"),
+                            "no such file",
+                        )
                     } else {
-                        (codes::REF_ESCAPES_ROOT, format!("`$ref` `{reference}` leaves the spec's folder"), "outside the spec's folder")
+                        (
+                            codes::REF_ESCAPES_ROOT,
+                            format!("`$ref` `{reference}` leaves the spec's folder"),
+                            "outside the spec's folder",
+                        )
                     };
-                    self.diagnostics.push(error(code, message, label, "refs are resolved relative to the file that holds them"));
+                    self.diagnostics.push(error(
+                        code,
+                        message,
+                        label,
+                        "refs are resolved relative to the file that holds them",
+                    ));
                     return None;
                 }
             };
             if !canonical.starts_with(&self.root_dir) {
                 let through_link = normalize(&joined).starts_with(&self.root_dir);
-                let folder = Path::new(&self.sources.get(0).display).parent().map(|p| p.display().to_string()).filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into());
+                let folder = Path::new(&self.sources.get(0).display)
+                    .parent()
+                    .map(|p| p.display().to_string())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".into());
                 let message = if through_link {
                     format!("`$ref` `{reference}` leaves the spec's folder through a symbolic link")
                 } else {
@@ -302,7 +325,7 @@ impl Resolver<'_> {
                             if let Ok(text) = std::fs::read_to_string(&canonical) {
                                 self.diagnostics.add_source(&display, &text);
                             }
-                            self.diagnostics.push(diagnostic);
+                            self.diagnostics.push(*diagnostic);
                             return None;
                         }
                     }

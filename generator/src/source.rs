@@ -54,13 +54,7 @@ impl SourceFile {
     }
 
     pub fn location(&self, span: Span) -> Location {
-        Location {
-            file: self.display.clone(),
-            line: span.line,
-            column: span.column,
-            start: span.start,
-            end: span.end,
-        }
+        Location { file: self.display.clone(), line: span.line, column: span.column, start: span.start, end: span.end }
     }
 }
 
@@ -137,7 +131,9 @@ impl SourceMap {
                 out.mounts.insert(at.clone(), (file, origin));
             }
             // Inner mounts below `from` sort right after it: a range scan finds them all.
-            for (inner_at, (file, inner_from)) in inner.mounts.range::<str, _>((std::ops::Bound::Excluded(from.as_str()), std::ops::Bound::Unbounded)) {
+            for (inner_at, (file, inner_from)) in
+                inner.mounts.range::<str, _>((std::ops::Bound::Excluded(from.as_str()), std::ops::Bound::Unbounded))
+            {
                 if !inner_at.starts_with(from.as_str()) {
                     break;
                 }

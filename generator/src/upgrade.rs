@@ -71,7 +71,12 @@ pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
     }
     match doc.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {
-            let mut spec = Spec { document: doc.clone(), sources: bundle.sources.clone(), map: bundle.map.clone(), source_version: v.clone() };
+            let mut spec = Spec {
+                document: doc.clone(),
+                sources: bundle.sources.clone(),
+                map: bundle.map.clone(),
+                source_version: v.clone(),
+            };
             normalize_examples(&mut spec);
             Some(spec)
         }
@@ -187,7 +192,14 @@ impl Upgrader<'_> {
         for (key, _) in op_map {
             if matches!(
                 key.as_str(),
-                "tags" | "summary" | "description" | "externalDocs" | "operationId" | "deprecated" | "security" | "callbacks"
+                "tags"
+                    | "summary"
+                    | "description"
+                    | "externalDocs"
+                    | "operationId"
+                    | "deprecated"
+                    | "security"
+                    | "callbacks"
             ) || key.starts_with("x-")
             {
                 out.insert(key.clone(), self.mv(&push_token(new_p, key), &push_token(old_p, key)));
@@ -236,7 +248,11 @@ impl Upgrader<'_> {
             for (code, response) in responses {
                 let r_old = push_token(&format!("{old_p}/responses"), code);
                 let r_new = push_token(&format!("{new_p}/responses"), code);
-                let value = if code.starts_with("x-") { self.mv(&r_new, &r_old) } else { self.response(response, &r_old, &r_new, &produces) };
+                let value = if code.starts_with("x-") {
+                    self.mv(&r_new, &r_old)
+                } else {
+                    self.response(response, &r_old, &r_new, &produces)
+                };
                 new_responses.insert(code.clone(), value);
             }
             out.insert("responses".into(), Value::Object(new_responses));
@@ -261,7 +277,10 @@ impl Upgrader<'_> {
                         Some("multi") => ("form", true),
                         Some("ssv") => ("spaceDelimited", false),
                         Some("pipes") => ("pipeDelimited", false),
-                        _ => (if map.get("in").and_then(Value::as_str) == Some("query") { "form" } else { "simple" }, false),
+                        _ => (
+                            if map.get("in").and_then(Value::as_str) == Some("query") { "form" } else { "simple" },
+                            false,
+                        ),
                     };
                     out.insert("style".into(), json!(style));
                     out.insert("explode".into(), json!(explode));
@@ -360,7 +379,11 @@ impl Upgrader<'_> {
         let mut out = Map::new();
         out.insert(
             "description".into(),
-            if map.contains_key("description") { self.mv(&format!("{new_p}/description"), &format!("{old_p}/description")) } else { json!("") },
+            if map.contains_key("description") {
+                self.mv(&format!("{new_p}/description"), &format!("{old_p}/description"))
+            } else {
+                json!("")
+            },
         );
         copy_extensions(response, &mut out);
         if let Some(Value::Object(headers)) = map.get("headers") {
@@ -451,10 +474,16 @@ fn security_scheme(scheme: &Value) -> Value {
         Some("oauth2") => {
             let scopes = scheme.get("scopes").cloned().unwrap_or_else(|| json!({}));
             let flow = match scheme.get("flow").and_then(Value::as_str) {
-                Some("implicit") => json!({ "implicit": { "authorizationUrl": get("authorizationUrl"), "scopes": scopes } }),
+                Some("implicit") => {
+                    json!({ "implicit": { "authorizationUrl": get("authorizationUrl"), "scopes": scopes } })
+                }
                 Some("password") => json!({ "password": { "tokenUrl": get("tokenUrl"), "scopes": scopes } }),
-                Some("application") => json!({ "clientCredentials": { "tokenUrl": get("tokenUrl"), "scopes": scopes } }),
-                _ => json!({ "authorizationCode": { "authorizationUrl": get("authorizationUrl"), "tokenUrl": get("tokenUrl"), "scopes": scopes } }),
+                Some("application") => {
+                    json!({ "clientCredentials": { "tokenUrl": get("tokenUrl"), "scopes": scopes } })
+                }
+                _ => {
+                    json!({ "authorizationCode": { "authorizationUrl": get("authorizationUrl"), "tokenUrl": get("tokenUrl"), "scopes": scopes } })
+                }
             };
             json!({ "type": "oauth2", "flows": flow })
         }

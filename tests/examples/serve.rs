@@ -21,11 +21,7 @@ struct Example {
 }
 
 impl Api for Example {
-    async fn sync(
-        &self,
-        _: AccessToken,
-        request: sync::Request,
-    ) -> Result<sync::Response, ApiError> {
+    async fn sync(&self, _: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
         eprintln!("sync: {request:?}");
         Ok(sync::Response::Ok(self.response.clone()))
     }
@@ -33,16 +29,11 @@ impl Api for Example {
 
 /// The spec's example of the `200` response of `/sync`.
 fn example() -> Result<SyncResponse, Box<dyn Error>> {
-    let config = generator::Config::load(&tests::workspace_root().join("api/codegen.yaml"))
-        .map_err(|d| d.message)?;
+    let config = generator::Config::load(&tests::workspace_root().join("api/codegen.yaml")).map_err(|d| d.message)?;
     let mut diagnostics = generator::Diagnostics::default();
-    let model = generator::check(
-        &config.spec_path(),
-        &config.overlay_paths(),
-        &mut diagnostics,
-    )
-    .and_then(|checked| generator::lower::lower(&checked, &config, &mut diagnostics))
-    .ok_or_else(|| diagnostics.render(false))?;
+    let model = generator::check(&config.spec_path(), &config.overlay_paths(), &mut diagnostics)
+        .and_then(|checked| generator::lower::lower(&checked, &config, &mut diagnostics))
+        .ok_or_else(|| diagnostics.render(false))?;
     let example = model
         .operations
         .iter()
@@ -56,24 +47,13 @@ fn example() -> Result<SyncResponse, Box<dyn Error>> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let port: u16 = match std::env::args()
-        .nth(1)
-        .or_else(|| std::env::var("PORT").ok())
-    {
-        Some(port) => port
-            .parse()
-            .map_err(|e| format!("invalid port `{port}`: {e}"))?,
+    let port: u16 = match std::env::args().nth(1).or_else(|| std::env::var("PORT").ok()) {
+        Some(port) => port.parse().map_err(|e| format!("invalid port `{port}`: {e}"))?,
         None => 8008,
     };
-    let api = Arc::new(Example {
-        response: example()?,
-    });
+    let api = Arc::new(Example { response: example()? });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    println!(
-        "serving http://{}{}",
-        listener.local_addr()?,
-        sync::METADATA.path
-    );
+    println!("serving http://{}{}", listener.local_addr()?, sync::METADATA.path);
     matrix_sync_api::server::serve(listener, api).await?;
     Ok(())
 }

@@ -18,22 +18,13 @@ const TOKEN: &str = "syt_e2e_token";
 
 /// The `/sync` operation as the generator lowers it from `api/codegen.yaml`.
 fn sync_operation() -> Operation {
-    let config = generator::Config::load(&tests::workspace_root().join("api/codegen.yaml"))
-        .expect("the config loads");
+    let config = generator::Config::load(&tests::workspace_root().join("api/codegen.yaml")).expect("the config loads");
     let mut diagnostics = generator::Diagnostics::default();
-    let checked = generator::check(
-        &config.spec_path(),
-        &config.overlay_paths(),
-        &mut diagnostics,
-    )
-    .unwrap_or_else(|| panic!("the spec checks:\n{}", diagnostics.render(false)));
+    let checked = generator::check(&config.spec_path(), &config.overlay_paths(), &mut diagnostics)
+        .unwrap_or_else(|| panic!("the spec checks:\n{}", diagnostics.render(false)));
     let model = generator::lower::lower(&checked, &config, &mut diagnostics)
         .unwrap_or_else(|| panic!("the spec lowers:\n{}", diagnostics.render(false)));
-    model
-        .operations
-        .into_iter()
-        .find(|op| op.name == sync::METADATA.name)
-        .expect("the spec has the sync operation")
+    model.operations.into_iter().find(|op| op.name == sync::METADATA.name).expect("the spec has the sync operation")
 }
 
 /// The `x-example` of the parameter `wire`, as the Rust type the field wants.
@@ -44,8 +35,7 @@ fn parameter_example<T: serde::de::DeserializeOwned>(op: &Operation, wire: &str)
         .find(|p| p.wire == wire)
         .and_then(|p| p.example.clone())
         .unwrap_or_else(|| panic!("parameter `{wire}` has an example"));
-    serde_json::from_value(example)
-        .unwrap_or_else(|e| panic!("the example of `{wire}` fits its type: {e}"))
+    serde_json::from_value(example).unwrap_or_else(|e| panic!("the example of `{wire}` fits its type: {e}"))
 }
 
 /// The request built from every parameter's `x-example`.
@@ -56,11 +46,7 @@ fn example_request(op: &Operation) -> sync::Request {
         set_presence: Some(parameter_example(op, "set_presence")),
         timeout: Some(parameter_example(op, "timeout")),
     };
-    assert_eq!(
-        op.parameters.len(),
-        4,
-        "every parameter of the spec is set from its example"
-    );
+    assert_eq!(op.parameters.len(), 4, "every parameter of the spec is set from its example");
     request
 }
 
@@ -82,23 +68,12 @@ struct Recorder {
 }
 
 impl Api for Recorder {
-    async fn sync(
-        &self,
-        credential: AccessToken,
-        request: sync::Request,
-    ) -> Result<sync::Response, ApiError> {
+    async fn sync(&self, credential: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
         let matches = (&credential, &request) == (&self.expected.0, &self.expected.1);
         let message = format!("unexpected request: {request:?}");
-        self.received
-            .lock()
-            .map_err(|_| ApiError::internal("poisoned"))?
-            .push((credential, request));
+        self.received.lock().map_err(|_| ApiError::internal("poisoned"))?.push((credential, request));
         if !matches {
-            return Err(ApiError::new(
-                http::StatusCode::BAD_REQUEST,
-                "M_TEST_MISMATCH",
-                message,
-            ));
+            return Err(ApiError::new(http::StatusCode::BAD_REQUEST, "M_TEST_MISMATCH", message));
         }
         Ok(sync::Response::Ok(self.response.clone()))
     }
@@ -109,23 +84,14 @@ struct Refuser;
 
 impl Api for Refuser {
     async fn sync(&self, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
-        let mut error = ApiError::new(
-            http::StatusCode::TOO_MANY_REQUESTS,
-            "M_LIMIT_EXCEEDED",
-            "slow down",
-        );
-        error
-            .body
-            .extra
-            .insert("retry_after_ms".into(), 2000.into());
+        let mut error = ApiError::new(http::StatusCode::TOO_MANY_REQUESTS, "M_LIMIT_EXCEEDED", "slow down");
+        error.body.extra.insert("retry_after_ms".into(), 2000.into());
         Err(error)
     }
 }
 
 async fn start(api: impl Api) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free loopback port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
     tokio::spawn(matrix_sync_api::server::serve(listener, Arc::new(api)));
     addr
@@ -136,37 +102,23 @@ async fn the_client_gets_the_spec_example_for_the_spec_request() {
     let op = sync_operation();
     let request = example_request(&op);
     let example = example_response(&op);
-    let response: SyncResponse =
-        serde_json::from_value(example.clone()).expect("the example fits the type");
+    let response: SyncResponse = serde_json::from_value(example.clone()).expect("the example fits the type");
     let recorder = Arc::new(Recorder {
         expected: (AccessToken::from(TOKEN), request.clone()),
         response,
         received: Mutex::new(Vec::new()),
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free loopback port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
-    tokio::spawn(matrix_sync_api::server::serve(
-        listener,
-        Arc::clone(&recorder),
-    ));
+    tokio::spawn(matrix_sync_api::server::serve(listener, Arc::clone(&recorder)));
 
     let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
     let answer = client.sync(&request).await.expect("the call succeeds");
 
     let sync::Response::Ok(body) = answer;
-    assert_eq!(
-        serde_json::to_value(&body).expect("serializes"),
-        example,
-        "the client got the spec's example"
-    );
+    assert_eq!(serde_json::to_value(&body).expect("serializes"), example, "the client got the spec's example");
     let received = recorder.received.lock().expect("not poisoned").clone();
-    assert_eq!(
-        received,
-        vec![(AccessToken::from(TOKEN), request)],
-        "the handler got the spec's request and the token"
-    );
+    assert_eq!(received, vec![(AccessToken::from(TOKEN), request)], "the handler got the spec's request and the token");
 }
 
 #[tokio::test]
@@ -178,10 +130,7 @@ async fn a_handler_error_reaches_the_client_as_an_api_error() {
             assert_eq!(error.status, http::StatusCode::TOO_MANY_REQUESTS);
             assert_eq!(error.body.errcode, "M_LIMIT_EXCEEDED");
             assert_eq!(error.body.error, "slow down");
-            assert_eq!(
-                error.body.extra.get("retry_after_ms"),
-                Some(&Value::from(2000))
-            );
+            assert_eq!(error.body.extra.get("retry_after_ms"), Some(&Value::from(2000)));
         }
         other => panic!("expected an API error, got {other:?}"),
     }
@@ -192,38 +141,23 @@ async fn the_client_refuses_to_call_without_the_credential() {
     let addr = start(Refuser).await;
     let client = Client::new(format!("http://{addr}"));
     let result = client.sync(&sync::Request::default()).await;
-    assert!(
-        matches!(
-            result,
-            Err(ClientError::MissingCredential {
-                scheme: "accessToken"
-            })
-        ),
-        "got {result:?}"
-    );
+    assert!(matches!(result, Err(ClientError::MissingCredential { scheme: "accessToken" })), "got {result:?}");
 }
 
 #[tokio::test]
 async fn a_closed_port_is_a_transport_error() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free loopback port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
     drop(listener);
     let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
     let result = client.sync(&sync::Request::default()).await;
-    assert!(
-        matches!(result, Err(ClientError::Transport(_))),
-        "got {result:?}"
-    );
+    assert!(matches!(result, Err(ClientError::Transport(_))), "got {result:?}");
 }
 
 /// Serves one canned HTTP/1.1 response to every connection.
 async fn canned(response: &'static str) -> SocketAddr {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free loopback port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
@@ -245,15 +179,9 @@ async fn a_body_that_does_not_match_the_spec_is_an_invalid_response() {
     let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
     let result = client.sync(&sync::Request::default()).await;
     match result {
-        Err(ClientError::InvalidResponse(FromHttpResponseError::InvalidBody {
-            status,
-            reason,
-        })) => {
+        Err(ClientError::InvalidResponse(FromHttpResponseError::InvalidBody { status, reason })) => {
             assert_eq!(status, http::StatusCode::OK);
-            assert!(
-                reason.contains("invalid type"),
-                "the reason says what is wrong: {reason}"
-            );
+            assert!(reason.contains("invalid type"), "the reason says what is wrong: {reason}");
         }
         other => panic!("expected an invalid body, got {other:?}"),
     }
@@ -261,16 +189,14 @@ async fn a_body_that_does_not_match_the_spec_is_an_invalid_response() {
 
 #[tokio::test]
 async fn an_undeclared_status_without_an_error_body_is_an_invalid_response() {
-    let addr =
-        canned("HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 7\r\nconnection: close\r\n\r\n<html/>")
-            .await;
+    let addr = canned(
+        "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 7\r\nconnection: close\r\n\r\n<html/>",
+    )
+    .await;
     let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
     let result = client.sync(&sync::Request::default()).await;
     match result {
-        Err(ClientError::InvalidResponse(FromHttpResponseError::UnexpectedStatus {
-            status,
-            body,
-        })) => {
+        Err(ClientError::InvalidResponse(FromHttpResponseError::UnexpectedStatus { status, body })) => {
             assert_eq!(status, http::StatusCode::BAD_GATEWAY);
             assert_eq!(body, b"<html/>");
         }

@@ -74,7 +74,11 @@ fn err_fixtures_render_as_expected() {
                 spec.display(),
                 expected_path.display()
             )),
-            Err(_) => failures.push(format!("{}: missing {}; actual output:\n{actual}", spec.display(), expected_path.display())),
+            Err(_) => failures.push(format!(
+                "{}: missing {}; actual output:\n{actual}",
+                spec.display(),
+                expected_path.display()
+            )),
         }
     }
     // An expected output whose spec is gone is stale.

@@ -361,10 +361,7 @@ fn official_schema_failures_are_refused() {
             "action-remove-invalid-type",
             &["invalid overlay: `actions[0].remove` must be `true` or `false`, found a string"],
         ),
-        (
-            "action-target-invalid-type",
-            &["invalid overlay: `actions[0].target` must be a string, found a number"],
-        ),
+        ("action-target-invalid-type", &["invalid overlay: `actions[0].target` must be a string, found a number"]),
         (
             "actions-invalid-description",
             &["invalid overlay: `actions[0].description` must be a string, found a number"],

@@ -28,9 +28,7 @@ impl Api for Server {
 }
 
 async fn start(server: Server) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free loopback port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
     tokio::spawn(matrix_sync_api::server::serve(listener, Arc::new(server)));
     addr
@@ -46,86 +44,49 @@ struct Raw {
 
 impl Raw {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "the body is JSON ({e}): {:?}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("the body is JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
     }
 
     /// Asserts a Matrix error: the status, `content-type: application/json` and `errcode`;
     /// returns the message.
     fn assert_error(&self, status: u16, errcode: &str) -> String {
         assert_eq!(self.status, status, "status of {self:?}");
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/json"),
-            "content-type of {self:?}"
-        );
+        assert_eq!(self.header("content-type"), Some("application/json"), "content-type of {self:?}");
         let body = self.json();
         assert_eq!(body["errcode"], errcode, "errcode of {body}");
-        body["error"]
-            .as_str()
-            .unwrap_or_else(|| panic!("a string `error` in {body}"))
-            .to_owned()
+        body["error"].as_str().unwrap_or_else(|| panic!("a string `error` in {body}")).to_owned()
     }
 }
 
 /// Sends `head` (request line and headers, without the blank line) and reads the response.
 async fn send(addr: SocketAddr, head: &str) -> Raw {
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("the server accepts");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("the server accepts");
     let request = format!("{head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .expect("the request is sent");
+    stream.write_all(request.as_bytes()).await.expect("the request is sent");
     let mut bytes = Vec::new();
-    stream
-        .read_to_end(&mut bytes)
-        .await
-        .expect("the response is read");
+    stream.read_to_end(&mut bytes).await.expect("the response is read");
     parse(&bytes)
 }
 
 fn parse(bytes: &[u8]) -> Raw {
-    let split = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
+    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status_line = lines.next().expect("a status line");
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status code");
+    let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status code");
     let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
         .collect();
     let body = bytes[split + 4..].to_vec();
-    let raw = Raw {
-        status,
-        headers,
-        body,
-    };
+    let raw = Raw { status, headers, body };
     if let Some(length) = raw.header("content-length") {
-        assert_eq!(
-            length.parse::<usize>().ok(),
-            Some(raw.body.len()),
-            "content-length matches the body"
-        );
+        assert_eq!(length.parse::<usize>().ok(), Some(raw.body.len()), "content-length matches the body");
     }
     raw
 }
@@ -147,71 +108,39 @@ async fn an_empty_token_is_401_missing_token() {
 #[tokio::test]
 async fn a_timeout_that_is_not_a_number_is_400_invalid_param_naming_timeout() {
     let addr = start(Server { refuse: None }).await;
-    let response = send(
-        addr,
-        &format!("GET {SYNC}?access_token=t&timeout=abc HTTP/1.1"),
-    )
-    .await;
+    let response = send(addr, &format!("GET {SYNC}?access_token=t&timeout=abc HTTP/1.1")).await;
     let message = response.assert_error(400, "M_INVALID_PARAM");
-    assert!(
-        message.contains("`timeout`"),
-        "the message names the parameter: {message}"
-    );
+    assert!(message.contains("`timeout`"), "the message names the parameter: {message}");
 }
 
 #[tokio::test]
 async fn an_unknown_presence_is_400_invalid_param_naming_set_presence() {
     let addr = start(Server { refuse: None }).await;
-    let response = send(
-        addr,
-        &format!("GET {SYNC}?access_token=t&set_presence=online HTTP/1.1"),
-    )
-    .await;
+    let response = send(addr, &format!("GET {SYNC}?access_token=t&set_presence=online HTTP/1.1")).await;
     let message = response.assert_error(400, "M_INVALID_PARAM");
-    assert!(
-        message.contains("`set_presence`"),
-        "the message names the parameter: {message}"
-    );
-    assert!(
-        message.contains("`offline`"),
-        "the message says what is allowed: {message}"
-    );
+    assert!(message.contains("`set_presence`"), "the message names the parameter: {message}");
+    assert!(message.contains("`offline`"), "the message says what is allowed: {message}");
 }
 
 #[tokio::test]
 async fn a_repeated_parameter_is_400_invalid_param() {
     let addr = start(Server { refuse: None }).await;
-    let response = send(
-        addr,
-        &format!("GET {SYNC}?access_token=t&since=a&since=b HTTP/1.1"),
-    )
-    .await;
+    let response = send(addr, &format!("GET {SYNC}?access_token=t&since=a&since=b HTTP/1.1")).await;
     let message = response.assert_error(400, "M_INVALID_PARAM");
-    assert!(
-        message.contains("`since`"),
-        "the message names the parameter: {message}"
-    );
+    assert!(message.contains("`since`"), "the message names the parameter: {message}");
 }
 
 #[tokio::test]
 async fn an_unknown_path_is_404_unrecognized() {
     let addr = start(Server { refuse: None }).await;
-    let response = send(
-        addr,
-        "GET /_matrix/client/v2_alpha/nope?access_token=t HTTP/1.1",
-    )
-    .await;
+    let response = send(addr, "GET /_matrix/client/v2_alpha/nope?access_token=t HTTP/1.1").await;
     response.assert_error(404, "M_UNRECOGNIZED");
 }
 
 #[tokio::test]
 async fn a_post_to_sync_is_405_unrecognized() {
     let addr = start(Server { refuse: None }).await;
-    let response = send(
-        addr,
-        &format!("POST {SYNC}?access_token=t HTTP/1.1\r\nContent-Length: 0"),
-    )
-    .await;
+    let response = send(addr, &format!("POST {SYNC}?access_token=t HTTP/1.1\r\nContent-Length: 0")).await;
     response.assert_error(405, "M_UNRECOGNIZED");
     assert_eq!(response.header("allow"), Some("GET"));
 }
@@ -220,22 +149,14 @@ async fn a_post_to_sync_is_405_unrecognized() {
 async fn a_body_over_the_limit_is_413() {
     let addr = start(Server { refuse: None }).await;
     let length = matrix_sync_api::server::BODY_LIMIT + 1;
-    let response = send(
-        addr,
-        &format!("GET {SYNC}?access_token=t HTTP/1.1\r\nContent-Length: {length}"),
-    )
-    .await;
+    let response = send(addr, &format!("GET {SYNC}?access_token=t HTTP/1.1\r\nContent-Length: {length}")).await;
     response.assert_error(413, "M_TOO_LARGE");
 }
 
 #[tokio::test]
 async fn the_token_and_unknown_parameters_do_not_disturb_parsing() {
     let addr = start(Server { refuse: None }).await;
-    let response = send(
-        addr,
-        &format!("GET {SYNC}?access_token=t&timeout=30000&unknown=1 HTTP/1.1"),
-    )
-    .await;
+    let response = send(addr, &format!("GET {SYNC}?access_token=t&timeout=30000&unknown=1 HTTP/1.1")).await;
     assert_eq!(response.status, 200, "{response:?}");
     assert_eq!(response.header("content-type"), Some("application/json"));
     assert_eq!(response.json(), json!({}));
@@ -266,19 +187,9 @@ async fn malformed_requests_get_client_errors_never_500() {
     ];
     for head in heads {
         let response = send(addr, &head).await;
-        assert!(
-            (400..500).contains(&response.status),
-            "`{head}` gave {response:?}"
-        );
-        assert_eq!(
-            response.header("content-type"),
-            Some("application/json"),
-            "`{head}` gave {response:?}"
-        );
-        assert!(
-            response.json()["errcode"].is_string(),
-            "`{head}` gave {response:?}"
-        );
+        assert!((400..500).contains(&response.status), "`{head}` gave {response:?}");
+        assert_eq!(response.header("content-type"), Some("application/json"), "`{head}` gave {response:?}");
+        assert!(response.json()["errcode"].is_string(), "`{head}` gave {response:?}");
     }
     // The server is still up.
     let response = send(addr, &format!("GET {SYNC}?access_token=t HTTP/1.1")).await;

@@ -12,7 +12,8 @@ fn spec_folder(dir: &Path, text: &str) -> PathBuf {
     let api = tests::workspace_root().join("api");
     std::fs::create_dir_all(dir.join("definitions")).expect("temp dir");
     for name in ["event_batch.json", "room_event_batch.json", "timeline_batch.json"] {
-        std::fs::copy(api.join("definitions").join(name), dir.join("definitions").join(name)).expect("copy definitions");
+        std::fs::copy(api.join("definitions").join(name), dir.join("definitions").join(name))
+            .expect("copy definitions");
     }
     let link = dir.join("definitions/definitions");
     if std::fs::symlink_metadata(&link).is_err() {
@@ -80,10 +81,8 @@ fn broken_variants_of_the_sync_spec_never_panic() {
     let dir = std::env::temp_dir().join(format!("codegen-robustness-{}", std::process::id()));
     let variants = variants(&text);
     assert!(variants.len() > 500, "too few variants: {}", variants.len());
-    let failures: Vec<String> = variants
-        .iter()
-        .filter_map(|(what, text)| survives(&dir, text).err().map(|e| format!("{what}: {e}")))
-        .collect();
+    let failures: Vec<String> =
+        variants.iter().filter_map(|(what, text)| survives(&dir, text).err().map(|e| format!("{what}: {e}"))).collect();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{} of {} variants failed:\n{}", failures.len(), variants.len(), failures.join("\n"));
 }

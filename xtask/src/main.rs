@@ -97,7 +97,7 @@ fn codegen(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
     let root = workspace_root();
     let config_path = args.config.clone().unwrap_or_else(|| root.join("api/codegen.yaml"));
     let config = Config::load(&config_path).map_err(|d| {
-        diagnostics.push(d);
+        diagnostics.push(*d);
         ExitCode::FAILURE
     })?;
     let files = generator::run(&config, diagnostics).ok_or(ExitCode::FAILURE)?;
@@ -114,7 +114,10 @@ fn codegen(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
         for d in &drift {
             eprintln!("{}", d.diff);
         }
-        eprintln!("error: {} generated file(s) differ from the spec; run `cargo xtask codegen` and commit the result", drift.len());
+        eprintln!(
+            "error: {} generated file(s) differ from the spec; run `cargo xtask codegen` and commit the result",
+            drift.len()
+        );
         return Err(ExitCode::FAILURE);
     }
     match generator::write::write(&out_dir, &files) {

@@ -15,10 +15,7 @@ pub fn emit(model: &Model) -> TokenStream {
     let fields = model.credentials.iter().map(|c| {
         let field = ident(&c.field);
         let ty = ident(&c.rust);
-        let doc = format!(
-            " The `{}` credential, sent to the endpoints that ask for it.",
-            c.scheme
-        );
+        let doc = format!(" The `{}` credential, sent to the endpoints that ask for it.", c.scheme);
         quote! { #[doc = #doc] #field: Option<crate::endpoints::#ty>, }
     });
     let inits = model.credentials.iter().map(|c| {
@@ -28,19 +25,11 @@ pub fn emit(model: &Model) -> TokenStream {
     let setters = model.credentials.iter().map(setters);
     let methods = model.operations.iter().map(|op| method(op, model));
     let send = (!model.operations.is_empty()).then(send);
-    let server = model
-        .info
-        .server
-        .as_deref()
-        .map(|s| format!(" The spec names the server `{s}`."))
-        .unwrap_or_default();
+    let server = model.info.server.as_deref().map(|s| format!(" The spec names the server `{s}`.")).unwrap_or_default();
     let base_path = if model.info.base_path.is_empty() {
         String::new()
     } else {
-        format!(
-            " Every endpoint's path already starts with the base path `{}`.",
-            model.info.base_path
-        )
+        format!(" Every endpoint's path already starts with the base path `{}`.", model.info.base_path)
     };
     let new_doc = own_doc(&format!(
         "A client of the server at `base_url`, its scheme and authority (`https://example.org`).{base_path}{server}\n\n# Panics\n\nWhen no TLS backend can be initialised, as [`reqwest::Client::new`]."
@@ -147,10 +136,7 @@ fn setters(c: &Credential) -> TokenStream {
     let ty = ident(&c.rust);
     let set = format_ident!("set_{}", c.field);
     let with = format_ident!("with_{}", c.field);
-    let set_doc = format!(
-        " Sets the `{}` credential, sent to every endpoint that asks for it.",
-        c.scheme
-    );
+    let set_doc = format!(" Sets the `{}` credential, sent to every endpoint that asks for it.", c.scheme);
     let with_doc = format!(" The client with the `{}` credential set.", c.scheme);
     quote! {
         #[doc = #set_doc]
@@ -186,11 +172,8 @@ fn method(op: &Operation, model: &Model) -> TokenStream {
             (None, _) => quote!(),
         }
     });
-    let request = if credential.as_ref().is_some_and(|c| !c.is_empty()) {
-        quote!(mut request)
-    } else {
-        quote!(request)
-    };
+    let request =
+        if credential.as_ref().is_some_and(|c| !c.is_empty()) { quote!(mut request) } else { quote!(request) };
     quote! {
         #doc
         pub async fn #name(

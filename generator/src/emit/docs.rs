@@ -5,7 +5,8 @@ use quote::quote;
 
 /// `#[doc = "..."]` attributes, one a line, from text that may be empty.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines: Vec<String> = clean(text).lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let lines: Vec<String> =
+        clean(text).lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -61,7 +62,8 @@ fn escape_line(line: &str) -> String {
 }
 
 fn escape_words(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped =
+        text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;");
     escaped
         .split(' ')
         .map(|w| if w.starts_with("http://") || w.starts_with("https://") { format!("<{w}>") } else { w.to_owned() })
@@ -75,7 +77,10 @@ mod tests {
 
     #[test]
     fn text_is_made_safe_for_rustdoc() {
-        assert_eq!(clean("  see [x] <b> at https://e.com\n    code()"), "see \\[x\\] &lt;b&gt; at <https://e.com>\ncode()");
+        assert_eq!(
+            clean("  see [x] <b> at https://e.com\n    code()"),
+            "see \\[x\\] &lt;b&gt; at <https://e.com>\ncode()"
+        );
         assert_eq!(clean("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
         assert_eq!(clean("the ``since`` param [a]"), "the ``since`` param \\[a\\]");
     }

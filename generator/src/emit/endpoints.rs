@@ -7,9 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{clean, doc_attrs, paragraphs};
 use super::types::{ident, ty_tokens};
-use crate::lower::operations::{
-    is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response,
-};
+use crate::lower::operations::{is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response};
 use crate::lower::types::Ty;
 use crate::lower::Model;
 
@@ -22,28 +20,14 @@ pub fn endpoint_title(op: &Operation, model: &Model) -> String {
 pub fn endpoint_doc(op: &Operation, model: &Model) -> String {
     let title = endpoint_title(op, model);
     let deprecated = op.deprecated.then_some("Deprecated by the spec.");
-    paragraphs([
-        Some(title.as_str()),
-        op.summary.as_deref(),
-        op.description.as_deref(),
-        deprecated,
-    ])
+    paragraphs([Some(title.as_str()), op.summary.as_deref(), op.description.as_deref(), deprecated])
 }
 
 /// `#[doc]` attributes of text the generator wrote (links stay links); spec text in it must
 /// already be [`clean`]ed.
 pub fn own_doc(text: &str) -> TokenStream {
-    let lines: Vec<String> = text
-        .trim()
-        .lines()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!(" {l}")
-            }
-        })
-        .collect();
+    let lines: Vec<String> =
+        text.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -65,24 +49,13 @@ pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
 
 fn location_tokens(kind: &CredentialKind) -> (TokenStream, String) {
     match kind {
-        CredentialKind::ApiKey {
-            location: ParamLocation::Header,
-            name,
-        } => (
-            quote!(crate::endpoints::CredentialLocation::Header(#name)),
-            format!("an API key in the header `{name}`"),
-        ),
-        CredentialKind::ApiKey {
-            location: ParamLocation::Cookie,
-            name,
-        } => (
-            quote!(crate::endpoints::CredentialLocation::Cookie(#name)),
-            format!("an API key in the cookie `{name}`"),
-        ),
-        CredentialKind::ApiKey {
-            location: ParamLocation::Query | ParamLocation::Path,
-            name,
-        } => (
+        CredentialKind::ApiKey { location: ParamLocation::Header, name } => {
+            (quote!(crate::endpoints::CredentialLocation::Header(#name)), format!("an API key in the header `{name}`"))
+        }
+        CredentialKind::ApiKey { location: ParamLocation::Cookie, name } => {
+            (quote!(crate::endpoints::CredentialLocation::Cookie(#name)), format!("an API key in the cookie `{name}`"))
+        }
+        CredentialKind::ApiKey { location: ParamLocation::Query | ParamLocation::Path, name } => (
             quote!(crate::endpoints::CredentialLocation::Query(#name)),
             format!("an API key in the query parameter `{name}`"),
         ),
@@ -100,10 +73,7 @@ fn location_tokens(kind: &CredentialKind) -> (TokenStream, String) {
 fn credential(c: &Credential) -> TokenStream {
     let name = ident(&c.rust);
     let (location, how) = location_tokens(&c.kind);
-    let scheme = format!(
-        "Security scheme `{}`: {how}. Its `Debug` output hides the secret.",
-        c.scheme
-    );
+    let scheme = format!("Security scheme `{}`: {how}. Its `Debug` output hides the secret.", c.scheme);
     let doc = doc_attrs(&paragraphs([c.doc.as_deref(), Some(scheme.as_str())]));
     let redacted = format!("{}(..)", c.rust);
     let common = quote! {
@@ -254,22 +224,12 @@ fn param_doc(p: &Param) -> TokenStream {
     let required = if p.required { "Required " } else { "" };
     let mut wire = format!("{required}{location} parameter `{}`.", p.wire);
     if let Some(first) = wire.get(..1) {
-        wire = format!(
-            "{}{}",
-            first.to_uppercase(),
-            wire.get(1..).unwrap_or_default()
-        );
+        wire = format!("{}{}", first.to_uppercase(), wire.get(1..).unwrap_or_default());
     }
     let items = match (is_array(p), exploded(p)) {
         (false, _) => None,
-        (true, true) => Some(format!(
-            "One `{}=` pair per item; no item means the parameter is absent.",
-            p.wire
-        )),
-        (true, false) if p.required => Some(format!(
-            "The items in one value, separated by `{}`.",
-            p.delimiter
-        )),
+        (true, true) => Some(format!("One `{}=` pair per item; no item means the parameter is absent.", p.wire)),
+        (true, false) if p.required => Some(format!("The items in one value, separated by `{}`.", p.delimiter)),
         (true, false) => Some(format!(
             "The items in one value, separated by `{}`; no item means the parameter is absent.",
             p.delimiter
@@ -311,8 +271,7 @@ fn write_param(p: &Param) -> TokenStream {
         },
         (true, false, required) => {
             let separator = p.delimiter;
-            let write =
-                quote!(out.#method(#wire, &crate::wire::Delimited(&self.#field, #separator)););
+            let write = quote!(out.#method(#wire, &crate::wire::Delimited(&self.#field, #separator)););
             if required {
                 write
             } else {
@@ -350,22 +309,17 @@ fn read_param(p: &Param) -> TokenStream {
 
 fn request(op: &Operation, model: &Model) -> TokenStream {
     let title = endpoint_title(op, model);
-    let credential = op.security.as_ref().map(|s| {
-        format!(
-            "The `{}` credential is not a field: see [`crate::endpoints::{}`].",
-            s.scheme, s.credential
-        )
-    });
+    let credential = op
+        .security
+        .as_ref()
+        .map(|s| format!("The `{}` credential is not a field: see [`crate::endpoints::{}`].", s.scheme, s.credential));
     let what = match (op.parameters.is_empty(), op.body.is_some()) {
         (false, true) => "its parameters and body, typed",
         (false, false) => "its parameters, typed",
         (true, true) => "its body, typed",
         (true, false) => "it has no parameters",
     };
-    let doc = own_doc(&paragraphs([
-        Some(format!("The request of {title}: {what}.").as_str()),
-        credential.as_deref(),
-    ]));
+    let doc = own_doc(&paragraphs([Some(format!("The request of {title}: {what}.").as_str()), credential.as_deref()]));
     let fields = op.parameters.iter().map(|p| {
         let doc = param_doc(p);
         let name = ident(&p.rust);
@@ -375,17 +329,12 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
     let body_field = op.body.as_ref().map(|body| {
         let name = ident(&body.field);
         let ty = body_ty(body, model);
-        let ty = if body.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
+        let ty = if body.required { ty } else { quote!(Option<#ty>) };
         let media = format!("The body, `{}`.", body.media_type);
         let doc = doc_attrs(&paragraphs([body.doc.as_deref(), Some(media.as_str())]));
         quote! { #doc pub #name: #ty, }
     });
-    let all_optional =
-        op.parameters.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required);
+    let all_optional = op.parameters.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required);
     let default = all_optional.then(|| quote!(Default,));
 
     let into = into_http_request(op);
@@ -407,16 +356,9 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
 
 fn into_http_request(op: &Operation) -> TokenStream {
     let writes: Vec<TokenStream> = op.parameters.iter().map(write_param).collect();
-    let out = if writes.is_empty() {
-        quote!(out)
-    } else {
-        quote!(mut out)
-    };
+    let out = if writes.is_empty() { quote!(out) } else { quote!(mut out) };
     let credential = match &op.security {
-        Some(s) => format!(
-            "\nThe credential is not added: see [`crate::endpoints::{}::apply`].",
-            s.credential
-        ),
+        Some(s) => format!("\nThe credential is not added: see [`crate::endpoints::{}::apply`].", s.credential),
         None => String::new(),
     };
     let doc = own_doc(&format!(
@@ -475,12 +417,11 @@ fn from_http_request(op: &Operation) -> TokenStream {
             }
         }
     };
-    let query = has(ParamLocation::Query)
-        .then(|| quote!(let query = crate::wire::Params::query(request.uri());));
-    let headers = has(ParamLocation::Header)
-        .then(|| quote!(let headers = crate::wire::Params::headers(request.headers());));
-    let cookies = has(ParamLocation::Cookie)
-        .then(|| quote!(let cookies = crate::wire::Params::cookies(request.headers());));
+    let query = has(ParamLocation::Query).then(|| quote!(let query = crate::wire::Params::query(request.uri());));
+    let headers =
+        has(ParamLocation::Header).then(|| quote!(let headers = crate::wire::Params::headers(request.headers());));
+    let cookies =
+        has(ParamLocation::Cookie).then(|| quote!(let cookies = crate::wire::Params::cookies(request.headers());));
     let reads = op.parameters.iter().map(read_param);
     let body = op.body.as_ref().map(|body| {
         let field = ident(&body.field);
@@ -492,11 +433,7 @@ fn from_http_request(op: &Operation) -> TokenStream {
         };
         quote!(#field: #read,)
     });
-    let bound = if op.body.is_some() {
-        quote!(<B: AsRef<[u8]>>)
-    } else {
-        quote!(<B>)
-    };
+    let bound = if op.body.is_some() { quote!(<B: AsRef<[u8]>>) } else { quote!(<B>) };
     quote! {
         /// Reads the request from an `http` request, checking every parameter and the body.
         /// Query parameters the endpoint does not declare (a credential, say) are ignored.
@@ -536,9 +473,7 @@ fn carries_status(r: &Response) -> bool {
 
 fn response(op: &Operation, model: &Model) -> TokenStream {
     let title = endpoint_title(op, model);
-    let doc = doc_attrs(&format!(
-        "The responses of {title}, one variant per status the spec declares."
-    ));
+    let doc = doc_attrs(&format!("The responses of {title}, one variant per status the spec declares."));
     let variants = op.responses.iter().map(|r| {
         let label = status_label(r);
         let doc = own_doc(&match &r.doc {
@@ -623,11 +558,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
             }
         })
         .collect();
-    let scrutinee = if arms.is_empty() {
-        quote!(*self)
-    } else {
-        quote!(self)
-    };
+    let scrutinee = if arms.is_empty() { quote!(*self) } else { quote!(self) };
     quote! {
         /// The `http` response: the variant's status, and its body with its media type.
         pub fn try_into_http_response(&self) -> Result<http::Response<Vec<u8>>, crate::error::IntoHttpError> {
@@ -680,18 +611,11 @@ fn from_http_response(op: &Operation) -> TokenStream {
             let value = status_variant(r, &variant);
             quote!(Ok(#value))
         }
-        None => quote!(Err(crate::error::FromHttpResponseError::UnexpectedStatus {
-            status,
-            body: body.to_vec()
-        })),
+        None => quote!(Err(crate::error::FromHttpResponseError::UnexpectedStatus { status, body: body.to_vec() })),
     };
     let uses_body = default.is_none() || op.responses.iter().any(|r| r.body.is_some());
     let body = uses_body.then(|| quote!(let body = response.body().as_ref();));
-    let bound = if uses_body {
-        quote!(<B: AsRef<[u8]>>)
-    } else {
-        quote!(<B>)
-    };
+    let bound = if uses_body { quote!(<B: AsRef<[u8]>>) } else { quote!(<B>) };
     let result = if arms.is_empty() {
         fallback
     } else {

@@ -21,12 +21,7 @@ pub fn module(format: ErrorFormat, runtime: TokenStream) -> TokenStream {
 
 /// What both formats share: the error value and its built-in constructors, given how each
 /// format builds one (`new`), writes it and names its content type.
-fn shared(
-    new: TokenStream,
-    codes: &Codes,
-    content_type: &str,
-    display: TokenStream,
-) -> TokenStream {
+fn shared(new: TokenStream, codes: &Codes, content_type: &str, display: TokenStream) -> TokenStream {
     let Codes {
         missing_credential,
         missing_parameter,

@@ -23,11 +23,7 @@ pub fn emit(model: &Model, crate_name: &str) -> TokenStream {
             tests.extend(response_http(op, r, model, &krate));
         }
         tests.extend(request_body_json(op, model, &krate));
-        tests.extend(
-            op.parameters
-                .iter()
-                .filter_map(|p| parameter(op, p, model, &krate)),
-        );
+        tests.extend(op.parameters.iter().filter_map(|p| parameter(op, p, model, &krate)));
         tests.extend(request_http(op, &krate));
         tests
     });
@@ -64,12 +60,7 @@ fn test_name(op: &Operation, what: &str) -> Ident {
     format_ident!("{}_{}", op.name.trim_end_matches('_'), what)
 }
 
-fn response_json(
-    op: &Operation,
-    r: &Response,
-    model: &Model,
-    krate: &Ident,
-) -> Option<TokenStream> {
+fn response_json(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> Option<TokenStream> {
     let (example, body) = (r.example.as_ref()?, r.body.as_ref()?);
     let name = test_name(op, &format!("{}_example_survives_json", status_name(r)));
     let ty = ty_tokens(&body.ty, &model.types, &quote!(#krate::types::));
@@ -113,23 +104,13 @@ fn pick_status(op: &Operation, r: &Response) -> Option<u16> {
         Some(start) => start..start.saturating_add(100),
         None => 400..600,
     };
-    candidates
-        .into_iter()
-        .find(|&code| (100..1000).contains(&code) && !claimed(code))
+    candidates.into_iter().find(|&code| (100..1000).contains(&code) && !claimed(code))
 }
 
-fn response_http(
-    op: &Operation,
-    r: &Response,
-    model: &Model,
-    krate: &Ident,
-) -> Option<TokenStream> {
+fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> Option<TokenStream> {
     let example = r.example.as_ref()?;
     let body = r.body.as_ref()?;
-    let name = test_name(
-        op,
-        &format!("{}_example_round_trips_through_http", status_name(r)),
-    );
+    let name = test_name(op, &format!("{}_example_round_trips_through_http", status_name(r)));
     let module = ident(&op.name);
     let variant = ident(&r.variant);
     let ty = ty_tokens(&body.ty, &model.types, &quote!(#krate::types::));
@@ -184,8 +165,7 @@ fn encode(text: &str) -> String {
 fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<TokenStream> {
     let example = p.example.as_ref()?;
     let is_array = matches!(p.ty, Ty::Vec(_));
-    let exploded =
-        is_array && p.explode && matches!(p.location, ParamLocation::Query | ParamLocation::Cookie);
+    let exploded = is_array && p.explode && matches!(p.location, ParamLocation::Query | ParamLocation::Cookie);
     // Each value as it is written: one per pair when exploded, else the items joined.
     let values: Vec<String> = match (example, is_array) {
         (Value::Array(items), true) => {
@@ -202,11 +182,7 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
     let wire = &p.wire;
     let (setup, source) = match p.location {
         ParamLocation::Query => {
-            let query = values
-                .iter()
-                .map(|v| format!("{}={}", encode(wire), encode(v)))
-                .collect::<Vec<_>>()
-                .join("&");
+            let query = values.iter().map(|v| format!("{}={}", encode(wire), encode(v))).collect::<Vec<_>>().join("&");
             let uri = format!("/?{query}");
             (
                 quote!(let uri: http::Uri = #uri.parse().expect("a valid URI");),
@@ -219,24 +195,19 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
             };
             let template = format!("/{{{wire}}}");
             let path = format!("/{}", encode(value));
-            (
-                quote!(),
-                quote!(#krate::wire::Params::path(#template, #path).expect("the path matches its template")),
-            )
+            (quote!(), quote!(#krate::wire::Params::path(#template, #path).expect("the path matches its template")))
         }
         ParamLocation::Header => {
-            let appends = values.iter().map(|v| quote!(#krate::wire::append_header(&mut headers, #wire, #v).expect("a valid header");));
+            let appends = values
+                .iter()
+                .map(|v| quote!(#krate::wire::append_header(&mut headers, #wire, #v).expect("a valid header");));
             (
                 quote!(let mut headers = http::HeaderMap::new(); #(#appends)*),
                 quote!(#krate::wire::Params::headers(&headers)),
             )
         }
         ParamLocation::Cookie => {
-            let cookie = values
-                .iter()
-                .map(|v| format!("{wire}={}", encode(v)))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let cookie = values.iter().map(|v| format!("{wire}={}", encode(v))).collect::<Vec<_>>().join("; ");
             (
                 quote! {
                     let mut headers = http::HeaderMap::new();
@@ -254,10 +225,7 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
     };
     let ty = ty_tokens(&p.ty, &model.types, &quote!(#krate::types::));
     let json = literal(&example.to_string());
-    let name = test_name(
-        op,
-        &format!("parameter_{}_example_parses", p.rust.trim_end_matches('_')),
-    );
+    let name = test_name(op, &format!("parameter_{}_example_parses", p.rust.trim_end_matches('_')));
     Some(quote! {
         #[test]
         fn #name() {
@@ -270,8 +238,8 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
 }
 
 fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
-    let has_example = op.parameters.iter().any(|p| p.example.is_some())
-        || op.body.as_ref().is_some_and(|b| b.example.is_some());
+    let has_example =
+        op.parameters.iter().any(|p| p.example.is_some()) || op.body.as_ref().is_some_and(|b| b.example.is_some());
     if !has_example {
         return None;
     }

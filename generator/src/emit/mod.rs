@@ -37,10 +37,7 @@ impl Provenance {
         let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
         let show = |p: &Path| {
             let p = normalize(&absolute(p));
-            p.strip_prefix(&root)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .replace('\\', "/")
+            p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/")
         };
         Provenance {
             spec: show(&config.spec_path()),
@@ -55,11 +52,7 @@ impl Provenance {
         } else {
             format!(
                 "\n{comment} with the overlays {}",
-                self.overlays
-                    .iter()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                self.overlays.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
             )
         };
         format!(
@@ -74,30 +67,15 @@ impl Provenance {
 /// endpoint metadata types.
 const ERROR_TEMPLATE: (&str, &str) = ("templates/error.rs", include_str!("templates/error.rs"));
 const WIRE_TEMPLATE: (&str, &str) = ("templates/wire.rs", include_str!("templates/wire.rs"));
-const ENDPOINTS_TEMPLATE: (&str, &str) = (
-    "templates/endpoints.rs",
-    include_str!("templates/endpoints.rs"),
-);
+const ENDPOINTS_TEMPLATE: (&str, &str) = ("templates/endpoints.rs", include_str!("templates/endpoints.rs"));
 
-pub fn emit(
-    model: &Model,
-    config: &Config,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<GeneratedFile>> {
+pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
     let provenance = Provenance::new(config);
     let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: manifest(config, &provenance),
-        },
-        GeneratedFile {
-            path: "README.md".into(),
-            contents: readme(model, config, &provenance),
-        },
+        GeneratedFile { path: "Cargo.toml".into(), contents: manifest(config, &provenance) },
+        GeneratedFile { path: "README.md".into(), contents: readme(model, config, &provenance) },
     ];
-    let template = |(name, text): (&str, &str), diagnostics: &mut Diagnostics| match text
-        .parse::<TokenStream>()
-    {
+    let template = |(name, text): (&str, &str), diagnostics: &mut Diagnostics| match text.parse::<TokenStream>() {
         Ok(tokens) => Some(tokens),
         Err(e) => {
             diagnostics.push(Diagnostic::error(
@@ -114,34 +92,20 @@ pub fn emit(
     let mut sources = vec![
         ("src/lib.rs".to_owned(), lib(model, config)),
         ("src/types.rs".to_owned(), types::emit(&model.types)),
-        (
-            "src/error.rs".to_owned(),
-            error::module(config.errors.format, error_runtime),
-        ),
+        ("src/error.rs".to_owned(), error::module(config.errors.format, error_runtime)),
         ("src/wire.rs".to_owned(), wire),
-        (
-            "src/endpoints.rs".to_owned(),
-            endpoints::module(model, endpoints_runtime),
-        ),
+        ("src/endpoints.rs".to_owned(), endpoints::module(model, endpoints_runtime)),
     ];
     for op in &model.operations {
-        sources.push((
-            format!("src/endpoints/{}.rs", op.name),
-            endpoints::operation(op, model),
-        ));
+        sources.push((format!("src/endpoints/{}.rs", op.name), endpoints::operation(op, model)));
     }
     sources.push(("src/server.rs".to_owned(), server::emit(model)));
     sources.push(("src/client.rs".to_owned(), client::emit(model)));
-    sources.push((
-        "tests/spec_examples.rs".to_owned(),
-        examples::emit(model, &crate_name),
-    ));
+    sources.push(("tests/spec_examples.rs".to_owned(), examples::emit(model, &crate_name)));
     for (path, tokens) in sources {
         match render(tokens) {
-            Ok(text) => files.push(GeneratedFile {
-                path: path.into(),
-                contents: format!("{}\n{text}", provenance.header("//")),
-            }),
+            Ok(text) => files
+                .push(GeneratedFile { path: path.into(), contents: format!("{}\n{text}", provenance.header("//")) }),
             Err(e) => {
                 diagnostics.push(Diagnostic::error(
                     codes::UNSUPPORTED,
@@ -163,17 +127,11 @@ fn separate_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut previous = "";
     for line in text.lines() {
-        let ends_item = previous == "}"
-            || (previous.ends_with(';')
-                && !previous.starts_with(' ')
-                && !previous.starts_with("use "));
-        let starts_item = !line.is_empty()
-            && !line.starts_with(' ')
-            && !line.starts_with('}')
-            && !line.starts_with(')');
-        if ends_item && starts_item
-            || previous.starts_with("use ") && !line.starts_with("use ") && starts_item
-        {
+        let ends_item =
+            previous == "}" || (previous.ends_with(';') && !previous.starts_with(' ') && !previous.starts_with("use "));
+        let starts_item =
+            !line.is_empty() && !line.starts_with(' ') && !line.starts_with('}') && !line.starts_with(')');
+        if ends_item && starts_item || previous.starts_with("use ") && !line.starts_with("use ") && starts_item {
             out.push('\n');
         }
         out.push_str(line);
@@ -186,25 +144,9 @@ fn separate_items(text: &str) -> String {
 fn lib(model: &Model, config: &Config) -> TokenStream {
     let info = &model.info;
     let title = format!("{} {}", info.title, info.version);
-    let description = config
-        .package
-        .description
-        .as_deref()
-        .or(info.description.as_deref());
-    let text = format!(
-        "{}\n\n{USAGE}",
-        docs::clean(&docs::paragraphs([Some(title.as_str()), description]))
-    );
-    let doc: Vec<String> = text
-        .lines()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!(" {l}")
-            }
-        })
-        .collect();
+    let description = config.package.description.as_deref().or(info.description.as_deref());
+    let text = format!("{}\n\n{USAGE}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
+    let doc: Vec<String> = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
     quote! {
         #(#![doc = #doc])*
         #![forbid(unsafe_code)]
@@ -241,10 +183,7 @@ Two features add adapters: `server`, an `Api` trait with one `async` method per 
 
 fn manifest(config: &Config, provenance: &Provenance) -> String {
     let package = &config.package;
-    let description = package
-        .description
-        .as_deref()
-        .unwrap_or("Generated API crate");
+    let description = package.description.as_deref().unwrap_or("Generated API crate");
     format!(
         r#"{header}
 [package]
@@ -286,11 +225,7 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
             TypeKind::Alias(_) => "type alias",
             TypeKind::Pending => continue,
         };
-        let origin = entry
-            .origin
-            .as_ref()
-            .map(|o| format!("`{}#{}`", o.file, o.pointer))
-            .unwrap_or_default();
+        let origin = entry.origin.as_ref().map(|o| format!("`{}#{}`", o.file, o.pointer)).unwrap_or_default();
         types.push_str(&format!("| `{}` | {kind} | {origin} |\n", entry.name));
     }
     format!(
@@ -314,12 +249,7 @@ fn readme_endpoints(model: &Model, config: &Config) -> String {
             Some(s) => format!("`{}`", s.credential),
             None => "none".to_owned(),
         };
-        let statuses = op
-            .responses
-            .iter()
-            .map(endpoints::status_label)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let statuses = op.responses.iter().map(endpoints::status_label).collect::<Vec<_>>().join(", ");
         rows.push_str(&format!(
             "| `endpoints::{}` | {} | {credential} | {statuses} |\n",
             op.name,

@@ -96,12 +96,7 @@ fn dispatch(model: &Model) -> TokenStream {
     // Where two templates match one path (`/pets/mine`, `/pets/{id}`), the one with literal
     // segments earlier wins, as OpenAPI asks; otherwise the spec's order.
     let mut operations: Vec<&Operation> = model.operations.iter().collect();
-    operations.sort_by_key(|op| {
-        op.path
-            .split('/')
-            .map(|segment| segment.contains('{'))
-            .collect::<Vec<_>>()
-    });
+    operations.sort_by_key(|op| op.path.split('/').map(|segment| segment.contains('{')).collect::<Vec<_>>());
     let branches = operations.into_iter().map(branch);
     quote! {
         /// Routes `request` to the operation whose path template and method match it, trying

@@ -6,7 +6,6 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, paragraphs};
 use crate::lower::types::{Field, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace, UNKNOWN_VARIANT};
 
-
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }

@@ -170,10 +170,13 @@ impl Checker<'_> {
                 let key = push_token(&pointer, name);
                 reporter.report(
                     &key,
-                    Diagnostic::warning(codes::EXAMPLE_INVALID, format!("invalid example: property `{name}` is not allowed"))
-                        .at(self.spec.key_location(&key))
-                        .label("not declared by the schema")
-                        .help("the schema sets `additionalProperties: false`"),
+                    Diagnostic::warning(
+                        codes::EXAMPLE_INVALID,
+                        format!("invalid example: property `{name}` is not allowed"),
+                    )
+                    .at(self.spec.key_location(&key))
+                    .label("not declared by the schema")
+                    .help("the schema sets `additionalProperties: false`"),
                 );
             }
             return;
@@ -238,7 +241,11 @@ impl Checker<'_> {
                     }
                     let mut next: Vec<&Value> = properties.iter().filter_map(|p| p.get(key)).collect();
                     if next.is_empty() {
-                        next = flat.iter().filter_map(|s| s.get("additionalProperties")).filter(|a| a.is_object()).collect();
+                        next = flat
+                            .iter()
+                            .filter_map(|s| s.get("additionalProperties"))
+                            .filter(|a| a.is_object())
+                            .collect();
                     }
                     if !next.is_empty() {
                         self.undeclared(next, child, &child_at, reporter);
@@ -266,10 +273,13 @@ impl Checker<'_> {
         };
         reporter.report(
             at,
-            Diagnostic::warning(codes::EXAMPLE_UNDECLARED, format!("example property `{key}` is not declared by its schema"))
-                .at(self.spec.key_location(at))
-                .label("undeclared property")
-                .help(help),
+            Diagnostic::warning(
+                codes::EXAMPLE_UNDECLARED,
+                format!("example property `{key}` is not declared by its schema"),
+            )
+            .at(self.spec.key_location(at))
+            .label("undeclared property")
+            .help(help),
         );
     }
 
@@ -352,18 +362,17 @@ fn sanitize(schema: &Value, document: &Value, aliases: &mut Aliases) -> Value {
                 properties.iter().map(|(name, p)| (name.clone(), sanitize(p, document, aliases))).collect(),
             )),
             ("items", Value::Object(_)) | ("not", Value::Object(_)) => Some(sanitize(value, document, aliases)),
-            ("items", Value::Array(items)) => Some(Value::Array(items.iter().map(|i| sanitize(i, document, aliases)).collect())),
+            ("items", Value::Array(items)) => {
+                Some(Value::Array(items.iter().map(|i| sanitize(i, document, aliases)).collect()))
+            }
             ("additionalProperties", Value::Bool(_)) => Some(value.clone()),
             ("additionalProperties", Value::Object(_)) => Some(sanitize(value, document, aliases)),
             ("allOf" | "anyOf" | "oneOf", Value::Array(members)) if !members.is_empty() => {
                 Some(Value::Array(members.iter().map(|m| sanitize(m, document, aliases)).collect()))
             }
             ("required", Value::Array(names)) => {
-                let names: Vec<Value> = names
-                    .iter()
-                    .filter(|n| !n.as_str().is_some_and(|n| one_way(map, n, document)))
-                    .cloned()
-                    .collect();
+                let names: Vec<Value> =
+                    names.iter().filter(|n| !n.as_str().is_some_and(|n| one_way(map, n, document))).cloned().collect();
                 (!names.is_empty()).then_some(Value::Array(names))
             }
             ("enum", Value::Array(list)) if !list.is_empty() => Some(value.clone()),
@@ -421,7 +430,10 @@ fn describe(error: &ValidationError) -> String {
             format!("expected {}, found `{}`", or_list(&expected), json_type(&error.instance))
         }
         ValidationErrorKind::Required { property } => {
-            format!("missing required property `{}`", property.as_str().map_or_else(|| property.to_string(), str::to_owned))
+            format!(
+                "missing required property `{}`",
+                property.as_str().map_or_else(|| property.to_string(), str::to_owned)
+            )
         }
         ValidationErrorKind::Enum { options } => {
             let options: Vec<String> = match options {

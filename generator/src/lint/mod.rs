@@ -146,7 +146,9 @@ fn in_paths(document: &serde_json::Value) -> Option<(String, String)> {
         let Some(mut found) = failure::<ReferenceOr<PathItem>>(item, &item_at) else { continue };
         let parameters = |owner: &Value, at: &str| -> Option<(String, String)> {
             let Some(Value::Array(list)) = owner.get("parameters") else { return None };
-            list.iter().enumerate().find_map(|(i, p)| failure::<ReferenceOr<Parameter>>(p, &format!("{at}/parameters/{i}")))
+            list.iter()
+                .enumerate()
+                .find_map(|(i, p)| failure::<ReferenceOr<Parameter>>(p, &format!("{at}/parameters/{i}")))
         };
         if let Some(inner) = parameters(item, &item_at) {
             return Some(inner);

@@ -144,19 +144,25 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
             Some(Value::Bool(true)) => {}
             Some(_) => reporter.report(
                 &required_at,
-                Diagnostic::error(codes::PATH_PARAMETER, format!("`path` parameter `{}` is not required", parameter.name))
-                    .at(spec.value_location(&required_at))
-                    .label("must be `true`")
-                    .help("path parameters are always required: set `required: true`"),
+                Diagnostic::error(
+                    codes::PATH_PARAMETER,
+                    format!("`path` parameter `{}` is not required", parameter.name),
+                )
+                .at(spec.value_location(&required_at))
+                .label("must be `true`")
+                .help("path parameters are always required: set `required: true`"),
             ),
             None => {
                 let in_at = format!("{}/in", parameter.pointer);
                 reporter.report(
                     &in_at,
-                    Diagnostic::error(codes::PATH_PARAMETER, format!("`path` parameter `{}` is not required", parameter.name))
-                        .at(spec.value_location(&in_at))
-                        .label("`required: true` is missing")
-                        .help("path parameters are always required: add `required: true`"),
+                    Diagnostic::error(
+                        codes::PATH_PARAMETER,
+                        format!("`path` parameter `{}` is not required", parameter.name),
+                    )
+                    .at(spec.value_location(&in_at))
+                    .label("`required: true` is missing")
+                    .help("path parameters are always required: add `required: true`"),
                 );
             }
         }

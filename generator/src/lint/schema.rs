@@ -235,9 +235,8 @@ impl Walker<'_, '_, '_> {
                     .label("file type")
                     .help("describe a file as `type: string` with `format: binary`")
             }
-            Value::String(t) if t == "file" => {
-                invalid(t).help("`file` is a Swagger 2.0 type; in OpenAPI 3.0 a file is `type: string` with `format: binary`")
-            }
+            Value::String(t) if t == "file" => invalid(t)
+                .help("`file` is a Swagger 2.0 type; in OpenAPI 3.0 a file is `type: string` with `format: binary`"),
             Value::String(t) if t == "null" => {
                 invalid(t).help("OpenAPI 3.0 has no `null` type; add `nullable: true` to the schema instead")
             }
@@ -251,7 +250,9 @@ impl Walker<'_, '_, '_> {
             Value::Array(types) => {
                 let named: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
                 let help = match named.as_slice() {
-                    [one] if types.len() == 2 => format!("OpenAPI 3.0 takes a single type: write `type: {one}` with `nullable: true`"),
+                    [one] if types.len() == 2 => {
+                        format!("OpenAPI 3.0 takes a single type: write `type: {one}` with `nullable: true`")
+                    }
                     [one] if types.len() == 1 => format!("OpenAPI 3.0 takes a single type: write `type: {one}`"),
                     _ => "OpenAPI 3.0 takes a single type; use `oneOf` for a value of several types".to_owned(),
                 };
@@ -266,7 +267,8 @@ impl Walker<'_, '_, '_> {
         let at = push_token(pointer, key);
         let help = match role {
             Role::AdditionalProperties if guessed => Some(
-                "`additionalProperties` takes a schema; did you mean an object schema with these as `properties`?".to_owned(),
+                "`additionalProperties` takes a schema; did you mean an object schema with these as `properties`?"
+                    .to_owned(),
             ),
             Role::Items if guessed => {
                 Some("`items` takes a schema; did you mean an object schema with these as `properties`?".to_owned())

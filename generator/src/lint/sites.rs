@@ -103,7 +103,12 @@ impl Sites {
                 }
             }
         }
-        self.path_items.push(PathItem { pointer: pointer.to_owned(), template: template.to_owned(), callback, operations });
+        self.path_items.push(PathItem {
+            pointer: pointer.to_owned(),
+            template: template.to_owned(),
+            callback,
+            operations,
+        });
     }
 
     fn callback(&mut self, callback: &Value, pointer: &str) {

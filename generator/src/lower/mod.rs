@@ -67,9 +67,7 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
 fn base_path(url: &str) -> String {
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = if url.contains("://") {
-        without_scheme
-            .find('/')
-            .map_or("", |i| &without_scheme[i..])
+        without_scheme.find('/').map_or("", |i| &without_scheme[i..])
     } else {
         without_scheme
     };

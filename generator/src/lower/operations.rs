@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
-    SecurityScheme, StatusCode,
+    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SecurityScheme,
+    StatusCode,
 };
 use serde_json::Value;
 
@@ -130,19 +130,14 @@ pub const CLIENT_FIELDS: &[&str] = &["http", "base_url"];
 #[derive(Debug, Clone, PartialEq)]
 pub enum CredentialKind {
     /// An API key in a query parameter, header or cookie.
-    ApiKey {
-        location: ParamLocation,
-        name: String,
-    },
+    ApiKey { location: ParamLocation, name: String },
     /// `Authorization: Bearer <token>` (also OAuth2 and OpenID Connect).
     Bearer,
     /// `Authorization: Basic <base64>`.
     Basic,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 impl Lowerer<'_> {
     pub fn operations(&mut self) -> Vec<Operation> {
@@ -155,24 +150,12 @@ impl Lowerer<'_> {
                 continue;
             };
             let item_pointer = push_token("/paths", path);
-            let ops = [
-                &item.get,
-                &item.put,
-                &item.post,
-                &item.delete,
-                &item.options,
-                &item.head,
-                &item.patch,
-                &item.trace,
-            ];
+            let ops =
+                [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
             for (method, op) in METHODS.iter().zip(ops) {
                 let Some(op) = op else { continue };
                 let pointer = push_token(&item_pointer, method);
-                let base = op
-                    .operation_id
-                    .as_deref()
-                    .map(names::snake)
-                    .unwrap_or_else(|| name_from_path(method, path));
+                let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
                 let name = names::unique(base, &mut taken, "_");
                 let mut params: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
                 for (i, p) in item.parameters.iter().enumerate() {
@@ -203,8 +186,7 @@ impl Lowerer<'_> {
                     body.field = names::unique(body.field.clone(), &mut rust_names, "_");
                 }
                 let responses = self.responses(op, &pointer, &type_prefix);
-                let security =
-                    self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
+                let security = self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
                 out.push(Operation {
                     name,
                     operation_id: op.operation_id.clone(),
@@ -233,49 +215,22 @@ impl Lowerer<'_> {
     ) -> Option<Param> {
         let ReferenceOr::Item(p) = p else { return None };
         let delimiter = match p {
-            Parameter::Query {
-                style: QueryStyle::SpaceDelimited,
-                ..
-            } => ' ',
-            Parameter::Query {
-                style: QueryStyle::PipeDelimited,
-                ..
-            } => '|',
+            Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => ' ',
+            Parameter::Query { style: QueryStyle::PipeDelimited, .. } => '|',
             _ => ',',
         };
         let (data, location, explode_default) = match p {
             // `explode` defaults to true for the `form` style only.
-            Parameter::Query {
-                parameter_data,
-                style,
-                ..
-            } => (
-                parameter_data,
-                ParamLocation::Query,
-                matches!(style, QueryStyle::Form),
-            ),
+            Parameter::Query { parameter_data, style, .. } => {
+                (parameter_data, ParamLocation::Query, matches!(style, QueryStyle::Form))
+            }
             Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, false),
-            Parameter::Header { parameter_data, .. } => {
-                (parameter_data, ParamLocation::Header, false)
-            }
-            Parameter::Cookie { parameter_data, .. } => {
-                (parameter_data, ParamLocation::Cookie, true)
-            }
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
+            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, true),
         };
-        let ParameterData {
-            name,
-            description,
-            required,
-            format,
-            example,
-            explode,
-            extensions,
-            ..
-        } = data;
+        let ParameterData { name, description, required, format, example, explode, extensions, .. } = data;
         let default = match format {
-            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
-                schema.schema_data.default.clone()
-            }
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => schema.schema_data.default.clone(),
             _ => None,
         };
         let ty = match format {
@@ -312,9 +267,7 @@ impl Lowerer<'_> {
                 .as_ref()
                 .or_else(|| extensions.get("x-example"))
                 .filter(|_| {
-                    ["example", "x-example"]
-                        .iter()
-                        .all(|k| !self.invalid_examples.contains(&format!("{pointer}/{k}")))
+                    ["example", "x-example"].iter().all(|k| !self.invalid_examples.contains(&format!("{pointer}/{k}")))
                 })
                 .cloned(),
             explode: explode.unwrap_or(explode_default),
@@ -335,10 +288,13 @@ impl Lowerer<'_> {
 
     fn param_unsupported(&mut self, name: &str, what: &str, pointer: &str) {
         self.diagnostics.push(
-            Diagnostic::warning(codes::UNSUPPORTED, format!("parameter `{name}`: {what} is not supported yet; it is left out of the request type"))
-                .at(self.spec.key_location(pointer))
-                .label("left out")
-                .help("use a primitive schema for parameters"),
+            Diagnostic::warning(
+                codes::UNSUPPORTED,
+                format!("parameter `{name}`: {what} is not supported yet; it is left out of the request type"),
+            )
+            .at(self.spec.key_location(pointer))
+            .label("left out")
+            .help("use a primitive schema for parameters"),
         );
     }
 
@@ -350,30 +306,23 @@ impl Lowerer<'_> {
         pointer: &str,
         name: &str,
     ) -> Option<Body> {
-        let (media_type, media) = content
-            .iter()
-            .find(|(m, _)| is_json(m))
-            .or_else(|| content.iter().next())?;
-        let media_pointer = format!(
-            "{pointer}/content/{}",
-            crate::source::escape_token(media_type)
-        );
+        let (media_type, media) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
+        let media_pointer = format!("{pointer}/content/{}", crate::source::escape_token(media_type));
         let ty = match (&media.schema, is_json(media_type)) {
             (Some(schema), true) => self.convert(
                 schema,
-                &Ctx {
-                    name: name.to_owned(),
-                    pointer: format!("{media_pointer}/schema"),
-                    reserved: None,
-                },
+                &Ctx { name: name.to_owned(), pointer: format!("{media_pointer}/schema"), reserved: None },
             ),
             (None, true) => Ty::Json,
             (_, false) => {
                 self.diagnostics.push(
-                    Diagnostic::warning(codes::UNSUPPORTED, format!("media type `{media_type}` is not supported yet; the body is kept as text"))
-                        .at(self.spec.key_location(&media_pointer))
-                        .label("not JSON")
-                        .help("JSON media types (`application/json`, `*+json`) get typed bodies"),
+                    Diagnostic::warning(
+                        codes::UNSUPPORTED,
+                        format!("media type `{media_type}` is not supported yet; the body is kept as text"),
+                    )
+                    .at(self.spec.key_location(&media_pointer))
+                    .label("not JSON")
+                    .help("JSON media types (`application/json`, `*+json`) get typed bodies"),
                 );
                 Ty::String
             }
@@ -383,22 +332,10 @@ impl Lowerer<'_> {
         } else {
             None
         };
-        Some(Body {
-            media_type: media_type.clone(),
-            ty,
-            required,
-            doc,
-            field: "body".into(),
-            example,
-        })
+        Some(Body { media_type: media_type.clone(), ty, required, doc, field: "body".into(), example })
     }
 
-    fn responses(
-        &mut self,
-        op: &openapiv3::Operation,
-        pointer: &str,
-        type_prefix: &str,
-    ) -> Vec<Response> {
+    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, type_prefix: &str) -> Vec<Response> {
         let mut out = Vec::new();
         let mut entries: Vec<(Option<u16>, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (code, response) in &op.responses.responses {
@@ -412,20 +349,14 @@ impl Lowerer<'_> {
             entries.push((None, default, "default".into()));
         }
         let mut variants = BTreeSet::new();
-        let first_success = entries
-            .iter()
-            .position(|(s, _, _)| s.is_some_and(|s| (200..300).contains(&s)));
+        let first_success = entries.iter().position(|(s, _, _)| s.is_some_and(|s| (200..300).contains(&s)));
         for (i, (status, response, key)) in entries.into_iter().enumerate() {
             let ReferenceOr::Item(response) = response else {
                 continue;
             };
             let response_pointer = push_token(&format!("{pointer}/responses"), &key);
             let range = key.ends_with("XX");
-            let variant = if range {
-                format!("Status{}", key.to_ascii_lowercase())
-            } else {
-                status_variant(status)
-            };
+            let variant = if range { format!("Status{}", key.to_ascii_lowercase()) } else { status_variant(status) };
             let variant = names::unique(variant, &mut variants, "");
             let type_name = if Some(i) == first_success {
                 format!("{type_prefix}Response")
@@ -433,18 +364,10 @@ impl Lowerer<'_> {
                 format!("{type_prefix}{variant}Response")
             };
             let body = self.body(&response.content, true, None, &response_pointer, &type_name);
-            let example =
-                response
-                    .content
-                    .iter()
-                    .find(|(m, _)| is_json(m))
-                    .and_then(|(m, media)| {
-                        let at = format!(
-                            "{response_pointer}/content/{}/example",
-                            crate::source::escape_token(m)
-                        );
-                        self.valid_example(&at, media.example.as_ref())
-                    });
+            let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
+                let at = format!("{response_pointer}/content/{}/example", crate::source::escape_token(m));
+                self.valid_example(&at, media.example.as_ref())
+            });
             out.push(Response {
                 status,
                 range,
@@ -476,47 +399,23 @@ impl Lowerer<'_> {
             return None;
         };
         let (kind, doc) = match scheme {
-            SecurityScheme::APIKey {
-                location,
-                name,
-                description,
-                ..
-            } => {
+            SecurityScheme::APIKey { location, name, description, .. } => {
                 let location = match location {
                     APIKeyLocation::Query => ParamLocation::Query,
                     APIKeyLocation::Header => ParamLocation::Header,
                     APIKeyLocation::Cookie => ParamLocation::Cookie,
                 };
-                (
-                    CredentialKind::ApiKey {
-                        location,
-                        name: name.clone(),
-                    },
-                    description.clone(),
-                )
+                (CredentialKind::ApiKey { location, name: name.clone() }, description.clone())
             }
-            SecurityScheme::HTTP {
-                scheme,
-                description,
-                ..
-            } if scheme.eq_ignore_ascii_case("basic") => {
+            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
                 (CredentialKind::Basic, description.clone())
             }
-            SecurityScheme::HTTP { description, .. } => {
-                (CredentialKind::Bearer, description.clone())
-            }
-            SecurityScheme::OAuth2 { description, .. }
-            | SecurityScheme::OpenIDConnect { description, .. } => {
+            SecurityScheme::HTTP { description, .. } => (CredentialKind::Bearer, description.clone()),
+            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
                 (CredentialKind::Bearer, description.clone())
             }
         };
-        Some(Security {
-            scheme: name.clone(),
-            kind,
-            doc,
-            optional,
-            credential: String::new(),
-        })
+        Some(Security { scheme: name.clone(), kind, doc, optional, credential: String::new() })
     }
 }
 
@@ -537,33 +436,19 @@ pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
             continue;
         }
         let camel = names::camel(&security.scheme);
-        let base = if types.contains(&camel) {
-            format!("{camel}Credential")
-        } else {
-            camel
-        };
+        let base = if types.contains(&camel) { format!("{camel}Credential") } else { camel };
         let rust = names::unique(base, &mut types, "");
         // Setters are `set_<field>` and `with_<field>`: both must be free.
         let stem = names::snake(&security.scheme);
         let field = (1..)
-            .map(|n| {
-                if n == 1 {
-                    stem.clone()
-                } else {
-                    format!("{stem}_{n}")
-                }
-            })
+            .map(|n| if n == 1 { stem.clone() } else { format!("{stem}_{n}") })
             .find(|f| {
                 !methods.contains(&format!("set_{f}"))
                     && !methods.contains(&format!("with_{f}"))
                     && !methods.contains(f)
             })
             .unwrap_or(stem);
-        methods.extend([
-            format!("set_{field}"),
-            format!("with_{field}"),
-            field.clone(),
-        ]);
+        methods.extend([format!("set_{field}"), format!("with_{field}"), field.clone()]);
         security.credential = rust.clone();
         out.push(Credential {
             scheme: security.scheme.clone(),
@@ -588,26 +473,14 @@ fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
 }
 
 pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
 /// `GET /sync` → `sync`; `POST /rooms/{id}/send` → `post_rooms_send`.
 fn name_from_path(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .collect();
-    let joined = if words.is_empty() {
-        "root".to_owned()
-    } else {
-        words.join("_")
-    };
+    let words: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+    let joined = if words.is_empty() { "root".to_owned() } else { words.join("_") };
     if method == "get" {
         names::snake(&joined)
     } else {
@@ -687,24 +560,11 @@ mod tests {
             op("c", None),
         ];
         let credentials = credentials(&mut ops);
-        let names: Vec<(&str, &str)> = credentials
-            .iter()
-            .map(|c| (c.rust.as_str(), c.field.as_str()))
-            .collect();
+        let names: Vec<(&str, &str)> = credentials.iter().map(|c| (c.rust.as_str(), c.field.as_str())).collect();
         // `Metadata` is an item of `endpoints`; `set_metadata` is an operation, so the setter
         // stem moves on.
-        assert_eq!(
-            names,
-            [
-                ("AccessToken", "access_token"),
-                ("MetadataCredential", "metadata_2")
-            ]
-        );
-        let used: Vec<&str> = ops
-            .iter()
-            .filter_map(|op| op.security.as_ref())
-            .map(|s| s.credential.as_str())
-            .collect();
+        assert_eq!(names, [("AccessToken", "access_token"), ("MetadataCredential", "metadata_2")]);
+        let used: Vec<&str> = ops.iter().filter_map(|op| op.security.as_ref()).map(|s| s.credential.as_str()).collect();
         assert_eq!(used, ["AccessToken", "MetadataCredential", "AccessToken"]);
     }
 

@@ -200,7 +200,11 @@ pub struct Ctx {
 
 impl Ctx {
     fn child(&self, name_part: &str, pointer_part: &str) -> Ctx {
-        Ctx { name: format!("{}{}", self.name, names::camel(name_part)), pointer: format!("{}{pointer_part}", self.pointer), reserved: None }
+        Ctx {
+            name: format!("{}{}", self.name, names::camel(name_part)),
+            pointer: format!("{}{pointer_part}", self.pointer),
+            reserved: None,
+        }
     }
 }
 
@@ -291,10 +295,13 @@ impl<'a> Lowerer<'a> {
         let got = &self.space.get(id).name;
         if *got != wanted {
             self.diagnostics.push(
-                Diagnostic::warning(codes::NAME_CLASH, format!("two schemas want the type name `{wanted}`; this one is named `{got}`"))
-                    .at(self.spec.key_location(pointer))
-                    .label("renamed")
-                    .help("give one of the schemas a distinct name or `title` (an overlay can add it)"),
+                Diagnostic::warning(
+                    codes::NAME_CLASH,
+                    format!("two schemas want the type name `{wanted}`; this one is named `{got}`"),
+                )
+                .at(self.spec.key_location(pointer))
+                .label("renamed")
+                .help("give one of the schemas a distinct name or `title` (an overlay can add it)"),
             );
         }
         id
@@ -349,7 +356,11 @@ impl<'a> Lowerer<'a> {
         match key.and_then(|k| self.space.components.get(&k).copied()) {
             Some(id) => Ty::Named(id),
             None => {
-                self.unsupported(&format!("`$ref` `{reference}`"), &format!("{}/$ref", ctx.pointer), "only refs to schemas can be typed");
+                self.unsupported(
+                    &format!("`$ref` `{reference}`"),
+                    &format!("{}/$ref", ctx.pointer),
+                    "only refs to schemas can be typed",
+                );
                 Ty::Json
             }
         }
@@ -357,10 +368,13 @@ impl<'a> Lowerer<'a> {
 
     fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
         self.diagnostics.push(
-            Diagnostic::warning(codes::UNSUPPORTED, format!("{what} is not supported yet; the value is kept as untyped JSON"))
-                .at(self.spec.key_location(pointer))
-                .label("typed as `serde_json::Value`")
-                .help(help),
+            Diagnostic::warning(
+                codes::UNSUPPORTED,
+                format!("{what} is not supported yet; the value is kept as untyped JSON"),
+            )
+            .at(self.spec.key_location(pointer))
+            .label("typed as `serde_json::Value`")
+            .help(help),
         );
     }
 
@@ -390,7 +404,9 @@ impl<'a> Lowerer<'a> {
                 Some(items) => Ty::Vec(Box::new(self.convert_boxed(items, &ctx.child("Item", "/items")))),
                 None => Ty::Vec(Box::new(Ty::Json)),
             },
-            SchemaKind::Type(Type::Object(o)) => self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx)
+            }
             SchemaKind::AllOf { all_of } => {
                 // `allOf` of a single ref (plus docs) is that type.
                 if let [ReferenceOr::Reference { reference }] = all_of.as_slice() {
@@ -400,15 +416,27 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(any) => self.any(any, data, ctx),
             SchemaKind::OneOf { .. } => {
-                self.unsupported("`oneOf`", &format!("{}/oneOf", ctx.pointer), "give the alternatives a common object schema, or handle the JSON by hand");
+                self.unsupported(
+                    "`oneOf`",
+                    &format!("{}/oneOf", ctx.pointer),
+                    "give the alternatives a common object schema, or handle the JSON by hand",
+                );
                 Ty::Json
             }
             SchemaKind::AnyOf { .. } => {
-                self.unsupported("`anyOf`", &format!("{}/anyOf", ctx.pointer), "give the alternatives a common object schema, or handle the JSON by hand");
+                self.unsupported(
+                    "`anyOf`",
+                    &format!("{}/anyOf", ctx.pointer),
+                    "give the alternatives a common object schema, or handle the JSON by hand",
+                );
                 Ty::Json
             }
             SchemaKind::Not { .. } => {
-                self.unsupported("`not`", &format!("{}/not", ctx.pointer), "remove `not`; its constraint cannot be expressed as a Rust type");
+                self.unsupported(
+                    "`not`",
+                    &format!("{}/not", ctx.pointer),
+                    "remove `not`; its constraint cannot be expressed as a Rust type",
+                );
                 Ty::Json
             }
         }
@@ -418,12 +446,23 @@ impl<'a> Lowerer<'a> {
     fn any(&mut self, any: &AnySchema, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
         if !any.one_of.is_empty() || !any.any_of.is_empty() {
             let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
-            self.unsupported(&format!("`{keyword}`"), &format!("{}/{keyword}", ctx.pointer), "give the alternatives a common object schema, or handle the JSON by hand");
+            self.unsupported(
+                &format!("`{keyword}`"),
+                &format!("{}/{keyword}", ctx.pointer),
+                "give the alternatives a common object schema, or handle the JSON by hand",
+            );
             return Ty::Json;
         }
         let is_object = any.typ.as_deref() == Some("object") || !any.properties.is_empty() || !any.all_of.is_empty();
         if is_object || any.typ.is_none() && any.additional_properties.is_some() {
-            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), &any.all_of, data, ctx);
+            return self.object(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                &any.all_of,
+                data,
+                ctx,
+            );
         }
         match any.typ.as_deref() {
             Some("string") => Ty::String,
@@ -511,9 +550,10 @@ impl<'a> Lowerer<'a> {
             props.push(Prop { wire: name.clone(), schema: schema.clone(), pointer, owner: ctx.name.clone() });
         }
         let additional_ty = match additional {
-            Some(AdditionalProperties::Schema(schema)) => {
-                Some(self.convert(schema, &ctx.child(if props.is_empty() { "Value" } else { "Extra" }, "/additionalProperties")))
-            }
+            Some(AdditionalProperties::Schema(schema)) => Some(self.convert(
+                schema,
+                &ctx.child(if props.is_empty() { "Value" } else { "Extra" }, "/additionalProperties"),
+            )),
             Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
             _ => None,
         };
@@ -551,11 +591,12 @@ impl<'a> Lowerer<'a> {
                 ty,
             });
         }
-        let additional = if matches!(additional, Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))) {
-            additional_ty
-        } else {
-            None
-        };
+        let additional =
+            if matches!(additional, Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))) {
+                additional_ty
+            } else {
+                None
+            };
         Ty::Named(self.named(TypeKind::Struct(Struct { fields, additional }), data, ctx))
     }
 
@@ -579,25 +620,43 @@ impl<'a> Lowerer<'a> {
                     // A ref chain longer than the number of components is a cycle of allOf refs.
                     Some((key, target)) if depth <= api.components.as_ref().map_or(0, |c| c.schemas.len()) => {
                         let target_pointer = crate::source::push_token("/components/schemas", &key);
-                        let target_owner = self.space.components.get(&key).map(|&id| self.space.get(id).name.clone()).unwrap_or_default();
+                        let target_owner = self
+                            .space
+                            .components
+                            .get(&key)
+                            .map(|&id| self.space.get(id).name.clone())
+                            .unwrap_or_default();
                         return self.collect_part(target, &target_pointer, &target_owner, props, required, depth + 1);
                     }
                     _ => {
-                        self.unsupported(&format!("`allOf` part `{reference}`"), pointer, "refer to a schema in `components/schemas` (or `definitions`)");
+                        self.unsupported(
+                            &format!("`allOf` part `{reference}`"),
+                            pointer,
+                            "refer to a schema in `components/schemas` (or `definitions`)",
+                        );
                         return;
                     }
                 }
             }
         };
-        let (own, own_required, nested): (Option<&indexmap::IndexMap<_, _>>, &[String], &[ReferenceOr<Schema>]) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(ObjectType { properties, required, .. })) => (Some(properties), required, &[]),
-            SchemaKind::AllOf { all_of } => (None, &[], all_of),
-            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => (Some(&any.properties), &any.required, &any.all_of),
-            _ => {
-                self.unsupported("an `allOf` part that is not an object", pointer, "every part of `allOf` must be an object schema to merge them into one struct");
-                return;
-            }
-        };
+        let (own, own_required, nested): (Option<&indexmap::IndexMap<_, _>>, &[String], &[ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(ObjectType { properties, required, .. })) => {
+                    (Some(properties), required, &[])
+                }
+                SchemaKind::AllOf { all_of } => (None, &[], all_of),
+                SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
+                    (Some(&any.properties), &any.required, &any.all_of)
+                }
+                _ => {
+                    self.unsupported(
+                        "an `allOf` part that is not an object",
+                        pointer,
+                        "every part of `allOf` must be an object schema to merge them into one struct",
+                    );
+                    return;
+                }
+            };
         for (i, nested_part) in nested.iter().enumerate() {
             self.collect_part(nested_part, &format!("{base}/allOf/{i}"), owner, props, required, depth + 1);
         }
@@ -605,7 +664,12 @@ impl<'a> Lowerer<'a> {
         for (name, schema) in own.into_iter().flatten() {
             let prop_pointer = crate::source::push_token(&format!("{base}/properties"), name);
             props.retain(|p| p.wire != *name);
-            props.push(Prop { wire: name.clone(), schema: schema.clone(), pointer: prop_pointer, owner: owner.to_owned() });
+            props.push(Prop {
+                wire: name.clone(),
+                schema: schema.clone(),
+                pointer: prop_pointer,
+                owner: owner.to_owned(),
+            });
         }
     }
 }
