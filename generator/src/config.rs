@@ -87,14 +87,29 @@ impl Config {
     }
 
     pub fn spec_path(&self) -> PathBuf {
-        self.base_dir.join(&self.spec)
+        normalize(&self.base_dir.join(&self.spec))
     }
 
     pub fn overlay_paths(&self) -> Vec<PathBuf> {
-        self.overlays.iter().map(|o| self.base_dir.join(o)).collect()
+        self.overlays.iter().map(|o| normalize(&self.base_dir.join(o))).collect()
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.base_dir.join(&self.output)
+        normalize(&self.base_dir.join(&self.output))
     }
+}
+
+/// Removes `.` and `..` without touching the file system (a symbolic link is not followed).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -276,7 +276,7 @@ impl Resolver<'_> {
             let canonical = match joined.canonicalize() {
                 Ok(p) => p,
                 Err(_) => {
-                    let lexical = normalize(&joined);
+                    let lexical = crate::config::normalize(&joined);
                     let (code, message, label) = if lexical.starts_with(&self.root_dir) {
                         (
                             codes::REF_MISSING_FILE,
@@ -300,7 +300,7 @@ impl Resolver<'_> {
                 }
             };
             if !canonical.starts_with(&self.root_dir) {
-                let through_link = normalize(&joined).starts_with(&self.root_dir);
+                let through_link = crate::config::normalize(&joined).starts_with(&self.root_dir);
                 let folder = Path::new(&self.sources.get(0).display)
                     .parent()
                     .map(|p| p.display().to_string())
@@ -377,19 +377,4 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Removes `.` and `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

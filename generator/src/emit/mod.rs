@@ -13,7 +13,7 @@ pub mod examples;
 pub mod server;
 pub mod types;
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -33,10 +33,10 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn new(config: &Config) -> Self {
-        let out = normalize(&absolute(&config.output_dir()));
+        let out = crate::config::normalize(&absolute(&config.output_dir()));
         let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
         let show = |p: &Path| {
-            let p = normalize(&absolute(p));
+            let p = crate::config::normalize(&absolute(p));
             p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/")
         };
         Provenance {
@@ -217,6 +217,13 @@ tokio = {{ version = "1", optional = true, features = ["net"] }}
 fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
     let crate_name = config.package.name.replace('-', "_");
     let mut types = String::new();
+    // The snippet deserializes the first struct, so it names a type the crate has.
+    let example_type = model
+        .types
+        .ids()
+        .map(|id| model.types.get(id))
+        .find(|e| matches!(e.kind, TypeKind::Struct(_)))
+        .map_or("SomeType", |e| e.name.as_str());
     for id in model.types.ids() {
         let entry = model.types.get(id);
         let kind = match entry.kind {
@@ -229,7 +236,7 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
         types.push_str(&format!("| `{}` | {kind} | {origin} |\n", entry.name));
     }
     format!(
-        "<!-- {header} -->\n\n# `{name}`\n\nGenerated from `{spec}` ({title} {version}). Do not edit: run `cargo xtask codegen` after changing the spec.\n\n## Use it from another crate\n\n```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n\n```rust,ignore\nlet value: {crate_name}::types::SomeType = serde_json::from_str(json)?;\n```\n\n## Types\n\n| type | kind | from |\n|---|---|---|\n{types}{endpoints}",
+        "<!-- {header} -->\n\n# `{name}`\n\nGenerated from `{spec}` ({title} {version}). Do not edit: run `cargo xtask codegen` after changing the spec.\n\n## Use it from another crate\n\n```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n\n```rust,ignore\nlet value: {crate_name}::types::{example_type} = serde_json::from_str(json)?;\n```\n\n## Types\n\n| type | kind | from |\n|---|---|---|\n{types}{endpoints}",
         endpoints = readme_endpoints(model, config),
         header = provenance.header("").trim().replace('\n', " "),
         name = config.package.name,
@@ -266,7 +273,7 @@ fn readme_endpoints(model: &Model, config: &Config) -> String {
         let credential = op.security.as_ref().map(|s| if s.optional { format!("_credential: Option<endpoints::{}>, ", s.credential) } else { format!("_credential: endpoints::{}, ", s.credential) }).unwrap_or_default();
         let name = &op.name;
         format!(
-            "\n```rust,ignore\nuse {crate_name}::endpoints::{{self, {name}}};\nuse {crate_name}::error::ApiError;\n\nstruct MyApi;\n\nimpl {crate_name}::server::Api for MyApi {{\n    async fn {name}(&self, {credential}request: {name}::Request) -> Result<{name}::Response, ApiError> {{\n        todo!()\n    }}\n    // ... one method per operation\n}}\n\n// Server: an axum::Router, or `serve` on a tokio listener.\nlet app = {crate_name}::server::router(std::sync::Arc::new(MyApi));\n\n// Client.\nlet client = {crate_name}::client::Client::new(\"https://example.org\"){with};\nlet response = client.{name}(&{name}::Request {{ /* ... */ }}).await?;\n```\n"
+            "\n```rust,ignore\nuse {crate_name}::endpoints::{{self, {name}}};\nuse {crate_name}::error::ApiError;\n\nstruct MyApi;\n\nimpl {crate_name}::server::Api for MyApi {{\n    async fn {name}(&self, {credential}request: {name}::Request) -> Result<{name}::Response, ApiError> {{\n        Err(ApiError::internal(\"not implemented yet\"))\n    }}\n    // ... one method per operation\n}}\n\n// Server: an axum::Router, or `serve` on a tokio listener.\nlet app = {crate_name}::server::router(std::sync::Arc::new(MyApi));\n\n// Client.\nlet client = {crate_name}::client::Client::new(\"https://example.org\"){with};\nlet response = client.{name}(&{name}::Request {{ /* ... */ }}).await?;\n```\n"
         )
     });
     format!(
@@ -281,20 +288,6 @@ fn absolute(path: &Path) -> PathBuf {
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
