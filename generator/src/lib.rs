@@ -32,16 +32,7 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
 /// The passes every command shares: load → resolve → overlay → upgrade → lint.
 pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
     let display = display_path(spec);
-    let root = match load::load_file(spec, &display) {
-        Ok(root) => root,
-        Err(diagnostic) => {
-            if let Ok(text) = std::fs::read_to_string(spec) {
-                diagnostics.add_source(&display, &text);
-            }
-            diagnostics.push(*diagnostic);
-            return None;
-        }
-    };
+    let root = load::load_or_report(spec, &display, diagnostics)?;
     let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut bundle = resolve::resolve(root, &root_dir, diagnostics);
     for overlay in overlays {

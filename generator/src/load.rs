@@ -12,7 +12,7 @@ use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
 use crate::source::{push_token, NodeSpan, SourceFile, Span};
 
 /// Reads and parses one file. `display` is the name diagnostics show for it.
@@ -28,6 +28,21 @@ pub fn load_file(path: &Path, display: &str) -> Result<SourceFile, Box<Diagnosti
         value,
         spans,
     })
+}
+
+/// Like [`load_file`], reporting a failure (with the file's text, so it renders) instead of
+/// returning it.
+pub fn load_or_report(path: &Path, display: &str, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
+    match load_file(path, display) {
+        Ok(file) => Some(file),
+        Err(diagnostic) => {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                diagnostics.add_source(display, &text);
+            }
+            diagnostics.push(*diagnostic);
+            None
+        }
+    }
 }
 
 /// Parses text that is YAML (or JSON, when `is_json`, which gets JSON's stricter syntax check).

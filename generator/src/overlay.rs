@@ -30,16 +30,7 @@ use crate::source::{push_token, strip_pointer_prefix, FileId, SourceMap, Sources
 /// Applies the overlay at `path` to `bundle`.
 pub fn apply(mut bundle: Bundle, path: &Path, diagnostics: &mut Diagnostics) -> Bundle {
     let display = crate::display_path(path);
-    let loaded = match load::load_file(path, &display) {
-        Ok(loaded) => loaded,
-        Err(diagnostic) => {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                diagnostics.add_source(&display, &text);
-            }
-            diagnostics.push(*diagnostic);
-            return bundle;
-        }
-    };
+    let Some(loaded) = load::load_or_report(path, &display, diagnostics) else { return bundle };
     diagnostics.add_source(&loaded.display, &loaded.text);
     let file = match bundle.sources.find(&loaded.path) {
         Some(id) => id,

@@ -32,14 +32,12 @@ pub struct Bundle {
 impl Bundle {
     /// Location of the value at a pointer of [`Bundle::document`].
     pub fn value_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        let (file, p) = self.map.origin(pointer)?;
-        self.sources.value_location(file, &p)
+        self.map.value_location(&self.sources, pointer)
     }
 
     /// Location of the key naming the node at a pointer of [`Bundle::document`].
     pub fn key_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        let (file, p) = self.map.origin(pointer)?;
-        self.sources.key_location(file, &p)
+        self.map.key_location(&self.sources, pointer)
     }
 }
 
@@ -319,16 +317,7 @@ impl Resolver<'_> {
                 Some(id) => id,
                 None => {
                     let display = display_path(&canonical, &self.root_dir, &self.sources.get(0).display);
-                    match load::load_file(&canonical, &display) {
-                        Ok(loaded) => self.sources.add(loaded),
-                        Err(diagnostic) => {
-                            if let Ok(text) = std::fs::read_to_string(&canonical) {
-                                self.diagnostics.add_source(&display, &text);
-                            }
-                            self.diagnostics.push(*diagnostic);
-                            return None;
-                        }
-                    }
+                    self.sources.add(load::load_or_report(&canonical, &display, self.diagnostics)?)
                 }
             }
         };

@@ -147,6 +147,18 @@ impl SourceMap {
         out
     }
 
+    /// Where the value at `pointer` of the derived document is written.
+    pub fn value_location(&self, sources: &Sources, pointer: &str) -> Option<Location> {
+        let (file, p) = self.origin(pointer)?;
+        sources.value_location(file, &p)
+    }
+
+    /// Where the key naming the node at `pointer` of the derived document is written.
+    pub fn key_location(&self, sources: &Sources, pointer: &str) -> Option<Location> {
+        let (file, p) = self.origin(pointer)?;
+        sources.key_location(file, &p)
+    }
+
     pub fn mounts(&self) -> impl Iterator<Item = (&String, &(FileId, String))> {
         self.mounts.iter()
     }

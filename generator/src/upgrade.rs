@@ -30,14 +30,14 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// Location of the value at a pointer of [`Spec::document`], in the file it came from.
     pub fn value_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        let (file, p) = self.map.origin(pointer)?;
-        self.sources.value_location(file, &p)
+        self.map.value_location(&self.sources, pointer)
     }
 
+    /// Location of the key naming the node at a pointer of [`Spec::document`].
     pub fn key_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        let (file, p) = self.map.origin(pointer)?;
-        self.sources.key_location(file, &p)
+        self.map.key_location(&self.sources, pointer)
     }
 }
 
