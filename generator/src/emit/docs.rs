@@ -15,13 +15,20 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
     parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
 }
 
-/// Makes spec text safe for rustdoc: code fences become `text` blocks, indentation that
-/// would start a doctest is removed, and `[`, `]`, `<`, `>` and bare URLs outside code
-/// spans are escaped.
+/// Makes spec text safe for rustdoc: code fences become `text` blocks, the text is dedented
+/// and no line keeps the four spaces that would start a doctest, list continuations are
+/// indented under their item, tabs become spaces, and `[`, `]`, `<`, `>` and bare URLs
+/// outside code spans are escaped.
 pub fn clean(text: &str) -> String {
+    let text = text.replace('\t', "    ");
+    let common =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
     let mut out = Vec::new();
     let mut in_fence = false;
-    for line in text.trim().lines() {
+    // The column a list item's text starts at, while inside the item.
+    let mut item_column: Option<usize> = None;
+    for line in text.trim_matches('\n').lines() {
+        let line = line.get(common..).unwrap_or(line.trim_start());
         let trimmed = line.trim();
         if trimmed.starts_with("```") {
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
@@ -30,14 +37,38 @@ pub fn clean(text: &str) -> String {
         }
         if in_fence {
             out.push(line.to_owned());
-        } else {
-            out.push(escape_line(trimmed));
+            continue;
         }
+        if trimmed.is_empty() {
+            item_column = None;
+            out.push(String::new());
+            continue;
+        }
+        let indent = (line.len() - line.trim_start().len()).min(3);
+        let indent = match (list_marker(trimmed), item_column) {
+            (Some(width), _) => {
+                item_column = Some(indent + width);
+                indent
+            }
+            (None, Some(column)) => column,
+            (None, None) => 0,
+        };
+        out.push(format!("{}{}", " ".repeat(indent), escape_line(trimmed)));
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// The width of a list marker (`- `, `* `, `+ `, `1. `) that starts `line`, if any.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 fn escape_line(line: &str) -> String {
@@ -78,10 +109,16 @@ mod tests {
     #[test]
     fn text_is_made_safe_for_rustdoc() {
         assert_eq!(
-            clean("  see [x] <b> at https://e.com\n    code()"),
+            clean("  see [x] <b> at https://e.com\n      code()"),
             "see \\[x\\] &lt;b&gt; at <https://e.com>\ncode()"
         );
         assert_eq!(clean("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
         assert_eq!(clean("the ``since`` param [a]"), "the ``since`` param \\[a\\]");
+    }
+
+    #[test]
+    fn list_items_keep_their_continuations_indented() {
+        let text = "Kinds:\n- one\nstill one\n1. two\n\tcontinued\n\nafter";
+        assert_eq!(clean(text), "Kinds:\n- one\n  still one\n1. two\n   continued\n\nafter");
     }
 }

@@ -127,8 +127,8 @@ fn separate_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut previous = "";
     for line in text.lines() {
-        let ends_item =
-            previous == "}" || (previous.ends_with(';') && !previous.starts_with(' ') && !previous.starts_with("use "));
+        let ends_item = previous == "}"
+            || (previous.ends_with(';') && !previous.starts_with([' ', '/']) && !previous.starts_with("use "));
         let starts_item =
             !line.is_empty() && !line.starts_with(' ') && !line.starts_with('}') && !line.starts_with(')');
         if ends_item && starts_item || previous.starts_with("use ") && !line.starts_with("use ") && starts_item {
