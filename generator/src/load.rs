@@ -273,23 +273,25 @@ impl MarkedEventReceiver for Builder<'_> {
 
 /// Length in bytes to underline for a scalar starting at byte `start`.
 fn scalar_len(source: &str, text: &str, style: TScalarStyle, start: usize) -> usize {
-    let start = start.min(source.len());
-    let rest_of_line = source[start..].split('\n').next().unwrap_or("").trim_end();
+    // Only the scalar itself is scanned: a minified JSON file is one line, and measuring "the
+    // rest of the line" for every scalar would be quadratic in its size.
+    let rest = &source[start.min(source.len())..];
+    let line_len = |rest: &str| rest.find('\n').map_or(rest.len(), |end| rest[..end].trim_end().len());
     match style {
-        TScalarStyle::Plain if !text.contains('\n') => text.len().min(rest_of_line.len()).max(1),
+        TScalarStyle::Plain if !text.contains('\n') => text.len().min(rest.len()).max(1),
         TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted if !text.contains('\n') => {
             // The quotes plus the raw text up to the closing quote.
-            let quote = rest_of_line.chars().next().unwrap_or('"');
+            let quote = rest.chars().next().unwrap_or('"');
             let mut escaped = false;
-            for (i, c) in rest_of_line.char_indices().skip(1) {
-                if c == quote && !escaped {
-                    return i + 1;
+            for (i, c) in rest.char_indices().skip(1) {
+                if (c == quote && !escaped) || c == '\n' {
+                    return i + usize::from(c == quote);
                 }
                 escaped = c == '\\' && !escaped && quote == '"';
             }
-            rest_of_line.len().max(1)
+            rest.len().max(1)
         }
-        _ => rest_of_line.len().max(1),
+        _ => line_len(rest).max(1),
     }
 }
 
