@@ -115,3 +115,16 @@ fn a_file_referenced_twice_is_one_type() {
     assert_eq!(types.matches("pub struct User ").count(), 1, "{types}");
     assert!(types.contains("pub first: Option<User>") && types.contains("pub second: Option<User>"), "{types}");
 }
+
+#[test]
+fn a_path_fragment_is_not_part_of_the_route() {
+    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "path_fragment").expect("fixture exists");
+    let (files, _) = generate(&fixture_config(&spec));
+    let files = files.expect("generates");
+    let endpoint = files
+        .iter()
+        .find(|f| f.path.starts_with("src/endpoints/") && f.contents.contains("pub const METADATA"))
+        .expect("the operation has an endpoint module");
+    assert!(endpoint.contents.contains(r#"path: "/shared_items","#), "{}", endpoint.contents);
+    assert!(!endpoint.contents.contains("#folders\""), "{}", endpoint.contents);
+}

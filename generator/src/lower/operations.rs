@@ -150,6 +150,7 @@ impl Lowerer<'_> {
                 continue;
             };
             let item_pointer = push_token("/paths", path);
+            let route = self.route(path, &item_pointer);
             let ops =
                 [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
             for (method, op) in METHODS.iter().zip(ops) {
@@ -191,7 +192,7 @@ impl Lowerer<'_> {
                     name,
                     operation_id: op.operation_id.clone(),
                     method: method.to_uppercase(),
-                    path: path.clone(),
+                    path: route.clone(),
                     summary: op.summary.clone(),
                     description: op.description.clone(),
                     deprecated: op.deprecated,
@@ -204,6 +205,19 @@ impl Lowerer<'_> {
             }
         }
         out
+    }
+
+    /// The path an operation is served at: a `#fragment` some specs add to a path key to
+    /// tell operations apart is never sent, so it is not part of the route.
+    fn route(&mut self, path: &str, pointer: &str) -> String {
+        let Some((route, fragment)) = path.split_once('#') else { return path.to_owned() };
+        self.diagnostics.push(
+            Diagnostic::warning(codes::UNSUPPORTED, format!("path `{path}` holds the fragment `#{fragment}`, which is never sent"))
+                .at(self.spec.key_location(pointer))
+                .label("fragment in a path")
+                .help(format!("its operations are served at `{route}`; operations that then share a method and path are told apart by the first that matches")),
+        );
+        route.to_owned()
     }
 
     fn parameter(
