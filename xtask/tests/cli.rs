@@ -1,0 +1,99 @@
+//! The command line's contract: exit codes, where diagnostics go, and the JSON format.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask/ has a parent").to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn lint_of_the_upstream_spec_fails_with_each_defect_at_its_place() {
+    let output = xtask(&["lint", "api/sync.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    for place in ["api/sync.yaml:80:21", "api/sync.yaml:86:31", "api/sync.yaml:92:31", "api/sync.yaml:101:31"] {
+        assert!(text.contains(place), "{place} missing from:\n{text}");
+    }
+    assert!(text.contains("help: did you mean `string`?"), "{text}");
+    assert!(text.contains("3 errors and 3 warnings emitted"), "{text}");
+}
+
+#[test]
+fn lint_of_the_overlaid_spec_is_clean() {
+    let output = xtask(&["lint", "api/sync.yaml", "--overlay", "api/overlays/sync-fixes.yaml", "--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no problems found"));
+}
+
+#[test]
+fn json_lines_for_tools() {
+    let output = xtask(&["lint", "api/sync.yaml", "--message-format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    let first_error = lines.iter().find(|d| d["severity"] == "error").expect("an error");
+    assert_eq!(first_error["code"], "invalid-type");
+    assert_eq!(first_error["location"]["file"], "api/sync.yaml");
+    assert_eq!(first_error["location"]["line"], 86);
+    assert_eq!(first_error["location"]["column"], 31);
+    assert_eq!(first_error["help"], "did you mean `string`?");
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let spec = dir.join("spec.yaml");
+    let text =
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A: {type: object, colour: red}\n";
+    std::fs::write(&spec, text).expect("write spec");
+    let spec = spec.to_string_lossy().into_owned();
+    assert_eq!(xtask(&["lint", &spec]).status.code(), Some(0));
+    assert_eq!(xtask(&["lint", &spec, "--deny-warnings"]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn codegen_check_passes_on_the_committed_crate() {
+    let output = xtask(&["codegen", "--check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn a_failing_codegen_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-fail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The upstream spec without its overlay has errors: nothing may be written.
+    let config = dir.join("codegen.yaml");
+    let spec = root().join("api/sync.yaml");
+    std::fs::write(&config, format!("spec: {}\noutput: out\npackage: {{name: x}}\n", spec.display())).expect("config");
+    let output = xtask(&["codegen", "--config", &config.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("invalid schema type `string.`"));
+    assert!(!dir.join("out").exists(), "a failed run wrote files");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_config_is_an_error_with_its_place() {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = dir.join("codegen.yaml");
+    std::fs::write(&config, "spec: a.yaml\noutput: out\npackage: {name: x}\ncolour: blue\n").expect("config");
+    let output = xtask(&["codegen", "--config", &config.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("unknown field `colour`") && text.contains("codegen.yaml:4:1"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
