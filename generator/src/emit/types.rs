@@ -48,8 +48,11 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
     let items = space.ids().map(|id| item(space.get(id), space));
     let has_enums = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Enum(_)));
     let unknown_variant = has_enums.then(unknown_variant);
+    // Only structs and enums derive: an API of aliases alone (or none) needs no import.
+    let derives = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Struct(_) | TypeKind::Enum(_)));
+    let import = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
     quote! {
-        use serde::{Deserialize, Serialize};
+        #import
         #(#items)*
         #unknown_variant
     }
