@@ -128,3 +128,15 @@ fn a_path_fragment_is_not_part_of_the_route() {
     assert!(endpoint.contents.contains(r#"path: "/shared_items","#), "{}", endpoint.contents);
     assert!(!endpoint.contents.contains("#folders\""), "{}", endpoint.contents);
 }
+
+#[test]
+fn only_examples_that_match_their_schemas_become_tests() {
+    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "example_filtering").expect("fixture exists");
+    let (files, diagnostics) = generate(&fixture_config(&spec));
+    let files = files.expect("invalid examples are warnings, not errors");
+    let tests = &files.iter().find(|f| f.path == Path::new("tests/spec_examples.rs")).expect("example tests").contents;
+    assert!(tests.contains("kept-example"), "{tests}");
+    assert!(!tests.contains("mistyped-example") && !tests.contains("undeclared-example"), "{tests}");
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"example-invalid") && codes.contains(&"example-undeclared-property"), "{codes:?}");
+}

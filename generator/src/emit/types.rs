@@ -50,7 +50,11 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
     let unknown_variant = has_enums.then(unknown_variant);
     // Only structs and enums derive: an API of aliases alone (or none) needs no import.
     let derives = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Struct(_) | TypeKind::Enum(_)));
-    let import = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
+    let import = derives.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         #import
         #(#items)*

@@ -159,7 +159,13 @@ impl Checker<'_> {
                 );
             }
         }
+        // An example with a property its schema does not declare cannot survive a trip through
+        // the generated type either: it is reported (a warning) and not used as test data.
+        let before = reporter.undeclared;
         self.undeclared(vec![schema], example, at, reporter);
+        if reporter.undeclared > before {
+            reporter.invalid_examples.insert(at.to_owned());
+        }
     }
 
     fn report(&self, error: &ValidationError, at: &str, reporter: &mut Reporter) {
@@ -266,6 +272,7 @@ impl Checker<'_> {
     }
 
     fn warn_undeclared(&self, key: &str, declared: &BTreeSet<&str>, at: &str, reporter: &mut Reporter) {
+        reporter.undeclared += 1;
         let help = match nearest(key, declared.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
             None if declared.len() <= 8 => format!("the schema declares {}", list(declared.iter().copied())),

@@ -42,7 +42,8 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
-    /// Pointers of examples that do not match their schemas (each reported as a warning):
+    /// Pointers of examples that do not match their schemas or hold properties they do not
+    /// declare (each reported as a warning):
     /// code is still generated, but these are never used as test data.
     pub invalid_examples: BTreeSet<String>,
 }
@@ -71,11 +72,19 @@ pub(crate) struct Reporter<'d> {
     error_pointers: Vec<String>,
     /// Examples found not to match their schemas.
     pub(crate) invalid_examples: BTreeSet<String>,
+    /// How many undeclared example properties were reported.
+    pub(crate) undeclared: usize,
 }
 
 impl<'d> Reporter<'d> {
     fn new(diagnostics: &'d mut Diagnostics) -> Self {
-        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new(), invalid_examples: BTreeSet::new() }
+        Self {
+            diagnostics,
+            seen: BTreeSet::new(),
+            error_pointers: Vec::new(),
+            invalid_examples: BTreeSet::new(),
+            undeclared: 0,
+        }
     }
 
     /// Reports `diagnostic` about the node at `pointer`, unless the same was reported at the
