@@ -86,6 +86,7 @@ pub mod codes {
     pub const NAME_CLASH: &str = "name-clash";
     pub const INVALID_TYPE: &str = "invalid-type";
     pub const UNKNOWN_KEYWORD: &str = "unknown-keyword";
+    pub const INVALID_KEYWORD_VALUE: &str = "invalid-keyword-value";
     pub const INVALID_SPEC: &str = "invalid-spec";
     pub const PARAMETER_IN: &str = "unknown-parameter-location";
     pub const PATH_PARAMETER: &str = "path-parameter-mismatch";

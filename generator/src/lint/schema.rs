@@ -162,6 +162,38 @@ fn in_place_refs(schema: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// What the value of a Schema Object keyword must be, for the keywords whose value is not a
+/// schema (those are walked as schemas).
+fn keyword_kind(keyword: &str) -> Option<(&'static str, fn(&Value) -> bool)> {
+    let kind: (&'static str, fn(&Value) -> bool) = match keyword {
+        "title" | "description" | "pattern" | "format" => ("a string", Value::is_string),
+        "multipleOf" | "maximum" | "minimum" => ("a number", Value::is_number),
+        "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties" => {
+            ("a non-negative integer", |v| v.as_u64().is_some())
+        }
+        "exclusiveMaximum" | "exclusiveMinimum" | "uniqueItems" | "nullable" | "readOnly" | "writeOnly"
+        | "deprecated" => ("`true` or `false`", Value::is_boolean),
+        "required" => ("a list of property names", |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string))),
+        "enum" => ("a list of values", Value::is_array),
+        "properties" => ("a mapping of property names to schemas", Value::is_object),
+        "allOf" | "anyOf" | "oneOf" => ("a list of schemas", Value::is_array),
+        "additionalProperties" => ("`true`, `false` or a schema", |v| v.is_boolean() || v.is_object()),
+        _ => return None,
+    };
+    Some(kind)
+}
+
+fn value_kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(n) => format!("`{n}`"),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
 struct Walker<'a, 'r, 'd> {
     spec: &'a Spec,
     reporter: &'r mut Reporter<'d>,
@@ -181,6 +213,9 @@ impl Walker<'_, '_, '_> {
         }
         for (key, value) in map {
             let child = push_token(pointer, key);
+            if KEYWORDS.contains(&key.as_str()) {
+                self.check_keyword_value(&child, key, value);
+            }
             match key.as_str() {
                 "properties" => {
                     if let Value::Object(properties) = value {
@@ -216,6 +251,24 @@ impl Walker<'_, '_, '_> {
                 }
             }
         }
+    }
+
+    /// A keyword whose value is of the wrong kind (`pattern: 0`), reported at the value.
+    fn check_keyword_value(&mut self, at: &str, keyword: &str, value: &Value) {
+        let Some((kind, fits)) = keyword_kind(keyword) else { return };
+        if fits(value) {
+            return;
+        }
+        self.reporter.report(
+            at,
+            Diagnostic::error(
+                codes::INVALID_KEYWORD_VALUE,
+                format!("invalid value for `{keyword}`: expected {kind}, found {}", value_kind(value)),
+            )
+            .at(self.spec.value_location(at))
+            .label(format!("expected {kind}"))
+            .help(format!("`{keyword}` takes {kind}")),
+        );
     }
 
     fn check_type(&mut self, pointer: &str, value: &Value) {
