@@ -2,13 +2,14 @@
 //!
 //! In: a [`Bundle`]. Out: a [`Spec`], an OpenAPI 3.0 document as JSON plus a source map, so
 //! later stages point at the original Swagger file. An OpenAPI 3.0 document passes through;
+//! an OpenAPI 3.1 document has its schemas written the 3.0 way (`upgrade/openapi31.rs`);
 //! any other version is an error. The upgrade moves values and never judges them: a schema
 //! with mistakes arrives unchanged for lint to report.
 //!
 //! `host`/`basePath`/`schemes` become `servers`; typed parameters get a `schema`; `in: body`
 //! and `in: formData` parameters become a `requestBody`; a response's `schema` and
 //! `examples` become `content`; `securityDefinitions` become `components.securitySchemes`;
-//! vendor extensions (`x-example`) are kept. Both versions get one normalisation: an example
+//! vendor extensions (`x-example`) are kept. Every version gets one normalisation: an example
 //! for a JSON media type written as a string holding JSON text is read as that JSON, with
 //! positions inside the string kept for diagnostics.
 
@@ -18,6 +19,8 @@ use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load;
 use crate::resolve::Bundle;
 use crate::source::{push_token, SourceMap, Sources};
+
+mod openapi31;
 
 /// An OpenAPI 3.0 document as JSON, with the way back to the files it came from.
 #[derive(Debug, Clone)]
@@ -80,12 +83,23 @@ pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
             normalize_examples(&mut spec);
             Some(spec)
         }
-        Some(Value::String(v)) if v.starts_with("3.1") => {
+        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => {
+            let mut spec = Spec {
+                document: doc.clone(),
+                sources: bundle.sources.clone(),
+                map: bundle.map.clone(),
+                source_version: v.clone(),
+            };
+            openapi31::downgrade(&mut spec.document, &mut spec.map);
+            normalize_examples(&mut spec);
+            Some(spec)
+        }
+        Some(Value::String(v)) if v.starts_with("3.") => {
             diagnostics.push(
                 Diagnostic::error(codes::VERSION, format!("OpenAPI `{v}` is not supported yet"))
                     .at(bundle.value_location("/openapi"))
-                    .label("OpenAPI 3.1")
-                    .help("this generator reads Swagger 2.0 and OpenAPI 3.0.x"),
+                    .label("newer than this generator")
+                    .help("this generator reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"),
             );
             None
         }

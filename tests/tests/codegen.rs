@@ -90,8 +90,13 @@ fn ok_fixtures_generate_their_snapshots() {
         assert!(!diagnostics.has_errors(), "fixture `{name}` reported errors");
         let types = files.iter().find(|f| f.path == Path::new("src/types.rs")).expect("types.rs is generated");
         snapshot(&format!("ok-{name}-types"), &types.contents);
-        if !diagnostics.is_empty() {
-            snapshot(&format!("ok-{name}-diagnostics"), &diagnostics.render(false));
+        let diagnostics_snapshot = format!("ok-{name}-diagnostics");
+        if diagnostics.is_empty() {
+            let stale = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/snapshots/codegen/{diagnostics_snapshot}.snap"));
+            assert!(!stale.exists(), "fixture `{name}` has no diagnostics: delete {}", stale.display());
+        } else {
+            snapshot(&diagnostics_snapshot, &diagnostics.render(false));
         }
     }
 }

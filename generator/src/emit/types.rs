@@ -48,6 +48,11 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
     let items = space.ids().map(|id| item(space.get(id), space));
     let has_enums = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Enum(_)));
     let unknown_variant = has_enums.then(unknown_variant);
+    let double_options = space.entries.iter().any(|e| match &e.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
+        _ => false,
+    });
+    let deserialize_some = double_options.then(deserialize_some);
     // Only structs and enums derive: an API of aliases alone (or none) needs no import.
     let derives = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Struct(_) | TypeKind::Enum(_)));
     let import = derives.then(|| {
@@ -59,6 +64,21 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
         #import
         #(#items)*
         #unknown_variant
+        #deserialize_some
+    }
+}
+
+fn deserialize_some() -> TokenStream {
+    quote! {
+        /// Reads a present value, `null` included, as `Some`, so an optional nullable field
+        /// tells an absent value (`None`) from a `null` one (`Some(None)`).
+        fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+        where
+            T: Deserialize<'de>,
+            D: serde::Deserializer<'de>,
+        {
+            T::deserialize(deserializer).map(Some)
+        }
     }
 }
 
@@ -116,6 +136,14 @@ fn field(f: &Field, space: &TypeSpace) -> TokenStream {
     let ty = ty_tokens(&f.ty, space, &quote!());
     if f.required {
         quote! { #doc #rename pub #name: #ty, }
+    } else if matches!(f.ty, Ty::Nullable(_)) {
+        // `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`.
+        quote! {
+            #doc
+            #rename
+            #[serde(default, deserialize_with = "deserialize_some", skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
     } else {
         quote! {
             #doc

@@ -405,6 +405,11 @@ fn sanitize(schema: &Value, document: &Value, aliases: &mut Aliases) -> Value {
                 options.push(Value::Null);
             }
         }
+        // Without a `type` to widen (`allOf: [$ref]`, say), `null` is one more alternative.
+        let composed = ["allOf", "anyOf", "oneOf", "not", "$ref"].iter().any(|k| out.contains_key(*k));
+        if !out.contains_key("type") && composed {
+            return json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] });
+        }
     }
     Value::Object(out)
 }

@@ -1,0 +1,178 @@
+//! OpenAPI 3.1 read as 3.0: the schemas of 3.1 (JSON Schema 2020-12) written the way
+//! OpenAPI 3.0 (and `openapiv3`) spells the same thing.
+//!
+//! `type: [T, 'null']` becomes `type: T` with `nullable: true`; a `null` member of `oneOf`
+//! or `anyOf` becomes `nullable` too; `const` becomes a one-value `enum`; a schema's
+//! `examples` list gives its `example`; numeric `exclusiveMinimum`/`exclusiveMaximum` become
+//! the bound plus the boolean; boolean schemas become `{}` and `{not: {}}`. What 3.0 cannot
+//! say (`prefixItems`, `if`/`then`/`else`, ...) is left for lint to report.
+
+use serde_json::{json, Map, Value};
+
+use crate::source::{push_token, SourceMap};
+
+/// Rewrites `document` in place; moved values keep their place in the source map.
+pub(super) fn downgrade(document: &mut Value, map: &mut SourceMap) {
+    if let Value::Object(root) = document {
+        root.insert("openapi".into(), json!("3.0.3"));
+        // 3.1 lets a document have only webhooks or components.
+        root.entry("paths").or_insert_with(|| json!({}));
+    }
+    walk(document, "", map);
+}
+
+/// Finds the schemas of the document: every `schema`, and the entries of `components.schemas`.
+fn walk(value: &mut Value, pointer: &str, map: &mut SourceMap) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                let child_pointer = push_token(pointer, key);
+                if key.starts_with("x-") || matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                    continue;
+                }
+                if key == "schema" {
+                    schema(child, &child_pointer, map);
+                } else if pointer == "/components" && key == "schemas" {
+                    if let Value::Object(schemas) = child {
+                        for (name, s) in schemas.iter_mut() {
+                            schema(s, &push_token(&child_pointer, name), map);
+                        }
+                    }
+                } else {
+                    walk(child, &child_pointer, map);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk(item, &format!("{pointer}/{i}"), map);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Records that what is now at `new` was written at `old`.
+fn moved(map: &mut SourceMap, new: &str, old: &str) {
+    if let Some((file, origin)) = map.origin(old) {
+        map.mount(new, file, &origin);
+    }
+}
+
+fn schema(value: &mut Value, pointer: &str, map: &mut SourceMap) {
+    let object = match value {
+        Value::Bool(true) => {
+            *value = json!({});
+            return;
+        }
+        Value::Bool(false) => {
+            *value = json!({ "not": {} });
+            return;
+        }
+        Value::Object(object) => object,
+        _ => return,
+    };
+    types(object);
+    null_members(object, pointer, map);
+    if let Some(constant) = object.remove("const") {
+        object.entry("enum").or_insert_with(|| Value::Array(vec![constant]));
+    }
+    if let Some(Value::Array(examples)) = object.get("examples") {
+        if let Some(first) = examples.first().cloned() {
+            object.entry("example").or_insert(first);
+            moved(map, &format!("{pointer}/example"), &format!("{pointer}/examples/0"));
+        }
+        object.remove("examples");
+    }
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n @ Value::Number(_)) = object.get(exclusive).cloned() {
+            object.insert(bound.into(), n);
+            object.insert(exclusive.into(), json!(true));
+        }
+    }
+    // Annotations 3.0 has no word for, and that say nothing about the value's shape.
+    for annotation in ["$schema", "$id", "$comment", "contentMediaType", "contentEncoding"] {
+        object.remove(annotation);
+    }
+    subschemas(object, pointer, map);
+}
+
+/// `type: [T, 'null']` → `type: T, nullable: true`; several types → `anyOf` of each.
+fn types(object: &mut Map<String, Value>) {
+    let Some(Value::Array(list)) = object.get("type") else {
+        if object.get("type").and_then(Value::as_str) == Some("null") {
+            object.remove("type");
+            object.insert("nullable".into(), json!(true));
+        }
+        return;
+    };
+    let nullable = list.iter().any(|t| t == "null");
+    let named: Vec<Value> = list.iter().filter(|t| *t != "null").cloned().collect();
+    object.remove("type");
+    match named.as_slice() {
+        [] => {}
+        [one] => {
+            object.insert("type".into(), one.clone());
+        }
+        several => {
+            let members: Vec<Value> = several.iter().map(|t| json!({ "type": t })).collect();
+            object.insert("anyOf".into(), Value::Array(members));
+        }
+    }
+    if nullable {
+        object.insert("nullable".into(), json!(true));
+    }
+}
+
+/// `oneOf: [{type: 'null'}, X]` → `allOf: [X]` with `nullable: true`.
+fn null_members(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMap) {
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Array(members)) = object.get(keyword) else { continue };
+        let is_null =
+            |m: &Value| m.get("type").is_some_and(|t| t == "null") && m.as_object().is_some_and(|o| o.len() == 1);
+        if !members.iter().any(is_null) {
+            continue;
+        }
+        let kept: Vec<(usize, Value)> =
+            members.iter().enumerate().filter(|(_, m)| !is_null(m)).map(|(i, m)| (i, m.clone())).collect();
+        object.insert("nullable".into(), json!(true));
+        object.remove(keyword);
+        match kept.as_slice() {
+            [] => {}
+            [(i, only)] => {
+                object.insert("allOf".into(), json!([only]));
+                moved(map, &format!("{pointer}/allOf/0"), &format!("{pointer}/{keyword}/{i}"));
+            }
+            _ => {
+                for (new, (old, _)) in kept.iter().enumerate() {
+                    moved(map, &format!("{pointer}/{keyword}/{new}"), &format!("{pointer}/{keyword}/{old}"));
+                }
+                object.insert(keyword.into(), Value::Array(kept.into_iter().map(|(_, m)| m).collect()));
+            }
+        }
+    }
+}
+
+fn subschemas(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMap) {
+    for (key, child) in object.iter_mut() {
+        let child_pointer = push_token(pointer, key);
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" => {
+                if let Value::Object(entries) = child {
+                    for (name, s) in entries.iter_mut() {
+                        schema(s, &push_token(&child_pointer, name), map);
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "not" | "contains" => schema(child, &child_pointer, map),
+            "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
+                if let Value::Array(members) = child {
+                    for (i, s) in members.iter_mut().enumerate() {
+                        schema(s, &format!("{child_pointer}/{i}"), map);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
