@@ -162,10 +162,13 @@ fn in_place_refs(schema: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Whether a keyword's value is of the kind the keyword takes.
+type Fits = fn(&Value) -> bool;
+
 /// What the value of a Schema Object keyword must be, for the keywords whose value is not a
 /// schema (those are walked as schemas).
-fn keyword_kind(keyword: &str) -> Option<(&'static str, fn(&Value) -> bool)> {
-    let kind: (&'static str, fn(&Value) -> bool) = match keyword {
+fn keyword_kind(keyword: &str) -> Option<(&'static str, Fits)> {
+    let kind: (&'static str, Fits) = match keyword {
         "title" | "description" | "pattern" | "format" => ("a string", Value::is_string),
         "multipleOf" | "maximum" | "minimum" => ("a number", Value::is_number),
         "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties" => {
