@@ -4,8 +4,10 @@
 //! `type: [T, 'null']` becomes `type: T` with `nullable: true`; a `null` member of `oneOf`
 //! or `anyOf` becomes `nullable` too; `const` becomes a one-value `enum`; a schema's
 //! `examples` list gives its `example`; numeric `exclusiveMinimum`/`exclusiveMaximum` become
-//! the bound plus the boolean; boolean schemas become `{}` and `{not: {}}`. What 3.0 cannot
-//! say (`prefixItems`, `if`/`then`/`else`, ...) is left for lint to report.
+//! the bound plus the boolean; boolean schemas become `{}` and `{not: {}}`. An operation
+//! without `responses` gets an empty one, and `mutualTLS` schemes (a matter of the
+//! connection) are dropped. What 3.0 cannot say (`prefixItems`, `if`/`then`/`else`, ...) is
+//! left for lint to report.
 
 use serde_json::{json, Map, Value};
 
@@ -18,7 +20,58 @@ pub(super) fn downgrade(document: &mut Value, map: &mut SourceMap) {
         // 3.1 lets a document have only webhooks or components.
         root.entry("paths").or_insert_with(|| json!({}));
     }
+    operations_without_responses(document);
+    mutual_tls(document);
     walk(document, "", map);
+}
+
+/// 3.1 makes an operation's `responses` optional; 3.0 requires the field.
+fn operations_without_responses(document: &mut Value) {
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            if let Some(Value::Object(operation)) = item.get_mut(method) {
+                operation.entry("responses").or_insert_with(|| json!({}));
+            }
+        }
+    }
+}
+
+/// A `mutualTLS` scheme (new in 3.1) is a matter of the TLS connection, not of the HTTP
+/// request: it is dropped, with its mentions in security requirements.
+fn mutual_tls(document: &mut Value) {
+    let Some(Value::Object(schemes)) = document.pointer_mut("/components/securitySchemes") else { return };
+    let names: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").is_some_and(|t| t == "mutualTLS"))
+        .map(|(n, _)| n.clone())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    schemes.retain(|name, _| !names.contains(name));
+    let forget = |requirements: &mut Value| {
+        if let Value::Array(list) = requirements {
+            for requirement in list.iter_mut() {
+                if let Value::Object(requirement) = requirement {
+                    requirement.retain(|name, _| !names.contains(name));
+                }
+            }
+        }
+    };
+    if let Some(security) = document.get_mut("security") {
+        forget(security);
+    }
+    if let Some(Value::Object(paths)) = document.get_mut("paths") {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in item.values_mut() {
+                if let Some(security) = operation.get_mut("security") {
+                    forget(security);
+                }
+            }
+        }
+    }
 }
 
 /// Finds the schemas of the document: every `schema`, and the entries of `components.schemas`.
