@@ -76,6 +76,18 @@ fn fixtures(folder: &str) -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Generates the `ok` fixture `name`, which must succeed.
+fn generate_ok(name: &str) -> (Vec<GeneratedFile>, Diagnostics) {
+    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == name).expect("fixture exists");
+    let (files, diagnostics) = generate(&fixture_config(&spec));
+    let files = files.unwrap_or_else(|| panic!("fixture `{name}` failed:\n{}", diagnostics.render(false)));
+    (files, diagnostics)
+}
+
+fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a GeneratedFile {
+    files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("{path} is generated"))
+}
+
 fn snapshot(name: &str, value: &str) {
     insta::with_settings!({ snapshot_path => "snapshots/codegen", prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!(name, value);
@@ -88,8 +100,7 @@ fn ok_fixtures_generate_their_snapshots() {
         let (files, diagnostics) = generate(&fixture_config(&spec));
         let files = files.unwrap_or_else(|| panic!("fixture `{name}` failed:\n{}", diagnostics.render(false)));
         assert!(!diagnostics.has_errors(), "fixture `{name}` reported errors");
-        let types = files.iter().find(|f| f.path == Path::new("src/types.rs")).expect("types.rs is generated");
-        snapshot(&format!("ok-{name}-types"), &types.contents);
+        snapshot(&format!("ok-{name}-types"), &file(&files, "src/types.rs").contents);
         let diagnostics_snapshot = format!("ok-{name}-diagnostics");
         if diagnostics.is_empty() {
             let stale = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -113,19 +124,15 @@ fn err_fixtures_fail_with_their_diagnostics() {
 
 #[test]
 fn a_file_referenced_twice_is_one_type() {
-    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "external_refs").expect("fixture exists");
-    let (files, _) = generate(&fixture_config(&spec));
-    let files = files.expect("generates");
-    let types = &files.iter().find(|f| f.path == Path::new("src/types.rs")).expect("types.rs").contents;
+    let (files, _) = generate_ok("external_refs");
+    let types = &file(&files, "src/types.rs").contents;
     assert_eq!(types.matches("pub struct User ").count(), 1, "{types}");
     assert!(types.contains("pub first: Option<User>") && types.contains("pub second: Option<User>"), "{types}");
 }
 
 #[test]
 fn a_path_fragment_is_not_part_of_the_route() {
-    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "path_fragment").expect("fixture exists");
-    let (files, _) = generate(&fixture_config(&spec));
-    let files = files.expect("generates");
+    let (files, _) = generate_ok("path_fragment");
     let endpoint = files
         .iter()
         .find(|f| f.path.starts_with("src/endpoints/") && f.contents.contains("pub const METADATA"))
@@ -136,10 +143,9 @@ fn a_path_fragment_is_not_part_of_the_route() {
 
 #[test]
 fn only_examples_that_match_their_schemas_become_tests() {
-    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "example_filtering").expect("fixture exists");
-    let (files, diagnostics) = generate(&fixture_config(&spec));
-    let files = files.expect("invalid examples are warnings, not errors");
-    let tests = &files.iter().find(|f| f.path == Path::new("tests/spec_examples.rs")).expect("example tests").contents;
+    // Invalid examples are warnings, not errors: the fixture generates.
+    let (files, diagnostics) = generate_ok("example_filtering");
+    let tests = &file(&files, "tests/spec_examples.rs").contents;
     assert!(tests.contains("kept-example"), "{tests}");
     assert!(!tests.contains("mistyped-example") && !tests.contains("undeclared-example"), "{tests}");
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
