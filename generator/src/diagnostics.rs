@@ -118,13 +118,6 @@ impl Diagnostics {
         self.sources.entry(file.to_owned()).or_insert_with(|| text.to_owned());
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.list.extend(other.list);
-        for (file, text) in other.sources {
-            self.sources.entry(file).or_insert(text);
-        }
-    }
-
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(|d| d.severity == Severity::Error)
     }
