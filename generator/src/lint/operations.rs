@@ -111,14 +111,25 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
             format!("path template variable `{variable}` has no `path` parameter in {word} {}", list(missing))
         };
         let location = key_substring_location(spec, &item.pointer, &format!("{{{variable}}}"));
+        // `/search?query={query}`: the variable sits in a query string written into the path.
+        let path = crate::source::tokens(&item.pointer).pop().unwrap_or_default();
+        let in_query = path.split_once('?').is_some_and(|(_, query)| query.contains(&format!("{{{variable}}}")));
+        let help = if in_query {
+            format!(
+                "a path holds no query string: keep `{}` as the path and declare `name: {variable}`, `in: query` in `parameters`",
+                path.split('?').next().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "declare it in the path's or the operation's `parameters`: `name: {variable}`, `in: path`, `required: true`"
+            )
+        };
         reporter.report(
             &item.pointer,
             Diagnostic::error(codes::PATH_PARAMETER, message)
                 .at(location)
                 .label("no parameter declares this variable")
-                .help(format!(
-                    "declare it in the path's or the operation's `parameters`: `name: {variable}`, `in: path`, `required: true`"
-                )),
+                .help(help),
         );
     }
     for parameter in shared.iter().chain(&all) {
