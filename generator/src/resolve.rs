@@ -134,9 +134,7 @@ impl Resolver<'_> {
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
                     let in_property_names = pointer.ends_with("/properties") && in_schema;
-                    if !in_property_names
-                        && (key.starts_with("x-") || matches!(key.as_str(), "example" | "default" | "enum"))
-                    {
+                    if !in_property_names && crate::source::holds_data(key) {
                         out.insert(key.clone(), child.clone());
                         continue;
                     }

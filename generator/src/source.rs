@@ -164,6 +164,14 @@ impl SourceMap {
     }
 }
 
+/// Whether the value under `key` of a spec object is data rather than spec: an extension's,
+/// an example's, a default's or an enum's. A `$ref` in it is not a reference, and a schema
+/// keyword in it is not a keyword. (OpenAPI 3.0's `examples` map may hold references, so it
+/// is not in the list; callers that know it holds data add it.)
+pub fn holds_data(key: &str) -> bool {
+    key.starts_with("x-") || matches!(key, "example" | "default" | "enum")
+}
+
 /// `Some(rest)` when `pointer` is `prefix` or below it.
 pub fn strip_pointer_prefix<'a>(pointer: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = pointer.strip_prefix(prefix)?;

@@ -6,6 +6,7 @@
 //! boxing in a pass of their own ([`TypeSpace::break_cycles`]); each entry keeps the file and
 //! JSON Pointer it came from.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
@@ -307,17 +308,11 @@ impl<'a> Lowerer<'a> {
         id
     }
 
-    pub fn convert(&mut self, schema: &ReferenceOr<Schema>, ctx: &Ctx) -> Ty {
+    /// Converts a schema or a ref to one (`openapiv3` boxes the schemas of properties and items).
+    pub fn convert<S: Borrow<Schema>>(&mut self, schema: &ReferenceOr<S>, ctx: &Ctx) -> Ty {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, ctx),
-            ReferenceOr::Item(schema) => self.inline(schema, ctx),
-        }
-    }
-
-    fn convert_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, ctx: &Ctx) -> Ty {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, ctx),
-            ReferenceOr::Item(schema) => self.inline(schema, ctx),
+            ReferenceOr::Item(schema) => self.inline(schema.borrow(), ctx),
         }
     }
 
@@ -401,7 +396,7 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => Ty::Vec(Box::new(self.convert_boxed(items, &ctx.child("Item", "/items")))),
+                Some(items) => Ty::Vec(Box::new(self.convert(items, &ctx.child("Item", "/items")))),
                 None => Ty::Vec(Box::new(Ty::Json)),
             },
             SchemaKind::Type(Type::Object(o)) => {
@@ -476,7 +471,7 @@ impl<'a> Lowerer<'a> {
             },
             Some("boolean") => Ty::Bool,
             Some("array") => match &any.items {
-                Some(items) => Ty::Vec(Box::new(self.convert_boxed(items, &ctx.child("Item", "/items")))),
+                Some(items) => Ty::Vec(Box::new(self.convert(items, &ctx.child("Item", "/items")))),
                 None => Ty::Vec(Box::new(Ty::Json)),
             },
             _ => Ty::Json,
@@ -577,7 +572,7 @@ impl<'a> Lowerer<'a> {
                 );
             }
             let field_ctx = Ctx { name: format!("{owner}{}", names::camel(&wire)), pointer, reserved: None };
-            let ty = self.convert_boxed(&schema, &field_ctx);
+            let ty = self.convert(&schema, &field_ctx);
             let item = match &schema {
                 ReferenceOr::Item(s) => Some(s),
                 ReferenceOr::Reference { .. } => None,

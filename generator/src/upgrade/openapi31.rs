@@ -80,7 +80,8 @@ fn walk(value: &mut Value, pointer: &str, map: &mut SourceMap) {
         Value::Object(object) => {
             for (key, child) in object.iter_mut() {
                 let child_pointer = push_token(pointer, key);
-                if key.starts_with("x-") || matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                // `examples` holds example objects (3.0) or example values (schemas): no schemas either way.
+                if crate::source::holds_data(key) || key == "examples" {
                     continue;
                 }
                 if key == "schema" {
