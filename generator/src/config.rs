@@ -33,8 +33,11 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Package {
+    /// A Cargo package name: ASCII letters, digits, `-` and `_`, starting with a letter.
+    #[serde(deserialize_with = "package_name")]
     pub name: String,
-    #[serde(default = "default_version")]
+    /// A semantic version (`1.2.3`, `0.1.0-alpha.1`).
+    #[serde(default = "default_version", deserialize_with = "package_version")]
     pub version: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -42,6 +45,44 @@ pub struct Package {
 
 fn default_version() -> String {
     "0.1.0".into()
+}
+
+/// Checked while deserializing, so a bad value is reported at its line in the config.
+fn package_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    check_package_name(&name).map_err(serde::de::Error::custom)?;
+    Ok(name)
+}
+
+fn package_version<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let version = String::deserialize(deserializer)?;
+    check_version(&version).map_err(serde::de::Error::custom)?;
+    Ok(version)
+}
+
+/// The rules Cargo applies to a package name, so the generated manifest always loads.
+pub fn check_package_name(name: &str) -> Result<(), String> {
+    let shown = name.escape_debug();
+    if name.is_empty() || name.len() > 64 {
+        return Err(format!("invalid package name `{shown}`: it must have 1 to 64 characters"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(format!("invalid package name `{shown}`: it must start with an ASCII letter"));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!(
+            "invalid package name `{shown}`: `{}` is not allowed; use ASCII letters, digits, `-` and `_`",
+            c.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+/// A semantic version as Cargo reads it.
+pub fn check_version(version: &str) -> Result<(), String> {
+    semver::Version::parse(version)
+        .map(drop)
+        .map_err(|e| format!("invalid package version `{}`: {e}; write e.g. `0.1.0`", version.escape_debug()))
 }
 
 /// Error settings of an API family.
@@ -67,6 +108,9 @@ impl Config {
     /// Reads a config file; relative paths in it are taken from its folder.
     pub fn load(path: &Path) -> Result<Config, Box<Diagnostic>> {
         let display = path.display().to_string();
+        // Relative paths in the config are taken from its folder, wherever the command runs:
+        // `codegen.yaml` alone has the empty path as its parent, which must mean `.`.
+        let path = &absolute(path);
         let text = std::fs::read_to_string(path)
             .map_err(|e| Box::new(Diagnostic::error(codes::IO, format!("cannot read config `{display}`: {e}"))))?;
         let mut config: Config = serde_yaml::from_str(&text).map_err(|e| {
@@ -100,16 +144,81 @@ impl Config {
 }
 
 /// Removes `.` and `..` without touching the file system (a symbolic link is not followed).
+/// A `..` that climbs above the start of a relative path is kept (`../x` stays `../x`), and
+/// one at the root of an absolute path stays at the root.
 pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            Component::CurDir => {}
             other => out.push(other),
         }
     }
     out
+}
+
+/// `path` joined onto the working directory when relative, and normalized: the same file
+/// has the same absolute path however it was spelled and wherever the command runs.
+pub fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        normalize(path)
+    } else {
+        normalize(&std::env::current_dir().unwrap_or_default().join(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_keeps_what_it_cannot_remove() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), Path::new("a/c"));
+        assert_eq!(normalize(Path::new("../generated")), Path::new("../generated"));
+        assert_eq!(normalize(Path::new("a/../../x")), Path::new("../x"));
+        assert_eq!(normalize(Path::new("/../etc")), Path::new("/etc"));
+        assert_eq!(normalize(Path::new("")), Path::new(""));
+    }
+
+    #[test]
+    fn absolute_paths_do_not_depend_on_spelling() {
+        let cwd = std::env::current_dir().expect("a working directory");
+        assert_eq!(absolute(Path::new("spec.yaml")), cwd.join("spec.yaml"));
+        assert_eq!(absolute(Path::new("./spec.yaml")), cwd.join("spec.yaml"));
+        assert_eq!(absolute(Path::new("x/../spec.yaml")), cwd.join("spec.yaml"));
+    }
+
+    #[test]
+    fn package_names_and_versions_are_checked() {
+        assert!(check_package_name("matrix-sync-api").is_ok());
+        assert!(check_package_name("a_b2").is_ok());
+        for bad in ["", "2fa", "-x", "a\"b", "a\nb", "a b", "über", &"x".repeat(65)] {
+            assert!(check_package_name(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(check_version("0.1.0").is_ok());
+        assert!(check_version("1.0.0-alpha.1+build.5").is_ok());
+        for bad in ["", "1", "1.0", "0.1.0\"\nbuild = \"build.rs", "v1.0.0"] {
+            assert!(check_version(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn a_bad_package_name_is_reported_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("config-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("codegen.yaml");
+        std::fs::write(&path, "spec: a.yaml\noutput: out\npackage:\n  name: \"a\\\"b\"\n").expect("write");
+        let error = Config::load(&path).expect_err("the name has a quote");
+        assert!(error.message.contains("invalid package name"), "{}", error.message);
+        assert_eq!(error.location.as_ref().map(|l| l.line), Some(4));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

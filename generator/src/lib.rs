@@ -32,6 +32,9 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
 /// The passes every command shares: load → resolve → overlay → upgrade → lint.
 pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
     let display = display_path(spec);
+    // Every path is absolute from here on: a bare `spec.yaml` has the empty path as its
+    // folder, which would let every ref pass the check that it stays inside that folder.
+    let spec = &config::absolute(spec);
     let root = load::load_or_report(spec, &display, diagnostics)?;
     let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut bundle = resolve::resolve(root, &root_dir, diagnostics);
@@ -44,10 +47,10 @@ pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -
 
 /// A path as users should see it: relative to the working directory when below it.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.clone().unwrap_or_default().join(path) };
-    let shown = cwd
+    let absolute = config::absolute(path);
+    let shown = std::env::current_dir()
+        .ok()
         .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+        .unwrap_or(absolute);
     shown.display().to_string()
 }

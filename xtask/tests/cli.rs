@@ -97,3 +97,65 @@ fn a_bad_config_is_an_error_with_its_place() {
     assert!(text.contains("unknown field `colour`") && text.contains("codegen.yaml:4:1"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fresh folder for one test, removed first if a previous run left it.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn xtask_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(dir).output().expect("xtask runs")
+}
+
+#[test]
+fn a_bare_file_name_confines_refs_like_any_other_spelling() {
+    let dir = scratch("bare");
+    let case = dir.join("case");
+    std::fs::create_dir_all(dir.join("outside")).expect("outside");
+    std::fs::create_dir_all(&case).expect("case");
+    let secret = "SECRET-MARKER-7f3a";
+    std::fs::write(dir.join("outside/s.yaml"), format!("type: object\ndescription: {secret}\n")).expect("outside");
+    std::fs::write(dir.join("outside/plain.txt"), format!("{secret}\n")).expect("outside");
+    let absolute = dir.join("outside/plain.txt");
+    for reference in ["../outside/s.yaml", absolute.to_str().expect("utf-8 temp path")] {
+        let spec = format!(
+            "swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ndefinitions:\n  A:\n    $ref: '{reference}'\n"
+        );
+        std::fs::write(case.join("spec.yaml"), spec).expect("spec");
+        for spelling in ["spec.yaml", "./spec.yaml"] {
+            let output = xtask_in(&case, &["lint", spelling]);
+            let text = stderr(&output);
+            assert_eq!(output.status.code(), Some(1), "`{reference}` via `{spelling}`:\n{text}");
+            assert!(text.contains("error[ref-escapes-root]"), "`{reference}` via `{spelling}`:\n{text}");
+            assert!(text.contains("spec.yaml:6:11"), "`{reference}` via `{spelling}`:\n{text}");
+            assert!(!text.contains(secret), "the outside file was read:\n{text}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_config_given_by_bare_name_keeps_its_relative_paths() {
+    let dir = scratch("config-cwd");
+    let api = dir.join("api");
+    std::fs::create_dir_all(&api).expect("api");
+    std::fs::write(
+        api.join("spec.yaml"),
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A: {type: object}\n",
+    )
+    .expect("spec");
+    std::fs::write(api.join("codegen.yaml"), "spec: spec.yaml\noutput: ../generated\npackage: {name: x}\n")
+        .expect("config");
+    let output = xtask_in(&api, &["codegen", "--config", "codegen.yaml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!api.join("generated").exists(), "`../generated` was taken as `generated`");
+    let lib = std::fs::read_to_string(dir.join("generated/src/lib.rs")).expect("the crate is beside api/");
+    assert!(lib.contains("from `api/spec.yaml`"), "the header names the wrong spec:\n{}", &lib[..200.min(lib.len())]);
+    // The same config from another folder gives the same files.
+    let again = xtask_in(&dir, &["codegen", "--config", "api/codegen.yaml", "--check"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let _ = std::fs::remove_dir_all(&dir);
+}
