@@ -1,0 +1,144 @@
+//! A `reqwest` client that sends any endpoint's request: [`Client::send`].
+
+use std::collections::BTreeMap;
+
+use crate::endpoint::{Credential, Endpoint, EndpointResponse};
+use crate::error::{ApiError, FromHttpResponseError, IntoHttpError};
+
+/// A client of one server, holding the credentials it sends to the endpoints that ask for
+/// them.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    /// Credentials by security scheme name.
+    credentials: BTreeMap<&'static str, String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Credentials are secrets: only their schemes are shown.
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum ClientError {
+    /// The request cannot be written (an invalid base URL or header value).
+    Request(IntoHttpError),
+    /// The endpoint asks for a credential the client has not been given.
+    MissingCredential {
+        /// The security scheme's name in the spec.
+        scheme: &'static str,
+    },
+    /// The request could not be sent, or the response not received.
+    Transport(reqwest::Error),
+    /// The server answered with an error status the endpoint does not declare, and an API
+    /// error body.
+    Api(ApiError),
+    /// The response does not match the spec: a status the endpoint does not declare without
+    /// an API error body, or a body of the wrong shape.
+    InvalidResponse(FromHttpResponseError),
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Request(error) => write!(f, "cannot write the request: {error}"),
+            Self::MissingCredential { scheme } => write!(f, "the client has no `{scheme}` credential"),
+            Self::Transport(error) => write!(f, "transport: {error}"),
+            Self::Api(error) => write!(f, "the server answered {error}"),
+            Self::InvalidResponse(error) => write!(f, "the response does not match the spec: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Request(error) => Some(error),
+            Self::MissingCredential { .. } => None,
+            Self::Transport(error) => Some(error),
+            Self::Api(error) => Some(error),
+            Self::InvalidResponse(error) => Some(error),
+        }
+    }
+}
+
+impl Client {
+    /// A client of the server at `base_url`, its scheme and authority
+    /// (`https://example.org`); every endpoint's path already holds the spec's base path.
+    ///
+    /// # Panics
+    ///
+    /// When no TLS backend can be initialised, as [`reqwest::Client::new`].
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self::with_http_client(base_url, reqwest::Client::new())
+    }
+
+    /// A client of the server at `base_url` that sends with `http` (for timeouts, proxies or
+    /// TLS settings).
+    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+        Client { http, base_url: base_url.into(), credentials: BTreeMap::new() }
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The `reqwest` client that sends the requests.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Sets the credential of its security scheme, sent to every endpoint that asks for it.
+    pub fn set_credential<C: Credential>(&mut self, credential: C) {
+        self.credentials.insert(C::SCHEME, credential.value().to_owned());
+    }
+
+    /// The client with the credential of its security scheme set.
+    pub fn with_credential<C: Credential>(mut self, credential: C) -> Self {
+        self.set_credential(credential);
+        self
+    }
+
+    /// Sends `request` with the credential its endpoint asks for, and reads the response.
+    pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Response, ClientError> {
+        let mut request = request.try_into_http_request(&self.base_url).map_err(ClientError::Request)?;
+        if let Some(security) = E::METADATA.security {
+            match self.credentials.get(security.scheme) {
+                Some(value) => security.location.apply(&mut request, value).map_err(ClientError::Request)?,
+                None if security.optional => {}
+                None => return Err(ClientError::MissingCredential { scheme: security.scheme }),
+            }
+        }
+        let response = self.execute(request).await?;
+        E::Response::try_from_http_response(&response).map_err(|error| match error {
+            FromHttpResponseError::UnexpectedStatus { status, body } => {
+                match ApiError::from_http_response(E::METADATA.errors, status, &body) {
+                    Some(error) => ClientError::Api(error),
+                    None => ClientError::InvalidResponse(FromHttpResponseError::UnexpectedStatus { status, body }),
+                }
+            }
+            other => ClientError::InvalidResponse(other),
+        })
+    }
+
+    /// Sends an `http` request and reads the whole response.
+    async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, ClientError> {
+        let request = reqwest::Request::try_from(request).map_err(ClientError::Transport)?;
+        let response = self.http.execute(request).await.map_err(ClientError::Transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(ClientError::Transport)?;
+        let mut out = http::Response::new(body.to_vec());
+        *out.status_mut() = status;
+        *out.headers_mut() = headers;
+        Ok(out)
+    }
+}

@@ -1,0 +1,464 @@
+//! How parameters and bodies are written and read: used by generated code, not a stable API.
+
+use std::fmt::{self, Display, Write as _};
+use std::str::FromStr;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{FromHttpRequestError, FromHttpResponseError, IntoHttpError, ParamLocation};
+
+/// Bytes percent-encoded in a path segment: all but RFC 3986's unreserved characters,
+/// sub-delimiters, `:` and `@`.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Bytes percent-encoded in a cookie value.
+const COOKIE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'%').add(b',').add(b';').add(b'\\');
+
+/// The parameters of one location of a request, decoded, in the order they came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Params {
+    location: ParamLocation,
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// The query parameters of `uri`, percent-decoded (`+` is a space).
+    pub fn query(uri: &http::Uri) -> Self {
+        let query = uri.query().unwrap_or_default();
+        let pairs = form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        Params { location: ParamLocation::Query, pairs }
+    }
+
+    /// Every header value; names are compared without regard to case.
+    pub fn headers(headers: &http::HeaderMap) -> Self {
+        let pairs = headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
+        Params { location: ParamLocation::Header, pairs }
+    }
+
+    /// The cookies of every `Cookie` header, values percent-decoded.
+    pub fn cookies(headers: &http::HeaderMap) -> Self {
+        let mut pairs = Vec::new();
+        for value in headers.get_all(http::header::COOKIE) {
+            for cookie in String::from_utf8_lossy(value.as_bytes()).split(';') {
+                if let Some((name, value)) = cookie.trim().split_once('=') {
+                    pairs.push((name.trim().to_owned(), decode(value.trim())));
+                }
+            }
+        }
+        Params { location: ParamLocation::Cookie, pairs }
+    }
+
+    /// The path parameters of `path` if it matches `template` (`/rooms/{roomId}`), decoded.
+    /// A parameter matches a non-empty part of one segment.
+    pub fn path(template: &str, path: &str) -> Option<Self> {
+        let mut pairs = Vec::new();
+        let mut templates = template.split('/');
+        let mut segments = path.split('/');
+        loop {
+            match (templates.next(), segments.next()) {
+                (None, None) => return Some(Params { location: ParamLocation::Path, pairs }),
+                (Some(template), Some(segment)) => match_segment(template, segment, &mut pairs)?,
+                _ => return None,
+            }
+        }
+    }
+
+    fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let location = self.location;
+        self.pairs
+            .iter()
+            .filter(
+                move |(key, _)| {
+                    if location == ParamLocation::Header {
+                        key.eq_ignore_ascii_case(name)
+                    } else {
+                        key == name
+                    }
+                },
+            )
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The error for a missing parameter `name`.
+    pub fn missing(&self, name: &'static str) -> FromHttpRequestError {
+        FromHttpRequestError::MissingParameter { name, location: self.location }
+    }
+
+    /// The error for a parameter `name` whose value is wrong.
+    pub fn invalid(&self, name: &'static str, reason: impl Display) -> FromHttpRequestError {
+        FromHttpRequestError::InvalidParameter { name, location: self.location, reason: reason.to_string() }
+    }
+
+    /// A parameter given at most once; `None` when absent.
+    pub fn optional<T: FromStr>(&self, name: &'static str) -> Result<Option<T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let mut values = self.values(name);
+        let Some(value) = values.next() else { return Ok(None) };
+        if values.next().is_some() {
+            return Err(self.invalid(name, "given more than once"));
+        }
+        value.parse().map(Some).map_err(|e| self.invalid(name, e))
+    }
+
+    /// A parameter given exactly once.
+    pub fn required<T: FromStr>(&self, name: &'static str) -> Result<T, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        self.optional(name)?.ok_or_else(|| self.missing(name))
+    }
+
+    /// The items of a parameter given once per item (`tag=a&tag=b`); none when absent.
+    pub fn repeated<T: FromStr>(&self, name: &'static str) -> Result<Vec<T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        self.values(name).map(|value| value.parse().map_err(|e| self.invalid(name, e))).collect()
+    }
+
+    /// The items of a parameter given once per item, at least one.
+    pub fn repeated_required<T: FromStr>(&self, name: &'static str) -> Result<Vec<T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let items = self.repeated(name)?;
+        if items.is_empty() {
+            return Err(self.missing(name));
+        }
+        Ok(items)
+    }
+
+    /// The items of a parameter given once, split at `separator` (`tags=a,b`); none when
+    /// absent.
+    pub fn delimited<T: FromStr>(&self, name: &'static str, separator: char) -> Result<Vec<T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        Ok(self.delimited_option(name, separator)?.unwrap_or_default())
+    }
+
+    /// The items of a parameter given once, split at `separator`; the parameter must be
+    /// present.
+    pub fn delimited_required<T: FromStr>(
+        &self,
+        name: &'static str,
+        separator: char,
+    ) -> Result<Vec<T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        self.delimited_option(name, separator)?.ok_or_else(|| self.missing(name))
+    }
+
+    fn delimited_option<T: FromStr>(
+        &self,
+        name: &'static str,
+        separator: char,
+    ) -> Result<Option<Vec<T>>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let Some(value) = self.optional::<String>(name)? else { return Ok(None) };
+        if value.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        value
+            .split(separator)
+            .map(|item| item.parse().map_err(|e| self.invalid(name, e)))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+/// Matches one path segment against a template segment of literal text and `{name}`
+/// captures; a capture ends where the literal text after it starts.
+fn match_segment(template: &str, segment: &str, pairs: &mut Vec<(String, String)>) -> Option<()> {
+    if !template.contains('{') {
+        return (decode(segment) == template).then_some(());
+    }
+    let mut template = template;
+    let mut rest = segment;
+    while !template.is_empty() {
+        if let Some(after) = template.strip_prefix('{') {
+            let (name, after_name) = after.split_once('}')?;
+            let literal = after_name.split('{').next().unwrap_or_default();
+            let end = if literal.is_empty() {
+                if !after_name.is_empty() {
+                    // Two captures in a row cannot be told apart.
+                    return None;
+                }
+                rest.len()
+            } else {
+                rest.find(literal)?
+            };
+            let (value, tail) = (rest.get(..end)?, rest.get(end..)?);
+            if value.is_empty() {
+                return None;
+            }
+            pairs.push((name.to_owned(), decode(value)));
+            template = after_name;
+            rest = tail;
+        } else {
+            let literal = template.split('{').next().unwrap_or_default();
+            rest = rest.strip_prefix(literal)?;
+            template = template.get(literal.len()..)?;
+        }
+    }
+    rest.is_empty().then_some(())
+}
+
+/// Whether `path` matches the path template `template`.
+pub fn matches_path(template: &str, path: &str) -> bool {
+    Params::path(template, path).is_some()
+}
+
+fn decode(text: &str) -> String {
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// Items written as one value, separated by a character (`tags=a,b`).
+#[derive(Debug, Clone, Copy)]
+pub struct Delimited<'a, T>(pub &'a [T], pub char);
+
+impl<T: Display> Display for Delimited<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_char(self.1)?;
+            }
+            item.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// A request being written: the path with its parameters filled in, the query, the headers
+/// and the cookies.
+#[derive(Debug, Clone, Default)]
+pub struct Outgoing {
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<String>,
+}
+
+impl Outgoing {
+    /// Starts from a path template (`/rooms/{roomId}`).
+    pub fn new(template: &str) -> Self {
+        Outgoing { path: template.to_owned(), ..Outgoing::default() }
+    }
+
+    /// Fills the path parameter `name` in, percent-encoded as a segment.
+    pub fn path(&mut self, name: &str, value: &impl Display) {
+        let encoded = utf8_percent_encode(&value.to_string(), SEGMENT).to_string();
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+    }
+
+    /// Adds the query parameter `name`.
+    pub fn query(&mut self, name: &str, value: &impl Display) {
+        self.query.push((name.to_owned(), value.to_string()));
+    }
+
+    /// Adds the header `name`.
+    pub fn header(&mut self, name: &'static str, value: &impl Display) {
+        self.headers.push((name, value.to_string()));
+    }
+
+    /// Adds the cookie `name`, its value percent-encoded.
+    pub fn cookie(&mut self, name: &str, value: &impl Display) {
+        self.cookies.push(cookie(name, &value.to_string()));
+    }
+
+    /// The `http` request: `base_url` (`https://example.org`, or `""` for a URI of path and
+    /// query only) joined to the path, with the query, headers, cookies and `body`
+    /// (its media type and bytes).
+    pub fn into_request(
+        self,
+        method: http::Method,
+        base_url: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<http::Request<Vec<u8>>, IntoHttpError> {
+        let mut uri = format!("{}{}", base_url.trim_end_matches('/'), self.path);
+        if !self.query.is_empty() {
+            uri.push('?');
+            uri.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.query).finish());
+        }
+        let parsed: http::Uri =
+            uri.parse().map_err(|e: http::uri::InvalidUri| IntoHttpError::InvalidUri { reason: e.to_string(), uri })?;
+        let (content_type, bytes) = match body {
+            Some((content_type, bytes)) => (Some(content_type), bytes),
+            None => (None, Vec::new()),
+        };
+        let mut request = http::Request::new(bytes);
+        *request.method_mut() = method;
+        *request.uri_mut() = parsed;
+        for (name, value) in &self.headers {
+            append_header(request.headers_mut(), name, value)?;
+        }
+        if !self.cookies.is_empty() {
+            append_header(request.headers_mut(), "cookie", &self.cookies.join("; "))?;
+        }
+        if let Some(content_type) = content_type {
+            append_header(request.headers_mut(), "content-type", content_type)?;
+        }
+        Ok(request)
+    }
+}
+
+/// `name=value` for a `Cookie` header, the value percent-encoded.
+pub fn cookie(name: &str, value: &str) -> String {
+    format!("{name}={}", utf8_percent_encode(value, COOKIE))
+}
+
+/// Adds a header, checking its name and value.
+pub fn append_header(headers: &mut http::HeaderMap, name: &str, value: &str) -> Result<(), IntoHttpError> {
+    let invalid = |reason: String| IntoHttpError::InvalidHeader { name: name.to_owned(), reason };
+    let header = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+    let value = http::HeaderValue::from_str(value).map_err(|e| invalid(e.to_string()))?;
+    headers.append(header, value);
+    Ok(())
+}
+
+/// Adds the query parameter `name` to the URI of `request`.
+pub fn append_query<B>(request: &mut http::Request<B>, name: &str, value: &str) -> Result<(), IntoHttpError> {
+    let pair = form_urlencoded::Serializer::new(String::new()).append_pair(name, value).finish();
+    let uri = request.uri().to_string();
+    let separator = if uri.contains('?') { '&' } else { '?' };
+    let joined = format!("{uri}{separator}{pair}");
+    *request.uri_mut() = joined
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| IntoHttpError::InvalidUri { reason: e.to_string(), uri: joined })?;
+    Ok(())
+}
+
+/// Serializes a body as JSON.
+pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, IntoHttpError> {
+    serde_json::to_vec(value).map_err(|e| IntoHttpError::InvalidBody { reason: e.to_string() })
+}
+
+/// A required JSON request body.
+pub fn request_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, FromHttpRequestError> {
+    if body.is_empty() {
+        return Err(FromHttpRequestError::InvalidBody { reason: "the body is missing".into() });
+    }
+    serde_json::from_slice(body).map_err(|e| FromHttpRequestError::InvalidBody { reason: e.to_string() })
+}
+
+/// An optional JSON request body: `None` when the body is empty.
+pub fn optional_request_json<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, FromHttpRequestError> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    request_json(body).map(Some)
+}
+
+/// A required text request body.
+pub fn request_text(body: &[u8]) -> Result<String, FromHttpRequestError> {
+    if body.is_empty() {
+        return Err(FromHttpRequestError::InvalidBody { reason: "the body is missing".into() });
+    }
+    String::from_utf8(body.to_vec()).map_err(|e| FromHttpRequestError::InvalidBody { reason: e.to_string() })
+}
+
+/// An optional text request body: `None` when the body is empty.
+pub fn optional_request_text(body: &[u8]) -> Result<Option<String>, FromHttpRequestError> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    request_text(body).map(Some)
+}
+
+/// The JSON body of a response.
+pub fn response_json<T: DeserializeOwned>(status: http::StatusCode, body: &[u8]) -> Result<T, FromHttpResponseError> {
+    serde_json::from_slice(body).map_err(|e| FromHttpResponseError::InvalidBody { status, reason: e.to_string() })
+}
+
+/// The text body of a response.
+pub fn response_text(status: http::StatusCode, body: &[u8]) -> Result<String, FromHttpResponseError> {
+    String::from_utf8(body.to_vec()).map_err(|e| FromHttpResponseError::InvalidBody { status, reason: e.to_string() })
+}
+
+/// An `http` response with `status` and, when `body` is given, its media type and bytes.
+pub fn response(status: u16, body: Option<(&str, Vec<u8>)>) -> Result<http::Response<Vec<u8>>, IntoHttpError> {
+    let status = http::StatusCode::from_u16(status).map_err(|_| IntoHttpError::InvalidStatus { status })?;
+    let (content_type, bytes) = match body {
+        Some((content_type, bytes)) => (Some(content_type), bytes),
+        None => (None, Vec::new()),
+    };
+    let mut response = http::Response::new(bytes);
+    *response.status_mut() = status;
+    if let Some(content_type) = content_type {
+        append_header(response.headers_mut(), "content-type", content_type)?;
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_match_whole_and_partial_segments() {
+        let params = Params::path("/files/{name}.json", "/files/a%2Fb%20c.json").expect("matches");
+        assert_eq!(params.required::<String>("name"), Ok("a/b c".to_owned()));
+        assert!(Params::path("/files/{name}.json", "/files/.json").is_none());
+        assert!(Params::path("/files/{name}.json", "/files/a.txt").is_none());
+        assert!(Params::path("/a/{x}", "/a/b/c").is_none());
+        assert!(Params::path("/a/{x}{y}", "/a/bc").is_none());
+        assert!(matches_path("/_matrix/v2_alpha/sync", "/_matrix/v2_%61lpha/sync"));
+    }
+
+    #[test]
+    fn written_values_read_back() {
+        let mut out = Outgoing::new("/items/{id}");
+        out.path("id", &"a/b");
+        out.query("tags", &"x y");
+        out.query("tags", &"&");
+        out.query("ids", &Delimited(&[1, 2], '|'));
+        out.cookie("session", &"s;1");
+        let request = out.into_request(http::Method::GET, "http://localhost/", None).expect("a request");
+        assert_eq!(request.uri().path(), "/items/a%2Fb");
+        let query = Params::query(request.uri());
+        assert_eq!(query.repeated::<String>("tags"), Ok(vec!["x y".to_owned(), "&".to_owned()]));
+        assert_eq!(query.delimited::<i32>("ids", '|'), Ok(vec![1, 2]));
+        assert_eq!(Params::cookies(request.headers()).required::<String>("session"), Ok("s;1".to_owned()));
+    }
+
+    #[test]
+    fn errors_name_the_parameter() {
+        let query = Params::query(&http::Uri::from_static("/?n=abc&twice=1&twice=2"));
+        assert!(matches!(query.required::<i64>("n"), Err(FromHttpRequestError::InvalidParameter { name: "n", .. })));
+        assert!(matches!(
+            query.optional::<i64>("twice"),
+            Err(FromHttpRequestError::InvalidParameter { name: "twice", .. })
+        ));
+        assert!(matches!(
+            query.required::<i64>("gone"),
+            Err(FromHttpRequestError::MissingParameter { name: "gone", .. })
+        ));
+        assert_eq!(query.optional::<i64>("gone"), Ok(None));
+    }
+}
