@@ -31,10 +31,14 @@ impl Context {
 /// A boxed response future.
 type Reply = Pin<Box<dyn Future<Output = axum::response::Response> + Send>>;
 
-/// One endpoint of the table: its metadata, and its handler with the request types erased.
+/// A handler with the endpoint's types erased: it parses the request, calls the `Api`
+/// method and writes the response.
+type Handle<A> = Box<dyn Fn(Arc<A>, Context, http::Request<axum::body::Bytes>) -> Reply + Send + Sync>;
+
+/// One endpoint of the table: its metadata and its handler.
 struct Route<A> {
     metadata: Metadata,
-    handle: Box<dyn Fn(Arc<A>, Context, http::Request<axum::body::Bytes>) -> Reply + Send + Sync>,
+    handle: Handle<A>,
 }
 
 /// Limits on what the router reads.
@@ -101,7 +105,7 @@ impl<A: Send + Sync + 'static> Router<A> {
     /// The table as an `axum` router. Templates with literal segments are tried before
     /// templates with parameters there, so `/rooms/new` wins over `/rooms/{roomId}`.
     pub fn into_axum(mut self) -> axum::Router {
-        self.routes.sort_by(|a, b| specificity(a.metadata.path).cmp(&specificity(b.metadata.path)));
+        self.routes.sort_by_key(|route| specificity(route.metadata.path));
         axum::Router::new().fallback(dispatch::<A>).with_state(Arc::new(self))
     }
 }
