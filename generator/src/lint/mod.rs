@@ -24,10 +24,13 @@
 //! unconstrained. Use `--deny-warnings` to make them fail a build.
 
 mod examples;
+pub(crate) mod grammar;
 mod operations;
+mod paths;
 mod schema;
+mod servers;
 mod sites;
-mod suggest;
+pub(crate) mod suggest;
 
 use std::collections::BTreeSet;
 
@@ -54,6 +57,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     let mut reporter = Reporter::new(diagnostics);
     let sites = Sites::find(&spec.document);
     let schemas = schema::check(&spec, &sites, &mut reporter);
+    paths::check(&spec, &sites, &mut reporter);
+    servers::check(&spec, &sites, &mut reporter);
     operations::check(&spec, &sites, &mut reporter);
     examples::check(&spec, &sites, &schemas, &mut reporter);
     let api = deserialize(&spec, &mut reporter);
