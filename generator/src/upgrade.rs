@@ -3,10 +3,14 @@
 //! In: a [`Bundle`]. Out: a [`Spec`], an OpenAPI 3.0 document as JSON plus a source map, so
 //! later stages point at the original Swagger file. An OpenAPI 3.0 document passes through;
 //! an OpenAPI 3.1 document has its schemas written the 3.0 way (`upgrade/openapi31.rs`);
-//! any other version is an error. The upgrade moves values and never judges them: a schema
-//! with mistakes arrives unchanged for lint to report.
+//! any other version, or both `swagger` and `openapi`, is an error. The upgrade moves values
+//! and never judges them: a schema with mistakes arrives unchanged for lint to report. The
+//! exceptions are what does not survive the move as written, reported here at the value:
+//! `host`, `basePath` and `schemes` (joined into one URL, `upgrade/servers.rs`), and
+//! `consumes`/`produces` that are not lists of strings.
 //!
-//! `host`/`basePath`/`schemes` become `servers`; typed parameters get a `schema`; `in: body`
+//! `host`/`basePath`/`schemes` become `servers` (the declared defaults of OpenAPI 3 server
+//! variables are written into their URLs); typed parameters get a `schema`; `in: body`
 //! and `in: formData` parameters become a `requestBody`; a response's `schema` and
 //! `examples` become `content`; `securityDefinitions` become `components.securitySchemes`;
 //! vendor extensions (`x-example`) are kept. Every version gets one normalisation: an example

@@ -328,6 +328,31 @@ mod tests {
     }
 
     #[test]
+    fn multi_byte_characters_anywhere_never_panic() {
+        let pieces = ["%", "{", "}", "é", "\u{1F600}", "/", ";", "=", "\"", "\\", "?", "#", "a", " ", "%E", "%é"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    for braces in [Braces::Template, Braces::Forbidden] {
+                        if let Some((range, _)) = path_flaw(&text, braces) {
+                            assert!(text.get(range).is_some(), "{text:?}");
+                        }
+                    }
+                    for text in [text.clone(), format!("a/b;{text}"), format!("a/b; n={text}")] {
+                        if let Some((range, _)) = media_type_flaw(&text) {
+                            assert!(text.get(range).is_some(), "{text:?}");
+                        }
+                        if let Some((range, _)) = host_flaw(&text).or_else(|| authority_flaw(&text)) {
+                            assert!(text.get(range).is_some(), "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn tokens() {
         assert_eq!(token_flaw("X-Request-ID"), None);
         assert_eq!(token_flaw("!#$%&'*+-.^_`|~09azAZ"), None);

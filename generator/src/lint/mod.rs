@@ -7,13 +7,19 @@
 //! The checks, each in its module:
 //! - [`schema`]: `type` values (error), keywords a schema does not know (warning), and named
 //!   schemas defined in terms of themselves (error);
-//! - [`operations`]: parameter `in`, path template variables against `path` parameters,
-//!   `required: true` on those, and unique `operationId`s (errors);
+//! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
+//! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
+//!   a URL may hold (errors);
+//! - [`operations`]: parameter `in`, header and cookie names (RFC 9110 tokens), each
+//!   parameter and response header declared once (headers case-insensitively), path template
+//!   variables against `path` parameters, `required: true` on those, and unique
+//!   `operationId`s (errors); media types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
 //!   (errors), and example properties the schema does not declare (warning);
 //! - last, the document must fit the `openapiv3` model.
 //!
-//! [`sites`] finds the parts of the document the checks look at; each check reports through
+//! [`sites`] finds the parts of the document the checks look at, [`grammar`] holds the small
+//! grammars of URIs, tokens and media types they apply; each check reports through
 //! one [`Reporter`], which drops a diagnostic already given for the same place (after
 //! upgrade and resolve, several places of the document can come from one place in a file).
 //!
