@@ -78,6 +78,13 @@ pub mod codes {
     pub const SYNTAX: &str = "syntax";
     pub const DUPLICATE_KEY: &str = "duplicate-key";
     pub const VERSION: &str = "unknown-version";
+    pub const VERSION_CONFLICT: &str = "version-conflict";
+    pub const INVALID_SERVER: &str = "invalid-server";
+    pub const SERVER_VARIABLE: &str = "undeclared-server-variable";
+    pub const INVALID_PATH: &str = "invalid-path";
+    pub const INVALID_HEADER_NAME: &str = "invalid-header-name";
+    pub const DUPLICATE_PARAMETER: &str = "duplicate-parameter";
+    pub const INVALID_MEDIA_TYPE: &str = "invalid-media-type";
     pub const REF_ABSOLUTE: &str = "ref-absolute-uri";
     pub const REF_ESCAPES_ROOT: &str = "ref-escapes-root";
     pub const REF_MISSING_FILE: &str = "ref-missing-file";

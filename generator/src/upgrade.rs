@@ -3,10 +3,14 @@
 //! In: a [`Bundle`]. Out: a [`Spec`], an OpenAPI 3.0 document as JSON plus a source map, so
 //! later stages point at the original Swagger file. An OpenAPI 3.0 document passes through;
 //! an OpenAPI 3.1 document has its schemas written the 3.0 way (`upgrade/openapi31.rs`);
-//! any other version is an error. The upgrade moves values and never judges them: a schema
-//! with mistakes arrives unchanged for lint to report.
+//! any other version, or both `swagger` and `openapi`, is an error. The upgrade moves values
+//! and never judges them: a schema with mistakes arrives unchanged for lint to report. The
+//! exceptions are what does not survive the move as written, reported here at the value:
+//! `host`, `basePath` and `schemes` (joined into one URL, `upgrade/servers.rs`), and
+//! `consumes`/`produces` that are not lists of strings.
 //!
-//! `host`/`basePath`/`schemes` become `servers`; typed parameters get a `schema`; `in: body`
+//! `host`/`basePath`/`schemes` become `servers` (the declared defaults of OpenAPI 3 server
+//! variables are written into their URLs); typed parameters get a `schema`; `in: body`
 //! and `in: formData` parameters become a `requestBody`; a response's `schema` and
 //! `examples` become `content`; `securityDefinitions` become `components.securitySchemes`;
 //! vendor extensions (`x-example`) are kept. Every version gets one normalisation: an example
@@ -21,6 +25,7 @@ use crate::resolve::Bundle;
 use crate::source::{push_token, SourceMap, Sources};
 
 mod openapi31;
+mod servers;
 
 /// An OpenAPI 3.0 document as JSON, with the way back to the files it came from.
 #[derive(Debug, Clone)]
@@ -46,81 +51,149 @@ impl Spec {
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// The version a document declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Version {
+    Swagger2,
+    OpenApi30(String),
+    OpenApi31(String),
+}
+
 /// Upgrades the bundle, or reports why its version cannot be read.
 pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
+    let version = version(&bundle, diagnostics)?;
     let doc = &bundle.document;
-    let version_error = |message: String, pointer: &str, help: &str| {
-        Diagnostic::error(codes::VERSION, message)
-            .at(bundle.value_location(pointer))
-            .label("unknown version")
-            .help(help)
+    let (document, map, source_version) = match version {
+        Version::Swagger2 => {
+            let servers = servers::from_swagger(&bundle, diagnostics);
+            let mut up = Upgrader { bundle: &bundle, old: doc, moves: SourceMap::default(), diagnostics: Vec::new() };
+            let mut document = up.document(servers);
+            for diagnostic in up.diagnostics {
+                diagnostics.push(diagnostic);
+            }
+            rewrite_refs(&mut document, false);
+            (document, up.moves.through(&bundle.map), "2.0".to_owned())
+        }
+        Version::OpenApi30(v) => {
+            let mut document = doc.clone();
+            servers::substitute_variables(&mut document);
+            (document, bundle.map.clone(), v)
+        }
+        Version::OpenApi31(v) => {
+            let mut document = doc.clone();
+            let mut map = bundle.map.clone();
+            servers::substitute_variables(&mut document);
+            openapi31::downgrade(&mut document, &mut map);
+            (document, map, v)
+        }
     };
-    if let Some(version) = doc.get("swagger") {
-        if version.as_str() != Some("2.0") {
-            diagnostics.push(version_error(
-                format!("invalid `swagger` version `{}`", plain(version)),
-                "/swagger",
-                "Swagger documents declare `swagger: '2.0'` (a string)",
-            ));
-            return None;
-        }
-        let mut up = Upgrader { old: doc, moves: SourceMap::default() };
-        let document = up.document();
-        let map = up.moves.through(&bundle.map);
-        let mut spec = Spec { document, sources: bundle.sources.clone(), map, source_version: "2.0".into() };
-        rewrite_refs(&mut spec.document, false);
-        normalize_examples(&mut spec);
-        return Some(spec);
+    let mut spec = Spec { document, sources: bundle.sources.clone(), map, source_version };
+    normalize_examples(&mut spec);
+    Some(spec)
+}
+
+/// Reads the version a document declares: `swagger: '2.0'`, or `openapi` with a 3.0 or 3.1
+/// version, never both.
+fn version(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Option<Version> {
+    let doc = &bundle.document;
+    let (swagger, openapi) = (doc.get("swagger"), doc.get("openapi"));
+    if swagger.is_some() && openapi.is_some() {
+        diagnostics.push(version_conflict(bundle));
+        return None;
     }
-    match doc.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {
-            let mut spec = Spec {
-                document: doc.clone(),
-                sources: bundle.sources.clone(),
-                map: bundle.map.clone(),
-                source_version: v.clone(),
-            };
-            normalize_examples(&mut spec);
-            Some(spec)
-        }
-        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => {
-            let mut spec = Spec {
-                document: doc.clone(),
-                sources: bundle.sources.clone(),
-                map: bundle.map.clone(),
-                source_version: v.clone(),
-            };
-            openapi31::downgrade(&mut spec.document, &mut spec.map);
-            normalize_examples(&mut spec);
-            Some(spec)
-        }
-        Some(Value::String(v)) if v.starts_with("3.") => {
-            diagnostics.push(
-                Diagnostic::error(codes::VERSION, format!("OpenAPI `{v}` is not supported yet"))
+    let diagnostic = match (swagger, openapi) {
+        (Some(Value::String(v)), _) if v == "2.0" => return Some(Version::Swagger2),
+        (Some(v), _) => swagger_version_error(bundle, v),
+        (None, Some(v)) => match v.as_str().map(|text| (text, openapi_version(text))) {
+            Some((text, Some((3, 0)))) => return Some(Version::OpenApi30(text.to_owned())),
+            Some((text, Some((3, 1)))) => return Some(Version::OpenApi31(text.to_owned())),
+            Some((text, Some((3, _)))) => {
+                Diagnostic::error(codes::VERSION, format!("OpenAPI `{text}` is not supported yet"))
                     .at(bundle.value_location("/openapi"))
                     .label("newer than this generator")
-                    .help("this generator reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x"),
-            );
-            None
+                    .help("this generator reads Swagger 2.0 and OpenAPI 3.0.x and 3.1.x")
+            }
+            _ => openapi_version_error(bundle, v),
+        },
+        (None, None) => Diagnostic::error(codes::VERSION, "the document declares neither `swagger` nor `openapi`")
+            .at(bundle.value_location(""))
+            .label("expected `swagger: '2.0'` or `openapi: 3.0.x` here")
+            .help("add `swagger: '2.0'` or `openapi: 3.0.3` at the top of the document"),
+    };
+    diagnostics.push(diagnostic);
+    None
+}
+
+/// `swagger` and `openapi` both declared: an error at the one written second.
+fn version_conflict(bundle: &Bundle) -> Diagnostic {
+    let swagger_at = bundle.key_location("/swagger");
+    let openapi_at = bundle.key_location("/openapi");
+    let (second, second_at, first) = match (&swagger_at, &openapi_at) {
+        (Some(s), Some(o)) if s > o => ("swagger", swagger_at.clone(), "openapi"),
+        _ => ("openapi", openapi_at.clone(), "swagger"),
+    };
+    Diagnostic::error(codes::VERSION_CONFLICT, "the document declares both `swagger` and `openapi`")
+        .at(second_at)
+        .label(format!("`{first}` is declared already"))
+        .help(format!(
+            "a document is Swagger 2.0 (`swagger: '2.0'`, with `definitions`) or OpenAPI 3 (`openapi: 3.0.3`, with `components`), not both: remove `{second}` or `{first}`"
+        ))
+}
+
+/// What `version` is, for a message: numbers are not versions.
+fn version_error(bundle: &Bundle, key: &str, version: &Value, help: String) -> Diagnostic {
+    let pointer = format!("/{key}");
+    let diagnostic = match version {
+        Value::Number(_) => {
+            Diagnostic::error(codes::VERSION, format!("`{key}` version `{version}` is a number, not a string"))
+                .label("a number")
         }
-        Some(v) => {
-            diagnostics.push(version_error(
-                format!("invalid `openapi` version `{}`", plain(v)),
-                "/openapi",
-                "OpenAPI 3.0 documents declare `openapi: 3.0.3` (a string)",
-            ));
-            None
+        _ => Diagnostic::error(codes::VERSION, format!("invalid `{key}` version `{}`", plain(version)))
+            .label("unknown version"),
+    };
+    diagnostic.at(bundle.value_location(&pointer)).help(help)
+}
+
+fn swagger_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
+    let help = match version {
+        Value::String(v) if openapi_version(v).is_some_and(|(major, _)| major == 3) => {
+            format!("OpenAPI 3 documents declare `openapi: {v}`, not `swagger`")
         }
-        None => {
-            diagnostics.push(
-                Diagnostic::error(codes::VERSION, "the document declares neither `swagger` nor `openapi`")
-                    .at(bundle.value_location(""))
-                    .label("expected `swagger: '2.0'` or `openapi: 3.0.x` here")
-                    .help("add `swagger: '2.0'` or `openapi: 3.0.3` at the top of the document"),
-            );
-            None
+        Value::Number(_) => "quote it: `swagger: '2.0'`".to_owned(),
+        _ => "Swagger documents declare `swagger: '2.0'` (a string)".to_owned(),
+    };
+    version_error(bundle, "swagger", version, help)
+}
+
+fn openapi_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
+    let help = match version {
+        Value::String(v) if v == "2.0" => "Swagger 2.0 documents declare `swagger: '2.0'`, not `openapi`".to_owned(),
+        Value::Number(n) => {
+            let quoted = match n.to_string().as_str() {
+                n @ ("3.0" | "3.1") => format!("{n}.0"),
+                _ => "3.0.3".to_owned(),
+            };
+            format!("quote it: `openapi: '{quoted}'`")
         }
+        _ => "OpenAPI documents declare `openapi: 3.0.3` or `openapi: 3.1.0` (a string)".to_owned(),
+    };
+    version_error(bundle, "openapi", version, help)
+}
+
+/// The major and minor version of an `openapi` value: `3.0`, `3.0.3` or `3.1.0` (a patch
+/// version is digits only).
+fn openapi_version(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.split('.');
+    let number = |part: Option<&str>| -> Option<u32> {
+        let part = part?;
+        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok()).flatten()
+    };
+    let (major, minor) = (number(parts.next())?, number(parts.next())?);
+    let patch = parts.next();
+    if patch.is_some() && number(patch).is_none() || parts.next().is_some() {
+        return None;
     }
+    Some((major, minor))
 }
 
 fn plain(value: &Value) -> String {
@@ -131,9 +204,20 @@ fn plain(value: &Value) -> String {
 }
 
 struct Upgrader<'a> {
+    bundle: &'a Bundle,
     old: &'a Value,
     /// New pointer → old pointer (the file id is unused: the old document is one document).
     moves: SourceMap,
+    /// What cannot be moved as written.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A media type of `consumes` or `produces`, and the pointer of the value naming it (none
+/// for the default, `application/json`).
+#[derive(Debug, Clone)]
+struct Media {
+    name: String,
+    at: Option<String>,
 }
 
 impl Upgrader<'_> {
@@ -143,7 +227,7 @@ impl Upgrader<'_> {
         self.old.pointer(old).cloned().unwrap_or(Value::Null)
     }
 
-    fn document(&mut self) -> Value {
+    fn document(&mut self, servers: Value) -> Value {
         let old = self.old;
         let mut out = Map::new();
         out.insert("openapi".into(), json!("3.0.3"));
@@ -155,9 +239,9 @@ impl Upgrader<'_> {
             }
         }
         copy_extensions(old, &mut out);
-        out.insert("servers".into(), servers(old));
-        let consumes = media_types(old.get("consumes"));
-        let produces = media_types(old.get("produces"));
+        out.insert("servers".into(), servers);
+        let consumes = self.media_types("/consumes").unwrap_or_else(default_media);
+        let produces = self.media_types("/produces").unwrap_or_else(default_media);
         let mut paths = Map::new();
         if let Some(Value::Object(old_paths)) = old.get("paths") {
             for (path, item) in old_paths {
@@ -170,7 +254,7 @@ impl Upgrader<'_> {
         Value::Object(out)
     }
 
-    fn path_item(&mut self, item: &Value, old_p: &str, new_p: &str, consumes: &[String], produces: &[String]) -> Value {
+    fn path_item(&mut self, item: &Value, old_p: &str, new_p: &str, consumes: &[Media], produces: &[Media]) -> Value {
         let Value::Object(item_map) = item else { return item.clone() };
         let mut out = Map::new();
         let shared: Vec<(usize, &Value)> = match item.get("parameters") {
@@ -197,8 +281,8 @@ impl Upgrader<'_> {
         new_p: &str,
         shared: &[(usize, &Value)],
         item_old: &str,
-        consumes: &[String],
-        produces: &[String],
+        consumes: &[Media],
+        produces: &[Media],
     ) -> Value {
         let Value::Object(op_map) = op else { return op.clone() };
         self.moves.mount(new_p, 0, old_p);
@@ -219,8 +303,8 @@ impl Upgrader<'_> {
                 out.insert(key.clone(), self.mv(&push_token(new_p, key), &push_token(old_p, key)));
             }
         }
-        let consumes = op.get("consumes").map(|c| media_types(Some(c))).unwrap_or_else(|| consumes.to_vec());
-        let produces = op.get("produces").map(|c| media_types(Some(c))).unwrap_or_else(|| produces.to_vec());
+        let consumes = self.media_types(&format!("{old_p}/consumes")).unwrap_or_else(|| consumes.to_vec());
+        let produces = self.media_types(&format!("{old_p}/produces")).unwrap_or_else(|| produces.to_vec());
 
         // Operation parameters override path-level ones with the same name and location.
         let own: Vec<(usize, &Value)> = match op.get("parameters") {
@@ -324,7 +408,7 @@ impl Upgrader<'_> {
         Value::Object(out)
     }
 
-    fn body(&mut self, param: &Value, old_p: &str, new_p: &str, consumes: &[String]) -> Value {
+    fn body(&mut self, param: &Value, old_p: &str, new_p: &str, consumes: &[Media]) -> Value {
         self.moves.mount(new_p, 0, old_p);
         let mut out = Map::new();
         for key in ["description", "required"] {
@@ -334,8 +418,11 @@ impl Upgrader<'_> {
         }
         copy_extensions(param, &mut out);
         let mut content = Map::new();
-        for mime in consumes {
+        for Media { name: mime, at } in consumes {
             let media_new = format!("{new_p}/content/{}", crate::source::escape_token(mime));
+            if let Some(at) = at {
+                self.moves.mount(&media_new, 0, at);
+            }
             let mut media = Map::new();
             media.insert("schema".into(), self.mv(&format!("{media_new}/schema"), &format!("{old_p}/schema")));
             if param.get("x-example").is_some() {
@@ -347,9 +434,9 @@ impl Upgrader<'_> {
         Value::Object(out)
     }
 
-    fn form_body(&mut self, form: &[(String, &Value)], new_p: &str, consumes: &[String]) -> Value {
+    fn form_body(&mut self, form: &[(String, &Value)], new_p: &str, consumes: &[Media]) -> Value {
         let has_file = form.iter().any(|(_, p)| p.get("type").and_then(Value::as_str) == Some("file"));
-        let mime = if has_file || consumes.iter().any(|c| c == "multipart/form-data") {
+        let mime = if has_file || consumes.iter().any(|c| c.name == "multipart/form-data") {
             "multipart/form-data"
         } else {
             "application/x-www-form-urlencoded"
@@ -387,7 +474,7 @@ impl Upgrader<'_> {
         json!({ "content": { mime: { "schema": Value::Object(schema) } } })
     }
 
-    fn response(&mut self, response: &Value, old_p: &str, new_p: &str, produces: &[String]) -> Value {
+    fn response(&mut self, response: &Value, old_p: &str, new_p: &str, produces: &[Media]) -> Value {
         let Value::Object(map) = response else { return response.clone() };
         self.moves.mount(new_p, 0, old_p);
         let mut out = Map::new();
@@ -416,9 +503,12 @@ impl Upgrader<'_> {
         }
         let mut content = Map::new();
         if map.contains_key("schema") {
-            let mimes = if produces.is_empty() { vec!["application/json".to_owned()] } else { produces.to_vec() };
-            for mime in mimes {
+            let mimes = if produces.is_empty() { default_media() } else { produces.to_vec() };
+            for Media { name: mime, at } in mimes {
                 let media_new = format!("{new_p}/content/{}", crate::source::escape_token(&mime));
+                if let Some(at) = at {
+                    self.moves.mount(&media_new, 0, &at);
+                }
                 let schema = self.mv(&format!("{media_new}/schema"), &format!("{old_p}/schema"));
                 content.insert(mime, json!({ "schema": schema }));
             }
@@ -426,6 +516,9 @@ impl Upgrader<'_> {
         if let Some(Value::Object(examples)) = map.get("examples") {
             for (mime, _) in examples {
                 let media_new = format!("{new_p}/content/{}", crate::source::escape_token(mime));
+                if !content.contains_key(mime) {
+                    self.moves.mount(&media_new, 0, &push_token(&format!("{old_p}/examples"), mime));
+                }
                 let example = self.mv(&format!("{media_new}/example"), &push_token(&format!("{old_p}/examples"), mime));
                 let entry = content.entry(mime.clone()).or_insert_with(|| json!({}));
                 if let Value::Object(entry) = entry {
@@ -439,7 +532,40 @@ impl Upgrader<'_> {
         Value::Object(out)
     }
 
-    fn components(&mut self, produces: &[String]) -> Value {
+    /// The media types of the `consumes` or `produces` list at `pointer`, or `None` when there is
+    /// no list there (a value that is not a list, or an entry that is not a string, is
+    /// reported and left out). Whether each string is a media type is lint's to check: it
+    /// becomes a `content` key, placed at the string.
+    fn media_types(&mut self, pointer: &str) -> Option<Vec<Media>> {
+        let key = crate::source::tokens(pointer).pop().unwrap_or_default();
+        let value = self.old.pointer(pointer)?;
+        let Value::Array(list) = value else {
+            let example = value.as_str().unwrap_or("application/json");
+            self.diagnostics.push(
+                Diagnostic::error(codes::INVALID_MEDIA_TYPE, format!("`{key}` is not a list: `{}`", plain(value)))
+                    .at(self.bundle.value_location(pointer))
+                    .label("not a list")
+                    .help(format!("write a list of media types: `{key}: [{example}]`")),
+            );
+            return None;
+        };
+        let mut found = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let at = format!("{pointer}/{i}");
+            match item {
+                Value::String(name) => found.push(Media { name: name.clone(), at: Some(at) }),
+                other => self.diagnostics.push(
+                    Diagnostic::error(codes::INVALID_MEDIA_TYPE, format!("invalid media type `{other}` in `{key}`"))
+                        .at(self.bundle.value_location(&at))
+                        .label("not a string")
+                        .help("a media type is a string, as `application/json`"),
+                ),
+            }
+        }
+        Some(found)
+    }
+
+    fn components(&mut self, produces: &[Media]) -> Value {
         let old = self.old;
         let mut out = Map::new();
         if old.get("definitions").is_some() {
@@ -526,25 +652,8 @@ fn copy_extensions(from: &Value, to: &mut Map<String, Value>) {
     }
 }
 
-fn media_types(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        _ => vec!["application/json".to_owned()],
-    }
-}
-
-fn servers(old: &Value) -> Value {
-    let base = old.get("basePath").and_then(Value::as_str).unwrap_or("");
-    match old.get("host").and_then(Value::as_str) {
-        Some(host) => {
-            let schemes: Vec<&str> = match old.get("schemes") {
-                Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
-                _ => vec!["https"],
-            };
-            Value::Array(schemes.iter().map(|s| json!({ "url": format!("{s}://{host}{base}") })).collect())
-        }
-        None => json!([{ "url": if base.is_empty() { "/" } else { base } }]),
-    }
+fn default_media() -> Vec<Media> {
+    vec![Media { name: "application/json".to_owned(), at: None }]
 }
 
 /// `#/definitions/X` becomes `#/components/schemas/X` everywhere, and Swagger's

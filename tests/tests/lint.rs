@@ -4,7 +4,8 @@
 //! - every spec in `fixtures/lint/err/` must render exactly the text stored beside it as
 //!   `NAME.txt`;
 //! - the vendored Matrix `/sync` spec renders as `snapshots/lint__sync_upstream.snap`, and a
-//!   copy with a typo in its example gets the warning for it.
+//!   copy with a typo in its example gets the warning for it;
+//! - code generation reports exactly what lint reports, for every fixture.
 //!
 //! A new fixture needs no new code. To accept new output, run
 //! `INSTA_UPDATE=always cargo test -p tests --test lint` and read the diff of every file it
@@ -163,4 +164,65 @@ fn typo_in_the_sync_example_is_an_undeclared_property() {
     let mut others = summary(&typo);
     others.retain(|d| d.0 != "example-undeclared-property");
     assert_eq!(others, summary(&upstream));
+}
+
+/// Generates code from `spec` as `cargo xtask codegen` would (writing nothing).
+fn codegen(spec: &Path, dir: &Path) -> Diagnostics {
+    std::fs::create_dir_all(dir).expect("create the config's folder");
+    let config_path = dir.join("codegen.yaml");
+    let spec = serde_json::json!(spec.display().to_string());
+    std::fs::write(&config_path, format!("spec: {spec}\noutput: out\npackage:\n  name: fixture\n")).expect("write");
+    let config = generator::Config::load(&config_path).expect("the config is valid");
+    let mut diagnostics = Diagnostics::default();
+    let _ = generator::run(&config, &mut diagnostics);
+    diagnostics
+}
+
+/// Code, message and place of every diagnostic, once each.
+fn listed(diagnostics: &Diagnostics) -> Vec<String> {
+    diagnostics
+        .sorted()
+        .iter()
+        .map(|d| format!("{}[{}] {} at {:?}", d.severity as u8, d.code, d.message, d.location))
+        .collect()
+}
+
+/// `cargo xtask lint` is not quieter than `cargo xtask codegen`: for every lint fixture,
+/// code generation reports what lint reports, each once, and adds only the `not-supported`
+/// warnings of lowering (the limits of the code it writes, which lint does not know).
+#[test]
+fn codegen_reports_what_lint_reports() {
+    let dir = std::env::temp_dir().join(format!("lint-vs-codegen-{}", std::process::id()));
+    let mut failures = Vec::new();
+    for spec in specs("ok").into_iter().chain(specs("err")) {
+        let (linted, _) = lint(&spec);
+        let generated = codegen(&spec, &dir);
+        let (linted, all) = (listed(&linted), listed(&generated));
+        let missing: Vec<&String> = linted.iter().filter(|d| !all.contains(d)).collect();
+        // `1` is `Severity::Warning`.
+        let added: Vec<&String> =
+            all.iter().filter(|d| !linted.contains(d) && !d.starts_with("1[not-supported]")).collect();
+        if !missing.is_empty() || !added.is_empty() {
+            failures.push(format!("{}:\nonly lint: {missing:#?}\nonly codegen: {added:#?}", spec.display()));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// OpenAPI 3 server variables take their declared defaults (the base of every route), and
+/// a Swagger 2.0 `basePath` is the base as written.
+#[test]
+fn server_urls_take_variable_defaults() {
+    let mut diagnostics = Diagnostics::default();
+    let checked = generator::check(&tests::fixtures().join("lint/ok/http_names.yaml"), &[], &mut diagnostics)
+        .unwrap_or_else(|| panic!("the fixture lints:\n{}", diagnostics.render(false)));
+    assert_eq!(checked.api.servers[0].url, "https://eu.example.org:8443/api/v2");
+    let checked = generator::check(&tests::fixtures().join("lint/ok/swagger_servers.yaml"), &[], &mut diagnostics)
+        .unwrap_or_else(|| panic!("the fixture lints:\n{}", diagnostics.render(false)));
+    let urls: Vec<&str> = checked.api.servers.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        ["https://api.example.org:8443/_matrix/client/v3", "http://api.example.org:8443/_matrix/client/v3"]
+    );
 }

@@ -470,3 +470,23 @@ fn official_wildcard_example() {
     assert_eq!(document["paths"]["/pets/{id}"]["get"]["x-safe"], json!(true));
     assert_eq!(document["paths"]["/pets/{id}"]["delete"].get("x-safe"), None);
 }
+
+/// A Swagger 2.0 `basePath` holding a template is refused, with a help line that says to
+/// set it with an overlay; with that overlay the spec lints clean and the base is the one set.
+#[test]
+fn an_overlay_sets_a_templated_base_path() {
+    let spec = fixture("base-path/spec.yaml");
+    let mut diagnostics = Diagnostics::default();
+    assert!(generator::check(&spec, &[], &mut diagnostics).is_none());
+    let error = diagnostics.iter().find(|d| d.code == codes::INVALID_SERVER).expect("the base path is refused");
+    assert_eq!(error.help.as_deref(), Some("basePath is not templated in Swagger 2.0; use an overlay to set it"));
+    let location = error.location.as_ref().expect("the error has a location");
+    assert_eq!((location.line, location.column), (4, 27));
+
+    let mut diagnostics = Diagnostics::default();
+    let overlays = [fixture("base-path/set-base-path.yaml")];
+    let checked = generator::check(&spec, &overlays, &mut diagnostics);
+    assert!(diagnostics.is_empty(), "{}", diagnostics.render(false));
+    let checked = checked.expect("the spec with the overlay lints");
+    assert_eq!(checked.api.servers[0].url, "https://matrix.example.org/_matrix/client/v3");
+}

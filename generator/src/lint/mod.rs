@@ -7,13 +7,19 @@
 //! The checks, each in its module:
 //! - [`schema`]: `type` values (error), keywords a schema does not know (warning), and named
 //!   schemas defined in terms of themselves (error);
-//! - [`operations`]: parameter `in`, path template variables against `path` parameters,
-//!   `required: true` on those, and unique `operationId`s (errors);
+//! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
+//! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
+//!   a URL may hold (errors);
+//! - [`operations`]: parameter `in`, header and cookie names (RFC 9110 tokens), each
+//!   parameter and response header declared once (headers case-insensitively), path template
+//!   variables against `path` parameters, `required: true` on those, and unique
+//!   `operationId`s (errors); media types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
 //!   (errors), and example properties the schema does not declare (warning);
 //! - last, the document must fit the `openapiv3` model.
 //!
-//! [`sites`] finds the parts of the document the checks look at; each check reports through
+//! [`sites`] finds the parts of the document the checks look at, [`grammar`] holds the small
+//! grammars of URIs, tokens and media types they apply; each check reports through
 //! one [`Reporter`], which drops a diagnostic already given for the same place (after
 //! upgrade and resolve, several places of the document can come from one place in a file).
 //!
@@ -24,10 +30,13 @@
 //! unconstrained. Use `--deny-warnings` to make them fail a build.
 
 mod examples;
+pub(crate) mod grammar;
 mod operations;
+mod paths;
 mod schema;
+mod servers;
 mod sites;
-mod suggest;
+pub(crate) mod suggest;
 
 use std::collections::BTreeSet;
 
@@ -54,6 +63,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     let mut reporter = Reporter::new(diagnostics);
     let sites = Sites::find(&spec.document);
     let schemas = schema::check(&spec, &sites, &mut reporter);
+    paths::check(&spec, &sites, &mut reporter);
+    servers::check(&spec, &sites, &mut reporter);
     operations::check(&spec, &sites, &mut reporter);
     examples::check(&spec, &sites, &schemas, &mut reporter);
     let api = deserialize(&spec, &mut reporter);

@@ -1,12 +1,14 @@
-//! Operation checks: each parameter's `in`, path template variables against `path`
-//! parameters, and unique `operationId`s.
+//! Operation checks: each parameter's `in`, header and cookie names, each parameter and
+//! response header named once, path template variables against `path` parameters, media
+//! types, and unique `operationId`s.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::grammar::{is_tchar, media_type_flaw, part_location, token_flaw};
 use super::suggest::{list, nearest};
-use super::{Reporter, Sites};
+use super::{sites, Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::lint::sites::{object, PathItem};
 use crate::upgrade::Spec;
@@ -17,11 +19,214 @@ const LOCATIONS: [&str; 4] = ["query", "header", "path", "cookie"];
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for parameter in &sites.parameters {
         parameter_location(spec, parameter, reporter);
+        parameter_name(spec, parameter, reporter);
     }
-    for item in sites.path_items.iter().filter(|item| !item.callback) {
-        path_parameters(spec, item, reporter);
+    for header in &sites.headers {
+        header_key(spec, header, reporter);
+    }
+    header_keys_once(spec, sites, reporter);
+    for item in &sites.path_items {
+        if !item.callback {
+            path_parameters(spec, item, reporter);
+        }
+        for operation in &item.operations {
+            parameters_once(spec, item, operation, reporter);
+        }
+    }
+    for media in &sites.media_types {
+        media_type(spec, media, reporter);
     }
     operation_ids(spec, sites, reporter);
+}
+
+/// A header or cookie parameter's `name` is an RFC 9110 `token` (RFC 6265 cookie names are too).
+fn parameter_name(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
+    let Some(parameter) = spec.document.pointer(pointer).and_then(object) else { return };
+    let kind = match parameter.get("in").and_then(Value::as_str) {
+        Some("header") => "header",
+        Some("cookie") => "cookie",
+        _ => return,
+    };
+    // A `name` that is not a string does not fit the model: deserializing says so.
+    let Some(name) = parameter.get("name").and_then(Value::as_str) else { return };
+    let at = format!("{pointer}/name");
+    if let Some(diagnostic) = token_diagnostic(spec, &at, false, kind, name) {
+        reporter.report(&at, diagnostic);
+    }
+}
+
+/// A response or encoding header's key is an RFC 9110 `token`.
+fn header_key(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
+    if pointer.starts_with("/components/headers/") {
+        // There the key is the header's component name, not the header's.
+        return;
+    }
+    let name = crate::source::tokens(pointer).pop().unwrap_or_default();
+    if let Some(diagnostic) = token_diagnostic(spec, pointer, true, "header", &name) {
+        reporter.report(pointer, diagnostic);
+    }
+}
+
+/// The error for a header or cookie name that is not a token, at its first wrong character.
+fn token_diagnostic(spec: &Spec, pointer: &str, key: bool, kind: &str, name: &str) -> Option<Diagnostic> {
+    let rule = format!("a {kind} name is an RFC 9110 token, of letters, digits and `-` (and a few other marks)");
+    if name.is_empty() {
+        let location = if key { spec.key_location(pointer) } else { spec.value_location(pointer) };
+        return Some(
+            Diagnostic::error(codes::INVALID_HEADER_NAME, format!("empty {kind} name"))
+                .at(location)
+                .label("empty")
+                .help(rule),
+        );
+    }
+    let (range, c) = token_flaw(name)?;
+    let help = match token_suggestion(name) {
+        Some(suggestion) => format!("write `{suggestion}`: {rule}"),
+        None => rule,
+    };
+    let what = if c == ' ' { "a space".to_owned() } else { format!("`{}`", c.escape_debug()) };
+    Some(
+        Diagnostic::error(codes::INVALID_HEADER_NAME, format!("invalid {kind} name `{name}`: it holds {what}"))
+            .at(part_location(&spec.map, &spec.sources, pointer, key, name, range))
+            .label(format!("not allowed in a {kind} name"))
+            .help(help),
+    )
+}
+
+/// `name` with white space around it removed and each run of other characters that are not
+/// allowed in a token written `-`, when that leaves a token.
+fn token_suggestion(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if is_tchar(c) {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_owned();
+    (!out.is_empty()).then_some(out)
+}
+
+/// A parameter as it identifies itself: `in`, and `name` as a server compares it (header
+/// names case-insensitively).
+struct Declared {
+    pointer: String,
+    name: String,
+    place: String,
+}
+
+impl Declared {
+    fn key(&self) -> (String, String) {
+        let name = if self.place == "header" { self.name.to_ascii_lowercase() } else { self.name.clone() };
+        (self.place.clone(), name)
+    }
+}
+
+fn declared_parameters(spec: &Spec, owner: &str) -> Vec<Declared> {
+    let Some(Value::Array(list)) = spec.document.pointer(&format!("{owner}/parameters")) else { return Vec::new() };
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, parameter)| {
+            let parameter = object(parameter)?;
+            let name = parameter.get("name").and_then(Value::as_str)?;
+            let place = parameter.get("in").and_then(Value::as_str)?;
+            Some(Declared {
+                pointer: format!("{owner}/parameters/{i}"),
+                name: name.to_owned(),
+                place: place.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// An operation's parameters, with those of its path item it does not override (by the
+/// same `name` and `in`), name each parameter once; header names are case-insensitive, so
+/// `X-Foo` and `x-foo` are one header.
+fn parameters_once(spec: &Spec, item: &PathItem, operation: &sites::Operation, reporter: &mut Reporter) {
+    let own = declared_parameters(spec, &operation.pointer);
+    let mut all: Vec<Declared> = declared_parameters(spec, &item.pointer)
+        .into_iter()
+        .filter(|s| !own.iter().any(|o| o.name == s.name && o.place == s.place))
+        .collect();
+    all.extend(own);
+    let mut first: BTreeMap<(String, String), Declared> = BTreeMap::new();
+    for parameter in all {
+        let Some(earlier) = first.get(&parameter.key()) else {
+            first.insert(parameter.key(), parameter);
+            continue;
+        };
+        let name_at = format!("{}/name", parameter.pointer);
+        let earlier_at = spec.value_location(&format!("{}/name", earlier.pointer));
+        let first_at = match &earlier_at {
+            Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
+            None => format!("`{}`", earlier.pointer),
+        };
+        let diagnostic = if earlier.name == parameter.name {
+            Diagnostic::error(
+                codes::DUPLICATE_PARAMETER,
+                format!("parameter `{}` `in: {}` is declared twice", parameter.name, parameter.place),
+            )
+            .label("declared again here")
+            .help(format!("it is first declared at {first_at}; declare each parameter once"))
+        } else {
+            Diagnostic::error(
+                codes::DUPLICATE_PARAMETER,
+                format!("header parameters `{}` and `{}` are one header", earlier.name, parameter.name),
+            )
+            .label(format!("the same header as `{}`", earlier.name))
+            .help(format!(
+                "header names are case-insensitive, and `{}` is declared at {first_at}: declare the header once",
+                earlier.name
+            ))
+        };
+        reporter.report(&name_at, diagnostic.at(spec.value_location(&name_at)));
+    }
+}
+
+/// The headers of one response (or encoding) are named once, case-insensitively.
+fn header_keys_once(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+    let mut by_owner: BTreeMap<(&str, String), &str> = BTreeMap::new();
+    for pointer in sites.headers.iter().filter(|p| !p.starts_with("/components/headers/")) {
+        let owner = crate::source::parent_pointer(pointer);
+        let name = crate::source::tokens(pointer).pop().unwrap_or_default();
+        let Some(earlier) = by_owner.get(&(owner, name.to_ascii_lowercase())) else {
+            by_owner.insert((owner, name.to_ascii_lowercase()), pointer);
+            continue;
+        };
+        let earlier_name = crate::source::tokens(earlier).pop().unwrap_or_default();
+        reporter.report(
+            pointer,
+            Diagnostic::error(
+                codes::DUPLICATE_PARAMETER,
+                format!("headers `{earlier_name}` and `{name}` are one header"),
+            )
+            .at(spec.key_location(pointer))
+            .label(format!("the same header as `{earlier_name}`"))
+            .help("header names are case-insensitive: declare the header once"),
+        );
+    }
+}
+
+/// A `content` key is an RFC 9110 media type (or range): a warning, since the document still
+/// means something, only not what its author meant.
+fn media_type(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
+    let media = crate::source::tokens(pointer).pop().unwrap_or_default();
+    let Some((range, why)) = media_type_flaw(&media) else { return };
+    let message =
+        if media.is_empty() { "empty media type".to_owned() } else { format!("invalid media type `{media}`") };
+    let help = if media[range.clone()].starts_with(',') {
+        "one media type a `content` key (in Swagger 2.0, one a `consumes` or `produces` entry): write each apart"
+    } else {
+        "a media type is `type/subtype`, with optional `; name=value` parameters, as `application/json; charset=utf-8`"
+    };
+    let location = if range.is_empty() {
+        spec.key_location(pointer)
+    } else {
+        part_location(&spec.map, &spec.sources, pointer, true, &media, range)
+    };
+    reporter
+        .report(pointer, Diagnostic::warning(codes::INVALID_MEDIA_TYPE, message).at(location).label(why).help(help));
 }
 
 fn parameter_location(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
@@ -85,7 +290,9 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     if item.operations.is_empty() {
         return;
     }
-    let variables = template_variables(&item.template);
+    // A query string or fragment written into the path is reported by `paths`.
+    let route = item.template.split(['?', '#']).next().unwrap_or_default();
+    let variables = template_variables(route);
     let shared = path_parameters_of(spec, &item.pointer);
     let mut declared_by_operation = Vec::new();
     let mut all: Vec<PathParameter> = Vec::new();
@@ -111,19 +318,9 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
             format!("path template variable `{variable}` has no `path` parameter in {word} {}", list(missing))
         };
         let location = key_substring_location(spec, &item.pointer, &format!("{{{variable}}}"));
-        // `/search?query={query}`: the variable sits in a query string written into the path.
-        let path = crate::source::tokens(&item.pointer).pop().unwrap_or_default();
-        let in_query = path.split_once('?').is_some_and(|(_, query)| query.contains(&format!("{{{variable}}}")));
-        let help = if in_query {
-            format!(
-                "a path holds no query string: keep `{}` as the path and declare `name: {variable}`, `in: query` in `parameters`",
-                path.split('?').next().unwrap_or_default()
-            )
-        } else {
-            format!(
-                "declare it in the path's or the operation's `parameters`: `name: {variable}`, `in: path`, `required: true`"
-            )
-        };
+        let help = format!(
+            "declare it in the path's or the operation's `parameters`: `name: {variable}`, `in: path`, `required: true`"
+        );
         reporter.report(
             &item.pointer,
             Diagnostic::error(codes::PATH_PARAMETER, message)

@@ -1,0 +1,115 @@
+//! Server URLs (of the document, its path items and its operations): the path of the first
+//! one is the base of every route.
+//!
+//! The upgrade has replaced each declared `{variable}` by its default, so a `{name}` left in
+//! a URL is one `variables` does not declare: an error at it. The URL must then be an
+//! absolute URL or a path starting with `/`, with no space, control character, unencoded
+//! character, stray `%`, query string or fragment: an error at that part.
+
+use serde_json::Value;
+
+use super::grammar::{authority_flaw, is_scheme, needle_location, part_location, path_flaw, Braces, UriFlaw};
+use super::operations::template_variables;
+use super::{Reporter, Sites};
+use crate::diagnostics::{codes, Diagnostic};
+use crate::upgrade::Spec;
+
+pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+    let mut owners = vec![String::new()];
+    for item in sites.path_items.iter().filter(|item| !item.callback) {
+        owners.push(item.pointer.clone());
+        owners.extend(item.operations.iter().map(|op| op.pointer.clone()));
+    }
+    for owner in owners {
+        let Some(Value::Array(servers)) = spec.document.pointer(&format!("{owner}/servers")) else { continue };
+        for i in 0..servers.len() {
+            let server = format!("{owner}/servers/{i}");
+            if !undeclared_variables(spec, &server, reporter) {
+                server_url(spec, &server, reporter);
+            }
+        }
+    }
+}
+
+/// Reports each `{name}` of the URL that `variables` does not declare; whether a `{name}` is
+/// left in the URL.
+fn undeclared_variables(spec: &Spec, server: &str, reporter: &mut Reporter) -> bool {
+    let url_at = format!("{server}/url");
+    let Some(Value::String(url)) = spec.document.pointer(&url_at) else { return false };
+    let declared = spec.document.pointer(&format!("{server}/variables")).and_then(Value::as_object);
+    let mut found = false;
+    for name in template_variables(url) {
+        found = true;
+        if declared.is_some_and(|d| d.contains_key(&name)) {
+            // Declared without a string `default`: the document does not fit the model, and
+            // deserializing says so.
+            continue;
+        }
+        reporter.report(
+            &url_at,
+            Diagnostic::error(codes::SERVER_VARIABLE, format!("server URL variable `{name}` is not declared"))
+                .at(needle_location(&spec.map, &spec.sources, &url_at, false, &format!("{{{name}}}")))
+                .label("not in the server's `variables`")
+                .help(format!(
+                    "declare it with the value to use: `variables: {{{name}: {{default: ...}}}}`, or write that value in the URL"
+                )),
+        );
+    }
+    found
+}
+
+/// The URL itself: absolute or a path, and nothing a URL may not hold.
+fn server_url(spec: &Spec, server: &str, reporter: &mut Reporter) {
+    let url_at = format!("{server}/url");
+    let Some(Value::String(url)) = spec.document.pointer(&url_at) else { return };
+    let at = |range| part_location(&spec.map, &spec.sources, &url_at, false, url, range);
+    let (path_start, flaw) = match url.split_once("://") {
+        Some((scheme, rest)) if is_scheme(scheme) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let start = scheme.len() + 3;
+            let flaw = authority_flaw(&rest[..authority_end]).map(|(r, f)| (start + r.start..start + r.end, f));
+            (start + authority_end, flaw)
+        }
+        _ if url.is_empty() || url.starts_with('/') && !url.starts_with("//") => (0, None),
+        _ => {
+            let help = if url.starts_with("//") {
+                format!("write the scheme: `https:{url}`")
+            } else {
+                format!(
+                    "write an absolute URL, as `https://{}`, or a path starting with `/`",
+                    url.trim_start_matches('/')
+                )
+            };
+            reporter.report(
+                &url_at,
+                Diagnostic::error(
+                    codes::UNSUPPORTED,
+                    format!("server URL `{url}` without a scheme is not supported yet"),
+                )
+                .at(at(0..url.len()))
+                .label("relative URL")
+                .help(help),
+            );
+            return;
+        }
+    };
+    let flaw = flaw.or_else(|| {
+        path_flaw(&url[path_start..], Braces::Forbidden).map(|(r, f)| (path_start + r.start..path_start + r.end, f))
+    });
+    let Some((range, flaw)) = flaw else { return };
+    let part = &url[range.clone()];
+    let help = match flaw {
+        UriFlaw::Query | UriFlaw::Fragment => "the server URL is the base of every path: remove it".to_owned(),
+        UriFlaw::Space if url.trim() != url => "remove the white space around the URL".to_owned(),
+        UriFlaw::Template => "declare it in the server's `variables`, or write its value".to_owned(),
+        UriFlaw::BadPercent => "write `%` itself as `%25`".to_owned(),
+        _ => "write it percent-encoded, or remove it".to_owned(),
+    };
+    reporter.report(
+        &url_at,
+        Diagnostic::error(codes::INVALID_SERVER, format!("invalid server URL `{url}`: it holds {}", flaw.what(part)))
+            .at(at(range))
+            .label("not allowed in a URL")
+            .help(help),
+    );
+}
