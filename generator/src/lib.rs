@@ -32,9 +32,10 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
 /// The passes every command shares: load → resolve → overlay → upgrade → lint.
 pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
     let display = display_path(spec);
-    let root = load::load_or_report(spec, &display, diagnostics)?;
+    let limits = load::Limits::default();
+    let root = load::load(spec, &display, &limits, None, diagnostics)?;
     let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut bundle = resolve::resolve(root, &root_dir, diagnostics);
+    let mut bundle = resolve::resolve_limited(root, &root_dir, &limits, diagnostics);
     for overlay in overlays {
         bundle = overlay::apply(bundle, overlay, diagnostics);
     }
