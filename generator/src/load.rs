@@ -1075,3 +1075,39 @@ mod hostile {
         assert_eq!(parsed.value.as_array().map(Vec::len), Some(400_001));
     }
 }
+
+#[cfg(test)]
+mod deep_documents {
+    use super::*;
+
+    /// A document at the depth limit goes through every pass on a test thread's small
+    /// stack: nothing after the loader recurses so deep that it overflows.
+    #[test]
+    fn a_spec_at_the_depth_limit_passes_every_check_without_overflowing() {
+        let mut schema = String::from("{type: string}");
+        for _ in 0..55 {
+            schema = format!("{{type: object, properties: {{p: {schema}}}}}");
+        }
+        let data = format!("{}1{}", "[".repeat(120), "]".repeat(120));
+        let example = format!("{}1{}", "{\"p\": ".repeat(55), "}".repeat(55));
+        let spec = format!(
+            "swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-data: {data}\ndefinitions:\n  Deep: {schema}\n  Ex:\n    type: object\n    example: {example}\n    x-more: {data}\n"
+        );
+        let dir = std::env::temp_dir().join(format!("load-deep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, spec).unwrap();
+        let config = dir.join("codegen.yaml");
+        std::fs::write(&config, "spec: spec.yaml\noutput: out\npackage:\n  name: deep\n").unwrap();
+        let handle = std::thread::spawn(move || {
+            let mut diagnostics = Diagnostics::default();
+            let checked = crate::check(&path, &[], &mut diagnostics).is_some();
+            // Lowering and emission too.
+            let config = crate::Config::load(&config).expect("the configuration loads");
+            let files = crate::run(&config, &mut diagnostics);
+            (checked && files.is_some(), diagnostics.render(false))
+        });
+        let (checked, rendered) = handle.join().expect("no stack overflow");
+        assert!(checked, "{rendered}");
+    }
+}
