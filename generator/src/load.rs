@@ -42,7 +42,7 @@ impl Default for Limits {
             max_total_bytes: 1 << 30,
             max_depth: 127,
             max_expansion_ratio: 16,
-            min_expansion_bytes: 64 << 20,
+            min_expansion_bytes: 16 << 20,
         }
     }
 }
@@ -54,8 +54,9 @@ impl Limits {
     }
 }
 
-/// What one node costs in the expansion budget, besides the bytes of its strings.
-pub const NODE_COST: u64 = 64;
+/// What one node costs in the expansion budget, besides the bytes of its strings: about
+/// what a small `serde_json` value takes in memory, with its map or vector.
+pub const NODE_COST: u64 = 128;
 
 /// The cost of a value in the units of [`Limits::max_expansion_ratio`], and its depth (a
 /// scalar is 0, `[1]` is 1). Iterative, so a deep value cannot overflow the stack.

@@ -223,7 +223,8 @@ impl Resolver<'_> {
         let (cost, depth) = load::value_shape(&target);
         let at_depth = at.matches('/').count();
         let budget = self.limits.expansion_budget(self.total_bytes);
-        self.inlined = self.inlined.saturating_add(cost);
+        // The source map keeps a mount, keyed by `at`, for every ref inlined.
+        self.inlined = self.inlined.saturating_add(cost).saturating_add(at.len() as u64);
         let problem = if at_depth + depth > self.limits.max_depth {
             if std::mem::replace(&mut self.reported_depth, true) {
                 return Value::Object(map.clone());
@@ -691,11 +692,12 @@ mod tests {
 
     #[test]
     fn chains_of_inlined_refs_cannot_nest_past_the_depth_limit() {
-        // Each ref is a different target, so no cycle: only the depth stops it.
+        // Each ref is a different target, so no cycle: only the depth stops it. The chain
+        // sits under an extension, so only the path's ref walks it.
         let mut spec =
-            String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: '#/x/l0'\nx:\n");
+            String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: '#/x-c/l0'\nx-c:\n");
         for i in 0..1_000 {
-            spec.push_str(&format!("  l{i}: {{a: {{$ref: '#/x/l{}'}}}}\n", i + 1));
+            spec.push_str(&format!("  l{i}: {{a: {{$ref: '#/x-c/l{}'}}}}\n", i + 1));
         }
         spec.push_str("  l1000: {}\n");
         let (send, receive) = std::sync::mpsc::channel();
