@@ -24,6 +24,9 @@ pub struct Config {
     /// How the generated server and client shape error bodies.
     #[serde(default)]
     pub errors: Errors,
+    /// How much the generator may read, beyond the defaults.
+    #[serde(default)]
+    pub limits: LimitsConfig,
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -85,6 +88,21 @@ pub fn check_version(version: &str) -> Result<(), String> {
         .map_err(|e| format!("invalid package version `{}`: {e}; write e.g. `0.1.0`", version.escape_debug()))
 }
 
+/// The limits of [`crate::load::Limits`] a config may change; unset ones keep their default.
+/// The nesting depth is fixed: it is what keeps every pass within its stack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: Option<u64>,
+    /// Largest total of the files one spec is made of, in bytes.
+    pub max_total_bytes: Option<u64>,
+    /// What YAML aliases and inlined `$ref`s may add, as a multiple of the input's size.
+    pub max_expansion_ratio: Option<u64>,
+    /// The expansion always allowed, however small the input.
+    pub min_expansion_bytes: Option<u64>,
+}
+
 /// Error settings of an API family.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,6 +146,19 @@ impl Config {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.base_dir = dir.canonicalize().unwrap_or(dir);
         Ok(config)
+    }
+
+    /// The limits of this run: the defaults, with what the config sets.
+    pub fn limits(&self) -> crate::load::Limits {
+        let defaults = crate::load::Limits::default();
+        let LimitsConfig { max_file_bytes, max_total_bytes, max_expansion_ratio, min_expansion_bytes } = self.limits;
+        crate::load::Limits {
+            max_file_bytes: max_file_bytes.unwrap_or(defaults.max_file_bytes),
+            max_total_bytes: max_total_bytes.unwrap_or(defaults.max_total_bytes),
+            max_expansion_ratio: max_expansion_ratio.unwrap_or(defaults.max_expansion_ratio),
+            min_expansion_bytes: min_expansion_bytes.unwrap_or(defaults.min_expansion_bytes),
+            ..defaults
+        }
     }
 
     pub fn spec_path(&self) -> PathBuf {
@@ -219,6 +250,24 @@ mod tests {
         let error = Config::load(&path).expect_err("the name has a quote");
         assert!(error.message.contains("invalid package name"), "{}", error.message);
         assert_eq!(error.location.as_ref().map(|l| l.line), Some(4));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn limits_set_in_the_config_bound_the_run() {
+        let dir = std::env::temp_dir().join(format!("config-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("codegen.yaml");
+        let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        std::fs::write(dir.join("spec.yaml"), spec).expect("write spec");
+        std::fs::write(&path, "spec: spec.yaml\noutput: out\npackage: {name: x}\nlimits: {max_file_bytes: 16}\n")
+            .expect("write config");
+        let config = Config::load(&path).expect("a valid config");
+        assert_eq!(config.limits().max_file_bytes, 16);
+        assert_eq!(config.limits().max_depth, crate::load::Limits::default().max_depth);
+        let mut diagnostics = crate::Diagnostics::default();
+        assert!(crate::run(&config, &mut diagnostics).is_none());
+        assert!(diagnostics.iter().any(|d| d.code == crate::diagnostics::codes::LIMIT));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

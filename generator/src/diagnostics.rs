@@ -106,6 +106,16 @@ pub mod codes {
     pub const OVERLAY_NO_MATCH: &str = "overlay-no-match";
     pub const OVERLAY_NO_CHANGE: &str = "overlay-no-change";
     pub const CONFIG: &str = "config";
+    /// A file, or what aliases or inlined refs make of it, passes a [`crate::load::Limits`].
+    pub const LIMIT: &str = "limit-exceeded";
+    /// A folder, FIFO, device or socket where a file is expected.
+    pub const NOT_A_FILE: &str = "not-a-file";
+    pub const ENCODING: &str = "invalid-utf8";
+    pub const MULTIPLE_DOCUMENTS: &str = "multiple-documents";
+    /// A number that does not fit the 64-bit integers and floats JSON values hold.
+    pub const NUMBER_RANGE: &str = "number-out-of-range";
+    /// A `$ref` that is not a reference at all: empty, or not text once percent-decoded.
+    pub const REF_INVALID: &str = "ref-invalid";
 }
 
 /// Every diagnostic of a run, plus the source text needed to render them.
@@ -158,14 +168,12 @@ impl Diagnostics {
             let snippet;
             if let Some(loc) = &diagnostic.location {
                 if let Some(text) = self.sources.get(&loc.file) {
-                    let end = loc.end.clamp(loc.start, text.len());
-                    let start = loc.start.min(end);
                     let label = diagnostic.label.as_deref().unwrap_or("");
                     snippet = Snippet::source(text)
                         .origin(&loc.file)
                         .line_start(1)
                         .fold(true)
-                        .annotation(level.span(start..end.max(start)).label(label));
+                        .annotation(level.span(renderable(text, loc.start, loc.end)).label(label));
                     message = message.snippet(snippet);
                 } else {
                     let _ = writeln!(out, "{}:{}:{}:", loc.file, loc.line, loc.column);
@@ -201,6 +209,15 @@ impl Diagnostics {
     }
 }
 
+/// The byte range of `text` to underline for a location's `start..end`, repaired so the
+/// renderer can show it: in order, inside the text, on character boundaries.
+fn renderable(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let floor = |i: usize| (0..=i.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let ceil = |i: usize| (i.min(text.len())..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let (low, high) = (start.min(end), start.max(end));
+    floor(low)..ceil(high)
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
@@ -214,5 +231,31 @@ fn summary(errors: usize, warnings: usize) -> String {
         (0, w) => format!("{} emitted", plural(w, "warning")),
         (e, 0) => format!("{} emitted", plural(e, "error")),
         (e, w) => format!("{} and {} emitted", plural(e, "error"), plural(w, "warning")),
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering_never_panics_whatever_the_location() {
+        let texts = ["\u{feff}a: é\r\n\tb: '😀'\r\nc: x\n", "é", "", "\r\n", "a\rb", "x\n\n😀\t\r"];
+        for text in texts {
+            let len = text.len();
+            let mut offsets: Vec<usize> = (0..=len + 2).collect();
+            offsets.push(usize::MAX);
+            for &start in &offsets {
+                for &end in &offsets {
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.add_source("t.yaml", text);
+                    let location = Location { file: "t.yaml".into(), line: 1, column: 1, start, end };
+                    diagnostics.push(Diagnostic::error(codes::SYNTAX, "m").at(Some(location)).label("l").help("h"));
+                    let result = std::panic::catch_unwind(|| diagnostics.render(false));
+                    assert!(result.is_ok(), "rendering {text:?} at {start}..{end} panics");
+                    let range = renderable(text, start, end);
+                    assert!(range.start <= range.end && text.get(range.clone()).is_some(), "{range:?}");
+                }
+            }
+        }
     }
 }

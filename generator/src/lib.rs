@@ -24,20 +24,31 @@ pub use write::GeneratedFile;
 
 /// Generates the files of the crate `config` describes.
 pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
-    let checked = check(&config.spec_path(), &config.overlay_paths(), diagnostics)?;
+    let checked = check_within(&config.spec_path(), &config.overlay_paths(), &config.limits(), diagnostics)?;
     let model = lower::lower(&checked, config, diagnostics)?;
     emit::emit(&model, config, diagnostics)
 }
 
-/// The passes every command shares: load → resolve → overlay → upgrade → lint.
+/// The passes every command shares: load → resolve → overlay → upgrade → lint, within the
+/// default [`load::Limits`].
 pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
+    check_within(spec, overlays, &load::Limits::default(), diagnostics)
+}
+
+/// [`check`] within other limits.
+pub fn check_within(
+    spec: &Path,
+    overlays: &[PathBuf],
+    limits: &load::Limits,
+    diagnostics: &mut Diagnostics,
+) -> Option<lint::Checked> {
     let display = display_path(spec);
     // Every path is absolute from here on: a bare `spec.yaml` has the empty path as its
     // folder, which would let every ref pass the check that it stays inside that folder.
     let spec = &config::absolute(spec);
-    let root = load::load_or_report(spec, &display, diagnostics)?;
+    let root = load::load(spec, &display, limits, None, diagnostics)?;
     let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut bundle = resolve::resolve(root, &root_dir, diagnostics);
+    let mut bundle = resolve::resolve_limited(root, &root_dir, limits, diagnostics);
     for overlay in overlays {
         bundle = overlay::apply(bundle, overlay, diagnostics);
     }

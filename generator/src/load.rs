@@ -6,77 +6,357 @@
 //! `yaml-rust2`'s parser are folded into values here (see `docs/decisions.md`).
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::Path;
 
 use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
 use crate::source::{push_token, NodeSpan, SourceFile, Span};
 
-/// Reads and parses one file. `display` is the name diagnostics show for it.
+/// How much a run may read and build, so that no input can exhaust memory or the stack.
+///
+/// The defaults are generous: real specs reach about 50 MB in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest total of the files one spec is made of, in bytes.
+    pub max_total_bytes: u64,
+    /// Deepest nesting of mappings and sequences, in a file and in the bundled document.
+    /// The default is what `serde_json` accepts when it builds values (127 levels).
+    pub max_depth: usize,
+    /// What YAML aliases, and `$ref`s that are inlined, may add to a document, as a multiple
+    /// of the input's size in bytes. A node costs [`NODE_COST`] plus the bytes of its strings.
+    pub max_expansion_ratio: u64,
+    /// The expansion always allowed, however small the input, in the same units.
+    pub min_expansion_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 256 << 20,
+            max_total_bytes: 1 << 30,
+            max_depth: 127,
+            max_expansion_ratio: 16,
+            min_expansion_bytes: 16 << 20,
+        }
+    }
+}
+
+impl Limits {
+    /// How much expansion an input of `input_bytes` bytes may produce.
+    pub fn expansion_budget(&self, input_bytes: u64) -> u64 {
+        self.max_expansion_ratio.saturating_mul(input_bytes).max(self.min_expansion_bytes)
+    }
+}
+
+/// What one node costs in the expansion budget, besides the bytes of its strings: about
+/// what a small `serde_json` value takes in memory, with its map or vector.
+pub const NODE_COST: u64 = 128;
+
+/// The cost of a value in the units of [`Limits::max_expansion_ratio`], and its depth (a
+/// scalar is 0, `[1]` is 1). Iterative, so a deep value cannot overflow the stack.
+pub fn value_shape(value: &Value) -> (u64, usize) {
+    let (mut cost, mut depth) = (0u64, 0);
+    let mut stack = vec![(value, 0)];
+    while let Some((value, level)) = stack.pop() {
+        cost = cost.saturating_add(NODE_COST);
+        match value {
+            Value::String(s) => cost = cost.saturating_add(s.len() as u64),
+            Value::Array(items) => {
+                depth = depth.max(level + 1);
+                stack.extend(items.iter().map(|item| (item, level + 1)));
+            }
+            Value::Object(map) => {
+                depth = depth.max(level + 1);
+                for (key, child) in map {
+                    cost = cost.saturating_add(key.len() as u64);
+                    stack.push((child, level + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    (cost, depth)
+}
+
+/// Reads and parses one file with the default [`Limits`], returning its first error.
+/// Warnings are dropped: callers that want them use [`load`].
 pub fn load_file(path: &Path, display: &str) -> Result<SourceFile, Box<Diagnostic>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Box::new(Diagnostic::error(codes::IO, format!("cannot read `{display}`: {e}"))))?;
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    parse(&text, display, is_json).map(|(value, spans)| SourceFile {
-        path: canonical,
-        display: display.to_owned(),
-        text,
-        value,
-        spans,
+    let mut diagnostics = Diagnostics::default();
+    load(path, display, &Limits::default(), None, &mut diagnostics).ok_or_else(|| {
+        let first = diagnostics.iter().find(|d| d.severity == Severity::Error).cloned();
+        Box::new(first.unwrap_or_else(|| Diagnostic::error(codes::IO, format!("cannot read `{display}`"))))
     })
 }
 
-/// Like [`load_file`], reporting a failure (with the file's text, so it renders) instead of
-/// returning it.
+/// [`load`] with the default [`Limits`], for a file named on the command line.
 pub fn load_or_report(path: &Path, display: &str, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
-    match load_file(path, display) {
-        Ok(file) => Some(file),
-        Err(diagnostic) => {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                diagnostics.add_source(display, &text);
+    load(path, display, &Limits::default(), None, diagnostics)
+}
+
+/// Reads and parses one file, reporting what is wrong (errors and warnings) into
+/// `diagnostics`. `display` is the name diagnostics show for it; `named_at` is where the
+/// file is named (a `$ref`), where problems with the file as a whole are reported, or
+/// `None` for a file named on the command line.
+pub fn load(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+    named_at: Option<Location>,
+    diagnostics: &mut Diagnostics,
+) -> Option<SourceFile> {
+    let bytes = match read_regular_file(path, limits.max_file_bytes) {
+        Ok(bytes) => bytes,
+        Err(problem) => {
+            diagnostics.push(problem.diagnostic(display, limits).at(named_at));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let (diagnostic, lossy) = invalid_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), display);
+            diagnostics.add_source(display, &lossy);
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    diagnostics.add_source(display, &text);
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    match parse(&text, display, is_json, limits) {
+        Ok(parsed) => {
+            for warning in parsed.warnings {
+                diagnostics.push(warning);
             }
-            diagnostics.push(*diagnostic);
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            Some(SourceFile {
+                path: canonical,
+                display: display.to_owned(),
+                text,
+                value: parsed.value,
+                spans: parsed.spans,
+            })
+        }
+        Err(error) => {
+            diagnostics.push(*error);
             None
         }
     }
 }
 
-/// Parses text that is YAML (or JSON, when `is_json`, which gets JSON's stricter syntax check).
-pub fn parse(text: &str, display: &str, is_json: bool) -> Result<(Value, BTreeMap<String, NodeSpan>), Box<Diagnostic>> {
-    if is_json {
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            let (line, column) = (e.line(), e.column());
-            let start = offset_of(text, line, column);
-            let message = e.to_string();
-            let message = message.split(" at line").next().unwrap_or(&message).to_owned();
-            return Err(Box::new(
-                Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {message}"))
-                    .at(Some(Location { file: display.into(), line, column, start, end: start + 1 }))
-                    .label("here"),
-            ));
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadProblem {
+    Folder,
+    /// Not a regular file: what it is instead.
+    NotRegular(&'static str),
+    /// Larger than the limit (the size, when the file says it).
+    TooLarge(Option<u64>),
+    Io(std::io::Error),
+}
+
+impl ReadProblem {
+    fn diagnostic(&self, display: &str, limits: &Limits) -> Diagnostic {
+        match self {
+            ReadProblem::Folder => Diagnostic::error(codes::NOT_A_FILE, format!("`{display}` is a folder, not a file"))
+                .label("a folder")
+                .help("name a YAML or JSON file"),
+            ReadProblem::NotRegular(what) => {
+                Diagnostic::error(codes::NOT_A_FILE, format!("`{display}` is {what}, not a regular file"))
+                    .label(format!("names {what}"))
+                    .help("specs and the files their `$ref`s name must be regular files")
+            }
+            ReadProblem::TooLarge(size) => {
+                let size = size.map(|s| format!(" ({s} bytes)")).unwrap_or_default();
+                Diagnostic::error(
+                    codes::LIMIT,
+                    format!("`{display}` is larger than the limit of {} bytes{size}", limits.max_file_bytes),
+                )
+                .label("file too large")
+                .help("split the file, or raise `limits.max_file_bytes` in the configuration")
+            }
+            ReadProblem::Io(e) => {
+                Diagnostic::error(codes::IO, format!("cannot read `{display}`: {e}")).label("cannot read")
+            }
         }
     }
-    let mut builder = Builder { text, display, ascii: text.is_ascii(), ..Builder::default() };
-    let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, false) {
-        let m = e.marker();
-        let start = builder.byte_offset(m.index());
-        let (line, column) = (m.line(), m.col() + 1);
-        return Err(Box::new(
-            Diagnostic::error(codes::SYNTAX, format!("invalid YAML: {}", e.info()))
-                .at(Some(Location { file: display.into(), line, column, start, end: start + 1 }))
-                .label("here"),
-        ));
+}
+
+/// Reads a regular file of at most `max_bytes` bytes. Special files are refused before they
+/// are opened (opening a FIFO blocks), checked again on the opened handle (the path may have
+/// changed in between), and the read stops past the limit whatever size the file claims.
+pub fn read_regular_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadProblem> {
+    let check = |metadata: &std::fs::Metadata| {
+        let kind = metadata.file_type();
+        if kind.is_dir() {
+            return Err(ReadProblem::Folder);
+        }
+        if !kind.is_file() {
+            return Err(ReadProblem::NotRegular(special_kind(&kind)));
+        }
+        if metadata.len() > max_bytes {
+            return Err(ReadProblem::TooLarge(Some(metadata.len())));
+        }
+        Ok(metadata.len())
+    };
+    check(&std::fs::metadata(path).map_err(ReadProblem::Io)?)?;
+    let file = std::fs::File::open(path).map_err(ReadProblem::Io)?;
+    let claimed = check(&file.metadata().map_err(ReadProblem::Io)?)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(claimed).unwrap_or(0));
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(ReadProblem::TooLarge(None));
     }
-    if let Some(error) = builder.error {
-        return Err(Box::new(error));
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
     }
-    let value = builder.done.unwrap_or(Value::Null);
-    Ok((value, builder.spans))
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// The error for a file that is not UTF-8, at its first invalid byte, and a text to show it
+/// with (the same bytes up to that point, so the location's offsets hold).
+fn invalid_utf8(bytes: &[u8], offset: usize, display: &str) -> (Diagnostic, String) {
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let line = valid.matches('\n').count() + 1;
+    let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let lossy = String::from_utf8_lossy(bytes).into_owned();
+    let byte = bytes.get(offset).copied().unwrap_or_default();
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let location = Location {
+        file: display.to_owned(),
+        line,
+        column,
+        start: offset,
+        end: offset + char::REPLACEMENT_CHARACTER.len_utf8(),
+    };
+    let diagnostic = Diagnostic::error(
+        codes::ENCODING,
+        format!("`{display}` is not valid UTF-8: byte `0x{byte:02X}` at byte offset {offset} is invalid"),
+    )
+    .at(Some(location))
+    .label("invalid UTF-8")
+    .help(if utf16 { "the file looks like UTF-16; save it as UTF-8" } else { "save the file as UTF-8" });
+    (diagnostic, lossy)
+}
+
+/// A parsed file: its value, the span of every node by JSON Pointer, and warnings.
+#[derive(Debug)]
+pub struct Parsed {
+    pub value: Value,
+    pub spans: BTreeMap<String, NodeSpan>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses text that is YAML (or JSON, when `is_json`, which gets JSON's stricter syntax
+/// check). A UTF-8 byte order mark is skipped; spans stay byte offsets into `text`.
+pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Result<Parsed, Box<Diagnostic>> {
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let body = &text[bom..];
+    let located = |code, message: String, start: usize, line, column, label: &str| {
+        let end = (start + 1).min(text.len()).max(start);
+        Box::new(
+            Diagnostic::error(code, message)
+                .at(Some(Location { file: display.into(), line, column, start, end }))
+                .label(label),
+        )
+    };
+    if is_json {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
+            let (line, column) = (e.line(), e.column());
+            let start = bom + offset_of(body, line, column);
+            let message = e.to_string();
+            let message = message.split(" at line").next().unwrap_or(&message).to_owned();
+            return Err(located(codes::SYNTAX, format!("invalid JSON: {message}"), start, line, column, "here"));
+        }
+    }
+    let budget = limits.expansion_budget(text.len() as u64);
+    let mut builder = Builder {
+        text,
+        body_start: bom,
+        display,
+        ascii: body.is_ascii(),
+        max_depth: limits.max_depth,
+        expansion_budget: budget,
+        // Every span is keyed by its pointer; deep nodes under long keys must not make
+        // the index quadratic in the input.
+        index_budget: budget.saturating_mul(4),
+        ..Builder::default()
+    };
+    // Events are pulled one at a time: `Parser::load` recurses once per nesting level, and
+    // the depth limit must stop a deep document before any recursion could overflow.
+    let mut parser = Parser::new_from_str(body);
+    let mut documents = 0;
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => {
+                let m = e.marker();
+                let start = builder.byte_offset(m.index());
+                // The scanner reads ahead through flow collections, and stops past 255 levels.
+                if e.info() == "recursion limit exceeded" {
+                    let message = too_deep(limits.max_depth);
+                    return Err(located(codes::LIMIT, message, start, m.line(), m.col() + 1, "too deep"));
+                }
+                return Err(located(
+                    codes::SYNTAX,
+                    format!("invalid YAML: {}", e.info()),
+                    start,
+                    m.line(),
+                    m.col() + 1,
+                    "here",
+                ));
+            }
+        };
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    let span = builder.span_at(&mark, 3);
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            codes::MULTIPLE_DOCUMENTS,
+                            format!("`{display}` holds more than one YAML document"),
+                        )
+                        .at(Some(builder.location(span)))
+                        .label("a second document starts here")
+                        .help("a spec is one document: remove this `---` and what follows, or split the file"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        builder.on_event(event, mark);
+        if let Some(error) = builder.error.take() {
+            return Err(Box::new(error));
+        }
+    }
+    Ok(Parsed { value: builder.done.unwrap_or(Value::Null), spans: builder.spans, warnings: builder.warnings })
+}
+
+fn too_deep(max_depth: usize) -> String {
+    format!("the document nests mappings and sequences deeper than {max_depth} levels")
 }
 
 /// Byte offset of a 1-based line and column.
@@ -86,23 +366,40 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 enum Frame {
-    Seq { pointer: String, items: Vec<Value> },
-    Map { pointer: String, map: Map<String, Value>, key: Option<(String, Span)> },
+    Seq { pointer: String, span: Span, items: Vec<Value> },
+    Map { pointer: String, span: Span, map: Map<String, Value>, key: Option<(String, Span)> },
+}
+
+/// A value with an anchor, kept for its aliases, with its cost and depth.
+struct Anchored {
+    value: Value,
+    cost: u64,
+    depth: usize,
 }
 
 #[derive(Default)]
 struct Builder<'a> {
     text: &'a str,
+    /// Where the parsed text starts in `text` (after a byte order mark).
+    body_start: usize,
     display: &'a str,
     stack: Vec<Frame>,
     spans: BTreeMap<String, NodeSpan>,
-    anchors: BTreeMap<usize, Value>,
+    anchors: BTreeMap<usize, Anchored>,
     pending_anchor: Vec<(usize, usize)>,
     done: Option<Value>,
     error: Option<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     ascii: bool,
-    /// The last (character, byte) offset pair converted.
+    /// The last (character, byte) offset pair converted, both counted in the parsed text.
     cursor: (usize, usize),
+    max_depth: usize,
+    /// What anchors and aliases may copy, and what they have copied.
+    expansion_budget: u64,
+    expanded: u64,
+    /// What the keys of the span index may take, and what they take.
+    index_budget: u64,
+    indexed: u64,
 }
 
 impl Builder<'_> {
@@ -115,11 +412,12 @@ impl Builder<'_> {
     /// yaml-rust2 counts characters; spans are byte offsets. Events arrive in text order, so
     /// a cursor makes the conversion linear over the file (ASCII text needs none).
     fn byte_offset(&mut self, char_index: usize) -> usize {
+        let body = &self.text[self.body_start..];
         if self.ascii {
-            return char_index.min(self.text.len());
+            return self.body_start + char_index.min(body.len());
         }
         let (mut chars, mut bytes) = if char_index >= self.cursor.0 { self.cursor } else { (0, 0) };
-        for c in self.text[bytes..].chars() {
+        for c in body[bytes..].chars() {
             if chars == char_index {
                 break;
             }
@@ -127,27 +425,67 @@ impl Builder<'_> {
             bytes += c.len_utf8();
         }
         self.cursor = (chars, bytes);
-        bytes
+        self.body_start + bytes
+    }
+
+    fn location(&self, span: Span) -> Location {
+        Location {
+            file: self.display.to_owned(),
+            line: span.line,
+            column: span.column,
+            start: span.start,
+            end: span.end,
+        }
     }
 
     fn fail(&mut self, code: &'static str, message: String, span: Span, label: &str) {
         if self.error.is_none() {
-            let location = Location {
-                file: self.display.to_owned(),
-                line: span.line,
-                column: span.column,
-                start: span.start,
-                end: span.end,
-            };
-            self.error = Some(Diagnostic::error(code, message).at(Some(location)).label(label));
+            self.error = Some(Diagnostic::error(code, message).at(Some(self.location(span))).label(label));
         }
+    }
+
+    fn fail_with_help(&mut self, code: &'static str, message: String, span: Span, label: &str, help: String) {
+        self.fail(code, message, span, label);
+        self.error = self.error.take().map(|e| e.help(help));
+    }
+
+    /// Counts what an anchor or alias copies against the expansion budget.
+    fn charge(&mut self, cost: u64, span: Span) -> bool {
+        self.expanded = self.expanded.saturating_add(cost);
+        if self.expanded <= self.expansion_budget {
+            return true;
+        }
+        self.fail_with_help(
+            codes::LIMIT,
+            format!("YAML aliases expand `{}` to more than {} bytes", self.display, self.expansion_budget),
+            span,
+            "the expansion passes the limit here",
+            "use fewer aliases, or raise `limits.max_expansion_ratio` in the configuration".into(),
+        );
+        false
+    }
+
+    fn record_span(&mut self, pointer: String, span: NodeSpan) {
+        self.indexed = self.indexed.saturating_add(pointer.len() as u64);
+        if self.indexed > self.index_budget {
+            self.fail_with_help(
+                codes::LIMIT,
+                format!("the paths to the nodes of `{}` add up to more than {} bytes", self.display, self.index_budget),
+                span.value,
+                "the limit is passed here",
+                "shorten the keys that hold many nodes, or raise `limits.max_expansion_ratio` in the configuration"
+                    .into(),
+            );
+            return;
+        }
+        self.spans.insert(pointer, span);
     }
 
     /// The pointer the next value will have, and the span of its key when in a mapping.
     fn next_pointer(&self) -> (String, Option<Span>) {
         match self.stack.last() {
             None => (String::new(), None),
-            Some(Frame::Seq { pointer, items }) => (format!("{pointer}/{}", items.len()), None),
+            Some(Frame::Seq { pointer, items, .. }) => (format!("{pointer}/{}", items.len()), None),
             Some(Frame::Map { pointer, key: Some((k, span)), .. }) => (push_token(pointer, k), Some(*span)),
             Some(Frame::Map { pointer, .. }) => (pointer.clone(), None),
         }
@@ -157,9 +495,13 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn finish_value(&mut self, value: Value, anchor: usize) {
+    fn finish_value(&mut self, value: Value, anchor: usize, span: Span) {
         if anchor > 0 {
-            self.anchors.insert(anchor, value.clone());
+            let (cost, depth) = value_shape(&value);
+            if !self.charge(cost, span) {
+                return;
+            }
+            self.anchors.insert(anchor, Anchored { value: value.clone(), cost, depth });
         }
         match self.stack.last_mut() {
             None => self.done = Some(value),
@@ -181,9 +523,7 @@ impl Builder<'_> {
             *slot = Some((key, span));
         }
     }
-}
 
-impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         if self.error.is_some() {
             return;
@@ -208,9 +548,37 @@ impl MarkedEventReceiver for Builder<'_> {
                     return;
                 }
                 let (pointer, key) = self.next_pointer();
-                self.spans.insert(pointer, NodeSpan { value: span, key });
-                let value = if style == TScalarStyle::Plain { plain_scalar(&text) } else { Value::String(text) };
-                self.finish_value(value, anchor);
+                self.record_span(pointer, NodeSpan { value: span, key });
+                let value = if style == TScalarStyle::Plain {
+                    match plain_scalar(&text) {
+                        Scalar::Value(value) => value,
+                        Scalar::Rounded(value) => {
+                            self.warnings.push(
+                                Diagnostic::warning(
+                                    codes::NUMBER_RANGE,
+                                    format!("integer `{text}` does not fit in 64 bits and is rounded to `{value}`"),
+                                )
+                                .at(Some(self.location(span)))
+                                .label("loses precision")
+                                .help("quote it to keep it as a string, or use a number within 64 bits"),
+                            );
+                            value
+                        }
+                        Scalar::Overflow => {
+                            self.fail_with_help(
+                                codes::NUMBER_RANGE,
+                                format!("number `{text}` is too large for a 64-bit float"),
+                                span,
+                                "out of range",
+                                "use a smaller number, or quote it to make it a string".into(),
+                            );
+                            return;
+                        }
+                    }
+                } else {
+                    Value::String(text)
+                };
+                self.finish_value(value, anchor, span);
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 let span = self.span_at(&mark, 1);
@@ -223,33 +591,52 @@ impl MarkedEventReceiver for Builder<'_> {
                     );
                     return;
                 }
+                if self.stack.len() >= self.max_depth {
+                    self.fail_with_help(
+                        codes::LIMIT,
+                        too_deep(self.max_depth),
+                        span,
+                        "too deep",
+                        "flatten the document, e.g. with `$ref`s to named schemas".into(),
+                    );
+                    return;
+                }
                 let (pointer, key) = self.next_pointer();
-                self.spans.insert(pointer.clone(), NodeSpan { value: span, key });
+                self.record_span(pointer.clone(), NodeSpan { value: span, key });
                 self.pending_anchor.push((self.stack.len(), anchor));
                 self.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq { pointer, items: Vec::new() }
+                    Frame::Seq { pointer, span, items: Vec::new() }
                 } else {
-                    Frame::Map { pointer, map: Map::new(), key: None }
+                    Frame::Map { pointer, span, map: Map::new(), key: None }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let value = match self.stack.pop() {
-                    Some(Frame::Seq { items, .. }) => Value::Array(items),
-                    Some(Frame::Map { map, .. }) => Value::Object(map),
+                let (value, span) = match self.stack.pop() {
+                    Some(Frame::Seq { items, span, .. }) => (Value::Array(items), span),
+                    Some(Frame::Map { map, span, .. }) => (Value::Object(map), span),
                     None => return,
                 };
                 let anchor = match self.pending_anchor.pop() {
                     Some((depth, anchor)) if depth == self.stack.len() => anchor,
                     _ => 0,
                 };
-                self.finish_value(value, anchor);
+                self.finish_value(value, anchor, span);
             }
             Event::Alias(id) => {
                 let span = self.span_at(&mark, 1);
-                let Some(value) = self.anchors.get(&id).cloned() else {
+                let Some(anchored) = self.anchors.get(&id) else {
                     self.fail(codes::SYNTAX, "invalid YAML: unknown alias".into(), span, "alias");
                     return;
                 };
+                let (cost, depth) = (anchored.cost, anchored.depth);
+                if self.stack.len() + depth > self.max_depth {
+                    self.fail(codes::LIMIT, too_deep(self.max_depth), span, "this alias nests too deep");
+                    return;
+                }
+                if !self.charge(cost, span) {
+                    return;
+                }
+                let value = self.anchors.get(&id).map(|a| a.value.clone()).unwrap_or_default();
                 if self.expecting_key() {
                     match value {
                         Value::String(s) => self.start_key(s, span),
@@ -263,8 +650,8 @@ impl MarkedEventReceiver for Builder<'_> {
                     return;
                 }
                 let (pointer, key) = self.next_pointer();
-                self.spans.insert(pointer, NodeSpan { value: span, key });
-                self.finish_value(value, 0);
+                self.record_span(pointer, NodeSpan { value: span, key });
+                self.finish_value(value, 0, span);
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
         }
@@ -295,36 +682,47 @@ fn scalar_len(source: &str, text: &str, style: TScalarStyle, start: usize) -> us
     }
 }
 
+/// A plain scalar read with the core schema.
+#[derive(Debug, PartialEq)]
+enum Scalar {
+    Value(Value),
+    /// An integer outside 64 bits, rounded to the nearest float.
+    Rounded(Value),
+    /// A number too large for a float.
+    Overflow,
+}
+
 /// The YAML 1.2 core schema for plain scalars.
-fn plain_scalar(text: &str) -> Value {
+fn plain_scalar(text: &str) -> Scalar {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Scalar::Value(Value::Null),
+        "true" | "True" | "TRUE" => return Scalar::Value(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Scalar::Value(Value::Bool(false)),
         _ => {}
     }
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => (-1i64, rest),
-        None => (1, text.strip_prefix('+').unwrap_or(text)),
-    };
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.trim_start_matches('+').parse::<i64>() {
-            return Value::Number(n.into());
+        if let Ok(n) = text.parse::<i64>() {
+            return Scalar::Value(n.into());
         }
-        if let Ok(n) = digits.parse::<u64>() {
-            if sign > 0 {
-                return Value::Number(n.into());
+        if let Ok(n) = text.trim_start_matches('+').parse::<u64>() {
+            return Scalar::Value(n.into());
+        }
+        return rounded(text.parse::<f64>().unwrap_or(f64::INFINITY));
+    }
+    for (prefix, radix) in [("0x", 16), ("0o", 8)] {
+        if let Some(digits) = text.strip_prefix(prefix) {
+            if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
+                return match u64::from_str_radix(digits, radix) {
+                    Ok(n) => Scalar::Value(i64::try_from(n).map_or_else(|_| n.into(), Into::into)),
+                    Err(_) => rounded(
+                        digits
+                            .chars()
+                            .filter_map(|c| c.to_digit(radix))
+                            .fold(0.0, |n, d| n * f64::from(radix) + f64::from(d)),
+                    ),
+                };
             }
-        }
-    }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(n) = i64::from_str_radix(hex, 16) {
-            return Value::Number(n.into());
-        }
-    }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(n) = i64::from_str_radix(oct, 8) {
-            return Value::Number(n.into());
         }
     }
     let is_float = {
@@ -334,11 +732,16 @@ fn plain_scalar(text: &str) -> Value {
             && t.chars().any(|c| c.is_ascii_digit())
     };
     if is_float {
-        if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Value::Number(n);
+        if let Ok(n) = text.parse::<f64>() {
+            return Number::from_f64(n).map_or(Scalar::Overflow, |n| Scalar::Value(Value::Number(n)));
         }
     }
-    Value::String(text.to_owned())
+    Scalar::Value(Value::String(text.to_owned()))
+}
+
+/// An integer too large for 64 bits, as a float.
+fn rounded(n: f64) -> Scalar {
+    Number::from_f64(n).map_or(Scalar::Overflow, |n| Scalar::Rounded(Value::Number(n)))
 }
 
 /// Parses the JSON text held by a string node, and returns its value and the spans of its
@@ -346,7 +749,7 @@ fn plain_scalar(text: &str) -> Value {
 /// JSON text verbatim. Other strings get the string's own span for every node.
 pub fn parse_embedded_json(file: &SourceFile, pointer: &str) -> Option<(Value, BTreeMap<String, NodeSpan>)> {
     let text = file.value.pointer(pointer)?.as_str()?;
-    let (value, inner) = parse(text, &file.display, true).ok()?;
+    let Parsed { value, spans: inner, .. } = parse(text, &file.display, true, &Limits::default()).ok()?;
     let own = file.spans.get(pointer).copied();
     let mut spans = BTreeMap::new();
     let block = own.and_then(|s| block_layout(&file.text, s.value, text));
@@ -405,9 +808,17 @@ fn block_layout(source: &str, span: Span, content: &str) -> Option<BlockLayout> 
 mod tests {
     use super::*;
 
+    fn parse_t(
+        text: &str,
+        display: &str,
+        is_json: bool,
+    ) -> Result<(Value, BTreeMap<String, NodeSpan>), Box<Diagnostic>> {
+        parse(text, display, is_json, &Limits::default()).map(|p| (p.value, p.spans))
+    }
+
     #[test]
     fn integer_keys_are_strings_and_values_keep_positions() {
-        let (value, spans) = parse("responses:\n  200:\n    description: ok\n", "t.yaml", false).unwrap();
+        let (value, spans) = parse_t("responses:\n  200:\n    description: ok\n", "t.yaml", false).unwrap();
         assert_eq!(value["responses"]["200"]["description"], "ok");
         let span = spans["/responses/200/description"];
         assert_eq!((span.value.line, span.value.column), (3, 18));
@@ -416,7 +827,7 @@ mod tests {
 
     #[test]
     fn core_schema_scalars() {
-        let (value, _) = parse("a: 30000\nb: '30000'\nc: true\nd: ~\ne: 1.5\nf: string.\n", "t.yaml", false).unwrap();
+        let (value, _) = parse_t("a: 30000\nb: '30000'\nc: true\nd: ~\ne: 1.5\nf: string.\n", "t.yaml", false).unwrap();
         assert_eq!(
             value,
             serde_json::json!({"a": 30000, "b": "30000", "c": true, "d": null, "e": 1.5, "f": "string."})
@@ -425,22 +836,279 @@ mod tests {
 
     #[test]
     fn json_without_spaces_after_colons() {
-        let (value, _) = parse(r#"{"allOf": [{"$ref":"a.json"}], "n": 1}"#, "t.json", true).unwrap();
+        let (value, _) = parse_t(r#"{"allOf": [{"$ref":"a.json"}], "n": 1}"#, "t.json", true).unwrap();
         assert_eq!(value["allOf"][0]["$ref"], "a.json");
     }
 
     #[test]
     fn duplicate_keys_are_errors_with_location() {
-        let err = parse("a: 1\na: 2\n", "t.yaml", false).unwrap_err();
+        let err = parse_t("a: 1\na: 2\n", "t.yaml", false).unwrap_err();
         assert_eq!(err.code, codes::DUPLICATE_KEY);
         assert_eq!(err.location.unwrap().line, 2);
     }
 
     #[test]
     fn syntax_errors_have_location() {
-        let err = parse("a: [1, 2\n", "t.yaml", false).unwrap_err();
+        let err = parse_t("a: [1, 2\n", "t.yaml", false).unwrap_err();
         assert_eq!(err.code, codes::SYNTAX);
-        let err = parse("{\"a\": }", "t.json", true).unwrap_err();
+        let err = parse_t("{\"a\": }", "t.json", true).unwrap_err();
         assert_eq!(err.location.unwrap().column, 7);
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    //! Hostile input (issue #8): every case is refused with a located diagnostic, quickly,
+    //! without exhausting the stack or memory.
+    use super::*;
+
+    fn parse_yaml(text: &str) -> Result<Parsed, Box<Diagnostic>> {
+        parse(text, "t.yaml", false, &Limits::default())
+    }
+
+    /// Runs `f` on a thread of its own, failing (instead of hanging) if it takes too long.
+    fn within_seconds<T: Send + 'static>(seconds: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(f()));
+        receive.recv_timeout(std::time::Duration::from_secs(seconds)).expect("finished in time")
+    }
+
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("load-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn load_errors(path: &Path, limits: &Limits) -> Vec<Diagnostic> {
+        let mut diagnostics = Diagnostics::default();
+        assert!(load(path, "f.yaml", limits, None, &mut diagnostics).is_none());
+        let _ = diagnostics.render(false);
+        diagnostics.iter().cloned().collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_opening_it() {
+        let dir = temp_dir("fifo");
+        let fifo = dir.join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+        assert!(made.success());
+        let errors = within_seconds(10, move || load_errors(&fifo, &Limits::default()));
+        assert_eq!(errors[0].code, codes::NOT_A_FILE);
+        assert_eq!(errors[0].message, "`f.yaml` is a FIFO, not a regular file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_behind_a_symbolic_link_is_refused() {
+        let dir = temp_dir("device");
+        let link = dir.join("zero.yaml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let errors = within_seconds(10, move || load_errors(&link, &Limits::default()));
+        assert_eq!(errors[0].code, codes::NOT_A_FILE);
+        assert!(errors[0].message.contains("a device"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_folder_is_refused() {
+        let dir = temp_dir("folder");
+        let errors = load_errors(&dir, &Limits::default());
+        assert_eq!(
+            (errors[0].code, errors[0].message.as_str()),
+            (codes::NOT_A_FILE, "`f.yaml` is a folder, not a file")
+        );
+    }
+
+    #[test]
+    fn files_past_the_size_limit_are_refused() {
+        let dir = temp_dir("size");
+        let path = dir.join("big.yaml");
+        std::fs::write(&path, "a: 12345678901234567890\n").unwrap();
+        let limits = Limits { max_file_bytes: 10, ..Limits::default() };
+        let errors = load_errors(&path, &limits);
+        assert_eq!(errors[0].code, codes::LIMIT);
+        assert!(errors[0].message.contains("larger than the limit of 10 bytes"), "{}", errors[0].message);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_claims_a_smaller_size_is_read_no_further_than_the_limit() {
+        // Files under /proc say they are empty; the read itself must stop at the limit.
+        let path = Path::new("/proc/self/maps");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        assert!(matches!(read_regular_file(path, 10), Err(ReadProblem::TooLarge(None))));
+        assert!(read_regular_file(path, 1 << 30).is_ok_and(|bytes| bytes.len() > 10));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_at_its_first_byte() {
+        let dir = temp_dir("utf8");
+        let path = dir.join("bad.yaml");
+        std::fs::write(&path, b"a: \xc3\xa9\nb: x\xff\n").unwrap();
+        let errors = load_errors(&path, &Limits::default());
+        let location = errors[0].location.clone().unwrap();
+        assert_eq!(errors[0].code, codes::ENCODING);
+        assert_eq!((location.line, location.column, location.start), (2, 5, 10));
+        assert!(errors[0].message.contains("byte `0xFF` at byte offset 10"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_offsets_stay_in_the_file() {
+        for (text, is_json) in
+            [("\u{feff}swagger: 'é'\nx: 1\n", false), ("\u{feff}{\"swagger\": \"é\", \"x\": 1}", true)]
+        {
+            let parsed = parse(text, "t", is_json, &Limits::default()).unwrap();
+            assert_eq!(parsed.value["swagger"], "é", "{text:?}");
+            let span = parsed.spans["/x"].value;
+            assert_eq!(&text[span.start..span.end], "1", "{text:?}");
+            let key = parsed.spans["/swagger"].key.unwrap();
+            assert_eq!(&text[key.start..key.end], if is_json { "\"swagger\"" } else { "swagger" });
+        }
+        let error = parse("\u{feff}{\"a\": }", "t", true, &Limits::default()).unwrap_err();
+        assert_eq!(error.location.unwrap().start, 9);
+    }
+
+    #[test]
+    fn a_second_document_is_an_error_located_at_it() {
+        for text in ["a: 1\n---\nb: 2\n", "--- \na: 1\n...\n--- \nb: 2\n", "a: 1\n---\n"] {
+            let error = parse_yaml(text).unwrap_err();
+            assert_eq!(error.code, codes::MULTIPLE_DOCUMENTS, "{text:?}");
+            let location = error.location.unwrap();
+            assert_eq!(&text[location.start..location.start + 3], "---", "{text:?}");
+        }
+        assert!(parse_yaml("---\na: 1\n...\n").is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_it_can_overflow_the_stack() {
+        let cases = [
+            ("- ".repeat(20_000) + "x\n", false),
+            ("[".repeat(20_000), false),
+            ("{a: ".repeat(20_000), false),
+            ("[".repeat(20_000) + &"]".repeat(20_000), true),
+            ("{\"a\":".repeat(20_000) + "1" + &"}".repeat(20_000), true),
+        ];
+        for (text, is_json) in cases {
+            // A test thread has a small stack: this fails if anything recurses per level.
+            let error = within_seconds(20, move || parse(&text, "t", is_json, &Limits::default()).unwrap_err());
+            assert_eq!(error.code, codes::LIMIT, "{}", error.message);
+            assert!(error.message.contains("deeper than 127 levels"), "{}", error.message);
+            assert!(error.location.is_some());
+        }
+    }
+
+    #[test]
+    fn the_depth_limit_is_the_same_for_yaml_and_json() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for is_json in [false, true] {
+            assert!(parse(&nested(127), "t", is_json, &Limits::default()).is_ok());
+            assert_eq!(parse(&nested(128), "t", is_json, &Limits::default()).unwrap_err().code, codes::LIMIT);
+        }
+        let block = format!("{}x\n", "- ".repeat(128));
+        assert_eq!(parse_yaml(&block).unwrap_err().location.unwrap().column, 255);
+    }
+
+    #[test]
+    fn an_alias_cannot_nest_deeper_than_the_limit() {
+        let deep = format!("a: &a {}{}\nb: {}*a{}\n", "[".repeat(100), "]".repeat(100), "[".repeat(30), "]".repeat(30));
+        let error = parse_yaml(&deep).unwrap_err();
+        assert_eq!((error.code, error.location.unwrap().line), (codes::LIMIT, 2));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_an_alias() {
+        let mut text = String::from("a0: &a0 [\"lol lol lol lol lol lol lol lol lol lol\"]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"));
+        }
+        let error = within_seconds(20, move || parse_yaml(&text).unwrap_err());
+        assert_eq!(error.code, codes::LIMIT);
+        assert!(error.message.starts_with("YAML aliases expand `t.yaml` to more than"), "{}", error.message);
+        let location = error.location.unwrap();
+        assert!(location.line > 1);
+        // Aliases within the budget still work.
+        let value = parse_yaml("a: &x {k: [1, 2]}\nb: *x\n").unwrap().value;
+        assert_eq!(value["b"]["k"][1], 2);
+    }
+
+    #[test]
+    fn many_nodes_under_a_long_key_cannot_make_the_span_index_quadratic() {
+        let key = "k".repeat(100_000);
+        let text = format!("{{\"{key}\": [{}0]}}", "0,".repeat(100_000));
+        let limits = Limits { min_expansion_bytes: 1 << 20, ..Limits::default() };
+        let error = within_seconds(20, move || parse(&text, "t", true, &limits).unwrap_err());
+        assert_eq!(error.code, codes::LIMIT, "{}", error.message);
+    }
+
+    #[test]
+    fn numbers_that_do_not_fit_are_reported_where_they_are() {
+        let error = parse_yaml("a:\n  minimum: -1e400\n").unwrap_err();
+        assert_eq!(error.code, codes::NUMBER_RANGE);
+        assert_eq!(error.message, "number `-1e400` is too large for a 64-bit float");
+        assert_eq!(error.location.map(|l| (l.line, l.column)), Some((2, 12)));
+        let error = parse("{\"a\": 1e400}", "t.json", true, &Limits::default()).unwrap_err();
+        assert_eq!(error.code, codes::NUMBER_RANGE);
+
+        let parsed = parse_yaml("default: 99999999999999999999\n").unwrap();
+        assert_eq!(parsed.value["default"].as_f64(), Some(1e20));
+        let warning = &parsed.warnings[0];
+        assert_eq!((warning.code, warning.severity), (codes::NUMBER_RANGE, Severity::Warning));
+        assert_eq!(warning.location.as_ref().map(|l| (l.line, l.column)), Some((1, 10)));
+
+        let parsed =
+            parse_yaml("a: 18446744073709551615\nb: 0xFFFFFFFFFFFFFFFF\nc: 0x-5\nd: -9223372036854775808\n").unwrap();
+        assert_eq!(parsed.value["a"].as_u64(), Some(u64::MAX));
+        assert_eq!(parsed.value["b"].as_u64(), Some(u64::MAX));
+        assert_eq!(parsed.value["c"], "0x-5");
+        assert_eq!(parsed.value["d"].as_i64(), Some(i64::MIN));
+        assert!(parsed.warnings.is_empty());
+        assert_eq!(plain_scalar(&"9".repeat(400)), Scalar::Overflow);
+        assert_eq!(plain_scalar(&format!("0x{}", "f".repeat(300))), Scalar::Overflow);
+        assert!(matches!(plain_scalar("0x1ffffffffffffffff"), Scalar::Rounded(_)));
+    }
+
+    #[test]
+    fn very_long_lines_load_in_linear_time() {
+        let text = format!("[{}1]", "1, é, ".repeat(200_000));
+        let parsed = within_seconds(30, move || parse_yaml(&text).unwrap());
+        assert_eq!(parsed.value.as_array().map(Vec::len), Some(400_001));
+    }
+}
+
+#[cfg(test)]
+mod deep_documents {
+    use super::*;
+
+    /// A document at the depth limit goes through every pass on a test thread's small
+    /// stack: nothing after the loader recurses so deep that it overflows.
+    #[test]
+    fn a_spec_at_the_depth_limit_passes_every_check_without_overflowing() {
+        let mut schema = String::from("{type: string}");
+        for _ in 0..55 {
+            schema = format!("{{type: object, properties: {{p: {schema}}}}}");
+        }
+        let data = format!("{}1{}", "[".repeat(120), "]".repeat(120));
+        let example = format!("{}1{}", "{\"p\": ".repeat(55), "}".repeat(55));
+        let spec = format!(
+            "swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-data: {data}\ndefinitions:\n  Deep: {schema}\n  Ex:\n    type: object\n    example: {example}\n    x-more: {data}\n"
+        );
+        let dir = std::env::temp_dir().join(format!("load-deep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, spec).unwrap();
+        let config = dir.join("codegen.yaml");
+        std::fs::write(&config, "spec: spec.yaml\noutput: out\npackage:\n  name: deep\n").unwrap();
+        let handle = std::thread::spawn(move || {
+            let mut diagnostics = Diagnostics::default();
+            let checked = crate::check(&path, &[], &mut diagnostics).is_some();
+            // Lowering and emission too.
+            let config = crate::Config::load(&config).expect("the configuration loads");
+            let files = crate::run(&config, &mut diagnostics);
+            (checked && files.is_some(), diagnostics.render(false))
+        });
+        let (checked, rendered) = handle.join().expect("no stack overflow");
+        assert!(checked, "{rendered}");
     }
 }

@@ -18,7 +18,7 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
-use crate::load;
+use crate::load::{self, Limits};
 use crate::source::{push_token, tokens, FileId, SourceFile, SourceMap, Sources};
 
 /// The spec as one document, plus everything needed to point back into its files.
@@ -50,8 +50,14 @@ fn schemas_pointer(document: &Value) -> &'static str {
     }
 }
 
-/// Resolves every ref reachable from `root`. `root_dir` is the folder refs may not leave.
+/// [`resolve_limited`] with the default [`Limits`].
 pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics) -> Bundle {
+    resolve_limited(root, root_dir, &Limits::default(), diagnostics)
+}
+
+/// Resolves every ref reachable from `root`. `root_dir` is the folder refs may not leave;
+/// `limits` bounds the files read and what inlining refs may add to the document.
+pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagnostics: &mut Diagnostics) -> Bundle {
     let root_dir = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf());
     let schemas_at = schemas_pointer(&root.value);
     let mut resolver = Resolver {
@@ -63,6 +69,11 @@ pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics)
         bundled: Vec::new(),
         inlining: Vec::new(),
         map: SourceMap::default(),
+        limits: limits.clone(),
+        total_bytes: root.text.len() as u64,
+        inlined: 0,
+        exhausted: false,
+        reported_depth: false,
         diagnostics,
     };
     // Names the document itself gives its schemas are taken first.
@@ -118,6 +129,16 @@ struct Resolver<'d> {
     /// Non-schema refs being inlined, to catch cycles among them.
     inlining: Vec<(FileId, String)>,
     map: SourceMap,
+    limits: Limits,
+    /// Bytes of every file read so far.
+    total_bytes: u64,
+    /// The cost of what inlining has copied (see [`Limits::max_expansion_ratio`]), and
+    /// whether it passed the budget (reported once, then nothing more is inlined).
+    inlined: u64,
+    exhausted: bool,
+    /// Whether inlining too deep was reported (once is enough: every chain of refs that
+    /// goes on from there would repeat it).
+    reported_depth: bool,
     diagnostics: &'d mut Diagnostics,
 }
 
@@ -192,7 +213,48 @@ impl Resolver<'_> {
             );
             return Value::Object(map.clone());
         }
+        if self.exhausted {
+            return Value::Object(map.clone());
+        }
         let target = self.sources.get(target_file).value.pointer(&target_pointer).cloned().unwrap_or(Value::Null);
+        // Each ref inlined copies its target once (refs inside it are charged when they are
+        // inlined in turn), so counting targets bounds the document: refs that fan out
+        // cannot make it exponential, nor chains of refs make it deeper than the limit.
+        let (cost, depth) = load::value_shape(&target);
+        let at_depth = at.matches('/').count();
+        let budget = self.limits.expansion_budget(self.total_bytes);
+        // The source map keeps a mount, keyed by `at`, for every ref inlined.
+        self.inlined = self.inlined.saturating_add(cost).saturating_add(at.len() as u64);
+        let problem = if at_depth + depth > self.limits.max_depth {
+            if std::mem::replace(&mut self.reported_depth, true) {
+                return Value::Object(map.clone());
+            }
+            Some((
+                format!(
+                    "inlining `$ref` `{reference}` here nests the document deeper than {} levels",
+                    self.limits.max_depth
+                ),
+                "inline fewer levels of refs, e.g. by naming the deep parts as schemas".to_owned(),
+            ))
+        } else if self.inlined > budget {
+            self.exhausted = true;
+            Some((
+                format!("inlining `$ref`s expands the spec to more than {budget} bytes"),
+                "refer to shared objects fewer times, or raise `limits.max_expansion_ratio` in the configuration"
+                    .to_owned(),
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            self.diagnostics.push(
+                Diagnostic::error(codes::LIMIT, message)
+                    .at(self.sources.value_location(file, &ref_pointer))
+                    .label("the limit is passed here")
+                    .help(help),
+            );
+            return Value::Object(map.clone());
+        }
         self.map.mount(at, target_file, &target_pointer);
         self.inlining.push(key);
         let value = self.walk(&target, target_file, &target_pointer, at, false);
@@ -244,6 +306,15 @@ impl Resolver<'_> {
         let error = |code, message: String, label: &str, help: &str| {
             Diagnostic::error(code, message).at(location.clone()).label(label).help(help)
         };
+        if reference.is_empty() {
+            self.diagnostics.push(error(
+                codes::REF_INVALID,
+                "`$ref` is empty".into(),
+                "empty reference",
+                "name a file, a fragment or both, e.g. `#/definitions/Name`",
+            ));
+            return None;
+        }
         if has_scheme(reference) {
             self.diagnostics.push(error(
                 codes::REF_ABSOLUTE,
@@ -254,7 +325,15 @@ impl Resolver<'_> {
             return None;
         }
         let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let fragment = percent_decode(fragment);
+        let (Some(fragment), Some(path)) = (percent_decode(fragment), percent_decode(path_part)) else {
+            self.diagnostics.push(error(
+                codes::REF_INVALID,
+                format!("`$ref` `{reference}` is not UTF-8 text once percent-decoded"),
+                "invalid percent-encoding",
+                "percent-encode UTF-8 text only, e.g. `%C3%A9` for `é`",
+            ));
+            return None;
+        };
         if !fragment.is_empty() && !fragment.starts_with('/') {
             self.diagnostics.push(error(
                 codes::REF_BAD_POINTER,
@@ -268,23 +347,26 @@ impl Resolver<'_> {
             file
         } else {
             let base = self.sources.get(file).path.parent().map(Path::to_path_buf).unwrap_or_default();
-            let joined = base.join(percent_decode(path_part));
+            let joined = base.join(&path);
+            let lexical = crate::config::normalize(&joined);
             let canonical = match joined.canonicalize() {
                 Ok(p) => p,
-                Err(_) => {
-                    let lexical = crate::config::normalize(&joined);
-                    let (code, message, label) = if lexical.starts_with(&self.root_dir) {
+                Err(e) => {
+                    let (code, message, label) = if !lexical.starts_with(&self.root_dir) {
+                        (
+                            codes::REF_ESCAPES_ROOT,
+                            format!("`$ref` `{reference}` leaves the spec's folder"),
+                            "outside the spec's folder",
+                        )
+                    } else if e.kind() == std::io::ErrorKind::NotFound {
                         (
                             codes::REF_MISSING_FILE,
                             format!("`$ref` names the file `{path_part}`, which does not exist"),
                             "no such file",
                         )
                     } else {
-                        (
-                            codes::REF_ESCAPES_ROOT,
-                            format!("`$ref` `{reference}` leaves the spec's folder"),
-                            "outside the spec's folder",
-                        )
+                        // A loop of symbolic links, a name the system refuses, ...
+                        (codes::IO, format!("cannot resolve `$ref` `{reference}`: {e}"), "cannot resolve")
                     };
                     self.diagnostics.push(error(
                         code,
@@ -296,7 +378,7 @@ impl Resolver<'_> {
                 }
             };
             if !canonical.starts_with(&self.root_dir) {
-                let through_link = crate::config::normalize(&joined).starts_with(&self.root_dir);
+                let through_link = lexical.starts_with(&self.root_dir);
                 let folder = Path::new(&self.sources.get(0).display)
                     .parent()
                     .map(|p| p.display().to_string())
@@ -311,14 +393,46 @@ impl Resolver<'_> {
                 self.diagnostics.push(error(codes::REF_ESCAPES_ROOT, message, "outside the spec's folder", &help));
                 return None;
             }
+            if canonical.is_dir() {
+                self.diagnostics.push(error(
+                    codes::NOT_A_FILE,
+                    format!("`$ref` `{reference}` names a folder, not a file"),
+                    "a folder",
+                    "name a YAML or JSON file in the folder, e.g. `schemas/Name.yaml`",
+                ));
+                return None;
+            }
             match self.sources.find(&canonical) {
                 Some(id) => id,
                 None => {
                     let display = display_path(&canonical, &self.root_dir, &self.sources.get(0).display);
-                    self.sources.add(load::load_or_report(&canonical, &display, self.diagnostics)?)
+                    let loaded = load::load(&canonical, &display, &self.limits, location.clone(), self.diagnostics)?;
+                    self.total_bytes = self.total_bytes.saturating_add(loaded.text.len() as u64);
+                    if self.total_bytes > self.limits.max_total_bytes {
+                        self.diagnostics.push(error(
+                            codes::LIMIT,
+                            format!(
+                                "the files of the spec add up to more than {} bytes with `{display}`",
+                                self.limits.max_total_bytes
+                            ),
+                            "the limit is passed here",
+                            "split the spec, or raise `limits.max_total_bytes` in the configuration",
+                        ));
+                        return None;
+                    }
+                    self.sources.add(loaded)
                 }
             }
         };
+        if target_file == 0 && fragment.is_empty() {
+            self.diagnostics.push(error(
+                codes::REF_BAD_POINTER,
+                format!("`$ref` `{reference}` names the whole spec document"),
+                "the spec itself",
+                "point into the document, e.g. `#/definitions/Name`",
+            ));
+            return None;
+        }
         if self.sources.get(target_file).value.pointer(&fragment).is_none() {
             self.diagnostics.push(error(
                 codes::REF_BAD_POINTER,
@@ -348,14 +462,16 @@ fn has_scheme(reference: &str) -> bool {
         && !reference.starts_with('#')
 }
 
-fn percent_decode(text: &str) -> String {
+/// Decodes `%XX` escapes (RFC 3986); a `%` not followed by two hex digits stays as it is.
+/// `None` when the bytes decoded are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
+        if let [b'%', high, low, ..] = bytes[i..] {
+            if let (Some(high), Some(low)) = (hex_value(high), hex_value(low)) {
+                out.push(high << 4 | low);
                 i += 3;
                 continue;
             }
@@ -363,5 +479,232 @@ fn percent_decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).ok()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostic;
+
+    /// Writes `files` into a fresh folder and resolves its `spec.yaml`.
+    fn resolved(name: &str, files: &[(&str, &str)], limits: &Limits) -> (Bundle, Vec<Diagnostic>) {
+        let dir = std::env::temp_dir().join(format!("resolve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, text) in files {
+            std::fs::write(dir.join(path), text).unwrap();
+        }
+        resolve_in(&dir, limits)
+    }
+
+    fn resolve_in(dir: &Path, limits: &Limits) -> (Bundle, Vec<Diagnostic>) {
+        let mut diagnostics = Diagnostics::default();
+        let root = load::load(&dir.join("spec.yaml"), "spec.yaml", limits, None, &mut diagnostics).unwrap();
+        let bundle = resolve_limited(root, dir, limits, &mut diagnostics);
+        // Every diagnostic renders.
+        let _ = diagnostics.render(false);
+        (bundle, diagnostics.iter().cloned().collect())
+    }
+
+    fn one_error(diagnostics: &[Diagnostic]) -> &Diagnostic {
+        let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).collect();
+        assert_eq!(errors.len(), 1, "{diagnostics:#?}");
+        errors[0]
+    }
+
+    const HEAD: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn percent_decode_never_panics_and_round_trips() {
+        let alphabet = ["%", "1", "f", "F", "g", "/", "é", "😀", "~", "%2", "%C3", "%A9", "%FF"];
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            let last: Vec<String> = inputs.iter().filter(|s| s.len() < 12).cloned().collect();
+            for s in last {
+                for a in alphabet {
+                    inputs.push(format!("{s}{a}"));
+                }
+            }
+        }
+        // And some long pseudo-random ones.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            inputs.push(s);
+        }
+        for input in &inputs {
+            match percent_decode(input) {
+                Some(decoded) if !input.contains('%') => assert_eq!(&decoded, input),
+                Some(decoded) => assert!(decoded.len() <= input.len()),
+                None => assert!(input.contains('%'), "{input:?}"),
+            }
+            // Encoding every byte decodes back to the text.
+            let encoded: String = input.bytes().map(|b| format!("%{b:02x}")).collect();
+            assert_eq!(percent_decode(&encoded).as_deref(), Some(input.as_str()));
+        }
+        assert_eq!(percent_decode("/x%1é").as_deref(), Some("/x%1é"));
+        assert_eq!(percent_decode("%C3%A9%41%"), Some("éA%".into()));
+        assert_eq!(percent_decode("/x%FF"), None);
+    }
+
+    #[test]
+    fn a_fragment_with_a_broken_escape_before_a_multibyte_character_does_not_panic() {
+        let spec = format!("{HEAD}definitions:\n  A:\n    $ref: 'b.yaml#/x%1é'\n");
+        let (_, diagnostics) = resolved("escape", &[("spec.yaml", &spec), ("b.yaml", "x: {}\n")], &Limits::default());
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::REF_BAD_POINTER);
+        assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
+    }
+
+    #[test]
+    fn a_fragment_that_is_not_utf8_once_decoded_is_located() {
+        let spec = format!("{HEAD}definitions:\n  A:\n    $ref: 'b.yaml#/x%FF'\n");
+        let (_, diagnostics) = resolved("utf8", &[("spec.yaml", &spec), ("b.yaml", "x: {}\n")], &Limits::default());
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::REF_INVALID);
+        assert_eq!(error.location.as_ref().map(|l| (l.line, l.column)), Some((6, 11)));
+    }
+
+    #[test]
+    fn a_ref_to_a_folder_says_so_at_the_ref() {
+        for reference in [".", "./", "sub", "sub/.."] {
+            let spec = format!("{HEAD}definitions:\n  A:\n    $ref: '{reference}'\n");
+            let dir = std::env::temp_dir().join(format!("resolve-folder-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.join("sub")).unwrap();
+            std::fs::write(dir.join("spec.yaml"), spec).unwrap();
+            let (_, diagnostics) = resolve_in(&dir, &Limits::default());
+            let error = one_error(&diagnostics);
+            assert_eq!(error.code, codes::NOT_A_FILE);
+            assert_eq!(error.message, format!("`$ref` `{reference}` names a folder, not a file"));
+            assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_ref_to_a_fifo_is_refused_at_the_ref_without_hanging() {
+        let dir = std::env::temp_dir().join(format!("resolve-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("spec.yaml"), format!("{HEAD}definitions:\n  A:\n    $ref: pipe.yaml\n")).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(dir.join("pipe.yaml")).status().unwrap().success());
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(resolve_in(&dir, &Limits::default()).1));
+        let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(10)).expect("no hang");
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::NOT_A_FILE);
+        assert_eq!(error.location.as_ref().map(|l| (l.file.as_str(), l.line)), Some(("spec.yaml", 6)));
+    }
+
+    #[test]
+    fn a_file_past_the_size_limit_is_refused_at_the_ref() {
+        let spec = format!("{HEAD}definitions:\n  A:\n    $ref: big.yaml\n");
+        let limits = Limits { max_file_bytes: 200, ..Limits::default() };
+        let big = format!("type: object\ndescription: '{}'\n", "x".repeat(300));
+        let (_, diagnostics) = resolved("size", &[("spec.yaml", &spec), ("big.yaml", &big)], &limits);
+        let error = one_error(&diagnostics);
+        assert_eq!((error.code, error.location.as_ref().map(|l| l.line)), (codes::LIMIT, Some(6)));
+        let limits = Limits { max_total_bytes: 300, ..Limits::default() };
+        let (_, diagnostics) = resolved("total", &[("spec.yaml", &spec), ("big.yaml", &big)], &limits);
+        assert_eq!(one_error(&diagnostics).code, codes::LIMIT);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_loop_is_reported_at_the_ref() {
+        let dir = std::env::temp_dir().join(format!("resolve-loop-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("spec.yaml"), format!("{HEAD}definitions:\n  A:\n    $ref: a.yaml\n")).unwrap();
+        std::os::unix::fs::symlink("b.yaml", dir.join("a.yaml")).unwrap();
+        std::os::unix::fs::symlink("a.yaml", dir.join("b.yaml")).unwrap();
+        let (_, diagnostics) = resolve_in(&dir, &Limits::default());
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::IO);
+        assert!(error.message.starts_with("cannot resolve `$ref` `a.yaml`: "), "{}", error.message);
+        assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
+    }
+
+    #[test]
+    fn the_root_file_under_another_spelling_is_the_root_file() {
+        let spec = format!(
+            "{HEAD}definitions:\n  A:\n    type: string\n  B:\n    $ref: './spec.yaml#/definitions/A'\n  C:\n    $ref: 'sub/../spec.yaml#/definitions/A'\n"
+        );
+        let dir = std::env::temp_dir().join(format!("resolve-spelling-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("spec.yaml"), spec).unwrap();
+        let (bundle, diagnostics) = resolve_in(&dir, &Limits::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert_eq!(bundle.sources.files.len(), 1);
+        assert_eq!(bundle.document["definitions"]["B"]["$ref"], "#/definitions/A");
+        assert_eq!(bundle.document["definitions"]["C"]["$ref"], "#/definitions/A");
+    }
+
+    #[test]
+    fn empty_refs_and_refs_to_the_whole_spec_are_errors() {
+        for (reference, code) in
+            [("''", codes::REF_INVALID), ("'#'", codes::REF_BAD_POINTER), ("spec.yaml", codes::REF_BAD_POINTER)]
+        {
+            let spec = format!("{HEAD}definitions:\n  A:\n    $ref: {reference}\n");
+            let (_, diagnostics) = resolved("empty", &[("spec.yaml", &spec)], &Limits::default());
+            let error = one_error(&diagnostics);
+            assert_eq!((error.code, error.location.as_ref().map(|l| l.line)), (code, Some(6)), "{reference}");
+        }
+        // In a schema file of its own, `#` is the schema itself: a recursive schema.
+        let spec = format!("{HEAD}definitions:\n  A:\n    $ref: node.yaml\n");
+        let node = "type: object\nproperties:\n  next:\n    $ref: '#'\n";
+        let (bundle, diagnostics) = resolved("self", &[("spec.yaml", &spec), ("node.yaml", node)], &Limits::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert_eq!(bundle.document["definitions"]["node"]["properties"]["next"]["$ref"], "#/definitions/node");
+    }
+
+    #[test]
+    fn refs_that_fan_out_cannot_expand_the_document_exponentially() {
+        // Each level inlines the previous one twice: 2^40 copies without a limit.
+        let mut spec =
+            String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: '#/x/l0'\nx:\n");
+        spec.push_str("  l40: {get: {responses: {200: {description: ok}}}}\n");
+        for i in 0..40 {
+            spec.push_str(&format!("  l{i}: [{{$ref: '#/x/l{n}'}}, {{$ref: '#/x/l{n}'}}]\n", n = i + 1));
+        }
+        let limits = Limits { min_expansion_bytes: 1 << 20, ..Limits::default() };
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(resolved("fan", &[("spec.yaml", &spec)], &limits).1));
+        let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(20)).expect("no blow-up");
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::LIMIT);
+        assert!(error.message.starts_with("inlining `$ref`s expands the spec"), "{}", error.message);
+        assert!(error.location.is_some());
+    }
+
+    #[test]
+    fn chains_of_inlined_refs_cannot_nest_past_the_depth_limit() {
+        // Each ref is a different target, so no cycle: only the depth stops it. The chain
+        // sits under an extension, so only the path's ref walks it.
+        let mut spec =
+            String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: '#/x-c/l0'\nx-c:\n");
+        for i in 0..1_000 {
+            spec.push_str(&format!("  l{i}: {{a: {{$ref: '#/x-c/l{}'}}}}\n", i + 1));
+        }
+        spec.push_str("  l1000: {}\n");
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(resolved("chain", &[("spec.yaml", &spec)], &Limits::default()).1));
+        let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(20)).expect("no overflow");
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::LIMIT);
+        assert!(error.message.contains("deeper than 127 levels"), "{}", error.message);
+    }
 }

@@ -62,16 +62,20 @@ impl SourceFile {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     pub files: Vec<SourceFile>,
+    /// Each file's id by canonical path, so finding a file does not scan them all.
+    by_path: BTreeMap<std::path::PathBuf, FileId>,
 }
 
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = self.files.len();
+        self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(file);
-        self.files.len() - 1
+        id
     }
 
     pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
-        self.files.iter().position(|f| f.path == path)
+        self.by_path.get(path).copied()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -53,6 +53,7 @@ fn fixture_config(spec: &Path) -> Config {
         output: tests::fixtures().join("codegen/out"),
         package: Package { name: "fixture".into(), version: "0.1.0".into(), description: None },
         errors: Errors::default(),
+        limits: Default::default(),
         base_dir: PathBuf::new(),
     }
 }

@@ -31,6 +31,7 @@ fn config(spec: &Path) -> Config {
         output: spec.parent().expect("has a folder").join("out"),
         package: Package { name: "robust".into(), version: "0.1.0".into(), description: None },
         errors: Errors::default(),
+        limits: Default::default(),
         base_dir: PathBuf::new(),
     }
 }
