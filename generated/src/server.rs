@@ -169,7 +169,7 @@ pub struct ServerConfig {
     /// Default: [`BODY_LIMIT`].
     pub body_limit: usize,
     /// The largest request head (request line and headers), in bytes; a larger one is
-    /// answered with `431`. At least 8192. Default: 64 KiB.
+    /// answered with `431`. Default: 64 KiB.
     pub max_header_bytes: usize,
     /// How many connections are served at once; further ones wait to be accepted.
     /// Default: 10,000.
@@ -282,7 +282,7 @@ async fn connection<A: Api>(stream: ::tokio::net::TcpStream, shared: Shared<A>) 
     builder
         .header_read_timeout(::std::option::Option::None)
         .keep_alive(true)
-        .max_buf_size(config.max_header_bytes.max(8192));
+        .max_header_size(config.max_header_bytes);
     let connection = builder.serve_connection(io, service);
     ::tokio::select! {
         _ = connection => {} () = watch.expired() => {}
