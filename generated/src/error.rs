@@ -231,12 +231,28 @@ impl ApiError {
             format!("`{method}` is not allowed on this path"),
         )
     }
-    /// `413`: the body is larger than `limit` bytes, or could not be read.
+    /// `413`: the body is larger than `limit` bytes.
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(
             http::StatusCode::PAYLOAD_TOO_LARGE,
             "M_TOO_LARGE",
-            format!("the body is larger than {limit} bytes or could not be read"),
+            ::std::format!("the body is larger than {limit} bytes"),
+        )
+    }
+    /// `408`: the body did not arrive in time.
+    pub fn request_timeout() -> Self {
+        Self::new(
+            http::StatusCode::REQUEST_TIMEOUT,
+            "M_UNKNOWN",
+            "the body did not arrive in time",
+        )
+    }
+    /// `415`: the body's media type `given` is not the `expected` one.
+    pub fn unsupported_media_type(expected: &str, given: &str) -> Self {
+        Self::new(
+            http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "M_NOT_JSON",
+            ::std::format!("the body must be `{expected}`, not `{given}`"),
         )
     }
     /// `500`: the server failed.

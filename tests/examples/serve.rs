@@ -54,6 +54,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let api = Arc::new(Example { response: example()? });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("serving http://{}{}", listener.local_addr()?, sync::METADATA.path);
-    matrix_sync_api::server::serve(listener, api).await?;
+    // `serve(listener, api)` does the same with the defaults; `ServerConfig` holds the
+    // header, idle and body timeouts and the size limits.
+    let config = matrix_sync_api::server::ServerConfig::default();
+    matrix_sync_api::server::serve_with(listener, api, config).await?;
     Ok(())
 }

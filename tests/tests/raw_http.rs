@@ -65,15 +65,35 @@ impl Raw {
 
 /// Sends `head` (request line and headers, without the blank line) and reads the response.
 async fn send(addr: SocketAddr, head: &str) -> Raw {
+    parse(&exchange(addr, &format!("{head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n")).await)
+}
+
+/// Sends `request` as it is and reads until the server closes the connection, within a
+/// deadline.
+async fn exchange(addr: SocketAddr, request: &str) -> Vec<u8> {
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("the server accepts");
-    let request = format!("{head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("the request is sent");
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).await.expect("the response is read");
-    parse(&bytes)
+    let read = stream.read_to_end(&mut bytes);
+    match tokio::time::timeout(std::time::Duration::from_secs(10), read).await {
+        Ok(Ok(_)) => {}
+        // A reset after the answer (the server closing with request bytes unread) is fine.
+        Ok(Err(_)) => assert!(!bytes.is_empty(), "the connection failed before any answer"),
+        Err(_) => panic!("no end of the response in time: {:?}", String::from_utf8_lossy(&bytes)),
+    }
+    bytes
 }
 
 fn parse(bytes: &[u8]) -> Raw {
+    let raw = parse_head(bytes);
+    if let Some(length) = raw.header("content-length") {
+        assert_eq!(length.parse::<usize>().ok(), Some(raw.body.len()), "content-length matches the body");
+    }
+    raw
+}
+
+/// The response without checking its `content-length` (a `HEAD` response has none of it).
+fn parse_head(bytes: &[u8]) -> Raw {
     let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
     let mut lines = head.split("\r\n");
@@ -84,11 +104,7 @@ fn parse(bytes: &[u8]) -> Raw {
         .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
         .collect();
     let body = bytes[split + 4..].to_vec();
-    let raw = Raw { status, headers, body };
-    if let Some(length) = raw.header("content-length") {
-        assert_eq!(length.parse::<usize>().ok(), Some(raw.body.len()), "content-length matches the body");
-    }
-    raw
+    Raw { status, headers, body }
 }
 
 #[tokio::test]
@@ -142,15 +158,105 @@ async fn a_post_to_sync_is_405_unrecognized() {
     let addr = start(Server { refuse: None }).await;
     let response = send(addr, &format!("POST {SYNC}?access_token=t HTTP/1.1\r\nContent-Length: 0")).await;
     response.assert_error(405, "M_UNRECOGNIZED");
-    assert_eq!(response.header("allow"), Some("GET"));
+    assert_eq!(response.header("allow"), Some("GET, HEAD"));
 }
 
 #[tokio::test]
-async fn a_body_over_the_limit_is_413() {
+async fn head_is_answered_like_get_without_the_body() {
     let addr = start(Server { refuse: None }).await;
-    let length = matrix_sync_api::server::BODY_LIMIT + 1;
-    let response = send(addr, &format!("GET {SYNC}?access_token=t HTTP/1.1\r\nContent-Length: {length}")).await;
-    response.assert_error(413, "M_TOO_LARGE");
+    let get = send(addr, &format!("GET {SYNC}?access_token=t HTTP/1.1")).await;
+    let head = parse_head(
+        &exchange(addr, &format!("HEAD {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"))
+            .await,
+    );
+    assert_eq!(head.status, 200, "{head:?}");
+    assert_eq!(head.header("content-type"), get.header("content-type"));
+    assert_eq!(head.header("content-length"), Some(get.body.len().to_string().as_str()));
+    assert!(head.body.is_empty(), "{head:?}");
+    // HEAD still checks the request like GET does.
+    let refused = parse_head(
+        &exchange(addr, &format!("HEAD {SYNC} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")).await,
+    );
+    assert_eq!(refused.status, 401);
+    assert!(refused.body.is_empty());
+}
+
+#[tokio::test]
+async fn a_body_on_an_operation_that_takes_none_is_400_unread() {
+    let addr = start(Server { refuse: None }).await;
+    let requests = [
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 2\r\n\r\n{{}}"),
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"),
+        // Over the body limit, truncated, badly chunked or announced with `Expect`: never read.
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n{{", matrix_sync_api::server::BODY_LIMIT + 1),
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100\r\n\r\n{{\"a\""),
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{{}}"),
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"),
+    ];
+    for request in requests {
+        let bytes = exchange(addr, &request).await;
+        assert!(bytes.starts_with(b"HTTP/1.1 400 "), "`{request}` gave {:?}", String::from_utf8_lossy(&bytes));
+        let response = parse(&bytes);
+        let message = response.assert_error(400, "M_BAD_JSON");
+        assert!(message.contains("`sync` takes no request body"), "{message}");
+        assert_eq!(response.header("connection"), Some("close"));
+    }
+}
+
+#[tokio::test]
+async fn undecodable_parameters_are_400_naming_them() {
+    let addr = start(Server { refuse: None }).await;
+    for (query, name) in [
+        ("access_token=t&since=%FF", "`since`"),
+        ("access_token=t&since=%zz", "`since`"),
+        ("access_token=t&since=a%2", "`since`"),
+        ("access_token=t&filter=%C3%28", "`filter`"),
+        ("access_token=%FF", "`access_token`"),
+        ("access_token=%zz", "`access_token`"),
+    ] {
+        let response = send(addr, &format!("GET {SYNC}?{query} HTTP/1.1")).await;
+        let message = response.assert_error(400, "M_INVALID_PARAM");
+        assert!(message.contains(name), "`{query}`: the message names the parameter: {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_access_token_is_400_naming_it() {
+    let addr = start(Server { refuse: None }).await;
+    let response = send(addr, &format!("GET {SYNC}?access_token=a&access_token=b HTTP/1.1")).await;
+    let message = response.assert_error(400, "M_INVALID_PARAM");
+    assert!(message.contains("`access_token`") && message.contains("more than once"), "{message}");
+}
+
+#[tokio::test]
+async fn pipelined_requests_are_answered_in_order() {
+    let addr = start(Server { refuse: None }).await;
+    let one = format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let two = format!("GET {SYNC} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let bytes = exchange(addr, &format!("{one}{two}")).await;
+    let text = String::from_utf8_lossy(&bytes);
+    let statuses: Vec<&str> = text.match_indices("HTTP/1.1 ").map(|(i, _)| &text[i + 9..i + 12]).collect();
+    assert_eq!(statuses, ["200", "401"], "{text}");
+}
+
+#[tokio::test]
+async fn oversized_heads_are_refused_and_the_server_stays_up() {
+    let addr = start(Server { refuse: None }).await;
+    let close = "Connection: close\r\n";
+    let long_uri =
+        format!("GET {SYNC}?access_token=t&x={} HTTP/1.1\r\nHost: {addr}\r\n{close}\r\n", "a".repeat(100_000));
+    let many_headers: String = (0..10_000).map(|i| format!("X-{i}: {i}\r\n")).collect();
+    let many_headers = format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\n{close}{many_headers}\r\n");
+    let long_header =
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\n{close}X-Long: {}\r\n\r\n", "a".repeat(100_000));
+    for request in [long_uri, many_headers, long_header] {
+        let bytes = exchange(addr, &request).await;
+        let status = parse_head(&bytes).status;
+        assert!((400..500).contains(&status), "{} bytes gave {status}", request.len());
+    }
+    let many_params: String = (0..2000).map(|i| format!("&p{i}={i}")).collect();
+    let response = send(addr, &format!("GET {SYNC}?access_token=t{many_params} HTTP/1.1")).await;
+    assert_eq!(response.status, 200);
 }
 
 #[tokio::test]

@@ -29,6 +29,8 @@ fn shared(new: TokenStream, codes: &Codes, content_type: &str, display: TokenStr
         invalid_body,
         unrecognized,
         too_large,
+        timeout,
+        unsupported,
         internal,
     } = codes;
     quote! {
@@ -70,9 +72,23 @@ fn shared(new: TokenStream, codes: &Codes, content_type: &str, display: TokenStr
                 Self::new(http::StatusCode::METHOD_NOT_ALLOWED, #unrecognized, format!("`{method}` is not allowed on this path"))
             }
 
-            /// `413`: the body is larger than `limit` bytes, or could not be read.
+            /// `413`: the body is larger than `limit` bytes.
             pub fn payload_too_large(limit: usize) -> Self {
-                Self::new(http::StatusCode::PAYLOAD_TOO_LARGE, #too_large, format!("the body is larger than {limit} bytes or could not be read"))
+                Self::new(http::StatusCode::PAYLOAD_TOO_LARGE, #too_large, ::std::format!("the body is larger than {limit} bytes"))
+            }
+
+            /// `408`: the body did not arrive in time.
+            pub fn request_timeout() -> Self {
+                Self::new(http::StatusCode::REQUEST_TIMEOUT, #timeout, "the body did not arrive in time")
+            }
+
+            /// `415`: the body's media type `given` is not the `expected` one.
+            pub fn unsupported_media_type(expected: &str, given: &str) -> Self {
+                Self::new(
+                    http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    #unsupported,
+                    ::std::format!("the body must be `{expected}`, not `{given}`"),
+                )
             }
 
             /// `500`: the server failed.
@@ -118,6 +134,8 @@ struct Codes {
     invalid_body: &'static str,
     unrecognized: &'static str,
     too_large: &'static str,
+    timeout: &'static str,
+    unsupported: &'static str,
     internal: &'static str,
 }
 
@@ -129,6 +147,8 @@ fn matrix() -> TokenStream {
         invalid_body: "M_BAD_JSON",
         unrecognized: "M_UNRECOGNIZED",
         too_large: "M_TOO_LARGE",
+        timeout: "M_UNKNOWN",
+        unsupported: "M_NOT_JSON",
         internal: "M_UNKNOWN",
     };
     let new = quote! {
@@ -172,6 +192,8 @@ fn problem() -> TokenStream {
         invalid_body: "about:blank",
         unrecognized: "about:blank",
         too_large: "about:blank",
+        timeout: "about:blank",
+        unsupported: "about:blank",
         internal: "about:blank",
     };
     let new = quote! {

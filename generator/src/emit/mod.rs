@@ -194,7 +194,7 @@ description = "{description}"
 publish = false
 
 [features]
-server = ["dep:axum", "dep:tokio"]
+server = ["dep:axum", "dep:hyper", "dep:hyper-util", "dep:tokio"]
 client = ["dep:reqwest"]
 
 [dependencies]
@@ -204,8 +204,10 @@ percent-encoding = "2"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 axum = {{ version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }}
+hyper = {{ version = "1.12", optional = true, features = ["http1", "server"] }}
+hyper-util = {{ version = "0.1", optional = true, features = ["tokio"] }}
 reqwest = {{ version = "0.12", optional = true, default-features = false, features = ["json", "rustls-tls"] }}
-tokio = {{ version = "1", optional = true, features = ["net"] }}
+tokio = {{ version = "1", optional = true, features = ["macros", "net", "rt", "sync", "time"] }}
 "#,
         header = provenance.header("#"),
         name = package.name,
