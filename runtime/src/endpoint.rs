@@ -21,6 +21,8 @@ pub struct Metadata {
     pub path: &'static str,
     /// The credential the endpoint asks for, if any.
     pub security: Option<SecurityRequirement>,
+    /// The media type of the request body the endpoint takes; `None` when it takes none.
+    pub request_body: Option<&'static str>,
     /// How the API writes error bodies.
     pub errors: ErrorFormat,
 }

@@ -177,6 +177,8 @@ pub enum ErrorKind {
     Unrecognized,
     /// `413`: the body is too large.
     TooLarge,
+    /// `415`: the body is not of the endpoint's media type.
+    UnsupportedMediaType,
     /// `408`: the request did not arrive in time.
     Timeout,
     /// `501`: the server does not implement the operation.
@@ -206,6 +208,7 @@ impl ErrorFormat {
                 ErrorKind::InvalidBody => "M_BAD_JSON",
                 ErrorKind::Unrecognized => "M_UNRECOGNIZED",
                 ErrorKind::TooLarge => "M_TOO_LARGE",
+                ErrorKind::UnsupportedMediaType => "M_NOT_JSON",
                 ErrorKind::Timeout | ErrorKind::NotImplemented | ErrorKind::Internal => "M_UNKNOWN",
             },
         }
@@ -336,6 +339,17 @@ impl ApiError {
     pub fn payload_too_large(format: ErrorFormat, limit: usize) -> Self {
         let message = format!("the body is larger than {limit} bytes");
         Self::builtin(format, http::StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge, message)
+    }
+
+    /// `408`: the body did not arrive in time.
+    pub fn request_timeout(format: ErrorFormat) -> Self {
+        Self::builtin(format, http::StatusCode::REQUEST_TIMEOUT, ErrorKind::Timeout, "the body did not arrive in time")
+    }
+
+    /// `415`: the body's media type `given` is not the `expected` one.
+    pub fn unsupported_media_type(format: ErrorFormat, expected: &str, given: &str) -> Self {
+        let message = format!("the body must be `{expected}`, not `{given}`");
+        Self::builtin(format, http::StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorKind::UnsupportedMediaType, message)
     }
 
     /// `501`: the server does not implement the operation `name`.

@@ -27,6 +27,13 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
+/// Whether `media_type` is JSON: `application/json` or any `+json` suffix, parameters and case
+/// aside.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
 pub use endpoint::{Credential, CredentialLocation, Endpoint, EndpointResponse, Metadata, SecurityRequirement};
 pub use error::{
     ApiError, ErrorBody, ErrorFormat, FromHttpRequestError, FromHttpResponseError, IntoHttpError, ParamLocation,

@@ -3,7 +3,7 @@
 use std::fmt::{self, Display, Write as _};
 use std::str::FromStr;
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -32,26 +32,40 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// Bytes percent-encoded in a cookie value.
 const COOKIE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'%').add(b',').add(b';').add(b'\\');
 
-/// The parameters of one location of a request, decoded, in the order they came.
+/// The parameters of one location of a request, decoded, in the order they came. A value
+/// that does not decode (`%zz`, or bytes that are not UTF-8) is kept as the reason, and is an
+/// error naming the parameter when it is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Params {
     location: ParamLocation,
-    pairs: Vec<(String, String)>,
+    pairs: Vec<(String, Result<String, String>)>,
 }
 
 impl Params {
     /// The query parameters of `uri`, percent-decoded (`+` is a space).
     pub fn query(uri: &http::Uri) -> Self {
         let query = uri.query().unwrap_or_default();
-        let pairs = form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let pairs = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let plus = |text: &str| text.replace('+', " ");
+                (decode(&plus(name)).unwrap_or_else(|_| plus(name)), decode(&plus(value)))
+            })
+            .collect();
         Params { location: ParamLocation::Query, pairs }
     }
 
-    /// Every header value; names are compared without regard to case.
+    /// Every header value; names are compared without regard to case. A value that is not
+    /// UTF-8 is an error when read.
     pub fn headers(headers: &http::HeaderMap) -> Self {
         let pairs = headers
             .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .map(|(name, value)| {
+                let text = std::str::from_utf8(value.as_bytes()).map(str::to_owned).map_err(|_| not_utf8());
+                (name.as_str().to_owned(), text)
+            })
             .collect();
         Params { location: ParamLocation::Header, pairs }
     }
@@ -60,10 +74,12 @@ impl Params {
     pub fn cookies(headers: &http::HeaderMap) -> Self {
         let mut pairs = Vec::new();
         for value in headers.get_all(http::header::COOKIE) {
-            for cookie in String::from_utf8_lossy(value.as_bytes()).split(';') {
-                if let Some((name, value)) = cookie.trim().split_once('=') {
-                    pairs.push((name.trim().to_owned(), decode(value.trim())));
-                }
+            for cookie in value.as_bytes().split(|&b| b == b';') {
+                let Some(split) = cookie.iter().position(|&b| b == b'=') else { continue };
+                let (name, value) = (&cookie[..split], &cookie[split + 1..]);
+                let name = String::from_utf8_lossy(name).trim().to_owned();
+                let value = std::str::from_utf8(value).map_err(|_| not_utf8()).and_then(|value| decode(value.trim()));
+                pairs.push((name, value));
             }
         }
         Params { location: ParamLocation::Cookie, pairs }
@@ -84,7 +100,8 @@ impl Params {
         }
     }
 
-    fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    /// The values of `name`, each decoded or the error naming it.
+    fn values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = Result<&'a str, FromHttpRequestError>> + 'a {
         let location = self.location;
         self.pairs
             .iter()
@@ -97,7 +114,7 @@ impl Params {
                     }
                 },
             )
-            .map(|(_, value)| value.as_str())
+            .map(move |(_, value)| value.as_deref().map_err(|reason| self.invalid(name, reason)))
     }
 
     /// The error for a missing parameter `name`.
@@ -120,7 +137,7 @@ impl Params {
         if values.next().is_some() {
             return Err(self.invalid(name, "given more than once"));
         }
-        value.parse().map(Some).map_err(|e| self.invalid(name, e))
+        value?.parse().map(Some).map_err(|e| self.invalid(name, e))
     }
 
     /// A parameter given exactly once.
@@ -136,7 +153,7 @@ impl Params {
     where
         T::Err: Display,
     {
-        self.values(name).map(|value| value.parse().map_err(|e| self.invalid(name, e))).collect()
+        self.values(name).map(|value| value?.parse().map_err(|e| self.invalid(name, e))).collect()
     }
 
     /// The items of a parameter given once per item, at least one.
@@ -195,9 +212,9 @@ impl Params {
 
 /// Matches one path segment against a template segment of literal text and `{name}`
 /// captures; a capture ends where the literal text after it starts.
-fn match_segment(template: &str, segment: &str, pairs: &mut Vec<(String, String)>) -> Option<()> {
+fn match_segment(template: &str, segment: &str, pairs: &mut Vec<(String, Result<String, String>)>) -> Option<()> {
     if !template.contains('{') {
-        return (decode(segment) == template).then_some(());
+        return (decode(segment).ok()? == template).then_some(());
     }
     let mut template = template;
     let mut rest = segment;
@@ -235,8 +252,36 @@ pub fn matches_path(template: &str, path: &str) -> bool {
     Params::path(template, path).is_some()
 }
 
-fn decode(text: &str) -> String {
-    percent_decode_str(text).decode_utf8_lossy().into_owned()
+/// Percent-decodes `text` strictly: a `%` not followed by two hex digits, or bytes that are
+/// not UTF-8 once decoded, are an error (never decoded lossily or passed through).
+fn decode(text: &str) -> Result<String, String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        if byte != b'%' {
+            out.push(byte);
+            i += 1;
+            continue;
+        }
+        let hex = |offset: usize| bytes.get(i + offset).and_then(|b| char::from(*b).to_digit(16));
+        match (hex(1), hex(2)) {
+            (Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            _ => {
+                let end = bytes.len().min(i + 3);
+                let escape = String::from_utf8_lossy(&bytes[i..end]);
+                return Err(format!("`{escape}` is not a percent-encoded byte"));
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| not_utf8())
+}
+
+fn not_utf8() -> String {
+    "the value is not UTF-8".to_owned()
 }
 
 /// Items written as one value, separated by a character (`tags=a,b`).
@@ -460,5 +505,34 @@ mod tests {
             Err(FromHttpRequestError::MissingParameter { name: "gone", .. })
         ));
         assert_eq!(query.optional::<i64>("gone"), Ok(None));
+    }
+
+    fn invalid_reason(result: Result<impl std::fmt::Debug, FromHttpRequestError>, expected: &str) -> String {
+        match result {
+            Err(FromHttpRequestError::InvalidParameter { name, reason, .. }) if name == expected => reason,
+            other => panic!("expected `{expected}` to be invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_percent_encoding_is_an_error_naming_the_parameter() {
+        let query = Params::query(&http::Uri::from_static("/?a=%FF&b=%zz&c=1%2&d=%C3%A9+x&%zz=1"));
+        assert!(invalid_reason(query.optional::<String>("a"), "a").contains("UTF-8"));
+        assert!(invalid_reason(query.optional::<String>("b"), "b").contains("`%zz`"));
+        assert!(invalid_reason(query.repeated::<String>("c"), "c").contains("`%2`"));
+        assert_eq!(query.required::<String>("d"), Ok("é x".to_owned()));
+
+        let params = Params::path("/files/{name}", "/files/%FF").expect("matches");
+        invalid_reason(params.required::<String>("name"), "name");
+        assert!(!matches_path("/caf\u{e9}", "/caf%zz"));
+
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-name", http::HeaderValue::from_bytes(b"caf\xe9").expect("a header value"));
+        headers.insert(http::header::COOKIE, http::HeaderValue::from_static("a=%FF; b=%zz; c=ok"));
+        invalid_reason(Params::headers(&headers).optional::<String>("x-name"), "x-name");
+        let cookies = Params::cookies(&headers);
+        invalid_reason(cookies.optional::<String>("a"), "a");
+        invalid_reason(cookies.optional::<String>("b"), "b");
+        assert_eq!(cookies.required::<String>("c"), Ok("ok".to_owned()));
     }
 }
