@@ -71,6 +71,9 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// `pub type Name = Ty;` for a named schema that is not an object or enum.
     Alias(Ty),
+    /// `pub struct Name(pub Ty);`, serialized as the `Ty` it holds: a schema that would be an
+    /// alias, but whose type contains itself (`pub type M = BTreeMap<String, M>;` is E0391).
+    Newtype(Ty),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -131,10 +134,43 @@ impl TypeSpace {
         TypeId(self.entries.len() - 1)
     }
 
-    /// Boxes every field whose type contains, without a `Vec` or map in between, a type that
-    /// leads back to the struct holding it.
+    /// Makes every alias whose type mentions itself, directly or through other aliases, a
+    /// newtype: a type alias cannot name itself, a struct can. One newtype per cycle is
+    /// enough; the aliases are visited in id order, so which one it is is deterministic.
+    pub fn wrap_recursive_aliases(&mut self) {
+        for id in self.ids().collect::<Vec<_>>() {
+            let TypeKind::Alias(ty) = &self.entries[id.0].kind else { continue };
+            if self.alias_reaches(ty, id, &mut BTreeSet::new()) {
+                self.entries[id.0].kind = TypeKind::Newtype(ty.clone());
+            }
+        }
+    }
+
+    /// Whether `ty` names `target`, anywhere inside it or inside the aliases it names.
+    fn alias_reaches(&self, ty: &Ty, target: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+        match ty {
+            Ty::Named(id) if *id == target => true,
+            Ty::Named(id) => match &self.entries[id.0].kind {
+                TypeKind::Alias(inner) if seen.insert(*id) => self.alias_reaches(inner, target, seen),
+                _ => false,
+            },
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
+                self.alias_reaches(inner, target, seen)
+            }
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json | Ty::JsonObject => false,
+        }
+    }
+
+    /// Boxes every field (and newtype content) whose type contains, without a `Vec` or map in
+    /// between, a type that leads back to the struct holding it.
     pub fn break_cycles(&mut self) {
         for id in self.ids().collect::<Vec<_>>() {
+            if let TypeKind::Newtype(ty) = &self.entries[id.0].kind {
+                if self.direct_refs(ty).iter().any(|&r| r == id || self.reaches(r, id, &mut BTreeSet::new())) {
+                    self.entries[id.0].kind = TypeKind::Newtype(boxed(ty.clone()));
+                }
+                continue;
+            }
             let TypeKind::Struct(s) = &self.entries[id.0].kind else { continue };
             let mut fields = s.fields.clone();
             for field in &mut fields {
@@ -174,7 +210,7 @@ impl TypeSpace {
         }
         let next: Vec<TypeId> = match &self.entries[from.0].kind {
             TypeKind::Struct(s) => s.fields.iter().flat_map(|f| self.direct_refs(&f.ty)).collect(),
-            TypeKind::Alias(ty) => self.direct_refs(ty),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => self.direct_refs(ty),
             _ => Vec::new(),
         };
         next.into_iter().any(|n| n == to || self.reaches(n, to, seen))
