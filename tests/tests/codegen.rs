@@ -182,3 +182,16 @@ fn recursive_aliases_are_newtypes_that_keep_the_json() {
     let l: tests::goldens::recursive_aliases::L = serde_json::from_str("[[], [[]]]").expect("lists of lists");
     assert_eq!(serde_json::to_string(&l).expect("serializes"), "[[],[[]]]");
 }
+
+#[test]
+fn non_ascii_operation_names_are_kept_and_their_modules_found() {
+    let (files, diagnostics) = generate_ok("hostile_names");
+    let endpoints = &file(&files, "src/endpoints.rs").contents;
+    assert!(endpoints.contains("#[path = \"endpoints/-fc-ber_op.rs\"]\npub mod über_op;"), "{endpoints}");
+    file(&files, "src/endpoints/-fc-ber_op.rs");
+    let client = &file(&files, "src/client.rs").contents;
+    assert!(client.contains("pub async fn über_op("), "{client}");
+    // Each of the three colliding operationIds past the first is renamed with a warning.
+    let clashes = diagnostics.iter().filter(|d| d.code == "name-clash" && d.message.contains("`get_user`")).count();
+    assert_eq!(clashes, 2, "{}", diagnostics.render(false));
+}

@@ -29,6 +29,21 @@ pub fn own_doc(text: &str) -> TokenStream {
     line_attrs(text.trim())
 }
 
+/// The file name of an operation's module in `src/endpoints/`: the name itself when it is
+/// ASCII, else each non-ASCII character written as `-xxxx-` (hex), which no identifier holds,
+/// so two operations never share a file.
+pub fn module_file(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("-{:x}-", u32::from(c)));
+        }
+    }
+    format!("{out}.rs")
+}
+
 /// The tokens of `endpoints.rs`: the spec-independent `runtime` items, the credential types
 /// and a `pub mod` per operation (each in its own file).
 pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
@@ -36,7 +51,12 @@ pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
     let modules = model.operations.iter().map(|op| {
         let doc = doc_attrs(&endpoint_doc(op, model));
         let name = ident(&op.name);
-        quote! { #doc pub mod #name; }
+        // rustc loads a module file only for an ASCII name (E0754); others are given their path.
+        let path = (!op.name.is_ascii()).then(|| {
+            let path = format!("endpoints/{}", module_file(&op.name));
+            quote!(#[path = #path])
+        });
+        quote! { #doc #path pub mod #name; }
     });
     quote! {
         #runtime

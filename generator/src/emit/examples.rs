@@ -68,7 +68,11 @@ fn literal(text: &str) -> TokenStream {
         hashes.push('#');
     }
     let raw = format!("r{hashes}\"{text}\"{hashes}");
-    if text.contains('\r') {
+    // A raw string cannot escape: a carriage return, NUL, bidi control (rustc's deny-by-default
+    // `text_direction_codepoint_in_literal`) or any other character `escape_debug` would
+    // write out goes into an ordinary literal, which proc-macro2 escapes.
+    let plain = |c: char| matches!(c, '\n' | '\t' | '"' | '\'' | '\\') || c.escape_debug().eq(std::iter::once(c));
+    if !text.chars().all(plain) {
         return quote!(#text);
     }
     raw.parse().unwrap_or_else(|_| quote!(#text))
@@ -323,4 +327,18 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
             assert_eq!(back, request);
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_that_cannot_be_raw_are_escaped() {
+        assert_eq!(literal("{\"a\": \"b\"}").to_string(), "r#\"{\"a\": \"b\"}\"#");
+        for text in ["bidi \u{202E} here", "nul \0", "cr \r", "mark \u{301}"] {
+            let printed = literal(text).to_string();
+            assert!(printed.starts_with('"') && printed.is_ascii(), "{printed}");
+        }
+    }
 }

@@ -115,7 +115,7 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         ("src/endpoints.rs".to_owned(), endpoints::module(model, endpoints_runtime)),
     ];
     for op in &model.operations {
-        sources.push((format!("src/endpoints/{}.rs", op.name), endpoints::operation(op, model)));
+        sources.push((format!("src/endpoints/{}", endpoints::module_file(&op.name)), endpoints::operation(op, model)));
     }
     sources.push(("src/server.rs".to_owned(), server::emit(model)));
     sources.push(("src/client.rs".to_owned(), client::emit(model)));
