@@ -7,10 +7,10 @@ use crate::error::{ApiError, FromHttpResponseError, IntoHttpError};
 /// A client of the API: one method per operation.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    base_url: String,
+    http: ::reqwest::Client,
+    base_url: ::std::string::String,
     /// The `accessToken` credential, sent to the endpoints that ask for it.
-    access_token: Option<crate::endpoints::AccessToken>,
+    access_token: ::std::option::Option<crate::endpoints::AccessToken>,
 }
 
 /// Why a call failed.
@@ -24,7 +24,7 @@ pub enum ClientError {
         scheme: &'static str,
     },
     /// The request could not be sent, or the response not received.
-    Transport(reqwest::Error),
+    Transport(::reqwest::Error),
     /// The server answered with an error status the endpoint does not declare, and an
     /// API error body.
     Api(ApiError),
@@ -33,42 +33,42 @@ pub enum ClientError {
     InvalidResponse(FromHttpResponseError),
 }
 
-impl std::fmt::Display for ClientError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::Request(error) => write!(f, "cannot write the request: {error}"),
+            Self::Request(error) => ::std::write!(f, "cannot write the request: {error}"),
             Self::MissingCredential { scheme } => {
-                write!(f, "the client has no `{scheme}` credential")
+                ::std::write!(f, "the client has no `{scheme}` credential")
             }
-            Self::Transport(error) => write!(f, "transport: {error}"),
-            Self::Api(error) => write!(f, "the server answered {error}"),
+            Self::Transport(error) => ::std::write!(f, "transport: {error}"),
+            Self::Api(error) => ::std::write!(f, "the server answered {error}"),
             Self::InvalidResponse(error) => {
-                write!(f, "the response does not match the spec: {error}")
+                ::std::write!(f, "the response does not match the spec: {error}")
             }
         }
     }
 }
 
-impl std::error::Error for ClientError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl ::std::error::Error for ClientError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::Request(error) => Some(error),
-            Self::MissingCredential { .. } => None,
-            Self::Transport(error) => Some(error),
-            Self::Api(error) => Some(error),
-            Self::InvalidResponse(error) => Some(error),
+            Self::Request(error) => ::std::option::Option::Some(error),
+            Self::MissingCredential { .. } => ::std::option::Option::None,
+            Self::Transport(error) => ::std::option::Option::Some(error),
+            Self::Api(error) => ::std::option::Option::Some(error),
+            Self::InvalidResponse(error) => ::std::option::Option::Some(error),
         }
     }
 }
 
-impl From<FromHttpResponseError> for ClientError {
+impl ::std::convert::From<FromHttpResponseError> for ClientError {
     /// An undeclared status with an API error body is [`ClientError::Api`].
     fn from(error: FromHttpResponseError) -> Self {
         match error {
             FromHttpResponseError::UnexpectedStatus { status, body } => {
                 match ApiError::from_http_response(status, &body) {
-                    Some(error) => Self::Api(error),
-                    None => {
+                    ::std::option::Option::Some(error) => Self::Api(error),
+                    ::std::option::Option::None => {
                         Self::InvalidResponse(FromHttpResponseError::UnexpectedStatus {
                             status,
                             body,
@@ -87,16 +87,19 @@ impl Client {
     /// # Panics
     ///
     /// When no TLS backend can be initialised, as [`reqwest::Client::new`].
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_http_client(base_url, reqwest::Client::new())
+    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self::with_http_client(base_url, ::reqwest::Client::new())
     }
     /// A client of the server at `base_url` that sends with `http` (for timeouts,
     /// proxies or TLS settings).
-    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+    pub fn with_http_client(
+        base_url: impl ::std::convert::Into<::std::string::String>,
+        http: ::reqwest::Client,
+    ) -> Self {
         Self {
             http,
-            base_url: base_url.into(),
-            access_token: None,
+            base_url: ::std::convert::Into::into(base_url),
+            access_token: ::std::option::Option::None,
         }
     }
     /// The server's base URL.
@@ -104,20 +107,22 @@ impl Client {
         &self.base_url
     }
     /// The `reqwest` client that sends the requests.
-    pub fn http_client(&self) -> &reqwest::Client {
+    pub fn http_client(&self) -> &::reqwest::Client {
         &self.http
     }
     /// Sets the `accessToken` credential, sent to every endpoint that asks for it.
     pub fn set_access_token(
         &mut self,
-        credential: impl Into<crate::endpoints::AccessToken>,
+        credential: impl ::std::convert::Into<crate::endpoints::AccessToken>,
     ) {
-        self.access_token = Some(credential.into());
+        self.access_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(credential),
+        );
     }
     /// The client with the `accessToken` credential set.
     pub fn with_access_token(
         mut self,
-        credential: impl Into<crate::endpoints::AccessToken>,
+        credential: impl ::std::convert::Into<crate::endpoints::AccessToken>,
     ) -> Self {
         self.set_access_token(credential);
         self
@@ -133,7 +138,7 @@ impl Client {
     pub async fn sync(
         &self,
         request: &crate::endpoints::sync::Request,
-    ) -> Result<crate::endpoints::sync::Response, ClientError> {
+    ) -> ::std::result::Result<crate::endpoints::sync::Response, ClientError> {
         let mut request = request
             .try_into_http_request(&self.base_url)
             .map_err(ClientError::Request)?;
@@ -145,22 +150,26 @@ impl Client {
             })?;
         credential.apply(&mut request).map_err(ClientError::Request)?;
         let response = self.send(request).await?;
-        Ok(crate::endpoints::sync::Response::try_from_http_response(&response)?)
+        ::std::result::Result::Ok(
+            crate::endpoints::sync::Response::try_from_http_response(&response)?,
+        )
     }
     /// Sends `request` and reads the whole response.
     async fn send(
         &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, ClientError> {
-        let request = reqwest::Request::try_from(request)
+        request: ::http::Request<::std::vec::Vec<u8>>,
+    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ClientError> {
+        let request = <::reqwest::Request as ::std::convert::TryFrom<
+            _,
+        >>::try_from(request)
             .map_err(ClientError::Transport)?;
         let response = self.http.execute(request).await.map_err(ClientError::Transport)?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(ClientError::Transport)?;
-        let mut out = http::Response::new(body.to_vec());
+        let mut out = ::http::Response::new(body.to_vec());
         *out.status_mut() = status;
         *out.headers_mut() = headers;
-        Ok(out)
+        ::std::result::Result::Ok(out)
     }
 }

@@ -8,11 +8,11 @@ pub struct Metadata {
     /// The operation's name: its module here, its server trait method and its client method.
     pub name: &'static str,
     /// The HTTP method.
-    pub method: http::Method,
+    pub method: ::http::Method,
     /// The path template, the spec's base path included (`/api/items/{id}`).
     pub path: &'static str,
     /// The credential the endpoint asks for, if any.
-    pub security: Option<SecurityRequirement>,
+    pub security: ::std::option::Option<SecurityRequirement>,
 }
 
 /// The credential an endpoint asks for.
@@ -44,23 +44,26 @@ pub enum CredentialLocation {
 impl CredentialLocation {
     /// The credential `request` carries here, if any (for [`CredentialLocation::Basic`],
     /// `user:password`). An empty or repeated value counts as none.
-    pub fn extract<B>(self, request: &http::Request<B>) -> Option<String> {
+    pub fn extract<B>(
+        self,
+        request: &::http::Request<B>,
+    ) -> ::std::option::Option<::std::string::String> {
         let value = match self {
             Self::Query(name) => {
                 crate::wire::Params::query(request.uri())
-                    .optional::<String>(name)
+                    .optional::<::std::string::String>(name)
                     .ok()
                     .flatten()
             }
             Self::Header(name) => {
                 crate::wire::Params::headers(request.headers())
-                    .optional::<String>(name)
+                    .optional::<::std::string::String>(name)
                     .ok()
                     .flatten()
             }
             Self::Cookie(name) => {
                 crate::wire::Params::cookies(request.headers())
-                    .optional::<String>(name)
+                    .optional::<::std::string::String>(name)
                     .ok()
                     .flatten()
             }
@@ -68,7 +71,7 @@ impl CredentialLocation {
             Self::Basic => {
                 crate::wire::authorization(request, "Basic")
                     .and_then(|encoded| crate::wire::base64_decode(&encoded))
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .and_then(|bytes| ::std::string::String::from_utf8(bytes).ok())
             }
         };
         value.filter(|value| !value.is_empty())
@@ -77,9 +80,9 @@ impl CredentialLocation {
     /// `user:password`).
     pub fn apply<B>(
         self,
-        request: &mut http::Request<B>,
+        request: &mut ::http::Request<B>,
         value: &str,
-    ) -> Result<(), crate::error::IntoHttpError> {
+    ) -> ::std::result::Result<(), crate::error::IntoHttpError> {
         match self {
             Self::Query(name) => crate::wire::append_query(request, name, value),
             Self::Header(name) => {
@@ -96,14 +99,16 @@ impl CredentialLocation {
                 crate::wire::append_header(
                     request.headers_mut(),
                     "authorization",
-                    &format!("Bearer {value}"),
+                    &::std::format!("Bearer {value}"),
                 )
             }
             Self::Basic => {
                 crate::wire::append_header(
                     request.headers_mut(),
                     "authorization",
-                    &format!("Basic {}", crate ::wire::base64_encode(value.as_bytes())),
+                    &::std::format!(
+                        "Basic {}", crate ::wire::base64_encode(value.as_bytes())
+                    ),
                 )
             }
         }
@@ -114,7 +119,7 @@ impl CredentialLocation {
 ///
 /// Security scheme `accessToken`: an API key in the query parameter `access_token`. Its `Debug` output hides the secret.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct AccessToken(pub String);
+pub struct AccessToken(pub ::std::string::String);
 
 impl AccessToken {
     /// Where the credential travels.
@@ -122,33 +127,35 @@ impl AccessToken {
         "access_token",
     );
     /// The credential `request` carries, if any.
-    pub fn from_http_request<B>(request: &http::Request<B>) -> Option<Self> {
+    pub fn from_http_request<B>(
+        request: &::http::Request<B>,
+    ) -> ::std::option::Option<Self> {
         Self::LOCATION.extract(request).map(Self)
     }
     /// Adds the credential to `request`.
     pub fn apply<B>(
         &self,
-        request: &mut http::Request<B>,
-    ) -> Result<(), crate::error::IntoHttpError> {
+        request: &mut ::http::Request<B>,
+    ) -> ::std::result::Result<(), crate::error::IntoHttpError> {
         Self::LOCATION.apply(request, &self.0)
     }
 }
 
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("AccessToken(..)")
     }
 }
 
-impl From<String> for AccessToken {
-    fn from(value: String) -> Self {
+impl ::std::convert::From<::std::string::String> for AccessToken {
+    fn from(value: ::std::string::String) -> Self {
         Self(value)
     }
 }
 
-impl From<&str> for AccessToken {
+impl ::std::convert::From<&str> for AccessToken {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self(::std::borrow::ToOwned::to_owned(value))
     }
 }
 

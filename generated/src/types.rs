@@ -2,36 +2,36 @@
 // with the overlays `api/overlays/sync-fixes.yaml`.
 // Do not edit by hand: change the spec or its overlays and run `cargo xtask codegen`.
 
-use serde::{Deserialize, Serialize};
-
 /// Generated from `definitions/room_event_batch.json#`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoomEventBatch {
     /// List of event ids
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 /// Generated from `definitions/timeline_batch.json#`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TimelineBatch {
     /// List of event ids
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether there are more events on the server
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limited: Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub limited: ::std::option::Option<bool>,
     /// If the batch was limited then this is a token that can be supplied to the server to retrieve more events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prev_batch: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub prev_batch: ::std::option::Option<::std::string::String>,
 }
 
 /// Generated from `definitions/event_batch.json#`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventBatch {
     /// List of events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/parameters/2`.
@@ -44,8 +44,8 @@ pub struct EventBatch {
     Hash,
     PartialOrd,
     Ord,
-    Serialize,
-    Deserialize
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SyncSetPresence {
     /// `offline`
@@ -64,20 +64,22 @@ impl SyncSetPresence {
     }
 }
 
-impl std::fmt::Display for SyncSetPresence {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for SyncSetPresence {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl std::str::FromStr for SyncSetPresence {
+impl ::std::str::FromStr for SyncSetPresence {
     type Err = UnknownVariant;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         match value {
-            "offline" => Ok(Self::Offline),
+            "offline" => ::std::result::Result::Ok(Self::Offline),
             _ => {
-                Err(UnknownVariant {
-                    value: value.to_owned(),
+                ::std::result::Result::Err(UnknownVariant {
+                    value: ::std::borrow::ToOwned::to_owned(value),
                     expected: &["offline"],
                 })
             }
@@ -86,85 +88,92 @@ impl std::str::FromStr for SyncSetPresence {
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema/properties/rooms/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SyncResponseRoomsValue {
     /// A list of room ids that the user is a member of that
     /// have updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub joined: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub joined: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of room ids that the user has been invited to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invited: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub invited: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of room ids that the user has left or been
     /// banned from. The entries in the room_map will have a
     /// ``state`` key and a ``timeline`` key. But will lack the
     /// ``emphemeral`` key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub archived: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema/properties/room_map/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SyncResponseRoomMapValue {
     /// A map from event ID to events for this room. The events
     /// are referenced from the ``timeline`` and ``state`` keys
     /// for this room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_map: Option<
-        std::collections::BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_map: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     >,
     /// The state updates for the room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<RoomEventBatch>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<RoomEventBatch>,
     /// The timeline of messages and state changes in the room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeline: Option<TimelineBatch>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub timeline: ::std::option::Option<TimelineBatch>,
     /// The ephemeral events in the room that aren't recorded
     /// in the timeline or state of the room. E.g. typing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral: Option<EventBatch>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ephemeral: ::std::option::Option<EventBatch>,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SyncResponse {
     /// The batch token to supply in the ``since`` param of the next
     /// ``/sync`` request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_batch: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_batch: ::std::option::Option<::std::string::String>,
     /// The updates to rooms, grouped according to the filter. By
     /// default there is a single ``default`` group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rooms: Option<std::collections::BTreeMap<String, SyncResponseRoomsValue>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub rooms: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, SyncResponseRoomsValue>,
+    >,
     /// Map from room id to the updates for that room. The room ids
     /// are referenced from the ``rooms`` key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub room_map: Option<std::collections::BTreeMap<String, SyncResponseRoomMapValue>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub room_map: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, SyncResponseRoomMapValue>,
+    >,
     /// The updates to the presence status of other users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presence: Option<EventBatch>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub presence: ::std::option::Option<EventBatch>,
 }
 
 /// A string that is none of the values of a generated enum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownVariant {
     /// The value received.
-    pub value: String,
+    pub value: ::std::string::String,
     /// The values the enum accepts.
     pub expected: &'static [&'static str],
 }
 
-impl std::fmt::Display for UnknownVariant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown value `{}`, expected one of: ", self.value)?;
-        for (i, value) in self.expected.iter().enumerate() {
+impl ::std::fmt::Display for UnknownVariant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::write!(f, "unknown value `{}`, expected one of: ", self.value)?;
+        for (i, value) in ::std::iter::Iterator::enumerate(self.expected.iter()) {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "`{value}`")?;
+            ::std::write!(f, "`{value}`")?;
         }
-        Ok(())
+        ::std::result::Result::Ok(())
     }
 }
 
-impl std::error::Error for UnknownVariant {}
+impl ::std::error::Error for UnknownVariant {}

@@ -4,7 +4,7 @@
 
 #[test]
 fn sync_200_example_survives_json() {
-    let example: serde_json::Value = serde_json::from_str(
+    let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
@@ -94,11 +94,11 @@ fn sync_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: matrix_sync_api::types::SyncResponse = serde_json::from_value(
+    let typed: ::matrix_sync_api::types::SyncResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
-    let back = serde_json::to_value(&typed).expect("the value serializes");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
     assert!(
         same_json(& back, & example),
         "the example changed on its way through the type:\n{back}\n!=\n{example}"
@@ -107,7 +107,7 @@ fn sync_200_example_survives_json() {
 
 #[test]
 fn sync_200_example_round_trips_through_http() {
-    let body: matrix_sync_api::types::SyncResponse = serde_json::from_str(
+    let body: ::matrix_sync_api::types::SyncResponse = ::serde_json::from_str(
             r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
@@ -197,11 +197,11 @@ fn sync_200_example_round_trips_through_http() {
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = matrix_sync_api::endpoints::sync::Response::Ok(body);
+    let response = ::matrix_sync_api::endpoints::sync::Response::Ok(body);
     let http_response = response
         .try_into_http_response()
         .expect("the response is written");
-    let back = matrix_sync_api::endpoints::sync::Response::try_from_http_response(
+    let back = ::matrix_sync_api::endpoints::sync::Response::try_from_http_response(
             &http_response,
         )
         .expect("the response is read back");
@@ -210,10 +210,10 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: String = serde_json::from_str(r#""66696p746572""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
-    let uri: http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: String = matrix_sync_api::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_sync_api::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -221,10 +221,12 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: String = serde_json::from_str(r#""s72594_4483_1934""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: String = matrix_sync_api::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_sync_api::wire::Params::query(&uri)
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -232,12 +234,12 @@ fn sync_parameter_since_example_parses() {
 
 #[test]
 fn sync_parameter_set_presence_example_parses() {
-    let from_json: matrix_sync_api::types::SyncSetPresence = serde_json::from_str(
+    let from_json: ::matrix_sync_api::types::SyncSetPresence = ::serde_json::from_str(
             r#""offline""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let uri: http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: matrix_sync_api::types::SyncSetPresence = matrix_sync_api::wire::Params::query(
+    let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
+    let from_url: ::matrix_sync_api::types::SyncSetPresence = ::matrix_sync_api::wire::Params::query(
             &uri,
         )
         .required("set_presence")
@@ -247,10 +249,10 @@ fn sync_parameter_set_presence_example_parses() {
 
 #[test]
 fn sync_parameter_timeout_example_parses() {
-    let from_json: i64 = serde_json::from_str(r#"30000"#)
+    let from_json: i64 = ::serde_json::from_str(r#"30000"#)
         .expect("the example deserializes into the parameter's type");
-    let uri: http::Uri = "/?timeout=30000".parse().expect("a valid URI");
-    let from_url: i64 = matrix_sync_api::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?timeout=30000".parse().expect("a valid URI");
+    let from_url: i64 = ::matrix_sync_api::wire::Params::query(&uri)
         .required("timeout")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -258,33 +260,34 @@ fn sync_parameter_timeout_example_parses() {
 
 #[test]
 fn sync_request_example_round_trips_through_http() {
-    let request = matrix_sync_api::endpoints::sync::Request {
-        filter: Some(
-            serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
-        ),
-        since: Some(
-            serde_json::from_str(r#""s72594_4483_1934""#)
+    let request = ::matrix_sync_api::endpoints::sync::Request {
+        filter: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""66696p746572""#)
                 .expect("the example deserializes"),
         ),
-        set_presence: Some(
-            serde_json::from_str(r#""offline""#).expect("the example deserializes"),
+        since: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""s72594_4483_1934""#)
+                .expect("the example deserializes"),
         ),
-        timeout: Some(
-            serde_json::from_str(r#"30000"#).expect("the example deserializes"),
+        set_presence: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
+        ),
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
         ),
     };
     let http_request = request
         .try_into_http_request("")
         .expect("the request is written");
-    let back = matrix_sync_api::endpoints::sync::Request::try_from_http_request(
+    let back = ::matrix_sync_api::endpoints::sync::Request::try_from_http_request(
             &http_request,
         )
         .expect("the request is read back");
     assert_eq!(back, request);
 }
 
-fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
+fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
+    use ::serde_json::Value;
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
             x == y || (x.as_f64().is_some() && x.as_f64() == y.as_f64())

@@ -91,6 +91,8 @@ pub mod codes {
     pub const REF_BAD_POINTER: &str = "ref-bad-pointer";
     pub const REF_CYCLE: &str = "ref-cycle";
     pub const NAME_CLASH: &str = "name-clash";
+    /// A name whose letters or digits cannot all be kept in its Rust identifier.
+    pub const NAME_CHANGED: &str = "name-changed";
     pub const INVALID_TYPE: &str = "invalid-type";
     pub const UNKNOWN_KEYWORD: &str = "unknown-keyword";
     pub const INVALID_KEYWORD_VALUE: &str = "invalid-keyword-value";

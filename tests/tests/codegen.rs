@@ -128,7 +128,11 @@ fn a_file_referenced_twice_is_one_type() {
     let (files, _) = generate_ok("external_refs");
     let types = &file(&files, "src/types.rs").contents;
     assert_eq!(types.matches("pub struct User ").count(), 1, "{types}");
-    assert!(types.contains("pub first: Option<User>") && types.contains("pub second: Option<User>"), "{types}");
+    assert!(
+        types.contains("pub first: ::std::option::Option<User>")
+            && types.contains("pub second: ::std::option::Option<User>"),
+        "{types}"
+    );
 }
 
 #[test]
@@ -151,4 +155,44 @@ fn only_examples_that_match_their_schemas_become_tests() {
     assert!(!tests.contains("mistyped-example") && !tests.contains("undeclared-example"), "{tests}");
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
     assert!(codes.contains(&"example-invalid") && codes.contains(&"example-undeclared-property"), "{codes:?}");
+}
+
+#[test]
+fn a_package_name_that_names_no_crate_is_an_error_not_a_panic() {
+    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "std_names").expect("fixture exists");
+    for name in ["a\"b", "line\nbreak", "type", "1st", "", "-"] {
+        let mut config = fixture_config(&spec);
+        config.package.name = name.into();
+        let (files, diagnostics) = generate(&config);
+        assert!(files.is_none(), "`{name}` generated a crate");
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["config"], "`{name}`: {}", diagnostics.render(false));
+    }
+}
+
+#[test]
+fn recursive_aliases_are_newtypes_that_keep_the_json() {
+    let (files, _) = generate_ok("recursive_aliases");
+    let types = &file(&files, "src/types.rs").contents;
+    assert!(types.contains("pub struct M(pub ::std::collections::BTreeMap<::std::string::String, M>);"), "{types}");
+    assert!(types.contains("pub struct L(pub ::std::vec::Vec<L>);"), "{types}");
+    // The compiled golden, through JSON: a newtype is as transparent as the alias was.
+    let json = serde_json::json!({"a": {"b": {}}, "c": {}});
+    let m: tests::goldens::recursive_aliases::M = serde_json::from_value(json.clone()).expect("a map of maps");
+    assert_eq!(serde_json::to_value(&m).expect("serializes"), json);
+    let l: tests::goldens::recursive_aliases::L = serde_json::from_str("[[], [[]]]").expect("lists of lists");
+    assert_eq!(serde_json::to_string(&l).expect("serializes"), "[[],[[]]]");
+}
+
+#[test]
+fn non_ascii_operation_names_are_kept_and_their_modules_found() {
+    let (files, diagnostics) = generate_ok("hostile_names");
+    let endpoints = &file(&files, "src/endpoints.rs").contents;
+    assert!(endpoints.contains("#[path = \"endpoints/-fc-ber_op.rs\"]\npub mod über_op;"), "{endpoints}");
+    file(&files, "src/endpoints/-fc-ber_op.rs");
+    let client = &file(&files, "src/client.rs").contents;
+    assert!(client.contains("pub async fn über_op("), "{client}");
+    // Each of the three colliding operationIds past the first is renamed with a warning.
+    let clashes = diagnostics.iter().filter(|d| d.code == "name-clash" && d.message.contains("`get_user`")).count();
+    assert_eq!(clashes, 2, "{}", diagnostics.render(false));
 }

@@ -5,9 +5,9 @@
 /// The endpoint's name, method, path and credential.
 pub const METADATA: crate::endpoints::Metadata = crate::endpoints::Metadata {
     name: "sync",
-    method: http::Method::GET,
+    method: ::http::Method::GET,
     path: "/_matrix/client/v2_alpha/sync",
-    security: Some(crate::endpoints::SecurityRequirement {
+    security: ::std::option::Option::Some(crate::endpoints::SecurityRequirement {
         scheme: "accessToken",
         location: crate::endpoints::CredentialLocation::Query("access_token"),
         optional: false,
@@ -22,11 +22,11 @@ pub struct Request {
     /// The ID of a filter created using the filter API.
     ///
     /// Query parameter `filter`.
-    pub filter: Option<String>,
+    pub filter: ::std::option::Option<::std::string::String>,
     /// A point in time to continue a sync from.
     ///
     /// Query parameter `since`.
-    pub since: Option<String>,
+    pub since: ::std::option::Option<::std::string::String>,
     /// Controls whether the client is automatically marked as online by
     /// polling this API. If this parameter is omitted then the client is
     /// automatically marked as online when it uses this API. Otherwise if
@@ -34,12 +34,12 @@ pub struct Request {
     /// being online when it uses this API.
     ///
     /// Query parameter `set_presence`.
-    pub set_presence: Option<crate::types::SyncSetPresence>,
+    pub set_presence: ::std::option::Option<crate::types::SyncSetPresence>,
     /// The maximum time to poll in milliseconds before returning this
     /// request.
     ///
     /// Query parameter `timeout`.
-    pub timeout: Option<i64>,
+    pub timeout: ::std::option::Option<i64>,
 }
 
 impl Request {
@@ -49,39 +49,42 @@ impl Request {
     pub fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<http::Request<Vec<u8>>, crate::error::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::error::IntoHttpError,
+    > {
         let mut out = crate::wire::Outgoing::new(METADATA.path);
-        if let Some(value) = &self.filter {
+        if let ::std::option::Option::Some(value) = &self.filter {
             out.query("filter", value);
         }
-        if let Some(value) = &self.since {
+        if let ::std::option::Option::Some(value) = &self.since {
             out.query("since", value);
         }
-        if let Some(value) = &self.set_presence {
+        if let ::std::option::Option::Some(value) = &self.set_presence {
             out.query("set_presence", value);
         }
-        if let Some(value) = &self.timeout {
+        if let ::std::option::Option::Some(value) = &self.timeout {
             out.query("timeout", value);
         }
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     pub fn try_from_http_request<B>(
-        request: &http::Request<B>,
-    ) -> Result<Self, crate::error::FromHttpRequestError> {
+        request: &::http::Request<B>,
+    ) -> ::std::result::Result<Self, crate::error::FromHttpRequestError> {
         let wrong_endpoint = || crate::error::FromHttpRequestError::WrongEndpoint {
             method: request.method().clone(),
             path: request.uri().path().to_owned(),
         };
         if *request.method() != METADATA.method {
-            return Err(wrong_endpoint());
+            return ::std::result::Result::Err(wrong_endpoint());
         }
         if !crate::wire::matches_path(METADATA.path, request.uri().path()) {
-            return Err(wrong_endpoint());
+            return ::std::result::Result::Err(wrong_endpoint());
         }
         let query = crate::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             filter: query.optional("filter")?,
             since: query.optional("since")?,
             set_presence: query.optional("set_presence")?,
@@ -101,27 +104,37 @@ impl Response {
     /// The `http` response: the variant's status, and its body with its media type.
     pub fn try_into_http_response(
         &self,
-    ) -> Result<http::Response<Vec<u8>>, crate::error::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        crate::error::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 crate::wire::response(
                     200,
-                    Some(("application/json", crate::wire::to_json(body)?)),
+                    ::std::option::Option::Some((
+                        "application/json",
+                        crate::wire::to_json(body)?,
+                    )),
                 )
             }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
     /// is [`crate::error::FromHttpResponseError::UnexpectedStatus`], with its body.
-    pub fn try_from_http_response<B: AsRef<[u8]>>(
-        response: &http::Response<B>,
-    ) -> Result<Self, crate::error::FromHttpResponseError> {
+    pub fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
+        response: &::http::Response<B>,
+    ) -> ::std::result::Result<Self, crate::error::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(crate::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(crate::wire::response_json(status, body)?),
+                )
+            }
             _ => {
-                Err(crate::error::FromHttpResponseError::UnexpectedStatus {
+                ::std::result::Result::Err(crate::error::FromHttpResponseError::UnexpectedStatus {
                     status,
                     body: body.to_vec(),
                 })

@@ -3,7 +3,7 @@
 //! endpoint types and reading the response back with them.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc_attrs;
 use super::endpoints::{endpoint_doc, own_doc};
@@ -15,12 +15,12 @@ pub fn emit(model: &Model) -> TokenStream {
     let fields = model.credentials.iter().map(|c| {
         let field = ident(&c.field);
         let ty = ident(&c.rust);
-        let doc = format!(" The `{}` credential, sent to the endpoints that ask for it.", c.scheme);
-        quote! { #[doc = #doc] #field: Option<crate::endpoints::#ty>, }
+        let doc = doc_attrs(&format!("The `{}` credential, sent to the endpoints that ask for it.", c.scheme));
+        quote! { #doc #field: ::std::option::Option<crate::endpoints::#ty>, }
     });
     let inits = model.credentials.iter().map(|c| {
         let field = ident(&c.field);
-        quote!(#field: None,)
+        quote!(#field: ::std::option::Option::None,)
     });
     let setters = model.credentials.iter().map(setters);
     let methods = model.operations.iter().map(|op| method(op, model));
@@ -40,8 +40,8 @@ pub fn emit(model: &Model) -> TokenStream {
         /// A client of the API: one method per operation.
         #[derive(Debug, Clone)]
         pub struct Client {
-            http: reqwest::Client,
-            base_url: String,
+            http: ::reqwest::Client,
+            base_url: ::std::string::String,
             #(#fields)*
         }
 
@@ -56,7 +56,7 @@ pub fn emit(model: &Model) -> TokenStream {
                 scheme: &'static str,
             },
             /// The request could not be sent, or the response not received.
-            Transport(reqwest::Error),
+            Transport(::reqwest::Error),
             /// The server answered with an error status the endpoint does not declare, and an
             /// API error body.
             Api(ApiError),
@@ -65,37 +65,37 @@ pub fn emit(model: &Model) -> TokenStream {
             InvalidResponse(FromHttpResponseError),
         }
 
-        impl std::fmt::Display for ClientError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for ClientError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
-                    Self::Request(error) => write!(f, "cannot write the request: {error}"),
-                    Self::MissingCredential { scheme } => write!(f, "the client has no `{scheme}` credential"),
-                    Self::Transport(error) => write!(f, "transport: {error}"),
-                    Self::Api(error) => write!(f, "the server answered {error}"),
-                    Self::InvalidResponse(error) => write!(f, "the response does not match the spec: {error}"),
+                    Self::Request(error) => ::std::write!(f, "cannot write the request: {error}"),
+                    Self::MissingCredential { scheme } => ::std::write!(f, "the client has no `{scheme}` credential"),
+                    Self::Transport(error) => ::std::write!(f, "transport: {error}"),
+                    Self::Api(error) => ::std::write!(f, "the server answered {error}"),
+                    Self::InvalidResponse(error) => ::std::write!(f, "the response does not match the spec: {error}"),
                 }
             }
         }
 
-        impl std::error::Error for ClientError {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        impl ::std::error::Error for ClientError {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    Self::Request(error) => Some(error),
-                    Self::MissingCredential { .. } => None,
-                    Self::Transport(error) => Some(error),
-                    Self::Api(error) => Some(error),
-                    Self::InvalidResponse(error) => Some(error),
+                    Self::Request(error) => ::std::option::Option::Some(error),
+                    Self::MissingCredential { .. } => ::std::option::Option::None,
+                    Self::Transport(error) => ::std::option::Option::Some(error),
+                    Self::Api(error) => ::std::option::Option::Some(error),
+                    Self::InvalidResponse(error) => ::std::option::Option::Some(error),
                 }
             }
         }
 
-        impl From<FromHttpResponseError> for ClientError {
+        impl ::std::convert::From<FromHttpResponseError> for ClientError {
             /// An undeclared status with an API error body is [`ClientError::Api`].
             fn from(error: FromHttpResponseError) -> Self {
                 match error {
                     FromHttpResponseError::UnexpectedStatus { status, body } => match ApiError::from_http_response(status, &body) {
-                        Some(error) => Self::Api(error),
-                        None => Self::InvalidResponse(FromHttpResponseError::UnexpectedStatus { status, body }),
+                        ::std::option::Option::Some(error) => Self::Api(error),
+                        ::std::option::Option::None => Self::InvalidResponse(FromHttpResponseError::UnexpectedStatus { status, body }),
                     },
                     other => Self::InvalidResponse(other),
                 }
@@ -104,14 +104,14 @@ pub fn emit(model: &Model) -> TokenStream {
 
         impl Client {
             #new_doc
-            pub fn new(base_url: impl Into<String>) -> Self {
-                Self::with_http_client(base_url, reqwest::Client::new())
+            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self::with_http_client(base_url, ::reqwest::Client::new())
             }
 
             /// A client of the server at `base_url` that sends with `http` (for timeouts,
             /// proxies or TLS settings).
-            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-                Self { http, base_url: base_url.into(), #(#inits)* }
+            pub fn with_http_client(base_url: impl ::std::convert::Into<::std::string::String>, http: ::reqwest::Client) -> Self {
+                Self { http, base_url: ::std::convert::Into::into(base_url), #(#inits)* }
             }
 
             /// The server's base URL.
@@ -120,7 +120,7 @@ pub fn emit(model: &Model) -> TokenStream {
             }
 
             /// The `reqwest` client that sends the requests.
-            pub fn http_client(&self) -> &reqwest::Client {
+            pub fn http_client(&self) -> &::reqwest::Client {
                 &self.http
             }
 
@@ -134,18 +134,18 @@ pub fn emit(model: &Model) -> TokenStream {
 fn setters(c: &Credential) -> TokenStream {
     let field = ident(&c.field);
     let ty = ident(&c.rust);
-    let set = format_ident!("set_{}", c.field);
-    let with = format_ident!("with_{}", c.field);
-    let set_doc = format!(" Sets the `{}` credential, sent to every endpoint that asks for it.", c.scheme);
-    let with_doc = format!(" The client with the `{}` credential set.", c.scheme);
+    let set = ident(&format!("set_{}", c.field));
+    let with = ident(&format!("with_{}", c.field));
+    let set_doc = doc_attrs(&format!("Sets the `{}` credential, sent to every endpoint that asks for it.", c.scheme));
+    let with_doc = doc_attrs(&format!("The client with the `{}` credential set.", c.scheme));
     quote! {
-        #[doc = #set_doc]
-        pub fn #set(&mut self, credential: impl Into<crate::endpoints::#ty>) {
-            self.#field = Some(credential.into());
+        #set_doc
+        pub fn #set(&mut self, credential: impl ::std::convert::Into<crate::endpoints::#ty>) {
+            self.#field = ::std::option::Option::Some(::std::convert::Into::into(credential));
         }
 
-        #[doc = #with_doc]
-        pub fn #with(mut self, credential: impl Into<crate::endpoints::#ty>) -> Self {
+        #with_doc
+        pub fn #with(mut self, credential: impl ::std::convert::Into<crate::endpoints::#ty>) -> Self {
             self.#set(credential);
             self
         }
@@ -165,7 +165,7 @@ fn method(op: &Operation, model: &Model) -> TokenStream {
                 credential.apply(&mut request).map_err(ClientError::Request)?;
             },
             (Some(field), true) => quote! {
-                if let Some(credential) = &self.#field {
+                if let ::std::option::Option::Some(credential) = &self.#field {
                     credential.apply(&mut request).map_err(ClientError::Request)?;
                 }
             },
@@ -179,11 +179,11 @@ fn method(op: &Operation, model: &Model) -> TokenStream {
         pub async fn #name(
             &self,
             request: &crate::endpoints::#module::Request,
-        ) -> Result<crate::endpoints::#module::Response, ClientError> {
+        ) -> ::std::result::Result<crate::endpoints::#module::Response, ClientError> {
             let #request = request.try_into_http_request(&self.base_url).map_err(ClientError::Request)?;
             #credential
             let response = self.send(request).await?;
-            Ok(crate::endpoints::#module::Response::try_from_http_response(&response)?)
+            ::std::result::Result::Ok(crate::endpoints::#module::Response::try_from_http_response(&response)?)
         }
     }
 }
@@ -191,16 +191,16 @@ fn method(op: &Operation, model: &Model) -> TokenStream {
 fn send() -> TokenStream {
     quote! {
         /// Sends `request` and reads the whole response.
-        async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, ClientError> {
-            let request = reqwest::Request::try_from(request).map_err(ClientError::Transport)?;
+        async fn send(&self, request: ::http::Request<::std::vec::Vec<u8>>) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ClientError> {
+            let request = <::reqwest::Request as ::std::convert::TryFrom<_>>::try_from(request).map_err(ClientError::Transport)?;
             let response = self.http.execute(request).await.map_err(ClientError::Transport)?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = response.bytes().await.map_err(ClientError::Transport)?;
-            let mut out = http::Response::new(body.to_vec());
+            let mut out = ::http::Response::new(body.to_vec());
             *out.status_mut() = status;
             *out.headers_mut() = headers;
-            Ok(out)
+            ::std::result::Result::Ok(out)
         }
     }
 }

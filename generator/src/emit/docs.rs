@@ -5,9 +5,37 @@ use quote::quote;
 
 /// `#[doc = "..."]` attributes, one a line, from text that may be empty.
 pub fn doc_attrs(text: &str) -> TokenStream {
+    line_attrs(&clean(text))
+}
+
+/// `#[doc]` attributes of text that is already rustdoc (cleaned spec text, or the generator's
+/// own), one a line, each [`visible`].
+pub fn line_attrs(text: &str) -> TokenStream {
     let lines: Vec<String> =
-        clean(text).lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+        text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", visible(l)) }).collect();
     quote! { #( #[doc = #lines] )* }
+}
+
+/// A line of a comment, with every character that cannot stand in one written as `\u{..}`:
+/// control characters (a lone carriage return is an error in a doc comment) and the Unicode
+/// bidirectional controls, which rustc's deny-by-default `text_direction_codepoint_in_comment`
+/// refuses because they can make code read differently from how it compiles.
+pub fn visible(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if is_hidden(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Control characters (but tab) and the bidirectional formatting characters.
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Joins non-empty paragraphs with a blank line.
@@ -20,7 +48,7 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
 /// indented under their item, tabs become spaces, and `[`, `]`, `<`, `>` and bare URLs
 /// outside code spans are escaped.
 pub fn clean(text: &str) -> String {
-    let text = text.replace('\t', "    ");
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
     let common =
         text.lines().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
     let mut out = Vec::new();
@@ -114,6 +142,14 @@ mod tests {
         );
         assert_eq!(clean("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
         assert_eq!(clean("the ``since`` param [a]"), "the ``since`` param \\[a\\]");
+    }
+
+    #[test]
+    fn hidden_characters_are_written_out() {
+        // A lone CR ends a line; bidi controls and NUL are shown, not kept.
+        assert_eq!(clean("a\rb"), "a\nb");
+        assert_eq!(visible("x\u{202E}y\u{0}z\u{2066}"), "x\\u{202E}y\\u{0000}z\\u{2066}");
+        assert_eq!(visible("über ✓"), "über ✓");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! `Response` that convert to and from `http` types, as ruma models endpoints.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs::{clean, doc_attrs, paragraphs};
+use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens};
 use crate::lower::operations::{is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response};
 use crate::lower::types::Ty;
@@ -26,9 +26,22 @@ pub fn endpoint_doc(op: &Operation, model: &Model) -> String {
 /// `#[doc]` attributes of text the generator wrote (links stay links); spec text in it must
 /// already be [`clean`]ed.
 pub fn own_doc(text: &str) -> TokenStream {
-    let lines: Vec<String> =
-        text.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
-    quote! { #( #[doc = #lines] )* }
+    line_attrs(text.trim())
+}
+
+/// The file name of an operation's module in `src/endpoints/`: the name itself when it is
+/// ASCII, else each non-ASCII character written as `-xxxx-` (hex), which no identifier holds,
+/// so two operations never share a file.
+pub fn module_file(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("-{:x}-", u32::from(c)));
+        }
+    }
+    format!("{out}.rs")
 }
 
 /// The tokens of `endpoints.rs`: the spec-independent `runtime` items, the credential types
@@ -38,7 +51,12 @@ pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
     let modules = model.operations.iter().map(|op| {
         let doc = doc_attrs(&endpoint_doc(op, model));
         let name = ident(&op.name);
-        quote! { #doc pub mod #name; }
+        // rustc loads a module file only for an ASCII name (E0754); others are given their path.
+        let path = (!op.name.is_ascii()).then(|| {
+            let path = format!("endpoints/{}", module_file(&op.name));
+            quote!(#[path = #path])
+        });
+        quote! { #doc #path pub mod #name; }
     });
     quote! {
         #runtime
@@ -87,29 +105,32 @@ fn credential(c: &Credential) -> TokenStream {
             #[derive(Clone, PartialEq, Eq, Hash)]
             pub struct #name {
                 /// The user.
-                pub username: String,
+                pub username: ::std::string::String,
                 /// The password.
-                pub password: String,
+                pub password: ::std::string::String,
             }
 
             impl #name {
                 #common
 
                 /// The credential `request` carries, if any.
-                pub fn from_http_request<B>(request: &http::Request<B>) -> Option<Self> {
+                pub fn from_http_request<B>(request: &::http::Request<B>) -> ::std::option::Option<Self> {
                     let value = Self::LOCATION.extract(request)?;
                     let (username, password) = value.split_once(':')?;
-                    Some(Self { username: username.to_owned(), password: password.to_owned() })
+                    ::std::option::Option::Some(Self {
+                        username: ::std::borrow::ToOwned::to_owned(username),
+                        password: ::std::borrow::ToOwned::to_owned(password),
+                    })
                 }
 
                 /// Adds the credential to `request`.
-                pub fn apply<B>(&self, request: &mut http::Request<B>) -> Result<(), crate::error::IntoHttpError> {
-                    Self::LOCATION.apply(request, &format!("{}:{}", self.username, self.password))
+                pub fn apply<B>(&self, request: &mut ::http::Request<B>) -> ::std::result::Result<(), crate::error::IntoHttpError> {
+                    Self::LOCATION.apply(request, &::std::format!("{}:{}", self.username, self.password))
                 }
             }
 
-            impl std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.debug_struct(#debug_name).field("username", &self.username).finish_non_exhaustive()
                 }
             }
@@ -118,37 +139,37 @@ fn credential(c: &Credential) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, PartialEq, Eq, Hash)]
-        pub struct #name(pub String);
+        pub struct #name(pub ::std::string::String);
 
         impl #name {
             #common
 
             /// The credential `request` carries, if any.
-            pub fn from_http_request<B>(request: &http::Request<B>) -> Option<Self> {
+            pub fn from_http_request<B>(request: &::http::Request<B>) -> ::std::option::Option<Self> {
                 Self::LOCATION.extract(request).map(Self)
             }
 
             /// Adds the credential to `request`.
-            pub fn apply<B>(&self, request: &mut http::Request<B>) -> Result<(), crate::error::IntoHttpError> {
+            pub fn apply<B>(&self, request: &mut ::http::Request<B>) -> ::std::result::Result<(), crate::error::IntoHttpError> {
                 Self::LOCATION.apply(request, &self.0)
             }
         }
 
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(#redacted)
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
                 Self(value)
             }
         }
 
-        impl From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
-                Self(value.to_owned())
+                Self(::std::borrow::ToOwned::to_owned(value))
             }
         }
     }
@@ -168,22 +189,22 @@ pub fn operation(op: &Operation, model: &Model) -> TokenStream {
 
 fn metadata(op: &Operation, model: &Model) -> TokenStream {
     let name = &op.name;
-    let method = format_ident!("{}", op.method);
+    let method = ident(&op.method);
     let path = format!("{}{}", model.info.base_path, op.path);
     let security = match &op.security {
         Some(security) => {
             let scheme = &security.scheme;
             let (location, _) = location_tokens(&security.kind);
             let optional = security.optional;
-            quote!(Some(crate::endpoints::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
+            quote!(::std::option::Option::Some(crate::endpoints::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
         }
-        None => quote!(None),
+        None => quote!(::std::option::Option::None),
     };
     quote! {
         /// The endpoint's name, method, path and credential.
         pub const METADATA: crate::endpoints::Metadata = crate::endpoints::Metadata {
             name: #name,
-            method: http::Method::#method,
+            method: ::http::Method::#method,
             path: #path,
             security: #security,
         };
@@ -206,7 +227,7 @@ fn param_ty(p: &Param, model: &Model) -> TokenStream {
     if p.required || is_array(p) {
         ty
     } else {
-        quote!(Option<#ty>)
+        quote!(::std::option::Option<#ty>)
     }
 }
 
@@ -284,7 +305,7 @@ fn write_param(p: &Param) -> TokenStream {
         }
         (false, _, true) => quote!(out.#method(#wire, &self.#field);),
         (false, _, false) => quote! {
-            if let Some(value) = &self.#field {
+            if let ::std::option::Option::Some(value) = &self.#field {
                 out.#method(#wire, value);
             }
         },
@@ -329,7 +350,7 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
     let body_field = op.body.as_ref().map(|body| {
         let name = ident(&body.field);
         let ty = body_ty(body, model);
-        let ty = if body.required { ty } else { quote!(Option<#ty>) };
+        let ty = if body.required { ty } else { quote!(::std::option::Option<#ty>) };
         let media = format!("The body, `{}`.", body.media_type);
         let doc = doc_attrs(&paragraphs([body.doc.as_deref(), Some(media.as_str())]));
         quote! { #doc pub #name: #ty, }
@@ -368,10 +389,10 @@ fn into_http_request(op: &Operation) -> TokenStream {
         None => {
             return quote! {
                 #doc
-                pub fn try_into_http_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, crate::error::IntoHttpError> {
+                pub fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::error::IntoHttpError> {
                     let #out = crate::wire::Outgoing::new(METADATA.path);
                     #(#writes)*
-                    out.into_request(METADATA.method, base_url, None)
+                    out.into_request(METADATA.method, base_url, ::std::option::Option::None)
                 }
             }
         }
@@ -379,14 +400,14 @@ fn into_http_request(op: &Operation) -> TokenStream {
             let field = ident(&body.field);
             let media = &body.media_type;
             match (is_json(media), body.required) {
-                (true, true) => quote!(Some((#media, crate::wire::to_json(&self.#field)?))),
+                (true, true) => quote!(::std::option::Option::Some((#media, crate::wire::to_json(&self.#field)?))),
                 (true, false) => quote! {
                     match &self.#field {
-                        Some(body) => Some((#media, crate::wire::to_json(body)?)),
-                        None => None,
+                        ::std::option::Option::Some(body) => ::std::option::Option::Some((#media, crate::wire::to_json(body)?)),
+                        ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
-                (false, true) => quote!(Some((#media, self.#field.clone().into_bytes()))),
+                (false, true) => quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes()))),
                 (false, false) => {
                     quote!(self.#field.as_ref().map(|body| (#media, body.clone().into_bytes())))
                 }
@@ -395,7 +416,7 @@ fn into_http_request(op: &Operation) -> TokenStream {
     };
     quote! {
         #doc
-        pub fn try_into_http_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, crate::error::IntoHttpError> {
+        pub fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::error::IntoHttpError> {
             let #out = crate::wire::Outgoing::new(METADATA.path);
             #(#writes)*
             let body = #body;
@@ -413,7 +434,7 @@ fn from_http_request(op: &Operation) -> TokenStream {
     } else {
         quote! {
             if !crate::wire::matches_path(METADATA.path, request.uri().path()) {
-                return Err(wrong_endpoint());
+                return ::std::result::Result::Err(wrong_endpoint());
             }
         }
     };
@@ -433,23 +454,23 @@ fn from_http_request(op: &Operation) -> TokenStream {
         };
         quote!(#field: #read,)
     });
-    let bound = if op.body.is_some() { quote!(<B: AsRef<[u8]>>) } else { quote!(<B>) };
+    let bound = if op.body.is_some() { quote!(<B: ::std::convert::AsRef<[u8]>>) } else { quote!(<B>) };
     quote! {
         /// Reads the request from an `http` request, checking every parameter and the body.
         /// Query parameters the endpoint does not declare (a credential, say) are ignored.
-        pub fn try_from_http_request #bound (request: &http::Request<B>) -> Result<Self, crate::error::FromHttpRequestError> {
+        pub fn try_from_http_request #bound (request: &::http::Request<B>) -> ::std::result::Result<Self, crate::error::FromHttpRequestError> {
             let wrong_endpoint = || crate::error::FromHttpRequestError::WrongEndpoint {
                 method: request.method().clone(),
                 path: request.uri().path().to_owned(),
             };
             if *request.method() != METADATA.method {
-                return Err(wrong_endpoint());
+                return ::std::result::Result::Err(wrong_endpoint());
             }
             #path
             #query
             #headers
             #cookies
-            Ok(Self {
+            ::std::result::Result::Ok(Self {
                 #(#reads)*
                 #body
             })
@@ -491,7 +512,7 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
                 #doc
                 #variant {
                     /// The status.
-                    status: http::StatusCode,
+                    status: ::http::StatusCode,
                 },
             },
             (true, Some(body)) => {
@@ -501,7 +522,7 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
                     #doc
                     #variant {
                         /// The status.
-                        status: http::StatusCode,
+                        status: ::http::StatusCode,
                         /// The body.
                         #field: #ty,
                     },
@@ -530,9 +551,9 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
 fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
     let media = &body.media_type;
     if is_json(media) {
-        quote!(Some((#media, crate::wire::to_json(#value)?)))
+        quote!(::std::option::Option::Some((#media, crate::wire::to_json(#value)?)))
     } else {
-        quote!(Some((#media, #value.clone().into_bytes())))
+        quote!(::std::option::Option::Some((#media, #value.clone().into_bytes())))
     }
 }
 
@@ -544,12 +565,12 @@ fn into_http_response(op: &Operation) -> TokenStream {
             let variant = ident(&r.variant);
             let status = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
             match (carries_status(r), &r.body) {
-                (false, None) => quote!(Self::#variant => crate::wire::response(#status, None),),
+                (false, None) => quote!(Self::#variant => crate::wire::response(#status, ::std::option::Option::None),),
                 (false, Some(body)) => {
                     let encoded = encode_body(body, quote!(body));
                     quote!(Self::#variant(body) => crate::wire::response(#status, #encoded),)
                 }
-                (true, None) => quote!(Self::#variant { status } => crate::wire::response(status.as_u16(), None),),
+                (true, None) => quote!(Self::#variant { status } => crate::wire::response(status.as_u16(), ::std::option::Option::None),),
                 (true, Some(body)) => {
                     let field = ident(&body.field);
                     let encoded = encode_body(body, quote!(#field));
@@ -561,7 +582,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
     let scrutinee = if arms.is_empty() { quote!(*self) } else { quote!(self) };
     quote! {
         /// The `http` response: the variant's status, and its body with its media type.
-        pub fn try_into_http_response(&self) -> Result<http::Response<Vec<u8>>, crate::error::IntoHttpError> {
+        pub fn try_into_http_response(&self) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, crate::error::IntoHttpError> {
             match #scrutinee {
                 #(#arms)*
             }
@@ -592,7 +613,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
                 quote!(Self::#variant(#decoded))
             }
         };
-        arms.push(quote!(#status => Ok(#value),));
+        arms.push(quote!(#status => ::std::result::Result::Ok(#value),));
     }
     for r in op.responses.iter().filter(|r| r.range) {
         let variant = ident(&r.variant);
@@ -602,20 +623,23 @@ fn from_http_response(op: &Operation) -> TokenStream {
             proc_macro2::Literal::u16_unsuffixed(start.saturating_add(100)),
         );
         let value = status_variant(r, &variant);
-        arms.push(quote!(code if (#start..#end).contains(&code) => Ok(#value),));
+        arms.push(quote!(code if (#start..#end).contains(&code) => ::std::result::Result::Ok(#value),));
     }
     let default = op.responses.iter().find(|r| r.status.is_none());
     let fallback = match default {
         Some(r) => {
             let variant = ident(&r.variant);
             let value = status_variant(r, &variant);
-            quote!(Ok(#value))
+            quote!(::std::result::Result::Ok(#value))
         }
-        None => quote!(Err(crate::error::FromHttpResponseError::UnexpectedStatus { status, body: body.to_vec() })),
+        None => quote!(::std::result::Result::Err(crate::error::FromHttpResponseError::UnexpectedStatus {
+            status,
+            body: body.to_vec()
+        })),
     };
     let uses_body = default.is_none() || op.responses.iter().any(|r| r.body.is_some());
     let body = uses_body.then(|| quote!(let body = response.body().as_ref();));
-    let bound = if uses_body { quote!(<B: AsRef<[u8]>>) } else { quote!(<B>) };
+    let bound = if uses_body { quote!(<B: ::std::convert::AsRef<[u8]>>) } else { quote!(<B>) };
     let result = if arms.is_empty() {
         fallback
     } else {
@@ -629,7 +653,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
     quote! {
         /// Reads the response from an `http` response: a status the endpoint does not declare
         /// is [`crate::error::FromHttpResponseError::UnexpectedStatus`], with its body.
-        pub fn try_from_http_response #bound (response: &http::Response<B>) -> Result<Self, crate::error::FromHttpResponseError> {
+        pub fn try_from_http_response #bound (response: &::http::Response<B>) -> ::std::result::Result<Self, crate::error::FromHttpResponseError> {
             let status = response.status();
             #body
             #result

@@ -47,8 +47,8 @@ pub fn emit(model: &Model, crate_name: &str) -> TokenStream {
 /// `f64`, which serializes whole numbers with a fraction), everything else must match exactly.
 fn same_json() -> TokenStream {
     quote! {
-        fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-            use serde_json::Value;
+        fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
+            use ::serde_json::Value;
             match (a, b) {
                 (Value::Number(x), Value::Number(y)) => x == y || (x.as_f64().is_some() && x.as_f64() == y.as_f64()),
                 (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
@@ -68,7 +68,11 @@ fn literal(text: &str) -> TokenStream {
         hashes.push('#');
     }
     let raw = format!("r{hashes}\"{text}\"{hashes}");
-    if text.contains('\r') {
+    // A raw string cannot escape: a carriage return, NUL, bidi control (rustc's deny-by-default
+    // `text_direction_codepoint_in_literal`) or any other character `escape_debug` would
+    // write out goes into an ordinary literal, which proc-macro2 escapes.
+    let plain = |c: char| matches!(c, '\n' | '\t' | '"' | '\'' | '\\') || c.escape_debug().eq(std::iter::once(c));
+    if !text.chars().all(plain) {
         return quote!(#text);
     }
     raw.parse().unwrap_or_else(|_| quote!(#text))
@@ -94,7 +98,7 @@ fn test_name(op: &Operation, what: &str) -> Ident {
 fn response_json(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> Option<TokenStream> {
     let (example, body) = (r.example.as_ref()?, r.body.as_ref()?);
     let name = test_name(op, &format!("{}_example_survives_json", status_name(r)));
-    let ty = ty_tokens(&body.ty, &model.types, &quote!(#krate::types::));
+    let ty = ty_tokens(&body.ty, &model.types, &quote!(::#krate::types::));
     Some(json_round_trip(&name, example, &ty))
 }
 
@@ -102,7 +106,7 @@ fn request_body_json(op: &Operation, model: &Model, krate: &Ident) -> Option<Tok
     let body = op.body.as_ref()?;
     let example = body.example.as_ref()?;
     let name = test_name(op, "request_body_example_survives_json");
-    let ty = ty_tokens(&body.ty, &model.types, &quote!(#krate::types::));
+    let ty = ty_tokens(&body.ty, &model.types, &quote!(::#krate::types::));
     Some(json_round_trip(&name, example, &ty))
 }
 
@@ -111,9 +115,9 @@ fn json_round_trip(name: &Ident, example: &Value, ty: &TokenStream) -> TokenStre
     quote! {
         #[test]
         fn #name() {
-            let example: serde_json::Value = serde_json::from_str(#text).expect("the example is JSON");
-            let typed: #ty = serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-            let back = serde_json::to_value(&typed).expect("the value serializes");
+            let example: ::serde_json::Value = ::serde_json::from_str(#text).expect("the example is JSON");
+            let typed: #ty = ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+            let back = ::serde_json::to_value(&typed).expect("the value serializes");
             assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
         }
     }
@@ -144,27 +148,27 @@ fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> 
     let name = test_name(op, &format!("{}_example_round_trips_through_http", status_name(r)));
     let module = ident(&op.name);
     let variant = ident(&r.variant);
-    let ty = ty_tokens(&body.ty, &model.types, &quote!(#krate::types::));
+    let ty = ty_tokens(&body.ty, &model.types, &quote!(::#krate::types::));
     let text = json_literal(example);
     let field = ident(&body.field);
     let value = if r.status.is_none() || r.range {
         let status = proc_macro2::Literal::u16_unsuffixed(pick_status(op, r)?);
         quote! {
-            #krate::endpoints::#module::Response::#variant {
-                status: http::StatusCode::from_u16(#status).expect("a valid status"),
+            ::#krate::endpoints::#module::Response::#variant {
+                status: ::http::StatusCode::from_u16(#status).expect("a valid status"),
                 #field,
             }
         }
     } else {
-        quote!(#krate::endpoints::#module::Response::#variant(#field))
+        quote!(::#krate::endpoints::#module::Response::#variant(#field))
     };
     Some(quote! {
         #[test]
         fn #name() {
-            let #field: #ty = serde_json::from_str(#text).expect("the example deserializes into its type");
+            let #field: #ty = ::serde_json::from_str(#text).expect("the example deserializes into its type");
             let response = #value;
             let http_response = response.try_into_http_response().expect("the response is written");
-            let back = #krate::endpoints::#module::Response::try_from_http_response(&http_response).expect("the response is read back");
+            let back = ::#krate::endpoints::#module::Response::try_from_http_response(&http_response).expect("the response is read back");
             assert_eq!(back, response);
         }
     })
@@ -216,8 +220,8 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
             let query = values.iter().map(|v| format!("{}={}", encode(wire), encode(v))).collect::<Vec<_>>().join("&");
             let uri = format!("/?{query}");
             (
-                quote!(let uri: http::Uri = #uri.parse().expect("a valid URI");),
-                quote!(#krate::wire::Params::query(&uri)),
+                quote!(let uri: ::http::Uri = #uri.parse().expect("a valid URI");),
+                quote!(::#krate::wire::Params::query(&uri)),
             )
         }
         ParamLocation::Path => {
@@ -226,25 +230,25 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
             };
             let template = format!("/{{{wire}}}");
             let path = format!("/{}", encode(value));
-            (quote!(), quote!(#krate::wire::Params::path(#template, #path).expect("the path matches its template")))
+            (quote!(), quote!(::#krate::wire::Params::path(#template, #path).expect("the path matches its template")))
         }
         ParamLocation::Header => {
             let appends = values
                 .iter()
-                .map(|v| quote!(#krate::wire::append_header(&mut headers, #wire, #v).expect("a valid header");));
+                .map(|v| quote!(::#krate::wire::append_header(&mut headers, #wire, #v).expect("a valid header");));
             (
-                quote!(let mut headers = http::HeaderMap::new(); #(#appends)*),
-                quote!(#krate::wire::Params::headers(&headers)),
+                quote!(let mut headers = ::http::HeaderMap::new(); #(#appends)*),
+                quote!(::#krate::wire::Params::headers(&headers)),
             )
         }
         ParamLocation::Cookie => {
             let cookie = values.iter().map(|v| format!("{wire}={}", encode(v))).collect::<Vec<_>>().join("; ");
             (
                 quote! {
-                    let mut headers = http::HeaderMap::new();
-                    #krate::wire::append_header(&mut headers, "cookie", #cookie).expect("a valid header");
+                    let mut headers = ::http::HeaderMap::new();
+                    ::#krate::wire::append_header(&mut headers, "cookie", #cookie).expect("a valid header");
                 },
-                quote!(#krate::wire::Params::cookies(&headers)),
+                quote!(::#krate::wire::Params::cookies(&headers)),
             )
         }
     };
@@ -254,13 +258,13 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
         (true, false) => quote!(delimited_required(#wire, #separator)),
         (false, _) => quote!(required(#wire)),
     };
-    let ty = ty_tokens(&p.ty, &model.types, &quote!(#krate::types::));
+    let ty = ty_tokens(&p.ty, &model.types, &quote!(::#krate::types::));
     let json = literal(&example.to_string());
     let name = test_name(op, &format!("parameter_{}_example_parses", p.rust.trim_end_matches('_')));
     Some(quote! {
         #[test]
         fn #name() {
-            let from_json: #ty = serde_json::from_str(#json).expect("the example deserializes into the parameter's type");
+            let from_json: #ty = ::serde_json::from_str(#json).expect("the example deserializes into the parameter's type");
             #setup
             let from_url: #ty = #source.#read.expect("the example parses as the server parses it");
             assert_eq!(from_url, from_json);
@@ -282,17 +286,17 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
         let value = match &p.example {
             Some(example) => {
                 let json = literal(&example.to_string());
-                let parsed = quote!(serde_json::from_str(#json).expect("the example deserializes"));
+                let parsed = quote!(::serde_json::from_str(#json).expect("the example deserializes"));
                 if p.required || is_array {
                     parsed
                 } else {
-                    quote!(Some(#parsed))
+                    quote!(::std::option::Option::Some(#parsed))
                 }
             }
             // A required parameter without an example: no request can be built from the spec.
             None if p.required => return None,
-            None if is_array => quote!(Vec::new()),
-            None => quote!(None),
+            None if is_array => quote!(::std::vec::Vec::new()),
+            None => quote!(::std::option::Option::None),
         };
         fields.push(quote!(#field: #value,));
     }
@@ -301,15 +305,15 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
         let value = match &body.example {
             Some(example) => {
                 let json = json_literal(example);
-                let parsed = quote!(serde_json::from_str(#json).expect("the example deserializes"));
+                let parsed = quote!(::serde_json::from_str(#json).expect("the example deserializes"));
                 if body.required {
                     parsed
                 } else {
-                    quote!(Some(#parsed))
+                    quote!(::std::option::Option::Some(#parsed))
                 }
             }
             None if body.required => return None,
-            None => quote!(None),
+            None => quote!(::std::option::Option::None),
         };
         fields.push(quote!(#field: #value,));
     }
@@ -317,10 +321,24 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
     Some(quote! {
         #[test]
         fn #name() {
-            let request = #krate::endpoints::#module::Request { #(#fields)* };
+            let request = ::#krate::endpoints::#module::Request { #(#fields)* };
             let http_request = request.try_into_http_request("").expect("the request is written");
-            let back = #krate::endpoints::#module::Request::try_from_http_request(&http_request).expect("the request is read back");
+            let back = ::#krate::endpoints::#module::Request::try_from_http_request(&http_request).expect("the request is read back");
             assert_eq!(back, request);
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_that_cannot_be_raw_are_escaped() {
+        assert_eq!(literal("{\"a\": \"b\"}").to_string(), "r#\"{\"a\": \"b\"}\"#");
+        for text in ["bidi \u{202E} here", "nul \0", "cr \r", "mark \u{301}"] {
+            let printed = literal(text).to_string();
+            assert!(printed.starts_with('"') && printed.is_ascii(), "{printed}");
+        }
+    }
 }

@@ -35,9 +35,10 @@ impl Provenance {
     pub fn new(config: &Config) -> Self {
         let out = crate::config::normalize(&absolute(&config.output_dir()));
         let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        // A path is shown in comments: a newline or a bidi control in it must not leave them.
         let show = |p: &Path| {
             let p = crate::config::normalize(&absolute(p));
-            p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/")
+            docs::visible(&p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
         };
         Provenance {
             spec: show(&config.spec_path()),
@@ -71,8 +72,26 @@ const ENDPOINTS_TEMPLATE: (&str, &str) = ("templates/endpoints.rs", include_str!
 
 pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
     let provenance = Provenance::new(config);
+    let crate_name = config.package.name.replace('-', "_");
+    if !types::is_ident(&crate_name) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::CONFIG,
+                format!("invalid package name `{}`: it must name a Rust crate", config.package.name.escape_debug()),
+            )
+            .help("use ASCII letters, digits, `-` and `_`, starting with a letter (`my-api`)"),
+        );
+        return None;
+    }
+    let Some(manifest) = manifest(config, &provenance) else {
+        diagnostics.push(Diagnostic::error(
+            codes::CONFIG,
+            "internal error: the generated `Cargo.toml` does not read back as written",
+        ));
+        return None;
+    };
     let mut files = vec![
-        GeneratedFile { path: "Cargo.toml".into(), contents: manifest(config, &provenance) },
+        GeneratedFile { path: "Cargo.toml".into(), contents: manifest },
         GeneratedFile { path: "README.md".into(), contents: readme(model, config, &provenance) },
     ];
     let template = |(name, text): (&str, &str), diagnostics: &mut Diagnostics| match text.parse::<TokenStream>() {
@@ -88,7 +107,6 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
     let error_runtime = template(ERROR_TEMPLATE, diagnostics)?;
     let wire = template(WIRE_TEMPLATE, diagnostics)?;
     let endpoints_runtime = template(ENDPOINTS_TEMPLATE, diagnostics)?;
-    let crate_name = config.package.name.replace('-', "_");
     let mut sources = vec![
         ("src/lib.rs".to_owned(), lib(model, config)),
         ("src/types.rs".to_owned(), types::emit(&model.types)),
@@ -97,7 +115,7 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         ("src/endpoints.rs".to_owned(), endpoints::module(model, endpoints_runtime)),
     ];
     for op in &model.operations {
-        sources.push((format!("src/endpoints/{}.rs", op.name), endpoints::operation(op, model)));
+        sources.push((format!("src/endpoints/{}", endpoints::module_file(&op.name)), endpoints::operation(op, model)));
     }
     sources.push(("src/server.rs".to_owned(), server::emit(model)));
     sources.push(("src/client.rs".to_owned(), client::emit(model)));
@@ -146,7 +164,8 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
     let title = format!("{} {}", info.title, info.version);
     let description = config.package.description.as_deref().or(info.description.as_deref());
     let text = format!("{}\n\n{USAGE}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
-    let doc: Vec<String> = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let doc: Vec<String> =
+        text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", docs::visible(l)) }).collect();
     quote! {
         #(#![doc = #doc])*
         #![forbid(unsafe_code)]
@@ -181,39 +200,82 @@ const USAGE: &str = "The types in [`types`] carry the spec's schemas; they deriv
 
 Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`); `client`, a `reqwest` client with one method per operation (`client::Client`). Without them, the crate depends on neither.";
 
-fn manifest(config: &Config, provenance: &Provenance) -> String {
+/// The manifest's sections and keys, in the order they are written. Every value goes through
+/// the TOML serializer, so no package name, version or description can add a key or break
+/// the file; the keys are ours.
+fn manifest_table(config: &Config) -> toml::Table {
+    fn table<const N: usize>(entries: [(&str, toml::Value); N]) -> toml::Value {
+        toml::Value::Table(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+    fn strings<const N: usize>(items: [&str; N]) -> toml::Value {
+        toml::Value::Array(items.iter().map(|s| toml::Value::from(*s)).collect())
+    }
     let package = &config.package;
     let description = package.description.as_deref().unwrap_or("Generated API crate");
-    format!(
-        r#"{header}
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-description = "{description}"
-publish = false
+    let dependency = |version: &str, optional: bool, default_features: bool, features: &[&str]| {
+        let mut t = toml::Table::new();
+        t.insert("version".into(), version.into());
+        if optional {
+            t.insert("optional".into(), true.into());
+        }
+        if !default_features {
+            t.insert("default-features".into(), false.into());
+        }
+        t.insert("features".into(), toml::Value::Array(features.iter().map(|f| toml::Value::from(*f)).collect()));
+        toml::Value::Table(t)
+    };
+    let sections = [
+        (
+            "package",
+            table([
+                ("name", package.name.as_str().into()),
+                ("version", package.version.as_str().into()),
+                ("edition", "2021".into()),
+                ("description", description.into()),
+                ("publish", false.into()),
+            ]),
+        ),
+        (
+            "features",
+            table([
+                ("server", strings(["dep:axum", "dep:hyper", "dep:hyper-util", "dep:tokio"])),
+                ("client", strings(["dep:reqwest"])),
+            ]),
+        ),
+        (
+            "dependencies",
+            table([
+                ("form_urlencoded", "1".into()),
+                ("http", "1".into()),
+                ("percent-encoding", "2".into()),
+                ("serde", dependency("1", false, true, &["derive"])),
+                ("serde_json", "1".into()),
+                ("axum", dependency("0.8", true, false, &["http1", "tokio"])),
+                ("hyper", dependency("1.12", true, true, &["http1", "server"])),
+                ("hyper-util", dependency("0.1", true, true, &["tokio"])),
+                ("reqwest", dependency("0.12", true, false, &["json", "rustls-tls"])),
+                ("tokio", dependency("1", true, true, &["macros", "net", "rt", "sync", "time"])),
+            ]),
+        ),
+    ];
+    sections.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
 
-[features]
-server = ["dep:axum", "dep:hyper", "dep:hyper-util", "dep:tokio"]
-client = ["dep:reqwest"]
-
-[dependencies]
-form_urlencoded = "1"
-http = "1"
-percent-encoding = "2"
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-axum = {{ version = "0.8", optional = true, default-features = false, features = ["http1", "tokio"] }}
-hyper = {{ version = "1.12", optional = true, features = ["http1", "server"] }}
-hyper-util = {{ version = "0.1", optional = true, features = ["tokio"] }}
-reqwest = {{ version = "0.12", optional = true, default-features = false, features = ["json", "rustls-tls"] }}
-tokio = {{ version = "1", optional = true, features = ["macros", "net", "rt", "sync", "time"] }}
-"#,
-        header = provenance.header("#"),
-        name = package.name,
-        version = package.version,
-        description = description.replace('\\', "\\\\").replace('"', "\\\""),
-    )
+/// The generated `Cargo.toml`: the header, then one `[section]` per table of
+/// [`manifest_table`], one `key = value` a line, each value printed by `toml` (nested tables
+/// inline, as people write dependencies). `None` if the text does not read back as the same
+/// table, which the serializer should make impossible.
+fn manifest(config: &Config, provenance: &Provenance) -> Option<String> {
+    let table = manifest_table(config);
+    let mut out = provenance.header("#");
+    for (section, entries) in &table {
+        out.push_str(&format!("\n[{section}]\n"));
+        for (key, value) in entries.as_table()? {
+            out.push_str(&format!("{key} = {value}\n"));
+        }
+    }
+    let back: toml::Table = out.parse().ok()?;
+    (back == table).then_some(out)
 }
 
 fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
@@ -232,6 +294,7 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
             TypeKind::Struct(_) => "struct",
             TypeKind::Enum(_) => "enum",
             TypeKind::Alias(_) => "type alias",
+            TypeKind::Newtype(_) => "newtype (recursive)",
             TypeKind::Pending => continue,
         };
         let origin = entry.origin.as_ref().map(|o| format!("`{}#{}`", o.file, o.pointer)).unwrap_or_default();
@@ -295,6 +358,48 @@ fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(name: &str, version: &str, description: Option<&str>) -> Config {
+        Config {
+            spec: "spec.yaml".into(),
+            overlays: Vec::new(),
+            output: "out".into(),
+            package: crate::config::Package {
+                name: name.into(),
+                version: version.into(),
+                description: description.map(Into::into),
+            },
+            errors: Default::default(),
+            base_dir: PathBuf::from("/api"),
+        }
+    }
+
+    #[test]
+    fn manifest_values_cannot_add_keys_or_break_the_file() {
+        let version = "0.1.0\"\nbuild = \"build.rs";
+        let description = "two\nlines \"quoted\" \\ [section]\n[lib]";
+        let config = config("my-api", version, Some(description));
+        let text = manifest(&config, &Provenance::new(&config)).expect("the manifest reads back");
+        let table: toml::Table = text.parse().expect("the manifest is TOML");
+        let package = table["package"].as_table().expect("a package table");
+        assert_eq!(package["version"].as_str(), Some(version));
+        assert_eq!(package["description"].as_str(), Some(description));
+        assert!(!package.contains_key("build") && !table.contains_key("lib"), "{text}");
+        assert!(text.starts_with("# @generated"), "{text}");
+    }
+
+    #[test]
+    fn manifest_keeps_its_layout() {
+        let config = config("my-api", "1.2.3", None);
+        let text = manifest(&config, &Provenance::new(&config)).expect("the manifest reads back");
+        let body = text.split_once("\n\n").map(|(_, body)| body).unwrap_or_default();
+        assert!(body.starts_with("[package]\nname = \"my-api\"\nversion = \"1.2.3\"\nedition = \"2021\"\n"), "{text}");
+        assert!(
+            text.contains("\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("\n[features]\nserver = [\"dep:axum\", \"dep:tokio\"]\n"), "{text}");
+    }
 
     #[test]
     fn templates_are_rust_items() {

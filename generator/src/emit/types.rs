@@ -1,33 +1,56 @@
 //! Emits `types.rs`: one Rust item per entry of the type space.
+//!
+//! Every std, core and serde item is named by its absolute path (`::std::string::String`,
+//! `::serde::Serialize`): a schema may be called `String`, `Option` or `Result`, and the
+//! types module holds it beside the code that uses the real ones.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc_attrs, paragraphs};
 use crate::lower::types::{Field, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace, UNKNOWN_VARIANT};
 
+/// The identifier `name`. Lowering only hands out valid identifiers; should one not be (a
+/// keyword, a character Rust does not allow), it is made one rather than panicking, and the
+/// printed crate still parses.
 pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    if syn::parse_str::<Ident>(name).is_ok() {
+        return Ident::new(name, Span::call_site());
+    }
+    let mut fixed: String = name.chars().map(|c| if unicode_ident::is_xid_continue(c) { c } else { '_' }).collect();
+    if !fixed.starts_with(|c: char| unicode_ident::is_xid_start(c) || c == '_') {
+        fixed.insert(0, '_');
+    }
+    if syn::parse_str::<Ident>(&fixed).is_err() {
+        // A keyword, or `_` alone.
+        fixed.push_str("_x");
+    }
+    Ident::new(&fixed, Span::call_site())
+}
+
+/// Whether `name` can be used as an identifier as it is (not a keyword, no other character).
+pub fn is_ident(name: &str) -> bool {
+    syn::parse_str::<Ident>(name).is_ok()
 }
 
 /// How a type is spelled; `prefix` is the path to the types module from where it is used.
 pub fn ty_tokens(ty: &Ty, space: &TypeSpace, prefix: &TokenStream) -> TokenStream {
     match ty {
-        Ty::String => quote!(String),
+        Ty::String => quote!(::std::string::String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
-        Ty::Json => quote!(serde_json::Value),
-        Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, space, prefix);
-            quote!(Vec<#inner>)
+            quote!(::std::vec::Vec<#inner>)
         }
         Ty::Map(inner) => {
             let inner = ty_tokens(inner, space, prefix);
-            quote!(std::collections::BTreeMap<String, #inner>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Ty::Named(id) => {
             let name = ident(&space.get(*id).name);
@@ -35,11 +58,11 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, prefix: &TokenStream) -> TokenStrea
         }
         Ty::Boxed(inner) => {
             let inner = ty_tokens(inner, space, prefix);
-            quote!(Box<#inner>)
+            quote!(::std::boxed::Box<#inner>)
         }
         Ty::Nullable(inner) => {
             let inner = ty_tokens(inner, space, prefix);
-            quote!(Option<#inner>)
+            quote!(::std::option::Option<#inner>)
         }
     }
 }
@@ -53,15 +76,7 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
         _ => false,
     });
     let deserialize_some = double_options.then(deserialize_some);
-    // Only structs and enums derive: an API of aliases alone (or none) needs no import.
-    let derives = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Struct(_) | TypeKind::Enum(_)));
-    let import = derives.then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
     quote! {
-        #import
         #(#items)*
         #unknown_variant
         #deserialize_some
@@ -72,12 +87,12 @@ fn deserialize_some() -> TokenStream {
     quote! {
         /// Reads a present value, `null` included, as `Some`, so an optional nullable field
         /// tells an absent value (`None`) from a `null` one (`Some(None)`).
-        fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+        fn deserialize_some<'de, T, D>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
         where
-            T: Deserialize<'de>,
-            D: serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de>,
+            D: ::serde::Deserializer<'de>,
         {
-            T::deserialize(deserializer).map(Some)
+            T::deserialize(deserializer).map(::std::option::Option::Some)
         }
     }
 }
@@ -97,6 +112,15 @@ fn item(entry: &TypeEntry, space: &TypeSpace) -> TokenStream {
             let ty = ty_tokens(ty, space, &quote!());
             quote! { #doc pub type #name = #ty; }
         }
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, space, &quote!());
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
         TypeKind::Pending => TokenStream::new(),
     }
 }
@@ -110,12 +134,12 @@ fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace) -> T
         quote! {
             /// Properties beside the declared ones.
             #[serde(flatten)]
-            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -141,15 +165,15 @@ fn field(f: &Field, space: &TypeSpace) -> TokenStream {
         quote! {
             #doc
             #rename
-            #[serde(default, deserialize_with = "deserialize_some", skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>,
+            #[serde(default, deserialize_with = "deserialize_some", skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#ty>,
         }
     } else {
         quote! {
             #doc
             #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>,
+            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#ty>,
         }
     }
 }
@@ -158,16 +182,16 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;
-        let doc = format!(" `{wire}`");
+        let doc = doc_attrs(&format!("`{wire}`"));
         let rename = (v.rust != v.wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote! { #[doc = #doc] #rename #ident, }
+        quote! { #doc #rename #ident, }
     });
     let idents: Vec<Ident> = e.variants.iter().map(|v| ident(&v.rust)).collect();
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let unknown = ident(UNKNOWN_VARIANT);
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum #name {
             #(#variants)*
         }
@@ -184,19 +208,23 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl std::str::FromStr for #name {
+        // `<Self as FromStr>::Err`: a variant may be called `Err`.
+        impl ::std::str::FromStr for #name {
             type Err = #unknown;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
                 match value {
-                    #(#wires => Ok(Self::#idents),)*
-                    _ => Err(#unknown { value: value.to_owned(), expected: &[#(#wires),*] }),
+                    #(#wires => ::std::result::Result::Ok(Self::#idents),)*
+                    _ => ::std::result::Result::Err(#unknown {
+                        value: ::std::borrow::ToOwned::to_owned(value),
+                        expected: &[#(#wires),*],
+                    }),
                 }
             }
         }
@@ -204,30 +232,30 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
 }
 
 fn unknown_variant() -> TokenStream {
-    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let unknown = ident(UNKNOWN_VARIANT);
     quote! {
         /// A string that is none of the values of a generated enum.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct #unknown {
             /// The value received.
-            pub value: String,
+            pub value: ::std::string::String,
             /// The values the enum accepts.
             pub expected: &'static [&'static str],
         }
 
-        impl std::fmt::Display for #unknown {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "unknown value `{}`, expected one of: ", self.value)?;
-                for (i, value) in self.expected.iter().enumerate() {
+        impl ::std::fmt::Display for #unknown {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::write!(f, "unknown value `{}`, expected one of: ", self.value)?;
+                for (i, value) in ::std::iter::Iterator::enumerate(self.expected.iter()) {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "`{value}`")?;
+                    ::std::write!(f, "`{value}`")?;
                 }
-                Ok(())
+                ::std::result::Result::Ok(())
             }
         }
 
-        impl std::error::Error for #unknown {}
+        impl ::std::error::Error for #unknown {}
     }
 }

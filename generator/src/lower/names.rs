@@ -1,8 +1,6 @@
 //! The one place identifiers are made: case conversion, keywords, and names that cannot
 //! start an identifier. The wire name is kept beside the Rust name by the callers.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
 /// Strict and reserved keywords of Rust 2021, which `r#` cannot always fix (`self`, `crate`).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -11,38 +9,213 @@ const KEYWORDS: &[&str] = &[
     "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// Splits on anything that is not a letter or digit, so `$ref`, `@type`, `a.b` and `x-y`
-/// all give words heck can case.
+/// Decides which characters other than ASCII letters and digits an identifier made from a
+/// name keeps: those Rust allows (XID) on which none of rustc's warn-by-default Unicode lints
+/// fires, so the generated crate builds with `-D warnings` (decision 11).
+/// `uncommon_codepoints`: the character must be in UTS 39's identifier profile.
+/// `mixed_script_confusables` fires for a script whose characters in the whole crate all look
+/// like letters of another script (Cyrillic `а` alone); a character that may look so is kept
+/// only when the same name also holds a character of its script that does not, so every
+/// script a generated identifier uses is vouched for by that identifier itself.
+struct Keeper {
+    /// Script sets (as rustc groups them) vouched for by a character of the name; Latin
+    /// always is.
+    verified: Vec<unicode_security::mixed_script::AugmentedScriptSet>,
+}
+
+impl Keeper {
+    fn new(name: &str) -> Keeper {
+        use unicode_security::mixed_script::AugmentedScriptSet;
+        let mut verified = vec![AugmentedScriptSet::for_char('a')];
+        for c in name.chars().filter(|&c| !c.is_ascii() && allowed(c)) {
+            let set = AugmentedScriptSet::for_char(c);
+            if !unicode_security::is_potential_mixed_script_confusable_char(c) && !verified.contains(&set) {
+                verified.push(set);
+            }
+        }
+        Keeper { verified }
+    }
+
+    fn keeps(&self, c: char) -> bool {
+        use unicode_security::mixed_script::AugmentedScriptSet;
+        if c.is_ascii() {
+            return c.is_ascii_alphanumeric();
+        }
+        if !allowed(c) || !unicode_security::is_potential_mixed_script_confusable_char(c) {
+            return allowed(c);
+        }
+        let set = AugmentedScriptSet::for_char(c);
+        set.is_all() || self.verified.contains(&set)
+    }
+}
+
+/// Rust allows it in an identifier, and UTS 39's identifier profile does.
+fn allowed(c: char) -> bool {
+    use unicode_security::GeneralSecurityProfile;
+    unicode_ident::is_xid_continue(c) && c != '_' && c.identifier_allowed()
+}
+
+/// A letter, digit or mark: a character that is part of a word, not a separator.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_ident::is_xid_continue(c) && c != '_'
+}
+
+/// The name in NFC (as rustc reads identifiers), split into words on anything that is not a
+/// letter, digit or mark, so `$ref`, `@type`, `a.b` and `x-y` all give words to case. A
+/// letter or digit that cannot be kept is written as its code point (`u0430`).
 fn words(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    use unicode_normalization::UnicodeNormalization;
+    let name: String = name.nfc().collect();
+    let keeper = Keeper::new(&name);
+    let mut out = String::new();
+    for c in name.chars() {
+        if keeper.keeps(c) {
+            out.push(c);
+        } else if is_word_char(c) {
+            out.push_str(&format!("u{:04x}", u32::from(c)));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// What making an identifier of `name` loses beyond case and separators, for a warning:
+/// letters or digits written as code points, or a name with no letter or digit at all.
+/// `None` when every letter and digit is kept.
+pub fn loss(name: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let name: String = name.nfc().collect();
+    let keeper = Keeper::new(&name);
+    let mut replaced: Vec<String> = Vec::new();
+    for c in name.chars().filter(|&c| is_word_char(c) && !keeper.keeps(c)) {
+        let shown = format!("`{}` (U+{:04X})", shown(&c.to_string()), u32::from(c));
+        if !replaced.contains(&shown) {
+            replaced.push(shown);
+        }
+    }
+    if !replaced.is_empty() {
+        return Some(format!("{} cannot be kept in a Rust identifier", replaced.join(", ")));
+    }
+    if !name.chars().any(char::is_alphanumeric) {
+        return Some("it has no letter or digit".to_owned());
+    }
+    None
+}
+
+/// The words of `text` (already split on spaces by [`words`]), cut at case changes as heck
+/// cuts them (`prevBatch`, `HTTPServer`), but keeping combining marks inside their word: heck
+/// treats every character that is not alphanumeric as a separator, which would tear apart
+/// words of scripts that write vowels as marks (Devanagari `हिन्दी`).
+fn case_words(text: &str) -> Vec<&str> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    let mut out = Vec::new();
+    for chunk in text.split(' ').filter(|w| !w.is_empty()) {
+        let chars: Vec<(usize, char)> = chunk.char_indices().collect();
+        let (mut start, mut mode) = (0, Mode::Boundary);
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let Some(&(next_i, next)) = chars.get(k + 1) else { break };
+            let next_mode = if c.is_lowercase() {
+                Mode::Lower
+            } else if c.is_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_uppercase() {
+                out.push(&chunk[start..next_i]);
+                (start, mode) = (next_i, Mode::Boundary);
+            } else if mode == Mode::Upper && c.is_uppercase() && next.is_lowercase() {
+                out.push(&chunk[start..i]);
+                (start, mode) = (i, Mode::Boundary);
+            } else {
+                mode = next_mode;
+            }
+        }
+        out.push(&chunk[start..]);
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+fn to_snake_case(text: &str) -> String {
+    case_words(text).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_")
+}
+
+fn to_upper_camel_case(text: &str) -> String {
+    let mut out = String::new();
+    for word in case_words(text) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(&chars.as_str().to_lowercase());
+        }
+    }
+    out
+}
+
+/// Whether the identifier may start with `c` (a digit, say, cannot).
+fn starts_identifier(c: char) -> bool {
+    unicode_ident::is_xid_start(c)
+}
+
+/// The identifier as rustc reads it (NFC): a prefix may compose with a leading mark.
+fn nfc(text: String) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if unicode_normalization::is_nfc(&text) {
+        text
+    } else {
+        text.nfc().collect()
+    }
 }
 
 /// A `snake_case` identifier for fields, parameters, modules and functions.
 pub fn snake(name: &str) -> String {
-    let mut out = words(name).to_snake_case();
+    let mut out = to_snake_case(&words(name));
     if out.is_empty() {
         out = "value".into();
     }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
+    if !out.starts_with(starts_identifier) {
         out = format!("n{out}");
     }
     if KEYWORDS.contains(&out.as_str()) {
         out.push('_');
     }
-    out
+    nfc(out)
 }
 
 /// An `UpperCamelCase` identifier for types and variants.
 pub fn camel(name: &str) -> String {
-    let mut out = words(name).to_upper_camel_case();
+    let mut out = to_upper_camel_case(&words(name));
     if out.is_empty() {
         out = "Empty".into();
     }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
+    if !out.starts_with(starts_identifier) {
         out = format!("N{out}");
     }
     if KEYWORDS.contains(&out.as_str()) {
         out.push('_');
+    }
+    nfc(out)
+}
+
+/// `name` for a message: control characters and bidi controls written as escapes, so a
+/// diagnostic shows what the name holds and cannot be reordered or broken by it.
+pub fn shown(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -64,6 +237,17 @@ pub fn unique(candidate: String, taken: &mut std::collections::BTreeSet<String>,
 mod tests {
     use super::*;
 
+    trait Nfc {
+        fn nfc_str(&self) -> String;
+    }
+
+    impl Nfc for str {
+        fn nfc_str(&self) -> String {
+            use unicode_normalization::UnicodeNormalization;
+            self.nfc().collect()
+        }
+    }
+
     #[test]
     fn identifiers() {
         assert_eq!(snake("next_batch"), "next_batch");
@@ -76,5 +260,31 @@ mod tests {
         assert_eq!(camel("self"), "Self_");
         assert_eq!(camel("1.0"), "N10");
         assert_eq!(camel("m.room.message"), "MRoomMessage");
+    }
+
+    #[test]
+    fn letters_rust_allows_are_kept() {
+        assert_eq!(snake("über op"), "über_op");
+        assert_eq!(camel("über op"), "ÜberOp");
+        assert_eq!(snake("日本語"), "日本語");
+        assert_eq!(snake("हिन्दी नाम"), "हिन्दी_नाम");
+        assert_eq!(snake("HTTPServer v2Alpha"), "http_server_v2_alpha");
+        assert_eq!(loss("über op"), None);
+        // NFD input gives the NFC identifier rustc would read.
+        assert_eq!(snake("u\u{308}ber"), "über");
+    }
+
+    #[test]
+    fn letters_that_would_trip_a_lint_are_written_out_with_a_loss() {
+        // Cyrillic `а` looks like Latin `a` (`mixed_script_confusables`).
+        assert_eq!(snake("\u{430}pple"), "u0430pple");
+        assert!(loss("\u{430}pple").is_some_and(|l| l.contains("U+0430")));
+        // Emoji are no letters: separators, like punctuation.
+        assert_eq!(snake("a🙂b"), "a_b");
+        assert_eq!(loss("a🙂b"), None);
+        assert_eq!(snake("@@"), "value");
+        assert_eq!(loss("@@").as_deref(), Some("it has no letter or digit"));
+        // A combining mark cannot start an identifier.
+        assert_eq!(snake("\u{301}x"), "n\u{301}x".nfc_str());
     }
 }

@@ -1,7 +1,7 @@
 //! The operation IR: each operation as a plain value (method, path, parameters with wire
 //! and Rust names, body, responses by status, security) that the emitters read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SecurityScheme,
@@ -54,8 +54,9 @@ pub struct Param {
     pub example: Option<Value>,
     /// For arrays in the query: one `name=value` pair per item (`explode`), else comma-joined.
     pub explode: bool,
-    /// The schema's `default`: what the server assumes when the parameter is absent.
-    pub default: Option<Value>,
+    /// The schema's `default`: what the server assumes when the parameter is absent, as the
+    /// docs show it ([`Lowerer::default_text`]).
+    pub default: Option<String>,
     /// For arrays that are not exploded: what separates the items in the one value (`,`;
     /// ` ` and `|` for the query styles `spaceDelimited` and `pipeDelimited`).
     pub delimiter: char,
@@ -145,6 +146,9 @@ impl Lowerer<'_> {
         let mut out = Vec::new();
         // An operation's name is also a client method: it must not take one of the client's own.
         let mut taken: BTreeSet<String> = CLIENT_ITEMS.iter().map(|s| (*s).to_owned()).collect();
+        // Who took each name, for the warning when another operation wants it.
+        let mut owners: BTreeMap<String, String> =
+            CLIENT_ITEMS.iter().map(|s| ((*s).to_owned(), "a method of the generated client".to_owned())).collect();
         for (path, item) in &api.paths.paths {
             let ReferenceOr::Item(item) = item else {
                 continue;
@@ -157,7 +161,31 @@ impl Lowerer<'_> {
                 let Some(op) = op else { continue };
                 let pointer = push_token(&item_pointer, method);
                 let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
-                let name = names::unique(base, &mut taken, "_");
+                let name = names::unique(base.clone(), &mut taken, "_");
+                let this = match &op.operation_id {
+                    Some(id) => format!("operation `{}`", names::shown(id)),
+                    None => format!("operation `{} {}`", method.to_uppercase(), names::shown(path)),
+                };
+                let at = self
+                    .spec
+                    .value_location(&format!("{pointer}/operationId"))
+                    .or_else(|| self.spec.key_location(&pointer));
+                if name != base {
+                    let first = owners.get(&base).cloned().unwrap_or_default();
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            codes::NAME_CLASH,
+                            format!("{this} wants the name `{base}`, already taken by {first}; it is named `{name}`"),
+                        )
+                        .at(at.clone())
+                        .label("renamed")
+                        .help("give the operations distinct `operationId`s (an overlay can change them)"),
+                    );
+                }
+                owners.insert(name.clone(), this);
+                if let Some(id) = &op.operation_id {
+                    self.name_changed("operationId", id, &name, at);
+                }
                 let mut params: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
                 for (i, p) in item.parameters.iter().enumerate() {
                     params.push((p, format!("{item_pointer}/parameters/{i}")));
@@ -261,6 +289,7 @@ impl Lowerer<'_> {
                 Ty::String
             }
         };
+        let default = default.map(|d| self.default_text(&d, &ty, &format!("{pointer}/schema")));
         if !self.is_simple(&ty) {
             self.param_unsupported(
                 name,
@@ -269,8 +298,26 @@ impl Lowerer<'_> {
             );
             return None;
         }
+        let wanted = names::snake(name);
+        let rust = names::unique(wanted.clone(), taken, "_");
+        let at = self.spec.value_location(&format!("{pointer}/name"));
+        if rust != wanted {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::NAME_CLASH,
+                    format!(
+                        "two parameters want the field name `{wanted}`; `{}` is named `{rust}`",
+                        names::shown(name)
+                    ),
+                )
+                .at(at.clone())
+                .label("renamed")
+                .help("the wire name is kept; rename one parameter in the spec or an overlay for a clearer field name"),
+            );
+        }
+        self.name_changed("parameter", name, &rust, at);
         Some(Param {
-            rust: names::unique(names::snake(name), taken, "_"),
+            rust,
             wire: name.clone(),
             location,
             ty,

@@ -71,6 +71,9 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// `pub type Name = Ty;` for a named schema that is not an object or enum.
     Alias(Ty),
+    /// `pub struct Name(pub Ty);`, serialized as the `Ty` it holds: a schema that would be an
+    /// alias, but whose type contains itself (`pub type M = BTreeMap<String, M>;` is E0391).
+    Newtype(Ty),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -87,7 +90,8 @@ pub struct Field {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
-    pub default: Option<Value>,
+    /// The schema's `default` as the docs show it ([`Lowerer::default_text`]).
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,10 +135,43 @@ impl TypeSpace {
         TypeId(self.entries.len() - 1)
     }
 
-    /// Boxes every field whose type contains, without a `Vec` or map in between, a type that
-    /// leads back to the struct holding it.
+    /// Makes every alias whose type mentions itself, directly or through other aliases, a
+    /// newtype: a type alias cannot name itself, a struct can. One newtype per cycle is
+    /// enough; the aliases are visited in id order, so which one it is is deterministic.
+    pub fn wrap_recursive_aliases(&mut self) {
+        for id in self.ids().collect::<Vec<_>>() {
+            let TypeKind::Alias(ty) = &self.entries[id.0].kind else { continue };
+            if self.alias_reaches(ty, id, &mut BTreeSet::new()) {
+                self.entries[id.0].kind = TypeKind::Newtype(ty.clone());
+            }
+        }
+    }
+
+    /// Whether `ty` names `target`, anywhere inside it or inside the aliases it names.
+    fn alias_reaches(&self, ty: &Ty, target: TypeId, seen: &mut BTreeSet<TypeId>) -> bool {
+        match ty {
+            Ty::Named(id) if *id == target => true,
+            Ty::Named(id) => match &self.entries[id.0].kind {
+                TypeKind::Alias(inner) if seen.insert(*id) => self.alias_reaches(inner, target, seen),
+                _ => false,
+            },
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
+                self.alias_reaches(inner, target, seen)
+            }
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json | Ty::JsonObject => false,
+        }
+    }
+
+    /// Boxes every field (and newtype content) whose type contains, without a `Vec` or map in
+    /// between, a type that leads back to the struct holding it.
     pub fn break_cycles(&mut self) {
         for id in self.ids().collect::<Vec<_>>() {
+            if let TypeKind::Newtype(ty) = &self.entries[id.0].kind {
+                if self.direct_refs(ty).iter().any(|&r| r == id || self.reaches(r, id, &mut BTreeSet::new())) {
+                    self.entries[id.0].kind = TypeKind::Newtype(boxed(ty.clone()));
+                }
+                continue;
+            }
             let TypeKind::Struct(s) = &self.entries[id.0].kind else { continue };
             let mut fields = s.fields.clone();
             for field in &mut fields {
@@ -174,7 +211,7 @@ impl TypeSpace {
         }
         let next: Vec<TypeId> = match &self.entries[from.0].kind {
             TypeKind::Struct(s) => s.fields.iter().flat_map(|f| self.direct_refs(&f.ty)).collect(),
-            TypeKind::Alias(ty) => self.direct_refs(ty),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => self.direct_refs(ty),
             _ => Vec::new(),
         };
         next.into_iter().any(|n| n == to || self.reaches(n, to, seen))
@@ -268,6 +305,8 @@ impl<'a> Lowerer<'a> {
             .map(|key| {
                 let pointer = crate::source::push_token("/components/schemas", key);
                 let id = self.add_type(names::camel(key), &pointer);
+                let rust = self.space.get(id).name.clone();
+                self.name_changed("schema", key, &rust, self.spec.key_location(&pointer));
                 self.space.components.insert(key.clone(), id);
                 (key.clone(), id)
             })
@@ -288,6 +327,58 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// Warns when the Rust name of `wire` (a `what`: "schema", "property", ...) cannot keep
+    /// all its letters and digits ([`names::loss`]). `at` is where the name is written.
+    pub fn name_changed(&mut self, what: &str, wire: &str, rust: &str, at: Option<crate::diagnostics::Location>) {
+        let Some(loss) = names::loss(wire) else { return };
+        self.diagnostics.push(
+            Diagnostic::warning(
+                codes::NAME_CHANGED,
+                format!("{what} `{}` is named `{rust}`: {loss}", names::shown(wire)),
+            )
+            .at(at)
+            .label("renamed")
+            .help("the wire name is kept; rename it in the spec or an overlay for a clearer Rust name"),
+        );
+    }
+
+    /// How the `default` of the schema at `pointer` is shown in docs: a number as the spec
+    /// writes it (`99999999999999999999`, which JSON reading made `1e20`), anything else as
+    /// JSON. An integer default that the field's Rust type cannot hold is a warning.
+    pub fn default_text(&mut self, default: &Value, ty: &Ty, pointer: &str) -> String {
+        let at = format!("{pointer}/default");
+        let Value::Number(number) = default else { return default.to_string() };
+        let written = self.spec.map.origin(&at).and_then(|(file, p)| {
+            let file = self.spec.sources.get(file);
+            let span = file.spans.get(&p)?;
+            let text = file.text.get(span.value.start..span.value.end)?.trim();
+            let numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c));
+            numeric.then(|| text.to_owned())
+        });
+        let text = written.unwrap_or_else(|| number.to_string());
+        let mut inner = ty;
+        while let Ty::Nullable(t) | Ty::Boxed(t) = inner {
+            inner = t;
+        }
+        let (rust, range) = match inner {
+            Ty::I32 => ("i32", i64::from(i32::MIN)..=i64::from(i32::MAX)),
+            Ty::I64 => ("i64", i64::MIN..=i64::MAX),
+            _ => return text,
+        };
+        if !number.as_i64().is_some_and(|n| range.contains(&n)) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::INVALID_KEYWORD_VALUE,
+                    format!("invalid `default` `{text}`: it does not fit the field's Rust type `{rust}`"),
+                )
+                .at(self.spec.value_location(&at))
+                .label(format!("not an `{rust}`"))
+                .help("use a default the schema's `type` and `format` allow; the docs show it as written"),
+            );
+        }
+        text
     }
 
     /// Adds a type, warning when the name it wants is taken by another schema.
@@ -484,13 +575,28 @@ impl<'a> Lowerer<'a> {
             return Ty::String;
         }
         let mut taken = BTreeSet::new();
-        let mut variants = Vec::new();
+        let mut variants: Vec<Variant> = Vec::new();
         let mut seen = BTreeSet::new();
-        for value in values {
+        for (i, value) in values.into_iter().enumerate() {
             if !seen.insert(value.clone()) {
                 continue;
             }
-            let rust = names::unique(names::camel(value), &mut taken, "");
+            let wanted = names::camel(value);
+            let rust = names::unique(wanted.clone(), &mut taken, "");
+            let at = self.spec.value_location(&format!("{}/enum/{i}", ctx.pointer));
+            if rust != wanted {
+                let first = variants.iter().find(|v| v.rust == wanted).map_or(String::new(), |v| names::shown(&v.wire));
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::NAME_CLASH,
+                        format!("enum values `{first}` and `{}` both want the variant name `{wanted}`; this one is named `{rust}`", names::shown(value)),
+                    )
+                    .at(at.clone())
+                    .label("renamed")
+                    .help("the wire value is kept with `#[serde(rename)]`; an overlay can change one of the values if the variant names matter"),
+                );
+            }
+            self.name_changed("enum value", value, &rust, at);
             variants.push(Variant { wire: value.clone(), rust });
         }
         let kind = TypeKind::Enum(StringEnum { variants });
@@ -563,6 +669,7 @@ impl<'a> Lowerer<'a> {
         for Prop { wire, schema, pointer, owner } in props {
             let wanted = names::snake(&wire);
             let rust = names::unique(wanted.clone(), &mut taken, "_");
+            self.name_changed("property", &wire, &rust, self.spec.key_location(&pointer));
             if rust != wanted {
                 self.diagnostics.push(
                     Diagnostic::warning(codes::NAME_CLASH, format!("two properties want the field name `{wanted}`; `{wire}` is named `{rust}`"))
@@ -571,6 +678,7 @@ impl<'a> Lowerer<'a> {
                         .help("the wire name is kept with `#[serde(rename)]`; rename one property in the spec or an overlay for a clearer field name"),
                 );
             }
+            let field_pointer = pointer.clone();
             let field_ctx = Ctx { name: format!("{owner}{}", names::camel(&wire)), pointer, reserved: None };
             let ty = self.convert(&schema, &field_ctx);
             let item = match &schema {
@@ -580,7 +688,9 @@ impl<'a> Lowerer<'a> {
             fields.push(Field {
                 required: required.contains(&wire),
                 doc: item.and_then(|s| s.schema_data.description.clone().or_else(|| s.schema_data.title.clone())),
-                default: item.and_then(|s| s.schema_data.default.clone()),
+                default: item
+                    .and_then(|s| s.schema_data.default.as_ref())
+                    .map(|default| self.default_text(default, &ty, &field_pointer)),
                 wire,
                 rust,
                 ty,
