@@ -8,9 +8,9 @@
 //!
 //! The types in [`types`] carry the spec's schemas; they derive `serde`'s `Serialize` and `Deserialize`, `Debug`, `Clone` and `PartialEq`.
 //!
-//! [`endpoints`] has a module per operation with its `METADATA`, a `Request` holding every parameter, typed, and a `Response` with a variant per declared status; both convert to and from `http` types, so they work with any HTTP library. [`error`] says what can go wrong, and [`wire`] how parameters are encoded.
+//! [`endpoints`] has a module per operation with its `METADATA`, a `Request` holding every parameter, typed, and a `Response` with a variant per declared status. They implement the [`runtime::Endpoint`] and [`runtime::EndpointResponse`] traits of `specgen-runtime`, which convert them to and from `http` types, so they work with any HTTP library; the runtime also holds the errors and [`runtime::ApiError`], shared by every generated crate.
 //!
-//! Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`); `client`, a `reqwest` client with one method per operation (`client::Client`). Without them, the crate depends on neither.
+//! Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`, `server::serve`); `client`, a `reqwest` client whose `send` takes any endpoint's request (`client::Client`). Without them, the crate depends on neither.
 #![forbid(unsafe_code)]
 /// The spec's schemas as Rust types.
 pub mod types;
@@ -19,17 +19,16 @@ pub mod types;
 /// convert to and from `http` types; and one credential type per security scheme.
 pub mod endpoints;
 
-/// What can go wrong converting requests and responses, and `ApiError`, the error body
-/// servers send and clients decode.
-pub mod error;
-
-/// How parameters are written in and read from paths, queries, headers and cookies.
-pub mod wire;
-
-/// The `Api` trait a server implements, and an `axum` router serving it.
+/// The `Api` trait a server implements, and the table of endpoints the runtime serves.
 #[cfg(feature = "server")]
 pub mod server;
 
-/// A `reqwest` client with one method per operation.
+/// The runtime's `reqwest` client, which sends any endpoint's request.
 #[cfg(feature = "client")]
 pub mod client;
+
+/// What every generated crate shares: the `Endpoint` trait, the errors, `ApiError`.
+pub use ::specgen_runtime as runtime;
+
+/// How this API writes error bodies: what its server answers and its client decodes.
+pub const ERROR_FORMAT: ::specgen_runtime::ErrorFormat = ::specgen_runtime::ErrorFormat::Matrix;

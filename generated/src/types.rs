@@ -71,14 +71,14 @@ impl ::std::fmt::Display for SyncSetPresence {
 }
 
 impl ::std::str::FromStr for SyncSetPresence {
-    type Err = UnknownVariant;
+    type Err = ::specgen_runtime::UnknownVariant;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         match value {
             "offline" => ::std::result::Result::Ok(Self::Offline),
             _ => {
-                ::std::result::Result::Err(UnknownVariant {
+                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
                     value: ::std::borrow::ToOwned::to_owned(value),
                     expected: &["offline"],
                 })
@@ -153,27 +153,3 @@ pub struct SyncResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub presence: ::std::option::Option<EventBatch>,
 }
-
-/// A string that is none of the values of a generated enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownVariant {
-    /// The value received.
-    pub value: ::std::string::String,
-    /// The values the enum accepts.
-    pub expected: &'static [&'static str],
-}
-
-impl ::std::fmt::Display for UnknownVariant {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::write!(f, "unknown value `{}`, expected one of: ", self.value)?;
-        for (i, value) in ::std::iter::Iterator::enumerate(self.expected.iter()) {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            ::std::write!(f, "`{value}`")?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
-
-impl ::std::error::Error for UnknownVariant {}

@@ -198,10 +198,11 @@ fn sync_200_example_round_trips_through_http() {
         )
         .expect("the example deserializes into its type");
     let response = ::matrix_sync_api::endpoints::sync::Response::Ok(body);
-    let http_response = response
-        .try_into_http_response()
+    let http_response = ::matrix_sync_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
-    let back = ::matrix_sync_api::endpoints::sync::Response::try_from_http_response(
+    let back = <::matrix_sync_api::endpoints::sync::Response as ::matrix_sync_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
         )
         .expect("the response is read back");
@@ -213,7 +214,9 @@ fn sync_parameter_filter_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_sync_api::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -226,7 +229,9 @@ fn sync_parameter_since_example_parses() {
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_sync_api::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -239,7 +244,7 @@ fn sync_parameter_set_presence_example_parses() {
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: ::matrix_sync_api::types::SyncSetPresence = ::matrix_sync_api::wire::Params::query(
+    let from_url: ::matrix_sync_api::types::SyncSetPresence = ::matrix_sync_api::runtime::wire::Params::query(
             &uri,
         )
         .required("set_presence")
@@ -252,7 +257,7 @@ fn sync_parameter_timeout_example_parses() {
     let from_json: i64 = ::serde_json::from_str(r#"30000"#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=30000".parse().expect("a valid URI");
-    let from_url: i64 = ::matrix_sync_api::wire::Params::query(&uri)
+    let from_url: i64 = ::matrix_sync_api::runtime::wire::Params::query(&uri)
         .required("timeout")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -276,10 +281,12 @@ fn sync_request_example_round_trips_through_http() {
             ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
         ),
     };
-    let http_request = request
-        .try_into_http_request("")
+    let http_request = ::matrix_sync_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
-    let back = ::matrix_sync_api::endpoints::sync::Request::try_from_http_request(
+    let back = <::matrix_sync_api::endpoints::sync::Request as ::matrix_sync_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
         .expect("the request is read back");

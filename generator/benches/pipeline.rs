@@ -62,6 +62,7 @@ fn config(spec: PathBuf, overlays: Vec<PathBuf>) -> Config {
         package: Package { name: "bench".into(), version: "0.1.0".into(), description: None },
         errors: Errors::default(),
         limits: Default::default(),
+        runtime: Default::default(),
         base_dir: PathBuf::new(),
     }
 }

@@ -27,6 +27,9 @@ pub struct Config {
     /// How much the generator may read, beyond the defaults.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// Which `specgen-runtime` the generated crate depends on.
+    #[serde(default)]
+    pub runtime: RuntimeConfig,
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -103,6 +106,29 @@ pub struct LimitsConfig {
     pub min_expansion_bytes: Option<u64>,
 }
 
+/// The `specgen-runtime` dependency of the generated crate: by version (this generator's
+/// runtime by default), and by path for a crate inside the runtime's own workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeConfig {
+    /// A version requirement; default: the runtime this generator emits code for.
+    #[serde(default, deserialize_with = "optional_requirement")]
+    pub version: Option<String>,
+    /// The runtime's folder, relative to the config file.
+    pub path: Option<PathBuf>,
+}
+
+/// The version of `specgen-runtime` generated code is written against.
+pub const RUNTIME_VERSION: &str = "0.1";
+
+fn optional_requirement<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let requirement = String::deserialize(deserializer)?;
+    semver::VersionReq::parse(&requirement).map_err(|e| {
+        serde::de::Error::custom(format!("invalid runtime version `{}`: {e}", requirement.escape_debug()))
+    })?;
+    Ok(Some(requirement))
+}
+
 /// Error settings of an API family.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,6 +185,16 @@ impl Config {
             min_expansion_bytes: min_expansion_bytes.unwrap_or(defaults.min_expansion_bytes),
             ..defaults
         }
+    }
+
+    /// The version requirement on `specgen-runtime`.
+    pub fn runtime_version(&self) -> &str {
+        self.runtime.version.as_deref().unwrap_or(RUNTIME_VERSION)
+    }
+
+    /// The runtime's folder, when the config names one.
+    pub fn runtime_path(&self) -> Option<PathBuf> {
+        self.runtime.path.as_ref().map(|p| normalize(&self.base_dir.join(p)))
     }
 
     pub fn spec_path(&self) -> PathBuf {

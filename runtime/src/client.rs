@@ -98,7 +98,7 @@ impl Client {
 
     /// Sets the credential of its security scheme, sent to every endpoint that asks for it.
     pub fn set_credential<C: Credential>(&mut self, credential: C) {
-        self.credentials.insert(C::SCHEME, credential.value().to_owned());
+        self.credentials.insert(C::SCHEME, credential.to_value());
     }
 
     /// The client with the credential of its security scheme set.

@@ -132,27 +132,29 @@ pub trait EndpointResponse: Sized + Send + Sync + 'static {
 }
 
 /// The credential of one security scheme: implemented by each generated credential type
-/// (a newtype of the secret whose `Debug` output hides it).
+/// (whose `Debug` output hides the secret).
 pub trait Credential: Sized + Send + Sync + 'static {
     /// The security scheme's name in the spec.
     const SCHEME: &'static str;
     /// Where the credential travels.
     const LOCATION: CredentialLocation;
 
-    /// The credential holding `value` (for HTTP Basic, `user:password`).
-    fn from_value(value: String) -> Self;
+    /// The credential a request carries as `value` (for HTTP Basic, `user:password`); `None`
+    /// when the value is not of the scheme's form.
+    fn from_value(value: String) -> Option<Self>;
 
-    /// The secret.
-    fn value(&self) -> &str;
+    /// The value the credential travels as.
+    fn to_value(&self) -> String;
 
-    /// The credential `request` carries, if any; an empty value counts as none.
+    /// The credential `request` carries; an empty value counts as none.
     fn from_http_request<B>(request: &http::Request<B>) -> Result<Self, CredentialError> {
-        Self::LOCATION.extract(request).map(Self::from_value)
+        let value = Self::LOCATION.extract(request)?;
+        Self::from_value(value).ok_or_else(|| CredentialError::Invalid(format!("not a `{}` credential", Self::SCHEME)))
     }
 
     /// Adds the credential to `request`.
     fn apply<B>(&self, request: &mut http::Request<B>) -> Result<(), IntoHttpError> {
-        Self::LOCATION.apply(request, self.value())
+        Self::LOCATION.apply(request, &self.to_value())
     }
 }
 

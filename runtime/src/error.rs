@@ -413,3 +413,27 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// A string that is none of the values of a generated enum: what its `FromStr` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariant {
+    /// The value received.
+    pub value: String,
+    /// The values the enum accepts.
+    pub expected: &'static [&'static str],
+}
+
+impl std::fmt::Display for UnknownVariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown value `{}`, expected one of: ", self.value)?;
+        for (i, value) in self.expected.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{value}`")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownVariant {}

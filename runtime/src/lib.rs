@@ -36,5 +36,6 @@ pub fn is_json(media_type: &str) -> bool {
 
 pub use endpoint::{Credential, CredentialLocation, Endpoint, EndpointResponse, Metadata, SecurityRequirement};
 pub use error::{
-    ApiError, ErrorBody, ErrorFormat, FromHttpRequestError, FromHttpResponseError, IntoHttpError, ParamLocation,
+    ApiError, ErrorBody, ErrorFormat, ErrorKind, FromHttpRequestError, FromHttpResponseError, IntoHttpError,
+    MatrixError, ParamLocation, Problem, UnknownVariant,
 };

@@ -24,6 +24,7 @@ use crate::error::{ApiError, ErrorFormat, FromHttpRequestError, IntoHttpError, P
 use crate::wire;
 
 pub use axum;
+pub use tokio;
 
 /// How the server treats connections and request bodies: its limits and timeouts.
 ///
@@ -77,9 +78,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// The credential of the endpoint's security scheme, when the request carries it.
+    /// The credential of the endpoint's security scheme, when the request carries one of
+    /// the scheme's form.
     pub fn credential<C: crate::Credential>(&self) -> Option<C> {
-        self.credential.clone().map(C::from_value)
+        self.credential.clone().and_then(C::from_value)
     }
 }
 
@@ -142,6 +144,13 @@ impl<A: Send + Sync + 'static> Router<A> {
         };
         self.routes.push(Route { metadata: E::METADATA, handle: Box::new(handle) });
         self
+    }
+
+    /// Serves the table on `listener` with the timeouts and limits of its [`ServerConfig`];
+    /// see [`serve`].
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        let config = self.config;
+        serve(listener, self.into_axum(), config).await
     }
 
     /// The table as an `axum` router. An unknown path is answered with `404`, a known path

@@ -12,7 +12,7 @@ use std::error::Error;
 use std::sync::Arc;
 
 use matrix_sync_api::endpoints::{sync, AccessToken};
-use matrix_sync_api::error::ApiError;
+use matrix_sync_api::runtime::ApiError;
 use matrix_sync_api::server::Api;
 use matrix_sync_api::types::SyncResponse;
 
@@ -54,9 +54,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let api = Arc::new(Example { response: example()? });
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("serving http://{}{}", listener.local_addr()?, sync::METADATA.path);
-    // `serve(listener, api)` does the same with the defaults; `ServerConfig` holds the
+    // `router(api).serve(listener)` does the same with the defaults; `ServerConfig` holds the
     // header, idle and body timeouts and the size limits.
-    let config = matrix_sync_api::server::ServerConfig::default();
-    matrix_sync_api::server::serve_with(listener, api, config).await?;
+    let config = matrix_sync_api::runtime::server::ServerConfig::default();
+    matrix_sync_api::server::router(api).with_config(config).serve(listener).await?;
     Ok(())
 }

@@ -54,6 +54,7 @@ fn fixture_config(spec: &Path) -> Config {
         package: Package { name: "fixture".into(), version: "0.1.0".into(), description: None },
         errors: Errors::default(),
         limits: Default::default(),
+        runtime: Default::default(),
         base_dir: PathBuf::new(),
     }
 }
@@ -190,8 +191,8 @@ fn non_ascii_operation_names_are_kept_and_their_modules_found() {
     let endpoints = &file(&files, "src/endpoints.rs").contents;
     assert!(endpoints.contains("#[path = \"endpoints/-fc-ber_op.rs\"]\npub mod über_op;"), "{endpoints}");
     file(&files, "src/endpoints/-fc-ber_op.rs");
-    let client = &file(&files, "src/client.rs").contents;
-    assert!(client.contains("pub async fn über_op("), "{client}");
+    let server = &file(&files, "src/server.rs").contents;
+    assert!(server.contains("fn über_op("), "{server}");
     // Each of the three colliding operationIds past the first is renamed with a warning.
     let clashes = diagnostics.iter().filter(|d| d.code == "name-clash" && d.message.contains("`get_user`")).count();
     assert_eq!(clashes, 2, "{}", diagnostics.render(false));

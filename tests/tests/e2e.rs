@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use generator::lower::Operation;
 use matrix_sync_api::client::{Client, ClientError};
 use matrix_sync_api::endpoints::{sync, AccessToken};
-use matrix_sync_api::error::{ApiError, FromHttpResponseError};
+use matrix_sync_api::runtime::{ApiError, ErrorBody, FromHttpResponseError};
 use matrix_sync_api::server::Api;
 use matrix_sync_api::types::SyncResponse;
 use serde_json::Value;
@@ -71,9 +71,17 @@ impl Api for Recorder {
     async fn sync(&self, credential: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
         let matches = (&credential, &request) == (&self.expected.0, &self.expected.1);
         let message = format!("unexpected request: {request:?}");
-        self.received.lock().map_err(|_| ApiError::internal("poisoned"))?.push((credential, request));
+        self.received
+            .lock()
+            .map_err(|_| ApiError::internal(matrix_sync_api::ERROR_FORMAT, "poisoned"))?
+            .push((credential, request));
         if !matches {
-            return Err(ApiError::new(http::StatusCode::BAD_REQUEST, "M_TEST_MISMATCH", message));
+            return Err(ApiError::new(
+                matrix_sync_api::ERROR_FORMAT,
+                http::StatusCode::BAD_REQUEST,
+                "M_TEST_MISMATCH",
+                message,
+            ));
         }
         Ok(sync::Response::Ok(self.response.clone()))
     }
@@ -84,8 +92,15 @@ struct Refuser;
 
 impl Api for Refuser {
     async fn sync(&self, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
-        let mut error = ApiError::new(http::StatusCode::TOO_MANY_REQUESTS, "M_LIMIT_EXCEEDED", "slow down");
-        error.body.extra.insert("retry_after_ms".into(), 2000.into());
+        let mut error = ApiError::new(
+            matrix_sync_api::ERROR_FORMAT,
+            http::StatusCode::TOO_MANY_REQUESTS,
+            "M_LIMIT_EXCEEDED",
+            "slow down",
+        );
+        if let ErrorBody::Matrix(body) = &mut error.body {
+            body.extra.insert("retry_after_ms".into(), 2000.into());
+        }
         Err(error)
     }
 }
@@ -93,7 +108,7 @@ impl Api for Refuser {
 async fn start(api: impl Api) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
-    tokio::spawn(matrix_sync_api::server::serve(listener, Arc::new(api)));
+    tokio::spawn(matrix_sync_api::server::router(Arc::new(api)).serve(listener));
     addr
 }
 
@@ -110,10 +125,10 @@ async fn the_client_gets_the_spec_example_for_the_spec_request() {
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
-    tokio::spawn(matrix_sync_api::server::serve(listener, Arc::clone(&recorder)));
+    tokio::spawn(matrix_sync_api::server::router(Arc::clone(&recorder)).serve(listener));
 
-    let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
-    let answer = client.sync(&request).await.expect("the call succeeds");
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let answer = client.send(&request).await.expect("the call succeeds");
 
     let sync::Response::Ok(body) = answer;
     assert_eq!(serde_json::to_value(&body).expect("serializes"), example, "the client got the spec's example");
@@ -124,13 +139,14 @@ async fn the_client_gets_the_spec_example_for_the_spec_request() {
 #[tokio::test]
 async fn a_handler_error_reaches_the_client_as_an_api_error() {
     let addr = start(Refuser).await;
-    let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
-    match client.sync(&sync::Request::default()).await {
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    match client.send(&sync::Request::default()).await {
         Err(ClientError::Api(error)) => {
             assert_eq!(error.status, http::StatusCode::TOO_MANY_REQUESTS);
-            assert_eq!(error.body.errcode, "M_LIMIT_EXCEEDED");
-            assert_eq!(error.body.error, "slow down");
-            assert_eq!(error.body.extra.get("retry_after_ms"), Some(&Value::from(2000)));
+            let ErrorBody::Matrix(body) = &error.body else { panic!("not a Matrix error body: {error:?}") };
+            assert_eq!(body.errcode, "M_LIMIT_EXCEEDED");
+            assert_eq!(body.error, "slow down");
+            assert_eq!(body.extra.get("retry_after_ms"), Some(&Value::from(2000)));
         }
         other => panic!("expected an API error, got {other:?}"),
     }
@@ -140,7 +156,7 @@ async fn a_handler_error_reaches_the_client_as_an_api_error() {
 async fn the_client_refuses_to_call_without_the_credential() {
     let addr = start(Refuser).await;
     let client = Client::new(format!("http://{addr}"));
-    let result = client.sync(&sync::Request::default()).await;
+    let result = client.send(&sync::Request::default()).await;
     assert!(matches!(result, Err(ClientError::MissingCredential { scheme: "accessToken" })), "got {result:?}");
 }
 
@@ -149,8 +165,8 @@ async fn a_closed_port_is_a_transport_error() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
     drop(listener);
-    let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
-    let result = client.sync(&sync::Request::default()).await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let result = client.send(&sync::Request::default()).await;
     assert!(matches!(result, Err(ClientError::Transport(_))), "got {result:?}");
 }
 
@@ -176,8 +192,8 @@ async fn a_body_that_does_not_match_the_spec_is_an_invalid_response() {
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\nconnection: close\r\n\r\n{\"next_batch\": 1234}",
     )
     .await;
-    let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
-    let result = client.sync(&sync::Request::default()).await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let result = client.send(&sync::Request::default()).await;
     match result {
         Err(ClientError::InvalidResponse(FromHttpResponseError::InvalidBody { status, reason })) => {
             assert_eq!(status, http::StatusCode::OK);
@@ -193,8 +209,8 @@ async fn an_undeclared_status_without_an_error_body_is_an_invalid_response() {
         "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 7\r\nconnection: close\r\n\r\n<html/>",
     )
     .await;
-    let client = Client::new(format!("http://{addr}")).with_access_token(TOKEN);
-    let result = client.sync(&sync::Request::default()).await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let result = client.send(&sync::Request::default()).await;
     match result {
         Err(ClientError::InvalidResponse(FromHttpResponseError::UnexpectedStatus { status, body })) => {
             assert_eq!(status, http::StatusCode::BAD_GATEWAY);

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use matrix_sync_api::endpoints::{sync, AccessToken};
-use matrix_sync_api::error::ApiError;
+use matrix_sync_api::runtime::ApiError;
 use matrix_sync_api::server::Api;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,7 +21,7 @@ struct Server {
 impl Api for Server {
     async fn sync(&self, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
         match self.refuse {
-            Some((status, code, message)) => Err(ApiError::new(status, code, message)),
+            Some((status, code, message)) => Err(ApiError::new(matrix_sync_api::ERROR_FORMAT, status, code, message)),
             None => Ok(sync::Response::Ok(Default::default())),
         }
     }
@@ -30,7 +30,7 @@ impl Api for Server {
 async fn start(server: Server) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
     let addr = listener.local_addr().expect("a bound address");
-    tokio::spawn(matrix_sync_api::server::serve(listener, Arc::new(server)));
+    tokio::spawn(matrix_sync_api::server::router(Arc::new(server)).serve(listener));
     addr
 }
 
@@ -188,7 +188,7 @@ async fn a_body_on_an_operation_that_takes_none_is_400_unread() {
         format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 2\r\n\r\n{{}}"),
         format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"),
         // Over the body limit, truncated, badly chunked or announced with `Expect`: never read.
-        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n{{", matrix_sync_api::server::BODY_LIMIT + 1),
+        format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n{{", matrix_sync_api::runtime::server::ServerConfig::default().body_limit + 1),
         format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100\r\n\r\n{{\"a\""),
         format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{{}}"),
         format!("GET {SYNC}?access_token=t HTTP/1.1\r\nHost: {addr}\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"),

@@ -32,6 +32,7 @@ fn config(spec: &Path) -> Config {
         package: Package { name: "robust".into(), version: "0.1.0".into(), description: None },
         errors: Errors::default(),
         limits: Default::default(),
+        runtime: Default::default(),
         base_dir: PathBuf::new(),
     }
 }

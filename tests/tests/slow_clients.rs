@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use matrix_sync_api::endpoints::{sync, AccessToken};
-use matrix_sync_api::error::ApiError;
-use matrix_sync_api::server::{Api, ServerConfig};
+use matrix_sync_api::runtime::server::ServerConfig;
+use matrix_sync_api::runtime::ApiError;
+use matrix_sync_api::server::Api;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -44,7 +45,7 @@ async fn start(delay: Duration) -> SocketAddr {
         body_read_timeout: BODY,
         ..ServerConfig::default()
     };
-    tokio::spawn(matrix_sync_api::server::serve_with(listener, Arc::new(Server { delay }), config));
+    tokio::spawn(matrix_sync_api::server::router(Arc::new(Server { delay })).with_config(config).serve(listener));
     addr
 }
 

@@ -2,16 +2,18 @@
 // with the overlays `api/overlays/sync-fixes.yaml`.
 // Do not edit by hand: change the spec or its overlays and run `cargo xtask codegen`.
 
-/// The endpoint's name, method, path and credential.
-pub const METADATA: crate::endpoints::Metadata = crate::endpoints::Metadata {
+/// The endpoint's name, method, path, credential and request body.
+pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "sync",
     method: ::http::Method::GET,
     path: "/_matrix/client/v2_alpha/sync",
-    security: ::std::option::Option::Some(crate::endpoints::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         scheme: "accessToken",
-        location: crate::endpoints::CredentialLocation::Query("access_token"),
+        location: ::specgen_runtime::CredentialLocation::Query("access_token"),
         optional: false,
     }),
+    request_body: ::std::option::Option::None,
+    errors: crate::ERROR_FORMAT,
 };
 
 /// The request of `GET /_matrix/client/v2_alpha/sync`: its parameters, typed.
@@ -42,18 +44,20 @@ pub struct Request {
     pub timeout: ::std::option::Option<i64>,
 }
 
-impl Request {
+impl ::specgen_runtime::Endpoint for Request {
+    const METADATA: ::specgen_runtime::Metadata = METADATA;
+    type Response = Response;
     /// The `http` request: `base_url` (`https://example.org`, or `""` for a URI of path and query
     /// only) joined to the path, with the parameters and body.
-    /// The credential is not added: see [`crate::endpoints::AccessToken::apply`].
-    pub fn try_into_http_request(
+    /// The `accessToken` credential is not added: the client adds it.
+    fn try_into_http_request(
         &self,
         base_url: &str,
     ) -> ::std::result::Result<
         ::http::Request<::std::vec::Vec<u8>>,
-        crate::error::IntoHttpError,
+        ::specgen_runtime::IntoHttpError,
     > {
-        let mut out = crate::wire::Outgoing::new(METADATA.path);
+        let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         if let ::std::option::Option::Some(value) = &self.filter {
             out.query("filter", value);
         }
@@ -70,20 +74,20 @@ impl Request {
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
-    pub fn try_from_http_request<B>(
+    fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> ::std::result::Result<Self, crate::error::FromHttpRequestError> {
-        let wrong_endpoint = || crate::error::FromHttpRequestError::WrongEndpoint {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
             method: request.method().clone(),
             path: request.uri().path().to_owned(),
         };
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        if !crate::wire::matches_path(METADATA.path, request.uri().path()) {
+        if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let query = crate::wire::Params::query(request.uri());
+        let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             filter: query.optional("filter")?,
             since: query.optional("since")?,
@@ -100,41 +104,41 @@ pub enum Response {
     Ok(crate::types::SyncResponse),
 }
 
-impl Response {
+impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
-    pub fn try_into_http_response(
+    fn try_into_http_response(
         &self,
     ) -> ::std::result::Result<
         ::http::Response<::std::vec::Vec<u8>>,
-        crate::error::IntoHttpError,
+        ::specgen_runtime::IntoHttpError,
     > {
         match self {
             Self::Ok(body) => {
-                crate::wire::response(
+                ::specgen_runtime::wire::response(
                     200,
                     ::std::option::Option::Some((
                         "application/json",
-                        crate::wire::to_json(body)?,
+                        ::specgen_runtime::wire::to_json(body)?,
                     )),
                 )
             }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
-    /// is [`crate::error::FromHttpResponseError::UnexpectedStatus`], with its body.
-    pub fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
+    /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
+    fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> ::std::result::Result<Self, crate::error::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
             200 => {
                 ::std::result::Result::Ok(
-                    Self::Ok(crate::wire::response_json(status, body)?),
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
                 )
             }
             _ => {
-                ::std::result::Result::Err(crate::error::FromHttpResponseError::UnexpectedStatus {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
                     status,
                     body: body.to_vec(),
                 })

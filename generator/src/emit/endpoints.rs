@@ -44,9 +44,9 @@ pub fn module_file(name: &str) -> String {
     format!("{out}.rs")
 }
 
-/// The tokens of `endpoints.rs`: the spec-independent `runtime` items, the credential types
-/// and a `pub mod` per operation (each in its own file).
-pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
+/// The tokens of `endpoints.rs`: the credential types and a `pub mod` per operation (each in
+/// its own file).
+pub fn module(model: &Model) -> TokenStream {
     let credentials = model.credentials.iter().map(credential);
     let modules = model.operations.iter().map(|op| {
         let doc = doc_attrs(&endpoint_doc(op, model));
@@ -59,7 +59,6 @@ pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
         quote! { #doc #path pub mod #name; }
     });
     quote! {
-        #runtime
         #(#credentials)*
         #(#modules)*
     }
@@ -68,21 +67,21 @@ pub fn module(model: &Model, runtime: TokenStream) -> TokenStream {
 fn location_tokens(kind: &CredentialKind) -> (TokenStream, String) {
     match kind {
         CredentialKind::ApiKey { location: ParamLocation::Header, name } => {
-            (quote!(crate::endpoints::CredentialLocation::Header(#name)), format!("an API key in the header `{name}`"))
+            (quote!(::specgen_runtime::CredentialLocation::Header(#name)), format!("an API key in the header `{name}`"))
         }
         CredentialKind::ApiKey { location: ParamLocation::Cookie, name } => {
-            (quote!(crate::endpoints::CredentialLocation::Cookie(#name)), format!("an API key in the cookie `{name}`"))
+            (quote!(::specgen_runtime::CredentialLocation::Cookie(#name)), format!("an API key in the cookie `{name}`"))
         }
         CredentialKind::ApiKey { location: ParamLocation::Query | ParamLocation::Path, name } => (
-            quote!(crate::endpoints::CredentialLocation::Query(#name)),
+            quote!(::specgen_runtime::CredentialLocation::Query(#name)),
             format!("an API key in the query parameter `{name}`"),
         ),
         CredentialKind::Bearer => (
-            quote!(crate::endpoints::CredentialLocation::Bearer),
+            quote!(::specgen_runtime::CredentialLocation::Bearer),
             "a token in `Authorization: Bearer <token>`".to_owned(),
         ),
         CredentialKind::Basic => (
-            quote!(crate::endpoints::CredentialLocation::Basic),
+            quote!(::specgen_runtime::CredentialLocation::Basic),
             "a user and password in `Authorization: Basic <base64>`".to_owned(),
         ),
     }
@@ -90,14 +89,11 @@ fn location_tokens(kind: &CredentialKind) -> (TokenStream, String) {
 
 fn credential(c: &Credential) -> TokenStream {
     let name = ident(&c.rust);
+    let scheme = &c.scheme;
     let (location, how) = location_tokens(&c.kind);
-    let scheme = format!("Security scheme `{}`: {how}. Its `Debug` output hides the secret.", c.scheme);
-    let doc = doc_attrs(&paragraphs([c.doc.as_deref(), Some(scheme.as_str())]));
+    let hidden = format!("Security scheme `{}`: {how}. Its `Debug` output hides the secret.", c.scheme);
+    let doc = doc_attrs(&paragraphs([c.doc.as_deref(), Some(hidden.as_str())]));
     let redacted = format!("{}(..)", c.rust);
-    let common = quote! {
-        /// Where the credential travels.
-        pub const LOCATION: crate::endpoints::CredentialLocation = #location;
-    };
     if c.kind == CredentialKind::Basic {
         let debug_name = &c.rust;
         return quote! {
@@ -110,12 +106,11 @@ fn credential(c: &Credential) -> TokenStream {
                 pub password: ::std::string::String,
             }
 
-            impl #name {
-                #common
+            impl ::specgen_runtime::Credential for #name {
+                const SCHEME: &'static str = #scheme;
+                const LOCATION: ::specgen_runtime::CredentialLocation = #location;
 
-                /// The credential `request` carries, if any.
-                pub fn from_http_request<B>(request: &::http::Request<B>) -> ::std::option::Option<Self> {
-                    let value = Self::LOCATION.extract(request)?;
+                fn from_value(value: ::std::string::String) -> ::std::option::Option<Self> {
                     let (username, password) = value.split_once(':')?;
                     ::std::option::Option::Some(Self {
                         username: ::std::borrow::ToOwned::to_owned(username),
@@ -123,9 +118,8 @@ fn credential(c: &Credential) -> TokenStream {
                     })
                 }
 
-                /// Adds the credential to `request`.
-                pub fn apply<B>(&self, request: &mut ::http::Request<B>) -> ::std::result::Result<(), crate::error::IntoHttpError> {
-                    Self::LOCATION.apply(request, &::std::format!("{}:{}", self.username, self.password))
+                fn to_value(&self) -> ::std::string::String {
+                    ::std::format!("{}:{}", self.username, self.password)
                 }
             }
 
@@ -141,17 +135,16 @@ fn credential(c: &Credential) -> TokenStream {
         #[derive(Clone, PartialEq, Eq, Hash)]
         pub struct #name(pub ::std::string::String);
 
-        impl #name {
-            #common
+        impl ::specgen_runtime::Credential for #name {
+            const SCHEME: &'static str = #scheme;
+            const LOCATION: ::specgen_runtime::CredentialLocation = #location;
 
-            /// The credential `request` carries, if any.
-            pub fn from_http_request<B>(request: &::http::Request<B>) -> ::std::option::Option<Self> {
-                Self::LOCATION.extract(request).map(Self)
+            fn from_value(value: ::std::string::String) -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(Self(value))
             }
 
-            /// Adds the credential to `request`.
-            pub fn apply<B>(&self, request: &mut ::http::Request<B>) -> ::std::result::Result<(), crate::error::IntoHttpError> {
-                Self::LOCATION.apply(request, &self.0)
+            fn to_value(&self) -> ::std::string::String {
+                ::std::clone::Clone::clone(&self.0)
             }
         }
 
@@ -196,17 +189,26 @@ fn metadata(op: &Operation, model: &Model) -> TokenStream {
             let scheme = &security.scheme;
             let (location, _) = location_tokens(&security.kind);
             let optional = security.optional;
-            quote!(::std::option::Option::Some(crate::endpoints::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
+            quote!(::std::option::Option::Some(::specgen_runtime::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let request_body = match &op.body {
+        Some(body) => {
+            let media_type = &body.media_type;
+            quote!(::std::option::Option::Some(#media_type))
         }
         None => quote!(::std::option::Option::None),
     };
     quote! {
-        /// The endpoint's name, method, path and credential.
-        pub const METADATA: crate::endpoints::Metadata = crate::endpoints::Metadata {
+        /// The endpoint's name, method, path, credential and request body.
+        pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
             name: #name,
             method: ::http::Method::#method,
             path: #path,
             security: #security,
+            request_body: #request_body,
+            errors: crate::ERROR_FORMAT,
         };
     }
 }
@@ -292,7 +294,7 @@ fn write_param(p: &Param) -> TokenStream {
         },
         (true, false, required) => {
             let separator = p.delimiter;
-            let write = quote!(out.#method(#wire, &crate::wire::Delimited(&self.#field, #separator)););
+            let write = quote!(out.#method(#wire, &::specgen_runtime::wire::Delimited(&self.#field, #separator)););
             if required {
                 write
             } else {
@@ -368,7 +370,10 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
             #body_field
         }
 
-        impl Request {
+        impl ::specgen_runtime::Endpoint for Request {
+            const METADATA: ::specgen_runtime::Metadata = METADATA;
+            type Response = Response;
+
             #into
             #from
         }
@@ -379,7 +384,7 @@ fn into_http_request(op: &Operation) -> TokenStream {
     let writes: Vec<TokenStream> = op.parameters.iter().map(write_param).collect();
     let out = if writes.is_empty() { quote!(out) } else { quote!(mut out) };
     let credential = match &op.security {
-        Some(s) => format!("\nThe credential is not added: see [`crate::endpoints::{}::apply`].", s.credential),
+        Some(s) => format!("\nThe `{}` credential is not added: the client adds it.", s.scheme),
         None => String::new(),
     };
     let doc = own_doc(&format!(
@@ -389,8 +394,8 @@ fn into_http_request(op: &Operation) -> TokenStream {
         None => {
             return quote! {
                 #doc
-                pub fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::error::IntoHttpError> {
-                    let #out = crate::wire::Outgoing::new(METADATA.path);
+                fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+                    let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
                     #(#writes)*
                     out.into_request(METADATA.method, base_url, ::std::option::Option::None)
                 }
@@ -400,10 +405,12 @@ fn into_http_request(op: &Operation) -> TokenStream {
             let field = ident(&body.field);
             let media = &body.media_type;
             match (is_json(media), body.required) {
-                (true, true) => quote!(::std::option::Option::Some((#media, crate::wire::to_json(&self.#field)?))),
+                (true, true) => {
+                    quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
+                }
                 (true, false) => quote! {
                     match &self.#field {
-                        ::std::option::Option::Some(body) => ::std::option::Option::Some((#media, crate::wire::to_json(body)?)),
+                        ::std::option::Option::Some(body) => ::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(body)?)),
                         ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
@@ -416,8 +423,8 @@ fn into_http_request(op: &Operation) -> TokenStream {
     };
     quote! {
         #doc
-        pub fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::error::IntoHttpError> {
-            let #out = crate::wire::Outgoing::new(METADATA.path);
+        fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+            let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
             #(#writes)*
             let body = #body;
             out.into_request(METADATA.method, base_url, body)
@@ -429,37 +436,37 @@ fn from_http_request(op: &Operation) -> TokenStream {
     let has = |location: ParamLocation| op.parameters.iter().any(|p| p.location == location);
     let path = if has(ParamLocation::Path) {
         quote! {
-            let path = crate::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+            let path = ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
         }
     } else {
         quote! {
-            if !crate::wire::matches_path(METADATA.path, request.uri().path()) {
+            if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
                 return ::std::result::Result::Err(wrong_endpoint());
             }
         }
     };
-    let query = has(ParamLocation::Query).then(|| quote!(let query = crate::wire::Params::query(request.uri());));
-    let headers =
-        has(ParamLocation::Header).then(|| quote!(let headers = crate::wire::Params::headers(request.headers());));
-    let cookies =
-        has(ParamLocation::Cookie).then(|| quote!(let cookies = crate::wire::Params::cookies(request.headers());));
+    let query =
+        has(ParamLocation::Query).then(|| quote!(let query = ::specgen_runtime::wire::Params::query(request.uri());));
+    let headers = has(ParamLocation::Header)
+        .then(|| quote!(let headers = ::specgen_runtime::wire::Params::headers(request.headers());));
+    let cookies = has(ParamLocation::Cookie)
+        .then(|| quote!(let cookies = ::specgen_runtime::wire::Params::cookies(request.headers());));
     let reads = op.parameters.iter().map(read_param);
     let body = op.body.as_ref().map(|body| {
         let field = ident(&body.field);
         let read = match (is_json(&body.media_type), body.required) {
-            (true, true) => quote!(crate::wire::request_json(request.body().as_ref())?),
-            (true, false) => quote!(crate::wire::optional_request_json(request.body().as_ref())?),
-            (false, true) => quote!(crate::wire::request_text(request.body().as_ref())?),
-            (false, false) => quote!(crate::wire::optional_request_text(request.body().as_ref())?),
+            (true, true) => quote!(::specgen_runtime::wire::request_json(request.body().as_ref())?),
+            (true, false) => quote!(::specgen_runtime::wire::optional_request_json(request.body().as_ref())?),
+            (false, true) => quote!(::specgen_runtime::wire::request_text(request.body().as_ref())?),
+            (false, false) => quote!(::specgen_runtime::wire::optional_request_text(request.body().as_ref())?),
         };
         quote!(#field: #read,)
     });
-    let bound = if op.body.is_some() { quote!(<B: ::std::convert::AsRef<[u8]>>) } else { quote!(<B>) };
     quote! {
         /// Reads the request from an `http` request, checking every parameter and the body.
         /// Query parameters the endpoint does not declare (a credential, say) are ignored.
-        pub fn try_from_http_request #bound (request: &::http::Request<B>) -> ::std::result::Result<Self, crate::error::FromHttpRequestError> {
-            let wrong_endpoint = || crate::error::FromHttpRequestError::WrongEndpoint {
+        fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(request: &::http::Request<B>) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+            let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
                 method: request.method().clone(),
                 path: request.uri().path().to_owned(),
             };
@@ -541,7 +548,7 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
             #(#variants)*
         }
 
-        impl Response {
+        impl ::specgen_runtime::EndpointResponse for Response {
             #into
             #from
         }
@@ -551,7 +558,7 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
 fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
     let media = &body.media_type;
     if is_json(media) {
-        quote!(::std::option::Option::Some((#media, crate::wire::to_json(#value)?)))
+        quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?)))
     } else {
         quote!(::std::option::Option::Some((#media, #value.clone().into_bytes())))
     }
@@ -565,16 +572,16 @@ fn into_http_response(op: &Operation) -> TokenStream {
             let variant = ident(&r.variant);
             let status = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
             match (carries_status(r), &r.body) {
-                (false, None) => quote!(Self::#variant => crate::wire::response(#status, ::std::option::Option::None),),
+                (false, None) => quote!(Self::#variant => ::specgen_runtime::wire::response(#status, ::std::option::Option::None),),
                 (false, Some(body)) => {
                     let encoded = encode_body(body, quote!(body));
-                    quote!(Self::#variant(body) => crate::wire::response(#status, #encoded),)
+                    quote!(Self::#variant(body) => ::specgen_runtime::wire::response(#status, #encoded),)
                 }
-                (true, None) => quote!(Self::#variant { status } => crate::wire::response(status.as_u16(), ::std::option::Option::None),),
+                (true, None) => quote!(Self::#variant { status } => ::specgen_runtime::wire::response(status.as_u16(), ::std::option::Option::None),),
                 (true, Some(body)) => {
                     let field = ident(&body.field);
                     let encoded = encode_body(body, quote!(#field));
-                    quote!(Self::#variant { status, #field } => crate::wire::response(status.as_u16(), #encoded),)
+                    quote!(Self::#variant { status, #field } => ::specgen_runtime::wire::response(status.as_u16(), #encoded),)
                 }
             }
         })
@@ -582,7 +589,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
     let scrutinee = if arms.is_empty() { quote!(*self) } else { quote!(self) };
     quote! {
         /// The `http` response: the variant's status, and its body with its media type.
-        pub fn try_into_http_response(&self) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, crate::error::IntoHttpError> {
+        fn try_into_http_response(&self) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             match #scrutinee {
                 #(#arms)*
             }
@@ -592,9 +599,9 @@ fn into_http_response(op: &Operation) -> TokenStream {
 
 fn decode_body(body: &Body) -> TokenStream {
     if is_json(&body.media_type) {
-        quote!(crate::wire::response_json(status, body)?)
+        quote!(::specgen_runtime::wire::response_json(status, body)?)
     } else {
-        quote!(crate::wire::response_text(status, body)?)
+        quote!(::specgen_runtime::wire::response_text(status, body)?)
     }
 }
 
@@ -632,14 +639,13 @@ fn from_http_response(op: &Operation) -> TokenStream {
             let value = status_variant(r, &variant);
             quote!(::std::result::Result::Ok(#value))
         }
-        None => quote!(::std::result::Result::Err(crate::error::FromHttpResponseError::UnexpectedStatus {
+        None => quote!(::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
             status,
             body: body.to_vec()
         })),
     };
     let uses_body = default.is_none() || op.responses.iter().any(|r| r.body.is_some());
     let body = uses_body.then(|| quote!(let body = response.body().as_ref();));
-    let bound = if uses_body { quote!(<B: ::std::convert::AsRef<[u8]>>) } else { quote!(<B>) };
     let result = if arms.is_empty() {
         fallback
     } else {
@@ -652,8 +658,8 @@ fn from_http_response(op: &Operation) -> TokenStream {
     };
     quote! {
         /// Reads the response from an `http` response: a status the endpoint does not declare
-        /// is [`crate::error::FromHttpResponseError::UnexpectedStatus`], with its body.
-        pub fn try_from_http_response #bound (response: &::http::Response<B>) -> ::std::result::Result<Self, crate::error::FromHttpResponseError> {
+        /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
+        fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(response: &::http::Response<B>) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
             let status = response.status();
             #body
             #result

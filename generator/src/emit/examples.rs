@@ -167,8 +167,8 @@ fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> 
         fn #name() {
             let #field: #ty = ::serde_json::from_str(#text).expect("the example deserializes into its type");
             let response = #value;
-            let http_response = response.try_into_http_response().expect("the response is written");
-            let back = ::#krate::endpoints::#module::Response::try_from_http_response(&http_response).expect("the response is read back");
+            let http_response = ::#krate::runtime::EndpointResponse::try_into_http_response(&response).expect("the response is written");
+            let back = <::#krate::endpoints::#module::Response as ::#krate::runtime::EndpointResponse>::try_from_http_response(&http_response).expect("the response is read back");
             assert_eq!(back, response);
         }
     })
@@ -221,7 +221,7 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
             let uri = format!("/?{query}");
             (
                 quote!(let uri: ::http::Uri = #uri.parse().expect("a valid URI");),
-                quote!(::#krate::wire::Params::query(&uri)),
+                quote!(::#krate::runtime::wire::Params::query(&uri)),
             )
         }
         ParamLocation::Path => {
@@ -230,15 +230,18 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
             };
             let template = format!("/{{{wire}}}");
             let path = format!("/{}", encode(value));
-            (quote!(), quote!(::#krate::wire::Params::path(#template, #path).expect("the path matches its template")))
+            (
+                quote!(),
+                quote!(::#krate::runtime::wire::Params::path(#template, #path).expect("the path matches its template")),
+            )
         }
         ParamLocation::Header => {
-            let appends = values
-                .iter()
-                .map(|v| quote!(::#krate::wire::append_header(&mut headers, #wire, #v).expect("a valid header");));
+            let appends = values.iter().map(
+                |v| quote!(::#krate::runtime::wire::append_header(&mut headers, #wire, #v).expect("a valid header");),
+            );
             (
                 quote!(let mut headers = ::http::HeaderMap::new(); #(#appends)*),
-                quote!(::#krate::wire::Params::headers(&headers)),
+                quote!(::#krate::runtime::wire::Params::headers(&headers)),
             )
         }
         ParamLocation::Cookie => {
@@ -246,9 +249,9 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
             (
                 quote! {
                     let mut headers = ::http::HeaderMap::new();
-                    ::#krate::wire::append_header(&mut headers, "cookie", #cookie).expect("a valid header");
+                    ::#krate::runtime::wire::append_header(&mut headers, "cookie", #cookie).expect("a valid header");
                 },
-                quote!(::#krate::wire::Params::cookies(&headers)),
+                quote!(::#krate::runtime::wire::Params::cookies(&headers)),
             )
         }
     };
@@ -322,8 +325,8 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
         #[test]
         fn #name() {
             let request = ::#krate::endpoints::#module::Request { #(#fields)* };
-            let http_request = request.try_into_http_request("").expect("the request is written");
-            let back = ::#krate::endpoints::#module::Request::try_from_http_request(&http_request).expect("the request is read back");
+            let http_request = ::#krate::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+            let back = <::#krate::endpoints::#module::Request as ::#krate::runtime::Endpoint>::try_from_http_request(&http_request).expect("the request is read back");
             assert_eq!(back, request);
         }
     })

@@ -8,7 +8,6 @@
 pub mod client;
 pub mod docs;
 pub mod endpoints;
-pub mod error;
 pub mod examples;
 pub mod server;
 pub mod types;
@@ -33,11 +32,11 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn new(config: &Config) -> Self {
-        let out = crate::config::normalize(&absolute(&config.output_dir()));
+        let out = crate::config::absolute(&config.output_dir());
         let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
         // A path is shown in comments: a newline or a bidi control in it must not leave them.
         let show = |p: &Path| {
-            let p = crate::config::normalize(&absolute(p));
+            let p = crate::config::absolute(p);
             docs::visible(&p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
         };
         Provenance {
@@ -63,13 +62,6 @@ impl Provenance {
     }
 }
 
-/// Spec-independent Rust, kept as source beside the emitters and printed into the
-/// generated crate like the rest: the conversion errors, the parameter encoding and the
-/// endpoint metadata types.
-const ERROR_TEMPLATE: (&str, &str) = ("templates/error.rs", include_str!("templates/error.rs"));
-const WIRE_TEMPLATE: (&str, &str) = ("templates/wire.rs", include_str!("templates/wire.rs"));
-const ENDPOINTS_TEMPLATE: (&str, &str) = ("templates/endpoints.rs", include_str!("templates/endpoints.rs"));
-
 pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
     let provenance = Provenance::new(config);
     let crate_name = config.package.name.replace('-', "_");
@@ -94,25 +86,10 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest },
         GeneratedFile { path: "README.md".into(), contents: readme(model, config, &provenance) },
     ];
-    let template = |(name, text): (&str, &str), diagnostics: &mut Diagnostics| match text.parse::<TokenStream>() {
-        Ok(tokens) => Some(tokens),
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                codes::UNSUPPORTED,
-                format!("internal error: the template `{name}` is not valid Rust: {e}"),
-            ));
-            None
-        }
-    };
-    let error_runtime = template(ERROR_TEMPLATE, diagnostics)?;
-    let wire = template(WIRE_TEMPLATE, diagnostics)?;
-    let endpoints_runtime = template(ENDPOINTS_TEMPLATE, diagnostics)?;
     let mut sources = vec![
         ("src/lib.rs".to_owned(), lib(model, config)),
         ("src/types.rs".to_owned(), types::emit(&model.types)),
-        ("src/error.rs".to_owned(), error::module(config.errors.format, error_runtime)),
-        ("src/wire.rs".to_owned(), wire),
-        ("src/endpoints.rs".to_owned(), endpoints::module(model, endpoints_runtime)),
+        ("src/endpoints.rs".to_owned(), endpoints::module(model)),
     ];
     for op in &model.operations {
         sources.push((format!("src/endpoints/{}", endpoints::module_file(&op.name)), endpoints::operation(op, model)));
@@ -160,6 +137,10 @@ fn separate_items(text: &str) -> String {
 }
 
 fn lib(model: &Model, config: &Config) -> TokenStream {
+    let error_format = match config.errors.format {
+        crate::config::ErrorFormat::Matrix => quote!(::specgen_runtime::ErrorFormat::Matrix),
+        crate::config::ErrorFormat::Problem => quote!(::specgen_runtime::ErrorFormat::Problem),
+    };
     let info = &model.info;
     let title = format!("{} {}", info.title, info.version);
     let description = config.package.description.as_deref().or(info.description.as_deref());
@@ -177,28 +158,27 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
         /// convert to and from `http` types; and one credential type per security scheme.
         pub mod endpoints;
 
-        /// What can go wrong converting requests and responses, and `ApiError`, the error body
-        /// servers send and clients decode.
-        pub mod error;
-
-        /// How parameters are written in and read from paths, queries, headers and cookies.
-        pub mod wire;
-
-        /// The `Api` trait a server implements, and an `axum` router serving it.
+        /// The `Api` trait a server implements, and the table of endpoints the runtime serves.
         #[cfg(feature = "server")]
         pub mod server;
 
-        /// A `reqwest` client with one method per operation.
+        /// The runtime's `reqwest` client, which sends any endpoint's request.
         #[cfg(feature = "client")]
         pub mod client;
+
+        /// What every generated crate shares: the `Endpoint` trait, the errors, `ApiError`.
+        pub use ::specgen_runtime as runtime;
+
+        /// How this API writes error bodies: what its server answers and its client decodes.
+        pub const ERROR_FORMAT: ::specgen_runtime::ErrorFormat = #error_format;
     }
 }
 
 const USAGE: &str = "The types in [`types`] carry the spec's schemas; they derive `serde`'s `Serialize` and `Deserialize`, `Debug`, `Clone` and `PartialEq`.
 
-[`endpoints`] has a module per operation with its `METADATA`, a `Request` holding every parameter, typed, and a `Response` with a variant per declared status; both convert to and from `http` types, so they work with any HTTP library. [`error`] says what can go wrong, and [`wire`] how parameters are encoded.
+[`endpoints`] has a module per operation with its `METADATA`, a `Request` holding every parameter, typed, and a `Response` with a variant per declared status. They implement the [`runtime::Endpoint`] and [`runtime::EndpointResponse`] traits of `specgen-runtime`, which convert them to and from `http` types, so they work with any HTTP library; the runtime also holds the errors and [`runtime::ApiError`], shared by every generated crate.
 
-Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`); `client`, a `reqwest` client with one method per operation (`client::Client`). Without them, the crate depends on neither.";
+Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`, `server::serve`); `client`, a `reqwest` client whose `send` takes any endpoint's request (`client::Client`). Without them, the crate depends on neither.";
 
 /// The manifest's sections and keys, in the order they are written. Every value goes through
 /// the TOML serializer, so no package name, version or description can add a key or break
@@ -224,6 +204,15 @@ fn manifest_table(config: &Config) -> toml::Table {
         t.insert("features".into(), toml::Value::Array(features.iter().map(|f| toml::Value::from(*f)).collect()));
         toml::Value::Table(t)
     };
+    // The runtime by version, and by path too when the config names its folder (a crate in the
+    // runtime's own workspace); the path is written relative to the generated crate.
+    let mut runtime = toml::Table::new();
+    runtime.insert("version".into(), config.runtime_version().into());
+    if let Some(path) = config.runtime_path() {
+        let path = relative_path(&config.output_dir(), &path);
+        runtime.insert("path".into(), path.to_string_lossy().replace('\\', "/").into());
+    }
+    let runtime = toml::Value::Table(runtime);
     let sections = [
         (
             "package",
@@ -237,24 +226,15 @@ fn manifest_table(config: &Config) -> toml::Table {
         ),
         (
             "features",
-            table([
-                ("server", strings(["dep:axum", "dep:hyper", "dep:hyper-util", "dep:tokio"])),
-                ("client", strings(["dep:reqwest"])),
-            ]),
+            table([("server", strings(["specgen-runtime/server"])), ("client", strings(["specgen-runtime/client"]))]),
         ),
         (
             "dependencies",
             table([
-                ("form_urlencoded", "1".into()),
                 ("http", "1".into()),
-                ("percent-encoding", "2".into()),
                 ("serde", dependency("1", false, true, &["derive"])),
                 ("serde_json", "1".into()),
-                ("axum", dependency("0.8", true, false, &["http1", "tokio"])),
-                ("hyper", dependency("1.12", true, true, &["http1", "server"])),
-                ("hyper-util", dependency("0.1", true, true, &["tokio"])),
-                ("reqwest", dependency("0.12", true, false, &["json", "rustls-tls"])),
-                ("tokio", dependency("1", true, true, &["macros", "net", "rt", "sync", "time"])),
+                ("specgen-runtime", runtime),
             ]),
         ),
     ];
@@ -329,30 +309,40 @@ fn readme_endpoints(model: &Model, config: &Config) -> String {
         ));
     }
     let errors = match config.errors.format {
-        crate::config::ErrorFormat::Matrix => "Matrix error bodies, `{\"errcode\": \"M_...\", \"error\": \"...\"}` with `content-type: application/json`: `401 M_MISSING_TOKEN` for a missing credential, `400 M_INVALID_PARAM` (or `M_MISSING_PARAM`, `M_BAD_JSON`) naming the parameter that does not parse, `404`/`405 M_UNRECOGNIZED` for an unknown path or method, `413 M_TOO_LARGE` for a body over `server::BODY_LIMIT`",
-        crate::config::ErrorFormat::Problem => "RFC 9457 problem details, `{\"type\", \"title\", \"status\", \"detail\"}` with `content-type: application/problem+json` and `type` `about:blank`: `401` for a missing credential, `400` naming the parameter that does not parse, `404` and `405` for an unknown path or method, `413` for a body over `server::BODY_LIMIT`",
+        crate::config::ErrorFormat::Matrix => "Matrix error bodies, `{\"errcode\": \"M_...\", \"error\": \"...\"}` with `content-type: application/json`: `401 M_MISSING_TOKEN` for a missing credential, `400 M_INVALID_PARAM` (or `M_MISSING_PARAM`, `M_BAD_JSON`) naming the parameter that does not parse, `404`/`405 M_UNRECOGNIZED` for an unknown path or method, `413 M_TOO_LARGE` for a body over `ServerConfig::body_limit`",
+        crate::config::ErrorFormat::Problem => "RFC 9457 problem details, `{\"type\", \"title\", \"status\", \"detail\"}` with `content-type: application/problem+json` and `type` `about:blank`: `401` for a missing credential, `400` naming the parameter that does not parse, `404` and `405` for an unknown path or method, `413` for a body over `ServerConfig::body_limit`",
     };
     let example = model.operations.first().map(|op| {
-        let setter = op.security.as_ref().and_then(|s| model.credentials.iter().find(|c| c.rust == s.credential));
-        let with = setter.map(|c| format!(".with_{}(\"secret\")", c.field)).unwrap_or_default();
+        let with = op
+            .security
+            .as_ref()
+            .map(|s| format!(".with_credential(endpoints::{}::from(\"secret\"))", s.credential))
+            .unwrap_or_default();
         let credential = op.security.as_ref().map(|s| if s.optional { format!("_credential: Option<endpoints::{}>, ", s.credential) } else { format!("_credential: endpoints::{}, ", s.credential) }).unwrap_or_default();
         let name = &op.name;
         format!(
-            "\n```rust,ignore\nuse {crate_name}::endpoints::{{self, {name}}};\nuse {crate_name}::error::ApiError;\n\nstruct MyApi;\n\nimpl {crate_name}::server::Api for MyApi {{\n    async fn {name}(&self, {credential}request: {name}::Request) -> Result<{name}::Response, ApiError> {{\n        Err(ApiError::internal(\"not implemented yet\"))\n    }}\n    // ... one method per operation\n}}\n\n// Server: an axum::Router, or `serve` on a tokio listener.\nlet app = {crate_name}::server::router(std::sync::Arc::new(MyApi));\n\n// Client.\nlet client = {crate_name}::client::Client::new(\"https://example.org\"){with};\nlet response = client.{name}(&{name}::Request {{ /* ... */ }}).await?;\n```\n"
+            "\n```rust,ignore\nuse {crate_name}::endpoints::{{self, {name}}};\nuse {crate_name}::runtime::ApiError;\n\nstruct MyApi;\n\nimpl {crate_name}::server::Api for MyApi {{\n    async fn {name}(&self, {credential}request: {name}::Request) -> Result<{name}::Response, ApiError> {{\n        Err(ApiError::internal({crate_name}::ERROR_FORMAT, \"not implemented yet\"))\n    }}\n    // ... any other operation answers 501 until implemented\n}}\n\n// Server: an axum::Router, or `serve` on a tokio listener.\nlet app = {crate_name}::server::router(std::sync::Arc::new(MyApi));\n\n// Client.\nlet client = {crate_name}::client::Client::new(\"https://example.org\"){with};\nlet response = client.send(&{name}::Request {{ /* ... */ }}).await?;\n```\n"
         )
     });
     format!(
-        "\n## Endpoints\n\nEach operation is a module of `endpoints` with its `METADATA` (method, path, credential), a `Request` holding every parameter, typed, and a `Response` with one variant per declared status. Both convert to and from `http` types (`try_into_http_request`, `try_from_http_request`, `try_into_http_response`, `try_from_http_response`) with no HTTP library but `http`; a parameter that does not parse is an error naming it. Credentials are not request fields: each security scheme is a type in `endpoints` that reads itself from, and adds itself to, an `http` request.\n\n| module | method and path | credential | responses |\n|---|---|---|---|\n{rows}\n## Server and client\n\nThe feature `server` adds `server::Api`, a trait with one `async` method per operation taking the credential and the `Request` and returning the `Response` or an `ApiError`, and `server::router`, an `axum` router serving an implementation. The feature `client` adds `client::Client`, a `reqwest` client (rustls, no system libraries) with one method per operation; its `ClientError` tells a transport failure, an API error body and a response that does not match the spec apart. Without the features the crate depends on neither `axum` nor `reqwest`.\n{example}\nErrors are {errors}. A client mistake is never answered with `500`.\n\n## Spec examples\n\n`tests/spec_examples.rs` checks every example of the spec: each JSON body example survives a trip through its type unchanged, each parameter example parses from JSON and from its URL form, and the request built from the parameter examples and each response example survive a trip through the `http` types. Regenerating after adding an example adds its test.\n",
+        "\n## Endpoints\n\nEach operation is a module of `endpoints` with its `METADATA` (method, path, credential), a `Request` holding every parameter, typed, and a `Response` with one variant per declared status. They implement `runtime::Endpoint` and `runtime::EndpointResponse`, which convert them to and from `http` types (`try_into_http_request`, `try_from_http_request`, `try_into_http_response`, `try_from_http_response`) with no HTTP library but `http`; a parameter that does not parse is an error naming it. Credentials are not request fields: each security scheme is a type in `endpoints` implementing `runtime::Credential`.\n\n| module | method and path | credential | responses |\n|---|---|---|---|\n{rows}\n## Server and client\n\nThe feature `server` adds `server::Api`, a trait with one `async` method per operation taking the credential and the `Request` and returning the `Response` or an `ApiError` (a method left out answers `501`), `server::router`, an `axum` router serving an implementation, and `server::serve`, which also times out slow clients (`server::ServerConfig`). The feature `client` adds `client::Client`, a `reqwest` client (rustls, no system libraries) whose `send` takes any endpoint's request; its `ClientError` tells a transport failure, an API error body and a response that does not match the spec apart. Without the features the crate depends on neither `axum` nor `reqwest`.\n{example}\nErrors are {errors}. A client mistake is never answered with `500`.\n\n## Spec examples\n\n`tests/spec_examples.rs` checks every example of the spec: each JSON body example survives a trip through its type unchanged, each parameter example parses from JSON and from its URL form, and the request built from the parameter examples and each response example survive a trip through the `http` types. Regenerating after adding an example adds its test.\n",
         example = example.unwrap_or_default(),
     )
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
+/// `to` relative to the folder `from` (both absolute and normalized): `../runtime`.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
     }
+    for component in &to[common..] {
+        out.push(component);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -370,6 +360,8 @@ mod tests {
                 description: description.map(Into::into),
             },
             errors: Default::default(),
+            limits: Default::default(),
+            runtime: Default::default(),
             base_dir: PathBuf::from("/api"),
         }
     }
@@ -398,15 +390,13 @@ mod tests {
             text.contains("\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n"),
             "{text}"
         );
-        assert!(text.contains("\n[features]\nserver = [\"dep:axum\", \"dep:tokio\"]\n"), "{text}");
+        assert!(text.contains("\n[features]\nserver = [\"specgen-runtime/server\"]\n"), "{text}");
     }
 
     #[test]
-    fn templates_are_rust_items() {
-        for (name, text) in [ERROR_TEMPLATE, WIRE_TEMPLATE, ENDPOINTS_TEMPLATE] {
-            if let Err(e) = syn::parse_file(text) {
-                panic!("`{name}` does not parse: {e}");
-            }
-        }
+    fn paths_relative_to_a_folder() {
+        assert_eq!(relative_path(Path::new("/w/generated"), Path::new("/w/runtime")), Path::new("../runtime"));
+        assert_eq!(relative_path(Path::new("/w/a/b"), Path::new("/w/a/b/c")), Path::new("c"));
+        assert_eq!(relative_path(Path::new("/w/a/b"), Path::new("/x")), Path::new("../../../x"));
     }
 }

@@ -8,7 +8,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, paragraphs};
-use crate::lower::types::{Field, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace, UNKNOWN_VARIANT};
+use crate::lower::types::{Field, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace};
 
 /// The identifier `name`. Lowering only hands out valid identifiers; should one not be (a
 /// keyword, a character Rust does not allow), it is made one rather than panicking, and the
@@ -69,8 +69,6 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, prefix: &TokenStream) -> TokenStrea
 
 pub fn emit(space: &TypeSpace) -> TokenStream {
     let items = space.ids().map(|id| item(space.get(id), space));
-    let has_enums = space.entries.iter().any(|e| matches!(e.kind, TypeKind::Enum(_)));
-    let unknown_variant = has_enums.then(unknown_variant);
     let double_options = space.entries.iter().any(|e| match &e.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
         _ => false,
@@ -78,7 +76,6 @@ pub fn emit(space: &TypeSpace) -> TokenStream {
     let deserialize_some = double_options.then(deserialize_some);
     quote! {
         #(#items)*
-        #unknown_variant
         #deserialize_some
     }
 }
@@ -188,7 +185,7 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
     });
     let idents: Vec<Ident> = e.variants.iter().map(|v| ident(&v.rust)).collect();
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-    let unknown = ident(UNKNOWN_VARIANT);
+    let unknown = quote!(::specgen_runtime::UnknownVariant);
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -228,34 +225,5 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
                 }
             }
         }
-    }
-}
-
-fn unknown_variant() -> TokenStream {
-    let unknown = ident(UNKNOWN_VARIANT);
-    quote! {
-        /// A string that is none of the values of a generated enum.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct #unknown {
-            /// The value received.
-            pub value: ::std::string::String,
-            /// The values the enum accepts.
-            pub expected: &'static [&'static str],
-        }
-
-        impl ::std::fmt::Display for #unknown {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::write!(f, "unknown value `{}`, expected one of: ", self.value)?;
-                for (i, value) in ::std::iter::Iterator::enumerate(self.expected.iter()) {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    ::std::write!(f, "`{value}`")?;
-                }
-                ::std::result::Result::Ok(())
-            }
-        }
-
-        impl ::std::error::Error for #unknown {}
     }
 }

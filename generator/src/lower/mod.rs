@@ -39,7 +39,6 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
     let api = &checked.api;
     let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
     lowerer.invalid_examples = checked.invalid_examples.clone();
-    lowerer.space.reserve(types::UNKNOWN_VARIANT);
     lowerer.components();
     let mut operations = lowerer.operations();
     let credentials = operations::credentials(&mut operations);

@@ -108,25 +108,11 @@ pub struct Security {
 pub struct Credential {
     /// The scheme's name in the spec (`accessToken`).
     pub scheme: String,
-    /// The credential type in `endpoints` (`AccessToken`): unique among the schemes and
-    /// [`ENDPOINTS_ITEMS`].
+    /// The credential type in `endpoints` (`AccessToken`): unique among the schemes.
     pub rust: String,
-    /// The client's field holding it and the stem of its setters (`access_token`): the
-    /// client has `set_access_token` and `with_access_token`, unique among the operations'
-    /// names, [`CLIENT_ITEMS`] and [`CLIENT_FIELDS`].
-    pub field: String,
     pub kind: CredentialKind,
     pub doc: Option<String>,
 }
-
-/// Items the emitters put in the `endpoints` module beside the credential types.
-pub const ENDPOINTS_ITEMS: &[&str] = &["Metadata", "SecurityRequirement", "CredentialLocation"];
-
-/// Methods of the generated client beside one per operation.
-pub const CLIENT_ITEMS: &[&str] = &["new", "with_http_client", "base_url", "http_client", "send"];
-
-/// Fields of the generated client beside one per credential.
-pub const CLIENT_FIELDS: &[&str] = &["http", "base_url"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CredentialKind {
@@ -144,11 +130,10 @@ impl Lowerer<'_> {
     pub fn operations(&mut self) -> Vec<Operation> {
         let api = self.api;
         let mut out = Vec::new();
-        // An operation's name is also a client method: it must not take one of the client's own.
-        let mut taken: BTreeSet<String> = CLIENT_ITEMS.iter().map(|s| (*s).to_owned()).collect();
+        // An operation's name is its module and its server method: unique among operations.
+        let mut taken: BTreeSet<String> = BTreeSet::new();
         // Who took each name, for the warning when another operation wants it.
-        let mut owners: BTreeMap<String, String> =
-            CLIENT_ITEMS.iter().map(|s| ((*s).to_owned(), "a method of the generated client".to_owned())).collect();
+        let mut owners: BTreeMap<String, String> = BTreeMap::new();
         for (path, item) in &api.paths.paths {
             let ReferenceOr::Item(item) = item else {
                 continue;
@@ -483,10 +468,7 @@ impl Lowerer<'_> {
 /// Names a credential type for every security scheme the operations use, in the order they
 /// are first used, and points each operation's [`Security::credential`] at its type.
 pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
-    let mut types: BTreeSet<String> = ENDPOINTS_ITEMS.iter().map(|s| (*s).to_owned()).collect();
-    let mut methods: BTreeSet<String> = CLIENT_ITEMS.iter().map(|s| (*s).to_owned()).collect();
-    methods.extend(operations.iter().map(|op| op.name.clone()));
-    methods.extend(CLIENT_FIELDS.iter().map(|s| (*s).to_owned()));
+    let mut types: BTreeSet<String> = BTreeSet::new();
     let mut out: Vec<Credential> = Vec::new();
     for op in operations.iter_mut() {
         let Some(security) = &mut op.security else {
@@ -496,25 +478,11 @@ pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
             security.credential = known.rust.clone();
             continue;
         }
-        let camel = names::camel(&security.scheme);
-        let base = if types.contains(&camel) { format!("{camel}Credential") } else { camel };
-        let rust = names::unique(base, &mut types, "");
-        // Setters are `set_<field>` and `with_<field>`: both must be free.
-        let stem = names::snake(&security.scheme);
-        let field = (1..)
-            .map(|n| if n == 1 { stem.clone() } else { format!("{stem}_{n}") })
-            .find(|f| {
-                !methods.contains(&format!("set_{f}"))
-                    && !methods.contains(&format!("with_{f}"))
-                    && !methods.contains(f)
-            })
-            .unwrap_or(stem);
-        methods.extend([format!("set_{field}"), format!("with_{field}"), field.clone()]);
+        let rust = names::unique(names::camel(&security.scheme), &mut types, "");
         security.credential = rust.clone();
         out.push(Credential {
             scheme: security.scheme.clone(),
             rust,
-            field,
             kind: security.kind.clone(),
             doc: security.doc.clone(),
         });
@@ -616,17 +584,16 @@ mod tests {
     fn credentials_are_named_once_per_scheme_without_clashes() {
         let mut ops = vec![
             op("a", Some("accessToken")),
-            op("set_metadata", Some("Metadata")),
-            op("b", Some("accessToken")),
-            op("c", None),
+            op("b", Some("access_token")),
+            op("c", Some("accessToken")),
+            op("d", None),
         ];
         let credentials = credentials(&mut ops);
-        let names: Vec<(&str, &str)> = credentials.iter().map(|c| (c.rust.as_str(), c.field.as_str())).collect();
-        // `Metadata` is an item of `endpoints`; `set_metadata` is an operation, so the setter
-        // stem moves on.
-        assert_eq!(names, [("AccessToken", "access_token"), ("MetadataCredential", "metadata_2")]);
+        let names: Vec<&str> = credentials.iter().map(|c| c.rust.as_str()).collect();
+        // Two schemes whose names case alike get two types.
+        assert_eq!(names, ["AccessToken", "AccessToken2"]);
         let used: Vec<&str> = ops.iter().filter_map(|op| op.security.as_ref()).map(|s| s.credential.as_str()).collect();
-        assert_eq!(used, ["AccessToken", "MetadataCredential", "AccessToken"]);
+        assert_eq!(used, ["AccessToken", "AccessToken2", "AccessToken"]);
     }
 
     #[test]

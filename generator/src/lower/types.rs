@@ -19,9 +19,6 @@ use super::names;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::upgrade::Spec;
 
-/// The name of the error `FromStr` of generated string enums returns; no schema may take it.
-pub const UNKNOWN_VARIANT: &str = "UnknownVariant";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
 
@@ -122,11 +119,6 @@ impl TypeSpace {
 
     pub fn ids(&self) -> impl Iterator<Item = TypeId> {
         (0..self.entries.len()).map(TypeId)
-    }
-
-    /// Keeps a name for the emitters' own items, so no schema takes it.
-    pub fn reserve(&mut self, name: &str) {
-        self.names.insert(name.to_owned());
     }
 
     fn add(&mut self, name: String, doc: Option<String>, origin: Option<Origin>) -> TypeId {
