@@ -451,12 +451,12 @@ fn diff(expected: &str, actual: &str) -> String {
             out.push_str(&format!("   {}\n", a[i]));
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push_str(&format!("  +{}\n", b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
             out.push_str(&format!("  -{}\n", a[i]));
             i += 1;
+        } else {
+            out.push_str(&format!("  +{}\n", b[j]));
+            j += 1;
         }
     }
     out
