@@ -271,7 +271,11 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Checks one assertion: `PATH exists`, `PATH absent`, `PATH ~ TEXT`, `PATH !~ TEXT`.
+/// `\n` in the text stands for a newline.
 fn check_assert(assertion: &str, copy: &Path, outside: &Path) -> String {
+    let unescaped = assertion.replace("\\n", "\n");
+    let assertion_text = assertion;
+    let assertion = unescaped.as_str();
     let resolve = |p: &str| {
         if let Some(rest) = p.strip_prefix("@OUTSIDE@/") {
             outside.join(rest)
@@ -290,7 +294,7 @@ fn check_assert(assertion: &str, copy: &Path, outside: &Path) -> String {
     } else {
         panic!("bad assertion `{assertion}`");
     };
-    format!("assert {assertion}: {}", if verdict { "holds" } else { "FAILS" })
+    format!("assert {assertion_text}: {}", if verdict { "holds" } else { "FAILS" })
 }
 
 /// What a case gives: the text compared with `expected.txt`, and the invariants it breaks.
