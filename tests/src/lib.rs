@@ -17,3 +17,6 @@ pub fn fixtures() -> PathBuf {
 pub mod goldens {
     include!(concat!(env!("OUT_DIR"), "/goldens.rs"));
 }
+
+/// The fuzz targets' logic and mutators, shared by `fuzz/` and `tests/tests/fuzz_smoke.rs`.
+pub mod fuzz;

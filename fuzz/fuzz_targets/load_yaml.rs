@@ -1,0 +1,4 @@
+//! Arbitrary bytes through the YAML loader and every diagnostics renderer: no panic.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tests::fuzz::load_target(data, false));
