@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use generator::config::{Config, Errors, Package};
+use generator::config::Config;
 use generator::Diagnostics;
 
 fn workspace() -> PathBuf {
@@ -55,16 +55,8 @@ fn synthetic(files: usize) -> PathBuf {
 }
 
 fn config(spec: PathBuf, overlays: Vec<PathBuf>) -> Config {
-    Config {
-        output: spec.parent().expect("folder").join("out"),
-        spec,
-        overlays,
-        package: Package { name: "bench".into(), version: "0.1.0".into(), description: None },
-        errors: Errors::default(),
-        limits: Default::default(),
-        runtime: Default::default(),
-        base_dir: PathBuf::new(),
-    }
+    let output = spec.parent().expect("folder").join("out");
+    Config { overlays, ..Config::new(spec, output, "bench") }
 }
 
 fn bench(c: &mut Criterion) {

@@ -33,6 +33,20 @@ pub struct Config {
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The config file itself, when it was read from one: problems with the spec's root file
+    /// (missing, a FIFO, too large) are reported at its `spec:` line.
+    #[serde(skip)]
+    pub source: Option<ConfigSource>,
+}
+
+/// The text of a config file, and where in it the spec is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSource {
+    /// The config's path as diagnostics show it.
+    pub display: String,
+    pub text: String,
+    /// The value of `spec:`.
+    pub spec_at: Option<Location>,
 }
 
 /// The generated crate's package metadata.
@@ -74,6 +88,9 @@ pub fn check_package_name(name: &str) -> Result<(), String> {
     }
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return Err(format!("invalid package name `{shown}`: it must start with an ASCII letter"));
+    }
+    if crate::lower::names::is_keyword(&name.replace('-', "_")) {
+        return Err(format!("invalid package name `{shown}`: it is a Rust keyword, which names no crate"));
     }
     if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
         return Err(format!(
@@ -149,6 +166,22 @@ pub enum ErrorFormat {
 }
 
 impl Config {
+    /// A config for `spec` written to `output` as the package `name`, with every other
+    /// setting at its default; paths are taken from the working directory.
+    pub fn new(spec: impl Into<PathBuf>, output: impl Into<PathBuf>, name: &str) -> Config {
+        Config {
+            spec: spec.into(),
+            overlays: Vec::new(),
+            output: output.into(),
+            package: Package { name: name.to_owned(), version: default_version(), description: None },
+            errors: Errors::default(),
+            limits: LimitsConfig::default(),
+            runtime: RuntimeConfig::default(),
+            base_dir: PathBuf::new(),
+            source: None,
+        }
+    }
+
     /// Reads a config file; relative paths in it are taken from its folder.
     pub fn load(path: &Path) -> Result<Config, Box<Diagnostic>> {
         let display = path.display().to_string();
@@ -171,6 +204,18 @@ impl Config {
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.base_dir = dir.canonicalize().unwrap_or(dir);
+        // serde_yaml locates only its own errors; the loader's spans locate `spec:`.
+        let spec_at = crate::load::parse(&text, &display, false, &crate::load::Limits::default())
+            .ok()
+            .and_then(|parsed| parsed.spans.get("/spec").map(|span| span.value))
+            .map(|span| Location {
+                file: display.clone(),
+                line: span.line,
+                column: span.column,
+                start: span.start,
+                end: span.end,
+            });
+        config.source = Some(ConfigSource { display, text, spec_at });
         Ok(config)
     }
 
@@ -267,7 +312,7 @@ mod tests {
     fn package_names_and_versions_are_checked() {
         assert!(check_package_name("matrix-sync-api").is_ok());
         assert!(check_package_name("a_b2").is_ok());
-        for bad in ["", "2fa", "-x", "a\"b", "a\nb", "a b", "über", &"x".repeat(65)] {
+        for bad in ["", "2fa", "-x", "a\"b", "a\nb", "a b", "über", "self", "crate", "async", &"x".repeat(65)] {
             assert!(check_package_name(bad).is_err(), "{bad:?} accepted");
         }
         assert!(check_version("0.1.0").is_ok());

@@ -24,7 +24,11 @@ pub use write::GeneratedFile;
 
 /// Generates the files of the crate `config` describes.
 pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
-    let checked = check_within(&config.spec_path(), &config.overlay_paths(), &config.limits(), diagnostics)?;
+    let named_at = config.source.as_ref().and_then(|source| {
+        diagnostics.add_source(&source.display, &source.text);
+        source.spec_at.clone()
+    });
+    let checked = check_named(&config.spec_path(), named_at, &config.overlay_paths(), &config.limits(), diagnostics)?;
     let model = lower::lower(&checked, config, diagnostics)?;
     emit::emit(&model, config, diagnostics)
 }
@@ -42,11 +46,23 @@ pub fn check_within(
     limits: &load::Limits,
     diagnostics: &mut Diagnostics,
 ) -> Option<lint::Checked> {
+    check_named(spec, None, overlays, limits, diagnostics)
+}
+
+/// [`check_within`] for a spec named at `named_at` (a config's `spec:`), where a problem with
+/// the root file as a whole is reported.
+fn check_named(
+    spec: &Path,
+    named_at: Option<diagnostics::Location>,
+    overlays: &[PathBuf],
+    limits: &load::Limits,
+    diagnostics: &mut Diagnostics,
+) -> Option<lint::Checked> {
     let display = display_path(spec);
     // Every path is absolute from here on: a bare `spec.yaml` has the empty path as its
     // folder, which would let every ref pass the check that it stays inside that folder.
     let spec = &config::absolute(spec);
-    let root = load::load(spec, &display, limits, None, diagnostics)?;
+    let root = load::load(spec, &display, limits, named_at, diagnostics)?;
     let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut bundle = resolve::resolve_limited(root, &root_dir, limits, diagnostics);
     for overlay in overlays {

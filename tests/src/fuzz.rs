@@ -14,7 +14,8 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::config::{Config, Errors, Package};
+use generator::config::Config;
+use generator::load::{Limits, Parsed};
 use generator::{Diagnostics, Severity};
 use serde_json::{Map, Value};
 
@@ -96,7 +97,7 @@ pub fn load_target(data: &[u8], is_json: bool) {
     let display = if is_json { "fuzz.json" } else { "fuzz.yaml" };
     let mut diagnostics = Diagnostics::default();
     diagnostics.add_source(display, &text);
-    if let Err(diagnostic) = generator::load::parse(&text, display, is_json) {
+    if let Err(diagnostic) = generator::load::parse(&text, display, is_json, &Limits::default()) {
         let location = diagnostic.location.as_ref().expect("a syntax error has a location");
         assert!(location.start <= text.len(), "location {location:?} is past the end ({} bytes)", text.len());
         diagnostics.push(*diagnostic);
@@ -825,7 +826,9 @@ impl PipelineTarget {
     /// Panics on a panic of the generator, or when a run fails without an error, or when
     /// rendering its diagnostics panics.
     pub fn run_seed(&self, seed: &Seed, entropy: &mut Entropy<'_>) -> Outcome {
-        let Ok((mut doc, _)) = generator::load::parse(&seed.text, &seed.name, seed.is_json) else {
+        let Ok(Parsed { value: mut doc, .. }) =
+            generator::load::parse(&seed.text, &seed.name, seed.is_json, &Limits::default())
+        else {
             return Outcome::Skipped;
         };
         mutate(&mut doc, entropy);
@@ -841,15 +844,8 @@ impl PipelineTarget {
         let _ = std::fs::remove_file(self.dir.join("spec.json"));
         let _ = std::fs::remove_file(self.dir.join("spec.yaml"));
         std::fs::write(&spec, &text).expect("the fuzz folder is writable");
-        let config = Config {
-            spec: spec.clone(),
-            overlays: Vec::new(),
-            // Never written: `generator::run` only returns the files.
-            output: self.dir.join("out"),
-            package: Package { name: "fuzzed".into(), version: "0.1.0".into(), description: None },
-            errors: Errors::default(),
-            base_dir: PathBuf::new(),
-        };
+        // The output folder is never written: `generator::run` only returns the files.
+        let config = Config::new(spec.clone(), self.dir.join("out"), "fuzzed");
         let mut diagnostics = Diagnostics::default();
         let files = generator::run(&config, &mut diagnostics);
         let _ = diagnostics.render(false);

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::config::{Config, Errors, Package};
+use generator::config::Config;
 use generator::{Diagnostics, GeneratedFile};
 
 fn sync_config() -> Config {
@@ -46,17 +46,8 @@ fn output_is_deterministic() {
 }
 
 fn fixture_config(spec: &Path) -> Config {
-    Config {
-        spec: spec.to_path_buf(),
-        overlays: Vec::new(),
-        // Never written: it only anchors the paths the file headers show.
-        output: tests::fixtures().join("codegen/out"),
-        package: Package { name: "fixture".into(), version: "0.1.0".into(), description: None },
-        errors: Errors::default(),
-        limits: Default::default(),
-        runtime: Default::default(),
-        base_dir: PathBuf::new(),
-    }
+    // The output is never written: it only anchors the paths the file headers show.
+    Config::new(spec, tests::fixtures().join("codegen/out"), "fixture")
 }
 
 /// Every fixture of a folder: (name, root document).

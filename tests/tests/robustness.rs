@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::config::{Config, Errors, Package};
+use generator::config::Config;
 use generator::Diagnostics;
 
 /// Writes the spec folder with `sync.yaml` replaced by `text` and returns the root document.
@@ -25,16 +25,7 @@ fn spec_folder(dir: &Path, text: &str) -> PathBuf {
 }
 
 fn config(spec: &Path) -> Config {
-    Config {
-        spec: spec.to_path_buf(),
-        overlays: Vec::new(),
-        output: spec.parent().expect("has a folder").join("out"),
-        package: Package { name: "robust".into(), version: "0.1.0".into(), description: None },
-        errors: Errors::default(),
-        limits: Default::default(),
-        runtime: Default::default(),
-        base_dir: PathBuf::new(),
-    }
+    Config::new(spec, spec.parent().expect("has a folder").join("out"), "robust")
 }
 
 /// Runs the whole pipeline on `text`; returns a description of the failure, if any.

@@ -191,7 +191,10 @@ fn manifest_table(config: &Config) -> toml::Table {
         toml::Value::Array(items.iter().map(|s| toml::Value::from(*s)).collect())
     }
     let package = &config.package;
+    // A package description is a one-line blurb: line breaks become spaces, so the manifest
+    // never holds a multi-line string whose lines read like keys.
     let description = package.description.as_deref().unwrap_or("Generated API crate");
+    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
     let dependency = |version: &str, optional: bool, default_features: bool, features: &[&str]| {
         let mut t = toml::Table::new();
         t.insert("version".into(), version.into());
@@ -220,7 +223,7 @@ fn manifest_table(config: &Config) -> toml::Table {
                 ("name", package.name.as_str().into()),
                 ("version", package.version.as_str().into()),
                 ("edition", "2021".into()),
-                ("description", description.into()),
+                ("description", description.as_str().into()),
                 ("publish", false.into()),
             ]),
         ),
@@ -350,20 +353,11 @@ mod tests {
     use super::*;
 
     fn config(name: &str, version: &str, description: Option<&str>) -> Config {
-        Config {
-            spec: "spec.yaml".into(),
-            overlays: Vec::new(),
-            output: "out".into(),
-            package: crate::config::Package {
-                name: name.into(),
-                version: version.into(),
-                description: description.map(Into::into),
-            },
-            errors: Default::default(),
-            limits: Default::default(),
-            runtime: Default::default(),
-            base_dir: PathBuf::from("/api"),
-        }
+        let mut config = Config::new("spec.yaml", "out", name);
+        config.package.version = version.into();
+        config.package.description = description.map(Into::into);
+        config.base_dir = PathBuf::from("/api");
+        config
     }
 
     #[test]
@@ -375,8 +369,10 @@ mod tests {
         let table: toml::Table = text.parse().expect("the manifest is TOML");
         let package = table["package"].as_table().expect("a package table");
         assert_eq!(package["version"].as_str(), Some(version));
-        assert_eq!(package["description"].as_str(), Some(description));
+        // One line: line breaks become spaces, and the rest is kept as it was.
+        assert_eq!(package["description"].as_str(), Some("two lines \"quoted\" \\ [section] [lib]"));
         assert!(!package.contains_key("build") && !table.contains_key("lib"), "{text}");
+        assert!(!text.contains("\n[lib]"), "{text}");
         assert!(text.starts_with("# @generated"), "{text}");
     }
 

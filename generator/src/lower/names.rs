@@ -2,6 +2,11 @@
 //! start an identifier. The wire name is kept beside the Rust name by the callers.
 
 /// Strict and reserved keywords of Rust 2021, which `r#` cannot always fix (`self`, `crate`).
+/// Whether `name` is a Rust keyword (strict or reserved).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
     "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
