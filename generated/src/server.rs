@@ -6,8 +6,7 @@
 /// credential its security scheme names and the typed request.
 ///
 /// Implement it with `async fn`s. A method left out answers `501 Not Implemented`,
-/// so a server implements only what it needs; [`serve`] and [`router`] serve an
-/// implementation.
+/// so a server implements only what it needs; [`router`] serves an implementation.
 pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `GET /_matrix/client/v2_alpha/sync`
     ///
