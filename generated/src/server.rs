@@ -26,13 +26,8 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = credential;
-        let _ = request;
-        async {
-            ::std::result::Result::Err(
-                ::specgen_runtime::ApiError::not_implemented(crate::ERROR_FORMAT, "sync"),
-            )
-        }
+        let _ = (credential, request);
+        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")
     }
 }
 
@@ -46,23 +41,9 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// with the API's error body ([`crate::ERROR_FORMAT`]).
 pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
-        .route(|
+        .route_with(|
             api: ::std::sync::Arc<A>,
-            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
             request: crate::endpoints::sync::Request|
-        async move {
-            match context.credential::<crate::endpoints::AccessToken>() {
-                ::std::option::Option::Some(credential) => {
-                    api.sync(credential, request).await
-                }
-                ::std::option::Option::None => {
-                    ::std::result::Result::Err(
-                        ::specgen_runtime::ApiError::missing_credential(
-                            crate::ERROR_FORMAT,
-                            "accessToken",
-                        ),
-                    )
-                }
-            }
-        })
+        async move { api.sync(credential, request).await })
 }

@@ -146,6 +146,43 @@ impl<A: Send + Sync + 'static> Router<A> {
         self
     }
 
+    /// Adds the endpoint `E`, whose security scheme's credential `C` is required: a request
+    /// without it is answered with `401` before `handler` runs.
+    pub fn route_with<E, C, F, Fut>(self, handler: F) -> Self
+    where
+        E: Endpoint,
+        C: crate::Credential,
+        F: Fn(Arc<A>, C, E) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<E::Response, ApiError>> + Send + 'static,
+    {
+        let errors = self.errors;
+        let handler = Arc::new(handler);
+        self.route(move |api: Arc<A>, context: Context, request: E| {
+            let handler = Arc::clone(&handler);
+            async move {
+                match context.credential::<C>() {
+                    Some(credential) => handler(api, credential, request).await,
+                    None => Err(ApiError::missing_credential(errors, C::SCHEME)),
+                }
+            }
+        })
+    }
+
+    /// Adds the endpoint `E`, whose security scheme's credential `C` is optional.
+    pub fn route_with_optional<E, C, F, Fut>(self, handler: F) -> Self
+    where
+        E: Endpoint,
+        C: crate::Credential,
+        F: Fn(Arc<A>, Option<C>, E) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<E::Response, ApiError>> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        self.route(move |api: Arc<A>, context: Context, request: E| {
+            let handler = Arc::clone(&handler);
+            async move { handler(api, context.credential::<C>(), request).await }
+        })
+    }
+
     /// Serves the table on `listener` with the timeouts and limits of its [`ServerConfig`];
     /// see [`serve`].
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
@@ -163,6 +200,11 @@ impl<A: Send + Sync + 'static> Router<A> {
         self.routes.sort_by_key(|route| specificity(route.metadata.path));
         axum::Router::new().fallback(dispatch::<A>).with_state(Arc::new(self))
     }
+}
+
+/// What an `Api` method answers until it is implemented: `501 Not Implemented`.
+pub fn not_implemented<T>(errors: ErrorFormat, name: &'static str) -> std::future::Ready<Result<T, ApiError>> {
+    std::future::ready(Err(ApiError::not_implemented(errors, name)))
 }
 
 /// Sort key of a path template: per segment, literal before parameter.

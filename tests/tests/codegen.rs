@@ -188,3 +188,56 @@ fn non_ascii_operation_names_are_kept_and_their_modules_found() {
     let clashes = diagnostics.iter().filter(|d| d.code == "name-clash" && d.message.contains("`get_user`")).count();
     assert_eq!(clashes, 2, "{}", diagnostics.render(false));
 }
+
+/// Schemas keyed by dotted namespaces (`io.example.api.v1.Pod`, as Kubernetes writes them)
+/// become modules of `types` without the prefix every key shares, each type named by its
+/// last segment; other modules are reached through `super::`, and code outside `types`
+/// names the whole path.
+#[test]
+fn dotted_schema_keys_become_modules() {
+    let dir = std::env::temp_dir().join(format!("codegen-dotted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let spec = dir.join("spec.yaml");
+    let text = "swagger: '2.0'
+info: {title: t, version: '1'}
+paths:
+  /pods:
+    get:
+      operationId: listPods
+      responses:
+        '200': {description: ok, schema: {$ref: '#/definitions/io.example.api.v1.Pod'}}
+definitions:
+  io.example.api.v1.Pod:
+    type: object
+    properties:
+      metadata: {$ref: '#/definitions/io.example.meta.v1.ObjectMeta'}
+      spec: {type: object, properties: {node: {type: string}}}
+  io.example.meta.v1.ObjectMeta:
+    type: object
+    properties:
+      name: {type: string}
+  Plain:
+    type: object
+    properties:
+      pod: {$ref: '#/definitions/io.example.api.v1.Pod'}
+";
+    std::fs::write(&spec, text).expect("write spec");
+    let (files, diagnostics) = generate(&Config::new(&spec, dir.join("out"), "dotted"));
+    let files = files.unwrap_or_else(|| panic!("codegen failed:\n{}", diagnostics.render(false)));
+    let root = &file(&files, "src/types.rs").contents;
+    assert!(root.contains("pub mod api;") && root.contains("pub mod meta;"), "{root}");
+    assert!(
+        root.contains("pub struct Plain") && root.contains("pub pod: ::std::option::Option<api::v1::Pod>"),
+        "{root}"
+    );
+    assert!(file(&files, "src/types/api.rs").contents.contains("pub mod v1;"));
+    let pods = &file(&files, "src/types/api/v1.rs").contents;
+    assert!(pods.contains("pub struct Pod {"), "{pods}");
+    assert!(pods.contains("::std::option::Option<super::super::meta::v1::ObjectMeta>"), "{pods}");
+    // The inline object of `Pod` goes with it, its name shortened with it.
+    assert!(pods.contains("pub struct PodSpec {") && pods.contains("spec: ::std::option::Option<PodSpec>"), "{pods}");
+    assert!(file(&files, "src/types/meta/v1.rs").contents.contains("pub struct ObjectMeta {"));
+    let endpoint = &file(&files, "src/endpoints/list_pods.rs").contents;
+    assert!(endpoint.contains("crate::types::api::v1::Pod"), "{endpoint}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

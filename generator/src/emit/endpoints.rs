@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
-use super::types::{ident, ty_tokens};
+use super::types::{ident, ty_tokens, Place};
 use crate::lower::operations::{is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response};
 use crate::lower::types::Ty;
 use crate::lower::Model;
@@ -225,7 +225,7 @@ fn is_array(p: &Param) -> bool {
 /// The Rust type of a request field: arrays are `Vec` (empty when absent), other optional
 /// parameters `Option`.
 fn param_ty(p: &Param, model: &Model) -> TokenStream {
-    let ty = ty_tokens(&p.ty, &model.types, &quote!(crate::types::));
+    let ty = ty_tokens(&p.ty, &model.types, Place::Outside(&quote!(crate::types::)));
     if p.required || is_array(p) {
         ty
     } else {
@@ -234,7 +234,7 @@ fn param_ty(p: &Param, model: &Model) -> TokenStream {
 }
 
 fn body_ty(body: &Body, model: &Model) -> TokenStream {
-    ty_tokens(&body.ty, &model.types, &quote!(crate::types::))
+    ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(crate::types::)))
 }
 
 fn param_doc(p: &Param) -> TokenStream {

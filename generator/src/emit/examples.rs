@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::types::{ident, ty_tokens};
+use super::types::{ident, ty_tokens, Place};
 use crate::lower::operations::{Operation, Param, ParamLocation, Response};
 use crate::lower::types::Ty;
 use crate::lower::Model;
@@ -98,7 +98,7 @@ fn test_name(op: &Operation, what: &str) -> Ident {
 fn response_json(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> Option<TokenStream> {
     let (example, body) = (r.example.as_ref()?, r.body.as_ref()?);
     let name = test_name(op, &format!("{}_example_survives_json", status_name(r)));
-    let ty = ty_tokens(&body.ty, &model.types, &quote!(::#krate::types::));
+    let ty = ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     Some(json_round_trip(&name, example, &ty))
 }
 
@@ -106,7 +106,7 @@ fn request_body_json(op: &Operation, model: &Model, krate: &Ident) -> Option<Tok
     let body = op.body.as_ref()?;
     let example = body.example.as_ref()?;
     let name = test_name(op, "request_body_example_survives_json");
-    let ty = ty_tokens(&body.ty, &model.types, &quote!(::#krate::types::));
+    let ty = ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     Some(json_round_trip(&name, example, &ty))
 }
 
@@ -148,7 +148,7 @@ fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> 
     let name = test_name(op, &format!("{}_example_round_trips_through_http", status_name(r)));
     let module = ident(&op.name);
     let variant = ident(&r.variant);
-    let ty = ty_tokens(&body.ty, &model.types, &quote!(::#krate::types::));
+    let ty = ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     let text = json_literal(example);
     let field = ident(&body.field);
     let value = if r.status.is_none() || r.range {
@@ -261,7 +261,7 @@ fn parameter(op: &Operation, p: &Param, model: &Model, krate: &Ident) -> Option<
         (true, false) => quote!(delimited_required(#wire, #separator)),
         (false, _) => quote!(required(#wire)),
     };
-    let ty = ty_tokens(&p.ty, &model.types, &quote!(::#krate::types::));
+    let ty = ty_tokens(&p.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     let json = literal(&example.to_string());
     let name = test_name(op, &format!("parameter_{}_example_parses", p.rust.trim_end_matches('_')));
     Some(quote! {

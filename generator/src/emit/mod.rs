@@ -86,19 +86,23 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest },
         GeneratedFile { path: "README.md".into(), contents: readme(model, config, &provenance) },
     ];
-    let mut sources = vec![
-        ("src/lib.rs".to_owned(), lib(model, config)),
-        ("src/types.rs".to_owned(), types::emit(&model.types)),
-        ("src/endpoints.rs".to_owned(), endpoints::module(model)),
+    let mut jobs: Vec<Job<'_>> = vec![
+        Job::new("src/lib.rs", move || lib(model, config)),
+        Job::new("src/endpoints.rs", move || endpoints::module(model)),
     ];
-    for op in &model.operations {
-        sources.push((format!("src/endpoints/{}", endpoints::module_file(&op.name)), endpoints::operation(op, model)));
+    for part in types::parts(&model.types) {
+        jobs.push(Job::new(types::module_path(&part.module), move || types::emit_part(&model.types, &part)));
     }
-    sources.push(("src/server.rs".to_owned(), server::emit(model)));
-    sources.push(("src/client.rs".to_owned(), client::emit(model)));
-    sources.push(("tests/spec_examples.rs".to_owned(), examples::emit(model, &crate_name)));
-    for (path, tokens) in sources {
-        match render(tokens) {
+    for op in &model.operations {
+        let path = format!("src/endpoints/{}", endpoints::module_file(&op.name));
+        jobs.push(Job::new(path, move || endpoints::operation(op, model)));
+    }
+    jobs.push(Job::new("src/server.rs", move || server::emit(model)));
+    jobs.push(Job::new("src/client.rs", move || client::emit(model)));
+    let crate_name = &crate_name;
+    jobs.push(Job::new("tests/spec_examples.rs", move || examples::emit(model, crate_name)));
+    for (path, printed) in print_all(&jobs) {
+        match printed {
             Ok(text) => files
                 .push(GeneratedFile { path: path.into(), contents: format!("{}\n{text}", provenance.header("//")) }),
             Err(e) => {
@@ -111,6 +115,59 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         }
     }
     Some(files)
+}
+
+/// One file, or one part of a file, to build and print: parts of one file follow each other.
+struct Job<'a> {
+    path: String,
+    build: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+}
+
+impl<'a> Job<'a> {
+    fn new(path: impl Into<String>, build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        Job { path: path.into(), build: Box::new(build) }
+    }
+}
+
+/// Builds and prints every job, on as many threads as there are cores (printing dominates on
+/// large specs), and joins the parts of each file in order: the same text, whatever the
+/// number of threads. `proc_macro2` tokens cannot cross threads, so each job builds its
+/// tokens on the thread that prints them.
+fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(jobs.len()).max(1);
+    let mut printed: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
+    let results = std::sync::Mutex::new(&mut printed);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let text = render((job.build)()).map_err(|e| e.to_string());
+                if let Ok(mut results) = results.lock() {
+                    results[i] = Some(text);
+                }
+            });
+        }
+    });
+    let mut files: Vec<(String, Result<String, String>)> = Vec::new();
+    for (job, text) in jobs.iter().zip(printed) {
+        let text = text.unwrap_or_else(|| Err("a printing thread failed".to_owned()));
+        match files.last_mut() {
+            Some((path, Ok(joined))) if *path == job.path => match text {
+                // Parts of one file: a blank line between, as between any two items.
+                Ok(part) if !part.is_empty() => {
+                    joined.push('\n');
+                    joined.push_str(&part);
+                }
+                Ok(_) => {}
+                Err(e) => files.last_mut().expect("a file").1 = Err(e),
+            },
+            Some((path, Err(_))) if *path == job.path => {}
+            _ => files.push((job.path.clone(), text)),
+        }
+    }
+    files
 }
 
 fn render(tokens: TokenStream) -> Result<String, syn::Error> {
@@ -270,7 +327,7 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
         .ids()
         .map(|id| model.types.get(id))
         .find(|e| matches!(e.kind, TypeKind::Struct(_)))
-        .map_or("SomeType", |e| e.name.as_str());
+        .map_or("SomeType".to_owned(), |e| e.module.iter().chain([&e.name]).cloned().collect::<Vec<_>>().join("::"));
     for id in model.types.ids() {
         let entry = model.types.get(id);
         let kind = match entry.kind {
@@ -281,7 +338,8 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
             TypeKind::Pending => continue,
         };
         let origin = entry.origin.as_ref().map(|o| format!("`{}#{}`", o.file, o.pointer)).unwrap_or_default();
-        types.push_str(&format!("| `{}` | {kind} | {origin} |\n", entry.name));
+        let path: Vec<&str> = entry.module.iter().map(String::as_str).chain([entry.name.as_str()]).collect();
+        types.push_str(&format!("| `{}` | {kind} | {origin} |\n", path.join("::")));
     }
     format!(
         "<!-- {header} -->\n\n# `{name}`\n\nGenerated from `{spec}` ({title} {version}). Do not edit: run `cargo xtask codegen` after changing the spec.\n\n## Use it from another crate\n\n```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n\n```rust,ignore\nlet value: {crate_name}::types::{example_type} = serde_json::from_str(json)?;\n```\n\n## Types\n\n| type | kind | from |\n|---|---|---|\n{types}{endpoints}",

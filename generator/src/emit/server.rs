@@ -48,18 +48,15 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
     let name = ident(&op.name);
     let wire_name = &op.name;
     let module = ident(&op.name);
-    let (credential, unused) = match &op.security {
-        Some(s) => {
-            let ty = ident(&s.credential);
-            let ty = if s.optional {
-                quote!(::std::option::Option<crate::endpoints::#ty>)
-            } else {
-                quote!(crate::endpoints::#ty)
-            };
-            (quote!(credential: #ty,), quote!(let _ = credential;))
+    let credential = op.security.as_ref().map(|s| {
+        let ty = ident(&s.credential);
+        if s.optional {
+            quote!(credential: ::std::option::Option<crate::endpoints::#ty>,)
+        } else {
+            quote!(credential: crate::endpoints::#ty,)
         }
-        None => (TokenStream::new(), TokenStream::new()),
-    };
+    });
+    let unused = if op.security.is_some() { quote!((credential, request)) } else { quote!(request) };
     quote! {
         #doc
         fn #name(
@@ -67,41 +64,36 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
             #credential
             request: crate::endpoints::#module::Request,
         ) -> impl ::std::future::Future<Output = ::std::result::Result<crate::endpoints::#module::Response, ::specgen_runtime::ApiError>> + ::std::marker::Send {
-            #unused
-            let _ = request;
-            async { ::std::result::Result::Err(::specgen_runtime::ApiError::not_implemented(crate::ERROR_FORMAT, #wire_name)) }
+            let _ = #unused;
+            ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, #wire_name)
         }
     }
 }
 
-/// `.route(...)` for one operation: the closure reads the credential the runtime matched
-/// and calls the trait method.
+/// `.route(...)` for one operation: a closure handing the typed request, and the credential
+/// the runtime matched, to the trait method.
 fn route(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let module = ident(&op.name);
-    let call = match &op.security {
-        None => quote!(api.#name(request).await),
-        Some(s) if s.optional => {
-            let ty = ident(&s.credential);
-            quote!(api.#name(context.credential::<crate::endpoints::#ty>(), request).await)
-        }
+    let request = quote!(request: crate::endpoints::#module::Request);
+    match &op.security {
+        None => quote! {
+            .route(|api: ::std::sync::Arc<A>, _: ::specgen_runtime::server::Context, #request| async move {
+                api.#name(request).await
+            })
+        },
         Some(s) => {
             let ty = ident(&s.credential);
-            let scheme = &s.scheme;
+            let (method, credential) = if s.optional {
+                (quote!(route_with_optional), quote!(credential: ::std::option::Option<crate::endpoints::#ty>))
+            } else {
+                (quote!(route_with), quote!(credential: crate::endpoints::#ty))
+            };
             quote! {
-                match context.credential::<crate::endpoints::#ty>() {
-                    ::std::option::Option::Some(credential) => api.#name(credential, request).await,
-                    ::std::option::Option::None => ::std::result::Result::Err(
-                        ::specgen_runtime::ApiError::missing_credential(crate::ERROR_FORMAT, #scheme),
-                    ),
-                }
+                .#method(|api: ::std::sync::Arc<A>, #credential, #request| async move {
+                    api.#name(credential, request).await
+                })
             }
         }
-    };
-    let context = if op.security.is_some() { quote!(context) } else { quote!(_context) };
-    quote! {
-        .route(|api: ::std::sync::Arc<A>, #context: ::specgen_runtime::server::Context, request: crate::endpoints::#module::Request| async move {
-            #call
-        })
     }
 }

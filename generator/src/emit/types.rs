@@ -33,8 +33,18 @@ pub fn is_ident(name: &str) -> bool {
     syn::parse_str::<Ident>(name).is_ok()
 }
 
-/// How a type is spelled; `prefix` is the path to the types module from where it is used.
-pub fn ty_tokens(ty: &Ty, space: &TypeSpace, prefix: &TokenStream) -> TokenStream {
+/// Where a type is spelled from.
+#[derive(Clone, Copy)]
+pub enum Place<'a> {
+    /// Outside `types`; the tokens are the path to it (`crate::types::`).
+    Outside(&'a TokenStream),
+    /// Inside the module of `types` at this path (empty: `types` itself). Other modules are
+    /// reached through `super::`, so the code reads the same wherever the crate mounts it.
+    In(&'a [String]),
+}
+
+/// How a type is spelled from `place`.
+pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
     match ty {
         Ty::String => quote!(::std::string::String),
         Ty::Bool => quote!(bool),
@@ -45,36 +55,100 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, prefix: &TokenStream) -> TokenStrea
         Ty::Json => quote!(::serde_json::Value),
         Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         Ty::Vec(inner) => {
-            let inner = ty_tokens(inner, space, prefix);
+            let inner = ty_tokens(inner, space, place);
             quote!(::std::vec::Vec<#inner>)
         }
         Ty::Map(inner) => {
-            let inner = ty_tokens(inner, space, prefix);
+            let inner = ty_tokens(inner, space, place);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Ty::Named(id) => {
-            let name = ident(&space.get(*id).name);
-            quote!(#prefix #name)
+            let entry = space.get(*id);
+            let name = ident(&entry.name);
+            match place {
+                Place::Outside(prefix) => {
+                    let module = entry.module.iter().map(|m| ident(m));
+                    quote!(#prefix #(#module::)* #name)
+                }
+                Place::In(here) => {
+                    let shared = here.iter().zip(&entry.module).take_while(|(a, b)| a == b).count();
+                    let up = (shared..here.len()).map(|_| quote!(super::));
+                    let down = entry.module[shared..].iter().map(|m| ident(m));
+                    quote!(#(#up)* #(#down::)* #name)
+                }
+            }
         }
         Ty::Boxed(inner) => {
-            let inner = ty_tokens(inner, space, prefix);
+            let inner = ty_tokens(inner, space, place);
             quote!(::std::boxed::Box<#inner>)
         }
         Ty::Nullable(inner) => {
-            let inner = ty_tokens(inner, space, prefix);
+            let inner = ty_tokens(inner, space, place);
             quote!(::std::option::Option<#inner>)
         }
     }
 }
 
-pub fn emit(space: &TypeSpace) -> TokenStream {
-    let items = space.ids().map(|id| item(space.get(id), space));
-    let double_options = space.entries.iter().any(|e| match &e.kind {
+/// Types per file part: a module of thousands of types is printed in parts, in parallel.
+const PART: usize = 300;
+
+/// The file of one types module, `src/types.rs` or `src/types/<a>/<b>.rs`.
+pub fn module_path(module: &[String]) -> String {
+    if module.is_empty() {
+        "src/types.rs".to_owned()
+    } else {
+        format!("src/types/{}.rs", module.join("/"))
+    }
+}
+
+/// A part of a types file: the module, and which of its types (`PART` at most); the first
+/// part of a file also declares its child modules and its helpers.
+pub struct TypesPart {
+    pub module: Vec<String>,
+    pub first: bool,
+    pub ids: Vec<crate::lower::types::TypeId>,
+}
+
+/// Every part of every types module, in file order.
+pub fn parts(space: &TypeSpace) -> Vec<TypesPart> {
+    let mut modules = vec![Vec::new()];
+    modules.extend(space.modules());
+    let mut out = Vec::new();
+    for module in modules {
+        let ids: Vec<_> = space.ids().filter(|&id| space.get(id).module == module).collect();
+        let mut chunks = ids.chunks(PART).map(<[_]>::to_vec).collect::<Vec<_>>();
+        if chunks.is_empty() {
+            chunks.push(Vec::new());
+        }
+        for (i, ids) in chunks.into_iter().enumerate() {
+            out.push(TypesPart { module: module.clone(), first: i == 0, ids });
+        }
+    }
+    out
+}
+
+/// The tokens of one part of a types file.
+pub fn emit_part(space: &TypeSpace, part: &TypesPart) -> TokenStream {
+    let module = part.module.as_slice();
+    let items = part.ids.iter().map(|&id| item(space.get(id), space, module));
+    if !part.first {
+        return quote!(#(#items)*);
+    }
+    let depth = module.len();
+    let children: Vec<Vec<String>> =
+        space.modules().into_iter().filter(|m| m.len() == depth + 1 && m.starts_with(module)).collect();
+    let children = children.iter().map(|child| {
+        let name = ident(&child[depth]);
+        let doc = format!(" The types of the namespace `{}`.", child.join("."));
+        quote! { #[doc = #doc] pub mod #name; }
+    });
+    let double_options = space.entries.iter().filter(|e| e.module == module).any(|e| match &e.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
         _ => false,
     });
     let deserialize_some = double_options.then(deserialize_some);
     quote! {
+        #(#children)*
         #(#items)*
         #deserialize_some
     }
@@ -99,18 +173,18 @@ fn type_doc(entry: &TypeEntry) -> TokenStream {
     doc_attrs(&paragraphs([entry.doc.as_deref(), origin.as_deref()]))
 }
 
-fn item(entry: &TypeEntry, space: &TypeSpace) -> TokenStream {
+fn item(entry: &TypeEntry, space: &TypeSpace, module: &[String]) -> TokenStream {
     let doc = type_doc(entry);
     let name = ident(&entry.name);
     match &entry.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, space),
+        TypeKind::Struct(s) => structure(&name, doc, s, space, module),
         TypeKind::Enum(e) => string_enum(&name, doc, e),
         TypeKind::Alias(ty) => {
-            let ty = ty_tokens(ty, space, &quote!());
+            let ty = ty_tokens(ty, space, Place::In(module));
             quote! { #doc pub type #name = #ty; }
         }
         TypeKind::Newtype(ty) => {
-            let ty = ty_tokens(ty, space, &quote!());
+            let ty = ty_tokens(ty, space, Place::In(module));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -122,12 +196,12 @@ fn item(entry: &TypeEntry, space: &TypeSpace) -> TokenStream {
     }
 }
 
-fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace) -> TokenStream {
-    let fields = s.fields.iter().map(|f| field(f, space));
+fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace, module: &[String]) -> TokenStream {
+    let fields = s.fields.iter().map(|f| field(f, space, module));
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
     let additional = s.additional.as_ref().map(|ty| {
-        let ty = ty_tokens(ty, space, &quote!());
+        let ty = ty_tokens(ty, space, Place::In(module));
         quote! {
             /// Properties beside the declared ones.
             #[serde(flatten)]
@@ -144,7 +218,7 @@ fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace) -> T
     }
 }
 
-fn field(f: &Field, space: &TypeSpace) -> TokenStream {
+fn field(f: &Field, space: &TypeSpace, module: &[String]) -> TokenStream {
     let default = f.default.as_ref().map(|d| format!("Default: `{d}`."));
     let fallback = format!("`{}`", f.wire);
     let text = paragraphs([f.doc.as_deref().or(Some(fallback.as_str())), default.as_deref()]);
@@ -154,7 +228,7 @@ fn field(f: &Field, space: &TypeSpace) -> TokenStream {
         let wire = &f.wire;
         quote!(#[serde(rename = #wire)])
     });
-    let ty = ty_tokens(&f.ty, space, &quote!());
+    let ty = ty_tokens(&f.ty, space, Place::In(module));
     if f.required {
         quote! { #doc #rename pub #name: #ty, }
     } else if matches!(f.ty, Ty::Nullable(_)) {

@@ -43,6 +43,7 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
     let mut operations = lowerer.operations();
     let credentials = operations::credentials(&mut operations);
     let mut types = lowerer.space;
+    types.assign_modules();
     types.wrap_recursive_aliases();
     types.break_cycles();
     if diagnostics.has_errors() {

@@ -55,6 +55,9 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeEntry {
     pub name: String,
+    /// The module below `types` that holds the type (`["api", "core", "v1"]`); empty for
+    /// `types` itself. Set by [`TypeSpace::assign_modules`].
+    pub module: Vec<String>,
     pub doc: Option<String>,
     pub origin: Option<Origin>,
     pub kind: TypeKind,
@@ -123,8 +126,82 @@ impl TypeSpace {
 
     fn add(&mut self, name: String, doc: Option<String>, origin: Option<Origin>) -> TypeId {
         let name = names::unique(name, &mut self.names, "");
-        self.entries.push(TypeEntry { name, doc, origin, kind: TypeKind::Pending });
+        self.entries.push(TypeEntry { name, module: Vec::new(), doc, origin, kind: TypeKind::Pending });
         TypeId(self.entries.len() - 1)
+    }
+
+    /// Puts the schemas whose keys are dotted namespaces (`io.k8s.api.core.v1.Pod`) in modules
+    /// named by the namespace without the prefix every such key shares (`api::core::v1`), and
+    /// names each by its last segment (`Pod`), as people write such crates (k8s-openapi).
+    /// Types defined inside such a schema go in its module, under the names they have. A
+    /// spec with fewer than two dotted keys keeps every type at the root of `types`.
+    pub fn assign_modules(&mut self) {
+        let mut dotted: Vec<(TypeId, Vec<String>)> = Vec::new();
+        for (key, &id) in &self.components {
+            let segments: Vec<String> = key.split('.').map(str::to_owned).collect();
+            let usable = segments.len() >= 2
+                && segments.iter().all(|s| s.chars().any(|c| c.is_alphanumeric()))
+                && segments.last().is_some_and(|s| s.starts_with(char::is_alphabetic));
+            if usable {
+                dotted.push((id, segments));
+            }
+        }
+        if dotted.len() < 2 {
+            return;
+        }
+        // The namespace prefix every dotted key shares, kept short enough that every key
+        // still has a namespace of its own.
+        let namespaces = dotted.iter().map(|(_, s)| &s[..s.len() - 1]);
+        let shortest = namespaces.clone().map(<[String]>::len).min().unwrap_or(0);
+        let first = &dotted[0].1;
+        let shared =
+            (0..shortest.saturating_sub(1)).take_while(|&i| dotted.iter().all(|(_, s)| s[i] == first[i])).count();
+        // (where the schema is, its module, its old name, its new name)
+        let mut homes: Vec<(Option<Origin>, Vec<String>, String, String)> = Vec::new();
+        for (id, segments) in &dotted {
+            let module: Vec<String> = segments[shared..segments.len() - 1].iter().map(|s| names::snake(s)).collect();
+            let entry = &mut self.entries[id.0];
+            let new = names::camel(segments.last().map_or("", String::as_str));
+            let old = std::mem::replace(&mut entry.name, new.clone());
+            entry.module = module.clone();
+            homes.push((entry.origin.clone(), module, old, new));
+        }
+        // Inline types follow the schema they are defined in, their names shortened with it
+        // (`IoK8sApiCoreV1PodSpec` is `PodSpec` beside `Pod`).
+        for entry in &mut self.entries {
+            if !entry.module.is_empty() {
+                continue;
+            }
+            let Some(origin) = &entry.origin else { continue };
+            let home = homes.iter().find(|(home, ..)| {
+                home.as_ref().is_some_and(|h| {
+                    h.file == origin.file && origin.pointer.strip_prefix(&h.pointer).is_some_and(|r| r.starts_with('/'))
+                })
+            });
+            if let Some((_, module, old, new)) = home {
+                entry.module = module.clone();
+                if let Some(rest) = entry.name.strip_prefix(old.as_str()) {
+                    entry.name = format!("{new}{rest}");
+                }
+            }
+        }
+        // Names are unique within each module, in the order the types were met.
+        let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+        for entry in &mut self.entries {
+            let names = taken.entry(entry.module.clone()).or_default();
+            entry.name = names::unique(std::mem::take(&mut entry.name), names, "");
+        }
+    }
+
+    /// The modules below `types` that hold types, each once, parents before children.
+    pub fn modules(&self) -> Vec<Vec<String>> {
+        let mut all = BTreeSet::new();
+        for entry in &self.entries {
+            for depth in 1..=entry.module.len() {
+                all.insert(entry.module[..depth].to_vec());
+            }
+        }
+        all.into_iter().collect()
     }
 
     /// Makes every alias whose type mentions itself, directly or through other aliases, a
