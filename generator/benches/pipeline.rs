@@ -1,7 +1,9 @@
 //! Speed of the whole pipeline, measured side by side in one run:
 //! - `sync`: `api/sync.yaml` with its overlay (4 files), front half (`check`) and full `run`;
 //! - `multi_file_N`: a synthetic spec of N schema files that refer to each other, plus one
-//!   operation per file, the shape of large public APIs split over hundreds of files.
+//!   operation per file, the shape of large public APIs split over hundreds of files;
+//! - `kubernetes`: Kubernetes v1.36.0's `swagger.json` (4 MB, 771 definitions, 1,123
+//!   operations; vendored in `benches/kubernetes/` with its licence), a large real spec.
 //!
 //! `cargo bench -p generator` (criterion reports medians).
 
@@ -66,8 +68,10 @@ fn bench(c: &mut Criterion) {
     for files in [100, 400] {
         inputs.push((format!("multi_file_{files}"), config(synthetic(files), Vec::new())));
     }
+    let kubernetes = workspace().join("generator/benches/kubernetes/swagger.json");
+    inputs.push(("kubernetes".to_owned(), config(kubernetes, Vec::new())));
     let mut group = c.benchmark_group("pipeline");
-    group.sample_size(20);
+    group.sample_size(10);
     for (name, config) in &inputs {
         // A run that fails would measure nothing useful.
         let mut diagnostics = Diagnostics::default();
