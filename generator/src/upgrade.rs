@@ -22,7 +22,7 @@ use serde_json::{json, Map, Value};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load;
 use crate::resolve::Bundle;
-use crate::source::{push_token, SourceMap, Sources};
+use crate::source::{push_token, SourceMap, Sources, METHODS};
 
 mod openapi31;
 mod servers;
@@ -48,8 +48,6 @@ impl Spec {
         self.map.key_location(&self.sources, pointer)
     }
 }
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The version a document declares.
 #[derive(Debug, Clone, PartialEq, Eq)]

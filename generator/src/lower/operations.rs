@@ -124,8 +124,6 @@ pub enum CredentialKind {
     Basic,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 impl Lowerer<'_> {
     pub fn operations(&mut self) -> Vec<Operation> {
         let api = self.api;
@@ -140,10 +138,7 @@ impl Lowerer<'_> {
             };
             let item_pointer = push_token("/paths", path);
             let route = self.route(path, &item_pointer);
-            let ops =
-                [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
-            for (method, op) in METHODS.iter().zip(ops) {
-                let Some(op) = op else { continue };
+            for (method, op) in item.iter() {
                 let pointer = push_token(&item_pointer, method);
                 let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
                 let name = names::unique(base.clone(), &mut taken, "_");

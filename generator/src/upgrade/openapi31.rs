@@ -30,7 +30,7 @@ fn operations_without_responses(document: &mut Value) {
     let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
     for item in paths.values_mut() {
         let Value::Object(item) = item else { continue };
-        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        for method in crate::source::METHODS {
             if let Some(Value::Object(operation)) = item.get_mut(method) {
                 operation.entry("responses").or_insert_with(|| json!({}));
             }
