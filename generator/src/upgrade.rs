@@ -682,11 +682,6 @@ fn rewrite_refs(value: &mut Value, in_properties: bool) {
     }
 }
 
-fn is_json_media(mime: &str) -> bool {
-    let essence = mime.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
-}
-
 /// Reads JSON text written as a string example of a JSON media type as JSON.
 fn normalize_examples(spec: &mut Spec) {
     let mut pointers = Vec::new();
@@ -715,7 +710,7 @@ fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) 
     };
     if let Some(Value::Object(content)) = map.get("content") {
         for (mime, media) in content {
-            if is_json_media(mime) && media.get("example").is_some_and(Value::is_string) {
+            if specgen_runtime::is_json(mime) && media.get("example").is_some_and(Value::is_string) {
                 out.push(format!("{}/example", push_token(&format!("{pointer}/content"), mime)));
             }
         }
@@ -757,5 +752,16 @@ mod tests {
         assert_eq!((loc.line, loc.column), (21, 17));
         let loc = spec.value_location("/paths/~1x/get/parameters/0/schema/type").unwrap();
         assert_eq!(loc.line, 11);
+    }
+
+    /// Which media types are JSON is the runtime's one test: case and parameters aside.
+    #[test]
+    fn json_text_examples_are_read_whatever_the_case_of_the_media_type() {
+        let spec = upgraded(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200:\n          description: ok\n          content:\n            Application/JSON; charset=utf-8:\n              example: |-\n                {\"a\": 1}\n            application/problem+JSON:\n              example: '[1]'\n",
+        );
+        let content = &spec.document["paths"]["/x"]["get"]["responses"]["200"]["content"];
+        assert_eq!(content["Application/JSON; charset=utf-8"]["example"], json!({ "a": 1 }));
+        assert_eq!(content["application/problem+JSON"]["example"], json!([1]));
     }
 }
