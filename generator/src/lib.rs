@@ -13,6 +13,7 @@ pub mod lower;
 pub mod overlay;
 pub mod resolve;
 pub mod source;
+pub mod spec;
 pub mod upgrade;
 pub mod write;
 

@@ -155,7 +155,7 @@ impl Resolver<'_> {
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
                     let in_property_names = pointer.ends_with("/properties") && in_schema;
-                    if !in_property_names && crate::source::holds_data(key) {
+                    if !in_property_names && crate::spec::holds_data(key) {
                         out.insert(key.clone(), child.clone());
                         continue;
                     }
@@ -325,7 +325,9 @@ impl Resolver<'_> {
             return None;
         }
         let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let (Some(fragment), Some(path)) = (percent_decode(fragment), percent_decode(path_part)) else {
+        let (Some(fragment), Some(path)) =
+            (crate::spec::percent_decode(fragment), crate::spec::percent_decode(path_part))
+        else {
             self.diagnostics.push(error(
                 codes::REF_INVALID,
                 format!("`$ref` `{reference}` is not UTF-8 text once percent-decoded"),
@@ -462,30 +464,6 @@ fn has_scheme(reference: &str) -> bool {
         && !reference.starts_with('#')
 }
 
-/// Decodes `%XX` escapes (RFC 3986); a `%` not followed by two hex digits stays as it is.
-/// `None` when the bytes decoded are not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if let [b'%', high, low, ..] = bytes[i..] {
-            if let (Some(high), Some(low)) = (hex_value(high), hex_value(low)) {
-                out.push(high << 4 | low);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,45 +496,6 @@ mod tests {
     }
 
     const HEAD: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
-
-    #[test]
-    fn percent_decode_never_panics_and_round_trips() {
-        let alphabet = ["%", "1", "f", "F", "g", "/", "é", "😀", "~", "%2", "%C3", "%A9", "%FF"];
-        let mut inputs = vec![String::new()];
-        for _ in 0..4 {
-            let last: Vec<String> = inputs.iter().filter(|s| s.len() < 12).cloned().collect();
-            for s in last {
-                for a in alphabet {
-                    inputs.push(format!("{s}{a}"));
-                }
-            }
-        }
-        // And some long pseudo-random ones.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..2_000 {
-            let mut s = String::new();
-            for _ in 0..(seed % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
-            inputs.push(s);
-        }
-        for input in &inputs {
-            match percent_decode(input) {
-                Some(decoded) if !input.contains('%') => assert_eq!(&decoded, input),
-                Some(decoded) => assert!(decoded.len() <= input.len()),
-                None => assert!(input.contains('%'), "{input:?}"),
-            }
-            // Encoding every byte decodes back to the text.
-            let encoded: String = input.bytes().map(|b| format!("%{b:02x}")).collect();
-            assert_eq!(percent_decode(&encoded).as_deref(), Some(input.as_str()));
-        }
-        assert_eq!(percent_decode("/x%1é").as_deref(), Some("/x%1é"));
-        assert_eq!(percent_decode("%C3%A9%41%"), Some("éA%".into()));
-        assert_eq!(percent_decode("/x%FF"), None);
-    }
 
     #[test]
     fn a_fragment_with_a_broken_escape_before_a_multibyte_character_does_not_panic() {

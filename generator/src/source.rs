@@ -168,18 +168,6 @@ impl SourceMap {
     }
 }
 
-/// The HTTP methods a path item may hold an operation for (OpenAPI 3.0 and Swagger 2.0 alike,
-/// Swagger lacking only `trace`), in the order `openapiv3::PathItem::iter` gives them.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/// Whether the value under `key` of a spec object is data rather than spec: an extension's,
-/// an example's, a default's or an enum's. A `$ref` in it is not a reference, and a schema
-/// keyword in it is not a keyword. (OpenAPI 3.0's `examples` map may hold references, so it
-/// is not in the list; callers that know it holds data add it.)
-pub fn holds_data(key: &str) -> bool {
-    key.starts_with("x-") || matches!(key, "example" | "default" | "enum")
-}
-
 /// `Some(rest)` when `pointer` is `prefix` or below it.
 pub fn strip_pointer_prefix<'a>(pointer: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = pointer.strip_prefix(prefix)?;
@@ -215,20 +203,4 @@ pub fn tokens(pointer: &str) -> Vec<String> {
         return Vec::new();
     }
     pointer.split('/').skip(1).map(unescape_token).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The JSON walkers (upgrade, lint) and the typed model lowering reads must agree on
-    /// which keys of a path item are operations.
-    #[test]
-    fn methods_are_the_operations_of_a_typed_path_item() {
-        let item: serde_json::Map<String, serde_json::Value> =
-            METHODS.iter().map(|m| ((*m).to_owned(), serde_json::json!({ "responses": {} }))).collect();
-        let item: openapiv3::PathItem = serde_json::from_value(serde_json::Value::Object(item)).unwrap();
-        let typed: Vec<&str> = item.iter().map(|(method, _)| method).collect();
-        assert_eq!(typed, METHODS);
-    }
 }

@@ -22,7 +22,8 @@ use serde_json::{json, Map, Value};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load;
 use crate::resolve::Bundle;
-use crate::source::{push_token, SourceMap, Sources, METHODS};
+use crate::source::{push_token, SourceMap, Sources};
+use crate::spec::METHODS;
 
 mod openapi31;
 mod servers;
@@ -710,7 +711,7 @@ fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) 
     };
     if let Some(Value::Object(content)) = map.get("content") {
         for (mime, media) in content {
-            if specgen_runtime::is_json(mime) && media.get("example").is_some_and(Value::is_string) {
+            if crate::spec::is_json(mime) && media.get("example").is_some_and(Value::is_string) {
                 out.push(format!("{}/example", push_token(&format!("{pointer}/content"), mime)));
             }
         }

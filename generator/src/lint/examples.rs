@@ -106,7 +106,7 @@ impl Checker<'_> {
         let Value::String(text) = example else { return false };
         let mime = crate::source::tokens(media).last().cloned().unwrap_or_default();
         let looks_like_json = text.trim_start().starts_with(['{', '[']);
-        if !specgen_runtime::is_json(&mime)
+        if !crate::spec::is_json(&mime)
             || !looks_like_json
             || schema.get("type").and_then(Value::as_str) == Some("string")
         {

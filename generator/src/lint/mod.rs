@@ -173,7 +173,7 @@ fn in_paths(document: &serde_json::Value) -> Option<(String, String)> {
         if let Some(inner) = parameters(item, &item_at) {
             return Some(inner);
         }
-        for method in crate::source::METHODS {
+        for method in crate::spec::METHODS {
             let Some(operation) = item.get(method) else { continue };
             let op_at = crate::source::push_token(&item_at, method);
             let Some(op_failure) = failure::<Operation>(operation, &op_at) else { continue };

@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use crate::source::{push_token, METHODS};
+use crate::source::push_token;
+use crate::spec::METHODS;
 
 /// A path item: its template (`/rooms/{id}`), and whether it describes a callback.
 #[derive(Debug, Clone)]

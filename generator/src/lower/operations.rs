@@ -496,9 +496,7 @@ fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
     Some((data.name.clone(), n))
 }
 
-/// What counts as a JSON media type, for the generator and the generated code alike: the
-/// runtime's test (decision 15), so a body typed as JSON here is one the runtime reads as JSON.
-pub use specgen_runtime::is_json;
+pub use crate::spec::is_json;
 
 /// `GET /sync` → `sync`; `POST /rooms/{id}/send` → `post_rooms_send`.
 fn name_from_path(method: &str, path: &str) -> String {

@@ -30,7 +30,7 @@ fn operations_without_responses(document: &mut Value) {
     let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
     for item in paths.values_mut() {
         let Value::Object(item) = item else { continue };
-        for method in crate::source::METHODS {
+        for method in crate::spec::METHODS {
             if let Some(Value::Object(operation)) = item.get_mut(method) {
                 operation.entry("responses").or_insert_with(|| json!({}));
             }
@@ -81,7 +81,7 @@ fn walk(value: &mut Value, pointer: &str, map: &mut SourceMap) {
             for (key, child) in object.iter_mut() {
                 let child_pointer = push_token(pointer, key);
                 // `examples` holds example objects (3.0) or example values (schemas): no schemas either way.
-                if crate::source::holds_data(key) || key == "examples" {
+                if crate::spec::holds_data(key) || key == "examples" {
                     continue;
                 }
                 if key == "schema" {
