@@ -152,15 +152,16 @@ impl Resolver<'_> {
                     return self.reference(map, reference, file, pointer, at, in_schema);
                 }
                 let mut out = Map::new();
+                let swagger = self.schemas_at == "/definitions";
+                let names = crate::spec::keys_are_names(pointer);
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
-                    let in_property_names = pointer.ends_with("/properties") && in_schema;
-                    if !in_property_names && crate::spec::holds_data(key) {
+                    if crate::spec::holds_data(pointer, key, swagger) {
                         out.insert(key.clone(), child.clone());
                         continue;
                     }
                     let is_root_schemas = !in_schema && file == 0 && push_token(pointer, key) == self.schemas_at;
-                    let child_in_schema = in_schema || key == "schema" || is_root_schemas;
+                    let child_in_schema = in_schema || !names && key == "schema" || is_root_schemas;
                     let child_pointer = push_token(pointer, key);
                     let child_at = push_token(at, key);
                     out.insert(key.clone(), self.walk(child, file, &child_pointer, &child_at, child_in_schema));
@@ -645,5 +646,26 @@ mod tests {
         let error = one_error(&diagnostics);
         assert_eq!(error.code, codes::LIMIT);
         assert!(error.message.contains("deeper than 127 levels"), "{}", error.message);
+    }
+
+    /// Data keys are data only where they are fields: a response called `default`, a schema
+    /// called `example`, are followed; an Example Object's `value` and an extension are not.
+    #[test]
+    fn refs_are_followed_everywhere_but_in_data() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        default:\n          $ref: '#/components/responses/Err'\n      x-internal: {$ref: 'nowhere.yaml'}\ncomponents:\n  responses:\n    Err:\n      description: error\n      content:\n        application/json:\n          schema: {$ref: '#/components/schemas/example'}\n          examples:\n            one:\n              value: {$ref: 'not-a-file.yaml'}\n  schemas:\n    example:\n      $ref: 'b.yaml'\n";
+        let (bundle, diagnostics) =
+            resolved("data", &[("spec.yaml", spec), ("b.yaml", "type: string\n")], &Limits::default());
+        assert_eq!(diagnostics, []);
+        let default = &bundle.document["paths"]["/x"]["get"]["responses"]["default"];
+        assert_eq!(default["description"], "error");
+        let media = &default["content"]["application/json"];
+        assert_eq!(media["examples"]["one"]["value"], serde_json::json!({ "$ref": "not-a-file.yaml" }));
+        assert_eq!(bundle.document["paths"]["/x"]["get"]["x-internal"], serde_json::json!({ "$ref": "nowhere.yaml" }));
+        // The schema named `example` is its target, bundled as `b`.
+        assert_eq!(
+            bundle.document["components"]["schemas"]["example"],
+            serde_json::json!({ "$ref": "#/components/schemas/b" })
+        );
+        assert_eq!(bundle.document["components"]["schemas"]["b"], serde_json::json!({ "type": "string" }));
     }
 }

@@ -15,12 +15,62 @@ pub use specgen_runtime::is_json;
 /// Swagger lacking only `trace`), in the order `openapiv3::PathItem::iter` gives them.
 pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Whether the value under `key` of a spec object is data rather than spec: an extension's,
-/// an example's, a default's or an enum's. A `$ref` in it is not a reference, and a schema
-/// keyword in it is not a keyword. (OpenAPI 3.0's `examples` map may hold references, so it
-/// is not in the list; callers that know it holds data add it.)
-pub fn holds_data(key: &str) -> bool {
-    key.starts_with("x-") || matches!(key, "example" | "default" | "enum")
+/// Fields whose value maps names the author chose to entries (or lists entries, whose
+/// indices behave alike). A key of such a map names an entry and is never a field, so a
+/// response may be called `default` and a property `example`.
+const NAME_MAPS: [&str; 21] = [
+    "callbacks",
+    "content",
+    "definitions",
+    "encoding",
+    "examples",
+    "headers",
+    "links",
+    "mapping",
+    "parameters",
+    "pathItems",
+    "paths",
+    "patternProperties",
+    "properties",
+    "requestBodies",
+    "responses",
+    "schemas",
+    "scopes",
+    "securityDefinitions",
+    "securitySchemes",
+    "variables",
+    "webhooks",
+];
+
+/// Fields of spec objects whose values are data, not spec: a schema's or parameter's
+/// `example`, `default`, `enum` and `const`, and an Example Object's `value`.
+const DATA_FIELDS: [&str; 5] = ["example", "default", "enum", "const", "value"];
+
+/// Whether the keys of the object at `pointer` name entries rather than fields (it is the
+/// value of a field of [`NAME_MAPS`]). Read from the pointer's tokens alone, so a property
+/// called `properties` or `responses` is taken for the field it is named after: telling
+/// them apart takes a typed model.
+pub fn keys_are_names(pointer: &str) -> bool {
+    let mut names = false;
+    for token in pointer.split('/').skip(1) {
+        // After a name map comes a name; after a name or any other field, a field.
+        names = !names && NAME_MAPS.contains(&token);
+    }
+    names
+}
+
+/// Whether the value under `key` of the object at `pointer` is data rather than spec: an
+/// extension (`x-`, wherever it is, and data whatever it holds), or one of [`DATA_FIELDS`].
+/// A `$ref` in data is not a reference, and a keyword in it is no keyword. In a map of names
+/// only the extensions of the Paths and Responses objects are data. Swagger 2.0's response
+/// `examples` is data too (OpenAPI 3's `examples` maps names to Example Objects, which may be
+/// `$ref`s, and whose `value` is data).
+pub fn holds_data(pointer: &str, key: &str, swagger: bool) -> bool {
+    if keys_are_names(pointer) {
+        let extensible = pointer.ends_with("/paths") || pointer.ends_with("/responses");
+        return extensible && key.starts_with("x-");
+    }
+    key.starts_with("x-") || DATA_FIELDS.contains(&key) || swagger && key == "examples"
 }
 
 /// Decodes the `%XX` escapes of a `$ref` (RFC 3986); a `%` not followed by two hex digits

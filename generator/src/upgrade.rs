@@ -70,7 +70,7 @@ pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
             for diagnostic in up.diagnostics {
                 diagnostics.push(diagnostic);
             }
-            rewrite_refs(&mut document, false);
+            rewrite_refs(&mut document, "");
             (document, up.moves.through(&bundle.map), "2.0".to_owned())
         }
         Version::OpenApi30(v) => {
@@ -655,30 +655,34 @@ fn default_media() -> Vec<Media> {
     vec![Media { name: "application/json".to_owned(), at: None }]
 }
 
-/// `#/definitions/X` becomes `#/components/schemas/X` everywhere, and Swagger's
-/// `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string.
-fn rewrite_refs(value: &mut Value, in_properties: bool) {
+/// `#/definitions/X` becomes `#/components/schemas/X` everywhere but in data (extensions,
+/// examples, defaults: [`crate::spec::holds_data`], the rule resolve follows too), and
+/// Swagger's `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string.
+fn rewrite_refs(value: &mut Value, pointer: &str) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if let Some(rest) = r.strip_prefix("#/definitions/") {
-                    *r = format!("#/components/schemas/{rest}");
+            if !crate::spec::keys_are_names(pointer) {
+                if let Some(Value::String(r)) = map.get_mut("$ref") {
+                    if let Some(rest) = r.strip_prefix("#/definitions/") {
+                        *r = format!("#/components/schemas/{rest}");
+                    }
+                }
+                if map.get("type").and_then(Value::as_str) == Some("file") {
+                    map.insert("type".into(), json!("string"));
+                    map.insert("format".into(), json!("binary"));
                 }
             }
-            if map.get("type").and_then(Value::as_str) == Some("file") {
-                map.insert("type".into(), json!("string"));
-                map.insert("format".into(), json!("binary"));
-            }
-            // Examples and defaults are data, not spec: they are never rewritten.
-            // (Under `properties` the keys are property names, which may be called `example`.)
             for (key, child) in map.iter_mut() {
-                let data = matches!(key.as_str(), "example" | "examples" | "x-example" | "default" | "enum");
-                if in_properties || !data {
-                    rewrite_refs(child, !in_properties && key == "properties");
+                if !crate::spec::holds_data(pointer, key, false) {
+                    rewrite_refs(child, &push_token(pointer, key));
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, false)),
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                rewrite_refs(item, &format!("{pointer}/{i}"));
+            }
+        }
         _ => {}
     }
 }
@@ -764,5 +768,20 @@ mod tests {
         let content = &spec.document["paths"]["/x"]["get"]["responses"]["200"]["content"];
         assert_eq!(content["Application/JSON; charset=utf-8"]["example"], json!({ "a": 1 }));
         assert_eq!(content["application/problem+JSON"]["example"], json!([1]));
+    }
+
+    /// `#/definitions` refs are rewritten wherever they are spec (a `default` response, a
+    /// property called `example`) and left alone in data (an extension), as resolve does.
+    #[test]
+    fn definition_refs_are_rewritten_in_spec_but_not_in_data() {
+        let spec = upgraded(
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      x-note: {$ref: '#/definitions/E'}\n      responses:\n        default:\n          description: error\n          schema: {$ref: '#/definitions/E'}\ndefinitions:\n  E:\n    properties:\n      example: {$ref: '#/definitions/E'}\n",
+        );
+        let d = &spec.document;
+        let op = &d["paths"]["/x"]["get"];
+        let schema = &op["responses"]["default"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["$ref"], "#/components/schemas/E");
+        assert_eq!(d["components"]["schemas"]["E"]["properties"]["example"]["$ref"], "#/components/schemas/E");
+        assert_eq!(op["x-note"]["$ref"], "#/definitions/E");
     }
 }
