@@ -1,6 +1,6 @@
 //! Resolve: follows every `$ref` and bundles the spec into one self-contained document.
 //!
-//! In: the loaded root file. Out: a [`Bundle`]: one JSON document whose refs are all local,
+//! In: the loaded root file. Out: a [`Spec`]: one JSON document whose refs are all local,
 //! the files it was made from, and a source map back into them.
 //!
 //! Refs are resolved relative to the file that holds them (RFC 3986), each file is read once,
@@ -19,27 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load::{self, Limits};
-use crate::source::{push_token, tokens, FileId, SourceFile, SourceMap, Sources};
-
-/// The spec as one document, plus everything needed to point back into its files.
-#[derive(Debug, Clone)]
-pub struct Bundle {
-    pub document: Value,
-    pub sources: Sources,
-    pub map: SourceMap,
-}
-
-impl Bundle {
-    /// Location of the value at a pointer of [`Bundle::document`].
-    pub fn value_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.value_location(&self.sources, pointer)
-    }
-
-    /// Location of the key naming the node at a pointer of [`Bundle::document`].
-    pub fn key_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.key_location(&self.sources, pointer)
-    }
-}
+use crate::source::{push_token, tokens, FileId, SourceFile, SourceMap, Sources, Spec};
 
 /// Where named schemas live in this kind of document.
 fn schemas_pointer(document: &Value) -> &'static str {
@@ -51,13 +31,13 @@ fn schemas_pointer(document: &Value) -> &'static str {
 }
 
 /// [`resolve_limited`] with the default [`Limits`].
-pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics) -> Bundle {
+pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics) -> Spec {
     resolve_limited(root, root_dir, &Limits::default(), diagnostics)
 }
 
 /// Resolves every ref reachable from `root`. `root_dir` is the folder refs may not leave;
 /// `limits` bounds the files read and what inlining refs may add to the document.
-pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagnostics: &mut Diagnostics) -> Bundle {
+pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagnostics: &mut Diagnostics) -> Spec {
     let root_dir = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf());
     let schemas_at = schemas_pointer(&root.value);
     let mut resolver = Resolver {
@@ -115,7 +95,7 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
     for file in &sources.files {
         diagnostics.add_source(&file.display, &file.text);
     }
-    Bundle { document, sources, map }
+    Spec { document, sources, map, source_version: String::new() }
 }
 
 struct Resolver<'d> {
@@ -471,7 +451,7 @@ mod tests {
     use crate::diagnostics::Diagnostic;
 
     /// Writes `files` into a fresh folder and resolves its `spec.yaml`.
-    fn resolved(name: &str, files: &[(&str, &str)], limits: &Limits) -> (Bundle, Vec<Diagnostic>) {
+    fn resolved(name: &str, files: &[(&str, &str)], limits: &Limits) -> (Spec, Vec<Diagnostic>) {
         let dir = std::env::temp_dir().join(format!("resolve-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -481,7 +461,7 @@ mod tests {
         resolve_in(&dir, limits)
     }
 
-    fn resolve_in(dir: &Path, limits: &Limits) -> (Bundle, Vec<Diagnostic>) {
+    fn resolve_in(dir: &Path, limits: &Limits) -> (Spec, Vec<Diagnostic>) {
         let mut diagnostics = Diagnostics::default();
         let root = load::load(&dir.join("spec.yaml"), "spec.yaml", limits, None, &mut diagnostics).unwrap();
         let bundle = resolve_limited(root, dir, limits, &mut diagnostics);

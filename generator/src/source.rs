@@ -1,5 +1,6 @@
-//! Source positions shared by every stage: spans of loaded files, JSON Pointers,
-//! and the source map from places in the bundled document back to file positions.
+//! Source positions shared by every stage: spans of loaded files, JSON Pointers, the source
+//! map from places in the bundled document back to file positions, and the [`Spec`] that
+//! carries a document with its map from pass to pass.
 //!
 //! This module holds data only; the stages fill and read it.
 
@@ -96,6 +97,31 @@ impl Sources {
     pub fn key_location(&self, file: FileId, pointer: &str) -> Option<Location> {
         let f = self.files.get(file)?;
         f.span(pointer).map(|s| f.location(s.key.unwrap_or(s.value)))
+    }
+}
+
+/// The spec as one document, with the way back to the files it came from: what resolve makes,
+/// overlays change and upgrade brings to the OpenAPI 3.0 shape, each pass handing it on.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub document: serde_json::Value,
+    pub sources: Sources,
+    /// Pointers of [`Spec::document`] → the file and pointer each came from.
+    pub map: SourceMap,
+    /// The version the input declares (`2.0`, `3.0.3`, ...), once upgrade has read it;
+    /// empty before.
+    pub source_version: String,
+}
+
+impl Spec {
+    /// Location of the value at a pointer of [`Spec::document`], in the file it came from.
+    pub fn value_location(&self, pointer: &str) -> Option<Location> {
+        self.map.value_location(&self.sources, pointer)
+    }
+
+    /// Location of the key naming the node at a pointer of [`Spec::document`].
+    pub fn key_location(&self, pointer: &str) -> Option<Location> {
+        self.map.key_location(&self.sources, pointer)
     }
 }
 

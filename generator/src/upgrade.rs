@@ -1,6 +1,6 @@
 //! Upgrade: brings a Swagger 2.0 document to the OpenAPI 3.0 shape that `openapiv3` models.
 //!
-//! In: a [`Bundle`]. Out: a [`Spec`], an OpenAPI 3.0 document as JSON plus a source map, so
+//! In: a [`Spec`] as resolve and overlays left it. Out: the [`Spec`] as an OpenAPI 3.0 document as JSON plus a source map, so
 //! later stages point at the original Swagger file. An OpenAPI 3.0 document passes through;
 //! an OpenAPI 3.1 document has its schemas written the 3.0 way (`upgrade/openapi31.rs`);
 //! any other version, or both `swagger` and `openapi`, is an error. The upgrade moves values
@@ -21,34 +21,14 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load;
-use crate::resolve::Bundle;
-use crate::source::{push_token, SourceMap, Sources};
+use crate::source::{push_token, SourceMap};
 use crate::spec::METHODS;
 
 mod openapi31;
 mod servers;
 
-/// An OpenAPI 3.0 document as JSON, with the way back to the files it came from.
-#[derive(Debug, Clone)]
-pub struct Spec {
-    pub document: Value,
-    pub sources: Sources,
-    pub map: SourceMap,
-    /// The version the input declared (`2.0`, `3.0.3`, ...).
-    pub source_version: String,
-}
-
-impl Spec {
-    /// Location of the value at a pointer of [`Spec::document`], in the file it came from.
-    pub fn value_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.value_location(&self.sources, pointer)
-    }
-
-    /// Location of the key naming the node at a pointer of [`Spec::document`].
-    pub fn key_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.key_location(&self.sources, pointer)
-    }
-}
+/// What upgrade returns: the same [`Spec`] as it takes, in the OpenAPI 3.0 shape.
+pub use crate::source::Spec;
 
 /// The version a document declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,42 +38,40 @@ enum Version {
     OpenApi31(String),
 }
 
-/// Upgrades the bundle, or reports why its version cannot be read.
-pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
-    let version = version(&bundle, diagnostics)?;
-    let doc = &bundle.document;
-    let (document, map, source_version) = match version {
+/// Upgrades the spec, or reports why its version cannot be read.
+pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
+    match version(&spec, diagnostics)? {
         Version::Swagger2 => {
-            let servers = servers::from_swagger(&bundle, diagnostics);
-            let mut up = Upgrader { bundle: &bundle, old: doc, moves: SourceMap::default(), diagnostics: Vec::new() };
+            let servers = servers::from_swagger(&spec, diagnostics);
+            let mut up =
+                Upgrader { bundle: &spec, old: &spec.document, moves: SourceMap::default(), diagnostics: Vec::new() };
             let mut document = up.document(servers);
-            for diagnostic in up.diagnostics {
+            let (moves, found) = (up.moves, up.diagnostics);
+            for diagnostic in found {
                 diagnostics.push(diagnostic);
             }
             rewrite_refs(&mut document, "");
-            (document, up.moves.through(&bundle.map), "2.0".to_owned())
+            spec.map = moves.through(&spec.map);
+            spec.document = document;
+            spec.source_version = "2.0".to_owned();
         }
         Version::OpenApi30(v) => {
-            let mut document = doc.clone();
-            servers::substitute_variables(&mut document);
-            (document, bundle.map.clone(), v)
+            servers::substitute_variables(&mut spec.document);
+            spec.source_version = v;
         }
         Version::OpenApi31(v) => {
-            let mut document = doc.clone();
-            let mut map = bundle.map.clone();
-            servers::substitute_variables(&mut document);
-            openapi31::downgrade(&mut document, &mut map);
-            (document, map, v)
+            servers::substitute_variables(&mut spec.document);
+            openapi31::downgrade(&mut spec.document, &mut spec.map);
+            spec.source_version = v;
         }
-    };
-    let mut spec = Spec { document, sources: bundle.sources.clone(), map, source_version };
+    }
     normalize_examples(&mut spec);
     Some(spec)
 }
 
 /// Reads the version a document declares: `swagger: '2.0'`, or `openapi` with a 3.0 or 3.1
 /// version, never both.
-fn version(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Option<Version> {
+fn version(bundle: &Spec, diagnostics: &mut Diagnostics) -> Option<Version> {
     let doc = &bundle.document;
     let (swagger, openapi) = (doc.get("swagger"), doc.get("openapi"));
     if swagger.is_some() && openapi.is_some() {
@@ -124,7 +102,7 @@ fn version(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Option<Version> {
 }
 
 /// `swagger` and `openapi` both declared: an error at the one written second.
-fn version_conflict(bundle: &Bundle) -> Diagnostic {
+fn version_conflict(bundle: &Spec) -> Diagnostic {
     let swagger_at = bundle.key_location("/swagger");
     let openapi_at = bundle.key_location("/openapi");
     let (second, second_at, first) = match (&swagger_at, &openapi_at) {
@@ -140,7 +118,7 @@ fn version_conflict(bundle: &Bundle) -> Diagnostic {
 }
 
 /// What `version` is, for a message: numbers are not versions.
-fn version_error(bundle: &Bundle, key: &str, version: &Value, help: String) -> Diagnostic {
+fn version_error(bundle: &Spec, key: &str, version: &Value, help: String) -> Diagnostic {
     let pointer = format!("/{key}");
     let diagnostic = match version {
         Value::Number(_) => {
@@ -153,7 +131,7 @@ fn version_error(bundle: &Bundle, key: &str, version: &Value, help: String) -> D
     diagnostic.at(bundle.value_location(&pointer)).help(help)
 }
 
-fn swagger_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
+fn swagger_version_error(bundle: &Spec, version: &Value) -> Diagnostic {
     let help = match version {
         Value::String(v) if openapi_version(v).is_some_and(|(major, _)| major == 3) => {
             format!("OpenAPI 3 documents declare `openapi: {v}`, not `swagger`")
@@ -164,7 +142,7 @@ fn swagger_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
     version_error(bundle, "swagger", version, help)
 }
 
-fn openapi_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
+fn openapi_version_error(bundle: &Spec, version: &Value) -> Diagnostic {
     let help = match version {
         Value::String(v) if v == "2.0" => "Swagger 2.0 documents declare `swagger: '2.0'`, not `openapi`".to_owned(),
         Value::Number(n) => {
@@ -203,7 +181,7 @@ fn plain(value: &Value) -> String {
 }
 
 struct Upgrader<'a> {
-    bundle: &'a Bundle,
+    bundle: &'a Spec,
     old: &'a Value,
     /// New pointer → old pointer (the file id is unused: the old document is one document).
     moves: SourceMap,

@@ -32,8 +32,8 @@ use super::schema::{Schemas, TYPES};
 use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::source::Spec;
 use crate::source::{escape_token, push_token, unescape_token};
-use crate::upgrade::Spec;
 
 const SCHEMAS_REF: &str = "#/components/schemas/";
 

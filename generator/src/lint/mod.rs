@@ -42,7 +42,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
 use crate::source::strip_pointer_prefix;
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 use sites::Sites;
 

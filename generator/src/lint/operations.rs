@@ -11,7 +11,7 @@ use super::suggest::{list, nearest};
 use super::{sites, Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::lint::sites::{object, PathItem};
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 /// Where an OpenAPI 3.0 parameter may be.
 const LOCATIONS: [&str; 4] = ["query", "header", "path", "cookie"];

@@ -11,7 +11,7 @@ use super::operations::template_variables;
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::lint::sites::PathItem;
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for item in sites.path_items.iter().filter(|item| !item.callback) {

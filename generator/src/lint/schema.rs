@@ -19,7 +19,7 @@ use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::push_token;
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 /// The types a schema may have.
 pub const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
