@@ -34,7 +34,7 @@ pub fn apply(mut bundle: Spec, path: &Path, diagnostics: &mut Diagnostics) -> Sp
     diagnostics.add_source(&loaded.display, &loaded.text);
     let file = match bundle.sources.find(&loaded.path) {
         Some(id) => id,
-        None => bundle.sources.add(loaded),
+        None => crate::resolve::add_file(&mut bundle.sources, loaded),
     };
     let overlay = bundle.sources.get(file).value.clone();
     let Some(actions) = Checker::new(&bundle.sources, file, diagnostics).overlay(&overlay) else {

@@ -60,7 +60,7 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
     if let Some(Value::Object(defs)) = root.value.pointer(schemas_at) {
         resolver.names.extend(defs.keys().cloned());
     }
-    let root_id = resolver.sources.add(root);
+    let root_id = add_file(&mut resolver.sources, root);
     resolver.map.mount("", root_id, "");
     let root_value = resolver.sources.get(root_id).value.clone();
     let mut document = resolver.walk(&root_value, root_id, "", "", false);
@@ -403,7 +403,7 @@ impl Resolver<'_> {
                         ));
                         return None;
                     }
-                    self.sources.add(loaded)
+                    add_file(&mut self.sources, loaded)
                 }
             }
         };
@@ -426,6 +426,45 @@ impl Resolver<'_> {
             return None;
         }
         Some((target_file, fragment))
+    }
+}
+
+/// Adds a file the loader read to `sources`, with the JSON text that strings of its examples
+/// hold read as JSON (an object or array; a scalar stays a string) and the spans of that
+/// JSON's nodes, so later passes find both without reading text again.
+pub fn add_file(sources: &mut Sources, mut file: SourceFile) -> FileId {
+    let mut found = Vec::new();
+    json_texts(&file.value, "", false, &mut found);
+    let mut embedded = Vec::new();
+    for pointer in found {
+        let Some((value, spans)) = load::parse_embedded_json(&file, &pointer) else { continue };
+        if value.is_object() || value.is_array() {
+            file.spans.extend(spans);
+            embedded.push((pointer, value));
+        }
+    }
+    let id = sources.add(file);
+    sources.embedded_json.extend(embedded.into_iter().map(|(pointer, value)| ((id, pointer), value)));
+    id
+}
+
+/// Pointers of strings below an `example`, `x-example` or `examples` key that look like JSON
+/// text (start with `{` or `[`).
+fn json_texts(value: &Value, pointer: &str, in_example: bool, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) if in_example && text.trim_start().starts_with(['{', '[']) => out.push(pointer.to_owned()),
+        Value::Object(map) => {
+            for (key, child) in map {
+                let example = in_example || matches!(key.as_str(), "example" | "x-example" | "examples");
+                json_texts(child, &push_token(pointer, key), example, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                json_texts(item, &format!("{pointer}/{i}"), in_example, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -65,6 +65,11 @@ pub struct Sources {
     pub files: Vec<SourceFile>,
     /// Each file's id by canonical path, so finding a file does not scan them all.
     by_path: BTreeMap<std::path::PathBuf, FileId>,
+    /// JSON text held by a string of an example (decision 5), read as the JSON object or
+    /// array it is, by file and pointer of the string; the spans of its nodes are in the
+    /// file's spans, below the string's pointer. Recorded when a file is added
+    /// ([`crate::resolve::add_file`]), so upgrade only looks it up.
+    pub embedded_json: BTreeMap<(FileId, String), serde_json::Value>,
 }
 
 impl Sources {
@@ -81,10 +86,6 @@ impl Sources {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
-    }
-
-    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
-        &mut self.files[id]
     }
 
     /// Location of a node (its value) in a file.

@@ -20,7 +20,6 @@
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
-use crate::load;
 use crate::source::{push_token, SourceMap};
 use crate::spec::METHODS;
 
@@ -665,19 +664,16 @@ fn rewrite_refs(value: &mut Value, pointer: &str) {
     }
 }
 
-/// Reads JSON text written as a string example of a JSON media type as JSON.
+/// Reads JSON text written as a string example of a JSON media type as JSON: the value
+/// resolve recorded for the string (its spans are in its file already).
 fn normalize_examples(spec: &mut Spec) {
     let mut pointers = Vec::new();
     collect_string_examples(&spec.document, "", &mut pointers);
     for pointer in pointers {
-        let Some((file, origin)) = spec.map.origin(&pointer) else { continue };
-        let Some((value, spans)) = load::parse_embedded_json(spec.sources.get(file), &origin) else { continue };
-        if !(value.is_object() || value.is_array()) {
-            continue;
-        }
-        spec.sources.get_mut(file).spans.extend(spans);
+        let Some(origin) = spec.map.origin(&pointer) else { continue };
+        let Some(value) = spec.sources.embedded_json.get(&origin) else { continue };
         if let Some(slot) = spec.document.pointer_mut(&pointer) {
-            *slot = value;
+            *slot = value.clone();
         }
     }
 }
@@ -707,15 +703,38 @@ fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) 
 mod tests {
     use super::*;
 
-    fn upgraded(yaml: &str) -> Spec {
-        let dir = std::env::temp_dir().join(format!("upgrade-test-{}", std::process::id()));
+    /// The spec `yaml` as resolve makes it, each call in a folder of its own.
+    fn resolved(yaml: &str) -> Spec {
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("upgrade-test-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("spec.yaml");
         std::fs::write(&path, yaml).unwrap();
         let mut diagnostics = Diagnostics::default();
-        let root = load::load_file(&path, "spec.yaml").unwrap();
-        let bundle = crate::resolve::resolve(root, &dir, &mut diagnostics);
-        upgrade(bundle, &mut diagnostics).unwrap()
+        let root = crate::load::load_file(&path, "spec.yaml").unwrap();
+        crate::resolve::resolve(root, &dir, &mut diagnostics)
+    }
+
+    fn upgraded(yaml: &str) -> Spec {
+        upgrade(resolved(yaml), &mut Diagnostics::default()).unwrap()
+    }
+
+    /// Data flows one way: the files read (their values and spans) are what resolve left,
+    /// also where upgrade reads a JSON example written as text.
+    #[test]
+    fn upgrade_never_changes_the_files_read() {
+        let bundle = resolved(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              example: |-\n                {\"a\": [1]}\n",
+        );
+        let before: Vec<_> = bundle.sources.files.iter().map(|f| (f.value.clone(), f.spans.clone())).collect();
+        let spec = upgrade(bundle, &mut Diagnostics::default()).unwrap();
+        let after: Vec<_> = spec.sources.files.iter().map(|f| (f.value.clone(), f.spans.clone())).collect();
+        assert_eq!(before, after);
+        let media = "/paths/~1x/get/responses/200/content/application~1json";
+        assert_eq!(spec.document.pointer(&format!("{media}/example/a/0")), Some(&json!(1)));
+        let loc = spec.value_location(&format!("{media}/example/a/0")).unwrap();
+        assert_eq!((loc.line, loc.column), (12, 24));
     }
 
     #[test]
