@@ -13,7 +13,7 @@
 //! variables are written into their URLs); typed parameters get a `schema`; `in: body`
 //! and `in: formData` parameters become a `requestBody`; a response's `schema` and
 //! `examples` become `content`; `securityDefinitions` become `components.securitySchemes`;
-//! vendor extensions (`x-example`) are kept. Every version gets one normalisation: an example
+//! a parameter's `x-example` becomes its `example`; other vendor extensions are kept. Every version gets one normalisation: an example
 //! for a JSON media type written as a string holding JSON text is read as that JSON, with
 //! positions inside the string kept for diagnostics.
 
@@ -361,9 +361,10 @@ impl Upgrader<'_> {
                     self.moves.mount(&format!("{new_p}/style"), 0, &old_k);
                     self.moves.mount(&format!("{new_p}/explode"), 0, &old_k);
                 }
+                // Swagger's `x-example` is what OpenAPI 3.0 calls `example`: later passes read
+                // that one key.
                 "x-example" => {
                     out.insert("example".into(), self.mv(&format!("{new_p}/example"), &old_k));
-                    out.insert(key.clone(), self.mv(&push_token(new_p, key), &old_k));
                 }
                 "schema" => {
                     // Not valid for a non-body parameter in Swagger 2.0, but kept for lint to see.
@@ -395,7 +396,7 @@ impl Upgrader<'_> {
         copy_extensions(param, &mut out);
         let mut content = Map::new();
         for Media { name: mime, at } in consumes {
-            let media_new = format!("{new_p}/content/{}", crate::source::escape_token(mime));
+            let media_new = push_token(&format!("{new_p}/content"), mime);
             if let Some(at) = at {
                 self.moves.mount(&media_new, 0, at);
             }
@@ -417,7 +418,7 @@ impl Upgrader<'_> {
         } else {
             "application/x-www-form-urlencoded"
         };
-        let schema_new = format!("{new_p}/content/{}/schema", crate::source::escape_token(mime));
+        let schema_new = format!("{}/schema", push_token(&format!("{new_p}/content"), mime));
         let mut properties = Map::new();
         let mut required = Vec::new();
         for (old_p, param) in form {
@@ -481,7 +482,7 @@ impl Upgrader<'_> {
         if map.contains_key("schema") {
             let mimes = if produces.is_empty() { default_media() } else { produces.to_vec() };
             for Media { name: mime, at } in mimes {
-                let media_new = format!("{new_p}/content/{}", crate::source::escape_token(&mime));
+                let media_new = push_token(&format!("{new_p}/content"), &mime);
                 if let Some(at) = at {
                     self.moves.mount(&media_new, 0, &at);
                 }
@@ -491,7 +492,7 @@ impl Upgrader<'_> {
         }
         if let Some(Value::Object(examples)) = map.get("examples") {
             for (mime, _) in examples {
-                let media_new = format!("{new_p}/content/{}", crate::source::escape_token(mime));
+                let media_new = push_token(&format!("{new_p}/content"), mime);
                 if !content.contains_key(mime) {
                     self.moves.mount(&media_new, 0, &push_token(&format!("{old_p}/examples"), mime));
                 }
@@ -746,6 +747,7 @@ mod tests {
         assert_eq!(d["servers"][0]["url"], "https://h/b");
         assert_eq!(d["paths"]["/x"]["get"]["parameters"][0]["schema"]["type"], "integer");
         assert_eq!(d["paths"]["/x"]["get"]["parameters"][0]["example"], 3);
+        assert_eq!(d["paths"]["/x"]["get"]["parameters"][0].get("x-example"), None);
         let media = "/paths/~1x/get/responses/200/content/application~1json";
         assert_eq!(d.pointer(&format!("{media}/example/a")), Some(&json!(1)));
         let loc = spec.value_location(&format!("{media}/schema/type")).unwrap();

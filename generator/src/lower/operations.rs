@@ -50,7 +50,7 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
-    /// The spec's example for it (`example` or Swagger's `x-example`).
+    /// The spec's example for it (`example`, which upgrade makes of Swagger's `x-example`).
     pub example: Option<Value>,
     /// For arrays in the query: one `name=value` pair per item (`explode`), else comma-joined.
     pub explode: bool,
@@ -250,7 +250,7 @@ impl Lowerer<'_> {
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
             Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, true),
         };
-        let ParameterData { name, description, required, format, example, explode, extensions, .. } = data;
+        let ParameterData { name, description, required, format, example, explode, .. } = data;
         let default = match format {
             ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => schema.schema_data.default.clone(),
             _ => None,
@@ -303,13 +303,10 @@ impl Lowerer<'_> {
             ty,
             required: *required || location == ParamLocation::Path,
             doc: description.clone(),
-            // Swagger's `x-example` was copied to `example` by upgrade: one invalid, both unused.
+            // Swagger's `x-example` is `example` since upgrade.
             example: example
                 .as_ref()
-                .or_else(|| extensions.get("x-example"))
-                .filter(|_| {
-                    ["example", "x-example"].iter().all(|k| !self.invalid_examples.contains(&format!("{pointer}/{k}")))
-                })
+                .filter(|_| !self.invalid_examples.contains(&format!("{pointer}/example")))
                 .cloned(),
             explode: explode.unwrap_or(explode_default),
             default,
@@ -348,7 +345,7 @@ impl Lowerer<'_> {
         name: &str,
     ) -> Option<Body> {
         let (media_type, media) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
-        let media_pointer = format!("{pointer}/content/{}", crate::source::escape_token(media_type));
+        let media_pointer = push_token(&format!("{pointer}/content"), media_type);
         let ty = match (&media.schema, is_json(media_type)) {
             (Some(schema), true) => self.convert(
                 schema,
@@ -406,7 +403,7 @@ impl Lowerer<'_> {
             };
             let body = self.body(&response.content, true, None, &response_pointer, &type_name);
             let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
-                let at = format!("{response_pointer}/content/{}/example", crate::source::escape_token(m));
+                let at = format!("{}/example", push_token(&format!("{response_pointer}/content"), m));
                 self.valid_example(&at, media.example.as_ref())
             });
             out.push(Response {
@@ -593,5 +590,34 @@ mod tests {
         assert_eq!(status_variant(Some(200)), "Ok");
         assert_eq!(status_variant(Some(299)), "Status299");
         assert_eq!(status_variant(None), "Default");
+    }
+
+    /// The operations `yaml` lowers to, and the diagnostics of the whole run.
+    fn lowered(name: &str, yaml: &str) -> (Vec<Operation>, crate::Diagnostics) {
+        let dir = std::env::temp_dir().join(format!("lower-operations-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut diagnostics = crate::Diagnostics::default();
+        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
+        let config = crate::Config::new(&path, dir.join("out"), "t");
+        let model = super::super::lower(&checked, &config, &mut diagnostics).expect("the spec lowers");
+        (model.operations, diagnostics)
+    }
+
+    /// A parameter's example is its `example` only: Swagger's `x-example` became that in
+    /// upgrade (and is validated there by lint); an OpenAPI 3 `x-example` is an extension.
+    #[test]
+    fn parameter_examples_are_read_from_one_key() {
+        let (ops, _) = lowered(
+            "swagger",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {in: query, name: n, type: integer, x-example: 3}\n      responses:\n        200: {description: ok}\n",
+        );
+        assert_eq!(ops[0].parameters[0].example, Some(serde_json::json!(3)));
+        let (ops, _) = lowered(
+            "openapi",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {in: query, name: n, schema: {type: integer}, x-example: not a number}\n      responses:\n        200: {description: ok}\n",
+        );
+        assert_eq!(ops[0].parameters[0].example, None);
     }
 }
