@@ -137,7 +137,7 @@ impl Lowerer<'_> {
                 continue;
             };
             let item_pointer = push_token("/paths", path);
-            let route = self.route(path, &item_pointer);
+            let route = Self::route(path);
             for (method, op) in item.iter() {
                 let pointer = push_token(&item_pointer, method);
                 let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
@@ -195,7 +195,7 @@ impl Lowerer<'_> {
                     body.field = names::unique(body.field.clone(), &mut rust_names, "_");
                 }
                 let responses = self.responses(op, &pointer, &type_prefix);
-                let security = self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
+                let security = self.security(op.security.as_ref().or(api.security.as_ref()));
                 out.push(Operation {
                     name,
                     operation_id: op.operation_id.clone(),
@@ -216,16 +216,9 @@ impl Lowerer<'_> {
     }
 
     /// The path an operation is served at: a `#fragment` some specs add to a path key to
-    /// tell operations apart is never sent, so it is not part of the route.
-    fn route(&mut self, path: &str, pointer: &str) -> String {
-        let Some((route, fragment)) = path.split_once('#') else { return path.to_owned() };
-        self.diagnostics.push(
-            Diagnostic::warning(codes::UNSUPPORTED, format!("path `{path}` holds the fragment `#{fragment}`, which is never sent"))
-                .at(self.spec.key_location(pointer))
-                .label("fragment in a path")
-                .help(format!("its operations are served at `{route}`; operations that then share a method and path are told apart by the first that matches")),
-        );
-        route.to_owned()
+    /// tell operations apart is never sent, so it is not part of the route (lint warns).
+    fn route(path: &str) -> String {
+        path.split_once('#').map_or(path, |(route, _)| route).to_owned()
     }
 
     fn parameter(
@@ -418,24 +411,13 @@ impl Lowerer<'_> {
         out
     }
 
-    fn security(
-        &mut self,
-        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
-        pointer: &str,
-    ) -> Option<Security> {
+    fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>) -> Option<Security> {
         let requirements = requirements?;
         let optional = requirements.iter().any(|r| r.is_empty());
         let name = requirements.iter().find_map(|r| r.keys().next())?;
         let schemes = &self.api.components.as_ref()?.security_schemes;
-        let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else {
-            self.diagnostics.push(
-                Diagnostic::error(codes::INVALID_SPEC, format!("security scheme `{name}` is not defined"))
-                    .at(self.spec.value_location(&format!("{pointer}/security")))
-                    .label("unknown scheme")
-                    .help("define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`"),
-            );
-            return None;
-        };
+        // Lint reported a scheme that is not defined.
+        let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else { return None };
         let (kind, doc) = match scheme {
             SecurityScheme::APIKey { location, name, description, .. } => {
                 let location = match location {
