@@ -124,6 +124,15 @@ impl Spec {
     pub fn key_location(&self, pointer: &str) -> Option<Location> {
         self.map.key_location(&self.sources, pointer)
     }
+
+    /// The text of the value at a pointer of [`Spec::document`] as its file writes it
+    /// (`99999999999999999999`, which JSON reading made `1e20`).
+    pub fn written(&self, pointer: &str) -> Option<&str> {
+        let (file, p) = self.map.origin(pointer)?;
+        let file = self.sources.files.get(file)?;
+        let span = file.spans.get(&p)?;
+        file.text.get(span.value.start..span.value.end).map(str::trim)
+    }
 }
 
 /// Maps pointers of a derived document to the file and pointer they came from.
