@@ -5,15 +5,17 @@
 //! Lint reads the spec and never changes it, and reports every problem it finds.
 //!
 //! The checks, each in its module:
-//! - [`schema`]: `type` values (error), keywords a schema does not know (warning), and named
-//!   schemas defined in terms of themselves (error);
+//! - [`schema`]: `type` values (error), keywords a schema does not know (warning), named
+//!   schemas defined in terms of themselves (error), and integer defaults their Rust type
+//!   cannot hold (warning);
 //! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
 //! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
 //!   a URL may hold (errors);
 //! - [`operations`]: parameter `in`, header and cookie names (RFC 9110 tokens), each
 //!   parameter and response header declared once (headers case-insensitively), path template
-//!   variables against `path` parameters, `required: true` on those, and unique
-//!   `operationId`s (errors); media types (warnings);
+//!   variables against `path` parameters, `required: true` on those, unique
+//!   `operationId`s, and security requirements naming defined schemes (errors); media
+//!   types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
 //!   (errors), and example properties the schema does not declare (warning);
 //! - last, the document must fit the `openapiv3` model.
