@@ -118,6 +118,8 @@ pub mod codes {
     pub const NUMBER_RANGE: &str = "number-out-of-range";
     /// A `$ref` that is not a reference at all: empty, or not text once percent-decoded.
     pub const REF_INVALID: &str = "ref-invalid";
+    /// A security requirement naming a scheme `components.securitySchemes` does not define.
+    pub const UNDEFINED_SECURITY_SCHEME: &str = "undefined-security-scheme";
 }
 
 /// Every diagnostic of a run, plus the source text needed to render them.

@@ -13,6 +13,7 @@ pub mod lower;
 pub mod overlay;
 pub mod resolve;
 pub mod source;
+pub mod spec;
 pub mod upgrade;
 pub mod write;
 
@@ -64,11 +65,12 @@ fn check_named(
     let spec = &config::absolute(spec);
     let root = load::load(spec, &display, limits, named_at, diagnostics)?;
     let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut bundle = resolve::resolve_limited(root, &root_dir, limits, diagnostics);
+    // One `Spec` (document, files and source map) goes from pass to pass.
+    let mut spec = resolve::resolve_limited(root, &root_dir, limits, diagnostics);
     for overlay in overlays {
-        bundle = overlay::apply(bundle, overlay, diagnostics);
+        spec = overlay::apply(spec, overlay, diagnostics);
     }
-    let spec = upgrade::upgrade(bundle, diagnostics)?;
+    let spec = upgrade::upgrade(spec, diagnostics)?;
     lint::lint(spec, diagnostics)
 }
 

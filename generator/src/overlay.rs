@@ -1,6 +1,6 @@
 //! Overlay: applies an OpenAPI Overlay 1.0 document to the bundled spec.
 //!
-//! In: a [`Bundle`] and the path of an overlay. Out: the bundle with the overlay's actions
+//! In: a [`Spec`] and the path of an overlay. Out: the bundle with the overlay's actions
 //! applied, and its source map pointing every node an action added into the overlay file.
 //!
 //! The overlay is checked whole before anything changes: its shape (Overlay 1.0.x) and
@@ -24,17 +24,17 @@ use serde_json_path::{JsonPath, ParseError, PathElement};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
 use crate::load;
-use crate::resolve::Bundle;
+use crate::source::Spec;
 use crate::source::{push_token, strip_pointer_prefix, FileId, SourceMap, Sources};
 
 /// Applies the overlay at `path` to `bundle`.
-pub fn apply(mut bundle: Bundle, path: &Path, diagnostics: &mut Diagnostics) -> Bundle {
+pub fn apply(mut bundle: Spec, path: &Path, diagnostics: &mut Diagnostics) -> Spec {
     let display = crate::display_path(path);
     let Some(loaded) = load::load_or_report(path, &display, diagnostics) else { return bundle };
     diagnostics.add_source(&loaded.display, &loaded.text);
     let file = match bundle.sources.find(&loaded.path) {
         Some(id) => id,
-        None => bundle.sources.add(loaded),
+        None => crate::resolve::add_file(&mut bundle.sources, loaded),
     };
     let overlay = bundle.sources.get(file).value.clone();
     let Some(actions) = Checker::new(&bundle.sources, file, diagnostics).overlay(&overlay) else {

@@ -1,6 +1,6 @@
 //! Resolve: follows every `$ref` and bundles the spec into one self-contained document.
 //!
-//! In: the loaded root file. Out: a [`Bundle`]: one JSON document whose refs are all local,
+//! In: the loaded root file. Out: a [`Spec`]: one JSON document whose refs are all local,
 //! the files it was made from, and a source map back into them.
 //!
 //! Refs are resolved relative to the file that holds them (RFC 3986), each file is read once,
@@ -19,27 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load::{self, Limits};
-use crate::source::{push_token, tokens, FileId, SourceFile, SourceMap, Sources};
-
-/// The spec as one document, plus everything needed to point back into its files.
-#[derive(Debug, Clone)]
-pub struct Bundle {
-    pub document: Value,
-    pub sources: Sources,
-    pub map: SourceMap,
-}
-
-impl Bundle {
-    /// Location of the value at a pointer of [`Bundle::document`].
-    pub fn value_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.value_location(&self.sources, pointer)
-    }
-
-    /// Location of the key naming the node at a pointer of [`Bundle::document`].
-    pub fn key_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.key_location(&self.sources, pointer)
-    }
-}
+use crate::source::{push_token, tokens, FileId, SourceFile, SourceMap, Sources, Spec};
 
 /// Where named schemas live in this kind of document.
 fn schemas_pointer(document: &Value) -> &'static str {
@@ -51,13 +31,13 @@ fn schemas_pointer(document: &Value) -> &'static str {
 }
 
 /// [`resolve_limited`] with the default [`Limits`].
-pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics) -> Bundle {
+pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics) -> Spec {
     resolve_limited(root, root_dir, &Limits::default(), diagnostics)
 }
 
 /// Resolves every ref reachable from `root`. `root_dir` is the folder refs may not leave;
 /// `limits` bounds the files read and what inlining refs may add to the document.
-pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagnostics: &mut Diagnostics) -> Bundle {
+pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagnostics: &mut Diagnostics) -> Spec {
     let root_dir = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf());
     let schemas_at = schemas_pointer(&root.value);
     let mut resolver = Resolver {
@@ -80,7 +60,7 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
     if let Some(Value::Object(defs)) = root.value.pointer(schemas_at) {
         resolver.names.extend(defs.keys().cloned());
     }
-    let root_id = resolver.sources.add(root);
+    let root_id = add_file(&mut resolver.sources, root);
     resolver.map.mount("", root_id, "");
     let root_value = resolver.sources.get(root_id).value.clone();
     let mut document = resolver.walk(&root_value, root_id, "", "", false);
@@ -115,7 +95,7 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
     for file in &sources.files {
         diagnostics.add_source(&file.display, &file.text);
     }
-    Bundle { document, sources, map }
+    Spec { document, sources, map, source_version: String::new() }
 }
 
 struct Resolver<'d> {
@@ -152,15 +132,16 @@ impl Resolver<'_> {
                     return self.reference(map, reference, file, pointer, at, in_schema);
                 }
                 let mut out = Map::new();
+                let swagger = self.schemas_at == "/definitions";
+                let names = crate::spec::keys_are_names(pointer);
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
-                    let in_property_names = pointer.ends_with("/properties") && in_schema;
-                    if !in_property_names && crate::source::holds_data(key) {
+                    if crate::spec::holds_data(pointer, key, swagger) {
                         out.insert(key.clone(), child.clone());
                         continue;
                     }
                     let is_root_schemas = !in_schema && file == 0 && push_token(pointer, key) == self.schemas_at;
-                    let child_in_schema = in_schema || key == "schema" || is_root_schemas;
+                    let child_in_schema = in_schema || !names && key == "schema" || is_root_schemas;
                     let child_pointer = push_token(pointer, key);
                     let child_at = push_token(at, key);
                     out.insert(key.clone(), self.walk(child, file, &child_pointer, &child_at, child_in_schema));
@@ -325,7 +306,9 @@ impl Resolver<'_> {
             return None;
         }
         let (path_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let (Some(fragment), Some(path)) = (percent_decode(fragment), percent_decode(path_part)) else {
+        let (Some(fragment), Some(path)) =
+            (crate::spec::percent_decode(fragment), crate::spec::percent_decode(path_part))
+        else {
             self.diagnostics.push(error(
                 codes::REF_INVALID,
                 format!("`$ref` `{reference}` is not UTF-8 text once percent-decoded"),
@@ -420,7 +403,7 @@ impl Resolver<'_> {
                         ));
                         return None;
                     }
-                    self.sources.add(loaded)
+                    add_file(&mut self.sources, loaded)
                 }
             }
         };
@@ -446,6 +429,45 @@ impl Resolver<'_> {
     }
 }
 
+/// Adds a file the loader read to `sources`, with the JSON text that strings of its examples
+/// hold read as JSON (an object or array; a scalar stays a string) and the spans of that
+/// JSON's nodes, so later passes find both without reading text again.
+pub fn add_file(sources: &mut Sources, mut file: SourceFile) -> FileId {
+    let mut found = Vec::new();
+    json_texts(&file.value, "", false, &mut found);
+    let mut embedded = Vec::new();
+    for pointer in found {
+        let Some((value, spans)) = load::parse_embedded_json(&file, &pointer) else { continue };
+        if value.is_object() || value.is_array() {
+            file.spans.extend(spans);
+            embedded.push((pointer, value));
+        }
+    }
+    let id = sources.add(file);
+    sources.embedded_json.extend(embedded.into_iter().map(|(pointer, value)| ((id, pointer), value)));
+    id
+}
+
+/// Pointers of strings below an `example`, `x-example` or `examples` key that look like JSON
+/// text (start with `{` or `[`).
+fn json_texts(value: &Value, pointer: &str, in_example: bool, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) if in_example && text.trim_start().starts_with(['{', '[']) => out.push(pointer.to_owned()),
+        Value::Object(map) => {
+            for (key, child) in map {
+                let example = in_example || matches!(key.as_str(), "example" | "x-example" | "examples");
+                json_texts(child, &push_token(pointer, key), example, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                json_texts(item, &format!("{pointer}/{i}"), in_example, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A name for diagnostics: the root file's folder as shown to the user, joined with the
 /// file's path below the root folder.
 fn display_path(path: &Path, root_dir: &Path, root_display: &str) -> String {
@@ -462,37 +484,13 @@ fn has_scheme(reference: &str) -> bool {
         && !reference.starts_with('#')
 }
 
-/// Decodes `%XX` escapes (RFC 3986); a `%` not followed by two hex digits stays as it is.
-/// `None` when the bytes decoded are not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if let [b'%', high, low, ..] = bytes[i..] {
-            if let (Some(high), Some(low)) = (hex_value(high), hex_value(low)) {
-                out.push(high << 4 | low);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostics::Diagnostic;
 
     /// Writes `files` into a fresh folder and resolves its `spec.yaml`.
-    fn resolved(name: &str, files: &[(&str, &str)], limits: &Limits) -> (Bundle, Vec<Diagnostic>) {
+    fn resolved(name: &str, files: &[(&str, &str)], limits: &Limits) -> (Spec, Vec<Diagnostic>) {
         let dir = std::env::temp_dir().join(format!("resolve-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -502,7 +500,7 @@ mod tests {
         resolve_in(&dir, limits)
     }
 
-    fn resolve_in(dir: &Path, limits: &Limits) -> (Bundle, Vec<Diagnostic>) {
+    fn resolve_in(dir: &Path, limits: &Limits) -> (Spec, Vec<Diagnostic>) {
         let mut diagnostics = Diagnostics::default();
         let root = load::load(&dir.join("spec.yaml"), "spec.yaml", limits, None, &mut diagnostics).unwrap();
         let bundle = resolve_limited(root, dir, limits, &mut diagnostics);
@@ -518,45 +516,6 @@ mod tests {
     }
 
     const HEAD: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
-
-    #[test]
-    fn percent_decode_never_panics_and_round_trips() {
-        let alphabet = ["%", "1", "f", "F", "g", "/", "é", "😀", "~", "%2", "%C3", "%A9", "%FF"];
-        let mut inputs = vec![String::new()];
-        for _ in 0..4 {
-            let last: Vec<String> = inputs.iter().filter(|s| s.len() < 12).cloned().collect();
-            for s in last {
-                for a in alphabet {
-                    inputs.push(format!("{s}{a}"));
-                }
-            }
-        }
-        // And some long pseudo-random ones.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..2_000 {
-            let mut s = String::new();
-            for _ in 0..(seed % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
-            inputs.push(s);
-        }
-        for input in &inputs {
-            match percent_decode(input) {
-                Some(decoded) if !input.contains('%') => assert_eq!(&decoded, input),
-                Some(decoded) => assert!(decoded.len() <= input.len()),
-                None => assert!(input.contains('%'), "{input:?}"),
-            }
-            // Encoding every byte decodes back to the text.
-            let encoded: String = input.bytes().map(|b| format!("%{b:02x}")).collect();
-            assert_eq!(percent_decode(&encoded).as_deref(), Some(input.as_str()));
-        }
-        assert_eq!(percent_decode("/x%1é").as_deref(), Some("/x%1é"));
-        assert_eq!(percent_decode("%C3%A9%41%"), Some("éA%".into()));
-        assert_eq!(percent_decode("/x%FF"), None);
-    }
 
     #[test]
     fn a_fragment_with_a_broken_escape_before_a_multibyte_character_does_not_panic() {
@@ -706,5 +665,26 @@ mod tests {
         let error = one_error(&diagnostics);
         assert_eq!(error.code, codes::LIMIT);
         assert!(error.message.contains("deeper than 127 levels"), "{}", error.message);
+    }
+
+    /// Data keys are data only where they are fields: a response called `default`, a schema
+    /// called `example`, are followed; an Example Object's `value` and an extension are not.
+    #[test]
+    fn refs_are_followed_everywhere_but_in_data() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        default:\n          $ref: '#/components/responses/Err'\n      x-internal: {$ref: 'nowhere.yaml'}\ncomponents:\n  responses:\n    Err:\n      description: error\n      content:\n        application/json:\n          schema: {$ref: '#/components/schemas/example'}\n          examples:\n            one:\n              value: {$ref: 'not-a-file.yaml'}\n  schemas:\n    example:\n      $ref: 'b.yaml'\n";
+        let (bundle, diagnostics) =
+            resolved("data", &[("spec.yaml", spec), ("b.yaml", "type: string\n")], &Limits::default());
+        assert_eq!(diagnostics, []);
+        let default = &bundle.document["paths"]["/x"]["get"]["responses"]["default"];
+        assert_eq!(default["description"], "error");
+        let media = &default["content"]["application/json"];
+        assert_eq!(media["examples"]["one"]["value"], serde_json::json!({ "$ref": "not-a-file.yaml" }));
+        assert_eq!(bundle.document["paths"]["/x"]["get"]["x-internal"], serde_json::json!({ "$ref": "nowhere.yaml" }));
+        // The schema named `example` is its target, bundled as `b`.
+        assert_eq!(
+            bundle.document["components"]["schemas"]["example"],
+            serde_json::json!({ "$ref": "#/components/schemas/b" })
+        );
+        assert_eq!(bundle.document["components"]["schemas"]["b"], serde_json::json!({ "type": "string" }));
     }
 }

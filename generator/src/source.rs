@@ -1,5 +1,6 @@
-//! Source positions shared by every stage: spans of loaded files, JSON Pointers,
-//! and the source map from places in the bundled document back to file positions.
+//! Source positions shared by every stage: spans of loaded files, JSON Pointers, the source
+//! map from places in the bundled document back to file positions, and the [`Spec`] that
+//! carries a document with its map from pass to pass.
 //!
 //! This module holds data only; the stages fill and read it.
 
@@ -64,6 +65,11 @@ pub struct Sources {
     pub files: Vec<SourceFile>,
     /// Each file's id by canonical path, so finding a file does not scan them all.
     by_path: BTreeMap<std::path::PathBuf, FileId>,
+    /// JSON text held by a string of an example (decision 5), read as the JSON object or
+    /// array it is, by file and pointer of the string; the spans of its nodes are in the
+    /// file's spans, below the string's pointer. Recorded when a file is added
+    /// ([`crate::resolve::add_file`]), so upgrade only looks it up.
+    pub embedded_json: BTreeMap<(FileId, String), serde_json::Value>,
 }
 
 impl Sources {
@@ -82,10 +88,6 @@ impl Sources {
         &self.files[id]
     }
 
-    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
-        &mut self.files[id]
-    }
-
     /// Location of a node (its value) in a file.
     pub fn value_location(&self, file: FileId, pointer: &str) -> Option<Location> {
         let f = self.files.get(file)?;
@@ -96,6 +98,40 @@ impl Sources {
     pub fn key_location(&self, file: FileId, pointer: &str) -> Option<Location> {
         let f = self.files.get(file)?;
         f.span(pointer).map(|s| f.location(s.key.unwrap_or(s.value)))
+    }
+}
+
+/// The spec as one document, with the way back to the files it came from: what resolve makes,
+/// overlays change and upgrade brings to the OpenAPI 3.0 shape, each pass handing it on.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub document: serde_json::Value,
+    pub sources: Sources,
+    /// Pointers of [`Spec::document`] → the file and pointer each came from.
+    pub map: SourceMap,
+    /// The version the input declares (`2.0`, `3.0.3`, ...), once upgrade has read it;
+    /// empty before.
+    pub source_version: String,
+}
+
+impl Spec {
+    /// Location of the value at a pointer of [`Spec::document`], in the file it came from.
+    pub fn value_location(&self, pointer: &str) -> Option<Location> {
+        self.map.value_location(&self.sources, pointer)
+    }
+
+    /// Location of the key naming the node at a pointer of [`Spec::document`].
+    pub fn key_location(&self, pointer: &str) -> Option<Location> {
+        self.map.key_location(&self.sources, pointer)
+    }
+
+    /// The text of the value at a pointer of [`Spec::document`] as its file writes it
+    /// (`99999999999999999999`, which JSON reading made `1e20`).
+    pub fn written(&self, pointer: &str) -> Option<&str> {
+        let (file, p) = self.map.origin(pointer)?;
+        let file = self.sources.files.get(file)?;
+        let span = file.spans.get(&p)?;
+        file.text.get(span.value.start..span.value.end).map(str::trim)
     }
 }
 
@@ -166,14 +202,6 @@ impl SourceMap {
     pub fn mounts(&self) -> impl Iterator<Item = (&String, &(FileId, String))> {
         self.mounts.iter()
     }
-}
-
-/// Whether the value under `key` of a spec object is data rather than spec: an extension's,
-/// an example's, a default's or an enum's. A `$ref` in it is not a reference, and a schema
-/// keyword in it is not a keyword. (OpenAPI 3.0's `examples` map may hold references, so it
-/// is not in the list; callers that know it holds data add it.)
-pub fn holds_data(key: &str) -> bool {
-    key.starts_with("x-") || matches!(key, "example" | "default" | "enum")
 }
 
 /// `Some(rest)` when `pointer` is `prefix` or below it.

@@ -1,6 +1,6 @@
 //! Upgrade: brings a Swagger 2.0 document to the OpenAPI 3.0 shape that `openapiv3` models.
 //!
-//! In: a [`Bundle`]. Out: a [`Spec`], an OpenAPI 3.0 document as JSON plus a source map, so
+//! In: a [`Spec`] as resolve and overlays left it. Out: the [`Spec`] as an OpenAPI 3.0 document as JSON plus a source map, so
 //! later stages point at the original Swagger file. An OpenAPI 3.0 document passes through;
 //! an OpenAPI 3.1 document has its schemas written the 3.0 way (`upgrade/openapi31.rs`);
 //! any other version, or both `swagger` and `openapi`, is an error. The upgrade moves values
@@ -13,43 +13,21 @@
 //! variables are written into their URLs); typed parameters get a `schema`; `in: body`
 //! and `in: formData` parameters become a `requestBody`; a response's `schema` and
 //! `examples` become `content`; `securityDefinitions` become `components.securitySchemes`;
-//! vendor extensions (`x-example`) are kept. Every version gets one normalisation: an example
+//! a parameter's `x-example` becomes its `example`; other vendor extensions are kept. Every version gets one normalisation: an example
 //! for a JSON media type written as a string holding JSON text is read as that JSON, with
 //! positions inside the string kept for diagnostics.
 
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
-use crate::load;
-use crate::resolve::Bundle;
-use crate::source::{push_token, SourceMap, Sources};
+use crate::source::{push_token, SourceMap};
+use crate::spec::METHODS;
 
 mod openapi31;
 mod servers;
 
-/// An OpenAPI 3.0 document as JSON, with the way back to the files it came from.
-#[derive(Debug, Clone)]
-pub struct Spec {
-    pub document: Value,
-    pub sources: Sources,
-    pub map: SourceMap,
-    /// The version the input declared (`2.0`, `3.0.3`, ...).
-    pub source_version: String,
-}
-
-impl Spec {
-    /// Location of the value at a pointer of [`Spec::document`], in the file it came from.
-    pub fn value_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.value_location(&self.sources, pointer)
-    }
-
-    /// Location of the key naming the node at a pointer of [`Spec::document`].
-    pub fn key_location(&self, pointer: &str) -> Option<crate::diagnostics::Location> {
-        self.map.key_location(&self.sources, pointer)
-    }
-}
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// What upgrade returns: the same [`Spec`] as it takes, in the OpenAPI 3.0 shape.
+pub use crate::source::Spec;
 
 /// The version a document declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,42 +37,40 @@ enum Version {
     OpenApi31(String),
 }
 
-/// Upgrades the bundle, or reports why its version cannot be read.
-pub fn upgrade(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
-    let version = version(&bundle, diagnostics)?;
-    let doc = &bundle.document;
-    let (document, map, source_version) = match version {
+/// Upgrades the spec, or reports why its version cannot be read.
+pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
+    match version(&spec, diagnostics)? {
         Version::Swagger2 => {
-            let servers = servers::from_swagger(&bundle, diagnostics);
-            let mut up = Upgrader { bundle: &bundle, old: doc, moves: SourceMap::default(), diagnostics: Vec::new() };
+            let servers = servers::from_swagger(&spec, diagnostics);
+            let mut up =
+                Upgrader { bundle: &spec, old: &spec.document, moves: SourceMap::default(), diagnostics: Vec::new() };
             let mut document = up.document(servers);
-            for diagnostic in up.diagnostics {
+            let (moves, found) = (up.moves, up.diagnostics);
+            for diagnostic in found {
                 diagnostics.push(diagnostic);
             }
-            rewrite_refs(&mut document, false);
-            (document, up.moves.through(&bundle.map), "2.0".to_owned())
+            rewrite_refs(&mut document, "");
+            spec.map = moves.through(&spec.map);
+            spec.document = document;
+            spec.source_version = "2.0".to_owned();
         }
         Version::OpenApi30(v) => {
-            let mut document = doc.clone();
-            servers::substitute_variables(&mut document);
-            (document, bundle.map.clone(), v)
+            servers::substitute_variables(&mut spec.document);
+            spec.source_version = v;
         }
         Version::OpenApi31(v) => {
-            let mut document = doc.clone();
-            let mut map = bundle.map.clone();
-            servers::substitute_variables(&mut document);
-            openapi31::downgrade(&mut document, &mut map);
-            (document, map, v)
+            servers::substitute_variables(&mut spec.document);
+            openapi31::downgrade(&mut spec.document, &mut spec.map);
+            spec.source_version = v;
         }
-    };
-    let mut spec = Spec { document, sources: bundle.sources.clone(), map, source_version };
+    }
     normalize_examples(&mut spec);
     Some(spec)
 }
 
 /// Reads the version a document declares: `swagger: '2.0'`, or `openapi` with a 3.0 or 3.1
 /// version, never both.
-fn version(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Option<Version> {
+fn version(bundle: &Spec, diagnostics: &mut Diagnostics) -> Option<Version> {
     let doc = &bundle.document;
     let (swagger, openapi) = (doc.get("swagger"), doc.get("openapi"));
     if swagger.is_some() && openapi.is_some() {
@@ -125,7 +101,7 @@ fn version(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Option<Version> {
 }
 
 /// `swagger` and `openapi` both declared: an error at the one written second.
-fn version_conflict(bundle: &Bundle) -> Diagnostic {
+fn version_conflict(bundle: &Spec) -> Diagnostic {
     let swagger_at = bundle.key_location("/swagger");
     let openapi_at = bundle.key_location("/openapi");
     let (second, second_at, first) = match (&swagger_at, &openapi_at) {
@@ -141,7 +117,7 @@ fn version_conflict(bundle: &Bundle) -> Diagnostic {
 }
 
 /// What `version` is, for a message: numbers are not versions.
-fn version_error(bundle: &Bundle, key: &str, version: &Value, help: String) -> Diagnostic {
+fn version_error(bundle: &Spec, key: &str, version: &Value, help: String) -> Diagnostic {
     let pointer = format!("/{key}");
     let diagnostic = match version {
         Value::Number(_) => {
@@ -154,7 +130,7 @@ fn version_error(bundle: &Bundle, key: &str, version: &Value, help: String) -> D
     diagnostic.at(bundle.value_location(&pointer)).help(help)
 }
 
-fn swagger_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
+fn swagger_version_error(bundle: &Spec, version: &Value) -> Diagnostic {
     let help = match version {
         Value::String(v) if openapi_version(v).is_some_and(|(major, _)| major == 3) => {
             format!("OpenAPI 3 documents declare `openapi: {v}`, not `swagger`")
@@ -165,7 +141,7 @@ fn swagger_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
     version_error(bundle, "swagger", version, help)
 }
 
-fn openapi_version_error(bundle: &Bundle, version: &Value) -> Diagnostic {
+fn openapi_version_error(bundle: &Spec, version: &Value) -> Diagnostic {
     let help = match version {
         Value::String(v) if v == "2.0" => "Swagger 2.0 documents declare `swagger: '2.0'`, not `openapi`".to_owned(),
         Value::Number(n) => {
@@ -204,7 +180,7 @@ fn plain(value: &Value) -> String {
 }
 
 struct Upgrader<'a> {
-    bundle: &'a Bundle,
+    bundle: &'a Spec,
     old: &'a Value,
     /// New pointer → old pointer (the file id is unused: the old document is one document).
     moves: SourceMap,
@@ -385,9 +361,10 @@ impl Upgrader<'_> {
                     self.moves.mount(&format!("{new_p}/style"), 0, &old_k);
                     self.moves.mount(&format!("{new_p}/explode"), 0, &old_k);
                 }
+                // Swagger's `x-example` is what OpenAPI 3.0 calls `example`: later passes read
+                // that one key.
                 "x-example" => {
                     out.insert("example".into(), self.mv(&format!("{new_p}/example"), &old_k));
-                    out.insert(key.clone(), self.mv(&push_token(new_p, key), &old_k));
                 }
                 "schema" => {
                     // Not valid for a non-body parameter in Swagger 2.0, but kept for lint to see.
@@ -419,7 +396,7 @@ impl Upgrader<'_> {
         copy_extensions(param, &mut out);
         let mut content = Map::new();
         for Media { name: mime, at } in consumes {
-            let media_new = format!("{new_p}/content/{}", crate::source::escape_token(mime));
+            let media_new = push_token(&format!("{new_p}/content"), mime);
             if let Some(at) = at {
                 self.moves.mount(&media_new, 0, at);
             }
@@ -441,7 +418,7 @@ impl Upgrader<'_> {
         } else {
             "application/x-www-form-urlencoded"
         };
-        let schema_new = format!("{new_p}/content/{}/schema", crate::source::escape_token(mime));
+        let schema_new = format!("{}/schema", push_token(&format!("{new_p}/content"), mime));
         let mut properties = Map::new();
         let mut required = Vec::new();
         for (old_p, param) in form {
@@ -505,7 +482,7 @@ impl Upgrader<'_> {
         if map.contains_key("schema") {
             let mimes = if produces.is_empty() { default_media() } else { produces.to_vec() };
             for Media { name: mime, at } in mimes {
-                let media_new = format!("{new_p}/content/{}", crate::source::escape_token(&mime));
+                let media_new = push_token(&format!("{new_p}/content"), &mime);
                 if let Some(at) = at {
                     self.moves.mount(&media_new, 0, &at);
                 }
@@ -515,7 +492,7 @@ impl Upgrader<'_> {
         }
         if let Some(Value::Object(examples)) = map.get("examples") {
             for (mime, _) in examples {
-                let media_new = format!("{new_p}/content/{}", crate::source::escape_token(mime));
+                let media_new = push_token(&format!("{new_p}/content"), mime);
                 if !content.contains_key(mime) {
                     self.moves.mount(&media_new, 0, &push_token(&format!("{old_p}/examples"), mime));
                 }
@@ -656,52 +633,48 @@ fn default_media() -> Vec<Media> {
     vec![Media { name: "application/json".to_owned(), at: None }]
 }
 
-/// `#/definitions/X` becomes `#/components/schemas/X` everywhere, and Swagger's
-/// `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string.
-fn rewrite_refs(value: &mut Value, in_properties: bool) {
+/// `#/definitions/X` becomes `#/components/schemas/X` everywhere but in data (extensions,
+/// examples, defaults: [`crate::spec::holds_data`], the rule resolve follows too), and
+/// Swagger's `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string.
+fn rewrite_refs(value: &mut Value, pointer: &str) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if let Some(rest) = r.strip_prefix("#/definitions/") {
-                    *r = format!("#/components/schemas/{rest}");
+            if !crate::spec::keys_are_names(pointer) {
+                if let Some(Value::String(r)) = map.get_mut("$ref") {
+                    if let Some(rest) = r.strip_prefix("#/definitions/") {
+                        *r = format!("#/components/schemas/{rest}");
+                    }
+                }
+                if map.get("type").and_then(Value::as_str) == Some("file") {
+                    map.insert("type".into(), json!("string"));
+                    map.insert("format".into(), json!("binary"));
                 }
             }
-            if map.get("type").and_then(Value::as_str) == Some("file") {
-                map.insert("type".into(), json!("string"));
-                map.insert("format".into(), json!("binary"));
-            }
-            // Examples and defaults are data, not spec: they are never rewritten.
-            // (Under `properties` the keys are property names, which may be called `example`.)
             for (key, child) in map.iter_mut() {
-                let data = matches!(key.as_str(), "example" | "examples" | "x-example" | "default" | "enum");
-                if in_properties || !data {
-                    rewrite_refs(child, !in_properties && key == "properties");
+                if !crate::spec::holds_data(pointer, key, false) {
+                    rewrite_refs(child, &push_token(pointer, key));
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs(item, false)),
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                rewrite_refs(item, &format!("{pointer}/{i}"));
+            }
+        }
         _ => {}
     }
 }
 
-fn is_json_media(mime: &str) -> bool {
-    let essence = mime.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
-}
-
-/// Reads JSON text written as a string example of a JSON media type as JSON.
+/// Reads JSON text written as a string example of a JSON media type as JSON: the value
+/// resolve recorded for the string (its spans are in its file already).
 fn normalize_examples(spec: &mut Spec) {
     let mut pointers = Vec::new();
     collect_string_examples(&spec.document, "", &mut pointers);
     for pointer in pointers {
-        let Some((file, origin)) = spec.map.origin(&pointer) else { continue };
-        let Some((value, spans)) = load::parse_embedded_json(spec.sources.get(file), &origin) else { continue };
-        if !(value.is_object() || value.is_array()) {
-            continue;
-        }
-        spec.sources.get_mut(file).spans.extend(spans);
+        let Some(origin) = spec.map.origin(&pointer) else { continue };
+        let Some(value) = spec.sources.embedded_json.get(&origin) else { continue };
         if let Some(slot) = spec.document.pointer_mut(&pointer) {
-            *slot = value;
+            *slot = value.clone();
         }
     }
 }
@@ -717,7 +690,7 @@ fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) 
     };
     if let Some(Value::Object(content)) = map.get("content") {
         for (mime, media) in content {
-            if is_json_media(mime) && media.get("example").is_some_and(Value::is_string) {
+            if crate::spec::is_json(mime) && media.get("example").is_some_and(Value::is_string) {
                 out.push(format!("{}/example", push_token(&format!("{pointer}/content"), mime)));
             }
         }
@@ -731,15 +704,38 @@ fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) 
 mod tests {
     use super::*;
 
-    fn upgraded(yaml: &str) -> Spec {
-        let dir = std::env::temp_dir().join(format!("upgrade-test-{}", std::process::id()));
+    /// The spec `yaml` as resolve makes it, each call in a folder of its own.
+    fn resolved(yaml: &str) -> Spec {
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("upgrade-test-{}-{call}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("spec.yaml");
         std::fs::write(&path, yaml).unwrap();
         let mut diagnostics = Diagnostics::default();
-        let root = load::load_file(&path, "spec.yaml").unwrap();
-        let bundle = crate::resolve::resolve(root, &dir, &mut diagnostics);
-        upgrade(bundle, &mut diagnostics).unwrap()
+        let root = crate::load::load_file(&path, "spec.yaml").unwrap();
+        crate::resolve::resolve(root, &dir, &mut diagnostics)
+    }
+
+    fn upgraded(yaml: &str) -> Spec {
+        upgrade(resolved(yaml), &mut Diagnostics::default()).unwrap()
+    }
+
+    /// Data flows one way: the files read (their values and spans) are what resolve left,
+    /// also where upgrade reads a JSON example written as text.
+    #[test]
+    fn upgrade_never_changes_the_files_read() {
+        let bundle = resolved(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              example: |-\n                {\"a\": [1]}\n",
+        );
+        let before: Vec<_> = bundle.sources.files.iter().map(|f| (f.value.clone(), f.spans.clone())).collect();
+        let spec = upgrade(bundle, &mut Diagnostics::default()).unwrap();
+        let after: Vec<_> = spec.sources.files.iter().map(|f| (f.value.clone(), f.spans.clone())).collect();
+        assert_eq!(before, after);
+        let media = "/paths/~1x/get/responses/200/content/application~1json";
+        assert_eq!(spec.document.pointer(&format!("{media}/example/a/0")), Some(&json!(1)));
+        let loc = spec.value_location(&format!("{media}/example/a/0")).unwrap();
+        assert_eq!((loc.line, loc.column), (12, 24));
     }
 
     #[test]
@@ -751,6 +747,7 @@ mod tests {
         assert_eq!(d["servers"][0]["url"], "https://h/b");
         assert_eq!(d["paths"]["/x"]["get"]["parameters"][0]["schema"]["type"], "integer");
         assert_eq!(d["paths"]["/x"]["get"]["parameters"][0]["example"], 3);
+        assert_eq!(d["paths"]["/x"]["get"]["parameters"][0].get("x-example"), None);
         let media = "/paths/~1x/get/responses/200/content/application~1json";
         assert_eq!(d.pointer(&format!("{media}/example/a")), Some(&json!(1)));
         let loc = spec.value_location(&format!("{media}/schema/type")).unwrap();
@@ -759,5 +756,31 @@ mod tests {
         assert_eq!((loc.line, loc.column), (21, 17));
         let loc = spec.value_location("/paths/~1x/get/parameters/0/schema/type").unwrap();
         assert_eq!(loc.line, 11);
+    }
+
+    /// Which media types are JSON is the runtime's one test: case and parameters aside.
+    #[test]
+    fn json_text_examples_are_read_whatever_the_case_of_the_media_type() {
+        let spec = upgraded(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200:\n          description: ok\n          content:\n            Application/JSON; charset=utf-8:\n              example: |-\n                {\"a\": 1}\n            application/problem+JSON:\n              example: '[1]'\n",
+        );
+        let content = &spec.document["paths"]["/x"]["get"]["responses"]["200"]["content"];
+        assert_eq!(content["Application/JSON; charset=utf-8"]["example"], json!({ "a": 1 }));
+        assert_eq!(content["application/problem+JSON"]["example"], json!([1]));
+    }
+
+    /// `#/definitions` refs are rewritten wherever they are spec (a `default` response, a
+    /// property called `example`) and left alone in data (an extension), as resolve does.
+    #[test]
+    fn definition_refs_are_rewritten_in_spec_but_not_in_data() {
+        let spec = upgraded(
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      x-note: {$ref: '#/definitions/E'}\n      responses:\n        default:\n          description: error\n          schema: {$ref: '#/definitions/E'}\ndefinitions:\n  E:\n    properties:\n      example: {$ref: '#/definitions/E'}\n",
+        );
+        let d = &spec.document;
+        let op = &d["paths"]["/x"]["get"];
+        let schema = &op["responses"]["default"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["$ref"], "#/components/schemas/E");
+        assert_eq!(d["components"]["schemas"]["E"]["properties"]["example"]["$ref"], "#/components/schemas/E");
+        assert_eq!(op["x-note"]["$ref"], "#/definitions/E");
     }
 }

@@ -31,8 +31,12 @@ fn blessing() -> bool {
 
 /// The specs of a fixture folder, sorted.
 fn specs(folder: &str) -> Vec<PathBuf> {
-    let dir = tests::fixtures().join("lint").join(folder);
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+    specs_in(&tests::fixtures().join("lint").join(folder))
+}
+
+/// The specs directly in `dir` (a fixture made of several files is a folder, left out), sorted.
+fn specs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
@@ -187,7 +191,7 @@ fn listed(diagnostics: &Diagnostics) -> Vec<String> {
         .collect()
 }
 
-/// `cargo xtask lint` is not quieter than `cargo xtask codegen`: for every lint fixture,
+/// `cargo xtask lint` is not quieter than `cargo xtask codegen`: for every lint and codegen fixture,
 /// code generation reports what lint reports, each once, and adds only the warnings of
 /// lowering about the code it writes, which lint does not know: `not-supported` (its
 /// limits), `name-clash` and `name-changed` (the Rust names it picks).
@@ -195,7 +199,8 @@ fn listed(diagnostics: &Diagnostics) -> Vec<String> {
 fn codegen_reports_what_lint_reports() {
     let dir = std::env::temp_dir().join(format!("lint-vs-codegen-{}", std::process::id()));
     let mut failures = Vec::new();
-    for spec in specs("ok").into_iter().chain(specs("err")) {
+    let codegen_fixtures = ["ok", "err"].map(|folder| specs_in(&tests::fixtures().join("codegen").join(folder)));
+    for spec in specs("ok").into_iter().chain(specs("err")).chain(codegen_fixtures.into_iter().flatten()) {
         let (linted, _) = lint(&spec);
         let generated = codegen(&spec, &dir);
         let (linted, all) = (listed(&linted), listed(&generated));

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use generator::diagnostics::codes;
-use generator::resolve::Bundle;
+use generator::source::Spec as Bundle;
 use generator::{load, overlay, resolve, Diagnostics, Severity};
 use serde_json::{json, Value};
 

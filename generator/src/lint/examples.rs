@@ -32,8 +32,8 @@ use super::schema::{Schemas, TYPES};
 use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::source::Spec;
 use crate::source::{escape_token, push_token, unescape_token};
-use crate::upgrade::Spec;
 
 const SCHEMAS_REF: &str = "#/components/schemas/";
 
@@ -105,10 +105,11 @@ impl Checker<'_> {
     fn unparsed_json(&self, media: &str, example: &Value, schema: &Value, at: &str, reporter: &mut Reporter) -> bool {
         let Value::String(text) = example else { return false };
         let mime = crate::source::tokens(media).last().cloned().unwrap_or_default();
-        let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let is_json = essence == "application/json" || essence.ends_with("+json");
         let looks_like_json = text.trim_start().starts_with(['{', '[']);
-        if !is_json || !looks_like_json || schema.get("type").and_then(Value::as_str) == Some("string") {
+        if !crate::spec::is_json(&mime)
+            || !looks_like_json
+            || schema.get("type").and_then(Value::as_str) == Some("string")
+        {
             return false;
         }
         let Err(error) = serde_json::from_str::<Value>(text) else { return false };

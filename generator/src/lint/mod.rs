@@ -5,15 +5,17 @@
 //! Lint reads the spec and never changes it, and reports every problem it finds.
 //!
 //! The checks, each in its module:
-//! - [`schema`]: `type` values (error), keywords a schema does not know (warning), and named
-//!   schemas defined in terms of themselves (error);
+//! - [`schema`]: `type` values (error), keywords a schema does not know (warning), named
+//!   schemas defined in terms of themselves (error), and integer defaults their Rust type
+//!   cannot hold (warning);
 //! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
 //! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
 //!   a URL may hold (errors);
 //! - [`operations`]: parameter `in`, header and cookie names (RFC 9110 tokens), each
 //!   parameter and response header declared once (headers case-insensitively), path template
-//!   variables against `path` parameters, `required: true` on those, and unique
-//!   `operationId`s (errors); media types (warnings);
+//!   variables against `path` parameters, `required: true` on those, unique
+//!   `operationId`s, and security requirements naming defined schemes (errors); media
+//!   types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
 //!   (errors), and example properties the schema does not declare (warning);
 //! - last, the document must fit the `openapiv3` model.
@@ -42,7 +44,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
 use crate::source::strip_pointer_prefix;
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 use sites::Sites;
 
@@ -173,7 +175,7 @@ fn in_paths(document: &serde_json::Value) -> Option<(String, String)> {
         if let Some(inner) = parameters(item, &item_at) {
             return Some(inner);
         }
-        for method in sites::METHODS {
+        for method in crate::spec::METHODS {
             let Some(operation) = item.get(method) else { continue };
             let op_at = crate::source::push_token(&item_at, method);
             let Some(op_failure) = failure::<Operation>(operation, &op_at) else { continue };

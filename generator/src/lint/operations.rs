@@ -1,6 +1,6 @@
 //! Operation checks: each parameter's `in`, header and cookie names, each parameter and
 //! response header named once, path template variables against `path` parameters, media
-//! types, and unique `operationId`s.
+//! types, unique `operationId`s, and security requirements that name defined schemes.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ use super::suggest::{list, nearest};
 use super::{sites, Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::lint::sites::{object, PathItem};
-use crate::upgrade::Spec;
+use crate::source::{push_token, Spec};
 
 /// Where an OpenAPI 3.0 parameter may be.
 const LOCATIONS: [&str; 4] = ["query", "header", "path", "cookie"];
@@ -37,6 +37,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
         media_type(spec, media, reporter);
     }
     operation_ids(spec, sites, reporter);
+    security_requirements(spec, sites, reporter);
 }
 
 /// A header or cookie parameter's `name` is an RFC 9110 `token` (RFC 6265 cookie names are too).
@@ -441,6 +442,43 @@ fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
                     .label("used again here")
                     .help(format!("`{id}` is first used at {first}; each operation needs its own `operationId`")),
             );
+        }
+    }
+}
+
+/// Every scheme a security requirement names (the document's, and each operation's) is
+/// defined in `components.securitySchemes` (Swagger 2.0: `securityDefinitions`).
+fn security_requirements(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+    let defined: Vec<&str> = match spec.document.pointer("/components/securitySchemes") {
+        Some(Value::Object(schemes)) => schemes.keys().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let owners = std::iter::once(String::new())
+        .chain(sites.path_items.iter().flat_map(|item| item.operations.iter().map(|op| op.pointer.clone())));
+    for owner in owners {
+        let at = format!("{owner}/security");
+        // A `security` that is not a list of maps does not fit the model: deserializing says so.
+        let Some(Value::Array(requirements)) = spec.document.pointer(&at) else { continue };
+        for (i, requirement) in requirements.iter().enumerate() {
+            let Value::Object(requirement) = requirement else { continue };
+            for name in requirement.keys().filter(|name| !defined.contains(&name.as_str())) {
+                let pointer = push_token(&format!("{at}/{i}"), name);
+                let help = match nearest(name, defined.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None if defined.is_empty() => "define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`".to_owned(),
+                    None => format!("the schemes defined are {}; define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`", list(defined.iter().copied())),
+                };
+                reporter.report(
+                    &pointer,
+                    Diagnostic::error(
+                        codes::UNDEFINED_SECURITY_SCHEME,
+                        format!("security scheme `{name}` is not defined"),
+                    )
+                    .at(spec.key_location(&pointer))
+                    .label("unknown scheme")
+                    .help(help),
+                );
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use super::operations::template_variables;
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::lint::sites::PathItem;
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for item in sites.path_items.iter().filter(|item| !item.callback) {
@@ -62,7 +62,7 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
             let help = match flaw {
                 UriFlaw::Space if path.trim_end() != path => "remove the white space at the end of the path".to_owned(),
                 UriFlaw::Space | UriFlaw::Unencoded(_) => {
-                    format!("write it percent-encoded (`{}`), or remove it", percent_encoded(part))
+                    format!("write it percent-encoded (`{}`), or remove it", crate::spec::percent_encode(part))
                 }
                 UriFlaw::BadTemplate => "a template variable is written `{name}`".to_owned(),
                 UriFlaw::Template => "a path is templated with `{name}` and a `path` parameter".to_owned(),
@@ -88,20 +88,4 @@ fn fragment(spec: &Spec, item: &PathItem, route: &str, fragment: &str) -> Diagno
         .help(format!(
             "its operations are served at `{route}`; operations that then share a method and path are told apart by the first that matches"
         ))
-}
-
-fn percent_encoded(part: &str) -> String {
-    let mut buffer = [0; 4];
-    part.chars()
-        .flat_map(|c| c.encode_utf8(&mut buffer).bytes().map(|b| format!("%{b:02X}")).collect::<Vec<_>>())
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percent_encoding() {
-        assert_eq!(super::percent_encoded(" "), "%20");
-        assert_eq!(super::percent_encoded("\u{e9}"), "%C3%A9");
-    }
 }

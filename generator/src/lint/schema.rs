@@ -19,7 +19,7 @@ use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::push_token;
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 /// The types a schema may have.
 pub const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
@@ -214,6 +214,7 @@ impl Walker<'_, '_, '_> {
         if let Some(value) = map.get("type") {
             self.check_type(pointer, value);
         }
+        self.integer_default(pointer, map);
         for (key, value) in map {
             let child = push_token(pointer, key);
             if KEYWORDS.contains(&key.as_str()) {
@@ -254,6 +255,39 @@ impl Walker<'_, '_, '_> {
                 }
             }
         }
+    }
+
+    /// An integer schema's `default` that its integers cannot hold (32 bits for `int32`, else
+    /// 64): a warning, the very one lowering gives for the field's Rust type (identical
+    /// diagnostics are shown once), so `lint` says it too.
+    fn integer_default(&mut self, pointer: &str, map: &Map<String, Value>) {
+        if map.get("type").and_then(Value::as_str) != Some("integer") {
+            return;
+        }
+        let Some(Value::Number(number)) = map.get("default") else { return };
+        let (rust, range) = match map.get("format").and_then(Value::as_str) {
+            Some("int32") => ("i32", i64::from(i32::MIN)..=i64::from(i32::MAX)),
+            _ => ("i64", i64::MIN..=i64::MAX),
+        };
+        if number.as_i64().is_some_and(|n| range.contains(&n)) {
+            return;
+        }
+        let at = push_token(pointer, "default");
+        let text = self
+            .spec
+            .written(&at)
+            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)))
+            .map_or_else(|| number.to_string(), str::to_owned);
+        self.reporter.report(
+            &at,
+            Diagnostic::warning(
+                codes::INVALID_KEYWORD_VALUE,
+                format!("invalid `default` `{text}`: it does not fit the field's Rust type `{rust}`"),
+            )
+            .at(self.spec.value_location(&at))
+            .label(format!("not an `{rust}`"))
+            .help("use a default the schema's `type` and `format` allow; the docs show it as written"),
+        );
     }
 
     /// A keyword whose value is of the wrong kind (`pattern: 0`), reported at the value.

@@ -12,7 +12,7 @@ use super::grammar::{authority_flaw, is_scheme, needle_location, part_location, 
 use super::operations::template_variables;
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
-use crate::upgrade::Spec;
+use crate::source::Spec;
 
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     let mut owners = vec![String::new()];

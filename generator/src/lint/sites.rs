@@ -6,8 +6,7 @@
 use serde_json::Value;
 
 use crate::source::push_token;
-
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use crate::spec::METHODS;
 
 /// A path item: its template (`/rooms/{id}`), and whether it describes a callback.
 #[derive(Debug, Clone)]

@@ -50,7 +50,7 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
-    /// The spec's example for it (`example` or Swagger's `x-example`).
+    /// The spec's example for it (`example`, which upgrade makes of Swagger's `x-example`).
     pub example: Option<Value>,
     /// For arrays in the query: one `name=value` pair per item (`explode`), else comma-joined.
     pub explode: bool,
@@ -124,8 +124,6 @@ pub enum CredentialKind {
     Basic,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 impl Lowerer<'_> {
     pub fn operations(&mut self) -> Vec<Operation> {
         let api = self.api;
@@ -139,11 +137,8 @@ impl Lowerer<'_> {
                 continue;
             };
             let item_pointer = push_token("/paths", path);
-            let route = self.route(path, &item_pointer);
-            let ops =
-                [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
-            for (method, op) in METHODS.iter().zip(ops) {
-                let Some(op) = op else { continue };
+            let route = Self::route(path);
+            for (method, op) in item.iter() {
                 let pointer = push_token(&item_pointer, method);
                 let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
                 let name = names::unique(base.clone(), &mut taken, "_");
@@ -200,7 +195,7 @@ impl Lowerer<'_> {
                     body.field = names::unique(body.field.clone(), &mut rust_names, "_");
                 }
                 let responses = self.responses(op, &pointer, &type_prefix);
-                let security = self.security(op.security.as_ref().or(api.security.as_ref()), &pointer);
+                let security = self.security(op.security.as_ref().or(api.security.as_ref()));
                 out.push(Operation {
                     name,
                     operation_id: op.operation_id.clone(),
@@ -221,16 +216,9 @@ impl Lowerer<'_> {
     }
 
     /// The path an operation is served at: a `#fragment` some specs add to a path key to
-    /// tell operations apart is never sent, so it is not part of the route.
-    fn route(&mut self, path: &str, pointer: &str) -> String {
-        let Some((route, fragment)) = path.split_once('#') else { return path.to_owned() };
-        self.diagnostics.push(
-            Diagnostic::warning(codes::UNSUPPORTED, format!("path `{path}` holds the fragment `#{fragment}`, which is never sent"))
-                .at(self.spec.key_location(pointer))
-                .label("fragment in a path")
-                .help(format!("its operations are served at `{route}`; operations that then share a method and path are told apart by the first that matches")),
-        );
-        route.to_owned()
+    /// tell operations apart is never sent, so it is not part of the route (lint warns).
+    fn route(path: &str) -> String {
+        path.split_once('#').map_or(path, |(route, _)| route).to_owned()
     }
 
     fn parameter(
@@ -255,7 +243,7 @@ impl Lowerer<'_> {
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, false),
             Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, true),
         };
-        let ParameterData { name, description, required, format, example, explode, extensions, .. } = data;
+        let ParameterData { name, description, required, format, example, explode, .. } = data;
         let default = match format {
             ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => schema.schema_data.default.clone(),
             _ => None,
@@ -308,13 +296,10 @@ impl Lowerer<'_> {
             ty,
             required: *required || location == ParamLocation::Path,
             doc: description.clone(),
-            // Swagger's `x-example` was copied to `example` by upgrade: one invalid, both unused.
+            // Swagger's `x-example` is `example` since upgrade.
             example: example
                 .as_ref()
-                .or_else(|| extensions.get("x-example"))
-                .filter(|_| {
-                    ["example", "x-example"].iter().all(|k| !self.invalid_examples.contains(&format!("{pointer}/{k}")))
-                })
+                .filter(|_| !self.invalid_examples.contains(&format!("{pointer}/example")))
                 .cloned(),
             explode: explode.unwrap_or(explode_default),
             default,
@@ -353,7 +338,7 @@ impl Lowerer<'_> {
         name: &str,
     ) -> Option<Body> {
         let (media_type, media) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
-        let media_pointer = format!("{pointer}/content/{}", crate::source::escape_token(media_type));
+        let media_pointer = push_token(&format!("{pointer}/content"), media_type);
         let ty = match (&media.schema, is_json(media_type)) {
             (Some(schema), true) => self.convert(
                 schema,
@@ -411,7 +396,7 @@ impl Lowerer<'_> {
             };
             let body = self.body(&response.content, true, None, &response_pointer, &type_name);
             let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
-                let at = format!("{response_pointer}/content/{}/example", crate::source::escape_token(m));
+                let at = format!("{}/example", push_token(&format!("{response_pointer}/content"), m));
                 self.valid_example(&at, media.example.as_ref())
             });
             out.push(Response {
@@ -426,24 +411,13 @@ impl Lowerer<'_> {
         out
     }
 
-    fn security(
-        &mut self,
-        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
-        pointer: &str,
-    ) -> Option<Security> {
+    fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>) -> Option<Security> {
         let requirements = requirements?;
         let optional = requirements.iter().any(|r| r.is_empty());
         let name = requirements.iter().find_map(|r| r.keys().next())?;
         let schemes = &self.api.components.as_ref()?.security_schemes;
-        let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else {
-            self.diagnostics.push(
-                Diagnostic::error(codes::INVALID_SPEC, format!("security scheme `{name}` is not defined"))
-                    .at(self.spec.value_location(&format!("{pointer}/security")))
-                    .label("unknown scheme")
-                    .help("define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`"),
-            );
-            return None;
-        };
+        // Lint reported a scheme that is not defined.
+        let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else { return None };
         let (kind, doc) = match scheme {
             SecurityScheme::APIKey { location, name, description, .. } => {
                 let location = match location {
@@ -501,10 +475,7 @@ fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
     Some((data.name.clone(), n))
 }
 
-pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
-}
+pub use crate::spec::is_json;
 
 /// `GET /sync` → `sync`; `POST /rooms/{id}/send` → `post_rooms_send`.
 fn name_from_path(method: &str, path: &str) -> String {
@@ -601,5 +572,34 @@ mod tests {
         assert_eq!(status_variant(Some(200)), "Ok");
         assert_eq!(status_variant(Some(299)), "Status299");
         assert_eq!(status_variant(None), "Default");
+    }
+
+    /// The operations `yaml` lowers to, and the diagnostics of the whole run.
+    fn lowered(name: &str, yaml: &str) -> (Vec<Operation>, crate::Diagnostics) {
+        let dir = std::env::temp_dir().join(format!("lower-operations-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut diagnostics = crate::Diagnostics::default();
+        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
+        let config = crate::Config::new(&path, dir.join("out"), "t");
+        let model = super::super::lower(&checked, &config, &mut diagnostics).expect("the spec lowers");
+        (model.operations, diagnostics)
+    }
+
+    /// A parameter's example is its `example` only: Swagger's `x-example` became that in
+    /// upgrade (and is validated there by lint); an OpenAPI 3 `x-example` is an extension.
+    #[test]
+    fn parameter_examples_are_read_from_one_key() {
+        let (ops, _) = lowered(
+            "swagger",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {in: query, name: n, type: integer, x-example: 3}\n      responses:\n        200: {description: ok}\n",
+        );
+        assert_eq!(ops[0].parameters[0].example, Some(serde_json::json!(3)));
+        let (ops, _) = lowered(
+            "openapi",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {in: query, name: n, schema: {type: integer}, x-example: not a number}\n      responses:\n        200: {description: ok}\n",
+        );
+        assert_eq!(ops[0].parameters[0].example, None);
     }
 }

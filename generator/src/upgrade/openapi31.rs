@@ -30,7 +30,7 @@ fn operations_without_responses(document: &mut Value) {
     let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
     for item in paths.values_mut() {
         let Value::Object(item) = item else { continue };
-        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        for method in crate::spec::METHODS {
             if let Some(Value::Object(operation)) = item.get_mut(method) {
                 operation.entry("responses").or_insert_with(|| json!({}));
             }
@@ -78,13 +78,13 @@ fn mutual_tls(document: &mut Value) {
 fn walk(value: &mut Value, pointer: &str, map: &mut SourceMap) {
     match value {
         Value::Object(object) => {
+            let names = crate::spec::keys_are_names(pointer);
             for (key, child) in object.iter_mut() {
                 let child_pointer = push_token(pointer, key);
-                // `examples` holds example objects (3.0) or example values (schemas): no schemas either way.
-                if crate::source::holds_data(key) || key == "examples" {
+                if crate::spec::holds_data(pointer, key, false) {
                     continue;
                 }
-                if key == "schema" {
+                if key == "schema" && !names {
                     schema(child, &child_pointer, map);
                 } else if pointer == "/components" && key == "schemas" {
                     if let Value::Object(schemas) = child {

@@ -12,13 +12,13 @@ use serde_json::{json, Map, Value};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::lint::grammar::{host_flaw, part_location, path_flaw, Braces, UriFlaw};
 use crate::lint::suggest::{list, nearest};
-use crate::resolve::Bundle;
+use crate::source::Spec;
 
 /// The schemes a Swagger 2.0 document may list.
 const SCHEMES: [&str; 4] = ["http", "https", "ws", "wss"];
 
 /// The `servers` of a Swagger 2.0 document, from its valid `host`, `basePath` and `schemes`.
-pub(super) fn from_swagger(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Value {
+pub(super) fn from_swagger(bundle: &Spec, diagnostics: &mut Diagnostics) -> Value {
     let base = base_path(bundle, diagnostics).unwrap_or("");
     let schemes = schemes(bundle, diagnostics);
     match host(bundle, diagnostics) {
@@ -30,7 +30,7 @@ pub(super) fn from_swagger(bundle: &Bundle, diagnostics: &mut Diagnostics) -> Va
     }
 }
 
-fn not_a_string(bundle: &Bundle, key: &str, value: &Value, example: &str) -> Diagnostic {
+fn not_a_string(bundle: &Spec, key: &str, value: &Value, example: &str) -> Diagnostic {
     Diagnostic::error(codes::INVALID_SERVER, format!("`{key}` is not a string: `{value}`"))
         .at(bundle.value_location(&format!("/{key}")))
         .label("not a string")
@@ -38,7 +38,7 @@ fn not_a_string(bundle: &Bundle, key: &str, value: &Value, example: &str) -> Dia
 }
 
 /// `host`: a host and an optional port, nothing else.
-fn host<'b>(bundle: &'b Bundle, diagnostics: &mut Diagnostics) -> Option<&'b str> {
+fn host<'b>(bundle: &'b Spec, diagnostics: &mut Diagnostics) -> Option<&'b str> {
     let value = bundle.document.get("host")?;
     let Some(host) = value.as_str() else {
         diagnostics.push(not_a_string(bundle, "host", value, "api.example.org"));
@@ -92,7 +92,7 @@ fn host<'b>(bundle: &'b Bundle, diagnostics: &mut Diagnostics) -> Option<&'b str
 }
 
 /// `basePath`: an absolute URI path, without templates (Swagger 2.0 has none there).
-fn base_path<'b>(bundle: &'b Bundle, diagnostics: &mut Diagnostics) -> Option<&'b str> {
+fn base_path<'b>(bundle: &'b Spec, diagnostics: &mut Diagnostics) -> Option<&'b str> {
     let value = bundle.document.get("basePath")?;
     let Some(path) = value.as_str() else {
         diagnostics.push(not_a_string(bundle, "basePath", value, "/v1"));
@@ -127,7 +127,7 @@ fn base_path<'b>(bundle: &'b Bundle, diagnostics: &mut Diagnostics) -> Option<&'
 }
 
 /// `schemes`: a list of `http`, `https`, `ws` and `wss`; the valid ones, in order.
-fn schemes<'b>(bundle: &'b Bundle, diagnostics: &mut Diagnostics) -> Vec<&'b str> {
+fn schemes<'b>(bundle: &'b Spec, diagnostics: &mut Diagnostics) -> Vec<&'b str> {
     let Some(value) = bundle.document.get("schemes") else { return Vec::new() };
     let Value::Array(items) = value else {
         diagnostics.push(

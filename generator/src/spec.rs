@@ -1,0 +1,147 @@
+//! The vocabulary of the documents the passes share: which keys of a path item are
+//! operations, which media types are JSON, which values are data rather than spec, and how
+//! `$ref`s and paths are percent-coded. Each fact is written here once.
+
+use std::borrow::Cow;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+
+/// Whether a media type is JSON: `application/json` or a `+json` suffix, case and parameters
+/// aside. The runtime's test, so what the generator types as JSON the runtime reads as JSON
+/// (decision 15).
+pub use specgen_runtime::is_json;
+
+/// The HTTP methods a path item may hold an operation for (OpenAPI 3.0 and Swagger 2.0 alike,
+/// Swagger lacking only `trace`), in the order `openapiv3::PathItem::iter` gives them.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Fields whose value maps names the author chose to entries (or lists entries, whose
+/// indices behave alike). A key of such a map names an entry and is never a field, so a
+/// response may be called `default` and a property `example`.
+const NAME_MAPS: [&str; 21] = [
+    "callbacks",
+    "content",
+    "definitions",
+    "encoding",
+    "examples",
+    "headers",
+    "links",
+    "mapping",
+    "parameters",
+    "pathItems",
+    "paths",
+    "patternProperties",
+    "properties",
+    "requestBodies",
+    "responses",
+    "schemas",
+    "scopes",
+    "securityDefinitions",
+    "securitySchemes",
+    "variables",
+    "webhooks",
+];
+
+/// Fields of spec objects whose values are data, not spec: a schema's or parameter's
+/// `example`, `default`, `enum` and `const`, and an Example Object's `value`.
+const DATA_FIELDS: [&str; 5] = ["example", "default", "enum", "const", "value"];
+
+/// Whether the keys of the object at `pointer` name entries rather than fields (it is the
+/// value of a field of [`NAME_MAPS`]). Read from the pointer's tokens alone, so a property
+/// called `properties` or `responses` is taken for the field it is named after: telling
+/// them apart takes a typed model.
+pub fn keys_are_names(pointer: &str) -> bool {
+    let mut names = false;
+    for token in pointer.split('/').skip(1) {
+        // After a name map comes a name; after a name or any other field, a field.
+        names = !names && NAME_MAPS.contains(&token);
+    }
+    names
+}
+
+/// Whether the value under `key` of the object at `pointer` is data rather than spec: an
+/// extension (`x-`, wherever it is, and data whatever it holds), or one of [`DATA_FIELDS`].
+/// A `$ref` in data is not a reference, and a keyword in it is no keyword. In a map of names
+/// only the extensions of the Paths and Responses objects are data. Swagger 2.0's response
+/// `examples` is data too (OpenAPI 3's `examples` maps names to Example Objects, which may be
+/// `$ref`s, and whose `value` is data).
+pub fn holds_data(pointer: &str, key: &str, swagger: bool) -> bool {
+    if keys_are_names(pointer) {
+        let extensible = pointer.ends_with("/paths") || pointer.ends_with("/responses");
+        return extensible && key.starts_with("x-");
+    }
+    key.starts_with("x-") || DATA_FIELDS.contains(&key) || swagger && key == "examples"
+}
+
+/// Decodes the `%XX` escapes of a `$ref` (RFC 3986); a `%` not followed by two hex digits
+/// stays as it is. `None` when the bytes decoded are not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    percent_decode_str(text).decode_utf8().ok().map(Cow::into_owned)
+}
+
+/// `text` with every character but ASCII letters and digits percent-encoded (`é` → `%C3%A9`).
+pub fn percent_encode(text: &str) -> String {
+    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON walkers (upgrade, lint) and the typed model lowering reads must agree on
+    /// which keys of a path item are operations.
+    #[test]
+    fn methods_are_the_operations_of_a_typed_path_item() {
+        let item: serde_json::Map<String, serde_json::Value> =
+            METHODS.iter().map(|m| ((*m).to_owned(), serde_json::json!({ "responses": {} }))).collect();
+        let item: openapiv3::PathItem = serde_json::from_value(serde_json::Value::Object(item)).unwrap();
+        let typed: Vec<&str> = item.iter().map(|(method, _)| method).collect();
+        assert_eq!(typed, METHODS);
+    }
+
+    #[test]
+    fn percent_decode_never_panics_and_round_trips() {
+        let alphabet = ["%", "1", "f", "F", "g", "/", "é", "😀", "~", "%2", "%C3", "%A9", "%FF"];
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            let last: Vec<String> = inputs.iter().filter(|s| s.len() < 12).cloned().collect();
+            for s in last {
+                for a in alphabet {
+                    inputs.push(format!("{s}{a}"));
+                }
+            }
+        }
+        // And some long pseudo-random ones.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            inputs.push(s);
+        }
+        for input in &inputs {
+            match percent_decode(input) {
+                Some(decoded) if !input.contains('%') => assert_eq!(&decoded, input),
+                Some(decoded) => assert!(decoded.len() <= input.len()),
+                None => assert!(input.contains('%'), "{input:?}"),
+            }
+            // Encoding every byte decodes back to the text.
+            let encoded: String = input.bytes().map(|b| format!("%{b:02x}")).collect();
+            assert_eq!(percent_decode(&encoded).as_deref(), Some(input.as_str()));
+        }
+        assert_eq!(percent_decode("/x%1é").as_deref(), Some("/x%1é"));
+        assert_eq!(percent_decode("%C3%A9%41%"), Some("éA%".into()));
+        assert_eq!(percent_decode("/x%FF"), None);
+    }
+
+    #[test]
+    fn percent_encoding() {
+        assert_eq!(percent_encode(" "), "%20");
+        assert_eq!(percent_encode("\u{e9}"), "%C3%A9");
+        assert_eq!(percent_decode(&percent_encode("a b\u{e9}/%")).as_deref(), Some("a b\u{e9}/%"));
+    }
+}
