@@ -262,7 +262,7 @@ impl Lowerer<'_> {
                 Ty::String
             }
         };
-        let default = default.map(|d| self.default_text(&d, &ty, &format!("{pointer}/schema")));
+        let default = default.map(|d| self.default_text(&d, &format!("{pointer}/schema")));
         if !self.is_simple(&ty) {
             self.param_unsupported(
                 name,

@@ -416,38 +416,15 @@ impl<'a> Lowerer<'a> {
     /// How the `default` of the schema at `pointer` is shown in docs: a number as the spec
     /// writes it (`99999999999999999999`, which JSON reading made `1e20`), anything else as
     /// JSON. An integer default that the field's Rust type cannot hold is a warning.
-    pub fn default_text(&mut self, default: &Value, ty: &Ty, pointer: &str) -> String {
-        let at = format!("{pointer}/default");
+    pub fn default_text(&self, default: &Value, pointer: &str) -> String {
         let Value::Number(number) = default else { return default.to_string() };
-        let written = self.spec.map.origin(&at).and_then(|(file, p)| {
-            let file = self.spec.sources.get(file);
-            let span = file.spans.get(&p)?;
-            let text = file.text.get(span.value.start..span.value.end)?.trim();
-            let numeric = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c));
-            numeric.then(|| text.to_owned())
-        });
-        let text = written.unwrap_or_else(|| number.to_string());
-        let mut inner = ty;
-        while let Ty::Nullable(t) | Ty::Boxed(t) = inner {
-            inner = t;
-        }
-        let (rust, range) = match inner {
-            Ty::I32 => ("i32", i64::from(i32::MIN)..=i64::from(i32::MAX)),
-            Ty::I64 => ("i64", i64::MIN..=i64::MAX),
-            _ => return text,
-        };
-        if !number.as_i64().is_some_and(|n| range.contains(&n)) {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    codes::INVALID_KEYWORD_VALUE,
-                    format!("invalid `default` `{text}`: it does not fit the field's Rust type `{rust}`"),
-                )
-                .at(self.spec.value_location(&at))
-                .label(format!("not an `{rust}`"))
-                .help("use a default the schema's `type` and `format` allow; the docs show it as written"),
-            );
-        }
-        text
+        // A number shown as written (`99999999999999999999`, not `1e20`); lint warns about a
+        // default the field's type cannot hold.
+        let written = self
+            .spec
+            .written(&format!("{pointer}/default"))
+            .filter(|text| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)));
+        written.map_or_else(|| number.to_string(), str::to_owned)
     }
 
     /// Adds a type, warning when the name it wants is taken by another schema.
@@ -759,7 +736,7 @@ impl<'a> Lowerer<'a> {
                 doc: item.and_then(|s| s.schema_data.description.clone().or_else(|| s.schema_data.title.clone())),
                 default: item
                     .and_then(|s| s.schema_data.default.as_ref())
-                    .map(|default| self.default_text(default, &ty, &field_pointer)),
+                    .map(|default| self.default_text(default, &field_pointer)),
                 wire,
                 rust,
                 ty,
