@@ -235,6 +235,17 @@ fn cargo(workspace: &Path, target: &Path, args: &[&str], env: &[(&str, &str)]) {
     eprintln!("cargo {}: {:.1?}", args.join(" "), started.elapsed());
 }
 
+/// The packages of a `Cargo.lock`: `name version` pairs.
+fn locked_packages(lock: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(lock).unwrap_or_else(|e| panic!("cannot read {}: {e}", lock.display()));
+    let value = |line: &str, key: &str| line.strip_prefix(key).map(|v| v.trim_matches('"').to_owned());
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| Some(format!("{} {}", value(pair[0], "name = ")?, value(pair[1], "version = ")?)))
+        .collect()
+}
+
 /// The end of a long output, where cargo puts the error that stopped it.
 fn tail(text: &str) -> &str {
     const KEEP: usize = 60_000;
@@ -284,4 +295,13 @@ fn every_ok_fixture_builds_as_a_whole_crate_and_two_work_together() {
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", &rustdoc_flags)],
     );
+
+    // Cargo only added the scratch crates to the lock: every dependency is a version the
+    // repository builds and tests.
+    let known = locked_packages(&tests::workspace_root().join("Cargo.lock"));
+    let new: Vec<String> = locked_packages(&workspace.join("Cargo.lock"))
+        .into_iter()
+        .filter(|p| !known.contains(p) && !members.iter().any(|m| p.starts_with(&format!("{m} "))))
+        .collect();
+    assert!(new.is_empty(), "the generated crates need packages the repository's Cargo.lock lacks: {new:?}");
 }
