@@ -16,7 +16,7 @@
 //! The scratch workspace lives under `CARGO_TARGET_TMPDIR` (`target/tmp/whole-crates/`) with
 //! the repository's `Cargo.lock`, so its dependencies are the versions the repository tests;
 //! it has its own target folder (`target/tmp/whole-crates-target/`), kept between runs, since
-//! the outer cargo holds the lock of ours while tests run. Nothing is written elsewhere.
+//! the outer cargo holds the lock of its own while tests run. Nothing is written elsewhere.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -197,7 +197,7 @@ fn write_workspace(workspace: &Path, members: &[String]) {
     std::fs::write(workspace.join("Cargo.lock"), lock).expect("the scratch folder is writable");
 }
 
-/// Removes crates of earlier runs that are no longer generated (a renamed fixture), inside
+/// Removes crates of earlier runs that are no longer generated (a renamed fixture, or one whose format changed), inside
 /// the scratch workspace only.
 fn remove_stale(workspace: &Path, members: &[String]) {
     let Ok(entries) = std::fs::read_dir(workspace) else { return };
