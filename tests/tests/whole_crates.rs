@@ -9,9 +9,9 @@
 //! - Beside them, the crate `together` (`whole_crates/together.rs`) uses two generated crates
 //!   in one program: one runtime, one `ApiError`, one `Metadata` table, one generic client
 //!   call serving both crates' servers.
-//! - A lint the generated code is known to break is allowed only while [`KNOWN_LINTS`] says
-//!   the generator bug behind it is still there; once it is fixed, the test fails until the
-//!   allowance is removed.
+//! - No lint is allowed: the `hostile_names` fixture (operations called `new` and
+//!   `from_*`) and the `descriptions` fixture (URLs in links, parentheses and quotes) hold the
+//!   two cases that once needed it.
 //!
 //! The scratch workspace lives under `CARGO_TARGET_TMPDIR` (`target/tmp/whole-crates/`) with
 //! the repository's `Cargo.lock`, so its dependencies are the versions the repository tests;
@@ -25,56 +25,6 @@ use generator::config::{Config, ErrorFormat};
 
 /// Fixtures generated under both error formats; `together` uses one crate of each.
 const BOTH_FORMATS: [&str; 2] = ["openapi_3_1", "operations"];
-
-/// A lint the generated code is known to break, allowed until the generator is fixed.
-struct KnownLint {
-    /// `clippy::...` (allowed in the clippy run) or `rustdoc::...` (in the doc run).
-    lint: &'static str,
-    /// The generator bug behind it.
-    bug: &'static str,
-    /// Whether the generated crates (the scratch workspace) still show the bug: once they do
-    /// not, the test fails, so the allowance goes with the bug.
-    still_there: fn(&Path) -> bool,
-}
-
-const KNOWN_LINTS: [KnownLint; 2] = [
-    KnownLint {
-        lint: "clippy::wrong_self_convention",
-        bug: "an operation named `new`, `from_*` or `into_*` becomes an `Api` method taking `&self`",
-        still_there: |workspace| {
-            let server = read_generated(workspace, "hostile_names", "src/server.rs");
-            server.contains("fn new(\n        &self,") && !server.contains("wrong_self_convention")
-        },
-    },
-    KnownLint {
-        lint: "rustdoc::bare_urls",
-        bug: "a URL in a description that is not a whole word (`[a](https://..)`, `<https://..>`, \
-              `(https://..)`, `\"https://..\"`) is left bare in the doc comment",
-        still_there: |workspace| {
-            let lib = read_generated(workspace, "descriptions", "src/lib.rs");
-            !lib.contains("bare_urls") && lib.lines().filter(|l| l.starts_with("//!")).any(has_bare_url)
-        },
-    },
-];
-
-/// A generated file of `fixture`, under whichever error format it was generated.
-fn read_generated(workspace: &Path, fixture: &str, file: &str) -> String {
-    let base = format!("fixture-{}", fixture.replace('_', "-"));
-    ["problem", "matrix"]
-        .iter()
-        .find_map(|format| std::fs::read_to_string(workspace.join(format!("{base}-{format}")).join(file)).ok())
-        .unwrap_or_else(|| panic!("`{fixture}` has no generated {file}"))
-}
-
-/// Whether a doc line holds a URL rustdoc takes for bare: neither an autolink (`<url>`) nor a
-/// link's destination (`](url)`).
-fn has_bare_url(line: &str) -> bool {
-    line.match_indices("http").any(|(i, _)| {
-        let (before, after) = line.split_at(i);
-        (after.starts_with("http://") || after.starts_with("https://"))
-            && !(before.ends_with('<') || before.ends_with("]("))
-    })
-}
 
 /// The scratch workspace and its target folder, both inside the outer target folder.
 fn scratch() -> (PathBuf, PathBuf) {
@@ -271,29 +221,14 @@ fn every_ok_fixture_builds_as_a_whole_crate_and_two_work_together() {
     members.push("together".into());
     write_workspace(&workspace, &members);
 
-    let mut clippy = vec!["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"];
-    let mut rustdoc_flags = String::from("-Dwarnings");
-    for known in &KNOWN_LINTS {
-        assert!(
-            (known.still_there)(&workspace),
-            "fixed: {}; remove `{}` from KNOWN_LINTS in {}",
-            known.bug,
-            known.lint,
-            file!()
-        );
-        if known.lint.starts_with("clippy::") {
-            clippy.extend(["-A", known.lint]);
-        } else {
-            rustdoc_flags.push_str(&format!(" -A{}", known.lint));
-        }
-    }
+    let clippy = ["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"];
     cargo(&workspace, &target, &clippy, &[]);
     cargo(&workspace, &target, &["test", "--workspace", "--all-features"], &[]);
     cargo(
         &workspace,
         &target,
         &["doc", "--workspace", "--no-deps", "--all-features"],
-        &[("RUSTDOCFLAGS", &rustdoc_flags)],
+        &[("RUSTDOCFLAGS", "-Dwarnings")],
     );
 
     // Cargo only added the scratch crates to the lock: every dependency is a version the

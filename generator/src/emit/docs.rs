@@ -120,14 +120,35 @@ fn escape_line(line: &str) -> String {
     out
 }
 
+/// Escapes Markdown's link and HTML syntax, and writes every URL as an autolink
+/// (`<https://..>`), wherever it stands: rustdoc's `bare_urls` lint finds URLs inside
+/// brackets, parentheses and quotes too. A URL ends at white space, a quote, a bracket or a
+/// closing parenthesis, and does not take the punctuation that ends a sentence.
 fn escape_words(text: &str) -> String {
-    let escaped =
-        text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;");
-    escaped
-        .split(' ')
-        .map(|w| if w.starts_with("http://") || w.starts_with("https://") { format!("<{w}>") } else { w.to_owned() })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = ["http://", "https://"].iter().filter_map(|scheme| rest.find(scheme)).min() {
+        out.push_str(&escape_markup(&rest[..start]));
+        let url = &rest[start..];
+        let end = url.find(|c: char| c.is_whitespace() || "<>\"'`()[]{}|\\^".contains(c)).unwrap_or(url.len());
+        let link = url[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        let scheme_only = link.ends_with("//");
+        if scheme_only {
+            out.push_str(&escape_markup(link));
+        } else {
+            out.push('<');
+            out.push_str(link);
+            out.push('>');
+        }
+        rest = &url[link.len()..];
+    }
+    out.push_str(&escape_markup(rest));
+    out
+}
+
+/// `\`, `[`, `]`, `<` and `>` as rustdoc shows them literally.
+fn escape_markup(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -142,6 +163,15 @@ mod tests {
         );
         assert_eq!(clean("```\nfn x() {}\n```"), "```text\nfn x() {}\n```");
         assert_eq!(clean("the ``since`` param [a]"), "the ``since`` param \\[a\\]");
+    }
+
+    #[test]
+    fn urls_are_autolinks_wherever_they_stand() {
+        assert_eq!(clean("See [RFC](https://e.org/a_b)."), "See \\[RFC\\](<https://e.org/a_b>).");
+        assert_eq!(clean("(https://e.org) and \"http://x.y/z\""), "(<https://e.org>) and \"<http://x.y/z>\"");
+        assert_eq!(clean("an autolink <https://e.org/q?a=1&b=2>"), "an autolink &lt;<https://e.org/q?a=1&b=2>&gt;");
+        assert_eq!(clean("ends here: https://e.org/end."), "ends here: <https://e.org/end>.");
+        assert_eq!(clean("just https:// alone"), "just https:// alone");
     }
 
     #[test]

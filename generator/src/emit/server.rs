@@ -57,8 +57,13 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
         }
     });
     let unused = if op.security.is_some() { quote!((credential, request)) } else { quote!(request) };
+    // Clippy expects `new` and `from_*` to take no `self` and `into_*` to take `self`: an
+    // operation may be called so, and its method takes `&self` like every other.
+    let convention = op.name == "new" || op.name.starts_with("from_") || op.name.starts_with("into_");
+    let allow = convention.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
     quote! {
         #doc
+        #allow
         fn #name(
             &self,
             #credential
