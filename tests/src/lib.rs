@@ -12,6 +12,27 @@ pub fn fixtures() -> PathBuf {
     workspace_root().join("tests/fixtures")
 }
 
+/// Every codegen fixture of `folder` (`ok`, `err`), sorted: (name, root document). A fixture is
+/// a `.yaml` file, or a folder holding `spec.yaml` (or `spec/spec.yaml`, for refs that leave
+/// the spec's folder).
+pub fn codegen_fixtures(folder: &str) -> Vec<(String, PathBuf)> {
+    let dir = fixtures().join("codegen").join(folder);
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("the fixture folder exists") {
+        let path = entry.expect("a readable entry").path();
+        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if path.is_dir() {
+            let spec = [path.join("spec.yaml"), path.join("spec/spec.yaml")].into_iter().find(|p| p.exists());
+            out.push((name, spec.unwrap_or_else(|| panic!("{} has no spec.yaml", path.display()))));
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push((name, path));
+        }
+    }
+    out.sort();
+    assert!(!out.is_empty(), "no fixtures in {}", dir.display());
+    out
+}
+
 /// The generated code of every `ok` codegen fixture, compiled so goldens must build.
 #[doc(hidden)]
 pub mod goldens {

@@ -7,7 +7,7 @@
 //! refs that leave the spec's folder). Re-bless with `INSTA_UPDATE=always`. The code
 //! snapshots are compiled as part of this crate (see `build.rs`), so goldens must build.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use generator::config::Config;
 use generator::{Diagnostics, GeneratedFile};
@@ -50,28 +50,9 @@ fn fixture_config(spec: &Path) -> Config {
     Config::new(spec, tests::fixtures().join("codegen/out"), "fixture")
 }
 
-/// Every fixture of a folder: (name, root document).
-fn fixtures(folder: &str) -> Vec<(String, PathBuf)> {
-    let dir = tests::fixtures().join("codegen").join(folder);
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("fixture folder exists") {
-        let path = entry.expect("readable entry").path();
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        if path.is_dir() {
-            let spec = [path.join("spec.yaml"), path.join("spec/spec.yaml")].into_iter().find(|p| p.exists());
-            out.push((name, spec.unwrap_or_else(|| panic!("{} has no spec.yaml", path.display()))));
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push((name, path));
-        }
-    }
-    out.sort();
-    assert!(!out.is_empty(), "no fixtures in {}", dir.display());
-    out
-}
-
 /// Generates the `ok` fixture `name`, which must succeed.
 fn generate_ok(name: &str) -> (Vec<GeneratedFile>, Diagnostics) {
-    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == name).expect("fixture exists");
+    let (_, spec) = tests::codegen_fixtures("ok").into_iter().find(|(n, _)| n == name).expect("fixture exists");
     let (files, diagnostics) = generate(&fixture_config(&spec));
     let files = files.unwrap_or_else(|| panic!("fixture `{name}` failed:\n{}", diagnostics.render(false)));
     (files, diagnostics)
@@ -89,7 +70,7 @@ fn snapshot(name: &str, value: &str) {
 
 #[test]
 fn ok_fixtures_generate_their_snapshots() {
-    for (name, spec) in fixtures("ok") {
+    for (name, spec) in tests::codegen_fixtures("ok") {
         let (files, diagnostics) = generate(&fixture_config(&spec));
         let files = files.unwrap_or_else(|| panic!("fixture `{name}` failed:\n{}", diagnostics.render(false)));
         assert!(!diagnostics.has_errors(), "fixture `{name}` reported errors");
@@ -107,7 +88,7 @@ fn ok_fixtures_generate_their_snapshots() {
 
 #[test]
 fn err_fixtures_fail_with_their_diagnostics() {
-    for (name, spec) in fixtures("err") {
+    for (name, spec) in tests::codegen_fixtures("err") {
         let (files, diagnostics) = generate(&fixture_config(&spec));
         assert!(files.is_none(), "fixture `{name}` generated code but must fail");
         assert!(diagnostics.has_errors(), "fixture `{name}` failed without an error");
@@ -151,7 +132,7 @@ fn only_examples_that_match_their_schemas_become_tests() {
 
 #[test]
 fn a_package_name_that_names_no_crate_is_an_error_not_a_panic() {
-    let (_, spec) = fixtures("ok").into_iter().find(|(n, _)| n == "std_names").expect("fixture exists");
+    let (_, spec) = tests::codegen_fixtures("ok").into_iter().find(|(n, _)| n == "std_names").expect("fixture exists");
     for name in ["a\"b", "line\nbreak", "type", "1st", "", "-"] {
         let mut config = fixture_config(&spec);
         config.package.name = name.into();

@@ -32,24 +32,6 @@ fn scratch() -> (PathBuf, PathBuf) {
     (tmp.join("whole-crates"), tmp.join("whole-crates-target"))
 }
 
-/// Every `ok` codegen fixture, by the rules of `tests/codegen.rs`: (name, root document).
-fn ok_fixtures() -> Vec<(String, PathBuf)> {
-    let dir = tests::fixtures().join("codegen/ok");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("the fixture folder exists") {
-        let path = entry.expect("a readable entry").path();
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        if path.is_dir() {
-            let spec = [path.join("spec.yaml"), path.join("spec/spec.yaml")].into_iter().find(|p| p.exists());
-            out.push((name, spec.unwrap_or_else(|| panic!("{} has no spec.yaml", path.display()))));
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push((name, path));
-        }
-    }
-    out.sort();
-    out
-}
-
 /// One crate to generate: a fixture under one error format.
 struct Crate {
     fixture: String,
@@ -63,7 +45,7 @@ struct Crate {
 /// [`BOTH_FORMATS`] under the other one too.
 fn crates() -> Vec<Crate> {
     let mut out = Vec::new();
-    for (i, (fixture, spec)) in ok_fixtures().into_iter().enumerate() {
+    for (i, (fixture, spec)) in tests::codegen_fixtures("ok").into_iter().enumerate() {
         let (first, other) = if i % 2 == 0 {
             (ErrorFormat::Problem, ErrorFormat::Matrix)
         } else {

@@ -267,24 +267,10 @@ fn parameter_location(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
     reporter.report(&at, diagnostic);
 }
 
-/// A `path` parameter: where it is declared and its name.
-struct PathParameter {
-    pointer: String,
-    name: String,
-}
-
-fn path_parameters_of(spec: &Spec, owner: &str) -> Vec<PathParameter> {
-    let Some(Value::Array(list)) = spec.document.pointer(&format!("{owner}/parameters")) else { return Vec::new() };
-    list.iter()
-        .enumerate()
-        .filter_map(|(i, parameter)| {
-            let parameter = object(parameter)?;
-            // A parameter without a string `name` does not fit the model: deserializing says so.
-            let name = parameter.get("name").and_then(Value::as_str)?;
-            (parameter.get("in").and_then(Value::as_str) == Some("path"))
-                .then(|| PathParameter { pointer: format!("{owner}/parameters/{i}"), name: name.to_owned() })
-        })
-        .collect()
+/// The `path` parameters declared at `owner`. A parameter without a string `name` does not
+/// fit the model: deserializing says so.
+fn path_parameters_of(spec: &Spec, owner: &str) -> Vec<Declared> {
+    declared_parameters(spec, owner).into_iter().filter(|p| p.place == "path").collect()
 }
 
 fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
@@ -296,7 +282,7 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     let variables = template_variables(route);
     let shared = path_parameters_of(spec, &item.pointer);
     let mut declared_by_operation = Vec::new();
-    let mut all: Vec<PathParameter> = Vec::new();
+    let mut all: Vec<Declared> = Vec::new();
     for operation in &item.operations {
         let own = path_parameters_of(spec, &operation.pointer);
         let names: Vec<String> = shared.iter().chain(&own).map(|p| p.name.clone()).collect();
