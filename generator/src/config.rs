@@ -18,6 +18,10 @@ pub struct Config {
     /// Overlay documents (OpenAPI Overlay 1.0), applied in order.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
+    /// The folder `$ref`s may not leave: the spec's folder by default, or one above it (a
+    /// spec whose refs climb to shared schemas, `../../event-schemas/...`).
+    #[serde(default)]
+    pub root: Option<PathBuf>,
     /// The folder of the generated crate.
     pub output: PathBuf,
     pub package: Package,
@@ -172,6 +176,7 @@ impl Config {
         Config {
             spec: spec.into(),
             overlays: Vec::new(),
+            root: None,
             output: output.into(),
             package: Package { name: name.to_owned(), version: default_version(), description: None },
             errors: Errors::default(),
@@ -244,6 +249,11 @@ impl Config {
 
     pub fn spec_path(&self) -> PathBuf {
         normalize(&self.base_dir.join(&self.spec))
+    }
+
+    /// The folder refs may not leave, when the config sets one.
+    pub fn root_path(&self) -> Option<PathBuf> {
+        self.root.as_ref().map(|r| normalize(&self.base_dir.join(r)))
     }
 
     pub fn overlay_paths(&self) -> Vec<PathBuf> {

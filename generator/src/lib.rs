@@ -29,45 +29,60 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
         diagnostics.add_source(&source.display, &source.text);
         source.spec_at.clone()
     });
-    let checked = check_named(&config.spec_path(), named_at, &config.overlay_paths(), &config.limits(), diagnostics)?;
+    let inputs =
+        Inputs { overlays: config.overlay_paths(), root: config.root_path(), limits: config.limits(), named_at };
+    let checked = check_with(&config.spec_path(), &inputs, diagnostics)?;
     let model = lower::lower(&checked, config, diagnostics)?;
     emit::emit(&model, config, diagnostics)
 }
 
-/// The passes every command shares: load → resolve → overlay → upgrade → lint, within the
-/// default [`load::Limits`].
+/// The passes every command shares: load → resolve → overlay → upgrade → lint, with the
+/// overlays given, the spec's folder as the one refs may not leave, and the default limits.
 pub fn check(spec: &Path, overlays: &[PathBuf], diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
-    check_within(spec, overlays, &load::Limits::default(), diagnostics)
+    check_with(spec, &Inputs { overlays: overlays.to_vec(), ..Inputs::default() }, diagnostics)
 }
 
-/// [`check`] within other limits.
-pub fn check_within(
-    spec: &Path,
-    overlays: &[PathBuf],
-    limits: &load::Limits,
-    diagnostics: &mut Diagnostics,
-) -> Option<lint::Checked> {
-    check_named(spec, None, overlays, limits, diagnostics)
+/// What a check reads besides the spec, and how far it may read.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Overlay documents, applied in order.
+    pub overlays: Vec<PathBuf>,
+    /// The folder refs may not leave (symbolic links inside it are followed while their
+    /// target stays inside); the spec's own folder when `None`.
+    pub root: Option<PathBuf>,
+    pub limits: load::Limits,
+    /// Where the spec is named (a config's `spec:`): problems with the root file as a whole
+    /// are reported there.
+    pub named_at: Option<diagnostics::Location>,
 }
 
-/// [`check_within`] for a spec named at `named_at` (a config's `spec:`), where a problem with
-/// the root file as a whole is reported.
-fn check_named(
-    spec: &Path,
-    named_at: Option<diagnostics::Location>,
-    overlays: &[PathBuf],
-    limits: &load::Limits,
-    diagnostics: &mut Diagnostics,
-) -> Option<lint::Checked> {
+/// [`check`] with other [`Inputs`].
+pub fn check_with(spec: &Path, inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
     let display = display_path(spec);
     // Every path is absolute from here on: a bare `spec.yaml` has the empty path as its
     // folder, which would let every ref pass the check that it stays inside that folder.
     let spec = &config::absolute(spec);
-    let root = load::load(spec, &display, limits, named_at, diagnostics)?;
-    let root_dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root_dir = match &inputs.root {
+        Some(root) => config::absolute(root),
+        None => spec.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    // The spec's folder, not the spec: the root file is what the user named, link or not.
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let folder = spec.parent().map(canonical).unwrap_or_default();
+    if !folder.starts_with(canonical(&root_dir)) {
+        let shown = Some(display_path(&root_dir)).filter(|s| !s.is_empty()).unwrap_or_else(|| ".".into());
+        let message = format!("the spec `{display}` is not inside the root folder `{shown}`");
+        diagnostics.push(
+            Diagnostic::error(diagnostics::codes::CONFIG, message)
+                .at(inputs.named_at.clone())
+                .help("`root` must be the spec's folder or a folder above it"),
+        );
+        return None;
+    }
+    let root = load::load(spec, &display, &inputs.limits, inputs.named_at.clone(), diagnostics)?;
     // One `Spec` (document, files and source map) goes from pass to pass.
-    let mut spec = resolve::resolve_limited(root, &root_dir, limits, diagnostics);
-    for overlay in overlays {
+    let mut spec = resolve::resolve_limited(root, &root_dir, &inputs.limits, diagnostics);
+    for overlay in &inputs.overlays {
         spec = overlay::apply(spec, overlay, diagnostics);
     }
     let spec = upgrade::upgrade(spec, diagnostics)?;

@@ -362,11 +362,8 @@ impl Resolver<'_> {
             };
             if !canonical.starts_with(&self.root_dir) {
                 let through_link = lexical.starts_with(&self.root_dir);
-                let folder = Path::new(&self.sources.get(0).display)
-                    .parent()
-                    .map(|p| p.display().to_string())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| ".".into());
+                let folder =
+                    Some(crate::display_path(&self.root_dir)).filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into());
                 let message = if through_link {
                     format!("`$ref` `{reference}` leaves the spec's folder through a symbolic link")
                 } else {
@@ -388,7 +385,7 @@ impl Resolver<'_> {
             match self.sources.find(&canonical) {
                 Some(id) => id,
                 None => {
-                    let display = display_path(&canonical, &self.root_dir, &self.sources.get(0).display);
+                    let display = crate::display_path(&canonical);
                     let loaded = load::load(&canonical, &display, &self.limits, location.clone(), self.diagnostics)?;
                     self.total_bytes = self.total_bytes.saturating_add(loaded.text.len() as u64);
                     if self.total_bytes > self.limits.max_total_bytes {
@@ -466,14 +463,6 @@ fn json_texts(value: &Value, pointer: &str, in_example: bool, out: &mut Vec<Stri
         }
         _ => {}
     }
-}
-
-/// A name for diagnostics: the root file's folder as shown to the user, joined with the
-/// file's path below the root folder.
-fn display_path(path: &Path, root_dir: &Path, root_display: &str) -> String {
-    let relative = path.strip_prefix(root_dir).unwrap_or(path);
-    let folder = Path::new(root_display).parent().unwrap_or(Path::new(""));
-    folder.join(relative).to_string_lossy().into_owned()
 }
 
 fn has_scheme(reference: &str) -> bool {

@@ -1,7 +1,7 @@
 //! `cargo xtask`: a thin command line over the `generator` library.
 //!
 //! - `cargo xtask codegen [--check] [--config api/codegen.yaml]`
-//! - `cargo xtask lint [PATH] [--overlay FILE]... [--message-format human|json] [--deny-warnings]`
+//! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--message-format human|json] [--deny-warnings]`
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use generator::{Config, Diagnostics};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE] [--deny-warnings] [--message-format human|json]
-  cargo xtask lint [PATH] [--overlay FILE]... [--deny-warnings] [--message-format human|json]";
+  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--deny-warnings] [--message-format human|json]";
 
 #[derive(Default)]
 struct Args {
@@ -22,6 +22,7 @@ struct Args {
     config: Option<PathBuf>,
     path: Option<PathBuf>,
     overlays: Vec<PathBuf>,
+    root: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +35,7 @@ fn parse_args() -> Result<Args, String> {
             "--deny-warnings" => args.deny_warnings = true,
             "--config" => args.config = Some(it.next().ok_or("--config takes a file")?.into()),
             "--overlay" => args.overlays.push(it.next().ok_or("--overlay takes a file")?.into()),
+            "--root" => args.root = Some(it.next().ok_or("--root takes a folder")?.into()),
             "--message-format" => match it.next().as_deref() {
                 Some("json") => args.json = true,
                 Some("human") => args.json = false,
@@ -138,7 +140,8 @@ fn codegen(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
 fn lint(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
     let root = workspace_root();
     let path = args.path.clone().unwrap_or_else(|| root.join("api/sync.yaml"));
-    let checked = generator::check(&path, &args.overlays, diagnostics);
+    let inputs = generator::Inputs { overlays: args.overlays.clone(), root: args.root.clone(), ..Default::default() };
+    let checked = generator::check_with(&path, &inputs, diagnostics);
     if checked.is_some() && diagnostics.is_empty() && !args.json {
         eprintln!("{}: no problems found", generator::display_path(&path));
     }

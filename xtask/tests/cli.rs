@@ -159,3 +159,41 @@ fn a_config_given_by_bare_name_keeps_its_relative_paths() {
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn refs_may_climb_to_a_root_above_the_spec_and_no_further() {
+    let dir = scratch("root");
+    let api = dir.join("data/api");
+    std::fs::create_dir_all(&api).expect("api");
+    std::fs::create_dir_all(dir.join("data/schemas")).expect("schemas");
+    std::fs::write(dir.join("data/schemas/event.yaml"), "type: object\nproperties:\n  sender: {type: string}\n")
+        .expect("schema");
+    std::fs::write(dir.join("secret.yaml"), "type: object\ndescription: SECRET-ROOT-MARKER\n").expect("secret");
+    let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  Event:\n    $ref: '../schemas/event.yaml'\n";
+    std::fs::write(api.join("spec.yaml"), spec).expect("spec");
+    // Without a root, the spec's folder is the limit.
+    let refused = xtask_in(&api, &["lint", "spec.yaml"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("error[ref-escapes-root]"), "{}", stderr(&refused));
+    // With `data` as the root, the ref resolves; the lint is clean.
+    let allowed = xtask_in(&api, &["lint", "spec.yaml", "--root", ".."]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    // And a config says the same, with codegen.
+    std::fs::write(api.join("codegen.yaml"), "spec: spec.yaml\nroot: ..\noutput: ../../out\npackage: {name: x}\n")
+        .expect("config");
+    let generated = xtask_in(&api, &["codegen", "--config", "codegen.yaml"]);
+    assert_eq!(generated.status.code(), Some(0), "{}", stderr(&generated));
+    let types = std::fs::read_to_string(dir.join("out/src/types.rs")).expect("types");
+    assert!(types.contains("pub sender: ::std::option::Option<::std::string::String>"), "{types}");
+    // A ref past the root is still refused.
+    let past = spec.replace("../schemas/event.yaml", "../../secret.yaml");
+    std::fs::write(api.join("spec.yaml"), past).expect("spec");
+    let escaped = xtask_in(&api, &["lint", "spec.yaml", "--root", ".."]);
+    assert_eq!(escaped.status.code(), Some(1));
+    assert!(stderr(&escaped).contains("error[ref-escapes-root]") && !stderr(&escaped).contains("SECRET-ROOT-MARKER"));
+    // A root that is not above the spec is a mistake.
+    let beside = xtask_in(&api, &["lint", "spec.yaml", "--root", "../schemas"]);
+    assert_eq!(beside.status.code(), Some(1));
+    assert!(stderr(&beside).contains("is not inside the root folder"), "{}", stderr(&beside));
+    let _ = std::fs::remove_dir_all(&dir);
+}
