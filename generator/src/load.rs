@@ -581,15 +581,23 @@ impl Builder<'_> {
         let Some(between) = self.text.get(from..to) else { return event.start_mark };
         let mut skip = 0;
         if properties {
-            // `&anchor`, `!tag`, in either order, each followed by blanks or a line break.
+            // `&anchor`, `!tag`, in either order, each followed by blanks, line breaks or a
+            // comment.
             for _ in 0..2 {
                 let rest = &between[skip..];
                 if !rest.starts_with(['&', '!']) {
                     break;
                 }
-                let token = rest.find(|c: char| c.is_whitespace() || ",[]{}".contains(c)).unwrap_or(rest.len());
-                let blanks = rest[token..].find(|c: char| !c.is_whitespace()).unwrap_or(rest.len() - token);
-                skip += token + blanks;
+                skip += rest.find(|c: char| c.is_whitespace() || ",[]{}".contains(c)).unwrap_or(rest.len());
+                loop {
+                    let rest = &between[skip..];
+                    let blanks = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+                    skip += blanks;
+                    if !rest[blanks..].starts_with('#') {
+                        break;
+                    }
+                    skip += rest[blanks..].find('\n').unwrap_or(rest.len() - blanks);
+                }
             }
         }
         if block {
@@ -1098,9 +1106,12 @@ mod tests {
 
     #[test]
     fn spans_point_past_anchors_and_tags_and_at_a_block_scalars_first_line() {
-        let text = "a: &x !!str 12\nb: !!map &y {k: v}\nc: |-\n\n  first\n  second\nd: *x\n";
+        let text = "a: &x !!str 12\nb: !!map &y {k: v}\nc: |-\n\n  first\n  second\nd: *x\ne: &z # note\n  k: v\n";
         let (value, spans) = parse_t(text, "t.yaml", false).unwrap();
-        assert_eq!(value, serde_json::json!({"a": "12", "b": {"k": "v"}, "c": "\nfirst\nsecond", "d": "12"}));
+        assert_eq!(
+            value,
+            serde_json::json!({"a": "12", "b": {"k": "v"}, "c": "\nfirst\nsecond", "d": "12", "e": {"k": "v"}})
+        );
         let at = |p: &str| {
             let s = spans[p].value;
             (s.line, s.column, &text[s.start..s.end])
@@ -1109,6 +1120,7 @@ mod tests {
         assert_eq!(at("/b"), (2, 13, "{"));
         assert_eq!(at("/c"), (5, 3, "first"));
         assert_eq!(at("/d"), (7, 4, "*"));
+        assert_eq!(at("/e"), (9, 3, "k"));
     }
 
     #[test]
