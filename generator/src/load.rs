@@ -1394,6 +1394,18 @@ mod hostile {
         assert!(parse_yaml("a: [1]\n").is_ok());
     }
 
+    /// Positions are not recounted from the start of the file: yaml-rust2 counted characters
+    /// and marked a block mapping after its first key, and the conversion to bytes started
+    /// over at every such step back (a 4 MB non-ASCII spec took minutes).
+    #[test]
+    fn many_block_mappings_in_non_ascii_text_load_in_linear_time() {
+        let text = "- a: é\n  b: 1\n".repeat(50_000);
+        let parsed = within_seconds(30, move || parse_yaml(&text).unwrap());
+        assert_eq!(parsed.value.as_array().map(Vec::len), Some(50_000));
+        let span = parsed.spans["/49999/b"].value;
+        assert_eq!((span.line, span.column), (100_000, 6));
+    }
+
     #[test]
     fn very_long_lines_load_in_linear_time() {
         let text = format!("[{}1]", "1, é, ".repeat(200_000));
