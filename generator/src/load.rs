@@ -3,15 +3,15 @@
 //! In: a path. Out: a [`SourceFile`], or a diagnostic pointing at the syntax error.
 //! YAML is read with the core schema of YAML 1.2, so `200:` is the key `"200"` and
 //! `'200'` stays a string. serde_yaml gives no positions for values, so the events of
-//! `yaml-rust2`'s parser are folded into values here (see `docs/decisions.md`).
+//! `libyaml-safer`'s parser (libyaml in safe Rust: it reads what libyaml reads) are folded
+//! into values here (see `docs/decisions.md`, 1 and 15).
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;
 
+use libyaml_safer::{Event, EventData, Mark, ScalarStyle};
 use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
 use crate::source::{push_token, NodeSpan, SourceFile, Span};
@@ -281,6 +281,18 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
                 .label(label),
         )
     };
+    let budget = limits.expansion_budget(text.len() as u64);
+    let mut builder = Builder {
+        text,
+        body_start: bom,
+        display,
+        max_depth: limits.max_depth,
+        expansion_budget: budget,
+        // Every span is keyed by its pointer; deep nodes under long keys must not make
+        // the index quadratic in the input.
+        index_budget: budget.saturating_mul(4),
+        ..Builder::default()
+    };
     if is_json {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
             let (line, column) = (e.line(), e.column());
@@ -289,51 +301,88 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
             let message = message.split(" at line").next().unwrap_or(&message).to_owned();
             return Err(located(codes::SYNTAX, format!("invalid JSON: {message}"), start, line, column, "here"));
         }
+        json_events(body, |event| {
+            builder.on_event(event);
+            builder.error.is_none()
+        })
+        .map_err(|offset| {
+            let (line, column) = line_column(body, offset);
+            located(codes::SYNTAX, "invalid JSON string".into(), bom + offset, line, column, "here")
+        })?;
+        if let Some(error) = builder.error.take() {
+            return Err(Box::new(error));
+        }
+        return Ok(Parsed {
+            value: builder.done.unwrap_or(Value::Null),
+            spans: builder.spans,
+            warnings: builder.warnings,
+        });
     }
-    let budget = limits.expansion_budget(text.len() as u64);
-    let mut builder = Builder {
-        text,
-        body_start: bom,
-        display,
-        ascii: body.is_ascii(),
-        max_depth: limits.max_depth,
-        expansion_budget: budget,
-        // Every span is keyed by its pointer; deep nodes under long keys must not make
-        // the index quadratic in the input.
-        index_budget: budget.saturating_mul(4),
-        ..Builder::default()
-    };
-    // Events are pulled one at a time: `Parser::load` recurses once per nesting level, and
-    // the depth limit must stop a deep document before any recursion could overflow.
-    let mut parser = Parser::new_from_str(body);
+    // libyaml refuses control characters before it parses anything, and its error says only
+    // where its reader was; the first such character is found here instead.
+    if let Some((offset, c)) = body.char_indices().find(|&(_, c)| !yaml_allows(c)) {
+        let (line, column) = line_column(body, offset);
+        let mut error = located(
+            codes::SYNTAX,
+            format!("invalid YAML: control character `{}` is not allowed", c.escape_unicode()),
+            bom + offset,
+            line,
+            column,
+            "control character",
+        );
+        error.help = Some("remove it, or write it as an escape (`\\t`, `\\u0000`) in a double-quoted string".into());
+        return Err(error);
+    }
+    // Events are pulled one at a time, so the depth limit stops a deep document before any
+    // later pass could recurse into it. libyaml's parser is a state machine with explicit
+    // stacks: it does not recurse per nesting level either. Its reader decodes what the
+    // input hands it at once, into four bytes a character: a small buffer bounds that.
+    let mut parser = libyaml_safer::Parser::new();
+    parser.set_encoding(libyaml_safer::Encoding::Utf8);
+    parser.set_input(std::io::BufReader::with_capacity(READ_CHUNK, body.as_bytes()));
     let mut documents = 0;
+    let mut last = Mark::default();
     loop {
-        let (event, mark) = match parser.next_token() {
-            Ok(next) => next,
-            Err(e) => {
-                let m = e.marker();
-                let start = builder.byte_offset(m.index());
-                // The scanner reads ahead through flow collections, and stops past 255 levels.
-                if e.info() == "recursion limit exceeded" {
-                    let message = too_deep(limits.max_depth);
-                    return Err(located(codes::LIMIT, message, start, m.line(), m.col() + 1, "too deep"));
-                }
-                return Err(located(
+        let event = match next_event(&mut parser) {
+            Ok(event) => event,
+            Err(Failure::Yaml(e)) => {
+                let mark = e.problem_mark().unwrap_or(last);
+                let start = builder.offset(mark);
+                let mut error = located(
                     codes::SYNTAX,
-                    format!("invalid YAML: {}", e.info()),
+                    format!("invalid YAML: {}", e.problem()),
                     start,
-                    m.line(),
-                    m.col() + 1,
+                    mark.line as usize + 1,
+                    mark.column as usize + 1,
                     "here",
-                ));
+                );
+                if let (Some(context), Some(at)) = (e.context(), e.context_mark()) {
+                    error.help =
+                        Some(format!("{context} that starts at line {}, column {}", at.line + 1, at.column + 1));
+                }
+                return Err(error);
+            }
+            Err(Failure::Panicked) => {
+                let start = builder.offset(last);
+                let mut error = located(
+                    codes::SYNTAX,
+                    "invalid YAML: the YAML reader cannot read what follows".into(),
+                    start,
+                    last.line as usize + 1,
+                    last.column as usize + 1,
+                    "after here",
+                );
+                error.help = Some("check the syntax after this point, e.g. a tag followed by `,`".into());
+                return Err(error);
             }
         };
-        match event {
-            Event::StreamEnd => break,
-            Event::DocumentStart => {
+        last = event.end_mark;
+        match event.data {
+            EventData::StreamEnd => break,
+            EventData::DocumentStart { .. } => {
                 documents += 1;
                 if documents > 1 {
-                    let span = builder.span_at(&mark, 3);
+                    let span = builder.span_at(event.start_mark, 3);
                     return Err(Box::new(
                         Diagnostic::error(
                             codes::MULTIPLE_DOCUMENTS,
@@ -347,12 +396,123 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
             }
             _ => {}
         }
-        builder.on_event(event, mark);
+        builder.on_event(event);
         if let Some(error) = builder.error.take() {
             return Err(Box::new(error));
         }
     }
     Ok(Parsed { value: builder.done.unwrap_or(Value::Null), spans: builder.spans, warnings: builder.warnings })
+}
+
+/// Feeds `emit` the events of a JSON text that `serde_json` has accepted, with their marks,
+/// until it returns `false`. JSON is not read as YAML: a YAML reader limits implicit keys to
+/// 1,024 characters, refuses characters JSON strings may hold (C1 controls, U+FFFE) and
+/// reads U+2028 as a line break. Strings are decoded by `serde_json`; other scalars
+/// (numbers, `true`, `null`) go through the same core schema as YAML's. Iterative, linear.
+/// `Err` holds the offset of a string `serde_json` would not decode (it accepted it before).
+fn json_events(body: &str, mut emit: impl FnMut(Event) -> bool) -> Result<(), usize> {
+    let bytes = body.as_bytes();
+    let mut mark = Mark::default();
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = mark;
+        let (event, len) = match bytes[at] {
+            b'\n' => {
+                at += 1;
+                mark.index += 1;
+                mark.line += 1;
+                mark.column = 0;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b',' | b':' => (None, 1),
+            b'{' => (Some(Event::mapping_start(None, None, true, libyaml_safer::MappingStyle::Flow)), 1),
+            b'[' => (Some(Event::sequence_start(None, None, true, libyaml_safer::SequenceStyle::Flow)), 1),
+            b'}' => (Some(Event::mapping_end()), 1),
+            b']' => (Some(Event::sequence_end()), 1),
+            b'"' => {
+                let mut end = at + 1;
+                while end < bytes.len() && bytes[end] != b'"' {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let raw = body.get(at..=end).ok_or(at)?;
+                let value: String = serde_json::from_str(raw).map_err(|_| at)?;
+                (Some(Event::scalar(None, None, &value, false, true, ScalarStyle::DoubleQuoted)), raw.len())
+            }
+            _ => {
+                let len = bytes[at..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\r' | b'\n'))
+                    .unwrap_or(bytes.len() - at);
+                let raw = body.get(at..at + len).ok_or(at)?;
+                (Some(Event::scalar(None, None, raw, true, false, ScalarStyle::Plain)), len)
+            }
+        };
+        let raw = body.get(at..at + len).ok_or(at)?;
+        mark.index += len as u64;
+        mark.column += raw.chars().count() as u64;
+        at += len;
+        if let Some(mut event) = event {
+            event.start_mark = start;
+            event.end_mark = mark;
+            if !emit(event) {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many bytes libyaml's reader is handed at a time.
+const READ_CHUNK: usize = 16 << 10;
+
+/// Whether libyaml reads a character: YAML's printable set (tab, line breaks, and no other
+/// C0 or C1 control character, surrogate or U+FFFE/U+FFFF).
+fn yaml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// Why no event came.
+enum Failure {
+    Yaml(libyaml_safer::Error),
+    /// libyaml-safer 0.3 still panics on a few malformed inputs where libyaml reports an
+    /// error (its issues #6 and #7: `a: ''|` then a line, a tag followed by `,`).
+    Panicked,
+}
+
+thread_local! {
+    /// Set while this thread pulls an event, so the panic hook stays quiet about a panic
+    /// that [`next_event`] catches and reports as a syntax error.
+    static PULLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The next event of `parser`. A panic inside the parser is caught and becomes
+/// [`Failure::Panicked`]; the parser is not used again after it.
+fn next_event<R: std::io::BufRead>(parser: &mut libyaml_safer::Parser<R>) -> Result<Event, Failure> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PULLING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    PULLING.with(|p| p.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse()));
+    PULLING.with(|p| p.set(false));
+    match result {
+        Ok(Ok(event)) => Ok(event),
+        Ok(Err(e)) => Err(Failure::Yaml(e)),
+        Err(_) => Err(Failure::Panicked),
+    }
 }
 
 fn too_deep(max_depth: usize) -> String {
@@ -385,14 +545,12 @@ struct Builder<'a> {
     display: &'a str,
     stack: Vec<Frame>,
     spans: BTreeMap<String, NodeSpan>,
-    anchors: BTreeMap<usize, Anchored>,
-    pending_anchor: Vec<(usize, usize)>,
+    anchors: BTreeMap<String, Anchored>,
+    /// The anchor of each open collection that has one, with the stack depth it opened at.
+    pending_anchor: Vec<(usize, String)>,
     done: Option<Value>,
     error: Option<Diagnostic>,
     warnings: Vec<Diagnostic>,
-    ascii: bool,
-    /// The last (character, byte) offset pair converted, both counted in the parsed text.
-    cursor: (usize, usize),
     max_depth: usize,
     /// What anchors and aliases may copy, and what they have copied.
     expansion_budget: u64,
@@ -403,29 +561,64 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn span_at(&mut self, mark: &Marker, len: usize) -> Span {
-        let start = self.byte_offset(mark.index());
-        let end = (start + len).min(self.text.len());
-        Span { start, end, line: mark.line(), column: mark.col() + 1 }
+    /// libyaml's marks count bytes of the parsed text (after a byte order mark).
+    fn offset(&self, mark: Mark) -> usize {
+        let index = usize::try_from(mark.index).unwrap_or(usize::MAX);
+        self.body_start.saturating_add(index).min(self.text.len())
     }
 
-    /// yaml-rust2 counts characters; spans are byte offsets. Events arrive in text order, so
-    /// a cursor makes the conversion linear over the file (ASCII text needs none).
-    fn byte_offset(&mut self, char_index: usize) -> usize {
-        let body = &self.text[self.body_start..];
-        if self.ascii {
-            return self.body_start + char_index.min(body.len());
-        }
-        let (mut chars, mut bytes) = if char_index >= self.cursor.0 { self.cursor } else { (0, 0) };
-        for c in body[bytes..].chars() {
-            if chars == char_index {
-                break;
+    fn span_at(&self, mark: Mark, len: usize) -> Span {
+        let start = self.offset(mark);
+        let end = (start + len).min(self.text.len());
+        Span { start, end, line: mark.line as usize + 1, column: mark.column as usize + 1 }
+    }
+
+    /// Where a node's content starts: libyaml marks a node at its anchor or tag, and a block
+    /// scalar at its `|` or `>`; spans point past those, at the content (for a block
+    /// scalar, its first non-blank line, which `parse_embedded_json` relies on).
+    fn content_start(&self, event: &Event, properties: bool, block: bool) -> Mark {
+        let (from, to) = (self.offset(event.start_mark), self.offset(event.end_mark));
+        let Some(between) = self.text.get(from..to) else { return event.start_mark };
+        let mut skip = 0;
+        if properties {
+            // `&anchor`, `!tag`, in either order, each followed by blanks, line breaks or a
+            // comment.
+            for _ in 0..2 {
+                let rest = &between[skip..];
+                if !rest.starts_with(['&', '!']) {
+                    break;
+                }
+                skip += rest.find(|c: char| c.is_whitespace() || ",[]{}".contains(c)).unwrap_or(rest.len());
+                loop {
+                    let rest = &between[skip..];
+                    let blanks = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+                    skip += blanks;
+                    if !rest[blanks..].starts_with('#') {
+                        break;
+                    }
+                    skip += rest[blanks..].find('\n').unwrap_or(rest.len() - blanks);
+                }
             }
-            chars += 1;
-            bytes += c.len_utf8();
         }
-        self.cursor = (chars, bytes);
-        self.body_start + bytes
+        if block {
+            // Past the header line, then past lines that are blank.
+            let rest = &between[skip..];
+            let Some(header) = rest.find('\n') else { return event.start_mark };
+            let mut at = header + 1;
+            while let Some(line_end) = rest[at..].find('\n') {
+                if !rest[at..at + line_end].trim().is_empty() {
+                    break;
+                }
+                at += line_end + 1;
+            }
+            let line = &rest[at..];
+            if line.trim().is_empty() {
+                // No content: the block scalar is empty.
+                return event.start_mark;
+            }
+            skip += at + line.find(|c: char| c != ' ').unwrap_or(0);
+        }
+        advance(&between[..skip], event.start_mark)
     }
 
     fn location(&self, span: Span) -> Location {
@@ -495,8 +688,8 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
-    fn finish_value(&mut self, value: Value, anchor: usize, span: Span) {
-        if anchor > 0 {
+    fn finish_value(&mut self, value: Value, anchor: Option<String>, span: Span) {
+        if let Some(anchor) = anchor {
             let (cost, depth) = value_shape(&value);
             if !self.charge(cost, span) {
                 return;
@@ -524,64 +717,39 @@ impl Builder<'_> {
         }
     }
 
-    fn on_event(&mut self, event: Event, mark: Marker) {
+    fn on_event(&mut self, event: Event) {
         if self.error.is_some() {
             return;
         }
-        match event {
-            Event::Scalar(text, style, anchor, _tag) => {
-                let start = self.byte_offset(mark.index());
-                let len = scalar_len(self.text, &text, style, start);
-                let span = self.span_at(&mark, len);
+        match event.data {
+            EventData::Scalar { ref value, ref anchor, ref tag, style, .. } => {
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let mark = self.content_start(&event, anchor.is_some() || tag.is_some(), block);
+                let start = self.offset(mark);
+                let len = scalar_len(self.text, value, style, start);
+                let span = self.span_at(mark, len);
+                let (text, anchor, tag) = (value.clone(), anchor.clone(), tag.clone());
                 if self.expecting_key() {
-                    // A block mapping is marked at its first `:`; it starts at its first key.
-                    if let Some(Frame::Map { pointer, map, .. }) = self.stack.last() {
-                        if map.is_empty() {
-                            if let Some(node) = self.spans.get_mut(pointer) {
-                                if node.value.start > span.start {
-                                    node.value = Span { end: span.start + 1, ..span };
-                                }
-                            }
+                    if let Some(anchor) = anchor {
+                        let value = Value::String(text.clone());
+                        let (cost, depth) = value_shape(&value);
+                        if !self.charge(cost, span) {
+                            return;
                         }
+                        self.anchors.insert(anchor, Anchored { value, cost, depth });
                     }
                     self.start_key(text, span);
                     return;
                 }
                 let (pointer, key) = self.next_pointer();
                 self.record_span(pointer, NodeSpan { value: span, key });
-                let value = if style == TScalarStyle::Plain {
-                    match plain_scalar(&text) {
-                        Scalar::Value(value) => value,
-                        Scalar::Rounded(value) => {
-                            self.warnings.push(
-                                Diagnostic::warning(
-                                    codes::NUMBER_RANGE,
-                                    format!("integer `{text}` does not fit in 64 bits and is rounded to `{value}`"),
-                                )
-                                .at(Some(self.location(span)))
-                                .label("loses precision")
-                                .help("quote it to keep it as a string, or use a number within 64 bits"),
-                            );
-                            value
-                        }
-                        Scalar::Overflow => {
-                            self.fail_with_help(
-                                codes::NUMBER_RANGE,
-                                format!("number `{text}` is too large for a 64-bit float"),
-                                span,
-                                "out of range",
-                                "use a smaller number, or quote it to make it a string".into(),
-                            );
-                            return;
-                        }
-                    }
-                } else {
-                    Value::String(text)
-                };
+                let Some(value) = self.scalar_value(text, style, tag.as_deref(), span) else { return };
                 self.finish_value(value, anchor, span);
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                let span = self.span_at(&mark, 1);
+            EventData::SequenceStart { ref anchor, ref tag, .. }
+            | EventData::MappingStart { ref anchor, ref tag, .. } => {
+                let mark = self.content_start(&event, anchor.is_some() || tag.is_some(), false);
+                let span = self.span_at(mark, 1);
                 if self.expecting_key() {
                     self.fail(
                         codes::UNSUPPORTED,
@@ -603,29 +771,31 @@ impl Builder<'_> {
                 }
                 let (pointer, key) = self.next_pointer();
                 self.record_span(pointer.clone(), NodeSpan { value: span, key });
-                self.pending_anchor.push((self.stack.len(), anchor));
-                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
+                if let Some(anchor) = anchor {
+                    self.pending_anchor.push((self.stack.len(), anchor.clone()));
+                }
+                self.stack.push(if matches!(event.data, EventData::SequenceStart { .. }) {
                     Frame::Seq { pointer, span, items: Vec::new() }
                 } else {
                     Frame::Map { pointer, span, map: Map::new(), key: None }
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
+            EventData::SequenceEnd | EventData::MappingEnd => {
                 let (value, span) = match self.stack.pop() {
                     Some(Frame::Seq { items, span, .. }) => (Value::Array(items), span),
                     Some(Frame::Map { map, span, .. }) => (Value::Object(map), span),
                     None => return,
                 };
-                let anchor = match self.pending_anchor.pop() {
-                    Some((depth, anchor)) if depth == self.stack.len() => anchor,
-                    _ => 0,
+                let anchor = match self.pending_anchor.last() {
+                    Some((depth, _)) if *depth == self.stack.len() => self.pending_anchor.pop().map(|(_, a)| a),
+                    _ => None,
                 };
                 self.finish_value(value, anchor, span);
             }
-            Event::Alias(id) => {
-                let span = self.span_at(&mark, 1);
-                let Some(anchored) = self.anchors.get(&id) else {
-                    self.fail(codes::SYNTAX, "invalid YAML: unknown alias".into(), span, "alias");
+            EventData::Alias { ref anchor } => {
+                let span = self.span_at(event.start_mark, 1);
+                let Some(anchored) = self.anchors.get(anchor) else {
+                    self.fail(codes::SYNTAX, format!("invalid YAML: unknown alias `*{anchor}`"), span, "alias");
                     return;
                 };
                 let (cost, depth) = (anchored.cost, anchored.depth);
@@ -636,7 +806,7 @@ impl Builder<'_> {
                 if !self.charge(cost, span) {
                     return;
                 }
-                let value = self.anchors.get(&id).map(|a| a.value.clone()).unwrap_or_default();
+                let value = self.anchors.get(anchor).map(|a| a.value.clone()).unwrap_or_default();
                 if self.expecting_key() {
                     match value {
                         Value::String(s) => self.start_key(s, span),
@@ -651,22 +821,77 @@ impl Builder<'_> {
                 }
                 let (pointer, key) = self.next_pointer();
                 self.record_span(pointer, NodeSpan { value: span, key });
-                self.finish_value(value, 0, span);
+                self.finish_value(value, None, span);
             }
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
+            EventData::StreamStart { .. }
+            | EventData::StreamEnd
+            | EventData::DocumentStart { .. }
+            | EventData::DocumentEnd { .. } => {}
+        }
+    }
+
+    /// The value of a scalar: a plain one read with the core schema, a quoted or block one a
+    /// string. The core schema's own tags (`!!str`, `!!int`, ...) and the non-specific `!`
+    /// say how to read it; other tags are ignored, as before.
+    fn scalar_value(&mut self, text: String, style: ScalarStyle, tag: Option<&str>, span: Span) -> Option<Value> {
+        let core = |name: &str| tag.is_some_and(|t| t.strip_prefix("tag:yaml.org,2002:") == Some(name));
+        let as_string = tag == Some("!")
+            || core("str")
+            || (style != ScalarStyle::Plain && !core("int") && !core("float") && !core("bool") && !core("null"));
+        if as_string {
+            return Some(Value::String(text));
+        }
+        match plain_scalar(&text) {
+            Scalar::Value(value) => Some(value),
+            Scalar::Rounded(value) => {
+                self.warnings.push(
+                    Diagnostic::warning(
+                        codes::NUMBER_RANGE,
+                        format!("integer `{text}` does not fit in 64 bits and is rounded to `{value}`"),
+                    )
+                    .at(Some(self.location(span)))
+                    .label("loses precision")
+                    .help("quote it to keep it as a string, or use a number within 64 bits"),
+                );
+                Some(value)
+            }
+            Scalar::Overflow => {
+                self.fail_with_help(
+                    codes::NUMBER_RANGE,
+                    format!("number `{text}` is too large for a 64-bit float"),
+                    span,
+                    "out of range",
+                    "use a smaller number, or quote it to make it a string".into(),
+                );
+                None
+            }
         }
     }
 }
 
+/// The mark `text` further on from `mark`.
+fn advance(text: &str, mut mark: Mark) -> Mark {
+    for c in text.chars() {
+        mark.index += c.len_utf8() as u64;
+        if c == '\n' {
+            mark.line += 1;
+            mark.column = 0;
+        } else {
+            mark.column += 1;
+        }
+    }
+    mark
+}
+
 /// Length in bytes to underline for a scalar starting at byte `start`.
-fn scalar_len(source: &str, text: &str, style: TScalarStyle, start: usize) -> usize {
+fn scalar_len(source: &str, text: &str, style: ScalarStyle, start: usize) -> usize {
     // Only the scalar itself is scanned: a minified JSON file is one line, and measuring "the
     // rest of the line" for every scalar would be quadratic in its size.
     let rest = &source[start.min(source.len())..];
     let line_len = |rest: &str| rest.find('\n').map_or(rest.len(), |end| rest[..end].trim_end().len());
     match style {
-        TScalarStyle::Plain if !text.contains('\n') => text.len().min(rest.len()).max(1),
-        TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted if !text.contains('\n') => {
+        ScalarStyle::Plain if !text.contains('\n') => text.len().min(rest.len()).max(1),
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if !text.contains('\n') => {
             // The quotes plus the raw text up to the closing quote.
             let quote = rest.chars().next().unwrap_or('"');
             let mut escaped = false;
@@ -853,6 +1078,93 @@ mod tests {
         assert_eq!(err.code, codes::SYNTAX);
         let err = parse_t("{\"a\": }", "t.json", true).unwrap_err();
         assert_eq!(err.location.unwrap().column, 7);
+    }
+
+    /// Issue #9: the Matrix spec closes multi-line flow collections at or left of their
+    /// key's column. libyaml (and every reader built on it) reads that; so must we.
+    #[test]
+    fn flow_collections_may_close_at_or_left_of_their_key() {
+        let text = "a:\n  example: {\n    \"m\": \"join\"\n  }\n  list: [\n    1,\n  2\n]\nb: {\n}\n";
+        let (value, spans) = parse_t(text, "t.yaml", false).unwrap();
+        assert_eq!(value, serde_json::json!({"a": {"example": {"m": "join"}, "list": [1, 2]}, "b": {}}));
+        let span = spans["/a/example/m"].value;
+        assert_eq!((span.line, span.column, &text[span.start..span.end]), (3, 10, "\"join\""));
+        let span = spans["/a/list"].value;
+        assert_eq!((span.line, span.column, &text[span.start..span.end]), (5, 9, "["));
+    }
+
+    #[test]
+    fn spans_count_bytes_and_columns_count_characters() {
+        let text = "é: 'ü'\nk: [ö, x]\n";
+        let (_, spans) = parse_t(text, "t.yaml", false).unwrap();
+        let span = spans["/k/1"].value;
+        assert_eq!((span.line, span.column, &text[span.start..span.end]), (2, 8, "x"));
+        let key = spans["/é"].key.unwrap();
+        assert_eq!((key.column, &text[key.start..key.end]), (1, "é"));
+        assert_eq!(&text[spans["/é"].value.start..spans["/é"].value.end], "'ü'");
+    }
+
+    #[test]
+    fn spans_point_past_anchors_and_tags_and_at_a_block_scalars_first_line() {
+        let text = "a: &x !!str 12\nb: !!map &y {k: v}\nc: |-\n\n  first\n  second\nd: *x\ne: &z # note\n  k: v\n";
+        let (value, spans) = parse_t(text, "t.yaml", false).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"a": "12", "b": {"k": "v"}, "c": "\nfirst\nsecond", "d": "12", "e": {"k": "v"}})
+        );
+        let at = |p: &str| {
+            let s = spans[p].value;
+            (s.line, s.column, &text[s.start..s.end])
+        };
+        assert_eq!(at("/a"), (1, 13, "12"));
+        assert_eq!(at("/b"), (2, 13, "{"));
+        assert_eq!(at("/c"), (5, 3, "first"));
+        assert_eq!(at("/d"), (7, 4, "*"));
+        assert_eq!(at("/e"), (9, 3, "k"));
+    }
+
+    #[test]
+    fn core_schema_tags_decide_how_a_scalar_reads() {
+        let text = "a: !!str 200\nb: ! 12\nc: !!int \"12\"\nd: !!bool 'true'\ne: !custom 7\nf: !!float \"1.5\"\n";
+        let (value, _) = parse_t(text, "t.yaml", false).unwrap();
+        assert_eq!(value, serde_json::json!({"a": "200", "b": "12", "c": 12, "d": true, "e": 7, "f": 1.5}));
+    }
+
+    #[test]
+    fn an_anchored_key_can_be_used_again_by_alias() {
+        let (value, _) = parse_t("&k name: 1\nother: {*k : 2}\n", "t.yaml", false).unwrap();
+        assert_eq!(value, serde_json::json!({"name": 1, "other": {"name": 2}}));
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        let err = parse_t("a: 1\nb: x\u{7}y\n", "t.yaml", false).unwrap_err();
+        let location = err.location.unwrap();
+        assert_eq!(
+            (err.code, err.message.as_str()),
+            (codes::SYNTAX, "invalid YAML: control character `\\u{7}` is not allowed")
+        );
+        assert_eq!((location.line, location.column, location.start), (2, 5, 9));
+    }
+
+    #[test]
+    fn libyaml_errors_keep_their_context_in_the_help() {
+        let err = parse_t("a:\n  b: 1\n c: 2\n", "t.yaml", false).unwrap_err();
+        let location = err.location.unwrap();
+        assert_eq!(err.message, "invalid YAML: did not find expected key");
+        assert_eq!((location.line, location.column), (3, 2));
+        assert_eq!(err.help.as_deref(), Some("while parsing a block mapping that starts at line 1, column 1"));
+    }
+
+    /// JSON is not read as YAML: what YAML refuses or reads otherwise stays JSON's.
+    #[test]
+    fn json_keeps_json_rules() {
+        let key = "k".repeat(2000);
+        let text = format!("{{\"{key}\": \"a\u{2028}b\u{85}\", \"n\":1}}");
+        let (value, spans) = parse_t(&text, "t.json", true).unwrap();
+        assert_eq!(value[&key], "a\u{2028}b\u{85}");
+        let span = spans["/n"].value;
+        assert_eq!((&text[span.start..span.end], span.column), ("1", 2018));
     }
 }
 
@@ -1067,6 +1379,31 @@ mod hostile {
         assert_eq!(plain_scalar(&"9".repeat(400)), Scalar::Overflow);
         assert_eq!(plain_scalar(&format!("0x{}", "f".repeat(300))), Scalar::Overflow);
         assert!(matches!(plain_scalar("0x1ffffffffffffffff"), Scalar::Rounded(_)));
+    }
+
+    /// libyaml-safer 0.3 panics on these (its issues #6 and #7) where libyaml reports an
+    /// error: they must be located syntax errors, not panics.
+    #[test]
+    fn inputs_that_make_the_yaml_parser_panic_are_syntax_errors() {
+        for (text, line) in [("[!,", 1), ("a: ''|\n 0", 1), ("x: 1\ny: [!t,]\n", 2)] {
+            let error = within_seconds(10, move || parse_yaml(text).unwrap_err());
+            assert_eq!(error.code, codes::SYNTAX, "{text:?}: {}", error.message);
+            assert_eq!(error.location.map(|l| l.line), Some(line), "{text:?}");
+        }
+        // The parser is used afresh afterwards.
+        assert!(parse_yaml("a: [1]\n").is_ok());
+    }
+
+    /// Positions are not recounted from the start of the file: yaml-rust2 counted characters
+    /// and marked a block mapping after its first key, and the conversion to bytes started
+    /// over at every such step back (a 4 MB non-ASCII spec took minutes).
+    #[test]
+    fn many_block_mappings_in_non_ascii_text_load_in_linear_time() {
+        let text = "- a: é\n  b: 1\n".repeat(50_000);
+        let parsed = within_seconds(30, move || parse_yaml(&text).unwrap());
+        assert_eq!(parsed.value.as_array().map(Vec::len), Some(50_000));
+        let span = parsed.spans["/49999/b"].value;
+        assert_eq!((span.line, span.column), (100_000, 6));
     }
 
     #[test]
