@@ -30,8 +30,14 @@ pub mod server;
 /// Whether `media_type` is JSON: `application/json` or any `+json` suffix, parameters and case
 /// aside.
 pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A media type without its parameters, in lower case: `application/json` of
+/// `Application/JSON; charset=utf-8`.
+pub(crate) fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
 pub use endpoint::{Credential, CredentialLocation, Endpoint, EndpointResponse, Metadata, SecurityRequirement};

@@ -648,12 +648,9 @@ async fn read_body(
 /// `415` when the request's `content-type` is not `expected` (any JSON type will do for a
 /// JSON one); a body without `content-type` is taken to be of the expected type.
 fn content_type_error(errors: ErrorFormat, headers: &http::HeaderMap, expected: &str) -> Option<ApiError> {
-    fn essence(media_type: &str) -> String {
-        media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
-    }
     let value = headers.get(http::header::CONTENT_TYPE)?;
-    let given = essence(&String::from_utf8_lossy(value.as_bytes()));
-    let wanted = essence(expected);
+    let given = crate::essence(&String::from_utf8_lossy(value.as_bytes()));
+    let wanted = crate::essence(expected);
     if given == wanted || crate::is_json(&given) && crate::is_json(&wanted) {
         return None;
     }
