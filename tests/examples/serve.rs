@@ -29,7 +29,7 @@ impl Api for Example {
 
 /// The spec's example of the `200` response of `/sync`.
 fn example() -> Result<SyncResponse, Box<dyn Error>> {
-    let config = generator::Config::load(&tests::workspace_root().join("api/codegen.yaml")).map_err(|d| d.message)?;
+    let config = generator::Config::load(&tests::sync_config_path()).map_err(|d| d.message)?;
     let mut diagnostics = generator::Diagnostics::default();
     let model = generator::check(&config.spec_path(), &config.overlay_paths(), &mut diagnostics)
         .and_then(|checked| generator::lower::lower(&checked, &config, &mut diagnostics))

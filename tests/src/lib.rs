@@ -12,6 +12,20 @@ pub fn fixtures() -> PathBuf {
     workspace_root().join("tests/fixtures")
 }
 
+/// Every codegen config of the workspace (`api/*.codegen.yaml`), sorted: what `cargo xtask
+/// codegen` runs.
+pub fn codegen_configs() -> Vec<PathBuf> {
+    let api = workspace_root().join("api");
+    let configs = xtask::configs(&api).unwrap_or_else(|e| panic!("cannot read {}: {e}", api.display()));
+    assert!(!configs.is_empty(), "no `*{}` config in {}", xtask::CONFIG_SUFFIX, api.display());
+    configs
+}
+
+/// The config of the v2_alpha `/sync` crate, `matrix-sync-api`, that the end-to-end tests use.
+pub fn sync_config_path() -> PathBuf {
+    workspace_root().join("api/matrix-sync.codegen.yaml")
+}
+
 /// Every codegen fixture of `folder` (`ok`, `err`), sorted: (name, root document). A fixture is
 /// a `.yaml` file, or a folder holding `spec.yaml` (or `spec/spec.yaml`, for refs that leave
 /// the spec's folder).

@@ -1,20 +1,18 @@
-//! Generator tests: the committed crate is in sync with the spec, output is deterministic,
-//! and every fixture under `tests/fixtures/codegen/` gives its reviewed snapshot.
+//! Generator tests: every committed crate is in sync with its config, output is
+//! deterministic, and every fixture under `tests/fixtures/codegen/` gives its reviewed snapshot.
 //!
+//! The configs are the workspace's (`api/*.codegen.yaml`, what `cargo xtask codegen` runs), each
+//! generating `generated/<package name>`.
 //! `ok/` fixtures must generate code (snapshot `ok-NAME-types`, and `ok-NAME-diagnostics`
 //! when they warn); `err/` fixtures must fail with the rendered diagnostics in `err-NAME`.
 //! A fixture is a `.yaml` file or a folder holding `spec.yaml` (or `spec/spec.yaml`, for
 //! refs that leave the spec's folder). Re-bless with `INSTA_UPDATE=always`. The code
 //! snapshots are compiled as part of this crate (see `build.rs`), so goldens must build.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use generator::config::Config;
 use generator::{Diagnostics, GeneratedFile};
-
-fn sync_config() -> Config {
-    Config::load(&tests::workspace_root().join("api/codegen.yaml")).expect("api/codegen.yaml is valid")
-}
 
 fn generate(config: &Config) -> (Option<Vec<GeneratedFile>>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
@@ -22,27 +20,105 @@ fn generate(config: &Config) -> (Option<Vec<GeneratedFile>>, Diagnostics) {
     (files, diagnostics)
 }
 
+/// `path` from the workspace root, as messages show it (`api/matrix-sync.codegen.yaml`).
+fn shown(path: &Path) -> String {
+    path.strip_prefix(tests::workspace_root()).unwrap_or(path).display().to_string()
+}
+
+/// Every workspace config, loaded: (its path as shown, the config or why it does not load).
+fn configs() -> Vec<(String, Result<Config, String>)> {
+    tests::codegen_configs()
+        .into_iter()
+        .map(|path| {
+            let config = Config::load(&path).map_err(|d| {
+                let at = d
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" at {}:{}:{}", shown(Path::new(&l.file)), l.line, l.column))
+                    .unwrap_or_default();
+                format!("{}{at}", d.message)
+            });
+            (shown(&path), config)
+        })
+        .collect()
+}
+
 #[test]
-fn committed_crate_is_in_sync_with_the_spec() {
-    let config = sync_config();
-    let (files, diagnostics) = generate(&config);
-    let files = files.unwrap_or_else(|| panic!("codegen failed:\n{}", diagnostics.render(false)));
-    let drift = generator::write::check(&config.output_dir(), &files);
-    let diffs: Vec<String> = drift.iter().map(|d| d.diff.clone()).collect();
-    assert!(
-        drift.is_empty(),
-        "the committed `generated/` differs from what the spec gives:\n{}\nrun `cargo xtask codegen` and commit the result",
-        diffs.join("\n")
-    );
+fn every_committed_crate_is_in_sync_with_its_config() {
+    let mut problems = Vec::new();
+    for (name, config) in configs() {
+        let config = match config {
+            Ok(config) => config,
+            Err(e) => {
+                problems.push(format!("`{name}` does not load: {e}"));
+                continue;
+            }
+        };
+        let (files, diagnostics) = generate(&config);
+        let Some(files) = files else {
+            problems.push(format!("`{name}` does not generate:\n{}", diagnostics.render(false)));
+            continue;
+        };
+        let out = config.output_dir();
+        let drift = generator::write::check(&out, &files);
+        if !drift.is_empty() {
+            let diffs: Vec<&str> = drift.iter().map(|d| d.diff.as_str()).collect();
+            problems.push(format!(
+                "the committed `{}` differs from what `{name}` gives ({} files):\n{}",
+                shown(&out),
+                drift.len(),
+                diffs.join("\n")
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}\nrun `cargo xtask codegen` and commit the result", problems.join("\n\n"));
+}
+
+#[test]
+fn each_config_has_its_own_crate_under_generated() {
+    let generated = tests::workspace_root().join("generated");
+    let mut problems = Vec::new();
+    let mut outputs: Vec<PathBuf> = Vec::new();
+    for (name, config) in configs() {
+        // A config that does not load is reported by the in-sync test.
+        let Ok(config) = config else { continue };
+        let out = config.output_dir();
+        let expected = generated.join(&config.package.name);
+        if out != expected {
+            problems.push(format!(
+                "`{name}` writes `{}`: a crate goes to `generated/<package name>`, here `output: ../generated/{}`",
+                shown(&out),
+                config.package.name
+            ));
+        }
+        outputs.push(out);
+    }
+    // Every folder of `generated/` is some config's crate (a workspace member by the glob
+    // `generated/*`): a crate whose config was removed or renamed must go too.
+    let mut folders: Vec<PathBuf> =
+        std::fs::read_dir(&generated).expect("generated/ is readable").flatten().map(|e| e.path()).collect();
+    folders.sort();
+    for folder in folders {
+        if !outputs.contains(&folder) {
+            problems.push(format!(
+                "`{}` is the crate of no config: remove it, or add its config to `api/`",
+                shown(&folder)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn output_is_deterministic() {
-    let config = sync_config();
-    let (first, _) = generate(&config);
-    let (second, _) = generate(&config);
-    assert!(first.is_some());
-    assert_eq!(first, second);
+    // A config that does not generate must fail the same way twice.
+    for (name, config) in configs() {
+        let Ok(config) = config else { continue };
+        let (first, first_diagnostics) = generate(&config);
+        let (second, second_diagnostics) = generate(&config);
+        assert!(first == second, "`{name}` gave two different crates");
+        assert_eq!(first_diagnostics.render(false), second_diagnostics.render(false), "`{name}`");
+    }
 }
 
 fn fixture_config(spec: &Path) -> Config {

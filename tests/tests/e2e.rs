@@ -16,9 +16,9 @@ use serde_json::Value;
 
 const TOKEN: &str = "syt_e2e_token";
 
-/// The `/sync` operation as the generator lowers it from `api/codegen.yaml`.
+/// The `/sync` operation as the generator lowers it from `api/matrix-sync.codegen.yaml`.
 fn sync_operation() -> Operation {
-    let config = generator::Config::load(&tests::workspace_root().join("api/codegen.yaml")).expect("the config loads");
+    let config = generator::Config::load(&tests::sync_config_path()).expect("the config loads");
     let mut diagnostics = generator::Diagnostics::default();
     let checked = generator::check(&config.spec_path(), &config.overlay_paths(), &mut diagnostics)
         .unwrap_or_else(|| panic!("the spec checks:\n{}", diagnostics.render(false)));

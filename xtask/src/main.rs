@@ -1,16 +1,18 @@
 //! `cargo xtask`: a thin command line over the `generator` library.
 //!
-//! - `cargo xtask codegen [--check] [--config api/codegen.yaml]`
+//! - `cargo xtask codegen [--check] [--config FILE|DIR]`: every config of `api/` (each
+//!   `api/*.codegen.yaml`, in name order), or the one file, or every config of the folder
 //! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--message-format human|json] [--deny-warnings]`
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use generator::{Config, Diagnostics};
+use generator::diagnostics::{codes, Location};
+use generator::{display_path, Config, Diagnostic, Diagnostics};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--config FILE] [--deny-warnings] [--message-format human|json]
+  cargo xtask codegen [--check] [--config FILE|DIR] [--deny-warnings] [--message-format human|json]
   cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--deny-warnings] [--message-format human|json]";
 
 #[derive(Default)]
@@ -33,7 +35,7 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--check" => args.check = true,
             "--deny-warnings" => args.deny_warnings = true,
-            "--config" => args.config = Some(it.next().ok_or("--config takes a file")?.into()),
+            "--config" => args.config = Some(it.next().ok_or("--config takes a file or a folder")?.into()),
             "--overlay" => args.overlays.push(it.next().ok_or("--overlay takes a file")?.into()),
             "--root" => args.root = Some(it.next().ok_or("--root takes a folder")?.into()),
             "--message-format" => match it.next().as_deref() {
@@ -53,6 +55,34 @@ fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
 }
 
+/// How a job ended, worst last: the exit code of a run is that of its worst job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    Ok,
+    /// Errors in the input (or warnings, when denied), a stale crate, or an I/O error: 1.
+    Failed,
+    /// A bug in the generator (a panic): 101.
+    Bug,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        match status {
+            Status::Ok => ExitCode::SUCCESS,
+            Status::Failed => ExitCode::FAILURE,
+            Status::Bug => ExitCode::from(101),
+        }
+    }
+}
+
+/// What one job (a lint, or one config's codegen) reports: its diagnostics, then its closing
+/// lines (files updated, drift, what failed).
+#[derive(Default)]
+struct Report {
+    diagnostics: Diagnostics,
+    lines: Vec<String>,
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,
@@ -61,30 +91,38 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut diagnostics = Diagnostics::default();
-    // The generator reports bad input as diagnostics; a panic is a bug, and is reported as one.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match args.command.as_str() {
-        "codegen" => codegen(&args, &mut diagnostics),
-        "lint" => lint(&args, &mut diagnostics),
+    match args.command.as_str() {
+        "codegen" => codegen_all(&args),
+        "lint" => run_job(&args, |report| lint(&args, report)).into(),
         other => {
             eprintln!("error: unknown command `{other}`\n{USAGE}");
-            Err(ExitCode::from(2))
+            ExitCode::from(2)
         }
-    }));
-    let result = outcome.unwrap_or_else(|_| {
-        eprintln!("error: internal error in the generator (a bug: please report it with the spec that caused it)");
-        Err(ExitCode::from(101))
-    });
-    report(&args, &diagnostics);
-    let denied = args.deny_warnings && diagnostics.has_warnings();
-    match result {
-        Ok(()) if diagnostics.has_errors() || denied => ExitCode::FAILURE,
-        Ok(()) => ExitCode::SUCCESS,
-        Err(code) => code,
     }
 }
 
-fn report(args: &Args, diagnostics: &Diagnostics) {
+/// Runs one job with its own diagnostics and prints its report. The generator reports bad
+/// input as diagnostics; a panic is a bug, and is reported as one.
+fn run_job(args: &Args, job: impl FnOnce(&mut Report) -> Status) -> Status {
+    let mut report = Report::default();
+    let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut report))).unwrap_or_else(|_| {
+        report.lines.push(
+            "error: internal error in the generator (a bug: please report it with the spec that caused it)".into(),
+        );
+        Status::Bug
+    });
+    print_diagnostics(args, &report.diagnostics);
+    for line in &report.lines {
+        eprintln!("{line}");
+    }
+    let denied = args.deny_warnings && report.diagnostics.has_warnings();
+    if status == Status::Ok && (report.diagnostics.has_errors() || denied) {
+        return Status::Failed;
+    }
+    status
+}
+
+fn print_diagnostics(args: &Args, diagnostics: &Diagnostics) {
     if diagnostics.is_empty() {
         return;
     }
@@ -95,55 +133,182 @@ fn report(args: &Args, diagnostics: &Diagnostics) {
     }
 }
 
-fn codegen(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
-    let root = workspace_root();
-    let config_path = args.config.clone().unwrap_or_else(|| root.join("api/codegen.yaml"));
-    let config = Config::load(&config_path).map_err(|d| {
-        diagnostics.push(*d);
-        ExitCode::FAILURE
-    })?;
-    let files = generator::run(&config, diagnostics).ok_or(ExitCode::FAILURE)?;
-    if args.deny_warnings && diagnostics.has_warnings() {
-        return Err(ExitCode::FAILURE);
+/// `codegen`: every config named (the files of `api/` named `*.codegen.yaml` by default), in
+/// name order, each with its own report. A config that fails writes nothing; the others go on.
+fn codegen_all(args: &Args) -> ExitCode {
+    let target = args.config.clone().unwrap_or_else(|| workspace_root().join("api"));
+    let paths = if target.is_dir() {
+        match xtask::configs(&target) {
+            Ok(paths) if paths.is_empty() => {
+                let shown = Some(display_path(&target)).filter(|s| !s.is_empty()).unwrap_or_else(|| ".".into());
+                eprintln!("error: no config in `{shown}`: a config is named `NAME{}`", xtask::CONFIG_SUFFIX);
+                return ExitCode::FAILURE;
+            }
+            Ok(paths) => paths,
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", display_path(&target));
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        vec![target]
+    };
+    // Every config is loaded first: two that share an output folder would overwrite or sweep
+    // each other's crate, so neither runs.
+    // Shown (and so named in diagnostics) from the working folder, as the user would type them.
+    let paths: Vec<PathBuf> = paths.iter().map(|path| PathBuf::from(display_path(path))).collect();
+    let loaded: Vec<Result<Config, Box<Diagnostic>>> = paths.iter().map(|path| Config::load(path)).collect();
+    let clashes = output_clashes(&paths, &loaded);
+    let mut failed = Vec::new();
+    let mut worst = Status::Ok;
+    for (i, (path, config)) in paths.iter().zip(loaded).enumerate() {
+        let status = run_job(args, |report| {
+            let shown = display_path(path);
+            let config = match config {
+                Ok(config) => config,
+                Err(diagnostic) => {
+                    // The config's text, so the error shows its line.
+                    if let Some(location) = &diagnostic.location {
+                        if let Ok(text) = std::fs::read_to_string(path) {
+                            report.diagnostics.add_source(&location.file, &text);
+                        }
+                    }
+                    report.diagnostics.push(*diagnostic);
+                    report.lines.push(could_not_generate(&shown, &report.diagnostics));
+                    return Status::Failed;
+                }
+            };
+            let clashing: Vec<&Diagnostic> = clashes.iter().filter(|(at, _)| *at == i).map(|(_, d)| d).collect();
+            if !clashing.is_empty() {
+                if let Some(source) = &config.source {
+                    report.diagnostics.add_source(&source.display, &source.text);
+                }
+                for diagnostic in clashing {
+                    report.diagnostics.push(diagnostic.clone());
+                }
+                report.lines.push(could_not_generate(&shown, &report.diagnostics));
+                return Status::Failed;
+            }
+            codegen(args, &shown, &config, report)
+        });
+        if status != Status::Ok {
+            failed.push(format!("`{}`", display_path(path)));
+        }
+        worst = worst.max(status);
+    }
+    if paths.len() > 1 && !failed.is_empty() {
+        eprintln!("error: {} of {} configs failed: {}", failed.len(), paths.len(), failed.join(", "));
+    }
+    worst.into()
+}
+
+/// The line that closes the report of a config that generated nothing.
+fn could_not_generate(shown: &str, diagnostics: &Diagnostics) -> String {
+    let errors = diagnostics.sorted().iter().filter(|d| d.severity == generator::Severity::Error).count();
+    let errors = if errors == 1 { "error" } else { "errors" };
+    format!("error: could not generate from `{shown}` due to the {errors} above")
+}
+
+/// The output folders that are the same as, or inside, another config's: for each config
+/// involved (by index), the error at its `output:` line.
+fn output_clashes(paths: &[PathBuf], loaded: &[Result<Config, Box<Diagnostic>>]) -> Vec<(usize, Diagnostic)> {
+    let outputs: Vec<Option<PathBuf>> =
+        loaded.iter().map(|config| config.as_ref().ok().map(|config| config.output_dir())).collect();
+    let mut out = Vec::new();
+    for (i, mine) in outputs.iter().enumerate() {
+        let Some(mine) = mine else { continue };
+        for (j, theirs) in outputs.iter().enumerate() {
+            let Some(theirs) = theirs else { continue };
+            if i == j || !(mine.starts_with(theirs) || theirs.starts_with(mine)) {
+                continue;
+            }
+            let relation = if mine == theirs {
+                "is also"
+            } else if mine.starts_with(theirs) {
+                "is inside"
+            } else {
+                "holds"
+            };
+            let message = format!(
+                "output folder `{}` {relation} the output of `{}` (`{}`)",
+                display_path(mine),
+                display_path(&paths[j]),
+                display_path(theirs)
+            );
+            let location = loaded[i].as_ref().ok().and_then(output_location);
+            let diagnostic = Diagnostic::error(codes::CONFIG, message)
+                .at(location)
+                .label("shared with another config")
+                .help("give each config a folder of its own, such as `../generated/<package name>`");
+            out.push((i, diagnostic));
+        }
+    }
+    out
+}
+
+/// Where a config names its `output:` folder.
+fn output_location(config: &Config) -> Option<Location> {
+    let source = config.source.as_ref()?;
+    let parsed =
+        generator::load::parse(&source.text, &source.display, false, &generator::load::Limits::default()).ok()?;
+    let span = parsed.spans.get("/output")?.value;
+    Some(Location {
+        file: source.display.clone(),
+        line: span.line,
+        column: span.column,
+        start: span.start,
+        end: span.end,
+    })
+}
+
+/// One config: generates its crate, then writes the files that changed, or with `--check`
+/// compares them with the committed crate.
+fn codegen(args: &Args, shown: &str, config: &Config, report: &mut Report) -> Status {
+    let Some(files) = generator::run(config, &mut report.diagnostics) else {
+        report.lines.push(could_not_generate(shown, &report.diagnostics));
+        return Status::Failed;
+    };
+    if args.deny_warnings && report.diagnostics.has_warnings() {
+        report.lines.push(format!("error: could not generate from `{shown}`: warnings are denied (`--deny-warnings`)"));
+        return Status::Failed;
     }
     let out_dir = config.output_dir();
+    let out = display_path(&out_dir);
     if args.check {
         let drift = generator::write::check(&out_dir, &files);
         if drift.is_empty() {
-            eprintln!("generated code is up to date ({} files)", files.len());
-            return Ok(());
+            report.lines.push(format!("`{out}` is up to date ({} files, from `{shown}`)", files.len()));
+            return Status::Ok;
         }
-        for d in &drift {
-            eprintln!("{}", d.diff);
-        }
-        eprintln!(
-            "error: {} generated file(s) differ from the spec; run `cargo xtask codegen` and commit the result",
+        report.lines.extend(drift.iter().map(|d| d.diff.clone()));
+        report.lines.push(format!(
+            "error: {} generated file(s) in `{out}` differ from the spec of `{shown}`; run `cargo xtask codegen` and commit the result",
             drift.len()
-        );
-        return Err(ExitCode::FAILURE);
+        ));
+        return Status::Failed;
     }
     match generator::write::write(&out_dir, &files) {
-        Ok(changed) if changed.is_empty() => eprintln!("generated code is up to date ({} files)", files.len()),
+        Ok(changed) if changed.is_empty() => {
+            report.lines.push(format!("`{out}` is up to date ({} files, from `{shown}`)", files.len()));
+        }
         Ok(changed) => {
-            for path in &changed {
-                eprintln!("updated {}", out_dir.join(path).display());
-            }
+            report.lines.extend(changed.iter().map(|path| format!("updated {}", display_path(&out_dir.join(path)))));
         }
         Err(e) => {
-            eprintln!("error: cannot write to `{}`: {e}", out_dir.display());
-            return Err(ExitCode::FAILURE);
+            report.lines.push(format!("error: cannot write to `{out}`: {e}"));
+            return Status::Failed;
         }
     }
-    Ok(())
+    Status::Ok
 }
 
-fn lint(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
+fn lint(args: &Args, report: &mut Report) -> Status {
     let root = workspace_root();
     let path = args.path.clone().unwrap_or_else(|| root.join("api/sync.yaml"));
     let inputs = generator::Inputs { overlays: args.overlays.clone(), root: args.root.clone(), ..Default::default() };
-    let checked = generator::check_with(&path, &inputs, diagnostics);
-    if checked.is_some() && diagnostics.is_empty() && !args.json {
-        eprintln!("{}: no problems found", generator::display_path(&path));
+    let checked = generator::check_with(&path, &inputs, &mut report.diagnostics);
+    if checked.is_some() && report.diagnostics.is_empty() && !args.json {
+        report.lines.push(format!("{}: no problems found", display_path(&path)));
     }
-    Ok(())
+    Status::Ok
 }

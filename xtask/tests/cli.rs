@@ -65,9 +65,138 @@ fn warnings_fail_only_when_denied() {
 }
 
 #[test]
-fn codegen_check_passes_on_the_committed_crate() {
+fn codegen_check_passes_on_every_committed_crate() {
     let output = xtask(&["codegen", "--check"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    // Every config of `api/` was checked, and said so.
+    for config in xtask::configs(&root().join("api")).expect("api/ is readable") {
+        let name = config.strip_prefix(root()).expect("inside the workspace").display().to_string();
+        assert!(text.contains(&format!("from `{name}`)")), "{name} was not checked:\n{text}");
+    }
+}
+
+/// A minimal valid spec, and the config of a crate `generated/NAME` generated from it.
+const SPEC: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A: {type: object}\n";
+
+fn crate_config(spec: &str, name: &str) -> String {
+    format!("spec: {spec}\noutput: ../generated/{name}\npackage: {{name: {name}}}\n")
+}
+
+#[test]
+fn every_config_of_the_folder_runs_in_name_order_and_a_failing_one_writes_nothing() {
+    let dir = scratch("many");
+    let api = dir.join("api");
+    std::fs::create_dir_all(&api).expect("api");
+    std::fs::write(api.join("spec.yaml"), SPEC).expect("spec");
+    std::fs::write(api.join("broken.yaml"), SPEC.replace("type: object", "type: objekt")).expect("broken spec");
+    std::fs::write(api.join("b.codegen.yaml"), crate_config("broken.yaml", "b")).expect("config");
+    std::fs::write(api.join("c.codegen.yaml"), crate_config("spec.yaml", "c")).expect("config");
+    std::fs::write(api.join("a.codegen.yaml"), crate_config("spec.yaml", "a")).expect("config");
+    // Not configs: neither is run.
+    std::fs::write(api.join("codegen.yaml"), "colour: blue\n").expect("not a config");
+    std::fs::write(api.join("notes.yaml"), "colour: blue\n").expect("not a config");
+
+    let output = xtask_in(&dir, &["codegen", "--config", "api"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    // The failing config reports its own error, at its place, and writes nothing...
+    assert!(text.contains("invalid schema type `objekt`") && text.contains("api/broken.yaml:5:13"), "{text}");
+    assert!(text.contains("error: could not generate from `api/b.codegen.yaml` due to the error above"), "{text}");
+    assert!(!dir.join("generated/b").exists(), "a failed config wrote files");
+    // ...the others generate their crates, each headed with the spec as seen from the workspace...
+    for name in ["a", "c"] {
+        let lib = std::fs::read_to_string(dir.join(format!("generated/{name}/src/lib.rs"))).expect("generated");
+        assert!(lib.contains("from `api/spec.yaml`"), "{}", &lib[..200.min(lib.len())]);
+    }
+    // ...in name order, and the run closes with the configs that failed.
+    let place = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("`{needle}` missing:\n{text}"));
+    assert!(
+        place("generated/a/Cargo.toml") < place("api/b.codegen.yaml")
+            && place("api/b.codegen.yaml") < place("generated/c/Cargo.toml"),
+        "{text}"
+    );
+    assert!(text.ends_with("error: 1 of 3 configs failed: `api/b.codegen.yaml`\n"), "{text}");
+
+    // The same from inside `api/`, as the default folder would be.
+    let check = xtask_in(&api, &["codegen", "--config", ".", "--check"]);
+    let text = stderr(&check);
+    assert_eq!(check.status.code(), Some(1), "{text}");
+    assert!(text.contains("is up to date (8 files, from `a.codegen.yaml`)"), "{text}");
+    assert!(text.contains("is up to date (8 files, from `c.codegen.yaml`)"), "{text}");
+    assert!(text.contains("error: could not generate from `b.codegen.yaml`"), "{text}");
+
+    // One config alone runs alone.
+    let one = xtask_in(&dir, &["codegen", "--config", "api/c.codegen.yaml", "--check"]);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert!(!stderr(&one).contains("a.codegen.yaml"), "{}", stderr(&one));
+
+    // A stale crate fails the check, naming its config; the others still report.
+    std::fs::write(dir.join("generated/a/src/lib.rs"), "// edited\n").expect("edit");
+    std::fs::remove_file(api.join("b.codegen.yaml")).expect("remove");
+    let stale = xtask_in(&dir, &["codegen", "--config", "api", "--check"]);
+    let text = stderr(&stale);
+    assert_eq!(stale.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error: 1 generated file(s) in `generated/a` differ from the spec of `api/a.codegen.yaml`"),
+        "{text}"
+    );
+    assert!(text.contains("`generated/c` is up to date"), "{text}");
+    assert!(text.ends_with("error: 1 of 2 configs failed: `api/a.codegen.yaml`\n"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn configs_that_share_an_output_folder_write_nothing() {
+    let dir = scratch("clash");
+    let api = dir.join("api");
+    std::fs::create_dir_all(&api).expect("api");
+    std::fs::write(api.join("spec.yaml"), SPEC).expect("spec");
+    std::fs::write(api.join("a.codegen.yaml"), crate_config("spec.yaml", "a")).expect("config");
+    // `b` writes into `a`'s folder; `c` inside it (`a`'s sweep would remove its files).
+    std::fs::write(api.join("b.codegen.yaml"), "spec: spec.yaml\noutput: ../generated/a\npackage: {name: b}\n")
+        .expect("config");
+    std::fs::write(api.join("c.codegen.yaml"), "spec: spec.yaml\noutput: ../generated/a/src/c\npackage: {name: c}\n")
+        .expect("config");
+    std::fs::write(api.join("d.codegen.yaml"), crate_config("spec.yaml", "d")).expect("config");
+    let output = xtask_in(&dir, &["codegen", "--config", "api"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for expected in [
+        "error[config]: output folder `generated/a` is also the output of `api/b.codegen.yaml` (`generated/a`)\n --> api/a.codegen.yaml:2:9",
+        "error[config]: output folder `generated/a` holds the output of `api/c.codegen.yaml` (`generated/a/src/c`)\n --> api/a.codegen.yaml:2:9",
+        "error[config]: output folder `generated/a` is also the output of `api/a.codegen.yaml` (`generated/a`)\n --> api/b.codegen.yaml:2:9",
+        "error[config]: output folder `generated/a/src/c` is inside the output of `api/a.codegen.yaml` (`generated/a`)\n --> api/c.codegen.yaml:2:9",
+        "error: could not generate from `api/c.codegen.yaml` due to the errors above",
+    ] {
+        assert!(text.contains(expected), "`{expected}` missing:\n{text}");
+    }
+    assert!(
+        text.ends_with(
+            "error: 3 of 4 configs failed: `api/a.codegen.yaml`, `api/b.codegen.yaml`, `api/c.codegen.yaml`\n"
+        ),
+        "{text}"
+    );
+    assert!(dir.join("generated/d/Cargo.toml").exists(), "the config apart from the clash generates");
+    assert!(
+        !dir.join("generated/a").exists() && !dir.join("generated/Cargo.toml").exists(),
+        "a clashing config wrote files"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_folder_without_configs_is_an_error() {
+    let dir = scratch("empty");
+    std::fs::write(dir.join("codegen.yaml"), crate_config("spec.yaml", "a")).expect("a config not named as one");
+    let output = xtask_in(&dir, &["codegen", "--config", "."]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("error: no config in `.`: a config is named `NAME.codegen.yaml`"),
+        "{}",
+        stderr(&output)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -33,7 +33,11 @@ pub struct Provenance {
 impl Provenance {
     pub fn new(config: &Config) -> Self {
         let out = crate::config::absolute(&config.output_dir());
-        let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Shown from the nearest folder holding both the crate and the spec: the workspace, for
+        // `generated/<crate>` beside `api/`.
+        let spec = crate::config::absolute(&config.spec_path());
+        let root: PathBuf =
+            out.components().zip(spec.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect();
         // A path is shown in comments: a newline or a bidi control in it must not leave them.
         let show = |p: &Path| {
             let p = crate::config::absolute(p);
