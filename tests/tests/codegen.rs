@@ -64,7 +64,7 @@ fn every_committed_crate_is_in_sync_with_its_config() {
         if !drift.is_empty() {
             let diffs: Vec<&str> = drift.iter().map(|d| d.diff.as_str()).collect();
             problems.push(format!(
-                "the committed `{}` differs from what `{name}` gives ({} files):\n{}",
+                "the committed `{}` differs from what `{name}` gives ({} file(s)):\n{}",
                 shown(&out),
                 drift.len(),
                 diffs.join("\n")
