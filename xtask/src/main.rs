@@ -5,7 +5,7 @@
 //! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--message-format human|json] [--deny-warnings]`
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use generator::diagnostics::{codes, Location};
@@ -153,10 +153,10 @@ fn codegen_all(args: &Args) -> ExitCode {
     } else {
         vec![target]
     };
+    // Named from the working folder, as the user would type them: diagnostics show them so.
+    let paths: Vec<PathBuf> = paths.iter().map(|path| from_working_folder(path)).collect();
     // Every config is loaded first: two that share an output folder would overwrite or sweep
     // each other's crate, so neither runs.
-    // Shown (and so named in diagnostics) from the working folder, as the user would type them.
-    let paths: Vec<PathBuf> = paths.iter().map(|path| PathBuf::from(display_path(path))).collect();
     let loaded: Vec<Result<Config, Box<Diagnostic>>> = paths.iter().map(|path| Config::load(path)).collect();
     let clashes = output_clashes(&paths, &loaded);
     let mut failed = Vec::new();
@@ -200,6 +200,15 @@ fn codegen_all(args: &Args) -> ExitCode {
         eprintln!("error: {} of {} configs failed: {}", failed.len(), paths.len(), failed.join(", "));
     }
     worst.into()
+}
+
+/// `path` relative to the working folder when it is inside it, else absolute.
+fn from_working_folder(path: &Path) -> PathBuf {
+    let absolute = generator::config::absolute(path);
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(absolute)
 }
 
 /// The line that closes the report of a config that generated nothing.
