@@ -141,7 +141,7 @@ fn lint(args: &Args, diagnostics: &mut Diagnostics) -> Result<(), ExitCode> {
     let root = workspace_root();
     let path = args.path.clone().unwrap_or_else(|| root.join("api/sync.yaml"));
     let inputs = generator::Inputs { overlays: args.overlays.clone(), root: args.root.clone(), ..Default::default() };
-    let checked = generator::check_with(&path, &inputs, diagnostics);
+    let checked = generator::check_with(std::slice::from_ref(&path), &inputs, diagnostics);
     if checked.is_some() && diagnostics.is_empty() && !args.json {
         eprintln!("{}: no problems found", generator::display_path(&path));
     }
