@@ -44,23 +44,82 @@ pub fn module_file(name: &str) -> String {
     format!("{out}.rs")
 }
 
+/// The path of an operation's module below `endpoints` (`sync`, `room_state::set_room_state`).
+pub fn module_path(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    match &op.module {
+        Some(module) => {
+            let module = ident(module);
+            quote!(#module::#name)
+        }
+        None => quote!(#name),
+    }
+}
+
+/// The file of an operation's module, below `src/` (`endpoints/sync.rs`,
+/// `endpoints/room_state/set_room_state.rs`).
+pub fn operation_file(op: &Operation) -> String {
+    match &op.module {
+        Some(module) => format!("endpoints/{}/{}", module_stem(module), module_file(&op.name)),
+        None => format!("endpoints/{}", module_file(&op.name)),
+    }
+}
+
+/// [`module_file`] without `.rs`: the folder of a module's own modules.
+fn module_stem(name: &str) -> String {
+    let file = module_file(name);
+    file.strip_suffix(".rs").unwrap_or(&file).to_owned()
+}
+
+/// `pub mod name;` with its doc, and a `#[path]` (relative to `folder`) when the name is not
+/// ASCII: rustc loads a module file only for an ASCII name (E0754).
+fn module_declaration(name: &str, doc: TokenStream, folder: &str) -> TokenStream {
+    let ident = ident(name);
+    let path = (!name.is_ascii()).then(|| {
+        let path = format!("{folder}{}", module_file(name));
+        quote!(#[path = #path])
+    });
+    quote! { #doc #path pub mod #ident; }
+}
+
 /// The tokens of `endpoints.rs`: the credential types and a `pub mod` per operation (each in
-/// its own file).
+/// its own file), or, for a spec of several roots, a `pub mod` per root document.
 pub fn module(model: &Model) -> TokenStream {
     let credentials = model.credentials.iter().map(credential);
-    let modules = model.operations.iter().map(|op| {
-        let doc = doc_attrs(&endpoint_doc(op, model));
-        let name = ident(&op.name);
-        // rustc loads a module file only for an ASCII name (E0754); others are given their path.
-        let path = (!op.name.is_ascii()).then(|| {
-            let path = format!("endpoints/{}", module_file(&op.name));
-            quote!(#[path = #path])
-        });
-        quote! { #doc #path pub mod #name; }
-    });
+    let modules: Vec<TokenStream> = if model.modules.is_empty() {
+        model
+            .operations
+            .iter()
+            .map(|op| module_declaration(&op.name, doc_attrs(&endpoint_doc(op, model)), "endpoints/"))
+            .collect()
+    } else {
+        model
+            .modules
+            .iter()
+            .map(|m| {
+                let from = format!("The operations of `{}`.", m.file);
+                let doc = doc_attrs(&paragraphs([m.title.as_deref(), m.description.as_deref(), Some(from.as_str())]));
+                module_declaration(&m.name, doc, "endpoints/")
+            })
+            .collect()
+    };
     quote! {
         #(#credentials)*
         #(#modules)*
+    }
+}
+
+/// The tokens of `endpoints/<module>.rs` of a spec of several roots: a `pub mod` per
+/// operation of the root document `module`.
+pub fn root_module(model: &Model, module: &crate::lower::EndpointModule) -> TokenStream {
+    let folder = format!("{}/", module_stem(&module.name));
+    let operations = model
+        .operations
+        .iter()
+        .filter(|op| op.module.as_deref() == Some(module.name.as_str()))
+        .map(|op| module_declaration(&op.name, doc_attrs(&endpoint_doc(op, model)), &folder));
+    quote! {
+        #(#operations)*
     }
 }
 

@@ -146,7 +146,7 @@ fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> 
     let example = r.example.as_ref()?;
     let body = r.body.as_ref()?;
     let name = test_name(op, &format!("{}_example_round_trips_through_http", status_name(r)));
-    let module = ident(&op.name);
+    let module = super::endpoints::module_path(op);
     let variant = ident(&r.variant);
     let ty = ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     let text = json_literal(example);
@@ -281,7 +281,7 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
     if !has_example {
         return None;
     }
-    let module = ident(&op.name);
+    let module = super::endpoints::module_path(op);
     let mut fields = Vec::new();
     for p in &op.parameters {
         let field = ident(&p.rust);

@@ -45,9 +45,9 @@ pub fn emit(model: &Model) -> TokenStream {
 
 fn trait_method(op: &Operation, model: &Model) -> TokenStream {
     let doc = doc_attrs(&endpoint_doc(op, model));
-    let name = ident(&op.name);
-    let wire_name = &op.name;
-    let module = ident(&op.name);
+    let name = ident(&op.api_method);
+    let wire_name = &op.api_method;
+    let module = super::endpoints::module_path(op);
     let credential = op.security.as_ref().map(|s| {
         let ty = ident(&s.credential);
         if s.optional {
@@ -59,7 +59,8 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
     let unused = if op.security.is_some() { quote!((credential, request)) } else { quote!(request) };
     // Clippy expects `new` and `from_*` to take no `self` and `into_*` to take `self`: an
     // operation may be called so, and its method takes `&self` like every other.
-    let convention = op.name == "new" || op.name.starts_with("from_") || op.name.starts_with("into_");
+    let method = &op.api_method;
+    let convention = method == "new" || method.starts_with("from_") || method.starts_with("into_");
     let allow = convention.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
     quote! {
         #doc
@@ -78,8 +79,8 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
 /// `.route(...)` for one operation: a closure handing the typed request, and the credential
 /// the runtime matched, to the trait method.
 fn route(op: &Operation) -> TokenStream {
-    let name = ident(&op.name);
-    let module = ident(&op.name);
+    let name = ident(&op.api_method);
+    let module = super::endpoints::module_path(op);
     let request = quote!(request: crate::endpoints::#module::Request);
     match &op.security {
         None => quote! {
