@@ -253,6 +253,8 @@ fn metadata(op: &Operation, model: &Model) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let request_body = match &op.body {
+        // The client names the body's media type: any is taken.
+        Some(_) if content_type_param(op).is_some() => quote!(::std::option::Option::Some("*/*")),
         Some(body) => {
             let media_type = &body.media_type;
             quote!(::std::option::Option::Some(#media_type))
@@ -439,8 +441,23 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
     }
 }
 
+/// The header parameter `Content-Type` of an operation with a body: the body's media type,
+/// which the request carries once (the parameter's value when set, else the spec's type).
+fn content_type_param(op: &Operation) -> Option<&Param> {
+    op.body.as_ref()?;
+    op.parameters
+        .iter()
+        .find(|p| p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("content-type") && !is_array(p))
+}
+
 fn into_http_request(op: &Operation) -> TokenStream {
-    let writes: Vec<TokenStream> = op.parameters.iter().map(write_param).collect();
+    let content_type = content_type_param(op);
+    let writes: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| content_type.is_none_or(|c| !std::ptr::eq(*p, c)))
+        .map(write_param)
+        .collect();
     let out = if writes.is_empty() { quote!(out) } else { quote!(mut out) };
     let credential = match &op.security {
         Some(s) => format!("\nThe `{}` credential is not added: the client adds it.", s.scheme),
@@ -462,8 +479,12 @@ fn into_http_request(op: &Operation) -> TokenStream {
         }
         Some(body) => {
             let field = ident(&body.field);
-            let media = &body.media_type;
-            match (is_json(media), body.required) {
+            let declared = &body.media_type;
+            let media = match content_type {
+                Some(_) => quote!(media.as_str()),
+                None => quote!(#declared),
+            };
+            match (is_json(declared), body.required) {
                 (true, true) => {
                     quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
                 }
@@ -480,11 +501,27 @@ fn into_http_request(op: &Operation) -> TokenStream {
             }
         }
     };
+    let media = content_type.map(|p| {
+        let field = ident(&p.rust);
+        let declared = &op.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default();
+        let value = if p.required {
+            quote!(::std::string::ToString::to_string(&self.#field))
+        } else {
+            quote! {
+                match &self.#field {
+                    ::std::option::Option::Some(value) => ::std::string::ToString::to_string(value),
+                    ::std::option::Option::None => ::std::borrow::ToOwned::to_owned(#declared),
+                }
+            }
+        };
+        quote!(let media: ::std::string::String = #value;)
+    });
     quote! {
         #doc
         fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
             #(#writes)*
+            #media
             let body = #body;
             out.into_request(METADATA.method, base_url, body)
         }
