@@ -509,3 +509,148 @@ fn slot<'m>(document: &'m mut Map<String, Value>, path: &[String]) -> Option<&'m
     }
     Some(map)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Limits;
+
+    /// Writes `files` into a fresh folder and merges the roots named `roots` of them.
+    fn merged(name: &str, files: &[(&str, &str)], roots: &[&str]) -> (Option<Spec>, Diagnostics) {
+        let dir = std::env::temp_dir().join(format!("merge-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("temp dir");
+            std::fs::write(path, text).expect("write");
+        }
+        let mut diagnostics = Diagnostics::default();
+        let loaded = roots
+            .iter()
+            .map(|root| crate::load::load_or_report(&dir.join(root), root, &mut diagnostics).expect("loads"))
+            .collect();
+        let bundle = crate::resolve::resolve_roots(loaded, &dir, &Limits::default(), &mut diagnostics);
+        let spec = merge(bundle, &mut diagnostics);
+        let _ = std::fs::remove_dir_all(&dir);
+        (spec, diagnostics)
+    }
+
+    const A: &str = "swagger: '2.0'
+info: {title: A, version: '1'}
+basePath: /v3
+paths:
+  /rooms/{id}:
+    parameters:
+      - {in: path, name: id, type: string, required: true, description: read}
+    get:
+      operationId: getRoom
+      responses:
+        200: {description: ok, schema: {$ref: shared.yaml}}
+";
+
+    const B: &str = "swagger: '2.0'
+info: {title: B, version: '1'}
+basePath: /v3/
+security:
+  - token: []
+securityDefinitions:
+  token: {type: apiKey, in: header, name: t}
+paths:
+  /rooms/{id}:
+    parameters:
+      - {in: path, name: id, type: string, required: true, description: write}
+    put:
+      operationId: setRoom
+      parameters:
+        - {in: body, name: body, schema: {$ref: shared.yaml}}
+      responses:
+        200: {description: ok}
+";
+
+    #[test]
+    fn roots_share_a_path_and_a_schema_file() {
+        let files = [("a.yaml", A), ("b.yaml", B), ("shared.yaml", "type: object\n")];
+        let (spec, diagnostics) = merged("share", &files, &["a.yaml", "b.yaml"]);
+        let spec = spec.unwrap_or_else(|| panic!("{diagnostics:#?}"));
+        let item = &spec.document["paths"]["/v3/rooms/{id}"];
+        // One path item, a method from each root, each with its own path parameter.
+        assert_eq!(item["get"]["parameters"][0]["description"], "read");
+        assert_eq!(item["put"]["parameters"][0]["description"], "write");
+        assert_eq!(item["put"]["parameters"][1]["in"], "body");
+        assert!(item.get("parameters").is_none());
+        // The root-wide security of `b` reaches its operation only.
+        assert_eq!(item["put"]["security"], serde_json::json!([{ "token": [] }]));
+        assert!(item["get"].get("security").is_none() && spec.document.get("security").is_none());
+        assert!(spec.document.get("basePath").is_none());
+        // The schema file both roots refer to is one named schema.
+        assert_eq!(spec.document["definitions"].as_object().map(Map::len), Some(1));
+        assert_eq!(item["get"]["responses"]["200"]["schema"]["$ref"], "#/definitions/shared");
+        assert_eq!(item["put"]["parameters"][1]["schema"]["$ref"], "#/definitions/shared");
+        // Which root each operation came from.
+        assert_eq!(spec.roots.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(spec.operation_root("/paths/~1v3~1rooms~1{id}/get"), 0);
+        assert_eq!(spec.operation_root("/paths/~1v3~1rooms~1{id}/put"), 1);
+        // Positions point into the root each part came from.
+        let at = |pointer: &str| spec.value_location(pointer).map(|l| (l.file, l.line, l.column));
+        assert_eq!(at("/paths/~1v3~1rooms~1{id}/put/operationId"), Some(("b.yaml".into(), 13, 20)));
+        assert_eq!(at("/paths/~1v3~1rooms~1{id}/put/parameters/0/description"), Some(("b.yaml".into(), 11, 73)));
+        assert_eq!(at("/paths/~1v3~1rooms~1{id}/put/security"), Some(("b.yaml".into(), 5, 3)));
+        assert_eq!(at("/paths/~1v3~1rooms~1{id}/get/parameters/0/description"), Some(("a.yaml".into(), 7, 73)));
+        let key = spec.key_location("/paths/~1v3~1rooms~1{id}").map(|l| (l.file, l.line));
+        assert_eq!(key, Some(("a.yaml".into(), 5)));
+    }
+
+    #[test]
+    fn different_values_under_one_name_are_an_error_at_the_second() {
+        let a = format!("{A}definitions:\n  Room: {{type: object}}\n");
+        let b = format!("{B}definitions:\n  Room: {{type: string}}\n");
+        let files = [("a.yaml", a.as_str()), ("b.yaml", b.as_str()), ("shared.yaml", "type: object\n")];
+        let (spec, diagnostics) = merged("conflict", &files, &["a.yaml", "b.yaml"]);
+        assert!(spec.is_none());
+        let errors: Vec<_> = diagnostics.iter().collect();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].code, codes::ROOT_CONFLICT);
+        assert_eq!(
+            errors[0].message,
+            "`definitions/Room` of `b.yaml` differs from `definitions/Room` of `a.yaml`, at a.yaml:13:3"
+        );
+        let at = errors[0].location.as_ref().map(|l| (l.file.as_str(), l.line));
+        assert_eq!(at, Some(("b.yaml", 19)));
+        // The same value under one name is one entry.
+        let b = format!("{B}definitions:\n  Room: {{type: object}}\n");
+        let files = [("a.yaml", a.as_str()), ("b.yaml", b.as_str()), ("shared.yaml", "type: object\n")];
+        let (spec, diagnostics) = merged("same", &files, &["a.yaml", "b.yaml"]);
+        assert!(spec.is_some() && diagnostics.is_empty(), "{diagnostics:#?}");
+    }
+
+    #[test]
+    fn roots_of_different_versions_or_servers_are_refused() {
+        let openapi = "openapi: 3.0.3\ninfo: {title: C, version: '1'}\npaths: {}\n";
+        let files = [("a.yaml", A), ("c.yaml", openapi), ("shared.yaml", "type: object\n")];
+        let (spec, diagnostics) = merged("versions", &files, &["a.yaml", "c.yaml"]);
+        assert!(spec.is_none());
+        let codes: Vec<_> = diagnostics.iter().map(|d| (d.code, d.location.as_ref().map(|l| l.line))).collect();
+        assert_eq!(codes, [(codes::VERSION_CONFLICT, Some(1))]);
+        let x = "openapi: 3.0.3\ninfo: {title: X, version: '1'}\nservers: [{url: 'https://x'}]\npaths: {}\n";
+        let y = "openapi: 3.0.3\ninfo: {title: Y, version: '1'}\nservers: [{url: 'https://y'}]\npaths: {}\n";
+        let (spec, diagnostics) = merged("servers", &[("x.yaml", x), ("y.yaml", y)], &["x.yaml", "y.yaml"]);
+        assert!(spec.is_none());
+        let error = diagnostics.iter().next().expect("an error");
+        assert_eq!(error.code, codes::UNSUPPORTED);
+        assert!(error.message.contains("not supported yet"), "{}", error.message);
+        // The same servers merge.
+        let (spec, diagnostics) = merged("same-servers", &[("x.yaml", x), ("z.yaml", x)], &["x.yaml", "z.yaml"]);
+        assert!(spec.is_some(), "{diagnostics:#?}");
+    }
+
+    #[test]
+    fn one_method_and_path_in_two_roots_is_an_error() {
+        let files = [("a.yaml", A), ("b.yaml", A), ("shared.yaml", "type: object\n")];
+        // The same file twice would be read once: a copy under another name.
+        let (spec, diagnostics) = merged("twice", &files, &["a.yaml", "b.yaml"]);
+        assert!(spec.is_none());
+        let error = diagnostics.iter().next().expect("an error");
+        assert_eq!(error.code, codes::ROOT_CONFLICT);
+        assert_eq!(error.message, "`GET /v3/rooms/{id}` of `b.yaml` is also declared by `a.yaml`");
+    }
+}

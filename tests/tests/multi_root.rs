@@ -45,7 +45,9 @@ fn each_root_is_a_module_of_endpoints() {
     assert!(get.contains("The room to read.") && !get.contains("The room to change."), "{get}");
     assert!(put.contains("The room to change.") && !put.contains("The room to read."), "{put}");
     // Each root's basePath.
-    assert!(file(&files, "src/endpoints/content_repo/upload_content.rs").contains(r#"path: "/_matrix/media/v3/upload""#));
+    assert!(
+        file(&files, "src/endpoints/content_repo/upload_content.rs").contains(r#"path: "/_matrix/media/v3/upload""#)
+    );
     // The trailing space is not part of the route.
     let invite = file(&files, "src/endpoints/room_state/invite_by3_pid.rs");
     assert!(invite.contains(r#"path: "/_matrix/client/v3/rooms/{roomId}/invite""#), "{invite}");

@@ -452,12 +452,8 @@ fn content_type_param(op: &Operation) -> Option<&Param> {
 
 fn into_http_request(op: &Operation) -> TokenStream {
     let content_type = content_type_param(op);
-    let writes: Vec<TokenStream> = op
-        .parameters
-        .iter()
-        .filter(|p| content_type.is_none_or(|c| !std::ptr::eq(*p, c)))
-        .map(write_param)
-        .collect();
+    let writes: Vec<TokenStream> =
+        op.parameters.iter().filter(|p| content_type.is_none_or(|c| !std::ptr::eq(*p, c))).map(write_param).collect();
     let out = if writes.is_empty() { quote!(out) } else { quote!(mut out) };
     let credential = match &op.security {
         Some(s) => format!("\nThe `{}` credential is not added: the client adds it.", s.scheme),

@@ -402,7 +402,9 @@ fn key_substring_location(spec: &Spec, pointer: &str, needle: &str) -> Option<Lo
 fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     // Operations of different root documents are in different modules: only those of one
     // root must have distinct ids.
-    let mut by_id: BTreeMap<(usize, &str), Vec<(Option<Location>, String)>> = BTreeMap::new();
+    /// Where an id is used: its location and pointer.
+    type Uses = Vec<(Option<Location>, String)>;
+    let mut by_id: BTreeMap<(usize, &str), Uses> = BTreeMap::new();
     for item in &sites.path_items {
         for operation in &item.operations {
             let at = format!("{}/operationId", operation.pointer);

@@ -114,8 +114,9 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
 /// Operations served at one method and path (white space and a `#fragment` aside, template
 /// variables by position): a warning at each after the first, since the server must try them.
 fn shared_routes(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
-    let mut routes: std::collections::BTreeMap<(String, String), Vec<(&str, Option<diagnostics::Location>)>> =
-        std::collections::BTreeMap::new();
+    /// The operations of a method and route shape: pointer and location of each.
+    type Operations<'a> = Vec<(&'a str, Option<diagnostics::Location>)>;
+    let mut routes: std::collections::BTreeMap<(String, String), Operations<'_>> = std::collections::BTreeMap::new();
     for item in sites.path_items.iter().filter(|item| !item.callback) {
         let route = item.template.split_once('#').map_or(item.template.as_str(), |(route, _)| route).trim();
         for operation in &item.operations {

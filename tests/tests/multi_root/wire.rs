@@ -25,7 +25,7 @@ mod tests {
             _: AccessToken,
             request: upload_content::Request,
         ) -> Result<upload_content::Response, ApiError> {
-            let content_uri = format!("{}|{}", request.content_type.unwrap_or_default(), request.content);
+            let content_uri = format!("{}|{}", request.content_type.unwrap_or_default(), request.body);
             Ok(upload_content::Response::Ok(UploadContentResponse { content_uri }))
         }
 
@@ -57,7 +57,7 @@ mod tests {
         let request = upload_content::Request {
             content_type: Some("text/markdown".into()),
             filename: Some("notes.md".into()),
-            content: "# hello".into(),
+            body: "# hello".into(),
         };
         let http = multi_rooms::runtime::Endpoint::try_into_http_request(&request, "").expect("a request");
         let types: Vec<_> = http.headers().get_all(http::header::CONTENT_TYPE).iter().collect();
@@ -67,7 +67,7 @@ mod tests {
             other => panic!("unexpected: {other:?}"),
         }
         // Without the parameter, the spec's media type.
-        let request = upload_content::Request { content_type: None, filename: None, content: "x".into() };
+        let request = upload_content::Request { content_type: None, filename: None, body: "x".into() };
         let http = multi_rooms::runtime::Endpoint::try_into_http_request(&request, "").expect("a request");
         let types: Vec<_> = http.headers().get_all(http::header::CONTENT_TYPE).iter().collect();
         assert_eq!(types, ["text/plain"]);
