@@ -8,8 +8,9 @@
 //! OpenAPI 3.0, or all 3.1), and are merged so that every operation keeps what its root
 //! said about it:
 //! - Swagger 2.0: each root's `basePath` is prepended to its path keys, and the merged
-//!   document has none; `host` must be the same where given (another is not supported yet),
-//!   and `schemes` are merged, each once. OpenAPI 3: `servers` must be the same where given.
+//!   document has none; a `host` other than the first root's is not supported yet (a
+//!   warning: the first is kept), and `schemes` are merged, each once. OpenAPI 3: `servers`
+//!   must be the same where given (an error otherwise).
 //! - A path in several roots is one path item holding each root's operations; one method
 //!   and path in two roots is an error. Path-level `parameters`, and a root's top-level
 //!   `security`, `consumes` and `produces`, are pushed down into each of its operations, so
@@ -274,20 +275,31 @@ impl Merger<'_> {
                 self.firsts.insert(pointer, index);
             }
             Some(first) if first == value => {}
-            Some(_) => {
+            Some(first_value) => {
                 let first = self.firsts.get(&pointer).copied().unwrap_or(0);
-                let diagnostic = Diagnostic::error(
-                    codes::UNSUPPORTED,
-                    format!(
-                        "root documents with different `{key}` are not supported yet: `{}` differs from `{}`",
-                        self.display(index),
-                        self.display(first)
-                    ),
-                )
-                .at(self.value_location(index, &pointer))
-                .label(format!("not the `{key}` of `{}`", self.display(first)))
-                .help("generate one crate per server, or give the roots one server");
-                self.error(diagnostic);
+                let message = format!(
+                    "root documents with different `{key}` are not supported yet: `{}` differs from `{}`",
+                    self.display(index),
+                    self.display(first)
+                );
+                let label = format!("not the `{key}` of `{}`", self.display(first));
+                if key == "host" {
+                    // Only documentation reads the host (the client is given its server's
+                    // URL), so the first is kept and the others are named.
+                    let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                    let diagnostic =
+                        Diagnostic::warning(codes::UNSUPPORTED, format!("{message}; `{}` is kept", shown(first_value)))
+                            .at(self.value_location(index, &pointer))
+                            .label(label)
+                            .help(format!("send this root's requests with a client for `{}`", shown(value)));
+                    self.diagnostics.push(diagnostic);
+                } else {
+                    let diagnostic = Diagnostic::error(codes::UNSUPPORTED, message)
+                        .at(self.value_location(index, &pointer))
+                        .label(label)
+                        .help("generate one crate per server, or give the roots one server");
+                    self.error(diagnostic);
+                }
             }
         }
     }
@@ -638,6 +650,15 @@ paths:
         let error = diagnostics.iter().next().expect("an error");
         assert_eq!(error.code, codes::UNSUPPORTED);
         assert!(error.message.contains("not supported yet"), "{}", error.message);
+        // Another host is kept out, with a warning: only documentation reads it.
+        let a = A.replace("basePath", "host: a.org\nbasePath");
+        let b = B.replace("basePath", "host: b.org:8448\nbasePath");
+        let files = [("a.yaml", a.as_str()), ("b.yaml", b.as_str()), ("shared.yaml", "type: object\n")];
+        let (spec, diagnostics) = merged("hosts", &files, &["a.yaml", "b.yaml"]);
+        assert_eq!(spec.expect("merged").document["host"], "a.org");
+        let warning = diagnostics.iter().next().expect("a warning");
+        assert_eq!((warning.severity, warning.code), (crate::Severity::Warning, codes::UNSUPPORTED));
+        assert_eq!(warning.location.as_ref().map(|l| (l.file.as_str(), l.line)), Some(("b.yaml", 3)));
         // The same servers merge.
         let (spec, diagnostics) = merged("same-servers", &[("x.yaml", x), ("z.yaml", x)], &["x.yaml", "z.yaml"]);
         assert!(spec.is_some(), "{diagnostics:#?}");

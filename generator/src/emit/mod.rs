@@ -37,9 +37,13 @@ impl Provenance {
         let out = crate::config::absolute(&config.output_dir());
         let root = out.parent().map(Path::to_path_buf).unwrap_or_default();
         // A path is shown in comments: a newline or a bidi control in it must not leave them.
+        // Below the folder the output and the spec share (the workspace, for a crate under
+        // `generated/`), so no path of the machine is printed.
         let show = |p: &Path| {
             let p = crate::config::absolute(p);
-            docs::visible(&p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
+            let common: PathBuf =
+                root.components().zip(p.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect();
+            docs::visible(&p.strip_prefix(&common).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
         };
         Provenance {
             spec: show(&config.spec_path()),
@@ -470,6 +474,19 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\n[features]\nserver = [\"specgen-runtime/server\"]\n"), "{text}");
+    }
+
+    /// A crate under `generated/<name>/` names its spec from the workspace, not the machine;
+    /// several roots are counted.
+    #[test]
+    fn provenance_names_the_spec_from_the_folder_it_shares_with_the_output() {
+        let mut config = config("my-api", "1.0.0", None);
+        config.output = PathBuf::from("../generated/my-api");
+        config.spec = vec![PathBuf::from("a.yaml"), PathBuf::from("b.yaml"), PathBuf::from("c.yaml")];
+        let provenance = Provenance::new(&config);
+        assert_eq!(provenance.source(), "`api/a.yaml` and 2 other root documents");
+        config.spec.truncate(1);
+        assert_eq!(Provenance::new(&config).source(), "`api/a.yaml`");
     }
 
     #[test]
