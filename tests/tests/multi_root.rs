@@ -59,6 +59,16 @@ fn each_root_is_a_module_of_endpoints() {
     assert!(server.contains("fn rooms_get_events(") && server.contains("fn room_state_get_events("), "{server}");
     assert!(server.contains("crate::endpoints::room_state::get_events::Request"), "{server}");
     assert!(!server.contains("fn get_events("), "{server}");
+    // An operation named as its root: clippy's `module_inception` is allowed there only.
+    let content_repo = file(&files, "src/endpoints/content_repo.rs");
+    assert!(content_repo.contains("#[allow(clippy::module_inception)]\npub mod content_repo;"), "{content_repo}");
+    assert_eq!(content_repo.matches("allow").count(), 1, "{content_repo}");
+    // Spec example tests are named after the unique `Api` methods.
+    let examples = file(&files, "tests/spec_examples.rs");
+    assert!(
+        examples.contains("fn rooms_get_events_200_example")
+            && examples.contains("fn room_state_get_events_200_example")
+    );
     let readme = file(&files, "README.md");
     assert!(readme.contains("| `endpoints::room_state::set_room_state_with_key` |"), "{readme}");
     // A second operation on one method and path is reported, not refused.

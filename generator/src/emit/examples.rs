@@ -91,8 +91,9 @@ fn status_name(r: &Response) -> String {
     }
 }
 
+/// Named after the `Api` method, which is unique across the modules of a spec of several roots.
 fn test_name(op: &Operation, what: &str) -> Ident {
-    format_ident!("{}_{}", op.name.trim_end_matches('_'), what)
+    format_ident!("{}_{}", op.api_method.trim_end_matches('_'), what)
 }
 
 fn response_json(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> Option<TokenStream> {

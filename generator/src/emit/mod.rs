@@ -222,9 +222,29 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
     let info = &model.info;
     let title = format!("{} {}", info.title, info.version);
     let description = config.package.description.as_deref().or(info.description.as_deref());
-    let text = format!("{}\n\n{USAGE}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
+    let usage = if model.modules.is_empty() {
+        USAGE.to_owned()
+    } else {
+        USAGE.replace(
+            "has a module per operation",
+            "has a module per root document of the spec, holding a module per operation,",
+        )
+    };
+    let text = format!("{}\n\n{usage}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
     let doc: Vec<String> =
         text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", docs::visible(l)) }).collect();
+    let endpoints_doc: &[&str] = if model.modules.is_empty() {
+        &[
+            " One module per operation: its metadata, and a `Request` and a `Response` that",
+            " convert to and from `http` types; and one credential type per security scheme.",
+        ]
+    } else {
+        &[
+            " One module per root document of the spec, holding one module per operation: its",
+            " metadata, and a `Request` and a `Response` that convert to and from `http` types; and",
+            " one credential type per security scheme.",
+        ]
+    };
     quote! {
         #(#![doc = #doc])*
         #![forbid(unsafe_code)]
@@ -232,8 +252,7 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
         /// The spec's schemas as Rust types.
         pub mod types;
 
-        /// One module per operation: its metadata, and a `Request` and a `Response` that
-        /// convert to and from `http` types; and one credential type per security scheme.
+        #(#[doc = #endpoints_doc])*
         pub mod endpoints;
 
         /// The `Api` trait a server implements, and the table of endpoints the runtime serves.
