@@ -397,4 +397,31 @@ mod tests {
         assert!(diagnostics.iter().any(|d| d.code == crate::diagnostics::codes::LIMIT));
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    /// `spec:` as a list: each root is reported at its own line, and an empty list is refused.
+    #[test]
+    fn each_root_of_a_list_is_reported_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("config-roots-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        std::fs::write(dir.join("a.yaml"), spec).expect("write spec");
+        let path = dir.join("codegen.yaml");
+        std::fs::write(&path, "spec:\n  - a.yaml\n  - missing.yaml\n  - gone.yaml\noutput: out\npackage: {name: x}\n")
+            .expect("write config");
+        let config = Config::load(&path).expect("a valid config");
+        assert_eq!(config.spec_paths().len(), 3);
+        let mut diagnostics = crate::Diagnostics::default();
+        assert!(crate::run(&config, &mut diagnostics).is_none());
+        let lines: Vec<_> = diagnostics.iter().map(|d| d.location.as_ref().map(|l| (l.line, l.column))).collect();
+        assert_eq!(lines, [Some((3, 5)), Some((4, 5))], "{diagnostics:#?}");
+        std::fs::write(&path, "spec: []\noutput: out\npackage: {name: x}\n").expect("write config");
+        let error = Config::load(&path).expect_err("no root");
+        assert!(error.message.contains("names no root document"), "{}", error.message);
+        std::fs::write(&path, "spec: a.yaml\noutput: out\npackage: {name: x}\n").expect("write config");
+        let config = Config::load(&path).expect("one root");
+        assert_eq!(config.source.as_ref().map(|s| s.spec_at.len()), Some(1));
+        let mut diagnostics = crate::Diagnostics::default();
+        assert!(crate::run(&config, &mut diagnostics).is_some(), "{diagnostics:#?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
