@@ -13,8 +13,10 @@ use crate::diagnostics::{codes, Diagnostic, Location};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The root document of the spec.
-    pub spec: PathBuf,
+    /// The root documents of the spec: one path (`spec: sync.yaml`) or a list of them, whose
+    /// operations make one crate (each root's endpoints then in a module of its own).
+    #[serde(deserialize_with = "one_or_many")]
+    pub spec: Vec<PathBuf>,
     /// Overlay documents (OpenAPI Overlay 1.0), applied in order.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
@@ -37,8 +39,8 @@ pub struct Config {
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
-    /// The config file itself, when it was read from one: problems with the spec's root file
-    /// (missing, a FIFO, too large) are reported at its `spec:` line.
+    /// The config file itself, when it was read from one: problems with a root file (missing,
+    /// a FIFO, too large) are reported at its line of `spec:`.
     #[serde(skip)]
     pub source: Option<ConfigSource>,
 }
@@ -49,8 +51,8 @@ pub struct ConfigSource {
     /// The config's path as diagnostics show it.
     pub display: String,
     pub text: String,
-    /// The value of `spec:`.
-    pub spec_at: Option<Location>,
+    /// Where each root document is named: the value of `spec:`, or each item of its list.
+    pub spec_at: Vec<Option<Location>>,
 }
 
 /// The generated crate's package metadata.
@@ -65,6 +67,29 @@ pub struct Package {
     pub version: String,
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// `spec:` as one path or a list of at least one.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<PathBuf>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(PathBuf),
+        Many(Vec<PathBuf>),
+    }
+    let paths = match OneOrMany::deserialize(deserializer) {
+        Ok(OneOrMany::One(path)) => vec![path],
+        Ok(OneOrMany::Many(paths)) => paths,
+        Err(_) => {
+            return Err(serde::de::Error::custom(
+                "invalid `spec`: expected a path or a list of paths to the spec's root documents",
+            ))
+        }
+    };
+    if paths.is_empty() {
+        return Err(serde::de::Error::custom("invalid `spec`: the list names no root document"));
+    }
+    Ok(paths)
 }
 
 fn default_version() -> String {
@@ -174,7 +199,7 @@ impl Config {
     /// setting at its default; paths are taken from the working directory.
     pub fn new(spec: impl Into<PathBuf>, output: impl Into<PathBuf>, name: &str) -> Config {
         Config {
-            spec: spec.into(),
+            spec: vec![spec.into()],
             overlays: Vec::new(),
             root: None,
             output: output.into(),
@@ -209,17 +234,22 @@ impl Config {
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.base_dir = dir.canonicalize().unwrap_or(dir);
-        // serde_yaml locates only its own errors; the loader's spans locate `spec:`.
-        let spec_at = crate::load::parse(&text, &display, false, &crate::load::Limits::default())
-            .ok()
-            .and_then(|parsed| parsed.spans.get("/spec").map(|span| span.value))
-            .map(|span| Location {
+        // serde_yaml locates only its own errors; the loader's spans locate `spec:` and, for a
+        // list, each of its items.
+        let parsed = crate::load::parse(&text, &display, false, &crate::load::Limits::default()).ok();
+        let at = |pointer: &str| {
+            let span = parsed.as_ref()?.spans.get(pointer)?.value;
+            Some(Location {
                 file: display.clone(),
                 line: span.line,
                 column: span.column,
                 start: span.start,
                 end: span.end,
-            });
+            })
+        };
+        let list = parsed.as_ref().is_some_and(|p| p.value.get("spec").is_some_and(serde_json::Value::is_array));
+        let spec_at =
+            if list { (0..config.spec.len()).map(|i| at(&format!("/spec/{i}"))).collect() } else { vec![at("/spec")] };
         config.source = Some(ConfigSource { display, text, spec_at });
         Ok(config)
     }
@@ -247,8 +277,14 @@ impl Config {
         self.runtime.path.as_ref().map(|p| normalize(&self.base_dir.join(p)))
     }
 
+    /// The first root document (the only one of most specs).
     pub fn spec_path(&self) -> PathBuf {
-        normalize(&self.base_dir.join(&self.spec))
+        self.spec_paths().into_iter().next().unwrap_or_default()
+    }
+
+    /// Every root document, in the order the config lists them.
+    pub fn spec_paths(&self) -> Vec<PathBuf> {
+        self.spec.iter().map(|s| normalize(&self.base_dir.join(s))).collect()
     }
 
     /// The folder refs may not leave, when the config sets one.
@@ -359,6 +395,33 @@ mod tests {
         let mut diagnostics = crate::Diagnostics::default();
         assert!(crate::run(&config, &mut diagnostics).is_none());
         assert!(diagnostics.iter().any(|d| d.code == crate::diagnostics::codes::LIMIT));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `spec:` as a list: each root is reported at its own line, and an empty list is refused.
+    #[test]
+    fn each_root_of_a_list_is_reported_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("config-roots-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        std::fs::write(dir.join("a.yaml"), spec).expect("write spec");
+        let path = dir.join("codegen.yaml");
+        std::fs::write(&path, "spec:\n  - a.yaml\n  - missing.yaml\n  - gone.yaml\noutput: out\npackage: {name: x}\n")
+            .expect("write config");
+        let config = Config::load(&path).expect("a valid config");
+        assert_eq!(config.spec_paths().len(), 3);
+        let mut diagnostics = crate::Diagnostics::default();
+        assert!(crate::run(&config, &mut diagnostics).is_none());
+        let lines: Vec<_> = diagnostics.iter().map(|d| d.location.as_ref().map(|l| (l.line, l.column))).collect();
+        assert_eq!(lines, [Some((3, 5)), Some((4, 5))], "{diagnostics:#?}");
+        std::fs::write(&path, "spec: []\noutput: out\npackage: {name: x}\n").expect("write config");
+        let error = Config::load(&path).expect_err("no root");
+        assert!(error.message.contains("names no root document"), "{}", error.message);
+        std::fs::write(&path, "spec: a.yaml\noutput: out\npackage: {name: x}\n").expect("write config");
+        let config = Config::load(&path).expect("one root");
+        assert_eq!(config.source.as_ref().map(|s| s.spec_at.len()), Some(1));
+        let mut diagnostics = crate::Diagnostics::default();
+        assert!(crate::run(&config, &mut diagnostics).is_some(), "{diagnostics:#?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -120,6 +120,11 @@ pub mod codes {
     pub const REF_INVALID: &str = "ref-invalid";
     /// A security requirement naming a scheme `components.securitySchemes` does not define.
     pub const UNDEFINED_SECURITY_SCHEME: &str = "undefined-security-scheme";
+    /// Two root documents of one spec that cannot be merged: different values under one
+    /// key (`definitions`, `parameters`, ...), or one method and path key in both.
+    pub const ROOT_CONFLICT: &str = "root-conflict";
+    /// Two operations served at one method and path: the server tries them in turn.
+    pub const SHARED_ROUTE: &str = "shared-route";
 }
 
 /// Every diagnostic of a run, plus the source text needed to render them.

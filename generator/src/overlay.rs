@@ -37,7 +37,9 @@ pub fn apply(mut bundle: Spec, path: &Path, diagnostics: &mut Diagnostics) -> Sp
         None => crate::resolve::add_file(&mut bundle.sources, loaded),
     };
     let overlay = bundle.sources.get(file).value.clone();
-    let Some(actions) = Checker::new(&bundle.sources, file, diagnostics).overlay(&overlay) else {
+    let mut checker = Checker::new(&bundle.sources, file, diagnostics);
+    checker.swagger = bundle.document.get("swagger").is_some();
+    let Some(actions) = checker.overlay(&overlay) else {
         return bundle;
     };
     let mut applier = Applier {
@@ -92,11 +94,13 @@ struct Checker<'a> {
     file: FileId,
     diagnostics: &'a mut Diagnostics,
     ok: bool,
+    /// Whether the document is Swagger 2.0 (whose response `examples` are data).
+    swagger: bool,
 }
 
 impl<'a> Checker<'a> {
     fn new(sources: &'a Sources, file: FileId, diagnostics: &'a mut Diagnostics) -> Self {
-        Self { sources, file, diagnostics, ok: true }
+        Self { sources, file, diagnostics, ok: true, swagger: false }
     }
 
     fn value_at(&self, pointer: &str) -> Option<Location> {
@@ -380,7 +384,10 @@ impl<'a> Checker<'a> {
             }
         };
         match (map.get("update"), remove) {
-            (Some(update), false) => Some(Change::Update(update.clone())),
+            (Some(update), false) => {
+                let refs_ok = self.refs(update, &format!("{pointer}/update"), "", self.swagger);
+                refs_ok.then(|| Change::Update(update.clone()))
+            }
             (None, true) => Some(Change::Remove),
             (Some(_), true) => {
                 self.error(
@@ -404,6 +411,51 @@ impl<'a> Checker<'a> {
                 Some(Change::Nothing)
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// Refuses every `$ref` in an update but one to a named schema of the document: overlays
+    /// are applied after refs are resolved, so any other would be left unresolved (a path
+    /// item, parameter or response it names would be lost). `relative` is the pointer inside
+    /// the update, to tell data (examples, extensions) from spec.
+    fn refs(&mut self, value: &Value, pointer: &str, relative: &str, swagger: bool) -> bool {
+        let mut ok = true;
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let schema = ["#/definitions/", "#/components/schemas/"].iter().any(|prefix| {
+                        reference.strip_prefix(prefix).is_some_and(|name| !name.is_empty() && !name.contains('/'))
+                    });
+                    if !schema {
+                        ok = false;
+                        self.ok = false;
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::UNSUPPORTED,
+                                format!("`$ref` `{reference}` in an overlay is not supported yet"),
+                            )
+                            .at(self.value_at(&format!("{pointer}/$ref")))
+                            .label("not resolved")
+                            .help("an overlay is applied after refs are resolved: write the object itself in `update`, or refer to a named schema (`#/definitions/Name`, `#/components/schemas/Name`)"),
+                        );
+                    }
+                }
+                for (key, child) in map {
+                    if key == "$ref" || crate::spec::holds_data(relative, key, swagger) {
+                        continue;
+                    }
+                    ok &= self.refs(child, &push_token(pointer, key), &push_token(relative, key), swagger);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    ok &= self.refs(item, &format!("{pointer}/{i}"), &format!("{relative}/{i}"), swagger);
+                }
+            }
+            _ => {}
+        }
+        ok
     }
 }
 
@@ -707,6 +759,36 @@ fn kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `$ref` an overlay adds (a path item, a parameter) was left unresolved and silently
+    /// dropped by lowering: it is refused at its place in the overlay, and nothing is applied;
+    /// one to a named schema is fine, and one in an example is data.
+    #[test]
+    fn refs_an_overlay_adds_are_refused_unless_they_name_a_schema() {
+        let dir = std::env::temp_dir().join(format!("overlay-refs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A: {type: string}\n";
+        std::fs::write(dir.join("spec.yaml"), spec).expect("write");
+        let overlay = "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.paths\n    update:\n      /a:\n        $ref: other.yaml#/paths/~1a\n      /b:\n        get:\n          parameters:\n            - $ref: '#/parameters/P'\n          responses:\n            200:\n              description: ok\n              schema: {$ref: '#/definitions/A'}\n              examples:\n                application/json: {$ref: data}\n";
+        std::fs::write(dir.join("overlay.yaml"), overlay).expect("write");
+        let mut diagnostics = Diagnostics::default();
+        let root = load::load_or_report(&dir.join("spec.yaml"), "spec.yaml", &mut diagnostics).expect("loads");
+        let bundle = crate::resolve::resolve(root, &dir, &mut diagnostics);
+        let before = bundle.document.clone();
+        let after = apply(bundle, &dir.join("overlay.yaml"), &mut diagnostics);
+        assert_eq!(after.document, before, "nothing is applied");
+        let lines: Vec<(usize, &str)> =
+            diagnostics.iter().map(|d| (d.location.as_ref().map_or(0, |l| l.line), d.message.as_str())).collect();
+        assert_eq!(
+            lines,
+            [
+                (7, "`$ref` `other.yaml#/paths/~1a` in an overlay is not supported yet"),
+                (11, "`$ref` `#/parameters/P` in an overlay is not supported yet"),
+            ]
+        );
+        assert!(diagnostics.iter().all(|d| d.code == codes::UNSUPPORTED));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn removing_an_element_moves_the_origins_of_later_ones_down() {

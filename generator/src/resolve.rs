@@ -38,10 +38,49 @@ pub fn resolve(root: SourceFile, root_dir: &Path, diagnostics: &mut Diagnostics)
 /// Resolves every ref reachable from `root`. `root_dir` is the folder refs may not leave;
 /// `limits` bounds the files read and what inlining refs may add to the document.
 pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagnostics: &mut Diagnostics) -> Spec {
+    crate::merge::one(resolve_roots(vec![root], root_dir, limits, diagnostics))
+}
+
+/// What resolving several root documents with one resolver gives: each root's document with
+/// its refs resolved, and the schemas they refer to, each once, named once for all roots.
+/// [`crate::merge`] makes one [`Spec`] of it.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub sources: Sources,
+    pub roots: Vec<ResolvedRoot>,
+    /// Where named schemas live (`/definitions` or `/components/schemas`).
+    pub schemas_at: &'static str,
+    /// The bundled schemas (files and fragments referred to as schemas), by name, in the
+    /// order they were found.
+    pub schemas: Vec<(String, Value)>,
+    /// Pointers of the bundled schemas in the merged document (`{schemas_at}/{name}/...`) →
+    /// the files they came from.
+    pub schemas_map: SourceMap,
+}
+
+/// One root document, resolved.
+#[derive(Debug, Clone)]
+pub struct ResolvedRoot {
+    pub file: FileId,
+    pub document: Value,
+    /// Pointers of [`ResolvedRoot::document`] → the files they came from.
+    pub map: SourceMap,
+}
+
+/// Resolves every ref reachable from each of `roots` with one resolver, so a file that
+/// several roots refer to is read once and named once. `root_dir` is the folder refs may not
+/// leave; `limits` bounds the files read (all roots together) and what inlining may add.
+pub fn resolve_roots(
+    roots: Vec<SourceFile>,
+    root_dir: &Path,
+    limits: &Limits,
+    diagnostics: &mut Diagnostics,
+) -> Bundle {
     let root_dir = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf());
-    let schemas_at = schemas_pointer(&root.value);
+    let schemas_at = roots.first().map_or("/definitions", |root| schemas_pointer(&root.value));
     let mut resolver = Resolver {
         sources: Sources::default(),
+        roots: BTreeSet::new(),
         root_dir,
         schemas_at,
         named: BTreeMap::new(),
@@ -50,24 +89,36 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
         inlining: Vec::new(),
         map: SourceMap::default(),
         limits: limits.clone(),
-        total_bytes: root.text.len() as u64,
+        total_bytes: roots.iter().map(|root| root.text.len() as u64).sum(),
         inlined: 0,
         exhausted: false,
         reported_depth: false,
         diagnostics,
     };
-    // Names the document itself gives its schemas are taken first.
-    if let Some(Value::Object(defs)) = root.value.pointer(schemas_at) {
-        resolver.names.extend(defs.keys().cloned());
+    // Names the documents themselves give their schemas are taken first.
+    for root in &roots {
+        if let Some(Value::Object(defs)) = root.value.pointer(schemas_at) {
+            resolver.names.extend(defs.keys().cloned());
+        }
     }
-    let root_id = add_file(&mut resolver.sources, root);
-    resolver.map.mount("", root_id, "");
-    let root_value = resolver.sources.get(root_id).value.clone();
-    let mut document = resolver.walk(&root_value, root_id, "", "", false);
+    // Every root is a known file before any is walked: a ref from one root into another
+    // finds it, and its own schemas keep their names.
+    let ids: Vec<FileId> = roots.into_iter().map(|root| add_file(&mut resolver.sources, root)).collect();
+    resolver.roots.extend(ids.iter().copied());
+    let mut resolved = Vec::new();
+    for file in ids {
+        resolver.map = SourceMap::default();
+        resolver.map.mount("", file, "");
+        let value = resolver.sources.get(file).value.clone();
+        let document = resolver.walk(&value, file, "", "", false);
+        resolved.push(ResolvedRoot { file, document, map: std::mem::take(&mut resolver.map) });
+    }
 
-    // Bundled schemas are walked after the document (and may bundle further ones).
+    // Bundled schemas are walked after the documents (and may bundle further ones); they sit
+    // at the same pointers in the merged document whichever root found them.
+    resolver.map = SourceMap::default();
     let mut next = 0;
-    let mut entries = Vec::new();
+    let mut schemas = Vec::new();
     while next < resolver.bundled.len() {
         let (name, file, pointer) = resolver.bundled[next].clone();
         next += 1;
@@ -75,31 +126,19 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
         let Some(target) = resolver.sources.get(file).value.pointer(&pointer).cloned() else { continue };
         resolver.map.mount(&at, file, &pointer);
         let value = resolver.walk(&target, file, &pointer, &at, true);
-        entries.push((name, value));
-    }
-    if !entries.is_empty() {
-        let mut slot = &mut document;
-        for token in tokens(schemas_at) {
-            if !slot.is_object() {
-                break;
-            }
-            slot = slot.as_object_mut().expect("checked").entry(token).or_insert_with(|| Value::Object(Map::new()));
-        }
-        if let Some(map) = slot.as_object_mut() {
-            for (name, value) in entries {
-                map.insert(name, value);
-            }
-        }
+        schemas.push((name, value));
     }
     let Resolver { sources, map, .. } = resolver;
     for file in &sources.files {
         diagnostics.add_source(&file.display, &file.text);
     }
-    Spec { document, sources, map, source_version: String::new() }
+    Bundle { sources, roots: resolved, schemas_at, schemas, schemas_map: map }
 }
 
 struct Resolver<'d> {
     sources: Sources,
+    /// The root documents: their own schemas keep their names, and none is referred to whole.
+    roots: BTreeSet<FileId>,
     root_dir: PathBuf,
     schemas_at: &'static str,
     /// Bundled schema targets and the definition name each got.
@@ -140,7 +179,8 @@ impl Resolver<'_> {
                         out.insert(key.clone(), child.clone());
                         continue;
                     }
-                    let is_root_schemas = !in_schema && file == 0 && push_token(pointer, key) == self.schemas_at;
+                    let is_root_schemas =
+                        !in_schema && self.roots.contains(&file) && push_token(pointer, key) == self.schemas_at;
                     let child_in_schema = in_schema || !names && key == "schema" || is_root_schemas;
                     let child_pointer = push_token(pointer, key);
                     let child_at = push_token(at, key);
@@ -245,8 +285,8 @@ impl Resolver<'_> {
 
     /// The definition name for a schema target, bundling it on first sight.
     fn schema_name(&mut self, file: FileId, pointer: &str) -> String {
-        // A schema the root document already names keeps its name.
-        if file == 0 {
+        // A schema a root document already names keeps its name.
+        if self.roots.contains(&file) {
             if let Some(rest) = pointer.strip_prefix(self.schemas_at).and_then(|r| r.strip_prefix('/')) {
                 if !rest.contains('/') {
                     return crate::source::unescape_token(rest);
@@ -404,7 +444,7 @@ impl Resolver<'_> {
                 }
             }
         };
-        if target_file == 0 && fragment.is_empty() {
+        if self.roots.contains(&target_file) && fragment.is_empty() {
             self.diagnostics.push(error(
                 codes::REF_BAD_POINTER,
                 format!("`$ref` `{reference}` names the whole spec document"),

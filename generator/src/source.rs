@@ -112,9 +112,37 @@ pub struct Spec {
     /// The version the input declares (`2.0`, `3.0.3`, ...), once upgrade has read it;
     /// empty before.
     pub source_version: String,
+    /// The root documents the spec was merged from, in the order they were named (one for
+    /// most specs).
+    pub roots: Vec<Root>,
+    /// The root each operation came from, by the operation's pointer (`/paths/~1x/get`), as
+    /// merge placed it; an operation an overlay added has none ([`Spec::operation_root`]).
+    pub operation_roots: BTreeMap<String, usize>,
+}
+
+/// A root document of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    /// The file's stem (`room_state` for `room_state.yaml`).
+    pub name: String,
+    pub file: FileId,
+    /// Its `info.title` and `info.description`.
+    pub title: Option<String>,
+    pub description: Option<String>,
 }
 
 impl Spec {
+    /// The index in [`Spec::roots`] of the root the operation at `pointer` (`/paths/~1x/get`)
+    /// belongs to: where merge placed it; else (an operation an overlay added) the root of
+    /// the first other operation of its path; else the first root.
+    pub fn operation_root(&self, pointer: &str) -> usize {
+        if let Some(root) = self.operation_roots.get(pointer) {
+            return *root;
+        }
+        let item = parent_pointer(pointer);
+        self.operation_roots.iter().find(|(op, _)| parent_pointer(op) == item).map_or(0, |(_, root)| *root)
+    }
+
     /// Location of the value at a pointer of [`Spec::document`], in the file it came from.
     pub fn value_location(&self, pointer: &str) -> Option<Location> {
         self.map.value_location(&self.sources, pointer)
@@ -161,28 +189,47 @@ impl SourceMap {
         }
     }
 
+    /// Records that `to` (and everything below it) came from where `from` came from in
+    /// `inner`: the origin of `from`, and every mount of `inner` below `from`, moved to `to`.
+    pub fn transplant(&mut self, inner: &SourceMap, from: &str, to: &str) {
+        if let Some((file, origin)) = inner.origin(from) {
+            self.mounts.insert(to.to_owned(), (file, origin));
+        }
+        // Inner mounts below `from` sort right after it: a range scan finds them all.
+        for (inner_at, (file, inner_from)) in
+            inner.mounts.range::<str, _>((std::ops::Bound::Excluded(from), std::ops::Bound::Unbounded))
+        {
+            if !inner_at.starts_with(from) {
+                break;
+            }
+            if let Some(rest) = strip_pointer_prefix(inner_at, from) {
+                if !rest.is_empty() {
+                    self.mounts.insert(format!("{to}{rest}"), (*file, inner_from.clone()));
+                }
+            }
+        }
+    }
+
+    /// Records that `to` itself came from where `from` came from in `inner`, without what
+    /// lies below it (placed piece by piece by the caller).
+    pub fn mount_origin(&mut self, inner: &SourceMap, from: &str, to: &str) {
+        if let Some((file, origin)) = inner.origin(from) {
+            self.mounts.insert(to.to_owned(), (file, origin));
+        }
+    }
+
+    /// Adds every mount of `other` (its mounts win where both have one).
+    pub fn extend(&mut self, other: SourceMap) {
+        self.mounts.extend(other.mounts);
+    }
+
     /// Composes two maps: `self` maps pointers of a document C to pointers of a document B,
     /// `inner` maps B to files; the result maps C to files.
     pub fn through(&self, inner: &SourceMap) -> SourceMap {
         let mut out = SourceMap::default();
         // Every mount of the inner map below a mount of the outer one is carried over.
         for (at, (_, from)) in &self.mounts {
-            if let Some((file, origin)) = inner.origin(from) {
-                out.mounts.insert(at.clone(), (file, origin));
-            }
-            // Inner mounts below `from` sort right after it: a range scan finds them all.
-            for (inner_at, (file, inner_from)) in
-                inner.mounts.range::<str, _>((std::ops::Bound::Excluded(from.as_str()), std::ops::Bound::Unbounded))
-            {
-                if !inner_at.starts_with(from.as_str()) {
-                    break;
-                }
-                if let Some(rest) = strip_pointer_prefix(inner_at, from) {
-                    if !rest.is_empty() {
-                        out.mounts.insert(format!("{at}{rest}"), (*file, inner_from.clone()));
-                    }
-                }
-            }
+            out.transplant(inner, from, at);
         }
         out
     }

@@ -92,10 +92,14 @@ type Reply = Pin<Box<dyn Future<Output = axum::response::Response> + Send>>;
 /// method and writes the response.
 type Handle<A> = Box<dyn Fn(Arc<A>, Context, http::Request<axum::body::Bytes>) -> Reply + Send + Sync>;
 
+/// Whether a request (body read) parses as the endpoint's request.
+type Accepts = Box<dyn Fn(&http::Request<axum::body::Bytes>) -> bool + Send + Sync>;
+
 /// One endpoint of the table: its metadata and its handler.
 struct Route<A> {
     metadata: Metadata,
     handle: Handle<A>,
+    accepts: Accepts,
 }
 
 /// A table of endpoints served by an implementation `A` of a generated `Api` trait.
@@ -142,7 +146,8 @@ impl<A: Send + Sync + 'static> Router<A> {
                 }
             })
         };
-        self.routes.push(Route { metadata: E::METADATA, handle: Box::new(handle) });
+        let accepts = |request: &http::Request<axum::body::Bytes>| E::try_from_http_request(request).is_ok();
+        self.routes.push(Route { metadata: E::METADATA, handle: Box::new(handle), accepts: Box::new(accepts) });
         self
     }
 
@@ -196,6 +201,9 @@ impl<A: Send + Sync + 'static> Router<A> {
     ///
     /// Where two templates match one path (`/pets/mine`, `/pets/{id}`), the one with literal
     /// segments earlier wins, as OpenAPI asks; otherwise the order they were added in.
+    /// Endpoints of one method and path (a spec may declare two) are tried in the order they
+    /// were added: the request goes to the first whose `Request` reads it, else to the last,
+    /// whose error answers it.
     pub fn into_axum(mut self) -> axum::Router {
         self.routes.sort_by_key(|route| specificity(route.metadata.path));
         axum::Router::new().fallback(dispatch::<A>).with_state(Arc::new(self))
@@ -243,6 +251,7 @@ async fn route<A: Send + Sync + 'static>(
 ) -> Result<axum::response::Response, (axum::extract::Request, Vec<http::Method>)> {
     let path = request.uri().path().to_owned();
     let mut allowed = Vec::new();
+    let mut candidates: Vec<&Route<A>> = Vec::new();
     for route in &table.routes {
         if !wire::matches_path(route.metadata.path, &path) {
             continue;
@@ -251,9 +260,71 @@ async fn route<A: Send + Sync + 'static>(
             allowed.push(route.metadata.method.clone());
             continue;
         }
-        return Ok(serve_route(table, route, request).await);
+        // The first template that matches decides the route; others of the same shape
+        // (the same path declared twice) are tried with it.
+        match candidates.first() {
+            None => candidates.push(route),
+            Some(first) if same_template(first.metadata.path, route.metadata.path) => candidates.push(route),
+            Some(_) => {}
+        }
     }
-    Err((request, allowed))
+    match candidates.as_slice() {
+        [] => Err((request, allowed)),
+        [route] => Ok(serve_route(table, route, request).await),
+        several => Ok(serve_shared(table, several, request).await),
+    }
+}
+
+/// Whether two path templates match the same paths (their variables aside).
+fn same_template(a: &str, b: &str) -> bool {
+    let shape = |t: &str| -> Vec<String> {
+        t.split('/')
+            .map(|segment| {
+                let mut out = String::new();
+                let mut in_variable = false;
+                for c in segment.chars() {
+                    match c {
+                        '{' => {
+                            in_variable = true;
+                            out.push_str("{}");
+                        }
+                        '}' => in_variable = false,
+                        _ if in_variable => {}
+                        _ => out.push(c),
+                    }
+                }
+                out
+            })
+            .collect()
+    };
+    shape(a) == shape(b)
+}
+
+/// Answers a request that several endpoints share a method and path with: its body is read
+/// once (when any of them takes one), then it goes to the first endpoint whose `Request`
+/// reads it, or to the last one, whose error answers it.
+async fn serve_shared<A: Send + Sync + 'static>(
+    table: &Router<A>,
+    routes: &[&Route<A>],
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let Some(last) = routes.last() else {
+        return error_response(&ApiError::not_found(table.errors, request.uri().path()));
+    };
+    let takes_body = routes.iter().any(|route| route.metadata.request_body.is_some());
+    let request = if takes_body {
+        match read_body(request, &table.config, table.errors).await {
+            Ok(request) => request,
+            Err(response) => return response,
+        }
+    } else {
+        let (parts, _) = request.into_parts();
+        http::Request::from_parts(parts, axum::body::Bytes::new())
+    };
+    let chosen = routes.iter().find(|route| (route.accepts)(&request)).unwrap_or(last);
+    let (parts, body) = request.into_parts();
+    let body = if body.is_empty() { axum::body::Body::empty() } else { axum::body::Body::from(body) };
+    serve_route(table, chosen, axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// Answers a request routed to `route`: its body, credential and parameters checked in
@@ -646,12 +717,18 @@ async fn read_body(
 }
 
 /// `415` when the request's `content-type` is not `expected` (any JSON type will do for a
-/// JSON one); a body without `content-type` is taken to be of the expected type.
+/// JSON one, and any type of a range: `*/*`, `image/*`); a body without `content-type` is
+/// taken to be of the expected type.
 fn content_type_error(errors: ErrorFormat, headers: &http::HeaderMap, expected: &str) -> Option<ApiError> {
     let value = headers.get(http::header::CONTENT_TYPE)?;
     let given = crate::essence(&String::from_utf8_lossy(value.as_bytes()));
     let wanted = crate::essence(expected);
-    if given == wanted || crate::is_json(&given) && crate::is_json(&wanted) {
+    let in_range = match wanted.strip_suffix("/*") {
+        Some("*") => true,
+        Some(kind) => given.split_once('/').is_some_and(|(given_kind, _)| given_kind == kind),
+        None => false,
+    };
+    if given == wanted || in_range || crate::is_json(&given) && crate::is_json(&wanted) {
         return None;
     }
     Some(ApiError::unsupported_media_type(errors, expected, &given))
@@ -781,5 +858,118 @@ mod tests {
         headers.remove(http::header::CONTENT_LENGTH);
         headers.insert(http::header::TRANSFER_ENCODING, http::HeaderValue::from_static("chunked"));
         assert!(has_body(&headers));
+    }
+
+    /// Two endpoints of one method and path, told apart by their JSON bodies: `Invite`
+    /// needs `user_id`, `ThirdParty` needs `medium` and `address`.
+    mod shared {
+        use crate::error::{FromHttpRequestError, FromHttpResponseError, IntoHttpError};
+        use crate::{Endpoint, EndpointResponse, ErrorFormat, Metadata};
+
+        #[derive(Debug, serde::Deserialize)]
+        pub struct Invite {
+            #[allow(dead_code)]
+            pub user_id: String,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        pub struct ThirdParty {
+            #[allow(dead_code)]
+            pub medium: String,
+            #[allow(dead_code)]
+            pub address: String,
+        }
+
+        /// Answers `200` with the name of the endpoint that read the request.
+        #[derive(Debug)]
+        pub struct Answer(pub &'static str);
+
+        impl EndpointResponse for Answer {
+            fn try_into_http_response(&self) -> Result<http::Response<Vec<u8>>, IntoHttpError> {
+                crate::wire::response(200, Some(("text/plain", self.0.as_bytes().to_vec())))
+            }
+
+            fn try_from_http_response<B: AsRef<[u8]>>(_: &http::Response<B>) -> Result<Self, FromHttpResponseError> {
+                Ok(Answer("any"))
+            }
+        }
+
+        const fn metadata(name: &'static str) -> Metadata {
+            Metadata {
+                name,
+                method: http::Method::POST,
+                path: "/rooms/{roomId}/invite",
+                security: None,
+                request_body: Some("application/json"),
+                errors: ErrorFormat::Problem,
+            }
+        }
+
+        macro_rules! endpoint {
+            ($type:ident, $name:literal) => {
+                impl Endpoint for $type {
+                    const METADATA: Metadata = metadata($name);
+                    type Response = Answer;
+
+                    fn try_into_http_request(&self, _: &str) -> Result<http::Request<Vec<u8>>, IntoHttpError> {
+                        Ok(http::Request::new(Vec::new()))
+                    }
+
+                    fn try_from_http_request<B: AsRef<[u8]>>(
+                        request: &http::Request<B>,
+                    ) -> Result<Self, FromHttpRequestError> {
+                        crate::wire::request_json(request.body().as_ref())
+                    }
+                }
+            };
+        }
+
+        endpoint!(Invite, "invite");
+        endpoint!(ThirdParty, "third_party");
+    }
+
+    #[test]
+    fn media_ranges_accept_their_types() {
+        let headers = |media: &'static str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(media));
+            headers
+        };
+        let refused = |given, expected| content_type_error(ErrorFormat::Problem, &headers(given), expected).is_some();
+        assert!(!refused("application/pdf", "*/*"));
+        assert!(!refused("image/png; q=1", "image/*"));
+        assert!(refused("text/plain", "image/*"));
+        assert!(refused("text/plain", "application/json"));
+        assert!(!refused("application/vnd.x+json", "application/json"));
+    }
+
+    /// Both endpoints of one method and path are served: a request goes to the first that
+    /// reads it, one neither reads gets the last one's error, and nothing panics.
+    #[test]
+    fn endpoints_sharing_a_method_and_path_are_tried_in_turn() {
+        use shared::{Answer, Invite, ThirdParty};
+        let router = Router::new(Arc::new(()), ErrorFormat::Problem)
+            .route(|_: Arc<()>, _: Context, _: ThirdParty| async { Ok(Answer("third_party")) })
+            .route(|_: Arc<()>, _: Context, _: Invite| async { Ok(Answer("invite")) })
+            .into_axum();
+        let call = |body: &'static str| {
+            let request = http::Request::post("/rooms/!r/invite")
+                .header("content-type", "application/json")
+                .header("content-length", body.len())
+                .body(axum::body::Body::from(body))
+                .expect("a request");
+            let router = router.clone();
+            run(async move {
+                let response = router.oneshot(request).await.expect("infallible");
+                let status = response.status();
+                let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("a body");
+                (status, String::from_utf8_lossy(&bytes).into_owned())
+            })
+        };
+        assert_eq!(call(r#"{"medium": "email", "address": "a@b.c"}"#), (http::StatusCode::OK, "third_party".into()));
+        assert_eq!(call(r#"{"user_id": "@a:b.c"}"#), (http::StatusCode::OK, "invite".into()));
+        let (status, body) = call(r#"{"neither": 1}"#);
+        assert_eq!(status, http::StatusCode::BAD_REQUEST);
+        assert!(body.contains("user_id"), "the last endpoint's error answers: {body}");
     }
 }

@@ -315,7 +315,7 @@ fn lint(args: &Args, report: &mut Report) -> Status {
     let root = workspace_root();
     let path = args.path.clone().unwrap_or_else(|| root.join("api/sync.yaml"));
     let inputs = generator::Inputs { overlays: args.overlays.clone(), root: args.root.clone(), ..Default::default() };
-    let checked = generator::check_with(&path, &inputs, &mut report.diagnostics);
+    let checked = generator::check_with(std::slice::from_ref(&path), &inputs, &mut report.diagnostics);
     if checked.is_some() && report.diagnostics.is_empty() && !args.json {
         report.lines.push(format!("{}: no problems found", display_path(&path)));
     }

@@ -44,23 +44,84 @@ pub fn module_file(name: &str) -> String {
     format!("{out}.rs")
 }
 
+/// The path of an operation's module below `endpoints` (`sync`, `room_state::set_room_state`).
+pub fn module_path(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    match &op.module {
+        Some(module) => {
+            let module = ident(module);
+            quote!(#module::#name)
+        }
+        None => quote!(#name),
+    }
+}
+
+/// The file of an operation's module, below `src/` (`endpoints/sync.rs`,
+/// `endpoints/room_state/set_room_state.rs`).
+pub fn operation_file(op: &Operation) -> String {
+    match &op.module {
+        Some(module) => format!("endpoints/{}/{}", module_stem(module), module_file(&op.name)),
+        None => format!("endpoints/{}", module_file(&op.name)),
+    }
+}
+
+/// [`module_file`] without `.rs`: the folder of a module's own modules.
+fn module_stem(name: &str) -> String {
+    let file = module_file(name);
+    file.strip_suffix(".rs").unwrap_or(&file).to_owned()
+}
+
+/// `pub mod name;` with its doc, and a `#[path]` (relative to `folder`) when the name is not
+/// ASCII: rustc loads a module file only for an ASCII name (E0754).
+fn module_declaration(name: &str, doc: TokenStream, folder: &str) -> TokenStream {
+    let ident = ident(name);
+    let path = (!name.is_ascii()).then(|| {
+        let path = format!("{folder}{}", module_file(name));
+        quote!(#[path = #path])
+    });
+    quote! { #doc #path pub mod #ident; }
+}
+
 /// The tokens of `endpoints.rs`: the credential types and a `pub mod` per operation (each in
-/// its own file).
+/// its own file), or, for a spec of several roots, a `pub mod` per root document.
 pub fn module(model: &Model) -> TokenStream {
     let credentials = model.credentials.iter().map(credential);
-    let modules = model.operations.iter().map(|op| {
-        let doc = doc_attrs(&endpoint_doc(op, model));
-        let name = ident(&op.name);
-        // rustc loads a module file only for an ASCII name (E0754); others are given their path.
-        let path = (!op.name.is_ascii()).then(|| {
-            let path = format!("endpoints/{}", module_file(&op.name));
-            quote!(#[path = #path])
-        });
-        quote! { #doc #path pub mod #name; }
-    });
+    let modules: Vec<TokenStream> = if model.modules.is_empty() {
+        model
+            .operations
+            .iter()
+            .map(|op| module_declaration(&op.name, doc_attrs(&endpoint_doc(op, model)), "endpoints/"))
+            .collect()
+    } else {
+        model
+            .modules
+            .iter()
+            .map(|m| {
+                let from = format!("The operations of `{}`.", m.file);
+                let doc = doc_attrs(&paragraphs([m.title.as_deref(), m.description.as_deref(), Some(from.as_str())]));
+                module_declaration(&m.name, doc, "endpoints/")
+            })
+            .collect()
+    };
     quote! {
         #(#credentials)*
         #(#modules)*
+    }
+}
+
+/// The tokens of `endpoints/<module>.rs` of a spec of several roots: a `pub mod` per
+/// operation of the root document `module`.
+pub fn root_module(model: &Model, module: &crate::lower::EndpointModule) -> TokenStream {
+    let folder = format!("{}/", module_stem(&module.name));
+    let operations =
+        model.operations.iter().filter(|op| op.module.as_deref() == Some(module.name.as_str())).map(|op| {
+            let doc = doc_attrs(&endpoint_doc(op, model));
+            // `endpoints::ping::ping`: an operation named as its root, as the spec names it.
+            let allow = (op.name == module.name).then(|| quote!(#[allow(clippy::module_inception)]));
+            module_declaration(&op.name, quote!(#doc #allow), &folder)
+        });
+    quote! {
+        #(#operations)*
     }
 }
 
@@ -194,6 +255,8 @@ fn metadata(op: &Operation, model: &Model) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let request_body = match &op.body {
+        // The client names the body's media type: any is taken.
+        Some(_) if content_type_param(op).is_some() => quote!(::std::option::Option::Some("*/*")),
         Some(body) => {
             let media_type = &body.media_type;
             quote!(::std::option::Option::Some(#media_type))
@@ -380,8 +443,19 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
     }
 }
 
+/// The header parameter `Content-Type` of an operation with a body: the body's media type,
+/// which the request carries once (the parameter's value when set, else the spec's type).
+fn content_type_param(op: &Operation) -> Option<&Param> {
+    op.body.as_ref()?;
+    op.parameters
+        .iter()
+        .find(|p| p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("content-type") && !is_array(p))
+}
+
 fn into_http_request(op: &Operation) -> TokenStream {
-    let writes: Vec<TokenStream> = op.parameters.iter().map(write_param).collect();
+    let content_type = content_type_param(op);
+    let writes: Vec<TokenStream> =
+        op.parameters.iter().filter(|p| content_type.is_none_or(|c| !std::ptr::eq(*p, c))).map(write_param).collect();
     let out = if writes.is_empty() { quote!(out) } else { quote!(mut out) };
     let credential = match &op.security {
         Some(s) => format!("\nThe `{}` credential is not added: the client adds it.", s.scheme),
@@ -403,8 +477,12 @@ fn into_http_request(op: &Operation) -> TokenStream {
         }
         Some(body) => {
             let field = ident(&body.field);
-            let media = &body.media_type;
-            match (is_json(media), body.required) {
+            let declared = &body.media_type;
+            let media = match content_type {
+                Some(_) => quote!(media.as_str()),
+                None => quote!(#declared),
+            };
+            match (is_json(declared), body.required) {
                 (true, true) => {
                     quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
                 }
@@ -421,11 +499,27 @@ fn into_http_request(op: &Operation) -> TokenStream {
             }
         }
     };
+    let media = content_type.map(|p| {
+        let field = ident(&p.rust);
+        let declared = &op.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default();
+        let value = if p.required {
+            quote!(::std::string::ToString::to_string(&self.#field))
+        } else {
+            quote! {
+                match &self.#field {
+                    ::std::option::Option::Some(value) => ::std::string::ToString::to_string(value),
+                    ::std::option::Option::None => ::std::borrow::ToOwned::to_owned(#declared),
+                }
+            }
+        };
+        quote!(let media: ::std::string::String = #value;)
+    });
     quote! {
         #doc
         fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
             #(#writes)*
+            #media
             let body = #body;
             out.into_request(METADATA.method, base_url, body)
         }

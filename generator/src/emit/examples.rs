@@ -91,8 +91,9 @@ fn status_name(r: &Response) -> String {
     }
 }
 
+/// Named after the `Api` method, which is unique across the modules of a spec of several roots.
 fn test_name(op: &Operation, what: &str) -> Ident {
-    format_ident!("{}_{}", op.name.trim_end_matches('_'), what)
+    format_ident!("{}_{}", op.api_method.trim_end_matches('_'), what)
 }
 
 fn response_json(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> Option<TokenStream> {
@@ -146,7 +147,7 @@ fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> 
     let example = r.example.as_ref()?;
     let body = r.body.as_ref()?;
     let name = test_name(op, &format!("{}_example_round_trips_through_http", status_name(r)));
-    let module = ident(&op.name);
+    let module = super::endpoints::module_path(op);
     let variant = ident(&r.variant);
     let ty = ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     let text = json_literal(example);
@@ -281,7 +282,7 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
     if !has_example {
         return None;
     }
-    let module = ident(&op.name);
+    let module = super::endpoints::module_path(op);
     let mut fields = Vec::new();
     for p in &op.parameters {
         let field = ident(&p.rust);

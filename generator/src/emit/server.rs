@@ -17,7 +17,7 @@ use crate::lower::Model;
 
 pub fn emit(model: &Model) -> TokenStream {
     let methods = model.operations.iter().map(|op| trait_method(op, model));
-    let routes = model.operations.iter().map(route);
+    let routes = route_order(&model.operations).into_iter().map(route);
     quote! {
         /// The API as a server implements it: one method per operation, each given the
         /// credential its security scheme names and the typed request.
@@ -43,11 +43,44 @@ pub fn emit(model: &Model) -> TokenStream {
     }
 }
 
+/// The operations in the order their routes are added: as declared, but where several share
+/// a method and path (the runtime tries them in the order added), the one with more required
+/// parameters and body first, so a request that fits it is not taken by a looser one.
+fn route_order(operations: &[Operation]) -> Vec<&Operation> {
+    let shape = |op: &Operation| {
+        let mut out = String::new();
+        let mut in_variable = false;
+        for c in op.path.chars() {
+            match c {
+                '{' => {
+                    in_variable = true;
+                    out.push_str("{}");
+                }
+                '}' => in_variable = false,
+                _ if in_variable => {}
+                _ => out.push(c),
+            }
+        }
+        (op.method.clone(), out)
+    };
+    let required = |op: &Operation| {
+        op.parameters.iter().filter(|p| p.required).count() + usize::from(op.body.as_ref().is_some_and(|b| b.required))
+    };
+    let mut first: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
+    let mut keyed: Vec<(usize, std::cmp::Reverse<usize>, usize, &Operation)> = Vec::new();
+    for (i, op) in operations.iter().enumerate() {
+        let group = *first.entry(shape(op)).or_insert(i);
+        keyed.push((group, std::cmp::Reverse(required(op)), i, op));
+    }
+    keyed.sort_by_key(|(group, required, i, _)| (*group, *required, *i));
+    keyed.into_iter().map(|(.., op)| op).collect()
+}
+
 fn trait_method(op: &Operation, model: &Model) -> TokenStream {
     let doc = doc_attrs(&endpoint_doc(op, model));
-    let name = ident(&op.name);
-    let wire_name = &op.name;
-    let module = ident(&op.name);
+    let name = ident(&op.api_method);
+    let wire_name = &op.api_method;
+    let module = super::endpoints::module_path(op);
     let credential = op.security.as_ref().map(|s| {
         let ty = ident(&s.credential);
         if s.optional {
@@ -59,7 +92,8 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
     let unused = if op.security.is_some() { quote!((credential, request)) } else { quote!(request) };
     // Clippy expects `new` and `from_*` to take no `self` and `into_*` to take `self`: an
     // operation may be called so, and its method takes `&self` like every other.
-    let convention = op.name == "new" || op.name.starts_with("from_") || op.name.starts_with("into_");
+    let method = &op.api_method;
+    let convention = method == "new" || method.starts_with("from_") || method.starts_with("into_");
     let allow = convention.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
     quote! {
         #doc
@@ -78,8 +112,8 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
 /// `.route(...)` for one operation: a closure handing the typed request, and the credential
 /// the runtime matched, to the trait method.
 fn route(op: &Operation) -> TokenStream {
-    let name = ident(&op.name);
-    let module = ident(&op.name);
+    let name = ident(&op.api_method);
+    let module = super::endpoints::module_path(op);
     let request = quote!(request: crate::endpoints::#module::Request);
     match &op.security {
         None => quote! {

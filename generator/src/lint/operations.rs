@@ -400,16 +400,21 @@ fn key_substring_location(spec: &Spec, pointer: &str, needle: &str) -> Option<Lo
 }
 
 fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
-    let mut by_id: BTreeMap<&str, Vec<(Option<Location>, String)>> = BTreeMap::new();
+    // Operations of different root documents are in different modules: only those of one
+    // root must have distinct ids.
+    /// Where an id is used: its location and pointer.
+    type Uses = Vec<(Option<Location>, String)>;
+    let mut by_id: BTreeMap<(usize, &str), Uses> = BTreeMap::new();
     for item in &sites.path_items {
         for operation in &item.operations {
             let at = format!("{}/operationId", operation.pointer);
             if let Some(Value::String(id)) = spec.document.pointer(&at) {
-                by_id.entry(id.as_str()).or_default().push((spec.value_location(&at), at));
+                let root = if item.callback { 0 } else { spec.operation_root(&operation.pointer) };
+                by_id.entry((root, id.as_str())).or_default().push((spec.value_location(&at), at));
             }
         }
     }
-    for (id, mut uses) in by_id {
+    for ((_, id), mut uses) in by_id {
         // "First" is first in the files, whatever order the document's maps keep.
         uses.sort();
         let Some((first_location, first_at)) = uses.first().cloned() else { continue };

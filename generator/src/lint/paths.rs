@@ -4,12 +4,14 @@
 //! A path that does not start with `/`, or holds a space, a control character, a character
 //! that must be percent-encoded, a `%` that starts no encoding, a broken template or a query
 //! string is an error at that part of the key. A `#fragment` is a warning: it is never sent,
-//! so its operations are served without it (lowering drops it, and says the same).
+//! so its operations are served without it (lowering drops it, and says the same). So is
+//! white space around a path (no request can carry it: the path is read trimmed), and two
+//! operations served at one method and path, which the server tells apart by trying each.
 
 use super::grammar::{part_location, path_flaw, Braces, UriFlaw};
 use super::operations::template_variables;
 use super::{Reporter, Sites};
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::{self, codes, Diagnostic};
 use crate::lint::sites::PathItem;
 use crate::source::Spec;
 
@@ -18,10 +20,27 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
         path_start(spec, item, reporter);
         path_characters(spec, item, reporter);
     }
+    shared_routes(spec, sites, reporter);
+}
+
+/// The location of `range` of a path key: in the key as its file writes it, which a merge of
+/// several roots may have prefixed with the root's `basePath`.
+fn key_part(spec: &Spec, item: &PathItem, range: std::ops::Range<usize>) -> Option<diagnostics::Location> {
+    let path = &item.template;
+    let written = spec.map.origin(&item.pointer).and_then(|(_, p)| crate::source::tokens(&p).pop());
+    let prefix = match written {
+        Some(written) if path.ends_with(written.as_str()) => path.len() - written.len(),
+        _ => 0,
+    };
+    if range.start < prefix {
+        return spec.key_location(&item.pointer);
+    }
+    let shifted = range.start - prefix..range.end - prefix;
+    part_location(&spec.map, &spec.sources, &item.pointer, true, &path[prefix..], shifted)
 }
 
 fn path_start(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
-    let path = &item.template;
+    let path = item.template.trim_start();
     if path.starts_with('/') {
         return;
     }
@@ -35,9 +54,24 @@ fn path_start(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
 }
 
 fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
-    let path = &item.template;
+    let path = item.template.trim();
+    // Leading and trailing white space: a warning, and the rest is checked as read.
+    let lead = item.template.len() - item.template.trim_start().len();
+    if path != item.template {
+        let at = if lead > 0 { 0..lead } else { lead + path.len()..item.template.len() };
+        reporter.report(
+            &item.pointer,
+            Diagnostic::warning(
+                codes::INVALID_PATH,
+                format!("path `{}` has white space around it, which no request can carry", item.template),
+            )
+            .at(key_part(spec, item, at))
+            .label("white space")
+            .help(format!("its operations are served at `{path}`; remove the white space to say so")),
+        );
+    }
     let Some((range, flaw)) = path_flaw(path, Braces::Template) else { return };
-    let at = part_location(&spec.map, &spec.sources, &item.pointer, true, path, range.clone());
+    let at = key_part(spec, item, range.start + lead..range.end + lead);
     let part = &path[range.clone()];
     let (route, _) = path.split_at(range.start);
     let diagnostic = match flaw {
@@ -60,7 +94,6 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
         }
         _ => {
             let help = match flaw {
-                UriFlaw::Space if path.trim_end() != path => "remove the white space at the end of the path".to_owned(),
                 UriFlaw::Space | UriFlaw::Unencoded(_) => {
                     format!("write it percent-encoded (`{}`), or remove it", crate::spec::percent_encode(part))
                 }
@@ -76,6 +109,70 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
         }
     };
     reporter.report(&item.pointer, diagnostic);
+}
+
+/// Operations served at one method and path (white space and a `#fragment` aside, template
+/// variables by position): a warning at each after the first, since the server must try them.
+fn shared_routes(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+    /// The operations of a method and route shape: pointer and location of each.
+    type Operations<'a> = Vec<(&'a str, Option<diagnostics::Location>)>;
+    let mut routes: std::collections::BTreeMap<(String, String), Operations<'_>> = std::collections::BTreeMap::new();
+    for item in sites.path_items.iter().filter(|item| !item.callback) {
+        let route = item.template.split_once('#').map_or(item.template.as_str(), |(route, _)| route).trim();
+        for operation in &item.operations {
+            let key = (operation.method.to_uppercase(), route_shape(route));
+            routes.entry(key).or_default().push((&operation.pointer, spec.key_location(&operation.pointer)));
+        }
+    }
+    for ((method, _), mut operations) in routes {
+        if operations.len() < 2 {
+            continue;
+        }
+        // "First" is first in the files, whatever order the document's maps keep.
+        operations.sort_by(|a, b| a.1.cmp(&b.1));
+        let shown = |pointer: &str, location: &Option<diagnostics::Location>| {
+            let id = spec.document.pointer(&format!("{pointer}/operationId")).and_then(|v| v.as_str());
+            let place =
+                location.as_ref().map(|l| format!(" at {}:{}:{}", l.file, l.line, l.column)).unwrap_or_default();
+            match id {
+                Some(id) => format!("`{id}`{place}"),
+                None => format!("the operation{place}"),
+            }
+        };
+        let first = shown(operations[0].0, &operations[0].1);
+        for (pointer, location) in &operations[1..] {
+            let path = crate::source::tokens(pointer).get(1).cloned().unwrap_or_default();
+            reporter.report(
+                pointer,
+                Diagnostic::warning(
+                    codes::SHARED_ROUTE,
+                    format!("`{method} {}` is also the method and path of {first}", path.trim()),
+                )
+                .at(location.clone())
+                .label("a second operation here")
+                .help("both are generated; the server picks by trying: the operation with more required parameters and body first, then in the order declared, gets a request it reads"),
+            );
+        }
+    }
+}
+
+/// A route with its template variables unnamed (`/rooms/{}/invite`): two templates that
+/// differ only in names match the same requests.
+fn route_shape(route: &str) -> String {
+    let mut out = String::new();
+    let mut in_variable = false;
+    for c in route.chars() {
+        match c {
+            '{' => {
+                in_variable = true;
+                out.push_str("{}");
+            }
+            '}' => in_variable = false,
+            _ if in_variable => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The same warning lowering gives for a `#fragment`, so `lint` and `codegen` say it alike

@@ -22,6 +22,21 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The security schemes the operations use, each a credential type.
     pub credentials: Vec<Credential>,
+    /// The modules of `endpoints`, one per root document, when the spec has several (each
+    /// operation names its [`Operation::module`]); empty for a spec of one root.
+    pub modules: Vec<EndpointModule>,
+}
+
+/// A module of `endpoints` holding the operations of one root document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointModule {
+    /// `snake_case`, unique among the modules (`room_state`).
+    pub name: String,
+    /// The root document's file name (`room_state.yaml`).
+    pub file: String,
+    /// The root's `info.title` and `info.description`.
+    pub title: Option<String>,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +65,28 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
         return None;
     }
     let server = api.servers.first().map(|s| s.url.clone());
+    let roots = &checked.spec.roots;
+    let modules = if roots.len() > 1 {
+        operations::root_modules(roots)
+            .into_iter()
+            .zip(roots)
+            .map(|(name, root)| EndpointModule {
+                name,
+                file: checked
+                    .spec
+                    .sources
+                    .get(root.file)
+                    .path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                title: root.title.clone(),
+                description: root.description.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(Model {
         info: ApiInfo {
             title: api.info.title.clone(),
@@ -61,6 +98,7 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
         types,
         operations,
         credentials,
+        modules,
     })
 }
 

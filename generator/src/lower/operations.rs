@@ -16,8 +16,14 @@ use crate::source::push_token;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    /// `snake_case`: the trait method, client method and endpoint module.
+    /// `snake_case`: the endpoint module, unique in its [`Operation::module`].
     pub name: String,
+    /// The module of `endpoints` the operation's module is in: its root document's, when the
+    /// spec has several roots (`room_state`); `None` for a spec of one root.
+    pub module: Option<String>,
+    /// The server's `Api` method: [`Operation::name`], prefixed with the module where another
+    /// module has an operation of the same name; unique among all operations.
+    pub api_method: String,
     /// The wire `operationId`, if the spec gave one.
     pub operation_id: Option<String>,
     /// Upper-case HTTP method (`GET`).
@@ -127,11 +133,24 @@ pub enum CredentialKind {
 impl Lowerer<'_> {
     pub fn operations(&mut self) -> Vec<Operation> {
         let api = self.api;
+        let modules = root_modules(&self.spec.roots);
+        let several = modules.len() > 1;
+        let root_of =
+            |path: &str, method: &str| self.spec.operation_root(&push_token(&push_token("/paths", path), method));
+        // The modules that want each name: a name several modules want is namespaced by
+        // module in the types named after it.
+        let mut wanted: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for (path, item) in &api.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (method, op) in item.iter() {
+                wanted.entry(base_name(op, method, path)).or_default().insert(root_of(path, method));
+            }
+        }
         let mut out = Vec::new();
-        // An operation's name is its module and its server method: unique among operations.
-        let mut taken: BTreeSet<String> = BTreeSet::new();
+        // An operation's name is its module: unique among the operations of its root.
+        let mut taken: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
         // Who took each name, for the warning when another operation wants it.
-        let mut owners: BTreeMap<String, String> = BTreeMap::new();
+        let mut owners: BTreeMap<(usize, String), String> = BTreeMap::new();
         for (path, item) in &api.paths.paths {
             let ReferenceOr::Item(item) = item else {
                 continue;
@@ -140,8 +159,10 @@ impl Lowerer<'_> {
             let route = Self::route(path);
             for (method, op) in item.iter() {
                 let pointer = push_token(&item_pointer, method);
-                let base = op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path));
-                let name = names::unique(base.clone(), &mut taken, "_");
+                let root = if several { root_of(path, method) } else { 0 };
+                let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
+                let base = base_name(op, method, path);
+                let name = names::unique(base.clone(), taken.entry(root).or_default(), "_");
                 let this = match &op.operation_id {
                     Some(id) => format!("operation `{}`", names::shown(id)),
                     None => format!("operation `{} {}`", method.to_uppercase(), names::shown(path)),
@@ -151,7 +172,7 @@ impl Lowerer<'_> {
                     .value_location(&format!("{pointer}/operationId"))
                     .or_else(|| self.spec.key_location(&pointer));
                 if name != base {
-                    let first = owners.get(&base).cloned().unwrap_or_default();
+                    let first = owners.get(&(root, base.clone())).cloned().unwrap_or_default();
                     self.diagnostics.push(
                         Diagnostic::warning(
                             codes::NAME_CLASH,
@@ -162,7 +183,7 @@ impl Lowerer<'_> {
                         .help("give the operations distinct `operationId`s (an overlay can change them)"),
                     );
                 }
-                owners.insert(name.clone(), this);
+                owners.insert((root, name.clone()), this);
                 if let Some(id) = &op.operation_id {
                     self.name_changed("operationId", id, &name, at);
                 }
@@ -175,7 +196,11 @@ impl Lowerer<'_> {
                     params.retain(|(q, _)| param_key(q) != key || key.is_none());
                     params.push((p, format!("{pointer}/parameters/{i}")));
                 }
-                let type_prefix = names::camel(&name);
+                let shared = wanted.get(&base).is_some_and(|roots| roots.len() > 1);
+                let type_prefix = match &module {
+                    Some(module) if shared => names::camel(&format!("{module}_{name}")),
+                    _ => names::camel(&name),
+                };
                 let mut rust_names = BTreeSet::new();
                 let parameters = params
                     .into_iter()
@@ -197,7 +222,9 @@ impl Lowerer<'_> {
                 let responses = self.responses(op, &pointer, &type_prefix);
                 let security = self.security(op.security.as_ref().or(api.security.as_ref()));
                 out.push(Operation {
+                    api_method: name.clone(),
                     name,
+                    module,
                     operation_id: op.operation_id.clone(),
                     method: method.to_uppercase(),
                     path: route.clone(),
@@ -212,13 +239,15 @@ impl Lowerer<'_> {
                 });
             }
         }
+        api_methods(&mut out);
         out
     }
 
     /// The path an operation is served at: a `#fragment` some specs add to a path key to
-    /// tell operations apart is never sent, so it is not part of the route (lint warns).
+    /// tell operations apart is never sent, so it is not part of the route, and neither is
+    /// white space around the path, which no request can carry (lint warns of both).
     fn route(path: &str) -> String {
-        path.split_once('#').map_or(path, |(route, _)| route).to_owned()
+        path.split_once('#').map_or(path, |(route, _)| route).trim().to_owned()
     }
 
     fn parameter(
@@ -477,6 +506,37 @@ fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
 
 pub use crate::spec::is_json;
 
+/// The name an operation wants: its `operationId`, else one made of its method and path.
+fn base_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
+    op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path))
+}
+
+/// The module of each root document's operations (`snake_case` of its file's stem), unique
+/// among the roots in the order they are named.
+pub fn root_modules(roots: &[crate::source::Root]) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    roots.iter().map(|root| names::unique(names::snake(&root.name), &mut taken, "_")).collect()
+}
+
+/// Names each operation's `Api` method: its name, or, where operations of several modules
+/// share it, the name prefixed with the module (`room_state_get_state`); unique, in order.
+fn api_methods(operations: &mut [Operation]) {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for op in operations.iter() {
+        *count.entry(op.name.clone()).or_default() += 1;
+    }
+    let mut taken: BTreeSet<String> = count.iter().filter(|(_, n)| **n == 1).map(|(name, _)| name.clone()).collect();
+    for op in operations.iter_mut() {
+        if count.get(&op.name).is_some_and(|n| *n > 1) {
+            let prefixed = match &op.module {
+                Some(module) => names::snake(&format!("{module}_{}", op.name)),
+                None => op.name.clone(),
+            };
+            op.api_method = names::unique(prefixed, &mut taken, "_");
+        }
+    }
+}
+
 /// `GET /sync` → `sync`; `POST /rooms/{id}/send` → `post_rooms_send`.
 fn name_from_path(method: &str, path: &str) -> String {
     let words: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
@@ -531,6 +591,8 @@ mod tests {
     fn op(name: &str, scheme: Option<&str>) -> Operation {
         Operation {
             name: name.into(),
+            module: None,
+            api_method: name.into(),
             operation_id: None,
             method: "GET".into(),
             path: "/".into(),
