@@ -53,10 +53,12 @@ pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
             spec.map = moves.through(&spec.map);
             spec.document = document;
             spec.source_version = "2.0".to_owned();
+            openapi31::type_lists(&mut spec, diagnostics);
         }
         Version::OpenApi30(v) => {
             servers::substitute_variables(&mut spec.document);
             spec.source_version = v;
+            openapi31::type_lists(&mut spec, diagnostics);
         }
         Version::OpenApi31(v) => {
             servers::substitute_variables(&mut spec.document);

@@ -91,15 +91,17 @@ pub struct Schemas {
     pub visited: Vec<String>,
     /// Names of `components.schemas` entries defined in terms of themselves.
     pub cyclic: BTreeSet<String>,
+    /// Pointers of the schemas whose `items` is a list of schemas (a draft 4 tuple).
+    pub tuples: Vec<String>,
 }
 
 /// Checks every schema.
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
-    let mut walker = Walker { spec, reporter, visited: Vec::new() };
+    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new() };
     for root in &sites.schemas {
         walker.walk(root, Role::Root);
     }
-    let visited = walker.visited;
+    let (visited, tuples) = (walker.visited, walker.tuples);
     let cyclic = unproductive_cycles(&spec.document);
     for name in &cyclic {
         let at = push_token("/components/schemas", name);
@@ -111,7 +113,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
                 .help("a schema may refer to itself inside `properties`, `items` or `additionalProperties`; through `$ref`, `allOf`, `anyOf`, `oneOf` or `not` alone the definition never ends"),
         );
     }
-    Schemas { visited, cyclic }
+    Schemas { visited, cyclic, tuples }
 }
 
 /// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
@@ -201,6 +203,7 @@ struct Walker<'a, 'r, 'd> {
     spec: &'a Spec,
     reporter: &'r mut Reporter<'d>,
     visited: Vec<String>,
+    tuples: Vec<String>,
 }
 
 impl Walker<'_, '_, '_> {
@@ -230,6 +233,7 @@ impl Walker<'_, '_, '_> {
                 }
                 "items" => match value {
                     Value::Array(items) => {
+                        self.tuple(pointer, &child);
                         for i in 0..items.len() {
                             self.walk(&format!("{child}/{i}"), Role::Items);
                         }
@@ -308,6 +312,29 @@ impl Walker<'_, '_, '_> {
         );
     }
 
+    /// `items: [A, B]`: JSON Schema draft 4's tuple, which neither Swagger 2.0 nor OpenAPI 3.0
+    /// has (their `items` is one schema). It is read as the tuple it was meant to be.
+    fn tuple(&mut self, pointer: &str, at: &str) {
+        self.tuples.push(pointer.to_owned());
+        let version = match self.spec.source_version.as_str() {
+            "2.0" => "Swagger 2.0",
+            v if v.starts_with("3.1") => "OpenAPI 3.1",
+            _ => "OpenAPI 3.0",
+        };
+        self.reporter.report(
+            at,
+            Diagnostic::warning(
+                codes::INVALID_KEYWORD_VALUE,
+                "invalid value for `items`: expected a schema, found a list of schemas",
+            )
+            .at(self.spec.key_location(at))
+            .label("a JSON Schema draft 4 tuple")
+            .help(format!(
+                "{version} takes one schema for `items`; the list is read as a tuple, one schema per position (OpenAPI 3.1 writes it `prefixItems`)"
+            )),
+        );
+    }
+
     fn check_type(&mut self, pointer: &str, value: &Value) {
         let at = format!("{pointer}/type");
         let location = self.spec.value_location(&at);
@@ -375,6 +402,26 @@ impl Walker<'_, '_, '_> {
             .help(help);
         self.reporter.report(&at, diagnostic);
     }
+}
+
+/// The document as the `openapiv3` model reads it: the same, but for each tuple's list of
+/// schemas (`items: [A, B]`, which the model has no place for), given as the `anyOf` of
+/// `items` (`items: {anyOf: [A, B]}`, each item is one of them), so the model checks and
+/// holds every member. Lowering reads the list in the document and the members in the model.
+pub fn model_view<'v>(document: &'v Value, tuples: &[String]) -> std::borrow::Cow<'v, Value> {
+    if tuples.is_empty() {
+        return std::borrow::Cow::Borrowed(document);
+    }
+    let mut view = document.clone();
+    for pointer in tuples {
+        if let Some(Value::Object(schema)) = view.pointer_mut(pointer) {
+            if let Some(items @ Value::Array(_)) = schema.get_mut("items") {
+                let members = std::mem::take(items);
+                *items = serde_json::json!({ "anyOf": members });
+            }
+        }
+    }
+    std::borrow::Cow::Owned(view)
 }
 
 /// Names other languages and tools use for the schema types.
