@@ -249,6 +249,8 @@ impl Walker<'_, '_, '_> {
                     }
                 }
                 "not" => self.walk(&child, Role::Not),
+                // Draft 4's companion of a tuple: read with it (the tuple is reported).
+                "additionalItems" if map.get("items").is_some_and(Value::is_array) => {}
                 k if KEYWORDS.contains(&k) || TOLERATED.contains(&k) || k.starts_with("x-") => {}
                 _ => {
                     let guessed = looks_like_schema(value);

@@ -273,8 +273,11 @@ pub(super) fn type_lists(spec: &mut Spec, diagnostics: &mut Diagnostics) {
         let Some(Value::Object(object)) = spec.document.pointer_mut(&pointer) else { continue };
         let own = object.remove("anyOf");
         types(object);
-        for i in 0..object.get("anyOf").and_then(Value::as_array).map_or(0, Vec::len) {
-            moved(&mut spec.map, &format!("{pointer}/anyOf/{i}"), &at);
+        if let Some(Value::Array(union)) = object.get("anyOf") {
+            moved(&mut spec.map, &format!("{pointer}/anyOf"), &at);
+            for i in 0..union.len() {
+                moved(&mut spec.map, &format!("{pointer}/anyOf/{i}"), &at);
+            }
         }
         // A schema with an `anyOf` of its own keeps it: the types go in one more `allOf` part.
         if let Some(own) = own {
