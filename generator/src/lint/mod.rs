@@ -6,8 +6,9 @@
 //!
 //! The checks, each in its module:
 //! - [`schema`]: `type` values (error), keywords a schema does not know (warning), named
-//!   schemas defined in terms of themselves (error), and integer defaults their Rust type
-//!   cannot hold (warning);
+//!   schemas defined in terms of themselves (error), integer defaults their Rust type
+//!   cannot hold (warning), and `items` written as a list of schemas (a draft 4 tuple:
+//!   warning; the model reads it through [`schema::model_view`]);
 //! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
 //! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
 //!   a URL may hold (errors);
@@ -17,7 +18,8 @@
 //!   `operationId`s, and security requirements naming defined schemes (errors); media
 //!   types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
-//!   (errors), and example properties the schema does not declare (warning);
+//!   (errors), and example properties the schema does not declare whose names look like
+//!   typos of declared ones (warning);
 //! - last, the document must fit the `openapiv3` model.
 //!
 //! [`sites`] finds the parts of the document the checks look at, [`grammar`] holds the small

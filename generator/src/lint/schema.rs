@@ -450,3 +450,20 @@ fn is_schema_like(map: &Map<String, Value>) -> bool {
         && map.keys().all(|k| KEYWORDS.contains(&k.as_str()) || k.starts_with("x-"))
         && map.keys().any(|k| SCHEMA_MARKERS.contains(&k.as_str()))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::model_view;
+
+    #[test]
+    fn the_model_reads_a_tuple_as_the_any_of_of_its_items_and_the_document_is_unchanged() {
+        let document = json!({"a": {"type": "array", "items": [{"type": "integer"}, {"$ref": "#/x"}]}, "b": {}});
+        assert!(matches!(model_view(&document, &[]), std::borrow::Cow::Borrowed(_)));
+        let view = model_view(&document, &["/a".to_owned()]);
+        assert_eq!(view["a"]["items"], json!({"anyOf": [{"type": "integer"}, {"$ref": "#/x"}]}));
+        assert_eq!(view["b"], document["b"]);
+        assert!(document["a"]["items"].is_array());
+    }
+}

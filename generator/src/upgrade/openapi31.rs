@@ -8,6 +8,9 @@
 //! without `responses` gets an empty one, and `mutualTLS` schemes (a matter of the
 //! connection) are dropped. What 3.0 cannot say (`prefixItems`, `if`/`then`/`else`, ...) is
 //! left for lint to report.
+//!
+//! Swagger 2.0 and OpenAPI 3.0 documents that write `type` as a list anyway get the same
+//! reading of it, with a warning ([`type_lists`]).
 
 use serde_json::{json, Map, Value};
 
