@@ -6,8 +6,9 @@
 //! any other version, or both `swagger` and `openapi`, is an error. The upgrade moves values
 //! and never judges them: a schema with mistakes arrives unchanged for lint to report. The
 //! exceptions are what does not survive the move as written, reported here at the value:
-//! `host`, `basePath` and `schemes` (joined into one URL, `upgrade/servers.rs`), and
-//! `consumes`/`produces` that are not lists of strings.
+//! `host`, `basePath` and `schemes` (joined into one URL, `upgrade/servers.rs`),
+//! `consumes`/`produces` that are not lists of strings, and a schema `type` written as a list
+//! of types (a warning; read as OpenAPI 3.1 reads it, `upgrade/openapi31.rs`, decision 22).
 //!
 //! `host`/`basePath`/`schemes` become `servers` (the declared defaults of OpenAPI 3 server
 //! variables are written into their URLs); typed parameters get a `schema`; `in: body`
@@ -53,10 +54,12 @@ pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
             spec.map = moves.through(&spec.map);
             spec.document = document;
             spec.source_version = "2.0".to_owned();
+            openapi31::type_lists(&mut spec, diagnostics);
         }
         Version::OpenApi30(v) => {
             servers::substitute_variables(&mut spec.document);
             spec.source_version = v;
+            openapi31::type_lists(&mut spec, diagnostics);
         }
         Version::OpenApi31(v) => {
             servers::substitute_variables(&mut spec.document);
@@ -767,6 +770,28 @@ mod tests {
         let content = &spec.document["paths"]["/x"]["get"]["responses"]["200"]["content"];
         assert_eq!(content["Application/JSON; charset=utf-8"]["example"], json!({ "a": 1 }));
         assert_eq!(content["application/problem+JSON"]["example"], json!([1]));
+    }
+
+    /// `type: [a, b]` is one type too many for Swagger 2.0 and OpenAPI 3.0: a warning at the
+    /// list, which is read as OpenAPI 3.1 reads it; a list lint must refuse is left for lint.
+    #[test]
+    fn type_lists_are_read_as_in_3_1_with_a_warning() {
+        for header in ["swagger: '2.0'\ndefinitions:", "openapi: 3.0.3\ncomponents:\n schemas:"] {
+            let mut diagnostics = Diagnostics::default();
+            let yaml = format!(
+                "{header}\n  P:\n    properties:\n      a: {{type: [string, 'null']}}\n      b: {{type: [object, string], anyOf: [{{}}]}}\n      c: {{type: [string, string.]}}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+            );
+            let spec = upgrade(resolved(&yaml), &mut diagnostics).unwrap();
+            let p = &spec.document["components"]["schemas"]["P"]["properties"];
+            assert_eq!(p["a"], json!({"type": "string", "nullable": true}));
+            assert_eq!(p["b"], json!({"anyOf": [{}], "allOf": [{"anyOf": [{"type": "object"}, {"type": "string"}]}]}));
+            assert_eq!(p["c"]["type"], json!(["string", "string."]));
+            let found: Vec<(&str, usize)> =
+                diagnostics.iter().map(|d| (d.code, d.location.as_ref().map_or(0, |l| l.line))).collect();
+            let first = if header.starts_with("swagger") { 5 } else { 6 };
+            assert_eq!(found, [(codes::INVALID_TYPE, first), (codes::INVALID_TYPE, first + 1)], "{header}");
+            assert!(diagnostics.iter().all(|d| d.severity == crate::diagnostics::Severity::Warning));
+        }
     }
 
     /// `#/definitions` refs are rewritten wherever they are spec (a `default` response, a

@@ -8,6 +8,13 @@ pub struct RoomEventBatch {
     /// List of event ids
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `definitions/timeline_batch.json#`.
@@ -22,6 +29,13 @@ pub struct TimelineBatch {
     /// If the batch was limited then this is a token that can be supplied to the server to retrieve more events
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev_batch: ::std::option::Option<::std::string::String>,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `definitions/event_batch.json#`.
@@ -31,6 +45,13 @@ pub struct EventBatch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
     >,
 }
 
@@ -103,6 +124,13 @@ pub struct SyncResponseRoomsValue {
     /// ``emphemeral`` key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema/properties/room_map/additionalProperties`.
@@ -128,6 +156,13 @@ pub struct SyncResponseRoomMapValue {
     /// in the timeline or state of the room. E.g. typing.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral: ::std::option::Option<EventBatch>,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema`.
@@ -152,4 +187,11 @@ pub struct SyncResponse {
     /// The updates to the presence status of other users.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub presence: ::std::option::Option<EventBatch>,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -295,9 +295,18 @@ fn sync_request_example_round_trips_through_http() {
 
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
+    let exact = |i: &::serde_json::Number, f: f64| {
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
+    };
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => {
-            x == y || (x.as_f64().is_some() && x.as_f64() == y.as_f64())
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))

@@ -44,13 +44,25 @@ pub fn emit(model: &Model, crate_name: &str) -> TokenStream {
 }
 
 /// Equality of JSON values as JSON: `12` and `12.0` are one number (a `number` schema is an
-/// `f64`, which serializes whole numbers with a fraction), everything else must match exactly.
+/// `f64`, which serializes whole numbers with a fraction), everything else must match exactly:
+/// every member and item, and every number to the last digit (an integer is the same as a
+/// float only when the float is exactly that integer, so `9007199254740993` read as an `f64`
+/// and written back as `9007199254740992.0` is a difference).
 fn same_json() -> TokenStream {
     quote! {
         fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
             use ::serde_json::Value;
+            let exact = |i: &::serde_json::Number, f: f64| {
+                f.fract() == 0.0
+                    && f.abs() < 1.9e19
+                    && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+            };
             match (a, b) {
-                (Value::Number(x), Value::Number(y)) => x == y || (x.as_f64().is_some() && x.as_f64() == y.as_f64()),
+                (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
+                    (false, false) | (true, true) => x == y,
+                    (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                    (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+                },
                 (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
                 (Value::Object(x), Value::Object(y)) => {
                     x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))

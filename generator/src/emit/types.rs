@@ -8,7 +8,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{doc_attrs, paragraphs};
-use crate::lower::types::{Field, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace};
+use crate::lower::types::{Field, Rest, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace};
 
 /// The identifier `name`. Lowering only hands out valid identifiers; should one not be (a
 /// keyword, a character Rust does not allow), it is made one rather than panicking, and the
@@ -50,7 +50,6 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
-        Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::Json => quote!(::serde_json::Value),
         Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
@@ -85,6 +84,11 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
         Ty::Nullable(inner) => {
             let inner = ty_tokens(inner, space, place);
             quote!(::std::option::Option<#inner>)
+        }
+        Ty::Tuple(members) => {
+            let members = members.iter().map(|m| ty_tokens(m, space, place));
+            // A trailing comma, so a tuple of one is a tuple.
+            quote!((#(#members,)*))
         }
     }
 }
@@ -200,20 +204,28 @@ fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace, modu
     let fields = s.fields.iter().map(|f| field(f, space, module));
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
-    let additional = s.additional.as_ref().map(|ty| {
-        let ty = ty_tokens(ty, space, Place::In(module));
-        quote! {
-            /// Properties beside the declared ones.
-            #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+    let (rest, deny) = match &s.rest {
+        Rest::Kept { rust, ty } => {
+            let field = ident(rust);
+            let ty = ty_tokens(ty, space, Place::In(module));
+            let rest = quote! {
+                /// The members the schema does not declare, kept as they were read, so the
+                /// value is written back whole.
+                #[serde(flatten)]
+                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            };
+            (Some(rest), None)
         }
-    });
+        // `additionalProperties: false`: other members are refused, never dropped.
+        Rest::Refused => (None, Some(quote!(#[serde(deny_unknown_fields)]))),
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #deny
         pub struct #name {
             #(#fields)*
-            #additional
+            #rest
         }
     }
 }

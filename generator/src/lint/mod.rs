@@ -6,8 +6,9 @@
 //!
 //! The checks, each in its module:
 //! - [`schema`]: `type` values (error), keywords a schema does not know (warning), named
-//!   schemas defined in terms of themselves (error), and integer defaults their Rust type
-//!   cannot hold (warning);
+//!   schemas defined in terms of themselves (error), integer defaults their Rust type
+//!   cannot hold (warning), and `items` written as a list of schemas (a draft 4 tuple:
+//!   warning; the model reads it through [`schema::model_view`]);
 //! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
 //! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
 //!   a URL may hold (errors);
@@ -17,7 +18,8 @@
 //!   `operationId`s, and security requirements naming defined schemes (errors); media
 //!   types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
-//!   (errors), and example properties the schema does not declare (warning);
+//!   (errors), and example properties the schema does not declare whose names look like
+//!   typos of declared ones (warning);
 //! - last, the document must fit the `openapiv3` model.
 //!
 //! [`sites`] finds the parts of the document the checks look at, [`grammar`] holds the small
@@ -35,7 +37,7 @@ mod examples;
 pub(crate) mod grammar;
 mod operations;
 mod paths;
-mod schema;
+pub(crate) mod schema;
 mod servers;
 mod sites;
 pub(crate) mod suggest;
@@ -53,8 +55,7 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
-    /// Pointers of examples that do not match their schemas or hold properties they do not
-    /// declare (each reported as a warning):
+    /// Pointers of examples that do not match their schemas (each reported as a warning):
     /// code is still generated, but these are never used as test data.
     pub invalid_examples: BTreeSet<String>,
 }
@@ -69,7 +70,7 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     servers::check(&spec, &sites, &mut reporter);
     operations::check(&spec, &sites, &mut reporter);
     examples::check(&spec, &sites, &schemas, &mut reporter);
-    let api = deserialize(&spec, &mut reporter);
+    let api = deserialize(&spec, &schema::model_view(&spec.document, &schemas.tuples), &mut reporter);
     if before || reporter.diagnostics.has_errors() {
         return None;
     }
@@ -85,19 +86,11 @@ pub(crate) struct Reporter<'d> {
     error_pointers: Vec<String>,
     /// Examples found not to match their schemas.
     pub(crate) invalid_examples: BTreeSet<String>,
-    /// How many undeclared example properties were reported.
-    pub(crate) undeclared: usize,
 }
 
 impl<'d> Reporter<'d> {
     fn new(diagnostics: &'d mut Diagnostics) -> Self {
-        Self {
-            diagnostics,
-            seen: BTreeSet::new(),
-            error_pointers: Vec::new(),
-            invalid_examples: BTreeSet::new(),
-            undeclared: 0,
-        }
+        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new(), invalid_examples: BTreeSet::new() }
     }
 
     /// Reports `diagnostic` about the node at `pointer`, unless the same was reported at the
@@ -126,15 +119,16 @@ impl<'d> Reporter<'d> {
 /// Reads the document into the `openapiv3` model, pointing at the value that does not fit.
 /// A failure where a check already reported an error is that error seen again, and is not
 /// reported twice.
-fn deserialize(spec: &Spec, reporter: &mut Reporter) -> Option<openapiv3::OpenAPI> {
-    let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&spec.document) {
+/// `document` is the spec's, as the model reads it (`schema::model_view`).
+fn deserialize(spec: &Spec, document: &serde_json::Value, reporter: &mut Reporter) -> Option<openapiv3::OpenAPI> {
+    let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(document) {
         Ok(api) => return Some(api),
         Err(error) => error,
     };
     let pointer = path_to_pointer(error.path());
     let message = error.into_inner().to_string();
     let (pointer, message) = match pointer.as_str() {
-        "/paths" => in_paths(&spec.document).unwrap_or((pointer, message)),
+        "/paths" => in_paths(document).unwrap_or((pointer, message)),
         _ => (pointer, message),
     };
     if reporter.reported_near(&pointer) {

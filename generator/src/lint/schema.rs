@@ -91,15 +91,17 @@ pub struct Schemas {
     pub visited: Vec<String>,
     /// Names of `components.schemas` entries defined in terms of themselves.
     pub cyclic: BTreeSet<String>,
+    /// Pointers of the schemas whose `items` is a list of schemas (a draft 4 tuple).
+    pub tuples: Vec<String>,
 }
 
 /// Checks every schema.
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
-    let mut walker = Walker { spec, reporter, visited: Vec::new() };
+    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new() };
     for root in &sites.schemas {
         walker.walk(root, Role::Root);
     }
-    let visited = walker.visited;
+    let (visited, tuples) = (walker.visited, walker.tuples);
     let cyclic = unproductive_cycles(&spec.document);
     for name in &cyclic {
         let at = push_token("/components/schemas", name);
@@ -111,7 +113,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
                 .help("a schema may refer to itself inside `properties`, `items` or `additionalProperties`; through `$ref`, `allOf`, `anyOf`, `oneOf` or `not` alone the definition never ends"),
         );
     }
-    Schemas { visited, cyclic }
+    Schemas { visited, cyclic, tuples }
 }
 
 /// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
@@ -201,6 +203,7 @@ struct Walker<'a, 'r, 'd> {
     spec: &'a Spec,
     reporter: &'r mut Reporter<'d>,
     visited: Vec<String>,
+    tuples: Vec<String>,
 }
 
 impl Walker<'_, '_, '_> {
@@ -230,6 +233,7 @@ impl Walker<'_, '_, '_> {
                 }
                 "items" => match value {
                     Value::Array(items) => {
+                        self.tuple(pointer, &child);
                         for i in 0..items.len() {
                             self.walk(&format!("{child}/{i}"), Role::Items);
                         }
@@ -245,6 +249,8 @@ impl Walker<'_, '_, '_> {
                     }
                 }
                 "not" => self.walk(&child, Role::Not),
+                // Draft 4's companion of a tuple: read with it (the tuple is reported).
+                "additionalItems" if map.get("items").is_some_and(Value::is_array) => {}
                 k if KEYWORDS.contains(&k) || TOLERATED.contains(&k) || k.starts_with("x-") => {}
                 _ => {
                     let guessed = looks_like_schema(value);
@@ -305,6 +311,29 @@ impl Walker<'_, '_, '_> {
             .at(self.spec.value_location(at))
             .label(format!("expected {kind}"))
             .help(format!("`{keyword}` takes {kind}")),
+        );
+    }
+
+    /// `items: [A, B]`: JSON Schema draft 4's tuple, which neither Swagger 2.0 nor OpenAPI 3.0
+    /// has (their `items` is one schema). It is read as the tuple it was meant to be.
+    fn tuple(&mut self, pointer: &str, at: &str) {
+        self.tuples.push(pointer.to_owned());
+        let version = match self.spec.source_version.as_str() {
+            "2.0" => "Swagger 2.0",
+            v if v.starts_with("3.1") => "OpenAPI 3.1",
+            _ => "OpenAPI 3.0",
+        };
+        self.reporter.report(
+            at,
+            Diagnostic::warning(
+                codes::INVALID_KEYWORD_VALUE,
+                "invalid value for `items`: expected a schema, found a list of schemas",
+            )
+            .at(self.spec.key_location(at))
+            .label("a JSON Schema draft 4 tuple")
+            .help(format!(
+                "{version} takes one schema for `items`; the list is read as a tuple, one schema per position (OpenAPI 3.1 writes it `prefixItems`)"
+            )),
         );
     }
 
@@ -377,6 +406,26 @@ impl Walker<'_, '_, '_> {
     }
 }
 
+/// The document as the `openapiv3` model reads it: the same, but for each tuple's list of
+/// schemas (`items: [A, B]`, which the model has no place for), given as the `anyOf` of
+/// `items` (`items: {anyOf: [A, B]}`, each item is one of them), so the model checks and
+/// holds every member. Lowering reads the list in the document and the members in the model.
+pub fn model_view<'v>(document: &'v Value, tuples: &[String]) -> std::borrow::Cow<'v, Value> {
+    if tuples.is_empty() {
+        return std::borrow::Cow::Borrowed(document);
+    }
+    let mut view = document.clone();
+    for pointer in tuples {
+        if let Some(Value::Object(schema)) = view.pointer_mut(pointer) {
+            if let Some(items @ Value::Array(_)) = schema.get_mut("items") {
+                let members = std::mem::take(items);
+                *items = serde_json::json!({ "anyOf": members });
+            }
+        }
+    }
+    std::borrow::Cow::Owned(view)
+}
+
 /// Names other languages and tools use for the schema types.
 fn alias(word: &str) -> Option<&'static str> {
     Some(match word.to_ascii_lowercase().as_str() {
@@ -400,4 +449,21 @@ fn is_schema_like(map: &Map<String, Value>) -> bool {
     !map.is_empty()
         && map.keys().all(|k| KEYWORDS.contains(&k.as_str()) || k.starts_with("x-"))
         && map.keys().any(|k| SCHEMA_MARKERS.contains(&k.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::model_view;
+
+    #[test]
+    fn the_model_reads_a_tuple_as_the_any_of_of_its_items_and_the_document_is_unchanged() {
+        let document = json!({"a": {"type": "array", "items": [{"type": "integer"}, {"$ref": "#/x"}]}, "b": {}});
+        assert!(matches!(model_view(&document, &[]), std::borrow::Cow::Borrowed(_)));
+        let view = model_view(&document, &["/a".to_owned()]);
+        assert_eq!(view["a"]["items"], json!({"anyOf": [{"type": "integer"}, {"$ref": "#/x"}]}));
+        assert_eq!(view["b"], document["b"]);
+        assert!(document["a"]["items"].is_array());
+    }
 }

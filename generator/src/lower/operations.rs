@@ -339,7 +339,7 @@ impl Lowerer<'_> {
     /// Whether values of `ty` can be written in a URL or header.
     fn is_simple(&self, ty: &Ty) -> bool {
         match ty {
-            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => true,
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => true,
             Ty::Named(id) => matches!(self.space.get(*id).kind, TypeKind::Enum(_)),
             Ty::Vec(inner) => !matches!(**inner, Ty::Vec(_)) && self.is_simple(inner),
             _ => false,

@@ -10,8 +10,8 @@ use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
-    StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind, StringType, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -29,7 +29,8 @@ pub enum Ty {
     Bool,
     I32,
     I64,
-    F32,
+    /// Every `number`, whatever its `format` (decision 21): an `f32` would turn `0.1` into
+    /// `0.10000000149011612` on the way back.
     F64,
     /// Any JSON value (`serde_json::Value`).
     Json,
@@ -43,6 +44,9 @@ pub enum Ty {
     Boxed(Box<Ty>),
     /// `Option<T>` for `nullable` schemas.
     Nullable(Box<Ty>),
+    /// `(A, B)`: an array whose `items` is a list of schemas, one per position (a JSON
+    /// Schema draft 4 tuple) and that holds exactly that many items.
+    Tuple(Vec<Ty>),
 }
 
 /// Where a type came from: the file (relative to the spec's folder) and the pointer in it.
@@ -76,11 +80,24 @@ pub enum TypeKind {
     Newtype(Ty),
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// Extra properties (`additionalProperties` beside `properties`), flattened into a map.
-    pub additional: Option<Ty>,
+    /// What becomes of the members the schema does not declare.
+    pub rest: Rest,
+}
+
+/// The members of an object beyond its declared properties (decision 20).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rest {
+    /// Kept in a flattened map field named `rust` (`additional_properties`, unless a property
+    /// has that name), of values `ty`: `serde_json::Value` when `additionalProperties` is
+    /// absent or `true`, the schema's type when it is a schema. A value written back is the
+    /// value read.
+    Kept { rust: String, ty: Ty },
+    /// `additionalProperties: false`: a value with other members is refused
+    /// (`deny_unknown_fields`), never read with members dropped.
+    Refused,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -227,7 +244,8 @@ impl TypeSpace {
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
                 self.alias_reaches(inner, target, seen)
             }
-            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json | Ty::JsonObject => false,
+            Ty::Tuple(members) => members.iter().any(|m| self.alias_reaches(m, target, seen)),
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject => false,
         }
     }
 
@@ -270,6 +288,7 @@ impl TypeSpace {
                 }
             }
             Ty::Nullable(inner) => self.collect_direct_refs(inner, refs),
+            Ty::Tuple(members) => members.iter().for_each(|m| self.collect_direct_refs(m, refs)),
             _ => {}
         }
     }
@@ -523,19 +542,14 @@ impl<'a> Lowerer<'a> {
         let data = &schema.schema_data;
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => self.string(s, data, ctx),
-            SchemaKind::Type(Type::Number(n)) => match n.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
-                _ => Ty::F64,
-            },
+            // `float` too: see `Ty::F64`.
+            SchemaKind::Type(Type::Number(_)) => Ty::F64,
             SchemaKind::Type(Type::Integer(i)) => match i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
                 _ => Ty::I64,
             },
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
-            SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => Ty::Vec(Box::new(self.convert(items, &ctx.child("Item", "/items")))),
-                None => Ty::Vec(Box::new(Ty::Json)),
-            },
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), a.min_items, a.max_items, ctx),
             SchemaKind::Type(Type::Object(o)) => {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx)
             }
@@ -602,16 +616,73 @@ impl<'a> Lowerer<'a> {
                 Some("int32") => Ty::I32,
                 _ => Ty::I64,
             },
-            Some("number") => match any.format.as_deref() {
-                Some("float") => Ty::F32,
-                _ => Ty::F64,
-            },
+            Some("number") => Ty::F64,
             Some("boolean") => Ty::Bool,
-            Some("array") => match &any.items {
-                Some(items) => Ty::Vec(Box::new(self.convert(items, &ctx.child("Item", "/items")))),
-                None => Ty::Vec(Box::new(Ty::Json)),
-            },
+            Some("array") => self.array(any.items.as_ref(), any.min_items, any.max_items, ctx),
             _ => Ty::Json,
+        }
+    }
+
+    /// An array: `Vec<T>` of its `items`, or a tuple when `items` is a list of schemas.
+    fn array(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        min: Option<usize>,
+        max: Option<usize>,
+        ctx: &Ctx,
+    ) -> Ty {
+        if let Some(Value::Array(written)) = self.spec.document.pointer(&format!("{}/items", ctx.pointer)) {
+            return self.tuple(items, written.len(), min, max, ctx);
+        }
+        match items {
+            Some(items) => Ty::Vec(Box::new(self.convert(items, &ctx.child("Item", "/items")))),
+            None => Ty::Vec(Box::new(Ty::Json)),
+        }
+    }
+
+    /// `items: [A, B]`, a JSON Schema draft 4 tuple (lint warns that Swagger 2.0 and OpenAPI
+    /// 3.0 do not have it). Lint hands lowering the members as the `anyOf` of `items`
+    /// (`lint::schema::model_view`). The tuple `(A, B)` holds exactly as many items as there
+    /// are schemas, so it is the type only when the schema says so too (`minItems` and
+    /// `maxItems`, or `additionalItems: false`); otherwise the items are untyped JSON.
+    fn tuple(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        len: usize,
+        min: Option<usize>,
+        max: Option<usize>,
+        ctx: &Ctx,
+    ) -> Ty {
+        let members = match items {
+            Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                SchemaKind::AnyOf { any_of } if any_of.len() == len => Some(any_of),
+                _ => None,
+            },
+            _ => None,
+        };
+        let no_more =
+            self.spec.document.pointer(&format!("{}/additionalItems", ctx.pointer)) == Some(&Value::Bool(false));
+        let exact = min.is_some_and(|m| m >= len) && (max.is_some_and(|m| m <= len) || no_more);
+        match members {
+            // Rust implements `Default`, `PartialEq` and serde's traits for tuples of up to 12.
+            Some(members) if exact && (1..=12).contains(&len) => Ty::Tuple(
+                members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, member)| {
+                        self.convert(member, &ctx.child(&format!("Item{}", i + 1), &format!("/items/{i}")))
+                    })
+                    .collect(),
+            ),
+            _ => {
+                let help = if len == 0 || len > 12 {
+                    "a tuple of 1 to 12 items can be typed; a list of schemas of another length cannot".to_owned()
+                } else {
+                    format!("a Rust tuple holds exactly {len} items: add `minItems: {len}` and `maxItems: {len}` if that is what the array holds")
+                };
+                self.unsupported("`items` as a list of schemas", &format!("{}/items", ctx.pointer), &help);
+                Ty::Vec(Box::new(Ty::Json))
+            }
         }
     }
 
@@ -696,16 +767,18 @@ impl<'a> Lowerer<'a> {
             props.retain(|p| p.wire != *name);
             props.push(Prop { wire: name.clone(), schema: schema.clone(), pointer, owner: ctx.name.clone() });
         }
-        let additional_ty = match additional {
+        // The members the schema does not declare: JSON Schema allows any unless
+        // `additionalProperties` says otherwise, and they are kept (decision 20).
+        let rest_ty = match additional {
             Some(AdditionalProperties::Schema(schema)) => Some(self.convert(
                 schema,
                 &ctx.child(if props.is_empty() { "Value" } else { "Extra" }, "/additionalProperties"),
             )),
-            Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
-            _ => None,
+            Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Any(true)) | None => Some(Ty::Json),
         };
         if props.is_empty() {
-            return match (additional, additional_ty) {
+            return match (additional, rest_ty) {
                 (Some(AdditionalProperties::Schema(_)), Some(ty)) => Ty::Map(Box::new(ty)),
                 _ => Ty::JsonObject,
             };
@@ -742,13 +815,13 @@ impl<'a> Lowerer<'a> {
                 ty,
             });
         }
-        let additional =
-            if matches!(additional, Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))) {
-                additional_ty
-            } else {
-                None
-            };
-        Ty::Named(self.named(TypeKind::Struct(Struct { fields, additional }), data, ctx))
+        // The map's field takes a name no property has (`additional_properties_2` beside a
+        // property `additional_properties`).
+        let rest = match rest_ty {
+            Some(ty) => Rest::Kept { rust: names::unique(REST_FIELD.to_owned(), &mut taken, "_"), ty },
+            None => Rest::Refused,
+        };
+        Ty::Named(self.named(TypeKind::Struct(Struct { fields, rest }), data, ctx))
     }
 
     /// Adds the properties an `allOf` part contributes, following refs to components.
@@ -824,6 +897,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+/// The name of the field that keeps the members a struct does not declare.
+pub const REST_FIELD: &str = "additional_properties";
 
 /// A property gathered for a struct: from the schema itself or from one of its `allOf` parts.
 struct Prop {

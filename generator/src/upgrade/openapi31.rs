@@ -8,10 +8,14 @@
 //! without `responses` gets an empty one, and `mutualTLS` schemes (a matter of the
 //! connection) are dropped. What 3.0 cannot say (`prefixItems`, `if`/`then`/`else`, ...) is
 //! left for lint to report.
+//!
+//! Swagger 2.0 and OpenAPI 3.0 documents that write `type` as a list anyway get the same
+//! reading of it, with a warning ([`type_lists`]).
 
 use serde_json::{json, Map, Value};
 
-use crate::source::{push_token, SourceMap};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::source::{push_token, SourceMap, Spec};
 
 /// Rewrites `document` in place; moved values keep their place in the source map.
 pub(super) fn downgrade(document: &mut Value, map: &mut SourceMap) {
@@ -224,6 +228,122 @@ fn subschemas(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMa
                     for (i, s) in members.iter_mut().enumerate() {
                         schema(s, &format!("{child_pointer}/{i}"), map);
                     }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `type: [a, b]` in a Swagger 2.0 or OpenAPI 3.0 document, where `type` is one type: a
+/// warning at the list, which is then read as OpenAPI 3.1 reads it ([`types`]): `[T, 'null']`
+/// is a nullable `T`, several types the `anyOf` of each.
+pub(super) fn type_lists(spec: &mut Spec, diagnostics: &mut Diagnostics) {
+    let mut found = Vec::new();
+    let mut pointers = Vec::new();
+    schemas_in(&spec.document, "", &mut pointers);
+    for pointer in pointers {
+        // A list with anything but the schema types (and `null`) is lint's to report.
+        let Some(Value::Array(list)) = spec.document.pointer(&format!("{pointer}/type")) else { continue };
+        let known = |t: &Value| t.as_str().is_some_and(|t| t == "null" || crate::lint::schema::TYPES.contains(&t));
+        if list.iter().all(known) && list.iter().any(|t| t != "null") {
+            found.push((pointer, list.clone()));
+        }
+    }
+    let version = if spec.source_version == "2.0" { "Swagger 2.0" } else { "OpenAPI 3.0" };
+    for (pointer, list) in found {
+        let at = format!("{pointer}/type");
+        let named: Vec<&str> = list.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+        let (swagger, nullable) = (spec.source_version == "2.0", list.iter().any(|t| t == "null"));
+        let help = match named.as_slice() {
+            [one] if nullable && swagger => format!(
+                "Swagger 2.0 takes a single type and has no `null`; the list is read as OpenAPI 3.1 reads it, a nullable `{one}` (`type: {one}` with the common extension `x-nullable: true` says so in Swagger 2.0)"
+            ),
+            [one] if nullable => format!(
+                "OpenAPI 3.0 takes a single type: write `type: {one}` with `nullable: true`, which is how the list is read"
+            ),
+            [one] => format!("{version} takes a single type: write `type: {one}`, which is how the list is read"),
+            _ if swagger => "Swagger 2.0 takes a single type; the list is read as OpenAPI 3.1 reads it, a value of any of these types (leaving `type` out says so in Swagger 2.0)".to_owned(),
+            _ => "OpenAPI 3.0 takes a single type: write `anyOf` with one schema per type, which is how the list is read".to_owned(),
+        };
+        let shown: Vec<String> = list.iter().map(|t| t.as_str().map_or_else(|| t.to_string(), str::to_owned)).collect();
+        diagnostics.push(
+            Diagnostic::warning(codes::INVALID_TYPE, format!("invalid schema type `[{}]`", shown.join(", ")))
+                .at(spec.value_location(&at))
+                .label("a list of types")
+                .help(help),
+        );
+        let Some(Value::Object(object)) = spec.document.pointer_mut(&pointer) else { continue };
+        let own = object.remove("anyOf");
+        types(object);
+        if let Some(Value::Array(union)) = object.get("anyOf") {
+            moved(&mut spec.map, &format!("{pointer}/anyOf"), &at);
+            for i in 0..union.len() {
+                moved(&mut spec.map, &format!("{pointer}/anyOf/{i}"), &at);
+            }
+        }
+        // A schema with an `anyOf` of its own keeps it: the types go in one more `allOf` part.
+        if let Some(own) = own {
+            if let Some(union) = object.insert("anyOf".into(), own) {
+                if let Value::Array(parts) = object.entry("allOf").or_insert_with(|| json!([])) {
+                    parts.push(json!({ "anyOf": union }));
+                }
+            }
+        }
+    }
+}
+
+/// Pointers of every schema of a document in the OpenAPI 3.0 shape: each `schema`, each
+/// entry of `components.schemas`, and the schemas they hold.
+fn schemas_in(value: &Value, pointer: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            let names = crate::spec::keys_are_names(pointer);
+            for (key, child) in object {
+                let child_pointer = push_token(pointer, key);
+                if crate::spec::holds_data(pointer, key, false) {
+                    continue;
+                }
+                if key == "schema" && !names {
+                    schema_tree(child, &child_pointer, out);
+                } else if pointer == "/components" && key == "schemas" {
+                    if let Value::Object(schemas) = child {
+                        for (name, s) in schemas {
+                            schema_tree(s, &push_token(&child_pointer, name), out);
+                        }
+                    }
+                } else {
+                    schemas_in(child, &child_pointer, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                schemas_in(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `pointer` and the pointers of the schemas the schema there holds.
+fn schema_tree(value: &Value, pointer: &str, out: &mut Vec<String>) {
+    let Value::Object(object) = value else { return };
+    out.push(pointer.to_owned());
+    for (key, child) in object {
+        let child_pointer = push_token(pointer, key);
+        match (key.as_str(), child) {
+            ("properties" | "patternProperties", Value::Object(entries)) => {
+                for (name, s) in entries {
+                    schema_tree(s, &push_token(&child_pointer, name), out);
+                }
+            }
+            ("items" | "additionalProperties" | "not", _) if child.is_object() => {
+                schema_tree(child, &child_pointer, out);
+            }
+            ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(members)) => {
+                for (i, s) in members.iter().enumerate() {
+                    schema_tree(s, &format!("{child_pointer}/{i}"), out);
                 }
             }
             _ => {}

@@ -64,6 +64,7 @@ mod tests {
                     id: 7,
                     name: request.fields.join("|"),
                     tags: request.x_request_id.map(|id| vec![id]),
+                    additional_properties: Default::default(),
                 })),
                 _ => Ok(get_item::Response::NotFound),
             }
@@ -80,7 +81,12 @@ mod tests {
 
         async fn create_item(&self, _: Key, request: create_item::Request) -> Result<create_item::Response, ApiError> {
             Ok(match request.body {
-                Some(body) => create_item::Response::Created(Item { id: 1, name: body.name, tags: body.tags }),
+                Some(body) => create_item::Response::Created(Item {
+                    id: 1,
+                    name: body.name,
+                    tags: body.tags,
+                    additional_properties: Default::default(),
+                }),
                 None => create_item::Response::NoContent,
             })
         }
@@ -100,8 +106,15 @@ mod tests {
             if request.id == 0 {
                 return Err(ApiError::new(pets::ERROR_FORMAT, StatusCode::NOT_FOUND, "M_NOT_FOUND", "no pet 0"));
             }
-            let pet =
-                Pet { id: request.id, name: "Rex".into(), kind: PetKind::Pet, tag: None, owner: None, extra: None };
+            let pet = Pet {
+                id: request.id,
+                name: "Rex".into(),
+                kind: PetKind::Pet,
+                tag: None,
+                owner: None,
+                extra: None,
+                additional_properties: Default::default(),
+            };
             Ok(get_pet::Response::Ok(pet))
         }
     }
@@ -143,16 +156,32 @@ mod tests {
 
         let fields = vec!["a,b".into(), "ü &=#/?%+".into()];
         let get = get_item::Request { item_id: 7, fields, x_request_id: Some("r-1".into()) };
-        let item = Item { id: 7, name: "a,b|ü &=#/?%+".into(), tags: Some(vec!["r-1".into()]) };
+        let item = Item {
+            id: 7,
+            name: "a,b|ü &=#/?%+".into(),
+            tags: Some(vec!["r-1".into()]),
+            additional_properties: Default::default(),
+        };
         assert_eq!(call(items_client, &get).await.expect("get_item"), get_item::Response::Ok(item.clone()));
         let put = put_item::Request { item_id: 9, body: item };
-        let stored = Item { id: 9, name: "a,b|ü &=#/?%+".into(), tags: Some(vec!["r-1".into()]) };
+        let stored = Item {
+            id: 9,
+            name: "a,b|ü &=#/?%+".into(),
+            tags: Some(vec!["r-1".into()]),
+            additional_properties: Default::default(),
+        };
         assert_eq!(
             call(items_client, &put).await.expect("put_item"),
             put_item::Response::Status2xx { status: StatusCode::ACCEPTED, body: stored }
         );
-        let create = create_item::Request { body: Some(CreateItemBody { name: "n".into(), tags: Some(vec![]) }) };
-        let created = Item { id: 1, name: "n".into(), tags: Some(vec![]) };
+        let create = create_item::Request {
+            body: Some(CreateItemBody {
+                name: "n".into(),
+                tags: Some(vec![]),
+                additional_properties: Default::default(),
+            }),
+        };
+        let created = Item { id: 1, name: "n".into(), tags: Some(vec![]), additional_properties: Default::default() };
         assert_eq!(call(items_client, &create).await.expect("create_item"), create_item::Response::Created(created));
         assert_eq!(
             call(items_client, &create_item::Request { body: None }).await.expect("no body"),

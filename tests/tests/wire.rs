@@ -1,0 +1,94 @@
+//! Nothing lost on the wire: values read into the compiled goldens of the codegen fixtures
+//! and written back are the values read, as JSON (issue 9, decisions 18 and 19).
+//!
+//! - An open object (no `additionalProperties`, or `true`) keeps the members it does not
+//!   declare; `additionalProperties: false` refuses them rather than dropping them; a schema
+//!   for `additionalProperties` beside `properties` types the rest.
+//! - `format: float` is an `f64`: `0.1` comes back as `0.1`.
+//! - `type: [T, "null"]` is a nullable `T`: absent, `null` and a value each come back.
+//! - `items: [A, B]` is a tuple `(A, B)`.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tests::goldens::{numbers, open_objects, tuples, type_lists};
+
+/// Reads `value` into `T` and writes it back; the two must be equal as JSON.
+fn round_trip<T: Serialize + DeserializeOwned>(value: Value) -> T {
+    let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value} is read: {e}"));
+    let back = serde_json::to_value(&typed).expect("the value is written");
+    assert_eq!(back, value, "the value changed on its way through the type");
+    typed
+}
+
+#[test]
+fn members_an_open_object_does_not_declare_survive_a_round_trip() {
+    let event: open_objects::Event = round_trip(json!({
+        "type": "m.presence",
+        "content": {"presence": "online"},
+        "sender": "@alice:example.org",
+        "unsigned": {"age": 1234, "transaction_id": null},
+    }));
+    assert_eq!(event.type_, "m.presence");
+    assert_eq!(event.additional_properties["sender"], json!("@alice:example.org"));
+    assert_eq!(event.additional_properties["unsigned"]["age"], json!(1234));
+    let explicit: open_objects::Explicit = round_trip(json!({"name": "n", "extra": [1, {"deep": true}]}));
+    assert_eq!(explicit.additional_properties.len(), 1);
+    // A value built in code writes its extra members beside the declared ones.
+    let mut built = open_objects::Explicit::default();
+    built.additional_properties.insert("x".into(), json!(1));
+    assert_eq!(serde_json::to_value(&built).expect("written"), json!({"x": 1}));
+}
+
+#[test]
+fn a_closed_object_refuses_other_members_instead_of_dropping_them() {
+    round_trip::<open_objects::Closed>(json!({"id": "r1"}));
+    let error = serde_json::from_value::<open_objects::Closed>(json!({"id": "r1", "other": 1})).unwrap_err();
+    assert!(error.to_string().contains("unknown field `other`"), "{error}");
+}
+
+#[test]
+fn typed_additional_properties_beside_properties_are_a_typed_map() {
+    let counts: open_objects::Counts = round_trip(json!({"total": 3, "unread": 2, "highlights": 1}));
+    assert_eq!(counts.total, 3);
+    assert_eq!(counts.additional_properties.get("unread"), Some(&2));
+    assert!(serde_json::from_value::<open_objects::Counts>(json!({"total": 3, "unread": "two"})).is_err());
+}
+
+#[test]
+fn the_map_field_gives_way_to_a_property_of_its_name() {
+    let clash: open_objects::Clash = round_trip(json!({"additional_properties": "declared", "other": 1}));
+    assert_eq!(clash.additional_properties.as_deref(), Some("declared"));
+    assert_eq!(clash.additional_properties_2["other"], json!(1));
+}
+
+#[test]
+fn a_float_comes_back_as_written() {
+    let numbers: numbers::Numbers = round_trip(json!({"a": 1, "b": 2, "c": 3, "d": 0.1, "e": 0.2, "f": 0.3}));
+    assert_eq!(numbers.d, 0.1);
+}
+
+#[test]
+fn a_type_list_with_null_is_a_nullable_type() {
+    for value in [json!({}), json!({"status_msg": null}), json!({"status_msg": "away"})] {
+        round_trip::<type_lists::Pusher>(value);
+    }
+    let pusher: type_lists::Pusher =
+        round_trip(json!({"status_msg": null, "profile_tag": ["xyz"], "actions": ["notify", {"set_tweak": "sound"}]}));
+    assert_eq!(pusher.status_msg, Some(None));
+    assert_eq!(pusher.profile_tag, Some(vec!["xyz".to_owned()]));
+}
+
+#[test]
+fn a_tuple_array_is_a_tuple() {
+    let (status, container): tuples::InviteResponse =
+        round_trip(json!([200, {"event": {"type": "m.room.member"}, "origin": "example.org"}]));
+    assert_eq!(status, 200);
+    assert_eq!(container.additional_properties["origin"], json!("example.org"));
+    let pair: tuples::Pair = round_trip(json!(["a", 0.5]));
+    assert_eq!(pair, ("a".to_owned(), 0.5));
+    // A tuple holds exactly its items: more or fewer are refused, never dropped.
+    assert!(serde_json::from_value::<tuples::Pair>(json!(["a", 0.5, 1])).is_err());
+    assert!(serde_json::from_value::<tuples::Pair>(json!(["a"])).is_err());
+    round_trip::<tuples::Loose>(json!(["a", 0.5, "more"]));
+}
