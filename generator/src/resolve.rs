@@ -95,7 +95,7 @@ pub fn resolve_limited(root: SourceFile, root_dir: &Path, limits: &Limits, diagn
     for file in &sources.files {
         diagnostics.add_source(&file.display, &file.text);
     }
-    Spec { document, sources, map, source_version: String::new() }
+    Spec { document, sources, map, roots: vec![root_id], source_version: String::new() }
 }
 
 struct Resolver<'d> {

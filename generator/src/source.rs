@@ -109,6 +109,9 @@ pub struct Spec {
     pub sources: Sources,
     /// Pointers of [`Spec::document`] → the file and pointer each came from.
     pub map: SourceMap,
+    /// The root documents: the schemas their `definitions` (`components/schemas`) declare
+    /// are the document's own, always generated; the others are generated when used.
+    pub roots: Vec<FileId>,
     /// The version the input declares (`2.0`, `3.0.3`, ...), once upgrade has read it;
     /// empty before.
     pub source_version: String,

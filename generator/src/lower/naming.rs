@@ -1,0 +1,630 @@
+//! Naming: decides the name of every type once lowering has met them all, and drops the
+//! types nothing uses.
+//!
+//! In: the type space as lowering leaves it (each type with a provisional name and the
+//! [`NameBasis`] it was met with), the operations, the spec and the config's `names:`.
+//! Out: the same space without unused types, types that share a title and a shape merged,
+//! every type named, and the operations pointing at the types as they now are.
+//!
+//! The rules:
+//! - **Where a name comes from**, strongest first: the config's `names:`; the key a root
+//!   document declares the schema under (`definitions`, `components/schemas`); the schema's
+//!   `title`; the file (or the definition of another file) it was bundled from; its context,
+//!   the name of the type around it and the property that holds it (`SyncResponseRoomsValue`).
+//! - **The same schema is one type**, named from its own place: what else the spec holds
+//!   does not change its name, short of another schema wanting the same one. Schemas from
+//!   different places are different types, unless they share a title and a shape (the same
+//!   `State` object written under two rooms): then one type is enough.
+//! - **Two schemas wanting one name**: the one with the stronger source keeps it; the others
+//!   (all of them, when no one source is stronger) are qualified by their own place: a titled
+//!   schema by the type around it (`LeftRoomState`), a bundled file by its folders. Only when
+//!   that is not enough are they numbered, in the order of their places, with a warning.
+//! - **No unused type**: a schema a root document declares is always generated; one bundled
+//!   from another file, or written in place, only when an operation or a generated type uses it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::names;
+use super::operations::Operation;
+use super::types::{Ty, TypeId, TypeKind, TypeSpace};
+use crate::config::Config;
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
+use crate::source::{parent_pointer, push_token, tokens, Spec};
+
+/// What a type's name can be made of, recorded when lowering meets its schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameBasis {
+    /// The schema's `title`.
+    pub title: Option<String>,
+    /// The key of a component schema in the bundled document (declared there, or given by
+    /// resolve to a schema bundled from another file).
+    pub key: Option<String>,
+    /// The name the schema's context gives it, made of the provisional names of the types
+    /// around it (`SyncResponseRooms`).
+    pub context: String,
+    /// Where the schema was converted, in the upgraded document.
+    pub pointer: String,
+}
+
+/// Where a name comes from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    /// The config's `names:`.
+    Config,
+    /// A root document's `definitions` (`components/schemas`) key.
+    Declared,
+    /// The schema's `title`, when it is written in place.
+    Title,
+    /// The file (or another file's definition) it was bundled from, or that file's title.
+    File,
+    /// The type around it and the property that holds it.
+    Context,
+}
+
+/// Names every type, drops the unused ones and merges the ones that share a title and a shape
+/// (see the module's docs). Unknown `names:` keys are warnings at their line in the config.
+pub fn finish(
+    space: &mut TypeSpace,
+    operations: &mut [Operation],
+    spec: &Spec,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) {
+    let spans = config_spans(config);
+    let renames = renames(config, spans.as_ref(), diagnostics);
+    let places = Places::new(space, spec);
+    let alive = used(space, operations, &places.declared);
+    // `names:` keys that say where a schema is, as a type's doc shows it (`file#pointer`).
+    let mut fixed: Vec<Option<String>> = vec![None; space.entries.len()];
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for (i, entry) in space.entries.iter().enumerate() {
+        let Some(origin) = entry.origin.as_ref().filter(|_| alive[i]) else { continue };
+        let key = format!("{}#{}", origin.file, origin.pointer);
+        if let Some((key, name)) = renames.get_key_value(key.as_str()) {
+            fixed[i] = Some((*name).to_owned());
+            matched.insert(key);
+        }
+    }
+    let rep = merge(space, &places, &alive, &fixed);
+    let mut namer = Namer { space, places: &places, alive: &alive, rep: &rep, fixed };
+    let mut outcome = namer.assign();
+    // `names:` keys that give a type's name as it would be without them.
+    let mut by_name = false;
+    for (i, name) in outcome.names.iter().enumerate() {
+        let Some(name) = name else { continue };
+        if let Some((key, new)) = renames.get_key_value(name.as_str()) {
+            if namer.fixed[i].is_none() {
+                namer.fixed[i] = Some((*new).to_owned());
+                by_name = true;
+            }
+            matched.insert(key);
+        }
+    }
+    if by_name {
+        outcome = namer.assign();
+    }
+    let Namer { fixed, .. } = namer;
+    report(space, &outcome, &fixed, spec, &renames, &matched, spans.as_ref(), diagnostics);
+    rebuild(space, operations, &alive, &rep, &outcome.names);
+}
+
+/// What is known of each type's place, by id: facts that do not change while naming.
+struct Places {
+    /// A component a root document declares: always generated, never merged.
+    declared: Vec<bool>,
+    /// The type around it whose name starts its context name, and the rest of that name;
+    /// `None` and the whole context name for a type at the top of its context.
+    parent: Vec<(Option<usize>, String)>,
+    /// The nearest type around it, whatever its name: qualifies a titled name.
+    around: Vec<Option<usize>>,
+    /// Names a bundled file's schema can have, the plain one first, then qualified by the
+    /// file's stem (for a definition inside it) and its folders.
+    file_names: Vec<Vec<String>>,
+    /// The name a type would have if nothing else wanted it: what an unused type around a
+    /// used one lends it.
+    plain: Vec<String>,
+    /// The order of places in the spec, for numbering: file and pointer of the schema.
+    order: Vec<(String, String)>,
+}
+
+impl Places {
+    fn new(space: &TypeSpace, spec: &Spec) -> Places {
+        let n = space.entries.len();
+        let by_pointer: BTreeMap<&str, usize> =
+            space.entries.iter().enumerate().map(|(i, e)| (e.basis.pointer.as_str(), i)).collect();
+        let mut places = Places {
+            declared: vec![false; n],
+            parent: Vec::with_capacity(n),
+            around: vec![None; n],
+            file_names: vec![Vec::new(); n],
+            plain: vec![String::new(); n],
+            order: Vec::with_capacity(n),
+        };
+        for (i, entry) in space.entries.iter().enumerate() {
+            let basis = &entry.basis;
+            places.order.push(match &entry.origin {
+                Some(origin) => (origin.file.clone(), origin.pointer.clone()),
+                None => (String::new(), basis.pointer.clone()),
+            });
+            if basis.key.is_some() {
+                let origin = spec.map.origin(&basis.pointer);
+                places.declared[i] = origin.as_ref().is_none_or(|(file, pointer)| {
+                    spec.roots.contains(file)
+                        && matches!(parent_pointer(pointer), "/definitions" | "/components/schemas")
+                });
+                if !places.declared[i] {
+                    places.file_names[i] = file_names(spec, basis, origin);
+                }
+                places.parent.push((None, basis.context.clone()));
+                continue;
+            }
+            // The nearest enclosing schema that is a type.
+            let mut pointer = basis.pointer.as_str();
+            let mut parent = (None, basis.context.clone());
+            while !pointer.is_empty() {
+                pointer = parent_pointer(pointer);
+                let Some(&p) = by_pointer.get(pointer).filter(|&&p| p != i) else { continue };
+                places.around[i] = Some(p);
+                if let Some(rest) = basis.context.strip_prefix(space.entries[p].basis.context.as_str()) {
+                    parent = (Some(p), rest.to_owned());
+                }
+                break;
+            }
+            places.parent.push(parent);
+        }
+        // Plain names, parents first (a parent's pointer is shorter than its children's).
+        let mut by_depth: Vec<usize> = (0..n).collect();
+        by_depth.sort_by_key(|&i| space.entries[i].basis.pointer.len());
+        for i in by_depth {
+            let basis = &space.entries[i].basis;
+            places.plain[i] = if places.declared[i] {
+                names::camel(basis.key.as_deref().unwrap_or_default())
+            } else if let Some(first) = places.file_names[i].first() {
+                first.clone()
+            } else if let Some(title) = &basis.title {
+                names::camel(title)
+            } else {
+                match &places.parent[i] {
+                    (Some(p), rest) => format!("{}{rest}", places.plain[*p]),
+                    (None, context) => context.clone(),
+                }
+            };
+        }
+        places
+    }
+
+    fn source(&self, space: &TypeSpace, i: usize, fixed: &[Option<String>]) -> Source {
+        if fixed[i].is_some() {
+            Source::Config
+        } else if self.declared[i] {
+            Source::Declared
+        } else if !self.file_names[i].is_empty() {
+            Source::File
+        } else if space.entries[i].basis.title.is_some() {
+            Source::Title
+        } else {
+            Source::Context
+        }
+    }
+}
+
+/// The names of a schema bundled from another file: its title, else the definition's key in
+/// that file, else the file's stem; then qualified by the stem (for a definition inside the
+/// file) and by the file's two nearest folders.
+fn file_names(spec: &Spec, basis: &NameBasis, origin: Option<(usize, String)>) -> Vec<String> {
+    let Some((file, pointer)) = origin else {
+        return vec![names::camel(basis.key.as_deref().unwrap_or_default())];
+    };
+    let path = &spec.sources.get(file).path;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let last = tokens(&pointer).pop();
+    let plain = names::camel(basis.title.as_deref().or(last.as_deref()).unwrap_or(&stem));
+    let mut prefixes: Vec<String> = Vec::new();
+    if last.is_some() {
+        prefixes.push(stem);
+    }
+    let folders = path.parent().into_iter().flat_map(|p| p.components().rev()).take(2);
+    prefixes.extend(folders.map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    let mut out = vec![plain.clone()];
+    let mut qualifier = String::new();
+    for prefix in prefixes {
+        qualifier = format!("{}{qualifier}", names::camel(&prefix));
+        out.push(format!("{qualifier}{plain}"));
+    }
+    out.dedup();
+    out
+}
+
+/// Which types are generated: the ones a root document declares, and everything an operation
+/// or a generated type uses.
+fn used(space: &TypeSpace, operations: &mut [Operation], declared: &[bool]) -> Vec<bool> {
+    let mut alive = vec![false; space.entries.len()];
+    let mut stack: Vec<usize> = (0..declared.len()).filter(|&i| declared[i]).collect();
+    for_each_operation_ty(operations, &mut |ty| each_named(ty, &mut |id| stack.push(id.0)));
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut alive[i], true) {
+            continue;
+        }
+        let mut kind = space.entries[i].kind.clone();
+        for_each_kind_ty(&mut kind, &mut |ty| each_named(ty, &mut |id| stack.push(id.0)));
+    }
+    alive
+}
+
+/// Merges the used types that share a title and a shape, and the types inside them, unless
+/// the config names them apart: each type's representative (itself, or the one it is merged
+/// into, the first of them in the spec).
+fn merge(space: &TypeSpace, places: &Places, alive: &[bool], fixed: &[Option<String>]) -> Vec<usize> {
+    let n = space.entries.len();
+    let mut rep: Vec<usize> = (0..n).collect();
+    let mut groups: BTreeMap<(String, Option<&String>), Vec<usize>> = BTreeMap::new();
+    for i in (0..n).filter(|&i| alive[i] && !places.declared[i]) {
+        if let Some(title) = &space.entries[i].basis.title {
+            groups.entry((names::camel(title), fixed[i].as_ref())).or_default().push(i);
+        }
+    }
+    for mut members in groups.into_values() {
+        members.sort_by(|&a, &b| places.order[a].cmp(&places.order[b]));
+        for (k, &a) in members.iter().enumerate() {
+            for &b in &members[k + 1..] {
+                if rep[b] != b || rep[a] != a {
+                    continue;
+                }
+                let mut pairs = BTreeSet::new();
+                if same(space, places, fixed, a, b, &mut pairs) {
+                    for (x, y) in pairs {
+                        if x != y && rep[y] == y {
+                            rep[y] = x;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // A chain (c merged into b, b into a) ends at its first type.
+    for i in 0..n {
+        let mut r = rep[i];
+        while rep[r] != r {
+            r = rep[r];
+        }
+        rep[i] = r;
+    }
+    rep
+}
+
+/// Whether types `a` and `b` are one: the same name basis (title, or the same place inside
+/// types that are one) and the same shape, the types inside them one too. `pairs` collects
+/// the pairs that must be one for it (a pair met again is assumed one).
+fn same(
+    space: &TypeSpace,
+    places: &Places,
+    fixed: &[Option<String>],
+    a: usize,
+    b: usize,
+    pairs: &mut BTreeSet<(usize, usize)>,
+) -> bool {
+    if a == b || pairs.contains(&(a, b)) {
+        return true;
+    }
+    if places.declared[a] || places.declared[b] || fixed[a] != fixed[b] {
+        return false;
+    }
+    let (ea, eb) = (&space.entries[a], &space.entries[b]);
+    let title = |e: &super::types::TypeEntry| e.basis.title.as_deref().map(names::camel);
+    let basis_a = (title(ea), places.file_names[a].first(), places.parent[a].0.map(|_| &places.parent[a].1));
+    let basis_b = (title(eb), places.file_names[b].first(), places.parent[b].0.map(|_| &places.parent[b].1));
+    if basis_a != basis_b || title(ea).is_none() && places.parent[a].0.is_none() {
+        return false;
+    }
+    let (shape_a, inner_a) = shape(&ea.kind);
+    let (shape_b, inner_b) = shape(&eb.kind);
+    if shape_a != shape_b {
+        return false;
+    }
+    pairs.insert((a, b));
+    inner_a.into_iter().zip(inner_b).all(|(x, y)| same(space, places, fixed, x, y, pairs))
+}
+
+/// A kind with every named type taken out, and the named types in the order they were.
+fn shape(kind: &TypeKind) -> (TypeKind, Vec<usize>) {
+    let mut kind = kind.clone();
+    let mut inner = Vec::new();
+    for_each_kind_ty(&mut kind, &mut |ty| {
+        each_named(ty, &mut |id| {
+            inner.push(id.0);
+            *id = TypeId(usize::MAX);
+        })
+    });
+    (kind, inner)
+}
+
+/// The names decided, by type id (`None` for a type not generated as itself).
+struct Outcome {
+    names: Vec<Option<String>>,
+    /// Types that kept no name of their own: (id, the name they wanted).
+    numbered: Vec<(usize, String)>,
+}
+
+struct Namer<'a> {
+    space: &'a TypeSpace,
+    places: &'a Places,
+    alive: &'a [bool],
+    rep: &'a [usize],
+    fixed: Vec<Option<String>>,
+}
+
+impl Namer<'_> {
+    fn kept(&self, i: usize) -> bool {
+        self.alive[i] && self.rep[i] == i
+    }
+
+    /// The names with every type at its qualification `levels`, parents before children.
+    fn names(&self, levels: &[usize]) -> Vec<Option<String>> {
+        let mut names: Vec<Option<String>> = vec![None; levels.len()];
+        for i in 0..levels.len() {
+            self.name(i, levels, &mut names, &mut BTreeSet::new());
+        }
+        names
+    }
+
+    fn name(&self, i: usize, levels: &[usize], names: &mut Vec<Option<String>>, visiting: &mut BTreeSet<usize>) {
+        if names[i].is_some() || !self.kept(i) || !visiting.insert(i) {
+            return;
+        }
+        let name = self.candidate(i, levels[i], &mut |p| {
+            // The name of the type around: as named now, or lent by an unused one.
+            let p = if self.alive[p] { self.rep[p] } else { return self.places.plain[p].clone() };
+            self.name(p, levels, names, visiting);
+            names[p].clone().unwrap_or_else(|| self.places.plain[p].clone())
+        });
+        names[i] = Some(name.unwrap_or_else(|| self.places.plain[i].clone()));
+    }
+
+    /// The name of type `i` qualified `level` times, or `None` when it has no more.
+    fn candidate(&self, i: usize, level: usize, around: &mut dyn FnMut(usize) -> String) -> Option<String> {
+        let basis = &self.space.entries[i].basis;
+        match self.places.source(self.space, i, &self.fixed) {
+            Source::Config => self.fixed[i].clone().filter(|_| level == 0),
+            Source::Declared => (level == 0).then(|| names::camel(basis.key.as_deref().unwrap_or_default())),
+            Source::File => self.places.file_names[i].get(level).cloned(),
+            Source::Title => {
+                let title = names::camel(basis.title.as_deref().unwrap_or_default());
+                match (level, self.places.around[i]) {
+                    (0, _) => Some(title),
+                    (1, Some(p)) => Some(format!("{}{title}", around(p))),
+                    _ => None,
+                }
+            }
+            Source::Context => (level == 0).then(|| match &self.places.parent[i] {
+                (Some(p), rest) => format!("{}{rest}", around(*p)),
+                (None, context) => context.clone(),
+            }),
+        }
+    }
+
+    /// Qualifies the types that want a name another type has, until no qualification helps;
+    /// then numbers the ones still sharing a name, in the order of their places.
+    fn assign(&self) -> Outcome {
+        let n = self.space.entries.len();
+        let mut levels = vec![0; n];
+        loop {
+            let names = self.names(&levels);
+            let mut changed = false;
+            for members in self.clashes(&names) {
+                for i in self.losers(&members) {
+                    if self.candidate(i, levels[i] + 1, &mut |_| String::new()).is_some() {
+                        levels[i] += 1;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                let mut names = names;
+                let mut taken: BTreeSet<String> = names.iter().flatten().cloned().collect();
+                let mut numbered = Vec::new();
+                for members in self.clashes(&names) {
+                    let mut losers = self.losers(&members);
+                    if losers.len() == members.len() {
+                        losers.remove(0);
+                    }
+                    for i in losers {
+                        let wanted = names[i].clone().unwrap_or_default();
+                        names[i] = Some(names::unique(wanted.clone(), &mut taken, ""));
+                        numbered.push((i, wanted));
+                    }
+                }
+                return Outcome { names, numbered };
+            }
+        }
+    }
+
+    /// The groups of kept types that want one name, each in the order of their places.
+    fn clashes(&self, names: &[Option<String>]) -> Vec<Vec<usize>> {
+        let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, name) in names.iter().enumerate() {
+            if let Some(name) = name {
+                by_name.entry(name).or_default().push(i);
+            }
+        }
+        let mut clashes: Vec<Vec<usize>> = by_name.into_values().filter(|m| m.len() > 1).collect();
+        for members in &mut clashes {
+            members.sort_by(|&a, &b| self.places.order[a].cmp(&self.places.order[b]).then(a.cmp(&b)));
+        }
+        clashes
+    }
+
+    /// The members of a clash that give way: all but the one with the strongest source, or
+    /// all of them when no one source is strongest.
+    fn losers(&self, members: &[usize]) -> Vec<usize> {
+        let source = |i: usize| self.places.source(self.space, i, &self.fixed);
+        let best = members.iter().map(|&i| source(i)).min();
+        let winners: Vec<usize> = members.iter().copied().filter(|&i| Some(source(i)) == best).collect();
+        match winners.as_slice() {
+            [winner] => members.iter().copied().filter(|i| i != winner).collect(),
+            _ => members.to_vec(),
+        }
+    }
+}
+
+/// Reports numbered types, unknown `names:` keys and two types given one name by the config.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    space: &TypeSpace,
+    outcome: &Outcome,
+    fixed: &[Option<String>],
+    spec: &Spec,
+    renames: &BTreeMap<&str, &str>,
+    matched: &BTreeSet<&str>,
+    spans: Option<&ConfigSpans>,
+    diagnostics: &mut Diagnostics,
+) {
+    for (i, wanted) in &outcome.numbered {
+        let got = outcome.names[*i].as_deref().unwrap_or_default();
+        let at = spec.key_location(&space.entries[*i].basis.pointer);
+        let message = if fixed[*i].is_some() {
+            format!("two types are given the name `{wanted}` in the config's `names:`; this one is named `{got}`")
+        } else {
+            format!("two schemas want the type name `{wanted}`; this one is named `{got}`")
+        };
+        diagnostics.push(Diagnostic::warning(codes::NAME_CLASH, message).at(at).label("renamed").help(
+            "give one of the schemas a distinct `title` (an overlay can add it), or a name in the config's `names:`",
+        ));
+    }
+    for key in renames.keys().filter(|key| !matched.contains(*key)) {
+        let at = config_location(spans, key, true);
+        diagnostics.push(
+            Diagnostic::warning(codes::UNKNOWN_NAME, format!("`names:` key `{}` names no generated type", names::shown(key)))
+                .at(at)
+                .label("no such type")
+                .help("write a type's name as generated, or where its schema is, as the type's doc shows it (`spec.yaml#/definitions/Pet`)"),
+        );
+    }
+}
+
+/// The config file as diagnostics show it, and the span of every node in it.
+type ConfigSpans = (String, BTreeMap<String, crate::source::NodeSpan>);
+
+fn config_spans(config: &Config) -> Option<ConfigSpans> {
+    let source = config.source.as_ref()?;
+    let parsed = crate::load::parse(&source.text, &source.display, false, &crate::load::Limits::default()).ok()?;
+    Some((source.display.clone(), parsed.spans))
+}
+
+/// Where the config writes the `names:` entry `key`: the key, or its value.
+fn config_location(spans: Option<&ConfigSpans>, key: &str, at_key: bool) -> Option<Location> {
+    let (display, spans) = spans?;
+    let span = spans.get(&push_token("/names", key))?;
+    let s = if at_key { span.key.unwrap_or(span.value) } else { span.value };
+    Some(Location { file: display.clone(), line: s.line, column: s.column, start: s.start, end: s.end })
+}
+
+/// The config's `names:` whose values can be type names as written; each other one is an
+/// error at its value ([`names::check_type_name`]).
+fn renames<'c>(
+    config: &'c Config,
+    spans: Option<&ConfigSpans>,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<&'c str, &'c str> {
+    let mut out = BTreeMap::new();
+    for (key, name) in &config.names {
+        match names::check_type_name(name) {
+            Ok(()) => {
+                out.insert(key.as_str(), name.as_str());
+            }
+            Err(problem) => diagnostics.push(
+                Diagnostic::error(codes::CONFIG, format!("invalid type name in `names:`: {problem}"))
+                    .at(config_location(spans, key, false))
+                    .label("not a type name")
+                    .help("write an `UpperCamelCase` Rust identifier that is not a keyword"),
+            ),
+        }
+    }
+    out
+}
+
+/// Keeps the generated types, in their order, under their names, and points every use of a
+/// merged type at the one it was merged into.
+fn rebuild(
+    space: &mut TypeSpace,
+    operations: &mut [Operation],
+    alive: &[bool],
+    rep: &[usize],
+    names: &[Option<String>],
+) {
+    let n = space.entries.len();
+    let mut new_id: Vec<Option<TypeId>> = vec![None; n];
+    let mut next = 0;
+    for i in 0..n {
+        if alive[i] && rep[i] == i {
+            new_id[i] = Some(TypeId(next));
+            next += 1;
+        }
+    }
+    let target = |id: &mut TypeId| {
+        if let Some(new) = rep.get(id.0).and_then(|&r| new_id[r]) {
+            *id = new;
+        }
+    };
+    // A type merged from schemas documented apart is documented by its title alone.
+    for i in (0..n).filter(|&i| alive[i] && rep[i] != i) {
+        if space.entries[i].doc != space.entries[rep[i]].doc {
+            let merged = &mut space.entries[rep[i]];
+            merged.doc.clone_from(&merged.basis.title);
+        }
+    }
+    let old = std::mem::take(&mut space.entries);
+    for (i, mut entry) in old.into_iter().enumerate() {
+        if new_id[i].is_none() {
+            continue;
+        }
+        if let Some(name) = &names[i] {
+            entry.name.clone_from(name);
+        }
+        for_each_kind_ty(&mut entry.kind, &mut |ty| each_named(ty, &mut |id| target(id)));
+        space.entries.push(entry);
+    }
+    for_each_operation_ty(operations, &mut |ty| each_named(ty, &mut |id| target(id)));
+    space.components.retain(|_, id| alive[id.0]);
+    for id in space.components.values_mut() {
+        target(id);
+    }
+    space.same_schema.clear();
+}
+
+/// Every type an operation holds: parameters, bodies, responses.
+fn for_each_operation_ty(operations: &mut [Operation], f: &mut dyn FnMut(&mut Ty)) {
+    for operation in operations {
+        for parameter in &mut operation.parameters {
+            f(&mut parameter.ty);
+        }
+        let bodies = operation.body.iter_mut().chain(operation.responses.iter_mut().filter_map(|r| r.body.as_mut()));
+        for body in bodies {
+            f(&mut body.ty);
+        }
+    }
+}
+
+/// Every type a kind holds. Written out in full, so a new place for a type is a compile error here.
+fn for_each_kind_ty(kind: &mut TypeKind, f: &mut dyn FnMut(&mut Ty)) {
+    match kind {
+        TypeKind::Pending | TypeKind::Enum(_) => {}
+        TypeKind::Struct(super::types::Struct { fields, additional }) => {
+            for super::types::Field { ty, wire: _, rust: _, required: _, doc: _, default: _ } in fields {
+                f(ty);
+            }
+            if let Some(ty) = additional {
+                f(ty);
+            }
+        }
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => f(ty),
+    }
+}
+
+/// Every named type inside `ty`.
+fn each_named(ty: &mut Ty, f: &mut dyn FnMut(&mut TypeId)) {
+    match ty {
+        Ty::Named(id) => f(id),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => each_named(inner, f),
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json | Ty::JsonObject => {}
+    }
+}
