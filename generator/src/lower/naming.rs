@@ -123,8 +123,9 @@ struct Places {
     /// The name a type would have if nothing else wanted it: what an unused type around a
     /// used one lends it.
     plain: Vec<String>,
-    /// The order of places in the spec, for numbering: file and pointer of the schema.
-    order: Vec<(String, String)>,
+    /// The order of places in the spec, for numbering and for which of merged types shows
+    /// its place: the file, then where the schema is written in it.
+    order: Vec<(String, usize, String)>,
 }
 
 impl Places {
@@ -142,9 +143,13 @@ impl Places {
         };
         for (i, entry) in space.entries.iter().enumerate() {
             let basis = &entry.basis;
-            places.order.push(match &entry.origin {
-                Some(origin) => (origin.file.clone(), origin.pointer.clone()),
-                None => (String::new(), basis.pointer.clone()),
+            places.order.push(match spec.map.origin(&basis.pointer) {
+                Some((file, pointer)) => {
+                    let source = spec.sources.get(file);
+                    let at = source.span(&pointer).map_or(0, |s| s.key.unwrap_or(s.value).start);
+                    (source.path.to_string_lossy().into_owned(), at, pointer)
+                }
+                None => (String::new(), 0, basis.pointer.clone()),
             });
             if basis.key.is_some() {
                 let origin = spec.map.origin(&basis.pointer);
@@ -309,13 +314,17 @@ fn same(
     if places.declared[a] || places.declared[b] || fixed[a] != fixed[b] {
         return false;
     }
-    let (ea, eb) = (&space.entries[a], &space.entries[b]);
-    let title = |e: &super::types::TypeEntry| e.basis.title.as_deref().map(names::camel);
-    let basis_a = (title(ea), places.file_names[a].first(), places.parent[a].0.map(|_| &places.parent[a].1));
-    let basis_b = (title(eb), places.file_names[b].first(), places.parent[b].0.map(|_| &places.parent[b].1));
-    if basis_a != basis_b || title(ea).is_none() && places.parent[a].0.is_none() {
+    // What each would be named from: the title; else the file; else the place inside the
+    // type around it (types around them that are one, as this is reached from them).
+    let basis = |i: usize| match &space.entries[i].basis.title {
+        Some(title) => Some((Some(names::camel(title)), None, None)),
+        None if !places.file_names[i].is_empty() => Some((None, places.file_names[i].first(), None)),
+        None => places.parent[i].0.map(|_| (None, None, Some(&places.parent[i].1))),
+    };
+    if basis(a).is_none() || basis(a) != basis(b) {
         return false;
     }
+    let (ea, eb) = (&space.entries[a], &space.entries[b]);
     let (shape_a, inner_a) = shape(&ea.kind);
     let (shape_b, inner_b) = shape(&eb.kind);
     if shape_a != shape_b {
@@ -387,18 +396,25 @@ impl Namer<'_> {
             Source::Config => self.fixed[i].clone().filter(|_| level == 0),
             Source::Declared => (level == 0).then(|| names::camel(basis.key.as_deref().unwrap_or_default())),
             Source::File => self.places.file_names[i].get(level).cloned(),
+            // The title; qualified by the type around (`LeftRoomState`); then the context name.
             Source::Title => {
                 let title = names::camel(basis.title.as_deref().unwrap_or_default());
                 match (level, self.places.around[i]) {
                     (0, _) => Some(title),
                     (1, Some(p)) => Some(format!("{}{title}", around(p))),
+                    (1, None) | (2, Some(_)) => Some(self.context_name(i, around)),
                     _ => None,
                 }
             }
-            Source::Context => (level == 0).then(|| match &self.places.parent[i] {
-                (Some(p), rest) => format!("{}{rest}", around(*p)),
-                (None, context) => context.clone(),
-            }),
+            Source::Context => (level == 0).then(|| self.context_name(i, around)),
+        }
+    }
+
+    /// The type around's name and the property that holds it (`SyncResponseRooms`).
+    fn context_name(&self, i: usize, around: &mut dyn FnMut(usize) -> String) -> String {
+        match &self.places.parent[i] {
+            (Some(p), rest) => format!("{}{rest}", around(*p)),
+            (None, context) => context.clone(),
         }
     }
 
@@ -626,5 +642,297 @@ fn each_named(ty: &mut Ty, f: &mut dyn FnMut(&mut TypeId)) {
         Ty::Named(id) => f(id),
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => each_named(inner, f),
         Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Json | Ty::JsonObject => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Model;
+    use crate::lint::Checked;
+
+    /// Writes `spec.yaml` and the `files` beside it into a fresh folder named for the test.
+    fn write(name: &str, spec: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("lower-naming-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("spec.yaml"), spec).unwrap();
+        for (file, text) in files {
+            let file = dir.join(file);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        dir
+    }
+
+    fn check(dir: &std::path::Path) -> (Checked, crate::Diagnostics) {
+        let mut diagnostics = crate::Diagnostics::default();
+        let checked = crate::check(&dir.join("spec.yaml"), &[], &mut diagnostics).expect("the spec passes lint");
+        (checked, diagnostics)
+    }
+
+    fn lower(
+        checked: &Checked,
+        config: &crate::Config,
+        mut diagnostics: crate::Diagnostics,
+    ) -> (Model, crate::Diagnostics) {
+        let model = super::super::lower(checked, config, &mut diagnostics).expect("the spec lowers");
+        (model, diagnostics)
+    }
+
+    /// The model the spec (with `files` beside it) lowers to with `names` in the config.
+    fn lowered(name: &str, spec: &str, files: &[(&str, &str)], names: &[(&str, &str)]) -> (Model, crate::Diagnostics) {
+        let dir = write(name, spec, files);
+        let (checked, diagnostics) = check(&dir);
+        let mut config = crate::Config::new(dir.join("spec.yaml"), dir.join("out"), "t");
+        config.names = names.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let out = lower(&checked, &config, diagnostics);
+        let _ = std::fs::remove_dir_all(&dir);
+        out
+    }
+
+    /// Every type's name, in order.
+    fn type_names(model: &Model) -> Vec<&str> {
+        model.types.entries.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    /// The type of field `field` of the struct `name`, as the name of the type it holds.
+    fn field_type<'m>(model: &'m Model, name: &str, field: &str) -> &'m str {
+        use super::super::types::{Ty, TypeKind};
+        let entry = model.types.entries.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no type `{name}`"));
+        let TypeKind::Struct(s) = &entry.kind else { panic!("`{name}` is no struct") };
+        let mut ty = &s.fields.iter().find(|f| f.wire == field).unwrap_or_else(|| panic!("no field `{field}`")).ty;
+        loop {
+            match ty {
+                Ty::Named(id) => return &model.types.get(*id).name,
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) | Ty::Boxed(inner) => ty = inner,
+                other => panic!("`{name}.{field}` is {other:?}"),
+            }
+        }
+    }
+
+    const HEAD: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\n";
+
+    /// A response made of rooms: joined and left rooms each with a `State` and a `Timeline`.
+    const ROOMS: &str = r#"
+paths:
+  /sync:
+    get:
+      operationId: sync
+      responses:
+        200:
+          description: ok
+          schema:
+            type: object
+            properties:
+              rooms:
+                title: Rooms
+                type: object
+                properties:
+                  join:
+                    title: Joined Rooms
+                    type: object
+                    additionalProperties:
+                      title: Joined Room
+                      type: object
+                      properties:
+                        state:
+                          title: State
+                          type: object
+                          description: The state of a joined room.
+                          allOf: [{$ref: "batch.yaml"}]
+                        timeline:
+                          title: Timeline
+                          type: object
+                          properties: {limited: {type: boolean}}
+                        count: {title: Count, type: integer}
+                        ids: {title: Ids, type: array, items: {type: string}}
+                  leave:
+                    type: object
+                    additionalProperties:
+                      title: Left Room
+                      type: object
+                      properties:
+                        state:
+                          title: State
+                          type: object
+                          description: The state of a left room.
+                          allOf: [{$ref: "batch.yaml"}]
+                        timeline:
+                          title: Timeline
+                          type: object
+                          properties: {limited: {type: boolean}, extra: {type: string}}
+              presence:
+                title: Presence
+                type: object
+                allOf: [{$ref: "batch.yaml"}]
+              account_data:
+                title: Account Data
+                type: object
+                allOf: [{$ref: "batch.yaml"}]
+"#;
+
+    const BATCH: &str =
+        "title: EventBatch\ntype: object\nproperties:\n  events: {type: array, items: {$ref: event.yaml}}\n";
+    const EVENT: &str = "title: Event\ntype: object\nproperties:\n  type: {type: string}\n";
+
+    #[test]
+    fn titles_name_types_and_unused_bundled_ones_are_not_generated() {
+        let files = [("batch.yaml", BATCH), ("event.yaml", EVENT)];
+        let (model, d) = lowered("titles", &format!("{HEAD}{ROOMS}"), &files, &[]);
+        assert!(d.is_empty(), "{}", d.render(false));
+        // `EventBatch` is only merged into others by `allOf`: not generated. Scalars, arrays
+        // and maps with titles are no types. The two `State`s share title and shape: one type;
+        // the two `Timeline`s differ, each is qualified by the room around it; presence and
+        // account data share a shape but not a title.
+        let mut names = type_names(&model);
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "AccountData",
+                "Event",
+                "JoinedRoom",
+                "JoinedRoomTimeline",
+                "LeftRoom",
+                "LeftRoomTimeline",
+                "Presence",
+                "Rooms",
+                "State",
+                "SyncResponse"
+            ]
+        );
+        assert_eq!(field_type(&model, "JoinedRoom", "state"), "State");
+        assert_eq!(field_type(&model, "LeftRoom", "state"), "State");
+        assert_eq!(field_type(&model, "LeftRoom", "timeline"), "LeftRoomTimeline");
+        assert_eq!(field_type(&model, "State", "events"), "Event");
+        // A type merged from schemas documented apart is documented by its title.
+        let state = model.types.entries.iter().find(|e| e.name == "State").unwrap();
+        assert_eq!(state.doc.as_deref(), Some("State"));
+    }
+
+    #[test]
+    fn objects_of_one_shape_in_two_places_without_a_title_are_two_types() {
+        let spec = format!(
+            "{HEAD}paths:\n  /x:\n    get:\n      operationId: x\n      responses:\n        200:\n          description: ok\n          schema:\n            type: object\n            properties:\n              a: {{type: object, properties: {{v: {{type: string}}}}}}\n              b: {{type: object, properties: {{v: {{type: string}}}}}}\n"
+        );
+        let (model, _) = lowered("untitled", &spec, &[], &[]);
+        assert_eq!(type_names(&model), ["XResponseA", "XResponseB", "XResponse"]);
+    }
+
+    #[test]
+    fn names_do_not_change_when_a_schema_is_added_elsewhere() {
+        let files = [("batch.yaml", BATCH), ("event.yaml", EVENT)];
+        let (before, _) = lowered("stable-before", &format!("{HEAD}{ROOMS}"), &files, &[]);
+        // Another operation, met first (its path sorts first), with an object of the shape
+        // `Presence` has and one of the shape of a left room's timeline, neither titled, and
+        // a titled type of its own.
+        let added = r#"  /a:
+    get:
+      operationId: a
+      responses:
+        200:
+          description: ok
+          schema:
+            type: object
+            properties:
+              p: {type: object, properties: {events: {type: array, items: {$ref: event.yaml}}}}
+              t: {type: object, properties: {limited: {type: boolean}, extra: {type: string}}}
+              r: {title: Receipt, type: object, properties: {ts: {type: integer}}}
+"#;
+        let spec = format!("{HEAD}{}", ROOMS.replacen("paths:\n", &format!("paths:\n{added}"), 1));
+        let (after, _) = lowered("stable-after", &spec, &files, &[]);
+        let named = |model: &Model| -> std::collections::BTreeMap<String, String> {
+            let origin = |e: &super::super::types::TypeEntry| e.origin.as_ref().map(|o| o.pointer.clone());
+            model.types.entries.iter().filter_map(|e| Some((origin(e)?, e.name.clone()))).collect()
+        };
+        let (before, after) = (named(&before), named(&after));
+        for (place, name) in &before {
+            assert_eq!(after.get(place), Some(name), "{place}");
+        }
+        assert_eq!(after.len(), before.len() + 4, "{after:#?}");
+    }
+
+    #[test]
+    fn a_declared_schema_keeps_its_key_and_is_always_generated() {
+        let spec = format!(
+            "{HEAD}paths: {{}}\ndefinitions:\n  Unused: {{title: Something Else, type: object, properties: {{s: {{$ref: other.yaml}}}}}}\n"
+        );
+        let files = [("other.yaml", "title: Unused\ntype: object\nproperties: {v: {type: string}}\n")];
+        let (model, d) = lowered("declared", &spec, &files, &[]);
+        // The file titled like the declared key gives way, qualified by its folder.
+        let folder = std::env::temp_dir().join(format!("lower-naming-declared-{}", std::process::id()));
+        let qualified = format!("{}Unused", super::names::camel(&folder.file_name().unwrap().to_string_lossy()));
+        assert_eq!(type_names(&model), ["Unused", qualified.as_str()], "{}", d.render(false));
+        assert!(d.is_empty(), "{}", d.render(false));
+    }
+
+    #[test]
+    fn declared_means_declared_by_a_root_document() {
+        let spec = format!(
+            "{HEAD}paths: {{}}\ndefinitions:\n  Unused: {{type: object, properties: {{v: {{type: string}}}}}}\n"
+        );
+        let dir = write("roots", &spec, &[]);
+        let (mut checked, diagnostics) = check(&dir);
+        let config = crate::Config::new(dir.join("spec.yaml"), dir.join("out"), "t");
+        let (model, _) = lower(&checked, &config, diagnostics.clone());
+        assert_eq!(type_names(&model), ["Unused"]);
+        // The same definition, were its file not a root, would be a bundled one nothing uses.
+        checked.spec.roots.clear();
+        let (model, _) = lower(&checked, &config, diagnostics);
+        assert!(type_names(&model).is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn two_declared_keys_that_case_alike_are_numbered_in_the_order_they_are_written() {
+        let spec =
+            format!("{HEAD}paths: {{}}\ndefinitions:\n  foo_bar: {{type: string}}\n  fooBar: {{type: integer}}\n");
+        let (model, d) = lowered("numbered", &spec, &[], &[]);
+        assert_eq!(type_names(&model), ["FooBar", "FooBar2"]);
+        let rendered = d.render(false);
+        assert!(
+            rendered.contains("two schemas want the type name `FooBar`; this one is named `FooBar2`"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("spec.yaml:6:3"), "{rendered}");
+    }
+
+    #[test]
+    fn the_config_renames_by_place_or_by_name_and_splits_what_it_names_apart() {
+        let files = [("batch.yaml", BATCH), ("event.yaml", EVENT)];
+        let spec = format!("{HEAD}{ROOMS}");
+        let leave = "spec.yaml#/paths/~1sync/get/responses/200/schema/properties/rooms/properties/leave/additionalProperties/properties/state";
+        let renames = [("SyncResponse", "Response"), ("JoinedRoomTimeline", "Timeline"), (leave, "LeftState")];
+        let (model, d) = lowered("renames", &spec, &files, &renames);
+        assert!(d.is_empty(), "{}", d.render(false));
+        assert_eq!(field_type(&model, "Response", "rooms"), "Rooms");
+        assert_eq!(field_type(&model, "JoinedRoom", "timeline"), "Timeline");
+        assert_eq!(field_type(&model, "JoinedRoom", "state"), "State");
+        assert_eq!(field_type(&model, "LeftRoom", "state"), "LeftState");
+    }
+
+    #[test]
+    fn config_names_are_checked_and_unknown_keys_are_warnings_at_their_line() {
+        let dir = write("config", &format!("{HEAD}{ROOMS}"), &[("batch.yaml", BATCH), ("event.yaml", EVENT)]);
+        let config_path = dir.join("codegen.yaml");
+        let text = "spec: spec.yaml\noutput: out\npackage: {name: t}\nnames:\n  NoSuchType: Foo\n  Rooms: not_camel\n";
+        std::fs::write(&config_path, text).unwrap();
+        let config = crate::Config::load(&config_path).expect("the config reads");
+        let mut diagnostics = crate::Diagnostics::default();
+        diagnostics.add_source(&config.source.as_ref().unwrap().display, text);
+        let (checked, _) = check(&dir);
+        assert!(super::super::lower(&checked, &config, &mut diagnostics).is_none(), "an invalid name is an error");
+        let rendered = diagnostics.render(false);
+        assert!(
+            rendered.contains("warning[unknown-name]: `names:` key `NoSuchType` names no generated type"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("codegen.yaml:5:3"), "{rendered}");
+        assert!(
+            rendered.contains("error[config]: invalid type name in `names:`: `not_camel` is not in UpperCamelCase"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("codegen.yaml:6:10"), "{rendered}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
