@@ -262,10 +262,12 @@ fn used(space: &TypeSpace, operations: &mut [Operation], declared: &[bool]) -> V
 fn merge(space: &TypeSpace, places: &Places, alive: &[bool], fixed: &[Option<String>]) -> Vec<usize> {
     let n = space.entries.len();
     let mut rep: Vec<usize> = (0..n).collect();
-    let mut groups: BTreeMap<(String, Option<&String>), Vec<usize>> = BTreeMap::new();
+    // Candidates share a title, a name from the config (or none) and a shape, inner types aside.
+    let mut groups: BTreeMap<(String, Option<&String>, String), Vec<usize>> = BTreeMap::new();
     for i in (0..n).filter(|&i| alive[i] && !places.declared[i]) {
         if let Some(title) = &space.entries[i].basis.title {
-            groups.entry((names::camel(title), fixed[i].as_ref())).or_default().push(i);
+            let shape = format!("{:?}", shape(&space.entries[i].kind).0);
+            groups.entry((names::camel(title), fixed[i].as_ref(), shape)).or_default().push(i);
         }
     }
     for mut members in groups.into_values() {
