@@ -869,6 +869,19 @@ paths:
     }
 
     #[test]
+    fn a_bundled_schema_only_an_unused_one_uses_is_not_generated() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    post:\n      requestBody:\n        content:\n          text/plain:\n            schema: {$ref: x.yaml}\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: z.yaml}\n";
+        let files = [
+            ("x.yaml", "type: object\nproperties:\n  y: {$ref: y.yaml}\n"),
+            ("y.yaml", "type: object\nproperties:\n  v: {type: string}\n"),
+            ("z.yaml", "type: object\nproperties:\n  v: {type: string}\n"),
+        ];
+        let (model, d) = lowered("unused", spec, &files, &[]);
+        // `x` is a text body (not typed), and `y` is used by `x` alone.
+        assert_eq!(type_names(&model), ["Z"], "{}", d.render(false));
+    }
+
+    #[test]
     fn declared_means_declared_by_a_root_document() {
         let spec = format!(
             "{HEAD}paths: {{}}\ndefinitions:\n  Unused: {{type: object, properties: {{v: {{type: string}}}}}}\n"
