@@ -8,9 +8,10 @@
 //!
 //! The rules:
 //! - **Where a name comes from**, strongest first: the config's `names:`; the key a root
-//!   document declares the schema under (`definitions`, `components/schemas`); the schema's
-//!   `title`; the file (or the definition of another file) it was bundled from; its context,
-//!   the name of the type around it and the property that holds it (`SyncResponseRoomsValue`).
+//!   document declares the schema under (`definitions`, `components/schemas`); the file (or
+//!   the definition of another file) it was bundled from, by its `title` if it has one, else
+//!   its stem or key; the `title` of a schema written in place; its context, the name of the
+//!   type around it and the property that holds it (`SyncResponseRoomsValue`).
 //! - **The same schema is one type**, named from its own place: what else the spec holds
 //!   does not change its name, short of another schema wanting the same one. Schemas from
 //!   different places are different types, unless they share a title and a shape (the same
@@ -53,10 +54,11 @@ enum Source {
     Config,
     /// A root document's `definitions` (`components/schemas`) key.
     Declared,
+    /// The file (or another file's definition) it was bundled from, or that file's title: a
+    /// schema several places (or roots) share, before one written in place.
+    File,
     /// The schema's `title`, when it is written in place.
     Title,
-    /// The file (or another file's definition) it was bundled from, or that file's title.
-    File,
     /// The type around it and the property that holds it.
     Context,
 }
@@ -865,6 +867,17 @@ paths:
         let folder = std::env::temp_dir().join(format!("lower-naming-declared-{}", std::process::id()));
         let qualified = format!("{}Unused", super::names::camel(&folder.file_name().unwrap().to_string_lossy()));
         assert_eq!(type_names(&model), ["Unused", qualified.as_str()], "{}", d.render(false));
+        assert!(d.is_empty(), "{}", d.render(false));
+    }
+
+    #[test]
+    fn a_shared_file_keeps_its_title_before_a_schema_written_in_place() {
+        let spec = format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        400:\n          description: bad\n          schema: {{title: Error, type: object, properties: {{code: {{type: integer}}}}}}\n  /b:\n    get:\n      operationId: b\n      responses:\n        400:\n          description: bad\n          schema: {{$ref: errors/error.yaml}}\n"
+        );
+        let files = [("errors/error.yaml", "title: Error\ntype: object\nproperties:\n  errcode: {type: string}\n")];
+        let (model, d) = lowered("file-title", &spec, &files, &[]);
+        assert_eq!(type_names(&model), ["Error", "ABadRequestResponse"], "{}", d.render(false));
         assert!(d.is_empty(), "{}", d.render(false));
     }
 
