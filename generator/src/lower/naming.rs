@@ -260,7 +260,7 @@ fn used(space: &TypeSpace, operations: &mut [Operation], declared: &[bool]) -> V
 
 /// Merges the used types that share a title and a shape, and the types inside them, unless
 /// the config names them apart: each type's representative (itself, or the one it is merged
-/// into, the first of them in the spec).
+/// into: the one with the strongest name, then the first of them in the spec).
 fn merge(space: &TypeSpace, places: &Places, alive: &[bool], fixed: &[Option<String>]) -> Vec<usize> {
     let n = space.entries.len();
     let mut rep: Vec<usize> = (0..n).collect();
@@ -273,7 +273,10 @@ fn merge(space: &TypeSpace, places: &Places, alive: &[bool], fixed: &[Option<Str
         }
     }
     for mut members in groups.into_values() {
-        members.sort_by(|&a, &b| places.order[a].cmp(&places.order[b]));
+        // The one merged into is the one with the strongest name (a shared file before a
+        // schema written in place), then the first in the spec.
+        let source = |i: usize| places.source(space, i, fixed);
+        members.sort_by(|&a, &b| source(a).cmp(&source(b)).then_with(|| places.order[a].cmp(&places.order[b])));
         for (k, &a) in members.iter().enumerate() {
             for &b in &members[k + 1..] {
                 if rep[b] != b || rep[a] != a {
@@ -873,12 +876,18 @@ paths:
     #[test]
     fn a_shared_file_keeps_its_title_before_a_schema_written_in_place() {
         let spec = format!(
-            "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        400:\n          description: bad\n          schema: {{title: Error, type: object, properties: {{code: {{type: integer}}}}}}\n  /b:\n    get:\n      operationId: b\n      responses:\n        400:\n          description: bad\n          schema: {{$ref: errors/error.yaml}}\n"
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        400:\n          description: bad\n          schema: {{title: Error, type: object, properties: {{code: {{type: integer}}}}}}\n  /b:\n    get:\n      operationId: b\n      responses:\n        400:\n          description: bad\n          schema: {{$ref: types/error.yaml}}\n"
         );
-        let files = [("errors/error.yaml", "title: Error\ntype: object\nproperties:\n  errcode: {type: string}\n")];
+        let files = [("types/error.yaml", "title: Error\ntype: object\nproperties:\n  errcode: {type: string}\n")];
         let (model, d) = lowered("file-title", &spec, &files, &[]);
         assert_eq!(type_names(&model), ["Error", "ABadRequestResponse"], "{}", d.render(false));
         assert!(d.is_empty(), "{}", d.render(false));
+        // Of the same shape, the two are one type: the file's, under its name, though the
+        // spec (`spec.yaml`) comes before the file (`types/error.yaml`) in the order of places.
+        let same = spec.replace("code: {type: integer}", "errcode: {type: string}");
+        let (model, d) = lowered("file-title-merged", &same, &files, &[]);
+        assert_eq!(type_names(&model), ["Error"], "{}", d.render(false));
+        assert_eq!(model.types.entries[0].origin.as_ref().map(|o| o.file.as_str()), Some("types/error.yaml"));
     }
 
     #[test]
