@@ -36,6 +36,16 @@ pub struct Config {
     /// Which `specgen-runtime` the generated crate depends on.
     #[serde(default)]
     pub runtime: RuntimeConfig,
+    /// Type names chosen by hand, over the names the generator makes (`lower::naming`).
+    /// A key is a type's name as generated (`ListPetsResponse`), or where its schema is, as
+    /// the type's doc shows it (`spec.yaml#/paths/~1pets/get/responses/200/schema`: the
+    /// file, relative to the spec's folder, and the JSON Pointer in it); the value is the
+    /// Rust name, an `UpperCamelCase` identifier (else an error at it). Types named from
+    /// their context inside a renamed one follow it. Two schemas that would share a type
+    /// (same `title`, same shape) are split when their keys give them different names. A
+    /// key that names no generated type is a warning at its line.
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, String>,
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -207,6 +217,7 @@ impl Config {
             errors: Errors::default(),
             limits: LimitsConfig::default(),
             runtime: RuntimeConfig::default(),
+            names: Default::default(),
             base_dir: PathBuf::new(),
             source: None,
         }
@@ -319,6 +330,21 @@ pub fn normalize(path: &Path) -> PathBuf {
             Component::CurDir => {}
             other => out.push(other),
         }
+    }
+    out
+}
+
+/// `to` relative to the folder `from` (both absolute and normalized): `../runtime`.
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for component in &to[common..] {
+        out.push(component);
     }
     out
 }

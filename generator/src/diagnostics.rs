@@ -91,6 +91,8 @@ pub mod codes {
     pub const REF_BAD_POINTER: &str = "ref-bad-pointer";
     pub const REF_CYCLE: &str = "ref-cycle";
     pub const NAME_CLASH: &str = "name-clash";
+    /// A key of the config's `names:` that names no generated type.
+    pub const UNKNOWN_NAME: &str = "unknown-name";
     /// A name whose letters or digits cannot all be kept in its Rust identifier.
     pub const NAME_CHANGED: &str = "name-changed";
     pub const INVALID_TYPE: &str = "invalid-type";

@@ -113,7 +113,8 @@ pub struct Spec {
     /// empty before.
     pub source_version: String,
     /// The root documents the spec was merged from, in the order they were named (one for
-    /// most specs).
+    /// most specs). The schemas their `definitions` (`components/schemas`) declare are the
+    /// document's own, always generated; the others are generated when used.
     pub roots: Vec<Root>,
     /// The root each operation came from, by the operation's pointer (`/paths/~1x/get`), as
     /// merge placed it; an operation an overlay added has none ([`Spec::operation_root`]).

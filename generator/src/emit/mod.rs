@@ -313,7 +313,7 @@ fn manifest_table(config: &Config) -> toml::Table {
     let mut runtime = toml::Table::new();
     runtime.insert("version".into(), config.runtime_version().into());
     if let Some(path) = config.runtime_path() {
-        let path = relative_path(&config.output_dir(), &path);
+        let path = crate::config::relative_path(&config.output_dir(), &path);
         runtime.insert("path".into(), path.to_string_lossy().replace('\\', "/").into());
     }
     let runtime = toml::Value::Table(runtime);
@@ -443,21 +443,6 @@ fn readme_endpoints(model: &Model, config: &Config) -> String {
     )
 }
 
-/// `to` relative to the folder `from` (both absolute and normalized): `../runtime`.
-fn relative_path(from: &Path, to: &Path) -> PathBuf {
-    let from: Vec<_> = from.components().collect();
-    let to: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..from.len() {
-        out.push("..");
-    }
-    for component in &to[common..] {
-        out.push(component);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,8 +499,8 @@ mod tests {
 
     #[test]
     fn paths_relative_to_a_folder() {
-        assert_eq!(relative_path(Path::new("/w/generated"), Path::new("/w/runtime")), Path::new("../runtime"));
-        assert_eq!(relative_path(Path::new("/w/a/b"), Path::new("/w/a/b/c")), Path::new("c"));
-        assert_eq!(relative_path(Path::new("/w/a/b"), Path::new("/x")), Path::new("../../../x"));
+        assert_eq!(crate::config::relative_path(Path::new("/w/generated"), Path::new("/w/runtime")), Path::new("../runtime"));
+        assert_eq!(crate::config::relative_path(Path::new("/w/a/b"), Path::new("/w/a/b/c")), Path::new("c"));
+        assert_eq!(crate::config::relative_path(Path::new("/w/a/b"), Path::new("/x")), Path::new("../../../x"));
     }
 }

@@ -4,6 +4,7 @@
 //! type) and the operation IR. Lowering decides; emission only prints.
 
 pub mod names;
+pub mod naming;
 pub mod operations;
 pub mod types;
 
@@ -50,7 +51,7 @@ pub struct ApiInfo {
     pub server: Option<String>,
 }
 
-pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics) -> Option<Model> {
+pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) -> Option<Model> {
     let api = &checked.api;
     let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
     lowerer.invalid_examples = checked.invalid_examples.clone();
@@ -58,6 +59,7 @@ pub fn lower(checked: &Checked, _config: &Config, diagnostics: &mut Diagnostics)
     let mut operations = lowerer.operations();
     let credentials = operations::credentials(&mut operations);
     let mut types = lowerer.space;
+    naming::finish(&mut types, &mut operations, &checked.spec, config, diagnostics);
     types.assign_modules();
     types.wrap_recursive_aliases();
     types.break_cycles();

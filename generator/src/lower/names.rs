@@ -209,6 +209,42 @@ pub fn camel(name: &str) -> String {
     nfc(out)
 }
 
+/// Checks a type name a person chose (the config's `names:`) as the generated crate will
+/// spell it: an identifier, not a keyword, in NFC, with no character a Unicode lint of rustc
+/// would warn about (decision 11), and in the `UpperCamelCase` rustc's `non_camel_case_types`
+/// lint accepts (`HTTPServer` is fine, `Http_server` is not).
+pub fn check_type_name(name: &str) -> Result<(), String> {
+    use unicode_normalization::UnicodeNormalization;
+    let shown = shown(name);
+    let mut chars = name.chars();
+    let identifier = chars.next().is_some_and(starts_identifier) && chars.all(unicode_ident::is_xid_continue);
+    if !identifier {
+        return Err(format!("`{shown}` is not a Rust identifier"));
+    }
+    if is_keyword(name) {
+        return Err(format!("`{shown}` is a Rust keyword"));
+    }
+    let nfc: String = name.nfc().collect();
+    if nfc != name {
+        return Err(format!("`{shown}` is not in NFC, the form rustc reads identifiers in; write `{}`", nfc));
+    }
+    if let Some(loss) = loss(name) {
+        return Err(format!("`{shown}` would trip a lint of rustc: {loss}"));
+    }
+    // rustc's `is_camel_case`: leading and trailing `_` aside, no lowercase first letter, no
+    // `__`, and no `_` beside a letter that has case.
+    let trimmed = name.trim_matches('_');
+    let has_case = |c: char| c.is_lowercase() || c.is_uppercase();
+    let chars: Vec<char> = trimmed.chars().collect();
+    let camel_case = trimmed.chars().next().is_none_or(|c| !c.is_lowercase())
+        && !trimmed.contains("__")
+        && !chars.windows(2).any(|w| has_case(w[0]) && w[1] == '_' || w[0] == '_' && has_case(w[1]));
+    if !camel_case {
+        return Err(format!("`{shown}` is not in UpperCamelCase; write e.g. `{}`", camel(name)));
+    }
+    Ok(())
+}
+
 /// `name` for a message: control characters and bidi controls written as escapes, so a
 /// diagnostic shows what the name holds and cannot be reordered or broken by it.
 pub fn shown(name: &str) -> String {
@@ -265,6 +301,18 @@ mod tests {
         assert_eq!(camel("self"), "Self_");
         assert_eq!(camel("1.0"), "N10");
         assert_eq!(camel("m.room.message"), "MRoomMessage");
+    }
+
+    #[test]
+    fn chosen_type_names_are_checked_as_rustc_reads_them() {
+        for good in ["Response", "HTTPServer", "GlobalAccountData", "V2", "Über", "Self_"] {
+            assert_eq!(check_type_name(good), Ok(()), "{good}");
+        }
+        for bad in
+            ["", "response", "Http_server", "A__B", "2Fa", "Self", "a-b", "Foo Bar", "\u{430}pple", "U\u{308}ber"]
+        {
+            assert!(check_type_name(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

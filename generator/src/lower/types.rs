@@ -1,10 +1,11 @@
 //! The type space: the one place that decides Rust names and shapes.
 //!
 //! An ordered list of entries indexed by [`TypeId`]. Ids of named component schemas are
-//! assigned before any schema is converted, so forward and cyclic refs resolve; anonymous
-//! types are named from their context and deduplicated by structure; cycles are broken by
-//! boxing in a pass of their own ([`TypeSpace::break_cycles`]); each entry keeps the file and
-//! JSON Pointer it came from.
+//! assigned before any schema is converted, so forward and cyclic refs resolve; a schema met
+//! in two places (a ref inlined twice) is one type; each entry records what its name can be
+//! made of ([`NameBasis`]), and [`super::naming`] names them all once every type is known;
+//! cycles are broken by boxing in a pass of their own ([`TypeSpace::break_cycles`]); each
+//! entry keeps the file and JSON Pointer it came from.
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +17,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::names;
+use super::naming::NameBasis;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::upgrade::Spec;
 
@@ -65,6 +67,8 @@ pub struct TypeEntry {
     pub doc: Option<String>,
     pub origin: Option<Origin>,
     pub kind: TypeKind,
+    /// What the name is made of; [`super::naming`] decides it.
+    pub basis: NameBasis,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,11 +129,11 @@ pub struct Variant {
 #[derive(Debug, Default, Clone)]
 pub struct TypeSpace {
     pub entries: Vec<TypeEntry>,
-    names: BTreeSet<String>,
-    /// Structure of anonymous types → the type that has it.
-    by_shape: BTreeMap<String, TypeId>,
+    /// Anonymous types by the file and pointer their schema is written at, and shape: a
+    /// schema placed twice (a `$ref` outside schemas is inlined) is one type.
+    pub(super) same_schema: BTreeMap<(usize, String, String), TypeId>,
     /// `#/components/schemas/X` → id.
-    components: BTreeMap<String, TypeId>,
+    pub(super) components: BTreeMap<String, TypeId>,
 }
 
 impl TypeSpace {
@@ -141,9 +145,10 @@ impl TypeSpace {
         (0..self.entries.len()).map(TypeId)
     }
 
-    fn add(&mut self, name: String, doc: Option<String>, origin: Option<Origin>) -> TypeId {
-        let name = names::unique(name, &mut self.names, "");
-        self.entries.push(TypeEntry { name, module: Vec::new(), doc, origin, kind: TypeKind::Pending });
+    /// Adds a type under its provisional name (the one its context gives it); names are
+    /// decided, and made unique, by [`super::naming`].
+    fn add(&mut self, name: String, doc: Option<String>, origin: Option<Origin>, basis: NameBasis) -> TypeId {
+        self.entries.push(TypeEntry { name, module: Vec::new(), doc, origin, kind: TypeKind::Pending, basis });
         TypeId(self.entries.len() - 1)
     }
 
@@ -380,8 +385,10 @@ impl<'a> Lowerer<'a> {
     pub fn origin(&self, pointer: &str) -> Option<Origin> {
         let (file, p) = self.spec.map.origin(pointer)?;
         let path = &self.spec.sources.get(file).path;
-        let shown = path.strip_prefix(&self.root_dir).unwrap_or(path);
-        Some(Origin { file: shown.to_string_lossy().into_owned(), pointer: p })
+        // Relative to the (first) root's folder, `../` and all, as the spec's own refs are
+        // written: never a path of this machine, so the output is the same everywhere.
+        let shown = crate::config::relative_path(&self.root_dir, path);
+        Some(Origin { file: shown.to_string_lossy().replace('\\', "/"), pointer: p })
     }
 
     /// Assigns ids to every component schema, then converts each.
@@ -396,6 +403,11 @@ impl<'a> Lowerer<'a> {
                 let rust = self.space.get(id).name.clone();
                 self.name_changed("schema", key, &rust, self.spec.key_location(&pointer));
                 self.space.components.insert(key.clone(), id);
+                let basis = &mut self.space.entries[id.0].basis;
+                basis.key = Some(key.clone());
+                if let ReferenceOr::Item(schema) = &components.schemas[key] {
+                    basis.title.clone_from(&schema.schema_data.title);
+                }
                 (key.clone(), id)
             })
             .collect();
@@ -446,22 +458,10 @@ impl<'a> Lowerer<'a> {
         written.map_or_else(|| number.to_string(), str::to_owned)
     }
 
-    /// Adds a type, warning when the name it wants is taken by another schema.
+    /// Adds a type for the schema at `pointer`, whose context names it `wanted` for now.
     fn add_type(&mut self, wanted: String, pointer: &str) -> TypeId {
-        let id = self.space.add(wanted.clone(), None, self.origin(pointer));
-        let got = &self.space.get(id).name;
-        if *got != wanted {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    codes::NAME_CLASH,
-                    format!("two schemas want the type name `{wanted}`; this one is named `{got}`"),
-                )
-                .at(self.spec.key_location(pointer))
-                .label("renamed")
-                .help("give one of the schemas a distinct name or `title` (an overlay can add it)"),
-            );
-        }
-        id
+        let basis = NameBasis { context: wanted.clone(), pointer: pointer.to_owned(), ..NameBasis::default() };
+        self.space.add(wanted, None, self.origin(pointer), basis)
     }
 
     /// Converts a schema or a ref to one (`openapiv3` boxes the schemas of properties and items).
@@ -720,27 +720,33 @@ impl<'a> Lowerer<'a> {
         Ty::Named(self.named(kind, data, ctx))
     }
 
-    /// Creates (or reuses, for an identical anonymous shape) the named type for `ctx`.
+    /// Creates (or reuses, for the same schema placed twice) the named type for `ctx`.
     fn named(&mut self, kind: TypeKind, data: &openapiv3::SchemaData, ctx: &Ctx) -> TypeId {
         let doc = data.description.clone().or_else(|| data.title.clone());
         if let Some(id) = ctx.reserved.or_else(|| self.pending.remove(&ctx.pointer)) {
             let entry = &mut self.space.entries[id.0];
             entry.kind = kind;
             entry.doc = doc;
+            entry.basis.title.clone_from(&data.title);
             return id;
         }
-        let shape = format!("{kind:?}");
-        if let Some(&id) = self.space.by_shape.get(&shape) {
+        let same = self.spec.map.origin(&ctx.pointer).map(|(file, pointer)| (file, pointer, format!("{kind:?}")));
+        if let Some(&id) = same.as_ref().and_then(|key| self.space.same_schema.get(key)) {
+            // Named from the first of its places in the document, whichever was met first.
+            let basis = &mut self.space.entries[id.0].basis;
+            if ctx.pointer < basis.pointer {
+                (basis.pointer, basis.context) = (ctx.pointer.clone(), ctx.name.clone());
+            }
             return id;
         }
-        let name = match &data.title {
-            Some(title) if !self.space.names.contains(&names::camel(title)) => names::camel(title),
-            _ => ctx.name.clone(),
-        };
-        let id = self.add_type(name, &ctx.pointer);
-        self.space.entries[id.0].doc = doc;
-        self.space.entries[id.0].kind = kind;
-        self.space.by_shape.insert(shape, id);
+        let id = self.add_type(ctx.name.clone(), &ctx.pointer);
+        let entry = &mut self.space.entries[id.0];
+        entry.doc = doc;
+        entry.kind = kind;
+        entry.basis.title.clone_from(&data.title);
+        if let Some(key) = same {
+            self.space.same_schema.insert(key, id);
+        }
         id
     }
 
