@@ -216,6 +216,7 @@ fn match_segment(template: &str, segment: &str, pairs: &mut Vec<(String, Result<
     if !template.contains('{') {
         return (decode(segment).ok()? == template).then_some(());
     }
+    let whole_segment = template.starts_with('{') && template.find('}') == Some(template.len() - 1);
     let mut template = template;
     let mut rest = segment;
     while !template.is_empty() {
@@ -232,7 +233,10 @@ fn match_segment(template: &str, segment: &str, pairs: &mut Vec<(String, Result<
                 rest.find(literal)?
             };
             let (value, tail) = (rest.get(..end)?, rest.get(end..)?);
-            if value.is_empty() {
+            // A variable that is the whole segment may be empty (RFC 6570 expands `""` to
+            // nothing: Matrix's state key `""` is `/state/m.room.create/`); one beside a
+            // literal may not, or `{id}.json` would match `.json`.
+            if value.is_empty() && !whole_segment {
                 return None;
             }
             pairs.push((name.to_owned(), decode(value)));
@@ -474,6 +478,17 @@ mod tests {
         assert!(Params::path("/a/{x}", "/a/b/c").is_none());
         assert!(Params::path("/a/{x}{y}", "/a/bc").is_none());
         assert!(matches_path("/_matrix/v2_alpha/sync", "/_matrix/v2_%61lpha/sync"));
+    }
+
+    #[test]
+    fn a_variable_that_is_the_whole_segment_may_be_empty() {
+        let params = Params::path("/state/{type}/{key}", "/state/m.room.create/").expect("matches");
+        assert_eq!(params.required::<String>("key"), Ok(String::new()));
+        assert!(Params::path("/state/{type}/{key}", "/state/m.room.create").is_none());
+        let mut out = Outgoing::new("/state/{type}/{key}");
+        out.path("type", &"m.room.create");
+        out.path("key", &"");
+        assert!(matches_path("/state/{type}/{key}", &out.path));
     }
 
     #[test]
