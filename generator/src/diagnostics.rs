@@ -98,6 +98,8 @@ pub mod codes {
     pub const INVALID_TYPE: &str = "invalid-type";
     pub const UNKNOWN_KEYWORD: &str = "unknown-keyword";
     pub const INVALID_KEYWORD_VALUE: &str = "invalid-keyword-value";
+    /// A titled object schema that declares no members: whatever its title names is untyped.
+    pub const UNTYPED_OBJECT: &str = "untyped-object";
     pub const INVALID_SPEC: &str = "invalid-spec";
     pub const PARAMETER_IN: &str = "unknown-parameter-location";
     pub const PATH_PARAMETER: &str = "path-parameter-mismatch";

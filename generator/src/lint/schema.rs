@@ -218,6 +218,7 @@ impl Walker<'_, '_, '_> {
             self.check_type(pointer, value);
         }
         self.integer_default(pointer, map);
+        self.untyped_object(pointer, map);
         for (key, value) in map {
             let child = push_token(pointer, key);
             if KEYWORDS.contains(&key.as_str()) {
@@ -261,6 +262,29 @@ impl Walker<'_, '_, '_> {
                 }
             }
         }
+    }
+
+    /// An object schema with a `title` but no members: the title names a structure the document
+    /// does not describe (Matrix's `/sync` `device_lists`, whose members only the prose
+    /// gives), so every member is untyped JSON in the generated code.
+    fn untyped_object(&mut self, pointer: &str, map: &Map<String, Value>) {
+        const MEMBERS: [&str; 7] =
+            ["properties", "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "not"];
+        let Some(title) = map.get("title").and_then(Value::as_str) else { return };
+        if map.get("type").and_then(Value::as_str) != Some("object") || MEMBERS.iter().any(|k| map.contains_key(*k)) {
+            return;
+        }
+        let at = push_token(pointer, "title");
+        self.reporter.report(
+            &at,
+            Diagnostic::warning(
+                codes::UNTYPED_OBJECT,
+                format!("object schema `{}` declares no members: they are untyped JSON", title.escape_debug()),
+            )
+            .at(self.spec.value_location(&at))
+            .label("titled, but without `properties`")
+            .help("describe its members with `properties` (in an overlay, when the spec is vendored), or drop `title` if any object is meant"),
+        );
     }
 
     /// An integer schema's `default` that its integers cannot hold (32 bits for `int32`, else
