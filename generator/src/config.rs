@@ -188,7 +188,7 @@ pub struct ExamplesConfig {
     pub refs: ExampleRefs,
 }
 
-/// What a `{"$ref": ...}` object inside an example value means (decision 20).
+/// What a `{"$ref": ...}` object inside an example value means (decision 24).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExampleRefs {

@@ -63,7 +63,7 @@ pub struct Inputs {
     /// file as a whole are reported there.
     pub named_at: Vec<Option<diagnostics::Location>>,
     /// Whether a `$ref` inside an example value is data (the default) or a reference
-    /// (the config's `examples.refs`; decision 20).
+    /// (the config's `examples.refs`; decision 24).
     pub example_refs: config::ExampleRefs,
 }
 

@@ -13,7 +13,7 @@
 //!
 //! Example values are data, `$ref` and all, unless [`ExampleRefs::Resolve`] is asked for: then
 //! a `$ref` inside one is inlined like the refs outside schemas, and members written beside
-//! it are laid over the referenced object's (decision 20).
+//! it are laid over the referenced object's (decision 24).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -258,7 +258,7 @@ impl Resolver<'_> {
             );
             return Value::Object(map.clone());
         }
-        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at) else {
+        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at, 1) else {
             return Value::Object(map.clone());
         };
         self.map.mount(at, target_file, &target_pointer);
@@ -268,8 +268,9 @@ impl Resolver<'_> {
         value
     }
 
-    /// The target of a ref about to be inlined at `at`, once its copy is charged against the
-    /// depth limit and the expansion budget; `None` (reported, at the ref) past either.
+    /// The target of a ref about to be inlined at `at`, once its copy (and the `mounts` it
+    /// adds to the source map, each keyed by `at` or below) is charged against the depth
+    /// limit and the expansion budget; `None` (reported, at the ref) past either.
     fn charge(
         &mut self,
         (target_file, target_pointer): &(FileId, String),
@@ -277,6 +278,7 @@ impl Resolver<'_> {
         file: FileId,
         ref_pointer: &str,
         at: &str,
+        mounts: u64,
     ) -> Option<Value> {
         if self.exhausted {
             return None;
@@ -289,8 +291,7 @@ impl Resolver<'_> {
         let at_depth = at.matches('/').count();
         let budget = self.limits.expansion_budget(self.total_bytes);
         let chain = self.inlining.len();
-        // The source map keeps a mount, keyed by `at`, for every ref inlined.
-        self.inlined = self.inlined.saturating_add(cost).saturating_add(at.len() as u64);
+        self.inlined = self.inlined.saturating_add(cost).saturating_add((at.len() as u64).saturating_mul(mounts));
         // A ref to a ref is resolved inside the first, at the same place: the document gets
         // no deeper, but the resolver's stack does, so the refs being inlined are bounded too.
         let problem = if chain >= self.limits.max_depth {
@@ -395,12 +396,24 @@ impl Resolver<'_> {
             return Value::Object(map.clone());
         }
         let siblings: Vec<(&String, &Value)> = map.iter().filter(|(k, _)| k.as_str() != "$ref").collect();
-        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at) else {
+        // The value stays located where the `$ref` is written, so a problem with the example
+        // as a whole points there; each member or item it takes is mounted at the file that
+        // wrote it.
+        let mounts = match self.sources.get(target_file).value.pointer(&target_pointer) {
+            Some(Value::Object(m)) => m.len() + siblings.len(),
+            Some(Value::Array(items)) => items.len(),
+            _ => 0,
+        };
+        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at, mounts.max(1) as u64) else {
             return Value::Object(map.clone());
         };
         let Value::Object(target_map) = &target else {
             if siblings.is_empty() && hidden.is_empty() {
-                self.map.mount(at, target_file, &target_pointer);
+                if let Value::Array(items) = &target {
+                    for i in 0..items.len() {
+                        self.map.mount(&format!("{at}/{i}"), target_file, &format!("{target_pointer}/{i}"));
+                    }
+                }
                 self.inlining.push(key);
                 let value = self.example(&target, target_file, &target_pointer, at);
                 self.inlining.pop();
@@ -427,7 +440,6 @@ impl Resolver<'_> {
         // What this object and those further out replace is not taken from the target.
         let mut replaced = hidden.to_vec();
         replaced.extend(siblings.iter().map(|(k, _)| (*k).clone()));
-        self.map.mount(at, target_file, &target_pointer);
         self.inlining.push(key);
         let mut out = match target_map.get("$ref") {
             Some(Value::String(next)) => {
@@ -443,7 +455,9 @@ impl Resolver<'_> {
                     let value = if replaced.contains(k) {
                         Value::Null
                     } else {
-                        self.example(child, target_file, &push_token(&target_pointer, k), &push_token(at, k))
+                        let (child_pointer, child_at) = (push_token(&target_pointer, k), push_token(at, k));
+                        self.map.mount(&child_at, target_file, &child_pointer);
+                        self.example(child, target_file, &child_pointer, &child_at)
                     };
                     (k.clone(), value)
                 })
@@ -966,6 +980,9 @@ mod tests {
             r#"{"type":"m.a","content":{"x":1},"event_id":"$e","room_id":"!r","unsigned":{"list":[1,2]},"extra":1}"#
         );
         let at = |member: &str| line_of(&spec, &format!("{EXAMPLE}{member}"));
+        // The example as a whole is where its `$ref` is written.
+        assert_eq!(at(""), Some(("spec.yaml".into(), 10)));
+        assert_eq!(at("/unsigned"), Some(("base.json".into(), 5)));
         assert_eq!(at("/type"), Some(("a.json".into(), 3)));
         assert_eq!(at("/content/x"), Some(("a.json".into(), 4)));
         assert_eq!(at("/event_id"), Some(("base.json".into(), 3)));

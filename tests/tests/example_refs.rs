@@ -1,6 +1,6 @@
 //! `$ref`s inside example values (`tests/fixtures/example_refs`, shaped as the Matrix spec
 //! shares event bodies between its examples): data by default, as OpenAPI says examples are,
-//! and references with `examples.refs: resolve` (decision 20).
+//! and references with `examples.refs: resolve` (decision 24).
 
 use std::path::PathBuf;
 
