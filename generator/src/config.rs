@@ -46,6 +46,9 @@ pub struct Config {
     /// key that names no generated type is a warning at its line.
     #[serde(default)]
     pub names: std::collections::BTreeMap<String, String>,
+    /// How example values are read.
+    #[serde(default)]
+    pub examples: ExamplesConfig,
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -185,6 +188,33 @@ fn optional_requirement<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Re
     Ok(Some(requirement))
 }
 
+/// How example values (`example`, `x-example`, Swagger 2.0 response `examples`, an Example
+/// Object's `value`) are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesConfig {
+    /// What a `$ref` member inside an example value is.
+    #[serde(default)]
+    pub refs: ExampleRefs,
+}
+
+/// What a `{"$ref": ...}` object inside an example value means (decision 24).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExampleRefs {
+    /// Data, as OpenAPI says example values are: the object is the example, `$ref` and all.
+    #[default]
+    Literal,
+    /// A reference, as the Matrix spec's own tooling reads its examples: the `$ref` is
+    /// resolved like any other (relative to its file, inside the root folder, within the
+    /// limits), and the object is the referenced value; members written beside the `$ref`
+    /// are laid over the referenced object's members (shallow: a member beside the `$ref`
+    /// replaces the referenced member of the same name, in its place; a new one comes
+    /// last), the referenced value itself resolved first, so chains of refs nest. A ref with
+    /// members beside it must refer to an object.
+    Resolve,
+}
+
 /// Error settings of an API family.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -218,6 +248,7 @@ impl Config {
             limits: LimitsConfig::default(),
             runtime: RuntimeConfig::default(),
             names: Default::default(),
+            examples: ExamplesConfig::default(),
             base_dir: PathBuf::new(),
             source: None,
         }
@@ -448,6 +479,34 @@ mod tests {
         assert_eq!(config.source.as_ref().map(|s| s.spec_at.len()), Some(1));
         let mut diagnostics = crate::Diagnostics::default();
         assert!(crate::run(&config, &mut diagnostics).is_some(), "{diagnostics:#?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `examples.refs` is `literal` unless set; another value or key is refused at its line.
+    #[test]
+    fn example_refs_are_literal_unless_the_config_resolves_them() {
+        let dir = std::env::temp_dir().join(format!("config-examples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("codegen.yaml");
+        let head = "spec: a.yaml\noutput: out\npackage: {name: x}\n";
+        std::fs::write(&path, head).expect("write config");
+        assert_eq!(Config::load(&path).expect("a valid config").examples.refs, ExampleRefs::Literal);
+        for (examples, refs) in [
+            ("examples: {refs: literal}\n", ExampleRefs::Literal),
+            ("examples:\n  refs: resolve\n", ExampleRefs::Resolve),
+        ] {
+            std::fs::write(&path, format!("{head}{examples}")).expect("write config");
+            assert_eq!(Config::load(&path).expect("a valid config").examples.refs, refs, "{examples}");
+        }
+        for (examples, line, says) in [
+            ("examples:\n  refs: inline\n", 5, "unknown variant `inline`, expected `literal` or `resolve`"),
+            ("examples:\n  ref: resolve\n", 5, "unknown field `ref`, expected `refs`"),
+        ] {
+            std::fs::write(&path, format!("{head}{examples}")).expect("write config");
+            let error = Config::load(&path).expect_err(examples);
+            assert!(error.message.contains(says), "{}", error.message);
+            assert_eq!(error.location.as_ref().map(|l| l.line), Some(line), "{examples}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

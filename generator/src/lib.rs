@@ -32,8 +32,13 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
         diagnostics.add_source(&source.display, &source.text);
         source.spec_at.clone()
     });
-    let inputs =
-        Inputs { overlays: config.overlay_paths(), root: config.root_path(), limits: config.limits(), named_at };
+    let inputs = Inputs {
+        overlays: config.overlay_paths(),
+        root: config.root_path(),
+        limits: config.limits(),
+        named_at,
+        example_refs: config.examples.refs,
+    };
     let checked = check_with(&config.spec_paths(), &inputs, diagnostics)?;
     let model = lower::lower(&checked, config, diagnostics)?;
     emit::emit(&model, config, diagnostics)
@@ -57,6 +62,9 @@ pub struct Inputs {
     /// Where each root document is named (a config's `spec:`, by index): problems with a root
     /// file as a whole are reported there.
     pub named_at: Vec<Option<diagnostics::Location>>,
+    /// Whether a `$ref` inside an example value is data (the default) or a reference
+    /// (the config's `examples.refs`; decision 24).
+    pub example_refs: config::ExampleRefs,
 }
 
 /// [`check`] with several root documents (bundled into one spec, `resolve::resolve_roots`)
@@ -65,7 +73,7 @@ pub fn check_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnost
     let files = load_roots(roots, inputs, diagnostics)?;
     let root_dir = root_dir(roots, inputs);
     // One `Spec` (document, files and source map) goes from pass to pass.
-    let bundle = resolve::resolve_roots(files, &root_dir, &inputs.limits, diagnostics);
+    let bundle = resolve::resolve_roots_with(files, &root_dir, &inputs.limits, inputs.example_refs, diagnostics);
     let mut spec = merge::merge(bundle, diagnostics)?;
     for overlay in &inputs.overlays {
         spec = overlay::apply(spec, overlay, diagnostics);

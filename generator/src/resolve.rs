@@ -10,6 +10,10 @@
 //! (parameters, responses, path items) are inlined. Refused, with a location: absolute URIs
 //! (a build tool must not fetch), targets outside the spec's root folder (also through a
 //! symbolic link or `..`), missing files, and pointers to nothing.
+//!
+//! Example values are data, `$ref` and all, unless [`ExampleRefs::Resolve`] is asked for: then
+//! a `$ref` inside one is inlined like the refs outside schemas, and members written beside
+//! it are laid over the referenced object's (decision 24).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -17,6 +21,7 @@ use std::path::{Component, Path, PathBuf};
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
+pub use crate::config::ExampleRefs;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load::{self, Limits};
 use crate::source::{push_token, tokens, FileId, SourceFile, SourceMap, Sources, Spec};
@@ -76,6 +81,17 @@ pub fn resolve_roots(
     limits: &Limits,
     diagnostics: &mut Diagnostics,
 ) -> Bundle {
+    resolve_roots_with(roots, root_dir, limits, ExampleRefs::Literal, diagnostics)
+}
+
+/// [`resolve_roots`], with `$ref`s inside example values read as `example_refs` says.
+pub fn resolve_roots_with(
+    roots: Vec<SourceFile>,
+    root_dir: &Path,
+    limits: &Limits,
+    example_refs: ExampleRefs,
+    diagnostics: &mut Diagnostics,
+) -> Bundle {
     let root_dir = root_dir.canonicalize().unwrap_or_else(|_| root_dir.to_path_buf());
     let schemas_at = roots.first().map_or("/definitions", |root| schemas_pointer(&root.value));
     let mut resolver = Resolver {
@@ -93,6 +109,7 @@ pub fn resolve_roots(
         inlined: 0,
         exhausted: false,
         reported_depth: false,
+        example_refs,
         diagnostics,
     };
     // Names the documents themselves give their schemas are taken first.
@@ -158,6 +175,8 @@ struct Resolver<'d> {
     /// Whether inlining too deep was reported (once is enough: every chain of refs that
     /// goes on from there would repeat it).
     reported_depth: bool,
+    /// Whether a `$ref` inside an example value is data or a reference.
+    example_refs: ExampleRefs,
     diagnostics: &'d mut Diagnostics,
 }
 
@@ -176,7 +195,12 @@ impl Resolver<'_> {
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
                     if crate::spec::holds_data(pointer, key, swagger) {
-                        out.insert(key.clone(), child.clone());
+                        let value = if self.example_refs == ExampleRefs::Resolve && is_example(key) {
+                            self.example(child, file, &push_token(pointer, key), &push_token(at, key))
+                        } else {
+                            child.clone()
+                        };
+                        out.insert(key.clone(), value);
                         continue;
                     }
                     let is_root_schemas =
@@ -234,21 +258,56 @@ impl Resolver<'_> {
             );
             return Value::Object(map.clone());
         }
-        if self.exhausted {
+        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at, 1) else {
             return Value::Object(map.clone());
+        };
+        self.map.mount(at, target_file, &target_pointer);
+        self.inlining.push(key);
+        let value = self.walk(&target, target_file, &target_pointer, at, false);
+        self.inlining.pop();
+        value
+    }
+
+    /// The target of a ref about to be inlined at `at`, once its copy (and the `mounts` it
+    /// adds to the source map, each keyed by `at` or below) is charged against the depth
+    /// limit and the expansion budget; `None` (reported, at the ref) past either.
+    fn charge(
+        &mut self,
+        (target_file, target_pointer): &(FileId, String),
+        reference: &str,
+        file: FileId,
+        ref_pointer: &str,
+        at: &str,
+        mounts: u64,
+    ) -> Option<Value> {
+        if self.exhausted {
+            return None;
         }
-        let target = self.sources.get(target_file).value.pointer(&target_pointer).cloned().unwrap_or(Value::Null);
+        let target = self.sources.get(*target_file).value.pointer(target_pointer).cloned().unwrap_or(Value::Null);
         // Each ref inlined copies its target once (refs inside it are charged when they are
         // inlined in turn), so counting targets bounds the document: refs that fan out
         // cannot make it exponential, nor chains of refs make it deeper than the limit.
         let (cost, depth) = load::value_shape(&target);
         let at_depth = at.matches('/').count();
         let budget = self.limits.expansion_budget(self.total_bytes);
-        // The source map keeps a mount, keyed by `at`, for every ref inlined.
-        self.inlined = self.inlined.saturating_add(cost).saturating_add(at.len() as u64);
-        let problem = if at_depth + depth > self.limits.max_depth {
+        let chain = self.inlining.len();
+        self.inlined = self.inlined.saturating_add(cost).saturating_add((at.len() as u64).saturating_mul(mounts));
+        // A ref to a ref is resolved inside the first, at the same place: the document gets
+        // no deeper, but the resolver's stack does, so the refs being inlined are bounded too.
+        let problem = if chain >= self.limits.max_depth {
             if std::mem::replace(&mut self.reported_depth, true) {
-                return Value::Object(map.clone());
+                return None;
+            }
+            Some((
+                format!(
+                    "inlining `$ref` `{reference}` here continues a chain of more than {} refs",
+                    self.limits.max_depth
+                ),
+                "write out some of the objects on the chain of refs".to_owned(),
+            ))
+        } else if at_depth + depth > self.limits.max_depth {
+            if std::mem::replace(&mut self.reported_depth, true) {
+                return None;
             }
             Some((
                 format!(
@@ -270,17 +329,153 @@ impl Resolver<'_> {
         if let Some((message, help)) = problem {
             self.diagnostics.push(
                 Diagnostic::error(codes::LIMIT, message)
-                    .at(self.sources.value_location(file, &ref_pointer))
+                    .at(self.sources.value_location(file, ref_pointer))
                     .label("the limit is passed here")
                     .help(help),
             );
+            return None;
+        }
+        Some(target)
+    }
+
+    /// Copies an example value (found in `file` at `pointer`, placed at `at`), resolving the
+    /// `$ref`s inside it ([`ExampleRefs::Resolve`]).
+    fn example(&mut self, value: &Value, file: FileId, pointer: &str, at: &str) -> Value {
+        match value {
+            Value::Object(map) => match map.get("$ref") {
+                Some(Value::String(reference)) => self.example_ref(map, reference, file, pointer, at, &[]),
+                _ => Value::Object(
+                    map.iter()
+                        .map(|(key, child)| {
+                            let value = self.example(child, file, &push_token(pointer, key), &push_token(at, key));
+                            (key.clone(), value)
+                        })
+                        .collect(),
+                ),
+            },
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.example(item, file, &format!("{pointer}/{i}"), &format!("{at}/{i}")))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// An example object holding a `$ref`: the referenced value, resolved, with the members
+    /// beside the `$ref` laid over it (each replaces the referenced member of its name, in its
+    /// place; a new one comes last). `hidden` are members an object further out replaces: they
+    /// are neither copied nor followed here, only kept as placeholders for their place.
+    /// A problem leaves the object as written, reported at its `$ref`.
+    fn example_ref(
+        &mut self,
+        map: &Map<String, Value>,
+        reference: &str,
+        file: FileId,
+        pointer: &str,
+        at: &str,
+        hidden: &[String],
+    ) -> Value {
+        let ref_pointer = push_token(pointer, "$ref");
+        let Some((target_file, target_pointer)) = self.target(reference, file, &ref_pointer) else {
+            return Value::Object(map.clone());
+        };
+        let key = (target_file, target_pointer.clone());
+        if self.inlining.contains(&key) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::REF_CYCLE,
+                    format!("`$ref` `{reference}` in an example refers to itself through other refs"),
+                )
+                .at(self.sources.value_location(file, &ref_pointer))
+                .label("cyclic reference")
+                .help("an example is a finite value; write out one of the objects on the cycle"),
+            );
             return Value::Object(map.clone());
         }
-        self.map.mount(at, target_file, &target_pointer);
+        let siblings: Vec<(&String, &Value)> = map.iter().filter(|(k, _)| k.as_str() != "$ref").collect();
+        // The value stays located where the `$ref` is written, so a problem with the example
+        // as a whole points there; each member or item it takes is mounted at the file that
+        // wrote it.
+        let mounts = match self.sources.get(target_file).value.pointer(&target_pointer) {
+            Some(Value::Object(m)) => m.len() + siblings.len(),
+            Some(Value::Array(items)) => items.len(),
+            _ => 0,
+        };
+        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at, mounts.max(1) as u64) else {
+            return Value::Object(map.clone());
+        };
+        let Value::Object(target_map) = &target else {
+            if siblings.is_empty() && hidden.is_empty() {
+                if let Value::Array(items) = &target {
+                    for i in 0..items.len() {
+                        self.map.mount(&format!("{at}/{i}"), target_file, &format!("{target_pointer}/{i}"));
+                    }
+                }
+                self.inlining.push(key);
+                let value = self.example(&target, target_file, &target_pointer, at);
+                self.inlining.pop();
+                return value;
+            }
+            let found = match target {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                _ => "null",
+            };
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::REF_INVALID,
+                    format!("`$ref` `{reference}` in an example refers to {found}, which members cannot be laid over"),
+                )
+                .at(self.sources.value_location(file, &ref_pointer))
+                .label("not an object")
+                .help("members beside a `$ref` replace an object's members; refer to an object, or drop the members"),
+            );
+            return Value::Object(map.clone());
+        };
+        // What this object and those further out replace is not taken from the target.
+        let mut replaced = hidden.to_vec();
+        replaced.extend(siblings.iter().map(|(k, _)| (*k).clone()));
         self.inlining.push(key);
-        let value = self.walk(&target, target_file, &target_pointer, at, false);
+        let mut out = match target_map.get("$ref") {
+            Some(Value::String(next)) => {
+                match self.example_ref(target_map, next, target_file, &target_pointer, at, &replaced) {
+                    Value::Object(out) => out,
+                    // A chain ending in a value that is no object has been reported.
+                    _ => Map::new(),
+                }
+            }
+            _ => target_map
+                .iter()
+                .map(|(k, child)| {
+                    let value = if replaced.contains(k) {
+                        Value::Null
+                    } else {
+                        let (child_pointer, child_at) = (push_token(&target_pointer, k), push_token(at, k));
+                        self.map.mount(&child_at, target_file, &child_pointer);
+                        self.example(child, target_file, &child_pointer, &child_at)
+                    };
+                    (k.clone(), value)
+                })
+                .collect(),
+        };
         self.inlining.pop();
-        value
+        for (k, child) in siblings {
+            if hidden.contains(k) {
+                // Replaced further out, but in this place.
+                out.entry(k.clone()).or_insert(Value::Null);
+                continue;
+            }
+            let (child_pointer, child_at) = (push_token(pointer, k), push_token(at, k));
+            self.map.mount(&child_at, file, &child_pointer);
+            let value = self.example(child, file, &child_pointer, &child_at);
+            out.insert(k.clone(), value);
+        }
+        Value::Object(out)
     }
 
     /// The definition name for a schema target, bundling it on first sight.
@@ -483,6 +678,13 @@ pub fn add_file(sources: &mut Sources, mut file: SourceFile) -> FileId {
     let id = sources.add(file);
     sources.embedded_json.extend(embedded.into_iter().map(|(pointer, value)| ((id, pointer), value)));
     id
+}
+
+/// Whether a key that holds data ([`crate::spec::holds_data`]) holds an example: `example`,
+/// `x-example`, Swagger 2.0 response `examples` or an Example Object's `value` (not
+/// `default`, `enum`, `const` or other extensions).
+fn is_example(key: &str) -> bool {
+    matches!(key, "example" | "x-example" | "examples" | "value")
 }
 
 /// Pointers of strings below an `example`, `x-example` or `examples` key that look like JSON
@@ -715,5 +917,237 @@ mod tests {
             serde_json::json!({ "$ref": "#/components/schemas/b" })
         );
         assert_eq!(bundle.document["components"]["schemas"]["b"], serde_json::json!({ "type": "string" }));
+    }
+
+    /// Writes `files` (paths may name folders) into a fresh folder and resolves its
+    /// `spec.yaml` with `$ref`s in examples resolved.
+    fn resolved_examples(name: &str, files: &[(&str, &str)], limits: &Limits) -> (Spec, Vec<Diagnostic>) {
+        let dir = std::env::temp_dir().join(format!("resolve-ex-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        examples_in(&dir.join("root"), limits)
+    }
+
+    /// Resolves `spec.yaml` of `root` (the root folder) with `$ref`s in examples resolved.
+    fn examples_in(root: &Path, limits: &Limits) -> (Spec, Vec<Diagnostic>) {
+        let mut diagnostics = Diagnostics::default();
+        let file = load::load(&root.join("spec.yaml"), "spec.yaml", limits, None, &mut diagnostics).unwrap();
+        let bundle = resolve_roots_with(vec![file], root, limits, ExampleRefs::Resolve, &mut diagnostics);
+        let spec = crate::merge::one(bundle);
+        let _ = diagnostics.render(false);
+        (spec, diagnostics.iter().cloned().collect())
+    }
+
+    /// A Swagger 2.0 spec whose one response has `example` as its JSON example.
+    fn with_example(example: &str) -> String {
+        format!(
+            "swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n          examples:\n            application/json: {example}\n"
+        )
+    }
+
+    const EXAMPLE: &str = "/paths/~1a/get/responses/200/examples/application~1json";
+
+    fn line_of(spec: &Spec, pointer: &str) -> Option<(String, usize)> {
+        spec.value_location(pointer).map(|l| (l.file.rsplit('/').next().unwrap_or_default().to_owned(), l.line))
+    }
+
+    /// Members beside a `$ref` replace the referenced object's members of their name, in
+    /// their place; chains of refs nest; a ref without members may name any value; each
+    /// member is located in the file that wrote it.
+    #[test]
+    fn refs_in_examples_are_resolved_with_members_laid_over_them() {
+        let root_spec = with_example("{$ref: 'ex/a.json', room_id: '!r', extra: 1}");
+        let files = [
+            ("root/spec.yaml", root_spec.as_str()),
+            ("root/ex/a.json", "{\n  \"$ref\": \"core/base.json\",\n  \"type\": \"m.a\",\n  \"content\": {\"x\": 1}\n}\n"),
+            (
+                "root/ex/core/base.json",
+                "{\n  \"$ref\": \"event.json\",\n  \"event_id\": \"$e\",\n  \"room_id\": \"old\",\n  \"unsigned\": {\"list\": {\"$ref\": \"../list.json\"}}\n}\n",
+            ),
+            ("root/ex/core/event.json", "{\n  \"type\": \"base\",\n  \"content\": {\"key\": {\"$ref\": \"nowhere.json\"}}\n}\n"),
+            ("root/ex/list.json", "[1, 2]\n"),
+        ];
+        let (spec, diagnostics) = resolved_examples("laid", &files, &Limits::default());
+        assert_eq!(diagnostics, []);
+        let example = spec.document.pointer(EXAMPLE).unwrap();
+        // The order is the innermost object's, members from further out replacing in place.
+        assert_eq!(
+            serde_json::to_string(example).unwrap(),
+            r#"{"type":"m.a","content":{"x":1},"event_id":"$e","room_id":"!r","unsigned":{"list":[1,2]},"extra":1}"#
+        );
+        let at = |member: &str| line_of(&spec, &format!("{EXAMPLE}{member}"));
+        // The example as a whole is where its `$ref` is written.
+        assert_eq!(at(""), Some(("spec.yaml".into(), 10)));
+        assert_eq!(at("/unsigned"), Some(("base.json".into(), 5)));
+        assert_eq!(at("/type"), Some(("a.json".into(), 3)));
+        assert_eq!(at("/content/x"), Some(("a.json".into(), 4)));
+        assert_eq!(at("/event_id"), Some(("base.json".into(), 3)));
+        assert_eq!(at("/unsigned/list/1"), Some(("list.json".into(), 1)));
+        assert_eq!(at("/room_id"), Some(("spec.yaml".into(), 10)));
+        assert_eq!(at("/extra"), Some(("spec.yaml".into(), 10)));
+        // The replaced `content` of `event.json` was never followed: its broken ref is moot.
+        assert!(spec.sources.files.iter().all(|f| !f.display.ends_with("nowhere.json")));
+    }
+
+    /// By default an example is data: its `$ref` stays, and nothing is read for it.
+    #[test]
+    fn refs_in_examples_are_data_by_default() {
+        let spec = with_example("{$ref: 'a.json', b: 1}");
+        let (bundle, diagnostics) =
+            resolved("literal", &[("spec.yaml", &spec), ("a.json", "{\"c\": 2}\n")], &Limits::default());
+        assert_eq!(diagnostics, []);
+        assert_eq!(bundle.document.pointer(EXAMPLE).unwrap(), &serde_json::json!({ "$ref": "a.json", "b": 1 }));
+        assert_eq!(bundle.sources.files.len(), 1);
+    }
+
+    /// OpenAPI 3: an Example Object's `value` and a schema's `example`, in a bundled file too.
+    #[test]
+    fn refs_in_openapi_3_examples_are_resolved() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'thing.yaml'}\n              examples:\n                one:\n                  value: {$ref: 'ex.json', b: 3}\n";
+        let thing = "type: object\nexample:\n  $ref: ex.json\n  extension: {x-example: {$ref: ex.json}}\n";
+        let files = [("root/spec.yaml", spec), ("root/thing.yaml", thing), ("root/ex.json", "{\"a\": 1, \"b\": 2}\n")];
+        let (spec, diagnostics) = resolved_examples("oas3", &files, &Limits::default());
+        assert_eq!(diagnostics, []);
+        let media = "/paths/~1a/get/responses/200/content/application~1json";
+        assert_eq!(
+            spec.document.pointer(&format!("{media}/examples/one/value")),
+            Some(&serde_json::json!({"a": 1, "b": 3}))
+        );
+        assert_eq!(
+            spec.document["components"]["schemas"]["thing"]["example"],
+            serde_json::json!({"a": 1, "b": 2, "extension": {"x-example": {"a": 1, "b": 2}}})
+        );
+        assert_eq!(line_of(&spec, "/components/schemas/thing/example/b"), Some(("ex.json".into(), 1)));
+    }
+
+    #[test]
+    fn a_cycle_of_refs_in_examples_is_an_error_at_the_ref() {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let root_spec = with_example("{$ref: 'a.json', x: 1}");
+            let files = [
+                ("root/spec.yaml", root_spec.as_str()),
+                ("root/a.json", "{\"$ref\": \"b.json\", \"y\": 2}\n"),
+                ("root/b.json", "{\n  \"z\": [{\"$ref\": \"a.json\"}]\n}\n"),
+            ];
+            send.send(resolved_examples("cycle", &files, &Limits::default()).1)
+        });
+        let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(20)).expect("no hang");
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::REF_CYCLE);
+        assert_eq!(error.message, "`$ref` `a.json` in an example refers to itself through other refs");
+        let location = error.location.as_ref().unwrap();
+        assert!(location.file.ends_with("b.json") && location.line == 2, "{location:?}");
+    }
+
+    #[test]
+    fn a_missing_target_of_a_ref_in_an_example_is_reported_at_the_ref() {
+        for (reference, code) in [
+            ("nowhere.json", codes::REF_MISSING_FILE),
+            ("a.json#/nothing", codes::REF_BAD_POINTER),
+            ("https://example.org/a.json", codes::REF_ABSOLUTE),
+        ] {
+            let root_spec = with_example(&format!("[1, {{b: 2, $ref: '{reference}'}}]"));
+            let files = [("root/spec.yaml", root_spec.as_str()), ("root/a.json", "{}\n")];
+            let (spec, diagnostics) = resolved_examples("missing", &files, &Limits::default());
+            let error = one_error(&diagnostics);
+            assert_eq!(error.code, code, "{reference}");
+            assert_eq!(error.location.as_ref().map(|l| (l.line, l.column)), Some((10, 48)), "{reference}");
+            // The object stays as written.
+            assert_eq!(spec.document.pointer(&format!("{EXAMPLE}/1/$ref")), Some(&Value::from(reference)));
+        }
+    }
+
+    /// A ref in an example that leaves the root folder is refused like any other, also
+    /// through a symbolic link.
+    #[test]
+    fn a_ref_in_an_example_may_not_leave_the_root_folder() {
+        let root_spec = with_example("{$ref: '../secret.json'}");
+        let files = [("root/spec.yaml", root_spec.as_str()), ("secret.json", "{\"k\": 1}\n")];
+        let (spec, diagnostics) = resolved_examples("escape", &files, &Limits::default());
+        let error = one_error(&diagnostics);
+        assert_eq!((error.code, error.location.as_ref().map(|l| l.line)), (codes::REF_ESCAPES_ROOT, Some(10)));
+        assert_eq!(spec.document.pointer(EXAMPLE), Some(&serde_json::json!({ "$ref": "../secret.json" })));
+        assert!(spec.sources.files.iter().all(|f| !f.display.ends_with("secret.json")));
+        #[cfg(unix)]
+        {
+            let dir = std::env::temp_dir().join(format!("resolve-ex-escape-{}", std::process::id()));
+            std::fs::write(dir.join("root/spec.yaml"), with_example("{$ref: 'link.json'}")).unwrap();
+            std::os::unix::fs::symlink("../secret.json", dir.join("root/link.json")).unwrap();
+            let (_, diagnostics) = examples_in(&dir.join("root"), &Limits::default());
+            let error = one_error(&diagnostics);
+            assert_eq!(error.code, codes::REF_ESCAPES_ROOT);
+            assert!(error.message.contains("through a symbolic link"), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn members_beside_a_ref_to_something_other_than_an_object_are_an_error() {
+        for (example, line) in [("{$ref: 'list.json', b: 1}", 10), ("{$ref: 'chain.json', b: 1}", 1)] {
+            let root_spec = with_example(example);
+            let files = [
+                ("root/spec.yaml", root_spec.as_str()),
+                ("root/list.json", "[1]\n"),
+                ("root/chain.json", "{\"$ref\": \"list.json\"}\n"),
+            ];
+            let (_, diagnostics) = resolved_examples("not-object", &files, &Limits::default());
+            let error = one_error(&diagnostics);
+            assert_eq!(error.code, codes::REF_INVALID);
+            assert!(error.message.contains("refers to an array"), "{}", error.message);
+            assert_eq!(error.location.as_ref().map(|l| l.line), Some(line), "{example}");
+        }
+    }
+
+    /// Refs in examples are charged like inlined refs: neither a fan-out nor a long chain
+    /// (each ref resolved at the same place) can blow up the document or the stack.
+    #[test]
+    fn refs_in_examples_are_bounded_by_the_limits() {
+        let mut fan = with_example("{$ref: '#/x-c/l0'}");
+        fan.push_str("x-c:\n  l40: {a: 1}\n");
+        for i in 0..40 {
+            fan.push_str(&format!("  l{i}: {{a: {{$ref: '#/x-c/l{n}'}}, b: {{$ref: '#/x-c/l{n}'}}}}\n", n = i + 1));
+        }
+        let mut chain = with_example("{$ref: '#/x-c/l0'}");
+        chain.push_str("x-c:\n");
+        for i in 0..20_000 {
+            chain.push_str(&format!("  l{i}: {{$ref: '#/x-c/l{}', m{i}: 1}}\n", i + 1));
+        }
+        chain.push_str("  l20000: {}\n");
+        for (name, spec, message) in [
+            ("fan", fan, "inlining `$ref`s expands the spec"),
+            ("chain", chain, "continues a chain of more than 127 refs"),
+        ] {
+            let limits = Limits { min_expansion_bytes: 1 << 20, ..Limits::default() };
+            let (send, receive) = std::sync::mpsc::channel();
+            std::thread::spawn(move || send.send(resolved_examples(name, &[("root/spec.yaml", &spec)], &limits).1));
+            let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(20)).expect("no blow-up");
+            let error = one_error(&diagnostics);
+            assert_eq!(error.code, codes::LIMIT);
+            assert!(error.message.contains(message), "{}", error.message);
+            assert!(error.location.is_some());
+        }
+    }
+
+    /// Each ref naming the next: the document gets no deeper, but each is resolved inside
+    /// the one before (this overflowed the stack).
+    #[test]
+    fn a_long_chain_of_inlined_refs_is_refused_without_overflowing_the_stack() {
+        let mut spec =
+            String::from("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: '#/x-c/l0'\nx-c:\n");
+        for i in 0..20_000 {
+            spec.push_str(&format!("  l{i}: {{$ref: '#/x-c/l{}'}}\n", i + 1));
+        }
+        spec.push_str("  l20000: {}\n");
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(resolved("pure-chain", &[("spec.yaml", &spec)], &Limits::default()).1));
+        let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(20)).expect("no overflow");
+        let error = one_error(&diagnostics);
+        assert_eq!(error.code, codes::LIMIT);
+        assert!(error.message.contains("continues a chain of more than 127 refs"), "{}", error.message);
+        assert_eq!(error.location.as_ref().map(|l| l.line), Some(133));
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask codegen [--check] [--config FILE|DIR]`: every config of `api/` (each
 //!   `api/*.codegen.yaml`, in name order), or the one file, or every config of the folder
-//! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--message-format human|json] [--deny-warnings]`
+//! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve]
+//!   [--message-format human|json] [--deny-warnings]`
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use generator::{display_path, Config, Diagnostic, Diagnostics};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE|DIR] [--deny-warnings] [--message-format human|json]
-  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--deny-warnings] [--message-format human|json]";
+  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json]";
 
 #[derive(Default)]
 struct Args {
@@ -25,6 +26,8 @@ struct Args {
     path: Option<PathBuf>,
     overlays: Vec<PathBuf>,
     root: Option<PathBuf>,
+    /// What a `$ref` inside an example value is (a config's `examples.refs`).
+    example_refs: generator::config::ExampleRefs,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -38,6 +41,13 @@ fn parse_args() -> Result<Args, String> {
             "--config" => args.config = Some(it.next().ok_or("--config takes a file or a folder")?.into()),
             "--overlay" => args.overlays.push(it.next().ok_or("--overlay takes a file")?.into()),
             "--root" => args.root = Some(it.next().ok_or("--root takes a folder")?.into()),
+            "--example-refs" => {
+                args.example_refs = match it.next().as_deref() {
+                    Some("literal") => generator::config::ExampleRefs::Literal,
+                    Some("resolve") => generator::config::ExampleRefs::Resolve,
+                    _ => return Err("--example-refs takes `literal` or `resolve`".into()),
+                }
+            }
             "--message-format" => match it.next().as_deref() {
                 Some("json") => args.json = true,
                 Some("human") => args.json = false,
@@ -314,7 +324,12 @@ fn codegen(args: &Args, shown: &str, config: &Config, report: &mut Report) -> St
 fn lint(args: &Args, report: &mut Report) -> Status {
     let root = workspace_root();
     let path = args.path.clone().unwrap_or_else(|| root.join("api/sync.yaml"));
-    let inputs = generator::Inputs { overlays: args.overlays.clone(), root: args.root.clone(), ..Default::default() };
+    let inputs = generator::Inputs {
+        overlays: args.overlays.clone(),
+        root: args.root.clone(),
+        example_refs: args.example_refs,
+        ..Default::default()
+    };
     let checked = generator::check_with(std::slice::from_ref(&path), &inputs, &mut report.diagnostics);
     if checked.is_some() && report.diagnostics.is_empty() && !args.json {
         report.lines.push(format!("{}: no problems found", display_path(&path)));
