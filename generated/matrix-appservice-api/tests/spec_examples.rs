@@ -35,6 +35,49 @@ fn ping_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn ping_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "transaction_id": "mautrix-go_1683636478256400935_123"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::PingBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn ping_request_example_round_trips_through_http() {
+    let request = ::matrix_appservice_api::endpoints::ping::ping::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "transaction_id": "mautrix-go_1683636478256400935_123"
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_appservice_api::endpoints::ping::ping::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn get_protocol_metadata_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -1164,6 +1207,59 @@ fn send_transaction_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn send_transaction_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "events": [
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    },
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::SendTransactionBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn send_transaction_parameter_txn_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
         .expect("the example deserializes into the parameter's type");
@@ -1181,7 +1277,48 @@ fn send_transaction_parameter_txn_id_example_parses() {
 fn send_transaction_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::transactions::send_transaction::Request {
         txn_id: ::serde_json::from_str(r#""35""#).expect("the example deserializes"),
-        body: ::std::option::Option::None,
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "events": [
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    },
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
     };
     let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
             &request,

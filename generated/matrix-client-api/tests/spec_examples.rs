@@ -3,6 +3,47 @@
 // Do not edit by hand: change the spec or its overlays and run `cargo xtask codegen`.
 
 #[test]
+fn get_account_data_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "custom_account_data_key": "custom_config_value"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_account_data_200_example_round_trips_through_http() {
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{
+  "custom_account_data_key": "custom_config_value"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn get_account_data_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -305,6 +346,25 @@ fn set_account_data_405_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_account_data_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "custom_account_data_key": "custom_config_value"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_account_data_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -334,6 +394,73 @@ fn set_account_data_parameter_type_example_parses() {
         .required("type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_account_data_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::account_data::set_account_data::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.config""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "custom_account_data_key": "custom_config_value"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::account_data::set_account_data::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn get_account_data_per_room_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "custom_account_data_key": "custom_config_value"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_account_data_per_room_200_example_round_trips_through_http() {
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{
+  "custom_account_data_key": "custom_config_value"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -698,6 +825,25 @@ fn set_account_data_per_room_405_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_account_data_per_room_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "custom_account_data_key": "custom_account_data_value"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_account_data_per_room_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -743,6 +889,34 @@ fn set_account_data_per_room_parameter_type_example_parses() {
         .required("type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_account_data_per_room_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "custom_account_data_key": "custom_account_data_value"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -998,6 +1172,57 @@ fn post3_pi_ds_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn post3_pi_ds_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "three_pid_creds": {
+    "id_server": "matrix.org",
+    "id_access_token": "abc123_OpaqueString",
+    "sid": "abc123987",
+    "client_secret": "d0nt-T3ll"
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Post3PiDsBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn post3_pi_ds_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "three_pid_creds": {
+    "id_server": "matrix.org",
+    "id_access_token": "abc123_OpaqueString",
+    "sid": "abc123987",
+    "client_secret": "d0nt-T3ll"
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn add3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
@@ -1065,6 +1290,53 @@ fn bind3_pid_200_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn bind3_pid_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "id_server": "example.org",
+  "id_access_token": "abc123_OpaqueString",
+  "sid": "abc123987",
+  "client_secret": "d0nt-T3ll"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Bind3PidBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn bind3_pid_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "id_server": "example.org",
+  "id_access_token": "abc123_OpaqueString",
+  "sid": "abc123987",
+  "client_secret": "d0nt-T3ll"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -1612,6 +1884,26 @@ fn ban_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn ban_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "reason": "Telling unfunny jokes",
+  "user_id": "@cheeky_monkey:matrix.org"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::BanBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn ban_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!e42d8c:matrix.org""#,
@@ -1625,6 +1917,31 @@ fn ban_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn ban_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::banning::ban::Request {
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "reason": "Telling unfunny jokes",
+  "user_id": "@cheeky_monkey:matrix.org"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::banning::ban::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -1704,6 +2021,26 @@ fn unban_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn unban_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "user_id": "@cheeky_monkey:matrix.org",
+  "reason": "They've been banned long enough"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::UnbanBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn unban_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!e42d8c:matrix.org""#,
@@ -1717,6 +2054,31 @@ fn unban_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn unban_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::banning::unban::Request {
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "user_id": "@cheeky_monkey:matrix.org",
+  "reason": "They've been banned long enough"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::banning::unban::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -3155,6 +3517,444 @@ fn create_room_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn create_room_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "preset": "public_chat",
+  "room_alias_name": "thepub",
+  "name": "The Grand Duke Pub",
+  "topic": "All about happy hour",
+  "creation_content": {
+    "m.federate": false
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::CreateRoomBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn create_room_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::create_room::create_room::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "preset": "public_chat",
+  "room_alias_name": "thepub",
+  "name": "The Grand Duke Pub",
+  "topic": "All about happy hour",
+  "creation_content": {
+    "m.federate": false
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::create_room::create_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn upload_cross_signing_keys_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_keys_200_example_round_trips_through_http() {
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
+fn upload_cross_signing_keys_400_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "errcode": "M_INVALID_SIGNATURE",
+  "error": "Invalid signature"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_keys_400_example_round_trips_through_http() {
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{
+  "errcode": "M_INVALID_SIGNATURE",
+  "error": "Invalid signature"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
+fn upload_cross_signing_keys_403_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "errcode": "M_FORBIDDEN",
+  "error": "Key ID in use"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_keys_403_example_round_trips_through_http() {
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{
+  "errcode": "M_FORBIDDEN",
+  "error": "Key ID in use"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
+fn upload_cross_signing_keys_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "auth": {
+    "type": "example.type.foo",
+    "session": "xxxxx",
+    "example_credential": "verypoorsharedsecret"
+  },
+  "master_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "master"
+    ],
+    "keys": {
+      "ed25519:base64+master+public+key": "base64+master+public+key"
+    }
+  },
+  "self_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "self_signing"
+    ],
+    "keys": {
+      "ed25519:base64+self+signing+public+key": "base64+self+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+self+signing+key"
+      }
+    }
+  },
+  "user_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "user_signing"
+    ],
+    "keys": {
+      "ed25519:base64+user+signing+public+key": "base64+user+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+user+signing+key"
+      }
+    }
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::UploadCrossSigningKeysBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_keys_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "auth": {
+    "type": "example.type.foo",
+    "session": "xxxxx",
+    "example_credential": "verypoorsharedsecret"
+  },
+  "master_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "master"
+    ],
+    "keys": {
+      "ed25519:base64+master+public+key": "base64+master+public+key"
+    }
+  },
+  "self_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "self_signing"
+    ],
+    "keys": {
+      "ed25519:base64+self+signing+public+key": "base64+self+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+self+signing+key"
+      }
+    }
+  },
+  "user_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "user_signing"
+    ],
+    "keys": {
+      "ed25519:base64+user+signing+public+key": "base64+user+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+user+signing+key"
+      }
+    }
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn upload_cross_signing_signatures_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "@alice:example.com": {
+    "HIJKLMN": {
+      "user_id": "@alice:example.com",
+      "device_id": "HIJKLMN",
+      "algorithms": [
+        "m.olm.v1.curve25519-aes-sha256",
+        "m.megolm.v1.aes-sha"
+      ],
+      "keys": {
+        "curve25519:HIJKLMN": "base64+curve25519+key",
+        "ed25519:HIJKLMN": "base64+ed25519+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+self+signing+public+key": "base64+signature+of+HIJKLMN"
+        }
+      }
+    },
+    "base64+master+public+key": {
+      "user_id": "@alice:example.com",
+      "usage": [
+        "master"
+      ],
+      "keys": {
+        "ed25519:base64+master+public+key": "base64+master+public+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:HIJKLMN": "base64+signature+of+master+key"
+        }
+      }
+    }
+  },
+  "@bob:example.com": {
+    "bobs+base64+master+public+key": {
+      "user_id": "@bob:example.com",
+      "keys": {
+        "ed25519:bobs+base64+master+public+key": "bobs+base64+master+public+key"
+      },
+      "usage": [
+        "master"
+      ],
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+user+signing+public+key": "base64+signature+of+bobs+master+key"
+        }
+      }
+    }
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    > = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "@alice:example.com": {
+    "HIJKLMN": {
+      "user_id": "@alice:example.com",
+      "device_id": "HIJKLMN",
+      "algorithms": [
+        "m.olm.v1.curve25519-aes-sha256",
+        "m.megolm.v1.aes-sha"
+      ],
+      "keys": {
+        "curve25519:HIJKLMN": "base64+curve25519+key",
+        "ed25519:HIJKLMN": "base64+ed25519+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+self+signing+public+key": "base64+signature+of+HIJKLMN"
+        }
+      }
+    },
+    "base64+master+public+key": {
+      "user_id": "@alice:example.com",
+      "usage": [
+        "master"
+      ],
+      "keys": {
+        "ed25519:base64+master+public+key": "base64+master+public+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:HIJKLMN": "base64+signature+of+master+key"
+        }
+      }
+    }
+  },
+  "@bob:example.com": {
+    "bobs+base64+master+public+key": {
+      "user_id": "@bob:example.com",
+      "keys": {
+        "ed25519:bobs+base64+master+public+key": "bobs+base64+master+public+key"
+      },
+      "usage": [
+        "master"
+      ],
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+user+signing+public+key": "base64+signature+of+bobs+master+key"
+        }
+      }
+    }
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn get_devices_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -3324,6 +4124,25 @@ fn update_device_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn update_device_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "display_name": "My other phone"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::UpdateDeviceBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn update_device_parameter_device_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
@@ -3335,6 +4154,28 @@ fn update_device_parameter_device_id_example_parses() {
         .required("deviceId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn update_device_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::device_management::update_device::Request {
+        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "display_name": "My other phone"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::device_management::update_device::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -3714,6 +4555,25 @@ fn set_room_alias_409_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_room_alias_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "room_id": "!abnjk1jdasj98:capuchins.com"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetRoomAliasBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_room_alias_parameter_room_alias_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r##""#monkeys:matrix.org""##,
@@ -3727,6 +4587,30 @@ fn set_room_alias_parameter_room_alias_example_parses() {
         .required("roomAlias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_alias_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::directory::set_room_alias::Request {
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "room_id": "!abnjk1jdasj98:capuchins.com"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::directory::set_room_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -4011,6 +4895,249 @@ fn get_local_aliases_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn get_event_context_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "end": "t29-57_2_0_2",
+  "events_after": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "event": {
+    "content": {
+      "body": "filename.jpg",
+      "info": {
+        "h": 398,
+        "w": 394,
+        "mimetype": "image/jpeg",
+        "size": 31037
+      },
+      "url": "mxc://example.org/JWEIFJgwEIhweiWJE",
+      "msgtype": "m.image"
+    },
+    "type": "m.room.message",
+    "event_id": "$f3h4d129462ha:example.com",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    }
+  },
+  "events_before": [
+    {
+      "content": {
+        "body": "something-important.doc",
+        "filename": "something-important.doc",
+        "info": {
+          "mimetype": "application/msword",
+          "size": 46144
+        },
+        "msgtype": "m.file",
+        "url": "mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "start": "t27-54_2_0_2",
+  "state": [
+    {
+      "content": {
+        "creator": "@example:example.org",
+        "room_version": "1",
+        "m.federate": true,
+        "predecessor": {
+          "event_id": "$something:example.org",
+          "room_id": "!oldroom:example.org"
+        }
+      },
+      "type": "m.room.create",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetEventContextResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_event_context_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetEventContextResponse = ::serde_json::from_str(
+            r#"{
+  "end": "t29-57_2_0_2",
+  "events_after": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "event": {
+    "content": {
+      "body": "filename.jpg",
+      "info": {
+        "h": 398,
+        "w": 394,
+        "mimetype": "image/jpeg",
+        "size": 31037
+      },
+      "url": "mxc://example.org/JWEIFJgwEIhweiWJE",
+      "msgtype": "m.image"
+    },
+    "type": "m.room.message",
+    "event_id": "$f3h4d129462ha:example.com",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    }
+  },
+  "events_before": [
+    {
+      "content": {
+        "body": "something-important.doc",
+        "filename": "something-important.doc",
+        "info": {
+          "mimetype": "application/msword",
+          "size": 46144
+        },
+        "msgtype": "m.file",
+        "url": "mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "start": "t27-54_2_0_2",
+  "state": [
+    {
+      "content": {
+        "creator": "@example:example.org",
+        "room_version": "1",
+        "m.federate": true,
+        "predecessor": {
+          "event_id": "$something:example.org",
+          "room_id": "!oldroom:example.org"
+        }
+      },
+      "type": "m.room.create",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::event_context::get_event_context::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::event_context::get_event_context::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn get_event_context_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!636q39766251:example.com""#,
@@ -4094,6 +5221,72 @@ fn get_event_context_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn define_filter_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "room": {
+    "state": {
+      "types": [
+        "m.room.*"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ]
+    },
+    "timeline": {
+      "limit": 10,
+      "types": [
+        "m.room.message"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    },
+    "ephemeral": {
+      "types": [
+        "m.receipt",
+        "m.typing"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    }
+  },
+  "presence": {
+    "types": [
+      "m.presence"
+    ],
+    "not_senders": [
+      "@alice:example.com"
+    ]
+  },
+  "event_format": "client",
+  "event_fields": [
+    "type",
+    "content",
+    "sender"
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::DefineFilterBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn define_filter_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -4107,6 +5300,77 @@ fn define_filter_parameter_user_id_example_parses() {
         .required("userId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn define_filter_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::filter::define_filter::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "room": {
+    "state": {
+      "types": [
+        "m.room.*"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ]
+    },
+    "timeline": {
+      "limit": 10,
+      "types": [
+        "m.room.message"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    },
+    "ephemeral": {
+      "types": [
+        "m.receipt",
+        "m.typing"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    }
+  },
+  "presence": {
+    "types": [
+      "m.presence"
+    ],
+    "not_senders": [
+      "@alice:example.com"
+    ]
+  },
+  "event_format": "client",
+  "event_fields": [
+    "type",
+    "content",
+    "sender"
+  ]
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::filter::define_filter::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -4373,6 +5637,26 @@ fn invite_user_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn invite_user_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "user_id": "@cheeky_monkey:matrix.org",
+  "reason": "Welcome to the team!"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::InviteUserBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn invite_user_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!d41d8cd:matrix.org""#,
@@ -4386,6 +5670,31 @@ fn invite_user_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn invite_user_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::inviting::invite_user::Request {
+        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "user_id": "@cheeky_monkey:matrix.org",
+  "reason": "Welcome to the team!"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::inviting::invite_user::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -5906,6 +7215,26 @@ fn kick_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn kick_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "reason": "Telling unfunny jokes",
+  "user_id": "@cheeky_monkey:matrix.org"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::KickBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn kick_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!e42d8c:matrix.org""#,
@@ -5919,6 +7248,31 @@ fn kick_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn kick_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::kicking::kick::Request {
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "reason": "Telling unfunny jokes",
+  "user_id": "@cheeky_monkey:matrix.org"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::kicking::kick::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -6117,6 +7471,25 @@ fn leave_room_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn leave_room_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "reason": "Saying farewell - thanks for the support!"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::LeaveRoomBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn leave_room_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!nkl290a:matrix.org""#,
@@ -6130,6 +7503,30 @@ fn leave_room_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn leave_room_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::leaving::leave_room::Request {
+        room_id: ::serde_json::from_str(r#""!nkl290a:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "reason": "Saying farewell - thanks for the support!"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::leaving::leave_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -6486,6 +7883,25 @@ fn set_room_visibility_on_directory_404_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_room_visibility_on_directory_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "visibility": "public"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetRoomVisibilityOnDirectoryBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_room_visibility_on_directory_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!curbf:matrix.org""#,
@@ -6499,6 +7915,28 @@ fn set_room_visibility_on_directory_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_visibility_on_directory_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request {
+        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "visibility": "public"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -6706,6 +8144,59 @@ fn login_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn login_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "type": "m.login.password",
+  "identifier": {
+    "type": "m.id.user",
+    "user": "cheeky_monkey"
+  },
+  "password": "ilovebananas",
+  "initial_device_display_name": "Jungle Phone"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::LoginBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn login_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::login::login::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "type": "m.login.password",
+  "identifier": {
+    "type": "m.id.user",
+    "user": "cheeky_monkey"
+  },
+  "password": "ilovebananas",
+  "initial_device_display_name": "Jungle Phone"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::login::login::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn generate_login_token_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -6742,6 +8233,171 @@ fn generate_login_token_200_example_round_trips_through_http() {
         )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login_token::generate_login_token::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
+fn get_room_events_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "start": "t47429-4392820_219380_26003_2265",
+  "end": "t47409-4357353_219380_26003_2265",
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    },
+    {
+      "content": {
+        "name": "The room name"
+      },
+      "type": "m.room.name",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "body": "Gangnam Style",
+        "url": "mxc://example.org/a526eYUSFFxlgbQYZmo442",
+        "info": {
+          "thumbnail_url": "mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe",
+          "thumbnail_info": {
+            "mimetype": "image/jpeg",
+            "size": 46144,
+            "w": 300,
+            "h": 300
+          },
+          "w": 480,
+          "h": 320,
+          "duration": 2140786,
+          "size": 1563685,
+          "mimetype": "video/mp4"
+        },
+        "msgtype": "m.video"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetRoomEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_room_events_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetRoomEventsResponse = ::serde_json::from_str(
+            r#"{
+  "start": "t47429-4392820_219380_26003_2265",
+  "end": "t47409-4357353_219380_26003_2265",
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    },
+    {
+      "content": {
+        "name": "The room name"
+      },
+      "type": "m.room.name",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "body": "Gangnam Style",
+        "url": "mxc://example.org/a526eYUSFFxlgbQYZmo442",
+        "info": {
+          "thumbnail_url": "mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe",
+          "thumbnail_info": {
+            "mimetype": "image/jpeg",
+            "size": 46144,
+            "w": 300,
+            "h": 300
+          },
+          "w": 480,
+          "h": 320,
+          "duration": 2140786,
+          "size": 1563685,
+          "mimetype": "video/mp4"
+        },
+        "msgtype": "m.video"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::message_pagination::get_room_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::message_pagination::get_room_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
         )
         .expect("the response is read back");
@@ -6839,6 +8495,101 @@ fn get_room_events_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn get_notifications_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "next_token": "abcdef",
+  "notifications": [
+    {
+      "actions": [
+        "notify"
+      ],
+      "profile_tag": "hcbvkzxhcvb",
+      "read": true,
+      "room_id": "!abcdefg:example.com",
+      "ts": 1475508881945,
+      "event": {
+        "content": {
+          "body": "This is an example text message",
+          "msgtype": "m.text",
+          "format": "org.matrix.custom.html",
+          "formatted_body": "<b>This is an example text message</b>"
+        },
+        "type": "m.room.message",
+        "event_id": "$143273582443PhrSn:example.org",
+        "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+        "sender": "@example:example.org",
+        "origin_server_ts": 1432735824653,
+        "unsigned": {
+          "age": 1234
+        }
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetNotificationsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_notifications_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetNotificationsResponse = ::serde_json::from_str(
+            r#"{
+  "next_token": "abcdef",
+  "notifications": [
+    {
+      "actions": [
+        "notify"
+      ],
+      "profile_tag": "hcbvkzxhcvb",
+      "read": true,
+      "room_id": "!abcdefg:example.com",
+      "ts": 1475508881945,
+      "event": {
+        "content": {
+          "body": "This is an example text message",
+          "msgtype": "m.text",
+          "format": "org.matrix.custom.html",
+          "formatted_body": "<b>This is an example text message</b>"
+        },
+        "type": "m.room.message",
+        "event_id": "$143273582443PhrSn:example.org",
+        "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+        "sender": "@example:example.org",
+        "origin_server_ts": 1432735824653,
+        "unsigned": {
+          "age": 1234
+        }
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::notifications::get_notifications::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::notifications::get_notifications::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn get_notifications_parameter_from_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""xxxxx""#)
         .expect("the example deserializes into the parameter's type");
@@ -6901,6 +8652,85 @@ fn get_notifications_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn get_events_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "start": "s3456_9_0",
+  "end": "s3457_9_0",
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_events_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetEventsResponse = ::serde_json::from_str(
+            r#"{
+  "start": "s3456_9_0",
+  "end": "s3457_9_0",
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::old_sync::get_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::old_sync::get_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn get_events_parameter_from_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
         .expect("the example deserializes into the parameter's type");
@@ -6931,6 +8761,73 @@ fn get_events_request_example_round_trips_through_http() {
         )
         .expect("the request is read back");
     assert_eq!(back, request);
+}
+
+#[test]
+fn get_one_event_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "content": {
+    "body": "This is an example text message",
+    "msgtype": "m.text",
+    "format": "org.matrix.custom.html",
+    "formatted_body": "<b>This is an example text message</b>"
+  },
+  "type": "m.room.message",
+  "event_id": "$143273582443PhrSn:example.org",
+  "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+  "sender": "@example:example.org",
+  "origin_server_ts": 1432735824653,
+  "unsigned": {
+    "age": 1234
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ClientEvent = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_one_event_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::ClientEvent = ::serde_json::from_str(
+            r#"{
+  "content": {
+    "body": "This is an example text message",
+    "msgtype": "m.text",
+    "format": "org.matrix.custom.html",
+    "formatted_body": "<b>This is an example text message</b>"
+  },
+  "type": "m.room.message",
+  "event_id": "$143273582443PhrSn:example.org",
+  "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+  "sender": "@example:example.org",
+  "origin_server_ts": 1432735824653,
+  "unsigned": {
+    "age": 1234
+  }
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::old_sync::get_one_event::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::old_sync::get_one_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -7015,6 +8912,21 @@ fn request_open_id_token_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn request_open_id_token_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn request_open_id_token_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -7028,6 +8940,104 @@ fn request_open_id_token_parameter_user_id_example_parses() {
         .required("userId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn request_open_id_token_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::openid::request_open_id_token::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{}"#).expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::openid::request_open_id_token::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn peek_events_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "start": "s3456_9_0",
+  "end": "s3457_9_0",
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!somewhere:over.the.rainbow",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::PeekEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn peek_events_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::PeekEventsResponse = ::serde_json::from_str(
+            r#"{
+  "start": "s3456_9_0",
+  "end": "s3457_9_0",
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!somewhere:over.the.rainbow",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::peeking_events::peek_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::peeking_events::peek_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -7220,6 +9230,26 @@ fn set_presence_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_presence_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "presence": "online",
+  "status_msg": "I am here."
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetPresenceBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_presence_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -7233,6 +9263,31 @@ fn set_presence_parameter_user_id_example_parses() {
         .required("userId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_presence_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::presence::set_presence::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "presence": "online",
+  "status_msg": "I am here."
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::presence::set_presence::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -7346,6 +9401,25 @@ fn set_display_name_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_display_name_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "displayname": "Alice Margatroid"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetDisplayNameBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_display_name_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -7359,6 +9433,28 @@ fn set_display_name_parameter_user_id_example_parses() {
         .required("userId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_display_name_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::profile::set_display_name::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "displayname": "Alice Margatroid"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::profile::set_display_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -7472,6 +9568,25 @@ fn set_avatar_url_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_avatar_url_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "avatar_url": "mxc://matrix.org/wefh34uihSDRGhw34"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetAvatarUrlBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_avatar_url_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -7485,6 +9600,30 @@ fn set_avatar_url_parameter_user_id_example_parses() {
         .required("userId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_avatar_url_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::profile::set_avatar_url::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "avatar_url": "mxc://matrix.org/wefh34uihSDRGhw34"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::profile::set_avatar_url::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -7793,6 +9932,69 @@ fn post_pusher_400_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn post_pusher_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "lang": "en",
+  "kind": "http",
+  "app_display_name": "Mat Rix",
+  "device_display_name": "iPhone 9",
+  "profile_tag": "xxyyzz",
+  "app_id": "com.example.app.ios",
+  "pushkey": "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ",
+  "data": {
+    "url": "https://push-gateway.location.here/_matrix/push/v1/notify",
+    "format": "event_id_only"
+  },
+  "append": false
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::PostPusherBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn post_pusher_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pusher::post_pusher::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "lang": "en",
+  "kind": "http",
+  "app_display_name": "Mat Rix",
+  "device_display_name": "iPhone 9",
+  "profile_tag": "xxyyzz",
+  "app_id": "com.example.app.ios",
+  "pushkey": "APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ",
+  "data": {
+    "url": "https://push-gateway.location.here/_matrix/push/v1/notify",
+    "format": "event_id_only"
+  },
+  "append": false
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::pusher::post_pusher::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -8485,6 +10687,28 @@ fn set_push_rule_404_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_push_rule_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "pattern": "cake*lie",
+  "actions": [
+    "notify"
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetPushRuleBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_push_rule_parameter_scope_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
@@ -8552,6 +10776,42 @@ fn set_push_rule_parameter_after_example_parses() {
         .required("after")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule::Request {
+        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
+        kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r#""nocake""#)
+            .expect("the example deserializes"),
+        before: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes"),
+        ),
+        after: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""anotherRuleId""#)
+                .expect("the example deserializes"),
+        ),
+        body: ::serde_json::from_str(
+                r#"{
+  "pattern": "cake*lie",
+  "actions": [
+    "notify"
+  ]
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -8884,6 +11144,23 @@ fn set_push_rule_enabled_404_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_push_rule_enabled_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
+  "enabled": true
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetPushRuleEnabledBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_push_rule_enabled_parameter_scope_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
@@ -8925,6 +11202,30 @@ fn set_push_rule_enabled_parameter_rule_id_example_parses() {
         .required("ruleId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_enabled_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request {
+        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
+        kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r#""nocake""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "enabled": true
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -9165,6 +11466,30 @@ fn set_push_rule_actions_404_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_push_rule_actions_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "actions": [
+    "notify",
+    {
+      "set_tweak": "highlight"
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetPushRuleActionsBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_push_rule_actions_parameter_scope_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
@@ -9208,6 +11533,37 @@ fn set_push_rule_actions_parameter_rule_id_example_parses() {
         .required("ruleId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request {
+        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
+        kind: ::serde_json::from_str(r#""room""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r##""#spam:example.com""##)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "actions": [
+    "notify",
+    {
+      "set_tweak": "highlight"
+    }
+  ]
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -9305,6 +11661,25 @@ fn post_receipt_400_example_round_trips_through_http() {
 }
 
 #[test]
+fn post_receipt_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "thread_id": "main"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::PostReceiptBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn post_receipt_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!wefuh21ffskfuh345:example.com""#,
@@ -9353,6 +11728,32 @@ fn post_receipt_parameter_event_id_example_parses() {
 }
 
 #[test]
+fn post_receipt_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::receipts::post_receipt::Request {
+        room_id: ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
+            .expect("the example deserializes"),
+        receipt_type: ::serde_json::from_str(r#""m.read""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "thread_id": "main"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::receipts::post_receipt::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn redact_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -9391,6 +11792,25 @@ fn redact_event_200_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn redact_event_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "reason": "Indecent material"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::RedactEventBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -9437,6 +11857,31 @@ fn redact_event_parameter_txn_id_example_parses() {
         .required("txnId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn redact_event_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::redaction::redact_event::Request {
+        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""bai2b1i9:matrix.org""#)
+            .expect("the example deserializes"),
+        txn_id: ::serde_json::from_str(r#""37""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "reason": "Indecent material"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::redaction::redact_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -9525,6 +11970,45 @@ fn refresh_401_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn refresh_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "refresh_token": "some_token"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::RefreshBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn refresh_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::refresh::refresh::Request {
+        body: ::serde_json::from_str(r#"{
+  "refresh_token": "some_token"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::refresh::refresh::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -10282,6 +12766,85 @@ fn registration_token_validity_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn get_relating_events_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "m.relates_to": {
+          "rel_type": "org.example.my_relation",
+          "event_id": "$asfDuShaf7Gafaw"
+        }
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:matrix.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "page2_token",
+  "prev_batch": "page1_token"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetRelatingEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_relating_events_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetRelatingEventsResponse = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "m.relates_to": {
+          "rel_type": "org.example.my_relation",
+          "event_id": "$asfDuShaf7Gafaw"
+        }
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:matrix.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "page2_token",
+  "prev_batch": "page1_token"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::relations::get_relating_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn get_relating_events_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -10421,6 +12984,85 @@ fn get_relating_events_request_example_round_trips_through_http() {
         )
         .expect("the request is read back");
     assert_eq!(back, request);
+}
+
+#[test]
+fn get_relating_events_with_rel_type_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "m.relates_to": {
+          "rel_type": "org.example.my_relation",
+          "event_id": "$asfDuShaf7Gafaw"
+        }
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:matrix.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "page2_token",
+  "prev_batch": "page1_token"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "m.relates_to": {
+          "rel_type": "org.example.my_relation",
+          "event_id": "$asfDuShaf7Gafaw"
+        }
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:matrix.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "page2_token",
+  "prev_batch": "page1_token"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -10581,6 +13223,85 @@ fn get_relating_events_with_rel_type_request_example_round_trips_through_http() 
         )
         .expect("the request is read back");
     assert_eq!(back, request);
+}
+
+#[test]
+fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "m.relates_to": {
+          "rel_type": "org.example.my_relation",
+          "event_id": "$asfDuShaf7Gafaw"
+        }
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:matrix.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "page2_token",
+  "prev_batch": "page1_token"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "m.relates_to": {
+          "rel_type": "org.example.my_relation",
+          "event_id": "$asfDuShaf7Gafaw"
+        }
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:matrix.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "page2_token",
+  "prev_batch": "page1_token"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -10795,6 +13516,26 @@ fn report_content_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn report_content_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "score": -100,
+  "reason": "this makes me sad"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ReportContentBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn report_content_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!637q39766251:example.com""#,
@@ -10824,6 +13565,33 @@ fn report_content_parameter_event_id_example_parses() {
         .required("eventId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn report_content_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::report_content::report_content::Request {
+        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$something:example.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "score": -100,
+  "reason": "this makes me sad"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::report_content::report_content::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -10976,6 +13744,325 @@ fn get_event_by_timestamp_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn room_initial_sync_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "membership": "join",
+  "messages": {
+    "chunk": [
+      {
+        "content": {
+          "body": "This is an example text message",
+          "msgtype": "m.text",
+          "format": "org.matrix.custom.html",
+          "formatted_body": "<b>This is an example text message</b>"
+        },
+        "type": "m.room.message",
+        "event_id": "$143273582443PhrSn:example.org",
+        "room_id": "!636q39766251:example.com",
+        "sender": "@example:example.org",
+        "origin_server_ts": 1432735824653,
+        "unsigned": {
+          "age": 1234
+        }
+      },
+      {
+        "content": {
+          "body": "something-important.doc",
+          "filename": "something-important.doc",
+          "info": {
+            "mimetype": "application/msword",
+            "size": 46144
+          },
+          "msgtype": "m.file",
+          "url": "mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe"
+        },
+        "type": "m.room.message",
+        "event_id": "$143273582443PhrSn:example.org",
+        "room_id": "!636q39766251:example.com",
+        "sender": "@example:example.org",
+        "origin_server_ts": 1432735824653,
+        "unsigned": {
+          "age": 1234
+        }
+      }
+    ],
+    "end": "s3456_9_0",
+    "start": "t44-3453_9_0"
+  },
+  "room_id": "!636q39766251:example.com",
+  "state": [
+    {
+      "content": {
+        "join_rule": "public"
+      },
+      "type": "m.room.join_rules",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    },
+    {
+      "content": {
+        "creator": "@example:example.org",
+        "room_version": "1",
+        "m.federate": true,
+        "predecessor": {
+          "event_id": "$something:example.org",
+          "room_id": "!oldroom:example.org"
+        }
+      },
+      "type": "m.room.create",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "ban": 50,
+        "events": {
+          "m.room.name": 100,
+          "m.room.power_levels": 100
+        },
+        "events_default": 0,
+        "invite": 50,
+        "kick": 50,
+        "redact": 50,
+        "state_default": 50,
+        "users": {
+          "@example:localhost": 100
+        },
+        "users_default": 0,
+        "notifications": {
+          "room": 20
+        }
+      },
+      "type": "m.room.power_levels",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    }
+  ],
+  "visibility": "private",
+  "account_data": [
+    {
+      "type": "m.tag",
+      "content": {
+        "tags": {
+          "work": {
+            "order": "1"
+          }
+        }
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::RoomInitialSyncResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn room_initial_sync_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::RoomInitialSyncResponse = ::serde_json::from_str(
+            r#"{
+  "membership": "join",
+  "messages": {
+    "chunk": [
+      {
+        "content": {
+          "body": "This is an example text message",
+          "msgtype": "m.text",
+          "format": "org.matrix.custom.html",
+          "formatted_body": "<b>This is an example text message</b>"
+        },
+        "type": "m.room.message",
+        "event_id": "$143273582443PhrSn:example.org",
+        "room_id": "!636q39766251:example.com",
+        "sender": "@example:example.org",
+        "origin_server_ts": 1432735824653,
+        "unsigned": {
+          "age": 1234
+        }
+      },
+      {
+        "content": {
+          "body": "something-important.doc",
+          "filename": "something-important.doc",
+          "info": {
+            "mimetype": "application/msword",
+            "size": 46144
+          },
+          "msgtype": "m.file",
+          "url": "mxc://example.org/FHyPlCeYUSFFxlgbQYZmoEoe"
+        },
+        "type": "m.room.message",
+        "event_id": "$143273582443PhrSn:example.org",
+        "room_id": "!636q39766251:example.com",
+        "sender": "@example:example.org",
+        "origin_server_ts": 1432735824653,
+        "unsigned": {
+          "age": 1234
+        }
+      }
+    ],
+    "end": "s3456_9_0",
+    "start": "t44-3453_9_0"
+  },
+  "room_id": "!636q39766251:example.com",
+  "state": [
+    {
+      "content": {
+        "join_rule": "public"
+      },
+      "type": "m.room.join_rules",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    },
+    {
+      "content": {
+        "creator": "@example:example.org",
+        "room_version": "1",
+        "m.federate": true,
+        "predecessor": {
+          "event_id": "$something:example.org",
+          "room_id": "!oldroom:example.org"
+        }
+      },
+      "type": "m.room.create",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    },
+    {
+      "content": {
+        "ban": 50,
+        "events": {
+          "m.room.name": 100,
+          "m.room.power_levels": 100
+        },
+        "events_default": 0,
+        "invite": 50,
+        "kick": 50,
+        "redact": 50,
+        "state_default": 50,
+        "users": {
+          "@example:localhost": 100
+        },
+        "users_default": 0,
+        "notifications": {
+          "room": 20
+        }
+      },
+      "type": "m.room.power_levels",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": ""
+    }
+  ],
+  "visibility": "private",
+  "account_data": [
+    {
+      "type": "m.tag",
+      "content": {
+        "tags": {
+          "work": {
+            "order": "1"
+          }
+        }
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn room_initial_sync_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!636q39766251:example.com""#,
@@ -11051,6 +14138,26 @@ fn send_message_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn send_message_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "msgtype": "m.text",
+  "body": "hello"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn send_message_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!636q39766251:example.com""#,
@@ -11092,6 +14199,32 @@ fn send_message_parameter_txn_id_example_parses() {
         .required("txnId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn send_message_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::room_send::send_message::Request {
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.message""#)
+            .expect("the example deserializes"),
+        txn_id: ::serde_json::from_str(r#""35""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "msgtype": "m.text",
+  "body": "hello"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::room_send::send_message::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -11328,6 +14461,27 @@ fn set_room_state_with_key_400_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_room_state_with_key_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "membership": "join",
+  "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
+  "displayname": "Alice Margatroid"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_room_state_with_key_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!636q39766251:example.com""#,
@@ -11371,6 +14525,36 @@ fn set_room_state_with_key_parameter_state_key_example_parses() {
         .required("stateKey")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_state_with_key_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request {
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.member""#)
+            .expect("the example deserializes"),
+        state_key: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "membership": "join",
+  "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
+  "displayname": "Alice Margatroid"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -11501,6 +14685,25 @@ fn upgrade_room_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn upgrade_room_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "new_version": "2"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::UpgradeRoomBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn upgrade_room_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!oldroom:example.org""#,
@@ -11514,6 +14717,95 @@ fn upgrade_room_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn upgrade_room_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Request {
+        room_id: ::serde_json::from_str(r#""!oldroom:example.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "new_version": "2"
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn get_one_room_event_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "content": {
+    "body": "This is an example text message",
+    "msgtype": "m.text",
+    "format": "org.matrix.custom.html",
+    "formatted_body": "<b>This is an example text message</b>"
+  },
+  "type": "m.room.message",
+  "event_id": "$143273582443PhrSn:example.org",
+  "room_id": "!636q39766251:matrix.org",
+  "sender": "@example:example.org",
+  "origin_server_ts": 1432735824653,
+  "unsigned": {
+    "age": 1234
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ClientEvent = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_one_room_event_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::ClientEvent = ::serde_json::from_str(
+            r#"{
+  "content": {
+    "body": "This is an example text message",
+    "msgtype": "m.text",
+    "format": "org.matrix.custom.html",
+    "formatted_body": "<b>This is an example text message</b>"
+  },
+  "type": "m.room.message",
+  "event_id": "$143273582443PhrSn:example.org",
+  "room_id": "!636q39766251:matrix.org",
+  "sender": "@example:example.org",
+  "origin_server_ts": 1432735824653,
+  "unsigned": {
+    "age": 1234
+  }
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -11612,6 +14904,207 @@ fn get_one_room_event_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn get_room_state_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"[
+  {
+    "content": {
+      "join_rule": "public"
+    },
+    "type": "m.room.join_rules",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": ""
+  },
+  {
+    "content": {
+      "membership": "join",
+      "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+      "displayname": "Alice Margatroid",
+      "reason": "Looking for support"
+    },
+    "type": "m.room.member",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": "@alice:example.org"
+  },
+  {
+    "content": {
+      "creator": "@example:example.org",
+      "room_version": "1",
+      "m.federate": true,
+      "predecessor": {
+        "event_id": "$something:example.org",
+        "room_id": "!oldroom:example.org"
+      }
+    },
+    "type": "m.room.create",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": ""
+  },
+  {
+    "content": {
+      "ban": 50,
+      "events": {
+        "m.room.name": 100,
+        "m.room.power_levels": 100
+      },
+      "events_default": 0,
+      "invite": 50,
+      "kick": 50,
+      "redact": 50,
+      "state_default": 50,
+      "users": {
+        "@example:localhost": 100
+      },
+      "users_default": 0,
+      "notifications": {
+        "room": 20
+      }
+    },
+    "type": "m.room.power_levels",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": ""
+  }
+]"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_room_state_200_example_round_trips_through_http() {
+    let body: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
+            r#"[
+  {
+    "content": {
+      "join_rule": "public"
+    },
+    "type": "m.room.join_rules",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": ""
+  },
+  {
+    "content": {
+      "membership": "join",
+      "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+      "displayname": "Alice Margatroid",
+      "reason": "Looking for support"
+    },
+    "type": "m.room.member",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": "@alice:example.org"
+  },
+  {
+    "content": {
+      "creator": "@example:example.org",
+      "room_version": "1",
+      "m.federate": true,
+      "predecessor": {
+        "event_id": "$something:example.org",
+        "room_id": "!oldroom:example.org"
+      }
+    },
+    "type": "m.room.create",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": ""
+  },
+  {
+    "content": {
+      "ban": 50,
+      "events": {
+        "m.room.name": 100,
+        "m.room.power_levels": 100
+      },
+      "events_default": 0,
+      "invite": 50,
+      "kick": 50,
+      "redact": 50,
+      "state_default": 50,
+      "users": {
+        "@example:localhost": 100
+      },
+      "users_default": 0,
+      "notifications": {
+        "room": 20
+      }
+    },
+    "type": "m.room.power_levels",
+    "event_id": "$143273582443PhrSn:example.org",
+    "room_id": "!636q39766251:example.com",
+    "sender": "@example:example.org",
+    "origin_server_ts": 1432735824653,
+    "unsigned": {
+      "age": 1234
+    },
+    "state_key": ""
+  }
+]"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_room_state::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::rooms::get_room_state::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn get_room_state_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!636q39766251:example.com""#,
@@ -11643,6 +15136,83 @@ fn get_room_state_request_example_round_trips_through_http() {
         )
         .expect("the request is read back");
     assert_eq!(back, request);
+}
+
+#[test]
+fn get_members_by_room_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetMembersByRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_members_by_room_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetMembersByRoomResponse = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "membership": "join",
+        "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+        "displayname": "Alice Margatroid",
+        "reason": "Looking for support"
+      },
+      "type": "m.room.member",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!636q39766251:example.com",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      },
+      "state_key": "@alice:example.org"
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_members_by_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::rooms::get_members_by_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -11820,6 +15390,161 @@ fn get_joined_members_by_room_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn search_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "search_categories": {
+    "room_events": {
+      "groups": {
+        "room_id": {
+          "!qPewotXpIctQySfjSy:localhost": {
+            "order": 1,
+            "next_batch": "BdgFsdfHSf-dsFD",
+            "results": [
+              "$144429830826TWwbB:localhost"
+            ]
+          }
+        }
+      },
+      "highlights": [
+        "martians",
+        "men"
+      ],
+      "next_batch": "5FdgFsd234dfgsdfFD",
+      "count": 1224,
+      "results": [
+        {
+          "rank": 0.00424866,
+          "result": {
+            "content": {
+              "body": "This is an example text message",
+              "msgtype": "m.text",
+              "format": "org.matrix.custom.html",
+              "formatted_body": "<b>This is an example text message</b>"
+            },
+            "type": "m.room.message",
+            "event_id": "$144429830826TWwbB:localhost",
+            "room_id": "!qPewotXpIctQySfjSy:localhost",
+            "sender": "@example:example.org",
+            "origin_server_ts": 1432735824653,
+            "unsigned": {
+              "age": 1234
+            }
+          }
+        }
+      ]
+    }
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Results = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn search_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::Results = ::serde_json::from_str(
+            r#"{
+  "search_categories": {
+    "room_events": {
+      "groups": {
+        "room_id": {
+          "!qPewotXpIctQySfjSy:localhost": {
+            "order": 1,
+            "next_batch": "BdgFsdfHSf-dsFD",
+            "results": [
+              "$144429830826TWwbB:localhost"
+            ]
+          }
+        }
+      },
+      "highlights": [
+        "martians",
+        "men"
+      ],
+      "next_batch": "5FdgFsd234dfgsdfFD",
+      "count": 1224,
+      "results": [
+        {
+          "rank": 0.00424866,
+          "result": {
+            "content": {
+              "body": "This is an example text message",
+              "msgtype": "m.text",
+              "format": "org.matrix.custom.html",
+              "formatted_body": "<b>This is an example text message</b>"
+            },
+            "type": "m.room.message",
+            "event_id": "$144429830826TWwbB:localhost",
+            "room_id": "!qPewotXpIctQySfjSy:localhost",
+            "sender": "@example:example.org",
+            "origin_server_ts": 1432735824653,
+            "unsigned": {
+              "age": 1234
+            }
+          }
+        }
+      ]
+    }
+  }
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::search::search::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::search::search::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
+fn search_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "search_categories": {
+    "room_events": {
+      "keys": [
+        "content.body"
+      ],
+      "search_term": "martians and men",
+      "order_by": "recent",
+      "groupings": {
+        "group_by": [
+          {
+            "key": "room_id"
+          }
+        ]
+      }
+    }
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SearchBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn search_parameter_next_batch_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""YWxsCgpOb25lLDM1ODcwOA""#,
@@ -11834,6 +15559,47 @@ fn search_parameter_next_batch_example_parses() {
         .required("next_batch")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn search_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::search::search::Request {
+        next_batch: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+                .expect("the example deserializes"),
+        ),
+        body: ::serde_json::from_str(
+                r#"{
+  "search_categories": {
+    "room_events": {
+      "keys": [
+        "content.body"
+      ],
+      "search_term": "martians and men",
+      "order_by": "recent",
+      "groupings": {
+        "group_by": [
+          {
+            "key": "room_id"
+          }
+        ]
+      }
+    }
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::search::search::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -12113,6 +15879,461 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
 }
 
 #[test]
+fn sync_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "next_batch": "s72595_4483_1934",
+  "presence": {
+    "events": [
+      {
+        "content": {
+          "avatar_url": "mxc://localhost/wefuiwegh8742w",
+          "last_active_ago": 2478593,
+          "presence": "online",
+          "currently_active": false,
+          "status_msg": "Making cupcakes"
+        },
+        "type": "m.presence",
+        "sender": "@example:localhost"
+      }
+    ]
+  },
+  "account_data": {
+    "events": [
+      {
+        "type": "org.example.custom.config",
+        "content": {
+          "custom_config_key": "custom_config_value"
+        }
+      }
+    ]
+  },
+  "rooms": {
+    "join": {
+      "!726s6s6q:example.com": {
+        "summary": {
+          "m.heroes": [
+            "@alice:example.com",
+            "@bob:example.com"
+          ],
+          "m.joined_member_count": 2,
+          "m.invited_member_count": 0
+        },
+        "state": {
+          "events": [
+            {
+              "content": {
+                "membership": "join",
+                "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+                "displayname": "Alice Margatroid",
+                "reason": "Looking for support"
+              },
+              "type": "m.room.member",
+              "event_id": "$143273582443PhrSn:example.org",
+              "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+              "sender": "@example:example.org",
+              "origin_server_ts": 1432735824653,
+              "unsigned": {
+                "age": 1234
+              },
+              "state_key": "@alice:example.org"
+            }
+          ]
+        },
+        "timeline": {
+          "events": [
+            {
+              "content": {
+                "membership": "join",
+                "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+                "displayname": "Alice Margatroid",
+                "reason": "Looking for support"
+              },
+              "type": "m.room.member",
+              "event_id": "$143273582443PhrSn:example.org",
+              "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+              "sender": "@example:example.org",
+              "origin_server_ts": 1432735824653,
+              "unsigned": {
+                "age": 1234
+              },
+              "state_key": "@alice:example.org"
+            },
+            {
+              "content": {
+                "body": "This is an example text message",
+                "msgtype": "m.text",
+                "format": "org.matrix.custom.html",
+                "formatted_body": "<b>This is an example text message</b>"
+              },
+              "type": "m.room.message",
+              "event_id": "$143273582443PhrSn:example.org",
+              "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+              "sender": "@example:example.org",
+              "origin_server_ts": 1432735824653,
+              "unsigned": {
+                "age": 1234
+              }
+            }
+          ],
+          "limited": true,
+          "prev_batch": "t34-23535_0_0"
+        },
+        "ephemeral": {
+          "events": [
+            {
+              "content": {
+                "user_ids": [
+                  "@alice:matrix.org",
+                  "@bob:example.com"
+                ]
+              },
+              "type": "m.typing"
+            },
+            {
+              "content": {
+                "$1435641916114394fHBLK:matrix.org": {
+                  "m.read": {
+                    "@rikj:jki.re": {
+                      "ts": 1436451550453
+                    }
+                  },
+                  "m.read.private": {
+                    "@self:example.org": {
+                      "ts": 1661384801651
+                    }
+                  }
+                }
+              },
+              "type": "m.receipt"
+            }
+          ]
+        },
+        "account_data": {
+          "events": [
+            {
+              "content": {
+                "tags": {
+                  "u.work": {
+                    "order": 0.9
+                  }
+                }
+              },
+              "type": "m.tag"
+            },
+            {
+              "type": "org.example.custom.room.config",
+              "content": {
+                "custom_config_key": "custom_config_value"
+              }
+            }
+          ]
+        },
+        "unread_notifications": {
+          "highlight_count": 1,
+          "notification_count": 5
+        },
+        "unread_thread_notifications": {
+          "$threadroot": {
+            "highlight_count": 3,
+            "notification_count": 6
+          }
+        }
+      }
+    },
+    "invite": {
+      "!696r7674:example.com": {
+        "invite_state": {
+          "events": [
+            {
+              "sender": "@alice:example.com",
+              "type": "m.room.name",
+              "state_key": "",
+              "content": {
+                "name": "My Room Name"
+              }
+            },
+            {
+              "sender": "@alice:example.com",
+              "type": "m.room.member",
+              "state_key": "@bob:example.com",
+              "content": {
+                "membership": "invite"
+              }
+            }
+          ]
+        }
+      }
+    },
+    "knock": {
+      "!223asd456:example.com": {
+        "knock_state": {
+          "events": [
+            {
+              "sender": "@alice:example.com",
+              "type": "m.room.name",
+              "state_key": "",
+              "content": {
+                "name": "My Room Name"
+              }
+            },
+            {
+              "sender": "@bob:example.com",
+              "type": "m.room.member",
+              "state_key": "@bob:example.com",
+              "content": {
+                "membership": "knock"
+              }
+            }
+          ]
+        }
+      }
+    },
+    "leave": {}
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SyncResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn sync_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::SyncResponse = ::serde_json::from_str(
+            r#"{
+  "next_batch": "s72595_4483_1934",
+  "presence": {
+    "events": [
+      {
+        "content": {
+          "avatar_url": "mxc://localhost/wefuiwegh8742w",
+          "last_active_ago": 2478593,
+          "presence": "online",
+          "currently_active": false,
+          "status_msg": "Making cupcakes"
+        },
+        "type": "m.presence",
+        "sender": "@example:localhost"
+      }
+    ]
+  },
+  "account_data": {
+    "events": [
+      {
+        "type": "org.example.custom.config",
+        "content": {
+          "custom_config_key": "custom_config_value"
+        }
+      }
+    ]
+  },
+  "rooms": {
+    "join": {
+      "!726s6s6q:example.com": {
+        "summary": {
+          "m.heroes": [
+            "@alice:example.com",
+            "@bob:example.com"
+          ],
+          "m.joined_member_count": 2,
+          "m.invited_member_count": 0
+        },
+        "state": {
+          "events": [
+            {
+              "content": {
+                "membership": "join",
+                "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+                "displayname": "Alice Margatroid",
+                "reason": "Looking for support"
+              },
+              "type": "m.room.member",
+              "event_id": "$143273582443PhrSn:example.org",
+              "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+              "sender": "@example:example.org",
+              "origin_server_ts": 1432735824653,
+              "unsigned": {
+                "age": 1234
+              },
+              "state_key": "@alice:example.org"
+            }
+          ]
+        },
+        "timeline": {
+          "events": [
+            {
+              "content": {
+                "membership": "join",
+                "avatar_url": "mxc://example.org/SEsfnsuifSDFSSEF",
+                "displayname": "Alice Margatroid",
+                "reason": "Looking for support"
+              },
+              "type": "m.room.member",
+              "event_id": "$143273582443PhrSn:example.org",
+              "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+              "sender": "@example:example.org",
+              "origin_server_ts": 1432735824653,
+              "unsigned": {
+                "age": 1234
+              },
+              "state_key": "@alice:example.org"
+            },
+            {
+              "content": {
+                "body": "This is an example text message",
+                "msgtype": "m.text",
+                "format": "org.matrix.custom.html",
+                "formatted_body": "<b>This is an example text message</b>"
+              },
+              "type": "m.room.message",
+              "event_id": "$143273582443PhrSn:example.org",
+              "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+              "sender": "@example:example.org",
+              "origin_server_ts": 1432735824653,
+              "unsigned": {
+                "age": 1234
+              }
+            }
+          ],
+          "limited": true,
+          "prev_batch": "t34-23535_0_0"
+        },
+        "ephemeral": {
+          "events": [
+            {
+              "content": {
+                "user_ids": [
+                  "@alice:matrix.org",
+                  "@bob:example.com"
+                ]
+              },
+              "type": "m.typing"
+            },
+            {
+              "content": {
+                "$1435641916114394fHBLK:matrix.org": {
+                  "m.read": {
+                    "@rikj:jki.re": {
+                      "ts": 1436451550453
+                    }
+                  },
+                  "m.read.private": {
+                    "@self:example.org": {
+                      "ts": 1661384801651
+                    }
+                  }
+                }
+              },
+              "type": "m.receipt"
+            }
+          ]
+        },
+        "account_data": {
+          "events": [
+            {
+              "content": {
+                "tags": {
+                  "u.work": {
+                    "order": 0.9
+                  }
+                }
+              },
+              "type": "m.tag"
+            },
+            {
+              "type": "org.example.custom.room.config",
+              "content": {
+                "custom_config_key": "custom_config_value"
+              }
+            }
+          ]
+        },
+        "unread_notifications": {
+          "highlight_count": 1,
+          "notification_count": 5
+        },
+        "unread_thread_notifications": {
+          "$threadroot": {
+            "highlight_count": 3,
+            "notification_count": 6
+          }
+        }
+      }
+    },
+    "invite": {
+      "!696r7674:example.com": {
+        "invite_state": {
+          "events": [
+            {
+              "sender": "@alice:example.com",
+              "type": "m.room.name",
+              "state_key": "",
+              "content": {
+                "name": "My Room Name"
+              }
+            },
+            {
+              "sender": "@alice:example.com",
+              "type": "m.room.member",
+              "state_key": "@bob:example.com",
+              "content": {
+                "membership": "invite"
+              }
+            }
+          ]
+        }
+      }
+    },
+    "knock": {
+      "!223asd456:example.com": {
+        "knock_state": {
+          "events": [
+            {
+              "sender": "@alice:example.com",
+              "type": "m.room.name",
+              "state_key": "",
+              "content": {
+                "name": "My Room Name"
+              }
+            },
+            {
+              "sender": "@bob:example.com",
+              "type": "m.room.member",
+              "state_key": "@bob:example.com",
+              "content": {
+                "membership": "knock"
+              }
+            }
+          ]
+        }
+      }
+    },
+    "leave": {}
+  }
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::sync::sync::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::sync::sync::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
+}
+
+#[test]
 fn sync_parameter_filter_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
@@ -12342,6 +16563,23 @@ fn set_room_tag_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_room_tag_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
+  "order": 0.25
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetRoomTagBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_room_tag_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -12385,6 +16623,31 @@ fn set_room_tag_parameter_tag_example_parses() {
         .required("tag")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_tag_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::tags::set_room_tag::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
+        tag: ::serde_json::from_str(r#""u.work""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "order": 0.25
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::tags::set_room_tag::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -12934,6 +17197,28 @@ fn invite_by3_pid_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn invite_by3_pid_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "id_server": "matrix.org",
+  "id_access_token": "abc123_OpaqueString",
+  "medium": "email",
+  "address": "cheeky@monkey.com"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::InviteBy3PidBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn invite_by3_pid_parameter_room_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""!d41d8cd:matrix.org""#,
@@ -12947,6 +17232,110 @@ fn invite_by3_pid_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn invite_by3_pid_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request {
+        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "id_server": "matrix.org",
+  "id_access_token": "abc123_OpaqueString",
+  "medium": "email",
+  "address": "cheeky@monkey.com"
+}"#,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn get_thread_roots_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "next_batch_token"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::GetThreadRootsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn get_thread_roots_200_example_round_trips_through_http() {
+    let body: ::matrix_client_api::types::GetThreadRootsResponse = ::serde_json::from_str(
+            r#"{
+  "chunk": [
+    {
+      "content": {
+        "body": "This is an example text message",
+        "msgtype": "m.text",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "<b>This is an example text message</b>"
+      },
+      "type": "m.room.message",
+      "event_id": "$143273582443PhrSn:example.org",
+      "room_id": "!jEsUZKDJdhlrceRyVU:example.org",
+      "sender": "@example:example.org",
+      "origin_server_ts": 1432735824653,
+      "unsigned": {
+        "age": 1234
+      }
+    }
+  ],
+  "next_batch": "next_batch_token"
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]
@@ -13219,6 +17608,26 @@ fn set_typing_200_example_round_trips_through_http() {
 }
 
 #[test]
+fn set_typing_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "typing": true,
+  "timeout": 30000
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::SetTypingBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
 fn set_typing_parameter_user_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""@alice:example.com""#,
@@ -13248,6 +17657,31 @@ fn set_typing_parameter_room_id_example_parses() {
         .required("roomId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_typing_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::typing::set_typing::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
+  "typing": true,
+  "timeout": 30000
+}"#)
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::typing::set_typing::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]

@@ -71,7 +71,11 @@ fn get_missing_previous_events_200_example_survives_json() {
             r#"{
   "events": [
     {
-      "$ref": "examples/minimal_pdu.json"
+      "type": "m.room.minimal_pdu",
+      "room_id": "!somewhere:example.org",
+      "content": {
+        "see_room_version_spec": "The event format changes depending on the room version."
+      }
     }
   ]
 }"#,
@@ -94,7 +98,11 @@ fn get_missing_previous_events_200_example_round_trips_through_http() {
             r#"{
   "events": [
     {
-      "$ref": "examples/minimal_pdu.json"
+      "type": "m.room.minimal_pdu",
+      "room_id": "!somewhere:example.org",
+      "content": {
+        "see_room_version_spec": "The event format changes depending on the room version."
+      }
     }
   ]
 }"#,
@@ -1198,16 +1206,56 @@ fn send_join_v1_200_example_survives_json() {
     "origin": "matrix.org",
     "auth_chain": [
       {
-        "$ref": "examples/minimal_pdu.json"
+        "type": "m.room.minimal_pdu",
+        "room_id": "!somewhere:example.org",
+        "content": {
+          "see_room_version_spec": "The event format changes depending on the room version."
+        }
       }
     ],
     "state": [
       {
-        "$ref": "examples/minimal_pdu.json"
+        "type": "m.room.minimal_pdu",
+        "room_id": "!somewhere:example.org",
+        "content": {
+          "see_room_version_spec": "The event format changes depending on the room version."
+        }
       }
     ],
     "event": {
-      "$ref": "examples/pdu_v4_join_membership.json"
+      "room_id": "!UcYsUzyxTGDxLBEvLy:example.org",
+      "sender": "@alice:example.com",
+      "origin": "example.com",
+      "origin_server_ts": 1404838188000,
+      "depth": 12,
+      "auth_events": [
+        "$urlsafe_base64_encoded_eventid",
+        "$a-different-event-id"
+      ],
+      "type": "m.room.member",
+      "prev_events": [
+        "$urlsafe_base64_encoded_eventid",
+        "$a-different-event-id"
+      ],
+      "content": {
+        "membership": "join",
+        "join_authorised_via_users_server": "@arbitrary:resident.example.com"
+      },
+      "unsigned": {
+        "age": 4612
+      },
+      "hashes": {
+        "sha256": "thishashcoversallfieldsincasethisisredacted"
+      },
+      "signatures": {
+        "example.com": {
+          "ed25519:key_version": "these86bytesofbase64signaturecoveressentialfieldsincludinghashessocancheckredactedpdus"
+        },
+        "resident.example.com": {
+          "ed25519:other_key_version": "a different signature"
+        }
+      },
+      "state_key": "@alice:example.com"
     }
   }
 ]"#,
@@ -1233,16 +1281,56 @@ fn send_join_v1_200_example_round_trips_through_http() {
     "origin": "matrix.org",
     "auth_chain": [
       {
-        "$ref": "examples/minimal_pdu.json"
+        "type": "m.room.minimal_pdu",
+        "room_id": "!somewhere:example.org",
+        "content": {
+          "see_room_version_spec": "The event format changes depending on the room version."
+        }
       }
     ],
     "state": [
       {
-        "$ref": "examples/minimal_pdu.json"
+        "type": "m.room.minimal_pdu",
+        "room_id": "!somewhere:example.org",
+        "content": {
+          "see_room_version_spec": "The event format changes depending on the room version."
+        }
       }
     ],
     "event": {
-      "$ref": "examples/pdu_v4_join_membership.json"
+      "room_id": "!UcYsUzyxTGDxLBEvLy:example.org",
+      "sender": "@alice:example.com",
+      "origin": "example.com",
+      "origin_server_ts": 1404838188000,
+      "depth": 12,
+      "auth_events": [
+        "$urlsafe_base64_encoded_eventid",
+        "$a-different-event-id"
+      ],
+      "type": "m.room.member",
+      "prev_events": [
+        "$urlsafe_base64_encoded_eventid",
+        "$a-different-event-id"
+      ],
+      "content": {
+        "membership": "join",
+        "join_authorised_via_users_server": "@arbitrary:resident.example.com"
+      },
+      "unsigned": {
+        "age": 4612
+      },
+      "hashes": {
+        "sha256": "thishashcoversallfieldsincasethisisredacted"
+      },
+      "signatures": {
+        "example.com": {
+          "ed25519:key_version": "these86bytesofbase64signaturecoveressentialfieldsincludinghashessocancheckredactedpdus"
+        },
+        "resident.example.com": {
+          "ed25519:other_key_version": "a different signature"
+        }
+      },
+      "state_key": "@alice:example.com"
     }
   }
 ]"#,
@@ -1387,16 +1475,56 @@ fn send_join_v2_200_example_survives_json() {
   "origin": "matrix.org",
   "auth_chain": [
     {
-      "$ref": "examples/minimal_pdu.json"
+      "type": "m.room.minimal_pdu",
+      "room_id": "!somewhere:example.org",
+      "content": {
+        "see_room_version_spec": "The event format changes depending on the room version."
+      }
     }
   ],
   "state": [
     {
-      "$ref": "examples/minimal_pdu.json"
+      "type": "m.room.minimal_pdu",
+      "room_id": "!somewhere:example.org",
+      "content": {
+        "see_room_version_spec": "The event format changes depending on the room version."
+      }
     }
   ],
   "event": {
-    "$ref": "examples/pdu_v4_join_membership.json"
+    "room_id": "!UcYsUzyxTGDxLBEvLy:example.org",
+    "sender": "@alice:example.com",
+    "origin": "example.com",
+    "origin_server_ts": 1404838188000,
+    "depth": 12,
+    "auth_events": [
+      "$urlsafe_base64_encoded_eventid",
+      "$a-different-event-id"
+    ],
+    "type": "m.room.member",
+    "prev_events": [
+      "$urlsafe_base64_encoded_eventid",
+      "$a-different-event-id"
+    ],
+    "content": {
+      "membership": "join",
+      "join_authorised_via_users_server": "@arbitrary:resident.example.com"
+    },
+    "unsigned": {
+      "age": 4612
+    },
+    "hashes": {
+      "sha256": "thishashcoversallfieldsincasethisisredacted"
+    },
+    "signatures": {
+      "example.com": {
+        "ed25519:key_version": "these86bytesofbase64signaturecoveressentialfieldsincludinghashessocancheckredactedpdus"
+      },
+      "resident.example.com": {
+        "ed25519:other_key_version": "a different signature"
+      }
+    },
+    "state_key": "@alice:example.com"
   },
   "members_omitted": true,
   "servers_in_room": [
@@ -1424,16 +1552,56 @@ fn send_join_v2_200_example_round_trips_through_http() {
   "origin": "matrix.org",
   "auth_chain": [
     {
-      "$ref": "examples/minimal_pdu.json"
+      "type": "m.room.minimal_pdu",
+      "room_id": "!somewhere:example.org",
+      "content": {
+        "see_room_version_spec": "The event format changes depending on the room version."
+      }
     }
   ],
   "state": [
     {
-      "$ref": "examples/minimal_pdu.json"
+      "type": "m.room.minimal_pdu",
+      "room_id": "!somewhere:example.org",
+      "content": {
+        "see_room_version_spec": "The event format changes depending on the room version."
+      }
     }
   ],
   "event": {
-    "$ref": "examples/pdu_v4_join_membership.json"
+    "room_id": "!UcYsUzyxTGDxLBEvLy:example.org",
+    "sender": "@alice:example.com",
+    "origin": "example.com",
+    "origin_server_ts": 1404838188000,
+    "depth": 12,
+    "auth_events": [
+      "$urlsafe_base64_encoded_eventid",
+      "$a-different-event-id"
+    ],
+    "type": "m.room.member",
+    "prev_events": [
+      "$urlsafe_base64_encoded_eventid",
+      "$a-different-event-id"
+    ],
+    "content": {
+      "membership": "join",
+      "join_authorised_via_users_server": "@arbitrary:resident.example.com"
+    },
+    "unsigned": {
+      "age": 4612
+    },
+    "hashes": {
+      "sha256": "thishashcoversallfieldsincasethisisredacted"
+    },
+    "signatures": {
+      "example.com": {
+        "ed25519:key_version": "these86bytesofbase64signaturecoveressentialfieldsincludinghashessocancheckredactedpdus"
+      },
+      "resident.example.com": {
+        "ed25519:other_key_version": "a different signature"
+      }
+    },
+    "state_key": "@alice:example.com"
   },
   "members_omitted": true,
   "servers_in_room": [
@@ -1531,6 +1699,61 @@ fn perspectives_key_query_request_example_round_trips_through_http() {
         )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::keys_query::perspectives_key_query::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn bulk_perspectives_key_query_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "server_keys": {
+    "example.org": {
+      "ed25519:abc123": {
+        "minimum_valid_until_ts": 1234567890
+      }
+    }
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::BulkPerspectivesKeyQueryBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn bulk_perspectives_key_query_request_example_round_trips_through_http() {
+    let request = ::matrix_federation_api::endpoints::keys_query::bulk_perspectives_key_query::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "server_keys": {
+    "example.org": {
+      "ed25519:abc123": {
+        "minimum_valid_until_ts": 1234567890
+      }
+    }
+  }
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_federation_api::endpoints::keys_query::bulk_perspectives_key_query::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
         .expect("the request is read back");
@@ -1797,6 +2020,81 @@ fn make_knock_request_example_round_trips_through_http() {
         )
         .expect("the request is read back");
     assert_eq!(back, request);
+}
+
+#[test]
+fn send_knock_200_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "knock_room_state": [
+    {
+      "type": "m.room.name",
+      "sender": "@bob:example.org",
+      "state_key": "",
+      "content": {
+        "name": "Example Room"
+      }
+    },
+    {
+      "type": "m.room.join_rules",
+      "sender": "@bob:example.org",
+      "state_key": "",
+      "content": {
+        "join_rule": "knock"
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::SendKnockResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn send_knock_200_example_round_trips_through_http() {
+    let body: ::matrix_federation_api::types::SendKnockResponse = ::serde_json::from_str(
+            r#"{
+  "knock_room_state": [
+    {
+      "type": "m.room.name",
+      "sender": "@bob:example.org",
+      "state_key": "",
+      "content": {
+        "name": "Example Room"
+      }
+    },
+    {
+      "type": "m.room.join_rules",
+      "sender": "@bob:example.org",
+      "state_key": "",
+      "content": {
+        "join_rule": "knock"
+      }
+    }
+  ]
+}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
+        .expect("the response is written");
+    let back = <::matrix_federation_api::endpoints::knocks::send_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
+            &http_response,
+        )
+        .expect("the response is read back");
+    assert_eq!(back, response);
 }
 
 #[test]

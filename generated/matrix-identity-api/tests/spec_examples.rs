@@ -383,6 +383,53 @@ fn bind_v2_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn bind_v2_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "mxid": "@ears:matrix.org"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::BindV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn bind_v2_request_example_round_trips_through_http() {
+    let request = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "mxid": "@ears:matrix.org"
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_identity_api::endpoints::v2_associations::bind_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn unbind_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
@@ -458,6 +505,61 @@ fn unbind_v2_403_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn unbind_v2_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "mxid": "@ears:example.org",
+  "threepid": {
+    "medium": "email",
+    "address": "monkeys_have_ears@example.org"
+  }
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::UnbindV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn unbind_v2_request_example_round_trips_through_http() {
+    let request = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "mxid": "@ears:example.org",
+  "threepid": {
+    "medium": "email",
+    "address": "monkeys_have_ears@example.org"
+  }
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_identity_api::endpoints::v2_associations::unbind_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -946,6 +1048,53 @@ fn email_submit_token_post_v2_403_example_round_trips_through_http() {
 }
 
 #[test]
+fn email_submit_token_post_v2_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "token": "atoken"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::EmailSubmitTokenPostV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn email_submit_token_post_v2_request_example_round_trips_through_http() {
+    let request = ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "token": "atoken"
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
 fn blindly_sign_stuff_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
             r#"{
@@ -1084,6 +1233,53 @@ fn blindly_sign_stuff_v2_403_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn blindly_sign_stuff_v2_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "mxid": "@foo:bar.com",
+  "token": "sometoken",
+  "private_key": "base64encodedkey"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::BlindlySignStuffV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn blindly_sign_stuff_v2_request_example_round_trips_through_http() {
+    let request = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "mxid": "@foo:bar.com",
+  "token": "sometoken",
+  "private_key": "base64encodedkey"
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -1462,6 +1658,53 @@ fn msisdn_submit_token_post_v2_403_example_round_trips_through_http() {
         )
         .expect("the response is read back");
     assert_eq!(back, response);
+}
+
+#[test]
+fn msisdn_submit_token_post_v2_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "token": "atoken"
+}"#,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::MsisdnSubmitTokenPostV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn msisdn_submit_token_post_v2_request_example_round_trips_through_http() {
+    let request = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request {
+        body: ::std::option::Option::Some(
+            ::serde_json::from_str(
+                    r#"{
+  "sid": "1234",
+  "client_secret": "monkeys_are_GREAT",
+  "token": "atoken"
+}"#,
+                )
+                .expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]

@@ -44,6 +44,103 @@ fn notify_200_example_round_trips_through_http() {
     assert_eq!(back, response);
 }
 
+#[test]
+fn notify_request_body_example_survives_json() {
+    let example: ::serde_json::Value = ::serde_json::from_str(
+            r##"{
+  "notification": {
+    "event_id": "$3957tyerfgewrf384",
+    "room_id": "!slw48wfj34rtnrf:example.com",
+    "type": "m.room.message",
+    "sender": "@exampleuser:matrix.org",
+    "sender_display_name": "Major Tom",
+    "room_name": "Mission Control",
+    "room_alias": "#exampleroom:matrix.org",
+    "prio": "high",
+    "content": {
+      "msgtype": "m.text",
+      "body": "I'm floating in a most peculiar way."
+    },
+    "counts": {
+      "unread": 2,
+      "missed_calls": 1
+    },
+    "devices": [
+      {
+        "app_id": "org.matrix.matrixConsole.ios",
+        "pushkey": "V2h5IG9uIGVhcnRoIGRpZCB5b3UgZGVjb2RlIHRoaXM/",
+        "pushkey_ts": 12345678,
+        "data": {},
+        "tweaks": {
+          "sound": "bing"
+        }
+      }
+    ]
+  }
+}"##,
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_push_gateway_api::types::NotifyBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn notify_request_example_round_trips_through_http() {
+    let request = ::matrix_push_gateway_api::endpoints::notify::Request {
+        body: ::serde_json::from_str(
+                r##"{
+  "notification": {
+    "event_id": "$3957tyerfgewrf384",
+    "room_id": "!slw48wfj34rtnrf:example.com",
+    "type": "m.room.message",
+    "sender": "@exampleuser:matrix.org",
+    "sender_display_name": "Major Tom",
+    "room_name": "Mission Control",
+    "room_alias": "#exampleroom:matrix.org",
+    "prio": "high",
+    "content": {
+      "msgtype": "m.text",
+      "body": "I'm floating in a most peculiar way."
+    },
+    "counts": {
+      "unread": 2,
+      "missed_calls": 1
+    },
+    "devices": [
+      {
+        "app_id": "org.matrix.matrixConsole.ios",
+        "pushkey": "V2h5IG9uIGVhcnRoIGRpZCB5b3UgZGVjb2RlIHRoaXM/",
+        "pushkey_ts": 12345678,
+        "data": {},
+        "tweaks": {
+          "sound": "bing"
+        }
+      }
+    ]
+  }
+}"##,
+            )
+            .expect("the example deserializes"),
+    };
+    let http_request = ::matrix_push_gateway_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_push_gateway_api::endpoints::notify::Request as ::matrix_push_gateway_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {

@@ -387,12 +387,24 @@ impl Lowerer<'_> {
                 Ty::String
             }
         };
-        let example = if is_json(media_type) {
-            self.valid_example(&format!("{media_pointer}/example"), media.example.as_ref())
-        } else {
-            None
-        };
+        let example = if is_json(media_type) { self.media_example(media, &media_pointer) } else { None };
         Some(Body { media_type: media_type.clone(), ty, required, doc, field: "body".into(), example })
+    }
+
+    /// The example of a body: the media type's `example`, else the `example` of a schema
+    /// written in place (where Swagger 2.0 puts a body parameter's example); a `$ref`'d
+    /// schema's example describes the type, not this operation. `None` when lint found it
+    /// invalid.
+    fn media_example(&self, media: &openapiv3::MediaType, media_pointer: &str) -> Option<Value> {
+        if media.example.is_some() {
+            return self.valid_example(&format!("{media_pointer}/example"), media.example.as_ref());
+        }
+        match &media.schema {
+            Some(ReferenceOr::Item(schema)) => {
+                self.valid_example(&format!("{media_pointer}/schema/example"), schema.schema_data.example.as_ref())
+            }
+            _ => None,
+        }
     }
 
     fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, type_prefix: &str) -> Vec<Response> {
@@ -425,8 +437,7 @@ impl Lowerer<'_> {
             };
             let body = self.body(&response.content, true, None, &response_pointer, &type_name);
             let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
-                let at = format!("{}/example", push_token(&format!("{response_pointer}/content"), m));
-                self.valid_example(&at, media.example.as_ref())
+                self.media_example(media, &push_token(&format!("{response_pointer}/content"), m))
             });
             out.push(Response {
                 status,
