@@ -675,4 +675,19 @@ mod tests {
         );
         assert_eq!(ops[0].parameters[0].example, None);
     }
+
+    /// Swagger 2.0 writes a body parameter's example on its schema: that is the body's
+    /// example; an invalid one is not, and a `$ref`'d schema's example describes the type.
+    #[test]
+    fn a_body_example_may_sit_on_its_schema() {
+        let spec = |example: &str| {
+            format!(
+                "swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      parameters:\n        - in: body\n          name: b\n          schema: {{type: object, properties: {{n: {{type: integer}}}}, example: {example}}}\n      responses:\n        200: {{description: ok}}\n"
+            )
+        };
+        let (ops, _) = lowered("body_example", &spec("{n: 3}"));
+        assert_eq!(ops[0].body.as_ref().and_then(|b| b.example.clone()), Some(serde_json::json!({"n": 3})));
+        let (ops, _) = lowered("body_example_invalid", &spec("{n: three}"));
+        assert_eq!(ops[0].body.as_ref().and_then(|b| b.example.clone()), None);
+    }
 }
