@@ -206,10 +206,11 @@ impl ErrorFormat {
                 ErrorKind::MissingParameter => "M_MISSING_PARAM",
                 ErrorKind::InvalidParameter => "M_INVALID_PARAM",
                 ErrorKind::InvalidBody => "M_BAD_JSON",
-                ErrorKind::Unrecognized => "M_UNRECOGNIZED",
+                // The Matrix spec's code for an endpoint the server does not implement.
+                ErrorKind::Unrecognized | ErrorKind::NotImplemented => "M_UNRECOGNIZED",
                 ErrorKind::TooLarge => "M_TOO_LARGE",
                 ErrorKind::UnsupportedMediaType => "M_NOT_JSON",
-                ErrorKind::Timeout | ErrorKind::NotImplemented | ErrorKind::Internal => "M_UNKNOWN",
+                ErrorKind::Timeout | ErrorKind::Internal => "M_UNKNOWN",
             },
         }
     }

@@ -15,19 +15,16 @@
 //! format, an unknown path `404`, an empty token `401`, and the two operations sharing
 //! `POST /rooms/{roomId}/invite` each reach their own handler.
 //!
-//! Matrix writes parts of its examples as `{"$ref": "file", ...more keys}`, to be replaced by
-//! the file with the other keys laid over it (its own tooling does so); the generator takes
-//! a `$ref` in an example as data, so [`resolve_example_refs`] does it here.
+//! Matrix writes parts of its examples as `{"$ref": "file", ...more keys}`; the config's
+//! `examples: {refs: resolve}` has the generator resolve them, so the examples here are whole.
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Debug;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use generator::lint::Checked;
 use generator::lower::{Model, Operation};
 use matrix_client_api::client::{Client, ClientError};
 use matrix_client_api::endpoints::{
@@ -52,7 +49,6 @@ const TOKEN: &str = "syt_YWxpY2U_matrix_e2e_token";
 
 /// The whole Client-Server API as the generator checks and lowers it.
 struct Spec {
-    checked: Checked,
     model: Model,
 }
 
@@ -66,12 +62,13 @@ impl Spec {
             root: config.root_path(),
             limits: config.limits(),
             named_at: Vec::new(),
+            example_refs: config.examples.refs,
         };
         let checked = generator::check_with(&config.spec_paths(), &inputs, &mut diagnostics)
             .unwrap_or_else(|| panic!("the spec checks:\n{}", diagnostics.render(false)));
         let model = generator::lower::lower(&checked, &config, &mut diagnostics)
             .unwrap_or_else(|| panic!("the spec lowers:\n{}", diagnostics.render(false)));
-        Spec { checked, model }
+        Spec { model }
     }
 
     /// The operation the generated endpoint `E` was made from: the one of its name, method and
@@ -85,82 +82,12 @@ impl Spec {
             .filter(|op| op.name == m.name && op.method == m.method.as_str() && op.path == m.path);
         let op = found.next().unwrap_or_else(|| panic!("the spec has `{} {}` ({})", m.method, m.path, m.name));
         assert!(found.next().is_none(), "one operation is `{} {}` ({})", m.method, m.path, m.name);
-        let pointer = self.pointer(op);
         Op {
-            spec: self,
             op,
-            pointer,
             used: RefCell::new(BTreeSet::new()),
             response: RefCell::new(None),
             _endpoint: std::marker::PhantomData,
         }
-    }
-
-    /// The operation's place in the checked document. Its path key may differ from
-    /// `op.path` by white space (`inviting.yaml` writes `"/rooms/{roomId}/invite "`), so the
-    /// operation is found by its `operationId` too.
-    fn pointer(&self, op: &Operation) -> String {
-        let paths = self.checked.spec.document["paths"].as_object().expect("the document has paths");
-        let method = op.method.to_lowercase();
-        let found: Vec<&String> = paths
-            .iter()
-            .filter(|(key, item)| {
-                key.trim() == op.path
-                    && item
-                        .get(&method)
-                        .is_some_and(|o| o.get("operationId") == op.operation_id.as_ref().map(|id| json!(id)).as_ref())
-            })
-            .map(|(key, _)| key)
-            .collect();
-        let [key] = found.as_slice() else { panic!("one path item holds `{}` of {}: {found:?}", op.name, op.path) };
-        format!("/paths/{}/{method}", key.replace('~', "~0").replace('/', "~1"))
-    }
-
-    /// The value at `pointer` of the checked document, with Matrix's example `$ref`s resolved
-    /// from the file it is written in.
-    fn example_at(&self, pointer: &str) -> Option<Value> {
-        let value = self.checked.spec.document.pointer(pointer)?;
-        let location = self.checked.spec.value_location(pointer).unwrap_or_else(|| panic!("{pointer} has a source"));
-        Some(resolve_example_refs(value, Path::new(&location.file)))
-    }
-
-    /// The `example` of the schema at `pointer`, following `$ref`s to named schemas.
-    fn schema_example(&self, pointer: &str) -> Option<Value> {
-        let mut pointer = pointer.to_owned();
-        for _ in 0..8 {
-            let schema = self.checked.spec.document.pointer(&pointer)?;
-            if schema.get("example").is_some() {
-                return self.example_at(&format!("{pointer}/example"));
-            }
-            pointer = schema.get("$ref")?.as_str()?.strip_prefix('#')?.to_owned();
-        }
-        None
-    }
-}
-
-/// `value` with every `{"$ref": "file", ...}` replaced by that file (read relative to
-/// `file`, its own refs resolved from it), with the other keys laid over it, as Matrix's
-/// tooling builds its examples.
-fn resolve_example_refs(value: &Value, file: &Path) -> Value {
-    match value {
-        Value::Object(map) => match map.get("$ref").and_then(Value::as_str) {
-            Some(target) => {
-                let target = file.parent().expect("a file has a folder").join(target);
-                let text = std::fs::read_to_string(&target)
-                    .unwrap_or_else(|e| panic!("the example {} is readable: {e}", target.display()));
-                let loaded: Value = serde_yaml::from_str(&text)
-                    .unwrap_or_else(|e| panic!("the example {} is YAML: {e}", target.display()));
-                let mut resolved = resolve_example_refs(&loaded, &target);
-                let object = resolved.as_object_mut().expect("an example `$ref` names an object");
-                for (key, member) in map.iter().filter(|(key, _)| *key != "$ref") {
-                    object.insert(key.clone(), resolve_example_refs(member, file));
-                }
-                resolved
-            }
-            None => Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve_example_refs(v, file))).collect()),
-        },
-        Value::Array(items) => Value::Array(items.iter().map(|v| resolve_example_refs(v, file)).collect()),
-        other => other.clone(),
     }
 }
 
@@ -192,10 +119,7 @@ fn typed<T: Serialize + DeserializeOwned>(example: &Value, what: &str) -> T {
 /// One operation of the spec, the generated endpoint `E`'s, and what of its examples a case
 /// used.
 struct Op<'s, E> {
-    spec: &'s Spec,
     op: &'s Operation,
-    /// Its place in the checked document.
-    pointer: String,
     /// The parameters set, from their example or written.
     used: RefCell<BTreeSet<String>>,
     /// The response body the client must get, as JSON.
@@ -235,25 +159,17 @@ impl<E: Endpoint> Op<'_, E> {
     fn body<T: Serialize + DeserializeOwned>(&self) -> T {
         let what = self.what("request body");
         let body = self.op.body.as_ref().unwrap_or_else(|| panic!("{what} is declared"));
-        let media = format!("{}/requestBody/content/{}", self.pointer, body.media_type.replace('/', "~1"));
-        let example = body.example.clone().or_else(|| self.spec.schema_example(&format!("{media}/schema")));
+        let example = body.example.clone();
         typed(&example.unwrap_or_else(|| panic!("{what} has an example")), &what)
     }
 
-    /// The body of the response `status` from the spec's example: the media type's (checked
-    /// by the generator's lint), else the one lint refused for a `$ref` in it, resolved; else
-    /// the schema's.
+    /// The body of the response `status` from the spec's example, as the generator lowered it
+    /// (checked by its lint, `$ref`s resolved).
     fn response<T: Serialize + DeserializeOwned>(&self, status: u16) -> T {
         let what = self.what(&format!("response {status}"));
         let response = self.op.responses.iter().find(|r| r.status == Some(status));
         let response = response.unwrap_or_else(|| panic!("{what} is declared"));
-        let media = format!("{}/responses/{status}/content/application~1json", self.pointer);
-        let example = response
-            .example
-            .clone()
-            .or_else(|| self.spec.example_at(&format!("{media}/example")))
-            .or_else(|| self.spec.schema_example(&format!("{media}/schema")))
-            .unwrap_or_else(|| panic!("{what} has an example"));
+        let example = response.example.clone().unwrap_or_else(|| panic!("{what} has an example"));
         self.expect_response(typed(&example, &what), example)
     }
 
@@ -630,7 +546,7 @@ async fn the_server_answers_in_matrix_error_format(net: &Loopback) {
 
     let not_implemented = net.client.send(&versions::get_versions::Request {}).await;
     let body = matrix_error(not_implemented, http::StatusCode::NOT_IMPLEMENTED);
-    assert!(body.errcode.starts_with("M_"), "a Matrix error code: {body:?}");
+    assert_eq!(body.errcode, "M_UNRECOGNIZED", "Matrix's code for an endpoint not implemented: {body:?}");
     assert!(body.error.contains("get_versions"), "the message names the operation: {body:?}");
 
     let unknown = net.client.send(&Unknown).await;
