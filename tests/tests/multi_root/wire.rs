@@ -8,7 +8,9 @@ mod tests {
 
     use multi_rooms::endpoints::{content_repo::upload_content, room_state::invite_by3_pid, rooms::invite_user, AccessToken};
     use multi_rooms::runtime::ApiError;
-    use multi_rooms::types::{InviteBy3PidBody, InviteUserBody, UploadContentResponse};
+    use multi_rooms::types::content_repo::UploadContentResponse;
+    use multi_rooms::types::room_state::InviteBy3PidBody;
+    use multi_rooms::types::rooms::InviteUserBody;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
     struct Server;
