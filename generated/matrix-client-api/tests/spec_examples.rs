@@ -772,7 +772,7 @@ fn get_who_is_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetWhoIsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::admin::GetWhoIsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -785,7 +785,7 @@ fn get_who_is_200_example_survives_json() {
 
 #[test]
 fn get_who_is_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetWhoIsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::admin::GetWhoIsResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@peter:rabbit.rocks",
   "devices": {
@@ -872,7 +872,7 @@ fn get_account3_pi_ds_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetAccount3PiDsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -885,7 +885,7 @@ fn get_account3_pi_ds_200_example_survives_json() {
 
 #[test]
 fn get_account3_pi_ds_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetAccount3PiDsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_str(
             r#"{
   "threepids": [
     {
@@ -920,7 +920,7 @@ fn post3_pi_ds_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Post3PiDsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -933,7 +933,7 @@ fn post3_pi_ds_200_example_survives_json() {
 
 #[test]
 fn post3_pi_ds_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::Post3PiDsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_str(
             r#"{
   "submit_url": "https://example.org/path/to/submitToken"
 }"#,
@@ -1246,7 +1246,7 @@ fn ping_appservice_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PingAppserviceResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1259,7 +1259,7 @@ fn ping_appservice_200_example_survives_json() {
 
 #[test]
 fn ping_appservice_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::PingAppserviceResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_str(
             r#"{
   "duration_ms": 123
 }"#,
@@ -1376,7 +1376,7 @@ fn ping_appservice_502_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PingAppserviceBadGatewayResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1389,7 +1389,7 @@ fn ping_appservice_502_example_survives_json() {
 
 #[test]
 fn ping_appservice_502_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::PingAppserviceBadGatewayResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_BAD_STATUS",
   "error": "Ping returned status 401",
@@ -1742,7 +1742,7 @@ fn get_capabilities_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetCapabilitiesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1755,7 +1755,7 @@ fn get_capabilities_200_example_survives_json() {
 
 #[test]
 fn get_capabilities_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetCapabilitiesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_str(
             r#"{
   "capabilities": {
     "m.change_password": {
@@ -1799,7 +1799,7 @@ fn upload_content_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UploadContentResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1812,7 +1812,7 @@ fn upload_content_200_example_survives_json() {
 
 #[test]
 fn upload_content_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::UploadContentResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_str(
             r#"{
   "content_uri": "mxc://example.com/AQwafuaFswefuhsfAFAgsw"
 }"#,
@@ -2889,12 +2889,12 @@ fn get_content_thumbnail_parameter_height_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_method_example_parses() {
-    let from_json: ::matrix_client_api::types::GetContentThumbnailMethod = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::serde_json::from_str(
             r#""scale""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?method=scale".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetContentThumbnailMethod = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("method")
@@ -2983,7 +2983,7 @@ fn get_url_preview_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetUrlPreviewResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2996,7 +2996,7 @@ fn get_url_preview_200_example_survives_json() {
 
 #[test]
 fn get_url_preview_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetUrlPreviewResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_str(
             r#"{
   "og:title": "Matrix Blog Post",
   "og:description": "This is a really cool blog post from matrix.org",
@@ -3079,7 +3079,7 @@ fn get_config_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetConfigResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3092,7 +3092,7 @@ fn get_config_200_example_survives_json() {
 
 #[test]
 fn get_config_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetConfigResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_str(
             r#"{
   "m.upload.size": 50000000
 }"#,
@@ -3120,7 +3120,7 @@ fn create_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::CreateRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3133,7 +3133,7 @@ fn create_room_200_example_survives_json() {
 
 #[test]
 fn create_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::CreateRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!sefiuhWgwghwWgh:example.com"
 }"#,
@@ -3168,7 +3168,7 @@ fn get_devices_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetDevicesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3181,7 +3181,7 @@ fn get_devices_200_example_survives_json() {
 
 #[test]
 fn get_devices_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetDevicesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_str(
             r#"{
   "devices": [
     {
@@ -3219,7 +3219,7 @@ fn get_device_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetDeviceResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3232,7 +3232,7 @@ fn get_device_200_example_survives_json() {
 
 #[test]
 fn get_device_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetDeviceResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_str(
             r#"{
   "device_id": "QBUAZIFURK",
   "display_name": "android",
@@ -3433,7 +3433,7 @@ fn get_room_id_by_alias_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomIdByAliasResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3446,7 +3446,7 @@ fn get_room_id_by_alias_200_example_survives_json() {
 
 #[test]
 fn get_room_id_by_alias_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomIdByAliasResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com",
   "servers": [
@@ -3852,7 +3852,7 @@ fn get_local_aliases_200_example_survives_json() {
 }"##,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetLocalAliasesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3865,7 +3865,7 @@ fn get_local_aliases_200_example_survives_json() {
 
 #[test]
 fn get_local_aliases_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetLocalAliasesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_str(
             r##"{
   "aliases": [
     "#somewhere:example.com",
@@ -4163,7 +4163,7 @@ fn get_filter_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetFilterResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4176,7 +4176,7 @@ fn get_filter_200_example_survives_json() {
 
 #[test]
 fn get_filter_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetFilterResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_str(
             r#"{
   "room": {
     "state": {
@@ -4395,7 +4395,7 @@ fn join_room_by_id_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::JoinRoomByIdResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4408,7 +4408,7 @@ fn join_room_by_id_200_example_survives_json() {
 
 #[test]
 fn join_room_by_id_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::JoinRoomByIdResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
@@ -4495,7 +4495,7 @@ fn join_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::JoinRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4508,7 +4508,7 @@ fn join_room_200_example_survives_json() {
 
 #[test]
 fn join_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::JoinRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
@@ -5928,7 +5928,7 @@ fn knock_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::KnockRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5941,7 +5941,7 @@ fn knock_room_200_example_survives_json() {
 
 #[test]
 fn knock_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::KnockRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
@@ -6253,7 +6253,7 @@ fn get_joined_rooms_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetJoinedRoomsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -6266,7 +6266,7 @@ fn get_joined_rooms_200_example_survives_json() {
 
 #[test]
 fn get_joined_rooms_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetJoinedRoomsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_str(
             r#"{
   "joined_rooms": [
     "!foo:example.com"
@@ -6296,7 +6296,7 @@ fn get_room_visibility_on_directory_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -6309,7 +6309,7 @@ fn get_room_visibility_on_directory_200_example_survives_json() {
 
 #[test]
 fn get_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_str(
             r#"{
   "visibility": "public"
 }"#,
@@ -6516,7 +6516,7 @@ fn get_login_flows_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetLoginFlowsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -6529,7 +6529,7 @@ fn get_login_flows_200_example_survives_json() {
 
 #[test]
 fn get_login_flows_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetLoginFlowsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_str(
             r#"{
   "flows": [
     {
@@ -6577,7 +6577,7 @@ fn login_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::LoginResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -6590,7 +6590,7 @@ fn login_200_example_survives_json() {
 
 #[test]
 fn login_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::LoginResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
@@ -6713,7 +6713,7 @@ fn generate_login_token_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GenerateLoginTokenResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -6726,7 +6726,7 @@ fn generate_login_token_200_example_survives_json() {
 
 #[test]
 fn generate_login_token_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GenerateLoginTokenResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_str(
             r#"{
   "login_token": "<opaque string>",
   "expires_in_ms": 120000
@@ -6778,12 +6778,12 @@ fn get_room_events_parameter_from_example_parses() {
 
 #[test]
 fn get_room_events_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::GetRoomEventsDir = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::serde_json::from_str(
             r#""b""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=b".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetRoomEventsDir = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("dir")
@@ -7072,7 +7072,7 @@ fn get_presence_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPresenceResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7085,7 +7085,7 @@ fn get_presence_200_example_survives_json() {
 
 #[test]
 fn get_presence_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPresenceResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_str(
             r#"{
   "presence": "unavailable",
   "last_active_ago": 420845
@@ -7242,7 +7242,7 @@ fn get_display_name_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetDisplayNameResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7255,7 +7255,7 @@ fn get_display_name_200_example_survives_json() {
 
 #[test]
 fn get_display_name_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetDisplayNameResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_str(
             r#"{
   "displayname": "Alice Margatroid"
 }"#,
@@ -7368,7 +7368,7 @@ fn get_avatar_url_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetAvatarUrlResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7381,7 +7381,7 @@ fn get_avatar_url_200_example_survives_json() {
 
 #[test]
 fn get_avatar_url_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetAvatarUrlResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_str(
             r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg"
 }"#,
@@ -7495,7 +7495,7 @@ fn get_user_profile_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetUserProfileResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7508,7 +7508,7 @@ fn get_user_profile_200_example_survives_json() {
 
 #[test]
 fn get_user_profile_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetUserProfileResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_str(
             r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg",
   "displayname": "Alice Margatroid"
@@ -7670,7 +7670,7 @@ fn get_pushers_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushersResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7683,7 +7683,7 @@ fn get_pushers_200_example_survives_json() {
 
 #[test]
 fn get_pushers_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushersResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_str(
             r#"{
   "pushers": [
     {
@@ -7988,7 +7988,7 @@ fn get_push_rules_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushRulesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8001,7 +8001,7 @@ fn get_push_rules_200_example_survives_json() {
 
 #[test]
 fn get_push_rules_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushRulesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_str(
             r#"{
   "global": {
     "content": [
@@ -8219,7 +8219,7 @@ fn get_push_rule_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushRuleResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8232,7 +8232,7 @@ fn get_push_rule_200_example_survives_json() {
 
 #[test]
 fn get_push_rule_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushRuleResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_str(
             r#"{
   "actions": [],
   "pattern": "cake*lie",
@@ -8315,11 +8315,11 @@ fn get_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::GetPushRuleKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::GetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -8499,11 +8499,11 @@ fn set_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::SetPushRuleKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::SetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -8647,11 +8647,11 @@ fn delete_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn delete_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::DeletePushRuleKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::DeletePushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -8700,7 +8700,7 @@ fn is_push_rule_enabled_200_example_survives_json() {
   "enabled": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::IsPushRuleEnabledResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8713,7 +8713,7 @@ fn is_push_rule_enabled_200_example_survives_json() {
 
 #[test]
 fn is_push_rule_enabled_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::IsPushRuleEnabledResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_str(
             r#"{
   "enabled": true
 }"#,
@@ -8898,11 +8898,11 @@ fn set_push_rule_enabled_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_enabled_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::SetPushRuleEnabledKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::SetPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -8940,7 +8940,7 @@ fn get_push_rule_actions_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushRuleActionsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8953,7 +8953,7 @@ fn get_push_rule_actions_200_example_survives_json() {
 
 #[test]
 fn get_push_rule_actions_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushRuleActionsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_str(
             r#"{
   "actions": [
     "notify",
@@ -9038,11 +9038,11 @@ fn get_push_rule_actions_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::GetPushRuleActionsKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::GetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -9179,11 +9179,11 @@ fn set_push_rule_actions_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::SetPushRuleActionsKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::serde_json::from_str(
             r#""room""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::SetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/room",
         )
@@ -9321,11 +9321,11 @@ fn post_receipt_parameter_room_id_example_parses() {
 
 #[test]
 fn post_receipt_parameter_receipt_type_example_parses() {
-    let from_json: ::matrix_client_api::types::PostReceiptReceiptType = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::serde_json::from_str(
             r#""m.read""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::PostReceiptReceiptType = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::matrix_client_api::runtime::wire::Params::path(
             "/{receiptType}",
             "/m.read",
         )
@@ -9359,7 +9359,7 @@ fn redact_event_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RedactEventResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9372,7 +9372,7 @@ fn redact_event_200_example_survives_json() {
 
 #[test]
 fn redact_event_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RedactEventResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$YUwQidLecu:example.com"
 }"#,
@@ -9448,7 +9448,7 @@ fn refresh_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RefreshResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9461,7 +9461,7 @@ fn refresh_200_example_survives_json() {
 
 #[test]
 fn refresh_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RefreshResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_str(
             r#"{
   "access_token": "a_new_token",
   "expires_in_ms": 60000,
@@ -9536,7 +9536,7 @@ fn register_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RegisterResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9549,7 +9549,7 @@ fn register_200_example_survives_json() {
 
 #[test]
 fn register_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RegisterResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
@@ -9659,12 +9659,12 @@ fn register_403_example_round_trips_through_http() {
 
 #[test]
 fn register_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::RegisterKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::registration::RegisterKind = ::serde_json::from_str(
             r#""user""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?kind=user".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::RegisterKind = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::registration::RegisterKind = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("kind")
@@ -10059,7 +10059,7 @@ fn check_username_availability_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::CheckUsernameAvailabilityResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10072,7 +10072,7 @@ fn check_username_availability_200_example_survives_json() {
 
 #[test]
 fn check_username_availability_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::CheckUsernameAvailabilityResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_str(
             r#"{
   "available": true
 }"#,
@@ -10174,7 +10174,7 @@ fn registration_token_validity_200_example_survives_json() {
   "valid": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RegistrationTokenValidityResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10187,7 +10187,7 @@ fn registration_token_validity_200_example_survives_json() {
 
 #[test]
 fn registration_token_validity_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RegistrationTokenValidityResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_str(
             r#"{
   "valid": true
 }"#,
@@ -10834,7 +10834,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetEventByTimestampResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10847,7 +10847,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetEventByTimestampResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
@@ -10940,12 +10940,12 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::GetEventByTimestampDir = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::serde_json::from_str(
             r#""f""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetEventByTimestampDir = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("dir")
@@ -11016,7 +11016,7 @@ fn send_message_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SendMessageResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11029,7 +11029,7 @@ fn send_message_200_example_survives_json() {
 
 #[test]
 fn send_message_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SendMessageResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
@@ -11207,7 +11207,7 @@ fn set_room_state_with_key_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetRoomStateWithKeyResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11220,7 +11220,7 @@ fn set_room_state_with_key_200_example_survives_json() {
 
 #[test]
 fn set_room_state_with_key_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SetRoomStateWithKeyResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
@@ -11380,7 +11380,7 @@ fn upgrade_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UpgradeRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11393,7 +11393,7 @@ fn upgrade_room_200_example_survives_json() {
 
 #[test]
 fn upgrade_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::UpgradeRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_str(
             r#"{
   "replacement_room": "!newroom:example.org"
 }"#,
@@ -11677,12 +11677,12 @@ fn get_members_by_room_parameter_at_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::GetMembersByRoomMembership = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::serde_json::from_str(
             r#""join""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?membership=join".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetMembersByRoomMembership = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("membership")
@@ -11692,12 +11692,12 @@ fn get_members_by_room_parameter_membership_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_not_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::GetMembersByRoomNotMembership = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::serde_json::from_str(
             r#""leave""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?not_membership=leave".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetMembersByRoomNotMembership = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("not_membership")
@@ -11746,7 +11746,7 @@ fn get_joined_members_by_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetJoinedMembersByRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11759,7 +11759,7 @@ fn get_joined_members_by_room_200_example_survives_json() {
 
 #[test]
 fn get_joined_members_by_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetJoinedMembersByRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_str(
             r#"{
   "joined": {
     "@bar:example.com": {
@@ -11870,7 +11870,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 }"##,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetSpaceHierarchyResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11883,7 +11883,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetSpaceHierarchyResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
             r##"{
   "rooms": [
     {
@@ -12141,12 +12141,12 @@ fn sync_parameter_since_example_parses() {
 
 #[test]
 fn sync_parameter_set_presence_example_parses() {
-    let from_json: ::matrix_client_api::types::SyncSetPresence = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::sync::SyncSetPresence = ::serde_json::from_str(
             r#""offline""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::SyncSetPresence = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::sync::SyncSetPresence = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("set_presence")
@@ -12212,7 +12212,7 @@ fn get_room_tags_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomTagsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12225,7 +12225,7 @@ fn get_room_tags_200_example_survives_json() {
 
 #[test]
 fn get_room_tags_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomTagsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_str(
             r#"{
   "tags": {
     "m.favourite": {
@@ -13052,12 +13052,12 @@ fn get_thread_roots_parameter_room_id_example_parses() {
 
 #[test]
 fn get_thread_roots_parameter_include_example_parses() {
-    let from_json: ::matrix_client_api::types::GetThreadRootsInclude = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::serde_json::from_str(
             r#""all""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?include=all".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetThreadRootsInclude = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("include")
@@ -13264,7 +13264,7 @@ fn search_user_directory_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SearchUserDirectoryResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13277,7 +13277,7 @@ fn search_user_directory_200_example_survives_json() {
 
 #[test]
 fn search_user_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SearchUserDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_str(
             r#"{
   "results": [
     {
@@ -13318,7 +13318,7 @@ fn get_versions_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetVersionsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13331,7 +13331,7 @@ fn get_versions_200_example_survives_json() {
 
 #[test]
 fn get_versions_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetVersionsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_str(
             r#"{
   "versions": [
     "r0.0.1",
@@ -13372,7 +13372,7 @@ fn get_turn_server_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetTurnServerResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13385,7 +13385,7 @@ fn get_turn_server_200_example_survives_json() {
 
 #[test]
 fn get_turn_server_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetTurnServerResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_str(
             r#"{
   "username": "1443779631:@user:example.com",
   "password": "JlKfBy1QwLrO20385QyAtEyIv0=",
@@ -13421,7 +13421,7 @@ fn get_token_owner_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetTokenOwnerResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13434,7 +13434,7 @@ fn get_token_owner_200_example_survives_json() {
 
 #[test]
 fn get_token_owner_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetTokenOwnerResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@joe:example.org",
   "device_id": "ABC1234"

@@ -77,7 +77,7 @@ fn get_missing_previous_events_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetMissingPreviousEventsResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -90,7 +90,7 @@ fn get_missing_previous_events_200_example_survives_json() {
 
 #[test]
 fn get_missing_previous_events_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetMissingPreviousEventsResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse = ::serde_json::from_str(
             r#"{
   "events": [
     {
@@ -350,7 +350,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetEventByTimestampResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::events::GetEventByTimestampResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -363,7 +363,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetEventByTimestampResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::events::GetEventByTimestampResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
@@ -456,12 +456,12 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_federation_api::types::GetEventByTimestampDir = ::serde_json::from_str(
+    let from_json: ::matrix_federation_api::types::events::GetEventByTimestampDir = ::serde_json::from_str(
             r#""f""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_federation_api::types::GetEventByTimestampDir = ::matrix_federation_api::runtime::wire::Params::query(
+    let from_url: ::matrix_federation_api::types::events::GetEventByTimestampDir = ::matrix_federation_api::runtime::wire::Params::query(
             &uri,
         )
         .required("dir")
@@ -539,7 +539,7 @@ fn send_invite_v1_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: (i64, ::matrix_federation_api::types::EventContainer) = ::serde_json::from_value(
+    let typed: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -552,7 +552,7 @@ fn send_invite_v1_200_example_survives_json() {
 
 #[test]
 fn send_invite_v1_200_example_round_trips_through_http() {
-    let body: (i64, ::matrix_federation_api::types::EventContainer) = ::serde_json::from_str(
+    let body: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) = ::serde_json::from_str(
             r#"[
   200,
   {
@@ -734,7 +734,7 @@ fn send_invite_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::EventContainer = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::invites_v1::EventContainer = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -747,7 +747,7 @@ fn send_invite_v2_200_example_survives_json() {
 
 #[test]
 fn send_invite_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::EventContainer = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::invites_v1::EventContainer = ::serde_json::from_str(
             r#"{
   "event": {
     "room_id": "!somewhere:example.org",
@@ -858,7 +858,7 @@ fn send_invite_v2_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::SendInviteV2BadRequestResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -871,7 +871,7 @@ fn send_invite_v2_400_example_survives_json() {
 
 #[test]
 fn send_invite_v2_400_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::SendInviteV2BadRequestResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
@@ -945,7 +945,7 @@ fn make_join_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeJoinResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -958,7 +958,7 @@ fn make_join_200_example_survives_json() {
 
 #[test]
 fn make_join_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeJoinResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::joins_v1::MakeJoinResponse = ::serde_json::from_str(
             r#"{
   "room_version": "2",
   "event": {
@@ -1000,7 +1000,7 @@ fn make_join_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeJoinBadRequestResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1013,7 +1013,7 @@ fn make_join_400_example_survives_json() {
 
 #[test]
 fn make_join_400_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeJoinBadRequestResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
@@ -1213,7 +1213,7 @@ fn send_join_v1_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: (i64, ::matrix_federation_api::types::RoomState) = ::serde_json::from_value(
+    let typed: (i64, ::matrix_federation_api::types::joins_v1::RoomState) = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1226,7 +1226,7 @@ fn send_join_v1_200_example_survives_json() {
 
 #[test]
 fn send_join_v1_200_example_round_trips_through_http() {
-    let body: (i64, ::matrix_federation_api::types::RoomState) = ::serde_json::from_str(
+    let body: (i64, ::matrix_federation_api::types::joins_v1::RoomState) = ::serde_json::from_str(
             r#"[
   200,
   {
@@ -1406,7 +1406,7 @@ fn send_join_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::SendJoinV2Response = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::joins_v2::SendJoinV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1419,7 +1419,7 @@ fn send_join_v2_200_example_survives_json() {
 
 #[test]
 fn send_join_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::SendJoinV2Response = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::joins_v2::SendJoinV2Response = ::serde_json::from_str(
             r#"{
   "origin": "matrix.org",
   "auth_chain": [
@@ -1556,7 +1556,7 @@ fn make_knock_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeKnockResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::knocks::MakeKnockResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1569,7 +1569,7 @@ fn make_knock_200_example_survives_json() {
 
 #[test]
 fn make_knock_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeKnockResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::knocks::MakeKnockResponse = ::serde_json::from_str(
             r#"{
   "room_version": "7",
   "event": {
@@ -1610,7 +1610,7 @@ fn make_knock_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeKnockBadRequestResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1623,7 +1623,7 @@ fn make_knock_400_example_survives_json() {
 
 #[test]
 fn make_knock_400_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeKnockBadRequestResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to knock on this room",
@@ -1936,7 +1936,7 @@ fn make_leave_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeLeaveResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1949,7 +1949,7 @@ fn make_leave_200_example_survives_json() {
 
 #[test]
 fn make_leave_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeLeaveResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse = ::serde_json::from_str(
             r#"{
   "room_version": "2",
   "event": {
@@ -2391,7 +2391,7 @@ fn query_public_rooms_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryPublicRoomsResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2404,7 +2404,7 @@ fn query_public_rooms_200_example_survives_json() {
 
 #[test]
 fn query_public_rooms_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryPublicRoomsResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -2484,7 +2484,7 @@ fn query_room_directory_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryRoomDirectoryResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2497,7 +2497,7 @@ fn query_room_directory_200_example_survives_json() {
 
 #[test]
 fn query_room_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryRoomDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!roomid1234:example.org",
   "servers": [
@@ -2609,7 +2609,7 @@ fn query_profile_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryProfileResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::query::QueryProfileResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2622,7 +2622,7 @@ fn query_profile_200_example_survives_json() {
 
 #[test]
 fn query_profile_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryProfileResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::query::QueryProfileResponse = ::serde_json::from_str(
             r#"{
   "displayname": "John Doe",
   "avatar_url": "mxc://matrix.org/MyC00lAvatar"
@@ -2788,7 +2788,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 }"##,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetSpaceHierarchyResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2801,7 +2801,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetSpaceHierarchyResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
             r##"{
   "room": {
     "room_id": "!space:example.org",
@@ -3069,7 +3069,7 @@ fn send_transaction_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::PduProcessingResults = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::transactions::PduProcessingResults = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3082,7 +3082,7 @@ fn send_transaction_200_example_survives_json() {
 
 #[test]
 fn send_transaction_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::PduProcessingResults = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::transactions::PduProcessingResults = ::serde_json::from_str(
             r#"{
   "pdus": {
     "$successful_event:example.org": {},
@@ -3188,7 +3188,7 @@ fn query_user_encryption_keys_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryUserEncryptionKeysResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::user_keys::QueryUserEncryptionKeysResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3201,7 +3201,7 @@ fn query_user_encryption_keys_200_example_survives_json() {
 
 #[test]
 fn query_user_encryption_keys_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryUserEncryptionKeysResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::user_keys::QueryUserEncryptionKeysResponse = ::serde_json::from_str(
             r#"{
   "device_keys": {
     "@alice:example.com": {
@@ -3255,7 +3255,7 @@ fn get_version_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetVersionResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::version::GetVersionResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3268,7 +3268,7 @@ fn get_version_200_example_survives_json() {
 
 #[test]
 fn get_version_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetVersionResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::version::GetVersionResponse = ::serde_json::from_str(
             r#"{
   "server": {
     "name": "My_Homeserver_Implementation",
@@ -3299,7 +3299,7 @@ fn get_well_known_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetWellKnownResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::wellknown::GetWellKnownResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3312,7 +3312,7 @@ fn get_well_known_200_example_survives_json() {
 
 #[test]
 fn get_well_known_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetWellKnownResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::wellknown::GetWellKnownResponse = ::serde_json::from_str(
             r#"{
   "m.server": "delegated.example.com:1234"
 }"#,
