@@ -390,6 +390,20 @@ mod tests {
         Field { wire: name.into(), rust: name.into(), ty, required: false, doc: None, default: None }
     }
 
+    /// A module whose name, or whose parent's, is not ASCII is declared with its path,
+    /// relative to the declaring file's folder (a file found through `#[path]` looks for its
+    /// children beside itself); the files are where [`module_path`] writes them.
+    #[test]
+    fn modules_below_a_name_that_is_not_ascii_are_declared_with_their_paths() {
+        let module = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(child_path(&module(&["sync"])), None);
+        assert_eq!(child_path(&module(&["api", "v1"])), None);
+        assert_eq!(child_path(&module(&["räume"])).as_deref(), Some("types/r-e4-ume.rs"));
+        assert_eq!(child_path(&module(&["räume", "a"])).as_deref(), Some("r-e4-ume/a.rs"));
+        assert_eq!(child_path(&module(&["räume", "a", "b"])).as_deref(), Some("a/b.rs"));
+        assert_eq!(module_path(&module(&["räume", "a", "b"])), "src/types/r-e4-ume/a/b.rs");
+    }
+
     /// A field clippy's `type_complexity` refuses (Matrix's `failures`, a map of maps of
     /// objects, optional: 270) allows it; one a level shallower (170) does not need to.
     #[test]
