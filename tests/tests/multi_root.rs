@@ -22,6 +22,12 @@ fn generate(config: &Config) -> (Vec<GeneratedFile>, Diagnostics) {
     (files, diagnostics)
 }
 
+/// The two lines every generated file starts with, and the blank line after them.
+fn header(text: &str) -> &str {
+    let end = text.match_indices('\n').nth(2).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
 fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
     &files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("{path} is generated")).contents
 }
@@ -51,9 +57,27 @@ fn each_root_is_a_module_of_endpoints() {
     // The trailing space is not part of the route.
     let invite = file(&files, "src/endpoints/room_state/invite_by3_pid.rs");
     assert!(invite.contains(r#"path: "/_matrix/client/v3/rooms/{roomId}/invite""#), "{invite}");
-    // The schema file both roots refer to is one type.
+    // The schema file both roots refer to is one type, in `types` itself.
     let types = file(&files, "src/types.rs");
     assert_eq!(types.matches("pub struct StateEvent ").count(), 1, "{types}");
+    assert!(!files.iter().any(|f| f.path.starts_with("src/types/") && f.contents.contains("pub struct StateEvent ")));
+    // A type written in a root is in that root's module, documented by the root's title in
+    // its own file; `types.rs` declares the modules of the roots that have types.
+    assert!(
+        types.starts_with(&format!("{}\npub mod content_repo;\npub mod room_state;\npub mod rooms;\n", header(types))),
+        "{types}"
+    );
+    let rooms = file(&files, "src/types/rooms.rs");
+    assert!(rooms.contains("//! Rooms\n//!\n//! The types written in `rooms.yaml`;"), "{rooms}");
+    assert!(rooms.contains("pub struct InviteUserBody {"), "{rooms}");
+    assert!(file(&files, "src/types/room_state.rs").contains("pub struct InviteBy3PidBody {"));
+    // Every other place names it by its full path.
+    let invite = file(&files, "src/endpoints/rooms/invite_user.rs");
+    assert!(invite.contains("crate::types::rooms::InviteUserBody"), "{invite}");
+    let examples = file(&files, "tests/spec_examples.rs");
+    assert!(examples.contains("::multi_rooms::types::room_state::SetRoomStateWithKeyResponse"), "{examples}");
+    let readme = file(&files, "README.md");
+    assert!(readme.contains("| `rooms::InviteUserBody` | struct |"), "{readme}");
     // `getEvents` in two roots: two modules, and server methods told apart by module.
     let server = file(&files, "src/server.rs");
     assert!(server.contains("fn rooms_get_events(") && server.contains("fn room_state_get_events("), "{server}");
@@ -69,7 +93,6 @@ fn each_root_is_a_module_of_endpoints() {
         examples.contains("fn rooms_get_events_200_example")
             && examples.contains("fn room_state_get_events_200_example")
     );
-    let readme = file(&files, "README.md");
     assert!(readme.contains("| `endpoints::room_state::set_room_state_with_key` |"), "{readme}");
     // A second operation on one method and path is reported, not refused.
     let shared: Vec<_> = diagnostics.iter().filter(|d| d.code == "shared-route").collect();

@@ -42,7 +42,7 @@ fn ping_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::PingBody = ::serde_json::from_value(
+    let typed: ::matrix_appservice_api::types::ping::PingBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1248,7 +1248,7 @@ fn send_transaction_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::SendTransactionBody = ::serde_json::from_value(
+    let typed: ::matrix_appservice_api::types::transactions::SendTransactionBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");

@@ -947,7 +947,7 @@ fn get_who_is_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetWhoIsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::admin::GetWhoIsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -960,7 +960,7 @@ fn get_who_is_200_example_survives_json() {
 
 #[test]
 fn get_who_is_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetWhoIsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::admin::GetWhoIsResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@peter:rabbit.rocks",
   "devices": {
@@ -1047,7 +1047,7 @@ fn get_account3_pi_ds_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetAccount3PiDsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1060,7 +1060,7 @@ fn get_account3_pi_ds_200_example_survives_json() {
 
 #[test]
 fn get_account3_pi_ds_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetAccount3PiDsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_str(
             r#"{
   "threepids": [
     {
@@ -1095,7 +1095,7 @@ fn post3_pi_ds_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Post3PiDsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1108,7 +1108,7 @@ fn post3_pi_ds_200_example_survives_json() {
 
 #[test]
 fn post3_pi_ds_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::Post3PiDsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_str(
             r#"{
   "submit_url": "https://example.org/path/to/submitToken"
 }"#,
@@ -1184,7 +1184,7 @@ fn post3_pi_ds_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Post3PiDsBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1303,7 +1303,7 @@ fn bind3_pid_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Bind3PidBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::administrative_contact::Bind3PidBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1519,7 +1519,7 @@ fn ping_appservice_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PingAppserviceResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1532,7 +1532,7 @@ fn ping_appservice_200_example_survives_json() {
 
 #[test]
 fn ping_appservice_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::PingAppserviceResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_str(
             r#"{
   "duration_ms": 123
 }"#,
@@ -1649,7 +1649,7 @@ fn ping_appservice_502_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PingAppserviceBadGatewayResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1662,7 +1662,7 @@ fn ping_appservice_502_example_survives_json() {
 
 #[test]
 fn ping_appservice_502_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::PingAppserviceBadGatewayResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_BAD_STATUS",
   "error": "Ping returned status 401",
@@ -1892,7 +1892,7 @@ fn ban_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::BanBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::banning::BanBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2029,7 +2029,7 @@ fn unban_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UnbanBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::banning::UnbanBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2105,7 +2105,7 @@ fn get_capabilities_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetCapabilitiesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2118,7 +2118,7 @@ fn get_capabilities_200_example_survives_json() {
 
 #[test]
 fn get_capabilities_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetCapabilitiesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_str(
             r#"{
   "capabilities": {
     "m.change_password": {
@@ -2162,7 +2162,7 @@ fn upload_content_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UploadContentResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2175,7 +2175,7 @@ fn upload_content_200_example_survives_json() {
 
 #[test]
 fn upload_content_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::UploadContentResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_str(
             r#"{
   "content_uri": "mxc://example.com/AQwafuaFswefuhsfAFAgsw"
 }"#,
@@ -3252,12 +3252,12 @@ fn get_content_thumbnail_parameter_height_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_method_example_parses() {
-    let from_json: ::matrix_client_api::types::GetContentThumbnailMethod = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::serde_json::from_str(
             r#""scale""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?method=scale".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetContentThumbnailMethod = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("method")
@@ -3346,7 +3346,7 @@ fn get_url_preview_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetUrlPreviewResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3359,7 +3359,7 @@ fn get_url_preview_200_example_survives_json() {
 
 #[test]
 fn get_url_preview_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetUrlPreviewResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_str(
             r#"{
   "og:title": "Matrix Blog Post",
   "og:description": "This is a really cool blog post from matrix.org",
@@ -3442,7 +3442,7 @@ fn get_config_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetConfigResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3455,7 +3455,7 @@ fn get_config_200_example_survives_json() {
 
 #[test]
 fn get_config_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetConfigResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_str(
             r#"{
   "m.upload.size": 50000000
 }"#,
@@ -3483,7 +3483,7 @@ fn create_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::CreateRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3496,7 +3496,7 @@ fn create_room_200_example_survives_json() {
 
 #[test]
 fn create_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::CreateRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!sefiuhWgwghwWgh:example.com"
 }"#,
@@ -3530,7 +3530,7 @@ fn create_room_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::CreateRoomBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::create_room::CreateRoomBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3739,7 +3739,7 @@ fn upload_cross_signing_keys_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UploadCrossSigningKeysBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::cross_signing::UploadCrossSigningKeysBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3969,7 +3969,7 @@ fn get_devices_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetDevicesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3982,7 +3982,7 @@ fn get_devices_200_example_survives_json() {
 
 #[test]
 fn get_devices_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetDevicesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_str(
             r#"{
   "devices": [
     {
@@ -4020,7 +4020,7 @@ fn get_device_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetDeviceResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4033,7 +4033,7 @@ fn get_device_200_example_survives_json() {
 
 #[test]
 fn get_device_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetDeviceResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_str(
             r#"{
   "device_id": "QBUAZIFURK",
   "display_name": "android",
@@ -4131,7 +4131,7 @@ fn update_device_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UpdateDeviceBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::device_management::UpdateDeviceBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4275,7 +4275,7 @@ fn get_room_id_by_alias_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomIdByAliasResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4288,7 +4288,7 @@ fn get_room_id_by_alias_200_example_survives_json() {
 
 #[test]
 fn get_room_id_by_alias_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomIdByAliasResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com",
   "servers": [
@@ -4562,7 +4562,7 @@ fn set_room_alias_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetRoomAliasBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::directory::SetRoomAliasBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4737,7 +4737,7 @@ fn get_local_aliases_200_example_survives_json() {
 }"##,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetLocalAliasesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4750,7 +4750,7 @@ fn get_local_aliases_200_example_survives_json() {
 
 #[test]
 fn get_local_aliases_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetLocalAliasesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_str(
             r##"{
   "aliases": [
     "#somewhere:example.com",
@@ -5003,7 +5003,7 @@ fn get_event_context_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetEventContextResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::event_context::GetEventContextResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5016,7 +5016,7 @@ fn get_event_context_200_example_survives_json() {
 
 #[test]
 fn get_event_context_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetEventContextResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::event_context::GetEventContextResponse = ::serde_json::from_str(
             r#"{
   "end": "t29-57_2_0_2",
   "events_after": [
@@ -5275,7 +5275,7 @@ fn define_filter_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::DefineFilterBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::filter::DefineFilterBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5428,7 +5428,7 @@ fn get_filter_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetFilterResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5441,7 +5441,7 @@ fn get_filter_200_example_survives_json() {
 
 #[test]
 fn get_filter_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetFilterResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_str(
             r#"{
   "room": {
     "state": {
@@ -5645,7 +5645,7 @@ fn invite_user_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::InviteUserBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::inviting::InviteUserBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5705,7 +5705,7 @@ fn join_room_by_id_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::JoinRoomByIdResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5718,7 +5718,7 @@ fn join_room_by_id_200_example_survives_json() {
 
 #[test]
 fn join_room_by_id_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::JoinRoomByIdResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
@@ -5805,7 +5805,7 @@ fn join_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::JoinRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5818,7 +5818,7 @@ fn join_room_200_example_survives_json() {
 
 #[test]
 fn join_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::JoinRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
@@ -7223,7 +7223,7 @@ fn kick_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::KickBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::kicking::KickBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7283,7 +7283,7 @@ fn knock_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::KnockRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7296,7 +7296,7 @@ fn knock_room_200_example_survives_json() {
 
 #[test]
 fn knock_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::KnockRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
@@ -7478,7 +7478,7 @@ fn leave_room_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::LeaveRoomBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::leaving::LeaveRoomBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7651,7 +7651,7 @@ fn get_joined_rooms_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetJoinedRoomsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7664,7 +7664,7 @@ fn get_joined_rooms_200_example_survives_json() {
 
 #[test]
 fn get_joined_rooms_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetJoinedRoomsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_str(
             r#"{
   "joined_rooms": [
     "!foo:example.com"
@@ -7694,7 +7694,7 @@ fn get_room_visibility_on_directory_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7707,7 +7707,7 @@ fn get_room_visibility_on_directory_200_example_survives_json() {
 
 #[test]
 fn get_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_str(
             r#"{
   "visibility": "public"
 }"#,
@@ -7890,7 +7890,7 @@ fn set_room_visibility_on_directory_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetRoomVisibilityOnDirectoryBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::list_public_rooms::SetRoomVisibilityOnDirectoryBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7955,7 +7955,7 @@ fn get_login_flows_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetLoginFlowsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7968,7 +7968,7 @@ fn get_login_flows_200_example_survives_json() {
 
 #[test]
 fn get_login_flows_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetLoginFlowsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_str(
             r#"{
   "flows": [
     {
@@ -8016,7 +8016,7 @@ fn login_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::LoginResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8029,7 +8029,7 @@ fn login_200_example_survives_json() {
 
 #[test]
 fn login_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::LoginResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
@@ -8157,7 +8157,7 @@ fn login_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::LoginBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login::LoginBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8205,7 +8205,7 @@ fn generate_login_token_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GenerateLoginTokenResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8218,7 +8218,7 @@ fn generate_login_token_200_example_survives_json() {
 
 #[test]
 fn generate_login_token_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GenerateLoginTokenResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_str(
             r#"{
   "login_token": "<opaque string>",
   "expires_in_ms": 120000
@@ -8309,7 +8309,7 @@ fn get_room_events_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomEventsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8322,7 +8322,7 @@ fn get_room_events_200_example_survives_json() {
 
 #[test]
 fn get_room_events_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomEventsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse = ::serde_json::from_str(
             r#"{
   "start": "t47429-4392820_219380_26003_2265",
   "end": "t47409-4357353_219380_26003_2265",
@@ -8435,12 +8435,12 @@ fn get_room_events_parameter_from_example_parses() {
 
 #[test]
 fn get_room_events_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::GetRoomEventsDir = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::serde_json::from_str(
             r#""b""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=b".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetRoomEventsDir = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("dir")
@@ -8529,7 +8529,7 @@ fn get_notifications_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetNotificationsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::notifications::GetNotificationsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8542,7 +8542,7 @@ fn get_notifications_200_example_survives_json() {
 
 #[test]
 fn get_notifications_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetNotificationsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::notifications::GetNotificationsResponse = ::serde_json::from_str(
             r#"{
   "next_token": "abcdef",
   "notifications": [
@@ -8678,7 +8678,7 @@ fn get_events_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetEventsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::old_sync::GetEventsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8691,7 +8691,7 @@ fn get_events_200_example_survives_json() {
 
 #[test]
 fn get_events_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetEventsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::old_sync::GetEventsResponse = ::serde_json::from_str(
             r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
@@ -8988,7 +8988,7 @@ fn peek_events_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PeekEventsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::peeking_events::PeekEventsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9001,7 +9001,7 @@ fn peek_events_200_example_survives_json() {
 
 #[test]
 fn peek_events_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::PeekEventsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::peeking_events::PeekEventsResponse = ::serde_json::from_str(
             r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
@@ -9083,7 +9083,7 @@ fn get_presence_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPresenceResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9096,7 +9096,7 @@ fn get_presence_200_example_survives_json() {
 
 #[test]
 fn get_presence_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPresenceResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_str(
             r#"{
   "presence": "unavailable",
   "last_active_ago": 420845
@@ -9238,7 +9238,7 @@ fn set_presence_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetPresenceBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::presence::SetPresenceBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9298,7 +9298,7 @@ fn get_display_name_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetDisplayNameResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9311,7 +9311,7 @@ fn get_display_name_200_example_survives_json() {
 
 #[test]
 fn get_display_name_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetDisplayNameResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_str(
             r#"{
   "displayname": "Alice Margatroid"
 }"#,
@@ -9408,7 +9408,7 @@ fn set_display_name_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetDisplayNameBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::SetDisplayNameBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9465,7 +9465,7 @@ fn get_avatar_url_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetAvatarUrlResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9478,7 +9478,7 @@ fn get_avatar_url_200_example_survives_json() {
 
 #[test]
 fn get_avatar_url_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetAvatarUrlResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_str(
             r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg"
 }"#,
@@ -9575,7 +9575,7 @@ fn set_avatar_url_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetAvatarUrlBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::SetAvatarUrlBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9635,7 +9635,7 @@ fn get_user_profile_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetUserProfileResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9648,7 +9648,7 @@ fn get_user_profile_200_example_survives_json() {
 
 #[test]
 fn get_user_profile_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetUserProfileResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_str(
             r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg",
   "displayname": "Alice Margatroid"
@@ -9810,7 +9810,7 @@ fn get_pushers_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushersResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9823,7 +9823,7 @@ fn get_pushers_200_example_survives_json() {
 
 #[test]
 fn get_pushers_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushersResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_str(
             r#"{
   "pushers": [
     {
@@ -9953,7 +9953,7 @@ fn post_pusher_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PostPusherBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pusher::PostPusherBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10191,7 +10191,7 @@ fn get_push_rules_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushRulesResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10204,7 +10204,7 @@ fn get_push_rules_200_example_survives_json() {
 
 #[test]
 fn get_push_rules_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushRulesResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_str(
             r#"{
   "global": {
     "content": [
@@ -10422,7 +10422,7 @@ fn get_push_rule_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushRuleResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10435,7 +10435,7 @@ fn get_push_rule_200_example_survives_json() {
 
 #[test]
 fn get_push_rule_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushRuleResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_str(
             r#"{
   "actions": [],
   "pattern": "cake*lie",
@@ -10518,11 +10518,11 @@ fn get_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::GetPushRuleKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::GetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -10697,7 +10697,7 @@ fn set_push_rule_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetPushRuleBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10724,11 +10724,11 @@ fn set_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::SetPushRuleKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::SetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -10908,11 +10908,11 @@ fn delete_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn delete_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::DeletePushRuleKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::DeletePushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -10961,7 +10961,7 @@ fn is_push_rule_enabled_200_example_survives_json() {
   "enabled": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::IsPushRuleEnabledResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10974,7 +10974,7 @@ fn is_push_rule_enabled_200_example_survives_json() {
 
 #[test]
 fn is_push_rule_enabled_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::IsPushRuleEnabledResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_str(
             r#"{
   "enabled": true
 }"#,
@@ -11149,7 +11149,7 @@ fn set_push_rule_enabled_request_body_example_survives_json() {
   "enabled": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetPushRuleEnabledBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleEnabledBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11176,11 +11176,11 @@ fn set_push_rule_enabled_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_enabled_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::SetPushRuleEnabledKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::SetPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -11242,7 +11242,7 @@ fn get_push_rule_actions_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetPushRuleActionsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11255,7 +11255,7 @@ fn get_push_rule_actions_200_example_survives_json() {
 
 #[test]
 fn get_push_rule_actions_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetPushRuleActionsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_str(
             r#"{
   "actions": [
     "notify",
@@ -11340,11 +11340,11 @@ fn get_push_rule_actions_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::GetPushRuleActionsKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::serde_json::from_str(
             r#""content""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::GetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/content",
         )
@@ -11478,7 +11478,7 @@ fn set_push_rule_actions_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetPushRuleActionsBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleActionsBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11505,11 +11505,11 @@ fn set_push_rule_actions_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::SetPushRuleActionsKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::serde_json::from_str(
             r#""room""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::SetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
             "/{kind}",
             "/room",
         )
@@ -11668,7 +11668,7 @@ fn post_receipt_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::PostReceiptBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::receipts::PostReceiptBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11697,11 +11697,11 @@ fn post_receipt_parameter_room_id_example_parses() {
 
 #[test]
 fn post_receipt_parameter_receipt_type_example_parses() {
-    let from_json: ::matrix_client_api::types::PostReceiptReceiptType = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::serde_json::from_str(
             r#""m.read""#,
         )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::PostReceiptReceiptType = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::matrix_client_api::runtime::wire::Params::path(
             "/{receiptType}",
             "/m.read",
         )
@@ -11761,7 +11761,7 @@ fn redact_event_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RedactEventResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11774,7 +11774,7 @@ fn redact_event_200_example_survives_json() {
 
 #[test]
 fn redact_event_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RedactEventResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$YUwQidLecu:example.com"
 }"#,
@@ -11802,7 +11802,7 @@ fn redact_event_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RedactEventBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::redaction::RedactEventBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11894,7 +11894,7 @@ fn refresh_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RefreshResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11907,7 +11907,7 @@ fn refresh_200_example_survives_json() {
 
 #[test]
 fn refresh_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RefreshResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_str(
             r#"{
   "access_token": "a_new_token",
   "expires_in_ms": 60000,
@@ -11980,7 +11980,7 @@ fn refresh_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RefreshBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::refresh::RefreshBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12021,7 +12021,7 @@ fn register_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RegisterResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12034,7 +12034,7 @@ fn register_200_example_survives_json() {
 
 #[test]
 fn register_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RegisterResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
@@ -12144,12 +12144,12 @@ fn register_403_example_round_trips_through_http() {
 
 #[test]
 fn register_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::RegisterKind = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::registration::RegisterKind = ::serde_json::from_str(
             r#""user""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?kind=user".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::RegisterKind = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::registration::RegisterKind = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("kind")
@@ -12544,7 +12544,7 @@ fn check_username_availability_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::CheckUsernameAvailabilityResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12557,7 +12557,7 @@ fn check_username_availability_200_example_survives_json() {
 
 #[test]
 fn check_username_availability_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::CheckUsernameAvailabilityResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_str(
             r#"{
   "available": true
 }"#,
@@ -12659,7 +12659,7 @@ fn registration_token_validity_200_example_survives_json() {
   "valid": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RegistrationTokenValidityResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12672,7 +12672,7 @@ fn registration_token_validity_200_example_survives_json() {
 
 #[test]
 fn registration_token_validity_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RegistrationTokenValidityResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_str(
             r#"{
   "valid": true
 }"#,
@@ -12792,7 +12792,7 @@ fn get_relating_events_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRelatingEventsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12805,7 +12805,7 @@ fn get_relating_events_200_example_survives_json() {
 
 #[test]
 fn get_relating_events_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRelatingEventsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::relations::GetRelatingEventsResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -13013,7 +13013,7 @@ fn get_relating_events_with_rel_type_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13026,7 +13026,7 @@ fn get_relating_events_with_rel_type_200_example_survives_json() {
 
 #[test]
 fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -13252,7 +13252,7 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() 
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13265,7 +13265,7 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() 
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -13524,7 +13524,7 @@ fn report_content_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::ReportContentBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::report_content::ReportContentBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13603,7 +13603,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetEventByTimestampResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13616,7 +13616,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetEventByTimestampResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
@@ -13709,12 +13709,12 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::GetEventByTimestampDir = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::serde_json::from_str(
             r#""f""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetEventByTimestampDir = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("dir")
@@ -13890,7 +13890,7 @@ fn room_initial_sync_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::RoomInitialSyncResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13903,7 +13903,7 @@ fn room_initial_sync_200_example_survives_json() {
 
 #[test]
 fn room_initial_sync_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::RoomInitialSyncResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse = ::serde_json::from_str(
             r#"{
   "membership": "join",
   "messages": {
@@ -14104,7 +14104,7 @@ fn send_message_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SendMessageResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14117,7 +14117,7 @@ fn send_message_200_example_survives_json() {
 
 #[test]
 fn send_message_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SendMessageResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
@@ -14341,7 +14341,7 @@ fn set_room_state_with_key_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetRoomStateWithKeyResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14354,7 +14354,7 @@ fn set_room_state_with_key_200_example_survives_json() {
 
 #[test]
 fn set_room_state_with_key_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SetRoomStateWithKeyResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
@@ -14565,7 +14565,7 @@ fn upgrade_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UpgradeRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14578,7 +14578,7 @@ fn upgrade_room_200_example_survives_json() {
 
 #[test]
 fn upgrade_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::UpgradeRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_str(
             r#"{
   "replacement_room": "!newroom:example.org"
 }"#,
@@ -14692,7 +14692,7 @@ fn upgrade_room_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::UpgradeRoomBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15164,7 +15164,7 @@ fn get_members_by_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetMembersByRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::rooms::GetMembersByRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15177,7 +15177,7 @@ fn get_members_by_room_200_example_survives_json() {
 
 #[test]
 fn get_members_by_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetMembersByRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::rooms::GetMembersByRoomResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -15248,12 +15248,12 @@ fn get_members_by_room_parameter_at_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::GetMembersByRoomMembership = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::serde_json::from_str(
             r#""join""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?membership=join".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetMembersByRoomMembership = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("membership")
@@ -15263,12 +15263,12 @@ fn get_members_by_room_parameter_membership_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_not_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::GetMembersByRoomNotMembership = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::serde_json::from_str(
             r#""leave""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?not_membership=leave".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetMembersByRoomNotMembership = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("not_membership")
@@ -15317,7 +15317,7 @@ fn get_joined_members_by_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetJoinedMembersByRoomResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15330,7 +15330,7 @@ fn get_joined_members_by_room_200_example_survives_json() {
 
 #[test]
 fn get_joined_members_by_room_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetJoinedMembersByRoomResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_str(
             r#"{
   "joined": {
     "@bar:example.com": {
@@ -15438,7 +15438,7 @@ fn search_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Results = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::search::Results = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15451,7 +15451,7 @@ fn search_200_example_survives_json() {
 
 #[test]
 fn search_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::Results = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::search::Results = ::serde_json::from_str(
             r#"{
   "search_categories": {
     "room_events": {
@@ -15533,7 +15533,7 @@ fn search_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SearchBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::search::SearchBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15637,7 +15637,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 }"##,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetSpaceHierarchyResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15650,7 +15650,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetSpaceHierarchyResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
             r##"{
   "rooms": [
     {
@@ -16094,7 +16094,7 @@ fn sync_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SyncResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::sync::SyncResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16107,7 +16107,7 @@ fn sync_200_example_survives_json() {
 
 #[test]
 fn sync_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SyncResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::sync::SyncResponse = ::serde_json::from_str(
             r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
@@ -16363,12 +16363,12 @@ fn sync_parameter_since_example_parses() {
 
 #[test]
 fn sync_parameter_set_presence_example_parses() {
-    let from_json: ::matrix_client_api::types::SyncSetPresence = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::sync::SyncSetPresence = ::serde_json::from_str(
             r#""offline""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::SyncSetPresence = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::sync::SyncSetPresence = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("set_presence")
@@ -16434,7 +16434,7 @@ fn get_room_tags_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetRoomTagsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16447,7 +16447,7 @@ fn get_room_tags_200_example_survives_json() {
 
 #[test]
 fn get_room_tags_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetRoomTagsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_str(
             r#"{
   "tags": {
     "m.favourite": {
@@ -16568,7 +16568,7 @@ fn set_room_tag_request_body_example_survives_json() {
   "order": 0.25
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetRoomTagBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::tags::SetRoomTagBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17207,7 +17207,7 @@ fn invite_by3_pid_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::InviteBy3PidBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::third_party_membership::InviteBy3PidBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17287,7 +17287,7 @@ fn get_thread_roots_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetThreadRootsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::threads_list::GetThreadRootsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17300,7 +17300,7 @@ fn get_thread_roots_200_example_survives_json() {
 
 #[test]
 fn get_thread_roots_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetThreadRootsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::threads_list::GetThreadRootsResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -17442,12 +17442,12 @@ fn get_thread_roots_parameter_room_id_example_parses() {
 
 #[test]
 fn get_thread_roots_parameter_include_example_parses() {
-    let from_json: ::matrix_client_api::types::GetThreadRootsInclude = ::serde_json::from_str(
+    let from_json: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::serde_json::from_str(
             r#""all""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?include=all".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::GetThreadRootsInclude = ::matrix_client_api::runtime::wire::Params::query(
+    let from_url: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::matrix_client_api::runtime::wire::Params::query(
             &uri,
         )
         .required("include")
@@ -17616,7 +17616,7 @@ fn set_typing_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SetTypingBody = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::typing::SetTypingBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17699,7 +17699,7 @@ fn search_user_directory_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::SearchUserDirectoryResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17712,7 +17712,7 @@ fn search_user_directory_200_example_survives_json() {
 
 #[test]
 fn search_user_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::SearchUserDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_str(
             r#"{
   "results": [
     {
@@ -17753,7 +17753,7 @@ fn get_versions_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetVersionsResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17766,7 +17766,7 @@ fn get_versions_200_example_survives_json() {
 
 #[test]
 fn get_versions_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetVersionsResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_str(
             r#"{
   "versions": [
     "r0.0.1",
@@ -17807,7 +17807,7 @@ fn get_turn_server_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetTurnServerResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17820,7 +17820,7 @@ fn get_turn_server_200_example_survives_json() {
 
 #[test]
 fn get_turn_server_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetTurnServerResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_str(
             r#"{
   "username": "1443779631:@user:example.com",
   "password": "JlKfBy1QwLrO20385QyAtEyIv0=",
@@ -17856,7 +17856,7 @@ fn get_token_owner_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::GetTokenOwnerResponse = ::serde_json::from_value(
+    let typed: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17869,7 +17869,7 @@ fn get_token_owner_200_example_survives_json() {
 
 #[test]
 fn get_token_owner_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::GetTokenOwnerResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@joe:example.org",
   "device_id": "ABC1234"

@@ -6,14 +6,13 @@
 //!
 //! Types, endpoints, server and client for the Matrix Server-Server (federation) API v1.7
 //!
-//! The types in [`types`] carry the spec's schemas; they derive `serde`'s `Serialize` and `Deserialize`, `Debug`, `Clone` and `PartialEq`.
+//! The types in [`types`] carry the spec's schemas: a module per root document holds the types written in it (`types::<root>`), and `types` itself those of the files the roots refer to; they derive `serde`'s `Serialize` and `Deserialize`, `Debug`, `Clone` and `PartialEq`.
 //!
 //! [`endpoints`] has a module per root document of the spec, holding a module per operation, with its `METADATA`, a `Request` holding every parameter, typed, and a `Response` with a variant per declared status. They implement the [`runtime::Endpoint`] and [`runtime::EndpointResponse`] traits of `specgen-runtime`, which convert them to and from `http` types, so they work with any HTTP library; the runtime also holds the errors and [`runtime::ApiError`], shared by every generated crate.
 //!
 //! Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`, `server::serve`); `client`, a `reqwest` client whose `send` takes any endpoint's request (`client::Client`). Without them, the crate depends on neither.
 #![forbid(unsafe_code)]
 /// The spec's schemas as Rust types.
-#[allow(clippy::type_complexity)]
 pub mod types;
 
 /// One module per root document of the spec, holding one module per operation: its

@@ -81,7 +81,7 @@ fn get_missing_previous_events_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetMissingPreviousEventsResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -94,7 +94,7 @@ fn get_missing_previous_events_200_example_survives_json() {
 
 #[test]
 fn get_missing_previous_events_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetMissingPreviousEventsResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse = ::serde_json::from_str(
             r#"{
   "events": [
     {
@@ -358,7 +358,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetEventByTimestampResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::events::GetEventByTimestampResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -371,7 +371,7 @@ fn get_event_by_timestamp_200_example_survives_json() {
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetEventByTimestampResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::events::GetEventByTimestampResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
@@ -464,12 +464,12 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_federation_api::types::GetEventByTimestampDir = ::serde_json::from_str(
+    let from_json: ::matrix_federation_api::types::events::GetEventByTimestampDir = ::serde_json::from_str(
             r#""f""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_federation_api::types::GetEventByTimestampDir = ::matrix_federation_api::runtime::wire::Params::query(
+    let from_url: ::matrix_federation_api::types::events::GetEventByTimestampDir = ::matrix_federation_api::runtime::wire::Params::query(
             &uri,
         )
         .required("dir")
@@ -547,7 +547,7 @@ fn send_invite_v1_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: (i64, ::matrix_federation_api::types::EventContainer) = ::serde_json::from_value(
+    let typed: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -560,7 +560,7 @@ fn send_invite_v1_200_example_survives_json() {
 
 #[test]
 fn send_invite_v1_200_example_round_trips_through_http() {
-    let body: (i64, ::matrix_federation_api::types::EventContainer) = ::serde_json::from_str(
+    let body: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) = ::serde_json::from_str(
             r#"[
   200,
   {
@@ -742,7 +742,7 @@ fn send_invite_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::EventContainer = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::invites_v1::EventContainer = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -755,7 +755,7 @@ fn send_invite_v2_200_example_survives_json() {
 
 #[test]
 fn send_invite_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::EventContainer = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::invites_v1::EventContainer = ::serde_json::from_str(
             r#"{
   "event": {
     "room_id": "!somewhere:example.org",
@@ -866,7 +866,7 @@ fn send_invite_v2_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::SendInviteV2BadRequestResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -879,7 +879,7 @@ fn send_invite_v2_400_example_survives_json() {
 
 #[test]
 fn send_invite_v2_400_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::SendInviteV2BadRequestResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
@@ -953,7 +953,7 @@ fn make_join_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeJoinResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -966,7 +966,7 @@ fn make_join_200_example_survives_json() {
 
 #[test]
 fn make_join_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeJoinResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::joins_v1::MakeJoinResponse = ::serde_json::from_str(
             r#"{
   "room_version": "2",
   "event": {
@@ -1008,7 +1008,7 @@ fn make_join_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeJoinBadRequestResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1021,7 +1021,7 @@ fn make_join_400_example_survives_json() {
 
 #[test]
 fn make_join_400_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeJoinBadRequestResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
@@ -1261,7 +1261,7 @@ fn send_join_v1_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: (i64, ::matrix_federation_api::types::RoomState) = ::serde_json::from_value(
+    let typed: (i64, ::matrix_federation_api::types::joins_v1::RoomState) = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1274,7 +1274,7 @@ fn send_join_v1_200_example_survives_json() {
 
 #[test]
 fn send_join_v1_200_example_round_trips_through_http() {
-    let body: (i64, ::matrix_federation_api::types::RoomState) = ::serde_json::from_str(
+    let body: (i64, ::matrix_federation_api::types::joins_v1::RoomState) = ::serde_json::from_str(
             r#"[
   200,
   {
@@ -1534,7 +1534,7 @@ fn send_join_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::SendJoinV2Response = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::joins_v2::SendJoinV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1547,7 +1547,7 @@ fn send_join_v2_200_example_survives_json() {
 
 #[test]
 fn send_join_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::SendJoinV2Response = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::joins_v2::SendJoinV2Response = ::serde_json::from_str(
             r#"{
   "origin": "matrix.org",
   "auth_chain": [
@@ -1719,7 +1719,7 @@ fn bulk_perspectives_key_query_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::BulkPerspectivesKeyQueryBody = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::keys_query::BulkPerspectivesKeyQueryBody = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1779,7 +1779,7 @@ fn make_knock_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeKnockResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::knocks::MakeKnockResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1792,7 +1792,7 @@ fn make_knock_200_example_survives_json() {
 
 #[test]
 fn make_knock_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeKnockResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::knocks::MakeKnockResponse = ::serde_json::from_str(
             r#"{
   "room_version": "7",
   "event": {
@@ -1833,7 +1833,7 @@ fn make_knock_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeKnockBadRequestResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1846,7 +1846,7 @@ fn make_knock_400_example_survives_json() {
 
 #[test]
 fn make_knock_400_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeKnockBadRequestResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse = ::serde_json::from_str(
             r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to knock on this room",
@@ -2047,7 +2047,7 @@ fn send_knock_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::SendKnockResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::knocks::SendKnockResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2060,7 +2060,7 @@ fn send_knock_200_example_survives_json() {
 
 #[test]
 fn send_knock_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::SendKnockResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::knocks::SendKnockResponse = ::serde_json::from_str(
             r#"{
   "knock_room_state": [
     {
@@ -2234,7 +2234,7 @@ fn make_leave_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::MakeLeaveResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2247,7 +2247,7 @@ fn make_leave_200_example_survives_json() {
 
 #[test]
 fn make_leave_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::MakeLeaveResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse = ::serde_json::from_str(
             r#"{
   "room_version": "2",
   "event": {
@@ -2689,7 +2689,7 @@ fn query_public_rooms_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryPublicRoomsResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2702,7 +2702,7 @@ fn query_public_rooms_200_example_survives_json() {
 
 #[test]
 fn query_public_rooms_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryPublicRoomsResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -2782,7 +2782,7 @@ fn query_room_directory_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryRoomDirectoryResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2795,7 +2795,7 @@ fn query_room_directory_200_example_survives_json() {
 
 #[test]
 fn query_room_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryRoomDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse = ::serde_json::from_str(
             r#"{
   "room_id": "!roomid1234:example.org",
   "servers": [
@@ -2907,7 +2907,7 @@ fn query_profile_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryProfileResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::query::QueryProfileResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2920,7 +2920,7 @@ fn query_profile_200_example_survives_json() {
 
 #[test]
 fn query_profile_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryProfileResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::query::QueryProfileResponse = ::serde_json::from_str(
             r#"{
   "displayname": "John Doe",
   "avatar_url": "mxc://matrix.org/MyC00lAvatar"
@@ -3086,7 +3086,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 }"##,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetSpaceHierarchyResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3099,7 +3099,7 @@ fn get_space_hierarchy_200_example_survives_json() {
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetSpaceHierarchyResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
             r##"{
   "room": {
     "room_id": "!space:example.org",
@@ -3367,7 +3367,7 @@ fn send_transaction_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::PduProcessingResults = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::transactions::PduProcessingResults = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3380,7 +3380,7 @@ fn send_transaction_200_example_survives_json() {
 
 #[test]
 fn send_transaction_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::PduProcessingResults = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::transactions::PduProcessingResults = ::serde_json::from_str(
             r#"{
   "pdus": {
     "$successful_event:example.org": {},
@@ -3486,7 +3486,7 @@ fn query_user_encryption_keys_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::QueryUserEncryptionKeysResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::user_keys::QueryUserEncryptionKeysResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3499,7 +3499,7 @@ fn query_user_encryption_keys_200_example_survives_json() {
 
 #[test]
 fn query_user_encryption_keys_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::QueryUserEncryptionKeysResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::user_keys::QueryUserEncryptionKeysResponse = ::serde_json::from_str(
             r#"{
   "device_keys": {
     "@alice:example.com": {
@@ -3553,7 +3553,7 @@ fn get_version_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetVersionResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::version::GetVersionResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3566,7 +3566,7 @@ fn get_version_200_example_survives_json() {
 
 #[test]
 fn get_version_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetVersionResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::version::GetVersionResponse = ::serde_json::from_str(
             r#"{
   "server": {
     "name": "My_Homeserver_Implementation",
@@ -3597,7 +3597,7 @@ fn get_well_known_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::GetWellKnownResponse = ::serde_json::from_value(
+    let typed: ::matrix_federation_api::types::wellknown::GetWellKnownResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3610,7 +3610,7 @@ fn get_well_known_200_example_survives_json() {
 
 #[test]
 fn get_well_known_200_example_round_trips_through_http() {
-    let body: ::matrix_federation_api::types::GetWellKnownResponse = ::serde_json::from_str(
+    let body: ::matrix_federation_api::types::wellknown::GetWellKnownResponse = ::serde_json::from_str(
             r#"{
   "m.server": "delegated.example.com:1234"
 }"#,

@@ -11,7 +11,7 @@ fn get_validated3pid_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::GetValidated3pidV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_associations::GetValidated3pidV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -24,7 +24,7 @@ fn get_validated3pid_v2_200_example_survives_json() {
 
 #[test]
 fn get_validated3pid_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::GetValidated3pidV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_associations::GetValidated3pidV2Response = ::serde_json::from_str(
             r#"{
   "medium": "email",
   "validated_at": 1457622739026,
@@ -210,7 +210,7 @@ fn bind_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::BindV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_associations::BindV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -223,7 +223,7 @@ fn bind_v2_200_example_survives_json() {
 
 #[test]
 fn bind_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::BindV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_associations::BindV2Response = ::serde_json::from_str(
             r#"{
   "address": "louise@bobs.burgers",
   "medium": "email",
@@ -392,7 +392,7 @@ fn bind_v2_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::BindV2Body = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_associations::BindV2Body = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -521,7 +521,7 @@ fn unbind_v2_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::UnbindV2Body = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_associations::UnbindV2Body = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -570,7 +570,7 @@ fn register_account_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::RegisterAccountResponse = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_auth::RegisterAccountResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -583,7 +583,7 @@ fn register_account_200_example_survives_json() {
 
 #[test]
 fn register_account_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::RegisterAccountResponse = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_auth::RegisterAccountResponse = ::serde_json::from_str(
             r#"{
   "token": "abc123_OpaqueString"
 }"#,
@@ -611,7 +611,7 @@ fn get_account_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::GetAccountResponse = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_auth::GetAccountResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -624,7 +624,7 @@ fn get_account_200_example_survives_json() {
 
 #[test]
 fn get_account_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::GetAccountResponse = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_auth::GetAccountResponse = ::serde_json::from_str(
             r#"{
   "user_id": "@alice:example.org"
 }"#,
@@ -971,7 +971,7 @@ fn email_submit_token_post_v2_200_example_survives_json() {
   "success": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::EmailSubmitTokenPostV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -984,7 +984,7 @@ fn email_submit_token_post_v2_200_example_survives_json() {
 
 #[test]
 fn email_submit_token_post_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::EmailSubmitTokenPostV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Response = ::serde_json::from_str(
             r#"{
   "success": true
 }"#,
@@ -1057,7 +1057,7 @@ fn email_submit_token_post_v2_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::EmailSubmitTokenPostV2Body = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Body = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1109,7 +1109,7 @@ fn blindly_sign_stuff_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::BlindlySignStuffV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1122,7 +1122,7 @@ fn blindly_sign_stuff_v2_200_example_survives_json() {
 
 #[test]
 fn blindly_sign_stuff_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::BlindlySignStuffV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Response = ::serde_json::from_str(
             r#"{
   "mxid": "@foo:bar.com",
   "sender": "@baz:bar.com",
@@ -1245,7 +1245,7 @@ fn blindly_sign_stuff_v2_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::BlindlySignStuffV2Body = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Body = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1294,7 +1294,7 @@ fn get_hash_details_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::GetHashDetailsResponse = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_lookup::GetHashDetailsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1307,7 +1307,7 @@ fn get_hash_details_200_example_survives_json() {
 
 #[test]
 fn get_hash_details_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::GetHashDetailsResponse = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_lookup::GetHashDetailsResponse = ::serde_json::from_str(
             r#"{
   "lookup_pepper": "matrixrocks",
   "algorithms": [
@@ -1341,7 +1341,7 @@ fn lookup_users_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::LookupUsersV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_lookup::LookupUsersV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1354,7 +1354,7 @@ fn lookup_users_v2_200_example_survives_json() {
 
 #[test]
 fn lookup_users_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::LookupUsersV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_lookup::LookupUsersV2Response = ::serde_json::from_str(
             r#"{
   "mappings": {
     "4kenr7N9drpCJ4AfalmlGQVsOn3o2RHjkADUpXJWZUc": "@alice:example.org"
@@ -1584,7 +1584,7 @@ fn msisdn_submit_token_post_v2_200_example_survives_json() {
   "success": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::MsisdnSubmitTokenPostV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1597,7 +1597,7 @@ fn msisdn_submit_token_post_v2_200_example_survives_json() {
 
 #[test]
 fn msisdn_submit_token_post_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::MsisdnSubmitTokenPostV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response = ::serde_json::from_str(
             r#"{
   "success": true
 }"#,
@@ -1670,7 +1670,7 @@ fn msisdn_submit_token_post_v2_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::MsisdnSubmitTokenPostV2Body = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Body = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1750,7 +1750,7 @@ fn get_pub_key_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::GetPubKeyV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_pubkey::GetPubKeyV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1763,7 +1763,7 @@ fn get_pub_key_v2_200_example_survives_json() {
 
 #[test]
 fn get_pub_key_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::GetPubKeyV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_pubkey::GetPubKeyV2Response = ::serde_json::from_str(
             r#"{
   "public_key": "VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
 }"#,
@@ -1864,7 +1864,7 @@ fn is_pub_key_valid_v2_200_example_survives_json() {
   "valid": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::IsPubKeyValidV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_pubkey::IsPubKeyValidV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1877,7 +1877,7 @@ fn is_pub_key_valid_v2_200_example_survives_json() {
 
 #[test]
 fn is_pub_key_valid_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::IsPubKeyValidV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_pubkey::IsPubKeyValidV2Response = ::serde_json::from_str(
             r#"{
   "valid": true
 }"#,
@@ -1940,7 +1940,7 @@ fn is_ephemeral_pub_key_valid_v2_200_example_survives_json() {
   "valid": true
 }"#)
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::IsEphemeralPubKeyValidV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_pubkey::IsEphemeralPubKeyValidV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1953,7 +1953,7 @@ fn is_ephemeral_pub_key_valid_v2_200_example_survives_json() {
 
 #[test]
 fn is_ephemeral_pub_key_valid_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::IsEphemeralPubKeyValidV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_pubkey::IsEphemeralPubKeyValidV2Response = ::serde_json::from_str(
             r#"{
   "valid": true
 }"#,
@@ -2029,7 +2029,7 @@ fn store_invite_v2_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::StoreInviteV2Response = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_store_invite::StoreInviteV2Response = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2042,7 +2042,7 @@ fn store_invite_v2_200_example_survives_json() {
 
 #[test]
 fn store_invite_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::StoreInviteV2Response = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_store_invite::StoreInviteV2Response = ::serde_json::from_str(
             r#"{
   "token": "sometoken",
   "public_keys": [
@@ -2192,7 +2192,7 @@ fn get_terms_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::GetTermsResponse = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::v2_terms::GetTermsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2205,7 +2205,7 @@ fn get_terms_200_example_survives_json() {
 
 #[test]
 fn get_terms_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::GetTermsResponse = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_terms::GetTermsResponse = ::serde_json::from_str(
             r#"{
   "policies": {
     "terms_of_service": {
@@ -2295,7 +2295,7 @@ fn get_versions_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::GetVersionsResponse = ::serde_json::from_value(
+    let typed: ::matrix_identity_api::types::versions::GetVersionsResponse = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2308,7 +2308,7 @@ fn get_versions_200_example_survives_json() {
 
 #[test]
 fn get_versions_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::GetVersionsResponse = ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::versions::GetVersionsResponse = ::serde_json::from_str(
             r#"{
   "versions": [
     "r0.2.0",

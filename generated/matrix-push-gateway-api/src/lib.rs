@@ -12,7 +12,6 @@
 //! Two features add adapters: `server`, an `Api` trait with one `async` method per operation and an `axum` router serving it (`server::router`, `server::serve`); `client`, a `reqwest` client whose `send` takes any endpoint's request (`client::Client`). Without them, the crate depends on neither.
 #![forbid(unsafe_code)]
 /// The spec's schemas as Rust types.
-#[allow(clippy::type_complexity)]
 pub mod types;
 
 /// One module per operation: its metadata, and a `Request` and a `Response` that

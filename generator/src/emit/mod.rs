@@ -199,7 +199,9 @@ fn render(tokens: TokenStream) -> Result<String, syn::Error> {
     syn::parse2::<syn::File>(tokens).map(|file| separate_items(&prettyplease::unparse(&file)))
 }
 
-/// prettyplease prints items back to back; a blank line between top-level items reads better.
+/// prettyplease prints items back to back; a blank line between top-level items reads better,
+/// and after a module's doc (`//!`) before its first item. Undocumented `pub mod` lines (the
+/// modules of `types` of a spec of several roots, documented in their own files) stay together.
 fn separate_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut previous = "";
@@ -208,7 +210,11 @@ fn separate_items(text: &str) -> String {
             || (previous.ends_with(';') && !previous.starts_with([' ', '/']) && !previous.starts_with("use "));
         let starts_item =
             !line.is_empty() && !line.starts_with(' ') && !line.starts_with('}') && !line.starts_with(')');
-        if ends_item && starts_item || previous.starts_with("use ") && !line.starts_with("use ") && starts_item {
+        let ends_doc = previous.starts_with("//!") && !line.starts_with("//!") && !line.starts_with("#!");
+        let modules = previous.starts_with("pub mod ") && line.starts_with("pub mod ");
+        if (ends_item || ends_doc) && starts_item && !modules
+            || previous.starts_with("use ") && !line.starts_with("use ") && starts_item
+        {
             out.push('\n');
         }
         out.push_str(line);
@@ -229,10 +235,15 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
     let usage = if model.modules.is_empty() {
         USAGE.to_owned()
     } else {
-        USAGE.replace(
-            "has a module per operation",
-            "has a module per root document of the spec, holding a module per operation,",
-        )
+        USAGE
+            .replace(
+                "has a module per operation",
+                "has a module per root document of the spec, holding a module per operation,",
+            )
+            .replace(
+                "carry the spec's schemas;",
+                "carry the spec's schemas: a module per root document holds the types written in it (`types::<root>`), and `types` itself those of the files the roots refer to;",
+            )
     };
     let text = format!("{}\n\n{usage}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
     let doc: Vec<String> =
@@ -254,8 +265,6 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
         #![forbid(unsafe_code)]
 
         /// The spec's schemas as Rust types.
-        // A map of maps of objects is the spec's own shape; a type alias would only rename it.
-        #[allow(clippy::type_complexity)]
         pub mod types;
 
         #(#[doc = #endpoints_doc])*
@@ -501,7 +510,10 @@ mod tests {
 
     #[test]
     fn paths_relative_to_a_folder() {
-        assert_eq!(crate::config::relative_path(Path::new("/w/generated"), Path::new("/w/runtime")), Path::new("../runtime"));
+        assert_eq!(
+            crate::config::relative_path(Path::new("/w/generated"), Path::new("/w/runtime")),
+            Path::new("../runtime")
+        );
         assert_eq!(crate::config::relative_path(Path::new("/w/a/b"), Path::new("/w/a/b/c")), Path::new("c"));
         assert_eq!(crate::config::relative_path(Path::new("/w/a/b"), Path::new("/x")), Path::new("../../../x"));
     }

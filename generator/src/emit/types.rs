@@ -7,8 +7,8 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, paragraphs};
-use crate::lower::types::{Field, Rest, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace};
+use super::docs::{clean, doc_attrs, paragraphs, visible};
+use crate::lower::types::{Field, ModuleDoc, Rest, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace};
 
 /// The identifier `name`. Lowering only hands out valid identifiers; should one not be (a
 /// keyword, a character Rust does not allow), it is made one rather than panicking, and the
@@ -96,13 +96,34 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
 /// Types per file part: a module of thousands of types is printed in parts, in parallel.
 const PART: usize = 300;
 
-/// The file of one types module, `src/types.rs` or `src/types/<a>/<b>.rs`.
+/// The file of one types module, `src/types.rs` or `src/types/<a>/<b>.rs` (each name as
+/// [`super::endpoints::module_file`] writes it, so a name that is not ASCII has a file too).
 pub fn module_path(module: &[String]) -> String {
     if module.is_empty() {
         "src/types.rs".to_owned()
     } else {
-        format!("src/types/{}.rs", module.join("/"))
+        format!("src/types/{}.rs", module_folder(module))
     }
+}
+
+/// `a/b` for the module `types::a::b`: its file without `.rs`, and the folder of its children.
+fn module_folder(module: &[String]) -> String {
+    let files: Vec<String> = module.iter().map(|m| super::endpoints::module_file(m)).collect();
+    files.iter().map(|f| f.strip_suffix(".rs").unwrap_or(f)).collect::<Vec<_>>().join("/")
+}
+
+/// The `#[path]` of the child module `child` where its declaration needs one: rustc finds
+/// the file of a module only for an ASCII name (E0754), and a file it found through `#[path]`
+/// looks for its own children beside itself, so below a name that is not ASCII every module
+/// is declared with its path. A path is relative to the folder of the declaring file.
+fn child_path(child: &[String]) -> Option<String> {
+    if child.iter().all(|m| m.is_ascii()) {
+        return None;
+    }
+    Some(match child.len() {
+        0 | 1 => format!("types/{}.rs", module_folder(child)),
+        n => format!("{}.rs", module_folder(&child[n - 2..])),
+    })
 }
 
 /// A part of a types file: the module, and which of its types (`PART` at most); the first
@@ -143,15 +164,28 @@ pub fn emit_part(space: &TypeSpace, part: &TypesPart) -> TokenStream {
         space.modules().into_iter().filter(|m| m.len() == depth + 1 && m.starts_with(module)).collect();
     let children = children.iter().map(|child| {
         let name = ident(&child[depth]);
-        let doc = format!(" The types of the namespace `{}`.", child.join("."));
-        quote! { #[doc = #doc] pub mod #name; }
+        let doc = match space.module_docs.get(child) {
+            Some(ModuleDoc::Declaration(doc)) => doc_attrs(doc),
+            Some(ModuleDoc::File(_)) | None => TokenStream::new(),
+        };
+        let path = child_path(child).map(|path| quote!(#[path = #path]));
+        quote! { #doc #path pub mod #name; }
     });
     let double_options = space.entries.iter().filter(|e| e.module == module).any(|e| match &e.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
         _ => false,
     });
     let deserialize_some = double_options.then(deserialize_some);
+    let file_doc = match space.module_docs.get(module) {
+        Some(ModuleDoc::File(doc)) => {
+            let lines: Vec<String> =
+                clean(doc).lines().map(|l| format!(" {}", visible(l)).trim_end().to_owned()).collect();
+            quote!(#(#![doc = #lines])*)
+        }
+        Some(ModuleDoc::Declaration(_)) | None => TokenStream::new(),
+    };
     quote! {
+        #file_doc
         #(#children)*
         #(#items)*
         #deserialize_some
@@ -188,12 +222,13 @@ fn item(entry: &TypeEntry, space: &TypeSpace, module: &[String]) -> TokenStream 
             quote! { #doc pub type #name = #ty; }
         }
         TypeKind::Newtype(ty) => {
+            let allow = allow_complexity(complexity(ty, 1));
             let ty = ty_tokens(ty, space, Place::In(module));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(transparent)]
-                pub struct #name(pub #ty);
+                pub struct #name(#allow pub #ty);
             }
         }
         TypeKind::Pending => TokenStream::new(),
@@ -207,10 +242,12 @@ fn structure(name: &Ident, doc: TokenStream, s: &Struct, space: &TypeSpace, modu
     let (rest, deny) = match &s.rest {
         Rest::Kept { rust, ty } => {
             let field = ident(rust);
+            let allow = allow_complexity(complexity(&Ty::Map(Box::new(ty.clone())), 1));
             let ty = ty_tokens(ty, space, Place::In(module));
             let rest = quote! {
                 /// The members the schema does not declare, kept as they were read, so the
                 /// value is written back whole.
+                #allow
                 #[serde(flatten)]
                 pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
             };
@@ -241,6 +278,9 @@ fn field(f: &Field, space: &TypeSpace, module: &[String]) -> TokenStream {
         quote!(#[serde(rename = #wire)])
     });
     let ty = ty_tokens(&f.ty, space, Place::In(module));
+    // The optional field's `Option` counts too.
+    let allow = allow_complexity(if f.required { complexity(&f.ty, 1) } else { 10 + complexity(&f.ty, 2) });
+    let doc = quote!(#doc #allow);
     if f.required {
         quote! { #doc #rename pub #name: #ty, }
     } else if matches!(f.ty, Ty::Nullable(_)) {
@@ -259,6 +299,33 @@ fn field(f: &Field, space: &TypeSpace, module: &[String]) -> TokenStream {
             pub #name: ::std::option::Option<#ty>,
         }
     }
+}
+
+/// clippy's default `type-complexity-threshold`: a field whose type scores more is refused by
+/// `clippy::type_complexity` unless allowed.
+const TYPE_COMPLEXITY: u64 = 250;
+
+/// clippy's `type_complexity` score (its `TypeComplexityVisitor`) of `ty` spelled at depth
+/// `nest` (1 for a field's type):
+/// every path and tuple counts ten times its depth, its generic arguments one deeper. A map of
+/// maps of objects (Matrix's `failures`, user → device → error) is what the spec says, with
+/// no shorter spelling the generator could choose, so such a field allows the lint.
+fn complexity(ty: &Ty, nest: u64) -> u64 {
+    let here = 10 * nest;
+    match ty {
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Named(_) => here,
+        // `Map<String, Value>`, `BTreeMap<String, T>`.
+        Ty::JsonObject => here + 2 * 10 * (nest + 1),
+        Ty::Map(inner) => here + 10 * (nest + 1) + complexity(inner, nest + 1),
+        Ty::Vec(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => here + complexity(inner, nest + 1),
+        Ty::Tuple(members) => here + members.iter().map(|m| complexity(m, nest + 1)).sum::<u64>(),
+    }
+}
+
+/// `#[allow(clippy::type_complexity)]` for a field whose type scores `score`, if it is over the
+/// threshold.
+fn allow_complexity(score: u64) -> Option<TokenStream> {
+    (score > TYPE_COMPLEXITY).then(|| quote!(#[allow(clippy::type_complexity)]))
 }
 
 fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
@@ -311,5 +378,53 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::types::{Field, Rest, Struct, TypeEntry};
+
+    fn optional(name: &str, ty: Ty) -> Field {
+        Field { wire: name.into(), rust: name.into(), ty, required: false, doc: None, default: None }
+    }
+
+    /// A module whose name, or whose parent's, is not ASCII is declared with its path,
+    /// relative to the declaring file's folder (a file found through `#[path]` looks for its
+    /// children beside itself); the files are where [`module_path`] writes them.
+    #[test]
+    fn modules_below_a_name_that_is_not_ascii_are_declared_with_their_paths() {
+        let module = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(child_path(&module(&["sync"])), None);
+        assert_eq!(child_path(&module(&["api", "v1"])), None);
+        assert_eq!(child_path(&module(&["räume"])).as_deref(), Some("types/r-e4-ume.rs"));
+        assert_eq!(child_path(&module(&["räume", "a"])).as_deref(), Some("r-e4-ume/a.rs"));
+        assert_eq!(child_path(&module(&["räume", "a", "b"])).as_deref(), Some("a/b.rs"));
+        assert_eq!(module_path(&module(&["räume", "a", "b"])), "src/types/r-e4-ume/a/b.rs");
+    }
+
+    /// A field clippy's `type_complexity` refuses (Matrix's `failures`, a map of maps of
+    /// objects, optional: 270) allows it; one a level shallower (170) does not need to.
+    #[test]
+    fn only_a_field_clippy_finds_too_complex_allows_it() {
+        let deep = Ty::Map(Box::new(Ty::Map(Box::new(Ty::JsonObject))));
+        let shallow = Ty::Map(Box::new(Ty::JsonObject));
+        assert_eq!((10 + complexity(&deep, 2), 10 + complexity(&shallow, 2)), (270, 170));
+        let fields = vec![optional("failures", deep), optional("others", shallow)];
+        let entry = TypeEntry {
+            name: "Response".into(),
+            module: Vec::new(),
+            doc: None,
+            origin: None,
+            kind: TypeKind::Struct(Struct { fields, rest: Rest::Refused }),
+            basis: Default::default(),
+        };
+        let mut space = TypeSpace::default();
+        space.entries.push(entry.clone());
+        let printed = item(&entry, &space, &[]).to_string();
+        assert_eq!(printed.matches("type_complexity").count(), 1, "{printed}");
+        let allowed = printed.split("pub failures").next().unwrap_or_default();
+        assert!(allowed.contains("type_complexity"), "{printed}");
     }
 }

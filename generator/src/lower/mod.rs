@@ -23,18 +23,22 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The security schemes the operations use, each a credential type.
     pub credentials: Vec<Credential>,
-    /// The modules of `endpoints`, one per root document, when the spec has several (each
-    /// operation names its [`Operation::module`]); empty for a spec of one root.
+    /// The root documents, when the spec has several: each has a module of `endpoints` (each
+    /// operation names its [`Operation::module`]) and of `types` (each type's
+    /// [`types::TypeEntry::module`]). Empty for a spec of one root.
     pub modules: Vec<EndpointModule>,
 }
 
-/// A module of `endpoints` holding the operations of one root document.
+/// A root document of a spec of several: the module of `endpoints` holding its operations,
+/// and the module of `types` holding the types written in it ([`TypeSpace::assign_modules`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointModule {
     /// `snake_case`, unique among the modules (`room_state`).
     pub name: String,
     /// The root document's file name (`room_state.yaml`).
     pub file: String,
+    /// The root document as the origins of types show it ([`types::Origin::file`]).
+    pub origin: String,
     /// The root's `info.title` and `info.description`.
     pub title: Option<String>,
     pub description: Option<String>,
@@ -58,17 +62,8 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     lowerer.components();
     let mut operations = lowerer.operations();
     let credentials = operations::credentials(&mut operations);
-    let mut types = lowerer.space;
-    naming::finish(&mut types, &mut operations, &checked.spec, config, diagnostics);
-    types.assign_modules();
-    types.wrap_recursive_aliases();
-    types.break_cycles();
-    if diagnostics.has_errors() {
-        return None;
-    }
-    let server = api.servers.first().map(|s| s.url.clone());
     let roots = &checked.spec.roots;
-    let modules = if roots.len() > 1 {
+    let modules: Vec<EndpointModule> = if roots.len() > 1 {
         operations::root_modules(roots)
             .into_iter()
             .zip(roots)
@@ -82,6 +77,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
                     .file_name()
                     .map(|f| f.to_string_lossy().into_owned())
                     .unwrap_or_default(),
+                origin: lowerer.shown_file(root.file),
                 title: root.title.clone(),
                 description: root.description.clone(),
             })
@@ -89,6 +85,15 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     } else {
         Vec::new()
     };
+    let mut types = lowerer.space;
+    naming::finish(&mut types, &mut operations, &checked.spec, config, diagnostics);
+    types.assign_modules(&modules);
+    types.wrap_recursive_aliases();
+    types.break_cycles();
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let server = api.servers.first().map(|s| s.url.clone());
     Some(Model {
         info: ApiInfo {
             title: api.info.title.clone(),

@@ -134,6 +134,19 @@ pub struct TypeSpace {
     pub(super) same_schema: BTreeMap<(usize, String, String), TypeId>,
     /// `#/components/schemas/X` → id.
     pub(super) components: BTreeMap<String, TypeId>,
+    /// The doc of each module below `types` that [`TypeSpace::assign_modules`] made, by path.
+    pub module_docs: BTreeMap<Vec<String>, ModuleDoc>,
+}
+
+/// The doc of a module of `types`, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleDoc {
+    /// On the module's `pub mod` line: a namespace's one line (`The types of the namespace
+    /// `api.core`.`).
+    Declaration(String),
+    /// At the top of the module's own file (`//!`): a root document's title, what a reader of
+    /// the file meets first.
+    File(String),
 }
 
 impl TypeSpace {
@@ -152,14 +165,75 @@ impl TypeSpace {
         TypeId(self.entries.len() - 1)
     }
 
-    /// Puts the schemas whose keys are dotted namespaces (`io.k8s.api.core.v1.Pod`) in modules
-    /// named by the namespace without the prefix every such key shares (`api::core::v1`), and
-    /// names each by its last segment (`Pod`), as people write such crates (k8s-openapi).
-    /// Types defined inside such a schema go in its module, under the names they have. A
-    /// spec with fewer than two dotted keys keeps every type at the root of `types`.
-    pub fn assign_modules(&mut self) {
+    /// Puts every type in its module below `types` (decision 25). A type's module depends only
+    /// on its own place (and, for a dotted key, on the keys of its own document), so adding a
+    /// root, an operation or a schema elsewhere never moves a type that is already there.
+    ///
+    /// - **Several root documents** (`roots`, one a root, as lowering names their endpoint
+    ///   modules): a type whose origin is a root document goes in that root's module
+    ///   (`types::sync::Rooms`, `types::room_state::...`); a type from a file that is not a root
+    ///   (`definitions/*.yaml`, `../../event-schemas/...`), one a root only refers to, stays in
+    ///   `types` itself. Schemas a root declares under dotted keys go in their namespace's
+    ///   modules below the root's module ([`TypeSpace::namespaces`], the shared prefix taken
+    ///   among that root's keys only); keys resolve gave to bundled files are not namespaces.
+    /// - **One root** (`roots` empty or of one): the schemas whose keys are dotted namespaces,
+    ///   declared or bundled, go in the namespace's modules; every other type stays in `types`.
+    ///
+    /// Names are then made unique within each module: naming made them unique in the crate,
+    /// and only a dotted key's shortened name can meet another.
+    pub fn assign_modules(&mut self, roots: &[super::EndpointModule]) {
+        if roots.len() < 2 {
+            let keys = self.components.iter().map(|(key, &id)| (key.clone(), id)).collect();
+            self.namespaces(keys, &[]);
+        } else {
+            for root in roots {
+                let declared: Vec<(String, TypeId)> = self
+                    .components
+                    .iter()
+                    .filter(|(_, &id)| {
+                        self.entries[id.0].origin.as_ref().is_some_and(|o| {
+                            o.file == root.origin
+                                && matches!(
+                                    crate::source::parent_pointer(&o.pointer),
+                                    "/definitions" | "/components/schemas"
+                                )
+                        })
+                    })
+                    .map(|(key, &id)| (key.clone(), id))
+                    .collect();
+                self.namespaces(declared, std::slice::from_ref(&root.name));
+            }
+            for entry in &mut self.entries {
+                let Some(origin) = entry.origin.as_ref().filter(|_| entry.module.is_empty()) else { continue };
+                if let Some(root) = roots.iter().find(|root| root.origin == origin.file) {
+                    entry.module = vec![root.name.clone()];
+                }
+            }
+            for root in roots {
+                let from =
+                    format!("The types written in `{}`; those of the files it refers to are in `types`.", root.file);
+                let doc = match root.title.as_deref().map(str::trim) {
+                    Some(title) if !title.is_empty() => format!("{title}\n\n{from}"),
+                    _ => from,
+                };
+                self.module_docs.insert(vec![root.name.clone()], ModuleDoc::File(doc));
+            }
+        }
+        let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+        for entry in &mut self.entries {
+            let names = taken.entry(entry.module.clone()).or_default();
+            entry.name = names::unique(std::mem::take(&mut entry.name), names, "");
+        }
+    }
+
+    /// Puts the schemas of `keys` (key and id) that are dotted namespaces
+    /// (`io.k8s.api.core.v1.Pod`) in modules below `base` named by the namespace without the
+    /// prefix every such key shares (`api::core::v1`), and names each by its last segment
+    /// (`Pod`), as people write such crates (k8s-openapi). Types defined inside such a schema
+    /// go in its module, under the names they have. Fewer than two dotted keys make no module.
+    fn namespaces(&mut self, keys: Vec<(String, TypeId)>, base: &[String]) {
         let mut dotted: Vec<(TypeId, Vec<String>)> = Vec::new();
-        for (key, &id) in &self.components {
+        for (key, id) in keys {
             let segments: Vec<String> = key.split('.').map(str::to_owned).collect();
             let usable = segments.len() >= 2
                 && segments.iter().all(|s| s.chars().any(|c| c.is_alphanumeric()))
@@ -181,7 +255,12 @@ impl TypeSpace {
         // (where the schema is, its module, its old name, its new name)
         let mut homes: Vec<(Option<Origin>, Vec<String>, String, String)> = Vec::new();
         for (id, segments) in &dotted {
-            let module: Vec<String> = segments[shared..segments.len() - 1].iter().map(|s| names::snake(s)).collect();
+            let namespace: Vec<String> = segments[shared..segments.len() - 1].iter().map(|s| names::snake(s)).collect();
+            for depth in 1..=namespace.len() {
+                let doc = format!("The types of the namespace `{}`.", namespace[..depth].join("."));
+                self.module_docs.insert([base, &namespace[..depth]].concat(), ModuleDoc::Declaration(doc));
+            }
+            let module = [base, &namespace].concat();
             let entry = &mut self.entries[id.0];
             let new = names::camel(segments.last().map_or("", String::as_str));
             let old = std::mem::replace(&mut entry.name, new.clone());
@@ -206,12 +285,6 @@ impl TypeSpace {
                     entry.name = format!("{new}{rest}");
                 }
             }
-        }
-        // Names are unique within each module, in the order the types were met.
-        let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
-        for entry in &mut self.entries {
-            let names = taken.entry(entry.module.clone()).or_default();
-            entry.name = names::unique(std::mem::take(&mut entry.name), names, "");
         }
     }
 
@@ -384,11 +457,15 @@ impl<'a> Lowerer<'a> {
 
     pub fn origin(&self, pointer: &str) -> Option<Origin> {
         let (file, p) = self.spec.map.origin(pointer)?;
-        let path = &self.spec.sources.get(file).path;
-        // Relative to the (first) root's folder, `../` and all, as the spec's own refs are
-        // written: never a path of this machine, so the output is the same everywhere.
-        let shown = crate::config::relative_path(&self.root_dir, path);
-        Some(Origin { file: shown.to_string_lossy().replace('\\', "/"), pointer: p })
+        Some(Origin { file: self.shown_file(file), pointer: p })
+    }
+
+    /// A file as [`Origin::file`] shows it: relative to the (first) root's folder, `../` and
+    /// all, as the spec's own refs are written; never a path of this machine, so the output is
+    /// the same everywhere.
+    pub fn shown_file(&self, file: crate::source::FileId) -> String {
+        let shown = crate::config::relative_path(&self.root_dir, &self.spec.sources.get(file).path);
+        shown.to_string_lossy().replace('\\', "/")
     }
 
     /// Assigns ids to every component schema, then converts each.
@@ -921,5 +998,132 @@ fn schema_doc(schema: &ReferenceOr<Schema>) -> Option<String> {
     match schema {
         ReferenceOr::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()),
         ReferenceOr::Reference { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::EndpointModule;
+
+    /// A type space of structs named `name`, each from `file#pointer`, with the component
+    /// keys of those whose pointer is a `definitions` entry.
+    fn space(types: &[(&str, &str, &str)]) -> TypeSpace {
+        let mut space = TypeSpace::default();
+        for &(name, file, pointer) in types {
+            let origin = Some(Origin { file: file.to_owned(), pointer: pointer.to_owned() });
+            let id = space.add(name.to_owned(), None, origin, NameBasis::default());
+            if let Some(key) = pointer.strip_prefix("/definitions/").filter(|key| !key.contains('/')) {
+                space.components.insert(key.to_owned(), id);
+            }
+        }
+        space
+    }
+
+    fn root(name: &str, file: &str) -> EndpointModule {
+        EndpointModule {
+            name: name.to_owned(),
+            file: file.to_owned(),
+            origin: file.to_owned(),
+            title: Some(format!("The {name} API")),
+            description: None,
+        }
+    }
+
+    /// Each type's module and name, as `a::b::Name`.
+    fn paths(space: &TypeSpace) -> Vec<String> {
+        space.entries.iter().map(|e| e.module.iter().chain([&e.name]).cloned().collect::<Vec<_>>().join("::")).collect()
+    }
+
+    const SYNC: (&str, &str, &str) = ("Rooms", "sync.yaml", "/paths/~1sync/get/responses/200/schema/properties/rooms");
+    const STATE: (&str, &str, &str) = ("SetStateBody", "room_state.yaml", "/paths/~1state/put/parameters/0/schema");
+    const SHARED: (&str, &str, &str) = ("ClientEvent", "definitions/client_event.yaml", "");
+    const EVENT: (&str, &str, &str) = ("RoomMember", "../../event-schemas/schema/m.room.member.yaml", "");
+
+    /// Of several roots, a type written in a root is in that root's module, one from a shared
+    /// file in `types`, and each root's module has its title for a doc.
+    #[test]
+    fn of_several_roots_types_go_in_the_module_of_the_root_they_are_written_in() {
+        let mut space = space(&[SYNC, STATE, SHARED, EVENT]);
+        space.assign_modules(&[root("sync", "sync.yaml"), root("room_state", "room_state.yaml")]);
+        assert_eq!(paths(&space), ["sync::Rooms", "room_state::SetStateBody", "ClientEvent", "RoomMember"]);
+        assert_eq!(space.modules(), [vec!["room_state".to_owned()], vec!["sync".to_owned()]]);
+        let ModuleDoc::File(doc) = &space.module_docs[&vec!["sync".to_owned()]] else { panic!("a file doc") };
+        assert!(doc.starts_with("The sync API\n\nThe types written in `sync.yaml`"), "{doc}");
+    }
+
+    /// A single root keeps every type in `types`, whatever its file.
+    #[test]
+    fn a_single_root_keeps_its_types_in_types() {
+        for roots in [vec![], vec![root("sync", "sync.yaml")]] {
+            let mut space = space(&[SYNC, SHARED]);
+            space.assign_modules(&roots);
+            assert_eq!(paths(&space), ["Rooms", "ClientEvent"]);
+            assert!(space.modules().is_empty() && space.module_docs.is_empty());
+        }
+    }
+
+    /// Adding a root (before the others, with a type of its own) moves no type.
+    #[test]
+    fn adding_a_root_moves_no_type() {
+        let mut before = space(&[SYNC, STATE, SHARED]);
+        before.assign_modules(&[root("sync", "sync.yaml"), root("room_state", "room_state.yaml")]);
+        let mut after = space(&[("Capabilities", "capabilities.yaml", "/paths/~1c/get"), SYNC, STATE, SHARED]);
+        after.assign_modules(&[
+            root("capabilities", "capabilities.yaml"),
+            root("sync", "sync.yaml"),
+            root("room_state", "room_state.yaml"),
+        ]);
+        assert_eq!(paths(&after)[1..], paths(&before)[..]);
+        assert_eq!(paths(&after)[0], "capabilities::Capabilities");
+    }
+
+    /// Dotted keys: of one root, namespaces as always, bundled files' keys too; of several,
+    /// a root's declared keys are namespaces below its module, with the prefix shared by that
+    /// root's keys only, and a bundled file's dotted key (`m.room.member`) is not one.
+    #[test]
+    fn dotted_keys_are_namespaces_below_the_module_of_their_root() {
+        let pod = ("IoK8sApiCoreV1Pod", "core.yaml", "/definitions/io.k8s.api.core.v1.Pod");
+        let spec = ("IoK8sApiCoreV1PodSpec", "core.yaml", "/definitions/io.k8s.api.core.v1.Pod/properties/spec");
+        let meta =
+            ("IoK8sApimachineryMetaV1ObjectMeta", "core.yaml", "/definitions/io.k8s.apimachinery.meta.v1.ObjectMeta");
+        let other = ("OrgExampleV1Thing", "other.yaml", "/definitions/org.example.v1.Thing");
+        let member = ("MRoomMember", "../event-schemas/m.room.member.yaml", "/definitions/m.room.member");
+        let name = ("MRoomName", "../event-schemas/m.room.name.yaml", "/definitions/m.room.name");
+
+        let mut one = space(&[pod, spec, meta]);
+        one.assign_modules(&[]);
+        assert_eq!(paths(&one), ["api::core::v1::Pod", "api::core::v1::PodSpec", "apimachinery::meta::v1::ObjectMeta"]);
+        let mut bundled = space(&[member, name]);
+        bundled.assign_modules(&[root("core", "core.yaml")]);
+        assert_eq!(paths(&bundled), ["room::Member", "room::Name"]);
+
+        let mut several = space(&[pod, spec, meta, other, member, name]);
+        several.assign_modules(&[root("core", "core.yaml"), root("other", "other.yaml")]);
+        assert_eq!(
+            paths(&several),
+            [
+                "core::api::core::v1::Pod",
+                "core::api::core::v1::PodSpec",
+                "core::apimachinery::meta::v1::ObjectMeta",
+                // One dotted key in its root: no namespace, the root's module.
+                "other::OrgExampleV1Thing",
+                "MRoomMember",
+                "MRoomName",
+            ]
+        );
+        let doc =
+            |path: &[&str]| several.module_docs[&path.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()].clone();
+        assert_eq!(
+            doc(&["core", "api", "core"]),
+            ModuleDoc::Declaration("The types of the namespace `api.core`.".into())
+        );
+        assert_eq!(
+            doc(&["core"]),
+            ModuleDoc::File(
+                "The core API\n\nThe types written in `core.yaml`; those of the files it refers to are in `types`."
+                    .into()
+            )
+        );
     }
 }

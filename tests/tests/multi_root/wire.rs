@@ -8,7 +8,9 @@ mod tests {
 
     use multi_rooms::endpoints::{content_repo::upload_content, room_state::invite_by3_pid, rooms::invite_user, AccessToken};
     use multi_rooms::runtime::ApiError;
-    use multi_rooms::types::{InviteBy3PidBody, InviteUserBody, UploadContentResponse};
+    use multi_rooms::types::content_repo::UploadContentResponse;
+    use multi_rooms::types::room_state::InviteBy3PidBody;
+    use multi_rooms::types::rooms::InviteUserBody;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
     struct Server;
@@ -26,7 +28,7 @@ mod tests {
             request: upload_content::Request,
         ) -> Result<upload_content::Response, ApiError> {
             let content_uri = format!("{}|{}", request.content_type.unwrap_or_default(), request.body);
-            Ok(upload_content::Response::Ok(UploadContentResponse { content_uri }))
+            Ok(upload_content::Response::Ok(UploadContentResponse { content_uri, additional_properties: Default::default() }))
         }
 
         async fn invite_user(&self, _: AccessToken, _: invite_user::Request) -> Result<invite_user::Response, ApiError> {
@@ -90,7 +92,11 @@ mod tests {
         let client = multi_rooms::client::Client::new(format!("http://{address}")).with_credential(AccessToken::from("t"));
         let by_user = invite_user::Request {
             room_id: "!room:example.org".into(),
-            body: InviteUserBody { user_id: "@a:example.org".into(), reason: None },
+            body: InviteUserBody {
+                user_id: "@a:example.org".into(),
+                reason: None,
+                additional_properties: Default::default(),
+            },
         };
         match client.send(&by_user).await {
             Ok(invite_user::Response::Ok(body)) => assert_eq!(body, answer("user_id")),
@@ -102,6 +108,7 @@ mod tests {
                 id_server: "id.example.org".into(),
                 medium: "email".into(),
                 address: "a@example.org".into(),
+                additional_properties: Default::default(),
             },
         };
         match client.send(&by_3pid).await {

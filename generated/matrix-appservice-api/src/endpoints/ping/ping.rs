@@ -23,7 +23,7 @@ pub struct Request {
     /// Ping body with optional transaction ID.
     ///
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::PingBody>,
+    pub body: ::std::option::Option<crate::types::ping::PingBody>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -28,7 +28,7 @@ pub struct Request {
     /// Transaction information
     ///
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::SendTransactionBody>,
+    pub body: ::std::option::Option<crate::types::transactions::SendTransactionBody>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

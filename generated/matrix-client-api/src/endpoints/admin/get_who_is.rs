@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The lookup was successful.
-    Ok(crate::types::GetWhoIsResponse),
+    Ok(crate::types::admin::GetWhoIsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::Add3PidBody,
+    pub body: crate::types::administrative_contact::Add3PidBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

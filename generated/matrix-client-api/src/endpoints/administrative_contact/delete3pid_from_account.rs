@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::Delete3pidFromAccountBody,
+    pub body: crate::types::administrative_contact::Delete3pidFromAccountBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: The homeserver has disassociated the third-party identifier from the
     /// user.
-    Ok(crate::types::Delete3pidFromAccountResponse),
+    Ok(crate::types::administrative_contact::Delete3pidFromAccountResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -60,7 +60,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The lookup was successful.
-    Ok(crate::types::GetAccount3PiDsResponse),
+    Ok(crate::types::administrative_contact::GetAccount3PiDsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::Post3PiDsBody,
+    pub body: crate::types::administrative_contact::Post3PiDsBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The addition was successful.
-    Ok(crate::types::Post3PiDsResponse),
+    Ok(crate::types::administrative_contact::Post3PiDsResponse),
     /// `403`: The credentials could not be verified with the identity server.
     Forbidden(crate::types::Error),
 }

@@ -28,7 +28,7 @@ pub struct Request {
     /// Required path parameter `appserviceId`.
     pub appservice_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::PingAppserviceBody,
+    pub body: crate::types::appservice_ping::PingAppserviceBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -81,7 +81,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The ping was successful.
-    Ok(crate::types::PingAppserviceResponse),
+    Ok(crate::types::appservice_ping::PingAppserviceResponse),
     /// `400`: The application service doesn't have a URL configured. The errcode is `M_URL_NOT_SET`.
     BadRequest(crate::types::Error),
     /// `403`: The access token used to authenticate the request doesn't belong to an appservice, or belongs to a different appservice than the one in the path. The errcode is `M_FORBIDDEN`.
@@ -92,7 +92,7 @@ pub enum Response {
     /// For bad statuses, the response may include `status` and `body`
     /// fields containing the HTTP status code and response body text
     /// respectively to aid with debugging.
-    BadGateway(crate::types::PingAppserviceBadGatewayResponse),
+    BadGateway(crate::types::appservice_ping::PingAppserviceBadGatewayResponse),
     /// `504`: The connection to the application service timed out. The errcode is `M_CONNECTION_TIMEOUT`.
     GatewayTimeout(crate::types::Error),
 }

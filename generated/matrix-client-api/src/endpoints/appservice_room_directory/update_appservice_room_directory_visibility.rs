@@ -32,7 +32,7 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::UpdateAppserviceRoomDirectoryVisibilityBody,
+    pub body: crate::types::appservice_room_directory::UpdateAppserviceRoomDirectoryVisibilityBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

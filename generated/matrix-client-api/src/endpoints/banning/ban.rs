@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::BanBody,
+    pub body: crate::types::banning::BanBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -61,7 +61,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The capabilities of the server.
-    Ok(crate::types::GetCapabilitiesResponse),
+    Ok(crate::types::capabilities::GetCapabilitiesResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
 }

@@ -61,7 +61,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The \[`mxc://` URI\](/client-server-api/#matrix-content-mxc-uris) for the uploaded content.
-    Ok(crate::types::CreateContentResponse),
+    Ok(crate::types::content_repo::CreateContentResponse),
     /// `403`: The user does not have permission to upload the content.
     Forbidden(crate::types::Error),
     /// `429`: This request was rate-limited.

@@ -61,7 +61,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The public content repository configuration for the matrix server.
-    Ok(crate::types::GetConfigResponse),
+    Ok(crate::types::content_repo::GetConfigResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::Error),
 }

@@ -37,7 +37,9 @@ pub struct Request {
     /// section for more information.
     ///
     /// Query parameter `method`.
-    pub method: ::std::option::Option<crate::types::GetContentThumbnailMethod>,
+    pub method: ::std::option::Option<
+        crate::types::content_repo::GetContentThumbnailMethod,
+    >,
     /// Indicates to the server that it should not attempt to fetch
     /// the media if it is deemed remote. This is to prevent routing loops
     /// where the server contacts itself. Defaults to true if not provided.

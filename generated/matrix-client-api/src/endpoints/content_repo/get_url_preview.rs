@@ -83,7 +83,7 @@ pub enum Response {
     /// `200`: The OpenGraph data for the URL, which may be empty. Some values are
     /// replaced with matrix equivalents if they are provided in the response.
     /// The differences from the OpenGraph protocol are described here.
-    Ok(crate::types::GetUrlPreviewResponse),
+    Ok(crate::types::content_repo::GetUrlPreviewResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
 }

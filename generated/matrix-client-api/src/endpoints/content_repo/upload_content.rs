@@ -96,7 +96,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The \[`mxc://` URI\](/client-server-api/#matrix-content-mxc-uris) for the uploaded content.
-    Ok(crate::types::UploadContentResponse),
+    Ok(crate::types::content_repo::UploadContentResponse),
     /// `403`: The user does not have permission to upload the content. Some reasons for this error include:
     ///
     /// - The server does not permit the file type.

@@ -24,7 +24,7 @@ pub struct Request {
     /// The desired room configuration.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::CreateRoomBody,
+    pub body: crate::types::create_room::CreateRoomBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -73,7 +73,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: Information about the newly created room.
-    Ok(crate::types::CreateRoomResponse),
+    Ok(crate::types::create_room::CreateRoomResponse),
     /// `400`: The request is invalid. A meaningful `errcode` and description
     /// error text will be returned. Example reasons for rejection include:
     ///

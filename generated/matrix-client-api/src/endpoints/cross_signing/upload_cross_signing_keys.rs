@@ -24,7 +24,7 @@ pub struct Request {
     /// The keys to be published.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::UploadCrossSigningKeysBody,
+    pub body: crate::types::cross_signing::UploadCrossSigningKeysBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

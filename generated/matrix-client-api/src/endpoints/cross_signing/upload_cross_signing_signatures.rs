@@ -79,7 +79,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The provided signatures were processed.
-    Ok(crate::types::UploadCrossSigningSignaturesResponse),
+    Ok(crate::types::cross_signing::UploadCrossSigningSignaturesResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

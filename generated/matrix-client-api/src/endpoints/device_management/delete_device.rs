@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `deviceId`.
     pub device_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::DeleteDeviceBody,
+    pub body: crate::types::device_management::DeleteDeviceBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::DeleteDevicesBody,
+    pub body: crate::types::device_management::DeleteDevicesBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

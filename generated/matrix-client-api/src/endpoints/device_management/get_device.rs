@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: Device information
-    Ok(crate::types::GetDeviceResponse),
+    Ok(crate::types::device_management::GetDeviceResponse),
     /// `404`: The current user has no device with the given ID.
     NotFound,
 }

@@ -60,7 +60,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: Device information
-    Ok(crate::types::GetDevicesResponse),
+    Ok(crate::types::device_management::GetDevicesResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -28,7 +28,7 @@ pub struct Request {
     /// New information for the device.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::UpdateDeviceBody,
+    pub body: crate::types::device_management::UpdateDeviceBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

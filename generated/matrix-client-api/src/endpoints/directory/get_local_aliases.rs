@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The list of local aliases for the room.
-    Ok(crate::types::GetLocalAliasesResponse),
+    Ok(crate::types::directory::GetLocalAliasesResponse),
     /// `400`: The given `roomAlias` is not a valid room alias.
     BadRequest(crate::types::Error),
     /// `403`: The user is not permitted to retrieve the list of local aliases for the room.

@@ -66,7 +66,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The room ID and other information for this alias.
-    Ok(crate::types::GetRoomIdByAliasResponse),
+    Ok(crate::types::directory::GetRoomIdByAliasResponse),
     /// `400`: The given `roomAlias` is not a valid room alias.
     BadRequest(crate::types::Error),
     /// `404`: There is no mapped room ID for this room alias.

@@ -29,7 +29,7 @@ pub struct Request {
     /// Information about this room alias.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetRoomAliasBody,
+    pub body: crate::types::directory::SetRoomAliasBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -103,7 +103,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The events and state surrounding the requested event.
-    Ok(crate::types::GetEventContextResponse),
+    Ok(crate::types::event_context::GetEventContextResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -28,7 +28,7 @@ pub struct Request {
     /// The filter to upload.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::DefineFilterBody,
+    pub body: crate::types::filter::DefineFilterBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -80,7 +80,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The filter was created.
-    Ok(crate::types::DefineFilterResponse),
+    Ok(crate::types::filter::DefineFilterResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

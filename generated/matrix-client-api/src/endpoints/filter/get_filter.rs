@@ -78,7 +78,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The filter definition.
-    Ok(crate::types::GetFilterResponse),
+    Ok(crate::types::filter::GetFilterResponse),
     /// `404`: Unknown filter.
     NotFound,
 }

@@ -33,7 +33,7 @@ pub struct Request {
     /// One `server_name=` pair per item; no item means the parameter is absent.
     pub server_name: ::std::vec::Vec<::std::string::String>,
     /// The body, `application/json`.
-    pub body: crate::types::JoinRoomBody,
+    pub body: crate::types::joining::JoinRoomBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -93,7 +93,7 @@ pub enum Response {
     /// `200`: The room has been joined.
     ///
     /// The joined room ID must be returned in the `room_id` field.
-    Ok(crate::types::JoinRoomResponse),
+    Ok(crate::types::joining::JoinRoomResponse),
     /// `403`: You do not have permission to join the room. A meaningful `errcode`
     /// and description error text will be returned. Example reasons for rejection are:
     ///

@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::JoinRoomByIdBody,
+    pub body: crate::types::joining::JoinRoomByIdBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -81,7 +81,7 @@ pub enum Response {
     /// `200`: The room has been joined.
     ///
     /// The joined room ID must be returned in the `room_id` field.
-    Ok(crate::types::JoinRoomByIdResponse),
+    Ok(crate::types::joining::JoinRoomByIdResponse),
     /// `403`: You do not have permission to join the room. A meaningful `errcode`
     /// and description error text will be returned. Example reasons for rejection are:
     ///

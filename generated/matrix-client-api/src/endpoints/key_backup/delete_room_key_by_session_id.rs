@@ -85,7 +85,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The update succeeded
-    Ok(crate::types::RoomKeysUpdateResponse),
+    Ok(crate::types::key_backup::RoomKeysUpdateResponse),
     /// `404`: The backup was not found.
     NotFound(crate::types::Error),
     /// `429`: This request was rate-limited.

@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: The key data.  If no keys are found, then an object with an empty
     /// `rooms` property will be returned (`{"rooms": {}}`).
-    Ok(crate::types::GetRoomKeysResponse),
+    Ok(crate::types::key_backup::GetRoomKeysResponse),
     /// `404`: The backup was not found.
     NotFound(crate::types::Error),
     /// `429`: This request was rate-limited.

@@ -75,7 +75,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The information about the requested backup.
-    Ok(crate::types::GetRoomKeysVersionResponse),
+    Ok(crate::types::key_backup::GetRoomKeysVersionResponse),
     /// `404`: The backup specified does not exist.
     NotFound(crate::types::Error),
     /// `429`: This request was rate-limited.

@@ -61,7 +61,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The information about the backup.
-    Ok(crate::types::GetRoomKeysVersionCurrentResponse),
+    Ok(crate::types::key_backup::GetRoomKeysVersionCurrentResponse),
     /// `404`: No backup exists.
     NotFound(crate::types::Error),
     /// `429`: This request was rate-limited.

@@ -24,7 +24,7 @@ pub struct Request {
     /// The backup configuration.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::PostRoomKeysVersionBody,
+    pub body: crate::types::key_backup::PostRoomKeysVersionBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -73,7 +73,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The version id of the new backup.
-    Ok(crate::types::PostRoomKeysVersionResponse),
+    Ok(crate::types::key_backup::PostRoomKeysVersionResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
 }

@@ -88,7 +88,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The update succeeded
-    Ok(crate::types::RoomKeysUpdateResponse),
+    Ok(crate::types::key_backup::RoomKeysUpdateResponse),
     /// `403`: The version specified does not match the current backup version.
     /// The current version will be included in the `current_version`
     /// field.

@@ -31,7 +31,7 @@ pub struct Request {
     /// The backup configuration
     ///
     /// The body, `application/json`.
-    pub body: crate::types::PutRoomKeysVersionBody,
+    pub body: crate::types::key_backup::PutRoomKeysVersionBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

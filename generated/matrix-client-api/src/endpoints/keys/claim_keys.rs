@@ -24,7 +24,7 @@ pub struct Request {
     /// Query defining the keys to be claimed
     ///
     /// The body, `application/json`.
-    pub body: crate::types::ClaimKeysBody,
+    pub body: crate::types::keys::ClaimKeysBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The claimed keys.
-    Ok(crate::types::ClaimKeysResponse),
+    Ok(crate::types::keys::ClaimKeysResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -83,7 +83,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The list of users who updated their devices.
-    Ok(crate::types::GetKeysChangesResponse),
+    Ok(crate::types::keys::GetKeysChangesResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -24,7 +24,7 @@ pub struct Request {
     /// Query defining the keys to be downloaded
     ///
     /// The body, `application/json`.
-    pub body: crate::types::QueryKeysBody,
+    pub body: crate::types::keys::QueryKeysBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The device information
-    Ok(crate::types::QueryKeysResponse),
+    Ok(crate::types::keys::QueryKeysResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

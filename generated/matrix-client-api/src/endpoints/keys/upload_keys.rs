@@ -24,7 +24,7 @@ pub struct Request {
     /// The keys to be published
     ///
     /// The body, `application/json`.
-    pub body: crate::types::UploadKeysBody,
+    pub body: crate::types::keys::UploadKeysBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The provided keys were successfully uploaded.
-    Ok(crate::types::UploadKeysResponse),
+    Ok(crate::types::keys::UploadKeysResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::LeaveRoomBody,
+    pub body: crate::types::leaving::LeaveRoomBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

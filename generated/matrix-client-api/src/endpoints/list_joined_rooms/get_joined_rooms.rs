@@ -60,7 +60,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: A list of the rooms the user is in.
-    Ok(crate::types::GetJoinedRoomsResponse),
+    Ok(crate::types::list_joined_rooms::GetJoinedRoomsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

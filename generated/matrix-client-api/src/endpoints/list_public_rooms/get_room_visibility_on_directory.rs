@@ -65,7 +65,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The visibility of the room in the directory
-    Ok(crate::types::GetRoomVisibilityOnDirectoryResponse),
+    Ok(crate::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse),
     /// `404`: The room is not known to the server
     NotFound(crate::types::Error),
 }

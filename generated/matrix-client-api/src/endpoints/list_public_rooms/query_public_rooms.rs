@@ -29,7 +29,7 @@ pub struct Request {
     /// Options for which rooms to return.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::QueryPublicRoomsBody,
+    pub body: crate::types::list_public_rooms::QueryPublicRoomsBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -28,7 +28,7 @@ pub struct Request {
     /// The new visibility for the room on the room directory.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetRoomVisibilityOnDirectoryBody,
+    pub body: crate::types::list_public_rooms::SetRoomVisibilityOnDirectoryBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

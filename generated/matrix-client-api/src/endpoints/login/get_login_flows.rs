@@ -54,7 +54,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The login types the homeserver supports
-    Ok(crate::types::GetLoginFlowsResponse),
+    Ok(crate::types::login::GetLoginFlowsResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
 }

@@ -16,7 +16,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::LoginBody,
+    pub body: crate::types::login::LoginBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -64,7 +64,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The user has been authenticated.
-    Ok(crate::types::LoginResponse),
+    Ok(crate::types::login::LoginResponse),
     /// `400`: Part of the request was invalid. For example, the login type may not be recognised.
     BadRequest(crate::types::Error),
     /// `403`: The login attempt failed. This can include one of the following error codes:

@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::GenerateLoginTokenBody,
+    pub body: crate::types::login_token::GenerateLoginTokenBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The login token an unauthenticated client can use to log in as the requesting user.
-    Ok(crate::types::GenerateLoginTokenResponse),
+    Ok(crate::types::login_token::GenerateLoginTokenResponse),
     /// `400`: The request was malformed, or the user does not have an ability to generate tokens for their devices,
     /// as implied by the \[User-Interactive Authentication API\](/client-server-api/#user-interactive-authentication-api).
     ///

@@ -51,7 +51,7 @@ pub struct Request {
     /// order, again starting at `from`.
     ///
     /// Required query parameter `dir`.
-    pub dir: crate::types::GetRoomEventsDir,
+    pub dir: crate::types::message_pagination::GetRoomEventsDir,
     /// The maximum number of events to return. Default: 10.
     ///
     /// Query parameter `limit`.
@@ -126,7 +126,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A list of messages with a new token to request more.
-    Ok(crate::types::GetRoomEventsResponse),
+    Ok(crate::types::message_pagination::GetRoomEventsResponse),
     /// `403`: You aren't a member of the room.
     Forbidden,
 }

@@ -91,7 +91,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: A batch of events is being returned
-    Ok(crate::types::GetNotificationsResponse),
+    Ok(crate::types::notifications::GetNotificationsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -82,7 +82,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The events received, which may be none.
-    Ok(crate::types::GetEventsResponse),
+    Ok(crate::types::old_sync::GetEventsResponse),
     /// `400`: Bad pagination `from` parameter.
     BadRequest,
 }

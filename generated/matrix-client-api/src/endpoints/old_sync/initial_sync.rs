@@ -84,7 +84,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The user's current state.
-    Ok(crate::types::InitialSyncResponse),
+    Ok(crate::types::old_sync::InitialSyncResponse),
     /// `404`: There is no avatar URL for this user or this user does not exist.
     NotFound,
 }

@@ -90,7 +90,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The events received, which may be none.
-    Ok(crate::types::PeekEventsResponse),
+    Ok(crate::types::peeking_events::PeekEventsResponse),
     /// `400`: Bad pagination `from` parameter.
     BadRequest,
 }

@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The presence state for this user.
-    Ok(crate::types::GetPresenceResponse),
+    Ok(crate::types::presence::GetPresenceResponse),
     /// `404`: There is no presence state for this user. This user may not exist or
     /// isn't exposing presence information to you.
     NotFound(crate::types::Error),

@@ -28,7 +28,7 @@ pub struct Request {
     /// The updated presence state.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetPresenceBody,
+    pub body: crate::types::presence::SetPresenceBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

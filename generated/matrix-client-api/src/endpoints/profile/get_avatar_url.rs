@@ -65,7 +65,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The avatar URL for this user.
-    Ok(crate::types::GetAvatarUrlResponse),
+    Ok(crate::types::profile::GetAvatarUrlResponse),
     /// `404`: There is no avatar URL for this user or this user does not exist.
     NotFound,
 }

@@ -65,7 +65,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The display name for this user.
-    Ok(crate::types::GetDisplayNameResponse),
+    Ok(crate::types::profile::GetDisplayNameResponse),
     /// `404`: There is no display name for this user or this user does not exist.
     NotFound,
 }

@@ -65,7 +65,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The profile information for this user.
-    Ok(crate::types::GetUserProfileResponse),
+    Ok(crate::types::profile::GetUserProfileResponse),
     /// `403`: The server is unwilling to disclose whether the user exists and/or has profile information.
     Forbidden(crate::types::Error),
     /// `404`: There is no profile information for this user or this user does not exist.

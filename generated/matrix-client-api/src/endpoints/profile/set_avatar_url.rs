@@ -28,7 +28,7 @@ pub struct Request {
     /// The new avatar information.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetAvatarUrlBody,
+    pub body: crate::types::profile::SetAvatarUrlBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -28,7 +28,7 @@ pub struct Request {
     /// The new display name information.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetDisplayNameBody,
+    pub body: crate::types::profile::SetDisplayNameBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

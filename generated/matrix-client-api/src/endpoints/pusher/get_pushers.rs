@@ -60,7 +60,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The pushers for this user.
-    Ok(crate::types::GetPushersResponse),
+    Ok(crate::types::pusher::GetPushersResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

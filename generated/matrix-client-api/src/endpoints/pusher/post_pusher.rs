@@ -24,7 +24,7 @@ pub struct Request {
     /// The pusher information.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::PostPusherBody,
+    pub body: crate::types::pusher::PostPusherBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

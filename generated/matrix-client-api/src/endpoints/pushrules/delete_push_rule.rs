@@ -28,7 +28,7 @@ pub struct Request {
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
-    pub kind: crate::types::DeletePushRuleKind,
+    pub kind: crate::types::pushrules::DeletePushRuleKind,
     /// The identifier for the rule.
     ///
     /// Required path parameter `ruleId`.

@@ -28,7 +28,7 @@ pub struct Request {
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
-    pub kind: crate::types::GetPushRuleKind,
+    pub kind: crate::types::pushrules::GetPushRuleKind,
     /// The identifier for the rule.
     ///
     /// Required path parameter `ruleId`.
@@ -85,7 +85,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: The specific push rule. This will also include keys specific to the
     /// rule itself such as the rule's `actions` and `conditions` if set.
-    Ok(crate::types::GetPushRuleResponse),
+    Ok(crate::types::pushrules::GetPushRuleResponse),
     /// `404`: The push rule does not exist.
     NotFound(crate::types::Error),
 }

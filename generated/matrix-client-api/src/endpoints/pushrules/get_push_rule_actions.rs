@@ -29,7 +29,7 @@ pub struct Request {
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
-    pub kind: crate::types::GetPushRuleActionsKind,
+    pub kind: crate::types::pushrules::GetPushRuleActionsKind,
     /// The identifier for the rule.
     ///
     /// Required path parameter `ruleId`.
@@ -85,7 +85,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The actions for this push rule.
-    Ok(crate::types::GetPushRuleActionsResponse),
+    Ok(crate::types::pushrules::GetPushRuleActionsResponse),
     /// `404`: The push rule does not exist.
     NotFound(crate::types::Error),
 }

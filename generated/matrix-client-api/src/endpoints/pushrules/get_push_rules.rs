@@ -60,7 +60,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: All the push rulesets for this user.
-    Ok(crate::types::GetPushRulesResponse),
+    Ok(crate::types::pushrules::GetPushRulesResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -28,7 +28,7 @@ pub struct Request {
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
-    pub kind: crate::types::SetPushRuleKind,
+    pub kind: crate::types::pushrules::SetPushRuleKind,
     /// The identifier for the rule. If the string starts with a dot ("."),
     /// the request MUST be rejected as this is reserved for server-default
     /// rules. Slashes ("/") and backslashes ("\\\\") are also not allowed.
@@ -51,7 +51,7 @@ pub struct Request {
     /// on the parameters for the rule `kind`.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetPushRuleBody,
+    pub body: crate::types::pushrules::SetPushRuleBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -28,7 +28,7 @@ pub struct Request {
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
-    pub kind: crate::types::SetPushRuleActionsKind,
+    pub kind: crate::types::pushrules::SetPushRuleActionsKind,
     /// The identifier for the rule.
     ///
     /// Required path parameter `ruleId`.
@@ -36,7 +36,7 @@ pub struct Request {
     /// The action(s) to perform when the conditions for this rule are met.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetPushRuleActionsBody,
+    pub body: crate::types::pushrules::SetPushRuleActionsBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

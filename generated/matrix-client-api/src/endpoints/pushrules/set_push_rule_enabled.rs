@@ -28,7 +28,7 @@ pub struct Request {
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
-    pub kind: crate::types::SetPushRuleEnabledKind,
+    pub kind: crate::types::pushrules::SetPushRuleEnabledKind,
     /// The identifier for the rule.
     ///
     /// Required path parameter `ruleId`.
@@ -36,7 +36,7 @@ pub struct Request {
     /// Whether the push rule is enabled or not.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetPushRuleEnabledBody,
+    pub body: crate::types::pushrules::SetPushRuleEnabledBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -28,7 +28,7 @@ pub struct Request {
     /// The read marker and optional read receipt locations.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetReadMarkerBody,
+    pub body: crate::types::read_markers::SetReadMarkerBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

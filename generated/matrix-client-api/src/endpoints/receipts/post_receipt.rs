@@ -33,7 +33,7 @@ pub struct Request {
     /// type of `m.fully_read`.
     ///
     /// Required path parameter `receiptType`.
-    pub receipt_type: crate::types::PostReceiptReceiptType,
+    pub receipt_type: crate::types::receipts::PostReceiptReceiptType,
     /// The event ID to acknowledge up to.
     ///
     /// Required path parameter `eventId`.
@@ -42,7 +42,7 @@ pub struct Request {
     /// server will automatically set the `ts` field.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::PostReceiptBody,
+    pub body: crate::types::receipts::PostReceiptBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

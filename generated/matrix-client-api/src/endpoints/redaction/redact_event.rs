@@ -35,7 +35,7 @@ pub struct Request {
     /// Required path parameter `txnId`.
     pub txn_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::RedactEventBody,
+    pub body: crate::types::redaction::RedactEventBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -91,7 +91,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: An ID for the redaction event.
-    Ok(crate::types::RedactEventResponse),
+    Ok(crate::types::redaction::RedactEventResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -16,7 +16,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::RefreshBody,
+    pub body: crate::types::refresh::RefreshBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -64,7 +64,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A new access token and refresh token were generated.
-    Ok(crate::types::RefreshResponse),
+    Ok(crate::types::refresh::RefreshResponse),
     /// `401`: The provided token was unknown, or has already been used.
     Unauthorized(crate::types::Error),
     /// `429`: This request was rate-limited.

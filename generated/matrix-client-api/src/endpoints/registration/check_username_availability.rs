@@ -66,7 +66,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The username is available
-    Ok(crate::types::CheckUsernameAvailabilityResponse),
+    Ok(crate::types::registration::CheckUsernameAvailabilityResponse),
     /// `400`: Part of the request was invalid or the username is not available. This may
     /// include one of the following error codes:
     ///

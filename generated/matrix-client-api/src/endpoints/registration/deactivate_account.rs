@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::DeactivateAccountBody,
+    pub body: crate::types::registration::DeactivateAccountBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The account has been deactivated.
-    Ok(crate::types::DeactivateAccountResponse),
+    Ok(crate::types::registration::DeactivateAccountResponse),
     /// `401`: The homeserver requires additional authentication information.
     Unauthorized(crate::types::AuthenticationResponse),
     /// `429`: This request was rate-limited.

@@ -20,9 +20,9 @@ pub struct Request {
     /// Query parameter `kind`.
     ///
     /// Default: `"user"`.
-    pub kind: ::std::option::Option<crate::types::RegisterKind>,
+    pub kind: ::std::option::Option<crate::types::registration::RegisterKind>,
     /// The body, `application/json`.
-    pub body: crate::types::RegisterBody,
+    pub body: crate::types::registration::RegisterBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -75,7 +75,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The account has been registered.
-    Ok(crate::types::RegisterResponse),
+    Ok(crate::types::registration::RegisterResponse),
     /// `400`: Part of the request was invalid. This may include one of the following error codes:
     ///
     /// * `M_USER_IN_USE` : The desired user ID is already taken.

@@ -64,7 +64,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The check has a result.
-    Ok(crate::types::RegistrationTokenValidityResponse),
+    Ok(crate::types::registration_tokens::RegistrationTokenValidityResponse),
     /// `403`: The homeserver does not permit registration and thus all tokens are
     /// considered invalid.
     Forbidden(crate::types::Error),

@@ -63,7 +63,9 @@ pub struct Request {
     /// order, again starting at `from`.
     ///
     /// Query parameter `dir`.
-    pub dir: ::std::option::Option<crate::types::GetRelatingEventsWithRelTypeDir>,
+    pub dir: ::std::option::Option<
+        crate::types::relations::GetRelatingEventsWithRelTypeDir,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -134,7 +136,7 @@ pub enum Response {
     /// `200`: The paginated child events which point to the parent. If no events are
     /// pointing to the parent or the pagination yields no results, an empty `chunk`
     /// is returned.
-    Ok(crate::types::GetRelatingEventsWithRelTypeResponse),
+    Ok(crate::types::relations::GetRelatingEventsWithRelTypeResponse),
     /// `404`: The parent event was not found or the user does not have permission to read
     /// this event (it might be contained in history that is not accessible to the user).
     NotFound(crate::types::Error),

@@ -71,7 +71,7 @@ pub struct Request {
     ///
     /// Query parameter `dir`.
     pub dir: ::std::option::Option<
-        crate::types::GetRelatingEventsWithRelTypeAndEventTypeDir,
+        crate::types::relations::GetRelatingEventsWithRelTypeAndEventTypeDir,
     >,
 }
 
@@ -145,7 +145,7 @@ pub enum Response {
     /// `200`: The paginated child events which point to the parent. If no events are
     /// pointing to the parent or the pagination yields no results, an empty `chunk`
     /// is returned.
-    Ok(crate::types::GetRelatingEventsWithRelTypeAndEventTypeResponse),
+    Ok(crate::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse),
     /// `404`: The parent event was not found or the user does not have permission to read
     /// this event (it might be contained in history that is not accessible to the user).
     NotFound(crate::types::Error),

@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::ReportContentBody,
+    pub body: crate::types::report_content::ReportContentBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The current state of the room
-    Ok(crate::types::RoomInitialSyncResponse),
+    Ok(crate::types::room_initial_sync::RoomInitialSyncResponse),
     /// `403`: You aren't a member of the room and weren't previously a member of the room.
     Forbidden,
 }

@@ -93,7 +93,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: An ID for the sent event.
-    Ok(crate::types::SendMessageResponse),
+    Ok(crate::types::room_send::SendMessageResponse),
     /// `400`: The request is invalid. A \[standard error response\](/client-server-api/#standard-error-response)
     /// will be returned. As well as the normal common error codes, other reasons for rejection include:
     ///

@@ -92,7 +92,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: An ID for the sent event.
-    Ok(crate::types::SetRoomStateWithKeyResponse),
+    Ok(crate::types::room_state::SetRoomStateWithKeyResponse),
     /// `403`: The sender doesn't have permission to send the event into the room.
     Forbidden(crate::types::Error),
     /// `400`: The sender's request is malformed.

@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::UpgradeRoomBody,
+    pub body: crate::types::room_upgrades::UpgradeRoomBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -79,7 +79,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The room was successfully upgraded.
-    Ok(crate::types::UpgradeRoomResponse),
+    Ok(crate::types::room_upgrades::UpgradeRoomResponse),
     /// `400`: The request was invalid. One way this can happen is if the room version
     /// requested is not supported by the homeserver.
     BadRequest(crate::types::Error),

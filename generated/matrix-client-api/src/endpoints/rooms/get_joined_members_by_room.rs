@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A map of MXID to room member objects.
-    Ok(crate::types::GetJoinedMembersByRoomResponse),
+    Ok(crate::types::rooms::GetJoinedMembersByRoomResponse),
     /// `403`: You aren't a member of the room.
     Forbidden,
 }

@@ -38,13 +38,15 @@ pub struct Request {
     /// the same as `membership` **or** *is not* the same as `not_membership`.
     ///
     /// Query parameter `membership`.
-    pub membership: ::std::option::Option<crate::types::GetMembersByRoomMembership>,
+    pub membership: ::std::option::Option<
+        crate::types::rooms::GetMembersByRoomMembership,
+    >,
     /// The kind of membership to exclude from the results. Defaults to no
     /// filtering if unspecified.
     ///
     /// Query parameter `not_membership`.
     pub not_membership: ::std::option::Option<
-        crate::types::GetMembersByRoomNotMembership,
+        crate::types::rooms::GetMembersByRoomNotMembership,
     >,
 }
 
@@ -108,7 +110,7 @@ pub enum Response {
     /// `200`: A list of members of the room. If you are joined to the room then
     /// this will be the current members of the room. If you have left the
     /// room then this will be the members of the room when you left.
-    Ok(crate::types::GetMembersByRoomResponse),
+    Ok(crate::types::rooms::GetMembersByRoomResponse),
     /// `403`: You aren't a member of the room and weren't previously a member of the room.
     Forbidden,
 }

@@ -27,7 +27,7 @@ pub struct Request {
     /// Query parameter `next_batch`.
     pub next_batch: ::std::option::Option<::std::string::String>,
     /// The body, `application/json`.
-    pub body: crate::types::SearchBody,
+    pub body: crate::types::search::SearchBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -81,7 +81,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: Results of the search.
-    Ok(crate::types::Results),
+    Ok(crate::types::search::Results),
     /// `400`: Part of the request was invalid.
     BadRequest,
     /// `429`: This request was rate-limited.

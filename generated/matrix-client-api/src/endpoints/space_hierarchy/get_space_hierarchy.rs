@@ -115,7 +115,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A portion of the space tree, starting at the provided room ID.
-    Ok(crate::types::GetSpaceHierarchyResponse),
+    Ok(crate::types::space_hierarchy::GetSpaceHierarchyResponse),
     /// `403`: The user cannot view or peek on the room. A meaningful `errcode`
     /// and description error text will be returned. Example reasons for rejection are:
     ///

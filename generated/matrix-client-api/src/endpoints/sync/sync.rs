@@ -62,7 +62,7 @@ pub struct Request {
     /// client is marked as being idle.
     ///
     /// Query parameter `set_presence`.
-    pub set_presence: ::std::option::Option<crate::types::SyncSetPresence>,
+    pub set_presence: ::std::option::Option<crate::types::sync::SyncSetPresence>,
     /// The maximum time to wait, in milliseconds, before returning this
     /// request. If no events (or other data) become available before this
     /// time elapses, the server will return a response with empty fields.
@@ -135,7 +135,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The initial snapshot or delta for the client to use to update their state.
-    Ok(crate::types::SyncResponse),
+    Ok(crate::types::sync::SyncResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

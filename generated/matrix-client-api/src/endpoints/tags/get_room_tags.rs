@@ -78,7 +78,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The list of tags for the user for the room.
-    Ok(crate::types::GetRoomTagsResponse),
+    Ok(crate::types::tags::GetRoomTagsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -37,7 +37,7 @@ pub struct Request {
     /// Extra data for the tag, e.g. ordering.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetRoomTagBody,
+    pub body: crate::types::tags::SetRoomTagBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

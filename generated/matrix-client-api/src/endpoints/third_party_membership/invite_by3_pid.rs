@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::InviteBy3PidBody,
+    pub body: crate::types::third_party_membership::InviteBy3PidBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -31,7 +31,9 @@ pub struct Request {
     /// will be returned.
     ///
     /// Query parameter `include`.
-    pub include: ::std::option::Option<crate::types::GetThreadRootsInclude>,
+    pub include: ::std::option::Option<
+        crate::types::threads_list::GetThreadRootsInclude,
+    >,
     /// Optional limit for the maximum number of thread roots to include per response. Must be an integer
     /// greater than zero.
     ///
@@ -104,7 +106,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A portion of the available thread roots in the room, based on the filter criteria.
-    Ok(crate::types::GetThreadRootsResponse),
+    Ok(crate::types::threads_list::GetThreadRootsResponse),
     /// `403`: The user cannot view or peek on the room. A meaningful `errcode`
     /// and description error text will be returned. Example reasons for rejection are:
     ///

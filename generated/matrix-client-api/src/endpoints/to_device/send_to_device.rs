@@ -32,7 +32,7 @@ pub struct Request {
     /// Required path parameter `txnId`.
     pub txn_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::Body,
+    pub body: crate::types::to_device::Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -32,7 +32,7 @@ pub struct Request {
     /// The current typing state.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::SetTypingBody,
+    pub body: crate::types::typing::SetTypingBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

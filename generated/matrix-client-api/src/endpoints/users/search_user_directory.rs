@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::SearchUserDirectoryBody,
+    pub body: crate::types::users::SearchUserDirectoryBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The results of the search.
-    Ok(crate::types::SearchUserDirectoryResponse),
+    Ok(crate::types::users::SearchUserDirectoryResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
 }

@@ -53,7 +53,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The versions supported by the server.
-    Ok(crate::types::GetVersionsResponse),
+    Ok(crate::types::versions::GetVersionsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -61,7 +61,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The TURN server credentials.
-    Ok(crate::types::GetTurnServerResponse),
+    Ok(crate::types::voip::GetTurnServerResponse),
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
 }

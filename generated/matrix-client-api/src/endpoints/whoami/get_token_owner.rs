@@ -61,7 +61,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The token belongs to a known user.
-    Ok(crate::types::GetTokenOwnerResponse),
+    Ok(crate::types::whoami::GetTokenOwnerResponse),
     /// `401`: The token is not recognised
     Unauthorized(crate::types::Error),
     /// `403`: The appservice cannot masquerade as the user or has not registered them.

@@ -26,7 +26,9 @@ pub struct Request {
     /// Required path parameter `roomId`.
     pub room_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::GetMissingPreviousEventsBody>,
+    pub body: ::std::option::Option<
+        crate::types::backfill::GetMissingPreviousEventsBody,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -86,7 +88,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: The previous events for `latest_events`, excluding any `earliest_events`, up to the
     /// provided `limit`.
-    Ok(crate::types::GetMissingPreviousEventsResponse),
+    Ok(crate::types::backfill::GetMissingPreviousEventsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

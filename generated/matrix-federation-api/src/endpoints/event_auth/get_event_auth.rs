@@ -77,7 +77,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The auth chain for the event.
-    Ok(crate::types::GetEventAuthResponse),
+    Ok(crate::types::event_auth::GetEventAuthResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

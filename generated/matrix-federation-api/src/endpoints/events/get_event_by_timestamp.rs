@@ -33,7 +33,7 @@ pub struct Request {
     /// The direction in which to search.  `f` for forwards, `b` for backwards.
     ///
     /// Required query parameter `dir`.
-    pub dir: crate::types::GetEventByTimestampDir,
+    pub dir: crate::types::events::GetEventByTimestampDir,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -86,7 +86,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: An event was found matching the search parameters.
-    Ok(crate::types::GetEventByTimestampResponse),
+    Ok(crate::types::events::GetEventByTimestampResponse),
     /// `404`: No event was found.
     NotFound(crate::types::Error),
 }

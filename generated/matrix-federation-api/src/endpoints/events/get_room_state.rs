@@ -80,7 +80,7 @@ pub enum Response {
     /// `200`: The fully resolved state for the room, prior to considering any state
     /// changes induced by the requested event. Includes the authorization
     /// chain for the events.
-    Ok(crate::types::GetRoomStateResponse),
+    Ok(crate::types::events::GetRoomStateResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

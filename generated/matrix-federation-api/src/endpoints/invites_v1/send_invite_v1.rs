@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendInviteV1Body,
+    pub body: crate::types::invites_v1::SendInviteV1Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -87,7 +87,7 @@ pub enum Response {
     /// `200`: The event with the invited server's signature added. All other fields of the events
     /// should remain untouched. Note that events have a different format depending on the
     /// room version - check the \[room version specification\](/rooms) for precise event formats.
-    Ok((i64, crate::types::EventContainer)),
+    Ok((i64, crate::types::invites_v1::EventContainer)),
     /// `403`: The invite is not allowed. This could be for a number of reasons, including:
     ///
     /// * The sender is not allowed to send invites to the target user/homeserver.

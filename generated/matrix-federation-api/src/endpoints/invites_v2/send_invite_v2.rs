@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendInviteV2Body,
+    pub body: crate::types::invites_v2::SendInviteV2Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -87,7 +87,7 @@ pub enum Response {
     /// `200`: The event with the invited server's signature added. All other fields of the events
     /// should remain untouched. Note that events have a different format depending on the
     /// room version - check the \[room version specification\](/rooms) for precise event formats.
-    Ok(crate::types::EventContainer),
+    Ok(crate::types::invites_v1::EventContainer),
     /// `403`: The invite is not allowed. This could be for a number of reasons, including:
     ///
     /// * The sender is not allowed to send invites to the target user/homeserver.
@@ -100,7 +100,7 @@ pub enum Response {
     ///
     /// The error should be passed through to clients so that they
     /// may give better feedback to users.
-    BadRequest(crate::types::SendInviteV2BadRequestResponse),
+    BadRequest(crate::types::invites_v2::SendInviteV2BadRequestResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

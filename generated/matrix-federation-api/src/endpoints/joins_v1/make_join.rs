@@ -94,7 +94,7 @@ pub enum Response {
     /// \[room version specification\](/rooms) for precise event formats. **The response body
     /// here describes the common event fields in more detail and may be missing other
     /// required fields for a PDU.**
-    Ok(crate::types::MakeJoinResponse),
+    Ok(crate::types::joins_v1::MakeJoinResponse),
     /// `400`: The request is invalid, the room the server is attempting
     /// to join has a version that is not listed in the `ver`
     /// parameters, or the server was unable to validate
@@ -119,7 +119,7 @@ pub enum Response {
     /// resident server would be unable to meet the auth rules governing
     /// `join_authorised_via_users_server` on the resulting `m.room.member`
     /// event.
-    BadRequest(crate::types::MakeJoinBadRequestResponse),
+    BadRequest(crate::types::joins_v1::MakeJoinBadRequestResponse),
     /// `403`: The room that the joining server is attempting to join does not permit the user
     /// to join.
     Forbidden(crate::types::Error),

@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendJoinV1Body,
+    pub body: crate::types::joins_v1::SendJoinV1Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -84,7 +84,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The join event has been accepted into the room.
-    Ok((i64, crate::types::RoomState)),
+    Ok((i64, crate::types::joins_v1::RoomState)),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -46,7 +46,7 @@ pub struct Request {
     /// Query parameter `omit_members`.
     pub omit_members: ::std::option::Option<bool>,
     /// The body, `application/json`.
-    pub body: crate::types::SendJoinV2Body,
+    pub body: crate::types::joins_v2::SendJoinV2Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -131,7 +131,7 @@ pub enum Response {
     /// to join.
     Forbidden(crate::types::Error),
     /// `200`: The join event has been accepted into the room.
-    Ok(crate::types::SendJoinV2Response),
+    Ok(crate::types::joins_v2::SendJoinV2Response),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -16,7 +16,9 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::BulkPerspectivesKeyQueryBody>,
+    pub body: ::std::option::Option<
+        crate::types::keys_query::BulkPerspectivesKeyQueryBody,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -93,14 +93,14 @@ pub enum Response {
     /// \[room version specification\](/rooms) for precise event formats. **The response body
     /// here describes the common event fields in more detail and may be missing other
     /// required fields for a PDU.**
-    Ok(crate::types::MakeKnockResponse),
+    Ok(crate::types::knocks::MakeKnockResponse),
     /// `400`: The request is invalid or the room the server is attempting
     /// to knock upon has a version that is not listed in the `ver`
     /// parameters.
     ///
     /// The error should be passed through to clients so that they
     /// may give better feedback to users.
-    BadRequest(crate::types::MakeKnockBadRequestResponse),
+    BadRequest(crate::types::knocks::MakeKnockBadRequestResponse),
     /// `404`: The room that the knocking server is attempting to knock upon is unknown
     /// to the receiving server.
     NotFound(crate::types::Error),

@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendKnockBody,
+    pub body: crate::types::knocks::SendKnockBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -86,7 +86,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: Information about the room to pass along to clients regarding the
     /// knock.
-    Ok(crate::types::SendKnockResponse),
+    Ok(crate::types::knocks::SendKnockResponse),
     /// `404`: The room that the knocking server is attempting to knock upon is unknown
     /// to the receiving server.
     NotFound(crate::types::Error),

@@ -82,7 +82,7 @@ pub enum Response {
     /// \[room version specification\](/rooms) for precise event formats. **The response body
     /// here describes the common event fields in more detail and may be missing other
     /// required fields for a PDU.**
-    Ok(crate::types::MakeLeaveResponse),
+    Ok(crate::types::leaving_v1::MakeLeaveResponse),
     /// `403`: The request is not authorized. This could mean that the user is not in the room.
     Forbidden(crate::types::Error),
 }

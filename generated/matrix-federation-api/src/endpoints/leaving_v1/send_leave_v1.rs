@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendLeaveV1Body,
+    pub body: crate::types::leaving_v1::SendLeaveV1Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

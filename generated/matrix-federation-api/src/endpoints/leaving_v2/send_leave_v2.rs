@@ -30,7 +30,7 @@ pub struct Request {
     /// Required path parameter `eventId`.
     pub event_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendLeaveV2Body,
+    pub body: crate::types::leaving_v2::SendLeaveV2Body,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

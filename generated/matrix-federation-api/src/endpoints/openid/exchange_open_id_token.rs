@@ -64,7 +64,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: Information about the user who generated the OpenID access token.
-    Ok(crate::types::ExchangeOpenIdTokenResponse),
+    Ok(crate::types::openid::ExchangeOpenIdTokenResponse),
     /// `401`: The token was not recognized or has expired.
     Unauthorized(crate::types::Error),
 }

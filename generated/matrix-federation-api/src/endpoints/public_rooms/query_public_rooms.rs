@@ -24,7 +24,7 @@ pub struct Request {
     /// Options for which rooms to return, or empty object to use defaults.
     ///
     /// The body, `application/json`.
-    pub body: crate::types::QueryPublicRoomsBody,
+    pub body: crate::types::public_rooms::QueryPublicRoomsBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: A list of the rooms on the server.
-    Ok(crate::types::QueryPublicRoomsResponse),
+    Ok(crate::types::public_rooms::QueryPublicRoomsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -30,7 +30,7 @@ pub struct Request {
     /// the user.
     ///
     /// Query parameter `field`.
-    pub field: ::std::option::Option<crate::types::QueryProfileField>,
+    pub field: ::std::option::Option<crate::types::query::QueryProfileField>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -87,7 +87,7 @@ pub enum Response {
     ///
     /// If the user does not have a particular field set on their profile, the server
     /// should exclude it from the response body or give it the value `null`.
-    Ok(crate::types::QueryProfileResponse),
+    Ok(crate::types::query::QueryProfileResponse),
     /// `404`: The user does not exist or does not have a profile.
     NotFound(crate::types::Error),
 }

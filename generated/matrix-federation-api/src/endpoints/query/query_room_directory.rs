@@ -71,7 +71,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The corresponding room ID and list of known resident homeservers for the room.
-    Ok(crate::types::QueryRoomDirectoryResponse),
+    Ok(crate::types::query::QueryRoomDirectoryResponse),
     /// `404`: The room alias was not found.
     NotFound(crate::types::Error),
 }

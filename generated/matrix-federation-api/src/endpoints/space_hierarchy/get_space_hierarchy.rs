@@ -83,7 +83,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The space room and its children.
-    Ok(crate::types::GetSpaceHierarchyResponse),
+    Ok(crate::types::space_hierarchy::GetSpaceHierarchyResponse),
     /// `404`: The room is not known to the server or the requesting server is unable to peek/join
     /// it (if it were to attempt this).
     NotFound(crate::types::Error),

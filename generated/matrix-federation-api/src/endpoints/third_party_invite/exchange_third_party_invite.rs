@@ -28,7 +28,7 @@ pub struct Request {
     /// A partial `m.room.member` event
     ///
     /// The body, `application/json`.
-    pub body: crate::types::ExchangeThirdPartyInviteBody,
+    pub body: crate::types::third_party_invite::ExchangeThirdPartyInviteBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -16,7 +16,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::OnBindThirdPartyIdentifierBody,
+    pub body: crate::types::third_party_invite::OnBindThirdPartyIdentifierBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -26,7 +26,7 @@ pub struct Request {
     /// Required path parameter `txnId`.
     pub txn_id: ::std::string::String,
     /// The body, `application/json`.
-    pub body: crate::types::SendTransactionBody,
+    pub body: crate::types::transactions::SendTransactionBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -79,7 +79,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: The result of processing the transaction. The server is to use this response even in
     /// the event of one or more PDUs failing to be processed.
-    Ok(crate::types::PduProcessingResults),
+    Ok(crate::types::transactions::PduProcessingResults),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

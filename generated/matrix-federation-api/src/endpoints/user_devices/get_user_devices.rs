@@ -72,7 +72,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The user's devices.
-    Ok(crate::types::GetUserDevicesResponse),
+    Ok(crate::types::user_devices::GetUserDevicesResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::ClaimUserEncryptionKeysBody,
+    pub body: crate::types::user_keys::ClaimUserEncryptionKeysBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -70,7 +70,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The claimed keys.
-    Ok(crate::types::ClaimUserEncryptionKeysResponse),
+    Ok(crate::types::user_keys::ClaimUserEncryptionKeysResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

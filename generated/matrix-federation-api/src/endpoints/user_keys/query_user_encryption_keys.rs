@@ -22,7 +22,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: crate::types::QueryUserEncryptionKeysBody,
+    pub body: crate::types::user_keys::QueryUserEncryptionKeysBody,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -70,7 +70,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The device information.
-    Ok(crate::types::QueryUserEncryptionKeysResponse),
+    Ok(crate::types::user_keys::QueryUserEncryptionKeysResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

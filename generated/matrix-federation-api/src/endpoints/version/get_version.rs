@@ -53,7 +53,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The implementation name and version of this homeserver.
-    Ok(crate::types::GetVersionResponse),
+    Ok(crate::types::version::GetVersionResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -53,7 +53,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The delegated server information. The `Content-Type` for this response SHOULD be `application/json`, however servers parsing the response should assume that the body is JSON regardless of type. Failures parsing the JSON or invalid data provided in the resulting parsed JSON should not result in discovery failure - consult the server discovery process for information on how to continue.
-    Ok(crate::types::GetWellKnownResponse),
+    Ok(crate::types::wellknown::GetWellKnownResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -21,7 +21,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::BindV2Body>,
+    pub body: ::std::option::Option<crate::types::v2_associations::BindV2Body>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -77,7 +77,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The association was published.
-    Ok(crate::types::BindV2Response),
+    Ok(crate::types::v2_associations::BindV2Response),
     /// `400`: The association was not published.
     ///
     /// If the session has not been validated, then `errcode` will be

@@ -76,7 +76,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: Validation information for the session.
-    Ok(crate::types::GetValidated3pidV2Response),
+    Ok(crate::types::v2_associations::GetValidated3pidV2Response),
     /// `400`: The session has not been validated.
     ///
     /// If the session has not been validated, then `errcode` will be

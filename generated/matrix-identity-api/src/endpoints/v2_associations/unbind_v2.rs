@@ -21,7 +21,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::UnbindV2Body>,
+    pub body: ::std::option::Option<crate::types::v2_associations::UnbindV2Body>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -60,7 +60,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The token holder's information.
-    Ok(crate::types::GetAccountResponse),
+    Ok(crate::types::v2_auth::GetAccountResponse),
     /// `403`: The user must do something in order to use this endpoint. One example
     /// is an `M_TERMS_NOT_SIGNED` error where the user must \[agree to more terms\](/identity-service-api/#terms-of-service).
     Forbidden(crate::types::Error),

@@ -70,7 +70,7 @@ impl ::specgen_runtime::Endpoint for Request {
 pub enum Response {
     /// `200`: A token which can be used to authenticate future requests to the
     /// identity server.
-    Ok(crate::types::RegisterAccountResponse),
+    Ok(crate::types::v2_auth::RegisterAccountResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -21,7 +21,9 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::BlindlySignStuffV2Body>,
+    pub body: ::std::option::Option<
+        crate::types::v2_invitation_signing::BlindlySignStuffV2Body,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -77,7 +79,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The signed JSON of the mxid, sender, and token.
-    Ok(crate::types::BlindlySignStuffV2Response),
+    Ok(crate::types::v2_invitation_signing::BlindlySignStuffV2Response),
     /// `404`: The token was not found.
     NotFound(crate::types::Error),
     /// `403`: The user must do something in order to use this endpoint. One example

@@ -59,7 +59,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The hash function information.
-    Ok(crate::types::GetHashDetailsResponse),
+    Ok(crate::types::v2_lookup::GetHashDetailsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

@@ -21,7 +21,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::LookupUsersV2Body>,
+    pub body: ::std::option::Option<crate::types::v2_lookup::LookupUsersV2Body>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -77,7 +77,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The associations for any matched `addresses`.
-    Ok(crate::types::LookupUsersV2Response),
+    Ok(crate::types::v2_lookup::LookupUsersV2Response),
     /// `400`: The client's request was invalid in some way. One possible problem could be the `pepper` being invalid after the server has rotated it - this is presented with the `M_INVALID_PEPPER` error code. Clients SHOULD make a call to `/hash_details` to get a new pepper in this scenario, being careful to avoid retry loops.
     /// `M_INVALID_PARAM` can also be returned to indicate the client supplied an `algorithm` that is unknown to the server.
     BadRequest(crate::types::Error),

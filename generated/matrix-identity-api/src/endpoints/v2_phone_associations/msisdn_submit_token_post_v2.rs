@@ -21,7 +21,9 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::MsisdnSubmitTokenPostV2Body>,
+    pub body: ::std::option::Option<
+        crate::types::v2_phone_associations::MsisdnSubmitTokenPostV2Body,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -77,7 +79,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The success of the validation.
-    Ok(crate::types::MsisdnSubmitTokenPostV2Response),
+    Ok(crate::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response),
     /// `403`: The user must do something in order to use this endpoint. One example
     /// is an `M_TERMS_NOT_SIGNED` error where the user must \[agree to more terms\](/identity-service-api/#terms-of-service).
     Forbidden(crate::types::Error),

@@ -66,7 +66,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The public key exists.
-    Ok(crate::types::GetPubKeyV2Response),
+    Ok(crate::types::v2_pubkey::GetPubKeyV2Response),
     /// `404`: The public key was not found.
     NotFound(crate::types::Error),
 }

@@ -62,7 +62,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The validity of the public key.
-    Ok(crate::types::IsEphemeralPubKeyValidV2Response),
+    Ok(crate::types::v2_pubkey::IsEphemeralPubKeyValidV2Response),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {

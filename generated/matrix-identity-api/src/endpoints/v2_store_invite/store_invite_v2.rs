@@ -21,7 +21,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::StoreInviteV2Body>,
+    pub body: ::std::option::Option<crate::types::v2_store_invite::StoreInviteV2Body>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -77,7 +77,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The invitation was stored.
-    Ok(crate::types::StoreInviteV2Response),
+    Ok(crate::types::v2_store_invite::StoreInviteV2Response),
     /// `400`: An error has occurred.
     ///
     /// If the 3pid is already bound to a Matrix user ID, the error code

@@ -21,7 +21,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: ::std::option::Option<crate::types::AgreeToTermsBody>,
+    pub body: ::std::option::Option<crate::types::v2_terms::AgreeToTermsBody>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {

@@ -52,7 +52,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The terms of service offered by the server.
-    Ok(crate::types::GetTermsResponse),
+    Ok(crate::types::v2_terms::GetTermsResponse),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {
