@@ -367,7 +367,9 @@ impl Upgrader<'_> {
                 // Swagger's `x-example` is what OpenAPI 3.0 calls `example`: later passes read
                 // that one key.
                 "x-example" => {
-                    out.insert("example".into(), self.mv(&format!("{new_p}/example"), &old_k));
+                    let example = self.mv(&format!("{new_p}/example"), &old_k);
+                    let example = self.example_as_text(map.get("type"), example, &old_k);
+                    out.insert("example".into(), example);
                 }
                 "schema" => {
                     // Not valid for a non-body parameter in Swagger 2.0, but kept for lint to see.
@@ -386,6 +388,31 @@ impl Upgrader<'_> {
             out.insert("schema".into(), Value::Object(schema));
         }
         Value::Object(out)
+    }
+
+    /// An `x-example` of an `integer`, `number` or `boolean` parameter written as the text a
+    /// URL carries (`x-example: "35000"`, Matrix does so): a defect, as the example is the
+    /// value, reported with a warning and read as the value that text stands for, so the
+    /// example is still tested. Text that stands for no such value is left for lint.
+    fn example_as_text(&mut self, ty: Option<&Value>, example: Value, at: &str) -> Value {
+        let Value::String(text) = &example else { return example };
+        let value = match ty.and_then(Value::as_str) {
+            Some("integer") => text.parse::<i64>().ok().map(Value::from),
+            Some("number") => text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::from),
+            Some("boolean") => text.parse::<bool>().ok().map(Value::from),
+            _ => None,
+        };
+        let (Some(value), Some(ty)) = (value, ty.and_then(Value::as_str)) else { return example };
+        self.diagnostics.push(
+            Diagnostic::warning(
+                codes::EXAMPLE_INVALID,
+                format!("invalid example: the `{ty}` parameter's example is the text `{}`", text.escape_debug()),
+            )
+            .at(self.bundle.value_location(at))
+            .label("text, not the value")
+            .help(format!("write the value, `x-example: {value}`; it is read as that")),
+        );
+        value
     }
 
     fn body(&mut self, param: &Value, old_p: &str, new_p: &str, consumes: &[Media]) -> Value {
@@ -759,6 +786,32 @@ mod tests {
         assert_eq!((loc.line, loc.column), (21, 17));
         let loc = spec.value_location("/paths/~1x/get/parameters/0/schema/type").unwrap();
         assert_eq!(loc.line, 11);
+    }
+
+    /// A scalar parameter's `x-example` written as URL text is read as its value, with a
+    /// warning at it; text that is no such value is left for lint.
+    #[test]
+    fn a_parameter_example_written_as_text_is_read_as_its_value() {
+        let param = |ty: &str, example: &str| {
+            format!("        - {{in: query, name: p{ty}, type: {ty}, x-example: {example}}}\n")
+        };
+        let yaml = format!(
+            "swagger: '2.0'\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    get:\n      parameters:\n{}{}{}{}      responses:\n        200: {{description: ok}}\n",
+            param("integer", "'35000'"),
+            param("boolean", "'false'"),
+            param("number", "'0.5'"),
+            param("integer", "'many'"),
+        );
+        let mut diagnostics = Diagnostics::default();
+        let spec = upgrade(resolved(&yaml), &mut diagnostics).unwrap();
+        let params = &spec.document["paths"]["/x"]["get"]["parameters"];
+        assert_eq!(params[0]["example"], json!(35000));
+        assert_eq!(params[1]["example"], json!(false));
+        assert_eq!(params[2]["example"], json!(0.5));
+        assert_eq!(params[3]["example"], json!("many"));
+        let warnings: Vec<_> = diagnostics.iter().filter(|d| d.code == codes::EXAMPLE_INVALID).collect();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert_eq!(warnings[0].location.as_ref().map(|l| (l.line, l.column)), Some((7, 65)));
     }
 
     /// Which media types are JSON is the runtime's one test: case and parameters aside.

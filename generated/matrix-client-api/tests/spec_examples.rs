@@ -8449,6 +8449,17 @@ fn get_room_events_parameter_dir_example_parses() {
 }
 
 #[test]
+fn get_room_events_parameter_limit_example_parses() {
+    let from_json: i64 = ::serde_json::from_str(r#"3"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?limit=3".parse().expect("a valid URI");
+    let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("limit")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
 fn get_room_events_parameter_filter_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(
             r#""{\"contains_url\":true}""#,
@@ -8476,7 +8487,9 @@ fn get_room_events_request_example_round_trips_through_http() {
         ),
         to: ::std::option::Option::None,
         dir: ::serde_json::from_str(r#""b""#).expect("the example deserializes"),
-        limit: ::std::option::Option::None,
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
+        ),
         filter: ::std::option::Option::Some(
             ::serde_json::from_str(r#""{\"contains_url\":true}""#)
                 .expect("the example deserializes"),
@@ -8744,12 +8757,25 @@ fn get_events_parameter_from_example_parses() {
 }
 
 #[test]
+fn get_events_parameter_timeout_example_parses() {
+    let from_json: i64 = ::serde_json::from_str(r#"35000"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?timeout=35000".parse().expect("a valid URI");
+    let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("timeout")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
 fn get_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_events::Request {
         from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::None,
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
+        ),
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -8757,6 +8783,50 @@ fn get_events_request_example_round_trips_through_http() {
         )
         .expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn initial_sync_parameter_limit_example_parses() {
+    let from_json: i64 = ::serde_json::from_str(r#"2"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?limit=2".parse().expect("a valid URI");
+    let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("limit")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn initial_sync_parameter_archived_example_parses() {
+    let from_json: bool = ::serde_json::from_str(r#"true"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?archived=true".parse().expect("a valid URI");
+    let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("archived")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn initial_sync_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::old_sync::initial_sync::Request {
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"2"#).expect("the example deserializes"),
+        ),
+        archived: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
+        ),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::old_sync::initial_sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
         .expect("the request is read back");
@@ -9054,13 +9124,46 @@ fn peek_events_parameter_from_example_parses() {
 }
 
 #[test]
+fn peek_events_parameter_timeout_example_parses() {
+    let from_json: i64 = ::serde_json::from_str(r#"35000"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?timeout=35000".parse().expect("a valid URI");
+    let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("timeout")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn peek_events_parameter_room_id_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:over.the.rainbow""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("room_id")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
 fn peek_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::peeking_events::peek_events::Request {
         from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::None,
-        room_id: ::std::option::Option::None,
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
+        ),
+        room_id: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
+                .expect("the example deserializes"),
+        ),
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -11052,6 +11155,22 @@ fn is_push_rule_enabled_parameter_scope_example_parses() {
 }
 
 #[test]
+fn is_push_rule_enabled_parameter_kind_example_parses() {
+    let from_json: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
 fn is_push_rule_enabled_parameter_rule_id_example_parses() {
     let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
@@ -11063,6 +11182,25 @@ fn is_push_rule_enabled_parameter_rule_id_example_parses() {
         .required("ruleId")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn is_push_rule_enabled_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Request {
+        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
+        kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
+            &http_request,
+        )
+        .expect("the request is read back");
+    assert_eq!(back, request);
 }
 
 #[test]
@@ -16362,6 +16500,17 @@ fn sync_parameter_since_example_parses() {
 }
 
 #[test]
+fn sync_parameter_full_state_example_parses() {
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?full_state=false".parse().expect("a valid URI");
+    let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("full_state")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
 fn sync_parameter_set_presence_example_parses() {
     let from_json: ::matrix_client_api::types::sync::SyncSetPresence = ::serde_json::from_str(
             r#""offline""#,
@@ -16398,7 +16547,9 @@ fn sync_request_example_round_trips_through_http() {
             ::serde_json::from_str(r#""s72594_4483_1934""#)
                 .expect("the example deserializes"),
         ),
-        full_state: ::std::option::Option::None,
+        full_state: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
+        ),
         set_presence: ::std::option::Option::Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
