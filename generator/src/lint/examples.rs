@@ -271,11 +271,18 @@ impl Checker<'_> {
         }
     }
 
-    /// Warns about an undeclared property whose name is a likely typo of a declared one; any
-    /// other is a member of an open object, which JSON Schema allows.
+    /// Warns about an undeclared property whose name is a likely typo of a declared one, or
+    /// that is a `$ref` (a reference the example is read without: decision 24); any other is
+    /// a member of an open object, which JSON Schema allows.
     fn warn_undeclared(&self, key: &str, declared: &BTreeSet<&str>, at: &str, reporter: &mut Reporter) {
-        let Some(near) = nearest(key, declared.iter().copied()) else { return };
-        let help = format!("did you mean `{near}`?");
+        let help = if key == "$ref" {
+            "example values are data as written; set `examples: {refs: resolve}` in the config \
+             (`--example-refs resolve` for lint) to read this as a reference"
+                .to_owned()
+        } else {
+            let Some(near) = nearest(key, declared.iter().copied()) else { return };
+            format!("did you mean `{near}`?")
+        };
         reporter.report(
             at,
             Diagnostic::warning(
