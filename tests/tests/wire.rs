@@ -120,6 +120,8 @@ fn an_untagged_one_of_reads_every_branch_by_the_most_specific_variant() {
     assert_eq!(Amount::from(3), Amount::Integer(3));
     assert_eq!(SettingValue::from(false), SettingValue::Boolean(false));
     assert!(serde_json::from_value::<Shape>(json!({"side": 1})).is_err());
+    let tree = one_of_untagged::Tree::Array(vec!["a".to_owned().into(), one_of_untagged::Tree::Array(vec![])]);
+    assert_eq!(round_trip::<one_of_untagged::Tree>(json!(["a", []])), tree);
 }
 
 #[test]
@@ -166,6 +168,8 @@ fn a_swagger_discriminator_base_is_an_enum_of_the_schemas_that_extend_it() {
     let dog = json!({"petType": "Dog", "name": "Rex", "packSize": 4});
     assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(d) if d.pack_size == 4));
     assert!(serde_json::from_value::<Pet>(json!({"petType": "Pet", "name": "x"})).is_err());
+    let lion = json!({"petType": "Lion", "name": "Leo", "prideSize": 12});
+    assert!(matches!(round_trip::<Pet>(lion), Pet::Lion(l) if l.pride_size == Some(12)));
 }
 
 #[test]

@@ -198,25 +198,42 @@ impl Lowerer<'_> {
     }
 
     /// A component with a `discriminator` and no `oneOf`, that other components extend with
-    /// `allOf` (Swagger 2.0's polymorphism): the union of those components, read by the tag.
+    /// `allOf` (Swagger 2.0's polymorphism): the union of those components (and of those that
+    /// extend them in turn), read by the tag.
     /// `None` when no component extends it.
     pub(super) fn subtypes_union(&mut self, key: &str, schema: &Schema, ctx: &Ctx) -> Option<Ty> {
         let discriminator = schema.schema_data.discriminator.as_ref()?;
         // Only an object base: its subtypes' values carry the tag.
         object_with(schema, &discriminator.property_name)?;
-        let reference = format!("#/components/schemas/{}", crate::source::escape_token(key));
+        // The components that extend it, or extend one that does, in the spec's order.
         let components = &self.api.components.as_ref()?.schemas;
-        let branches: Vec<ReferenceOr<Schema>> = components
-            .iter()
-            .filter(|(_, s)| {
-                let parts = match s {
-                    ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) => all_of.as_slice(),
-                    ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => any.all_of.as_slice(),
-                    _ => &[],
-                };
-                parts.iter().any(|p| matches!(p, ReferenceOr::Reference { reference: r } if *r == reference))
+        let extends = |schema: &ReferenceOr<Schema>, bases: &[String]| {
+            let parts = match schema {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) => all_of.as_slice(),
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => any.all_of.as_slice(),
+                _ => &[],
+            };
+            parts.iter().any(|p| match p {
+                ReferenceOr::Reference { reference } => component_key(reference).is_some_and(|k| bases.contains(&k)),
+                ReferenceOr::Item(_) => false,
             })
-            .map(|(k, _)| ReferenceOr::Reference {
+        };
+        let mut family = vec![key.to_owned()];
+        loop {
+            let more: Vec<String> = components
+                .iter()
+                .filter(|(k, s)| !family.contains(k) && extends(s, &family))
+                .map(|(k, _)| k.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            family.extend(more);
+        }
+        let branches: Vec<ReferenceOr<Schema>> = components
+            .keys()
+            .filter(|k| *k != key && family.contains(k))
+            .map(|k| ReferenceOr::Reference {
                 reference: format!("#/components/schemas/{}", crate::source::escape_token(k)),
             })
             .collect();
