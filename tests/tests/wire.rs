@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tests::goldens::{
-    any_of, numbers, one_of_discriminator, one_of_untagged, open_objects, swagger_discriminator, tuples, type_lists,
+    any_of, numbers, one_of_discriminator, one_of_inheritance, one_of_untagged, open_objects, swagger_discriminator,
+    tuples, type_lists,
 };
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
@@ -191,4 +192,13 @@ fn a_type_list_of_several_types_is_an_enum_of_them() {
     let actions = pusher.actions.expect("actions");
     assert_eq!(actions[0], PusherActionsItem::String("notify".into()));
     assert!(matches!(&actions[1], PusherActionsItem::Object(o) if o["set_tweak"] == "sound"));
+}
+
+#[test]
+fn a_base_with_the_one_of_of_its_subtypes_is_the_enum_of_them() {
+    use one_of_inheritance::Pet;
+    let cat = json!({"petType": "Cat", "name": "Tom", "climbs": true});
+    assert!(matches!(round_trip::<Pet>(cat), Pet::Cat(c) if c.climbs == Some(true) && c.pet_type == "Cat"));
+    let dog = json!({"petType": "Dog", "barks": false});
+    assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(d) if d.barks == Some(false)));
 }

@@ -105,8 +105,16 @@ impl Lowerer<'_> {
 
     /// Whether the component `key` (or one of the `allOf` parts it merges) declares `property`.
     fn declares(&self, key: &str, property: &str, depth: usize) -> bool {
-        let Some((_, schema)) = self.component(&format!("#/components/schemas/{key}")) else { return false };
-        if object_with(schema, property) == Some(true) {
+        let Some((_, schema)) = self.component(&format!("#/components/schemas/{}", crate::source::escape_token(key)))
+        else {
+            return false;
+        };
+        // A base with a `oneOf` of its subtypes declares its properties all the same.
+        let own = match &schema.schema_kind {
+            SchemaKind::Any(any) => any.properties.contains_key(property),
+            _ => object_with(schema, property) == Some(true),
+        };
+        if own {
             return true;
         }
         let parts = match &schema.schema_kind {
