@@ -665,7 +665,8 @@ fn default_media() -> Vec<Media> {
 
 /// `#/definitions/X` becomes `#/components/schemas/X` everywhere but in data (extensions,
 /// examples, defaults: [`crate::spec::holds_data`], the rule resolve follows too), and
-/// Swagger's `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string.
+/// Swagger's `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string, and
+/// its `discriminator: <property>` OpenAPI 3.0's `discriminator: {propertyName: <property>}`.
 fn rewrite_refs(value: &mut Value, pointer: &str) {
     match value {
         Value::Object(map) => {
@@ -674,6 +675,11 @@ fn rewrite_refs(value: &mut Value, pointer: &str) {
                     if let Some(rest) = r.strip_prefix("#/definitions/") {
                         *r = format!("#/components/schemas/{rest}");
                     }
+                }
+                // Swagger 2.0 names the discriminating property; OpenAPI 3 wraps it in an object.
+                if let Some(Value::String(property)) = map.get("discriminator") {
+                    let property = property.clone();
+                    map.insert("discriminator".into(), json!({ "propertyName": property }));
                 }
                 if map.get("type").and_then(Value::as_str) == Some("file") {
                     map.insert("type".into(), json!("string"));
@@ -860,5 +866,18 @@ mod tests {
         assert_eq!(schema["$ref"], "#/components/schemas/E");
         assert_eq!(d["components"]["schemas"]["E"]["properties"]["example"]["$ref"], "#/components/schemas/E");
         assert_eq!(op["x-note"]["$ref"], "#/definitions/E");
+    }
+
+    /// Swagger 2.0's `discriminator: <property>` is OpenAPI 3.0's object, so the document is
+    /// read (it was refused as "expected struct Discriminator"); a property called
+    /// `discriminator` is left alone.
+    #[test]
+    fn swagger_discriminators_become_objects() {
+        let spec = upgraded(
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  Pet:\n    discriminator: petType\n    properties:\n      petType: {type: string}\n      discriminator: {type: string}\n",
+        );
+        let pet = &spec.document["components"]["schemas"]["Pet"];
+        assert_eq!(pet["discriminator"], serde_json::json!({"propertyName": "petType"}));
+        assert_eq!(pet["properties"]["discriminator"], serde_json::json!({"type": "string"}));
     }
 }

@@ -7,11 +7,16 @@
 //! - `format: float` is an `f64`: `0.1` comes back as `0.1`.
 //! - `type: [T, "null"]` is a nullable `T`: absent, `null` and a value each come back.
 //! - `items: [A, B]` is a tuple `(A, B)`.
+//! - Unions (decision 26): every branch of each enum round-trips; untagged ones are read by
+//!   the most specific branch, tagged ones by the tag, which is written once.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tests::goldens::{numbers, open_objects, tuples, type_lists};
+use tests::goldens::{
+    any_of, numbers, one_of_discriminator, one_of_inheritance, one_of_untagged, open_objects, swagger_discriminator,
+    tuples, type_lists,
+};
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
 fn round_trip<T: Serialize + DeserializeOwned>(value: Value) -> T {
@@ -91,4 +96,109 @@ fn a_tuple_array_is_a_tuple() {
     assert!(serde_json::from_value::<tuples::Pair>(json!(["a", 0.5, 1])).is_err());
     assert!(serde_json::from_value::<tuples::Pair>(json!(["a"])).is_err());
     round_trip::<tuples::Loose>(json!(["a", 0.5, "more"]));
+}
+
+#[test]
+fn an_untagged_one_of_reads_every_branch_by_the_most_specific_variant() {
+    use one_of_untagged::{Amount, Setting, SettingValue, Shape, Unit};
+    // The rectangle has more required members than the circle, so it is tried first.
+    let rect = json!({"width": 2.0, "height": 3.0});
+    assert!(matches!(round_trip::<Shape>(rect), Shape::Rectangle(r) if r.width == 2.0));
+    let circle = json!({"radius": 1.5});
+    assert!(matches!(round_trip::<Shape>(circle), Shape::Circle(c) if c.radius == 1.5));
+    assert_eq!(round_trip::<Amount>(json!("all")), Amount::Unit(Unit::All));
+    assert_eq!(round_trip::<Amount>(json!("some")), Amount::String("some".into()));
+    assert_eq!(round_trip::<Amount>(json!(7)), Amount::Integer(7));
+    assert_eq!(round_trip::<Amount>(json!(7.5)), Amount::Number(7.5));
+    // Too large for the `i32` branch: the number reads it.
+    assert_eq!(round_trip::<Amount>(json!(1e10)), Amount::Number(1e10));
+    let value = |v: Value| round_trip::<Setting>(json!({"value": v})).value.expect("a value");
+    assert_eq!(value(json!(true)), SettingValue::Boolean(true));
+    assert_eq!(value(json!(["a"])), SettingValue::Array(vec!["a".into()]));
+    assert!(matches!(value(json!({"name": "n", "x": 1})), SettingValue::Named(n) if n.name == "n"));
+    assert!(matches!(value(json!({"other": 1})), SettingValue::Object(m) if m["other"] == 1));
+    // Each variant converts from its branch.
+    assert_eq!(Amount::from(3), Amount::Integer(3));
+    assert_eq!(SettingValue::from(false), SettingValue::Boolean(false));
+    assert!(serde_json::from_value::<Shape>(json!({"side": 1})).is_err());
+    let tree = one_of_untagged::Tree::Array(vec!["a".to_owned().into(), one_of_untagged::Tree::Array(vec![])]);
+    assert_eq!(round_trip::<one_of_untagged::Tree>(json!(["a", []])), tree);
+}
+
+#[test]
+fn a_discriminated_one_of_is_read_by_its_tag_and_writes_it_once() {
+    use one_of_discriminator::{Cat, Lizard, Loose, Owner, Pet};
+    let cat = json!({"petType": "cat", "name": "Tom", "huntingSkill": "lazy"});
+    assert!(matches!(round_trip::<Pet>(cat), Pet::Cat(c) if c.name == "Tom" && c.pet_type == "cat"));
+    let dog = json!({"petType": "dog", "packSize": 3});
+    assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(d) if d.pack_size == 3));
+    // Lizard does not declare the tag: it is taken away before the closed struct reads the
+    // rest, and written again.
+    let lizard = json!({"petType": "Lizard", "lovesRocks": true});
+    assert!(matches!(round_trip::<Pet>(lizard), Pet::Lizard(l) if l.loves_rocks == Some(true)));
+    let built = serde_json::to_value(Pet::from(Lizard { loves_rocks: None })).expect("written");
+    assert_eq!(built, json!({"petType": "Lizard"}));
+    // The tag picks the branch, even where another would read the members.
+    let error = serde_json::from_value::<Pet>(json!({"petType": "dog", "name": "Tom"})).unwrap_err();
+    assert!(error.to_string().contains("packSize"), "{error}");
+    let error = serde_json::from_value::<Pet>(json!({"petType": "cow"})).unwrap_err();
+    assert!(error.to_string().contains("unknown variant `cow`"), "{error}");
+    let error = serde_json::from_value::<Pet>(json!({"name": "Tom"})).unwrap_err();
+    assert!(error.to_string().contains("missing field `petType`"), "{error}");
+    let owner: Owner =
+        round_trip(json!({"pets": [{"petType": "cat", "name": "a"}, {"petType": "dog", "packSize": 1}]}));
+    assert_eq!(owner.pets.map(|p| p.len()), Some(2));
+    // The written value has the tag once.
+    let cat = Cat {
+        pet_type: "cat".into(),
+        name: "n".into(),
+        hunting_skill: None,
+        additional_properties: Default::default(),
+    };
+    assert_eq!(serde_json::to_string(&Pet::from(cat)).expect("written"), r#"{"petType":"cat","name":"n"}"#);
+    // A discriminator it cannot honour is an untagged union.
+    assert_eq!(round_trip::<Loose>(json!("x")), Loose::String("x".into()));
+    assert!(matches!(round_trip::<Loose>(json!({"petType": "cat", "name": "n"})), Loose::Cat(_)));
+}
+
+#[test]
+fn a_swagger_discriminator_base_is_an_enum_of_the_schemas_that_extend_it() {
+    use swagger_discriminator::Pet;
+    let cat = json!({"petType": "Cat", "name": "Tom", "huntingSkill": "lazy"});
+    assert!(matches!(round_trip::<Pet>(cat), Pet::Cat(c) if c.hunting_skill.as_deref() == Some("lazy")));
+    let dog = json!({"petType": "Dog", "name": "Rex", "packSize": 4});
+    assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(d) if d.pack_size == 4));
+    assert!(serde_json::from_value::<Pet>(json!({"petType": "Pet", "name": "x"})).is_err());
+    let lion = json!({"petType": "Lion", "name": "Leo", "prideSize": 12});
+    assert!(matches!(round_trip::<Pet>(lion), Pet::Lion(l) if l.pride_size == Some(12)));
+}
+
+#[test]
+fn an_any_of_is_an_untagged_enum_that_keeps_what_it_reads() {
+    use any_of::{Id, Person};
+    // Both branches read it: the first in order does, and nothing is lost.
+    let both = json!({"name": "Ann", "age": 40});
+    assert!(matches!(round_trip::<Person>(both), Person::Named(n) if n.additional_properties["age"] == 40));
+    assert!(matches!(round_trip::<Person>(json!({"age": 40})), Person::Aged(a) if a.age == 40));
+    assert_eq!(round_trip::<Id>(json!(5)), Id::Integer(5));
+    assert_eq!(round_trip::<Id>(json!("5")), Id::String("5".into()));
+}
+
+#[test]
+fn a_type_list_of_several_types_is_an_enum_of_them() {
+    use type_lists::PusherActionsItem;
+    let pusher: type_lists::Pusher =
+        round_trip(json!({"actions": ["notify", {"set_tweak": "sound", "value": "default"}]}));
+    let actions = pusher.actions.expect("actions");
+    assert_eq!(actions[0], PusherActionsItem::String("notify".into()));
+    assert!(matches!(&actions[1], PusherActionsItem::Object(o) if o["set_tweak"] == "sound"));
+}
+
+#[test]
+fn a_base_with_the_one_of_of_its_subtypes_is_the_enum_of_them() {
+    use one_of_inheritance::Pet;
+    let cat = json!({"petType": "Cat", "name": "Tom", "climbs": true});
+    assert!(matches!(round_trip::<Pet>(cat), Pet::Cat(c) if c.climbs == Some(true) && c.pet_type == "Cat"));
+    let dog = json!({"petType": "Dog", "barks": false});
+    assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(d) if d.barks == Some(false)));
 }

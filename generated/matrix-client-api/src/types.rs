@@ -1214,13 +1214,36 @@ pub struct UnsignedData {
     >,
 }
 
+/// Generated from `definitions/push_rule.yaml#/properties/actions/items`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum PushRuleActionsItem {
+    String(::std::string::String),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+
+impl ::std::convert::From<::std::string::String> for PushRuleActionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for PushRuleActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self::Object(value)
+    }
+}
+
 /// PushRule
 ///
 /// Generated from `definitions/push_ruleset.yaml#/properties/content/items`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushRule {
     /// The actions to perform when this rule is matched.
-    pub actions: ::std::vec::Vec<::serde_json::Value>,
+    pub actions: ::std::vec::Vec<PushRuleActionsItem>,
     /// Whether this is a default rule, or has been set explicitly.
     pub default: bool,
     /// Whether the push rule is enabled or not.

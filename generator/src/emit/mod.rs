@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod examples;
 pub mod server;
 pub mod types;
+pub mod unions;
 
 use std::path::{Path, PathBuf};
 
@@ -390,6 +391,7 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
             TypeKind::Enum(_) => "enum",
             TypeKind::Alias(_) => "type alias",
             TypeKind::Newtype(_) => "newtype (recursive)",
+            TypeKind::Union(_) => "enum (union)",
             TypeKind::Pending => continue,
         };
         let origin = entry.origin.as_ref().map(|o| format!("`{}#{}`", o.file, o.pointer)).unwrap_or_default();

@@ -231,6 +231,7 @@ fn item(entry: &TypeEntry, space: &TypeSpace, module: &[String]) -> TokenStream 
                 pub struct #name(#allow pub #ty);
             }
         }
+        TypeKind::Union(u) => super::unions::union(&name, doc, u, space, module),
         TypeKind::Pending => TokenStream::new(),
     }
 }

@@ -129,7 +129,7 @@ fn deserialize(spec: &Spec, document: &serde_json::Value, reporter: &mut Reporte
     let message = error.into_inner().to_string();
     let (pointer, message) = match pointer.as_str() {
         "/paths" => in_paths(document).unwrap_or((pointer, message)),
-        _ => (pointer, message),
+        _ => in_schema_data(document, &pointer).unwrap_or((pointer, message)),
     };
     if reporter.reported_near(&pointer) {
         return None;
@@ -193,6 +193,34 @@ fn in_paths(document: &serde_json::Value) -> Option<(String, String)> {
             break;
         }
         return Some(found);
+    }
+    None
+}
+
+/// `openapiv3` flattens a schema's annotations (`discriminator`, `externalDocs`, `title`...)
+/// into it, which loses the place of an error in one of them: this finds the annotation of the
+/// object at `pointer` that fails on its own (Swagger 2.0's `discriminator: petType`, had upgrade
+/// not made it OpenAPI 3.0's object, was reported at the schema's first line).
+fn in_schema_data(document: &serde_json::Value, pointer: &str) -> Option<(String, String)> {
+    use openapiv3::{Discriminator, ExternalDocumentation};
+    let object = document.pointer(pointer)?.as_object()?;
+    let at = |key: &str| crate::source::push_token(pointer, key);
+    let value = |key: &str| object.get(key).filter(|_| !crate::spec::keys_are_names(pointer));
+    if let Some(found) = value("discriminator").and_then(|v| failure::<Discriminator>(v, &at("discriminator"))) {
+        return Some(found);
+    }
+    if let Some(found) = value("externalDocs").and_then(|v| failure::<ExternalDocumentation>(v, &at("externalDocs"))) {
+        return Some(found);
+    }
+    for key in ["title", "description"] {
+        if let Some(found) = value(key).and_then(|v| failure::<String>(v, &at(key))) {
+            return Some(found);
+        }
+    }
+    for key in ["nullable", "readOnly", "writeOnly", "deprecated"] {
+        if let Some(found) = value(key).and_then(|v| failure::<bool>(v, &at(key))) {
+            return Some(found);
+        }
     }
     None
 }

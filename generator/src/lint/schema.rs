@@ -102,8 +102,8 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
         walker.walk(root, Role::Root);
     }
     let (visited, tuples) = (walker.visited, walker.tuples);
-    let cyclic = unproductive_cycles(&spec.document);
-    for name in &cyclic {
+    let cyclic = unproductive_cycles(&spec.document, false);
+    for name in &unproductive_cycles(&spec.document, true) {
         let at = push_token("/components/schemas", name);
         reporter.report(
             &at,
@@ -118,13 +118,20 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
 
 /// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
 /// alone: validating against them, or giving them a type, would never end.
-pub fn unproductive_cycles(document: &Value) -> BTreeSet<String> {
+///
+/// With `inheritance`, a schema that extends a base with a `discriminator` through `allOf`
+/// does not count as reaching it: the base's `oneOf` of its subtypes, each extending the base
+/// (OpenAPI's polymorphism), is read by the tag, and a subtype takes the base's properties,
+/// never its union again. Example validation, which reads it as JSON Schema, still skips
+/// such schemas.
+pub fn unproductive_cycles(document: &Value, inheritance: bool) -> BTreeSet<String> {
     let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else { return BTreeSet::new() };
+    let is_base = |name: &str| inheritance && schemas.get(name).is_some_and(|s| s.get("discriminator").is_some());
     let edges: BTreeMap<&str, BTreeSet<String>> = schemas
         .iter()
         .map(|(name, schema)| {
             let mut targets = BTreeSet::new();
-            in_place_refs(schema, &mut targets);
+            in_place_refs(schema, &mut targets, &is_base);
             (name.as_str(), targets)
         })
         .collect();
@@ -145,8 +152,9 @@ pub fn unproductive_cycles(document: &Value) -> BTreeSet<String> {
     cyclic
 }
 
-/// Names of the schemas `schema` refers to without descending into a property or an item.
-fn in_place_refs(schema: &Value, out: &mut BTreeSet<String>) {
+/// Names of the schemas `schema` refers to without descending into a property or an item,
+/// leaving out the bases (`is_base`) it extends with an `allOf` of their `$ref`.
+fn in_place_refs(schema: &Value, out: &mut BTreeSet<String>, is_base: &dyn Fn(&str) -> bool) {
     let Value::Object(map) = schema else { return };
     if let Some(Value::String(reference)) = map.get("$ref") {
         if let Some(name) = reference.strip_prefix("#/components/schemas/").filter(|n| !n.contains('/')) {
@@ -156,11 +164,20 @@ fn in_place_refs(schema: &Value, out: &mut BTreeSet<String>) {
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(Value::Array(members)) = map.get(key) {
-            members.iter().for_each(|m| in_place_refs(m, out));
+            for member in members {
+                let extended = member
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .is_some_and(|name| key == "allOf" && is_base(&crate::source::unescape_token(name)));
+                if !extended {
+                    in_place_refs(member, out, is_base);
+                }
+            }
         }
     }
     if let Some(not) = map.get("not") {
-        in_place_refs(not, out);
+        in_place_refs(not, out, is_base);
     }
 }
 
@@ -477,9 +494,11 @@ fn is_schema_like(map: &Map<String, Value>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use serde_json::json;
 
-    use super::model_view;
+    use super::{model_view, unproductive_cycles};
 
     #[test]
     fn the_model_reads_a_tuple_as_the_any_of_of_its_items_and_the_document_is_unchanged() {
@@ -489,5 +508,20 @@ mod tests {
         assert_eq!(view["a"]["items"], json!({"anyOf": [{"type": "integer"}, {"$ref": "#/x"}]}));
         assert_eq!(view["b"], document["b"]);
         assert!(document["a"]["items"].is_array());
+    }
+
+    /// A subtype extending its discriminated base with `allOf` is no cycle when reporting
+    /// (the base's `oneOf` is read by the tag), though validation still skips it; a plain
+    /// `$ref` back to the base still is one.
+    #[test]
+    fn extending_a_discriminated_base_is_no_cycle() {
+        let document = json!({"components": {"schemas": {
+            "Pet": {"discriminator": {"propertyName": "t"}, "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]},
+            "Cat": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"properties": {"c": {}}}]},
+            "Dog": {"$ref": "#/components/schemas/Pet"},
+        }}});
+        let all = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<BTreeSet<_>>();
+        assert_eq!(unproductive_cycles(&document, false), all(&["Cat", "Dog", "Pet"]));
+        assert_eq!(unproductive_cycles(&document, true), all(&["Dog", "Pet"]));
     }
 }

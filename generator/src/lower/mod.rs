@@ -7,6 +7,7 @@ pub mod names;
 pub mod naming;
 pub mod operations;
 pub mod types;
+pub mod unions;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
@@ -90,6 +91,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     types.assign_modules(&modules);
     types.wrap_recursive_aliases();
     types.break_cycles();
+    unions::finish(&mut types);
     if diagnostics.has_errors() {
         return None;
     }

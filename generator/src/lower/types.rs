@@ -82,6 +82,8 @@ pub enum TypeKind {
     /// `pub struct Name(pub Ty);`, serialized as the `Ty` it holds: a schema that would be an
     /// alias, but whose type contains itself (`pub type M = BTreeMap<String, M>;` is E0391).
     Newtype(Ty),
+    /// An enum of the branches of a `oneOf` or `anyOf` ([`super::unions`]).
+    Union(super::unions::Union),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -337,6 +339,20 @@ impl TypeSpace {
                 }
                 continue;
             }
+            if let TypeKind::Union(union) = &self.entries[id.0].kind {
+                let mut union = union.clone();
+                for variant in &mut union.variants {
+                    if self
+                        .direct_refs(&variant.ty)
+                        .iter()
+                        .any(|&r| r == id || self.reaches(r, id, &mut BTreeSet::new()))
+                    {
+                        variant.ty = boxed(variant.ty.clone());
+                    }
+                }
+                self.entries[id.0].kind = TypeKind::Union(union);
+                continue;
+            }
             let TypeKind::Struct(s) = &self.entries[id.0].kind else { continue };
             let mut fields = s.fields.clone();
             for field in &mut fields {
@@ -378,6 +394,7 @@ impl TypeSpace {
         let next: Vec<TypeId> = match &self.entries[from.0].kind {
             TypeKind::Struct(s) => s.fields.iter().flat_map(|f| self.direct_refs(&f.ty)).collect(),
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => self.direct_refs(ty),
+            TypeKind::Union(u) => u.variants.iter().flat_map(|v| self.direct_refs(&v.ty)).collect(),
             _ => Vec::new(),
         };
         next.into_iter().any(|n| n == to || self.reaches(n, to, seen))
@@ -403,7 +420,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn child(&self, name_part: &str, pointer_part: &str) -> Ctx {
+    pub(super) fn child(&self, name_part: &str, pointer_part: &str) -> Ctx {
         Ctx {
             name: format!("{}{}", self.name, names::camel(name_part)),
             pointer: format!("{}{pointer_part}", self.pointer),
@@ -495,7 +512,14 @@ impl<'a> Lowerer<'a> {
                 pointer: crate::source::push_token("/components/schemas", &key),
                 reserved: Some(id),
             };
-            let ty = self.convert(schema, &ctx);
+            let subtypes = match schema {
+                ReferenceOr::Item(item) => self.subtypes_union(&key, item, &ctx),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let ty = match subtypes {
+                Some(ty) => ty,
+                None => self.convert(schema, &ctx),
+            };
             // A component that did not become a struct or enum is an alias of what it is.
             if self.space.entries[id.0].kind == TypeKind::Pending {
                 self.space.entries[id.0].kind = TypeKind::Alias(ty);
@@ -594,7 +618,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
+    pub(super) fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::UNSUPPORTED,
@@ -638,22 +662,8 @@ impl<'a> Lowerer<'a> {
                 self.object(&Default::default(), &[], None, all_of, data, ctx)
             }
             SchemaKind::Any(any) => self.any(any, data, ctx),
-            SchemaKind::OneOf { .. } => {
-                self.unsupported(
-                    "`oneOf`",
-                    &format!("{}/oneOf", ctx.pointer),
-                    "give the alternatives a common object schema, or handle the JSON by hand",
-                );
-                Ty::Json
-            }
-            SchemaKind::AnyOf { .. } => {
-                self.unsupported(
-                    "`anyOf`",
-                    &format!("{}/anyOf", ctx.pointer),
-                    "give the alternatives a common object schema, or handle the JSON by hand",
-                );
-                Ty::Json
-            }
+            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data.discriminator.as_ref(), data, ctx),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", None, data, ctx),
             SchemaKind::Not { .. } => {
                 self.unsupported(
                     "`not`",
@@ -667,14 +677,11 @@ impl<'a> Lowerer<'a> {
 
     /// A schema `openapiv3` could not classify: mixed keywords, or no `type`.
     fn any(&mut self, any: &AnySchema, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
-        if !any.one_of.is_empty() || !any.any_of.is_empty() {
-            let keyword = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
-            self.unsupported(
-                &format!("`{keyword}`"),
-                &format!("{}/{keyword}", ctx.pointer),
-                "give the alternatives a common object schema, or handle the JSON by hand",
-            );
-            return Ty::Json;
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, "oneOf", data.discriminator.as_ref(), data, ctx);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, "anyOf", None, data, ctx);
         }
         let is_object = any.typ.as_deref() == Some("object") || !any.properties.is_empty() || !any.all_of.is_empty();
         if is_object || any.typ.is_none() && any.additional_properties.is_some() {
@@ -798,7 +805,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Creates (or reuses, for the same schema placed twice) the named type for `ctx`.
-    fn named(&mut self, kind: TypeKind, data: &openapiv3::SchemaData, ctx: &Ctx) -> TypeId {
+    pub(super) fn named(&mut self, kind: TypeKind, data: &openapiv3::SchemaData, ctx: &Ctx) -> TypeId {
         let doc = data.description.clone().or_else(|| data.title.clone());
         if let Some(id) = ctx.reserved.or_else(|| self.pending.remove(&ctx.pointer)) {
             let entry = &mut self.space.entries[id.0];

@@ -6,6 +6,29 @@
 //!
 //! The types written in `notifications.yaml`; those of the files it refers to are in `types`.
 
+/// Generated from `notifications.yaml#/paths/~1notifications/get/responses/200/schema/properties/notifications/items/properties/actions/items`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum NotificationActionsItem {
+    String(::std::string::String),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+
+impl ::std::convert::From<::std::string::String> for NotificationActionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for NotificationActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self::Object(value)
+    }
+}
+
 /// Notification
 ///
 /// Generated from `notifications.yaml#/paths/~1notifications/get/responses/200/schema/properties/notifications/items`.
@@ -13,7 +36,7 @@
 pub struct Notification {
     /// The action(s) to perform when the conditions for this rule are met.
     /// See \[Push Rules: API\](/client-server-api/#push-rules-api).
-    pub actions: ::std::vec::Vec<::serde_json::Value>,
+    pub actions: ::std::vec::Vec<NotificationActionsItem>,
     /// The Event object for the event that triggered the notification.
     pub event: super::ClientEventWithoutRoomId,
     /// The profile tag of the rule that matched this event.

@@ -135,7 +135,7 @@ impl ::std::str::FromStr for GetPushRuleKind {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPushRuleResponse {
     /// The actions to perform when this rule is matched.
-    pub actions: ::std::vec::Vec<::serde_json::Value>,
+    pub actions: ::std::vec::Vec<super::PushRuleActionsItem>,
     /// Whether this is a default rule, or has been set explicitly.
     pub default: bool,
     /// Whether the push rule is enabled or not.
@@ -239,6 +239,29 @@ impl ::std::str::FromStr for SetPushRuleKind {
     }
 }
 
+/// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/put/parameters/5/schema/properties/actions/items`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum SetPushRuleBodyActionsItem {
+    String(::std::string::String),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+
+impl ::std::convert::From<::std::string::String> for SetPushRuleBodyActionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for SetPushRuleBodyActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self::Object(value)
+    }
+}
+
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/put/parameters/5/schema/properties/conditions/items`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPushRuleBodyConditionsItem {
@@ -277,7 +300,7 @@ pub struct SetPushRuleBodyConditionsItem {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPushRuleBody {
     /// The action(s) to perform when the conditions for this rule are met.
-    pub actions: ::std::vec::Vec<::serde_json::Value>,
+    pub actions: ::std::vec::Vec<SetPushRuleBodyActionsItem>,
     /// The conditions that must hold true for an event in order for a
     /// rule to be applied to an event. A rule with no conditions
     /// always matches. Only applicable to `underride` and `override` rules.
@@ -641,11 +664,35 @@ impl ::std::str::FromStr for GetPushRuleActionsKind {
     }
 }
 
+/// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/get/responses/200/schema/properties/actions/items`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum GetPushRuleActionsResponseActionsItem {
+    String(::std::string::String),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+
+impl ::std::convert::From<::std::string::String>
+for GetPushRuleActionsResponseActionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for GetPushRuleActionsResponseActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self::Object(value)
+    }
+}
+
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/get/responses/200/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPushRuleActionsResponse {
     /// The action(s) to perform for this rule.
-    pub actions: ::std::vec::Vec<::serde_json::Value>,
+    pub actions: ::std::vec::Vec<GetPushRuleActionsResponseActionsItem>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
@@ -734,11 +781,34 @@ impl ::std::str::FromStr for SetPushRuleActionsKind {
     }
 }
 
+/// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/put/parameters/3/schema/properties/actions/items`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum SetPushRuleActionsBodyActionsItem {
+    String(::std::string::String),
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+}
+
+impl ::std::convert::From<::std::string::String> for SetPushRuleActionsBodyActionsItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for SetPushRuleActionsBodyActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self::Object(value)
+    }
+}
+
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/put/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPushRuleActionsBody {
     /// The action(s) to perform for this rule.
-    pub actions: ::std::vec::Vec<::serde_json::Value>,
+    pub actions: ::std::vec::Vec<SetPushRuleActionsBodyActionsItem>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
