@@ -7,11 +7,13 @@
 //! - `format: float` is an `f64`: `0.1` comes back as `0.1`.
 //! - `type: [T, "null"]` is a nullable `T`: absent, `null` and a value each come back.
 //! - `items: [A, B]` is a tuple `(A, B)`.
+//! - `x-nullable: true` is `nullable`: a map value or an optional property may be `null`,
+//!   and absent, `null` and a value each come back (issue 10).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tests::goldens::{numbers, open_objects, tuples, type_lists};
+use tests::goldens::{numbers, open_objects, tuples, type_lists, x_nullable};
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
 fn round_trip<T: Serialize + DeserializeOwned>(value: Value) -> T {
@@ -91,4 +93,18 @@ fn a_tuple_array_is_a_tuple() {
     assert!(serde_json::from_value::<tuples::Pair>(json!(["a", 0.5, 1])).is_err());
     assert!(serde_json::from_value::<tuples::Pair>(json!(["a"])).is_err());
     round_trip::<tuples::Loose>(json!(["a", 0.5, "more"]));
+}
+
+#[test]
+fn x_nullable_map_values_and_properties_take_null() {
+    // Docker's own example of `PortMap`.
+    let ports: x_nullable::PortMap =
+        round_trip(json!({"443/tcp": [{"HostIp": "127.0.0.1", "HostPort": "4443"}], "2377/tcp": null}));
+    assert_eq!(ports["2377/tcp"], None);
+    for value in [json!({}), json!({"OnBuild": null}), json!({"OnBuild": ["RUN x"]}), json!({"Healthcheck": null})] {
+        round_trip::<x_nullable::ContainerConfig>(value);
+    }
+    let config: x_nullable::ContainerConfig = round_trip(json!({"OnBuild": null, "Healthcheck": {"HostPort": "1"}}));
+    assert_eq!(config.on_build, Some(None));
+    assert!(matches!(config.healthcheck, Some(Some(_))));
 }
