@@ -7,13 +7,14 @@
 //! - `format: float` is an `f64`: `0.1` comes back as `0.1`.
 //! - `type: [T, "null"]` is a nullable `T`: absent, `null` and a value each come back.
 //! - `items: [A, B]` is a tuple `(A, B)`.
+//! - A string enum is open: a value the spec does not list comes back as it was.
 //! - `x-nullable: true` is `nullable`: a map value or an optional property may be `null`,
 //!   and absent, `null` and a value each come back (issue 10).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tests::goldens::{numbers, open_objects, tuples, type_lists, x_nullable};
+use tests::goldens::{numbers, open_enums, open_objects, tuples, type_lists, x_nullable};
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
 fn round_trip<T: Serialize + DeserializeOwned>(value: Value) -> T {
@@ -107,4 +108,28 @@ fn x_nullable_map_values_and_properties_take_null() {
     let config: x_nullable::ContainerConfig = round_trip(json!({"OnBuild": null, "Healthcheck": {"HostPort": "1"}}));
     assert_eq!(config.on_build, Some(None));
     assert!(matches!(config.healthcheck, Some(Some(_))));
+}
+
+#[test]
+fn an_open_enum_keeps_a_value_the_spec_does_not_list() {
+    use open_enums::{Kind, Member, Membership};
+    let member: Member = round_trip(json!({"membership": "knock", "kinds": ["other", "known", "new"]}));
+    assert_eq!(member.membership, Membership::Other("knock".into()));
+    assert!(matches!(member.kinds.as_deref(), Some([Kind::Other, Kind::Known, Kind::Other2(new)]) if new == "new"));
+    let member: Member = round_trip(json!({"membership": "join"}));
+    assert!(matches!(member.membership, Membership::Join));
+    // Display and FromStr agree with the wire, for listed and unlisted values alike.
+    for value in ["join", "knock"] {
+        let parsed: Membership = value.parse().expect("every string is a value");
+        assert_eq!(parsed.to_string(), value);
+        assert_eq!(serde_json::to_value(&parsed).expect("written"), json!(value));
+    }
+    // A listed value built as the catch-all is that value: written, compared, hashed alike.
+    let built = Membership::Other("join".into());
+    assert_eq!(serde_json::to_value(&built).expect("written"), json!("join"));
+    assert_eq!(built, Membership::Join);
+    let set: std::collections::HashSet<Membership> = [built.clone(), Membership::Join].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    assert!(matches!(built.normalized(), Membership::Join));
+    assert!(Membership::Join < Membership::Leave && Membership::Invite < Membership::Other("a".into()));
 }

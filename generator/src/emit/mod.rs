@@ -9,6 +9,7 @@ pub mod client;
 pub mod docs;
 pub mod endpoints;
 pub mod examples;
+mod formats;
 pub mod server;
 pub mod types;
 

@@ -329,6 +329,9 @@ fn allow_complexity(score: u64) -> Option<TokenStream> {
 }
 
 fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    if let Some(other) = &e.other {
+        return super::formats::open_enum(name, doc, e, other);
+    }
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;

@@ -118,6 +118,9 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StringEnum {
     pub variants: Vec<Variant>,
+    /// The catch-all variant holding a value the spec does not list (an open enum, decision
+    /// 27): `Other`, unless a listed value took that name; `None` for a closed enum.
+    pub other: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -429,6 +432,8 @@ pub struct Lowerer<'a> {
     in_progress: BTreeSet<String>,
     /// Ids handed out for inline schemas that contain themselves, to fill when they finish.
     pending: BTreeMap<String, TypeId>,
+    /// What the config says about enums and formats.
+    pub options: super::formats::TypeOptions,
 }
 
 impl<'a> Lowerer<'a> {
@@ -444,6 +449,7 @@ impl<'a> Lowerer<'a> {
             converted: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             pending: BTreeMap::new(),
+            options: Default::default(),
         }
     }
 
@@ -793,7 +799,9 @@ impl<'a> Lowerer<'a> {
             self.name_changed("enum value", value, &rust, at);
             variants.push(Variant { wire: value.clone(), rust });
         }
-        let kind = TypeKind::Enum(StringEnum { variants });
+        let other =
+            self.options.open_enums.then(|| names::unique(super::formats::OTHER_VARIANT.into(), &mut taken, ""));
+        let kind = TypeKind::Enum(StringEnum { variants, other });
         Ty::Named(self.named(kind, data, ctx))
     }
 
