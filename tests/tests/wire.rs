@@ -7,6 +7,7 @@
 //! - `format: float` is an `f64`: `0.1` comes back as `0.1`.
 //! - `type: [T, "null"]` is a nullable `T`: absent, `null` and a value each come back.
 //! - `items: [A, B]` is a tuple `(A, B)`.
+//! - `format: byte` is base64 bytes; `int-or-string`, through the config, an integer or a string.
 //! - A string enum is open: a value the spec does not list comes back as it was.
 //! - `x-nullable: true` is `nullable`: a map value or an optional property may be `null`,
 //!   and absent, `null` and a value each come back (issue 10).
@@ -14,7 +15,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tests::goldens::{numbers, open_enums, open_objects, tuples, type_lists, x_nullable};
+use tests::goldens::{formats, numbers, open_enums, open_objects, tuples, type_lists, x_nullable};
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
 fn round_trip<T: Serialize + DeserializeOwned>(value: Value) -> T {
@@ -132,4 +133,20 @@ fn an_open_enum_keeps_a_value_the_spec_does_not_list() {
     assert_eq!(set.len(), 1);
     assert!(matches!(built.normalized(), Membership::Join));
     assert!(Membership::Join < Membership::Leave && Membership::Invite < Membership::Other("a".into()));
+}
+
+#[test]
+fn formats_have_their_types_on_the_wire() {
+    let blob: formats::Blob =
+        round_trip(json!({"data": "aGk=", "parts": ["", "AP8="], "created": "2024-01-01T00:00:00Z", "revision": "9"}));
+    assert_eq!(*blob.data, b"hi");
+    assert_eq!(blob.revision.as_deref(), Some("9"));
+    assert!(serde_json::from_value::<formats::Blob>(json!({"data": "not base64!"})).is_err());
+    // Kubernetes' `ServicePort.targetPort` takes a number or a port's name.
+    for target in [json!(8080), json!("http")] {
+        let port: formats::ServicePort = round_trip(json!({"port": 80, "targetPort": target}));
+        assert!(port.target_port.is_some());
+    }
+    let port: formats::ServicePort = round_trip(json!({"port": 80, "targetPort": 8080}));
+    assert_eq!(port.target_port, Some(specgen_runtime::IntOrString::Int(8080)));
 }

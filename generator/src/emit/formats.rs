@@ -1,11 +1,23 @@
-//! Emits what the config's type options add to `types.rs`: open string enums (decision 27).
+//! Emits what the config's type options add to `types.rs`: open string enums (decision 27)
+//! and the types of string formats (decision 28).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::doc_attrs;
 use super::types::ident;
+use crate::lower::formats::FormatTy;
 use crate::lower::types::StringEnum;
+
+/// How a format's type is spelled.
+pub fn format_tokens(format: FormatTy) -> TokenStream {
+    match format {
+        FormatTy::Bytes => quote!(::specgen_runtime::Base64),
+        FormatTy::IntOrString => quote!(::specgen_runtime::IntOrString),
+        FormatTy::ChronoDateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
+        FormatTy::ChronoDate => quote!(::chrono::NaiveDate),
+    }
+}
 
 /// An open string enum: the listed values, and `other`, which holds any value the spec does
 /// not list, so a server that adds a value does not break a client reading it.

@@ -26,12 +26,56 @@ impl TypeOptions {
     }
 }
 
+/// A Rust type a string `format` becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FormatTy {
+    /// `specgen_runtime::Base64`: bytes, base64 on the wire.
+    Bytes,
+    /// `specgen_runtime::IntOrString`.
+    IntOrString,
+    /// `chrono::DateTime<chrono::FixedOffset>`.
+    ChronoDateTime,
+    /// `chrono::NaiveDate`.
+    ChronoDate,
+}
+
+impl TypeOptions {
+    /// The type of a string schema of `format`, or `None` for a `String`. A parameter's own
+    /// schema (`pointer` ends in `/parameters/N/schema`) is always a `String`: a URL or header
+    /// carries the text, which the handler reads as it needs.
+    pub fn format(&self, format: &str, pointer: &str) -> Option<FormatTy> {
+        if is_parameter_schema(pointer) {
+            return None;
+        }
+        let configured = self.formats.get(format).copied();
+        match configured.or((format == "byte").then_some(FormatType::Bytes))? {
+            FormatType::String => None,
+            FormatType::Bytes => Some(FormatTy::Bytes),
+            FormatType::IntOrString => Some(FormatTy::IntOrString),
+            FormatType::Chrono if format == "date" => Some(FormatTy::ChronoDate),
+            FormatType::Chrono => Some(FormatTy::ChronoDateTime),
+        }
+    }
+
+    /// Whether a format the config maps to `chrono` is used, so the crate depends on it.
+    pub fn uses_chrono(&self) -> bool {
+        self.formats.values().any(|t| *t == FormatType::Chrono)
+    }
+}
+
+/// Whether `pointer` is the schema of a parameter (`.../parameters/0/schema`).
+fn is_parameter_schema(pointer: &str) -> bool {
+    let Some(rest) = pointer.strip_suffix("/schema") else { return false };
+    let Some((parent, index)) = rest.rsplit_once('/') else { return false };
+    index.chars().all(|c| c.is_ascii_digit()) && parent.ends_with("/parameters")
+}
+
 /// The name of an open enum's catch-all variant, unless a listed value took it.
 pub const OTHER_VARIANT: &str = "Other";
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{Config, EnumsConfig};
+    use crate::config::{Config, EnumsConfig, FormatType};
 
     /// The generated `types.rs` of `spec` under `config`'s options.
     fn types(spec: &str, edit: impl FnOnce(&mut Config)) -> String {
@@ -71,6 +115,48 @@ mod tests {
         let error = load(&path, &format!("{head}enums: shut\n")).expect_err("not a setting");
         assert!(error.message.contains("unknown variant `shut`, expected `open` or `closed`"), "{}", error.message);
         assert_eq!(error.location.as_ref().map(|l| l.line), Some(4));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    const FORMATS: &str = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  T:\n    properties:\n      at: {type: string, format: date-time}\n      on: {type: string, format: date}\n      raw: {type: string, format: byte}\n      n: {type: string, format: int64}\n";
+
+    /// `byte` is base64 bytes and the others `String` by default; one line selects `chrono`
+    /// for the dates, and the crate then depends on it; `string` undoes the `byte` default.
+    #[test]
+    fn formats_map_to_their_configured_types() {
+        let plain = types(FORMATS, |_| {});
+        assert!(plain.contains("pub raw: ::std::option::Option<::specgen_runtime::Base64>"), "{plain}");
+        assert!(plain.contains("pub at: ::std::option::Option<::std::string::String>"), "{plain}");
+        assert!(plain.contains("pub n: ::std::option::Option<::std::string::String>"), "{plain}");
+        let chrono = |c: &mut Config| {
+            c.formats.insert("date-time".into(), FormatType::Chrono);
+            c.formats.insert("date".into(), FormatType::Chrono);
+            c.formats.insert("byte".into(), FormatType::String);
+        };
+        let dated = types(FORMATS, chrono);
+        assert!(dated.contains("::chrono::DateTime<::chrono::FixedOffset>"), "{dated}");
+        assert!(dated.contains("pub on: ::std::option::Option<::chrono::NaiveDate>"), "{dated}");
+        assert!(dated.contains("pub raw: ::std::option::Option<::std::string::String>"), "{dated}");
+        let mut config = Config::new("spec.yaml", "out", "x");
+        chrono(&mut config);
+        let manifest = crate::emit::manifest_for_tests(&config);
+        assert!(manifest.contains("[dependencies.chrono]\nversion = \"0.4\""), "{manifest}");
+        assert!(!crate::emit::manifest_for_tests(&Config::new("s", "o", "x")).contains("chrono"));
+    }
+
+    /// A format's type is one of the names the config knows, else an error at its line.
+    #[test]
+    fn the_formats_key_is_checked_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("config-formats-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("codegen.yaml");
+        let head = "spec: a.yaml\noutput: out\npackage: {name: x}\nformats:\n";
+        let config =
+            load(&path, &format!("{head}  date-time: chrono\n  int-or-string: int_or_string\n")).expect("valid");
+        assert_eq!(config.formats["int-or-string"], FormatType::IntOrString);
+        let error = load(&path, &format!("{head}  date-time: chrono\n  date: jiff\n")).expect_err("unknown type");
+        assert!(error.message.contains("unknown variant `jiff`"), "{}", error.message);
+        assert_eq!(error.location.as_ref().map(|l| l.line), Some(6));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -36,6 +36,8 @@ pub enum Ty {
     F64,
     /// Any JSON value (`serde_json::Value`).
     Json,
+    /// A string `format`'s own type (decision 28).
+    Format(super::formats::FormatTy),
     /// A JSON object with unconstrained values (`serde_json::Map<String, Value>`).
     JsonObject,
     Vec(Box<Ty>),
@@ -326,7 +328,7 @@ impl TypeSpace {
                 self.alias_reaches(inner, target, seen)
             }
             Ty::Tuple(members) => members.iter().any(|m| self.alias_reaches(m, target, seen)),
-            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject => false,
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Format(_) => false,
         }
     }
 
@@ -772,7 +774,13 @@ impl<'a> Lowerer<'a> {
     fn string(&mut self, s: &StringType, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
         let values: Vec<&String> = s.enumeration.iter().flatten().collect();
         if values.is_empty() {
-            return Ty::String;
+            let format = match &s.format {
+                VariantOrUnknownOrEmpty::Item(known) => serde_json::to_value(known).ok(),
+                VariantOrUnknownOrEmpty::Unknown(format) => Some(Value::String(format.clone())),
+                VariantOrUnknownOrEmpty::Empty => None,
+            };
+            let format = format.as_ref().and_then(Value::as_str).and_then(|f| self.options.format(f, &ctx.pointer));
+            return format.map_or(Ty::String, Ty::Format);
         }
         let mut taken = BTreeSet::new();
         let mut variants: Vec<Variant> = Vec::new();
