@@ -12,17 +12,24 @@ pub struct TypeOptions {
     pub open_enums: bool,
     /// The type of each string format the config names.
     pub formats: BTreeMap<String, FormatType>,
+    /// The formats met that became `String` without the config saying so, each with the
+    /// pointer of the first schema that has it, for [`note_unmapped`].
+    pub unmapped: BTreeMap<String, String>,
 }
 
 impl Default for TypeOptions {
     fn default() -> Self {
-        TypeOptions { open_enums: true, formats: BTreeMap::new() }
+        TypeOptions { open_enums: true, formats: BTreeMap::new(), unmapped: BTreeMap::new() }
     }
 }
 
 impl TypeOptions {
     pub fn from_config(config: &Config) -> Self {
-        TypeOptions { open_enums: config.enums == EnumsConfig::Open, formats: config.formats.clone() }
+        TypeOptions {
+            open_enums: config.enums == EnumsConfig::Open,
+            formats: config.formats.clone(),
+            unmapped: BTreeMap::new(),
+        }
     }
 }
 
@@ -43,12 +50,17 @@ impl TypeOptions {
     /// The type of a string schema of `format`, or `None` for a `String`. A parameter's own
     /// schema (`pointer` ends in `/parameters/N/schema`) is always a `String`: a URL or header
     /// carries the text, which the handler reads as it needs.
-    pub fn format(&self, format: &str, pointer: &str) -> Option<FormatTy> {
+    /// A format that becomes `String` without the config saying so is remembered.
+    pub fn format(&mut self, format: &str, pointer: &str) -> Option<FormatTy> {
         if is_parameter_schema(pointer) {
             return None;
         }
         let configured = self.formats.get(format).copied();
-        match configured.or((format == "byte").then_some(FormatType::Bytes))? {
+        let Some(chosen) = configured.or((format == "byte").then_some(FormatType::Bytes)) else {
+            self.unmapped.entry(format.to_owned()).or_insert_with(|| pointer.to_owned());
+            return None;
+        };
+        match chosen {
             FormatType::String => None,
             FormatType::Bytes => Some(FormatTy::Bytes),
             FormatType::IntOrString => Some(FormatTy::IntOrString),
@@ -61,6 +73,27 @@ impl TypeOptions {
     pub fn uses_chrono(&self) -> bool {
         self.formats.values().any(|t| *t == FormatType::Chrono)
     }
+}
+
+/// One note listing the string formats that became `String` without the config saying so,
+/// at the first schema that has the first of them (in name order).
+pub fn note_unmapped(options: &TypeOptions, spec: &crate::source::Spec, diagnostics: &mut crate::Diagnostics) {
+    let Some((_, pointer)) = options.unmapped.iter().next() else { return };
+    let shown: Vec<String> = options.unmapped.keys().map(|f| format!("`{}`", crate::lower::names::shown(f))).collect();
+    let (what, have, own, are) = if shown.len() == 1 {
+        ("format", "has", "its own", "its values are")
+    } else {
+        ("formats", "have", "their own", "their values are")
+    };
+    diagnostics.push(
+        crate::diagnostics::Diagnostic::note(
+            crate::diagnostics::codes::FORMAT_AS_STRING,
+            format!("string {what} {} {have} no Rust type of {own}; {are} `String`", shown.join(", ")),
+        )
+        .at(spec.value_location(&format!("{pointer}/format")))
+        .label("a `String`")
+        .help("map a format to a type under `formats:` in the config (`bytes`, `chrono`, `int_or_string`), or to `string` to say it is text"),
+    );
 }
 
 /// Whether `pointer` is the schema of a parameter (`.../parameters/0/schema`).
@@ -142,6 +175,32 @@ mod tests {
         let manifest = crate::emit::manifest_for_tests(&config);
         assert!(manifest.contains("[dependencies.chrono]\nversion = \"0.4\""), "{manifest}");
         assert!(!crate::emit::manifest_for_tests(&Config::new("s", "o", "x")).contains("chrono"));
+    }
+
+    /// The formats that stay `String` without the config saying so are listed in one note,
+    /// at the first; a format the config maps (to `string` too) is not listed.
+    #[test]
+    fn formats_that_stay_strings_are_listed_once_as_a_note() {
+        let dir = std::env::temp_dir().join(format!("formats-note-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("spec.yaml"), FORMATS).expect("write spec");
+        let mut config = Config::new(dir.join("spec.yaml"), dir.join("out"), "x");
+        let notes = |config: &Config| {
+            let mut diagnostics = crate::Diagnostics::default();
+            crate::run(config, &mut diagnostics).expect("generates");
+            assert!(!diagnostics.has_warnings());
+            diagnostics.iter().map(|d| (d.message.clone(), d.location.as_ref().map(|l| l.line))).collect::<Vec<_>>()
+        };
+        let message =
+            "string formats `date`, `date-time`, `int64` have no Rust type of their own; their values are `String`";
+        assert_eq!(notes(&config), [(message.to_owned(), Some(8))]);
+        config.formats.insert("date".into(), FormatType::String);
+        config.formats.insert("int64".into(), FormatType::String);
+        assert_eq!(
+            notes(&config),
+            [("string format `date-time` has no Rust type of its own; its values are `String`".to_owned(), Some(7))]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A format's type is one of the names the config knows, else an error at its line.

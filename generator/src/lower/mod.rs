@@ -87,6 +87,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     } else {
         Vec::new()
     };
+    formats::note_unmapped(&lowerer.options, lowerer.spec, lowerer.diagnostics);
     let mut types = lowerer.space;
     naming::finish(&mut types, &mut operations, &checked.spec, config, diagnostics);
     types.assign_modules(&modules);
