@@ -15,7 +15,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tests::goldens::{formats, numbers, open_enums, open_objects, tuples, type_lists, x_nullable};
+use tests::goldens::{closed_enums, formats, numbers, open_enums, open_objects, tuples, type_lists, x_nullable};
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
 fn round_trip<T: Serialize + DeserializeOwned>(value: Value) -> T {
@@ -149,4 +149,12 @@ fn formats_have_their_types_on_the_wire() {
     }
     let port: formats::ServicePort = round_trip(json!({"port": 80, "targetPort": 8080}));
     assert_eq!(port.target_port, Some(specgen_runtime::IntOrString::Int(8080)));
+}
+
+#[test]
+fn a_closed_enum_refuses_a_value_the_spec_does_not_list() {
+    let join: closed_enums::Membership = round_trip(json!("join"));
+    assert_eq!(join, closed_enums::Membership::Join);
+    assert!(serde_json::from_value::<closed_enums::Membership>(json!("knock")).is_err());
+    assert!("knock".parse::<closed_enums::Membership>().is_err());
 }
