@@ -50,11 +50,11 @@ pub struct Config {
     #[serde(default)]
     pub examples: ExamplesConfig,
     /// Whether string enums take values the spec does not list (`open`, the default) or
-    /// refuse them (`closed`); decision 27.
+    /// refuse them (`closed`); decision 28.
     #[serde(default)]
     pub enums: EnumsConfig,
     /// The Rust type of each string `format` named here, over the defaults (`byte` is
-    /// base64 bytes; every other format a `String`); decision 28.
+    /// base64 bytes; every other format a `String`); decision 29.
     #[serde(default)]
     pub formats: std::collections::BTreeMap<String, FormatType>,
     /// The folder the config was read from; every path above is joined onto it.
@@ -223,7 +223,7 @@ pub enum ExampleRefs {
     Resolve,
 }
 
-/// What a string enum does with a value the spec does not list (decision 27).
+/// What a string enum does with a value the spec does not list (decision 28).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EnumsConfig {
@@ -235,7 +235,7 @@ pub enum EnumsConfig {
     Closed,
 }
 
-/// The Rust type a string `format` becomes (decision 28).
+/// The Rust type a string `format` becomes (decision 29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FormatType {

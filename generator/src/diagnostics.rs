@@ -135,7 +135,7 @@ pub mod codes {
     pub const ROOT_CONFLICT: &str = "root-conflict";
     /// Two operations served at one method and path: the server tries them in turn.
     pub const SHARED_ROUTE: &str = "shared-route";
-    /// String formats with no Rust type of their own (decision 28): one note lists them.
+    /// String formats with no Rust type of their own (decision 29): one note lists them.
     pub const FORMAT_AS_STRING: &str = "format-as-string";
 }
 

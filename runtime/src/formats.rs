@@ -1,4 +1,4 @@
-//! Types of string `format`s that generated code uses (decision 28).
+//! Types of string `format`s that generated code uses (decision 29).
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
-//! Emits what the config's type options add to `types.rs`: open string enums (decision 27)
-//! and the types of string formats (decision 28).
+//! Emits what the config's type options add to `types.rs`: open string enums (decision 28)
+//! and the types of string formats (decision 29).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -355,7 +355,7 @@ fn manifest_table(config: &Config) -> toml::Table {
         ),
     ];
     let mut manifest: toml::Table = sections.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    // A format the config maps to `chrono` (decision 28).
+    // A format the config maps to `chrono` (decision 29).
     if crate::lower::formats::TypeOptions::from_config(config).uses_chrono() {
         if let Some(toml::Value::Table(dependencies)) = manifest.get_mut("dependencies") {
             dependencies.insert("chrono".into(), dependency("0.4", false, true, &["serde", "std"]));

@@ -1,5 +1,5 @@
 //! What the config says about types beyond the spec's shapes: whether string enums are open
-//! (decision 27), and the Rust type of each string `format` (decision 28).
+//! (decision 28), and the Rust type of each string `format` (decision 29).
 
 use std::collections::BTreeMap;
 

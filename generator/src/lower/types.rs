@@ -36,7 +36,7 @@ pub enum Ty {
     F64,
     /// Any JSON value (`serde_json::Value`).
     Json,
-    /// A string `format`'s own type (decision 28).
+    /// A string `format`'s own type (decision 29).
     Format(super::formats::FormatTy),
     /// A JSON object with unconstrained values (`serde_json::Map<String, Value>`).
     JsonObject,

@@ -1,5 +1,5 @@
 //! `x-nullable: true`, the Swagger 2.0 vendor extension go-swagger and Docker write where
-//! OpenAPI 3.0 writes `nullable: true`, read as `nullable` (decision 26).
+//! OpenAPI 3.0 writes `nullable: true`, read as `nullable` (decision 27).
 //!
 //! Every schema is visited, `additionalProperties` values and array items included, so a
 //! map whose values may be `null` (`BTreeMap<String, Option<Vec<T>>>`) reads them. A `$ref`
