@@ -49,6 +49,14 @@ pub struct Config {
     /// How example values are read.
     #[serde(default)]
     pub examples: ExamplesConfig,
+    /// Whether string enums take values the spec does not list (`open`, the default) or
+    /// refuse them (`closed`); decision 28.
+    #[serde(default)]
+    pub enums: EnumsConfig,
+    /// The Rust type of each string `format` named here, over the defaults (`byte` is
+    /// base64 bytes; every other format a `String`); decision 29.
+    #[serde(default)]
+    pub formats: std::collections::BTreeMap<String, FormatType>,
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -215,6 +223,33 @@ pub enum ExampleRefs {
     Resolve,
 }
 
+/// What a string enum does with a value the spec does not list (decision 28).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumsConfig {
+    /// Kept in a catch-all variant (`Other(String)`), so a server that adds a value does
+    /// not break its clients.
+    #[default]
+    Open,
+    /// Refused: reading the value fails.
+    Closed,
+}
+
+/// The Rust type a string `format` becomes (decision 29).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatType {
+    /// `String`, the value as written.
+    String,
+    /// `Vec<u8>` (`specgen_runtime::Base64`), base64 on the wire: the default of `byte`.
+    Bytes,
+    /// `chrono::DateTime<chrono::FixedOffset>` for `date-time`, `chrono::NaiveDate` for
+    /// `date`; the generated crate depends on `chrono` with its `serde` feature.
+    Chrono,
+    /// `specgen_runtime::IntOrString`, an integer or a string (Kubernetes' `int-or-string`).
+    IntOrString,
+}
+
 /// Error settings of an API family.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -249,6 +284,8 @@ impl Config {
             runtime: RuntimeConfig::default(),
             names: Default::default(),
             examples: ExamplesConfig::default(),
+            enums: EnumsConfig::default(),
+            formats: Default::default(),
             base_dir: PathBuf::new(),
             source: None,
         }

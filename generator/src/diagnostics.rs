@@ -9,12 +9,14 @@ use std::fmt::Write as _;
 use annotate_snippets::{Level, Renderer, Snippet};
 use serde::Serialize;
 
-/// How bad a diagnostic is: errors stop code generation, warnings do not (unless denied).
+/// How bad a diagnostic is: errors stop code generation, warnings do not (unless denied);
+/// notes tell what the generator chose, and are never denied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// A place in a source file: byte range plus 1-based line and column of its start.
@@ -48,6 +50,10 @@ impl Diagnostic {
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
+    }
+
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
     }
 
     fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
@@ -129,6 +135,8 @@ pub mod codes {
     pub const ROOT_CONFLICT: &str = "root-conflict";
     /// Two operations served at one method and path: the server tries them in turn.
     pub const SHARED_ROUTE: &str = "shared-route";
+    /// String formats with no Rust type of their own (decision 29): one note lists them.
+    pub const FORMAT_AS_STRING: &str = "format-as-string";
 }
 
 /// Every diagnostic of a run, plus the source text needed to render them.
@@ -176,6 +184,7 @@ impl Diagnostics {
             let level = match diagnostic.severity {
                 Severity::Error => Level::Error,
                 Severity::Warning => Level::Warning,
+                Severity::Note => Level::Note,
             };
             let mut message = level.title(&diagnostic.message).id(diagnostic.code);
             let snippet;
@@ -198,10 +207,12 @@ impl Diagnostics {
             let _ = writeln!(out, "{}\n", renderer.render(message));
         }
         let shown = self.sorted();
-        let errors = shown.iter().filter(|d| d.severity == Severity::Error).count();
-        let warnings = shown.len() - errors;
+        let count = |severity| shown.iter().filter(|d| d.severity == severity).count();
+        let (errors, warnings, notes) = (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
         if errors + warnings > 0 {
             let _ = writeln!(out, "{}", summary(errors, warnings));
+        } else if notes > 0 {
+            let _ = writeln!(out, "{} emitted", plural(notes, "note"));
         }
         out
     }

@@ -14,7 +14,8 @@
 //! variables are written into their URLs); typed parameters get a `schema`; `in: body`
 //! and `in: formData` parameters become a `requestBody`; a response's `schema` and
 //! `examples` become `content`; `securityDefinitions` become `components.securitySchemes`;
-//! a parameter's `x-example` becomes its `example`; other vendor extensions are kept. Every version gets one normalisation: an example
+//! a parameter's `x-example` becomes its `example`; a schema's `x-nullable: true` is read as
+//! `nullable` (`upgrade/x_nullable.rs`, Swagger 2.0 and OpenAPI 3.0); other vendor extensions are kept. Every version gets one normalisation: an example
 //! for a JSON media type written as a string holding JSON text is read as that JSON, with
 //! positions inside the string kept for diagnostics.
 
@@ -26,6 +27,7 @@ use crate::spec::METHODS;
 
 mod openapi31;
 mod servers;
+mod x_nullable;
 
 /// What upgrade returns: the same [`Spec`] as it takes, in the OpenAPI 3.0 shape.
 pub use crate::source::Spec;
@@ -55,11 +57,13 @@ pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
             spec.document = document;
             spec.source_version = "2.0".to_owned();
             openapi31::type_lists(&mut spec, diagnostics);
+            x_nullable::x_nullable(&mut spec);
         }
         Version::OpenApi30(v) => {
             servers::substitute_variables(&mut spec.document);
             spec.source_version = v;
             openapi31::type_lists(&mut spec, diagnostics);
+            x_nullable::x_nullable(&mut spec);
         }
         Version::OpenApi31(v) => {
             servers::substitute_variables(&mut spec.document);
@@ -879,5 +883,24 @@ mod tests {
         let pet = &spec.document["components"]["schemas"]["Pet"];
         assert_eq!(pet["discriminator"], serde_json::json!({"propertyName": "petType"}));
         assert_eq!(pet["properties"]["discriminator"], serde_json::json!({"type": "string"}));
+    }
+
+    /// `x-nullable: true` is `nullable`, on map values, items and refs too; `false` and a
+    /// written `nullable` are left as they are.
+    #[test]
+    fn x_nullable_is_read_as_nullable() {
+        let spec = upgraded(
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  B: {type: object}\n  PortMap:\n    type: object\n    additionalProperties:\n      type: array\n      x-nullable: true\n      items: {$ref: '#/definitions/B', x-nullable: true}\n  C:\n    properties:\n      a: {type: string, x-nullable: false}\n      b: {type: string, x-nullable: true, nullable: false}\n",
+        );
+        let schemas = &spec.document["components"]["schemas"];
+        let values = &schemas["PortMap"]["additionalProperties"];
+        assert_eq!(values["nullable"], json!(true));
+        assert_eq!(values["items"]["nullable"], json!(true));
+        assert_eq!(values["items"]["allOf"], json!([{"$ref": "#/components/schemas/B"}]));
+        assert_eq!(values["items"].get("$ref"), None);
+        assert_eq!(schemas["C"]["properties"]["a"].get("nullable"), None);
+        assert_eq!(schemas["C"]["properties"]["b"]["nullable"], json!(false));
+        let at = spec.value_location("/components/schemas/PortMap/additionalProperties/nullable").unwrap();
+        assert_eq!(at.line, 10);
     }
 }

@@ -6,7 +6,8 @@
 //! `ok/` fixtures must generate code (snapshot `ok-NAME-types`, and `ok-NAME-diagnostics`
 //! when they warn); `err/` fixtures must fail with the rendered diagnostics in `err-NAME`.
 //! A fixture is a `.yaml` file or a folder holding `spec.yaml` (or `spec/spec.yaml`, for
-//! refs that leave the spec's folder). Re-bless with `INSTA_UPDATE=always`. The code
+//! refs that leave the spec's folder), with an `options.yaml` beside it for the config's
+//! type options (`enums`, `formats`). Re-bless with `INSTA_UPDATE=always`. The code
 //! snapshots are compiled as part of this crate (see `build.rs`), so goldens must build.
 
 use std::path::{Path, PathBuf};
@@ -123,7 +124,19 @@ fn output_is_deterministic() {
 
 fn fixture_config(spec: &Path) -> Config {
     // The output is never written: it only anchors the paths the file headers show.
-    Config::new(spec, tests::fixtures().join("codegen/out"), "fixture")
+    let mut config = Config::new(spec, tests::fixtures().join("codegen/out"), "fixture");
+    // A folder fixture may hold `options.yaml`: the config's type options (`enums`, `formats`).
+    let options = spec.parent().map(|dir| dir.join("options.yaml")).filter(|p| p.exists());
+    if let Some(options) = options {
+        let text = std::fs::read_to_string(&options).expect("options are readable");
+        let head = format!("spec: {}\noutput: out\npackage: {{name: fixture}}\n", spec.display());
+        let path = std::env::temp_dir().join(format!("fixture-options-{}.yaml", std::process::id()));
+        std::fs::write(&path, format!("{head}{text}")).expect("write options");
+        let loaded = Config::load(&path).unwrap_or_else(|e| panic!("{}: {}", options.display(), e.message));
+        let _ = std::fs::remove_file(&path);
+        (config.enums, config.formats) = (loaded.enums, loaded.formats);
+    }
+    config
 }
 
 /// Generates the `ok` fixture `name`, which must succeed.

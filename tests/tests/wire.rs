@@ -9,13 +9,17 @@
 //! - `items: [A, B]` is a tuple `(A, B)`.
 //! - Unions (decision 26): every branch of each enum round-trips; untagged ones are read by
 //!   the most specific branch, tagged ones by the tag, which is written once.
+//! - `format: byte` is base64 bytes; `int-or-string`, through the config, an integer or a string.
+//! - A string enum is open: a value the spec does not list comes back as it was.
+//! - `x-nullable: true` is `nullable`: a map value or an optional property may be `null`,
+//!   and absent, `null` and a value each come back (issue 10).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tests::goldens::{
-    any_of, numbers, one_of_discriminator, one_of_inheritance, one_of_untagged, open_objects, swagger_discriminator,
-    tuples, type_lists,
+    any_of, closed_enums, formats, numbers, one_of_discriminator, one_of_inheritance, one_of_untagged, open_enums,
+    open_objects, swagger_discriminator, tuples, type_lists, x_nullable,
 };
 
 /// Reads `value` into `T` and writes it back; the two must be equal as JSON.
@@ -201,4 +205,66 @@ fn a_base_with_the_one_of_of_its_subtypes_is_the_enum_of_them() {
     assert!(matches!(round_trip::<Pet>(cat), Pet::Cat(c) if c.climbs == Some(true) && c.pet_type == "Cat"));
     let dog = json!({"petType": "Dog", "barks": false});
     assert!(matches!(round_trip::<Pet>(dog), Pet::Dog(d) if d.barks == Some(false)));
+}
+
+#[test]
+fn x_nullable_map_values_and_properties_take_null() {
+    // Docker's own example of `PortMap`.
+    let ports: x_nullable::PortMap =
+        round_trip(json!({"443/tcp": [{"HostIp": "127.0.0.1", "HostPort": "4443"}], "2377/tcp": null}));
+    assert_eq!(ports["2377/tcp"], None);
+    for value in [json!({}), json!({"OnBuild": null}), json!({"OnBuild": ["RUN x"]}), json!({"Healthcheck": null})] {
+        round_trip::<x_nullable::ContainerConfig>(value);
+    }
+    let config: x_nullable::ContainerConfig = round_trip(json!({"OnBuild": null, "Healthcheck": {"HostPort": "1"}}));
+    assert_eq!(config.on_build, Some(None));
+    assert!(matches!(config.healthcheck, Some(Some(_))));
+}
+
+#[test]
+fn an_open_enum_keeps_a_value_the_spec_does_not_list() {
+    use open_enums::{Kind, Member, Membership};
+    let member: Member = round_trip(json!({"membership": "knock", "kinds": ["other", "known", "new"]}));
+    assert_eq!(member.membership, Membership::Other("knock".into()));
+    assert!(matches!(member.kinds.as_deref(), Some([Kind::Other, Kind::Known, Kind::Other2(new)]) if new == "new"));
+    let member: Member = round_trip(json!({"membership": "join"}));
+    assert!(matches!(member.membership, Membership::Join));
+    // Display and FromStr agree with the wire, for listed and unlisted values alike.
+    for value in ["join", "knock"] {
+        let parsed: Membership = value.parse().expect("every string is a value");
+        assert_eq!(parsed.to_string(), value);
+        assert_eq!(serde_json::to_value(&parsed).expect("written"), json!(value));
+    }
+    // A listed value built as the catch-all is that value: written, compared, hashed alike.
+    let built = Membership::Other("join".into());
+    assert_eq!(serde_json::to_value(&built).expect("written"), json!("join"));
+    assert_eq!(built, Membership::Join);
+    let set: std::collections::HashSet<Membership> = [built.clone(), Membership::Join].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    assert!(matches!(built.normalized(), Membership::Join));
+    assert!(Membership::Join < Membership::Leave && Membership::Invite < Membership::Other("a".into()));
+}
+
+#[test]
+fn formats_have_their_types_on_the_wire() {
+    let blob: formats::Blob =
+        round_trip(json!({"data": "aGk=", "parts": ["", "AP8="], "created": "2024-01-01T00:00:00Z", "revision": "9"}));
+    assert_eq!(*blob.data, b"hi");
+    assert_eq!(blob.revision.as_deref(), Some("9"));
+    assert!(serde_json::from_value::<formats::Blob>(json!({"data": "not base64!"})).is_err());
+    // Kubernetes' `ServicePort.targetPort` takes a number or a port's name.
+    for target in [json!(8080), json!("http")] {
+        let port: formats::ServicePort = round_trip(json!({"port": 80, "targetPort": target}));
+        assert!(port.target_port.is_some());
+    }
+    let port: formats::ServicePort = round_trip(json!({"port": 80, "targetPort": 8080}));
+    assert_eq!(port.target_port, Some(specgen_runtime::IntOrString::Int(8080)));
+}
+
+#[test]
+fn a_closed_enum_refuses_a_value_the_spec_does_not_list() {
+    let join: closed_enums::Membership = round_trip(json!("join"));
+    assert_eq!(join, closed_enums::Membership::Join);
+    assert!(serde_json::from_value::<closed_enums::Membership>(json!("knock")).is_err());
+    assert!("knock".parse::<closed_enums::Membership>().is_err());
 }

@@ -9,6 +9,7 @@ pub mod client;
 pub mod docs;
 pub mod endpoints;
 pub mod examples;
+mod formats;
 pub mod server;
 pub mod types;
 pub mod unions;
@@ -354,7 +355,20 @@ fn manifest_table(config: &Config) -> toml::Table {
             ]),
         ),
     ];
-    sections.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    let mut manifest: toml::Table = sections.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    // A format the config maps to `chrono` (decision 29).
+    if crate::lower::formats::TypeOptions::from_config(config).uses_chrono() {
+        if let Some(toml::Value::Table(dependencies)) = manifest.get_mut("dependencies") {
+            dependencies.insert("chrono".into(), dependency("0.4", false, true, &["serde", "std"]));
+        }
+    }
+    manifest
+}
+
+/// The manifest's text without its header, for tests.
+#[cfg(test)]
+pub(crate) fn manifest_for_tests(config: &Config) -> String {
+    toml::to_string(&manifest_table(config)).unwrap_or_default()
 }
 
 /// The generated `Cargo.toml`: the header, then one `[section]` per table of

@@ -52,6 +52,7 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Json => quote!(::serde_json::Value),
+        Ty::Format(format) => super::formats::format_tokens(*format),
         Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, space, place);
@@ -315,6 +316,9 @@ fn complexity(ty: &Ty, nest: u64) -> u64 {
     let here = 10 * nest;
     match ty {
         Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Named(_) => here,
+        // `chrono::DateTime<chrono::FixedOffset>` counts its argument.
+        Ty::Format(crate::lower::formats::FormatTy::ChronoDateTime) => here + 10 * (nest + 1),
+        Ty::Format(_) => here,
         // `Map<String, Value>`, `BTreeMap<String, T>`.
         Ty::JsonObject => here + 2 * 10 * (nest + 1),
         Ty::Map(inner) => here + 10 * (nest + 1) + complexity(inner, nest + 1),
@@ -330,6 +334,9 @@ fn allow_complexity(score: u64) -> Option<TokenStream> {
 }
 
 fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    if let Some(other) = &e.other {
+        return super::formats::open_enum(name, doc, e, other);
+    }
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;

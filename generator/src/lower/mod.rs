@@ -3,6 +3,7 @@
 //! In: a [`Checked`] spec. Out: a [`Model`]: the type space (names and shapes of every Rust
 //! type) and the operation IR. Lowering decides; emission only prints.
 
+pub mod formats;
 pub mod names;
 pub mod naming;
 pub mod operations;
@@ -60,6 +61,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     let api = &checked.api;
     let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
     lowerer.invalid_examples = checked.invalid_examples.clone();
+    lowerer.options = formats::TypeOptions::from_config(config);
     lowerer.components();
     let mut operations = lowerer.operations();
     let credentials = operations::credentials(&mut operations);
@@ -86,6 +88,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     } else {
         Vec::new()
     };
+    formats::note_unmapped(&lowerer.options, lowerer.spec, lowerer.diagnostics);
     let mut types = lowerer.space;
     naming::finish(&mut types, &mut operations, &checked.spec, config, diagnostics);
     types.assign_modules(&modules);

@@ -655,7 +655,7 @@ fn each_named(ty: &mut Ty, f: &mut dyn FnMut(&mut TypeId)) {
         Ty::Named(id) => f(id),
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => each_named(inner, f),
         Ty::Tuple(members) => members.iter_mut().for_each(|member| each_named(member, f)),
-        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject => {}
+        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Format(_) => {}
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Ty {
     F64,
     /// Any JSON value (`serde_json::Value`).
     Json,
+    /// A string `format`'s own type (decision 29).
+    Format(super::formats::FormatTy),
     /// A JSON object with unconstrained values (`serde_json::Map<String, Value>`).
     JsonObject,
     Vec(Box<Ty>),
@@ -120,6 +122,9 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StringEnum {
     pub variants: Vec<Variant>,
+    /// The catch-all variant holding a value the spec does not list (an open enum, decision
+    /// 27): `Other`, unless a listed value took that name; `None` for a closed enum.
+    pub other: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -325,7 +330,7 @@ impl TypeSpace {
                 self.alias_reaches(inner, target, seen)
             }
             Ty::Tuple(members) => members.iter().any(|m| self.alias_reaches(m, target, seen)),
-            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject => false,
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Format(_) => false,
         }
     }
 
@@ -446,6 +451,8 @@ pub struct Lowerer<'a> {
     in_progress: BTreeSet<String>,
     /// Ids handed out for inline schemas that contain themselves, to fill when they finish.
     pending: BTreeMap<String, TypeId>,
+    /// What the config says about enums and formats.
+    pub options: super::formats::TypeOptions,
 }
 
 impl<'a> Lowerer<'a> {
@@ -461,6 +468,7 @@ impl<'a> Lowerer<'a> {
             converted: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             pending: BTreeMap::new(),
+            options: Default::default(),
         }
     }
 
@@ -773,7 +781,13 @@ impl<'a> Lowerer<'a> {
     fn string(&mut self, s: &StringType, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
         let values: Vec<&String> = s.enumeration.iter().flatten().collect();
         if values.is_empty() {
-            return Ty::String;
+            let format = match &s.format {
+                VariantOrUnknownOrEmpty::Item(known) => serde_json::to_value(known).ok(),
+                VariantOrUnknownOrEmpty::Unknown(format) => Some(Value::String(format.clone())),
+                VariantOrUnknownOrEmpty::Empty => None,
+            };
+            let format = format.as_ref().and_then(Value::as_str).and_then(|f| self.options.format(f, &ctx.pointer));
+            return format.map_or(Ty::String, Ty::Format);
         }
         let mut taken = BTreeSet::new();
         let mut variants: Vec<Variant> = Vec::new();
@@ -800,7 +814,9 @@ impl<'a> Lowerer<'a> {
             self.name_changed("enum value", value, &rust, at);
             variants.push(Variant { wire: value.clone(), rust });
         }
-        let kind = TypeKind::Enum(StringEnum { variants });
+        let other =
+            self.options.open_enums.then(|| names::unique(super::formats::OTHER_VARIANT.into(), &mut taken, ""));
+        let kind = TypeKind::Enum(StringEnum { variants, other });
         Ty::Named(self.named(kind, data, ctx))
     }
 

@@ -12,6 +12,7 @@ use std::cmp::Reverse;
 
 use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 
+use super::formats::FormatTy;
 use super::names;
 use super::types::{Ctx, Lowerer, Rest, Ty, TypeKind, TypeSpace};
 use crate::diagnostics::{codes, Diagnostic};
@@ -255,6 +256,7 @@ impl Lowerer<'_> {
 /// Names every variant once types are named, and orders the variants of untagged unions most
 /// specific first. Runs after naming and cycle breaking, when every type's shape is known.
 pub fn finish(space: &mut TypeSpace) {
+    close_enums_beside_strings(space);
     for i in 0..space.entries.len() {
         let TypeKind::Union(union) = &space.entries[i].kind else { continue };
         let mut union = union.clone();
@@ -275,6 +277,33 @@ pub fn finish(space: &mut TypeSpace) {
             union.variants.sort_by_cached_key(|v| order(&v.ty, space));
         }
         space.entries[i].kind = TypeKind::Union(union);
+    }
+}
+
+/// An open string enum (decision 28) reads every string, so in an untagged union beside a
+/// branch that reads strings it would take them all and the string branch none. Such an enum
+/// is closed: the union's string branch is its catch-all, a listed value is still read as
+/// the enum. The enum is one type, so it is closed wherever else it is used too.
+fn close_enums_beside_strings(space: &mut TypeSpace) {
+    let mut close = Vec::new();
+    for entry in &space.entries {
+        let TypeKind::Union(union) = &entry.kind else { continue };
+        let reads_strings = |ty: &Ty| matches!(inner(ty), Ty::String | Ty::Format(_));
+        if union.tag.is_some() || !union.variants.iter().any(|v| reads_strings(&v.ty)) {
+            continue;
+        }
+        for variant in &union.variants {
+            if let Ty::Named(id) = inner(&variant.ty) {
+                if matches!(&space.get(*id).kind, TypeKind::Enum(e) if e.other.is_some()) {
+                    close.push(*id);
+                }
+            }
+        }
+    }
+    for id in close {
+        if let TypeKind::Enum(e) = &mut space.entries[id.0].kind {
+            e.other = None;
+        }
     }
 }
 
@@ -302,6 +331,9 @@ fn shape_of(ty: &Ty, space: &TypeSpace) -> &'static str {
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => shape_of(ty, space),
             TypeKind::Union(_) | TypeKind::Pending => "Value",
         },
+        Ty::Format(FormatTy::IntOrString) => "IntOrString",
+        // Bytes and dates are strings on the wire.
+        Ty::Format(FormatTy::Bytes | FormatTy::ChronoDateTime | FormatTy::ChronoDate) => "String",
         Ty::Boxed(_) | Ty::Nullable(_) => "Value",
     }
 }
@@ -327,6 +359,8 @@ fn order(ty: &Ty, space: &TypeSpace) -> (u8, Reverse<usize>, bool, Reverse<usize
         Ty::JsonObject => group(12),
         Ty::Json => group(13),
         Ty::Named(id) => match &space.get(*id).kind {
+            // An open enum reads any string, as `String` does.
+            TypeKind::Enum(e) if e.other.is_some() => group(2),
             TypeKind::Enum(_) => group(1),
             TypeKind::Struct(s) => {
                 let required = s.fields.iter().filter(|f| f.required).count();
@@ -335,6 +369,10 @@ fn order(ty: &Ty, space: &TypeSpace) -> (u8, Reverse<usize>, bool, Reverse<usize
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => order(ty, space),
             TypeKind::Union(_) | TypeKind::Pending => group(10),
         },
+        // Strings of a format read fewer strings than `String` does; an integer or a string,
+        // more.
+        Ty::Format(FormatTy::Bytes | FormatTy::ChronoDateTime | FormatTy::ChronoDate) => group(1),
+        Ty::Format(FormatTy::IntOrString) => group(2),
         Ty::Boxed(_) | Ty::Nullable(_) => group(13),
     }
 }

@@ -111,7 +111,7 @@ fn walk(value: &mut Value, pointer: &str, map: &mut SourceMap) {
 }
 
 /// Records that what is now at `new` was written at `old`.
-fn moved(map: &mut SourceMap, new: &str, old: &str) {
+pub(super) fn moved(map: &mut SourceMap, new: &str, old: &str) {
     if let Some((file, origin)) = map.origin(old) {
         map.mount(new, file, &origin);
     }
@@ -295,7 +295,7 @@ pub(super) fn type_lists(spec: &mut Spec, diagnostics: &mut Diagnostics) {
 
 /// Pointers of every schema of a document in the OpenAPI 3.0 shape: each `schema`, each
 /// entry of `components.schemas`, and the schemas they hold.
-fn schemas_in(value: &Value, pointer: &str, out: &mut Vec<String>) {
+pub(super) fn schemas_in(value: &Value, pointer: &str, out: &mut Vec<String>) {
     match value {
         Value::Object(object) => {
             let names = crate::spec::keys_are_names(pointer);

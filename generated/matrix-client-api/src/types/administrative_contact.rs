@@ -9,36 +9,78 @@
 /// The medium of the third-party identifier.
 ///
 /// Generated from `administrative_contact.yaml#/paths/~1account~13pid/get/responses/200/schema/properties/threepids/items/properties/medium`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum ThirdPartyIdentifierMedium {
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `msisdn`
-    #[serde(rename = "msisdn")]
     Msisdn,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl ThirdPartyIdentifierMedium {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::Email, Self::Msisdn];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
             Self::Msisdn => "msisdn",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "email" => ::std::option::Option::Some(Self::Email),
+            "msisdn" => ::std::option::Option::Some(Self::Msisdn),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for ThirdPartyIdentifierMedium {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for ThirdPartyIdentifierMedium {}
+impl ::std::hash::Hash for ThirdPartyIdentifierMedium {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for ThirdPartyIdentifierMedium {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for ThirdPartyIdentifierMedium {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -48,21 +90,43 @@ impl ::std::fmt::Display for ThirdPartyIdentifierMedium {
     }
 }
 
+impl ::std::convert::From<&str> for ThirdPartyIdentifierMedium {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ThirdPartyIdentifierMedium {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for ThirdPartyIdentifierMedium {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "email" => ::std::result::Result::Ok(Self::Email),
-            "msisdn" => ::std::result::Result::Ok(Self::Msisdn),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["email", "msisdn"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for ThirdPartyIdentifierMedium {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ThirdPartyIdentifierMedium {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -211,36 +275,78 @@ pub struct Bind3PidBody {
 /// The medium of the third-party identifier being removed.
 ///
 /// Generated from `administrative_contact.yaml#/paths/~1account~13pid~1delete/post/parameters/0/schema/properties/medium`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum Delete3pidFromAccountBodyMedium {
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `msisdn`
-    #[serde(rename = "msisdn")]
     Msisdn,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl Delete3pidFromAccountBodyMedium {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::Email, Self::Msisdn];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
             Self::Msisdn => "msisdn",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "email" => ::std::option::Option::Some(Self::Email),
+            "msisdn" => ::std::option::Option::Some(Self::Msisdn),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for Delete3pidFromAccountBodyMedium {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for Delete3pidFromAccountBodyMedium {}
+impl ::std::hash::Hash for Delete3pidFromAccountBodyMedium {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for Delete3pidFromAccountBodyMedium {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for Delete3pidFromAccountBodyMedium {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -250,21 +356,43 @@ impl ::std::fmt::Display for Delete3pidFromAccountBodyMedium {
     }
 }
 
+impl ::std::convert::From<&str> for Delete3pidFromAccountBodyMedium {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for Delete3pidFromAccountBodyMedium {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for Delete3pidFromAccountBodyMedium {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "email" => ::std::result::Result::Ok(Self::Email),
-            "msisdn" => ::std::result::Result::Ok(Self::Msisdn),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["email", "msisdn"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for Delete3pidFromAccountBodyMedium {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Delete3pidFromAccountBodyMedium {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -298,36 +426,78 @@ pub struct Delete3pidFromAccountBody {
 /// unbind from.
 ///
 /// Generated from `administrative_contact.yaml#/paths/~1account~13pid~1delete/post/responses/200/schema/properties/id_server_unbind_result`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum Delete3pidFromAccountResponseIdServerUnbindResult {
     /// `no-support`
-    #[serde(rename = "no-support")]
     NoSupport,
     /// `success`
-    #[serde(rename = "success")]
     Success,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl Delete3pidFromAccountResponseIdServerUnbindResult {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::NoSupport, Self::Success];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NoSupport => "no-support",
             Self::Success => "success",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "no-support" => ::std::option::Option::Some(Self::NoSupport),
+            "success" => ::std::option::Option::Some(Self::Success),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for Delete3pidFromAccountResponseIdServerUnbindResult {}
+impl ::std::hash::Hash for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -337,21 +507,45 @@ impl ::std::fmt::Display for Delete3pidFromAccountResponseIdServerUnbindResult {
     }
 }
 
+impl ::std::convert::From<&str> for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for Delete3pidFromAccountResponseIdServerUnbindResult {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "no-support" => ::std::result::Result::Ok(Self::NoSupport),
-            "success" => ::std::result::Result::Ok(Self::Success),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["no-support", "success"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for Delete3pidFromAccountResponseIdServerUnbindResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -377,36 +571,78 @@ pub struct Delete3pidFromAccountResponse {
 /// The medium of the third-party identifier being removed.
 ///
 /// Generated from `administrative_contact.yaml#/paths/~1account~13pid~1unbind/post/parameters/0/schema/properties/medium`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum Unbind3pidFromAccountBodyMedium {
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `msisdn`
-    #[serde(rename = "msisdn")]
     Msisdn,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl Unbind3pidFromAccountBodyMedium {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::Email, Self::Msisdn];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
             Self::Msisdn => "msisdn",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "email" => ::std::option::Option::Some(Self::Email),
+            "msisdn" => ::std::option::Option::Some(Self::Msisdn),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for Unbind3pidFromAccountBodyMedium {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for Unbind3pidFromAccountBodyMedium {}
+impl ::std::hash::Hash for Unbind3pidFromAccountBodyMedium {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for Unbind3pidFromAccountBodyMedium {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for Unbind3pidFromAccountBodyMedium {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -416,21 +652,43 @@ impl ::std::fmt::Display for Unbind3pidFromAccountBodyMedium {
     }
 }
 
+impl ::std::convert::From<&str> for Unbind3pidFromAccountBodyMedium {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for Unbind3pidFromAccountBodyMedium {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for Unbind3pidFromAccountBodyMedium {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "email" => ::std::result::Result::Ok(Self::Email),
-            "msisdn" => ::std::result::Result::Ok(Self::Msisdn),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["email", "msisdn"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for Unbind3pidFromAccountBodyMedium {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Unbind3pidFromAccountBodyMedium {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -463,36 +721,78 @@ pub struct Unbind3pidFromAccountBody {
 /// an identity server to unbind from.
 ///
 /// Generated from `administrative_contact.yaml#/paths/~1account~13pid~1unbind/post/responses/200/schema/properties/id_server_unbind_result`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum Unbind3pidFromAccountResponseIdServerUnbindResult {
     /// `no-support`
-    #[serde(rename = "no-support")]
     NoSupport,
     /// `success`
-    #[serde(rename = "success")]
     Success,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl Unbind3pidFromAccountResponseIdServerUnbindResult {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::NoSupport, Self::Success];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NoSupport => "no-support",
             Self::Success => "success",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "no-support" => ::std::option::Option::Some(Self::NoSupport),
+            "success" => ::std::option::Option::Some(Self::Success),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for Unbind3pidFromAccountResponseIdServerUnbindResult {}
+impl ::std::hash::Hash for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -502,21 +802,45 @@ impl ::std::fmt::Display for Unbind3pidFromAccountResponseIdServerUnbindResult {
     }
 }
 
+impl ::std::convert::From<&str> for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for Unbind3pidFromAccountResponseIdServerUnbindResult {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "no-support" => ::std::result::Result::Ok(Self::NoSupport),
-            "success" => ::std::result::Result::Ok(Self::Success),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["no-support", "success"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for Unbind3pidFromAccountResponseIdServerUnbindResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 

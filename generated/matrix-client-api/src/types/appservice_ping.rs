@@ -40,36 +40,78 @@ pub struct PingAppserviceResponse {
 /// An error code.
 ///
 /// Generated from `appservice_ping.yaml#/paths/~1appservice~1{appserviceId}~1ping/post/responses/502/schema/properties/errcode`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum PingAppserviceBadGatewayResponseErrcode {
     /// `M_BAD_STATUS`
-    #[serde(rename = "M_BAD_STATUS")]
     MBadStatus,
     /// `M_CONNECTION_FAILED`
-    #[serde(rename = "M_CONNECTION_FAILED")]
     MConnectionFailed,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl PingAppserviceBadGatewayResponseErrcode {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::MBadStatus, Self::MConnectionFailed];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::MBadStatus => "M_BAD_STATUS",
             Self::MConnectionFailed => "M_CONNECTION_FAILED",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "M_BAD_STATUS" => ::std::option::Option::Some(Self::MBadStatus),
+            "M_CONNECTION_FAILED" => ::std::option::Option::Some(Self::MConnectionFailed),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for PingAppserviceBadGatewayResponseErrcode {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for PingAppserviceBadGatewayResponseErrcode {}
+impl ::std::hash::Hash for PingAppserviceBadGatewayResponseErrcode {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for PingAppserviceBadGatewayResponseErrcode {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for PingAppserviceBadGatewayResponseErrcode {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -79,21 +121,44 @@ impl ::std::fmt::Display for PingAppserviceBadGatewayResponseErrcode {
     }
 }
 
+impl ::std::convert::From<&str> for PingAppserviceBadGatewayResponseErrcode {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for PingAppserviceBadGatewayResponseErrcode {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for PingAppserviceBadGatewayResponseErrcode {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "M_BAD_STATUS" => ::std::result::Result::Ok(Self::MBadStatus),
-            "M_CONNECTION_FAILED" => ::std::result::Result::Ok(Self::MConnectionFailed),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["M_BAD_STATUS", "M_CONNECTION_FAILED"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for PingAppserviceBadGatewayResponseErrcode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PingAppserviceBadGatewayResponseErrcode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 

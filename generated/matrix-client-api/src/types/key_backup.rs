@@ -9,34 +9,78 @@
 /// The algorithm used for storing backups.
 ///
 /// Generated from `key_backup.yaml#/paths/~1room_keys~1version/get/responses/200/schema/properties/algorithm`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum GetRoomKeysVersionCurrentResponseAlgorithm {
     /// `m.megolm_backup.v1.curve25519-aes-sha2`
-    #[serde(rename = "m.megolm_backup.v1.curve25519-aes-sha2")]
     MMegolmBackupV1Curve25519AesSha2,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl GetRoomKeysVersionCurrentResponseAlgorithm {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::MMegolmBackupV1Curve25519AesSha2];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::MMegolmBackupV1Curve25519AesSha2 => {
                 "m.megolm_backup.v1.curve25519-aes-sha2"
             }
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "m.megolm_backup.v1.curve25519-aes-sha2" => {
+                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for GetRoomKeysVersionCurrentResponseAlgorithm {}
+impl ::std::hash::Hash for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -46,22 +90,44 @@ impl ::std::fmt::Display for GetRoomKeysVersionCurrentResponseAlgorithm {
     }
 }
 
+impl ::std::convert::From<&str> for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for GetRoomKeysVersionCurrentResponseAlgorithm {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::result::Result::Ok(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["m.megolm_backup.v1.curve25519-aes-sha2"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetRoomKeysVersionCurrentResponseAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -95,34 +161,78 @@ pub struct GetRoomKeysVersionCurrentResponse {
 /// The algorithm used for storing backups.
 ///
 /// Generated from `key_backup.yaml#/paths/~1room_keys~1version/post/parameters/0/schema/properties/algorithm`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum PostRoomKeysVersionBodyAlgorithm {
     /// `m.megolm_backup.v1.curve25519-aes-sha2`
-    #[serde(rename = "m.megolm_backup.v1.curve25519-aes-sha2")]
     MMegolmBackupV1Curve25519AesSha2,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl PostRoomKeysVersionBodyAlgorithm {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::MMegolmBackupV1Curve25519AesSha2];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::MMegolmBackupV1Curve25519AesSha2 => {
                 "m.megolm_backup.v1.curve25519-aes-sha2"
             }
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "m.megolm_backup.v1.curve25519-aes-sha2" => {
+                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for PostRoomKeysVersionBodyAlgorithm {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for PostRoomKeysVersionBodyAlgorithm {}
+impl ::std::hash::Hash for PostRoomKeysVersionBodyAlgorithm {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for PostRoomKeysVersionBodyAlgorithm {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for PostRoomKeysVersionBodyAlgorithm {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -132,22 +242,43 @@ impl ::std::fmt::Display for PostRoomKeysVersionBodyAlgorithm {
     }
 }
 
+impl ::std::convert::From<&str> for PostRoomKeysVersionBodyAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for PostRoomKeysVersionBodyAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for PostRoomKeysVersionBodyAlgorithm {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::result::Result::Ok(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["m.megolm_backup.v1.curve25519-aes-sha2"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for PostRoomKeysVersionBodyAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PostRoomKeysVersionBodyAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -186,34 +317,78 @@ pub struct PostRoomKeysVersionResponse {
 /// The algorithm used for storing backups.
 ///
 /// Generated from `key_backup.yaml#/paths/~1room_keys~1version~1{version}/get/responses/200/schema/properties/algorithm`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum GetRoomKeysVersionResponseAlgorithm {
     /// `m.megolm_backup.v1.curve25519-aes-sha2`
-    #[serde(rename = "m.megolm_backup.v1.curve25519-aes-sha2")]
     MMegolmBackupV1Curve25519AesSha2,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl GetRoomKeysVersionResponseAlgorithm {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::MMegolmBackupV1Curve25519AesSha2];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::MMegolmBackupV1Curve25519AesSha2 => {
                 "m.megolm_backup.v1.curve25519-aes-sha2"
             }
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "m.megolm_backup.v1.curve25519-aes-sha2" => {
+                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for GetRoomKeysVersionResponseAlgorithm {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for GetRoomKeysVersionResponseAlgorithm {}
+impl ::std::hash::Hash for GetRoomKeysVersionResponseAlgorithm {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for GetRoomKeysVersionResponseAlgorithm {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for GetRoomKeysVersionResponseAlgorithm {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -223,22 +398,44 @@ impl ::std::fmt::Display for GetRoomKeysVersionResponseAlgorithm {
     }
 }
 
+impl ::std::convert::From<&str> for GetRoomKeysVersionResponseAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for GetRoomKeysVersionResponseAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for GetRoomKeysVersionResponseAlgorithm {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::result::Result::Ok(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["m.megolm_backup.v1.curve25519-aes-sha2"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for GetRoomKeysVersionResponseAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetRoomKeysVersionResponseAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -273,34 +470,78 @@ pub struct GetRoomKeysVersionResponse {
 /// the algorithm currently used by the backup.
 ///
 /// Generated from `key_backup.yaml#/paths/~1room_keys~1version~1{version}/put/parameters/1/schema/properties/algorithm`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum PutRoomKeysVersionBodyAlgorithm {
     /// `m.megolm_backup.v1.curve25519-aes-sha2`
-    #[serde(rename = "m.megolm_backup.v1.curve25519-aes-sha2")]
     MMegolmBackupV1Curve25519AesSha2,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl PutRoomKeysVersionBodyAlgorithm {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::MMegolmBackupV1Curve25519AesSha2];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::MMegolmBackupV1Curve25519AesSha2 => {
                 "m.megolm_backup.v1.curve25519-aes-sha2"
             }
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "m.megolm_backup.v1.curve25519-aes-sha2" => {
+                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for PutRoomKeysVersionBodyAlgorithm {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for PutRoomKeysVersionBodyAlgorithm {}
+impl ::std::hash::Hash for PutRoomKeysVersionBodyAlgorithm {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for PutRoomKeysVersionBodyAlgorithm {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for PutRoomKeysVersionBodyAlgorithm {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -310,22 +551,43 @@ impl ::std::fmt::Display for PutRoomKeysVersionBodyAlgorithm {
     }
 }
 
+impl ::std::convert::From<&str> for PutRoomKeysVersionBodyAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for PutRoomKeysVersionBodyAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for PutRoomKeysVersionBodyAlgorithm {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::result::Result::Ok(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["m.megolm_backup.v1.curve25519-aes-sha2"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for PutRoomKeysVersionBodyAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutRoomKeysVersionBodyAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 

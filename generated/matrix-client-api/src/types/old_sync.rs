@@ -32,44 +32,86 @@ pub struct GetEventsResponse {
 /// The user's membership state in this room.
 ///
 /// Generated from `old_sync.yaml#/paths/~1initialSync/get/responses/200/schema/properties/rooms/items/properties/membership`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum InitialSyncResponseRoomInfoMembership {
     /// `invite`
-    #[serde(rename = "invite")]
     Invite,
     /// `join`
-    #[serde(rename = "join")]
     Join,
     /// `leave`
-    #[serde(rename = "leave")]
     Leave,
     /// `ban`
-    #[serde(rename = "ban")]
     Ban,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl InitialSyncResponseRoomInfoMembership {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::Invite, Self::Join, Self::Leave, Self::Ban];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Invite => "invite",
             Self::Join => "join",
             Self::Leave => "leave",
             Self::Ban => "ban",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "invite" => ::std::option::Option::Some(Self::Invite),
+            "join" => ::std::option::Option::Some(Self::Join),
+            "leave" => ::std::option::Option::Some(Self::Leave),
+            "ban" => ::std::option::Option::Some(Self::Ban),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for InitialSyncResponseRoomInfoMembership {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for InitialSyncResponseRoomInfoMembership {}
+impl ::std::hash::Hash for InitialSyncResponseRoomInfoMembership {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for InitialSyncResponseRoomInfoMembership {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for InitialSyncResponseRoomInfoMembership {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -79,23 +121,44 @@ impl ::std::fmt::Display for InitialSyncResponseRoomInfoMembership {
     }
 }
 
+impl ::std::convert::From<&str> for InitialSyncResponseRoomInfoMembership {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for InitialSyncResponseRoomInfoMembership {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for InitialSyncResponseRoomInfoMembership {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "invite" => ::std::result::Result::Ok(Self::Invite),
-            "join" => ::std::result::Result::Ok(Self::Join),
-            "leave" => ::std::result::Result::Ok(Self::Leave),
-            "ban" => ::std::result::Result::Ok(Self::Ban),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["invite", "join", "leave", "ban"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for InitialSyncResponseRoomInfoMembership {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InitialSyncResponseRoomInfoMembership {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -177,36 +240,78 @@ pub struct InitialSyncResponseRoomInfoPaginationChunk {
 /// or not."
 ///
 /// Generated from `old_sync.yaml#/paths/~1initialSync/get/responses/200/schema/properties/rooms/items/properties/visibility`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum InitialSyncResponseRoomInfoVisibility {
     /// `private`
-    #[serde(rename = "private")]
     Private,
     /// `public`
-    #[serde(rename = "public")]
     Public,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl InitialSyncResponseRoomInfoVisibility {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[Self::Private, Self::Public];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
             Self::Public => "public",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "private" => ::std::option::Option::Some(Self::Private),
+            "public" => ::std::option::Option::Some(Self::Public),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for InitialSyncResponseRoomInfoVisibility {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for InitialSyncResponseRoomInfoVisibility {}
+impl ::std::hash::Hash for InitialSyncResponseRoomInfoVisibility {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for InitialSyncResponseRoomInfoVisibility {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for InitialSyncResponseRoomInfoVisibility {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -216,21 +321,44 @@ impl ::std::fmt::Display for InitialSyncResponseRoomInfoVisibility {
     }
 }
 
+impl ::std::convert::From<&str> for InitialSyncResponseRoomInfoVisibility {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for InitialSyncResponseRoomInfoVisibility {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for InitialSyncResponseRoomInfoVisibility {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "private" => ::std::result::Result::Ok(Self::Private),
-            "public" => ::std::result::Result::Ok(Self::Public),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["private", "public"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for InitialSyncResponseRoomInfoVisibility {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InitialSyncResponseRoomInfoVisibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 

@@ -51,38 +51,26 @@ pub struct GetPushRulesResponse {
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/get/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum GetPushRuleKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl GetPushRuleKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -91,14 +79,68 @@ impl GetPushRuleKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for GetPushRuleKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for GetPushRuleKind {}
+impl ::std::hash::Hash for GetPushRuleKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for GetPushRuleKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for GetPushRuleKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -108,24 +150,43 @@ impl ::std::fmt::Display for GetPushRuleKind {
     }
 }
 
+impl ::std::convert::From<&str> for GetPushRuleKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for GetPushRuleKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for GetPushRuleKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for GetPushRuleKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetPushRuleKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -161,38 +222,26 @@ pub struct GetPushRuleResponse {
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/put/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum SetPushRuleKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl SetPushRuleKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -201,14 +250,68 @@ impl SetPushRuleKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for SetPushRuleKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for SetPushRuleKind {}
+impl ::std::hash::Hash for SetPushRuleKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for SetPushRuleKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for SetPushRuleKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -218,24 +321,43 @@ impl ::std::fmt::Display for SetPushRuleKind {
     }
 }
 
+impl ::std::convert::From<&str> for SetPushRuleKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for SetPushRuleKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for SetPushRuleKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for SetPushRuleKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetPushRuleKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -321,38 +443,26 @@ pub struct SetPushRuleBody {
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/delete/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum DeletePushRuleKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl DeletePushRuleKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -361,14 +471,68 @@ impl DeletePushRuleKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for DeletePushRuleKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for DeletePushRuleKind {}
+impl ::std::hash::Hash for DeletePushRuleKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for DeletePushRuleKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for DeletePushRuleKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -378,60 +542,67 @@ impl ::std::fmt::Display for DeletePushRuleKind {
     }
 }
 
+impl ::std::convert::From<&str> for DeletePushRuleKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for DeletePushRuleKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for DeletePushRuleKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for DeletePushRuleKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DeletePushRuleKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1enabled/get/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum IsPushRuleEnabledKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl IsPushRuleEnabledKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -440,14 +611,68 @@ impl IsPushRuleEnabledKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for IsPushRuleEnabledKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for IsPushRuleEnabledKind {}
+impl ::std::hash::Hash for IsPushRuleEnabledKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for IsPushRuleEnabledKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for IsPushRuleEnabledKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -457,24 +682,43 @@ impl ::std::fmt::Display for IsPushRuleEnabledKind {
     }
 }
 
+impl ::std::convert::From<&str> for IsPushRuleEnabledKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for IsPushRuleEnabledKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for IsPushRuleEnabledKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for IsPushRuleEnabledKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IsPushRuleEnabledKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -493,38 +737,26 @@ pub struct IsPushRuleEnabledResponse {
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1enabled/put/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum SetPushRuleEnabledKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl SetPushRuleEnabledKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -533,14 +765,68 @@ impl SetPushRuleEnabledKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for SetPushRuleEnabledKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for SetPushRuleEnabledKind {}
+impl ::std::hash::Hash for SetPushRuleEnabledKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for SetPushRuleEnabledKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for SetPushRuleEnabledKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -550,24 +836,43 @@ impl ::std::fmt::Display for SetPushRuleEnabledKind {
     }
 }
 
+impl ::std::convert::From<&str> for SetPushRuleEnabledKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for SetPushRuleEnabledKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for SetPushRuleEnabledKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for SetPushRuleEnabledKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetPushRuleEnabledKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -586,38 +891,26 @@ pub struct SetPushRuleEnabledBody {
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/get/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum GetPushRuleActionsKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl GetPushRuleActionsKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -626,14 +919,68 @@ impl GetPushRuleActionsKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for GetPushRuleActionsKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for GetPushRuleActionsKind {}
+impl ::std::hash::Hash for GetPushRuleActionsKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for GetPushRuleActionsKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for GetPushRuleActionsKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -643,24 +990,43 @@ impl ::std::fmt::Display for GetPushRuleActionsKind {
     }
 }
 
+impl ::std::convert::From<&str> for GetPushRuleActionsKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for GetPushRuleActionsKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for GetPushRuleActionsKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for GetPushRuleActionsKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetPushRuleActionsKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -703,38 +1069,26 @@ pub struct GetPushRuleActionsResponse {
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/put/parameters/1`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum SetPushRuleActionsKind {
     /// `override`
-    #[serde(rename = "override")]
     Override,
     /// `underride`
-    #[serde(rename = "underride")]
     Underride,
     /// `sender`
-    #[serde(rename = "sender")]
     Sender,
     /// `room`
-    #[serde(rename = "room")]
     Room,
     /// `content`
-    #[serde(rename = "content")]
     Content,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl SetPushRuleActionsKind {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Override,
         Self::Underride,
@@ -743,14 +1097,68 @@ impl SetPushRuleActionsKind {
         Self::Content,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Override => "override",
             Self::Underride => "underride",
             Self::Sender => "sender",
             Self::Room => "room",
             Self::Content => "content",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "override" => ::std::option::Option::Some(Self::Override),
+            "underride" => ::std::option::Option::Some(Self::Underride),
+            "sender" => ::std::option::Option::Some(Self::Sender),
+            "room" => ::std::option::Option::Some(Self::Room),
+            "content" => ::std::option::Option::Some(Self::Content),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for SetPushRuleActionsKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for SetPushRuleActionsKind {}
+impl ::std::hash::Hash for SetPushRuleActionsKind {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for SetPushRuleActionsKind {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for SetPushRuleActionsKind {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -760,24 +1168,43 @@ impl ::std::fmt::Display for SetPushRuleActionsKind {
     }
 }
 
+impl ::std::convert::From<&str> for SetPushRuleActionsKind {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for SetPushRuleActionsKind {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for SetPushRuleActionsKind {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "override" => ::std::result::Result::Ok(Self::Override),
-            "underride" => ::std::result::Result::Ok(Self::Underride),
-            "sender" => ::std::result::Result::Ok(Self::Sender),
-            "room" => ::std::result::Result::Ok(Self::Room),
-            "content" => ::std::result::Result::Ok(Self::Content),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["override", "underride", "sender", "room", "content"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for SetPushRuleActionsKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetPushRuleActionsKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 

@@ -7,38 +7,26 @@
 //! The types written in `rooms.yaml`; those of the files it refers to are in `types`.
 
 /// Generated from `rooms.yaml#/paths/~1rooms~1{roomId}~1members/get/parameters/2`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum GetMembersByRoomMembership {
     /// `join`
-    #[serde(rename = "join")]
     Join,
     /// `invite`
-    #[serde(rename = "invite")]
     Invite,
     /// `knock`
-    #[serde(rename = "knock")]
     Knock,
     /// `leave`
-    #[serde(rename = "leave")]
     Leave,
     /// `ban`
-    #[serde(rename = "ban")]
     Ban,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl GetMembersByRoomMembership {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Join,
         Self::Invite,
@@ -47,14 +35,68 @@ impl GetMembersByRoomMembership {
         Self::Ban,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Join => "join",
             Self::Invite => "invite",
             Self::Knock => "knock",
             Self::Leave => "leave",
             Self::Ban => "ban",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "join" => ::std::option::Option::Some(Self::Join),
+            "invite" => ::std::option::Option::Some(Self::Invite),
+            "knock" => ::std::option::Option::Some(Self::Knock),
+            "leave" => ::std::option::Option::Some(Self::Leave),
+            "ban" => ::std::option::Option::Some(Self::Ban),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for GetMembersByRoomMembership {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for GetMembersByRoomMembership {}
+impl ::std::hash::Hash for GetMembersByRoomMembership {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for GetMembersByRoomMembership {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for GetMembersByRoomMembership {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -64,60 +106,67 @@ impl ::std::fmt::Display for GetMembersByRoomMembership {
     }
 }
 
+impl ::std::convert::From<&str> for GetMembersByRoomMembership {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for GetMembersByRoomMembership {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for GetMembersByRoomMembership {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "join" => ::std::result::Result::Ok(Self::Join),
-            "invite" => ::std::result::Result::Ok(Self::Invite),
-            "knock" => ::std::result::Result::Ok(Self::Knock),
-            "leave" => ::std::result::Result::Ok(Self::Leave),
-            "ban" => ::std::result::Result::Ok(Self::Ban),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["join", "invite", "knock", "leave", "ban"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for GetMembersByRoomMembership {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetMembersByRoomMembership {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
 /// Generated from `rooms.yaml#/paths/~1rooms~1{roomId}~1members/get/parameters/3`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone)]
 pub enum GetMembersByRoomNotMembership {
     /// `join`
-    #[serde(rename = "join")]
     Join,
     /// `invite`
-    #[serde(rename = "invite")]
     Invite,
     /// `knock`
-    #[serde(rename = "knock")]
     Knock,
     /// `leave`
-    #[serde(rename = "leave")]
     Leave,
     /// `ban`
-    #[serde(rename = "ban")]
     Ban,
+    /// A value the spec does not list, as it was read. A listed value is never read as
+    /// `Other`; one built as `Other` is the same value as its variant: written,
+    /// compared and hashed by its wire value.
+    Other(::std::string::String),
 }
 
 impl GetMembersByRoomNotMembership {
-    /// Every value, in the order the spec lists them.
+    /// Every listed value, in the order the spec lists them.
     pub const ALL: &'static [Self] = &[
         Self::Join,
         Self::Invite,
@@ -126,14 +175,68 @@ impl GetMembersByRoomNotMembership {
         Self::Ban,
     ];
     /// The value as it is written on the wire.
-    pub const fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Join => "join",
             Self::Invite => "invite",
             Self::Knock => "knock",
             Self::Leave => "leave",
             Self::Ban => "ban",
+            Self::Other(value) => value,
         }
+    }
+    /// The listed variant a value is, if any: `None` for a value the spec does not list.
+    pub fn known(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "join" => ::std::option::Option::Some(Self::Join),
+            "invite" => ::std::option::Option::Some(Self::Invite),
+            "knock" => ::std::option::Option::Some(Self::Knock),
+            "leave" => ::std::option::Option::Some(Self::Leave),
+            "ban" => ::std::option::Option::Some(Self::Ban),
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// The value, a listed one built as the catch-all variant made its own variant.
+    pub fn normalized(self) -> Self {
+        match self {
+            Self::Other(value) => Self::from(value),
+            known => known,
+        }
+    }
+    /// The position of a listed value, after every listed one for another: the order
+    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
+    fn rank(&self) -> (usize, &str) {
+        let value = self.as_str();
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
+        (position, value)
+    }
+}
+
+impl ::std::cmp::PartialEq for GetMembersByRoomNotMembership {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl ::std::cmp::Eq for GetMembersByRoomNotMembership {}
+impl ::std::hash::Hash for GetMembersByRoomNotMembership {
+    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+        ::std::hash::Hash::hash(self.as_str(), state)
+    }
+}
+
+impl ::std::cmp::PartialOrd for GetMembersByRoomNotMembership {
+    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+    }
+}
+
+impl ::std::cmp::Ord for GetMembersByRoomNotMembership {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -143,24 +246,43 @@ impl ::std::fmt::Display for GetMembersByRoomNotMembership {
     }
 }
 
+impl ::std::convert::From<&str> for GetMembersByRoomNotMembership {
+    fn from(value: &str) -> Self {
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for GetMembersByRoomNotMembership {
+    fn from(value: ::std::string::String) -> Self {
+        Self::known(&value).unwrap_or(Self::Other(value))
+    }
+}
+
 impl ::std::str::FromStr for GetMembersByRoomNotMembership {
-    type Err = ::specgen_runtime::UnknownVariant;
+    type Err = ::std::convert::Infallible;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        match value {
-            "join" => ::std::result::Result::Ok(Self::Join),
-            "invite" => ::std::result::Result::Ok(Self::Invite),
-            "knock" => ::std::result::Result::Ok(Self::Knock),
-            "leave" => ::std::result::Result::Ok(Self::Leave),
-            "ban" => ::std::result::Result::Ok(Self::Ban),
-            _ => {
-                ::std::result::Result::Err(::specgen_runtime::UnknownVariant {
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                    expected: &["join", "invite", "knock", "leave", "ban"],
-                })
-            }
-        }
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::serde::Serialize for GetMembersByRoomNotMembership {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetMembersByRoomNotMembership {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
