@@ -12,6 +12,8 @@ pub enum ParamLocation {
     Header,
     /// The `Cookie` header.
     Cookie,
+    /// A field of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`).
+    Form,
 }
 
 impl std::fmt::Display for ParamLocation {
@@ -21,6 +23,7 @@ impl std::fmt::Display for ParamLocation {
             Self::Query => "query",
             Self::Header => "header",
             Self::Cookie => "cookie",
+            Self::Form => "form",
         })
     }
 }

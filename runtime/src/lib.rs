@@ -19,6 +19,7 @@
 
 pub mod endpoint;
 pub mod error;
+pub mod form;
 #[doc(hidden)]
 pub mod wire;
 
@@ -45,3 +46,4 @@ pub use error::{
     ApiError, ErrorBody, ErrorFormat, ErrorKind, FromHttpRequestError, FromHttpResponseError, IntoHttpError,
     MatrixError, ParamLocation, Problem, UnknownVariant,
 };
+pub use form::FilePart;

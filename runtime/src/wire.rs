@@ -85,6 +85,11 @@ impl Params {
         Params { location: ParamLocation::Cookie, pairs }
     }
 
+    /// The fields of a form body, as name and value (or the reason it does not decode).
+    pub(crate) fn form(pairs: Vec<(String, Result<String, String>)>) -> Self {
+        Params { location: ParamLocation::Form, pairs }
+    }
+
     /// The path parameters of `path` if it matches `template` (`/rooms/{roomId}`), decoded.
     /// A parameter matches a non-empty part of one segment.
     pub fn path(template: &str, path: &str) -> Option<Self> {
@@ -98,6 +103,11 @@ impl Params {
                 _ => return None,
             }
         }
+    }
+
+    /// The values of `name` that decoded.
+    pub(crate) fn raw<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs.iter().filter(move |(key, _)| key == name).filter_map(|(_, value)| value.as_deref().ok())
     }
 
     /// The values of `name`, each decoded or the error naming it.
@@ -443,6 +453,24 @@ pub fn optional_request_text(body: &[u8]) -> Result<Option<String>, FromHttpRequ
 /// The JSON body of a response.
 pub fn response_json<T: DeserializeOwned>(status: http::StatusCode, body: &[u8]) -> Result<T, FromHttpResponseError> {
     serde_json::from_slice(body).map_err(|e| FromHttpResponseError::InvalidBody { status, reason: e.to_string() })
+}
+
+/// A required binary request body: its bytes, whatever they are.
+pub fn request_bytes(body: &[u8]) -> Result<Vec<u8>, FromHttpRequestError> {
+    if body.is_empty() {
+        return Err(FromHttpRequestError::InvalidBody { reason: "the body is missing".into() });
+    }
+    Ok(body.to_vec())
+}
+
+/// An optional binary request body: `None` when the body is empty.
+pub fn optional_request_bytes(body: &[u8]) -> Option<Vec<u8>> {
+    (!body.is_empty()).then(|| body.to_vec())
+}
+
+/// The binary body of a response: its bytes, whatever they are.
+pub fn response_bytes(body: &[u8]) -> Vec<u8> {
+    body.to_vec()
 }
 
 /// The text body of a response.
