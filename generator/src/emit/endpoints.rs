@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens, Place};
-use crate::lower::operations::{is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response};
+use crate::lower::operations::{Body, BodyKind, Credential, FieldValue, FormField, CredentialKind, Operation, Param, ParamLocation, Response};
 use crate::lower::types::Ty;
 use crate::lower::Model;
 
@@ -297,7 +297,115 @@ fn param_ty(p: &Param, model: &Model) -> TokenStream {
 }
 
 fn body_ty(body: &Body, model: &Model) -> TokenStream {
-    ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(crate::types::)))
+    match &body.kind {
+        BodyKind::Json | BodyKind::Text => ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(crate::types::))),
+        BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+        BodyKind::Form { .. } => quote!(Form),
+    }
+}
+
+fn field_ty(f: &FormField, model: &Model) -> TokenStream {
+    let ty = ty_tokens(&f.ty, &model.types, Place::Outside(&quote!(crate::types::)));
+    let (ty, many) = match f.value {
+        FieldValue::Text | FieldValue::Json => (ty, matches!(f.ty, Ty::Vec(_)) && f.value == FieldValue::Text),
+        FieldValue::File => (quote!(::specgen_runtime::FilePart), false),
+        FieldValue::Files => (quote!(::std::vec::Vec<::specgen_runtime::FilePart>), true),
+    };
+    if f.required || many {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+/// The `Form` struct of an operation whose body is a form, with its encoding and decoding.
+fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let BodyKind::Form { multipart, fields } = &body.kind else { return None };
+    let media = if *multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+    let doc = own_doc(&format!("The fields of the request's `{media}` body."));
+    let decls = fields.iter().map(|f| {
+        let name = ident(&f.rust);
+        let ty = field_ty(f, model);
+        let what = match f.value {
+            FieldValue::Text => "",
+            FieldValue::Json => " Sent as JSON text.",
+            FieldValue::File => " A file part.",
+            FieldValue::Files => " A file part per item.",
+        };
+        let required = if f.required { "Required field" } else { "Field" };
+        let wire = format!("{required} `{}`.{what}", f.wire);
+        let doc = doc_attrs(&paragraphs([f.doc.as_deref(), Some(wire.as_str())]));
+        quote! { #doc pub #name: #ty, }
+    });
+    let writes = fields.iter().map(|f| {
+        let name = ident(&f.rust);
+        let wire = &f.wire;
+        let many = f.value == FieldValue::Files || (f.value == FieldValue::Text && matches!(f.ty, Ty::Vec(_)));
+        match (f.value, f.required || many) {
+            (FieldValue::Files, _) => quote!(for file in &self.#name { form.file(#wire, file); }),
+            (FieldValue::Text, _) if many => quote!(form.texts(#wire, &self.#name);),
+            (FieldValue::Text, true) => quote!(form.text(#wire, &self.#name);),
+            (FieldValue::Text, false) => quote!(if let ::std::option::Option::Some(value) = &self.#name { form.text(#wire, value); }),
+            (FieldValue::Json, true) => quote!(form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(&self.#name)?));),
+            (FieldValue::Json, false) => quote! {
+                if let ::std::option::Option::Some(value) = &self.#name {
+                    form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(value)?));
+                }
+            },
+            (FieldValue::File, true) => quote!(form.file(#wire, &self.#name);),
+            (FieldValue::File, false) => quote!(if let ::std::option::Option::Some(file) = &self.#name { form.file(#wire, file); }),
+        }
+    });
+    let reads = fields.iter().map(|f| {
+        let name = ident(&f.rust);
+        let wire = &f.wire;
+        let value = match (f.value, f.required) {
+            (FieldValue::Files, _) => quote!(form.files(#wire)),
+            (FieldValue::Text, true) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().repeated_required(#wire)?),
+            (FieldValue::Text, false) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().repeated(#wire)?),
+            (FieldValue::Text, true) => quote!(form.fields().required(#wire)?),
+            (FieldValue::Text, false) => quote!(form.fields().optional(#wire)?),
+            (FieldValue::Json, true) => quote! {
+                ::specgen_runtime::wire::request_json(form.fields().required::<::std::string::String>(#wire)?.as_bytes())?
+            },
+            (FieldValue::Json, false) => quote! {
+                match form.fields().optional::<::std::string::String>(#wire)? {
+                    ::std::option::Option::Some(text) => ::std::option::Option::Some(::specgen_runtime::wire::request_json(text.as_bytes())?),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                }
+            },
+            (FieldValue::File, true) => quote!(form.required_file(#wire)?),
+            (FieldValue::File, false) => quote!(form.optional_file(#wire)?),
+        };
+        quote!(#name: #value,)
+    });
+    let all_optional = fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let mut_form = if fields.is_empty() { quote!(form) } else { quote!(mut form) };
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct Form {
+            #(#decls)*
+        }
+
+        impl Form {
+            /// The body's media type (with its boundary) and bytes.
+            fn encode(&self) -> ::std::result::Result<(::std::string::String, ::std::vec::Vec<u8>), ::specgen_runtime::IntoHttpError> {
+                let #mut_form = ::specgen_runtime::form::FormWriter::new(#multipart);
+                #(#writes)*
+                form.finish()
+            }
+
+            /// The fields of a form read from a request.
+            fn decode(form: &::specgen_runtime::form::Form) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+                ::std::result::Result::Ok(Self {
+                    #(#reads)*
+                })
+            }
+        }
+    })
 }
 
 fn param_doc(p: &Param) -> TokenStream {
@@ -425,7 +533,10 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
 
     let into = into_http_request(op);
     let from = from_http_request(op);
+    let form = form(op, model);
     quote! {
+        #form
+
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct Request {
@@ -482,20 +593,38 @@ fn into_http_request(op: &Operation) -> TokenStream {
                 Some(_) => quote!(media.as_str()),
                 None => quote!(#declared),
             };
-            match (is_json(declared), body.required) {
-                (true, true) => {
+            match (&body.kind, body.required) {
+                (BodyKind::Json, true) => {
                     quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
                 }
-                (true, false) => quote! {
+                (BodyKind::Json, false) => quote! {
                     match &self.#field {
                         ::std::option::Option::Some(body) => ::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(body)?)),
                         ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
-                (false, true) => quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes()))),
-                (false, false) => {
+                (BodyKind::Text, true) => quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes()))),
+                (BodyKind::Text, false) => {
                     quote!(self.#field.as_ref().map(|body| (#media, body.clone().into_bytes())))
                 }
+                (BodyKind::Bytes, true) => quote!(::std::option::Option::Some((#media, self.#field.clone()))),
+                (BodyKind::Bytes, false) => quote!(self.#field.as_ref().map(|body| (#media, body.clone()))),
+                // The form's own media type carries its boundary.
+                (BodyKind::Form { .. }, true) => quote! {{
+                    let (media, bytes) = self.#field.encode()?;
+                    form_media = media;
+                    ::std::option::Option::Some((form_media.as_str(), bytes))
+                }},
+                (BodyKind::Form { .. }, false) => quote! {
+                    match &self.#field {
+                        ::std::option::Option::Some(form) => {
+                            let (media, bytes) = form.encode()?;
+                            form_media = media;
+                            ::std::option::Option::Some((form_media.as_str(), bytes))
+                        }
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    }
+                },
             }
         }
     };
@@ -514,12 +643,18 @@ fn into_http_request(op: &Operation) -> TokenStream {
         };
         quote!(let media: ::std::string::String = #value;)
     });
+    let form_media = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.kind, BodyKind::Form { .. }))
+        .map(|_| quote!(let form_media: ::std::string::String;));
     quote! {
         #doc
         fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
             #(#writes)*
             #media
+            #form_media
             let body = #body;
             out.into_request(METADATA.method, base_url, body)
         }
@@ -548,11 +683,32 @@ fn from_http_request(op: &Operation) -> TokenStream {
     let reads = op.parameters.iter().map(read_param);
     let body = op.body.as_ref().map(|body| {
         let field = ident(&body.field);
-        let read = match (is_json(&body.media_type), body.required) {
-            (true, true) => quote!(::specgen_runtime::wire::request_json(request.body().as_ref())?),
-            (true, false) => quote!(::specgen_runtime::wire::optional_request_json(request.body().as_ref())?),
-            (false, true) => quote!(::specgen_runtime::wire::request_text(request.body().as_ref())?),
-            (false, false) => quote!(::specgen_runtime::wire::optional_request_text(request.body().as_ref())?),
+        let read = match (&body.kind, body.required) {
+            (BodyKind::Json, true) => quote!(::specgen_runtime::wire::request_json(request.body().as_ref())?),
+            (BodyKind::Json, false) => quote!(::specgen_runtime::wire::optional_request_json(request.body().as_ref())?),
+            (BodyKind::Text, true) => quote!(::specgen_runtime::wire::request_text(request.body().as_ref())?),
+            (BodyKind::Text, false) => quote!(::specgen_runtime::wire::optional_request_text(request.body().as_ref())?),
+            (BodyKind::Bytes, true) => quote!(::specgen_runtime::wire::request_bytes(request.body().as_ref())?),
+            (BodyKind::Bytes, false) => quote!(::specgen_runtime::wire::optional_request_bytes(request.body().as_ref())),
+            (BodyKind::Form { .. }, required) => {
+                let form = quote! {
+                    Form::decode(&::specgen_runtime::form::Form::parse(
+                        request.headers().get(::http::header::CONTENT_TYPE),
+                        request.body().as_ref(),
+                    )?)?
+                };
+                if required {
+                    form
+                } else {
+                    quote! {
+                        if request.body().as_ref().is_empty() {
+                            ::std::option::Option::None
+                        } else {
+                            ::std::option::Option::Some(#form)
+                        }
+                    }
+                }
+            }
         };
         quote!(#field: #read,)
     });
@@ -651,10 +807,10 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
 
 fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
     let media = &body.media_type;
-    if is_json(media) {
-        quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?)))
-    } else {
-        quote!(::std::option::Option::Some((#media, #value.clone().into_bytes())))
+    match body.kind {
+        BodyKind::Json => quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?))),
+        BodyKind::Text => quote!(::std::option::Option::Some((#media, #value.clone().into_bytes()))),
+        BodyKind::Bytes | BodyKind::Form { .. } => quote!(::std::option::Option::Some((#media, #value.clone()))),
     }
 }
 
@@ -692,10 +848,10 @@ fn into_http_response(op: &Operation) -> TokenStream {
 }
 
 fn decode_body(body: &Body) -> TokenStream {
-    if is_json(&body.media_type) {
-        quote!(::specgen_runtime::wire::response_json(status, body)?)
-    } else {
-        quote!(::specgen_runtime::wire::response_text(status, body)?)
+    match body.kind {
+        BodyKind::Json => quote!(::specgen_runtime::wire::response_json(status, body)?),
+        BodyKind::Text => quote!(::specgen_runtime::wire::response_text(status, body)?),
+        BodyKind::Bytes | BodyKind::Form { .. } => quote!(::specgen_runtime::wire::response_bytes(body)),
     }
 }
 

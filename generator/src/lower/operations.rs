@@ -71,7 +71,10 @@ pub struct Param {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub media_type: String,
+    /// The body's type, for a JSON body ([`BodyKind::Json`]); `String` otherwise.
     pub ty: Ty,
+    /// How the body travels.
+    pub kind: BodyKind,
     pub required: bool,
     pub doc: Option<String>,
     /// The field holding the body: in the request struct, unique among the parameters'
@@ -79,6 +82,44 @@ pub struct Body {
     pub field: String,
     /// The spec's example of the body, for a JSON media type.
     pub example: Option<Value>,
+}
+
+/// How a body is written on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON, of [`Body::ty`].
+    Json,
+    /// Text (`text/*` with a schema that is not binary): a `String`.
+    Text,
+    /// Bytes, unchanged (`application/octet-stream`, `image/*`, `*/*`, `format: binary`).
+    Bytes,
+    /// `application/x-www-form-urlencoded` or `multipart/form-data`: a struct of the fields.
+    Form { multipart: bool, fields: Vec<FormField> },
+}
+
+/// A field of a form body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub wire: String,
+    pub rust: String,
+    /// The field's type, for [`FieldValue::Text`] and [`FieldValue::Json`].
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub value: FieldValue,
+}
+
+/// How a form field's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue {
+    /// As text (a string, number, boolean, string enum, or one field per item of an array).
+    Text,
+    /// As JSON text (an object or other structure).
+    Json,
+    /// A file: bytes with an optional file name and media type (`format: binary`, multipart).
+    File,
+    /// Several files under one name.
+    Files,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -368,27 +409,128 @@ impl Lowerer<'_> {
     ) -> Option<Body> {
         let (media_type, media) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
         let media_pointer = push_token(&format!("{pointer}/content"), media_type);
-        let ty = match (&media.schema, is_json(media_type)) {
-            (Some(schema), true) => self.convert(
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let schema = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
+        let binary_schema = schema.is_some_and(is_binary_string);
+        // Any JSON type is JSON; `*/*` admits JSON, and a schema that is no string says it is.
+        let json = is_json(media_type) || (essence == "*/*" && !schema.is_none_or(is_string));
+        let kind = if json {
+            BodyKind::Json
+        } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded" {
+            let multipart = essence == "multipart/form-data";
+            match self.form_fields(media, &media_pointer, name, multipart) {
+                Some(fields) => BodyKind::Form { multipart, fields },
+                None => BodyKind::Bytes,
+            }
+        } else if essence.starts_with("text/") && !binary_schema {
+            BodyKind::Text
+        } else {
+            BodyKind::Bytes
+        };
+        let ty = match (&media.schema, &kind) {
+            (Some(schema), BodyKind::Json) => self.convert(
                 schema,
                 &Ctx { name: name.to_owned(), pointer: format!("{media_pointer}/schema"), reserved: None },
             ),
-            (None, true) => Ty::Json,
-            (_, false) => {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        codes::UNSUPPORTED,
-                        format!("media type `{media_type}` is not supported yet; the body is kept as text"),
-                    )
-                    .at(self.spec.key_location(&media_pointer))
-                    .label("not JSON")
-                    .help("JSON media types (`application/json`, `*+json`) get typed bodies"),
-                );
-                Ty::String
-            }
+            (None, BodyKind::Json) => Ty::Json,
+            _ => Ty::String,
         };
-        let example = if is_json(media_type) { self.media_example(media, &media_pointer) } else { None };
-        Some(Body { media_type: media_type.clone(), ty, required, doc, field: "body".into(), example })
+        let example = if kind == BodyKind::Json { self.media_example(media, &media_pointer) } else { None };
+        Some(Body { media_type: media_type.clone(), ty, kind, required, doc, field: "body".into(), example })
+    }
+
+    /// The schema `schema` is, following `$ref`s to components; `None` for a reference
+    /// that resolves to nothing (lint reported it).
+    fn resolve_schema<'s>(&'s self, schema: &'s ReferenceOr<openapiv3::Schema>) -> Option<&'s openapiv3::Schema> {
+        let mut schema = schema;
+        for _ in 0..32 {
+            match schema {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/schemas/")?;
+                    schema = self.api.components.as_ref()?.schemas.get(name)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// The fields of a form body whose schema is an object with properties; `None`
+    /// (the body is then bytes, with a warning) otherwise.
+    fn form_fields(
+        &mut self,
+        media: &openapiv3::MediaType,
+        media_pointer: &str,
+        name: &str,
+        multipart: bool,
+    ) -> Option<Vec<FormField>> {
+        let object = media.schema.as_ref().and_then(|s| self.resolve_schema(s)).and_then(|s| match &s.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
+                Some(object.clone())
+            }
+            _ => None,
+        });
+        let Some(object) = object else {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::UNSUPPORTED,
+                    "a form body whose schema is not an object with properties is not supported yet; the body is kept as bytes",
+                )
+                .at(self.spec.key_location(media_pointer))
+                .label("no fields")
+                .help("describe the form's fields as the `properties` of an object schema"),
+            );
+            return None;
+        };
+        // A field reference is followed from the schema as written.
+        let schema_pointer = match &media.schema {
+            Some(ReferenceOr::Item(_)) => format!("{media_pointer}/schema"),
+            Some(ReferenceOr::Reference { reference }) => reference.trim_start_matches('#').to_owned(),
+            None => format!("{media_pointer}/schema"),
+        };
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::new();
+        for (wire, property) in &object.properties {
+            let property = property.clone().unbox();
+            let pointer = push_token(&format!("{schema_pointer}/properties"), wire);
+            let resolved = self.resolve_schema(&property);
+            let doc = resolved.and_then(|s| s.schema_data.description.clone());
+            let file = multipart && resolved.is_some_and(is_binary_string);
+            let array_of_files = multipart
+                && resolved.is_some_and(|s| match &s.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => a
+                        .items
+                        .as_ref()
+                        .is_some_and(|i| self.resolve_schema(&i.clone().unbox()).is_some_and(is_binary_string)),
+                    _ => false,
+                });
+            let ty = if file || array_of_files {
+                Ty::String
+            } else {
+                let ctx = Ctx { name: format!("{name}{}", names::camel(wire)), pointer: pointer.clone(), reserved: None };
+                self.convert(&property, &ctx)
+            };
+            let value = if file {
+                FieldValue::File
+            } else if array_of_files {
+                FieldValue::Files
+            } else if self.is_simple(&ty) {
+                FieldValue::Text
+            } else {
+                FieldValue::Json
+            };
+            let rust = names::unique(names::snake(wire), &mut taken, "_");
+            self.name_changed("form field", wire, &rust, self.spec.key_location(&pointer));
+            fields.push(FormField {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: object.required.contains(wire),
+                doc,
+                value,
+            });
+        }
+        Some(fields)
     }
 
     /// The example of a body: the media type's `example`, else the `example` of a schema
@@ -435,7 +577,11 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_prefix}{variant}Response")
             };
-            let body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            let mut body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            // A form is something a client sends; a response of one is kept as its bytes.
+            if let Some(body) = body.as_mut().filter(|b| matches!(b.kind, BodyKind::Form { .. })) {
+                body.kind = BodyKind::Bytes;
+            }
             let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
                 self.media_example(media, &push_token(&format!("{response_pointer}/content"), m))
             });
@@ -502,6 +648,22 @@ pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
         });
     }
     out
+}
+
+/// `type: string` (whatever its format).
+fn is_string(schema: &openapiv3::Schema) -> bool {
+    matches!(schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(_)))
+}
+
+/// `type: string, format: binary` (a Swagger 2.0 `file` upgrades to it).
+fn is_binary_string(schema: &openapiv3::Schema) -> bool {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => matches!(
+            &s.format,
+            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+        ),
+        _ => false,
+    }
 }
 
 fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
