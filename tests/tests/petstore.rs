@@ -100,6 +100,7 @@ petstore-v2 = {{ path = "../petstore-v2", features = ["server", "client"] }}
 petstore-v3 = {{ path = "../petstore-v3", features = ["server", "client"] }}
 specgen-runtime = {{ path = {runtime:?}, features = ["server", "client"] }}
 http = "1"
+serde = "1"
 serde_json = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }}
 "#,
