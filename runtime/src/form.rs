@@ -262,6 +262,12 @@ impl Form {
         Ok(first)
     }
 
+    /// Every file of the field `name`, in order.
+    pub fn files(&self, name: &'static str) -> Vec<FilePart> {
+        let files = self.files.iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone());
+        files.chain(self.fields.raw(name).map(|t| FilePart::new(t.as_bytes()))).collect()
+    }
+
     /// The file field `name`, given exactly once.
     pub fn required_file(&self, name: &'static str) -> Result<FilePart, FromHttpRequestError> {
         self.optional_file(name)?.ok_or_else(|| self.fields.missing(name))

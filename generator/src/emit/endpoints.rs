@@ -7,7 +7,9 @@ use quote::quote;
 
 use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens, Place};
-use crate::lower::operations::{Body, BodyKind, Credential, FieldValue, FormField, CredentialKind, Operation, Param, ParamLocation, Response};
+use crate::lower::operations::{
+    Body, BodyKind, Credential, CredentialKind, FieldValue, FormField, Operation, Param, ParamLocation, Response,
+};
 use crate::lower::types::Ty;
 use crate::lower::Model;
 
@@ -588,7 +590,7 @@ fn into_http_request(op: &Operation) -> TokenStream {
         }
         Some(body) => {
             let field = ident(&body.field);
-            let declared = &body.media_type;
+            let declared = &sent_media(body);
             let media = match content_type {
                 Some(_) => quote!(media.as_str()),
                 None => quote!(#declared),
@@ -603,7 +605,9 @@ fn into_http_request(op: &Operation) -> TokenStream {
                         ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
-                (BodyKind::Text, true) => quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes()))),
+                (BodyKind::Text, true) => {
+                    quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes())))
+                }
                 (BodyKind::Text, false) => {
                     quote!(self.#field.as_ref().map(|body| (#media, body.clone().into_bytes())))
                 }
@@ -689,7 +693,9 @@ fn from_http_request(op: &Operation) -> TokenStream {
             (BodyKind::Text, true) => quote!(::specgen_runtime::wire::request_text(request.body().as_ref())?),
             (BodyKind::Text, false) => quote!(::specgen_runtime::wire::optional_request_text(request.body().as_ref())?),
             (BodyKind::Bytes, true) => quote!(::specgen_runtime::wire::request_bytes(request.body().as_ref())?),
-            (BodyKind::Bytes, false) => quote!(::specgen_runtime::wire::optional_request_bytes(request.body().as_ref())),
+            (BodyKind::Bytes, false) => {
+                quote!(::specgen_runtime::wire::optional_request_bytes(request.body().as_ref()))
+            }
             (BodyKind::Form { .. }, required) => {
                 let form = quote! {
                     Form::decode(&::specgen_runtime::form::Form::parse(
@@ -805,8 +811,18 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
     }
 }
 
+/// The media type a body is sent as: its own, but for `*/*`, which names no type a body can
+/// have, `application/json` for JSON and `application/octet-stream` for bytes.
+fn sent_media(body: &Body) -> String {
+    match body.kind {
+        BodyKind::Json if body.media_type.contains('*') => "application/json".to_owned(),
+        BodyKind::Bytes if body.media_type.trim().starts_with("*/*") => "application/octet-stream".to_owned(),
+        _ => body.media_type.clone(),
+    }
+}
+
 fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
-    let media = &body.media_type;
+    let media = &sent_media(body);
     match body.kind {
         BodyKind::Json => quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?))),
         BodyKind::Text => quote!(::std::option::Option::Some((#media, #value.clone().into_bytes()))),

@@ -407,7 +407,15 @@ impl Lowerer<'_> {
         pointer: &str,
         name: &str,
     ) -> Option<Body> {
-        let (media_type, media) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
+        let raw = |media: &openapiv3::MediaType| {
+            media.schema.as_ref().and_then(|s| self.resolve_schema(s)).is_some_and(is_bytes_string)
+        };
+        // JSON first; but a string of bytes offered as another type too is those bytes.
+        let (media_type, media) = content
+            .iter()
+            .find(|(m, media)| !is_json(m) && raw(media))
+            .or_else(|| content.iter().find(|(m, _)| is_json(m)))
+            .or_else(|| content.iter().next())?;
         let media_pointer = push_token(&format!("{pointer}/content"), media_type);
         let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let schema = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
@@ -507,7 +515,8 @@ impl Lowerer<'_> {
             let ty = if file || array_of_files {
                 Ty::String
             } else {
-                let ctx = Ctx { name: format!("{name}{}", names::camel(wire)), pointer: pointer.clone(), reserved: None };
+                let ctx =
+                    Ctx { name: format!("{name}{}", names::camel(wire)), pointer: pointer.clone(), reserved: None };
                 self.convert(&property, &ctx)
             };
             let value = if file {
@@ -658,9 +667,19 @@ fn is_string(schema: &openapiv3::Schema) -> bool {
 /// `type: string, format: binary` (a Swagger 2.0 `file` upgrades to it).
 fn is_binary_string(schema: &openapiv3::Schema) -> bool {
     match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
+            matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        }
+        _ => false,
+    }
+}
+
+/// `type: string` of `format: binary` or `byte`: what a body of raw bytes is described as.
+fn is_bytes_string(schema: &openapiv3::Schema) -> bool {
+    match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => matches!(
             &s.format,
-            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary | openapiv3::StringFormat::Byte)
         ),
         _ => false,
     }
@@ -851,5 +870,69 @@ mod tests {
         assert_eq!(ops[0].body.as_ref().and_then(|b| b.example.clone()), Some(serde_json::json!({"n": 3})));
         let (ops, _) = lowered("body_example_invalid", &spec("{n: three}"));
         assert_eq!(ops[0].body.as_ref().and_then(|b| b.example.clone()), None);
+    }
+
+    /// Bodies that are not JSON are bytes, text or forms, never text by default; a JSON
+    /// schema under `*/*` is JSON; a string of bytes offered as JSON too is bytes.
+    #[test]
+    fn bodies_are_bytes_text_json_or_forms_by_media_type_and_schema() {
+        let spec = |media: &str, schema: &str| {
+            format!(
+                "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      requestBody:\n        content:\n{media}\n            schema: {schema}\n      responses:\n        '200': {{description: ok}}\n"
+            )
+        };
+        let one = |media: &str| format!("          {media}:");
+        let cases: [(&str, String, &str); 7] = [
+            ("octet", one("application/octet-stream"), "{type: string, format: binary}"),
+            ("image", one("image/png"), "{type: string}"),
+            ("any_string", one("'*/*'"), "{type: string}"),
+            ("any_object", one("'*/*'"), "{type: object, properties: {n: {type: integer}}}"),
+            ("text", one("text/plain"), "{type: string}"),
+            ("text_binary", one("text/plain"), "{type: string, format: binary}"),
+            (
+                "both",
+                format!(
+                    "{}\n            schema: {{type: string, format: byte}}\n{}",
+                    one("application/json"),
+                    one("'*/*'")
+                ),
+                "{type: string, format: byte}",
+            ),
+        ];
+        let expected = [
+            BodyKind::Bytes,
+            BodyKind::Bytes,
+            BodyKind::Bytes,
+            BodyKind::Json,
+            BodyKind::Text,
+            BodyKind::Bytes,
+            BodyKind::Bytes,
+        ];
+        for ((name, media, schema), expected) in cases.iter().zip(expected) {
+            let (ops, diagnostics) = lowered(&format!("body_{name}"), &spec(media, schema));
+            assert_eq!(ops[0].body.as_ref().map(|b| b.kind.clone()), Some(expected), "{name}");
+            assert!(!diagnostics.iter().any(|d| d.message.contains("media type")), "{name}");
+        }
+        let form = "{type: object, required: [f], properties: {a: {type: integer}, f: {type: string, format: binary}, t: {type: array, items: {type: string}}, o: {type: object, properties: {x: {type: string}}}}}";
+        let (ops, _) = lowered("body_multipart", &spec(&one("multipart/form-data"), form));
+        let Some(BodyKind::Form { multipart: true, fields }) = ops[0].body.as_ref().map(|b| b.kind.clone()) else {
+            panic!("{:?}", ops[0].body)
+        };
+        let shape: Vec<_> = fields.iter().map(|f| (f.wire.as_str(), f.value, f.required)).collect();
+        assert_eq!(
+            shape,
+            [
+                ("a", FieldValue::Text, false),
+                ("f", FieldValue::File, true),
+                ("t", FieldValue::Text, false),
+                ("o", FieldValue::Json, false)
+            ]
+        );
+        // In a form that is not multipart, a binary string is text.
+        let (ops, _) = lowered("body_urlencoded", &spec(&one("application/x-www-form-urlencoded"), form));
+        let Some(BodyKind::Form { multipart: false, fields }) = ops[0].body.as_ref().map(|b| b.kind.clone()) else {
+            panic!("{:?}", ops[0].body)
+        };
+        assert_eq!(fields[1].value, FieldValue::Text);
     }
 }

@@ -117,13 +117,13 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The content that was previously uploaded.
-    Ok(::std::string::String),
+    Ok(::std::vec::Vec<u8>),
     /// `307`: A redirect to the thumbnail of the requested content.
     TemporaryRedirect,
     /// `308`: A redirect to the thumbnail of the requested content.
     Status308,
     /// `429`: This request was rate-limited.
-    TooManyRequests(::std::string::String),
+    TooManyRequests(crate::types::RateLimited),
     /// `502`: The content is too large for the server to serve.
     BadGateway(::serde_json::Value),
     /// `504`: The content is not yet available. A \[standard error response\](/client-server-api/#standard-error-response)
@@ -143,7 +143,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::response(
                     200,
-                    ::std::option::Option::Some(("*/*", body.clone().into_bytes())),
+                    ::std::option::Option::Some((
+                        "application/octet-stream",
+                        body.clone(),
+                    )),
                 )
             }
             Self::TemporaryRedirect => {
@@ -155,7 +158,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
                     429,
-                    ::std::option::Option::Some(("*/*", body.clone().into_bytes())),
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
                 )
             }
             Self::BadGateway(body) => {
@@ -188,7 +194,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
         match status.as_u16() {
             200 => {
                 ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_text(status, body)?),
+                    Self::Ok(::specgen_runtime::wire::response_bytes(body)),
                 )
             }
             307 => ::std::result::Result::Ok(Self::TemporaryRedirect),
@@ -196,7 +202,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             429 => {
                 ::std::result::Result::Ok(
                     Self::TooManyRequests(
-                        ::specgen_runtime::wire::response_text(status, body)?,
+                        ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }

@@ -136,7 +136,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A thumbnail of the requested content.
-    Ok(::std::string::String),
+    Ok(::std::vec::Vec<u8>),
     /// `307`: A redirect to the thumbnail of the requested content.
     TemporaryRedirect,
     /// `308`: A redirect to the thumbnail of the requested content.
@@ -148,7 +148,7 @@ pub enum Response {
     /// `413`: The local content is too large for the server to thumbnail.
     PayloadTooLarge(::serde_json::Value),
     /// `429`: This request was rate-limited.
-    TooManyRequests(::std::string::String),
+    TooManyRequests(::std::vec::Vec<u8>),
     /// `502`: The remote content is too large for the server to thumbnail.
     BadGateway(::serde_json::Value),
     /// `504`: The content is not yet available. A \[standard error response\](/client-server-api/#standard-error-response)
@@ -168,10 +168,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::response(
                     200,
-                    ::std::option::Option::Some((
-                        "image/jpeg",
-                        body.clone().into_bytes(),
-                    )),
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
             Self::TemporaryRedirect => {
@@ -201,10 +198,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
                     429,
-                    ::std::option::Option::Some((
-                        "image/jpeg",
-                        body.clone().into_bytes(),
-                    )),
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
             Self::BadGateway(body) => {
@@ -237,7 +231,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
         match status.as_u16() {
             200 => {
                 ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_text(status, body)?),
+                    Self::Ok(::specgen_runtime::wire::response_bytes(body)),
                 )
             }
             307 => ::std::result::Result::Ok(Self::TemporaryRedirect),
@@ -258,9 +252,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             }
             429 => {
                 ::std::result::Result::Ok(
-                    Self::TooManyRequests(
-                        ::specgen_runtime::wire::response_text(status, body)?,
-                    ),
+                    Self::TooManyRequests(::specgen_runtime::wire::response_bytes(body)),
                 )
             }
             502 => {
