@@ -3,7 +3,7 @@
 //! `Response` that convert to and from `http` types, as ruma models endpoints.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens as _};
 
 use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens, Place};
@@ -755,6 +755,24 @@ fn carries_status(r: &Response) -> bool {
     r.status.is_none() || r.range
 }
 
+/// Whether the variant has named fields: its status, or headers (beside its body).
+fn is_struct_variant(r: &Response) -> bool {
+    carries_status(r) || !r.headers.is_empty()
+}
+
+/// The fields a struct variant is matched or built with: `status`, the body's, the headers'.
+fn variant_field_names(r: &Response) -> Vec<proc_macro2::Ident> {
+    let mut out = Vec::new();
+    if carries_status(r) {
+        out.push(ident("status"));
+    }
+    if let Some(body) = &r.body {
+        out.push(ident(&body.field));
+    }
+    out.extend(r.headers.iter().map(|h| ident(&h.rust)));
+    out
+}
+
 fn response(op: &Operation, model: &Model) -> TokenStream {
     let title = endpoint_title(op, model);
     let doc = doc_attrs(&format!("The responses of {title}, one variant per status the spec declares."));
@@ -765,32 +783,47 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
             None => label,
         });
         let variant = ident(&r.variant);
-        match (carries_status(r), &r.body) {
-            (false, None) => quote! { #doc #variant, },
-            (false, Some(body)) => {
-                let ty = body_ty(body, model);
-                quote! { #doc #variant(#ty), }
-            }
-            (true, None) => quote! {
-                #doc
-                #variant {
-                    /// The status.
-                    status: ::http::StatusCode,
-                },
-            },
-            (true, Some(body)) => {
-                let ty = body_ty(body, model);
-                let field = ident(&body.field);
-                quote! {
-                    #doc
-                    #variant {
-                        /// The status.
-                        status: ::http::StatusCode,
-                        /// The body.
-                        #field: #ty,
-                    },
+        if !is_struct_variant(r) {
+            return match &r.body {
+                None => quote! { #doc #variant, },
+                Some(body) => {
+                    let ty = body_ty(body, model);
+                    quote! { #doc #variant(#ty), }
                 }
+            };
+        }
+        let status = carries_status(r).then(|| {
+            quote! {
+                /// The status.
+                status: ::http::StatusCode,
             }
+        });
+        let body = r.body.as_ref().map(|body| {
+            let ty = body_ty(body, model);
+            let field = ident(&body.field);
+            quote! {
+                /// The body.
+                #field: #ty,
+            }
+        });
+        let headers = r.headers.iter().map(|h| {
+            let field = ident(&h.rust);
+            let ty = ty_tokens(&h.ty, &model.types, Place::Outside(&quote!(crate::types::)));
+            let many = matches!(h.ty, Ty::Vec(_));
+            let ty = if h.required || many { ty } else { quote!(::std::option::Option<#ty>) };
+            let required = if h.required { "Required header" } else { "Header" };
+            let items = if many { " Its items, separated by commas." } else { "" };
+            let wire = format!("{required} `{}`.{items}", h.wire);
+            let doc = doc_attrs(&paragraphs([h.doc.as_deref(), Some(wire.as_str())]));
+            quote! { #doc #field: #ty, }
+        });
+        quote! {
+            #doc
+            #variant {
+                #status
+                #body
+                #(#headers)*
+            },
         }
     });
     let allow = (op.responses.len() > 1).then(|| quote!(#[allow(clippy::large_enum_variant)]));
@@ -836,18 +869,47 @@ fn into_http_response(op: &Operation) -> TokenStream {
         .iter()
         .map(|r| {
             let variant = ident(&r.variant);
-            let status = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
-            match (carries_status(r), &r.body) {
-                (false, None) => quote!(Self::#variant => ::specgen_runtime::wire::response(#status, ::std::option::Option::None),),
-                (false, Some(body)) => {
-                    let encoded = encode_body(body, quote!(body));
-                    quote!(Self::#variant(body) => ::specgen_runtime::wire::response(#status, #encoded),)
+            let fixed = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
+            if !is_struct_variant(r) {
+                return match &r.body {
+                    None => quote!(Self::#variant => ::specgen_runtime::wire::response(#fixed, ::std::option::Option::None),),
+                    Some(body) => {
+                        let encoded = encode_body(body, quote!(body));
+                        quote!(Self::#variant(body) => ::specgen_runtime::wire::response(#fixed, #encoded),)
+                    }
+                };
+            }
+            let fields = variant_field_names(r);
+            let status = if carries_status(r) { quote!(status.as_u16()) } else { quote!(#fixed) };
+            let encoded = match &r.body {
+                Some(body) => encode_body(body, ident(&body.field).into_token_stream()),
+                None => quote!(::std::option::Option::None),
+            };
+            if r.headers.is_empty() {
+                return quote!(Self::#variant { #(#fields),* } => ::specgen_runtime::wire::response(#status, #encoded),);
+            }
+            let sets = r.headers.iter().map(|h| {
+                let field = ident(&h.rust);
+                let wire = &h.wire;
+                match (&h.ty, h.required) {
+                    (Ty::Vec(_), _) => quote! {
+                        if !#field.is_empty() {
+                            ::specgen_runtime::wire::set_header(&mut response, #wire, &::specgen_runtime::wire::Delimited(#field, ','))?;
+                        }
+                    },
+                    (_, true) => quote!(::specgen_runtime::wire::set_header(&mut response, #wire, #field)?;),
+                    (_, false) => quote! {
+                        if let ::std::option::Option::Some(value) = #field {
+                            ::specgen_runtime::wire::set_header(&mut response, #wire, value)?;
+                        }
+                    },
                 }
-                (true, None) => quote!(Self::#variant { status } => ::specgen_runtime::wire::response(status.as_u16(), ::std::option::Option::None),),
-                (true, Some(body)) => {
-                    let field = ident(&body.field);
-                    let encoded = encode_body(body, quote!(#field));
-                    quote!(Self::#variant { status, #field } => ::specgen_runtime::wire::response(status.as_u16(), #encoded),)
+            });
+            quote! {
+                Self::#variant { #(#fields),* } => {
+                    let mut response = ::specgen_runtime::wire::response(#status, #encoded)?;
+                    #(#sets)*
+                    ::std::result::Result::Ok(response)
                 }
             }
         })
@@ -880,6 +942,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
             continue;
         };
         let value = match &r.body {
+            _ if is_struct_variant(r) => status_variant(r, &variant),
             None => quote!(Self::#variant),
             Some(body) => {
                 let decoded = decode_body(body);
@@ -933,13 +996,24 @@ fn from_http_response(op: &Operation) -> TokenStream {
     }
 }
 
+/// A struct variant built from the response: its status (when it carries one), body and
+/// headers.
 fn status_variant(r: &Response, variant: &proc_macro2::Ident) -> TokenStream {
-    match &r.body {
-        None => quote!(Self::#variant { status }),
-        Some(body) => {
-            let field = ident(&body.field);
-            let decoded = decode_body(body);
-            quote!(Self::#variant { status, #field: #decoded })
-        }
-    }
+    let status = carries_status(r).then(|| quote!(status,));
+    let body = r.body.as_ref().map(|body| {
+        let field = ident(&body.field);
+        let decoded = decode_body(body);
+        quote!(#field: #decoded,)
+    });
+    let headers = r.headers.iter().map(|h| {
+        let field = ident(&h.rust);
+        let wire = &h.wire;
+        let read = match (&h.ty, h.required) {
+            (Ty::Vec(_), _) => quote!(response_header_items),
+            (_, true) => quote!(required_response_header),
+            (_, false) => quote!(response_header),
+        };
+        quote!(#field: ::specgen_runtime::wire::#read(status, response.headers(), #wire)?,)
+    });
+    quote!(Self::#variant { #status #body #(#headers)* })
 }

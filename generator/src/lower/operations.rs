@@ -135,6 +135,20 @@ pub struct Response {
     pub body: Option<Body>,
     /// The spec's example body, if any.
     pub example: Option<Value>,
+    /// The headers the spec declares, as fields of the variant.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub wire: String,
+    /// The field of the variant: unique in it, never `status` or `body`.
+    pub rust: String,
+    /// A string, number, boolean or string enum, or an array of those (comma-separated).
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
 }
 
 /// How an operation is authenticated.
@@ -594,6 +608,7 @@ impl Lowerer<'_> {
             let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
                 self.media_example(media, &push_token(&format!("{response_pointer}/content"), m))
             });
+            let headers = self.response_headers(response, &response_pointer, &type_name);
             out.push(Response {
                 status,
                 range,
@@ -601,6 +616,73 @@ impl Lowerer<'_> {
                 doc: Some(response.description.clone()).filter(|d| !d.is_empty()),
                 body,
                 example,
+                headers,
+            });
+        }
+        out
+    }
+
+    /// The headers of a response that can be typed; others are reported and left out.
+    fn response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        response_pointer: &str,
+        type_name: &str,
+    ) -> Vec<ResponseHeader> {
+        let mut taken: BTreeSet<String> = ["status".to_owned(), "body".to_owned()].into();
+        let mut out = Vec::new();
+        for (wire, header) in &response.headers {
+            let pointer = push_token(&format!("{response_pointer}/headers"), wire);
+            // `Content-Type` and `Content-Length` are the body's, written by HTTP itself.
+            if wire.eq_ignore_ascii_case("content-type") || wire.eq_ignore_ascii_case("content-length") {
+                continue;
+            }
+            let header = match header {
+                ReferenceOr::Item(header) => header,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/headers/")
+                        .and_then(|name| self.api.components.as_ref()?.headers.get(name));
+                    match found {
+                        Some(ReferenceOr::Item(header)) => header,
+                        _ => continue,
+                    }
+                }
+            };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let ctx = Ctx {
+                        name: format!("{type_name}{}", names::camel(wire)),
+                        pointer: format!("{pointer}/schema"),
+                        reserved: None,
+                    };
+                    Some(self.convert(schema, &ctx))
+                }
+                ParameterSchemaOrContent::Content(_) => None,
+            };
+            let Some(ty) = ty.filter(|ty| self.is_simple(ty)) else {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::UNSUPPORTED,
+                        format!(
+                            "response header `{}`: a header that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out of the response",
+                            names::shown(wire)
+                        ),
+                    )
+                    .at(self.spec.key_location(&pointer))
+                    .label("left out")
+                    .help("use a primitive schema for headers"),
+                );
+                continue;
+            };
+            let rust = names::unique(names::snake(wire), &mut taken, "_");
+            self.name_changed("response header", wire, &rust, self.spec.key_location(&pointer));
+            out.push(ResponseHeader {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: header.required,
+                doc: header.description.clone(),
             });
         }
         out

@@ -76,7 +76,11 @@ mod tests {
 
             async fn login_user(&self, request: login_user::Request) -> Result<login_user::Response, ApiError> {
                 check(request.username == "ann" && request.password == "p&ss word", &request)?;
-                Ok(login_user::Response::Ok("session".into()))
+                Ok(login_user::Response::Ok {
+                    body: "session".into(),
+                    x_rate_limit: Some(5000),
+                    x_expires_after: Some("2030-01-01T00:00:00Z".into()),
+                })
             }
         }
 
@@ -128,7 +132,13 @@ mod tests {
             let get_pet_by_id::Response::Ok(pet) = response else { panic!("{response:?}") };
             assert_eq!((pet.id, pet.name.as_str()), (Some(5), "Rex"));
             let request = login_user::Request { username: "ann".into(), password: "p&ss word".into() };
-            assert_eq!(client.send(&request).await.expect("an answer"), login_user::Response::Ok("session".into()));
+            // The response headers travel both ways, typed.
+            let expected = login_user::Response::Ok {
+                body: "session".into(),
+                x_rate_limit: Some(5000),
+                x_expires_after: Some("2030-01-01T00:00:00Z".into()),
+            };
+            assert_eq!(client.send(&request).await.expect("an answer"), expected);
         }
 
         #[tokio::test]

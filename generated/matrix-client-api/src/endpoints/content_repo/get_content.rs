@@ -111,11 +111,28 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The content that was previously uploaded.
-    Ok(::std::vec::Vec<u8>),
+    Ok {
+        /// The body.
+        body: ::std::vec::Vec<u8>,
+        /// The name of the file that was previously uploaded, if set.
+        ///
+        /// Header `Content-Disposition`.
+        content_disposition: ::std::option::Option<::std::string::String>,
+    },
     /// `307`: A redirect to the thumbnail of the requested content.
-    TemporaryRedirect,
+    TemporaryRedirect {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `308`: A redirect to the thumbnail of the requested content.
-    Status308,
+    Status308 {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
     /// `502`: The content is too large for the server to serve.
@@ -134,20 +151,50 @@ impl ::specgen_runtime::EndpointResponse for Response {
         ::specgen_runtime::IntoHttpError,
     > {
         match self {
-            Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
+            Self::Ok { body, content_disposition } => {
+                let mut response = ::specgen_runtime::wire::response(
                     200,
                     ::std::option::Option::Some((
                         "application/octet-stream",
                         body.clone(),
                     )),
-                )
+                )?;
+                if let ::std::option::Option::Some(value) = content_disposition {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Content-Disposition",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
-            Self::TemporaryRedirect => {
-                ::specgen_runtime::wire::response(307, ::std::option::Option::None)
+            Self::TemporaryRedirect { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
-            Self::Status308 => {
-                ::specgen_runtime::wire::response(308, ::std::option::Option::None)
+            Self::Status308 { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
@@ -187,12 +234,33 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let body = response.body().as_ref();
         match status.as_u16() {
             200 => {
-                ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_bytes(body)),
-                )
+                ::std::result::Result::Ok(Self::Ok {
+                    body: ::specgen_runtime::wire::response_bytes(body),
+                    content_disposition: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Content-Disposition",
+                    )?,
+                })
             }
-            307 => ::std::result::Result::Ok(Self::TemporaryRedirect),
-            308 => ::std::result::Result::Ok(Self::Status308),
+            307 => {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            308 => {
+                ::std::result::Result::Ok(Self::Status308 {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             429 => {
                 ::std::result::Result::Ok(
                     Self::TooManyRequests(

@@ -138,9 +138,19 @@ pub enum Response {
     /// `200`: A thumbnail of the requested content.
     Ok(::std::vec::Vec<u8>),
     /// `307`: A redirect to the thumbnail of the requested content.
-    TemporaryRedirect,
+    TemporaryRedirect {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `308`: A redirect to the thumbnail of the requested content.
-    Status308,
+    Status308 {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `400`: The request does not make sense to the server, or the server cannot thumbnail
     /// the content. For example, the client requested non-integer dimensions or asked
     /// for negatively-sized images.
@@ -171,11 +181,33 @@ impl ::specgen_runtime::EndpointResponse for Response {
                     ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
-            Self::TemporaryRedirect => {
-                ::specgen_runtime::wire::response(307, ::std::option::Option::None)
+            Self::TemporaryRedirect { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
-            Self::Status308 => {
-                ::specgen_runtime::wire::response(308, ::std::option::Option::None)
+            Self::Status308 { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
             Self::BadRequest(body) => {
                 ::specgen_runtime::wire::response(
@@ -234,8 +266,24 @@ impl ::specgen_runtime::EndpointResponse for Response {
                     Self::Ok(::specgen_runtime::wire::response_bytes(body)),
                 )
             }
-            307 => ::std::result::Result::Ok(Self::TemporaryRedirect),
-            308 => ::std::result::Result::Ok(Self::Status308),
+            307 => {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            308 => {
+                ::std::result::Result::Ok(Self::Status308 {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             400 => {
                 ::std::result::Result::Ok(
                     Self::BadRequest(
