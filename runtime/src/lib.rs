@@ -41,7 +41,9 @@ pub(crate) fn essence(media_type: &str) -> String {
     media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
-pub use endpoint::{Credential, CredentialLocation, Endpoint, EndpointResponse, Metadata, SecurityRequirement};
+pub use endpoint::{
+    Credential, CredentialLocation, Endpoint, EndpointResponse, Matched, Metadata, SecurityRequirement, SecurityScheme,
+};
 pub use error::{
     ApiError, ErrorBody, ErrorFormat, ErrorKind, FromHttpRequestError, FromHttpResponseError, IntoHttpError,
     MatrixError, ParamLocation, Problem, UnknownVariant,

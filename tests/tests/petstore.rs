@@ -1,4 +1,5 @@
-//! The two petstores (`tests/fixtures/petstore/`): the classic Swagger 2.0 one and the
+//! The two petstores (`tests/fixtures/petstore/`) and a fixture of security combinations
+//! (`tests/fixtures/security/`): the classic Swagger 2.0 one and the
 //! OpenAPI 3.0 one, generated, built in a scratch workspace beside `whole_crates.rs`'s
 //! (sharing its target folder), and run on loopback: each operation through the generated
 //! client against the generated server, whose handler checks what it received
@@ -11,7 +12,10 @@ use generator::config::Config;
 use generator::{Diagnostics, GeneratedFile};
 
 fn config(version: &str) -> Config {
-    let path = tests::fixtures().join(format!("petstore/{version}/codegen.yaml"));
+    let path = match version {
+        "security" => tests::fixtures().join("security/codegen.yaml"),
+        _ => tests::fixtures().join(format!("petstore/{version}/codegen.yaml")),
+    };
     Config::load(&path).expect("the fixture's config loads")
 }
 
@@ -80,9 +84,9 @@ fn cargo(workspace: &Path, target: &Path, args: &[&str]) {
 fn both_petstores_build_and_every_operation_goes_over_the_wire() {
     let (workspace, target) = scratch();
     let runtime = tests::workspace_root().join("runtime");
-    for version in ["v2", "v3"] {
+    for version in ["v2", "v3", "security"] {
         let mut config = config(version);
-        config.output = workspace.join(format!("petstore-{version}"));
+        config.output = workspace.join(config.package.name.clone());
         config.runtime.path = Some(runtime.clone());
         let (files, _) = generate(&config);
         generator::write::write(&config.output, &files).expect("the crate is written");
@@ -98,6 +102,7 @@ publish = false
 [dependencies]
 petstore-v2 = {{ path = "../petstore-v2", features = ["server", "client"] }}
 petstore-v3 = {{ path = "../petstore-v3", features = ["server", "client"] }}
+security-combos = {{ path = "../security-combos", features = ["server", "client"] }}
 specgen-runtime = {{ path = {runtime:?}, features = ["server", "client"] }}
 http = "1"
 serde = "1"
@@ -110,7 +115,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
     write_if_changed(&workspace.join("petstore-wire/src/lib.rs"), include_str!("petstore/wire.rs"));
     write_if_changed(
         &workspace.join("Cargo.toml"),
-        "# Written by tests/tests/petstore.rs.\n[workspace]\nresolver = \"2\"\nmembers = [\"petstore-v2\", \"petstore-v3\", \"petstore-wire\"]\n\n[profile.dev]\ndebug = false\n",
+        "# Written by tests/tests/petstore.rs.\n[workspace]\nresolver = \"2\"\nmembers = [\"petstore-v2\", \"petstore-v3\", \"security-combos\", \"petstore-wire\"]\n\n[profile.dev]\ndebug = false\n",
     );
     let lock = std::fs::read_to_string(tests::workspace_root().join("Cargo.lock")).expect("Cargo.lock is readable");
     std::fs::write(workspace.join("Cargo.lock"), lock).expect("the scratch folder is writable");

@@ -9,6 +9,7 @@ use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens, Place};
 use crate::lower::operations::{
     Body, BodyKind, Credential, CredentialKind, FieldValue, FormField, Operation, Param, ParamLocation, Response,
+    Security,
 };
 use crate::lower::types::Ty;
 use crate::lower::Model;
@@ -231,13 +232,56 @@ fn credential(c: &Credential) -> TokenStream {
     }
 }
 
+/// The variant of an operation's `Credentials` for each alternative of its security: the
+/// credential types' names joined by `And`, unique.
+pub fn credential_variants(security: &Security) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    security
+        .alternatives
+        .iter()
+        .map(|a| {
+            let name = a.iter().map(|u| u.credential.as_str()).collect::<Vec<_>>().join("And");
+            crate::lower::names::unique(name, &mut taken, "")
+        })
+        .collect()
+}
+
+/// `Credentials`: the credentials of an operation whose security has several alternatives
+/// or schemes, a variant per alternative.
+fn credentials_enum(op: &Operation) -> Option<TokenStream> {
+    let security = op.security.as_ref().filter(|s| !s.is_single())?;
+    let variants = security.alternatives.iter().zip(credential_variants(security)).map(|(alternative, name)| {
+        let variant = ident(&name);
+        let types = alternative.iter().map(|u| {
+            let ty = ident(&u.credential);
+            quote!(crate::endpoints::#ty)
+        });
+        let schemes = alternative.iter().map(|u| format!("`{}`", u.scheme)).collect::<Vec<_>>().join(" and ");
+        let doc = own_doc(&format!("The credentials of {schemes}."));
+        quote! { #doc #variant(#(#types),*), }
+    });
+    let optional = if security.optional { " The endpoint also takes requests with none." } else { "" };
+    let doc = own_doc(&format!(
+        "The credentials of the alternative the request satisfied, the first in the spec's order: one variant\nper alternative of the operation's security requirements.{optional}"
+    ));
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Credentials {
+            #(#variants)*
+        }
+    })
+}
+
 /// The tokens of `endpoints/<operation>.rs`.
 pub fn operation(op: &Operation, model: &Model) -> TokenStream {
+    let credentials = credentials_enum(op);
     let metadata = metadata(op, model);
     let request = request(op, model);
     let response = response(op, model);
     quote! {
         #metadata
+        #credentials
         #request
         #response
     }
@@ -249,10 +293,16 @@ fn metadata(op: &Operation, model: &Model) -> TokenStream {
     let path = format!("{}{}", model.info.base_path, op.path);
     let security = match &op.security {
         Some(security) => {
-            let scheme = &security.scheme;
-            let (location, _) = location_tokens(&security.kind);
+            let alternatives = security.alternatives.iter().map(|alternative| {
+                let schemes = alternative.iter().map(|used| {
+                    let scheme = &used.scheme;
+                    let (location, _) = location_tokens(&used.kind);
+                    quote!(::specgen_runtime::SecurityScheme { scheme: #scheme, location: #location })
+                });
+                quote!(&[#(#schemes),*])
+            });
             let optional = security.optional;
-            quote!(::std::option::Option::Some(::specgen_runtime::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
+            quote!(::std::option::Option::Some(::specgen_runtime::SecurityRequirement { alternatives: &[#(#alternatives),*], optional: #optional }))
         }
         None => quote!(::std::option::Option::None),
     };

@@ -162,6 +162,28 @@ pub struct Security {
     pub optional: bool,
     /// The Rust type of the credential ([`Credential::rust`]).
     pub credential: String,
+    /// Every alternative of the requirement list (OR), each the schemes it needs together
+    /// (AND), in the spec's order; the fields above are those of the first scheme of the
+    /// first alternative. `{}` is not among them: it is [`Security::optional`].
+    pub alternatives: Vec<Vec<SchemeUse>>,
+}
+
+impl Security {
+    /// One alternative of one scheme: the handler takes that scheme's credential itself;
+    /// otherwise an operation's `Credentials` enum, a variant per alternative.
+    pub fn is_single(&self) -> bool {
+        self.alternatives.len() == 1 && self.alternatives[0].len() == 1
+    }
+}
+
+/// A scheme as one requirement uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemeUse {
+    pub scheme: String,
+    pub kind: CredentialKind,
+    pub doc: Option<String>,
+    /// The Rust type of the credential ([`Credential::rust`]).
+    pub credential: String,
 }
 
 /// A security scheme some operation uses, as a credential type of the generated crate.
@@ -691,9 +713,25 @@ impl Lowerer<'_> {
     fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>) -> Option<Security> {
         let requirements = requirements?;
         let optional = requirements.iter().any(|r| r.is_empty());
-        let name = requirements.iter().find_map(|r| r.keys().next())?;
+        // An alternative naming a scheme that is not defined (lint reported it) is left out.
+        let alternatives: Vec<Vec<SchemeUse>> = requirements
+            .iter()
+            .filter(|r| !r.is_empty())
+            .filter_map(|r| r.keys().map(|name| self.scheme_use(name)).collect::<Option<Vec<_>>>())
+            .collect();
+        let first = alternatives.first()?.first()?.clone();
+        Some(Security {
+            scheme: first.scheme,
+            kind: first.kind,
+            doc: first.doc,
+            optional,
+            credential: String::new(),
+            alternatives,
+        })
+    }
+
+    fn scheme_use(&self, name: &str) -> Option<SchemeUse> {
         let schemes = &self.api.components.as_ref()?.security_schemes;
-        // Lint reported a scheme that is not defined.
         let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else { return None };
         let (kind, doc) = match scheme {
             SecurityScheme::APIKey { location, name, description, .. } => {
@@ -712,7 +750,7 @@ impl Lowerer<'_> {
                 (CredentialKind::Bearer, description.clone())
             }
         };
-        Some(Security { scheme: name.clone(), kind, doc, optional, credential: String::new() })
+        Some(SchemeUse { scheme: name.to_owned(), kind, doc, credential: String::new() })
     }
 }
 
@@ -725,18 +763,18 @@ pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
         let Some(security) = &mut op.security else {
             continue;
         };
-        if let Some(known) = out.iter().find(|c| c.scheme == security.scheme) {
-            security.credential = known.rust.clone();
-            continue;
+        for used in security.alternatives.iter_mut().flatten() {
+            if let Some(known) = out.iter().find(|c| c.scheme == used.scheme) {
+                used.credential = known.rust.clone();
+                continue;
+            }
+            let rust = names::unique(names::camel(&used.scheme), &mut types, "");
+            used.credential = rust.clone();
+            out.push(Credential { scheme: used.scheme.clone(), rust, kind: used.kind.clone(), doc: used.doc.clone() });
         }
-        let rust = names::unique(names::camel(&security.scheme), &mut types, "");
-        security.credential = rust.clone();
-        out.push(Credential {
-            scheme: security.scheme.clone(),
-            rust,
-            kind: security.kind.clone(),
-            doc: security.doc.clone(),
-        });
+        if let Some(first) = security.alternatives.first().and_then(|a| a.first()) {
+            security.credential = first.credential.clone();
+        }
     }
     out
 }
@@ -882,6 +920,12 @@ mod tests {
                 doc: None,
                 optional: false,
                 credential: String::new(),
+                alternatives: vec![vec![SchemeUse {
+                    scheme: scheme.into(),
+                    kind: CredentialKind::Bearer,
+                    doc: None,
+                    credential: String::new(),
+                }]],
             }),
             origin: None,
         }
@@ -1016,5 +1060,21 @@ mod tests {
             panic!("{:?}", ops[0].body)
         };
         assert_eq!(fields[1].value, FieldValue::Text);
+    }
+
+    /// A Swagger 2.0 `default` response of a `$ref`'d schema is typed, as a status range is,
+    /// and both keep the real status (their variants carry it).
+    #[test]
+    fn a_default_response_of_a_definition_is_typed() {
+        let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200: {description: ok}\n        4XX: {description: client, schema: {$ref: '#/definitions/Error'}}\n        default: {description: other, schema: {$ref: '#/definitions/Error'}}\ndefinitions:\n  Error: {type: object, properties: {message: {type: string}}}\n";
+        let (ops, diagnostics) = lowered("default_error", spec);
+        assert!(!diagnostics.iter().any(|d| d.code == codes::UNSUPPORTED), "{}", diagnostics.render(false));
+        let default = ops[0].responses.iter().find(|r| r.status.is_none()).expect("the default");
+        let body = default.body.as_ref().expect("a body");
+        assert_eq!(body.kind, BodyKind::Json);
+        assert!(matches!(body.ty, Ty::Named(_)), "{:?}", body.ty);
+        let range = ops[0].responses.iter().find(|r| r.range).expect("the range");
+        assert_eq!((range.status, range.variant.as_str()), (Some(400), "Status4xx"));
+        assert!(matches!(range.body.as_ref().map(|b| &b.ty), Some(Ty::Named(_))));
     }
 }

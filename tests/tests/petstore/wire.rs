@@ -178,10 +178,14 @@ mod tests {
 
             async fn get_pet_by_id(
                 &self,
-                credential: ApiKey,
+                credential: get_pet_by_id::Credentials,
                 request: get_pet_by_id::Request,
             ) -> Result<get_pet_by_id::Response, ApiError> {
-                check(credential.0 == "special-key", &credential)?;
+                // `api_key` is the first alternative, and the client has its credential.
+                let get_pet_by_id::Credentials::ApiKey(key) = &credential else {
+                    return Err(ApiError::internal(specgen_runtime::ErrorFormat::Problem, format!("{credential:?}")));
+                };
+                check(key.0 == "special-key", key)?;
                 Ok(get_pet_by_id::Response::Ok(from_json(
                     serde_json::json!({"id": request.pet_id, "name": "Rex", "photoUrls": []}),
                 )))
@@ -213,6 +217,104 @@ mod tests {
             assert_eq!(response, add_pet::Response::Ok(pet));
             let response = client.send(&get_pet_by_id::Request { pet_id: 9 }).await.expect("an answer");
             assert!(matches!(response, get_pet_by_id::Response::Ok(ref pet) if pet.id == Some(9)), "{response:?}");
+        }
+    }
+
+    /// AND within a requirement, OR between requirements, `{}` for none: the server accepts
+    /// exactly what the spec allows, hands the handler the credentials that matched, and
+    /// answers 401 otherwise.
+    mod security {
+        use super::*;
+        use security_combos::endpoints::{both, either, maybe, ApiKey, Basic, Bearer, CookieKey, Oidc, QueryKey};
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+        struct Server;
+
+        impl security_combos::server::Api for Server {
+            async fn both(&self, credential: both::Credentials, _: both::Request) -> Result<both::Response, ApiError> {
+                let both::Credentials::ApiKeyAndBearer(key, token) = credential;
+                Ok(both::Response::Ok(format!("key={} token={}", key.0, token.0)))
+            }
+
+            async fn either(&self, credential: either::Credentials, _: either::Request) -> Result<either::Response, ApiError> {
+                Ok(either::Response::Ok(match credential {
+                    either::Credentials::ApiKey(key) => format!("key={}", key.0),
+                    either::Credentials::Basic(basic) => format!("basic={}:{}", basic.username, basic.password),
+                    either::Credentials::CookieKeyAndQueryKey(cookie, query) => format!("cookie={} query={}", cookie.0, query.0),
+                }))
+            }
+
+            async fn maybe(&self, credential: Option<Oidc>, _: maybe::Request) -> Result<maybe::Response, ApiError> {
+                Ok(maybe::Response::Ok(match credential {
+                    Some(token) => format!("oidc={}", token.0),
+                    None => "anonymous".to_owned(),
+                }))
+            }
+        }
+
+        async fn serve() -> std::net::SocketAddr {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+            let address = listener.local_addr().expect("an address");
+            tokio::spawn(security_combos::server::router(Arc::new(Server)).serve(listener));
+            address
+        }
+
+        /// The status and body of a raw `GET`.
+        async fn get(address: std::net::SocketAddr, target: &str, headers: &[&str]) -> (u16, String) {
+            let mut stream = tokio::net::TcpStream::connect(address).await.expect("connected");
+            let mut request = format!("GET {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
+            for header in headers {
+                request.push_str(&format!("{header}\r\n"));
+            }
+            request.push_str("\r\n");
+            stream.write_all(request.as_bytes()).await.expect("written");
+            let mut response = String::new();
+            stream.read_to_string(&mut response).await.expect("read");
+            let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+            let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+            (status, body)
+        }
+
+        #[tokio::test]
+        async fn the_client_sends_the_first_alternative_it_has_credentials_for() {
+            let address = serve().await;
+            let client = security_combos::client::Client::new(format!("http://{address}"))
+                .with_credential(ApiKey::from("k"))
+                .with_credential(Bearer::from("t"));
+            let response = client.send(&both::Request {}).await.expect("an answer");
+            assert_eq!(response, both::Response::Ok("key=k token=t".into()));
+            assert_eq!(client.send(&either::Request {}).await.expect("an answer"), either::Response::Ok("key=k".into()));
+            assert_eq!(client.send(&maybe::Request {}).await.expect("an answer"), maybe::Response::Ok("anonymous".into()));
+            let client = security_combos::client::Client::new(format!("http://{address}"))
+                .with_credential(CookieKey::from("c"))
+                .with_credential(QueryKey::from("q"))
+                .with_credential(Basic { username: "ann".into(), password: "pw".into() })
+                .with_credential(Oidc::from("o"));
+            // `basic` comes before the cookie and query pair in the spec.
+            assert_eq!(client.send(&either::Request {}).await.expect("an answer"), either::Response::Ok("basic=ann:pw".into()));
+            assert_eq!(client.send(&maybe::Request {}).await.expect("an answer"), maybe::Response::Ok("oidc=o".into()));
+            assert!(client.send(&both::Request {}).await.is_err(), "without the API key and token the client refuses");
+        }
+
+        #[tokio::test]
+        async fn the_server_accepts_exactly_the_allowed_combinations() {
+            let address = serve().await;
+            let key = "X-Api-Key: k";
+            let bearer = "Authorization: Bearer t";
+            let basic = "Authorization: Basic YW5uOnB3"; // ann:pw
+            let cookie = "Cookie: session=c";
+            assert_eq!(get(address, "/both", &[key, bearer]).await, (200, "\"key=k token=t\"".into()));
+            assert_eq!(get(address, "/both", &[key]).await.0, 401);
+            assert_eq!(get(address, "/both", &[bearer]).await.0, 401);
+            assert_eq!(get(address, "/both", &[]).await.0, 401);
+            assert_eq!(get(address, "/either", &[key]).await, (200, "\"key=k\"".into()));
+            assert_eq!(get(address, "/either", &[basic]).await, (200, "\"basic=ann:pw\"".into()));
+            assert_eq!(get(address, "/either?key=q", &[cookie]).await, (200, "\"cookie=c query=q\"".into()));
+            assert_eq!(get(address, "/either", &[cookie]).await.0, 401);
+            assert_eq!(get(address, "/either?key=q", &[]).await.0, 401);
+            assert_eq!(get(address, "/either", &[bearer]).await.0, 401);
+            assert_eq!(get(address, "/maybe", &[]).await, (200, "\"anonymous\"".into()));
+            assert_eq!(get(address, "/maybe", &[bearer]).await, (200, "\"oidc=t\"".into()));
         }
     }
 }
