@@ -28,8 +28,10 @@ mod tests {
     mod v2 {
         use super::*;
         use petstore_v2::endpoints::{
-            get_inventory, get_pet_by_id, login_user, logout_user, update_pet_with_form, upload_file, ApiKey,
-            PetstoreAuth,
+            add_pet, create_user, create_users_with_array_input, create_users_with_list_input, delete_order,
+            delete_pet, delete_user, find_pets_by_status, find_pets_by_tags, get_inventory, get_order_by_id,
+            get_pet_by_id, get_user_by_name, login_user, logout_user, place_order, update_pet, update_pet_with_form,
+            update_user, upload_file, ApiKey, PetstoreAuth,
         };
 
         struct Server;
@@ -82,6 +84,139 @@ mod tests {
                     x_expires_after: Some("2030-01-01T00:00:00Z".into()),
                 })
             }
+        }
+
+        /// The other operations of the petstore: each checks what it received and answers
+        /// from it, so the client's assertions see both directions.
+        struct Rest;
+
+        impl petstore_v2::server::Api for Rest {
+            async fn add_pet(&self, credential: PetstoreAuth, request: add_pet::Request) -> Result<add_pet::Response, ApiError> {
+                check(credential.0 == "oauth-token" && request.body.name == "Rex", &request)?;
+                Ok(add_pet::Response::MethodNotAllowed)
+            }
+
+            async fn update_pet(&self, _: PetstoreAuth, request: update_pet::Request) -> Result<update_pet::Response, ApiError> {
+                check(request.body.id == Some(4), &request)?;
+                Ok(update_pet::Response::NotFound)
+            }
+
+            async fn find_pets_by_status(
+                &self,
+                _: PetstoreAuth,
+                request: find_pets_by_status::Request,
+            ) -> Result<find_pets_by_status::Response, ApiError> {
+                let statuses = serde_json::to_value(&request.status).expect("serializes");
+                check(statuses == serde_json::json!(["available", "sold"]), &request)?;
+                Ok(find_pets_by_status::Response::Ok(from_json(serde_json::json!([{"name": "a", "photoUrls": [], "status": "sold"}]))))
+            }
+
+            async fn find_pets_by_tags(
+                &self,
+                _: PetstoreAuth,
+                request: find_pets_by_tags::Request,
+            ) -> Result<find_pets_by_tags::Response, ApiError> {
+                let pets = request.tags.iter().map(|t| serde_json::json!({"name": t, "photoUrls": []})).collect();
+                Ok(find_pets_by_tags::Response::Ok(from_json(serde_json::Value::Array(pets))))
+            }
+
+            async fn delete_pet(&self, _: PetstoreAuth, request: delete_pet::Request) -> Result<delete_pet::Response, ApiError> {
+                check(request.api_key.as_deref() == Some("header key") && request.pet_id == 8, &request)?;
+                Ok(delete_pet::Response::BadRequest)
+            }
+
+            async fn place_order(&self, request: place_order::Request) -> Result<place_order::Response, ApiError> {
+                Ok(place_order::Response::Ok(request.body))
+            }
+
+            async fn get_order_by_id(&self, request: get_order_by_id::Request) -> Result<get_order_by_id::Response, ApiError> {
+                Ok(get_order_by_id::Response::Ok(from_json(serde_json::json!({"id": request.order_id, "status": "placed"}))))
+            }
+
+            async fn delete_order(&self, request: delete_order::Request) -> Result<delete_order::Response, ApiError> {
+                check(request.order_id == "a b/c", &request)?;
+                Ok(delete_order::Response::NotFound)
+            }
+
+            async fn create_user(&self, request: create_user::Request) -> Result<create_user::Response, ApiError> {
+                check(request.body.username.as_deref() == Some("ann"), &request)?;
+                Ok(create_user::Response::Default { status: http::StatusCode::CREATED })
+            }
+
+            async fn create_users_with_array_input(
+                &self,
+                request: create_users_with_array_input::Request,
+            ) -> Result<create_users_with_array_input::Response, ApiError> {
+                check(request.body.len() == 2, &request)?;
+                Ok(create_users_with_array_input::Response::Default { status: http::StatusCode::ACCEPTED })
+            }
+
+            async fn create_users_with_list_input(
+                &self,
+                request: create_users_with_list_input::Request,
+            ) -> Result<create_users_with_list_input::Response, ApiError> {
+                check(request.body.len() == 2, &request)?;
+                Ok(create_users_with_list_input::Response::Default { status: http::StatusCode::OK })
+            }
+
+            async fn logout_user(&self, _: logout_user::Request) -> Result<logout_user::Response, ApiError> {
+                Ok(logout_user::Response::Default { status: http::StatusCode::NO_CONTENT })
+            }
+
+            async fn get_user_by_name(&self, request: get_user_by_name::Request) -> Result<get_user_by_name::Response, ApiError> {
+                Ok(get_user_by_name::Response::Ok(from_json(serde_json::json!({"username": request.username}))))
+            }
+
+            async fn update_user(&self, request: update_user::Request) -> Result<update_user::Response, ApiError> {
+                check(request.username == "ann" && request.body.email.as_deref() == Some("a@example.org"), &request)?;
+                Ok(update_user::Response::BadRequest)
+            }
+
+            async fn delete_user(&self, request: delete_user::Request) -> Result<delete_user::Response, ApiError> {
+                check(request.username == "ann", &request)?;
+                Ok(delete_user::Response::NotFound)
+            }
+        }
+
+        #[tokio::test]
+        async fn every_other_operation_goes_both_ways() {
+            let client = serve(Rest).await;
+            let rex: petstore_v2::types::Pet = from_json(serde_json::json!({"id": 4, "name": "Rex", "photoUrls": []}));
+            let user: petstore_v2::types::User = from_json(serde_json::json!({"username": "ann", "email": "a@example.org"}));
+            let order: petstore_v2::types::Order = from_json(serde_json::json!({"id": 2, "quantity": 3, "complete": true}));
+            assert_eq!(client.send(&add_pet::Request { body: rex.clone() }).await.expect("answer"), add_pet::Response::MethodNotAllowed);
+            assert_eq!(client.send(&update_pet::Request { body: rex.clone() }).await.expect("answer"), update_pet::Response::NotFound);
+            let status = from_json(serde_json::json!(["available", "sold"]));
+            let response = client.send(&find_pets_by_status::Request { status }).await.expect("answer");
+            assert!(matches!(response, find_pets_by_status::Response::Ok(ref pets) if pets.len() == 1), "{response:?}");
+            let tags = vec!["x y".to_owned(), "z".to_owned()];
+            let response = client.send(&find_pets_by_tags::Request { tags }).await.expect("answer");
+            let find_pets_by_tags::Response::Ok(pets) = response else { panic!("{response:?}") };
+            assert_eq!(pets.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["x y", "z"]);
+            let request = delete_pet::Request { api_key: Some("header key".into()), pet_id: 8 };
+            assert_eq!(client.send(&request).await.expect("answer"), delete_pet::Response::BadRequest);
+            let response = client.send(&place_order::Request { body: order.clone() }).await.expect("answer");
+            assert_eq!(response, place_order::Response::Ok(order));
+            let response = client.send(&get_order_by_id::Request { order_id: 3 }).await.expect("answer");
+            assert!(matches!(response, get_order_by_id::Response::Ok(ref o) if o.id == Some(3)), "{response:?}");
+            let response = client.send(&delete_order::Request { order_id: "a b/c".into() }).await.expect("answer");
+            assert_eq!(response, delete_order::Response::NotFound);
+            // `default` keeps the real status both ways.
+            let response = client.send(&create_user::Request { body: user.clone() }).await.expect("answer");
+            assert_eq!(response, create_user::Response::Default { status: http::StatusCode::CREATED });
+            let users = vec![user.clone(), user.clone()];
+            let response = client.send(&create_users_with_array_input::Request { body: users.clone() }).await.expect("answer");
+            assert_eq!(response, create_users_with_array_input::Response::Default { status: http::StatusCode::ACCEPTED });
+            let response = client.send(&create_users_with_list_input::Request { body: users }).await.expect("answer");
+            assert_eq!(response, create_users_with_list_input::Response::Default { status: http::StatusCode::OK });
+            let response = client.send(&logout_user::Request {}).await.expect("answer");
+            assert_eq!(response, logout_user::Response::Default { status: http::StatusCode::NO_CONTENT });
+            let response = client.send(&get_user_by_name::Request { username: "ann".into() }).await.expect("answer");
+            assert!(matches!(response, get_user_by_name::Response::Ok(ref u) if u.username.as_deref() == Some("ann")));
+            let request = update_user::Request { username: "ann".into(), body: user };
+            assert_eq!(client.send(&request).await.expect("answer"), update_user::Response::BadRequest);
+            let response = client.send(&delete_user::Request { username: "ann".into() }).await.expect("answer");
+            assert_eq!(response, delete_user::Response::NotFound);
         }
 
         /// A server of one method: every other answers 501.
