@@ -288,7 +288,12 @@ mod tests {
 
     mod v3 {
         use super::*;
-        use petstore_v3::endpoints::{add_pet, get_pet_by_id, upload_file, ApiKey, PetstoreAuth};
+        use petstore_v3::endpoints::{
+            add_pet, create_user, create_users_with_list_input, delete_order, delete_pet, delete_user,
+            find_pets_by_status, find_pets_by_tags, get_inventory, get_order_by_id, get_pet_by_id, get_user_by_name,
+            login_user, logout_user, place_order, update_pet, update_pet_with_form, update_user, upload_file, ApiKey,
+            PetstoreAuth,
+        };
 
         struct Server;
 
@@ -325,6 +330,154 @@ mod tests {
                     serde_json::json!({"id": request.pet_id, "name": "Rex", "photoUrls": []}),
                 )))
             }
+        }
+
+        /// The other operations of the 3.0 petstore, each checking what it received.
+        struct Rest;
+
+        impl petstore_v3::server::Api for Rest {
+            async fn update_pet(&self, _: PetstoreAuth, request: update_pet::Request) -> Result<update_pet::Response, ApiError> {
+                Ok(update_pet::Response::Ok(request.body))
+            }
+
+            async fn find_pets_by_status(
+                &self,
+                _: PetstoreAuth,
+                request: find_pets_by_status::Request,
+            ) -> Result<find_pets_by_status::Response, ApiError> {
+                let status = serde_json::to_value(request.status.as_ref()).expect("serializes");
+                check(status == serde_json::json!("pending"), &request)?;
+                Ok(find_pets_by_status::Response::Ok(Vec::new()))
+            }
+
+            async fn find_pets_by_tags(
+                &self,
+                _: PetstoreAuth,
+                request: find_pets_by_tags::Request,
+            ) -> Result<find_pets_by_tags::Response, ApiError> {
+                check(request.tags == ["a", "b,c"], &request)?;
+                Ok(find_pets_by_tags::Response::BadRequest)
+            }
+
+            async fn update_pet_with_form(
+                &self,
+                _: PetstoreAuth,
+                request: update_pet_with_form::Request,
+            ) -> Result<update_pet_with_form::Response, ApiError> {
+                let pet = serde_json::json!({"id": request.pet_id, "name": request.name, "photoUrls": [], "status": request.status});
+                Ok(update_pet_with_form::Response::Ok(from_json(pet)))
+            }
+
+            async fn delete_pet(&self, _: PetstoreAuth, request: delete_pet::Request) -> Result<delete_pet::Response, ApiError> {
+                check(request.api_key.is_none() && request.pet_id == 1, &request)?;
+                Ok(delete_pet::Response::Ok)
+            }
+
+            async fn get_inventory(&self, credential: ApiKey, _: get_inventory::Request) -> Result<get_inventory::Response, ApiError> {
+                check(credential.0 == "special-key", &credential)?;
+                Ok(get_inventory::Response::Ok(std::iter::once(("placed".to_owned(), 1)).collect()))
+            }
+
+            async fn place_order(&self, request: place_order::Request) -> Result<place_order::Response, ApiError> {
+                match request.body {
+                    Some(order) => Ok(place_order::Response::Ok(order)),
+                    None => Ok(place_order::Response::UnprocessableEntity),
+                }
+            }
+
+            async fn get_order_by_id(&self, request: get_order_by_id::Request) -> Result<get_order_by_id::Response, ApiError> {
+                check(request.order_id == 11, &request)?;
+                Ok(get_order_by_id::Response::NotFound)
+            }
+
+            async fn delete_order(&self, request: delete_order::Request) -> Result<delete_order::Response, ApiError> {
+                check(request.order_id == 12, &request)?;
+                Ok(delete_order::Response::Default { status: http::StatusCode::IM_A_TEAPOT })
+            }
+
+            async fn create_user(&self, request: create_user::Request) -> Result<create_user::Response, ApiError> {
+                Ok(create_user::Response::Ok(request.body.unwrap_or_default()))
+            }
+
+            async fn create_users_with_list_input(
+                &self,
+                request: create_users_with_list_input::Request,
+            ) -> Result<create_users_with_list_input::Response, ApiError> {
+                let users = request.body.unwrap_or_default();
+                Ok(create_users_with_list_input::Response::Ok(users.into_iter().last().unwrap_or_default()))
+            }
+
+            async fn login_user(&self, request: login_user::Request) -> Result<login_user::Response, ApiError> {
+                check(request.username.as_deref() == Some("ann") && request.password.is_none(), &request)?;
+                Ok(login_user::Response::Ok { body: "s".into(), x_rate_limit: Some(1), x_expires_after: None })
+            }
+
+            async fn logout_user(&self, _: logout_user::Request) -> Result<logout_user::Response, ApiError> {
+                Ok(logout_user::Response::Default { status: http::StatusCode::SERVICE_UNAVAILABLE })
+            }
+
+            async fn get_user_by_name(&self, request: get_user_by_name::Request) -> Result<get_user_by_name::Response, ApiError> {
+                Ok(get_user_by_name::Response::Ok(from_json(serde_json::json!({"username": request.username}))))
+            }
+
+            async fn update_user(&self, request: update_user::Request) -> Result<update_user::Response, ApiError> {
+                check(request.username == "ann" && request.body.is_some(), &request)?;
+                Ok(update_user::Response::Ok)
+            }
+
+            async fn delete_user(&self, request: delete_user::Request) -> Result<delete_user::Response, ApiError> {
+                check(request.username == "ann", &request)?;
+                Ok(delete_user::Response::Ok)
+            }
+        }
+
+        #[tokio::test]
+        async fn every_other_operation_goes_both_ways() {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+            let address = listener.local_addr().expect("an address");
+            tokio::spawn(petstore_v3::server::router(Arc::new(Rest)).serve(listener));
+            let client = petstore_v3::client::Client::new(format!("http://{address}"))
+                .with_credential(PetstoreAuth::from("oauth-token"))
+                .with_credential(ApiKey::from("special-key"));
+            let rex: petstore_v3::types::Pet = from_json(serde_json::json!({"id": 4, "name": "Rex", "photoUrls": []}));
+            let user: petstore_v3::types::User = from_json(serde_json::json!({"username": "ann"}));
+            let order: petstore_v3::types::Order = from_json(serde_json::json!({"id": 2, "quantity": 3}));
+            let response = client.send(&update_pet::Request { body: rex.clone() }).await.expect("answer");
+            assert_eq!(response, update_pet::Response::Ok(rex));
+            let request = find_pets_by_status::Request { status: Some(from_json(serde_json::json!("pending"))) };
+            assert_eq!(client.send(&request).await.expect("answer"), find_pets_by_status::Response::Ok(Vec::new()));
+            let request = find_pets_by_tags::Request { tags: vec!["a".into(), "b,c".into()] };
+            assert_eq!(client.send(&request).await.expect("answer"), find_pets_by_tags::Response::BadRequest);
+            let request = update_pet_with_form::Request { pet_id: 5, name: Some("Rex".into()), status: Some("sold".into()) };
+            let response = client.send(&request).await.expect("answer");
+            assert!(matches!(response, update_pet_with_form::Response::Ok(ref p) if p.id == Some(5) && p.name == "Rex"), "{response:?}");
+            let request = delete_pet::Request { api_key: None, pet_id: 1 };
+            assert_eq!(client.send(&request).await.expect("answer"), delete_pet::Response::Ok);
+            let response = client.send(&get_inventory::Request {}).await.expect("answer");
+            assert!(matches!(response, get_inventory::Response::Ok(ref m) if m.get("placed") == Some(&1)), "{response:?}");
+            let response = client.send(&place_order::Request { body: Some(order.clone()) }).await.expect("answer");
+            assert_eq!(response, place_order::Response::Ok(order));
+            let response = client.send(&place_order::Request { body: None }).await.expect("answer");
+            assert_eq!(response, place_order::Response::UnprocessableEntity);
+            let response = client.send(&get_order_by_id::Request { order_id: 11 }).await.expect("answer");
+            assert_eq!(response, get_order_by_id::Response::NotFound);
+            let response = client.send(&delete_order::Request { order_id: 12 }).await.expect("answer");
+            assert_eq!(response, delete_order::Response::Default { status: http::StatusCode::IM_A_TEAPOT });
+            let response = client.send(&create_user::Request { body: Some(user.clone()) }).await.expect("answer");
+            assert_eq!(response, create_user::Response::Ok(user.clone()));
+            let request = create_users_with_list_input::Request { body: Some(vec![user.clone()]) };
+            assert_eq!(client.send(&request).await.expect("answer"), create_users_with_list_input::Response::Ok(user.clone()));
+            let request = login_user::Request { username: Some("ann".into()), password: None };
+            let expected = login_user::Response::Ok { body: "s".into(), x_rate_limit: Some(1), x_expires_after: None };
+            assert_eq!(client.send(&request).await.expect("answer"), expected);
+            let response = client.send(&logout_user::Request {}).await.expect("answer");
+            assert_eq!(response, logout_user::Response::Default { status: http::StatusCode::SERVICE_UNAVAILABLE });
+            let response = client.send(&get_user_by_name::Request { username: "ann".into() }).await.expect("answer");
+            assert!(matches!(response, get_user_by_name::Response::Ok(ref u) if u.username.as_deref() == Some("ann")));
+            let request = update_user::Request { username: "ann".into(), body: Some(user) };
+            assert_eq!(client.send(&request).await.expect("answer"), update_user::Response::Ok);
+            let response = client.send(&delete_user::Request { username: "ann".into() }).await.expect("answer");
+            assert_eq!(response, delete_user::Response::Ok);
         }
 
         async fn serve() -> petstore_v3::client::Client {
