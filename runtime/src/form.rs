@@ -1,5 +1,5 @@
 //! Form bodies: `application/x-www-form-urlencoded` and `multipart/form-data`, written by
-//! [`FormWriter`] and read by [`Form::parse`] (decision 28).
+//! [`FormWriter`] and read by [`Form::parse`] (decision 30).
 
 use std::fmt::Display;
 

@@ -518,7 +518,10 @@ impl Lowerer<'_> {
             self.diagnostics.push(
                 Diagnostic::warning(
                     codes::UNSUPPORTED,
-                    "a form body whose schema is not an object with properties is not supported yet; the body is kept as bytes",
+                    format!(
+                        "form body `{}`: a form whose schema is not an object with properties is not supported yet; the body is kept as bytes",
+                        if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" }
+                    ),
                 )
                 .at(self.spec.key_location(media_pointer))
                 .label("no fields")
