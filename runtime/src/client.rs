@@ -111,10 +111,27 @@ impl Client {
     pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Response, ClientError> {
         let mut request = request.try_into_http_request(&self.base_url).map_err(ClientError::Request)?;
         if let Some(security) = E::METADATA.security {
-            match self.credentials.get(security.scheme) {
-                Some(value) => security.location.apply(&mut request, value).map_err(ClientError::Request)?,
+            // The first alternative whose every scheme has a credential here.
+            let chosen =
+                security.alternatives.iter().find(|a| a.iter().all(|s| self.credentials.contains_key(s.scheme)));
+            match chosen {
+                Some(alternative) => {
+                    for scheme in alternative.iter() {
+                        let value = self.credentials.get(scheme.scheme).map(String::as_str).unwrap_or_default();
+                        scheme.location.apply(&mut request, value).map_err(ClientError::Request)?;
+                    }
+                }
                 None if security.optional => {}
-                None => return Err(ClientError::MissingCredential { scheme: security.scheme }),
+                None => {
+                    // The first scheme of the first alternative the client lacks.
+                    let missing = security
+                        .alternatives
+                        .iter()
+                        .flat_map(|a| a.iter())
+                        .find(|s| !self.credentials.contains_key(s.scheme))
+                        .map_or("", |s| s.scheme);
+                    return Err(ClientError::MissingCredential { scheme: missing });
+                }
             }
         }
         let response = self.execute(request).await?;

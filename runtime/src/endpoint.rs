@@ -27,15 +27,66 @@ pub struct Metadata {
     pub errors: ErrorFormat,
 }
 
-/// The credential an endpoint asks for.
+/// The credentials an endpoint asks for: any one of its alternatives, each of which needs
+/// all its schemes at once (OpenAPI's list of security requirements).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityRequirement {
+    /// The alternatives, in the spec's order; the first a request satisfies is the one that
+    /// matched.
+    pub alternatives: &'static [&'static [SecurityScheme]],
+    /// The endpoint also answers requests with no credential (an empty requirement `{}`).
+    pub optional: bool,
+}
+
+/// One security scheme of a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityScheme {
     /// The security scheme's name in the spec.
     pub scheme: &'static str,
     /// Where the credential travels.
     pub location: CredentialLocation,
-    /// The endpoint also answers requests without the credential.
-    pub optional: bool,
+}
+
+/// The credentials of the alternative a request satisfied.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Matched {
+    /// The index of the alternative in [`SecurityRequirement::alternatives`]; `None` when the
+    /// request carries none (for an optional requirement).
+    pub alternative: Option<usize>,
+    /// Each scheme of that alternative, with its credential's value.
+    pub credentials: Vec<(&'static str, String)>,
+}
+
+impl SecurityRequirement {
+    /// The first alternative `request` satisfies. When none is: `Ok` with no alternative for
+    /// an optional requirement; else the first invalid credential, or the first scheme of
+    /// the first alternative as the missing one.
+    pub fn matched<B>(&self, request: &http::Request<B>) -> Result<Matched, (SecurityScheme, CredentialError)> {
+        let mut invalid = None;
+        for (index, alternative) in self.alternatives.iter().enumerate() {
+            let mut credentials = Vec::new();
+            for scheme in alternative.iter() {
+                match scheme.location.extract(request) {
+                    Ok(value) => credentials.push((scheme.scheme, value)),
+                    Err(error @ CredentialError::Invalid(_)) => {
+                        invalid.get_or_insert((*scheme, error));
+                        break;
+                    }
+                    Err(CredentialError::Missing) => break,
+                }
+            }
+            if credentials.len() == alternative.len() {
+                return Ok(Matched { alternative: Some(index), credentials });
+            }
+        }
+        if let Some(invalid) = invalid {
+            return Err(invalid);
+        }
+        match self.alternatives.first().and_then(|a| a.first()) {
+            Some(first) if !self.optional => Err((*first, CredentialError::Missing)),
+            _ => Ok(Matched::default()),
+        }
+    }
 }
 
 /// Where a credential travels in a request.

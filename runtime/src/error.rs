@@ -12,6 +12,8 @@ pub enum ParamLocation {
     Header,
     /// The `Cookie` header.
     Cookie,
+    /// A field of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`).
+    Form,
 }
 
 impl std::fmt::Display for ParamLocation {
@@ -21,6 +23,7 @@ impl std::fmt::Display for ParamLocation {
             Self::Query => "query",
             Self::Header => "header",
             Self::Cookie => "cookie",
+            Self::Form => "form",
         })
     }
 }
@@ -90,6 +93,22 @@ pub enum FromHttpResponseError {
         /// What is wrong with the body.
         reason: String,
     },
+    /// A header the spec requires of the status is absent.
+    MissingHeader {
+        /// The response's status.
+        status: http::StatusCode,
+        /// The header's name as the spec writes it.
+        name: &'static str,
+    },
+    /// A header is not what the spec describes for the status.
+    InvalidHeader {
+        /// The response's status.
+        status: http::StatusCode,
+        /// The header's name as the spec writes it.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for FromHttpResponseError {
@@ -103,6 +122,10 @@ impl std::fmt::Display for FromHttpResponseError {
                 }
             }
             Self::InvalidBody { status, reason } => write!(f, "invalid body of a {status} response: {reason}"),
+            Self::MissingHeader { status, name } => write!(f, "a {status} response without its header `{name}`"),
+            Self::InvalidHeader { status, name, reason } => {
+                write!(f, "invalid header `{name}` of a {status} response: {reason}")
+            }
         }
     }
 }

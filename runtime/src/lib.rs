@@ -19,6 +19,7 @@
 
 pub mod endpoint;
 pub mod error;
+pub mod form;
 pub mod formats;
 #[doc(hidden)]
 pub mod wire;
@@ -41,9 +42,12 @@ pub(crate) fn essence(media_type: &str) -> String {
     media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
-pub use endpoint::{Credential, CredentialLocation, Endpoint, EndpointResponse, Metadata, SecurityRequirement};
+pub use endpoint::{
+    Credential, CredentialLocation, Endpoint, EndpointResponse, Matched, Metadata, SecurityRequirement, SecurityScheme,
+};
 pub use error::{
     ApiError, ErrorBody, ErrorFormat, ErrorKind, FromHttpRequestError, FromHttpResponseError, IntoHttpError,
     MatrixError, ParamLocation, Problem, UnknownVariant,
 };
+pub use form::FilePart;
 pub use formats::{Base64, IntOrString};

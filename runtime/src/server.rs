@@ -74,14 +74,24 @@ impl Default for ServerConfig {
 pub struct Context {
     /// The request without its body.
     pub parts: http::request::Parts,
-    credential: Option<String>,
+    matched: crate::Matched,
 }
 
 impl Context {
-    /// The credential of the endpoint's security scheme, when the request carries one of
-    /// the scheme's form.
+    /// The credential of the security scheme `C` in the alternative that matched, when the
+    /// request carries one of the scheme's form.
     pub fn credential<C: crate::Credential>(&self) -> Option<C> {
-        self.credential.clone().and_then(C::from_value)
+        self.matched
+            .credentials
+            .iter()
+            .find(|(scheme, _)| *scheme == C::SCHEME)
+            .and_then(|(_, v)| C::from_value(v.clone()))
+    }
+
+    /// The index of the endpoint's security alternative the request satisfied; `None` when
+    /// it carries no credential.
+    pub fn alternative(&self) -> Option<usize> {
+        self.matched.alternative
     }
 }
 
@@ -360,14 +370,15 @@ async fn serve_route<A: Send + Sync + 'static>(
             error_response(error)
         }
     };
-    let credential = match metadata.security {
-        None => None,
-        Some(security) => match security.location.extract(&request) {
-            Ok(value) => Some(value),
-            Err(CredentialError::Missing) if security.optional => None,
-            Err(CredentialError::Missing) => return refuse(&ApiError::missing_credential(errors, security.scheme)),
-            Err(CredentialError::Invalid(reason)) => {
-                let (name, location) = credential_parameter(security.location);
+    let matched = match metadata.security {
+        None => crate::Matched::default(),
+        Some(security) => match security.matched(&request) {
+            Ok(matched) => matched,
+            Err((scheme, CredentialError::Missing)) => {
+                return refuse(&ApiError::missing_credential(errors, scheme.scheme));
+            }
+            Err((scheme, CredentialError::Invalid(reason))) => {
+                let (name, location) = credential_parameter(scheme.location);
                 let error = FromHttpRequestError::InvalidParameter { name, location, reason };
                 return refuse(&ApiError::bad_request(errors, &error));
             }
@@ -383,7 +394,7 @@ async fn serve_route<A: Send + Sync + 'static>(
         http::Request::from_parts(parts, axum::body::Bytes::new())
     };
     let (parts, body) = request.into_parts();
-    let context = Context { parts: parts.clone(), credential };
+    let context = Context { parts: parts.clone(), matched };
     (route.handle)(Arc::clone(&table.api), context, http::Request::from_parts(parts, body)).await
 }
 

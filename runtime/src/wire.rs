@@ -85,6 +85,11 @@ impl Params {
         Params { location: ParamLocation::Cookie, pairs }
     }
 
+    /// The fields of a form body, as name and value (or the reason it does not decode).
+    pub(crate) fn form(pairs: Vec<(String, Result<String, String>)>) -> Self {
+        Params { location: ParamLocation::Form, pairs }
+    }
+
     /// The path parameters of `path` if it matches `template` (`/rooms/{roomId}`), decoded.
     /// A parameter matches a non-empty part of one segment.
     pub fn path(template: &str, path: &str) -> Option<Self> {
@@ -98,6 +103,11 @@ impl Params {
                 _ => return None,
             }
         }
+    }
+
+    /// The values of `name` that decoded.
+    pub(crate) fn raw<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs.iter().filter(move |(key, _)| key == name).filter_map(|(_, value)| value.as_deref().ok())
     }
 
     /// The values of `name`, each decoded or the error naming it.
@@ -445,6 +455,82 @@ pub fn response_json<T: DeserializeOwned>(status: http::StatusCode, body: &[u8])
     serde_json::from_slice(body).map_err(|e| FromHttpResponseError::InvalidBody { status, reason: e.to_string() })
 }
 
+/// A required binary request body: its bytes, whatever they are.
+pub fn request_bytes(body: &[u8]) -> Result<Vec<u8>, FromHttpRequestError> {
+    if body.is_empty() {
+        return Err(FromHttpRequestError::InvalidBody { reason: "the body is missing".into() });
+    }
+    Ok(body.to_vec())
+}
+
+/// An optional binary request body: `None` when the body is empty.
+pub fn optional_request_bytes(body: &[u8]) -> Option<Vec<u8>> {
+    (!body.is_empty()).then(|| body.to_vec())
+}
+
+/// The binary body of a response: its bytes, whatever they are.
+pub fn response_bytes(body: &[u8]) -> Vec<u8> {
+    body.to_vec()
+}
+
+/// The response header `name`, given at most once; `None` when absent.
+pub fn response_header<T: FromStr>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    name: &'static str,
+) -> Result<Option<T>, FromHttpResponseError>
+where
+    T::Err: Display,
+{
+    Params::headers(headers).optional(name).map_err(|e| response_header_error(status, name, e))
+}
+
+/// The response header `name`, given exactly once: its absence is
+/// [`FromHttpResponseError::MissingHeader`].
+pub fn required_response_header<T: FromStr>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    name: &'static str,
+) -> Result<T, FromHttpResponseError>
+where
+    T::Err: Display,
+{
+    response_header(status, headers, name)?.ok_or(FromHttpResponseError::MissingHeader { status, name })
+}
+
+/// The items of the response header `name`, separated by commas; empty when absent.
+pub fn response_header_items<T: FromStr>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    name: &'static str,
+) -> Result<Vec<T>, FromHttpResponseError>
+where
+    T::Err: Display,
+{
+    Params::headers(headers).delimited(name, ',').map_err(|e| response_header_error(status, name, e))
+}
+
+fn response_header_error(
+    status: http::StatusCode,
+    name: &'static str,
+    error: FromHttpRequestError,
+) -> FromHttpResponseError {
+    let reason = match error {
+        FromHttpRequestError::InvalidParameter { reason, .. } => reason,
+        other => other.to_string(),
+    };
+    FromHttpResponseError::InvalidHeader { status, name, reason }
+}
+
+/// Adds the header `name` to a response.
+pub fn set_header(
+    response: &mut http::Response<Vec<u8>>,
+    name: &'static str,
+    value: &impl Display,
+) -> Result<(), IntoHttpError> {
+    append_header(response.headers_mut(), name, &value.to_string())
+}
+
 /// The text body of a response.
 pub fn response_text(status: http::StatusCode, body: &[u8]) -> Result<String, FromHttpResponseError> {
     String::from_utf8(body.to_vec()).map_err(|e| FromHttpResponseError::InvalidBody { status, reason: e.to_string() })
@@ -549,5 +635,25 @@ mod tests {
         invalid_reason(cookies.optional::<String>("a"), "a");
         invalid_reason(cookies.optional::<String>("b"), "b");
         assert_eq!(cookies.required::<String>("c"), Ok("ok".to_owned()));
+    }
+
+    #[test]
+    fn response_headers_are_typed_and_a_missing_required_one_is_named() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-rate-limit", http::HeaderValue::from_static("5000"));
+        headers.insert("x-tags", http::HeaderValue::from_static("a,b"));
+        let ok = http::StatusCode::OK;
+        assert_eq!(required_response_header::<i32>(ok, &headers, "X-Rate-Limit"), Ok(5000));
+        assert_eq!(response_header_items::<String>(ok, &headers, "X-Tags"), Ok(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(
+            required_response_header::<i32>(ok, &headers, "ETag"),
+            Err(FromHttpResponseError::MissingHeader { status: ok, name: "ETag" })
+        );
+        assert!(matches!(
+            response_header::<i32>(ok, &headers, "X-Tags"),
+            Err(FromHttpResponseError::InvalidHeader { name: "X-Tags", .. })
+        ));
+        let error = required_response_header::<i32>(ok, &headers, "ETag").expect_err("missing");
+        assert_eq!(error.to_string(), "a 200 OK response without its header `ETag`");
     }
 }

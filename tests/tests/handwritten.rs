@@ -21,7 +21,7 @@ mod sync_by_hand {
     use serde::{Deserialize, Serialize};
     use specgen_runtime::{
         CredentialLocation, Endpoint, EndpointResponse, ErrorFormat, FromHttpRequestError, FromHttpResponseError,
-        IntoHttpError, Metadata, ParamLocation, SecurityRequirement,
+        IntoHttpError, Metadata, ParamLocation, SecurityRequirement, SecurityScheme,
     };
 
     pub const METADATA: Metadata = Metadata {
@@ -29,8 +29,10 @@ mod sync_by_hand {
         method: http::Method::GET,
         path: "/_matrix/client/v2_alpha/sync",
         security: Some(SecurityRequirement {
-            scheme: "accessToken",
-            location: CredentialLocation::Query("access_token"),
+            alternatives: &[&[SecurityScheme {
+                scheme: "accessToken",
+                location: CredentialLocation::Query("access_token"),
+            }]],
             optional: false,
         }),
         request_body: None,

@@ -3,11 +3,14 @@
 //! `Response` that convert to and from `http` types, as ruma models endpoints.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens as _};
 
 use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens, Place};
-use crate::lower::operations::{is_json, Body, Credential, CredentialKind, Operation, Param, ParamLocation, Response};
+use crate::lower::operations::{
+    Body, BodyKind, Credential, CredentialKind, FieldValue, FormField, Operation, Param, ParamLocation, Response,
+    Security,
+};
 use crate::lower::types::Ty;
 use crate::lower::Model;
 
@@ -229,13 +232,56 @@ fn credential(c: &Credential) -> TokenStream {
     }
 }
 
+/// The variant of an operation's `Credentials` for each alternative of its security: the
+/// credential types' names joined by `And`, unique.
+pub fn credential_variants(security: &Security) -> Vec<String> {
+    let mut taken = std::collections::BTreeSet::new();
+    security
+        .alternatives
+        .iter()
+        .map(|a| {
+            let name = a.iter().map(|u| u.credential.as_str()).collect::<Vec<_>>().join("And");
+            crate::lower::names::unique(name, &mut taken, "")
+        })
+        .collect()
+}
+
+/// `Credentials`: the credentials of an operation whose security has several alternatives
+/// or schemes, a variant per alternative.
+fn credentials_enum(op: &Operation) -> Option<TokenStream> {
+    let security = op.security.as_ref().filter(|s| !s.is_single())?;
+    let variants = security.alternatives.iter().zip(credential_variants(security)).map(|(alternative, name)| {
+        let variant = ident(&name);
+        let types = alternative.iter().map(|u| {
+            let ty = ident(&u.credential);
+            quote!(crate::endpoints::#ty)
+        });
+        let schemes = alternative.iter().map(|u| format!("`{}`", u.scheme)).collect::<Vec<_>>().join(" and ");
+        let doc = own_doc(&format!("The credentials of {schemes}."));
+        quote! { #doc #variant(#(#types),*), }
+    });
+    let optional = if security.optional { " The endpoint also takes requests with none." } else { "" };
+    let doc = own_doc(&format!(
+        "The credentials of the alternative the request satisfied, the first in the spec's order: one variant\nper alternative of the operation's security requirements.{optional}"
+    ));
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Credentials {
+            #(#variants)*
+        }
+    })
+}
+
 /// The tokens of `endpoints/<operation>.rs`.
 pub fn operation(op: &Operation, model: &Model) -> TokenStream {
+    let credentials = credentials_enum(op);
     let metadata = metadata(op, model);
     let request = request(op, model);
     let response = response(op, model);
     quote! {
         #metadata
+        #credentials
         #request
         #response
     }
@@ -247,10 +293,16 @@ fn metadata(op: &Operation, model: &Model) -> TokenStream {
     let path = format!("{}{}", model.info.base_path, op.path);
     let security = match &op.security {
         Some(security) => {
-            let scheme = &security.scheme;
-            let (location, _) = location_tokens(&security.kind);
+            let alternatives = security.alternatives.iter().map(|alternative| {
+                let schemes = alternative.iter().map(|used| {
+                    let scheme = &used.scheme;
+                    let (location, _) = location_tokens(&used.kind);
+                    quote!(::specgen_runtime::SecurityScheme { scheme: #scheme, location: #location })
+                });
+                quote!(&[#(#schemes),*])
+            });
             let optional = security.optional;
-            quote!(::std::option::Option::Some(::specgen_runtime::SecurityRequirement { scheme: #scheme, location: #location, optional: #optional }))
+            quote!(::std::option::Option::Some(::specgen_runtime::SecurityRequirement { alternatives: &[#(#alternatives),*], optional: #optional }))
         }
         None => quote!(::std::option::Option::None),
     };
@@ -297,7 +349,115 @@ fn param_ty(p: &Param, model: &Model) -> TokenStream {
 }
 
 fn body_ty(body: &Body, model: &Model) -> TokenStream {
-    ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(crate::types::)))
+    match &body.kind {
+        BodyKind::Json | BodyKind::Text => ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(crate::types::))),
+        BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+        BodyKind::Form { .. } => quote!(Form),
+    }
+}
+
+fn field_ty(f: &FormField, model: &Model) -> TokenStream {
+    let ty = ty_tokens(&f.ty, &model.types, Place::Outside(&quote!(crate::types::)));
+    let (ty, many) = match f.value {
+        FieldValue::Text | FieldValue::Json => (ty, matches!(f.ty, Ty::Vec(_)) && f.value == FieldValue::Text),
+        FieldValue::File => (quote!(::specgen_runtime::FilePart), false),
+        FieldValue::Files => (quote!(::std::vec::Vec<::specgen_runtime::FilePart>), true),
+    };
+    if f.required || many {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+/// The `Form` struct of an operation whose body is a form, with its encoding and decoding.
+fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let BodyKind::Form { multipart, fields } = &body.kind else { return None };
+    let media = if *multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+    let doc = own_doc(&format!("The fields of the request's `{media}` body."));
+    let decls = fields.iter().map(|f| {
+        let name = ident(&f.rust);
+        let ty = field_ty(f, model);
+        let what = match f.value {
+            FieldValue::Text => "",
+            FieldValue::Json => " Sent as JSON text.",
+            FieldValue::File => " A file part.",
+            FieldValue::Files => " A file part per item.",
+        };
+        let required = if f.required { "Required field" } else { "Field" };
+        let wire = format!("{required} `{}`.{what}", f.wire);
+        let doc = doc_attrs(&paragraphs([f.doc.as_deref(), Some(wire.as_str())]));
+        quote! { #doc pub #name: #ty, }
+    });
+    let writes = fields.iter().map(|f| {
+        let name = ident(&f.rust);
+        let wire = &f.wire;
+        let many = f.value == FieldValue::Files || (f.value == FieldValue::Text && matches!(f.ty, Ty::Vec(_)));
+        match (f.value, f.required || many) {
+            (FieldValue::Files, _) => quote!(for file in &self.#name { form.file(#wire, file); }),
+            (FieldValue::Text, _) if many => quote!(form.texts(#wire, &self.#name);),
+            (FieldValue::Text, true) => quote!(form.text(#wire, &self.#name);),
+            (FieldValue::Text, false) => quote!(if let ::std::option::Option::Some(value) = &self.#name { form.text(#wire, value); }),
+            (FieldValue::Json, true) => quote!(form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(&self.#name)?));),
+            (FieldValue::Json, false) => quote! {
+                if let ::std::option::Option::Some(value) = &self.#name {
+                    form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(value)?));
+                }
+            },
+            (FieldValue::File, true) => quote!(form.file(#wire, &self.#name);),
+            (FieldValue::File, false) => quote!(if let ::std::option::Option::Some(file) = &self.#name { form.file(#wire, file); }),
+        }
+    });
+    let reads = fields.iter().map(|f| {
+        let name = ident(&f.rust);
+        let wire = &f.wire;
+        let value = match (f.value, f.required) {
+            (FieldValue::Files, _) => quote!(form.files(#wire)),
+            (FieldValue::Text, true) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().repeated_required(#wire)?),
+            (FieldValue::Text, false) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().repeated(#wire)?),
+            (FieldValue::Text, true) => quote!(form.fields().required(#wire)?),
+            (FieldValue::Text, false) => quote!(form.fields().optional(#wire)?),
+            (FieldValue::Json, true) => quote! {
+                ::specgen_runtime::wire::request_json(form.fields().required::<::std::string::String>(#wire)?.as_bytes())?
+            },
+            (FieldValue::Json, false) => quote! {
+                match form.fields().optional::<::std::string::String>(#wire)? {
+                    ::std::option::Option::Some(text) => ::std::option::Option::Some(::specgen_runtime::wire::request_json(text.as_bytes())?),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                }
+            },
+            (FieldValue::File, true) => quote!(form.required_file(#wire)?),
+            (FieldValue::File, false) => quote!(form.optional_file(#wire)?),
+        };
+        quote!(#name: #value,)
+    });
+    let all_optional = fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let mut_form = if fields.is_empty() { quote!(form) } else { quote!(mut form) };
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct Form {
+            #(#decls)*
+        }
+
+        impl Form {
+            /// The body's media type (with its boundary) and bytes.
+            fn encode(&self) -> ::std::result::Result<(::std::string::String, ::std::vec::Vec<u8>), ::specgen_runtime::IntoHttpError> {
+                let #mut_form = ::specgen_runtime::form::FormWriter::new(#multipart);
+                #(#writes)*
+                form.finish()
+            }
+
+            /// The fields of a form read from a request.
+            fn decode(form: &::specgen_runtime::form::Form) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+                ::std::result::Result::Ok(Self {
+                    #(#reads)*
+                })
+            }
+        }
+    })
 }
 
 fn param_doc(p: &Param) -> TokenStream {
@@ -425,7 +585,10 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
 
     let into = into_http_request(op);
     let from = from_http_request(op);
+    let form = form(op, model);
     quote! {
+        #form
+
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct Request {
@@ -477,25 +640,45 @@ fn into_http_request(op: &Operation) -> TokenStream {
         }
         Some(body) => {
             let field = ident(&body.field);
-            let declared = &body.media_type;
+            let declared = &sent_media(body);
             let media = match content_type {
                 Some(_) => quote!(media.as_str()),
                 None => quote!(#declared),
             };
-            match (is_json(declared), body.required) {
-                (true, true) => {
+            match (&body.kind, body.required) {
+                (BodyKind::Json, true) => {
                     quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
                 }
-                (true, false) => quote! {
+                (BodyKind::Json, false) => quote! {
                     match &self.#field {
                         ::std::option::Option::Some(body) => ::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(body)?)),
                         ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
-                (false, true) => quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes()))),
-                (false, false) => {
+                (BodyKind::Text, true) => {
+                    quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes())))
+                }
+                (BodyKind::Text, false) => {
                     quote!(self.#field.as_ref().map(|body| (#media, body.clone().into_bytes())))
                 }
+                (BodyKind::Bytes, true) => quote!(::std::option::Option::Some((#media, self.#field.clone()))),
+                (BodyKind::Bytes, false) => quote!(self.#field.as_ref().map(|body| (#media, body.clone()))),
+                // The form's own media type carries its boundary.
+                (BodyKind::Form { .. }, true) => quote! {{
+                    let (media, bytes) = self.#field.encode()?;
+                    form_media = media;
+                    ::std::option::Option::Some((form_media.as_str(), bytes))
+                }},
+                (BodyKind::Form { .. }, false) => quote! {
+                    match &self.#field {
+                        ::std::option::Option::Some(form) => {
+                            let (media, bytes) = form.encode()?;
+                            form_media = media;
+                            ::std::option::Option::Some((form_media.as_str(), bytes))
+                        }
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    }
+                },
             }
         }
     };
@@ -514,12 +697,18 @@ fn into_http_request(op: &Operation) -> TokenStream {
         };
         quote!(let media: ::std::string::String = #value;)
     });
+    let form_media = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.kind, BodyKind::Form { .. }))
+        .map(|_| quote!(let form_media: ::std::string::String;));
     quote! {
         #doc
         fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
             #(#writes)*
             #media
+            #form_media
             let body = #body;
             out.into_request(METADATA.method, base_url, body)
         }
@@ -548,11 +737,34 @@ fn from_http_request(op: &Operation) -> TokenStream {
     let reads = op.parameters.iter().map(read_param);
     let body = op.body.as_ref().map(|body| {
         let field = ident(&body.field);
-        let read = match (is_json(&body.media_type), body.required) {
-            (true, true) => quote!(::specgen_runtime::wire::request_json(request.body().as_ref())?),
-            (true, false) => quote!(::specgen_runtime::wire::optional_request_json(request.body().as_ref())?),
-            (false, true) => quote!(::specgen_runtime::wire::request_text(request.body().as_ref())?),
-            (false, false) => quote!(::specgen_runtime::wire::optional_request_text(request.body().as_ref())?),
+        let read = match (&body.kind, body.required) {
+            (BodyKind::Json, true) => quote!(::specgen_runtime::wire::request_json(request.body().as_ref())?),
+            (BodyKind::Json, false) => quote!(::specgen_runtime::wire::optional_request_json(request.body().as_ref())?),
+            (BodyKind::Text, true) => quote!(::specgen_runtime::wire::request_text(request.body().as_ref())?),
+            (BodyKind::Text, false) => quote!(::specgen_runtime::wire::optional_request_text(request.body().as_ref())?),
+            (BodyKind::Bytes, true) => quote!(::specgen_runtime::wire::request_bytes(request.body().as_ref())?),
+            (BodyKind::Bytes, false) => {
+                quote!(::specgen_runtime::wire::optional_request_bytes(request.body().as_ref()))
+            }
+            (BodyKind::Form { .. }, required) => {
+                let form = quote! {
+                    Form::decode(&::specgen_runtime::form::Form::parse(
+                        request.headers().get(::http::header::CONTENT_TYPE),
+                        request.body().as_ref(),
+                    )?)?
+                };
+                if required {
+                    form
+                } else {
+                    quote! {
+                        if request.body().as_ref().is_empty() {
+                            ::std::option::Option::None
+                        } else {
+                            ::std::option::Option::Some(#form)
+                        }
+                    }
+                }
+            }
         };
         quote!(#field: #read,)
     });
@@ -593,6 +805,24 @@ fn carries_status(r: &Response) -> bool {
     r.status.is_none() || r.range
 }
 
+/// Whether the variant has named fields: its status, or headers (beside its body).
+fn is_struct_variant(r: &Response) -> bool {
+    carries_status(r) || !r.headers.is_empty()
+}
+
+/// The fields a struct variant is matched or built with: `status`, the body's, the headers'.
+fn variant_field_names(r: &Response) -> Vec<proc_macro2::Ident> {
+    let mut out = Vec::new();
+    if carries_status(r) {
+        out.push(ident("status"));
+    }
+    if let Some(body) = &r.body {
+        out.push(ident(&body.field));
+    }
+    out.extend(r.headers.iter().map(|h| ident(&h.rust)));
+    out
+}
+
 fn response(op: &Operation, model: &Model) -> TokenStream {
     let title = endpoint_title(op, model);
     let doc = doc_attrs(&format!("The responses of {title}, one variant per status the spec declares."));
@@ -603,32 +833,47 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
             None => label,
         });
         let variant = ident(&r.variant);
-        match (carries_status(r), &r.body) {
-            (false, None) => quote! { #doc #variant, },
-            (false, Some(body)) => {
-                let ty = body_ty(body, model);
-                quote! { #doc #variant(#ty), }
-            }
-            (true, None) => quote! {
-                #doc
-                #variant {
-                    /// The status.
-                    status: ::http::StatusCode,
-                },
-            },
-            (true, Some(body)) => {
-                let ty = body_ty(body, model);
-                let field = ident(&body.field);
-                quote! {
-                    #doc
-                    #variant {
-                        /// The status.
-                        status: ::http::StatusCode,
-                        /// The body.
-                        #field: #ty,
-                    },
+        if !is_struct_variant(r) {
+            return match &r.body {
+                None => quote! { #doc #variant, },
+                Some(body) => {
+                    let ty = body_ty(body, model);
+                    quote! { #doc #variant(#ty), }
                 }
+            };
+        }
+        let status = carries_status(r).then(|| {
+            quote! {
+                /// The status.
+                status: ::http::StatusCode,
             }
+        });
+        let body = r.body.as_ref().map(|body| {
+            let ty = body_ty(body, model);
+            let field = ident(&body.field);
+            quote! {
+                /// The body.
+                #field: #ty,
+            }
+        });
+        let headers = r.headers.iter().map(|h| {
+            let field = ident(&h.rust);
+            let ty = ty_tokens(&h.ty, &model.types, Place::Outside(&quote!(crate::types::)));
+            let many = matches!(h.ty, Ty::Vec(_));
+            let ty = if h.required || many { ty } else { quote!(::std::option::Option<#ty>) };
+            let required = if h.required { "Required header" } else { "Header" };
+            let items = if many { " Its items, separated by commas." } else { "" };
+            let wire = format!("{required} `{}`.{items}", h.wire);
+            let doc = doc_attrs(&paragraphs([h.doc.as_deref(), Some(wire.as_str())]));
+            quote! { #doc #field: #ty, }
+        });
+        quote! {
+            #doc
+            #variant {
+                #status
+                #body
+                #(#headers)*
+            },
         }
     });
     let allow = (op.responses.len() > 1).then(|| quote!(#[allow(clippy::large_enum_variant)]));
@@ -649,12 +894,22 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
     }
 }
 
+/// The media type a body is sent as: its own, but for `*/*`, which names no type a body can
+/// have, `application/json` for JSON and `application/octet-stream` for bytes.
+fn sent_media(body: &Body) -> String {
+    match body.kind {
+        BodyKind::Json if body.media_type.contains('*') => "application/json".to_owned(),
+        BodyKind::Bytes if body.media_type.trim().starts_with("*/*") => "application/octet-stream".to_owned(),
+        _ => body.media_type.clone(),
+    }
+}
+
 fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
-    let media = &body.media_type;
-    if is_json(media) {
-        quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?)))
-    } else {
-        quote!(::std::option::Option::Some((#media, #value.clone().into_bytes())))
+    let media = &sent_media(body);
+    match body.kind {
+        BodyKind::Json => quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?))),
+        BodyKind::Text => quote!(::std::option::Option::Some((#media, #value.clone().into_bytes()))),
+        BodyKind::Bytes | BodyKind::Form { .. } => quote!(::std::option::Option::Some((#media, #value.clone()))),
     }
 }
 
@@ -664,18 +919,47 @@ fn into_http_response(op: &Operation) -> TokenStream {
         .iter()
         .map(|r| {
             let variant = ident(&r.variant);
-            let status = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
-            match (carries_status(r), &r.body) {
-                (false, None) => quote!(Self::#variant => ::specgen_runtime::wire::response(#status, ::std::option::Option::None),),
-                (false, Some(body)) => {
-                    let encoded = encode_body(body, quote!(body));
-                    quote!(Self::#variant(body) => ::specgen_runtime::wire::response(#status, #encoded),)
+            let fixed = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
+            if !is_struct_variant(r) {
+                return match &r.body {
+                    None => quote!(Self::#variant => ::specgen_runtime::wire::response(#fixed, ::std::option::Option::None),),
+                    Some(body) => {
+                        let encoded = encode_body(body, quote!(body));
+                        quote!(Self::#variant(body) => ::specgen_runtime::wire::response(#fixed, #encoded),)
+                    }
+                };
+            }
+            let fields = variant_field_names(r);
+            let status = if carries_status(r) { quote!(status.as_u16()) } else { quote!(#fixed) };
+            let encoded = match &r.body {
+                Some(body) => encode_body(body, ident(&body.field).into_token_stream()),
+                None => quote!(::std::option::Option::None),
+            };
+            if r.headers.is_empty() {
+                return quote!(Self::#variant { #(#fields),* } => ::specgen_runtime::wire::response(#status, #encoded),);
+            }
+            let sets = r.headers.iter().map(|h| {
+                let field = ident(&h.rust);
+                let wire = &h.wire;
+                match (&h.ty, h.required) {
+                    (Ty::Vec(_), _) => quote! {
+                        if !#field.is_empty() {
+                            ::specgen_runtime::wire::set_header(&mut response, #wire, &::specgen_runtime::wire::Delimited(#field, ','))?;
+                        }
+                    },
+                    (_, true) => quote!(::specgen_runtime::wire::set_header(&mut response, #wire, #field)?;),
+                    (_, false) => quote! {
+                        if let ::std::option::Option::Some(value) = #field {
+                            ::specgen_runtime::wire::set_header(&mut response, #wire, value)?;
+                        }
+                    },
                 }
-                (true, None) => quote!(Self::#variant { status } => ::specgen_runtime::wire::response(status.as_u16(), ::std::option::Option::None),),
-                (true, Some(body)) => {
-                    let field = ident(&body.field);
-                    let encoded = encode_body(body, quote!(#field));
-                    quote!(Self::#variant { status, #field } => ::specgen_runtime::wire::response(status.as_u16(), #encoded),)
+            });
+            quote! {
+                Self::#variant { #(#fields),* } => {
+                    let mut response = ::specgen_runtime::wire::response(#status, #encoded)?;
+                    #(#sets)*
+                    ::std::result::Result::Ok(response)
                 }
             }
         })
@@ -692,10 +976,10 @@ fn into_http_response(op: &Operation) -> TokenStream {
 }
 
 fn decode_body(body: &Body) -> TokenStream {
-    if is_json(&body.media_type) {
-        quote!(::specgen_runtime::wire::response_json(status, body)?)
-    } else {
-        quote!(::specgen_runtime::wire::response_text(status, body)?)
+    match body.kind {
+        BodyKind::Json => quote!(::specgen_runtime::wire::response_json(status, body)?),
+        BodyKind::Text => quote!(::specgen_runtime::wire::response_text(status, body)?),
+        BodyKind::Bytes | BodyKind::Form { .. } => quote!(::specgen_runtime::wire::response_bytes(body)),
     }
 }
 
@@ -708,6 +992,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
             continue;
         };
         let value = match &r.body {
+            _ if is_struct_variant(r) => status_variant(r, &variant),
             None => quote!(Self::#variant),
             Some(body) => {
                 let decoded = decode_body(body);
@@ -761,13 +1046,24 @@ fn from_http_response(op: &Operation) -> TokenStream {
     }
 }
 
+/// A struct variant built from the response: its status (when it carries one), body and
+/// headers.
 fn status_variant(r: &Response, variant: &proc_macro2::Ident) -> TokenStream {
-    match &r.body {
-        None => quote!(Self::#variant { status }),
-        Some(body) => {
-            let field = ident(&body.field);
-            let decoded = decode_body(body);
-            quote!(Self::#variant { status, #field: #decoded })
-        }
-    }
+    let status = carries_status(r).then(|| quote!(status,));
+    let body = r.body.as_ref().map(|body| {
+        let field = ident(&body.field);
+        let decoded = decode_body(body);
+        quote!(#field: #decoded,)
+    });
+    let headers = r.headers.iter().map(|h| {
+        let field = ident(&h.rust);
+        let wire = &h.wire;
+        let read = match (&h.ty, h.required) {
+            (Ty::Vec(_), _) => quote!(response_header_items),
+            (_, true) => quote!(required_response_header),
+            (_, false) => quote!(response_header),
+        };
+        quote!(#field: ::specgen_runtime::wire::#read(status, response.headers(), #wire)?,)
+    });
+    quote!(Self::#variant { #status #body #(#headers)* })
 }

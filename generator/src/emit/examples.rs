@@ -164,12 +164,27 @@ fn response_http(op: &Operation, r: &Response, model: &Model, krate: &Ident) -> 
     let ty = ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(::#krate::types::)));
     let text = json_literal(example);
     let field = ident(&body.field);
-    let value = if r.status.is_none() || r.range {
-        let status = proc_macro2::Literal::u16_unsuffixed(pick_status(op, r)?);
+    // A required header has no example value to send: no test then; others are absent.
+    if r.headers.iter().any(|h| h.required) {
+        return None;
+    }
+    let headers = r.headers.iter().map(|h| {
+        let name = ident(&h.rust);
+        quote!(#name: ::std::default::Default::default(),)
+    });
+    let value = if r.status.is_none() || r.range || !r.headers.is_empty() {
+        let status = match r.status.is_none() || r.range {
+            true => {
+                let status = proc_macro2::Literal::u16_unsuffixed(pick_status(op, r)?);
+                Some(quote!(status: ::http::StatusCode::from_u16(#status).expect("a valid status"),))
+            }
+            false => None,
+        };
         quote! {
             ::#krate::endpoints::#module::Response::#variant {
-                status: ::http::StatusCode::from_u16(#status).expect("a valid status"),
+                #status
                 #field,
+                #(#headers)*
             }
         }
     } else {

@@ -429,6 +429,16 @@ fn readme_endpoints(model: &Model, config: &Config) -> String {
     let mut rows = String::new();
     for op in &model.operations {
         let credential = match &op.security {
+            // Several alternatives or schemes: `A` and `B`, or `C`.
+            Some(s) if !s.is_single() => {
+                let alternatives: Vec<String> = s
+                    .alternatives
+                    .iter()
+                    .map(|a| a.iter().map(|u| format!("`{}`", u.credential)).collect::<Vec<_>>().join(" and "))
+                    .collect();
+                let optional = if s.optional { " (optional)" } else { "" };
+                format!("{}{optional}", alternatives.join(", or "))
+            }
             Some(s) if s.optional => format!("`{}` (optional)", s.credential),
             Some(s) => format!("`{}`", s.credential),
             None => "none".to_owned(),

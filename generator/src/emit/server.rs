@@ -82,7 +82,12 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
     let wire_name = &op.api_method;
     let module = super::endpoints::module_path(op);
     let credential = op.security.as_ref().map(|s| {
-        let ty = ident(&s.credential);
+        let ty = if s.is_single() {
+            let ty = ident(&s.credential);
+            quote!(#ty)
+        } else {
+            quote!(#module::Credentials)
+        };
         if s.optional {
             quote!(credential: ::std::option::Option<crate::endpoints::#ty>,)
         } else {
@@ -121,6 +126,41 @@ fn route(op: &Operation) -> TokenStream {
                 api.#name(request).await
             })
         },
+        Some(s) if !s.is_single() => {
+            // The variant of the alternative that matched, its credentials taken from the context.
+            let arms = s.alternatives.iter().zip(super::endpoints::credential_variants(s)).enumerate().map(|(i, (alternative, variant))| {
+                let variant = ident(&variant);
+                let names: Vec<proc_macro2::Ident> = (0..alternative.len()).map(|j| ident(&format!("c{j}"))).collect();
+                let gets = names.iter().map(|_| quote!(context.credential()));
+                let somes = names.iter().map(|n| quote!(::std::option::Option::Some(#n)));
+                quote! {
+                    ::std::option::Option::Some(#i) => match (#(#gets,)*) {
+                        (#(#somes,)*) => ::std::option::Option::Some(crate::endpoints::#module::Credentials::#variant(#(#names),*)),
+                        _ => ::std::option::Option::None,
+                    },
+                }
+            });
+            let first = &s.scheme;
+            let call = if s.optional {
+                quote!(api.#name(credential, request).await)
+            } else {
+                quote! {
+                    match credential {
+                        ::std::option::Option::Some(credential) => api.#name(credential, request).await,
+                        ::std::option::Option::None => ::std::result::Result::Err(::specgen_runtime::ApiError::missing_credential(crate::ERROR_FORMAT, #first)),
+                    }
+                }
+            };
+            quote! {
+                .route(|api: ::std::sync::Arc<A>, context: ::specgen_runtime::server::Context, #request| async move {
+                    let credential = match context.alternative() {
+                        #(#arms)*
+                        _ => ::std::option::Option::None,
+                    };
+                    #call
+                })
+            }
+        }
         Some(s) => {
             let ty = ident(&s.credential);
             let (method, credential) = if s.optional {

@@ -71,7 +71,10 @@ pub struct Param {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub media_type: String,
+    /// The body's type, for a JSON body ([`BodyKind::Json`]); `String` otherwise.
     pub ty: Ty,
+    /// How the body travels.
+    pub kind: BodyKind,
     pub required: bool,
     pub doc: Option<String>,
     /// The field holding the body: in the request struct, unique among the parameters'
@@ -79,6 +82,44 @@ pub struct Body {
     pub field: String,
     /// The spec's example of the body, for a JSON media type.
     pub example: Option<Value>,
+}
+
+/// How a body is written on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON, of [`Body::ty`].
+    Json,
+    /// Text (`text/*` with a schema that is not binary): a `String`.
+    Text,
+    /// Bytes, unchanged (`application/octet-stream`, `image/*`, `*/*`, `format: binary`).
+    Bytes,
+    /// `application/x-www-form-urlencoded` or `multipart/form-data`: a struct of the fields.
+    Form { multipart: bool, fields: Vec<FormField> },
+}
+
+/// A field of a form body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub wire: String,
+    pub rust: String,
+    /// The field's type, for [`FieldValue::Text`] and [`FieldValue::Json`].
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub value: FieldValue,
+}
+
+/// How a form field's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldValue {
+    /// As text (a string, number, boolean, string enum, or one field per item of an array).
+    Text,
+    /// As JSON text (an object or other structure).
+    Json,
+    /// A file: bytes with an optional file name and media type (`format: binary`, multipart).
+    File,
+    /// Several files under one name.
+    Files,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +135,20 @@ pub struct Response {
     pub body: Option<Body>,
     /// The spec's example body, if any.
     pub example: Option<Value>,
+    /// The headers the spec declares, as fields of the variant.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    pub wire: String,
+    /// The field of the variant: unique in it, never `status` or `body`.
+    pub rust: String,
+    /// A string, number, boolean or string enum, or an array of those (comma-separated).
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
 }
 
 /// How an operation is authenticated.
@@ -105,6 +160,28 @@ pub struct Security {
     pub doc: Option<String>,
     /// A `{}` alternative in the requirement makes the credential optional.
     pub optional: bool,
+    /// The Rust type of the credential ([`Credential::rust`]).
+    pub credential: String,
+    /// Every alternative of the requirement list (OR), each the schemes it needs together
+    /// (AND), in the spec's order; the fields above are those of the first scheme of the
+    /// first alternative. `{}` is not among them: it is [`Security::optional`].
+    pub alternatives: Vec<Vec<SchemeUse>>,
+}
+
+impl Security {
+    /// One alternative of one scheme: the handler takes that scheme's credential itself;
+    /// otherwise an operation's `Credentials` enum, a variant per alternative.
+    pub fn is_single(&self) -> bool {
+        self.alternatives.len() == 1 && self.alternatives[0].len() == 1
+    }
+}
+
+/// A scheme as one requirement uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemeUse {
+    pub scheme: String,
+    pub kind: CredentialKind,
+    pub doc: Option<String>,
     /// The Rust type of the credential ([`Credential::rust`]).
     pub credential: String,
 }
@@ -366,29 +443,142 @@ impl Lowerer<'_> {
         pointer: &str,
         name: &str,
     ) -> Option<Body> {
-        let (media_type, media) = content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())?;
+        let raw = |media: &openapiv3::MediaType| {
+            media.schema.as_ref().and_then(|s| self.resolve_schema(s)).is_some_and(is_bytes_string)
+        };
+        // JSON first; but a string of bytes offered as another type too is those bytes.
+        let (media_type, media) = content
+            .iter()
+            .find(|(m, media)| !is_json(m) && raw(media))
+            .or_else(|| content.iter().find(|(m, _)| is_json(m)))
+            .or_else(|| content.iter().next())?;
         let media_pointer = push_token(&format!("{pointer}/content"), media_type);
-        let ty = match (&media.schema, is_json(media_type)) {
-            (Some(schema), true) => self.convert(
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let schema = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
+        let binary_schema = schema.is_some_and(is_binary_string);
+        // Any JSON type is JSON; `*/*` admits JSON, and a schema that is no string says it is.
+        let json = is_json(media_type) || (essence == "*/*" && !schema.is_none_or(is_string));
+        let kind = if json {
+            BodyKind::Json
+        } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded" {
+            let multipart = essence == "multipart/form-data";
+            match self.form_fields(media, &media_pointer, name, multipart) {
+                Some(fields) => BodyKind::Form { multipart, fields },
+                None => BodyKind::Bytes,
+            }
+        } else if essence.starts_with("text/") && !binary_schema {
+            BodyKind::Text
+        } else {
+            BodyKind::Bytes
+        };
+        let ty = match (&media.schema, &kind) {
+            (Some(schema), BodyKind::Json) => self.convert(
                 schema,
                 &Ctx { name: name.to_owned(), pointer: format!("{media_pointer}/schema"), reserved: None },
             ),
-            (None, true) => Ty::Json,
-            (_, false) => {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        codes::UNSUPPORTED,
-                        format!("media type `{media_type}` is not supported yet; the body is kept as text"),
-                    )
-                    .at(self.spec.key_location(&media_pointer))
-                    .label("not JSON")
-                    .help("JSON media types (`application/json`, `*+json`) get typed bodies"),
-                );
-                Ty::String
-            }
+            (None, BodyKind::Json) => Ty::Json,
+            _ => Ty::String,
         };
-        let example = if is_json(media_type) { self.media_example(media, &media_pointer) } else { None };
-        Some(Body { media_type: media_type.clone(), ty, required, doc, field: "body".into(), example })
+        let example = if kind == BodyKind::Json { self.media_example(media, &media_pointer) } else { None };
+        Some(Body { media_type: media_type.clone(), ty, kind, required, doc, field: "body".into(), example })
+    }
+
+    /// The schema `schema` is, following `$ref`s to components; `None` for a reference
+    /// that resolves to nothing (lint reported it).
+    fn resolve_schema<'s>(&'s self, schema: &'s ReferenceOr<openapiv3::Schema>) -> Option<&'s openapiv3::Schema> {
+        let mut schema = schema;
+        for _ in 0..32 {
+            match schema {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/schemas/")?;
+                    schema = self.api.components.as_ref()?.schemas.get(name)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// The fields of a form body whose schema is an object with properties; `None`
+    /// (the body is then bytes, with a warning) otherwise.
+    fn form_fields(
+        &mut self,
+        media: &openapiv3::MediaType,
+        media_pointer: &str,
+        name: &str,
+        multipart: bool,
+    ) -> Option<Vec<FormField>> {
+        let object = media.schema.as_ref().and_then(|s| self.resolve_schema(s)).and_then(|s| match &s.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
+                Some(object.clone())
+            }
+            _ => None,
+        });
+        let Some(object) = object else {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::UNSUPPORTED,
+                    format!(
+                        "form body `{}`: a form whose schema is not an object with properties is not supported yet; the body is kept as bytes",
+                        if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" }
+                    ),
+                )
+                .at(self.spec.key_location(media_pointer))
+                .label("no fields")
+                .help("describe the form's fields as the `properties` of an object schema"),
+            );
+            return None;
+        };
+        // A field reference is followed from the schema as written.
+        let schema_pointer = match &media.schema {
+            Some(ReferenceOr::Item(_)) => format!("{media_pointer}/schema"),
+            Some(ReferenceOr::Reference { reference }) => reference.trim_start_matches('#').to_owned(),
+            None => format!("{media_pointer}/schema"),
+        };
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::new();
+        for (wire, property) in &object.properties {
+            let property = property.clone().unbox();
+            let pointer = push_token(&format!("{schema_pointer}/properties"), wire);
+            let resolved = self.resolve_schema(&property);
+            let doc = resolved.and_then(|s| s.schema_data.description.clone());
+            let file = multipart && resolved.is_some_and(is_binary_string);
+            let array_of_files = multipart
+                && resolved.is_some_and(|s| match &s.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => a
+                        .items
+                        .as_ref()
+                        .is_some_and(|i| self.resolve_schema(&i.clone().unbox()).is_some_and(is_binary_string)),
+                    _ => false,
+                });
+            let ty = if file || array_of_files {
+                Ty::String
+            } else {
+                let ctx =
+                    Ctx { name: format!("{name}{}", names::camel(wire)), pointer: pointer.clone(), reserved: None };
+                self.convert(&property, &ctx)
+            };
+            let value = if file {
+                FieldValue::File
+            } else if array_of_files {
+                FieldValue::Files
+            } else if self.is_simple(&ty) {
+                FieldValue::Text
+            } else {
+                FieldValue::Json
+            };
+            let rust = names::unique(names::snake(wire), &mut taken, "_");
+            self.name_changed("form field", wire, &rust, self.spec.key_location(&pointer));
+            fields.push(FormField {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: object.required.contains(wire),
+                doc,
+                value,
+            });
+        }
+        Some(fields)
     }
 
     /// The example of a body: the media type's `example`, else the `example` of a schema
@@ -435,10 +625,15 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_prefix}{variant}Response")
             };
-            let body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            let mut body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            // A form is something a client sends; a response of one is kept as its bytes.
+            if let Some(body) = body.as_mut().filter(|b| matches!(b.kind, BodyKind::Form { .. })) {
+                body.kind = BodyKind::Bytes;
+            }
             let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
                 self.media_example(media, &push_token(&format!("{response_pointer}/content"), m))
             });
+            let headers = self.response_headers(response, &response_pointer, &type_name);
             out.push(Response {
                 status,
                 range,
@@ -446,6 +641,73 @@ impl Lowerer<'_> {
                 doc: Some(response.description.clone()).filter(|d| !d.is_empty()),
                 body,
                 example,
+                headers,
+            });
+        }
+        out
+    }
+
+    /// The headers of a response that can be typed; others are reported and left out.
+    fn response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        response_pointer: &str,
+        type_name: &str,
+    ) -> Vec<ResponseHeader> {
+        let mut taken: BTreeSet<String> = ["status".to_owned(), "body".to_owned()].into();
+        let mut out = Vec::new();
+        for (wire, header) in &response.headers {
+            let pointer = push_token(&format!("{response_pointer}/headers"), wire);
+            // `Content-Type` and `Content-Length` are the body's, written by HTTP itself.
+            if wire.eq_ignore_ascii_case("content-type") || wire.eq_ignore_ascii_case("content-length") {
+                continue;
+            }
+            let header = match header {
+                ReferenceOr::Item(header) => header,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/headers/")
+                        .and_then(|name| self.api.components.as_ref()?.headers.get(name));
+                    match found {
+                        Some(ReferenceOr::Item(header)) => header,
+                        _ => continue,
+                    }
+                }
+            };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let ctx = Ctx {
+                        name: format!("{type_name}{}", names::camel(wire)),
+                        pointer: format!("{pointer}/schema"),
+                        reserved: None,
+                    };
+                    Some(self.convert(schema, &ctx))
+                }
+                ParameterSchemaOrContent::Content(_) => None,
+            };
+            let Some(ty) = ty.filter(|ty| self.is_simple(ty)) else {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::UNSUPPORTED,
+                        format!(
+                            "response header `{}`: a header that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out of the response",
+                            names::shown(wire)
+                        ),
+                    )
+                    .at(self.spec.key_location(&pointer))
+                    .label("left out")
+                    .help("use a primitive schema for headers"),
+                );
+                continue;
+            };
+            let rust = names::unique(names::snake(wire), &mut taken, "_");
+            self.name_changed("response header", wire, &rust, self.spec.key_location(&pointer));
+            out.push(ResponseHeader {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: header.required,
+                doc: header.description.clone(),
             });
         }
         out
@@ -454,9 +716,25 @@ impl Lowerer<'_> {
     fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>) -> Option<Security> {
         let requirements = requirements?;
         let optional = requirements.iter().any(|r| r.is_empty());
-        let name = requirements.iter().find_map(|r| r.keys().next())?;
+        // An alternative naming a scheme that is not defined (lint reported it) is left out.
+        let alternatives: Vec<Vec<SchemeUse>> = requirements
+            .iter()
+            .filter(|r| !r.is_empty())
+            .filter_map(|r| r.keys().map(|name| self.scheme_use(name)).collect::<Option<Vec<_>>>())
+            .collect();
+        let first = alternatives.first()?.first()?.clone();
+        Some(Security {
+            scheme: first.scheme,
+            kind: first.kind,
+            doc: first.doc,
+            optional,
+            credential: String::new(),
+            alternatives,
+        })
+    }
+
+    fn scheme_use(&self, name: &str) -> Option<SchemeUse> {
         let schemes = &self.api.components.as_ref()?.security_schemes;
-        // Lint reported a scheme that is not defined.
         let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else { return None };
         let (kind, doc) = match scheme {
             SecurityScheme::APIKey { location, name, description, .. } => {
@@ -475,7 +753,7 @@ impl Lowerer<'_> {
                 (CredentialKind::Bearer, description.clone())
             }
         };
-        Some(Security { scheme: name.clone(), kind, doc, optional, credential: String::new() })
+        Some(SchemeUse { scheme: name.to_owned(), kind, doc, credential: String::new() })
     }
 }
 
@@ -488,20 +766,46 @@ pub fn credentials(operations: &mut [Operation]) -> Vec<Credential> {
         let Some(security) = &mut op.security else {
             continue;
         };
-        if let Some(known) = out.iter().find(|c| c.scheme == security.scheme) {
-            security.credential = known.rust.clone();
-            continue;
+        for used in security.alternatives.iter_mut().flatten() {
+            if let Some(known) = out.iter().find(|c| c.scheme == used.scheme) {
+                used.credential = known.rust.clone();
+                continue;
+            }
+            let rust = names::unique(names::camel(&used.scheme), &mut types, "");
+            used.credential = rust.clone();
+            out.push(Credential { scheme: used.scheme.clone(), rust, kind: used.kind.clone(), doc: used.doc.clone() });
         }
-        let rust = names::unique(names::camel(&security.scheme), &mut types, "");
-        security.credential = rust.clone();
-        out.push(Credential {
-            scheme: security.scheme.clone(),
-            rust,
-            kind: security.kind.clone(),
-            doc: security.doc.clone(),
-        });
+        if let Some(first) = security.alternatives.first().and_then(|a| a.first()) {
+            security.credential = first.credential.clone();
+        }
     }
     out
+}
+
+/// `type: string` (whatever its format).
+fn is_string(schema: &openapiv3::Schema) -> bool {
+    matches!(schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(_)))
+}
+
+/// `type: string, format: binary` (a Swagger 2.0 `file` upgrades to it).
+fn is_binary_string(schema: &openapiv3::Schema) -> bool {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
+            matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        }
+        _ => false,
+    }
+}
+
+/// `type: string` of `format: binary` or `byte`: what a body of raw bytes is described as.
+fn is_bytes_string(schema: &openapiv3::Schema) -> bool {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => matches!(
+            &s.format,
+            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary | openapiv3::StringFormat::Byte)
+        ),
+        _ => false,
+    }
 }
 
 fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
@@ -619,6 +923,12 @@ mod tests {
                 doc: None,
                 optional: false,
                 credential: String::new(),
+                alternatives: vec![vec![SchemeUse {
+                    scheme: scheme.into(),
+                    kind: CredentialKind::Bearer,
+                    doc: None,
+                    credential: String::new(),
+                }]],
             }),
             origin: None,
         }
@@ -689,5 +999,85 @@ mod tests {
         assert_eq!(ops[0].body.as_ref().and_then(|b| b.example.clone()), Some(serde_json::json!({"n": 3})));
         let (ops, _) = lowered("body_example_invalid", &spec("{n: three}"));
         assert_eq!(ops[0].body.as_ref().and_then(|b| b.example.clone()), None);
+    }
+
+    /// Bodies that are not JSON are bytes, text or forms, never text by default; a JSON
+    /// schema under `*/*` is JSON; a string of bytes offered as JSON too is bytes.
+    #[test]
+    fn bodies_are_bytes_text_json_or_forms_by_media_type_and_schema() {
+        let spec = |media: &str, schema: &str| {
+            format!(
+                "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    post:\n      requestBody:\n        content:\n{media}\n            schema: {schema}\n      responses:\n        '200': {{description: ok}}\n"
+            )
+        };
+        let one = |media: &str| format!("          {media}:");
+        let cases: [(&str, String, &str); 7] = [
+            ("octet", one("application/octet-stream"), "{type: string, format: binary}"),
+            ("image", one("image/png"), "{type: string}"),
+            ("any_string", one("'*/*'"), "{type: string}"),
+            ("any_object", one("'*/*'"), "{type: object, properties: {n: {type: integer}}}"),
+            ("text", one("text/plain"), "{type: string}"),
+            ("text_binary", one("text/plain"), "{type: string, format: binary}"),
+            (
+                "both",
+                format!(
+                    "{}\n            schema: {{type: string, format: byte}}\n{}",
+                    one("application/json"),
+                    one("'*/*'")
+                ),
+                "{type: string, format: byte}",
+            ),
+        ];
+        let expected = [
+            BodyKind::Bytes,
+            BodyKind::Bytes,
+            BodyKind::Bytes,
+            BodyKind::Json,
+            BodyKind::Text,
+            BodyKind::Bytes,
+            BodyKind::Bytes,
+        ];
+        for ((name, media, schema), expected) in cases.iter().zip(expected) {
+            let (ops, diagnostics) = lowered(&format!("body_{name}"), &spec(media, schema));
+            assert_eq!(ops[0].body.as_ref().map(|b| b.kind.clone()), Some(expected), "{name}");
+            assert!(!diagnostics.iter().any(|d| d.message.contains("media type")), "{name}");
+        }
+        let form = "{type: object, required: [f], properties: {a: {type: integer}, f: {type: string, format: binary}, t: {type: array, items: {type: string}}, o: {type: object, properties: {x: {type: string}}}}}";
+        let (ops, _) = lowered("body_multipart", &spec(&one("multipart/form-data"), form));
+        let Some(BodyKind::Form { multipart: true, fields }) = ops[0].body.as_ref().map(|b| b.kind.clone()) else {
+            panic!("{:?}", ops[0].body)
+        };
+        let shape: Vec<_> = fields.iter().map(|f| (f.wire.as_str(), f.value, f.required)).collect();
+        assert_eq!(
+            shape,
+            [
+                ("a", FieldValue::Text, false),
+                ("f", FieldValue::File, true),
+                ("t", FieldValue::Text, false),
+                ("o", FieldValue::Json, false)
+            ]
+        );
+        // In a form that is not multipart, a binary string is text.
+        let (ops, _) = lowered("body_urlencoded", &spec(&one("application/x-www-form-urlencoded"), form));
+        let Some(BodyKind::Form { multipart: false, fields }) = ops[0].body.as_ref().map(|b| b.kind.clone()) else {
+            panic!("{:?}", ops[0].body)
+        };
+        assert_eq!(fields[1].value, FieldValue::Text);
+    }
+
+    /// A Swagger 2.0 `default` response of a `$ref`'d schema is typed, as a status range is,
+    /// and both keep the real status (their variants carry it).
+    #[test]
+    fn a_default_response_of_a_definition_is_typed() {
+        let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200: {description: ok}\n        4XX: {description: client, schema: {$ref: '#/definitions/Error'}}\n        default: {description: other, schema: {$ref: '#/definitions/Error'}}\ndefinitions:\n  Error: {type: object, properties: {message: {type: string}}}\n";
+        let (ops, diagnostics) = lowered("default_error", spec);
+        assert!(!diagnostics.iter().any(|d| d.code == codes::UNSUPPORTED), "{}", diagnostics.render(false));
+        let default = ops[0].responses.iter().find(|r| r.status.is_none()).expect("the default");
+        let body = default.body.as_ref().expect("a body");
+        assert_eq!(body.kind, BodyKind::Json);
+        assert!(matches!(body.ty, Ty::Named(_)), "{:?}", body.ty);
+        let range = ops[0].responses.iter().find(|r| r.range).expect("the range");
+        assert_eq!((range.status, range.variant.as_str()), (Some(400), "Status4xx"));
+        assert!(matches!(range.body.as_ref().map(|b| &b.ty), Some(Ty::Named(_))));
     }
 }

@@ -7,8 +7,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::GET,
     path: "/_matrix/app/v1/rooms/{roomAlias}",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        scheme: "homeserverAccessToken",
-        location: ::specgen_runtime::CredentialLocation::Header("Authorization"),
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "homeserverAccessToken",
+                    location: ::specgen_runtime::CredentialLocation::Header(
+                        "Authorization",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::None,

@@ -7,8 +7,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::PUT,
     path: "/_matrix/app/v1/transactions/{txnId}",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        scheme: "homeserverAccessToken",
-        location: ::specgen_runtime::CredentialLocation::Header("Authorization"),
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "homeserverAccessToken",
+                    location: ::specgen_runtime::CredentialLocation::Header(
+                        "Authorization",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::Some("application/json"),

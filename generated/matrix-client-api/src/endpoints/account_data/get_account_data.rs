@@ -8,8 +8,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/user/{userId}/account_data/{type}",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        scheme: "accessToken",
-        location: ::specgen_runtime::CredentialLocation::Query("access_token"),
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::None,

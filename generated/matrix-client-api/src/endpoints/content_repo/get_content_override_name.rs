@@ -117,13 +117,31 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The content that was previously uploaded.
-    Ok(::std::string::String),
+    Ok {
+        /// The body.
+        body: ::std::vec::Vec<u8>,
+        /// The `fileName` requested or the name of the file that was previously
+        /// uploaded, if set.
+        ///
+        /// Header `Content-Disposition`.
+        content_disposition: ::std::option::Option<::std::string::String>,
+    },
     /// `307`: A redirect to the thumbnail of the requested content.
-    TemporaryRedirect,
+    TemporaryRedirect {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `308`: A redirect to the thumbnail of the requested content.
-    Status308,
+    Status308 {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `429`: This request was rate-limited.
-    TooManyRequests(::std::string::String),
+    TooManyRequests(crate::types::RateLimited),
     /// `502`: The content is too large for the server to serve.
     BadGateway(::serde_json::Value),
     /// `504`: The content is not yet available. A \[standard error response\](/client-server-api/#standard-error-response)
@@ -140,22 +158,58 @@ impl ::specgen_runtime::EndpointResponse for Response {
         ::specgen_runtime::IntoHttpError,
     > {
         match self {
-            Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
+            Self::Ok { body, content_disposition } => {
+                let mut response = ::specgen_runtime::wire::response(
                     200,
-                    ::std::option::Option::Some(("*/*", body.clone().into_bytes())),
-                )
+                    ::std::option::Option::Some((
+                        "application/octet-stream",
+                        body.clone(),
+                    )),
+                )?;
+                if let ::std::option::Option::Some(value) = content_disposition {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Content-Disposition",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
-            Self::TemporaryRedirect => {
-                ::specgen_runtime::wire::response(307, ::std::option::Option::None)
+            Self::TemporaryRedirect { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
-            Self::Status308 => {
-                ::specgen_runtime::wire::response(308, ::std::option::Option::None)
+            Self::Status308 { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
                     429,
-                    ::std::option::Option::Some(("*/*", body.clone().into_bytes())),
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
                 )
             }
             Self::BadGateway(body) => {
@@ -187,16 +241,37 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let body = response.body().as_ref();
         match status.as_u16() {
             200 => {
-                ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_text(status, body)?),
-                )
+                ::std::result::Result::Ok(Self::Ok {
+                    body: ::specgen_runtime::wire::response_bytes(body),
+                    content_disposition: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Content-Disposition",
+                    )?,
+                })
             }
-            307 => ::std::result::Result::Ok(Self::TemporaryRedirect),
-            308 => ::std::result::Result::Ok(Self::Status308),
+            307 => {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            308 => {
+                ::std::result::Result::Ok(Self::Status308 {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             429 => {
                 ::std::result::Result::Ok(
                     Self::TooManyRequests(
-                        ::specgen_runtime::wire::response_text(status, body)?,
+                        ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }

@@ -136,11 +136,21 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A thumbnail of the requested content.
-    Ok(::std::string::String),
+    Ok(::std::vec::Vec<u8>),
     /// `307`: A redirect to the thumbnail of the requested content.
-    TemporaryRedirect,
+    TemporaryRedirect {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `308`: A redirect to the thumbnail of the requested content.
-    Status308,
+    Status308 {
+        /// The URL of the thumbnail content.
+        ///
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `400`: The request does not make sense to the server, or the server cannot thumbnail
     /// the content. For example, the client requested non-integer dimensions or asked
     /// for negatively-sized images.
@@ -148,7 +158,7 @@ pub enum Response {
     /// `413`: The local content is too large for the server to thumbnail.
     PayloadTooLarge(::serde_json::Value),
     /// `429`: This request was rate-limited.
-    TooManyRequests(::std::string::String),
+    TooManyRequests(::std::vec::Vec<u8>),
     /// `502`: The remote content is too large for the server to thumbnail.
     BadGateway(::serde_json::Value),
     /// `504`: The content is not yet available. A \[standard error response\](/client-server-api/#standard-error-response)
@@ -168,17 +178,36 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::response(
                     200,
-                    ::std::option::Option::Some((
-                        "image/jpeg",
-                        body.clone().into_bytes(),
-                    )),
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
-            Self::TemporaryRedirect => {
-                ::specgen_runtime::wire::response(307, ::std::option::Option::None)
+            Self::TemporaryRedirect { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
-            Self::Status308 => {
-                ::specgen_runtime::wire::response(308, ::std::option::Option::None)
+            Self::Status308 { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
             Self::BadRequest(body) => {
                 ::specgen_runtime::wire::response(
@@ -201,10 +230,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
                     429,
-                    ::std::option::Option::Some((
-                        "image/jpeg",
-                        body.clone().into_bytes(),
-                    )),
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
             Self::BadGateway(body) => {
@@ -237,11 +263,27 @@ impl ::specgen_runtime::EndpointResponse for Response {
         match status.as_u16() {
             200 => {
                 ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_text(status, body)?),
+                    Self::Ok(::specgen_runtime::wire::response_bytes(body)),
                 )
             }
-            307 => ::std::result::Result::Ok(Self::TemporaryRedirect),
-            308 => ::std::result::Result::Ok(Self::Status308),
+            307 => {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            308 => {
+                ::std::result::Result::Ok(Self::Status308 {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             400 => {
                 ::std::result::Result::Ok(
                     Self::BadRequest(
@@ -258,9 +300,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             }
             429 => {
                 ::std::result::Result::Ok(
-                    Self::TooManyRequests(
-                        ::specgen_runtime::wire::response_text(status, body)?,
-                    ),
+                    Self::TooManyRequests(::specgen_runtime::wire::response_bytes(body)),
                 )
             }
             502 => {

@@ -8,8 +8,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::POST,
     path: "/_matrix/media/v3/upload",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        scheme: "accessToken",
-        location: ::specgen_runtime::CredentialLocation::Query("access_token"),
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::Some("*/*"),
@@ -31,8 +39,8 @@ pub struct Request {
     pub filename: ::std::option::Option<::std::string::String>,
     /// The content to be uploaded.
     ///
-    /// The body, `application/json`.
-    pub body: ::std::string::String,
+    /// The body, `*/*`.
+    pub body: ::std::vec::Vec<u8>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -56,14 +64,9 @@ impl ::specgen_runtime::Endpoint for Request {
             ::std::option::Option::Some(value) => {
                 ::std::string::ToString::to_string(value)
             }
-            ::std::option::Option::None => {
-                ::std::borrow::ToOwned::to_owned("application/json")
-            }
+            ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("*/*"),
         };
-        let body = ::std::option::Option::Some((
-            media.as_str(),
-            ::specgen_runtime::wire::to_json(&self.body)?,
-        ));
+        let body = ::std::option::Option::Some((media.as_str(), self.body.clone()));
         out.into_request(METADATA.method, base_url, body)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -86,7 +89,7 @@ impl ::specgen_runtime::Endpoint for Request {
         ::std::result::Result::Ok(Self {
             content_type: headers.optional("Content-Type")?,
             filename: query.optional("filename")?,
-            body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
+            body: ::specgen_runtime::wire::request_bytes(request.body().as_ref())?,
         })
     }
 }

@@ -33,8 +33,8 @@ pub struct Request {
     pub filename: ::std::option::Option<::std::string::String>,
     /// The content to be uploaded.
     ///
-    /// The body, `application/json`.
-    pub body: ::std::string::String,
+    /// The body, `*/*`.
+    pub body: ::std::vec::Vec<u8>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -59,14 +59,9 @@ impl ::specgen_runtime::Endpoint for Request {
             ::std::option::Option::Some(value) => {
                 ::std::string::ToString::to_string(value)
             }
-            ::std::option::Option::None => {
-                ::std::borrow::ToOwned::to_owned("application/json")
-            }
+            ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("*/*"),
         };
-        let body = ::std::option::Option::Some((
-            media.as_str(),
-            ::specgen_runtime::wire::to_json(&self.body)?,
-        ));
+        let body = ::std::option::Option::Some((media.as_str(), self.body.clone()));
         out.into_request(METADATA.method, base_url, body)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -93,7 +88,7 @@ impl ::specgen_runtime::Endpoint for Request {
             media_id: path.required("mediaId")?,
             content_type: headers.optional("Content-Type")?,
             filename: query.optional("filename")?,
-            body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
+            body: ::specgen_runtime::wire::request_bytes(request.body().as_ref())?,
         })
     }
 }

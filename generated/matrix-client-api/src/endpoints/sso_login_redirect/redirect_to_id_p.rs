@@ -74,7 +74,10 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `302`: A redirect to the SSO interface.
-    Found,
+    Found {
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
     /// `404`: The IdP ID was not recognized by the server. The server is encouraged
     /// to provide a user-friendly page explaining the error given the user
     /// will be navigated to it.
@@ -90,8 +93,19 @@ impl ::specgen_runtime::EndpointResponse for Response {
         ::specgen_runtime::IntoHttpError,
     > {
         match self {
-            Self::Found => {
-                ::specgen_runtime::wire::response(302, ::std::option::Option::None)
+            Self::Found { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    302,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
             Self::NotFound => {
                 ::specgen_runtime::wire::response(404, ::std::option::Option::None)
@@ -106,7 +120,15 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            302 => ::std::result::Result::Ok(Self::Found),
+            302 => {
+                ::std::result::Result::Ok(Self::Found {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             404 => ::std::result::Result::Ok(Self::NotFound),
             _ => {
                 ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {

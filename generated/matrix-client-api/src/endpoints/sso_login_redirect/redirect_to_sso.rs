@@ -64,7 +64,10 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `302`: A redirect to the SSO interface.
-    Found,
+    Found {
+        /// Header `Location`.
+        location: ::std::option::Option<::std::string::String>,
+    },
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {
@@ -76,8 +79,19 @@ impl ::specgen_runtime::EndpointResponse for Response {
         ::specgen_runtime::IntoHttpError,
     > {
         match self {
-            Self::Found => {
-                ::specgen_runtime::wire::response(302, ::std::option::Option::None)
+            Self::Found { location } => {
+                let mut response = ::specgen_runtime::wire::response(
+                    302,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
+                }
+                ::std::result::Result::Ok(response)
             }
         }
     }
@@ -89,7 +103,15 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            302 => ::std::result::Result::Ok(Self::Found),
+            302 => {
+                ::std::result::Result::Ok(Self::Found {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             _ => {
                 ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
                     status,

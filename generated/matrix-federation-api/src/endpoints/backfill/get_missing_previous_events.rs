@@ -8,8 +8,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::POST,
     path: "/_matrix/federation/v1/get_missing_events/{roomId}",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        scheme: "signedRequest",
-        location: ::specgen_runtime::CredentialLocation::Header("Authorization"),
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "signedRequest",
+                    location: ::specgen_runtime::CredentialLocation::Header(
+                        "Authorization",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::Some("application/json"),
