@@ -32,6 +32,8 @@ pub struct Provenance {
     /// How many root documents the config names after the first.
     pub other_roots: usize,
     pub overlays: Vec<String>,
+    /// The crate's folder, relative to the workspace (`generated/matrix-sync-api`).
+    pub output: String,
 }
 
 impl Provenance {
@@ -55,6 +57,7 @@ impl Provenance {
             spec: show(&config.spec_path()),
             other_roots: config.spec.len().saturating_sub(1),
             overlays: config.overlay_paths().iter().map(|p| show(p)).collect(),
+            output: show(&out),
         }
     }
 
@@ -413,10 +416,11 @@ fn readme(model: &Model, config: &Config, provenance: &Provenance) -> String {
         types.push_str(&format!("| `{}` | {kind} | {origin} |\n", path.join("::")));
     }
     format!(
-        "<!-- {header} -->\n\n# `{name}`\n\nGenerated from {spec} ({title} {version}). Do not edit: run `cargo xtask codegen` after changing the spec.\n\n## Use it from another crate\n\n```toml\n[dependencies]\n{name} = {{ path = \"../generated\" }}\n```\n\n```rust,ignore\nlet value: {crate_name}::types::{example_type} = serde_json::from_str(json)?;\n```\n\n## Types\n\n| type | kind | from |\n|---|---|---|\n{types}{endpoints}",
+        "<!-- {header} -->\n\n# `{name}`\n\nGenerated from {spec} ({title} {version}). Do not edit: run `cargo xtask codegen` after changing the spec.\n\n## Use it from another crate\n\n```toml\n[dependencies]\n# From a crate one folder below the one holding `{output}`:\n{name} = {{ path = \"../{output}\" }}\n```\n\n```rust,ignore\nlet value: {crate_name}::types::{example_type} = serde_json::from_str(json)?;\n```\n\n## Types\n\n| type | kind | from |\n|---|---|---|\n{types}{endpoints}",
         endpoints = readme_endpoints(model, config),
         header = provenance.header("").trim().replace('\n', " "),
         name = config.package.name,
+        output = provenance.output,
         spec = provenance.source(),
         title = model.info.title,
         version = model.info.version,
@@ -530,6 +534,8 @@ mod tests {
         config.spec = vec![PathBuf::from("a.yaml"), PathBuf::from("b.yaml"), PathBuf::from("c.yaml")];
         let provenance = Provenance::new(&config);
         assert_eq!(provenance.source(), "`api/a.yaml` and 2 other root documents");
+        // The README's dependency line names the crate's own folder, not `generated/`.
+        assert_eq!(provenance.output, "generated/my-api");
         config.spec.truncate(1);
         assert_eq!(Provenance::new(&config).source(), "`api/a.yaml`");
     }
