@@ -402,6 +402,11 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// The longest folder both paths start with (both absolute and normalized).
+pub fn common_prefix(a: &Path, b: &Path) -> PathBuf {
+    a.components().zip(b.components()).take_while(|(x, y)| x == y).map(|(x, _)| x).collect()
+}
+
 /// `to` relative to the folder `from` (both absolute and normalized): `../runtime`.
 pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
     let from: Vec<_> = from.components().collect();

@@ -14,7 +14,7 @@ pub mod server;
 pub mod types;
 pub mod unions;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -42,15 +42,13 @@ impl Provenance {
         // Shown from the nearest folder holding both the crate and the spec: the workspace, for
         // `generated/<crate>` beside `api/`.
         let spec = crate::config::absolute(&config.spec_path());
-        let root: PathBuf =
-            out.components().zip(spec.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect();
+        let root = crate::config::common_prefix(&out, &spec);
         // A path is shown in comments: a newline or a bidi control in it must not leave them.
         // Below the folder the output and the spec share (the workspace, for a crate under
         // `generated/`), so no path of the machine is printed.
         let show = |p: &Path| {
             let p = crate::config::absolute(p);
-            let common: PathBuf =
-                root.components().zip(p.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect();
+            let common = crate::config::common_prefix(&root, &p);
             docs::visible(&p.strip_prefix(&common).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
         };
         Provenance {
@@ -486,6 +484,8 @@ fn readme_endpoints(model: &Model, config: &Config) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     fn config(name: &str, version: &str, description: Option<&str>) -> Config {
