@@ -6,12 +6,10 @@
 //! what the generator found.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     if let Err(rendered) = generator::Builder::new("api/pets.codegen.yaml").generate() {
-//!         eprintln!("{rendered}");
-//!         std::process::exit(1);
-//!     }
+//! // build.rs, in `fn main`
+//! if let Err(rendered) = generator::Builder::new("api/pets.codegen.yaml").generate() {
+//!     eprintln!("{rendered}");
+//!     std::process::exit(1);
 //! }
 //! ```
 //!
