@@ -166,3 +166,17 @@ fn no_progress_when_stderr_is_not_a_terminal() {
     assert!(!text.contains('\r') && !text.contains("generating from"), "{text:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The CLI and `cargo xtask codegen` are one library: the CLI finds this repository's
+/// committed crate in sync with its config, and lints the upstream spec as xtask does.
+#[test]
+fn the_cli_agrees_with_the_xtask_on_this_repository() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = specgen(&repository, &["check", "api/matrix-sync.codegen.yaml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = specgen(&repository, &["lint", "api/sync.yaml"]);
+    assert_eq!(code(&output), 1, "the upstream file has errors: {}", stderr(&output));
+    let output = specgen(&repository, &["lint", "api/sync.yaml", "--overlay", "api/overlays/sync-fixes.yaml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stderr(&output).contains("no problems found"), "{}", stderr(&output));
+}
