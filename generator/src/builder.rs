@@ -13,7 +13,7 @@
 //! }
 //! ```
 //!
-//! ```ignore
+//! ```text
 //! // src/lib.rs: at the crate root, since generated code names its items `crate::types::...`
 //! include!(concat!(env!("OUT_DIR"), "/pets_api.rs"));
 //! ```
@@ -220,16 +220,28 @@ mod tests {
         let dir = temp_dir("refs");
         let spec = fixtures().join("codegen/ok/external_refs/spec.yaml").canonicalize().expect("the fixture");
         let config = dir.join("api.codegen.yaml");
-        std::fs::write(&config, format!("spec: {}\noutput: unused\npackage: {{name: external-api}}\n", spec.display()))
-            .expect("write config");
+        let overlay = dir.join("describe.yaml");
+        std::fs::write(
+            &overlay,
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - {target: $.info, update: {description: d}}\n",
+        )
+        .expect("write overlay");
+        std::fs::write(
+            &config,
+            format!(
+                "spec: {}\noverlays: [describe.yaml]\noutput: unused\npackage: {{name: external-api}}\n",
+                spec.display()
+            ),
+        )
+        .expect("write config");
         let mut lines = Vec::new();
         let path = Builder::new(&config).out_dir(&dir).run(&mut lines).expect("the fixture generates");
         assert_eq!(path, dir.join("external_api.rs"));
         let schemas = spec.parent().expect("a folder").join("schemas");
         let mut expected = vec![format!("cargo:rerun-if-changed={}", config.display())];
-        for file in
-            [spec.clone(), schemas.join("user.json"), schemas.join("shared.yaml"), schemas.join("nested/node.json")]
-        {
+        let overlay = overlay.canonicalize().expect("the overlay");
+        let refs = [schemas.join("user.json"), schemas.join("shared.yaml"), schemas.join("nested/node.json")];
+        for file in [spec.clone()].into_iter().chain(refs).chain([overlay]) {
             expected.push(format!("cargo:rerun-if-changed={}", file.display()));
         }
         let mut listed: Vec<_> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).cloned().collect();
@@ -241,6 +253,37 @@ mod tests {
         assert!(!text.contains("#!["), "an included file holds no inner attribute at its top");
         syn::parse_file(&text).expect("the file is Rust");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Modules in files of their own, at any depth (`endpoints/<op>.rs`), end up inline.
+    #[test]
+    fn every_module_file_is_inlined() {
+        let spec = fixtures().join("codegen/ok/operations.yaml");
+        let config = Config::new(crate::config::absolute(&spec), "out", "operations");
+        let mut diagnostics = Diagnostics::default();
+        let files = crate::run(&config, &mut diagnostics).expect("the fixture generates");
+        assert!(files.iter().any(|f| f.path.starts_with("src/endpoints/")), "the fixture has operation files");
+        let text = single_file(&files).expect("one file");
+        fn file_modules(items: &[syn::Item], depth: usize, deepest: &mut usize) -> usize {
+            let mut out = 0;
+            for item in items {
+                if let syn::Item::Mod(module) = item {
+                    match &module.content {
+                        None => out += 1,
+                        Some((_, items)) => {
+                            *deepest = (*deepest).max(depth + 1);
+                            out += file_modules(items, depth + 1, deepest);
+                        }
+                    }
+                }
+            }
+            out
+        }
+        let parsed = syn::parse_file(&text).expect("the file is Rust");
+        assert!(parsed.attrs.is_empty(), "no inner attribute at the top of an included file");
+        let mut deepest = 0;
+        assert_eq!(file_modules(&parsed.items, 0, &mut deepest), 0, "a `mod x;` is left");
+        assert!(deepest >= 2, "operations are modules inside `endpoints`");
     }
 
     #[test]
