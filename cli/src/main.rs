@@ -218,6 +218,12 @@ fn config_for(input: &Path, target: &Target, diagnostics: &mut Diagnostics) -> O
             Some(path) => Some(generator::config::absolute(path)),
             None => own_runtime(),
         };
+        if config.runtime.path.is_none() {
+            eprintln!(
+                "warning: the runtime `specgen` was built from (`{}/../runtime`) is gone, and `specgen-runtime` is not on crates.io: pass `--runtime-path DIR` or set `runtime:` in the config",
+                env!("CARGO_MANIFEST_DIR")
+            );
+        }
     }
     Some(config)
 }

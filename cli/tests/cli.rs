@@ -58,6 +58,11 @@ fn generate_from_a_bare_spec_names_the_crate_from_its_title() {
     let output = specgen(&dir, &["generate", "operations.yaml"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(dir.join("operations/src/lib.rs").is_file());
+    // `--runtime-path` names another runtime, written relative to the crate.
+    let output = specgen(&dir, &["generate", "operations.yaml", "-o", "other", "--runtime-path", "vendor/runtime"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.join("other/Cargo.toml")).expect("a crate is written");
+    assert!(manifest.contains("path = \"../vendor/runtime\""), "{manifest}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
