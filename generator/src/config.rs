@@ -380,6 +380,25 @@ impl Config {
     }
 }
 
+/// The end of a codegen config's file name: `NAME.codegen.yaml` is a config, each generating
+/// one crate. The convention `cargo xtask codegen` and the `specgen` command line share.
+pub const CONFIG_SUFFIX: &str = ".codegen.yaml";
+
+/// Every codegen config in `dir` (not its subfolders): the files whose name ends with
+/// [`CONFIG_SUFFIX`], sorted by name, so every run takes them in the same order.
+pub fn configs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.len() > CONFIG_SUFFIX.len() && name.ends_with(CONFIG_SUFFIX) && path.is_file() {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Removes `.` and `..` without touching the file system (a symbolic link is not followed).
 /// A `..` that climbs above the start of a relative path is kept (`../x` stays `../x`), and
 /// one at the root of an absolute path stays at the root.

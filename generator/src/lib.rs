@@ -4,6 +4,7 @@
 //! next: load → resolve → merge → overlay → upgrade → lint → lower → emit. Every pass reports into
 //! one [`Diagnostics`]; a pass that cannot go on returns `None` and nothing is written.
 
+pub mod builder;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
@@ -20,6 +21,7 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use builder::Builder;
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use write::GeneratedFile;
@@ -28,6 +30,21 @@ use source::SourceFile;
 
 /// Generates the files of the crate `config` describes.
 pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<GeneratedFile>> {
+    generate(config, diagnostics).map(|generated| generated.files)
+}
+
+/// What a run made, and what it read to make it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    /// Every file the run read besides the config (the root documents, each `$ref` target,
+    /// the overlays), by canonical path, each once, in the order they were read: what a build
+    /// script names in `cargo:rerun-if-changed`.
+    pub read: Vec<PathBuf>,
+}
+
+/// [`run`], also telling which files it read.
+pub fn generate(config: &Config, diagnostics: &mut Diagnostics) -> Option<Generated> {
     let named_at = config.source.as_ref().map_or_else(Vec::new, |source| {
         diagnostics.add_source(&source.display, &source.text);
         source.spec_at.clone()
@@ -40,8 +57,15 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
         example_refs: config.examples.refs,
     };
     let checked = check_with(&config.spec_paths(), &inputs, diagnostics)?;
+    let mut read: Vec<PathBuf> = Vec::new();
+    for file in &checked.spec.sources.files {
+        if !read.contains(&file.path) {
+            read.push(file.path.clone());
+        }
+    }
     let model = lower::lower(&checked, config, diagnostics)?;
-    emit::emit(&model, config, diagnostics)
+    let files = emit::emit(&model, config, diagnostics)?;
+    Some(Generated { files, read })
 }
 
 /// The passes every command shares: load → resolve → merge → overlay → upgrade → lint, with the

@@ -1,26 +1,9 @@
 //! The workspace's conventions that the command line and the tests share: which files of
 //! `api/` are codegen configs.
 
-use std::path::{Path, PathBuf};
-
-/// The end of a codegen config's file name: `api/NAME.codegen.yaml` is a config, each
-/// generating one crate (by convention `generated/<package name>`).
-pub const CONFIG_SUFFIX: &str = ".codegen.yaml";
-
-/// Every codegen config in `dir` (not its subfolders): the files whose name ends with
-/// [`CONFIG_SUFFIX`], sorted by name, so every run takes them in the same order.
-pub fn configs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if name.len() > CONFIG_SUFFIX.len() && name.ends_with(CONFIG_SUFFIX) && path.is_file() {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
-}
+/// The end of a codegen config's file name, and the configs of a folder: the generator
+/// library's convention, which the `specgen` command line shares.
+pub use generator::config::{configs, CONFIG_SUFFIX};
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,472 @@
+//! `specgen`: the generator's command line, a thin layer over the `generator` library.
+//!
+//! - `specgen generate <CONFIG|SPEC> [-o DIR]`: a crate from a config, or from a bare spec
+//! - `specgen check [CONFIG|SPEC|DIR] [-o DIR]`: the crates on disk equal what generation gives
+//! - `specgen lint <SPEC> [--overlay FILE]...`: the spec's problems
+//! - `specgen init <SPEC> [-o CONFIG]`: a starter config for a spec
+
+mod progress;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use generator::config::{ExampleRefs, CONFIG_SUFFIX};
+use generator::{display_path, Config, Diagnostics, Severity};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0    success: generated, in sync, or no errors found
+  1    the spec or config has errors (or warnings, with --deny-warnings), a crate is out of
+       sync, or a file cannot be read or written
+  2    usage error: an unknown command or option, a missing or bad argument
+  101  internal error in the generator (a bug: please report it with the spec)";
+
+/// Generates a Rust crate (types, endpoints, an axum server, a reqwest client) from a
+/// Swagger 2.0 or OpenAPI 3.x spec, and reports the spec's problems the way rustc does.
+#[derive(Parser)]
+#[command(name = "specgen", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a crate from a config (`NAME.codegen.yaml`) or a bare spec
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+    /// Check that generated crates on disk are what generation gives (writes nothing)
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Report a spec's problems, with file, line and column
+    #[command(after_help = EXIT_CODES)]
+    Lint(LintArgs),
+    /// Write a starter config for a spec, commented, that `generate` accepts
+    #[command(after_help = EXIT_CODES)]
+    Init(InitArgs),
+}
+
+/// What `generate` and `check` share: which crate, and how it is made.
+#[derive(Args)]
+struct Target {
+    /// The crate's folder (default: a config's `output:`, or the package name for a bare spec)
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// The `specgen-runtime` folder the crate depends on, when the config names no `runtime:`
+    /// (default: the runtime this `specgen` was built from)
+    #[arg(long, value_name = "DIR")]
+    runtime_path: Option<PathBuf>,
+    /// Fail on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// A config (a file named `NAME.codegen.yaml`), or a spec for which a default config is made
+    input: PathBuf,
+    #[command(flatten)]
+    target: Target,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// A config, a spec, or a folder whose configs are all checked
+    #[arg(default_value = ".")]
+    input: PathBuf,
+    #[command(flatten)]
+    target: Target,
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// The spec (its `$ref`s are followed)
+    spec: PathBuf,
+    /// An OpenAPI Overlay applied before linting (repeatable, applied in order)
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
+    /// The folder refs may not leave (default: the spec's folder)
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Whether a `$ref` inside an example value is data or a reference
+    #[arg(long, value_enum, default_value_t = ExampleRefsArg::Literal)]
+    example_refs: ExampleRefsArg,
+    /// How diagnostics are printed
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Fail on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The spec the config names
+    spec: PathBuf,
+    /// The config to write (default: `<package name>.codegen.yaml` in the current folder)
+    #[arg(short, long, value_name = "CONFIG")]
+    output: Option<PathBuf>,
+    /// Replace the config if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExampleRefsArg {
+    Literal,
+    Resolve,
+}
+
+/// How diagnostics are printed: each format is one arm of [`print_diagnostics`].
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// Rendered like rustc, on stderr
+    Human,
+    /// One JSON object per line, on stdout
+    Json,
+}
+
+/// How a command ended, worst last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    Ok,
+    Failed,
+    Bug,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        match status {
+            Status::Ok => ExitCode::SUCCESS,
+            Status::Failed => ExitCode::FAILURE,
+            Status::Bug => ExitCode::from(101),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // clap exits with 2 on a usage error, 0 after `--help`.
+    let cli = Cli::parse();
+    let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Check(args) => check(args),
+        Command::Lint(args) => lint(args),
+        Command::Init(args) => init(args),
+    }))
+    .unwrap_or_else(|_| {
+        eprintln!("error: internal error in the generator (a bug: please report it with the spec that caused it)");
+        Status::Bug
+    });
+    status.into()
+}
+
+fn print_diagnostics(format: MessageFormat, diagnostics: &Diagnostics) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    match format {
+        MessageFormat::Human => eprint!("{}", diagnostics.render(std::io::stderr().is_terminal())),
+        MessageFormat::Json => print!("{}", diagnostics.render_json()),
+    }
+}
+
+/// Whether the diagnostics fail the command: errors, or warnings when denied.
+fn failed(diagnostics: &Diagnostics, deny_warnings: bool) -> bool {
+    diagnostics.has_errors() || deny_warnings && diagnostics.has_warnings()
+}
+
+/// Whether `input` is a config rather than a spec: by its name, `NAME.codegen.yaml`.
+fn is_config(input: &Path) -> bool {
+    input.file_name().is_some_and(|name| name.to_string_lossy().ends_with(CONFIG_SUFFIX))
+}
+
+/// The runtime this binary was built from: its sources stay where `cargo install --path cli`
+/// found them.
+fn own_runtime() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    let dir = generator::config::normalize(&dir);
+    dir.join("Cargo.toml").is_file().then_some(dir)
+}
+
+/// The config of a run: the file given, or a default one for a bare spec; `-o` over its
+/// output, and the runtime by path when the config names none.
+fn config_for(input: &Path, target: &Target, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let mut config = if is_config(input) {
+        match Config::load(input) {
+            Ok(config) => config,
+            Err(diagnostic) => {
+                if let (Some(location), Ok(text)) = (&diagnostic.location, std::fs::read_to_string(input)) {
+                    diagnostics.add_source(&location.file, &text);
+                }
+                diagnostics.push(*diagnostic);
+                return None;
+            }
+        }
+    } else {
+        let name = package_name(input);
+        let mut config = Config::new(generator::config::absolute(input), PathBuf::from(&name), &name);
+        config.base_dir = generator::config::absolute(Path::new("."));
+        config
+    };
+    if let Some(output) = &target.output {
+        config.output = generator::config::absolute(output);
+    }
+    if config.runtime.path.is_none() && config.runtime.version.is_none() {
+        config.runtime.path = match &target.runtime_path {
+            Some(path) => Some(generator::config::absolute(path)),
+            None => own_runtime(),
+        };
+        if config.runtime.path.is_none() {
+            eprintln!(
+                "warning: the runtime `specgen` was built from (`{}/../runtime`) is gone, and `specgen-runtime` is not on crates.io: pass `--runtime-path DIR` or set `runtime:` in the config",
+                env!("CARGO_MANIFEST_DIR")
+            );
+        }
+    }
+    Some(config)
+}
+
+/// A package name from the spec's `info.title` (`Swagger Petstore` → `swagger-petstore`),
+/// else from its file name, else `api`.
+fn package_name(spec: &Path) -> String {
+    let title = generator::load::load_file(spec, &display_path(spec))
+        .ok()
+        .and_then(|file| file.value.pointer("/info/title").and_then(|t| t.as_str()).map(str::to_owned));
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned());
+    for candidate in title.into_iter().chain(stem) {
+        let ascii: String = candidate.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+        let name = heck::AsKebabCase(ascii.trim()).to_string();
+        let name = name.trim_start_matches(|c: char| !c.is_ascii_alphabetic()).to_owned();
+        if generator::config::check_package_name(&name).is_ok() {
+            return name;
+        }
+    }
+    "api".into()
+}
+
+/// The line that closes the report of a run that generated nothing.
+fn could_not_generate(shown: &str, diagnostics: &Diagnostics) -> String {
+    let errors = diagnostics.sorted().iter().filter(|d| d.severity == Severity::Error).count();
+    if errors == 0 {
+        return format!("error: could not generate from `{shown}`: warnings are denied (`--deny-warnings`)");
+    }
+    let errors = if errors == 1 { "error" } else { "errors" };
+    format!("error: could not generate from `{shown}` due to the {errors} above")
+}
+
+/// Runs the generator on `config`, with progress on a terminal; `None` (reported) on failure.
+fn run(
+    shown: &str,
+    config: &Config,
+    deny_warnings: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<generator::GeneratedFile>> {
+    let files = {
+        let _progress = progress::Progress::start(format!("generating from `{shown}`"));
+        generator::run(config, diagnostics)
+    };
+    print_diagnostics(MessageFormat::Human, diagnostics);
+    match files {
+        Some(files) if !failed(diagnostics, deny_warnings) => Some(files),
+        _ => {
+            eprintln!("{}", could_not_generate(shown, diagnostics));
+            None
+        }
+    }
+}
+
+fn generate(args: &GenerateArgs) -> Status {
+    let shown = display_path(&args.input);
+    let mut diagnostics = Diagnostics::default();
+    let Some(config) = config_for(&args.input, &args.target, &mut diagnostics) else {
+        print_diagnostics(MessageFormat::Human, &diagnostics);
+        eprintln!("{}", could_not_generate(&shown, &diagnostics));
+        return Status::Failed;
+    };
+    let Some(files) = run(&shown, &config, args.target.deny_warnings, &mut diagnostics) else {
+        return Status::Failed;
+    };
+    let out_dir = config.output_dir();
+    let out = display_path(&out_dir);
+    match generator::write::write(&out_dir, &files) {
+        Ok(changed) if changed.is_empty() => eprintln!("`{out}` is up to date ({} files, from `{shown}`)", files.len()),
+        Ok(changed) => {
+            eprintln!("generated `{out}` from `{shown}` ({} of {} files written)", changed.len(), files.len())
+        }
+        Err(e) => {
+            eprintln!("error: cannot write to `{out}`: {e}");
+            return Status::Failed;
+        }
+    }
+    Status::Ok
+}
+
+fn check(args: &CheckArgs) -> Status {
+    let inputs = if args.input.is_dir() {
+        match generator::config::configs(&args.input) {
+            Ok(paths) if paths.is_empty() => {
+                eprintln!("error: no config in `{}`: a config is named `NAME{CONFIG_SUFFIX}`", args.input.display());
+                return Status::Failed;
+            }
+            Ok(paths) => paths,
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", args.input.display());
+                return Status::Failed;
+            }
+        }
+    } else {
+        vec![args.input.clone()]
+    };
+    let mut worst = Status::Ok;
+    for input in &inputs {
+        worst = worst.max(check_one(input, &args.target));
+    }
+    worst
+}
+
+fn check_one(input: &Path, target: &Target) -> Status {
+    let shown = display_path(input);
+    let mut diagnostics = Diagnostics::default();
+    let Some(config) = config_for(input, target, &mut diagnostics) else {
+        print_diagnostics(MessageFormat::Human, &diagnostics);
+        eprintln!("{}", could_not_generate(&shown, &diagnostics));
+        return Status::Failed;
+    };
+    let Some(files) = run(&shown, &config, target.deny_warnings, &mut diagnostics) else {
+        return Status::Failed;
+    };
+    let out_dir = config.output_dir();
+    let out = display_path(&out_dir);
+    let drift = generator::write::check(&out_dir, &files);
+    if drift.is_empty() {
+        eprintln!("`{out}` is up to date ({} files, from `{shown}`)", files.len());
+        return Status::Ok;
+    }
+    for d in &drift {
+        eprintln!("{}", d.diff);
+    }
+    eprintln!(
+        "error: {} generated file(s) in `{out}` differ from `{shown}`; run `specgen generate {shown}`",
+        drift.len()
+    );
+    Status::Failed
+}
+
+fn lint(args: &LintArgs) -> Status {
+    let inputs = generator::Inputs {
+        overlays: args.overlays.clone(),
+        root: args.root.clone(),
+        example_refs: match args.example_refs {
+            ExampleRefsArg::Literal => ExampleRefs::Literal,
+            ExampleRefsArg::Resolve => ExampleRefs::Resolve,
+        },
+        ..Default::default()
+    };
+    let mut diagnostics = Diagnostics::default();
+    let checked = {
+        let _progress = progress::Progress::start(format!("linting `{}`", display_path(&args.spec)));
+        generator::check_with(std::slice::from_ref(&args.spec), &inputs, &mut diagnostics)
+    };
+    // A fix (`--fix`) would go here: it reads `diagnostics` and writes an overlay.
+    print_diagnostics(args.message_format, &diagnostics);
+    if checked.is_some() && diagnostics.is_empty() && args.message_format == MessageFormat::Human {
+        eprintln!("{}: no problems found", display_path(&args.spec));
+    }
+    if failed(&diagnostics, args.deny_warnings) {
+        Status::Failed
+    } else {
+        Status::Ok
+    }
+}
+
+fn init(args: &InitArgs) -> Status {
+    let name = package_name(&args.spec);
+    let path = args.output.clone().unwrap_or_else(|| PathBuf::from(format!("{name}{CONFIG_SUFFIX}")));
+    let shown = display_path(&path);
+    if !is_config(&path) {
+        eprintln!("error: `{shown}` is not named like a config: `generate` takes a config named `NAME{CONFIG_SUFFIX}`");
+        return Status::Failed;
+    }
+    if path.exists() && !args.force {
+        eprintln!("error: `{shown}` exists; pass `--force` to replace it");
+        return Status::Failed;
+    }
+    if !args.spec.is_file() {
+        eprintln!("error: cannot read the spec `{}`: no such file", display_path(&args.spec));
+        return Status::Failed;
+    }
+    let config_dir = generator::config::absolute(&path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let spec = generator::config::relative_path(&config_dir, &generator::config::absolute(&args.spec));
+    let text = starter_config(&spec.to_string_lossy().replace('\\', "/"), &name, &path);
+    if let Err(e) = std::fs::write(&path, text) {
+        eprintln!("error: cannot write `{shown}`: {e}");
+        return Status::Failed;
+    }
+    eprintln!("wrote `{shown}`; next: `specgen generate {shown}`");
+    Status::Ok
+}
+
+/// A config naming `spec` (relative to the config's folder), with every other setting shown,
+/// commented, at its default.
+fn starter_config(spec: &str, name: &str, path: &Path) -> String {
+    // Quoted as JSON strings, which YAML reads alike: a path or name is never taken for a
+    // number, a boolean or `null`.
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    format!(
+        "\
+# A specgen config, written by `specgen init`. Generate the crate with
+#   specgen generate {file}
+# and check it is up to date (in CI) with `specgen check {file}`.
+# Paths are relative to this file.
+
+# The spec: Swagger 2.0, OpenAPI 3.0 or 3.1, YAML or JSON; its `$ref`s are followed.
+# A list of several root documents makes one crate.
+spec: {spec}
+
+# OpenAPI Overlay 1.0 documents applied in order: fix the spec without editing it.
+# overlays:
+#   - overlays/fixes.yaml
+
+# The folder of the generated crate (written, and swept of stale generated files).
+output: {name}
+
+package:
+  name: {name}
+  version: \"0.1.0\"
+  # description: \"What the crate is for\"
+
+# Error bodies the server writes and the client reads: `problem` (RFC 9457, the default)
+# or `matrix` (`{{\"errcode\", \"error\"}}`).
+# errors:
+#   format: problem
+
+# The `specgen-runtime` the crate depends on. Left out: the runtime `specgen` was built
+# from, by path. Give a folder (relative to this file) or a version.
+# runtime:
+#   path: ../specgen/runtime
+
+# The folder `$ref`s may not leave (default: the spec's folder).
+# root: .
+
+# String enums refuse values the spec does not list (default: `open`, kept in `Other`).
+# enums: closed
+
+# A string format's Rust type: string, bytes, chrono, int_or_string.
+# formats:
+#   date-time: chrono
+
+# Type names chosen by hand, by generated name or by place (`file#/json/pointer`).
+# names:
+#   GeneratedName: BetterName
+
+# Whether `$ref`s inside example values are references (`resolve`) or data (`literal`).
+# examples:
+#   refs: literal
+",
+        spec = quote(spec),
+        name = quote(name),
+    )
+}
