@@ -80,3 +80,11 @@ pub fn manifest_entries(features: &Features) -> Vec<(String, toml::Value)> {
     out.extend(features.names.iter().map(|name| (name.clone(), list(&[]))));
     out
 }
+
+/// The crate doc's paragraph on the tag features.
+pub fn usage(features: &Features) -> String {
+    let first = features.names.first().map(String::as_str).unwrap_or("a_tag");
+    format!(
+        "Each tag of the spec is a feature (`Cargo.toml` lists them), gating its operations and the types only they use; `default` turns them all on. A crate that needs one group depends on this one with `default-features = false, features = [\"{first}\"]`."
+    )
+}

@@ -250,6 +250,10 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
                 "carry the spec's schemas: a module per root document holds the types written in it (`types::<root>`), and `types` itself those of the files the roots refer to;",
             )
     };
+    let usage = match &model.features {
+        Some(features) => format!("{usage}\n\n{}", self::features::usage(features)),
+        None => usage,
+    };
     let text = format!("{}\n\n{usage}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
     let doc: Vec<String> =
         text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", docs::visible(l)) }).collect();
