@@ -57,6 +57,10 @@ pub struct Config {
     /// base64 bytes; every other format a `String`); decision 29.
     #[serde(default)]
     pub formats: std::collections::BTreeMap<String, FormatType>,
+    /// Cargo features of the generated crate, one per tag, gating its operations and the
+    /// types only they use (decision 33); none unless set.
+    #[serde(default)]
+    pub features: FeaturesConfig,
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -235,6 +239,22 @@ pub enum EnumsConfig {
     Closed,
 }
 
+/// Which Cargo features the generated crate has beyond `server` and `client` (decision 33).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturesConfig {
+    /// What an operation's feature is named after; `None`: the crate has no such features.
+    pub by: Option<FeaturesBy>,
+}
+
+/// What an operation's Cargo feature is named after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeaturesBy {
+    /// Its first tag, `snake_case` (`core_v1`); an untagged operation's is `untagged`.
+    Tag,
+}
+
 /// The Rust type a string `format` becomes (decision 29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -286,6 +306,7 @@ impl Config {
             examples: ExamplesConfig::default(),
             enums: EnumsConfig::default(),
             formats: Default::default(),
+            features: FeaturesConfig::default(),
             base_dir: PathBuf::new(),
             source: None,
         }

@@ -93,7 +93,11 @@ pub fn module(model: &Model) -> TokenStream {
         model
             .operations
             .iter()
-            .map(|op| module_declaration(&op.name, doc_attrs(&endpoint_doc(op, model)), "endpoints/"))
+            .map(|op| {
+                let doc = doc_attrs(&endpoint_doc(op, model));
+                let cfg = super::features::operation(model, op);
+                module_declaration(&op.name, quote!(#doc #cfg), "endpoints/")
+            })
             .collect()
     } else {
         model
@@ -121,7 +125,8 @@ pub fn root_module(model: &Model, module: &crate::lower::EndpointModule) -> Toke
             let doc = doc_attrs(&endpoint_doc(op, model));
             // `endpoints::ping::ping`: an operation named as its root, as the spec names it.
             let allow = (op.name == module.name).then(|| quote!(#[allow(clippy::module_inception)]));
-            module_declaration(&op.name, quote!(#doc #allow), &folder)
+            let cfg = super::features::operation(model, op);
+            module_declaration(&op.name, quote!(#doc #allow #cfg), &folder)
         });
     quote! {
         #(#operations)*

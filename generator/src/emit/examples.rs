@@ -16,27 +16,38 @@ use crate::lower::Model;
 
 pub fn emit(model: &Model, crate_name: &str) -> TokenStream {
     let krate = ident(crate_name);
-    let mut json_tests = false;
+    // The operations with JSON tests, which use `same_json`.
+    let mut json_tests = Vec::new();
     let tests: Vec<TokenStream> = model
         .operations
         .iter()
         .flat_map(|op| {
             let mut tests = Vec::new();
+            let mut json_test = false;
             for r in &op.responses {
                 let json = response_json(op, r, model, &krate);
-                json_tests |= json.is_some();
+                json_test |= json.is_some();
                 tests.extend(json);
                 tests.extend(response_http(op, r, model, &krate));
             }
             let json = request_body_json(op, model, &krate);
-            json_tests |= json.is_some();
+            json_test |= json.is_some();
             tests.extend(json);
             tests.extend(op.parameters.iter().filter_map(|p| parameter(op, p, model, &krate)));
             tests.extend(request_http(op, &krate));
-            tests
+            if json_test {
+                json_tests.push(op);
+            }
+            // Gated as the operation is (decision 33).
+            let cfg = super::features::operation(model, op);
+            tests.into_iter().map(move |test| quote!(#cfg #test))
         })
         .collect();
-    let same_json = json_tests.then(same_json);
+    let same_json = (!json_tests.is_empty()).then(|| {
+        let cfg = super::features::any_operation(model, json_tests);
+        let helper = same_json();
+        quote!(#cfg #helper)
+    });
     quote! {
         #(#tests)*
         #same_json

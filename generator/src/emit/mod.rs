@@ -9,6 +9,7 @@ pub mod client;
 pub mod docs;
 pub mod endpoints;
 pub mod examples;
+mod features;
 mod formats;
 pub mod server;
 pub mod types;
@@ -99,7 +100,7 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         );
         return None;
     }
-    let Some(manifest) = manifest(config, &provenance) else {
+    let Some(manifest) = manifest(config, model.features.as_ref(), &provenance) else {
         diagnostics.push(Diagnostic::error(
             codes::CONFIG,
             "internal error: the generated `Cargo.toml` does not read back as written",
@@ -115,7 +116,8 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         Job::new("src/endpoints.rs", move || endpoints::module(model)),
     ];
     for part in types::parts(&model.types) {
-        jobs.push(Job::new(types::module_path(&part.module), move || types::emit_part(&model.types, &part)));
+        let features = model.features.as_ref();
+        jobs.push(Job::new(types::module_path(&part.module), move || types::emit_part(&model.types, &part, features)));
     }
     for module in &model.modules {
         let path = format!("src/endpoints/{}", endpoints::module_file(&module.name));
@@ -248,6 +250,10 @@ fn lib(model: &Model, config: &Config) -> TokenStream {
                 "carry the spec's schemas: a module per root document holds the types written in it (`types::<root>`), and `types` itself those of the files the roots refer to;",
             )
     };
+    let usage = match &model.features {
+        Some(features) => format!("{usage}\n\n{}", self::features::usage(features)),
+        None => usage,
+    };
     let text = format!("{}\n\n{usage}", docs::clean(&docs::paragraphs([Some(title.as_str()), description])));
     let doc: Vec<String> =
         text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", docs::visible(l)) }).collect();
@@ -298,7 +304,7 @@ Two features add adapters: `server`, an `Api` trait with one `async` method per 
 /// The manifest's sections and keys, in the order they are written. Every value goes through
 /// the TOML serializer, so no package name, version or description can add a key or break
 /// the file; the keys are ours.
-fn manifest_table(config: &Config) -> toml::Table {
+fn manifest_table(config: &Config, features: Option<&crate::lower::features::Features>) -> toml::Table {
     fn table<const N: usize>(entries: [(&str, toml::Value); N]) -> toml::Value {
         toml::Value::Table(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
@@ -357,6 +363,9 @@ fn manifest_table(config: &Config) -> toml::Table {
         ),
     ];
     let mut manifest: toml::Table = sections.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    if let (Some(features), Some(toml::Value::Table(entries))) = (features, manifest.get_mut("features")) {
+        entries.extend(self::features::manifest_entries(features));
+    }
     // A format the config maps to `chrono` (decision 29).
     if crate::lower::formats::TypeOptions::from_config(config).uses_chrono() {
         if let Some(toml::Value::Table(dependencies)) = manifest.get_mut("dependencies") {
@@ -369,15 +378,19 @@ fn manifest_table(config: &Config) -> toml::Table {
 /// The manifest's text without its header, for tests.
 #[cfg(test)]
 pub(crate) fn manifest_for_tests(config: &Config) -> String {
-    toml::to_string(&manifest_table(config)).unwrap_or_default()
+    toml::to_string(&manifest_table(config, None)).unwrap_or_default()
 }
 
 /// The generated `Cargo.toml`: the header, then one `[section]` per table of
 /// [`manifest_table`], one `key = value` a line, each value printed by `toml` (nested tables
 /// inline, as people write dependencies). `None` if the text does not read back as the same
 /// table, which the serializer should make impossible.
-fn manifest(config: &Config, provenance: &Provenance) -> Option<String> {
-    let table = manifest_table(config);
+fn manifest(
+    config: &Config,
+    features: Option<&crate::lower::features::Features>,
+    provenance: &Provenance,
+) -> Option<String> {
+    let table = manifest_table(config, features);
     let mut out = provenance.header("#");
     for (section, entries) in &table {
         out.push_str(&format!("\n[{section}]\n"));
@@ -501,7 +514,7 @@ mod tests {
         let version = "0.1.0\"\nbuild = \"build.rs";
         let description = "two\nlines \"quoted\" \\ [section]\n[lib]";
         let config = config("my-api", version, Some(description));
-        let text = manifest(&config, &Provenance::new(&config)).expect("the manifest reads back");
+        let text = manifest(&config, None, &Provenance::new(&config)).expect("the manifest reads back");
         let table: toml::Table = text.parse().expect("the manifest is TOML");
         let package = table["package"].as_table().expect("a package table");
         assert_eq!(package["version"].as_str(), Some(version));
@@ -515,7 +528,7 @@ mod tests {
     #[test]
     fn manifest_keeps_its_layout() {
         let config = config("my-api", "1.2.3", None);
-        let text = manifest(&config, &Provenance::new(&config)).expect("the manifest reads back");
+        let text = manifest(&config, None, &Provenance::new(&config)).expect("the manifest reads back");
         let body = text.split_once("\n\n").map(|(_, body)| body).unwrap_or_default();
         assert!(body.starts_with("[package]\nname = \"my-api\"\nversion = \"1.2.3\"\nedition = \"2021\"\n"), "{text}");
         assert!(

@@ -16,8 +16,26 @@ use crate::lower::operations::Operation;
 use crate::lower::Model;
 
 pub fn emit(model: &Model) -> TokenStream {
-    let methods = model.operations.iter().map(|op| trait_method(op, model));
-    let routes = route_order(&model.operations).into_iter().map(route);
+    let methods = model.operations.iter().map(|op| {
+        let cfg = super::features::operation(model, op);
+        let method = trait_method(op, model);
+        quote!(#cfg #method)
+    });
+    let order = route_order(&model.operations);
+    // Per-tag features (decision 33): one statement per route, each gated.
+    let (allow, body) = if model.features.is_some() {
+        let routes = order.into_iter().map(|op| (op, route(op))).collect();
+        (quote!(#[allow(clippy::let_and_return)]), super::features::router_body(model, routes))
+    } else {
+        let routes = order.into_iter().map(route);
+        (
+            TokenStream::new(),
+            quote! {
+                ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
+                    #(#routes)*
+            },
+        )
+    };
     quote! {
         /// The API as a server implements it: one method per operation, each given the
         /// credential its security scheme names and the typed request.
@@ -36,9 +54,9 @@ pub fn emit(model: &Model) -> TokenStream {
         /// another method with `405` (`HEAD` is answered like `GET`, without the body), a
         /// missing credential with `401` and a request that does not parse with `400`, each
         /// with the API's error body ([`crate::ERROR_FORMAT`]).
+        #allow
         pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
-            ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
-                #(#routes)*
+            #body
         }
     }
 }

@@ -8,7 +8,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs::{clean, doc_attrs, paragraphs, visible};
-use crate::lower::types::{Field, ModuleDoc, Rest, StringEnum, Struct, Ty, TypeEntry, TypeKind, TypeSpace};
+use crate::lower::features::Features;
+use crate::lower::types::{Field, ModuleDoc, Rest, StringEnum, Struct, Ty, TypeEntry, TypeId, TypeKind, TypeSpace};
 
 /// The identifier `name`. Lowering only hands out valid identifiers; should one not be (a
 /// keyword, a character Rust does not allow), it is made one rather than panicking, and the
@@ -154,9 +155,13 @@ pub fn parts(space: &TypeSpace) -> Vec<TypesPart> {
 }
 
 /// The tokens of one part of a types file.
-pub fn emit_part(space: &TypeSpace, part: &TypesPart) -> TokenStream {
+pub fn emit_part(space: &TypeSpace, part: &TypesPart, features: Option<&Features>) -> TokenStream {
     let module = part.module.as_slice();
-    let items = part.ids.iter().map(|&id| item(space.get(id), space, module));
+    let items = part.ids.iter().map(|&id| {
+        let cfg = super::features::type_item(features, id);
+        let item = item(space.get(id), space, module);
+        quote!(#cfg #item)
+    });
     if !part.first {
         return quote!(#(#items)*);
     }
@@ -172,11 +177,22 @@ pub fn emit_part(space: &TypeSpace, part: &TypesPart) -> TokenStream {
         let path = child_path(child).map(|path| quote!(#[path = #path]));
         quote! { #doc #path pub mod #name; }
     });
-    let double_options = space.entries.iter().filter(|e| e.module == module).any(|e| match &e.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
-        _ => false,
+    let double_options: Vec<TypeId> = space
+        .ids()
+        .filter(|&id| {
+            let e = space.get(id);
+            e.module == module
+                && match &e.kind {
+                    TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
+                    _ => false,
+                }
+        })
+        .collect();
+    let deserialize_some = (!double_options.is_empty()).then(|| {
+        let cfg = super::features::any_type(features, double_options);
+        let helper = deserialize_some();
+        quote!(#cfg #helper)
     });
-    let deserialize_some = double_options.then(deserialize_some);
     let file_doc = match space.module_docs.get(module) {
         Some(ModuleDoc::File(doc)) => {
             let lines: Vec<String> =

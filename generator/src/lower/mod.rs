@@ -3,6 +3,7 @@
 //! In: a [`Checked`] spec. Out: a [`Model`]: the type space (names and shapes of every Rust
 //! type) and the operation IR. Lowering decides; emission only prints.
 
+pub mod features;
 pub mod formats;
 pub mod names;
 pub mod naming;
@@ -29,6 +30,8 @@ pub struct Model {
     /// operation names its [`Operation::module`]) and of `types` (each type's
     /// [`types::TypeEntry::module`]). Empty for a spec of one root.
     pub modules: Vec<EndpointModule>,
+    /// The crate's per-tag Cargo features, when the config asks for them (decision 33).
+    pub features: Option<features::Features>,
 }
 
 /// A root document of a spec of several: the module of `endpoints` holding its operations,
@@ -98,6 +101,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     if diagnostics.has_errors() {
         return None;
     }
+    let features = config.features.by.map(|_| features::assign(api, &operations, &types));
     let server = api.servers.first().map(|s| s.url.clone());
     Some(Model {
         info: ApiInfo {
@@ -111,6 +115,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
         operations,
         credentials,
         modules,
+        features,
     })
 }
 
