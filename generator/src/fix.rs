@@ -70,8 +70,7 @@ impl Overlay {
 pub fn fix(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<Overlay> {
     let files = crate::load_roots(roots, inputs, diagnostics)?;
     let root_dir = crate::root_dir(roots, inputs);
-    let bundle =
-        crate::resolve::resolve_roots_with(files, &root_dir, &inputs.limits, inputs.example_refs, diagnostics);
+    let bundle = crate::resolve::resolve_roots_with(files, &root_dir, &inputs.limits, inputs.example_refs, diagnostics);
     let mut spec = crate::merge::merge(bundle, diagnostics)?;
     for overlay in &inputs.overlays {
         spec = crate::overlay::apply(spec, overlay, diagnostics);
@@ -127,9 +126,11 @@ pub fn overlay(bundle: &Spec, diagnostics: &Diagnostics, shown: &str) -> Overlay
                 .into_iter()
                 .partition(|(at, _)| moved.iter().any(|m| strip_pointer_prefix(at, m).is_some()));
             done = outside;
-            let folded: Vec<String> = inside.into_iter().filter_map(|(_, a)| a.first().map(|a| a.base.clone())).collect();
+            let folded: Vec<String> =
+                inside.into_iter().filter_map(|(_, a)| a.first().map(|a| a.base.clone())).collect();
             if !folded.is_empty() {
-                description.push_str(&format!("; the moved schemas carry the fixes inside them: {}", folded.join("; ")));
+                description
+                    .push_str(&format!("; the moved schemas carry the fixes inside them: {}", folded.join("; ")));
             }
         }
         let count = actions.len();
@@ -211,7 +212,10 @@ impl Step {
                 }
                 let value = object.remove(from)?;
                 object.insert(to.clone(), value.clone());
-                let actions = vec![remove(std::slice::from_ref(from)), update(Value::Object(Map::from_iter([(to.clone(), value)])))];
+                let actions = vec![
+                    remove(std::slice::from_ref(from)),
+                    update(Value::Object(Map::from_iter([(to.clone(), value)]))),
+                ];
                 Some((format!("Rename the example member `{from}` to `{to}`"), actions))
             }
             Kind::Edit(Edit::IntoProperties { .. }) => None,

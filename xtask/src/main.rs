@@ -70,7 +70,9 @@ fn parse_args() -> Result<Args, String> {
         return Err("--message-format sarif is for `lint`".into());
     }
     if args.fix && args.output.is_none() && (args.json || args.sarif) {
-        return Err("--fix writes the overlay to stdout, where --message-format json or sarif also writes: add -o FILE".into());
+        return Err(
+            "--fix writes the overlay to stdout, where --message-format json or sarif also writes: add -o FILE".into(),
+        );
     }
     Ok(args)
 }

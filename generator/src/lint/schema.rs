@@ -422,18 +422,14 @@ impl Walker<'_, '_, '_> {
             },
             Value::Array(types) => {
                 let named: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
-                let (help, edit) = match named.as_slice() {
-                    [one] if types.len() == 2 => (
-                        format!("OpenAPI 3.0 takes a single type: write `type: {one}` with `nullable: true`"),
-                        Some(set(&[("type", (*one).into()), ("nullable", Value::Bool(true))])),
-                    ),
-                    [one] if types.len() == 1 => {
-                        (format!("OpenAPI 3.0 takes a single type: write `type: {one}`"), Some(set(&[("type", (*one).into())])))
+                let help = match named.as_slice() {
+                    [one] if types.len() == 2 => {
+                        format!("OpenAPI 3.0 takes a single type: write `type: {one}` with `nullable: true`")
                     }
-                    _ => ("OpenAPI 3.0 takes a single type; use `oneOf` for a value of several types".to_owned(), None),
+                    [one] if types.len() == 1 => format!("OpenAPI 3.0 takes a single type: write `type: {one}`"),
+                    _ => "OpenAPI 3.0 takes a single type; use `oneOf` for a value of several types".to_owned(),
                 };
-                let edit = edit.filter(|_| open_api_30).map(|set| Edit::Replace { remove: Vec::new(), set });
-                invalid(&value.to_string()).help(help).fix(edit.and_then(fix))
+                invalid(&value.to_string()).help(help)
             }
             other => invalid(&other.to_string()).help(all_types),
         };
