@@ -41,9 +41,9 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     pub label: Option<String>,
     pub help: Option<String>,
-    /// The edit that fixes it, when one can be made mechanically (`lint --fix`, [`crate::fix`]).
+    /// The edits that fix it, when they can be made mechanically (`lint --fix`, [`crate::fix`]).
     #[serde(skip)]
-    pub fix: Option<Fix>,
+    pub fixes: Vec<Fix>,
 }
 
 /// A mechanical fix: an edit of one object of a file, by its place in that file (the
@@ -67,6 +67,8 @@ pub enum Edit {
     /// Moves the member `key` (a schema) into the `properties` of the object, made an object
     /// schema: what a schema written where a map of schemas was meant needs.
     IntoProperties { key: String },
+    /// Appends `value` to the list at `key` (made a list of it when absent).
+    Append { key: String, value: serde_json::Value },
 }
 
 impl Diagnostic {
@@ -83,7 +85,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
-        Self { severity, code, message: message.into(), location: None, label: None, help: None, fix: None }
+        Self { severity, code, message: message.into(), location: None, label: None, help: None, fixes: Vec::new() }
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {
@@ -101,8 +103,9 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a fix, when there is one.
     pub fn fix(mut self, fix: Option<Fix>) -> Self {
-        self.fix = fix;
+        self.fixes.extend(fix);
         self
     }
 }

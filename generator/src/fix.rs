@@ -86,8 +86,9 @@ pub fn fix(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) ->
 pub fn overlay(bundle: &Spec, diagnostics: &Diagnostics, shown: &str) -> Overlay {
     let mut steps: Vec<Step> = Vec::new();
     for diagnostic in diagnostics.sorted() {
-        let Some(fix) = &diagnostic.fix else { continue };
-        for at in places(bundle, fix) {
+        for (fix, at) in
+            diagnostic.fixes.iter().flat_map(|fix| places(bundle, fix).into_iter().map(move |at| (fix, at)))
+        {
             let why = why(diagnostic);
             let help = diagnostic.help.clone();
             match &fix.edit {
@@ -217,6 +218,28 @@ impl Step {
                     update(Value::Object(Map::from_iter([(to.clone(), value)]))),
                 ];
                 Some((format!("Rename the example member `{from}` to `{to}`"), actions))
+            }
+            Kind::Edit(Edit::Append { key, value }) => {
+                let (action, words) = match object.get_mut(key) {
+                    Some(Value::Array(items)) => {
+                        items.push(value.clone());
+                        let mut action = update(value.clone());
+                        action.target = format!("{target}[{}]", quote(key));
+                        (action, format!("Append to `{key}`"))
+                    }
+                    Some(_) => return None,
+                    None => {
+                        object.insert(key.clone(), Value::Array(vec![value.clone()]));
+                        (
+                            update(Value::Object(Map::from_iter([(key.clone(), Value::Array(vec![value.clone()]))]))),
+                            format!("Add `{key}`"),
+                        )
+                    }
+                };
+                Some((
+                    format!("{words} {}", serde_json::to_string(value).unwrap_or_default().replace('"', "")),
+                    vec![action],
+                ))
             }
             Kind::Edit(Edit::IntoProperties { .. }) => None,
             Kind::Move(keys) => {

@@ -158,3 +158,41 @@ fn a_spec_without_fixable_problems_gives_an_overlay_without_actions() {
     assert!(found.is_empty());
     assert!(overlay.actions.is_empty());
 }
+
+const PATHS: &str = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /certs/{certificate_id}:
+    get:
+      parameters:
+        - {name: cert_id, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+    delete:
+      responses: {'204': {description: gone}}
+  /projects/{project_id}/certs:
+    get:
+      responses: {'200': {description: ok}}
+"#;
+
+/// A stray `path` parameter takes the name of the one variable nothing declares; where that
+/// variable is still undeclared, a required string parameter declares it: in the operations
+/// that lack it, or in the path item when none has it.
+#[test]
+fn path_template_variables_without_parameters_are_declared_and_a_stray_parameter_renamed() {
+    let dir = scratch("paths");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(&spec, PATHS).expect("written");
+    assert_eq!(lint(&spec, &[]).iter().filter(|d| d.starts_with("Error")).count(), 3);
+    let (overlay, _) = fix(&spec, &[]);
+    let targets: Vec<&str> = overlay.actions.iter().map(|a| a.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "$.paths['/certs/{certificate_id}'].get.parameters[0]",
+            "$.paths['/certs/{certificate_id}'].delete",
+            "$.paths['/projects/{project_id}/certs']",
+        ]
+    );
+    let path = write_overlay(&overlay, &dir.join("fixes.yaml"));
+    assert_eq!(lint(&spec, &[path]), Vec::<String>::new());
+}
