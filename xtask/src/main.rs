@@ -375,7 +375,8 @@ fn fix(args: &Args, path: &Path, inputs: &generator::Inputs, report: &mut Report
                 report.lines.push(format!("error: cannot write `{}`: {e}", display_path(file)));
                 return Status::Failed;
             }
-            report.lines.push(format!("wrote an overlay of {count} action(s) to {}", display_path(file)));
+            let actions = if count == 1 { "action" } else { "actions" };
+            report.lines.push(format!("wrote an overlay of {count} {actions} to {}", display_path(file)));
         }
         None => print!("{text}"),
     }
