@@ -128,7 +128,7 @@ pub fn overlay(bundle: &Spec, diagnostics: &Diagnostics, shown: &str) -> Overlay
                 .partition(|(at, _)| moved.iter().any(|m| strip_pointer_prefix(at, m).is_some()));
             done = outside;
             let folded: Vec<String> =
-                inside.into_iter().filter_map(|(_, a)| a.first().map(|a| a.base.clone())).collect();
+                inside.into_iter().filter_map(|(_, a)| a.first().map(|a| uncapitalize(&a.base))).collect();
             if !folded.is_empty() {
                 description
                     .push_str(&format!("; the moved schemas carry the fixes inside them: {}", folded.join("; ")));
@@ -236,10 +236,7 @@ impl Step {
                         )
                     }
                 };
-                Some((
-                    format!("{words} {}", serde_json::to_string(value).unwrap_or_default().replace('"', "")),
-                    vec![action],
-                ))
+                Some((format!("{words}: `{}`", serde_json::to_string(value).unwrap_or_default()), vec![action]))
             }
             Kind::Edit(Edit::IntoProperties { .. }) => None,
             Kind::Move(keys) => {
@@ -296,6 +293,11 @@ fn scalar(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+fn uncapitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }
 
 fn capitalize(text: &str) -> String {
