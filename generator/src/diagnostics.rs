@@ -41,6 +41,34 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     pub label: Option<String>,
     pub help: Option<String>,
+    /// The edits that fix it, when they can be made mechanically (`lint --fix`, [`crate::fix`]).
+    #[serde(skip)]
+    pub fixes: Vec<Fix>,
+}
+
+/// A mechanical fix: an edit of one object of a file, by its place in that file (the
+/// document pointer it came from, once resolve and upgrade are undone: overlays reach it
+/// where the bundle holds it, [`crate::fix`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The file ([`crate::source::Sources`]) and JSON pointer of the object to edit.
+    pub file: crate::source::FileId,
+    pub pointer: String,
+    pub edit: Edit,
+}
+
+/// What a [`Fix`] does to its object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Removes the keys `remove`, then sets each key of `set` to its value.
+    Replace { remove: Vec<String>, set: serde_json::Map<String, serde_json::Value> },
+    /// Gives the member `from` the name `to`, keeping its value.
+    Rename { from: String, to: String },
+    /// Moves the member `key` (a schema) into the `properties` of the object, made an object
+    /// schema: what a schema written where a map of schemas was meant needs.
+    IntoProperties { key: String },
+    /// Appends `value` to the list at `key` (made a list of it when absent).
+    Append { key: String, value: serde_json::Value },
 }
 
 impl Diagnostic {
@@ -57,7 +85,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
-        Self { severity, code, message: message.into(), location: None, label: None, help: None }
+        Self { severity, code, message: message.into(), location: None, label: None, help: None, fixes: Vec::new() }
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {
@@ -72,6 +100,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a fix, when there is one.
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fixes.extend(fix);
         self
     }
 }
@@ -137,6 +171,55 @@ pub mod codes {
     pub const SHARED_ROUTE: &str = "shared-route";
     /// String formats with no Rust type of their own (decision 29): one note lists them.
     pub const FORMAT_AS_STRING: &str = "format-as-string";
+
+    /// Every code above, in catalogue order (the rules of a SARIF log, [`crate::sarif`]).
+    pub const ALL: [&str; 45] = [
+        IO,
+        SYNTAX,
+        DUPLICATE_KEY,
+        VERSION,
+        VERSION_CONFLICT,
+        INVALID_SERVER,
+        SERVER_VARIABLE,
+        INVALID_PATH,
+        INVALID_HEADER_NAME,
+        DUPLICATE_PARAMETER,
+        INVALID_MEDIA_TYPE,
+        REF_ABSOLUTE,
+        REF_ESCAPES_ROOT,
+        REF_MISSING_FILE,
+        REF_BAD_POINTER,
+        REF_CYCLE,
+        NAME_CLASH,
+        UNKNOWN_NAME,
+        NAME_CHANGED,
+        INVALID_TYPE,
+        UNKNOWN_KEYWORD,
+        INVALID_KEYWORD_VALUE,
+        UNTYPED_OBJECT,
+        INVALID_SPEC,
+        PARAMETER_IN,
+        PATH_PARAMETER,
+        DUPLICATE_OPERATION,
+        EXAMPLE_INVALID,
+        EXAMPLE_UNDECLARED,
+        EXAMPLE_STRING,
+        UNSUPPORTED,
+        OVERLAY_INVALID,
+        OVERLAY_NO_MATCH,
+        OVERLAY_NO_CHANGE,
+        CONFIG,
+        LIMIT,
+        NOT_A_FILE,
+        ENCODING,
+        MULTIPLE_DOCUMENTS,
+        NUMBER_RANGE,
+        REF_INVALID,
+        UNDEFINED_SECURITY_SCHEME,
+        ROOT_CONFLICT,
+        SHARED_ROUTE,
+        FORMAT_AS_STRING,
+    ];
 }
 
 /// Every diagnostic of a run, plus the source text needed to render them.
@@ -260,6 +343,15 @@ fn summary(errors: usize, warnings: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_of_codes_holds_every_code_of_the_catalogue_once() {
+        let source = include_str!("diagnostics.rs");
+        let declared = source.matches(": &str = \"").count();
+        assert_eq!(codes::ALL.len(), declared, "add the new code to `codes::ALL`");
+        let unique: std::collections::BTreeSet<&str> = codes::ALL.iter().copied().collect();
+        assert_eq!(unique.len(), codes::ALL.len());
+    }
 
     #[test]
     fn rendering_never_panics_whatever_the_location() {

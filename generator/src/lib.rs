@@ -8,12 +8,14 @@ pub mod builder;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
+pub mod fix;
 pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod merge;
 pub mod overlay;
 pub mod resolve;
+pub mod sarif;
 pub mod source;
 pub mod spec;
 pub mod upgrade;
@@ -107,7 +109,7 @@ pub fn check_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnost
 }
 
 /// The folder refs may not leave: the config's `root`, else the first root document's folder.
-fn root_dir(roots: &[PathBuf], inputs: &Inputs) -> PathBuf {
+pub(crate) fn root_dir(roots: &[PathBuf], inputs: &Inputs) -> PathBuf {
     match &inputs.root {
         Some(root) => config::absolute(root),
         None => {
@@ -118,7 +120,7 @@ fn root_dir(roots: &[PathBuf], inputs: &Inputs) -> PathBuf {
 
 /// Loads every root document, each inside the root folder; every problem is reported, at the
 /// config's line naming the file, before `None`.
-fn load_roots(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<Vec<SourceFile>> {
+pub(crate) fn load_roots(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<Vec<SourceFile>> {
     let root_dir = root_dir(roots, inputs);
     // The spec's folder, not the spec: the root file is what the user named, link or not.
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());

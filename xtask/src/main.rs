@@ -3,7 +3,8 @@
 //! - `cargo xtask codegen [--check] [--config FILE|DIR]`: every config of `api/` (each
 //!   `api/*.codegen.yaml`, in name order), or the one file, or every config of the folder
 //! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve]
-//!   [--message-format human|json] [--deny-warnings]`
+//!   [--message-format human|json|sarif] [--deny-warnings] [--fix [-o FILE]]`: with `--fix`,
+//!   also writes the overlay of the fixes lint can make (`generator::fix`) to FILE or stdout
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use generator::{display_path, Config, Diagnostic, Diagnostics};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE|DIR] [--deny-warnings] [--message-format human|json]
-  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json]";
+  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json|sarif] [--fix [-o FILE]]";
 
 #[derive(Default)]
 struct Args {
@@ -22,6 +23,11 @@ struct Args {
     check: bool,
     deny_warnings: bool,
     json: bool,
+    /// `--message-format sarif` (lint): one SARIF 2.1.0 log on stdout.
+    sarif: bool,
+    /// `lint --fix`: write the overlay of the mechanical fixes, to `output` or stdout.
+    fix: bool,
+    output: Option<PathBuf>,
     config: Option<PathBuf>,
     path: Option<PathBuf>,
     overlays: Vec<PathBuf>,
@@ -49,13 +55,24 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--message-format" => match it.next().as_deref() {
-                Some("json") => args.json = true,
-                Some("human") => args.json = false,
-                _ => return Err("--message-format takes `human` or `json`".into()),
+                Some("json") => (args.json, args.sarif) = (true, false),
+                Some("sarif") => (args.json, args.sarif) = (false, true),
+                Some("human") => (args.json, args.sarif) = (false, false),
+                _ => return Err("--message-format takes `human`, `json` or `sarif`".into()),
             },
+            "--fix" => args.fix = true,
+            "-o" | "--output" => args.output = Some(it.next().ok_or("-o takes a file")?.into()),
             other if !other.starts_with('-') && args.path.is_none() => args.path = Some(other.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
+    }
+    if args.sarif && args.command != "lint" {
+        return Err("--message-format sarif is for `lint`".into());
+    }
+    if args.fix && args.output.is_none() && (args.json || args.sarif) {
+        return Err(
+            "--fix writes the overlay to stdout, where --message-format json or sarif also writes: add -o FILE".into(),
+        );
     }
     Ok(args)
 }
@@ -133,10 +150,12 @@ fn run_job(args: &Args, job: impl FnOnce(&mut Report) -> Status) -> Status {
 }
 
 fn print_diagnostics(args: &Args, diagnostics: &Diagnostics) {
-    if diagnostics.is_empty() {
+    if diagnostics.is_empty() && !args.sarif {
         return;
     }
-    if args.json {
+    if args.sarif {
+        print!("{}", generator::sarif::render(diagnostics));
+    } else if args.json {
         print!("{}", diagnostics.render_json());
     } else {
         eprint!("{}", diagnostics.render(std::io::stderr().is_terminal()));
@@ -330,9 +349,36 @@ fn lint(args: &Args, report: &mut Report) -> Status {
         example_refs: args.example_refs,
         ..Default::default()
     };
+    if args.fix {
+        return fix(args, &path, &inputs, report);
+    }
     let checked = generator::check_with(std::slice::from_ref(&path), &inputs, &mut report.diagnostics);
-    if checked.is_some() && report.diagnostics.is_empty() && !args.json {
+    if checked.is_some() && report.diagnostics.is_empty() && !args.json && !args.sarif {
         report.lines.push(format!("{}: no problems found", display_path(&path)));
+    }
+    Status::Ok
+}
+
+/// `lint --fix`: the diagnostics of the spec as given, and the overlay of their mechanical
+/// fixes written to `-o FILE` or stdout.
+fn fix(args: &Args, path: &Path, inputs: &generator::Inputs, report: &mut Report) -> Status {
+    let Some(overlay) = generator::fix::fix(std::slice::from_ref(&path.to_path_buf()), inputs, &mut report.diagnostics)
+    else {
+        report.lines.push("error: no overlay written: the spec could not be linted".into());
+        return Status::Failed;
+    };
+    let text = overlay.to_yaml();
+    let count = overlay.actions.len();
+    match &args.output {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, text) {
+                report.lines.push(format!("error: cannot write `{}`: {e}", display_path(file)));
+                return Status::Failed;
+            }
+            let actions = if count == 1 { "action" } else { "actions" };
+            report.lines.push(format!("wrote an overlay of {count} {actions} to {}", display_path(file)));
+        }
+        None => print!("{text}"),
     }
     Status::Ok
 }

@@ -326,3 +326,38 @@ fn refs_may_climb_to_a_root_above_the_spec_and_no_further() {
     assert!(stderr(&beside).contains("is not inside the root folder"), "{}", stderr(&beside));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn lint_fix_writes_the_overlay_that_makes_lint_clean() {
+    let dir = scratch("fix");
+    let overlay = dir.join("fixes.yaml");
+    let output = xtask(&["lint", "api/sync.yaml", "--fix", "-o", overlay.to_str().expect("a UTF-8 path")]);
+    // The diagnostics are those of the spec as given.
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("wrote an overlay of 2 actions to"), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&overlay).expect("the overlay is written");
+    assert!(text.contains("overlay: 1.0.0"), "{text}");
+    let output = xtask(&["lint", "api/sync.yaml", "--overlay", overlay.to_str().expect("UTF-8"), "--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Without `-o`, the overlay is the standard output.
+    let output = xtask(&["lint", "api/sync.yaml", "--fix"]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), text);
+}
+
+#[test]
+fn sarif_for_code_scanning() {
+    let output = xtask(&["lint", "api/sync.yaml", "--message-format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 6);
+    let uri = &results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "api/sync.yaml");
+    // A clean spec is an empty log, still written.
+    let output =
+        xtask(&["lint", "api/sync.yaml", "--overlay", "api/overlays/sync-fixes.yaml", "--message-format", "sarif"]);
+    assert_eq!(output.status.code(), Some(0));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}

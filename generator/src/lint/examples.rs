@@ -34,7 +34,7 @@ use serde_json::{json, Map, Value};
 use super::schema::{Schemas, TYPES};
 use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::{codes, Diagnostic, Edit};
 use crate::source::Spec;
 use crate::source::{escape_token, push_token, unescape_token};
 
@@ -275,12 +275,15 @@ impl Checker<'_> {
     /// that is a `$ref` (a reference the example is read without: decision 24); any other is
     /// a member of an open object, which JSON Schema allows.
     fn warn_undeclared(&self, key: &str, declared: &BTreeSet<&str>, at: &str, reporter: &mut Reporter) {
+        let mut fix = None;
         let help = if key == "$ref" {
             "example values are data as written; set `examples: {refs: resolve}` in the config \
              (`--example-refs resolve` for lint) to read this as a reference"
                 .to_owned()
         } else {
             let Some(near) = nearest(key, declared.iter().copied()) else { return };
+            let edit = Edit::Rename { from: key.to_owned(), to: near.to_owned() };
+            fix = super::fix_at(self.spec, crate::source::parent_pointer(at), edit);
             format!("did you mean `{near}`?")
         };
         reporter.report(
@@ -291,7 +294,8 @@ impl Checker<'_> {
             )
             .at(self.spec.key_location(at))
             .label("undeclared property")
-            .help(help),
+            .help(help)
+            .fix(fix),
         );
     }
 

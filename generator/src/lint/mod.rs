@@ -225,6 +225,13 @@ fn in_schema_data(document: &serde_json::Value, pointer: &str) -> Option<(String
     None
 }
 
+/// The fix of the object at `pointer` of the linted document, placed where that object is
+/// written (the file and pointer it came from), for `lint --fix` ([`crate::fix`]).
+pub(crate) fn fix_at(spec: &Spec, pointer: &str, edit: crate::diagnostics::Edit) -> Option<crate::diagnostics::Fix> {
+    let (file, pointer) = spec.map.origin(pointer)?;
+    Some(crate::diagnostics::Fix { file, pointer, edit })
+}
+
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();

@@ -9,9 +9,9 @@ use serde_json::Value;
 use super::grammar::{is_tchar, media_type_flaw, part_location, token_flaw};
 use super::suggest::{list, nearest};
 use super::{sites, Reporter, Sites};
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{codes, Diagnostic, Edit, Location};
 use crate::lint::sites::{object, PathItem};
-use crate::source::{push_token, Spec};
+use crate::source::{push_token, strip_pointer_prefix, Spec};
 
 /// Where an OpenAPI 3.0 parameter may be.
 const LOCATIONS: [&str; 4] = ["query", "header", "path", "cookie"];
@@ -289,6 +289,7 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
         declared_by_operation.push((operation.method.as_str(), names));
         all.extend(own);
     }
+    let renaming = renaming(&variables, shared.iter().chain(&all));
     for variable in &variables {
         let missing: Vec<&str> = declared_by_operation
             .iter()
@@ -298,7 +299,8 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
         if missing.is_empty() {
             continue;
         }
-        let message = if missing.len() == declared_by_operation.len() {
+        let everywhere = missing.len() == declared_by_operation.len();
+        let message = if everywhere {
             format!("path template variable `{variable}` has no `path` parameter")
         } else {
             let word = if missing.len() == 1 { "operation" } else { "operations" };
@@ -308,13 +310,42 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
         let help = format!(
             "declare it in the path's or the operation's `parameters`: `name: {variable}`, `in: path`, `required: true`"
         );
-        reporter.report(
-            &item.pointer,
-            Diagnostic::error(codes::PATH_PARAMETER, message)
-                .at(location)
-                .label("no parameter declares this variable")
-                .help(help),
-        );
+        // Where it is still missing once a stray parameter is renamed to it (`renaming`), it
+        // is declared, a required string: by the path item when no operation declares it.
+        let mut parameter = serde_json::json!({"name": variable, "in": "path", "required": true});
+        match spec.source_version.as_str() {
+            "2.0" => parameter["type"] = "string".into(),
+            _ => parameter["schema"] = serde_json::json!({"type": "string"}),
+        }
+        let append =
+            |at: &str| super::fix_at(spec, at, Edit::Append { key: "parameters".into(), value: parameter.clone() });
+        let renamed_in = |operation: &str| {
+            renaming.as_ref().is_some_and(|(from, to)| {
+                let under = |p: &Declared, at: &str| p.name == *from && strip_pointer_prefix(&p.pointer, at).is_some();
+                to == variable
+                    && (shared.iter().any(|p| under(p, &item.pointer)) || all.iter().any(|p| under(p, operation)))
+            })
+        };
+        let still_missing: Vec<&str> = item
+            .operations
+            .iter()
+            .zip(&declared_by_operation)
+            .filter(|(operation, (_, names))| !names.contains(variable) && !renamed_in(&operation.pointer))
+            .map(|(operation, _)| operation.pointer.as_str())
+            .collect();
+        let fixes: Vec<_> = if still_missing.len() == item.operations.len() {
+            vec![append(&item.pointer)]
+        } else {
+            still_missing.iter().map(|at| append(at)).collect()
+        };
+        let mut diagnostic = Diagnostic::error(codes::PATH_PARAMETER, message)
+            .at(location)
+            .label("no parameter declares this variable")
+            .help(help);
+        for fix in fixes {
+            diagnostic = diagnostic.fix(fix);
+        }
+        reporter.report(&item.pointer, diagnostic);
     }
     for parameter in shared.iter().chain(&all) {
         let name_at = format!("{}/name", parameter.pointer);
@@ -323,6 +354,12 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("add `{{{}}}` to the path, or give the parameter another `in`", parameter.name),
             };
+            // Only a parameter written in this path item: a shared one may serve other paths.
+            let own = strip_pointer_prefix(&parameter.pointer, &item.pointer).is_some();
+            let fix = renaming.as_ref().filter(|(from, _)| own && *from == parameter.name).and_then(|(_, to)| {
+                let set = serde_json::Map::from_iter([("name".to_owned(), Value::from(to.as_str()))]);
+                super::fix_at(spec, &parameter.pointer, Edit::Replace { remove: Vec::new(), set })
+            });
             reporter.report(
                 &name_at,
                 Diagnostic::error(
@@ -331,7 +368,8 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
                 )
                 .at(spec.value_location(&name_at))
                 .label("not in the template")
-                .help(help),
+                .help(help)
+                .fix(fix),
             );
         }
         let required_at = format!("{}/required", parameter.pointer);
@@ -361,6 +399,20 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
                 );
             }
         }
+    }
+}
+
+/// The one name `path` parameters give that the template does not hold, and the one template
+/// variable no parameter declares, when there is exactly one of each: the parameter meant the
+/// variable (`cert_id` for `{certificate_id}`), and `lint --fix` renames it.
+fn renaming<'p>(variables: &[String], parameters: impl Iterator<Item = &'p Declared>) -> Option<(String, String)> {
+    let parameters: Vec<&Declared> = parameters.collect();
+    let stray: std::collections::BTreeSet<&str> =
+        parameters.iter().filter(|p| !variables.contains(&p.name)).map(|p| p.name.as_str()).collect();
+    let undeclared: Vec<&String> = variables.iter().filter(|v| !parameters.iter().any(|p| &p.name == *v)).collect();
+    match (stray.into_iter().collect::<Vec<_>>().as_slice(), undeclared.as_slice()) {
+        ([from], [to]) => Some(((*from).to_owned(), (*to).clone())),
+        _ => None,
     }
 }
 

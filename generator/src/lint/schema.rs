@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::{codes, Diagnostic, Edit};
 use crate::source::push_token;
 use crate::source::Spec;
 
@@ -387,6 +387,11 @@ impl Walker<'_, '_, '_> {
                 .label("not a schema type")
         };
         let all_types = format!("a schema's `type` is one of {}", list(TYPES));
+        let open_api_30 = self.spec.source_version.starts_with("3.0");
+        let set = |pairs: &[(&str, Value)]| -> Map<String, Value> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+        };
+        let fix = |edit: Edit| super::fix_at(self.spec, pointer, edit);
         let diagnostic = match value {
             Value::String(t) if TYPES.contains(&t.as_str()) => return,
             Value::String(t) if t == "file" && self.spec.source_version == "2.0" => {
@@ -398,14 +403,22 @@ impl Walker<'_, '_, '_> {
             Value::String(t) if t == "file" => invalid(t)
                 .help("`file` is a Swagger 2.0 type; in OpenAPI 3.0 a file is `type: string` with `format: binary`"),
             Value::String(t) if t == "null" => {
-                invalid(t).help("OpenAPI 3.0 has no `null` type; add `nullable: true` to the schema instead")
+                let edit = Edit::Replace { remove: vec!["type".into()], set: set(&[("nullable", Value::Bool(true))]) };
+                invalid(t)
+                    .help("OpenAPI 3.0 has no `null` type; add `nullable: true` to the schema instead")
+                    .fix(if open_api_30 { fix(edit) } else { None })
             }
             Value::String(t) if t == "date" || t == "date-time" => {
                 invalid(t).help(format!("a date is `type: string` with `format: {t}`"))
             }
-            Value::String(t) => match nearest(t, TYPES).or_else(|| alias(t)) {
-                Some(near) => invalid(t).help(format!("did you mean `{near}`?")),
-                None => invalid(t).help(all_types),
+            Value::String(t) => match nearest(t, TYPES) {
+                Some(near) => invalid(t)
+                    .help(format!("did you mean `{near}`?"))
+                    .fix(fix(Edit::Replace { remove: Vec::new(), set: set(&[("type", near.into())]) })),
+                None => match alias(t) {
+                    Some(near) => invalid(t).help(format!("did you mean `{near}`?")),
+                    None => invalid(t).help(all_types),
+                },
             },
             Value::Array(types) => {
                 let named: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
@@ -439,10 +452,14 @@ impl Walker<'_, '_, '_> {
         let help = help.unwrap_or_else(|| {
             "a schema takes the keywords of the OpenAPI 3.0 Schema Object; extensions start with `x-`".to_owned()
         });
+        // A schema where a schema of an object's members was meant: they become its properties.
+        let into_properties = guessed && matches!(role, Role::AdditionalProperties | Role::Items);
+        let fix = into_properties.then(|| super::fix_at(self.spec, pointer, Edit::IntoProperties { key: key.into() }));
         let diagnostic = Diagnostic::warning(codes::UNKNOWN_KEYWORD, format!("unknown schema keyword `{key}`"))
             .at(self.spec.key_location(&at))
             .label("not a schema keyword")
-            .help(help);
+            .help(help)
+            .fix(fix.flatten());
         self.reporter.report(&at, diagnostic);
     }
 }
