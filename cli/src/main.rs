@@ -2,7 +2,8 @@
 //!
 //! - `specgen generate <CONFIG|SPEC> [-o DIR]`: a crate from a config, or from a bare spec
 //! - `specgen check [CONFIG|SPEC|DIR] [-o DIR]`: the crates on disk equal what generation gives
-//! - `specgen lint <SPEC> [--overlay FILE]...`: the spec's problems
+//! - `specgen lint <SPEC> [--overlay FILE]... [--message-format human|json|sarif] [--fix [-o FILE]]`:
+//!   the spec's problems, and with `--fix` an overlay of their mechanical fixes
 //! - `specgen init <SPEC> [-o CONFIG]`: a starter config for a spec
 
 mod progress;
@@ -99,6 +100,12 @@ struct LintArgs {
     /// Fail on warnings too
     #[arg(long)]
     deny_warnings: bool,
+    /// Also write an OpenAPI Overlay 1.0 document of the mechanical fixes (to `-o FILE` or stdout)
+    #[arg(long)]
+    fix: bool,
+    /// Where `--fix` writes its overlay (default: stdout)
+    #[arg(short, long, value_name = "FILE", requires = "fix")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -126,6 +133,8 @@ enum MessageFormat {
     Human,
     /// One JSON object per line, on stdout
     Json,
+    /// One SARIF 2.1.0 log, on stdout, for code scanning (printed even when empty)
+    Sarif,
 }
 
 /// How a command ended, worst last.
@@ -133,6 +142,7 @@ enum MessageFormat {
 enum Status {
     Ok,
     Failed,
+    Usage,
     Bug,
 }
 
@@ -141,6 +151,7 @@ impl From<Status> for ExitCode {
         match status {
             Status::Ok => ExitCode::SUCCESS,
             Status::Failed => ExitCode::FAILURE,
+            Status::Usage => ExitCode::from(2),
             Status::Bug => ExitCode::from(101),
         }
     }
@@ -163,10 +174,9 @@ fn main() -> ExitCode {
 }
 
 fn print_diagnostics(format: MessageFormat, diagnostics: &Diagnostics) {
-    if diagnostics.is_empty() {
-        return;
-    }
     match format {
+        MessageFormat::Sarif => print!("{}", generator::sarif::render(diagnostics)),
+        _ if diagnostics.is_empty() => {}
         MessageFormat::Human => eprint!("{}", diagnostics.render(std::io::stderr().is_terminal())),
         MessageFormat::Json => print!("{}", diagnostics.render_json()),
     }
@@ -364,14 +374,42 @@ fn lint(args: &LintArgs) -> Status {
         },
         ..Default::default()
     };
+    if args.fix && args.output.is_none() && args.message_format != MessageFormat::Human {
+        eprintln!("error: `--fix` writes the overlay to stdout, where this message format also writes: add `-o FILE`");
+        return Status::Usage;
+    }
     let mut diagnostics = Diagnostics::default();
-    let checked = {
+    let spec = std::slice::from_ref(&args.spec);
+    let (checked, overlay) = {
         let _progress = progress::Progress::start(format!("linting `{}`", display_path(&args.spec)));
-        generator::check_with(std::slice::from_ref(&args.spec), &inputs, &mut diagnostics)
+        if args.fix {
+            // The fix runs the same passes, so its diagnostics are lint's own.
+            let overlay = generator::fix::fix(spec, &inputs, &mut diagnostics);
+            (overlay.is_some(), overlay)
+        } else {
+            (generator::check_with(spec, &inputs, &mut diagnostics).is_some(), None)
+        }
     };
-    // A fix (`--fix`) would go here: it reads `diagnostics` and writes an overlay.
     print_diagnostics(args.message_format, &diagnostics);
-    if checked.is_some() && diagnostics.is_empty() && args.message_format == MessageFormat::Human {
+    if args.fix {
+        let Some(overlay) = overlay else {
+            eprintln!("error: no overlay written: the spec could not be linted");
+            return Status::Failed;
+        };
+        let count = overlay.actions.len();
+        match &args.output {
+            Some(file) => {
+                if let Err(e) = std::fs::write(file, overlay.to_yaml()) {
+                    eprintln!("error: cannot write `{}`: {e}", display_path(file));
+                    return Status::Failed;
+                }
+                let actions = if count == 1 { "action" } else { "actions" };
+                eprintln!("wrote an overlay of {count} {actions} to {}", display_path(file));
+            }
+            None => print!("{}", overlay.to_yaml()),
+        }
+    }
+    if checked && diagnostics.is_empty() && args.message_format == MessageFormat::Human {
         eprintln!("{}: no problems found", display_path(&args.spec));
     }
     if failed(&diagnostics, args.deny_warnings) {

@@ -185,3 +185,39 @@ fn the_cli_agrees_with_the_xtask_on_this_repository() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(stderr(&output).contains("no problems found"), "{}", stderr(&output));
 }
+
+/// `lint --fix -o FILE` writes the overlay of the mechanical fixes; linting again through it
+/// finds nothing. SARIF goes to stdout, one log even for a clean spec; `--fix` without `-o`
+/// beside a machine format is a usage error (both would write to stdout).
+#[test]
+fn lint_fix_writes_an_overlay_that_makes_lint_clean_and_sarif_is_one_log() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = temp_dir("fix");
+    let overlay = dir.join("fixes.yaml");
+    let overlay_arg = overlay.to_string_lossy().into_owned();
+    let output = specgen(&repository, &["lint", "api/sync.yaml", "--fix", "-o", &overlay_arg]);
+    assert_eq!(code(&output), 1, "lint's own status for the spec as given: {}", stderr(&output));
+    assert!(stderr(&output).contains("wrote an overlay of"), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&overlay).expect("the overlay is written");
+    assert!(text.lines().any(|l| l == "overlay: 1.0.0"), "{text}");
+    assert!(text.contains("description:"), "each action says what it fixes: {text}");
+    let output = specgen(&repository, &["lint", "api/sync.yaml", "--overlay", &overlay_arg]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stderr(&output).contains("no problems found"), "{}", stderr(&output));
+
+    let output = specgen(&repository, &["lint", "api/sync.yaml", "--message-format", "sarif"]);
+    assert_eq!(code(&output), 1);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(|r| r["level"] == "error"), "{log}");
+    let output =
+        specgen(&repository, &["lint", "api/sync.yaml", "--overlay", &overlay_arg, "--message-format", "sarif"]);
+    assert_eq!(code(&output), 0);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("an empty log");
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0), "{log}");
+
+    let output = specgen(&repository, &["lint", "api/sync.yaml", "--fix", "--message-format", "json"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+}
