@@ -5,36 +5,27 @@
 #[test]
 fn get_account_data_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_200_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{
+        r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -46,38 +37,29 @@ fn get_account_data_200_example_round_trips_through_http() {
 #[test]
 fn get_account_data_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -89,38 +71,29 @@ fn get_account_data_403_example_round_trips_through_http() {
 #[test]
 fn get_account_data_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Account data not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Account data not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -131,49 +104,36 @@ fn get_account_data_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.config""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{type}",
-            "/org.example.custom.config",
-        )
-        .expect("the path matches its template")
-        .required("type")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.config")
+            .expect("the path matches its template")
+            .required("type")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::get_account_data::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.config""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.config""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -183,31 +143,19 @@ fn get_account_data_request_example_round_trips_through_http() {
 
 #[test]
 fn set_account_data_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -219,38 +167,29 @@ fn set_account_data_200_example_round_trips_through_http() {
 #[test]
 fn set_account_data_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -262,38 +201,29 @@ fn set_account_data_400_example_round_trips_through_http() {
 #[test]
 fn set_account_data_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -305,38 +235,29 @@ fn set_account_data_403_example_round_trips_through_http() {
 #[test]
 fn set_account_data_405_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_405_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::MethodNotAllowed(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::MethodNotAllowed(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -348,73 +269,55 @@ fn set_account_data_405_example_round_trips_through_http() {
 #[test]
 fn set_account_data_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.config""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{type}",
-            "/org.example.custom.config",
-        )
-        .expect("the path matches its template")
-        .required("type")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.config")
+            .expect("the path matches its template")
+            .required("type")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::set_account_data::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.config""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.config""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -425,36 +328,27 @@ fn set_account_data_request_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_per_room_200_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{
+        r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -466,36 +360,29 @@ fn get_account_data_per_room_200_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "@notaroomid:example.org is not a valid room ID."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_per_room_400_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "@notaroomid:example.org is not a valid room ID."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -507,38 +394,29 @@ fn get_account_data_per_room_400_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_per_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -550,38 +428,29 @@ fn get_account_data_per_room_403_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room account data not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account_data_per_room_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room account data not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -592,67 +461,49 @@ fn get_account_data_per_room_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21726s6s6q%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_per_room_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.room.config""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{type}",
-            "/org.example.custom.room.config",
-        )
-        .expect("the path matches its template")
-        .required("type")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.room.config")
+            .expect("the path matches its template")
+            .required("type")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_per_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
-            .expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -662,31 +513,19 @@ fn get_account_data_per_room_request_example_round_trips_through_http() {
 
 #[test]
 fn set_account_data_per_room_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_per_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -698,38 +537,29 @@ fn set_account_data_per_room_200_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_per_room_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -741,38 +571,29 @@ fn set_account_data_per_room_400_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_per_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -784,38 +605,30 @@ fn set_account_data_per_room_403_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_405_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_per_room_405_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::MethodNotAllowed(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::MethodNotAllowed(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -827,91 +640,68 @@ fn set_account_data_per_room_405_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "custom_account_data_key": "custom_account_data_value"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21726s6s6q%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_per_room_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.room.config""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{type}",
-            "/org.example.custom.room.config",
-        )
-        .expect("the path matches its template")
-        .required("type")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.room.config")
+            .expect("the path matches its template")
+            .required("type")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_per_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
-            .expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "custom_account_data_key": "custom_account_data_value"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -947,15 +737,10 @@ fn get_who_is_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::admin::GetWhoIsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let typed: ::matrix_client_api::types::admin::GetWhoIsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
@@ -987,9 +772,7 @@ fn get_who_is_200_example_round_trips_through_http() {
         )
         .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::admin::get_who_is::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::admin::get_who_is::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1000,31 +783,23 @@ fn get_who_is_200_example_round_trips_through_http() {
 
 #[test]
 fn get_who_is_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@peter:rabbit.rocks""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40peter%3Arabbit.rocks",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@peter:rabbit.rocks""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40peter%3Arabbit.rocks")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_who_is_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::admin::get_who_is::Request {
-        user_id: ::serde_json::from_str(r#""@peter:rabbit.rocks""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@peter:rabbit.rocks""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::admin::get_who_is::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1035,7 +810,7 @@ fn get_who_is_request_example_round_trips_through_http() {
 #[test]
 fn get_account3_pi_ds_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "threepids": [
     {
       "medium": "email",
@@ -1045,23 +820,18 @@ fn get_account3_pi_ds_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_account3_pi_ds_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "threepids": [
     {
       "medium": "email",
@@ -1071,14 +841,10 @@ fn get_account3_pi_ds_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1090,36 +856,27 @@ fn get_account3_pi_ds_200_example_round_trips_through_http() {
 #[test]
 fn post3_pi_ds_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "submit_url": "https://example.org/path/to/submitToken"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post3_pi_ds_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "submit_url": "https://example.org/path/to/submitToken"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1131,38 +888,29 @@ fn post3_pi_ds_200_example_round_trips_through_http() {
 #[test]
 fn post3_pi_ds_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_AUTH_FAILED",
   "error": "The third-party credentials could not be verified by the identity server."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post3_pi_ds_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_AUTH_FAILED",
   "error": "The third-party credentials could not be verified by the identity server."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1174,6 +922,26 @@ fn post3_pi_ds_403_example_round_trips_through_http() {
 #[test]
 fn post3_pi_ds_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "three_pid_creds": {
+    "id_server": "matrix.org",
+    "id_access_token": "abc123_OpaqueString",
+    "sid": "abc123987",
+    "client_secret": "d0nt-T3ll"
+  }
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn post3_pi_ds_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request {
+        body: ::serde_json::from_str(
             r#"{
   "three_pid_creds": {
     "id_server": "matrix.org",
@@ -1183,38 +951,10 @@ fn post3_pi_ds_request_body_example_survives_json() {
   }
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn post3_pi_ds_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request {
-        body: ::serde_json::from_str(
-                r#"{
-  "three_pid_creds": {
-    "id_server": "matrix.org",
-    "id_access_token": "abc123_OpaqueString",
-    "sid": "abc123987",
-    "client_secret": "d0nt-T3ll"
-  }
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1224,31 +964,19 @@ fn post3_pi_ds_request_example_round_trips_through_http() {
 
 #[test]
 fn add3_pid_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn add3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::add3_pid::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::add3_pid::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::add3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1259,31 +987,19 @@ fn add3_pid_200_example_round_trips_through_http() {
 
 #[test]
 fn bind3_pid_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn bind3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::bind3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1295,6 +1011,24 @@ fn bind3_pid_200_example_round_trips_through_http() {
 #[test]
 fn bind3_pid_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "id_server": "example.org",
+  "id_access_token": "abc123_OpaqueString",
+  "sid": "abc123987",
+  "client_secret": "d0nt-T3ll"
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::Bind3PidBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn bind3_pid_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request {
+        body: ::serde_json::from_str(
             r#"{
   "id_server": "example.org",
   "id_access_token": "abc123_OpaqueString",
@@ -1302,36 +1036,10 @@ fn bind3_pid_request_body_example_survives_json() {
   "client_secret": "d0nt-T3ll"
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::Bind3PidBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn bind3_pid_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request {
-        body: ::serde_json::from_str(
-                r#"{
-  "id_server": "example.org",
-  "id_access_token": "abc123_OpaqueString",
-  "sid": "abc123987",
-  "client_secret": "d0nt-T3ll"
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1342,38 +1050,30 @@ fn bind3_pid_request_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pid_email_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to3_pid_email_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1385,38 +1085,30 @@ fn request_token_to3_pid_email_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pid_email_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to3_pid_email_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1428,38 +1120,30 @@ fn request_token_to3_pid_email_400_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pidmsisdn_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to3_pidmsisdn_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1471,38 +1155,30 @@ fn request_token_to3_pidmsisdn_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pidmsisdn_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to3_pidmsisdn_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1514,36 +1190,27 @@ fn request_token_to3_pidmsisdn_400_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "duration_ms": 123
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ping_appservice_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "duration_ms": 123
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1555,38 +1222,29 @@ fn ping_appservice_200_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_URL_NOT_SET",
   "error": "Application service doesn't have a URL configured"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ping_appservice_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_URL_NOT_SET",
   "error": "Application service doesn't have a URL configured"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1598,38 +1256,29 @@ fn ping_appservice_400_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Provided access token is not the appservice's as_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ping_appservice_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Provided access token is not the appservice's as_token"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1641,42 +1290,33 @@ fn ping_appservice_403_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_STATUS",
   "error": "Ping returned status 401",
   "status": 401,
   "body": "{\"errcode\": \"M_UNKNOWN_TOKEN\"}"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ping_appservice_502_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_STATUS",
   "error": "Ping returned status 401",
   "status": 401,
   "body": "{\"errcode\": \"M_UNKNOWN_TOKEN\"}"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadGateway(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadGateway(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1688,38 +1328,29 @@ fn ping_appservice_502_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_CONNECTION_TIMEOUT",
   "error": "Connection to application service timed out"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ping_appservice_504_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_CONNECTION_TIMEOUT",
   "error": "Connection to application service timed out"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::GatewayTimeout(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::GatewayTimeout(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1730,45 +1361,33 @@ fn ping_appservice_504_example_round_trips_through_http() {
 
 #[test]
 fn ping_appservice_parameter_appservice_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""telegram""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{appserviceId}",
-            "/telegram",
-        )
-        .expect("the path matches its template")
-        .required("appserviceId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""telegram""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{appserviceId}", "/telegram")
+            .expect("the path matches its template")
+            .required("appserviceId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn update_appservice_room_directory_visibility_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn update_appservice_room_directory_visibility_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Response::Ok(
         body,
     );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1779,12 +1398,9 @@ fn update_appservice_room_directory_visibility_200_example_round_trips_through_h
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_network_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{networkId}",
-            "/irc",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{networkId}", "/irc")
         .expect("the path matches its template")
         .required("networkId")
         .expect("the example parses as the server parses it");
@@ -1793,45 +1409,31 @@ fn update_appservice_room_directory_visibility_parameter_network_id_example_pars
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!somewhere:example.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!somewhere:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21somewhere%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21somewhere%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn ban_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::banning::ban::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::ban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1843,38 +1445,29 @@ fn ban_200_example_round_trips_through_http() {
 #[test]
 fn ban_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to ban from this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ban_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to ban from this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::banning::ban::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::banning::ban::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::ban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1886,57 +1479,44 @@ fn ban_403_example_round_trips_through_http() {
 #[test]
 fn ban_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::banning::BanBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::banning::BanBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn ban_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!e42d8c:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21e42d8c%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21e42d8c%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn ban_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::banning::ban::Request {
-        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::banning::ban::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1946,29 +1526,19 @@ fn ban_request_example_round_trips_through_http() {
 
 #[test]
 fn unban_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn unban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::banning::unban::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::unban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1980,38 +1550,29 @@ fn unban_200_example_round_trips_through_http() {
 #[test]
 fn unban_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to unban from this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn unban_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to unban from this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::banning::unban::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::banning::unban::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::unban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2023,57 +1584,44 @@ fn unban_403_example_round_trips_through_http() {
 #[test]
 fn unban_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "They've been banned long enough"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::banning::UnbanBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::banning::UnbanBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn unban_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!e42d8c:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21e42d8c%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21e42d8c%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn unban_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::banning::unban::Request {
-        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "They've been banned long enough"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::banning::unban::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2084,7 +1632,7 @@ fn unban_request_example_round_trips_through_http() {
 #[test]
 fn get_capabilities_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "capabilities": {
     "m.change_password": {
       "enabled": false
@@ -2103,23 +1651,18 @@ fn get_capabilities_200_example_survives_json() {
     }
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_capabilities_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "capabilities": {
     "m.change_password": {
       "enabled": false
@@ -2138,14 +1681,10 @@ fn get_capabilities_200_example_round_trips_through_http() {
     }
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::capabilities::get_capabilities::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::capabilities::get_capabilities::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::capabilities::get_capabilities::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2157,36 +1696,27 @@ fn get_capabilities_200_example_round_trips_through_http() {
 #[test]
 fn upload_content_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "content_uri": "mxc://example.com/AQwafuaFswefuhsfAFAgsw"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::content_repo::UploadContentResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "content_uri": "mxc://example.com/AQwafuaFswefuhsfAFAgsw"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2198,38 +1728,29 @@ fn upload_content_200_example_round_trips_through_http() {
 #[test]
 fn upload_content_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2241,38 +1762,29 @@ fn upload_content_403_example_round_trips_through_http() {
 #[test]
 fn upload_content_413_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_413_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::PayloadTooLarge(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::PayloadTooLarge(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2283,18 +1795,12 @@ fn upload_content_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_parameter_content_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""application/pdf""#).expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
-    ::matrix_client_api::runtime::wire::append_header(
-            &mut headers,
-            "Content-Type",
-            "application/pdf",
-        )
+    ::matrix_client_api::runtime::wire::append_header(&mut headers, "Content-Type", "application/pdf")
         .expect("a valid header");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
-            &headers,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2302,16 +1808,10 @@ fn upload_content_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_parameter_filename_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""War and Peace.pdf""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""War and Peace.pdf""#).expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2319,31 +1819,19 @@ fn upload_content_parameter_filename_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_to_mxc_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2355,38 +1843,29 @@ fn upload_content_to_mxc_200_example_round_trips_through_http() {
 #[test]
 fn upload_content_to_mxc_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_to_mxc_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2398,38 +1877,29 @@ fn upload_content_to_mxc_403_example_round_trips_through_http() {
 #[test]
 fn upload_content_to_mxc_409_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_CANNOT_OVERWRITE_MEDIA",
   "error": "Media already uploaded"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_to_mxc_409_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_CANNOT_OVERWRITE_MEDIA",
   "error": "Media already uploaded"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Conflict(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Conflict(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2441,38 +1911,29 @@ fn upload_content_to_mxc_409_example_round_trips_through_http() {
 #[test]
 fn upload_content_to_mxc_413_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_content_to_mxc_413_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::PayloadTooLarge(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::PayloadTooLarge(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2483,48 +1944,36 @@ fn upload_content_to_mxc_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_to_mxc_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{serverName}",
-            "/matrix.org",
-        )
-        .expect("the path matches its template")
-        .required("serverName")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
+            .expect("the path matches its template")
+            .required("serverName")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn upload_content_to_mxc_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{mediaId}",
-            "/ascERGshawAWawugaAcauga",
-        )
-        .expect("the path matches its template")
-        .required("mediaId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
+            .expect("the path matches its template")
+            .required("mediaId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn upload_content_to_mxc_parameter_content_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""application/pdf""#).expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
-    ::matrix_client_api::runtime::wire::append_header(
-            &mut headers,
-            "Content-Type",
-            "application/pdf",
-        )
+    ::matrix_client_api::runtime::wire::append_header(&mut headers, "Content-Type", "application/pdf")
         .expect("a valid header");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
-            &headers,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2532,16 +1981,10 @@ fn upload_content_to_mxc_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_filename_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""War and Peace.pdf""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""War and Peace.pdf""#).expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2550,38 +1993,29 @@ fn upload_content_to_mxc_parameter_filename_example_parses() {
 #[test]
 fn create_content_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn create_content_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::create_content::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::create_content::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::create_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2593,36 +2027,29 @@ fn create_content_403_example_round_trips_through_http() {
 #[test]
 fn get_content_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_502_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::BadGateway(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::BadGateway(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2634,36 +2061,29 @@ fn get_content_502_example_round_trips_through_http() {
 #[test]
 fn get_content_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_504_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::GatewayTimeout(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::GatewayTimeout(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2674,38 +2094,32 @@ fn get_content_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{serverName}",
-            "/matrix.org",
-        )
-        .expect("the path matches its template")
-        .required("serverName")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
+            .expect("the path matches its template")
+            .required("serverName")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{mediaId}",
-            "/ascERGshawAWawugaAcauga",
-        )
-        .expect("the path matches its template")
-        .required("mediaId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
+            .expect("the path matches its template")
+            .required("mediaId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_parameter_allow_remote_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_remote=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_remote")
@@ -2715,8 +2129,7 @@ fn get_content_parameter_allow_remote_example_parses() {
 
 #[test]
 fn get_content_parameter_timeout_ms_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout_ms=5000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout_ms")
@@ -2726,8 +2139,8 @@ fn get_content_parameter_timeout_ms_example_parses() {
 
 #[test]
 fn get_content_parameter_allow_redirect_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_redirect=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_redirect")
@@ -2738,25 +2151,18 @@ fn get_content_parameter_allow_redirect_example_parses() {
 #[test]
 fn get_content_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_content::Request {
-        server_name: ::serde_json::from_str(r#""matrix.org""#)
-            .expect("the example deserializes"),
-        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
-            .expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes"),
+        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#).expect("the example deserializes"),
         allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
-        ),
+        timeout_ms: ::std::option::Option::Some(::serde_json::from_str(r#"5000"#).expect("the example deserializes")),
         allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2767,36 +2173,29 @@ fn get_content_request_example_round_trips_through_http() {
 #[test]
 fn get_content_override_name_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_override_name_502_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::BadGateway(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::BadGateway(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_override_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2808,36 +2207,30 @@ fn get_content_override_name_502_example_round_trips_through_http() {
 #[test]
 fn get_content_override_name_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_override_name_504_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::GatewayTimeout(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::GatewayTimeout(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_override_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2848,52 +2241,44 @@ fn get_content_override_name_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_override_name_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{serverName}",
-            "/matrix.org",
-        )
-        .expect("the path matches its template")
-        .required("serverName")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
+            .expect("the path matches its template")
+            .required("serverName")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_override_name_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{mediaId}",
-            "/ascERGshawAWawugaAcauga",
-        )
-        .expect("the path matches its template")
-        .required("mediaId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
+            .expect("the path matches its template")
+            .required("mediaId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_override_name_parameter_file_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""filename.jpg""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{fileName}",
-            "/filename.jpg",
-        )
-        .expect("the path matches its template")
-        .required("fileName")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""filename.jpg""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{fileName}", "/filename.jpg")
+            .expect("the path matches its template")
+            .required("fileName")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_override_name_parameter_allow_remote_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_remote=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_remote")
@@ -2903,8 +2288,7 @@ fn get_content_override_name_parameter_allow_remote_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_timeout_ms_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout_ms=5000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout_ms")
@@ -2914,8 +2298,8 @@ fn get_content_override_name_parameter_timeout_ms_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_allow_redirect_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_redirect=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_redirect")
@@ -2926,27 +2310,19 @@ fn get_content_override_name_parameter_allow_redirect_example_parses() {
 #[test]
 fn get_content_override_name_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Request {
-        server_name: ::serde_json::from_str(r#""matrix.org""#)
-            .expect("the example deserializes"),
-        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
-            .expect("the example deserializes"),
-        file_name: ::serde_json::from_str(r#""filename.jpg""#)
-            .expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes"),
+        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#).expect("the example deserializes"),
+        file_name: ::serde_json::from_str(r#""filename.jpg""#).expect("the example deserializes"),
         allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
-        ),
+        timeout_ms: ::std::option::Option::Some(::serde_json::from_str(r#"5000"#).expect("the example deserializes")),
         allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_override_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2957,36 +2333,29 @@ fn get_content_override_name_request_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "Cannot generate thumbnails for the requested content"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_thumbnail_400_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "Cannot generate thumbnails for the requested content"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2998,36 +2367,29 @@ fn get_content_thumbnail_400_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_413_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_thumbnail_413_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::PayloadTooLarge(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::PayloadTooLarge(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3039,36 +2401,29 @@ fn get_content_thumbnail_413_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_thumbnail_502_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadGateway(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadGateway(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3080,36 +2435,29 @@ fn get_content_thumbnail_502_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Value =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_content_thumbnail_504_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::GatewayTimeout(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::GatewayTimeout(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3120,38 +2468,31 @@ fn get_content_thumbnail_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_thumbnail_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""example.org""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{serverName}",
-            "/example.org",
-        )
-        .expect("the path matches its template")
-        .required("serverName")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/example.org")
+            .expect("the path matches its template")
+            .required("serverName")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_thumbnail_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{mediaId}",
-            "/ascERGshawAWawugaAcauga",
-        )
-        .expect("the path matches its template")
-        .required("mediaId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
+            .expect("the path matches its template")
+            .required("mediaId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_thumbnail_parameter_width_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"64"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"64"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?width=64".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("width")
@@ -3161,8 +2502,7 @@ fn get_content_thumbnail_parameter_width_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_height_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"64"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"64"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?height=64".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("height")
@@ -3172,23 +2512,20 @@ fn get_content_thumbnail_parameter_height_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_method_example_parses() {
-    let from_json: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::serde_json::from_str(
-            r#""scale""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod =
+        ::serde_json::from_str(r#""scale""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?method=scale".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("method")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("method")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_thumbnail_parameter_allow_remote_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_remote=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_remote")
@@ -3198,8 +2535,7 @@ fn get_content_thumbnail_parameter_allow_remote_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_timeout_ms_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout_ms=5000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout_ms")
@@ -3209,8 +2545,8 @@ fn get_content_thumbnail_parameter_timeout_ms_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_allow_redirect_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_redirect=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_redirect")
@@ -3221,30 +2557,21 @@ fn get_content_thumbnail_parameter_allow_redirect_example_parses() {
 #[test]
 fn get_content_thumbnail_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Request {
-        server_name: ::serde_json::from_str(r#""example.org""#)
-            .expect("the example deserializes"),
-        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
-            .expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""example.org""#).expect("the example deserializes"),
+        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#).expect("the example deserializes"),
         width: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
         height: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
-        method: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""scale""#).expect("the example deserializes"),
-        ),
+        method: ::std::option::Option::Some(::serde_json::from_str(r#""scale""#).expect("the example deserializes")),
         allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
-        ),
+        timeout_ms: ::std::option::Option::Some(::serde_json::from_str(r#"5000"#).expect("the example deserializes")),
         allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3255,7 +2582,7 @@ fn get_content_thumbnail_request_example_round_trips_through_http() {
 #[test]
 fn get_url_preview_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "og:title": "Matrix Blog Post",
   "og:description": "This is a really cool blog post from matrix.org",
   "og:image": "mxc://example.com/ascERGshawAWawugaAcauga",
@@ -3264,23 +2591,18 @@ fn get_url_preview_200_example_survives_json() {
   "og:image:width": 48,
   "matrix:image:size": 102400
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_url_preview_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "og:title": "Matrix Blog Post",
   "og:description": "This is a really cool blog post from matrix.org",
   "og:image": "mxc://example.com/ascERGshawAWawugaAcauga",
@@ -3289,14 +2611,10 @@ fn get_url_preview_200_example_round_trips_through_http() {
   "og:image:width": 48,
   "matrix:image:size": 102400
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_url_preview::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_url_preview::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_url_preview::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3307,16 +2625,10 @@ fn get_url_preview_200_example_round_trips_through_http() {
 
 #[test]
 fn get_url_preview_parameter_url_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""https://matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?url=https%3A%2F%2Fmatrix.org"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""https://matrix.org""#).expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?url=https%3A%2F%2Fmatrix.org".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("url")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -3324,8 +2636,8 @@ fn get_url_preview_parameter_url_example_parses() {
 
 #[test]
 fn get_url_preview_parameter_ts_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"1510610716656"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 =
+        ::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ts=1510610716656".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("ts")
@@ -3336,17 +2648,11 @@ fn get_url_preview_parameter_ts_example_parses() {
 #[test]
 fn get_url_preview_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_url_preview::Request {
-        url: ::serde_json::from_str(r#""https://matrix.org""#)
-            .expect("the example deserializes"),
-        ts: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes"),
-        ),
+        url: ::serde_json::from_str(r#""https://matrix.org""#).expect("the example deserializes"),
+        ts: ::std::option::Option::Some(::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes")),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_url_preview::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3357,36 +2663,27 @@ fn get_url_preview_request_example_round_trips_through_http() {
 #[test]
 fn get_config_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "m.upload.size": 50000000
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::content_repo::GetConfigResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_config_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "m.upload.size": 50000000
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_config::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_config::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_config::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3398,36 +2695,27 @@ fn get_config_200_example_round_trips_through_http() {
 #[test]
 fn create_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!sefiuhWgwghwWgh:example.com"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::create_room::CreateRoomResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn create_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!sefiuhWgwghwWgh:example.com"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::create_room::create_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::create_room::create_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::create_room::create_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3439,6 +2727,27 @@ fn create_room_200_example_round_trips_through_http() {
 #[test]
 fn create_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "preset": "public_chat",
+  "room_alias_name": "thepub",
+  "name": "The Grand Duke Pub",
+  "topic": "All about happy hour",
+  "creation_content": {
+    "m.federate": false
+  }
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::create_room::CreateRoomBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn create_room_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::create_room::create_room::Request {
+        body: ::serde_json::from_str(
             r#"{
   "preset": "public_chat",
   "room_alias_name": "thepub",
@@ -3449,39 +2758,10 @@ fn create_room_request_body_example_survives_json() {
   }
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::create_room::CreateRoomBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn create_room_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::create_room::create_room::Request {
-        body: ::serde_json::from_str(
-                r#"{
-  "preset": "public_chat",
-  "room_alias_name": "thepub",
-  "name": "The Grand Duke Pub",
-  "topic": "All about happy hour",
-  "creation_content": {
-    "m.federate": false
-  }
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::create_room::create_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3491,31 +2771,19 @@ fn create_room_request_example_round_trips_through_http() {
 
 #[test]
 fn upload_cross_signing_keys_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_cross_signing_keys_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3527,38 +2795,29 @@ fn upload_cross_signing_keys_200_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_keys_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_SIGNATURE",
   "error": "Invalid signature"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_cross_signing_keys_400_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_SIGNATURE",
   "error": "Invalid signature"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3570,38 +2829,29 @@ fn upload_cross_signing_keys_400_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_keys_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Key ID in use"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upload_cross_signing_keys_403_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Key ID in use"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3613,6 +2863,62 @@ fn upload_cross_signing_keys_403_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_keys_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "auth": {
+    "type": "example.type.foo",
+    "session": "xxxxx",
+    "example_credential": "verypoorsharedsecret"
+  },
+  "master_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "master"
+    ],
+    "keys": {
+      "ed25519:base64+master+public+key": "base64+master+public+key"
+    }
+  },
+  "self_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "self_signing"
+    ],
+    "keys": {
+      "ed25519:base64+self+signing+public+key": "base64+self+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+self+signing+key"
+      }
+    }
+  },
+  "user_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "user_signing"
+    ],
+    "keys": {
+      "ed25519:base64+user+signing+public+key": "base64+user+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+user+signing+key"
+      }
+    }
+  }
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::cross_signing::UploadCrossSigningKeysBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn upload_cross_signing_keys_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request {
+        body: ::serde_json::from_str(
             r#"{
   "auth": {
     "type": "example.type.foo",
@@ -3658,74 +2964,10 @@ fn upload_cross_signing_keys_request_body_example_survives_json() {
   }
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::cross_signing::UploadCrossSigningKeysBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn upload_cross_signing_keys_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request {
-        body: ::serde_json::from_str(
-                r#"{
-  "auth": {
-    "type": "example.type.foo",
-    "session": "xxxxx",
-    "example_credential": "verypoorsharedsecret"
-  },
-  "master_key": {
-    "user_id": "@alice:example.com",
-    "usage": [
-      "master"
-    ],
-    "keys": {
-      "ed25519:base64+master+public+key": "base64+master+public+key"
-    }
-  },
-  "self_signing_key": {
-    "user_id": "@alice:example.com",
-    "usage": [
-      "self_signing"
-    ],
-    "keys": {
-      "ed25519:base64+self+signing+public+key": "base64+self+signing+master+public+key"
-    },
-    "signatures": {
-      "@alice:example.com": {
-        "ed25519:base64+master+public+key": "signature+of+self+signing+key"
-      }
-    }
-  },
-  "user_signing_key": {
-    "user_id": "@alice:example.com",
-    "usage": [
-      "user_signing"
-    ],
-    "keys": {
-      "ed25519:base64+user+signing+public+key": "base64+user+signing+master+public+key"
-    },
-    "signatures": {
-      "@alice:example.com": {
-        "ed25519:base64+master+public+key": "signature+of+user+signing+key"
-      }
-    }
-  }
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3736,6 +2978,74 @@ fn upload_cross_signing_keys_request_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_signatures_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "@alice:example.com": {
+    "HIJKLMN": {
+      "user_id": "@alice:example.com",
+      "device_id": "HIJKLMN",
+      "algorithms": [
+        "m.olm.v1.curve25519-aes-sha256",
+        "m.megolm.v1.aes-sha"
+      ],
+      "keys": {
+        "curve25519:HIJKLMN": "base64+curve25519+key",
+        "ed25519:HIJKLMN": "base64+ed25519+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+self+signing+public+key": "base64+signature+of+HIJKLMN"
+        }
+      }
+    },
+    "base64+master+public+key": {
+      "user_id": "@alice:example.com",
+      "usage": [
+        "master"
+      ],
+      "keys": {
+        "ed25519:base64+master+public+key": "base64+master+public+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:HIJKLMN": "base64+signature+of+master+key"
+        }
+      }
+    }
+  },
+  "@bob:example.com": {
+    "bobs+base64+master+public+key": {
+      "user_id": "@bob:example.com",
+      "keys": {
+        "ed25519:bobs+base64+master+public+key": "bobs+base64+master+public+key"
+      },
+      "usage": [
+        "master"
+      ],
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+user+signing+public+key": "base64+signature+of+bobs+master+key"
+        }
+      }
+    }
+  }
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    > = ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request {
+        body: ::serde_json::from_str(
             r#"{
   "@alice:example.com": {
     "HIJKLMN": {
@@ -3788,85 +3098,10 @@ fn upload_cross_signing_signatures_request_body_example_survives_json() {
   }
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > = ::serde_json::from_value(example.clone())
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request {
-        body: ::serde_json::from_str(
-                r#"{
-  "@alice:example.com": {
-    "HIJKLMN": {
-      "user_id": "@alice:example.com",
-      "device_id": "HIJKLMN",
-      "algorithms": [
-        "m.olm.v1.curve25519-aes-sha256",
-        "m.megolm.v1.aes-sha"
-      ],
-      "keys": {
-        "curve25519:HIJKLMN": "base64+curve25519+key",
-        "ed25519:HIJKLMN": "base64+ed25519+key"
-      },
-      "signatures": {
-        "@alice:example.com": {
-          "ed25519:base64+self+signing+public+key": "base64+signature+of+HIJKLMN"
-        }
-      }
-    },
-    "base64+master+public+key": {
-      "user_id": "@alice:example.com",
-      "usage": [
-        "master"
-      ],
-      "keys": {
-        "ed25519:base64+master+public+key": "base64+master+public+key"
-      },
-      "signatures": {
-        "@alice:example.com": {
-          "ed25519:HIJKLMN": "base64+signature+of+master+key"
-        }
-      }
-    }
-  },
-  "@bob:example.com": {
-    "bobs+base64+master+public+key": {
-      "user_id": "@bob:example.com",
-      "keys": {
-        "ed25519:bobs+base64+master+public+key": "bobs+base64+master+public+key"
-      },
-      "usage": [
-        "master"
-      ],
-      "signatures": {
-        "@alice:example.com": {
-          "ed25519:base64+user+signing+public+key": "base64+signature+of+bobs+master+key"
-        }
-      }
-    }
-  }
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3877,7 +3112,7 @@ fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
 #[test]
 fn get_devices_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "devices": [
     {
       "device_id": "QBUAZIFURK",
@@ -3887,23 +3122,18 @@ fn get_devices_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::device_management::GetDevicesResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_devices_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "devices": [
     {
       "device_id": "QBUAZIFURK",
@@ -3913,14 +3143,10 @@ fn get_devices_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::get_devices::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::get_devices::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::get_devices::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3932,42 +3158,33 @@ fn get_devices_200_example_round_trips_through_http() {
 #[test]
 fn get_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "device_id": "QBUAZIFURK",
   "display_name": "android",
   "last_seen_ip": "1.2.3.4",
   "last_seen_ts": 1474491775024
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::device_management::GetDeviceResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_device_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "device_id": "QBUAZIFURK",
   "display_name": "android",
   "last_seen_ip": "1.2.3.4",
   "last_seen_ts": 1474491775024
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::get_device::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::get_device::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::get_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3978,29 +3195,23 @@ fn get_device_200_example_round_trips_through_http() {
 
 #[test]
 fn get_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{deviceId}",
-            "/QBUAZIFURK",
-        )
-        .expect("the path matches its template")
-        .required("deviceId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{deviceId}", "/QBUAZIFURK")
+            .expect("the path matches its template")
+            .required("deviceId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_device_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::device_management::get_device::Request {
-        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#)
-            .expect("the example deserializes"),
+        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::device_management::get_device::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4010,31 +3221,19 @@ fn get_device_request_example_round_trips_through_http() {
 
 #[test]
 fn update_device_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn update_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::update_device::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::update_device::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::update_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4046,51 +3245,42 @@ fn update_device_200_example_round_trips_through_http() {
 #[test]
 fn update_device_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "display_name": "My other phone"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::device_management::UpdateDeviceBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::device_management::UpdateDeviceBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn update_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{deviceId}",
-            "/QBUAZIFURK",
-        )
-        .expect("the path matches its template")
-        .required("deviceId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{deviceId}", "/QBUAZIFURK")
+            .expect("the path matches its template")
+            .required("deviceId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn update_device_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::device_management::update_device::Request {
-        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "display_name": "My other phone"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::device_management::update_device::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4100,31 +3290,19 @@ fn update_device_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_device_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::delete_device::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::delete_device::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::delete_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4135,45 +3313,31 @@ fn delete_device_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{deviceId}",
-            "/QBUAZIFURK",
-        )
-        .expect("the path matches its template")
-        .required("deviceId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{deviceId}", "/QBUAZIFURK")
+            .expect("the path matches its template")
+            .required("deviceId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_devices_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_devices_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::delete_devices::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::delete_devices::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::delete_devices::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4185,7 +3349,7 @@ fn delete_devices_200_example_round_trips_through_http() {
 #[test]
 fn get_room_id_by_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com",
   "servers": [
     "capuchins.com",
@@ -4193,23 +3357,18 @@ fn get_room_id_by_alias_200_example_survives_json() {
     "another.com"
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_id_by_alias_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com",
   "servers": [
     "capuchins.com",
@@ -4217,14 +3376,10 @@ fn get_room_id_by_alias_200_example_round_trips_through_http() {
     "another.com"
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4236,38 +3391,29 @@ fn get_room_id_by_alias_200_example_round_trips_through_http() {
 #[test]
 fn get_room_id_by_alias_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_id_by_alias_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4279,38 +3425,29 @@ fn get_room_id_by_alias_400_example_round_trips_through_http() {
 #[test]
 fn get_room_id_by_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:matrix.org not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_id_by_alias_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:matrix.org not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4321,31 +3458,23 @@ fn get_room_id_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_id_by_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomAlias}",
-            "/%23monkeys%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomAlias")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomAlias}", "/%23monkeys%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomAlias")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_id_by_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
-            .expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4355,31 +3484,19 @@ fn get_room_id_by_alias_request_example_round_trips_through_http() {
 
 #[test]
 fn set_room_alias_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4391,38 +3508,29 @@ fn set_room_alias_200_example_round_trips_through_http() {
 #[test]
 fn set_room_alias_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_alias_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4434,38 +3542,29 @@ fn set_room_alias_400_example_round_trips_through_http() {
 #[test]
 fn set_room_alias_409_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "Room alias #monkeys:matrix.org already exists."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_alias_409_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "Room alias #monkeys:matrix.org already exists."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Conflict(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Conflict(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4477,55 +3576,42 @@ fn set_room_alias_409_example_round_trips_through_http() {
 #[test]
 fn set_room_alias_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::directory::SetRoomAliasBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::directory::SetRoomAliasBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomAlias}",
-            "/%23monkeys%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomAlias")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomAlias}", "/%23monkeys%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomAlias")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::set_room_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
-            .expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4535,31 +3621,19 @@ fn set_room_alias_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_alias_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::delete_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4571,38 +3645,29 @@ fn delete_room_alias_200_example_round_trips_through_http() {
 #[test]
 fn delete_room_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:example.org not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_alias_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:example.org not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::delete_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4613,31 +3678,23 @@ fn delete_room_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomAlias}",
-            "/%23monkeys%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomAlias")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomAlias}", "/%23monkeys%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomAlias")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::delete_room_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
-            .expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::delete_room_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4648,44 +3705,35 @@ fn delete_room_alias_request_example_round_trips_through_http() {
 #[test]
 fn get_local_aliases_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r##"{
+        r##"{
   "aliases": [
     "#somewhere:example.com",
     "#another:example.com",
     "#hat_trick:example.com"
   ]
 }"##,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::directory::GetLocalAliasesResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_local_aliases_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_str(
-            r##"{
+        r##"{
   "aliases": [
     "#somewhere:example.com",
     "#another:example.com",
     "#hat_trick:example.com"
   ]
 }"##,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4697,38 +3745,29 @@ fn get_local_aliases_200_example_round_trips_through_http() {
 #[test]
 fn get_local_aliases_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_local_aliases_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4740,38 +3779,29 @@ fn get_local_aliases_400_example_round_trips_through_http() {
 #[test]
 fn get_local_aliases_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not a member of the room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_local_aliases_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not a member of the room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4782,31 +3812,23 @@ fn get_local_aliases_403_example_round_trips_through_http() {
 
 #[test]
 fn get_local_aliases_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!abc123:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21abc123%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_local_aliases_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::get_local_aliases::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:example.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4817,7 +3839,7 @@ fn get_local_aliases_request_example_round_trips_through_http() {
 #[test]
 fn get_event_context_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "end": "t29-57_2_0_2",
   "events_after": [
     {
@@ -4921,23 +3943,18 @@ fn get_event_context_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::event_context::GetEventContextResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::event_context::GetEventContextResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_event_context_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::event_context::GetEventContextResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "end": "t29-57_2_0_2",
   "events_after": [
     {
@@ -5041,14 +4058,10 @@ fn get_event_context_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::event_context::get_event_context::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::event_context::get_event_context::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::event_context::get_event_context::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5059,40 +4072,31 @@ fn get_event_context_200_example_round_trips_through_http() {
 
 #[test]
 fn get_event_context_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_context_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$f3h4d129462ha:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24f3h4d129462ha%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24f3h4d129462ha%3Aexample.com")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_context_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"3"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"3"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=3".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -5102,12 +4106,10 @@ fn get_event_context_parameter_limit_example_parses() {
 
 #[test]
 fn get_event_context_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5116,23 +4118,15 @@ fn get_event_context_parameter_filter_example_parses() {
 #[test]
 fn get_event_context_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::event_context::get_event_context::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
-            .expect("the example deserializes"),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
-        ),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#).expect("the example deserializes"),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""66696p746572""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::event_context::get_event_context::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5143,6 +4137,81 @@ fn get_event_context_request_example_round_trips_through_http() {
 #[test]
 fn define_filter_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "room": {
+    "state": {
+      "types": [
+        "m.room.*"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ]
+    },
+    "timeline": {
+      "limit": 10,
+      "types": [
+        "m.room.message"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    },
+    "ephemeral": {
+      "types": [
+        "m.receipt",
+        "m.typing"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    }
+  },
+  "presence": {
+    "types": [
+      "m.presence"
+    ],
+    "not_senders": [
+      "@alice:example.com"
+    ]
+  },
+  "event_format": "client",
+  "event_fields": [
+    "type",
+    "content",
+    "sender"
+  ]
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::filter::DefineFilterBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn define_filter_parameter_user_id_example_parses() {
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn define_filter_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::filter::define_filter::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
             r#"{
   "room": {
     "state": {
@@ -5194,98 +4263,10 @@ fn define_filter_request_body_example_survives_json() {
   ]
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::filter::DefineFilterBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn define_filter_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn define_filter_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::filter::define_filter::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(
-                r#"{
-  "room": {
-    "state": {
-      "types": [
-        "m.room.*"
-      ],
-      "not_rooms": [
-        "!726s6s6q:example.com"
-      ]
-    },
-    "timeline": {
-      "limit": 10,
-      "types": [
-        "m.room.message"
-      ],
-      "not_rooms": [
-        "!726s6s6q:example.com"
-      ],
-      "not_senders": [
-        "@spam:example.com"
-      ]
-    },
-    "ephemeral": {
-      "types": [
-        "m.receipt",
-        "m.typing"
-      ],
-      "not_rooms": [
-        "!726s6s6q:example.com"
-      ],
-      "not_senders": [
-        "@spam:example.com"
-      ]
-    }
-  },
-  "presence": {
-    "types": [
-      "m.presence"
-    ],
-    "not_senders": [
-      "@alice:example.com"
-    ]
-  },
-  "event_format": "client",
-  "event_fields": [
-    "type",
-    "content",
-    "sender"
-  ]
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::filter::define_filter::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5296,7 +4277,7 @@ fn define_filter_request_example_round_trips_through_http() {
 #[test]
 fn get_filter_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room": {
     "state": {
       "types": [
@@ -5346,23 +4327,18 @@ fn get_filter_200_example_survives_json() {
     "sender"
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::filter::GetFilterResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_filter_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room": {
     "state": {
       "types": [
@@ -5412,14 +4388,10 @@ fn get_filter_200_example_round_trips_through_http() {
     "sender"
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::filter::get_filter::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::filter::get_filter::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::filter::get_filter::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5430,47 +4402,36 @@ fn get_filter_200_example_round_trips_through_http() {
 
 #[test]
 fn get_filter_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_filter_parameter_filter_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{filterId}",
-            "/66696p746572",
-        )
-        .expect("the path matches its template")
-        .required("filterId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{filterId}", "/66696p746572")
+            .expect("the path matches its template")
+            .required("filterId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_filter_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::filter::get_filter::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        filter_id: ::serde_json::from_str(r#""66696p746572""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        filter_id: ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::filter::get_filter::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5480,31 +4441,19 @@ fn get_filter_request_example_round_trips_through_http() {
 
 #[test]
 fn invite_user_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn invite_user_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::inviting::invite_user::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5516,38 +4465,29 @@ fn invite_user_200_example_round_trips_through_http() {
 #[test]
 fn invite_user_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn invite_user_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::inviting::invite_user::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5559,57 +4499,44 @@ fn invite_user_403_example_round_trips_through_http() {
 #[test]
 fn invite_user_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "Welcome to the team!"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::inviting::InviteUserBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::inviting::InviteUserBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn invite_user_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!d41d8cd:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21d41d8cd%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21d41d8cd%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn invite_user_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::inviting::invite_user::Request {
-        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "Welcome to the team!"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::inviting::invite_user::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5620,36 +4547,27 @@ fn invite_user_request_example_round_trips_through_http() {
 #[test]
 fn join_room_by_id_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::joining::JoinRoomByIdResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn join_room_by_id_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room_by_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5661,38 +4579,29 @@ fn join_room_by_id_200_example_round_trips_through_http() {
 #[test]
 fn join_room_by_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn join_room_by_id_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room_by_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5703,53 +4612,40 @@ fn join_room_by_id_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_by_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!d41d8cd:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21d41d8cd%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21d41d8cd%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn join_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::joining::JoinRoomResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn join_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5761,38 +4657,29 @@ fn join_room_200_example_round_trips_through_http() {
 #[test]
 fn join_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn join_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5803,32 +4690,22 @@ fn join_room_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomIdOrAlias}",
-            "/%23monkeys%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomIdOrAlias")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomIdOrAlias}", "/%23monkeys%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomIdOrAlias")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn join_room_parameter_server_name_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
-            r#"["matrix.org","elsewhere.ca"]"#,
-        )
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(r#"["matrix.org","elsewhere.ca"]"#)
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca".parse().expect("a valid URI");
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5837,38 +4714,29 @@ fn join_room_parameter_server_name_example_parses() {
 #[test]
 fn get_room_keys_version_current_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "No current backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_keys_version_current_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "No current backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5880,38 +4748,29 @@ fn get_room_keys_version_current_404_example_round_trips_through_http() {
 #[test]
 fn get_room_keys_version_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_keys_version_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5922,12 +4781,9 @@ fn get_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{version}",
-            "/1",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{version}", "/1")
         .expect("the path matches its template")
         .required("version")
         .expect("the example parses as the server parses it");
@@ -5939,11 +4795,8 @@ fn get_room_keys_version_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_keys_version::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_version::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5953,31 +4806,19 @@ fn get_room_keys_version_request_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_version_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_version_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5989,38 +4830,29 @@ fn put_room_keys_version_200_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_version_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Algorithm does not match"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_version_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Algorithm does not match"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6032,38 +4864,29 @@ fn put_room_keys_version_400_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_version_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_version_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6074,12 +4897,9 @@ fn put_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{version}",
-            "/1",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{version}", "/1")
         .expect("the path matches its template")
         .required("version")
         .expect("the example parses as the server parses it");
@@ -6089,38 +4909,29 @@ fn put_room_keys_version_parameter_version_example_parses() {
 #[test]
 fn delete_room_keys_version_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_keys_version_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6131,12 +4942,9 @@ fn delete_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{version}",
-            "/1",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{version}", "/1")
         .expect("the path matches its template")
         .required("version")
         .expect("the example parses as the server parses it");
@@ -6148,11 +4956,8 @@ fn delete_room_keys_version_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6163,38 +4968,29 @@ fn delete_room_keys_version_request_example_round_trips_through_http() {
 #[test]
 fn get_room_key_by_session_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Key not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_key_by_session_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Key not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6205,12 +5001,10 @@ fn get_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6218,31 +5012,25 @@ fn get_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21roomid%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{sessionId}",
-            "/sessionid",
-        )
-        .expect("the path matches its template")
-        .required("sessionId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{sessionId}", "/sessionid")
+            .expect("the path matches its template")
+            .required("sessionId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -6250,16 +5038,11 @@ fn get_room_key_by_session_id_parameter_session_id_example_parses() {
 fn get_room_key_by_session_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
-            .expect("the example deserializes"),
-        session_id: ::serde_json::from_str(r#""sessionid""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
+        session_id: ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6270,40 +5053,31 @@ fn get_room_key_by_session_id_request_example_round_trips_through_http() {
 #[test]
 fn put_room_key_by_session_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_key_by_session_id_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6314,12 +5088,10 @@ fn put_room_key_by_session_id_403_example_round_trips_through_http() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6327,69 +5099,54 @@ fn put_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21roomid%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn put_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{sessionId}",
-            "/sessionid",
-        )
-        .expect("the path matches its template")
-        .required("sessionId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{sessionId}", "/sessionid")
+            .expect("the path matches its template")
+            .required("sessionId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_key_by_session_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_key_by_session_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6400,12 +5157,10 @@ fn delete_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6413,31 +5168,25 @@ fn delete_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21roomid%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{sessionId}",
-            "/sessionid",
-        )
-        .expect("the path matches its template")
-        .required("sessionId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{sessionId}", "/sessionid")
+            .expect("the path matches its template")
+            .required("sessionId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -6445,16 +5194,11 @@ fn delete_room_key_by_session_id_parameter_session_id_example_parses() {
 fn delete_room_key_by_session_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
-            .expect("the example deserializes"),
-        session_id: ::serde_json::from_str(r#""sessionid""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
+        session_id: ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6465,38 +5209,29 @@ fn delete_room_key_by_session_id_request_example_round_trips_through_http() {
 #[test]
 fn get_room_keys_by_room_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_keys_by_room_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6507,12 +5242,10 @@ fn get_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6520,17 +5253,13 @@ fn get_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21roomid%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -6538,14 +5267,10 @@ fn get_room_keys_by_room_id_parameter_room_id_example_parses() {
 fn get_room_keys_by_room_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6556,40 +5281,31 @@ fn get_room_keys_by_room_id_request_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_by_room_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_by_room_id_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6601,38 +5317,29 @@ fn put_room_keys_by_room_id_403_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_by_room_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_by_room_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6643,12 +5350,10 @@ fn put_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6656,55 +5361,42 @@ fn put_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21roomid%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_keys_by_room_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_keys_by_room_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6715,12 +5407,10 @@ fn delete_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6728,17 +5418,13 @@ fn delete_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21roomid%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -6746,14 +5432,10 @@ fn delete_room_keys_by_room_id_parameter_room_id_example_parses() {
 fn delete_room_keys_by_room_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6764,38 +5446,29 @@ fn delete_room_keys_by_room_id_request_example_round_trips_through_http() {
 #[test]
 fn get_room_keys_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_keys_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6806,12 +5479,10 @@ fn get_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6822,11 +5493,8 @@ fn get_room_keys_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_keys::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6837,40 +5505,31 @@ fn get_room_keys_request_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6882,38 +5541,29 @@ fn put_room_keys_403_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn put_room_keys_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6924,12 +5574,10 @@ fn put_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6938,38 +5586,29 @@ fn put_room_keys_parameter_version_example_parses() {
 #[test]
 fn delete_room_keys_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_keys_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6980,12 +5619,10 @@ fn delete_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6996,11 +5633,8 @@ fn delete_room_keys_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_keys::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7010,14 +5644,10 @@ fn delete_room_keys_request_example_round_trips_through_http() {
 
 #[test]
 fn get_keys_changes_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""s72594_4483_1934""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7025,14 +5655,10 @@ fn get_keys_changes_parameter_from_example_parses() {
 
 #[test]
 fn get_keys_changes_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""s75689_5632_2435""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""s75689_5632_2435""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=s75689_5632_2435".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7041,16 +5667,11 @@ fn get_keys_changes_parameter_to_example_parses() {
 #[test]
 fn get_keys_changes_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::keys::get_keys_changes::Request {
-        from: ::serde_json::from_str(r#""s72594_4483_1934""#)
-            .expect("the example deserializes"),
-        to: ::serde_json::from_str(r#""s75689_5632_2435""#)
-            .expect("the example deserializes"),
+        from: ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes"),
+        to: ::serde_json::from_str(r#""s75689_5632_2435""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::keys::get_keys_changes::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7060,29 +5681,19 @@ fn get_keys_changes_request_example_round_trips_through_http() {
 
 #[test]
 fn kick_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn kick_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::kicking::kick::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::kicking::kick::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7094,38 +5705,29 @@ fn kick_200_example_round_trips_through_http() {
 #[test]
 fn kick_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to kick from this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn kick_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to kick from this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::kicking::kick::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::kicking::kick::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::kicking::kick::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7137,57 +5739,44 @@ fn kick_403_example_round_trips_through_http() {
 #[test]
 fn kick_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::kicking::KickBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::kicking::KickBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn kick_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!e42d8c:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21e42d8c%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21e42d8c%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn kick_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::kicking::kick::Request {
-        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::kicking::kick::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7198,36 +5787,27 @@ fn kick_request_example_round_trips_through_http() {
 #[test]
 fn knock_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::knocking::KnockRoomResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn knock_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::knocking::knock_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7239,38 +5819,29 @@ fn knock_room_200_example_round_trips_through_http() {
 #[test]
 fn knock_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to knock on this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn knock_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to knock on this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::knocking::knock_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7282,38 +5853,29 @@ fn knock_room_403_example_round_trips_through_http() {
 #[test]
 fn knock_room_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "That room does not appear to exist."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn knock_room_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "That room does not appear to exist."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::knocking::knock_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7324,32 +5886,22 @@ fn knock_room_404_example_round_trips_through_http() {
 
 #[test]
 fn knock_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomIdOrAlias}",
-            "/%23monkeys%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomIdOrAlias")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomIdOrAlias}", "/%23monkeys%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomIdOrAlias")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn knock_room_parameter_server_name_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
-            r#"["matrix.org","elsewhere.ca"]"#,
-        )
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(r#"["matrix.org","elsewhere.ca"]"#)
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca".parse().expect("a valid URI");
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7357,31 +5909,19 @@ fn knock_room_parameter_server_name_example_parses() {
 
 #[test]
 fn leave_room_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn leave_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::leaving::leave_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::leaving::leave_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::leaving::leave_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7393,55 +5933,42 @@ fn leave_room_200_example_round_trips_through_http() {
 #[test]
 fn leave_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "reason": "Saying farewell - thanks for the support!"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::leaving::LeaveRoomBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::leaving::LeaveRoomBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn leave_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!nkl290a:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21nkl290a%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!nkl290a:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21nkl290a%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn leave_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::leaving::leave_room::Request {
-        room_id: ::serde_json::from_str(r#""!nkl290a:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!nkl290a:matrix.org""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "reason": "Saying farewell - thanks for the support!"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::leaving::leave_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7451,31 +5978,19 @@ fn leave_room_request_example_round_trips_through_http() {
 
 #[test]
 fn forget_room_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn forget_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::leaving::forget_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7487,38 +6002,29 @@ fn forget_room_200_example_round_trips_through_http() {
 #[test]
 fn forget_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "User @example:matrix.org is in room !au1ba7o:matrix.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn forget_room_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "User @example:matrix.org is in room !au1ba7o:matrix.org"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::leaving::forget_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7529,31 +6035,23 @@ fn forget_room_400_example_round_trips_through_http() {
 
 #[test]
 fn forget_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!au1ba7o:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21au1ba7o%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!au1ba7o:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21au1ba7o%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn forget_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::leaving::forget_room::Request {
-        room_id: ::serde_json::from_str(r#""!au1ba7o:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!au1ba7o:matrix.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::leaving::forget_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7564,40 +6062,31 @@ fn forget_room_request_example_round_trips_through_http() {
 #[test]
 fn get_joined_rooms_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "joined_rooms": [
     "!foo:example.com"
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_joined_rooms_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "joined_rooms": [
     "!foo:example.com"
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7609,36 +6098,29 @@ fn get_joined_rooms_200_example_round_trips_through_http() {
 #[test]
 fn get_room_visibility_on_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "visibility": "public"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse =
+        ::serde_json::from_str(
             r#"{
   "visibility": "public"
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let response =
+        ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7650,38 +6132,30 @@ fn get_room_visibility_on_directory_200_example_round_trips_through_http() {
 #[test]
 fn get_room_visibility_on_directory_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_visibility_on_directory_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7692,31 +6166,23 @@ fn get_room_visibility_on_directory_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!curbf:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21curbf%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21curbf%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_visibility_on_directory_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Request {
-        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7726,31 +6192,20 @@ fn get_room_visibility_on_directory_request_example_round_trips_through_http() {
 
 #[test]
 fn set_room_visibility_on_directory_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7762,38 +6217,30 @@ fn set_room_visibility_on_directory_200_example_round_trips_through_http() {
 #[test]
 fn set_room_visibility_on_directory_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_visibility_on_directory_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7805,53 +6252,42 @@ fn set_room_visibility_on_directory_404_example_round_trips_through_http() {
 #[test]
 fn set_room_visibility_on_directory_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "visibility": "public"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::list_public_rooms::SetRoomVisibilityOnDirectoryBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::list_public_rooms::SetRoomVisibilityOnDirectoryBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!curbf:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21curbf%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21curbf%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_visibility_on_directory_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request {
-        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "visibility": "public"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7862,7 +6298,7 @@ fn set_room_visibility_on_directory_request_example_round_trips_through_http() {
 #[test]
 fn get_login_flows_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "flows": [
     {
       "type": "m.login.password"
@@ -7873,23 +6309,18 @@ fn get_login_flows_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login::GetLoginFlowsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_login_flows_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "flows": [
     {
       "type": "m.login.password"
@@ -7900,14 +6331,10 @@ fn get_login_flows_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login::get_login_flows::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login::get_login_flows::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::get_login_flows::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7919,7 +6346,7 @@ fn get_login_flows_200_example_round_trips_through_http() {
 #[test]
 fn login_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "refresh_token": "def456",
@@ -7934,23 +6361,18 @@ fn login_200_example_survives_json() {
     }
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login::LoginResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn login_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "refresh_token": "def456",
@@ -7965,12 +6387,10 @@ fn login_200_example_round_trips_through_http() {
     }
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::login::login::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::login::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7982,38 +6402,29 @@ fn login_200_example_round_trips_through_http() {
 #[test]
 fn login_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "Bad login type."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn login_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN",
   "error": "Bad login type."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login::login::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login::login::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::login::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8025,36 +6436,27 @@ fn login_400_example_round_trips_through_http() {
 #[test]
 fn login_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn login_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login::login::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login::login::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::login::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8066,6 +6468,27 @@ fn login_403_example_round_trips_through_http() {
 #[test]
 fn login_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "type": "m.login.password",
+  "identifier": {
+    "type": "m.id.user",
+    "user": "cheeky_monkey"
+  },
+  "password": "ilovebananas",
+  "initial_device_display_name": "Jungle Phone"
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login::LoginBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn login_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::login::login::Request {
+        body: ::serde_json::from_str(
             r#"{
   "type": "m.login.password",
   "identifier": {
@@ -8076,39 +6499,10 @@ fn login_request_body_example_survives_json() {
   "initial_device_display_name": "Jungle Phone"
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login::LoginBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn login_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::login::login::Request {
-        body: ::serde_json::from_str(
-                r#"{
-  "type": "m.login.password",
-  "identifier": {
-    "type": "m.id.user",
-    "user": "cheeky_monkey"
-  },
-  "password": "ilovebananas",
-  "initial_device_display_name": "Jungle Phone"
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::login::login::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8119,38 +6513,29 @@ fn login_request_example_round_trips_through_http() {
 #[test]
 fn generate_login_token_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "login_token": "<opaque string>",
   "expires_in_ms": 120000
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn generate_login_token_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "login_token": "<opaque string>",
   "expires_in_ms": 120000
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login_token::generate_login_token::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login_token::generate_login_token::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login_token::generate_login_token::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8162,7 +6547,7 @@ fn generate_login_token_200_example_round_trips_through_http() {
 #[test]
 fn get_room_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "start": "t47429-4392820_219380_26003_2265",
   "end": "t47409-4357353_219380_26003_2265",
   "chunk": [
@@ -8227,23 +6612,18 @@ fn get_room_events_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "start": "t47429-4392820_219380_26003_2265",
   "end": "t47409-4357353_219380_26003_2265",
   "chunk": [
@@ -8308,14 +6688,10 @@ fn get_room_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::message_pagination::get_room_events::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::message_pagination::get_room_events::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::message_pagination::get_room_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8326,28 +6702,22 @@ fn get_room_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""s345_678_333""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""s345_678_333""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s345_678_333".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8355,23 +6725,19 @@ fn get_room_events_parameter_from_example_parses() {
 
 #[test]
 fn get_room_events_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::serde_json::from_str(
-            r#""b""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::message_pagination::GetRoomEventsDir =
+        ::serde_json::from_str(r#""b""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=b".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("dir")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::message_pagination::GetRoomEventsDir =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("dir")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_events_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"3"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"3"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=3".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -8381,16 +6747,10 @@ fn get_room_events_parameter_limit_example_parses() {
 
 #[test]
 fn get_room_events_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""{\"contains_url\":true}""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""{\"contains_url\":true}""#)
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?filter=%7B%22contains_url%22%3Atrue%7D"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let uri: ::http::Uri = "/?filter=%7B%22contains_url%22%3Atrue%7D".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8399,27 +6759,19 @@ fn get_room_events_parameter_filter_example_parses() {
 #[test]
 fn get_room_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::message_pagination::get_room_events::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
         from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s345_678_333""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""s345_678_333""#).expect("the example deserializes"),
         ),
         to: ::std::option::Option::None,
         dir: ::serde_json::from_str(r#""b""#).expect("the example deserializes"),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
-        ),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""{\"contains_url\":true}""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""{\"contains_url\":true}""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::message_pagination::get_room_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8430,7 +6782,7 @@ fn get_room_events_request_example_round_trips_through_http() {
 #[test]
 fn get_notifications_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "next_token": "abcdef",
   "notifications": [
     {
@@ -8460,23 +6812,18 @@ fn get_notifications_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::notifications::GetNotificationsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::notifications::GetNotificationsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_notifications_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::notifications::GetNotificationsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "next_token": "abcdef",
   "notifications": [
     {
@@ -8506,14 +6853,10 @@ fn get_notifications_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::notifications::get_notifications::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::notifications::get_notifications::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::notifications::get_notifications::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8524,12 +6867,10 @@ fn get_notifications_200_example_round_trips_through_http() {
 
 #[test]
 fn get_notifications_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""xxxxx""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=xxxxx".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8537,8 +6878,7 @@ fn get_notifications_parameter_from_example_parses() {
 
 #[test]
 fn get_notifications_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -8548,12 +6888,10 @@ fn get_notifications_parameter_limit_example_parses() {
 
 #[test]
 fn get_notifications_parameter_only_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""highlight""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""highlight""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?only=highlight".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("only")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8562,21 +6900,12 @@ fn get_notifications_parameter_only_example_parses() {
 #[test]
 fn get_notifications_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::notifications::get_notifications::Request {
-        from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes"),
-        ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        only: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""highlight""#).expect("the example deserializes"),
-        ),
+        from: ::std::option::Option::Some(::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        only: ::std::option::Option::Some(::serde_json::from_str(r#""highlight""#).expect("the example deserializes")),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::notifications::get_notifications::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8587,7 +6916,7 @@ fn get_notifications_request_example_round_trips_through_http() {
 #[test]
 fn get_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -8609,23 +6938,18 @@ fn get_events_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::old_sync::GetEventsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::old_sync::GetEventsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::old_sync::GetEventsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -8647,14 +6971,10 @@ fn get_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::old_sync::get_events::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::old_sync::get_events::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8665,12 +6985,10 @@ fn get_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8678,8 +6996,8 @@ fn get_events_parameter_from_example_parses() {
 
 #[test]
 fn get_events_parameter_timeout_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"35000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 =
+        ::serde_json::from_str(r#"35000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=35000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -8690,18 +7008,11 @@ fn get_events_parameter_timeout_example_parses() {
 #[test]
 fn get_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_events::Request {
-        from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
-        ),
-        timeout: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
-        ),
+        from: ::std::option::Option::Some(::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes")),
+        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"35000"#).expect("the example deserializes")),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8711,8 +7022,7 @@ fn get_events_request_example_round_trips_through_http() {
 
 #[test]
 fn initial_sync_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"2"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"2"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=2".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -8722,8 +7032,8 @@ fn initial_sync_parameter_limit_example_parses() {
 
 #[test]
 fn initial_sync_parameter_archived_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"true"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"true"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?archived=true".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("archived")
@@ -8734,18 +7044,11 @@ fn initial_sync_parameter_archived_example_parses() {
 #[test]
 fn initial_sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::initial_sync::Request {
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"2"#).expect("the example deserializes"),
-        ),
-        archived: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
-        ),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"2"#).expect("the example deserializes")),
+        archived: ::std::option::Option::Some(::serde_json::from_str(r#"true"#).expect("the example deserializes")),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::initial_sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8756,7 +7059,7 @@ fn initial_sync_request_example_round_trips_through_http() {
 #[test]
 fn get_one_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -8772,23 +7075,18 @@ fn get_one_event_200_example_survives_json() {
     "age": 1234
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::ClientEvent = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ClientEvent =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_one_event_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::ClientEvent = ::serde_json::from_str(
-            r#"{
+        r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -8804,14 +7102,10 @@ fn get_one_event_200_example_round_trips_through_http() {
     "age": 1234
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::old_sync::get_one_event::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::old_sync::get_one_event::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_one_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8822,31 +7116,23 @@ fn get_one_event_200_example_round_trips_through_http() {
 
 #[test]
 fn get_one_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24asfDuShaf7Gafaw%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_one_event_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_one_event::Request {
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
-            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_one_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8857,42 +7143,33 @@ fn get_one_event_request_example_round_trips_through_http() {
 #[test]
 fn request_open_id_token_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "access_token": "SomeT0kenHere",
   "token_type": "Bearer",
   "matrix_server_name": "example.com",
   "expires_in": 3600
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::OpenIdCredentials = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::OpenIdCredentials =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_open_id_token_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::OpenIdCredentials = ::serde_json::from_str(
-            r#"{
+        r#"{
   "access_token": "SomeT0kenHere",
   "token_type": "Bearer",
   "matrix_server_name": "example.com",
   "expires_in": 3600
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::openid::request_open_id_token::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::openid::request_open_id_token::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::openid::request_open_id_token::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8903,47 +7180,33 @@ fn request_open_id_token_200_example_round_trips_through_http() {
 
 #[test]
 fn request_open_id_token_request_body_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_open_id_token_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn request_open_id_token_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::openid::request_open_id_token::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
         body: ::serde_json::from_str(r#"{}"#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::openid::request_open_id_token::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8954,7 +7217,7 @@ fn request_open_id_token_request_example_round_trips_through_http() {
 #[test]
 fn peek_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -8976,23 +7239,18 @@ fn peek_events_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::peeking_events::PeekEventsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::peeking_events::PeekEventsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn peek_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::peeking_events::PeekEventsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -9014,14 +7272,10 @@ fn peek_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::peeking_events::peek_events::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::peeking_events::peek_events::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::peeking_events::peek_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9032,12 +7286,10 @@ fn peek_events_200_example_round_trips_through_http() {
 
 #[test]
 fn peek_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -9045,8 +7297,8 @@ fn peek_events_parameter_from_example_parses() {
 
 #[test]
 fn peek_events_parameter_timeout_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"35000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 =
+        ::serde_json::from_str(r#"35000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=35000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -9056,16 +7308,10 @@ fn peek_events_parameter_timeout_example_parses() {
 
 #[test]
 fn peek_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!somewhere:over.the.rainbow""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("room_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -9074,22 +7320,14 @@ fn peek_events_parameter_room_id_example_parses() {
 #[test]
 fn peek_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::peeking_events::peek_events::Request {
-        from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
-        ),
-        timeout: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
-        ),
+        from: ::std::option::Option::Some(::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes")),
+        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"35000"#).expect("the example deserializes")),
         room_id: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::peeking_events::peek_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9100,38 +7338,29 @@ fn peek_events_request_example_round_trips_through_http() {
 #[test]
 fn get_presence_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "presence": "unavailable",
   "last_active_ago": 420845
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::presence::GetPresenceResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_presence_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "presence": "unavailable",
   "last_active_ago": 420845
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::presence::get_presence::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9143,38 +7372,29 @@ fn get_presence_200_example_round_trips_through_http() {
 #[test]
 fn get_presence_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to see their presence"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_presence_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to see their presence"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::presence::get_presence::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9185,31 +7405,23 @@ fn get_presence_403_example_round_trips_through_http() {
 
 #[test]
 fn get_presence_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_presence_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::presence::get_presence::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::presence::get_presence::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9219,31 +7431,19 @@ fn get_presence_request_example_round_trips_through_http() {
 
 #[test]
 fn set_presence_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_presence_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::presence::set_presence::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::presence::set_presence::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::presence::set_presence::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9255,57 +7455,44 @@ fn set_presence_200_example_round_trips_through_http() {
 #[test]
 fn set_presence_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "presence": "online",
   "status_msg": "I am here."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::presence::SetPresenceBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::presence::SetPresenceBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_presence_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_presence_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::presence::set_presence::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "presence": "online",
   "status_msg": "I am here."
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::presence::set_presence::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9316,36 +7503,27 @@ fn set_presence_request_example_round_trips_through_http() {
 #[test]
 fn get_display_name_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "displayname": "Alice Margatroid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::GetDisplayNameResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_display_name_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "displayname": "Alice Margatroid"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_display_name::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_display_name::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_display_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9356,31 +7534,23 @@ fn get_display_name_200_example_round_trips_through_http() {
 
 #[test]
 fn get_display_name_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_display_name_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::get_display_name::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::get_display_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9390,31 +7560,19 @@ fn get_display_name_request_example_round_trips_through_http() {
 
 #[test]
 fn set_display_name_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_display_name_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::set_display_name::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::set_display_name::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::set_display_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9426,53 +7584,42 @@ fn set_display_name_200_example_round_trips_through_http() {
 #[test]
 fn set_display_name_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "displayname": "Alice Margatroid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::SetDisplayNameBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::SetDisplayNameBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_display_name_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_display_name_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::set_display_name::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "displayname": "Alice Margatroid"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::set_display_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9483,36 +7630,27 @@ fn set_display_name_request_example_round_trips_through_http() {
 #[test]
 fn get_avatar_url_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::GetAvatarUrlResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_avatar_url_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_avatar_url::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_avatar_url::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_avatar_url::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9523,31 +7661,23 @@ fn get_avatar_url_200_example_round_trips_through_http() {
 
 #[test]
 fn get_avatar_url_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_avatar_url_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::get_avatar_url::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::get_avatar_url::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9557,31 +7687,19 @@ fn get_avatar_url_request_example_round_trips_through_http() {
 
 #[test]
 fn set_avatar_url_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_avatar_url_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::set_avatar_url::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::set_avatar_url::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::set_avatar_url::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9593,55 +7711,42 @@ fn set_avatar_url_200_example_round_trips_through_http() {
 #[test]
 fn set_avatar_url_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "avatar_url": "mxc://matrix.org/wefh34uihSDRGhw34"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::SetAvatarUrlBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::SetAvatarUrlBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_avatar_url_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_avatar_url_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::set_avatar_url::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "avatar_url": "mxc://matrix.org/wefh34uihSDRGhw34"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::set_avatar_url::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9652,38 +7757,29 @@ fn set_avatar_url_request_example_round_trips_through_http() {
 #[test]
 fn get_user_profile_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg",
   "displayname": "Alice Margatroid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::GetUserProfileResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_user_profile_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg",
   "displayname": "Alice Margatroid"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9695,38 +7791,29 @@ fn get_user_profile_200_example_round_trips_through_http() {
 #[test]
 fn get_user_profile_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Profile lookup over federation is disabled on this homeserver"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_user_profile_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Profile lookup over federation is disabled on this homeserver"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9738,38 +7825,29 @@ fn get_user_profile_403_example_round_trips_through_http() {
 #[test]
 fn get_user_profile_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Profile not found"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_user_profile_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Profile not found"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9780,31 +7858,23 @@ fn get_user_profile_404_example_round_trips_through_http() {
 
 #[test]
 fn get_user_profile_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_user_profile_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::get_user_profile::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9815,7 +7885,7 @@ fn get_user_profile_request_example_round_trips_through_http() {
 #[test]
 fn get_pushers_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "pushers": [
     {
       "pushkey": "Xp/MzCt8/9DcSNE9cuiaoT5Ac55job3TdLSSmtmYl4A=",
@@ -9831,23 +7901,18 @@ fn get_pushers_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pusher::GetPushersResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_pushers_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "pushers": [
     {
       "pushkey": "Xp/MzCt8/9DcSNE9cuiaoT5Ac55job3TdLSSmtmYl4A=",
@@ -9863,14 +7928,10 @@ fn get_pushers_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pusher::get_pushers::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pusher::get_pushers::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pusher::get_pushers::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9881,31 +7942,19 @@ fn get_pushers_200_example_round_trips_through_http() {
 
 #[test]
 fn post_pusher_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post_pusher_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pusher::post_pusher::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9917,38 +7966,29 @@ fn post_pusher_200_example_round_trips_through_http() {
 #[test]
 fn post_pusher_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "error": "Missing parameters: lang, data",
   "errcode": "M_MISSING_PARAM"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post_pusher_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "error": "Missing parameters: lang, data",
   "errcode": "M_MISSING_PARAM"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pusher::post_pusher::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9976,15 +8016,10 @@ fn post_pusher_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pusher::PostPusherBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let typed: ::matrix_client_api::types::pusher::PostPusherBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
@@ -10008,11 +8043,8 @@ fn post_pusher_request_example_round_trips_through_http() {
             )
             .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pusher::post_pusher::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10023,7 +8055,7 @@ fn post_pusher_request_example_round_trips_through_http() {
 #[test]
 fn get_push_rules_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "global": {
     "content": [
       {
@@ -10212,23 +8244,18 @@ fn get_push_rules_200_example_survives_json() {
     ]
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::GetPushRulesResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_push_rules_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "global": {
     "content": [
       {
@@ -10417,14 +8444,10 @@ fn get_push_rules_200_example_round_trips_through_http() {
     ]
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rules::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rules::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rules::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10436,44 +8459,35 @@ fn get_push_rules_200_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "actions": [],
   "pattern": "cake*lie",
   "rule_id": "nocake",
   "enabled": true,
   "default": false
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_push_rule_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "actions": [],
   "pattern": "cake*lie",
   "rule_id": "nocake",
   "enabled": true,
   "default": false
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10485,38 +8499,29 @@ fn get_push_rule_200_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_push_rule_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10527,12 +8532,9 @@ fn get_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -10541,28 +8543,21 @@ fn get_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::serde_json::from_str(
-            r#""content""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/content",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleKind =
+        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/nocake",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -10576,11 +8571,8 @@ fn get_push_rule_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10590,31 +8582,19 @@ fn get_push_rule_request_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10626,38 +8606,29 @@ fn set_push_rule_200_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "error": "before/after rule not found: someRuleId",
   "errcode": "M_UNKNOWN"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "error": "before/after rule not found: someRuleId",
   "errcode": "M_UNKNOWN"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10669,38 +8640,29 @@ fn set_push_rule_400_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10712,33 +8674,25 @@ fn set_push_rule_404_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "pattern": "cake*lie",
   "actions": [
     "notify"
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::SetPushRuleBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -10747,28 +8701,21 @@ fn set_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::serde_json::from_str(
-            r#""content""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/content",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleKind =
+        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/nocake",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -10777,12 +8724,10 @@ fn set_push_rule_parameter_rule_id_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_before_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""someRuleId""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?before=someRuleId".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("before")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10790,12 +8735,10 @@ fn set_push_rule_parameter_before_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_after_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""anotherRuleId""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""anotherRuleId""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?after=anotherRuleId".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("after")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10806,30 +8749,25 @@ fn set_push_rule_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::pushrules::set_push_rule::Request {
         scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
-        rule_id: ::serde_json::from_str(r#""nocake""#)
-            .expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
         before: ::std::option::Option::Some(
             ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes"),
         ),
         after: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""anotherRuleId""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""anotherRuleId""#).expect("the example deserializes"),
         ),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "pattern": "cake*lie",
   "actions": [
     "notify"
   ]
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10839,31 +8777,19 @@ fn set_push_rule_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_push_rule_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::delete_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10875,38 +8801,29 @@ fn delete_push_rule_200_example_round_trips_through_http() {
 #[test]
 fn delete_push_rule_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_push_rule_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::delete_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10917,12 +8834,9 @@ fn delete_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -10931,28 +8845,21 @@ fn delete_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn delete_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::serde_json::from_str(
-            r#""content""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/content",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::DeletePushRuleKind =
+        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::DeletePushRuleKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/nocake",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -10966,11 +8873,8 @@ fn delete_push_rule_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::delete_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10980,35 +8884,28 @@ fn delete_push_rule_request_example_round_trips_through_http() {
 
 #[test]
 fn is_push_rule_enabled_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
   "enabled": true
-}"#)
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn is_push_rule_enabled_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "enabled": true
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11020,38 +8917,29 @@ fn is_push_rule_enabled_200_example_round_trips_through_http() {
 #[test]
 fn is_push_rule_enabled_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn is_push_rule_enabled_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11062,12 +8950,9 @@ fn is_push_rule_enabled_404_example_round_trips_through_http() {
 
 #[test]
 fn is_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -11076,28 +8961,21 @@ fn is_push_rule_enabled_parameter_scope_example_parses() {
 
 #[test]
 fn is_push_rule_enabled_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind = ::serde_json::from_str(
-            r#""content""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/content",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind =
+        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn is_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/nocake",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -11111,11 +8989,8 @@ fn is_push_rule_enabled_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11125,31 +9000,19 @@ fn is_push_rule_enabled_request_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_enabled_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_enabled_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11161,38 +9024,29 @@ fn set_push_rule_enabled_200_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_enabled_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_enabled_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11203,29 +9057,23 @@ fn set_push_rule_enabled_404_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_enabled_request_body_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
   "enabled": true
-}"#)
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::SetPushRuleEnabledBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleEnabledBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -11234,28 +9082,21 @@ fn set_push_rule_enabled_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_enabled_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::serde_json::from_str(
-            r#""content""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/content",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind =
+        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/nocake",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -11267,18 +9108,16 @@ fn set_push_rule_enabled_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request {
         scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
-        rule_id: ::serde_json::from_str(r#""nocake""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "enabled": true
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11289,7 +9128,7 @@ fn set_push_rule_enabled_request_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_actions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "actions": [
     "notify",
     {
@@ -11298,23 +9137,18 @@ fn get_push_rule_actions_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_push_rule_actions_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "actions": [
     "notify",
     {
@@ -11323,14 +9157,10 @@ fn get_push_rule_actions_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11342,38 +9172,29 @@ fn get_push_rule_actions_200_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_actions_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_push_rule_actions_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11384,12 +9205,9 @@ fn get_push_rule_actions_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -11398,28 +9216,21 @@ fn get_push_rule_actions_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::serde_json::from_str(
-            r#""content""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/content",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind =
+        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/nocake",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -11433,11 +9244,8 @@ fn get_push_rule_actions_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11447,31 +9255,19 @@ fn get_push_rule_actions_request_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_actions_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_actions_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11483,38 +9279,29 @@ fn set_push_rule_actions_200_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_actions_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_push_rule_actions_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11526,6 +9313,64 @@ fn set_push_rule_actions_404_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_actions_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "actions": [
+    "notify",
+    {
+      "set_tweak": "highlight"
+    }
+  ]
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleActionsBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn set_push_rule_actions_parameter_scope_example_parses() {
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+        .expect("the path matches its template")
+        .required("scope")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_parameter_kind_example_parses() {
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind =
+        ::serde_json::from_str(r#""room""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind =
+        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/room")
+            .expect("the path matches its template")
+            .required("kind")
+            .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_parameter_rule_id_example_parses() {
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r##""#spam:example.com""##).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/%23spam%3Aexample.com")
+            .expect("the path matches its template")
+            .required("ruleId")
+            .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request {
+        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
+        kind: ::serde_json::from_str(r#""room""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r##""#spam:example.com""##).expect("the example deserializes"),
+        body: ::serde_json::from_str(
             r#"{
   "actions": [
     "notify",
@@ -11535,88 +9380,10 @@ fn set_push_rule_actions_request_body_example_survives_json() {
   ]
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::SetPushRuleActionsBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn set_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{scope}",
-            "/global",
-        )
-        .expect("the path matches its template")
-        .required("scope")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::serde_json::from_str(
-            r#""room""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
-            "/{kind}",
-            "/room",
-        )
-        .expect("the path matches its template")
-        .required("kind")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#spam:example.com""##,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{ruleId}",
-            "/%23spam%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("ruleId")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_push_rule_actions_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request {
-        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
-        kind: ::serde_json::from_str(r#""room""#).expect("the example deserializes"),
-        rule_id: ::serde_json::from_str(r##""#spam:example.com""##)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(
-                r#"{
-  "actions": [
-    "notify",
-    {
-      "set_tweak": "highlight"
-    }
-  ]
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11626,47 +9393,31 @@ fn set_push_rule_actions_request_example_round_trips_through_http() {
 
 #[test]
 fn set_read_marker_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!somewhere:example.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!somewhere:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21somewhere%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21somewhere%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post_receipt_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::receipts::post_receipt::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11678,38 +9429,29 @@ fn post_receipt_200_example_round_trips_through_http() {
 #[test]
 fn post_receipt_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "thread_id field must be a non-empty string"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post_receipt_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "thread_id field must be a non-empty string"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::receipts::post_receipt::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11721,89 +9463,68 @@ fn post_receipt_400_example_round_trips_through_http() {
 #[test]
 fn post_receipt_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "thread_id": "main"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::receipts::PostReceiptBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::receipts::PostReceiptBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn post_receipt_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!wefuh21ffskfuh345:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21wefuh21ffskfuh345%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21wefuh21ffskfuh345%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_parameter_receipt_type_example_parses() {
-    let from_json: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::serde_json::from_str(
-            r#""m.read""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::matrix_client_api::runtime::wire::Params::path(
-            "/{receiptType}",
-            "/m.read",
-        )
-        .expect("the path matches its template")
-        .required("receiptType")
-        .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::receipts::PostReceiptReceiptType =
+        ::serde_json::from_str(r#""m.read""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::receipts::PostReceiptReceiptType =
+        ::matrix_client_api::runtime::wire::Params::path("/{receiptType}", "/m.read")
+            .expect("the path matches its template")
+            .required("receiptType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$1924376522eioj:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%241924376522eioj%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%241924376522eioj%3Aexample.com")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::receipts::post_receipt::Request {
-        room_id: ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
-            .expect("the example deserializes"),
-        receipt_type: ::serde_json::from_str(r#""m.read""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        room_id: ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#).expect("the example deserializes"),
+        receipt_type: ::serde_json::from_str(r#""m.read""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$1924376522eioj:example.com""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "thread_id": "main"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::receipts::post_receipt::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11814,36 +9535,27 @@ fn post_receipt_request_example_round_trips_through_http() {
 #[test]
 fn redact_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$YUwQidLecu:example.com"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::redaction::RedactEventResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn redact_event_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$YUwQidLecu:example.com"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::redaction::redact_event::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::redaction::redact_event::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::redaction::redact_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11855,62 +9567,46 @@ fn redact_event_200_example_round_trips_through_http() {
 #[test]
 fn redact_event_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "reason": "Indecent material"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::redaction::RedactEventBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::redaction::RedactEventBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn redact_event_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!637q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21637q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21637q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn redact_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""bai2b1i9:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/bai2b1i9%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""bai2b1i9:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/bai2b1i9%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn redact_event_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""37""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{txnId}",
-            "/37",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""37""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{txnId}", "/37")
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -11920,21 +9616,18 @@ fn redact_event_parameter_txn_id_example_parses() {
 #[test]
 fn redact_event_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::redaction::redact_event::Request {
-        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""bai2b1i9:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""bai2b1i9:matrix.org""#).expect("the example deserializes"),
         txn_id: ::serde_json::from_str(r#""37""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        body: ::serde_json::from_str(
+            r#"{
   "reason": "Indecent material"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::redaction::redact_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11945,38 +9638,31 @@ fn redact_event_request_example_round_trips_through_http() {
 #[test]
 fn refresh_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "access_token": "a_new_token",
   "expires_in_ms": 60000,
   "refresh_token": "another_new_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::refresh::RefreshResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn refresh_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "access_token": "a_new_token",
   "expires_in_ms": 60000,
   "refresh_token": "another_new_token"
 }"#,
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::refresh::refresh::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::refresh::refresh::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11988,40 +9674,31 @@ fn refresh_200_example_round_trips_through_http() {
 #[test]
 fn refresh_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Soft logged out",
   "soft_logout": true
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn refresh_401_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Soft logged out",
   "soft_logout": true
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::refresh::refresh::Response::Unauthorized(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::refresh::refresh::Response::Unauthorized(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::refresh::refresh::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12033,35 +9710,29 @@ fn refresh_401_example_round_trips_through_http() {
 #[test]
 fn refresh_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "refresh_token": "some_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::refresh::RefreshBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::refresh::RefreshBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn refresh_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::refresh::refresh::Request {
-        body: ::serde_json::from_str(r#"{
+        body: ::serde_json::from_str(
+            r#"{
   "refresh_token": "some_token"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::refresh::refresh::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12072,40 +9743,31 @@ fn refresh_request_example_round_trips_through_http() {
 #[test]
 fn register_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "device_id": "GHTYAJCE"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::registration::RegisterResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn register_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "device_id": "GHTYAJCE"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::register::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::register::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::register::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12117,38 +9779,29 @@ fn register_200_example_round_trips_through_http() {
 #[test]
 fn register_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn register_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::register::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::register::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::register::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12160,38 +9813,29 @@ fn register_400_example_round_trips_through_http() {
 #[test]
 fn register_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is disabled"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn register_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is disabled"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::register::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::register::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::register::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12202,54 +9846,43 @@ fn register_403_example_round_trips_through_http() {
 
 #[test]
 fn register_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::registration::RegisterKind = ::serde_json::from_str(
-            r#""user""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::registration::RegisterKind =
+        ::serde_json::from_str(r#""user""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?kind=user".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::registration::RegisterKind = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("kind")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::registration::RegisterKind =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("kind")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn request_token_to_register_email_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_register_email_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12261,38 +9894,30 @@ fn request_token_to_register_email_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to_register_email_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_register_email_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12304,38 +9929,30 @@ fn request_token_to_register_email_400_example_round_trips_through_http() {
 #[test]
 fn request_token_to_register_msisdn_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_register_msisdn_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12347,38 +9964,30 @@ fn request_token_to_register_msisdn_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to_register_msisdn_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_register_msisdn_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12389,31 +9998,19 @@ fn request_token_to_register_msisdn_400_example_round_trips_through_http() {
 
 #[test]
 fn change_password_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn change_password_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::change_password::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::change_password::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::change_password::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12425,38 +10022,30 @@ fn change_password_200_example_round_trips_through_http() {
 #[test]
 fn request_token_to_reset_password_email_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_reset_password_email_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12468,38 +10057,30 @@ fn request_token_to_reset_password_email_403_example_round_trips_through_http() 
 #[test]
 fn request_token_to_reset_password_email_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Email not found"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_reset_password_email_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Email not found"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12511,38 +10092,30 @@ fn request_token_to_reset_password_email_400_example_round_trips_through_http() 
 #[test]
 fn request_token_to_reset_password_msisdn_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_reset_password_msisdn_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12554,38 +10127,32 @@ fn request_token_to_reset_password_msisdn_403_example_round_trips_through_http()
 #[test]
 fn request_token_to_reset_password_msisdn_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Phone number not found"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn request_token_to_reset_password_msisdn_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Phone number not found"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::BadRequest(
+            body,
+        );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12597,36 +10164,27 @@ fn request_token_to_reset_password_msisdn_400_example_round_trips_through_http()
 #[test]
 fn check_username_availability_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "available": true
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn check_username_availability_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "available": true
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::check_username_availability::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::check_username_availability::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::check_username_availability::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12638,38 +10196,30 @@ fn check_username_availability_200_example_round_trips_through_http() {
 #[test]
 fn check_username_availability_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn check_username_availability_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::check_username_availability::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration::check_username_availability::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::check_username_availability::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12680,14 +10230,10 @@ fn check_username_availability_400_example_round_trips_through_http() {
 
 #[test]
 fn check_username_availability_parameter_username_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""my_cool_localpart""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""my_cool_localpart""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?username=my_cool_localpart".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("username")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12696,14 +10242,10 @@ fn check_username_availability_parameter_username_example_parses() {
 #[test]
 fn check_username_availability_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::registration::check_username_availability::Request {
-        username: ::serde_json::from_str(r#""my_cool_localpart""#)
-            .expect("the example deserializes"),
+        username: ::serde_json::from_str(r#""my_cool_localpart""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::registration::check_username_availability::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12713,35 +10255,29 @@ fn check_username_availability_request_example_round_trips_through_http() {
 
 #[test]
 fn registration_token_validity_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
   "valid": true
-}"#)
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn registration_token_validity_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse =
+        ::serde_json::from_str(
             r#"{
   "valid": true
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let response = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12753,38 +10289,30 @@ fn registration_token_validity_200_example_round_trips_through_http() {
 #[test]
 fn registration_token_validity_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is not enabled on this homeserver."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn registration_token_validity_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is not enabled on this homeserver."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12795,12 +10323,10 @@ fn registration_token_validity_403_example_round_trips_through_http() {
 
 #[test]
 fn registration_token_validity_parameter_token_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""fBVFdqVE""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""fBVFdqVE""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=fBVFdqVE".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12811,11 +10337,8 @@ fn registration_token_validity_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Request {
         token: ::serde_json::from_str(r#""fBVFdqVE""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12826,7 +10349,7 @@ fn registration_token_validity_request_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -12848,23 +10371,18 @@ fn get_relating_events_200_example_survives_json() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::relations::GetRelatingEventsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_relating_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::relations::GetRelatingEventsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -12886,14 +10404,10 @@ fn get_relating_events_200_example_round_trips_through_http() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12905,38 +10419,29 @@ fn get_relating_events_200_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_relating_events_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12947,44 +10452,34 @@ fn get_relating_events_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24asfDuShaf7Gafaw",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12992,12 +10487,10 @@ fn get_relating_events_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13005,8 +10498,7 @@ fn get_relating_events_parameter_to_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -13017,26 +10509,17 @@ fn get_relating_events_parameter_limit_example_parses() {
 #[test]
 fn get_relating_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::relations::get_relating_events::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes"),
         from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
-        ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
+        to: ::std::option::Option::Some(::serde_json::from_str(r#""page3_token""#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
         dir: ::std::option::Option::None,
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13047,7 +10530,7 @@ fn get_relating_events_request_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_with_rel_type_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -13069,23 +10552,18 @@ fn get_relating_events_with_rel_type_200_example_survives_json() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -13107,14 +10585,10 @@ fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13126,38 +10600,30 @@ fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_with_rel_type_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_relating_events_with_rel_type_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13168,60 +10634,46 @@ fn get_relating_events_with_rel_type_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24asfDuShaf7Gafaw",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_rel_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.my_relation""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.my_relation""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{relType}",
-            "/org.example.my_relation",
-        )
-        .expect("the path matches its template")
-        .required("relType")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{relType}", "/org.example.my_relation")
+            .expect("the path matches its template")
+            .required("relType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13229,12 +10681,10 @@ fn get_relating_events_with_rel_type_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13242,8 +10692,7 @@ fn get_relating_events_with_rel_type_parameter_to_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -13254,28 +10703,18 @@ fn get_relating_events_with_rel_type_parameter_limit_example_parses() {
 #[test]
 fn get_relating_events_with_rel_type_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
-            .expect("the example deserializes"),
-        rel_type: ::serde_json::from_str(r#""org.example.my_relation""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes"),
+        rel_type: ::serde_json::from_str(r#""org.example.my_relation""#).expect("the example deserializes"),
         from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
-        ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
+        to: ::std::option::Option::Some(::serde_json::from_str(r#""page3_token""#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
         dir: ::std::option::Option::None,
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13286,7 +10725,7 @@ fn get_relating_events_with_rel_type_request_example_round_trips_through_http() 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -13308,22 +10747,18 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() 
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse =
+        ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -13348,12 +10783,9 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_thro
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let response =
+        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13365,38 +10797,32 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_thro
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::NotFound(
+            body,
+        );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13407,74 +10833,58 @@ fn get_relating_events_with_rel_type_and_event_type_404_example_round_trips_thro
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24asfDuShaf7Gafaw",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_rel_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.my_relation""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.my_relation""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{relType}",
-            "/org.example.my_relation",
-        )
-        .expect("the path matches its template")
-        .required("relType")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{relType}", "/org.example.my_relation")
+            .expect("the path matches its template")
+            .required("relType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventType}",
-            "/m.room.message",
-        )
-        .expect("the path matches its template")
-        .required("eventType")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.message")
+            .expect("the path matches its template")
+            .required("eventType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13482,12 +10892,10 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parse
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13495,8 +10903,7 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_to_example_parses(
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -13506,31 +10913,23 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_limit_example_pars
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
-            .expect("the example deserializes"),
-        rel_type: ::serde_json::from_str(r#""org.example.my_relation""#)
-            .expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.message""#)
-            .expect("the example deserializes"),
-        from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
-        ),
-        to: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
-        ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        dir: ::std::option::Option::None,
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let request =
+        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request {
+            room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
+            event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes"),
+            rel_type: ::serde_json::from_str(r#""org.example.my_relation""#).expect("the example deserializes"),
+            event_type: ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes"),
+            from: ::std::option::Option::Some(
+                ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
+            ),
+            to: ::std::option::Option::Some(
+                ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
+            ),
+            limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+            dir: ::std::option::Option::None,
+        };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13540,31 +10939,19 @@ fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_
 
 #[test]
 fn report_content_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn report_content_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::report_content::report_content::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::report_content::report_content::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::report_content::report_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13576,75 +10963,57 @@ fn report_content_200_example_round_trips_through_http() {
 #[test]
 fn report_content_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "score": -100,
   "reason": "this makes me sad"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::report_content::ReportContentBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::report_content::ReportContentBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn report_content_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!637q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21637q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21637q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn report_content_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$something:example.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""$something:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24something%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24something%3Aexample.org")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn report_content_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::report_content::report_content::Request {
-        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$something:example.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$something:example.org""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "score": -100,
   "reason": "this makes me sad"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::report_content::report_content::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13655,38 +11024,30 @@ fn report_content_request_example_round_trips_through_http() {
 #[test]
 fn get_event_by_timestamp_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse =
+        ::serde_json::from_str(
             r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let response = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13698,38 +11059,30 @@ fn get_event_by_timestamp_200_example_round_trips_through_http() {
 #[test]
 fn get_event_by_timestamp_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unable to find event from 1432684800000 in forward direction"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_event_by_timestamp_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unable to find event from 1432684800000 in forward direction"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13740,24 +11093,20 @@ fn get_event_by_timestamp_404_example_round_trips_through_http() {
 
 #[test]
 fn get_event_by_timestamp_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_by_timestamp_parameter_ts_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"1432684800000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 =
+        ::serde_json::from_str(r#"1432684800000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ts=1432684800000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("ts")
@@ -13767,33 +11116,25 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::serde_json::from_str(
-            r#""f""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir =
+        ::serde_json::from_str(r#""f""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("dir")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("dir")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_by_timestamp_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
-            .expect("the example deserializes"),
-        ts: ::serde_json::from_str(r#"1432684800000"#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
+        ts: ::serde_json::from_str(r#"1432684800000"#).expect("the example deserializes"),
         dir: ::serde_json::from_str(r#""f""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13804,7 +11145,7 @@ fn get_event_by_timestamp_request_example_round_trips_through_http() {
 #[test]
 fn room_initial_sync_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "membership": "join",
   "messages": {
     "chunk": [
@@ -13946,23 +11287,18 @@ fn room_initial_sync_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn room_initial_sync_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "membership": "join",
   "messages": {
     "chunk": [
@@ -14104,14 +11440,10 @@ fn room_initial_sync_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14122,31 +11454,23 @@ fn room_initial_sync_200_example_round_trips_through_http() {
 
 #[test]
 fn room_initial_sync_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn room_initial_sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14157,36 +11481,27 @@ fn room_initial_sync_request_example_round_trips_through_http() {
 #[test]
 fn send_message_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_send::SendMessageResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn send_message_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_send::send_message::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_send::send_message::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_send::send_message::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14198,61 +11513,47 @@ fn send_message_200_example_round_trips_through_http() {
 #[test]
 fn send_message_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "msgtype": "m.text",
   "body": "hello"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn send_message_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_message_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventType}",
-            "/m.room.message",
-        )
-        .expect("the path matches its template")
-        .required("eventType")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.message")
+            .expect("the path matches its template")
+            .required("eventType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_message_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{txnId}",
-            "/35",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""35""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{txnId}", "/35")
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -14262,22 +11563,19 @@ fn send_message_parameter_txn_id_example_parses() {
 #[test]
 fn send_message_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_send::send_message::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.message""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes"),
         txn_id: ::serde_json::from_str(r#""35""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        body: ::serde_json::from_str(
+            r#"{
   "msgtype": "m.text",
   "body": "hello"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_send::send_message::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14288,36 +11586,27 @@ fn send_message_request_example_round_trips_through_http() {
 #[test]
 fn get_room_state_with_key_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "name": "Example room name"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_state_with_key_200_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{
+        r#"{
   "name": "Example room name"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_room_state_with_key::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_room_state_with_key::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14328,42 +11617,33 @@ fn get_room_state_with_key_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.name""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventType}",
-            "/m.room.name",
-        )
-        .expect("the path matches its template")
-        .required("eventType")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""m.room.name""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.name")
+            .expect("the path matches its template")
+            .required("eventType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{stateKey}",
-            "/",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{stateKey}", "/")
         .expect("the path matches its template")
         .required("stateKey")
         .expect("the example parses as the server parses it");
@@ -14373,17 +11653,12 @@ fn get_room_state_with_key_parameter_state_key_example_parses() {
 #[test]
 fn get_room_state_with_key_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_room_state_with_key::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.name""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.name""#).expect("the example deserializes"),
         state_key: ::serde_json::from_str(r#""""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state_with_key::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14394,36 +11669,27 @@ fn get_room_state_with_key_request_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_state_with_key_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14435,38 +11701,29 @@ fn set_room_state_with_key_200_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have permission to send the event."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_state_with_key_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have permission to send the event."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14478,38 +11735,29 @@ fn set_room_state_with_key_403_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_ALIAS",
   "error": "The alias '#hello:example.org' does not point to this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_state_with_key_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_BAD_ALIAS",
   "error": "The alias '#hello:example.org' does not point to this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14521,93 +11769,72 @@ fn set_room_state_with_key_400_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "membership": "join",
   "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
   "displayname": "Alice Margatroid"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.member""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventType}",
-            "/m.room.member",
-        )
-        .expect("the path matches its template")
-        .required("eventType")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""m.room.member""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.member")
+            .expect("the path matches its template")
+            .required("eventType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{stateKey}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("stateKey")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{stateKey}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("stateKey")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_state_with_key_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.member""#)
-            .expect("the example deserializes"),
-        state_key: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.member""#).expect("the example deserializes"),
+        state_key: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
         body: ::serde_json::from_str(
-                r#"{
+            r#"{
   "membership": "join",
   "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
   "displayname": "Alice Margatroid"
 }"#,
-            )
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14618,36 +11845,27 @@ fn set_room_state_with_key_request_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "replacement_room": "!newroom:example.org"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upgrade_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "replacement_room": "!newroom:example.org"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14659,38 +11877,29 @@ fn upgrade_room_200_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNSUPPORTED_ROOM_VERSION",
   "error": "This server does not support that room version"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upgrade_room_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNSUPPORTED_ROOM_VERSION",
   "error": "This server does not support that room version"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14702,38 +11911,29 @@ fn upgrade_room_400_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You cannot upgrade this room"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upgrade_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You cannot upgrade this room"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14745,53 +11945,42 @@ fn upgrade_room_403_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "new_version": "2"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn upgrade_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!oldroom:example.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!oldroom:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21oldroom%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21oldroom%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn upgrade_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Request {
-        room_id: ::serde_json::from_str(r#""!oldroom:example.org""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        room_id: ::serde_json::from_str(r#""!oldroom:example.org""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "new_version": "2"
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14802,7 +11991,7 @@ fn upgrade_room_request_example_round_trips_through_http() {
 #[test]
 fn get_one_room_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -14818,23 +12007,18 @@ fn get_one_room_event_200_example_survives_json() {
     "age": 1234
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::ClientEvent = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ClientEvent =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_one_room_event_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::ClientEvent = ::serde_json::from_str(
-            r#"{
+        r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -14850,14 +12034,10 @@ fn get_one_room_event_200_example_round_trips_through_http() {
     "age": 1234
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14869,38 +12049,29 @@ fn get_one_room_event_200_example_round_trips_through_http() {
 #[test]
 fn get_one_room_event_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_one_room_event_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14911,49 +12082,36 @@ fn get_one_room_event_404_example_round_trips_through_http() {
 
 #[test]
 fn get_one_room_event_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_one_room_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw:matrix.org""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventId}",
-            "/%24asfDuShaf7Gafaw%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("eventId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("eventId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_one_room_event_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_one_room_event::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
-            .expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14964,7 +12122,7 @@ fn get_one_room_event_request_example_round_trips_through_http() {
 #[test]
 fn get_room_state_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"[
+        r#"[
   {
     "content": {
       "join_rule": "public"
@@ -15047,23 +12205,18 @@ fn get_room_state_200_example_survives_json() {
     "state_key": ""
   }
 ]"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_state_200_example_round_trips_through_http() {
     let body: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
-            r#"[
+        r#"[
   {
     "content": {
       "join_rule": "public"
@@ -15146,14 +12299,10 @@ fn get_room_state_200_example_round_trips_through_http() {
     "state_key": ""
   }
 ]"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_room_state::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_room_state::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15164,31 +12313,23 @@ fn get_room_state_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_room_state::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -15199,7 +12340,7 @@ fn get_room_state_request_example_round_trips_through_http() {
 #[test]
 fn get_members_by_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -15220,23 +12361,18 @@ fn get_members_by_room_200_example_survives_json() {
     }
   ]
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::rooms::GetMembersByRoomResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::rooms::GetMembersByRoomResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_members_by_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::rooms::GetMembersByRoomResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -15257,14 +12393,10 @@ fn get_members_by_room_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_members_by_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_members_by_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_members_by_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15275,30 +12407,22 @@ fn get_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_members_by_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_members_by_room_parameter_at_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""YWxsCgpOb25lLDM1ODcwOA""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?at=YWxsCgpOb25lLDM1ODcwOA".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("at")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15306,55 +12430,42 @@ fn get_members_by_room_parameter_at_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::serde_json::from_str(
-            r#""join""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomMembership =
+        ::serde_json::from_str(r#""join""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?membership=join".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("membership")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomMembership =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("membership")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_members_by_room_parameter_not_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::serde_json::from_str(
-            r#""leave""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership =
+        ::serde_json::from_str(r#""leave""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?not_membership=leave".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("not_membership")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("not_membership")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_members_by_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_members_by_room::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
         at: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#).expect("the example deserializes"),
         ),
-        membership: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""join""#).expect("the example deserializes"),
-        ),
+        membership: ::std::option::Option::Some(::serde_json::from_str(r#""join""#).expect("the example deserializes")),
         not_membership: ::std::option::Option::Some(
             ::serde_json::from_str(r#""leave""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_members_by_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -15365,7 +12476,7 @@ fn get_members_by_room_request_example_round_trips_through_http() {
 #[test]
 fn get_joined_members_by_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "joined": {
     "@bar:example.com": {
       "display_name": "Bar",
@@ -15373,23 +12484,18 @@ fn get_joined_members_by_room_200_example_survives_json() {
     }
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_joined_members_by_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "joined": {
     "@bar:example.com": {
       "display_name": "Bar",
@@ -15397,14 +12503,10 @@ fn get_joined_members_by_room_200_example_round_trips_through_http() {
     }
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15415,31 +12517,23 @@ fn get_joined_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_joined_members_by_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21636q39766251%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_joined_members_by_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -15450,7 +12544,7 @@ fn get_joined_members_by_room_request_example_round_trips_through_http() {
 #[test]
 fn search_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "search_categories": {
     "room_events": {
       "groups": {
@@ -15494,23 +12588,18 @@ fn search_200_example_survives_json() {
     }
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::search::Results = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::search::Results =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn search_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::search::Results = ::serde_json::from_str(
-            r#"{
+        r#"{
   "search_categories": {
     "room_events": {
       "groups": {
@@ -15554,12 +12643,10 @@ fn search_200_example_round_trips_through_http() {
     }
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::search::search::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::search::search::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15571,6 +12658,50 @@ fn search_200_example_round_trips_through_http() {
 #[test]
 fn search_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "search_categories": {
+    "room_events": {
+      "keys": [
+        "content.body"
+      ],
+      "search_term": "martians and men",
+      "order_by": "recent",
+      "groupings": {
+        "group_by": [
+          {
+            "key": "room_id"
+          }
+        ]
+      }
+    }
+  }
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::search::SearchBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn search_parameter_next_batch_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?next_batch=YWxsCgpOb25lLDM1ODcwOA".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+        .required("next_batch")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn search_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::search::search::Request {
+        next_batch: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#).expect("the example deserializes"),
+        ),
+        body: ::serde_json::from_str(
             r#"{
   "search_categories": {
     "room_events": {
@@ -15590,69 +12721,10 @@ fn search_request_body_example_survives_json() {
   }
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::search::SearchBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn search_parameter_next_batch_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""YWxsCgpOb25lLDM1ODcwOA""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?next_batch=YWxsCgpOb25lLDM1ODcwOA"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("next_batch")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn search_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::search::search::Request {
-        next_batch: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
-                .expect("the example deserializes"),
-        ),
-        body: ::serde_json::from_str(
-                r#"{
-  "search_categories": {
-    "room_events": {
-      "keys": [
-        "content.body"
-      ],
-      "search_term": "martians and men",
-      "order_by": "recent",
-      "groupings": {
-        "group_by": [
-          {
-            "key": "room_id"
-          }
-        ]
-      }
-    }
-  }
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::search::search::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -15663,7 +12735,7 @@ fn search_request_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r##"{
+        r##"{
   "rooms": [
     {
       "room_id": "!space:example.org",
@@ -15693,23 +12765,18 @@ fn get_space_hierarchy_200_example_survives_json() {
   ],
   "next_batch": "next_batch_token"
 }"##,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
-            r##"{
+        r##"{
   "rooms": [
     {
       "room_id": "!space:example.org",
@@ -15739,14 +12806,10 @@ fn get_space_hierarchy_200_example_round_trips_through_http() {
   ],
   "next_batch": "next_batch_token"
 }"##,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15758,38 +12821,29 @@ fn get_space_hierarchy_200_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_space_hierarchy_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15801,38 +12855,29 @@ fn get_space_hierarchy_403_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "suggested_only and max_depth cannot change on paginated requests"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_space_hierarchy_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "suggested_only and max_depth cannot change on paginated requests"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -15843,24 +12888,20 @@ fn get_space_hierarchy_400_example_round_trips_through_http() {
 
 #[test]
 fn get_space_hierarchy_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!space:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21space%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!space:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21space%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_space_hierarchy_parameter_suggested_only_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"true"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"true"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?suggested_only=true".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("suggested_only")
@@ -15870,8 +12911,7 @@ fn get_space_hierarchy_parameter_suggested_only_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -15881,8 +12921,7 @@ fn get_space_hierarchy_parameter_limit_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_max_depth_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?max_depth=5".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("max_depth")
@@ -15892,14 +12931,10 @@ fn get_space_hierarchy_parameter_max_depth_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""next_batch_token""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15908,27 +12943,18 @@ fn get_space_hierarchy_parameter_from_example_parses() {
 #[test]
 fn get_space_hierarchy_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request {
-        room_id: ::serde_json::from_str(r#""!space:example.org""#)
-            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!space:example.org""#).expect("the example deserializes"),
         suggested_only: ::std::option::Option::Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        max_depth: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"5"#).expect("the example deserializes"),
-        ),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        max_depth: ::std::option::Option::Some(::serde_json::from_str(r#"5"#).expect("the example deserializes")),
         from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""next_batch_token""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -15939,7 +12965,7 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
 #[test]
 fn sync_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
     "events": [
@@ -16150,23 +13176,18 @@ fn sync_200_example_survives_json() {
     "leave": {}
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::sync::SyncResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::sync::SyncResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn sync_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::sync::SyncResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
     "events": [
@@ -16377,12 +13398,10 @@ fn sync_200_example_round_trips_through_http() {
     "leave": {}
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::sync::sync::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::sync::sync::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -16393,12 +13412,10 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16406,14 +13423,10 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""s72594_4483_1934""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16421,8 +13434,8 @@ fn sync_parameter_since_example_parses() {
 
 #[test]
 fn sync_parameter_full_state_example_parses() {
-    let from_json: bool = ::serde_json::from_str(r#"false"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: bool =
+        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?full_state=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("full_state")
@@ -16432,23 +13445,20 @@ fn sync_parameter_full_state_example_parses() {
 
 #[test]
 fn sync_parameter_set_presence_example_parses() {
-    let from_json: ::matrix_client_api::types::sync::SyncSetPresence = ::serde_json::from_str(
-            r#""offline""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::sync::SyncSetPresence =
+        ::serde_json::from_str(r#""offline""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::sync::SyncSetPresence = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("set_presence")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::sync::SyncSetPresence =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("set_presence")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn sync_parameter_timeout_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"30000"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 =
+        ::serde_json::from_str(r#"30000"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=30000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -16460,28 +13470,19 @@ fn sync_parameter_timeout_example_parses() {
 fn sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::sync::sync::Request {
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""66696p746572""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
         ),
         since: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s72594_4483_1934""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes"),
         ),
-        full_state: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
-        ),
+        full_state: ::std::option::Option::Some(::serde_json::from_str(r#"false"#).expect("the example deserializes")),
         set_presence: ::std::option::Option::Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
-        ),
+        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"30000"#).expect("the example deserializes")),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::sync::sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -16492,7 +13493,7 @@ fn sync_request_example_round_trips_through_http() {
 #[test]
 fn get_room_tags_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "tags": {
     "m.favourite": {
       "order": 0.1
@@ -16503,23 +13504,18 @@ fn get_room_tags_200_example_survives_json() {
     "u.Customers": {}
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::tags::GetRoomTagsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_room_tags_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "tags": {
     "m.favourite": {
       "order": 0.1
@@ -16530,14 +13526,10 @@ fn get_room_tags_200_example_round_trips_through_http() {
     "u.Customers": {}
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::tags::get_room_tags::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::tags::get_room_tags::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::tags::get_room_tags::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -16548,49 +13540,36 @@ fn get_room_tags_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_tags_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_tags_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21726s6s6q%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_tags_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::tags::get_room_tags::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::tags::get_room_tags::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -16600,31 +13579,19 @@ fn get_room_tags_request_example_round_trips_through_http() {
 
 #[test]
 fn set_room_tag_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::tags::set_room_tag::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::tags::set_room_tag::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::tags::set_room_tag::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -16635,61 +13602,47 @@ fn set_room_tag_200_example_round_trips_through_http() {
 
 #[test]
 fn set_room_tag_request_body_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
   "order": 0.25
-}"#)
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::tags::SetRoomTagBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::tags::SetRoomTagBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_room_tag_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_tag_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21726s6s6q%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_tag_parameter_tag_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{tag}",
-            "/u.work",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""u.work""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{tag}", "/u.work")
         .expect("the path matches its template")
         .required("tag")
         .expect("the example parses as the server parses it");
@@ -16699,21 +13652,18 @@ fn set_room_tag_parameter_tag_example_parses() {
 #[test]
 fn set_room_tag_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::tags::set_room_tag::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
         tag: ::serde_json::from_str(r#""u.work""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        body: ::serde_json::from_str(
+            r#"{
   "order": 0.25
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::tags::set_room_tag::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -16723,31 +13673,19 @@ fn set_room_tag_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_tag_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn delete_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::tags::delete_room_tag::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::tags::delete_room_tag::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::tags::delete_room_tag::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -16758,44 +13696,33 @@ fn delete_room_tag_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_tag_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_tag_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21726s6s6q%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_tag_parameter_tag_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{tag}",
-            "/u.work",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""u.work""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{tag}", "/u.work")
         .expect("the path matches its template")
         .required("tag")
         .expect("the example parses as the server parses it");
@@ -16805,17 +13732,12 @@ fn delete_room_tag_parameter_tag_example_parses() {
 #[test]
 fn delete_room_tag_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::tags::delete_room_tag::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
-            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
         tag: ::serde_json::from_str(r#""u.work""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::tags::delete_room_tag::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -16826,36 +13748,27 @@ fn delete_room_tag_request_example_round_trips_through_http() {
 #[test]
 fn get_protocol_metadata_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_protocol_metadata_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -16866,12 +13779,9 @@ fn get_protocol_metadata_404_example_round_trips_through_http() {
 
 #[test]
 fn get_protocol_metadata_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{protocol}",
-            "/irc",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{protocol}", "/irc")
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -16883,11 +13793,8 @@ fn get_protocol_metadata_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -16898,36 +13805,28 @@ fn get_protocol_metadata_request_example_round_trips_through_http() {
 #[test]
 fn query_location_by_protocol_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn query_location_by_protocol_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -16938,12 +13837,9 @@ fn query_location_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{protocol}",
-            "/irc",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{protocol}", "/irc")
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -16956,11 +13852,8 @@ fn query_location_by_protocol_request_example_round_trips_through_http() {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         search_fields: ::std::option::Option::None,
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -16971,36 +13864,27 @@ fn query_location_by_protocol_request_example_round_trips_through_http() {
 #[test]
 fn query_user_by_protocol_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn query_user_by_protocol_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17011,12 +13895,9 @@ fn query_user_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{protocol}",
-            "/irc",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{protocol}", "/irc")
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -17029,11 +13910,8 @@ fn query_user_by_protocol_request_example_round_trips_through_http() {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         fields: ::std::option::Option::None,
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -17044,36 +13922,28 @@ fn query_user_by_protocol_request_example_round_trips_through_http() {
 #[test]
 fn query_location_by_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn query_location_by_alias_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response =
+        ::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17084,16 +13954,10 @@ fn query_location_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_alias_parameter_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#matrix:matrix.org""##,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r##""#matrix:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?alias=%23matrix%3Amatrix.org"
-        .parse()
-        .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let uri: ::http::Uri = "/?alias=%23matrix%3Amatrix.org".parse().expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("alias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17102,14 +13966,10 @@ fn query_location_by_alias_parameter_alias_example_parses() {
 #[test]
 fn query_location_by_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Request {
-        alias: ::serde_json::from_str(r##""#matrix:matrix.org""##)
-            .expect("the example deserializes"),
+        alias: ::serde_json::from_str(r##""#matrix:matrix.org""##).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -17120,36 +13980,27 @@ fn query_location_by_alias_request_example_round_trips_through_http() {
 #[test]
 fn query_user_by_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn query_user_by_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Response::NotFound(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Response::NotFound(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17160,12 +14011,10 @@ fn query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_id_parameter_userid_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""@bob:matrix.org""#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@bob:matrix.org""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?userid=%40bob%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("userid")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17174,14 +14023,10 @@ fn query_user_by_id_parameter_userid_example_parses() {
 #[test]
 fn query_user_by_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Request {
-        userid: ::serde_json::from_str(r#""@bob:matrix.org""#)
-            .expect("the example deserializes"),
+        userid: ::serde_json::from_str(r#""@bob:matrix.org""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -17191,31 +14036,19 @@ fn query_user_by_id_request_example_round_trips_through_http() {
 
 #[test]
 fn invite_by3_pid_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn invite_by3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17227,38 +14060,29 @@ fn invite_by3_pid_200_example_round_trips_through_http() {
 #[test]
 fn invite_by3_pid_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn invite_by3_pid_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17270,6 +14094,37 @@ fn invite_by3_pid_403_example_round_trips_through_http() {
 #[test]
 fn invite_by3_pid_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
+        r#"{
+  "id_server": "matrix.org",
+  "id_access_token": "abc123_OpaqueString",
+  "medium": "email",
+  "address": "cheeky@monkey.com"
+}"#,
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::third_party_membership::InviteBy3PidBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+}
+
+#[test]
+fn invite_by3_pid_parameter_room_id_example_parses() {
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21d41d8cd%3Amatrix.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn invite_by3_pid_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request {
+        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
             r#"{
   "id_server": "matrix.org",
   "id_access_token": "abc123_OpaqueString",
@@ -17277,54 +14132,10 @@ fn invite_by3_pid_request_body_example_survives_json() {
   "address": "cheeky@monkey.com"
 }"#,
         )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::third_party_membership::InviteBy3PidBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
-}
-
-#[test]
-fn invite_by3_pid_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!d41d8cd:matrix.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21d41d8cd%3Amatrix.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn invite_by3_pid_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request {
-        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(
-                r#"{
-  "id_server": "matrix.org",
-  "id_access_token": "abc123_OpaqueString",
-  "medium": "email",
-  "address": "cheeky@monkey.com"
-}"#,
-            )
-            .expect("the example deserializes"),
+        .expect("the example deserializes"),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -17335,7 +14146,7 @@ fn invite_by3_pid_request_example_round_trips_through_http() {
 #[test]
 fn get_thread_roots_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -17356,23 +14167,18 @@ fn get_thread_roots_200_example_survives_json() {
   ],
   "next_batch": "next_batch_token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::threads_list::GetThreadRootsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::threads_list::GetThreadRootsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_thread_roots_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::threads_list::GetThreadRootsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "chunk": [
     {
       "content": {
@@ -17393,14 +14199,10 @@ fn get_thread_roots_200_example_round_trips_through_http() {
   ],
   "next_batch": "next_batch_token"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17412,38 +14214,29 @@ fn get_thread_roots_200_example_round_trips_through_http() {
 #[test]
 fn get_thread_roots_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_thread_roots_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17455,38 +14248,29 @@ fn get_thread_roots_403_example_round_trips_through_http() {
 #[test]
 fn get_thread_roots_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Unknown pagination token"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_thread_roots_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Unknown pagination token"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::BadRequest(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::BadRequest(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17497,39 +14281,31 @@ fn get_thread_roots_400_example_round_trips_through_http() {
 
 #[test]
 fn get_thread_roots_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!room:example.org""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21room%3Aexample.org",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""!room:example.org""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21room%3Aexample.org")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_thread_roots_parameter_include_example_parses() {
-    let from_json: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::serde_json::from_str(
-            r#""all""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::threads_list::GetThreadRootsInclude =
+        ::serde_json::from_str(r#""all""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?include=all".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
-        .required("include")
-        .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::threads_list::GetThreadRootsInclude =
+        ::matrix_client_api::runtime::wire::Params::query(&uri)
+            .required("include")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_thread_roots_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#)
-        .expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -17539,14 +14315,10 @@ fn get_thread_roots_parameter_limit_example_parses() {
 
 #[test]
 fn get_thread_roots_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""next_batch_token""#,
-        )
-        .expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17555,24 +14327,15 @@ fn get_thread_roots_parameter_from_example_parses() {
 #[test]
 fn get_thread_roots_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Request {
-        room_id: ::serde_json::from_str(r#""!room:example.org""#)
-            .expect("the example deserializes"),
-        include: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""all""#).expect("the example deserializes"),
-        ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
+        room_id: ::serde_json::from_str(r#""!room:example.org""#).expect("the example deserializes"),
+        include: ::std::option::Option::Some(::serde_json::from_str(r#""all""#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
         from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""next_batch_token""#)
-                .expect("the example deserializes"),
+            ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
-        )
-        .expect("the request is written");
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -17582,31 +14345,19 @@ fn get_thread_roots_request_example_round_trips_through_http() {
 
 #[test]
 fn send_to_device_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn send_to_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::to_device::send_to_device::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::to_device::send_to_device::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::to_device::send_to_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17617,26 +14368,21 @@ fn send_to_device_200_example_round_trips_through_http() {
 
 #[test]
 fn send_to_device_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.new_device""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{eventType}",
-            "/m.new_device",
-        )
-        .expect("the path matches its template")
-        .required("eventType")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""m.new_device""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.new_device")
+            .expect("the path matches its template")
+            .required("eventType")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_to_device_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{txnId}",
-            "/35",
-        )
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""35""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{txnId}", "/35")
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -17645,31 +14391,19 @@ fn send_to_device_parameter_txn_id_example_parses() {
 
 #[test]
 fn set_typing_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
-        .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_typing_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-            r#"{}"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::typing::set_typing::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
+        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::typing::set_typing::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::typing::set_typing::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17681,73 +14415,57 @@ fn set_typing_200_example_round_trips_through_http() {
 #[test]
 fn set_typing_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "typing": true,
   "timeout": 30000
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::typing::SetTypingBody = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::typing::SetTypingBody =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn set_typing_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{userId}",
-            "/%40alice%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("userId")
-        .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String =
+        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
+            .expect("the path matches its template")
+            .required("userId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_typing_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!wefh3sfukhs:example.com""#,
-        )
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
-            "/{roomId}",
-            "/%21wefh3sfukhs%3Aexample.com",
-        )
-        .expect("the path matches its template")
-        .required("roomId")
-        .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String =
+        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21wefh3sfukhs%3Aexample.com")
+            .expect("the path matches its template")
+            .required("roomId")
+            .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_typing_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::typing::set_typing::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
-            .expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
-            .expect("the example deserializes"),
-        body: ::serde_json::from_str(r#"{
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#).expect("the example deserializes"),
+        body: ::serde_json::from_str(
+            r#"{
   "typing": true,
   "timeout": 30000
-}"#)
-            .expect("the example deserializes"),
-    };
-    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
-            &request,
-            "",
+}"#,
         )
-        .expect("the request is written");
+        .expect("the example deserializes"),
+    };
+    let http_request =
+        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
     let back = <::matrix_client_api::endpoints::typing::set_typing::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -17758,7 +14476,7 @@ fn set_typing_request_example_round_trips_through_http() {
 #[test]
 fn search_user_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "results": [
     {
       "user_id": "@foo:bar.com",
@@ -17768,23 +14486,18 @@ fn search_user_directory_200_example_survives_json() {
   ],
   "limited": false
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::users::SearchUserDirectoryResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn search_user_directory_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "results": [
     {
       "user_id": "@foo:bar.com",
@@ -17794,14 +14507,10 @@ fn search_user_directory_200_example_round_trips_through_http() {
   ],
   "limited": false
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::users::search_user_directory::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::users::search_user_directory::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::users::search_user_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17813,7 +14522,7 @@ fn search_user_directory_200_example_round_trips_through_http() {
 #[test]
 fn get_versions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "versions": [
     "r0.0.1",
     "v1.1"
@@ -17822,23 +14531,18 @@ fn get_versions_200_example_survives_json() {
     "org.example.my_feature": true
   }
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::versions::GetVersionsResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_versions_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "versions": [
     "r0.0.1",
     "v1.1"
@@ -17847,14 +14551,10 @@ fn get_versions_200_example_round_trips_through_http() {
     "org.example.my_feature": true
   }
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::versions::get_versions::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::versions::get_versions::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::versions::get_versions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17866,7 +14566,7 @@ fn get_versions_200_example_round_trips_through_http() {
 #[test]
 fn get_turn_server_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "username": "1443779631:@user:example.com",
   "password": "JlKfBy1QwLrO20385QyAtEyIv0=",
   "uris": [
@@ -17876,23 +14576,18 @@ fn get_turn_server_200_example_survives_json() {
   ],
   "ttl": 86400
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::voip::GetTurnServerResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_turn_server_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "username": "1443779631:@user:example.com",
   "password": "JlKfBy1QwLrO20385QyAtEyIv0=",
   "uris": [
@@ -17902,14 +14597,10 @@ fn get_turn_server_200_example_round_trips_through_http() {
   ],
   "ttl": 86400
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::voip::get_turn_server::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::voip::get_turn_server::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::voip::get_turn_server::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17921,38 +14612,29 @@ fn get_turn_server_200_example_round_trips_through_http() {
 #[test]
 fn get_token_owner_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@joe:example.org",
   "device_id": "ABC1234"
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::whoami::GetTokenOwnerResponse =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_token_owner_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_str(
-            r#"{
+        r#"{
   "user_id": "@joe:example.org",
   "device_id": "ABC1234"
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Ok(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Ok(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::whoami::get_token_owner::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -17964,38 +14646,29 @@ fn get_token_owner_200_example_round_trips_through_http() {
 #[test]
 fn get_token_owner_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Unrecognised access token."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_token_owner_401_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Unrecognised access token."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Unauthorized(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Unauthorized(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::whoami::get_token_owner::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -18007,38 +14680,29 @@ fn get_token_owner_401_example_round_trips_through_http() {
 #[test]
 fn get_token_owner_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Application service has not registered this user."
 }"#,
-        )
-        .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
-            example.clone(),
-        )
-        .expect("the example deserializes into its type");
+    )
+    .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error =
+        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(
-        same_json(& back, & example),
-        "the example changed on its way through the type:\n{back}\n!=\n{example}"
-    );
+    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
 }
 
 #[test]
 fn get_token_owner_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-            r#"{
+        r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Application service has not registered this user."
 }"#,
-        )
-        .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Forbidden(
-        body,
-    );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
-            &response,
-        )
+    )
+    .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Forbidden(body);
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::whoami::get_token_owner::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -18050,24 +14714,19 @@ fn get_token_owner_403_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0 && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
-                == Some(f as i128)
+        f.fract() == 0.0
+            && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.is_f64(), y.is_f64()) {
-                (false, false) | (true, true) => x == y,
-                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
+        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
+            (false, false) | (true, true) => x == y,
+            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+        },
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

@@ -35,16 +35,11 @@ pub struct UnlimitedPduTransaction {
     /// List of persistent updates to rooms. Note that events have a different format
     /// depending on the room version - check the \[room version specification\](/rooms) for
     /// precise event formats.
-    pub pdus: ::std::vec::Vec<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub pdus: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `definitions/single_pdu_transaction.yaml#`.
@@ -57,16 +52,11 @@ pub struct SinglePduTransaction {
     pub origin_server_ts: i64,
     /// A single PDU. Note that events have a different format depending on the room
     /// version - check the \[room version specification\](/rooms) for precise event formats.
-    pub pdus: ::std::vec::Vec<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub pdus: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// A Matrix-level Error
@@ -82,10 +72,7 @@ pub struct Error {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// An invite event. Note that events have a different format depending on the
@@ -111,10 +98,7 @@ pub struct InviteEvent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// A stripped down state event, with only the `type`, `state_key`,
@@ -135,10 +119,7 @@ pub struct StrippedStateEvent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Server keys
@@ -152,10 +133,7 @@ pub struct KeysQueryResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Server keys
@@ -179,9 +157,7 @@ pub struct ServerKeys {
     /// this forms the Key ID. The version must have characters matching the regular
     /// expression `[a-zA-Z0-9_]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub old_verify_keys: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, OldVerifyKey>,
-    >,
+    pub old_verify_keys: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, OldVerifyKey>>,
     /// Digital signatures for this object signed using the `verify_keys`.
     ///
     /// The signature is calculated using the process described at \[Signing JSON\](/appendices/#signing-json).
@@ -206,10 +182,7 @@ pub struct ServerKeys {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// A list of the rooms on the server.
@@ -236,10 +209,7 @@ pub struct PublicRoomsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `definitions/edu_with_example.yaml#`.
@@ -252,10 +222,7 @@ pub struct EduWithExample {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Cross signing key
@@ -275,16 +242,11 @@ pub struct CrossSigningKey {
     /// Optional for the master key. Other keys must be signed by the
     /// user\\'s master key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signatures: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub signatures: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// The content of the event, matching what is available in the
@@ -298,10 +260,7 @@ pub struct InviteEventMembershipEventContent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Verify Key
@@ -314,10 +273,7 @@ pub struct VerifyKey {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Old Verify Key
@@ -332,10 +288,7 @@ pub struct OldVerifyKey {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `../client-server/definitions/public_rooms_response.yaml#/properties/chunk/items`.
@@ -375,10 +328,7 @@ pub struct PublicRoomsResponseChunkItem {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `../client-server/definitions/cross_signing_key.yaml#/properties/usage/items`.
@@ -398,11 +348,7 @@ pub enum CrossSigningKeyUsageItem {
 
 impl CrossSigningKeyUsageItem {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[
-        Self::Master,
-        Self::SelfSigning,
-        Self::UserSigning,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Master, Self::SelfSigning, Self::UserSigning];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -432,10 +378,7 @@ impl CrossSigningKeyUsageItem {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
+        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -473,8 +416,7 @@ impl ::std::fmt::Display for CrossSigningKeyUsageItem {
 
 impl ::std::convert::From<&str> for CrossSigningKeyUsageItem {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -486,27 +428,19 @@ impl ::std::convert::From<::std::string::String> for CrossSigningKeyUsageItem {
 
 impl ::std::str::FromStr for CrossSigningKeyUsageItem {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for CrossSigningKeyUsageItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CrossSigningKeyUsageItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }

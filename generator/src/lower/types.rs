@@ -141,6 +141,9 @@ pub struct TypeSpace {
     pub(super) same_schema: BTreeMap<(usize, String, String), TypeId>,
     /// `#/components/schemas/X` → id.
     pub(super) components: BTreeMap<String, TypeId>,
+    /// The components whose schema is `nullable` (also from `x-nullable` and a `null` type or
+    /// branch): the type is the value's shape, and each use of it is an `Option` of it.
+    pub(super) nullable_components: BTreeSet<TypeId>,
     /// The doc of each module below `types` that [`TypeSpace::assign_modules`] made, by path.
     pub module_docs: BTreeMap<Vec<String>, ModuleDoc>,
 }
@@ -509,6 +512,9 @@ impl<'a> Lowerer<'a> {
                 basis.key = Some(key.clone());
                 if let ReferenceOr::Item(schema) = &components.schemas[key] {
                     basis.title.clone_from(&schema.schema_data.title);
+                    if schema.schema_data.nullable {
+                        self.space.nullable_components.insert(id);
+                    }
                 }
                 (key.clone(), id)
             })
@@ -528,8 +534,13 @@ impl<'a> Lowerer<'a> {
                 Some(ty) => ty,
                 None => self.convert(schema, &ctx),
             };
-            // A component that did not become a struct or enum is an alias of what it is.
+            // A component that did not become a struct or enum is an alias of what it is; of a
+            // nullable one, of its shape, as its uses are `Option`s of it.
             if self.space.entries[id.0].kind == TypeKind::Pending {
+                let ty = match ty {
+                    Ty::Nullable(inner) if self.space.nullable_components.contains(&id) => *inner,
+                    ty => ty,
+                };
                 self.space.entries[id.0].kind = TypeKind::Alias(ty);
                 if self.space.entries[id.0].doc.is_none() {
                     self.space.entries[id.0].doc = schema_doc(schema);
@@ -614,6 +625,7 @@ impl<'a> Lowerer<'a> {
     fn reference(&mut self, reference: &str, ctx: &Ctx) -> Ty {
         let key = reference.strip_prefix("#/components/schemas/").map(crate::source::unescape_token);
         match key.and_then(|k| self.space.components.get(&k).copied()) {
+            Some(id) if self.space.nullable_components.contains(&id) => Ty::Nullable(Box::new(Ty::Named(id))),
             Some(id) => Ty::Named(id),
             None => {
                 self.unsupported(
@@ -640,7 +652,8 @@ impl<'a> Lowerer<'a> {
 
     fn schema(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
         let ty = self.schema_kind(schema, ctx);
-        if schema.schema_data.nullable {
+        // A `$ref` to a nullable component is an `Option` already.
+        if schema.schema_data.nullable && !matches!(ty, Ty::Nullable(_)) {
             Ty::Nullable(Box::new(ty))
         } else {
             ty

@@ -17,10 +17,7 @@ pub struct BanBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `banning.yaml#/paths/~1rooms~1{roomId}~1unban/post/parameters/1/schema`.
@@ -35,8 +32,5 @@ pub struct UnbanBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }

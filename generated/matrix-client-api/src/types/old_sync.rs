@@ -23,10 +23,7 @@ pub struct GetEventsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// The user's membership state in this room.
@@ -82,10 +79,7 @@ impl InitialSyncResponseRoomInfoMembership {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
+        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -123,13 +117,11 @@ impl ::std::fmt::Display for InitialSyncResponseRoomInfoMembership {
 
 impl ::std::convert::From<&str> for InitialSyncResponseRoomInfoMembership {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
-impl ::std::convert::From<::std::string::String>
-for InitialSyncResponseRoomInfoMembership {
+impl ::std::convert::From<::std::string::String> for InitialSyncResponseRoomInfoMembership {
     fn from(value: ::std::string::String) -> Self {
         Self::known(&value).unwrap_or(Self::Other(value))
     }
@@ -137,28 +129,20 @@ for InitialSyncResponseRoomInfoMembership {
 
 impl ::std::str::FromStr for InitialSyncResponseRoomInfoMembership {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for InitialSyncResponseRoomInfoMembership {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InitialSyncResponseRoomInfoMembership {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -196,10 +180,7 @@ pub struct InviteEvent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// The pagination chunk for this room.
@@ -230,10 +211,7 @@ pub struct InitialSyncResponseRoomInfoPaginationChunk {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Whether this room is visible to the `/publicRooms` API
@@ -282,10 +260,7 @@ impl InitialSyncResponseRoomInfoVisibility {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
+        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -323,13 +298,11 @@ impl ::std::fmt::Display for InitialSyncResponseRoomInfoVisibility {
 
 impl ::std::convert::From<&str> for InitialSyncResponseRoomInfoVisibility {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
-impl ::std::convert::From<::std::string::String>
-for InitialSyncResponseRoomInfoVisibility {
+impl ::std::convert::From<::std::string::String> for InitialSyncResponseRoomInfoVisibility {
     fn from(value: ::std::string::String) -> Self {
         Self::known(&value).unwrap_or(Self::Other(value))
     }
@@ -337,28 +310,20 @@ for InitialSyncResponseRoomInfoVisibility {
 
 impl ::std::str::FromStr for InitialSyncResponseRoomInfoVisibility {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for InitialSyncResponseRoomInfoVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InitialSyncResponseRoomInfoVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -394,10 +359,7 @@ pub struct InitialSyncResponseRoomInfo {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `old_sync.yaml#/paths/~1initialSync/get/responses/200/schema`.
@@ -417,8 +379,5 @@ pub struct InitialSyncResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }

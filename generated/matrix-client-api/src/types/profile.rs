@@ -15,10 +15,7 @@ pub struct GetDisplayNameResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `profile.yaml#/paths/~1profile~1{userId}~1displayname/put/parameters/1/schema`.
@@ -30,10 +27,7 @@ pub struct SetDisplayNameBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `profile.yaml#/paths/~1profile~1{userId}~1avatar_url/get/responses/200/schema`.
@@ -45,10 +39,7 @@ pub struct GetAvatarUrlResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `profile.yaml#/paths/~1profile~1{userId}~1avatar_url/put/parameters/1/schema`.
@@ -60,10 +51,7 @@ pub struct SetAvatarUrlBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `profile.yaml#/paths/~1profile~1{userId}/get/responses/200/schema`.
@@ -78,8 +66,5 @@ pub struct GetUserProfileResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }

@@ -49,10 +49,7 @@ impl GetRelatingEventsDir {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
+        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -90,8 +87,7 @@ impl ::std::fmt::Display for GetRelatingEventsDir {
 
 impl ::std::convert::From<&str> for GetRelatingEventsDir {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -103,28 +99,20 @@ impl ::std::convert::From<::std::string::String> for GetRelatingEventsDir {
 
 impl ::std::str::FromStr for GetRelatingEventsDir {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetRelatingEventsDir {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetRelatingEventsDir {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -144,10 +132,7 @@ pub struct GetRelatingEventsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `relations.yaml#/paths/~1rooms~1{roomId}~1relations~1{eventId}~1{relType}/get/parameters/6`.
@@ -193,10 +178,7 @@ impl GetRelatingEventsWithRelTypeDir {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
+        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -234,8 +216,7 @@ impl ::std::fmt::Display for GetRelatingEventsWithRelTypeDir {
 
 impl ::std::convert::From<&str> for GetRelatingEventsWithRelTypeDir {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -247,28 +228,20 @@ impl ::std::convert::From<::std::string::String> for GetRelatingEventsWithRelTyp
 
 impl ::std::str::FromStr for GetRelatingEventsWithRelTypeDir {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetRelatingEventsWithRelTypeDir {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetRelatingEventsWithRelTypeDir {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -290,10 +263,7 @@ pub struct GetRelatingEventsWithRelTypeResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `relations.yaml#/paths/~1rooms~1{roomId}~1relations~1{eventId}~1{relType}~1{eventType}/get/parameters/7`.
@@ -339,10 +309,7 @@ impl GetRelatingEventsWithRelTypeAndEventTypeDir {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
+        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -380,13 +347,11 @@ impl ::std::fmt::Display for GetRelatingEventsWithRelTypeAndEventTypeDir {
 
 impl ::std::convert::From<&str> for GetRelatingEventsWithRelTypeAndEventTypeDir {
     fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
-impl ::std::convert::From<::std::string::String>
-for GetRelatingEventsWithRelTypeAndEventTypeDir {
+impl ::std::convert::From<::std::string::String> for GetRelatingEventsWithRelTypeAndEventTypeDir {
     fn from(value: ::std::string::String) -> Self {
         Self::known(&value).unwrap_or(Self::Other(value))
     }
@@ -394,28 +359,20 @@ for GetRelatingEventsWithRelTypeAndEventTypeDir {
 
 impl ::std::str::FromStr for GetRelatingEventsWithRelTypeAndEventTypeDir {
     type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -437,8 +394,5 @@ pub struct GetRelatingEventsWithRelTypeAndEventTypeResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }

@@ -16,10 +16,7 @@ pub struct MakeKnockResponseEventTemplateMembershipEventContent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// An unsigned template event. Note that events have a different format
@@ -45,10 +42,7 @@ pub struct MakeKnockResponseEventTemplate {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `knocks.yaml#/paths/~1make_knock~1{roomId}~1{userId}/get/responses/200/schema`.
@@ -63,10 +57,7 @@ pub struct MakeKnockResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `knocks.yaml#/paths/~1make_knock~1{roomId}~1{userId}/get/responses/400/schema`.
@@ -84,10 +75,7 @@ pub struct MakeKnockBadRequestResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `knocks.yaml#/paths/~1send_knock~1{roomId}~1{eventId}/put/parameters/2/schema`.
@@ -109,10 +97,7 @@ pub struct SendKnockBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
 
 /// Generated from `knocks.yaml#/paths/~1send_knock~1{roomId}~1{eventId}/put/responses/200/schema`.
@@ -124,8 +109,5 @@ pub struct SendKnockResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
 }
