@@ -49,3 +49,47 @@ fn a_nullable_union_keeps_null() {
     let holder: Holder31 = round_trip(json!({"shape": {"radius": 1.5}, "scalar": 3}));
     assert!(matches!(holder.shape, Some(MaybeShape::Circle(_))) && holder.scalar == Some(Scalar::Integer(3)));
 }
+
+/// Swagger 2.0 polymorphism two levels deep: every concrete schema reads by its tag and is
+/// written back as read; a tag naming an abstract (discriminated) base is refused.
+#[test]
+fn nested_swagger_discriminators_read_every_branch() {
+    use tests::goldens::nested_discriminators::{Dog, Pet};
+    let cat: Pet = round_trip(json!({"name": "Tom", "petType": "Cat", "huntingSkill": "lazy"}));
+    assert!(matches!(cat, Pet::Cat(_)));
+    let lion: Pet = round_trip(json!({"name": "Leo", "petType": "Lion", "prideSize": 4}));
+    assert!(matches!(lion, Pet::Lion(_)));
+    let puppy: Pet = round_trip(json!({"name": "Rex", "petType": "Puppy", "packSize": 1, "ageWeeks": 9}));
+    assert!(matches!(puppy, Pet::Dog(Dog::Puppy(_))), "{puppy:?}");
+    let hound: Pet = round_trip(json!({"name": "Fido", "petType": "Hound", "packSize": 3, "scent": "fox"}));
+    assert!(matches!(hound, Pet::Dog(Dog::Hound(_))), "{hound:?}");
+    // `Dog` on its own reads its own branches, and `Pet` takes a `Dog`.
+    let dog: Dog = round_trip(json!({"name": "Rex", "petType": "Puppy", "packSize": 1}));
+    assert_eq!(Pet::from(dog.clone()), Pet::Dog(dog));
+    for abstract_tag in ["Pet", "Dog"] {
+        let value = json!({"name": "x", "petType": abstract_tag, "packSize": 1});
+        assert!(serde_json::from_value::<Pet>(value).is_err(), "{abstract_tag}");
+    }
+}
+
+/// OpenAPI 3 mappings that name a discriminated schema: by the same property (`Animal` →
+/// `Bird`) and by another (`Vehicle` by `kind` → `Car` by `fuel`); every branch round-trips.
+#[test]
+fn nested_one_of_discriminators_read_every_branch() {
+    use tests::goldens::nested_one_of::{Animal, Bird, Car, Vehicle};
+    let fish: Animal = round_trip(json!({"class": "fish", "fins": 4}));
+    assert!(matches!(fish, Animal::Fish(_)));
+    let parrot: Animal = round_trip(json!({"class": "parrot", "words": 12}));
+    assert!(matches!(parrot, Animal::Bird(Bird::Parrot(_))), "{parrot:?}");
+    let owl: Animal = round_trip(json!({"class": "owl", "nocturnal": true}));
+    assert!(matches!(owl, Animal::Bird(Bird::Owl(_))), "{owl:?}");
+    let electric: Vehicle = round_trip(json!({"kind": "car", "fuel": "electric", "range": 400}));
+    assert!(matches!(electric, Vehicle::Car(Car::Electric(_))), "{electric:?}");
+    let diesel: Vehicle = round_trip(json!({"kind": "car", "fuel": "diesel"}));
+    assert!(matches!(diesel, Vehicle::Car(Car::Diesel(_))), "{diesel:?}");
+    let bike: Vehicle = round_trip(json!({"kind": "bike", "gears": 21}));
+    assert!(matches!(bike, Vehicle::Bike(_)));
+    // Built by hand, each writes both tags.
+    let Vehicle::Car(car) = diesel else { unreachable!() };
+    assert_eq!(serde_json::to_value(Vehicle::from(car)).expect("serializes"), json!({"kind": "car", "fuel": "diesel"}));
+}
