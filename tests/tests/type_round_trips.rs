@@ -93,3 +93,24 @@ fn nested_one_of_discriminators_read_every_branch() {
     let Vehicle::Car(car) = diesel else { unreachable!() };
     assert_eq!(serde_json::to_value(Vehicle::from(car)).expect("serializes"), json!({"kind": "car", "fuel": "diesel"}));
 }
+
+/// `formats:` picks `time` or `chrono` for dates: the same value, fraction and offset kept,
+/// reads into each library's types and is written back as read.
+#[test]
+fn dates_round_trip_through_time_and_chrono() {
+    let value = json!({
+        "at": "2024-05-01T10:20:30.123456789+02:00",
+        "on": "2024-05-01",
+        "seen": ["1999-12-31T23:59:59.250123-05:30"],
+        "until": null,
+        "holidays": {"leap": "2024-02-29"},
+    });
+    let event: tests::goldens::dates_time::Event = round_trip(value.clone());
+    assert_eq!((event.at.nanosecond(), event.at.offset().whole_minutes()), (123_456_789, 120));
+    assert_eq!(event.on, time::Date::from_calendar_date(2024, time::Month::May, 1).expect("a date"));
+    assert_eq!(event.until, Some(None));
+    let event: tests::goldens::dates_chrono::Event = round_trip(value);
+    assert_eq!(event.at.timestamp_subsec_nanos(), 123_456_789);
+    assert_eq!(event.at.offset().local_minus_utc(), 7200);
+    assert_eq!(event.on, chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("a date"));
+}
