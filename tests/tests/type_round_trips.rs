@@ -114,3 +114,17 @@ fn dates_round_trip_through_time_and_chrono() {
     assert_eq!(event.at.offset().local_minus_utc(), 7200);
     assert_eq!(event.on, chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("a date"));
 }
+
+/// `allOf: [{$ref: Union}, {nullable: true}]` is `Option` of the union, and a 3.1 `anyOf` of a
+/// string and `null` an optional string, not structs that lost the shape.
+#[test]
+fn an_annotated_all_of_is_the_type_it_annotates() {
+    use tests::goldens::all_of_annotations::{Request, ToolChoice, ToolChoiceString};
+    let request: Request = round_trip(json!({"tool_choice": null, "described": "auto", "note": null}));
+    assert_eq!(request.tool_choice, None);
+    assert_eq!(request.described, Some(ToolChoice::String(ToolChoiceString::Auto)));
+    assert_eq!(request.note, Some(None));
+    let request: Request = round_trip(json!({"tool_choice": {"type": "function", "name": "f"}, "note": "n"}));
+    assert!(matches!(request.tool_choice, Some(ToolChoice::Named(_))));
+    assert_eq!(request.note, Some(Some("n".into())));
+}

@@ -9,8 +9,9 @@ pub struct HomeserverAccessToken(pub ::std::string::String);
 
 impl ::specgen_runtime::Credential for HomeserverAccessToken {
     const SCHEME: &'static str = "homeserverAccessToken";
-    const LOCATION: ::specgen_runtime::CredentialLocation =
-        ::specgen_runtime::CredentialLocation::Header("Authorization");
+    const LOCATION: ::specgen_runtime::CredentialLocation = ::specgen_runtime::CredentialLocation::Header(
+        "Authorization",
+    );
     fn from_value(value: ::std::string::String) -> ::std::option::Option<Self> {
         ::std::option::Option::Some(Self(value))
     }

@@ -22,7 +22,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::ping::ping::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::ping::ping::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::ping::ping::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "ping")
@@ -45,7 +48,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_protocol_metadata")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_protocol_metadata",
+        )
     }
     /// `GET /_matrix/app/v1/thirdparty/user/{protocol}`
     ///
@@ -65,7 +71,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_user_by_protocol")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_user_by_protocol",
+        )
     }
     /// `GET /_matrix/app/v1/thirdparty/location/{protocol}`
     ///
@@ -83,7 +92,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_location_by_protocol")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_location_by_protocol",
+        )
     }
     /// `GET /_matrix/app/v1/thirdparty/location`
     ///
@@ -102,7 +114,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_location_by_alias")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_location_by_alias",
+        )
     }
     /// `GET /_matrix/app/v1/thirdparty/user`
     ///
@@ -120,7 +135,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "protocols_query_user_by_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "protocols_query_user_by_id",
+        )
     }
     /// `GET /_matrix/app/v1/rooms/{roomAlias}`
     ///
@@ -142,7 +160,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_room_by_alias")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_room_by_alias",
+        )
     }
     /// `GET /_matrix/app/v1/users/{userId}`
     ///
@@ -164,7 +185,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_user_query_user_by_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_user_query_user_by_id",
+        )
     }
     /// `PUT /_matrix/app/v1/transactions/{txnId}`
     ///
@@ -187,7 +211,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_transaction")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "send_transaction",
+        )
     }
 }
 
@@ -201,65 +228,49 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// with the API's error body ([`crate::ERROR_FORMAT`]).
 pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::ping::ping::Request| async move { api.ping(credential, request).await },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::protocols::get_protocol_metadata::Request| async move {
-                api.get_protocol_metadata(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::protocols::query_user_by_protocol::Request| async move {
-                api.query_user_by_protocol(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::protocols::query_location_by_protocol::Request| async move {
-                api.query_location_by_protocol(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::protocols::query_location_by_alias::Request| async move {
-                api.query_location_by_alias(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::protocols::query_user_by_id::Request| async move {
-                api.protocols_query_user_by_id(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::query_room::query_room_by_alias::Request| async move {
-                api.query_room_by_alias(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::query_user::query_user_by_id::Request| async move {
-                api.query_user_query_user_by_id(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::HomeserverAccessToken,
-             request: crate::endpoints::transactions::send_transaction::Request| async move {
-                api.send_transaction(credential, request).await
-            },
-        )
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::ping::ping::Request|
+        async move { api.ping(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::protocols::get_protocol_metadata::Request|
+        async move { api.get_protocol_metadata(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::protocols::query_user_by_protocol::Request|
+        async move { api.query_user_by_protocol(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::protocols::query_location_by_protocol::Request|
+        async move { api.query_location_by_protocol(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::protocols::query_location_by_alias::Request|
+        async move { api.query_location_by_alias(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::protocols::query_user_by_id::Request|
+        async move { api.protocols_query_user_by_id(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::query_room::query_room_by_alias::Request|
+        async move { api.query_room_by_alias(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::query_user::query_user_by_id::Request|
+        async move { api.query_user_query_user_by_id(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::HomeserverAccessToken,
+            request: crate::endpoints::transactions::send_transaction::Request|
+        async move { api.send_transaction(credential, request).await })
 }

@@ -3,19 +3,29 @@
 
 #[test]
 fn ping_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_appservice_api::endpoints::ping::ping::Response::Ok(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::ping::ping::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -27,15 +37,20 @@ fn ping_200_example_round_trips_through_http() {
 #[test]
 fn ping_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "transaction_id": "mautrix-go_1683636478256400935_123"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::ping::PingBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::ping::PingBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -43,14 +58,17 @@ fn ping_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::ping::ping::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "transaction_id": "mautrix-go_1683636478256400935_123"
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::ping::ping::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -62,27 +80,36 @@ fn ping_request_example_round_trips_through_http() {
 #[test]
 fn get_protocol_metadata_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_protocol_metadata_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -94,27 +121,36 @@ fn get_protocol_metadata_401_example_round_trips_through_http() {
 #[test]
 fn get_protocol_metadata_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_protocol_metadata_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -126,27 +162,36 @@ fn get_protocol_metadata_403_example_round_trips_through_http() {
 #[test]
 fn get_protocol_metadata_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_protocol_metadata_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -157,9 +202,12 @@ fn get_protocol_metadata_404_example_round_trips_through_http() {
 
 #[test]
 fn get_protocol_metadata_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path("/{protocol}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
+            "/{protocol}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -171,7 +219,10 @@ fn get_protocol_metadata_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -183,27 +234,36 @@ fn get_protocol_metadata_request_example_round_trips_through_http() {
 #[test]
 fn query_user_by_protocol_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_by_protocol_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -215,27 +275,36 @@ fn query_user_by_protocol_401_example_round_trips_through_http() {
 #[test]
 fn query_user_by_protocol_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_by_protocol_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -247,27 +316,36 @@ fn query_user_by_protocol_403_example_round_trips_through_http() {
 #[test]
 fn query_user_by_protocol_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_by_protocol_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -278,9 +356,12 @@ fn query_user_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path("/{protocol}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
+            "/{protocol}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -293,7 +374,10 @@ fn query_user_by_protocol_request_example_round_trips_through_http() {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         fields: ::std::option::Option::None,
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -305,28 +389,36 @@ fn query_user_by_protocol_request_example_round_trips_through_http() {
 #[test]
 fn query_location_by_protocol_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_protocol_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -338,27 +430,36 @@ fn query_location_by_protocol_401_example_round_trips_through_http() {
 #[test]
 fn query_location_by_protocol_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_protocol_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -370,27 +471,36 @@ fn query_location_by_protocol_403_example_round_trips_through_http() {
 #[test]
 fn query_location_by_protocol_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_protocol_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -401,9 +511,12 @@ fn query_location_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path("/{protocol}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
+            "/{protocol}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -416,7 +529,10 @@ fn query_location_by_protocol_request_example_round_trips_through_http() {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         fields: ::std::option::Option::None,
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -428,27 +544,36 @@ fn query_location_by_protocol_request_example_round_trips_through_http() {
 #[test]
 fn query_location_by_alias_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_alias_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -460,27 +585,36 @@ fn query_location_by_alias_401_example_round_trips_through_http() {
 #[test]
 fn query_location_by_alias_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_alias_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -492,27 +626,36 @@ fn query_location_by_alias_403_example_round_trips_through_http() {
 #[test]
 fn query_location_by_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_alias_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_location_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -524,27 +667,36 @@ fn query_location_by_alias_404_example_round_trips_through_http() {
 #[test]
 fn protocols_query_user_by_id_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn protocols_query_user_by_id_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -556,27 +708,36 @@ fn protocols_query_user_by_id_401_example_round_trips_through_http() {
 #[test]
 fn protocols_query_user_by_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn protocols_query_user_by_id_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -588,27 +749,36 @@ fn protocols_query_user_by_id_403_example_round_trips_through_http() {
 #[test]
 fn protocols_query_user_by_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn protocols_query_user_by_id_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::protocols::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -619,19 +789,31 @@ fn protocols_query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_room_by_alias_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_room_by_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::Ok(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -643,27 +825,36 @@ fn query_room_by_alias_200_example_round_trips_through_http() {
 #[test]
 fn query_room_by_alias_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_room_by_alias_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -675,27 +866,36 @@ fn query_room_by_alias_401_example_round_trips_through_http() {
 #[test]
 fn query_room_by_alias_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_room_by_alias_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -707,27 +907,36 @@ fn query_room_by_alias_403_example_round_trips_through_http() {
 #[test]
 fn query_room_by_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_room_by_alias_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -738,22 +947,30 @@ fn query_room_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn query_room_by_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#magicforest:example.com""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#magicforest:example.com""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_appservice_api::runtime::wire::Params::path("/{roomAlias}", "/%23magicforest%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomAlias")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
+            "/{roomAlias}",
+            "/%23magicforest%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomAlias")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn query_room_by_alias_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#magicforest:example.com""##).expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#magicforest:example.com""##)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::query_room::query_room_by_alias::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -764,19 +981,31 @@ fn query_room_by_alias_request_example_round_trips_through_http() {
 
 #[test]
 fn query_user_query_user_by_id_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_query_user_by_id_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::Ok(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -788,27 +1017,36 @@ fn query_user_query_user_by_id_200_example_round_trips_through_http() {
 #[test]
 fn query_user_query_user_by_id_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_query_user_by_id_401_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_UNAUTHORIZED"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::Unauthorized(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -820,27 +1058,36 @@ fn query_user_query_user_by_id_401_example_round_trips_through_http() {
 #[test]
 fn query_user_query_user_by_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_query_user_by_id_403_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::Forbidden(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -852,27 +1099,36 @@ fn query_user_query_user_by_id_403_example_round_trips_through_http() {
 #[test]
 fn query_user_query_user_by_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_query_user_by_id_404_example_round_trips_through_http() {
     let body: ::matrix_appservice_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "COM.EXAMPLE.MYAPPSERVICE_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::NotFound(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::query_user::query_user_by_id::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -883,22 +1139,30 @@ fn query_user_query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_query_user_by_id_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_appservice_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn query_user_query_user_by_id_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::query_user::query_user_by_id::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::query_user::query_user_by_id::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -909,19 +1173,31 @@ fn query_user_query_user_by_id_request_example_round_trips_through_http() {
 
 #[test]
 fn send_transaction_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_transaction_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_appservice_api::endpoints::transactions::send_transaction::Response::Ok(body);
-    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_appservice_api::endpoints::transactions::send_transaction::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_appservice_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_appservice_api::endpoints::transactions::send_transaction::Response as ::matrix_appservice_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -933,7 +1209,7 @@ fn send_transaction_200_example_round_trips_through_http() {
 #[test]
 fn send_transaction_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "events": [
     {
       "content": {
@@ -970,19 +1246,27 @@ fn send_transaction_request_body_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_appservice_api::types::transactions::SendTransactionBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_appservice_api::types::transactions::SendTransactionBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_transaction_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""35""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path("/{txnId}", "/35")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
+            "/{txnId}",
+            "/35",
+        )
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -995,7 +1279,7 @@ fn send_transaction_request_example_round_trips_through_http() {
         txn_id: ::serde_json::from_str(r#""35""#).expect("the example deserializes"),
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "events": [
     {
       "content": {
@@ -1032,11 +1316,14 @@ fn send_transaction_request_example_round_trips_through_http() {
     }
   ]
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_appservice_api::endpoints::transactions::send_transaction::Request as ::matrix_appservice_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -1048,19 +1335,24 @@ fn send_transaction_request_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0
-            && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) | (true, true) => x == y,
-            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

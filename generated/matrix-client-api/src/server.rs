@@ -25,7 +25,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_account_data")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_account_data",
+        )
     }
     /// `PUT /_matrix/client/v3/user/{userId}/account_data/{type}`
     ///
@@ -46,7 +49,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_account_data")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_account_data",
+        )
     }
     /// `GET /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}`
     ///
@@ -65,7 +71,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_account_data_per_room")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_account_data_per_room",
+        )
     }
     /// `PUT /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}`
     ///
@@ -85,7 +94,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_account_data_per_room")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_account_data_per_room",
+        )
     }
     /// `GET /_matrix/client/v3/admin/whois/{userId}`
     ///
@@ -101,7 +113,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::admin::get_who_is::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::admin::get_who_is::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::admin::get_who_is::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_who_is")
@@ -129,7 +144,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_account3_pi_ds")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_account3_pi_ds",
+        )
     }
     /// `POST /_matrix/client/v3/account/3pid`
     ///
@@ -229,7 +247,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete3pid_from_account")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete3pid_from_account",
+        )
     }
     /// `POST /_matrix/client/v3/account/3pid/unbind`
     ///
@@ -252,7 +273,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "unbind3pid_from_account")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "unbind3pid_from_account",
+        )
     }
     /// `POST /_matrix/client/v3/account/3pid/email/requestToken`
     ///
@@ -276,7 +300,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_token_to3_pid_email")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_token_to3_pid_email",
+        )
     }
     /// `POST /_matrix/client/v3/account/3pid/msisdn/requestToken`
     ///
@@ -300,7 +327,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_token_to3_pidmsisdn")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_token_to3_pidmsisdn",
+        )
     }
     /// `POST /_matrix/client/v1/appservice/{appserviceId}/ping`
     ///
@@ -327,7 +357,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "ping_appservice")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "ping_appservice",
+        )
     }
     /// `PUT /_matrix/client/v3/directory/list/appservice/{networkId}/{roomId}`
     ///
@@ -353,7 +386,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "update_appservice_room_directory_visibility")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "update_appservice_room_directory_visibility",
+        )
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/ban`
     ///
@@ -369,7 +405,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::banning::ban::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::banning::ban::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::banning::ban::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "ban")
@@ -387,7 +426,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::banning::unban::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::banning::unban::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::banning::unban::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "unban")
@@ -409,7 +451,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_capabilities")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_capabilities",
+        )
     }
     /// `POST /_matrix/media/v3/upload`
     ///
@@ -443,7 +488,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upload_content_to_mxc")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "upload_content_to_mxc",
+        )
     }
     /// `POST /_matrix/media/v1/create`
     ///
@@ -513,7 +561,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_content_override_name")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_content_override_name",
+        )
     }
     /// `GET /_matrix/media/v3/thumbnail/{serverName}/{mediaId}`
     ///
@@ -531,7 +582,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_content_thumbnail")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_content_thumbnail",
+        )
     }
     /// `GET /_matrix/media/v3/preview_url`
     ///
@@ -556,7 +610,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_url_preview")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_url_preview",
+        )
     }
     /// `GET /_matrix/media/v3/config`
     ///
@@ -661,7 +718,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upload_cross_signing_keys")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "upload_cross_signing_keys",
+        )
     }
     /// `POST /_matrix/client/v3/keys/signatures/upload`
     ///
@@ -684,7 +744,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upload_cross_signing_signatures")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "upload_cross_signing_signatures",
+        )
     }
     /// `GET /_matrix/client/v3/devices`
     ///
@@ -799,7 +862,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_id_by_alias")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_id_by_alias",
+        )
     }
     /// `PUT /_matrix/client/v3/directory/room/{roomAlias}`
     ///
@@ -843,7 +909,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_room_alias")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_room_alias",
+        )
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/aliases`
     ///
@@ -876,7 +945,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_local_aliases")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_local_aliases",
+        )
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/context/{eventId}`
     ///
@@ -899,7 +971,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_event_context")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_event_context",
+        )
     }
     /// `POST /_matrix/client/v3/user/{userId}/filter`
     ///
@@ -913,7 +988,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::filter::define_filter::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::filter::define_filter::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::filter::define_filter::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "define_filter")
@@ -926,7 +1004,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::filter::get_filter::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::filter::get_filter::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::filter::get_filter::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_filter")
@@ -954,7 +1035,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::inviting::invite_user::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::inviting::invite_user::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::inviting::invite_user::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "invite_user")
@@ -985,7 +1069,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "join_room_by_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "join_room_by_id",
+        )
     }
     /// `POST /_matrix/client/v3/join/{roomIdOrAlias}`
     ///
@@ -1006,7 +1093,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::joining::join_room::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::joining::join_room::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::joining::join_room::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "join_room")
@@ -1027,7 +1117,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_keys_version_current")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_keys_version_current",
+        )
     }
     /// `POST /_matrix/client/v3/room_keys/version`
     ///
@@ -1045,7 +1138,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "post_room_keys_version")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "post_room_keys_version",
+        )
     }
     /// `GET /_matrix/client/v3/room_keys/version/{version}`
     ///
@@ -1063,7 +1159,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_keys_version")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_keys_version",
+        )
     }
     /// `PUT /_matrix/client/v3/room_keys/version/{version}`
     ///
@@ -1081,7 +1180,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "put_room_keys_version")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "put_room_keys_version",
+        )
     }
     /// `DELETE /_matrix/client/v3/room_keys/version/{version}`
     ///
@@ -1100,7 +1202,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_room_keys_version")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_room_keys_version",
+        )
     }
     /// `GET /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}`
     ///
@@ -1118,7 +1223,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_key_by_session_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_key_by_session_id",
+        )
     }
     /// `PUT /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}`
     ///
@@ -1136,7 +1244,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "put_room_key_by_session_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "put_room_key_by_session_id",
+        )
     }
     /// `DELETE /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}`
     ///
@@ -1154,7 +1265,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_room_key_by_session_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_room_key_by_session_id",
+        )
     }
     /// `GET /_matrix/client/v3/room_keys/keys/{roomId}`
     ///
@@ -1172,7 +1286,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_keys_by_room_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_keys_by_room_id",
+        )
     }
     /// `PUT /_matrix/client/v3/room_keys/keys/{roomId}`
     ///
@@ -1190,7 +1307,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "put_room_keys_by_room_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "put_room_keys_by_room_id",
+        )
     }
     /// `DELETE /_matrix/client/v3/room_keys/keys/{roomId}`
     ///
@@ -1208,7 +1328,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_room_keys_by_room_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_room_keys_by_room_id",
+        )
     }
     /// `GET /_matrix/client/v3/room_keys/keys`
     ///
@@ -1262,7 +1385,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_room_keys")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_room_keys",
+        )
     }
     /// `POST /_matrix/client/v3/keys/upload`
     ///
@@ -1274,7 +1400,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::upload_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::keys::upload_keys::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::keys::upload_keys::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upload_keys")
@@ -1289,7 +1418,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::query_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::keys::query_keys::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::keys::query_keys::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_keys")
@@ -1304,7 +1436,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::claim_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::keys::claim_keys::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::keys::claim_keys::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "claim_keys")
@@ -1327,10 +1462,16 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::get_keys_changes::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::keys::get_keys_changes::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::keys::get_keys_changes::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_keys_changes")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_keys_changes",
+        )
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/kick`
     ///
@@ -1348,7 +1489,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::kicking::kick::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::kicking::kick::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::kicking::kick::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "kick")
@@ -1377,7 +1521,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::knocking::knock_room::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::knocking::knock_room::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::knocking::knock_room::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "knock_room")
@@ -1402,7 +1549,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::leaving::leave_room::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::leaving::leave_room::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::leaving::leave_room::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "leave_room")
@@ -1425,7 +1575,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::leaving::forget_room::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::leaving::forget_room::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::leaving::forget_room::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "forget_room")
@@ -1446,7 +1599,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_joined_rooms")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_joined_rooms",
+        )
     }
     /// `GET /_matrix/client/v3/directory/list/room/{roomId}`
     ///
@@ -1463,7 +1619,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_visibility_on_directory")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_visibility_on_directory",
+        )
     }
     /// `PUT /_matrix/client/v3/directory/list/room/{roomId}`
     ///
@@ -1486,7 +1645,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_room_visibility_on_directory")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_room_visibility_on_directory",
+        )
     }
     /// `GET /_matrix/client/v3/publicRooms`
     ///
@@ -1506,7 +1668,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_public_rooms")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_public_rooms",
+        )
     }
     /// `POST /_matrix/client/v3/publicRooms`
     ///
@@ -1527,7 +1692,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_public_rooms")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_public_rooms",
+        )
     }
     /// `GET /_matrix/client/v3/login`
     ///
@@ -1539,10 +1707,16 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::login::get_login_flows::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::login::get_login_flows::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::login::get_login_flows::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_login_flows")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_login_flows",
+        )
     }
     /// `POST /_matrix/client/v3/login`
     ///
@@ -1562,7 +1736,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::login::login::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::login::login::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::login::login::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "login")
@@ -1611,7 +1788,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "generate_login_token")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "generate_login_token",
+        )
     }
     /// `POST /_matrix/client/v3/logout`
     ///
@@ -1625,7 +1805,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::logout::logout::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::logout::logout::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::logout::logout::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "logout")
@@ -1650,7 +1833,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::logout::logout_all::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::logout::logout_all::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::logout::logout_all::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "logout_all")
@@ -1675,7 +1861,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_events")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_events",
+        )
     }
     /// `GET /_matrix/client/v3/notifications`
     ///
@@ -1694,7 +1883,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_notifications")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_notifications",
+        )
     }
     /// `GET /_matrix/client/v3/events`
     ///
@@ -1714,7 +1906,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::get_events::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::old_sync::get_events::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::old_sync::get_events::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_events")
@@ -1737,7 +1932,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::initial_sync::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::old_sync::initial_sync::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::old_sync::initial_sync::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "initial_sync")
@@ -1791,7 +1989,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_open_id_token")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_open_id_token",
+        )
     }
     /// `GET /_matrix/client/v3/events`
     ///
@@ -1830,7 +2031,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::presence::get_presence::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::presence::get_presence::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::presence::get_presence::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_presence")
@@ -1848,7 +2052,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::presence::set_presence::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::presence::set_presence::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::presence::set_presence::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_presence")
@@ -1870,7 +2077,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_display_name")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_display_name",
+        )
     }
     /// `PUT /_matrix/client/v3/profile/{userId}/displayname`
     ///
@@ -1889,7 +2099,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_display_name")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_display_name",
+        )
     }
     /// `GET /_matrix/client/v3/profile/{userId}/avatar_url`
     ///
@@ -1947,7 +2160,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_user_profile")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_user_profile",
+        )
     }
     /// `GET /_matrix/client/v3/pushers`
     ///
@@ -1959,7 +2175,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pusher::get_pushers::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::pusher::get_pushers::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::pusher::get_pushers::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_pushers")
@@ -1981,7 +2200,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pusher::post_pusher::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::pusher::post_pusher::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::pusher::post_pusher::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "post_pusher")
@@ -2074,7 +2296,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_push_rule")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_push_rule",
+        )
     }
     /// `GET /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/enabled`
     ///
@@ -2092,7 +2317,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "is_push_rule_enabled")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "is_push_rule_enabled",
+        )
     }
     /// `PUT /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/enabled`
     ///
@@ -2110,7 +2338,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_push_rule_enabled")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_push_rule_enabled",
+        )
     }
     /// `GET /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/actions`
     ///
@@ -2128,7 +2359,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_push_rule_actions")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_push_rule_actions",
+        )
     }
     /// `PUT /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/actions`
     ///
@@ -2147,7 +2381,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_push_rule_actions")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_push_rule_actions",
+        )
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/read_markers`
     ///
@@ -2166,7 +2403,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_read_marker")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_read_marker",
+        )
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}`
     ///
@@ -2179,7 +2419,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::receipts::post_receipt::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::receipts::post_receipt::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::receipts::post_receipt::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "post_receipt")
@@ -2237,7 +2480,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::refresh::refresh::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::refresh::refresh::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::refresh::refresh::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "refresh")
@@ -2289,7 +2535,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::registration::register::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::registration::register::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::registration::register::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "register")
@@ -2312,7 +2561,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_token_to_register_email")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_token_to_register_email",
+        )
     }
     /// `POST /_matrix/client/v3/register/msisdn/requestToken`
     ///
@@ -2332,7 +2584,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_token_to_register_msisdn")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_token_to_register_msisdn",
+        )
     }
     /// `POST /_matrix/client/v3/account/password`
     ///
@@ -2362,7 +2617,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "change_password")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "change_password",
+        )
     }
     /// `POST /_matrix/client/v3/account/password/email/requestToken`
     ///
@@ -2393,7 +2651,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_token_to_reset_password_email")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_token_to_reset_password_email",
+        )
     }
     /// `POST /_matrix/client/v3/account/password/msisdn/requestToken`
     ///
@@ -2424,7 +2685,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "request_token_to_reset_password_msisdn")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "request_token_to_reset_password_msisdn",
+        )
     }
     /// `POST /_matrix/client/v3/account/deactivate`
     ///
@@ -2455,7 +2719,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "deactivate_account")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "deactivate_account",
+        )
     }
     /// `GET /_matrix/client/v3/register/available`
     ///
@@ -2483,7 +2750,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "check_username_availability")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "check_username_availability",
+        )
     }
     /// `GET /_matrix/client/v1/register/m.login.registration_token/validity`
     ///
@@ -2505,7 +2775,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "registration_token_validity")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "registration_token_validity",
+        )
     }
     /// `GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}`
     ///
@@ -2531,7 +2804,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_relating_events")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_relating_events",
+        )
     }
     /// `GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}`
     ///
@@ -2558,7 +2834,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_relating_events_with_rel_type")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_relating_events_with_rel_type",
+        )
     }
     /// `GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}`
     ///
@@ -2647,7 +2926,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_event_by_timestamp")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_event_by_timestamp",
+        )
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/initialSync`
     ///
@@ -2672,7 +2954,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "room_initial_sync")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "room_initial_sync",
+        )
     }
     /// `PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}`
     ///
@@ -2717,7 +3002,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_state_with_key")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_state_with_key",
+        )
     }
     /// `PUT /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}`
     ///
@@ -2751,7 +3039,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_room_state_with_key")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "set_room_state_with_key",
+        )
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/upgrade`
     ///
@@ -2788,7 +3079,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_one_room_event")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_one_room_event",
+        )
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/state`
     ///
@@ -2800,7 +3094,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_room_state::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::rooms::get_room_state::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::rooms::get_room_state::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_state")
@@ -2821,7 +3118,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_members_by_room")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_members_by_room",
+        )
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/joined_members`
     ///
@@ -2839,7 +3139,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_joined_members_by_room")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_joined_members_by_room",
+        )
     }
     /// `POST /_matrix/client/v3/search`
     ///
@@ -2851,7 +3154,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::search::search::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::search::search::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::search::search::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "search")
@@ -2878,7 +3184,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_space_hierarchy")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_space_hierarchy",
+        )
     }
     /// `GET /_matrix/client/v3/login/sso/redirect`
     ///
@@ -2900,7 +3209,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "redirect_to_sso")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "redirect_to_sso",
+        )
     }
     /// `GET /_matrix/client/v3/login/sso/redirect/{idpId}`
     ///
@@ -2922,7 +3234,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "redirect_to_id_p")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "redirect_to_id_p",
+        )
     }
     /// `GET /_matrix/client/v3/sync`
     ///
@@ -2954,7 +3269,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::sync::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::sync::sync::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::sync::sync::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")
@@ -2969,7 +3287,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::get_room_tags::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::tags::get_room_tags::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::tags::get_room_tags::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_tags")
@@ -2984,7 +3305,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::set_room_tag::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::tags::set_room_tag::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::tags::set_room_tag::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_room_tag")
@@ -2999,10 +3323,16 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::delete_room_tag::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::tags::delete_room_tag::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::tags::delete_room_tag::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_room_tag")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "delete_room_tag",
+        )
     }
     /// `GET /_matrix/client/v3/thirdparty/protocols`
     ///
@@ -3040,7 +3370,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_protocol_metadata")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_protocol_metadata",
+        )
     }
     /// `GET /_matrix/client/v3/thirdparty/location/{protocol}`
     ///
@@ -3065,7 +3398,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_location_by_protocol")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_location_by_protocol",
+        )
     }
     /// `GET /_matrix/client/v3/thirdparty/user/{protocol}`
     ///
@@ -3084,7 +3420,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_user_by_protocol")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_user_by_protocol",
+        )
     }
     /// `GET /_matrix/client/v3/thirdparty/location`
     ///
@@ -3103,7 +3442,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_location_by_alias")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_location_by_alias",
+        )
     }
     /// `GET /_matrix/client/v3/thirdparty/user`
     ///
@@ -3121,7 +3463,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_user_by_id")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_user_by_id",
+        )
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/invite`
     ///
@@ -3199,7 +3544,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_thread_roots")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_thread_roots",
+        )
     }
     /// `PUT /_matrix/client/v3/sendToDevice/{eventType}/{txnId}`
     ///
@@ -3233,7 +3581,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::typing::set_typing::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::typing::set_typing::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::typing::set_typing::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_typing")
@@ -3263,7 +3614,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "search_user_directory")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "search_user_directory",
+        )
     }
     /// `GET /_matrix/client/versions`
     ///
@@ -3291,7 +3645,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::versions::get_versions::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::versions::get_versions::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::versions::get_versions::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_versions")
@@ -3307,10 +3664,16 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::voip::get_turn_server::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::voip::get_turn_server::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::voip::get_turn_server::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_turn_server")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_turn_server",
+        )
     }
     /// `GET /.well-known/matrix/client`
     ///
@@ -3359,7 +3722,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_token_owner")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_token_owner",
+        )
     }
 }
 

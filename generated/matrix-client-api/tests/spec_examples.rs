@@ -5,27 +5,36 @@
 #[test]
 fn get_account_data_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_200_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-        r#"{
+            r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -37,29 +46,38 @@ fn get_account_data_200_example_round_trips_through_http() {
 #[test]
 fn get_account_data_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -71,29 +89,38 @@ fn get_account_data_403_example_round_trips_through_http() {
 #[test]
 fn get_account_data_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Account data not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Account data not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -104,36 +131,49 @@ fn get_account_data_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.config")
-            .expect("the path matches its template")
-            .required("type")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{type}",
+            "/org.example.custom.config",
+        )
+        .expect("the path matches its template")
+        .required("type")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::get_account_data::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.config""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.config""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -143,19 +183,31 @@ fn get_account_data_request_example_round_trips_through_http() {
 
 #[test]
 fn set_account_data_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -167,29 +219,38 @@ fn set_account_data_200_example_round_trips_through_http() {
 #[test]
 fn set_account_data_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -201,29 +262,38 @@ fn set_account_data_400_example_round_trips_through_http() {
 #[test]
 fn set_account_data_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -235,29 +305,38 @@ fn set_account_data_403_example_round_trips_through_http() {
 #[test]
 fn set_account_data_405_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_405_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::MethodNotAllowed(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data::Response::MethodNotAllowed(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -269,55 +348,73 @@ fn set_account_data_405_example_round_trips_through_http() {
 #[test]
 fn set_account_data_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.config")
-            .expect("the path matches its template")
-            .required("type")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{type}",
+            "/org.example.custom.config",
+        )
+        .expect("the path matches its template")
+        .required("type")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::set_account_data::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.config""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.config""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -328,27 +425,36 @@ fn set_account_data_request_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_per_room_200_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-        r#"{
+            r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -360,29 +466,36 @@ fn get_account_data_per_room_200_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "@notaroomid:example.org is not a valid room ID."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_per_room_400_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "@notaroomid:example.org is not a valid room ID."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -394,29 +507,38 @@ fn get_account_data_per_room_400_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_per_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -428,29 +550,38 @@ fn get_account_data_per_room_403_example_round_trips_through_http() {
 #[test]
 fn get_account_data_per_room_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room account data not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_data_per_room_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room account data not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -461,49 +592,67 @@ fn get_account_data_per_room_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21726s6s6q%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_per_room_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.room.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.room.config")
-            .expect("the path matches its template")
-            .required("type")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{type}",
+            "/org.example.custom.room.config",
+        )
+        .expect("the path matches its template")
+        .required("type")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_account_data_per_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::get_account_data_per_room::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::get_account_data_per_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -513,19 +662,31 @@ fn get_account_data_per_room_request_example_round_trips_through_http() {
 
 #[test]
 fn set_account_data_per_room_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_per_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -537,29 +698,38 @@ fn set_account_data_per_room_200_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_per_room_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_JSON",
   "error": "Content must be a JSON object."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -571,29 +741,38 @@ fn set_account_data_per_room_400_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_per_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot add account data for other users."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -605,30 +784,38 @@ fn set_account_data_per_room_403_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_405_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_per_room_405_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_JSON",
   "error": "Cannot set m.fully_read through this API."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::MethodNotAllowed(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response::MethodNotAllowed(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -640,68 +827,91 @@ fn set_account_data_per_room_405_example_round_trips_through_http() {
 #[test]
 fn set_account_data_per_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "custom_account_data_key": "custom_account_data_value"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21726s6s6q%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_per_room_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.room.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{type}", "/org.example.custom.room.config")
-            .expect("the path matches its template")
-            .required("type")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{type}",
+            "/org.example.custom.room.config",
+        )
+        .expect("the path matches its template")
+        .required("type")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_account_data_per_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::account_data::set_account_data_per_room::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
-        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
+        type_: ::serde_json::from_str(r#""org.example.custom.room.config""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "custom_account_data_key": "custom_account_data_value"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::account_data::set_account_data_per_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -737,10 +947,15 @@ fn get_who_is_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::admin::GetWhoIsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let typed: ::matrix_client_api::types::admin::GetWhoIsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -772,7 +987,9 @@ fn get_who_is_200_example_round_trips_through_http() {
         )
         .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::admin::get_who_is::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::admin::get_who_is::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -783,23 +1000,31 @@ fn get_who_is_200_example_round_trips_through_http() {
 
 #[test]
 fn get_who_is_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@peter:rabbit.rocks""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40peter%3Arabbit.rocks")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@peter:rabbit.rocks""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40peter%3Arabbit.rocks",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_who_is_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::admin::get_who_is::Request {
-        user_id: ::serde_json::from_str(r#""@peter:rabbit.rocks""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@peter:rabbit.rocks""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::admin::get_who_is::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -810,7 +1035,7 @@ fn get_who_is_request_example_round_trips_through_http() {
 #[test]
 fn get_account3_pi_ds_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "threepids": [
     {
       "medium": "email",
@@ -820,18 +1045,23 @@ fn get_account3_pi_ds_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account3_pi_ds_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::administrative_contact::GetAccount3PiDsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "threepids": [
     {
       "medium": "email",
@@ -841,10 +1071,14 @@ fn get_account3_pi_ds_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -856,27 +1090,36 @@ fn get_account3_pi_ds_200_example_round_trips_through_http() {
 #[test]
 fn post3_pi_ds_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "submit_url": "https://example.org/path/to/submitToken"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post3_pi_ds_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::administrative_contact::Post3PiDsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "submit_url": "https://example.org/path/to/submitToken"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -888,29 +1131,38 @@ fn post3_pi_ds_200_example_round_trips_through_http() {
 #[test]
 fn post3_pi_ds_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_AUTH_FAILED",
   "error": "The third-party credentials could not be verified by the identity server."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post3_pi_ds_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_AUTH_FAILED",
   "error": "The third-party credentials could not be verified by the identity server."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -922,26 +1174,6 @@ fn post3_pi_ds_403_example_round_trips_through_http() {
 #[test]
 fn post3_pi_ds_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "three_pid_creds": {
-    "id_server": "matrix.org",
-    "id_access_token": "abc123_OpaqueString",
-    "sid": "abc123987",
-    "client_secret": "d0nt-T3ll"
-  }
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn post3_pi_ds_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request {
-        body: ::serde_json::from_str(
             r#"{
   "three_pid_creds": {
     "id_server": "matrix.org",
@@ -951,10 +1183,38 @@ fn post3_pi_ds_request_example_round_trips_through_http() {
   }
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::Post3PiDsBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn post3_pi_ds_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "three_pid_creds": {
+    "id_server": "matrix.org",
+    "id_access_token": "abc123_OpaqueString",
+    "sid": "abc123987",
+    "client_secret": "d0nt-T3ll"
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -964,19 +1224,31 @@ fn post3_pi_ds_request_example_round_trips_through_http() {
 
 #[test]
 fn add3_pid_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn add3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::add3_pid::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::add3_pid::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::add3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -987,19 +1259,31 @@ fn add3_pid_200_example_round_trips_through_http() {
 
 #[test]
 fn bind3_pid_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn bind3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::bind3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1011,24 +1295,6 @@ fn bind3_pid_200_example_round_trips_through_http() {
 #[test]
 fn bind3_pid_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "id_server": "example.org",
-  "id_access_token": "abc123_OpaqueString",
-  "sid": "abc123987",
-  "client_secret": "d0nt-T3ll"
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::administrative_contact::Bind3PidBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn bind3_pid_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request {
-        body: ::serde_json::from_str(
             r#"{
   "id_server": "example.org",
   "id_access_token": "abc123_OpaqueString",
@@ -1036,10 +1302,36 @@ fn bind3_pid_request_example_round_trips_through_http() {
   "client_secret": "d0nt-T3ll"
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::administrative_contact::Bind3PidBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn bind3_pid_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "id_server": "example.org",
+  "id_access_token": "abc123_OpaqueString",
+  "sid": "abc123987",
+  "client_secret": "d0nt-T3ll"
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::bind3_pid::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1050,30 +1342,38 @@ fn bind3_pid_request_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pid_email_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to3_pid_email_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1085,30 +1385,38 @@ fn request_token_to3_pid_email_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pid_email_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to3_pid_email_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1120,30 +1428,38 @@ fn request_token_to3_pid_email_400_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pidmsisdn_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to3_pidmsisdn_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1155,30 +1471,38 @@ fn request_token_to3_pidmsisdn_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to3_pidmsisdn_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to3_pidmsisdn_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Third-party identifier already in use"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1190,27 +1514,36 @@ fn request_token_to3_pidmsisdn_400_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "duration_ms": 123
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_appservice_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::appservice_ping::PingAppserviceResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "duration_ms": 123
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1222,29 +1555,38 @@ fn ping_appservice_200_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_URL_NOT_SET",
   "error": "Application service doesn't have a URL configured"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_appservice_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_URL_NOT_SET",
   "error": "Application service doesn't have a URL configured"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1256,29 +1598,38 @@ fn ping_appservice_400_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Provided access token is not the appservice's as_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_appservice_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Provided access token is not the appservice's as_token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1290,33 +1641,42 @@ fn ping_appservice_403_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_STATUS",
   "error": "Ping returned status 401",
   "status": 401,
   "body": "{\"errcode\": \"M_UNKNOWN_TOKEN\"}"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_appservice_502_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::appservice_ping::PingAppserviceBadGatewayResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_STATUS",
   "error": "Ping returned status 401",
   "status": 401,
   "body": "{\"errcode\": \"M_UNKNOWN_TOKEN\"}"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadGateway(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::BadGateway(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1328,29 +1688,38 @@ fn ping_appservice_502_example_round_trips_through_http() {
 #[test]
 fn ping_appservice_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_CONNECTION_TIMEOUT",
   "error": "Connection to application service timed out"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_appservice_504_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_CONNECTION_TIMEOUT",
   "error": "Connection to application service timed out"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::GatewayTimeout(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response::GatewayTimeout(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_ping::ping_appservice::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1361,33 +1730,45 @@ fn ping_appservice_504_example_round_trips_through_http() {
 
 #[test]
 fn ping_appservice_parameter_appservice_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""telegram""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{appserviceId}", "/telegram")
-            .expect("the path matches its template")
-            .required("appserviceId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""telegram""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{appserviceId}",
+            "/telegram",
+        )
+        .expect("the path matches its template")
+        .required("appserviceId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn update_appservice_room_directory_visibility_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn update_appservice_room_directory_visibility_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Response::Ok(
         body,
     );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1398,9 +1779,12 @@ fn update_appservice_room_directory_visibility_200_example_round_trips_through_h
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_network_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{networkId}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{networkId}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("networkId")
         .expect("the example parses as the server parses it");
@@ -1409,31 +1793,45 @@ fn update_appservice_room_directory_visibility_parameter_network_id_example_pars
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!somewhere:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21somewhere%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21somewhere%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn ban_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::banning::ban::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::ban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1445,29 +1843,38 @@ fn ban_200_example_round_trips_through_http() {
 #[test]
 fn ban_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to ban from this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ban_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to ban from this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::banning::ban::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::banning::ban::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::ban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1479,44 +1886,57 @@ fn ban_403_example_round_trips_through_http() {
 #[test]
 fn ban_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::banning::BanBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::banning::BanBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ban_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21e42d8c%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!e42d8c:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21e42d8c%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn ban_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::banning::ban::Request {
-        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::banning::ban::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1526,19 +1946,29 @@ fn ban_request_example_round_trips_through_http() {
 
 #[test]
 fn unban_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn unban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::banning::unban::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::unban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1550,29 +1980,38 @@ fn unban_200_example_round_trips_through_http() {
 #[test]
 fn unban_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to unban from this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn unban_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to unban from this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::banning::unban::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::banning::unban::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::banning::unban::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1584,44 +2023,57 @@ fn unban_403_example_round_trips_through_http() {
 #[test]
 fn unban_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "They've been banned long enough"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::banning::UnbanBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::banning::UnbanBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn unban_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21e42d8c%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!e42d8c:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21e42d8c%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn unban_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::banning::unban::Request {
-        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "They've been banned long enough"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::banning::unban::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1632,7 +2084,7 @@ fn unban_request_example_round_trips_through_http() {
 #[test]
 fn get_capabilities_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "capabilities": {
     "m.change_password": {
       "enabled": false
@@ -1651,18 +2103,23 @@ fn get_capabilities_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_capabilities_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::capabilities::GetCapabilitiesResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "capabilities": {
     "m.change_password": {
       "enabled": false
@@ -1681,10 +2138,14 @@ fn get_capabilities_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::capabilities::get_capabilities::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::capabilities::get_capabilities::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::capabilities::get_capabilities::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1696,27 +2157,36 @@ fn get_capabilities_200_example_round_trips_through_http() {
 #[test]
 fn upload_content_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "content_uri": "mxc://example.com/AQwafuaFswefuhsfAFAgsw"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::content_repo::UploadContentResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::content_repo::UploadContentResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "content_uri": "mxc://example.com/AQwafuaFswefuhsfAFAgsw"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1728,29 +2198,38 @@ fn upload_content_200_example_round_trips_through_http() {
 #[test]
 fn upload_content_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1762,29 +2241,38 @@ fn upload_content_403_example_round_trips_through_http() {
 #[test]
 fn upload_content_413_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_413_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::PayloadTooLarge(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content::Response::PayloadTooLarge(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1795,12 +2283,18 @@ fn upload_content_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_parameter_content_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""application/pdf""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
+        .expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
-    ::matrix_client_api::runtime::wire::append_header(&mut headers, "Content-Type", "application/pdf")
+    ::matrix_client_api::runtime::wire::append_header(
+            &mut headers,
+            "Content-Type",
+            "application/pdf",
+        )
         .expect("a valid header");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
+            &headers,
+        )
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1808,10 +2302,16 @@ fn upload_content_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_parameter_filename_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""War and Peace.pdf""#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""War and Peace.pdf""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1819,19 +2319,31 @@ fn upload_content_parameter_filename_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_to_mxc_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1843,29 +2355,38 @@ fn upload_content_to_mxc_200_example_round_trips_through_http() {
 #[test]
 fn upload_content_to_mxc_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_to_mxc_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1877,29 +2398,38 @@ fn upload_content_to_mxc_403_example_round_trips_through_http() {
 #[test]
 fn upload_content_to_mxc_409_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_CANNOT_OVERWRITE_MEDIA",
   "error": "Media already uploaded"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_to_mxc_409_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_CANNOT_OVERWRITE_MEDIA",
   "error": "Media already uploaded"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Conflict(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::Conflict(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1911,29 +2441,38 @@ fn upload_content_to_mxc_409_example_round_trips_through_http() {
 #[test]
 fn upload_content_to_mxc_413_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_content_to_mxc_413_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Cannot upload files larger than 100mb"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::PayloadTooLarge(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response::PayloadTooLarge(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1944,36 +2483,48 @@ fn upload_content_to_mxc_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_to_mxc_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
-            .expect("the path matches its template")
-            .required("serverName")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{serverName}",
+            "/matrix.org",
+        )
+        .expect("the path matches its template")
+        .required("serverName")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn upload_content_to_mxc_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
-            .expect("the path matches its template")
-            .required("mediaId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{mediaId}",
+            "/ascERGshawAWawugaAcauga",
+        )
+        .expect("the path matches its template")
+        .required("mediaId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn upload_content_to_mxc_parameter_content_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""application/pdf""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
+        .expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
-    ::matrix_client_api::runtime::wire::append_header(&mut headers, "Content-Type", "application/pdf")
+    ::matrix_client_api::runtime::wire::append_header(
+            &mut headers,
+            "Content-Type",
+            "application/pdf",
+        )
         .expect("a valid header");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
+            &headers,
+        )
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1981,10 +2532,16 @@ fn upload_content_to_mxc_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_filename_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""War and Peace.pdf""#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""War and Peace.pdf""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1993,29 +2550,38 @@ fn upload_content_to_mxc_parameter_filename_example_parses() {
 #[test]
 fn create_content_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn create_content_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Cannot upload this content"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::create_content::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::create_content::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::create_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2027,29 +2593,36 @@ fn create_content_403_example_round_trips_through_http() {
 #[test]
 fn get_content_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_502_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::BadGateway(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::BadGateway(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2061,29 +2634,36 @@ fn get_content_502_example_round_trips_through_http() {
 #[test]
 fn get_content_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_504_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::GatewayTimeout(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content::Response::GatewayTimeout(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2094,32 +2674,38 @@ fn get_content_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
-            .expect("the path matches its template")
-            .required("serverName")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{serverName}",
+            "/matrix.org",
+        )
+        .expect("the path matches its template")
+        .required("serverName")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
-            .expect("the path matches its template")
-            .required("mediaId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{mediaId}",
+            "/ascERGshawAWawugaAcauga",
+        )
+        .expect("the path matches its template")
+        .required("mediaId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_parameter_allow_remote_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_remote=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_remote")
@@ -2129,7 +2715,8 @@ fn get_content_parameter_allow_remote_example_parses() {
 
 #[test]
 fn get_content_parameter_timeout_ms_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout_ms=5000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout_ms")
@@ -2139,8 +2726,8 @@ fn get_content_parameter_timeout_ms_example_parses() {
 
 #[test]
 fn get_content_parameter_allow_redirect_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_redirect=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_redirect")
@@ -2151,18 +2738,25 @@ fn get_content_parameter_allow_redirect_example_parses() {
 #[test]
 fn get_content_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_content::Request {
-        server_name: ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes"),
-        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#).expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""matrix.org""#)
+            .expect("the example deserializes"),
+        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+            .expect("the example deserializes"),
         allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(::serde_json::from_str(r#"5000"#).expect("the example deserializes")),
+        timeout_ms: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
+        ),
         allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2173,29 +2767,36 @@ fn get_content_request_example_round_trips_through_http() {
 #[test]
 fn get_content_override_name_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_override_name_502_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to serve"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::BadGateway(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::BadGateway(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_override_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2207,30 +2808,36 @@ fn get_content_override_name_502_example_round_trips_through_http() {
 #[test]
 fn get_content_override_name_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_override_name_504_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::GatewayTimeout(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Response::GatewayTimeout(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_override_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2241,44 +2848,52 @@ fn get_content_override_name_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_override_name_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
-            .expect("the path matches its template")
-            .required("serverName")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{serverName}",
+            "/matrix.org",
+        )
+        .expect("the path matches its template")
+        .required("serverName")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_override_name_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
-            .expect("the path matches its template")
-            .required("mediaId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{mediaId}",
+            "/ascERGshawAWawugaAcauga",
+        )
+        .expect("the path matches its template")
+        .required("mediaId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_override_name_parameter_file_name_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""filename.jpg""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{fileName}", "/filename.jpg")
-            .expect("the path matches its template")
-            .required("fileName")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""filename.jpg""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{fileName}",
+            "/filename.jpg",
+        )
+        .expect("the path matches its template")
+        .required("fileName")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_override_name_parameter_allow_remote_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_remote=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_remote")
@@ -2288,7 +2903,8 @@ fn get_content_override_name_parameter_allow_remote_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_timeout_ms_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout_ms=5000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout_ms")
@@ -2298,8 +2914,8 @@ fn get_content_override_name_parameter_timeout_ms_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_allow_redirect_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_redirect=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_redirect")
@@ -2310,19 +2926,27 @@ fn get_content_override_name_parameter_allow_redirect_example_parses() {
 #[test]
 fn get_content_override_name_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_content_override_name::Request {
-        server_name: ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes"),
-        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#).expect("the example deserializes"),
-        file_name: ::serde_json::from_str(r#""filename.jpg""#).expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""matrix.org""#)
+            .expect("the example deserializes"),
+        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+            .expect("the example deserializes"),
+        file_name: ::serde_json::from_str(r#""filename.jpg""#)
+            .expect("the example deserializes"),
         allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(::serde_json::from_str(r#"5000"#).expect("the example deserializes")),
+        timeout_ms: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
+        ),
         allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_override_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2333,29 +2957,36 @@ fn get_content_override_name_request_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "Cannot generate thumbnails for the requested content"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_thumbnail_400_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "Cannot generate thumbnails for the requested content"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2367,29 +2998,36 @@ fn get_content_thumbnail_400_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_413_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_thumbnail_413_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::PayloadTooLarge(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::PayloadTooLarge(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2401,29 +3039,36 @@ fn get_content_thumbnail_413_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_502_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_thumbnail_502_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TOO_LARGE",
   "error": "Content is too large to thumbnail"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadGateway(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::BadGateway(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2435,29 +3080,36 @@ fn get_content_thumbnail_502_example_round_trips_through_http() {
 #[test]
 fn get_content_thumbnail_504_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Value =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Value = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_content_thumbnail_504_example_round_trips_through_http() {
     let body: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_YET_UPLOADED",
   "error": "Content has not yet been uploaded"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::GatewayTimeout(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response::GatewayTimeout(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2468,31 +3120,38 @@ fn get_content_thumbnail_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_thumbnail_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{serverName}", "/example.org")
-            .expect("the path matches its template")
-            .required("serverName")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""example.org""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{serverName}",
+            "/example.org",
+        )
+        .expect("the path matches its template")
+        .required("serverName")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_thumbnail_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{mediaId}", "/ascERGshawAWawugaAcauga")
-            .expect("the path matches its template")
-            .required("mediaId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{mediaId}",
+            "/ascERGshawAWawugaAcauga",
+        )
+        .expect("the path matches its template")
+        .required("mediaId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_thumbnail_parameter_width_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"64"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"64"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?width=64".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("width")
@@ -2502,7 +3161,8 @@ fn get_content_thumbnail_parameter_width_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_height_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"64"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"64"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?height=64".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("height")
@@ -2512,20 +3172,23 @@ fn get_content_thumbnail_parameter_height_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_method_example_parses() {
-    let from_json: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod =
-        ::serde_json::from_str(r#""scale""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::serde_json::from_str(
+            r#""scale""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?method=scale".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("method")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::content_repo::GetContentThumbnailMethod = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("method")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_content_thumbnail_parameter_allow_remote_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_remote=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_remote")
@@ -2535,7 +3198,8 @@ fn get_content_thumbnail_parameter_allow_remote_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_timeout_ms_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout_ms=5000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout_ms")
@@ -2545,8 +3209,8 @@ fn get_content_thumbnail_parameter_timeout_ms_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_allow_redirect_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?allow_redirect=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("allow_redirect")
@@ -2557,21 +3221,30 @@ fn get_content_thumbnail_parameter_allow_redirect_example_parses() {
 #[test]
 fn get_content_thumbnail_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Request {
-        server_name: ::serde_json::from_str(r#""example.org""#).expect("the example deserializes"),
-        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#).expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""example.org""#)
+            .expect("the example deserializes"),
+        media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+            .expect("the example deserializes"),
         width: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
         height: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
-        method: ::std::option::Option::Some(::serde_json::from_str(r#""scale""#).expect("the example deserializes")),
+        method: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""scale""#).expect("the example deserializes"),
+        ),
         allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(::serde_json::from_str(r#"5000"#).expect("the example deserializes")),
+        timeout_ms: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
+        ),
         allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_content_thumbnail::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2582,7 +3255,7 @@ fn get_content_thumbnail_request_example_round_trips_through_http() {
 #[test]
 fn get_url_preview_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "og:title": "Matrix Blog Post",
   "og:description": "This is a really cool blog post from matrix.org",
   "og:image": "mxc://example.com/ascERGshawAWawugaAcauga",
@@ -2591,18 +3264,23 @@ fn get_url_preview_200_example_survives_json() {
   "og:image:width": 48,
   "matrix:image:size": 102400
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_url_preview_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::content_repo::GetUrlPreviewResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "og:title": "Matrix Blog Post",
   "og:description": "This is a really cool blog post from matrix.org",
   "og:image": "mxc://example.com/ascERGshawAWawugaAcauga",
@@ -2611,10 +3289,14 @@ fn get_url_preview_200_example_round_trips_through_http() {
   "og:image:width": 48,
   "matrix:image:size": 102400
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_url_preview::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_url_preview::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_url_preview::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2625,10 +3307,16 @@ fn get_url_preview_200_example_round_trips_through_http() {
 
 #[test]
 fn get_url_preview_parameter_url_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""https://matrix.org""#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?url=https%3A%2F%2Fmatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""https://matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?url=https%3A%2F%2Fmatrix.org"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("url")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2636,8 +3324,8 @@ fn get_url_preview_parameter_url_example_parses() {
 
 #[test]
 fn get_url_preview_parameter_ts_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"1510610716656"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ts=1510610716656".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("ts")
@@ -2648,11 +3336,17 @@ fn get_url_preview_parameter_ts_example_parses() {
 #[test]
 fn get_url_preview_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_url_preview::Request {
-        url: ::serde_json::from_str(r#""https://matrix.org""#).expect("the example deserializes"),
-        ts: ::std::option::Option::Some(::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes")),
+        url: ::serde_json::from_str(r#""https://matrix.org""#)
+            .expect("the example deserializes"),
+        ts: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes"),
+        ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_url_preview::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2663,27 +3357,36 @@ fn get_url_preview_request_example_round_trips_through_http() {
 #[test]
 fn get_config_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "m.upload.size": 50000000
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::content_repo::GetConfigResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_config_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::content_repo::GetConfigResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "m.upload.size": 50000000
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::content_repo::get_config::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::content_repo::get_config::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::content_repo::get_config::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2695,27 +3398,36 @@ fn get_config_200_example_round_trips_through_http() {
 #[test]
 fn create_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!sefiuhWgwghwWgh:example.com"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::create_room::CreateRoomResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn create_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::create_room::CreateRoomResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!sefiuhWgwghwWgh:example.com"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::create_room::create_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::create_room::create_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::create_room::create_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2727,27 +3439,6 @@ fn create_room_200_example_round_trips_through_http() {
 #[test]
 fn create_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "preset": "public_chat",
-  "room_alias_name": "thepub",
-  "name": "The Grand Duke Pub",
-  "topic": "All about happy hour",
-  "creation_content": {
-    "m.federate": false
-  }
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::create_room::CreateRoomBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn create_room_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::create_room::create_room::Request {
-        body: ::serde_json::from_str(
             r#"{
   "preset": "public_chat",
   "room_alias_name": "thepub",
@@ -2758,10 +3449,39 @@ fn create_room_request_example_round_trips_through_http() {
   }
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::create_room::CreateRoomBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn create_room_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::create_room::create_room::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "preset": "public_chat",
+  "room_alias_name": "thepub",
+  "name": "The Grand Duke Pub",
+  "topic": "All about happy hour",
+  "creation_content": {
+    "m.federate": false
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::create_room::create_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2771,19 +3491,31 @@ fn create_room_request_example_round_trips_through_http() {
 
 #[test]
 fn upload_cross_signing_keys_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_cross_signing_keys_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2795,29 +3527,38 @@ fn upload_cross_signing_keys_200_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_keys_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_SIGNATURE",
   "error": "Invalid signature"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_cross_signing_keys_400_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_SIGNATURE",
   "error": "Invalid signature"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2829,29 +3570,38 @@ fn upload_cross_signing_keys_400_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_keys_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Key ID in use"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upload_cross_signing_keys_403_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Key ID in use"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2863,62 +3613,6 @@ fn upload_cross_signing_keys_403_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_keys_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "auth": {
-    "type": "example.type.foo",
-    "session": "xxxxx",
-    "example_credential": "verypoorsharedsecret"
-  },
-  "master_key": {
-    "user_id": "@alice:example.com",
-    "usage": [
-      "master"
-    ],
-    "keys": {
-      "ed25519:base64+master+public+key": "base64+master+public+key"
-    }
-  },
-  "self_signing_key": {
-    "user_id": "@alice:example.com",
-    "usage": [
-      "self_signing"
-    ],
-    "keys": {
-      "ed25519:base64+self+signing+public+key": "base64+self+signing+master+public+key"
-    },
-    "signatures": {
-      "@alice:example.com": {
-        "ed25519:base64+master+public+key": "signature+of+self+signing+key"
-      }
-    }
-  },
-  "user_signing_key": {
-    "user_id": "@alice:example.com",
-    "usage": [
-      "user_signing"
-    ],
-    "keys": {
-      "ed25519:base64+user+signing+public+key": "base64+user+signing+master+public+key"
-    },
-    "signatures": {
-      "@alice:example.com": {
-        "ed25519:base64+master+public+key": "signature+of+user+signing+key"
-      }
-    }
-  }
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::cross_signing::UploadCrossSigningKeysBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn upload_cross_signing_keys_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request {
-        body: ::serde_json::from_str(
             r#"{
   "auth": {
     "type": "example.type.foo",
@@ -2964,10 +3658,74 @@ fn upload_cross_signing_keys_request_example_round_trips_through_http() {
   }
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::cross_signing::UploadCrossSigningKeysBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_keys_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "auth": {
+    "type": "example.type.foo",
+    "session": "xxxxx",
+    "example_credential": "verypoorsharedsecret"
+  },
+  "master_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "master"
+    ],
+    "keys": {
+      "ed25519:base64+master+public+key": "base64+master+public+key"
+    }
+  },
+  "self_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "self_signing"
+    ],
+    "keys": {
+      "ed25519:base64+self+signing+public+key": "base64+self+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+self+signing+key"
+      }
+    }
+  },
+  "user_signing_key": {
+    "user_id": "@alice:example.com",
+    "usage": [
+      "user_signing"
+    ],
+    "keys": {
+      "ed25519:base64+user+signing+public+key": "base64+user+signing+master+public+key"
+    },
+    "signatures": {
+      "@alice:example.com": {
+        "ed25519:base64+master+public+key": "signature+of+user+signing+key"
+      }
+    }
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -2978,74 +3736,6 @@ fn upload_cross_signing_keys_request_example_round_trips_through_http() {
 #[test]
 fn upload_cross_signing_signatures_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "@alice:example.com": {
-    "HIJKLMN": {
-      "user_id": "@alice:example.com",
-      "device_id": "HIJKLMN",
-      "algorithms": [
-        "m.olm.v1.curve25519-aes-sha256",
-        "m.megolm.v1.aes-sha"
-      ],
-      "keys": {
-        "curve25519:HIJKLMN": "base64+curve25519+key",
-        "ed25519:HIJKLMN": "base64+ed25519+key"
-      },
-      "signatures": {
-        "@alice:example.com": {
-          "ed25519:base64+self+signing+public+key": "base64+signature+of+HIJKLMN"
-        }
-      }
-    },
-    "base64+master+public+key": {
-      "user_id": "@alice:example.com",
-      "usage": [
-        "master"
-      ],
-      "keys": {
-        "ed25519:base64+master+public+key": "base64+master+public+key"
-      },
-      "signatures": {
-        "@alice:example.com": {
-          "ed25519:HIJKLMN": "base64+signature+of+master+key"
-        }
-      }
-    }
-  },
-  "@bob:example.com": {
-    "bobs+base64+master+public+key": {
-      "user_id": "@bob:example.com",
-      "keys": {
-        "ed25519:bobs+base64+master+public+key": "bobs+base64+master+public+key"
-      },
-      "usage": [
-        "master"
-      ],
-      "signatures": {
-        "@alice:example.com": {
-          "ed25519:base64+user+signing+public+key": "base64+signature+of+bobs+master+key"
-        }
-      }
-    }
-  }
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    > = ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request {
-        body: ::serde_json::from_str(
             r#"{
   "@alice:example.com": {
     "HIJKLMN": {
@@ -3098,10 +3788,85 @@ fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
   }
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    > = ::serde_json::from_value(example.clone())
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "@alice:example.com": {
+    "HIJKLMN": {
+      "user_id": "@alice:example.com",
+      "device_id": "HIJKLMN",
+      "algorithms": [
+        "m.olm.v1.curve25519-aes-sha256",
+        "m.megolm.v1.aes-sha"
+      ],
+      "keys": {
+        "curve25519:HIJKLMN": "base64+curve25519+key",
+        "ed25519:HIJKLMN": "base64+ed25519+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+self+signing+public+key": "base64+signature+of+HIJKLMN"
+        }
+      }
+    },
+    "base64+master+public+key": {
+      "user_id": "@alice:example.com",
+      "usage": [
+        "master"
+      ],
+      "keys": {
+        "ed25519:base64+master+public+key": "base64+master+public+key"
+      },
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:HIJKLMN": "base64+signature+of+master+key"
+        }
+      }
+    }
+  },
+  "@bob:example.com": {
+    "bobs+base64+master+public+key": {
+      "user_id": "@bob:example.com",
+      "keys": {
+        "ed25519:bobs+base64+master+public+key": "bobs+base64+master+public+key"
+      },
+      "usage": [
+        "master"
+      ],
+      "signatures": {
+        "@alice:example.com": {
+          "ed25519:base64+user+signing+public+key": "base64+signature+of+bobs+master+key"
+        }
+      }
+    }
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3112,7 +3877,7 @@ fn upload_cross_signing_signatures_request_example_round_trips_through_http() {
 #[test]
 fn get_devices_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "devices": [
     {
       "device_id": "QBUAZIFURK",
@@ -3122,18 +3887,23 @@ fn get_devices_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::device_management::GetDevicesResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_devices_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::device_management::GetDevicesResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "devices": [
     {
       "device_id": "QBUAZIFURK",
@@ -3143,10 +3913,14 @@ fn get_devices_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::get_devices::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::get_devices::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::get_devices::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3158,33 +3932,42 @@ fn get_devices_200_example_round_trips_through_http() {
 #[test]
 fn get_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "device_id": "QBUAZIFURK",
   "display_name": "android",
   "last_seen_ip": "1.2.3.4",
   "last_seen_ts": 1474491775024
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::device_management::GetDeviceResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_device_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::device_management::GetDeviceResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "device_id": "QBUAZIFURK",
   "display_name": "android",
   "last_seen_ip": "1.2.3.4",
   "last_seen_ts": 1474491775024
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::get_device::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::get_device::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::get_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3195,23 +3978,29 @@ fn get_device_200_example_round_trips_through_http() {
 
 #[test]
 fn get_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{deviceId}", "/QBUAZIFURK")
-            .expect("the path matches its template")
-            .required("deviceId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{deviceId}",
+            "/QBUAZIFURK",
+        )
+        .expect("the path matches its template")
+        .required("deviceId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_device_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::device_management::get_device::Request {
-        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes"),
+        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::device_management::get_device::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3221,19 +4010,31 @@ fn get_device_request_example_round_trips_through_http() {
 
 #[test]
 fn update_device_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn update_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::update_device::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::update_device::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::update_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3245,42 +4046,51 @@ fn update_device_200_example_round_trips_through_http() {
 #[test]
 fn update_device_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "display_name": "My other phone"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::device_management::UpdateDeviceBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::device_management::UpdateDeviceBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn update_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{deviceId}", "/QBUAZIFURK")
-            .expect("the path matches its template")
-            .required("deviceId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{deviceId}",
+            "/QBUAZIFURK",
+        )
+        .expect("the path matches its template")
+        .required("deviceId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn update_device_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::device_management::update_device::Request {
-        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        device_id: ::serde_json::from_str(r#""QBUAZIFURK""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "display_name": "My other phone"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::device_management::update_device::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3290,19 +4100,31 @@ fn update_device_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_device_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::delete_device::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::delete_device::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::delete_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3313,31 +4135,45 @@ fn delete_device_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""QBUAZIFURK""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{deviceId}", "/QBUAZIFURK")
-            .expect("the path matches its template")
-            .required("deviceId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{deviceId}",
+            "/QBUAZIFURK",
+        )
+        .expect("the path matches its template")
+        .required("deviceId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_devices_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_devices_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::device_management::delete_devices::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::device_management::delete_devices::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::device_management::delete_devices::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3349,7 +4185,7 @@ fn delete_devices_200_example_round_trips_through_http() {
 #[test]
 fn get_room_id_by_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com",
   "servers": [
     "capuchins.com",
@@ -3357,18 +4193,23 @@ fn get_room_id_by_alias_200_example_survives_json() {
     "another.com"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_id_by_alias_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::directory::GetRoomIdByAliasResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com",
   "servers": [
     "capuchins.com",
@@ -3376,10 +4217,14 @@ fn get_room_id_by_alias_200_example_round_trips_through_http() {
     "another.com"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3391,29 +4236,38 @@ fn get_room_id_by_alias_200_example_round_trips_through_http() {
 #[test]
 fn get_room_id_by_alias_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_id_by_alias_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3425,29 +4279,38 @@ fn get_room_id_by_alias_400_example_round_trips_through_http() {
 #[test]
 fn get_room_id_by_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:matrix.org not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_id_by_alias_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:matrix.org not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3458,23 +4321,31 @@ fn get_room_id_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_id_by_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomAlias}", "/%23monkeys%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomAlias")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomAlias}",
+            "/%23monkeys%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomAlias")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_id_by_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::get_room_id_by_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##).expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::get_room_id_by_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3484,19 +4355,31 @@ fn get_room_id_by_alias_request_example_round_trips_through_http() {
 
 #[test]
 fn set_room_alias_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3508,29 +4391,38 @@ fn set_room_alias_200_example_round_trips_through_http() {
 #[test]
 fn set_room_alias_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_alias_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3542,29 +4434,38 @@ fn set_room_alias_400_example_round_trips_through_http() {
 #[test]
 fn set_room_alias_409_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "Room alias #monkeys:matrix.org already exists."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_alias_409_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "Room alias #monkeys:matrix.org already exists."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Conflict(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::set_room_alias::Response::Conflict(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3576,42 +4477,55 @@ fn set_room_alias_409_example_round_trips_through_http() {
 #[test]
 fn set_room_alias_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::directory::SetRoomAliasBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::directory::SetRoomAliasBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomAlias}", "/%23monkeys%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomAlias")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomAlias}",
+            "/%23monkeys%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomAlias")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::set_room_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##).expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "room_id": "!abnjk1jdasj98:capuchins.com"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::set_room_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3621,19 +4535,31 @@ fn set_room_alias_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_alias_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::delete_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3645,29 +4571,38 @@ fn delete_room_alias_200_example_round_trips_through_http() {
 #[test]
 fn delete_room_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:example.org not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_alias_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias #monkeys:example.org not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::delete_room_alias::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::delete_room_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3678,23 +4613,31 @@ fn delete_room_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomAlias}", "/%23monkeys%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomAlias")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomAlias}",
+            "/%23monkeys%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomAlias")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::delete_room_alias::Request {
-        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##).expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::delete_room_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3705,35 +4648,44 @@ fn delete_room_alias_request_example_round_trips_through_http() {
 #[test]
 fn get_local_aliases_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r##"{
+            r##"{
   "aliases": [
     "#somewhere:example.com",
     "#another:example.com",
     "#hat_trick:example.com"
   ]
 }"##,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::directory::GetLocalAliasesResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_local_aliases_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::directory::GetLocalAliasesResponse = ::serde_json::from_str(
-        r##"{
+            r##"{
   "aliases": [
     "#somewhere:example.com",
     "#another:example.com",
     "#hat_trick:example.com"
   ]
 }"##,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3745,29 +4697,38 @@ fn get_local_aliases_200_example_round_trips_through_http() {
 #[test]
 fn get_local_aliases_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_local_aliases_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Room alias invalid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3779,29 +4740,38 @@ fn get_local_aliases_400_example_round_trips_through_http() {
 #[test]
 fn get_local_aliases_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not a member of the room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_local_aliases_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not a member of the room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::directory::get_local_aliases::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -3812,23 +4782,31 @@ fn get_local_aliases_403_example_round_trips_through_http() {
 
 #[test]
 fn get_local_aliases_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_local_aliases_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::directory::get_local_aliases::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:example.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::directory::get_local_aliases::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -3839,7 +4817,7 @@ fn get_local_aliases_request_example_round_trips_through_http() {
 #[test]
 fn get_event_context_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "end": "t29-57_2_0_2",
   "events_after": [
     {
@@ -3943,18 +4921,23 @@ fn get_event_context_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::event_context::GetEventContextResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::event_context::GetEventContextResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_event_context_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::event_context::GetEventContextResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "end": "t29-57_2_0_2",
   "events_after": [
     {
@@ -4058,10 +5041,14 @@ fn get_event_context_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::event_context::get_event_context::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::event_context::get_event_context::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::event_context::get_event_context::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4072,31 +5059,40 @@ fn get_event_context_200_example_round_trips_through_http() {
 
 #[test]
 fn get_event_context_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_context_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$f3h4d129462ha:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24f3h4d129462ha%3Aexample.com")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24f3h4d129462ha%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_context_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"3"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"3"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=3".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -4106,10 +5102,12 @@ fn get_event_context_parameter_limit_example_parses() {
 
 #[test]
 fn get_event_context_parameter_filter_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -4118,15 +5116,23 @@ fn get_event_context_parameter_filter_example_parses() {
 #[test]
 fn get_event_context_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::event_context::get_event_context::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#).expect("the example deserializes"),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
+            .expect("the example deserializes"),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
+        ),
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""66696p746572""#)
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::event_context::get_event_context::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4137,81 +5143,6 @@ fn get_event_context_request_example_round_trips_through_http() {
 #[test]
 fn define_filter_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "room": {
-    "state": {
-      "types": [
-        "m.room.*"
-      ],
-      "not_rooms": [
-        "!726s6s6q:example.com"
-      ]
-    },
-    "timeline": {
-      "limit": 10,
-      "types": [
-        "m.room.message"
-      ],
-      "not_rooms": [
-        "!726s6s6q:example.com"
-      ],
-      "not_senders": [
-        "@spam:example.com"
-      ]
-    },
-    "ephemeral": {
-      "types": [
-        "m.receipt",
-        "m.typing"
-      ],
-      "not_rooms": [
-        "!726s6s6q:example.com"
-      ],
-      "not_senders": [
-        "@spam:example.com"
-      ]
-    }
-  },
-  "presence": {
-    "types": [
-      "m.presence"
-    ],
-    "not_senders": [
-      "@alice:example.com"
-    ]
-  },
-  "event_format": "client",
-  "event_fields": [
-    "type",
-    "content",
-    "sender"
-  ]
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::filter::DefineFilterBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn define_filter_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn define_filter_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::filter::define_filter::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
             r#"{
   "room": {
     "state": {
@@ -4263,10 +5194,98 @@ fn define_filter_request_example_round_trips_through_http() {
   ]
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::filter::DefineFilterBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn define_filter_parameter_user_id_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn define_filter_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::filter::define_filter::Request {
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "room": {
+    "state": {
+      "types": [
+        "m.room.*"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ]
+    },
+    "timeline": {
+      "limit": 10,
+      "types": [
+        "m.room.message"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    },
+    "ephemeral": {
+      "types": [
+        "m.receipt",
+        "m.typing"
+      ],
+      "not_rooms": [
+        "!726s6s6q:example.com"
+      ],
+      "not_senders": [
+        "@spam:example.com"
+      ]
+    }
+  },
+  "presence": {
+    "types": [
+      "m.presence"
+    ],
+    "not_senders": [
+      "@alice:example.com"
+    ]
+  },
+  "event_format": "client",
+  "event_fields": [
+    "type",
+    "content",
+    "sender"
+  ]
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::filter::define_filter::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4277,7 +5296,7 @@ fn define_filter_request_example_round_trips_through_http() {
 #[test]
 fn get_filter_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room": {
     "state": {
       "types": [
@@ -4327,18 +5346,23 @@ fn get_filter_200_example_survives_json() {
     "sender"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::filter::GetFilterResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_filter_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::filter::GetFilterResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room": {
     "state": {
       "types": [
@@ -4388,10 +5412,14 @@ fn get_filter_200_example_round_trips_through_http() {
     "sender"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::filter::get_filter::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::filter::get_filter::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::filter::get_filter::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4402,36 +5430,47 @@ fn get_filter_200_example_round_trips_through_http() {
 
 #[test]
 fn get_filter_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_filter_parameter_filter_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{filterId}", "/66696p746572")
-            .expect("the path matches its template")
-            .required("filterId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{filterId}",
+            "/66696p746572",
+        )
+        .expect("the path matches its template")
+        .required("filterId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_filter_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::filter::get_filter::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        filter_id: ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        filter_id: ::serde_json::from_str(r#""66696p746572""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::filter::get_filter::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4441,19 +5480,31 @@ fn get_filter_request_example_round_trips_through_http() {
 
 #[test]
 fn invite_user_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn invite_user_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::inviting::invite_user::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4465,29 +5516,38 @@ fn invite_user_200_example_round_trips_through_http() {
 #[test]
 fn invite_user_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn invite_user_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::inviting::invite_user::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::inviting::invite_user::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4499,44 +5559,57 @@ fn invite_user_403_example_round_trips_through_http() {
 #[test]
 fn invite_user_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "Welcome to the team!"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::inviting::InviteUserBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::inviting::InviteUserBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn invite_user_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21d41d8cd%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!d41d8cd:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21d41d8cd%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn invite_user_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::inviting::invite_user::Request {
-        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "reason": "Welcome to the team!"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::inviting::invite_user::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4547,27 +5620,36 @@ fn invite_user_request_example_round_trips_through_http() {
 #[test]
 fn join_room_by_id_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::joining::JoinRoomByIdResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn join_room_by_id_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::joining::JoinRoomByIdResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room_by_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4579,29 +5661,38 @@ fn join_room_by_id_200_example_round_trips_through_http() {
 #[test]
 fn join_room_by_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn join_room_by_id_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room_by_id::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room_by_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4612,40 +5703,53 @@ fn join_room_by_id_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_by_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21d41d8cd%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!d41d8cd:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21d41d8cd%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn join_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::joining::JoinRoomResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn join_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::joining::JoinRoomResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4657,29 +5761,38 @@ fn join_room_200_example_round_trips_through_http() {
 #[test]
 fn join_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn join_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::joining::join_room::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::joining::join_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4690,22 +5803,32 @@ fn join_room_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomIdOrAlias}", "/%23monkeys%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomIdOrAlias")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomIdOrAlias}",
+            "/%23monkeys%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomIdOrAlias")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn join_room_parameter_server_name_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(r#"["matrix.org","elsewhere.ca"]"#)
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["matrix.org","elsewhere.ca"]"#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca".parse().expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -4714,29 +5837,38 @@ fn join_room_parameter_server_name_example_parses() {
 #[test]
 fn get_room_keys_version_current_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "No current backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_keys_version_current_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "No current backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4748,29 +5880,38 @@ fn get_room_keys_version_current_404_example_round_trips_through_http() {
 #[test]
 fn get_room_keys_version_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_keys_version_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_version::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4781,9 +5922,12 @@ fn get_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{version}", "/1")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{version}",
+            "/1",
+        )
         .expect("the path matches its template")
         .required("version")
         .expect("the example parses as the server parses it");
@@ -4795,8 +5939,11 @@ fn get_room_keys_version_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_keys_version::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_version::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4806,19 +5953,31 @@ fn get_room_keys_version_request_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_version_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_version_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4830,29 +5989,38 @@ fn put_room_keys_version_200_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_version_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Algorithm does not match"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_version_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Algorithm does not match"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4864,29 +6032,38 @@ fn put_room_keys_version_400_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_version_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_version_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4897,9 +6074,12 @@ fn put_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{version}", "/1")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{version}",
+            "/1",
+        )
         .expect("the path matches its template")
         .required("version")
         .expect("the example parses as the server parses it");
@@ -4909,29 +6089,38 @@ fn put_room_keys_version_parameter_version_example_parses() {
 #[test]
 fn delete_room_keys_version_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_keys_version_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -4942,9 +6131,12 @@ fn delete_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{version}", "/1")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{version}",
+            "/1",
+        )
         .expect("the path matches its template")
         .required("version")
         .expect("the example parses as the server parses it");
@@ -4956,8 +6148,11 @@ fn delete_room_keys_version_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_version::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -4968,29 +6163,38 @@ fn delete_room_keys_version_request_example_round_trips_through_http() {
 #[test]
 fn get_room_key_by_session_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Key not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_key_by_session_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Key not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5001,10 +6205,12 @@ fn get_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5012,25 +6218,31 @@ fn get_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21roomid%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{sessionId}", "/sessionid")
-            .expect("the path matches its template")
-            .required("sessionId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{sessionId}",
+            "/sessionid",
+        )
+        .expect("the path matches its template")
+        .required("sessionId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -5038,11 +6250,16 @@ fn get_room_key_by_session_id_parameter_session_id_example_parses() {
 fn get_room_key_by_session_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
-        session_id: ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
+            .expect("the example deserializes"),
+        session_id: ::serde_json::from_str(r#""sessionid""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5053,31 +6270,40 @@ fn get_room_key_by_session_id_request_example_round_trips_through_http() {
 #[test]
 fn put_room_key_by_session_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_key_by_session_id_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5088,10 +6314,12 @@ fn put_room_key_by_session_id_403_example_round_trips_through_http() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5099,54 +6327,69 @@ fn put_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21roomid%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn put_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{sessionId}", "/sessionid")
-            .expect("the path matches its template")
-            .required("sessionId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{sessionId}",
+            "/sessionid",
+        )
+        .expect("the path matches its template")
+        .required("sessionId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_key_by_session_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_key_by_session_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5157,10 +6400,12 @@ fn delete_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5168,25 +6413,31 @@ fn delete_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21roomid%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{sessionId}", "/sessionid")
-            .expect("the path matches its template")
-            .required("sessionId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{sessionId}",
+            "/sessionid",
+        )
+        .expect("the path matches its template")
+        .required("sessionId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -5194,11 +6445,16 @@ fn delete_room_key_by_session_id_parameter_session_id_example_parses() {
 fn delete_room_key_by_session_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
-        session_id: ::serde_json::from_str(r#""sessionid""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
+            .expect("the example deserializes"),
+        session_id: ::serde_json::from_str(r#""sessionid""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5209,29 +6465,38 @@ fn delete_room_key_by_session_id_request_example_round_trips_through_http() {
 #[test]
 fn get_room_keys_by_room_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_keys_by_room_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5242,10 +6507,12 @@ fn get_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5253,13 +6520,17 @@ fn get_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21roomid%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -5267,10 +6538,14 @@ fn get_room_keys_by_room_id_parameter_room_id_example_parses() {
 fn get_room_keys_by_room_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5281,31 +6556,40 @@ fn get_room_keys_by_room_id_request_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_by_room_id_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_by_room_id_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5317,29 +6601,38 @@ fn put_room_keys_by_room_id_403_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_by_room_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_by_room_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5350,10 +6643,12 @@ fn put_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5361,42 +6656,55 @@ fn put_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21roomid%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_keys_by_room_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_keys_by_room_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5407,10 +6715,12 @@ fn delete_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5418,13 +6728,17 @@ fn delete_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21roomid%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21roomid%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
@@ -5432,10 +6746,14 @@ fn delete_room_keys_by_room_id_parameter_room_id_example_parses() {
 fn delete_room_keys_by_room_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!roomid:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!roomid:example.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5446,29 +6764,38 @@ fn delete_room_keys_by_room_id_request_example_round_trips_through_http() {
 #[test]
 fn get_room_keys_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_keys_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::get_room_keys::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5479,10 +6806,12 @@ fn get_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5493,8 +6822,11 @@ fn get_room_keys_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::get_room_keys::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::get_room_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5505,31 +6837,40 @@ fn get_room_keys_request_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_WRONG_ROOM_KEYS_VERSION",
   "error": "Wrong backup version.",
   "current_version": "42"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5541,29 +6882,38 @@ fn put_room_keys_403_example_round_trips_through_http() {
 #[test]
 fn put_room_keys_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn put_room_keys_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::put_room_keys::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::put_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5574,10 +6924,12 @@ fn put_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5586,29 +6938,38 @@ fn put_room_keys_parameter_version_example_parses() {
 #[test]
 fn delete_room_keys_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_keys_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown backup version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::key_backup::delete_room_keys::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5619,10 +6980,12 @@ fn delete_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""1""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5633,8 +6996,11 @@ fn delete_room_keys_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::key_backup::delete_room_keys::Request {
         version: ::serde_json::from_str(r#""1""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::key_backup::delete_room_keys::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5644,10 +7010,14 @@ fn delete_room_keys_request_example_round_trips_through_http() {
 
 #[test]
 fn get_keys_changes_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5655,10 +7025,14 @@ fn get_keys_changes_parameter_from_example_parses() {
 
 #[test]
 fn get_keys_changes_parameter_to_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s75689_5632_2435""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s75689_5632_2435""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=s75689_5632_2435".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5667,11 +7041,16 @@ fn get_keys_changes_parameter_to_example_parses() {
 #[test]
 fn get_keys_changes_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::keys::get_keys_changes::Request {
-        from: ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes"),
-        to: ::serde_json::from_str(r#""s75689_5632_2435""#).expect("the example deserializes"),
+        from: ::serde_json::from_str(r#""s72594_4483_1934""#)
+            .expect("the example deserializes"),
+        to: ::serde_json::from_str(r#""s75689_5632_2435""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::keys::get_keys_changes::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5681,19 +7060,29 @@ fn get_keys_changes_request_example_round_trips_through_http() {
 
 #[test]
 fn kick_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn kick_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::kicking::kick::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::kicking::kick::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5705,29 +7094,38 @@ fn kick_200_example_round_trips_through_http() {
 #[test]
 fn kick_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to kick from this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn kick_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have a high enough power level to kick from this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::kicking::kick::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::kicking::kick::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::kicking::kick::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5739,44 +7137,57 @@ fn kick_403_example_round_trips_through_http() {
 #[test]
 fn kick_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::kicking::KickBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::kicking::KickBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn kick_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21e42d8c%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!e42d8c:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21e42d8c%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn kick_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::kicking::kick::Request {
-        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "reason": "Telling unfunny jokes",
   "user_id": "@cheeky_monkey:matrix.org"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::kicking::kick::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5787,27 +7198,36 @@ fn kick_request_example_round_trips_through_http() {
 #[test]
 fn knock_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::knocking::KnockRoomResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn knock_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::knocking::KnockRoomResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!d41d8cd:matrix.org"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::knocking::knock_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5819,29 +7239,38 @@ fn knock_room_200_example_round_trips_through_http() {
 #[test]
 fn knock_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to knock on this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn knock_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to knock on this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::knocking::knock_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5853,29 +7282,38 @@ fn knock_room_403_example_round_trips_through_http() {
 #[test]
 fn knock_room_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "That room does not appear to exist."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn knock_room_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "That room does not appear to exist."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::knocking::knock_room::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::knocking::knock_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5886,22 +7324,32 @@ fn knock_room_404_example_round_trips_through_http() {
 
 #[test]
 fn knock_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomIdOrAlias}", "/%23monkeys%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomIdOrAlias")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomIdOrAlias}",
+            "/%23monkeys%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomIdOrAlias")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn knock_room_parameter_server_name_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(r#"["matrix.org","elsewhere.ca"]"#)
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["matrix.org","elsewhere.ca"]"#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca".parse().expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5909,19 +7357,31 @@ fn knock_room_parameter_server_name_example_parses() {
 
 #[test]
 fn leave_room_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn leave_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::leaving::leave_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::leaving::leave_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::leaving::leave_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -5933,42 +7393,55 @@ fn leave_room_200_example_round_trips_through_http() {
 #[test]
 fn leave_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "reason": "Saying farewell - thanks for the support!"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::leaving::LeaveRoomBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::leaving::LeaveRoomBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn leave_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!nkl290a:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21nkl290a%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!nkl290a:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21nkl290a%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn leave_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::leaving::leave_room::Request {
-        room_id: ::serde_json::from_str(r#""!nkl290a:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!nkl290a:matrix.org""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "reason": "Saying farewell - thanks for the support!"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::leaving::leave_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -5978,19 +7451,31 @@ fn leave_room_request_example_round_trips_through_http() {
 
 #[test]
 fn forget_room_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn forget_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::leaving::forget_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6002,29 +7487,38 @@ fn forget_room_200_example_round_trips_through_http() {
 #[test]
 fn forget_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "User @example:matrix.org is in room !au1ba7o:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn forget_room_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "User @example:matrix.org is in room !au1ba7o:matrix.org"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::leaving::forget_room::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::leaving::forget_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6035,23 +7529,31 @@ fn forget_room_400_example_round_trips_through_http() {
 
 #[test]
 fn forget_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!au1ba7o:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21au1ba7o%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!au1ba7o:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21au1ba7o%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn forget_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::leaving::forget_room::Request {
-        room_id: ::serde_json::from_str(r#""!au1ba7o:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!au1ba7o:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::leaving::forget_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6062,31 +7564,40 @@ fn forget_room_request_example_round_trips_through_http() {
 #[test]
 fn get_joined_rooms_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "joined_rooms": [
     "!foo:example.com"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_joined_rooms_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::list_joined_rooms::GetJoinedRoomsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "joined_rooms": [
     "!foo:example.com"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6098,29 +7609,36 @@ fn get_joined_rooms_200_example_round_trips_through_http() {
 #[test]
 fn get_room_visibility_on_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "visibility": "public"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse =
-        ::serde_json::from_str(
+    let body: ::matrix_client_api::types::list_public_rooms::GetRoomVisibilityOnDirectoryResponse = ::serde_json::from_str(
             r#"{
   "visibility": "public"
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6132,30 +7650,38 @@ fn get_room_visibility_on_directory_200_example_round_trips_through_http() {
 #[test]
 fn get_room_visibility_on_directory_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_visibility_on_directory_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6166,23 +7692,31 @@ fn get_room_visibility_on_directory_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21curbf%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!curbf:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21curbf%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_visibility_on_directory_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Request {
-        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6192,20 +7726,31 @@ fn get_room_visibility_on_directory_request_example_round_trips_through_http() {
 
 #[test]
 fn set_room_visibility_on_directory_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6217,30 +7762,38 @@ fn set_room_visibility_on_directory_200_example_round_trips_through_http() {
 #[test]
 fn set_room_visibility_on_directory_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_visibility_on_directory_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room not found"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6252,42 +7805,53 @@ fn set_room_visibility_on_directory_404_example_round_trips_through_http() {
 #[test]
 fn set_room_visibility_on_directory_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "visibility": "public"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::list_public_rooms::SetRoomVisibilityOnDirectoryBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::list_public_rooms::SetRoomVisibilityOnDirectoryBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21curbf%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!curbf:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21curbf%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_visibility_on_directory_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request {
-        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        room_id: ::serde_json::from_str(r#""!curbf:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "visibility": "public"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6298,7 +7862,7 @@ fn set_room_visibility_on_directory_request_example_round_trips_through_http() {
 #[test]
 fn get_login_flows_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "flows": [
     {
       "type": "m.login.password"
@@ -6309,18 +7873,23 @@ fn get_login_flows_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login::GetLoginFlowsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_login_flows_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::login::GetLoginFlowsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "flows": [
     {
       "type": "m.login.password"
@@ -6331,10 +7900,14 @@ fn get_login_flows_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login::get_login_flows::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login::get_login_flows::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::get_login_flows::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6346,7 +7919,7 @@ fn get_login_flows_200_example_round_trips_through_http() {
 #[test]
 fn login_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "refresh_token": "def456",
@@ -6361,18 +7934,23 @@ fn login_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login::LoginResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn login_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::login::LoginResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "refresh_token": "def456",
@@ -6387,10 +7965,12 @@ fn login_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::login::login::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::login::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6402,29 +7982,38 @@ fn login_200_example_round_trips_through_http() {
 #[test]
 fn login_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "Bad login type."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn login_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN",
   "error": "Bad login type."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login::login::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login::login::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::login::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6436,27 +8025,36 @@ fn login_400_example_round_trips_through_http() {
 #[test]
 fn login_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn login_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login::login::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login::login::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login::login::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6468,27 +8066,6 @@ fn login_403_example_round_trips_through_http() {
 #[test]
 fn login_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "type": "m.login.password",
-  "identifier": {
-    "type": "m.id.user",
-    "user": "cheeky_monkey"
-  },
-  "password": "ilovebananas",
-  "initial_device_display_name": "Jungle Phone"
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login::LoginBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn login_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::login::login::Request {
-        body: ::serde_json::from_str(
             r#"{
   "type": "m.login.password",
   "identifier": {
@@ -6499,10 +8076,39 @@ fn login_request_example_round_trips_through_http() {
   "initial_device_display_name": "Jungle Phone"
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login::LoginBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn login_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::login::login::Request {
+        body: ::serde_json::from_str(
+                r#"{
+  "type": "m.login.password",
+  "identifier": {
+    "type": "m.id.user",
+    "user": "cheeky_monkey"
+  },
+  "password": "ilovebananas",
+  "initial_device_display_name": "Jungle Phone"
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::login::login::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6513,29 +8119,38 @@ fn login_request_example_round_trips_through_http() {
 #[test]
 fn generate_login_token_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "login_token": "<opaque string>",
   "expires_in_ms": 120000
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn generate_login_token_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::login_token::GenerateLoginTokenResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "login_token": "<opaque string>",
   "expires_in_ms": 120000
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::login_token::generate_login_token::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::login_token::generate_login_token::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::login_token::generate_login_token::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6547,7 +8162,7 @@ fn generate_login_token_200_example_round_trips_through_http() {
 #[test]
 fn get_room_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "start": "t47429-4392820_219380_26003_2265",
   "end": "t47409-4357353_219380_26003_2265",
   "chunk": [
@@ -6612,18 +8227,23 @@ fn get_room_events_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::message_pagination::GetRoomEventsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "start": "t47429-4392820_219380_26003_2265",
   "end": "t47409-4357353_219380_26003_2265",
   "chunk": [
@@ -6688,10 +8308,14 @@ fn get_room_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::message_pagination::get_room_events::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::message_pagination::get_room_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::message_pagination::get_room_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6702,22 +8326,28 @@ fn get_room_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s345_678_333""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""s345_678_333""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s345_678_333".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6725,19 +8355,23 @@ fn get_room_events_parameter_from_example_parses() {
 
 #[test]
 fn get_room_events_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::message_pagination::GetRoomEventsDir =
-        ::serde_json::from_str(r#""b""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::serde_json::from_str(
+            r#""b""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=b".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::message_pagination::GetRoomEventsDir =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("dir")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::message_pagination::GetRoomEventsDir = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("dir")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_events_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"3"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"3"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=3".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -6747,10 +8381,16 @@ fn get_room_events_parameter_limit_example_parses() {
 
 #[test]
 fn get_room_events_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""{\"contains_url\":true}""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""{\"contains_url\":true}""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?filter=%7B%22contains_url%22%3Atrue%7D".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?filter=%7B%22contains_url%22%3Atrue%7D"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6759,19 +8399,27 @@ fn get_room_events_parameter_filter_example_parses() {
 #[test]
 fn get_room_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::message_pagination::get_room_events::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
         from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s345_678_333""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""s345_678_333""#)
+                .expect("the example deserializes"),
         ),
         to: ::std::option::Option::None,
         dir: ::serde_json::from_str(r#""b""#).expect("the example deserializes"),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
+        ),
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""{\"contains_url\":true}""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""{\"contains_url\":true}""#)
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::message_pagination::get_room_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6782,7 +8430,7 @@ fn get_room_events_request_example_round_trips_through_http() {
 #[test]
 fn get_notifications_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "next_token": "abcdef",
   "notifications": [
     {
@@ -6812,18 +8460,23 @@ fn get_notifications_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::notifications::GetNotificationsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::notifications::GetNotificationsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_notifications_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::notifications::GetNotificationsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "next_token": "abcdef",
   "notifications": [
     {
@@ -6853,10 +8506,14 @@ fn get_notifications_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::notifications::get_notifications::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::notifications::get_notifications::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::notifications::get_notifications::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6867,10 +8524,12 @@ fn get_notifications_200_example_round_trips_through_http() {
 
 #[test]
 fn get_notifications_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""xxxxx""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=xxxxx".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6878,7 +8537,8 @@ fn get_notifications_parameter_from_example_parses() {
 
 #[test]
 fn get_notifications_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -6888,10 +8548,12 @@ fn get_notifications_parameter_limit_example_parses() {
 
 #[test]
 fn get_notifications_parameter_only_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""highlight""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""highlight""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?only=highlight".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("only")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6900,12 +8562,21 @@ fn get_notifications_parameter_only_example_parses() {
 #[test]
 fn get_notifications_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::notifications::get_notifications::Request {
-        from: ::std::option::Option::Some(::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes")),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        only: ::std::option::Option::Some(::serde_json::from_str(r#""highlight""#).expect("the example deserializes")),
+        from: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes"),
+        ),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        only: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""highlight""#).expect("the example deserializes"),
+        ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::notifications::get_notifications::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -6916,7 +8587,7 @@ fn get_notifications_request_example_round_trips_through_http() {
 #[test]
 fn get_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -6938,18 +8609,23 @@ fn get_events_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::old_sync::GetEventsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::old_sync::GetEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::old_sync::GetEventsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -6971,10 +8647,14 @@ fn get_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::old_sync::get_events::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::old_sync::get_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -6985,10 +8665,12 @@ fn get_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6996,8 +8678,8 @@ fn get_events_parameter_from_example_parses() {
 
 #[test]
 fn get_events_parameter_timeout_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"35000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"35000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=35000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -7008,11 +8690,18 @@ fn get_events_parameter_timeout_example_parses() {
 #[test]
 fn get_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_events::Request {
-        from: ::std::option::Option::Some(::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes")),
-        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"35000"#).expect("the example deserializes")),
+        from: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
+        ),
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
+        ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7022,7 +8711,8 @@ fn get_events_request_example_round_trips_through_http() {
 
 #[test]
 fn initial_sync_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"2"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"2"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=2".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -7032,8 +8722,8 @@ fn initial_sync_parameter_limit_example_parses() {
 
 #[test]
 fn initial_sync_parameter_archived_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"true"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"true"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?archived=true".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("archived")
@@ -7044,11 +8734,18 @@ fn initial_sync_parameter_archived_example_parses() {
 #[test]
 fn initial_sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::initial_sync::Request {
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"2"#).expect("the example deserializes")),
-        archived: ::std::option::Option::Some(::serde_json::from_str(r#"true"#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"2"#).expect("the example deserializes"),
+        ),
+        archived: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
+        ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::initial_sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7059,7 +8756,7 @@ fn initial_sync_request_example_round_trips_through_http() {
 #[test]
 fn get_one_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -7075,18 +8772,23 @@ fn get_one_event_200_example_survives_json() {
     "age": 1234
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::ClientEvent =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ClientEvent = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_one_event_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::ClientEvent = ::serde_json::from_str(
-        r#"{
+            r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -7102,10 +8804,14 @@ fn get_one_event_200_example_round_trips_through_http() {
     "age": 1234
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::old_sync::get_one_event::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::old_sync::get_one_event::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_one_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7116,23 +8822,31 @@ fn get_one_event_200_example_round_trips_through_http() {
 
 #[test]
 fn get_one_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24asfDuShaf7Gafaw%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_one_event_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_one_event::Request {
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::old_sync::get_one_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7143,33 +8857,42 @@ fn get_one_event_request_example_round_trips_through_http() {
 #[test]
 fn request_open_id_token_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "access_token": "SomeT0kenHere",
   "token_type": "Bearer",
   "matrix_server_name": "example.com",
   "expires_in": 3600
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::OpenIdCredentials =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::OpenIdCredentials = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_open_id_token_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::OpenIdCredentials = ::serde_json::from_str(
-        r#"{
+            r#"{
   "access_token": "SomeT0kenHere",
   "token_type": "Bearer",
   "matrix_server_name": "example.com",
   "expires_in": 3600
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::openid::request_open_id_token::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::openid::request_open_id_token::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::openid::request_open_id_token::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7180,33 +8903,47 @@ fn request_open_id_token_200_example_round_trips_through_http() {
 
 #[test]
 fn request_open_id_token_request_body_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_open_id_token_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn request_open_id_token_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::openid::request_open_id_token::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(r#"{}"#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::openid::request_open_id_token::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7217,7 +8954,7 @@ fn request_open_id_token_request_example_round_trips_through_http() {
 #[test]
 fn peek_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -7239,18 +8976,23 @@ fn peek_events_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::peeking_events::PeekEventsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::peeking_events::PeekEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn peek_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::peeking_events::PeekEventsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "start": "s3456_9_0",
   "end": "s3457_9_0",
   "chunk": [
@@ -7272,10 +9014,14 @@ fn peek_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::peeking_events::peek_events::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::peeking_events::peek_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::peeking_events::peek_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7286,10 +9032,12 @@ fn peek_events_200_example_round_trips_through_http() {
 
 #[test]
 fn peek_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7297,8 +9045,8 @@ fn peek_events_parameter_from_example_parses() {
 
 #[test]
 fn peek_events_parameter_timeout_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"35000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"35000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=35000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -7308,10 +9056,16 @@ fn peek_events_parameter_timeout_example_parses() {
 
 #[test]
 fn peek_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:over.the.rainbow""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("room_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7320,14 +9074,22 @@ fn peek_events_parameter_room_id_example_parses() {
 #[test]
 fn peek_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::peeking_events::peek_events::Request {
-        from: ::std::option::Option::Some(::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes")),
-        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"35000"#).expect("the example deserializes")),
+        from: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
+        ),
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
+        ),
         room_id: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::peeking_events::peek_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7338,29 +9100,38 @@ fn peek_events_request_example_round_trips_through_http() {
 #[test]
 fn get_presence_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "presence": "unavailable",
   "last_active_ago": 420845
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::presence::GetPresenceResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_presence_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::presence::GetPresenceResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "presence": "unavailable",
   "last_active_ago": 420845
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::presence::get_presence::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7372,29 +9143,38 @@ fn get_presence_200_example_round_trips_through_http() {
 #[test]
 fn get_presence_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to see their presence"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_presence_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to see their presence"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::presence::get_presence::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::presence::get_presence::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7405,23 +9185,31 @@ fn get_presence_403_example_round_trips_through_http() {
 
 #[test]
 fn get_presence_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_presence_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::presence::get_presence::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::presence::get_presence::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7431,19 +9219,31 @@ fn get_presence_request_example_round_trips_through_http() {
 
 #[test]
 fn set_presence_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_presence_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::presence::set_presence::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::presence::set_presence::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::presence::set_presence::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7455,44 +9255,57 @@ fn set_presence_200_example_round_trips_through_http() {
 #[test]
 fn set_presence_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "presence": "online",
   "status_msg": "I am here."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::presence::SetPresenceBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::presence::SetPresenceBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_presence_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_presence_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::presence::set_presence::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "presence": "online",
   "status_msg": "I am here."
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::presence::set_presence::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7503,27 +9316,36 @@ fn set_presence_request_example_round_trips_through_http() {
 #[test]
 fn get_display_name_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "displayname": "Alice Margatroid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::GetDisplayNameResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_display_name_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::profile::GetDisplayNameResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "displayname": "Alice Margatroid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_display_name::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_display_name::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_display_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7534,23 +9356,31 @@ fn get_display_name_200_example_round_trips_through_http() {
 
 #[test]
 fn get_display_name_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_display_name_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::get_display_name::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::get_display_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7560,19 +9390,31 @@ fn get_display_name_request_example_round_trips_through_http() {
 
 #[test]
 fn set_display_name_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_display_name_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::set_display_name::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::set_display_name::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::set_display_name::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7584,42 +9426,53 @@ fn set_display_name_200_example_round_trips_through_http() {
 #[test]
 fn set_display_name_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "displayname": "Alice Margatroid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::SetDisplayNameBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::SetDisplayNameBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_display_name_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_display_name_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::set_display_name::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "displayname": "Alice Margatroid"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::set_display_name::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7630,27 +9483,36 @@ fn set_display_name_request_example_round_trips_through_http() {
 #[test]
 fn get_avatar_url_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::GetAvatarUrlResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_avatar_url_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::profile::GetAvatarUrlResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_avatar_url::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_avatar_url::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_avatar_url::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7661,23 +9523,31 @@ fn get_avatar_url_200_example_round_trips_through_http() {
 
 #[test]
 fn get_avatar_url_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_avatar_url_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::get_avatar_url::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::get_avatar_url::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7687,19 +9557,31 @@ fn get_avatar_url_request_example_round_trips_through_http() {
 
 #[test]
 fn set_avatar_url_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_avatar_url_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::set_avatar_url::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::set_avatar_url::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::set_avatar_url::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7711,42 +9593,55 @@ fn set_avatar_url_200_example_round_trips_through_http() {
 #[test]
 fn set_avatar_url_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "avatar_url": "mxc://matrix.org/wefh34uihSDRGhw34"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::SetAvatarUrlBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::SetAvatarUrlBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_avatar_url_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_avatar_url_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::set_avatar_url::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "avatar_url": "mxc://matrix.org/wefh34uihSDRGhw34"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::set_avatar_url::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7757,29 +9652,38 @@ fn set_avatar_url_request_example_round_trips_through_http() {
 #[test]
 fn get_user_profile_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg",
   "displayname": "Alice Margatroid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::profile::GetUserProfileResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_user_profile_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::profile::GetUserProfileResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "avatar_url": "mxc://matrix.org/SDGdghriugerRg",
   "displayname": "Alice Margatroid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7791,29 +9695,38 @@ fn get_user_profile_200_example_round_trips_through_http() {
 #[test]
 fn get_user_profile_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Profile lookup over federation is disabled on this homeserver"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_user_profile_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Profile lookup over federation is disabled on this homeserver"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7825,29 +9738,38 @@ fn get_user_profile_403_example_round_trips_through_http() {
 #[test]
 fn get_user_profile_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Profile not found"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_user_profile_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Profile not found"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::profile::get_user_profile::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7858,23 +9780,31 @@ fn get_user_profile_404_example_round_trips_through_http() {
 
 #[test]
 fn get_user_profile_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_user_profile_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::profile::get_user_profile::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::profile::get_user_profile::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -7885,7 +9815,7 @@ fn get_user_profile_request_example_round_trips_through_http() {
 #[test]
 fn get_pushers_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "pushers": [
     {
       "pushkey": "Xp/MzCt8/9DcSNE9cuiaoT5Ac55job3TdLSSmtmYl4A=",
@@ -7901,18 +9831,23 @@ fn get_pushers_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pusher::GetPushersResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_pushers_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pusher::GetPushersResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "pushers": [
     {
       "pushkey": "Xp/MzCt8/9DcSNE9cuiaoT5Ac55job3TdLSSmtmYl4A=",
@@ -7928,10 +9863,14 @@ fn get_pushers_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pusher::get_pushers::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pusher::get_pushers::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pusher::get_pushers::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7942,19 +9881,31 @@ fn get_pushers_200_example_round_trips_through_http() {
 
 #[test]
 fn post_pusher_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post_pusher_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pusher::post_pusher::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -7966,29 +9917,38 @@ fn post_pusher_200_example_round_trips_through_http() {
 #[test]
 fn post_pusher_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "error": "Missing parameters: lang, data",
   "errcode": "M_MISSING_PARAM"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post_pusher_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "error": "Missing parameters: lang, data",
   "errcode": "M_MISSING_PARAM"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pusher::post_pusher::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pusher::post_pusher::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8016,10 +9976,15 @@ fn post_pusher_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pusher::PostPusherBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let typed: ::matrix_client_api::types::pusher::PostPusherBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -8043,8 +10008,11 @@ fn post_pusher_request_example_round_trips_through_http() {
             )
             .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pusher::post_pusher::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8055,7 +10023,7 @@ fn post_pusher_request_example_round_trips_through_http() {
 #[test]
 fn get_push_rules_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "global": {
     "content": [
       {
@@ -8244,18 +10212,23 @@ fn get_push_rules_200_example_survives_json() {
     ]
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::GetPushRulesResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_push_rules_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::GetPushRulesResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "global": {
     "content": [
       {
@@ -8444,10 +10417,14 @@ fn get_push_rules_200_example_round_trips_through_http() {
     ]
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rules::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rules::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rules::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8459,35 +10436,44 @@ fn get_push_rules_200_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "actions": [],
   "pattern": "cake*lie",
   "rule_id": "nocake",
   "enabled": true,
   "default": false
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::GetPushRuleResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_push_rule_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::GetPushRuleResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "actions": [],
   "pattern": "cake*lie",
   "rule_id": "nocake",
   "enabled": true,
   "default": false
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8499,29 +10485,38 @@ fn get_push_rule_200_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_push_rule_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8532,9 +10527,12 @@ fn get_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -8543,21 +10541,28 @@ fn get_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleKind =
-        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/nocake",
+        )
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -8571,8 +10576,11 @@ fn get_push_rule_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8582,19 +10590,31 @@ fn get_push_rule_request_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8606,29 +10626,38 @@ fn set_push_rule_200_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "error": "before/after rule not found: someRuleId",
   "errcode": "M_UNKNOWN"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "error": "before/after rule not found: someRuleId",
   "errcode": "M_UNKNOWN"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8640,29 +10669,38 @@ fn set_push_rule_400_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8674,25 +10712,33 @@ fn set_push_rule_404_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "pattern": "cake*lie",
   "actions": [
     "notify"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::SetPushRuleBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -8701,21 +10747,28 @@ fn set_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleKind =
-        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/nocake",
+        )
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -8724,10 +10777,12 @@ fn set_push_rule_parameter_rule_id_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_before_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""someRuleId""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?before=someRuleId".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("before")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8735,10 +10790,12 @@ fn set_push_rule_parameter_before_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_after_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""anotherRuleId""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""anotherRuleId""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?after=anotherRuleId".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("after")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8749,25 +10806,30 @@ fn set_push_rule_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::pushrules::set_push_rule::Request {
         scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
-        rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r#""nocake""#)
+            .expect("the example deserializes"),
         before: ::std::option::Option::Some(
             ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes"),
         ),
         after: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""anotherRuleId""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""anotherRuleId""#)
+                .expect("the example deserializes"),
         ),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "pattern": "cake*lie",
   "actions": [
     "notify"
   ]
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8777,19 +10839,31 @@ fn set_push_rule_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_push_rule_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::delete_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8801,29 +10875,38 @@ fn delete_push_rule_200_example_round_trips_through_http() {
 #[test]
 fn delete_push_rule_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_push_rule_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::delete_push_rule::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::delete_push_rule::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8834,9 +10917,12 @@ fn delete_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -8845,21 +10931,28 @@ fn delete_push_rule_parameter_scope_example_parses() {
 
 #[test]
 fn delete_push_rule_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::DeletePushRuleKind =
-        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::DeletePushRuleKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::DeletePushRuleKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/nocake",
+        )
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -8873,8 +10966,11 @@ fn delete_push_rule_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::delete_push_rule::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -8884,28 +10980,35 @@ fn delete_push_rule_request_example_round_trips_through_http() {
 
 #[test]
 fn is_push_rule_enabled_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "enabled": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn is_push_rule_enabled_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::IsPushRuleEnabledResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "enabled": true
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8917,29 +11020,38 @@ fn is_push_rule_enabled_200_example_round_trips_through_http() {
 #[test]
 fn is_push_rule_enabled_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn is_push_rule_enabled_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -8950,9 +11062,12 @@ fn is_push_rule_enabled_404_example_round_trips_through_http() {
 
 #[test]
 fn is_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -8961,21 +11076,28 @@ fn is_push_rule_enabled_parameter_scope_example_parses() {
 
 #[test]
 fn is_push_rule_enabled_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind =
-        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::IsPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn is_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/nocake",
+        )
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -8989,8 +11111,11 @@ fn is_push_rule_enabled_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9000,19 +11125,31 @@ fn is_push_rule_enabled_request_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_enabled_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_enabled_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9024,29 +11161,38 @@ fn set_push_rule_enabled_200_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_enabled_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_enabled_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9057,23 +11203,29 @@ fn set_push_rule_enabled_404_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_enabled_request_body_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "enabled": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::SetPushRuleEnabledBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleEnabledBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -9082,21 +11234,28 @@ fn set_push_rule_enabled_parameter_scope_example_parses() {
 
 #[test]
 fn set_push_rule_enabled_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind =
-        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleEnabledKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/nocake",
+        )
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -9108,16 +11267,18 @@ fn set_push_rule_enabled_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request {
         scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
-        rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        rule_id: ::serde_json::from_str(r#""nocake""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "enabled": true
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9128,7 +11289,7 @@ fn set_push_rule_enabled_request_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_actions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "actions": [
     "notify",
     {
@@ -9137,18 +11298,23 @@ fn get_push_rule_actions_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_push_rule_actions_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::pushrules::GetPushRuleActionsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "actions": [
     "notify",
     {
@@ -9157,10 +11323,14 @@ fn get_push_rule_actions_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9172,29 +11342,38 @@ fn get_push_rule_actions_200_example_round_trips_through_http() {
 #[test]
 fn get_push_rule_actions_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_push_rule_actions_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9205,9 +11384,12 @@ fn get_push_rule_actions_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
         .expect("the path matches its template")
         .required("scope")
         .expect("the example parses as the server parses it");
@@ -9216,21 +11398,28 @@ fn get_push_rule_actions_parameter_scope_example_parses() {
 
 #[test]
 fn get_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind =
-        ::serde_json::from_str(r#""content""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/content")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::serde_json::from_str(
+            r#""content""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::GetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/content",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""nocake""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/nocake")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/nocake",
+        )
         .expect("the path matches its template")
         .required("ruleId")
         .expect("the example parses as the server parses it");
@@ -9244,8 +11433,11 @@ fn get_push_rule_actions_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::get_push_rule_actions::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9255,19 +11447,31 @@ fn get_push_rule_actions_request_example_round_trips_through_http() {
 
 #[test]
 fn set_push_rule_actions_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_actions_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9279,29 +11483,38 @@ fn set_push_rule_actions_200_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_actions_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_push_rule_actions_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The push rule was not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9313,64 +11526,6 @@ fn set_push_rule_actions_404_example_round_trips_through_http() {
 #[test]
 fn set_push_rule_actions_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "actions": [
-    "notify",
-    {
-      "set_tweak": "highlight"
-    }
-  ]
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::pushrules::SetPushRuleActionsBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn set_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""global""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{scope}", "/global")
-        .expect("the path matches its template")
-        .required("scope")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_push_rule_actions_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind =
-        ::serde_json::from_str(r#""room""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind =
-        ::matrix_client_api::runtime::wire::Params::path("/{kind}", "/room")
-            .expect("the path matches its template")
-            .required("kind")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r##""#spam:example.com""##).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{ruleId}", "/%23spam%3Aexample.com")
-            .expect("the path matches its template")
-            .required("ruleId")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_push_rule_actions_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request {
-        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
-        kind: ::serde_json::from_str(r#""room""#).expect("the example deserializes"),
-        rule_id: ::serde_json::from_str(r##""#spam:example.com""##).expect("the example deserializes"),
-        body: ::serde_json::from_str(
             r#"{
   "actions": [
     "notify",
@@ -9380,10 +11535,88 @@ fn set_push_rule_actions_request_example_round_trips_through_http() {
   ]
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::pushrules::SetPushRuleActionsBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn set_push_rule_actions_parameter_scope_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{scope}",
+            "/global",
+        )
+        .expect("the path matches its template")
+        .required("scope")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_parameter_kind_example_parses() {
+    let from_json: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::serde_json::from_str(
+            r#""room""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::pushrules::SetPushRuleActionsKind = ::matrix_client_api::runtime::wire::Params::path(
+            "/{kind}",
+            "/room",
+        )
+        .expect("the path matches its template")
+        .required("kind")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_parameter_rule_id_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#spam:example.com""##,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{ruleId}",
+            "/%23spam%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("ruleId")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_push_rule_actions_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request {
+        scope: ::serde_json::from_str(r#""global""#).expect("the example deserializes"),
+        kind: ::serde_json::from_str(r#""room""#).expect("the example deserializes"),
+        rule_id: ::serde_json::from_str(r##""#spam:example.com""##)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "actions": [
+    "notify",
+    {
+      "set_tweak": "highlight"
+    }
+  ]
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9393,31 +11626,47 @@ fn set_push_rule_actions_request_example_round_trips_through_http() {
 
 #[test]
 fn set_read_marker_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!somewhere:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21somewhere%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21somewhere%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post_receipt_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::receipts::post_receipt::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9429,29 +11678,38 @@ fn post_receipt_200_example_round_trips_through_http() {
 #[test]
 fn post_receipt_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "thread_id field must be a non-empty string"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post_receipt_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "thread_id field must be a non-empty string"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::receipts::post_receipt::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::receipts::post_receipt::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9463,68 +11721,89 @@ fn post_receipt_400_example_round_trips_through_http() {
 #[test]
 fn post_receipt_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "thread_id": "main"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::receipts::PostReceiptBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::receipts::PostReceiptBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn post_receipt_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!wefuh21ffskfuh345:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21wefuh21ffskfuh345%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21wefuh21ffskfuh345%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_parameter_receipt_type_example_parses() {
-    let from_json: ::matrix_client_api::types::receipts::PostReceiptReceiptType =
-        ::serde_json::from_str(r#""m.read""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::matrix_client_api::types::receipts::PostReceiptReceiptType =
-        ::matrix_client_api::runtime::wire::Params::path("/{receiptType}", "/m.read")
-            .expect("the path matches its template")
-            .required("receiptType")
-            .expect("the example parses as the server parses it");
+    let from_json: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::serde_json::from_str(
+            r#""m.read""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::matrix_client_api::types::receipts::PostReceiptReceiptType = ::matrix_client_api::runtime::wire::Params::path(
+            "/{receiptType}",
+            "/m.read",
+        )
+        .expect("the path matches its template")
+        .required("receiptType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$1924376522eioj:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%241924376522eioj%3Aexample.com")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%241924376522eioj%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn post_receipt_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::receipts::post_receipt::Request {
-        room_id: ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#).expect("the example deserializes"),
-        receipt_type: ::serde_json::from_str(r#""m.read""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$1924376522eioj:example.com""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        room_id: ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
+            .expect("the example deserializes"),
+        receipt_type: ::serde_json::from_str(r#""m.read""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "thread_id": "main"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::receipts::post_receipt::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9535,27 +11814,36 @@ fn post_receipt_request_example_round_trips_through_http() {
 #[test]
 fn redact_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$YUwQidLecu:example.com"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::redaction::RedactEventResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn redact_event_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::redaction::RedactEventResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$YUwQidLecu:example.com"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::redaction::redact_event::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::redaction::redact_event::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::redaction::redact_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9567,46 +11855,62 @@ fn redact_event_200_example_round_trips_through_http() {
 #[test]
 fn redact_event_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "reason": "Indecent material"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::redaction::RedactEventBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::redaction::RedactEventBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn redact_event_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!637q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21637q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21637q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn redact_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""bai2b1i9:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/bai2b1i9%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""bai2b1i9:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/bai2b1i9%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn redact_event_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""37""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{txnId}", "/37")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""37""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{txnId}",
+            "/37",
+        )
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -9616,18 +11920,21 @@ fn redact_event_parameter_txn_id_example_parses() {
 #[test]
 fn redact_event_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::redaction::redact_event::Request {
-        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""bai2b1i9:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""bai2b1i9:matrix.org""#)
+            .expect("the example deserializes"),
         txn_id: ::serde_json::from_str(r#""37""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        body: ::serde_json::from_str(r#"{
   "reason": "Indecent material"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::redaction::redact_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9638,31 +11945,38 @@ fn redact_event_request_example_round_trips_through_http() {
 #[test]
 fn refresh_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "access_token": "a_new_token",
   "expires_in_ms": 60000,
   "refresh_token": "another_new_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::refresh::RefreshResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn refresh_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::refresh::RefreshResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "access_token": "a_new_token",
   "expires_in_ms": 60000,
   "refresh_token": "another_new_token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::refresh::refresh::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::refresh::refresh::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9674,31 +11988,40 @@ fn refresh_200_example_round_trips_through_http() {
 #[test]
 fn refresh_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Soft logged out",
   "soft_logout": true
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn refresh_401_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Soft logged out",
   "soft_logout": true
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::refresh::refresh::Response::Unauthorized(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::refresh::refresh::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::refresh::refresh::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9710,29 +12033,35 @@ fn refresh_401_example_round_trips_through_http() {
 #[test]
 fn refresh_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "refresh_token": "some_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::refresh::RefreshBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::refresh::RefreshBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn refresh_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::refresh::refresh::Request {
-        body: ::serde_json::from_str(
-            r#"{
+        body: ::serde_json::from_str(r#"{
   "refresh_token": "some_token"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::refresh::refresh::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -9743,31 +12072,40 @@ fn refresh_request_example_round_trips_through_http() {
 #[test]
 fn register_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "device_id": "GHTYAJCE"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::registration::RegisterResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn register_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::registration::RegisterResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@cheeky_monkey:matrix.org",
   "access_token": "abc123",
   "device_id": "GHTYAJCE"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::register::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::register::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::register::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9779,29 +12117,38 @@ fn register_200_example_round_trips_through_http() {
 #[test]
 fn register_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn register_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::register::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::register::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::register::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9813,29 +12160,38 @@ fn register_400_example_round_trips_through_http() {
 #[test]
 fn register_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is disabled"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn register_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is disabled"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::register::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::register::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::register::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9846,43 +12202,54 @@ fn register_403_example_round_trips_through_http() {
 
 #[test]
 fn register_parameter_kind_example_parses() {
-    let from_json: ::matrix_client_api::types::registration::RegisterKind =
-        ::serde_json::from_str(r#""user""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::registration::RegisterKind = ::serde_json::from_str(
+            r#""user""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?kind=user".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::registration::RegisterKind =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("kind")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::registration::RegisterKind = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("kind")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn request_token_to_register_email_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_register_email_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9894,30 +12261,38 @@ fn request_token_to_register_email_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to_register_email_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_register_email_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_email::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9929,30 +12304,38 @@ fn request_token_to_register_email_400_example_round_trips_through_http() {
 #[test]
 fn request_token_to_register_msisdn_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_register_msisdn_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9964,30 +12347,38 @@ fn request_token_to_register_msisdn_403_example_round_trips_through_http() {
 #[test]
 fn request_token_to_register_msisdn_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_register_msisdn_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "The specified address is already in use"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -9998,19 +12389,31 @@ fn request_token_to_register_msisdn_400_example_round_trips_through_http() {
 
 #[test]
 fn change_password_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn change_password_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::change_password::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::change_password::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::change_password::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10022,30 +12425,38 @@ fn change_password_200_example_round_trips_through_http() {
 #[test]
 fn request_token_to_reset_password_email_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_reset_password_email_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10057,30 +12468,38 @@ fn request_token_to_reset_password_email_403_example_round_trips_through_http() 
 #[test]
 fn request_token_to_reset_password_email_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Email not found"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_reset_password_email_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Email not found"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10092,30 +12511,38 @@ fn request_token_to_reset_password_email_400_example_round_trips_through_http() 
 #[test]
 fn request_token_to_reset_password_msisdn_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_reset_password_msisdn_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_DENIED",
   "error": "Third-party identifier is not allowed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10127,32 +12554,38 @@ fn request_token_to_reset_password_msisdn_403_example_round_trips_through_http()
 #[test]
 fn request_token_to_reset_password_msisdn_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Phone number not found"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn request_token_to_reset_password_msisdn_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_NOT_FOUND",
   "error": "Phone number not found"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::BadRequest(
-            body,
-        );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10164,27 +12597,36 @@ fn request_token_to_reset_password_msisdn_400_example_round_trips_through_http()
 #[test]
 fn check_username_availability_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "available": true
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn check_username_availability_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::registration::CheckUsernameAvailabilityResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "available": true
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration::check_username_availability::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::check_username_availability::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::check_username_availability::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10196,30 +12638,38 @@ fn check_username_availability_200_example_round_trips_through_http() {
 #[test]
 fn check_username_availability_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn check_username_availability_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_USER_IN_USE",
   "error": "Desired user ID is already taken."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration::check_username_availability::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration::check_username_availability::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration::check_username_availability::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10230,10 +12680,14 @@ fn check_username_availability_400_example_round_trips_through_http() {
 
 #[test]
 fn check_username_availability_parameter_username_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""my_cool_localpart""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""my_cool_localpart""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?username=my_cool_localpart".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("username")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10242,10 +12696,14 @@ fn check_username_availability_parameter_username_example_parses() {
 #[test]
 fn check_username_availability_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::registration::check_username_availability::Request {
-        username: ::serde_json::from_str(r#""my_cool_localpart""#).expect("the example deserializes"),
+        username: ::serde_json::from_str(r#""my_cool_localpart""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::registration::check_username_availability::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10255,29 +12713,35 @@ fn check_username_availability_request_example_round_trips_through_http() {
 
 #[test]
 fn registration_token_validity_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "valid": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn registration_token_validity_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse =
-        ::serde_json::from_str(
+    let body: ::matrix_client_api::types::registration_tokens::RegistrationTokenValidityResponse = ::serde_json::from_str(
             r#"{
   "valid": true
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10289,30 +12753,38 @@ fn registration_token_validity_200_example_round_trips_through_http() {
 #[test]
 fn registration_token_validity_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is not enabled on this homeserver."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn registration_token_validity_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Registration is not enabled on this homeserver."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10323,10 +12795,12 @@ fn registration_token_validity_403_example_round_trips_through_http() {
 
 #[test]
 fn registration_token_validity_parameter_token_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""fBVFdqVE""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""fBVFdqVE""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=fBVFdqVE".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10337,8 +12811,11 @@ fn registration_token_validity_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Request {
         token: ::serde_json::from_str(r#""fBVFdqVE""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::registration_tokens::registration_token_validity::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10349,7 +12826,7 @@ fn registration_token_validity_request_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -10371,18 +12848,23 @@ fn get_relating_events_200_example_survives_json() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::relations::GetRelatingEventsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_relating_events_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::relations::GetRelatingEventsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -10404,10 +12886,14 @@ fn get_relating_events_200_example_round_trips_through_http() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10419,29 +12905,38 @@ fn get_relating_events_200_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_relating_events_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10452,34 +12947,44 @@ fn get_relating_events_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24asfDuShaf7Gafaw",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10487,10 +12992,12 @@ fn get_relating_events_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_to_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10498,7 +13005,8 @@ fn get_relating_events_parameter_to_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -10509,17 +13017,26 @@ fn get_relating_events_parameter_limit_example_parses() {
 #[test]
 fn get_relating_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::relations::get_relating_events::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
+            .expect("the example deserializes"),
         from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(::serde_json::from_str(r#""page3_token""#).expect("the example deserializes")),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        to: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
+        ),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
         dir: ::std::option::Option::None,
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10530,7 +13047,7 @@ fn get_relating_events_request_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_with_rel_type_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -10552,18 +13069,23 @@ fn get_relating_events_with_rel_type_200_example_survives_json() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -10585,10 +13107,14 @@ fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10600,30 +13126,38 @@ fn get_relating_events_with_rel_type_200_example_round_trips_through_http() {
 #[test]
 fn get_relating_events_with_rel_type_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_relating_events_with_rel_type_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10634,46 +13168,60 @@ fn get_relating_events_with_rel_type_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24asfDuShaf7Gafaw",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_rel_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.my_relation""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.my_relation""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{relType}", "/org.example.my_relation")
-            .expect("the path matches its template")
-            .required("relType")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{relType}",
+            "/org.example.my_relation",
+        )
+        .expect("the path matches its template")
+        .required("relType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10681,10 +13229,12 @@ fn get_relating_events_with_rel_type_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_to_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10692,7 +13242,8 @@ fn get_relating_events_with_rel_type_parameter_to_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -10703,18 +13254,28 @@ fn get_relating_events_with_rel_type_parameter_limit_example_parses() {
 #[test]
 fn get_relating_events_with_rel_type_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes"),
-        rel_type: ::serde_json::from_str(r#""org.example.my_relation""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
+            .expect("the example deserializes"),
+        rel_type: ::serde_json::from_str(r#""org.example.my_relation""#)
+            .expect("the example deserializes"),
         from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(::serde_json::from_str(r#""page3_token""#).expect("the example deserializes")),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        to: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
+        ),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
         dir: ::std::option::Option::None,
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10725,7 +13286,7 @@ fn get_relating_events_with_rel_type_request_example_round_trips_through_http() 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -10747,18 +13308,22 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_survives_json() 
   "next_batch": "page2_token",
   "prev_batch": "page1_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse =
-        ::serde_json::from_str(
+    let body: ::matrix_client_api::types::relations::GetRelatingEventsWithRelTypeAndEventTypeResponse = ::serde_json::from_str(
             r#"{
   "chunk": [
     {
@@ -10783,9 +13348,12 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_thro
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10797,32 +13365,38 @@ fn get_relating_events_with_rel_type_and_event_type_200_example_round_trips_thro
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::NotFound(
-            body,
-        );
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10833,58 +13407,74 @@ fn get_relating_events_with_rel_type_and_event_type_404_example_round_trips_thro
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24asfDuShaf7Gafaw",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_rel_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""org.example.my_relation""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.my_relation""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{relType}", "/org.example.my_relation")
-            .expect("the path matches its template")
-            .required("relType")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{relType}",
+            "/org.example.my_relation",
+        )
+        .expect("the path matches its template")
+        .required("relType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.message")
-            .expect("the path matches its template")
-            .required("eventType")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventType}",
+            "/m.room.message",
+        )
+        .expect("the path matches its template")
+        .required("eventType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10892,10 +13482,12 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parse
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_to_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10903,7 +13495,8 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_to_example_parses(
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -10913,23 +13506,31 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_limit_example_pars
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_through_http() {
-    let request =
-        ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request {
-            room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
-            event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#).expect("the example deserializes"),
-            rel_type: ::serde_json::from_str(r#""org.example.my_relation""#).expect("the example deserializes"),
-            event_type: ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes"),
-            from: ::std::option::Option::Some(
-                ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
-            ),
-            to: ::std::option::Option::Some(
-                ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
-            ),
-            limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-            dir: ::std::option::Option::None,
-        };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let request = ::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request {
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
+            .expect("the example deserializes"),
+        rel_type: ::serde_json::from_str(r#""org.example.my_relation""#)
+            .expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.message""#)
+            .expect("the example deserializes"),
+        from: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
+        ),
+        to: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
+        ),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        dir: ::std::option::Option::None,
+    };
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -10939,19 +13540,31 @@ fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_
 
 #[test]
 fn report_content_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn report_content_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::report_content::report_content::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::report_content::report_content::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::report_content::report_content::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -10963,57 +13576,75 @@ fn report_content_200_example_round_trips_through_http() {
 #[test]
 fn report_content_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "score": -100,
   "reason": "this makes me sad"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::report_content::ReportContentBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::report_content::ReportContentBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn report_content_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!637q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21637q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21637q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn report_content_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$something:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$something:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24something%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24something%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn report_content_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::report_content::report_content::Request {
-        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$something:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!637q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$something:example.org""#)
+            .expect("the example deserializes"),
         body: ::serde_json::from_str(
-            r#"{
+                r#"{
   "score": -100,
   "reason": "this makes me sad"
 }"#,
-        )
-        .expect("the example deserializes"),
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::report_content::report_content::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11024,30 +13655,38 @@ fn report_content_request_example_round_trips_through_http() {
 #[test]
 fn get_event_by_timestamp_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
-    let body: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse =
-        ::serde_json::from_str(
+    let body: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampResponse = ::serde_json::from_str(
             r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11059,30 +13698,38 @@ fn get_event_by_timestamp_200_example_round_trips_through_http() {
 #[test]
 fn get_event_by_timestamp_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unable to find event from 1432684800000 in forward direction"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_event_by_timestamp_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unable to find event from 1432684800000 in forward direction"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11093,20 +13740,24 @@ fn get_event_by_timestamp_404_example_round_trips_through_http() {
 
 #[test]
 fn get_event_by_timestamp_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_by_timestamp_parameter_ts_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"1432684800000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"1432684800000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ts=1432684800000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("ts")
@@ -11116,25 +13767,33 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir =
-        ::serde_json::from_str(r#""f""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::serde_json::from_str(
+            r#""f""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("dir")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::room_event_by_timestamp::GetEventByTimestampDir = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("dir")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_by_timestamp_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
-        ts: ::serde_json::from_str(r#"1432684800000"#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+            .expect("the example deserializes"),
+        ts: ::serde_json::from_str(r#"1432684800000"#)
+            .expect("the example deserializes"),
         dir: ::serde_json::from_str(r#""f""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11145,7 +13804,7 @@ fn get_event_by_timestamp_request_example_round_trips_through_http() {
 #[test]
 fn room_initial_sync_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "membership": "join",
   "messages": {
     "chunk": [
@@ -11287,18 +13946,23 @@ fn room_initial_sync_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn room_initial_sync_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_initial_sync::RoomInitialSyncResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "membership": "join",
   "messages": {
     "chunk": [
@@ -11440,10 +14104,14 @@ fn room_initial_sync_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11454,23 +14122,31 @@ fn room_initial_sync_200_example_round_trips_through_http() {
 
 #[test]
 fn room_initial_sync_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn room_initial_sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11481,27 +14157,36 @@ fn room_initial_sync_request_example_round_trips_through_http() {
 #[test]
 fn send_message_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_send::SendMessageResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_message_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_send::SendMessageResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_send::send_message::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_send::send_message::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_send::send_message::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11513,47 +14198,61 @@ fn send_message_200_example_round_trips_through_http() {
 #[test]
 fn send_message_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "msgtype": "m.text",
   "body": "hello"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_message_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_message_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.message")
-            .expect("the path matches its template")
-            .required("eventType")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventType}",
+            "/m.room.message",
+        )
+        .expect("the path matches its template")
+        .required("eventType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_message_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""35""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{txnId}", "/35")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{txnId}",
+            "/35",
+        )
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -11563,19 +14262,22 @@ fn send_message_parameter_txn_id_example_parses() {
 #[test]
 fn send_message_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_send::send_message::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.message""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.message""#)
+            .expect("the example deserializes"),
         txn_id: ::serde_json::from_str(r#""35""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        body: ::serde_json::from_str(r#"{
   "msgtype": "m.text",
   "body": "hello"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_send::send_message::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11586,27 +14288,36 @@ fn send_message_request_example_round_trips_through_http() {
 #[test]
 fn get_room_state_with_key_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "name": "Example room name"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_state_with_key_200_example_round_trips_through_http() {
     let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
-        r#"{
+            r#"{
   "name": "Example room name"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_room_state_with_key::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_room_state_with_key::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11617,33 +14328,42 @@ fn get_room_state_with_key_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""m.room.name""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.name")
-            .expect("the path matches its template")
-            .required("eventType")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.name""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventType}",
+            "/m.room.name",
+        )
+        .expect("the path matches its template")
+        .required("eventType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{stateKey}", "/")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{stateKey}",
+            "/",
+        )
         .expect("the path matches its template")
         .required("stateKey")
         .expect("the example parses as the server parses it");
@@ -11653,12 +14373,17 @@ fn get_room_state_with_key_parameter_state_key_example_parses() {
 #[test]
 fn get_room_state_with_key_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_room_state_with_key::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.name""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.name""#)
+            .expect("the example deserializes"),
         state_key: ::serde_json::from_str(r#""""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state_with_key::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11669,27 +14394,36 @@ fn get_room_state_with_key_request_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_state_with_key_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_state::SetRoomStateWithKeyResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$YUwRidLecu:example.com"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11701,29 +14435,38 @@ fn set_room_state_with_key_200_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have permission to send the event."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_state_with_key_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You do not have permission to send the event."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11735,29 +14478,38 @@ fn set_room_state_with_key_403_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_ALIAS",
   "error": "The alias '#hello:example.org' does not point to this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_state_with_key_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_BAD_ALIAS",
   "error": "The alias '#hello:example.org' does not point to this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11769,72 +14521,93 @@ fn set_room_state_with_key_400_example_round_trips_through_http() {
 #[test]
 fn set_room_state_with_key_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "membership": "join",
-  "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
-  "displayname": "Alice Margatroid"
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn set_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
-        .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""m.room.member""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.room.member")
-            .expect("the path matches its template")
-            .required("eventType")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{stateKey}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("stateKey")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn set_room_state_with_key_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
-        event_type: ::serde_json::from_str(r#""m.room.member""#).expect("the example deserializes"),
-        state_key: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
             r#"{
   "membership": "join",
   "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
   "displayname": "Alice Margatroid"
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn set_room_state_with_key_parameter_room_id_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_state_with_key_parameter_event_type_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.member""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventType}",
+            "/m.room.member",
+        )
+        .expect("the path matches its template")
+        .required("eventType")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_state_with_key_parameter_state_key_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{stateKey}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("stateKey")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn set_room_state_with_key_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request {
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
+        event_type: ::serde_json::from_str(r#""m.room.member""#)
+            .expect("the example deserializes"),
+        state_key: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "membership": "join",
+  "avatar_url": "mxc://localhost/SEsfnsuifSDFSSEF",
+  "displayname": "Alice Margatroid"
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_state::set_room_state_with_key::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11845,27 +14618,36 @@ fn set_room_state_with_key_request_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "replacement_room": "!newroom:example.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upgrade_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::room_upgrades::UpgradeRoomResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "replacement_room": "!newroom:example.org"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11877,29 +14659,38 @@ fn upgrade_room_200_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNSUPPORTED_ROOM_VERSION",
   "error": "This server does not support that room version"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upgrade_room_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNSUPPORTED_ROOM_VERSION",
   "error": "This server does not support that room version"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11911,29 +14702,38 @@ fn upgrade_room_400_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You cannot upgrade this room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upgrade_room_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You cannot upgrade this room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -11945,42 +14745,53 @@ fn upgrade_room_403_example_round_trips_through_http() {
 #[test]
 fn upgrade_room_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "new_version": "2"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::room_upgrades::UpgradeRoomBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn upgrade_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!oldroom:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!oldroom:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21oldroom%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21oldroom%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn upgrade_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::room_upgrades::upgrade_room::Request {
-        room_id: ::serde_json::from_str(r#""!oldroom:example.org""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        room_id: ::serde_json::from_str(r#""!oldroom:example.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "new_version": "2"
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::room_upgrades::upgrade_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -11991,7 +14802,7 @@ fn upgrade_room_request_example_round_trips_through_http() {
 #[test]
 fn get_one_room_event_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -12007,18 +14818,23 @@ fn get_one_room_event_200_example_survives_json() {
     "age": 1234
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::ClientEvent =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::ClientEvent = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_one_room_event_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::ClientEvent = ::serde_json::from_str(
-        r#"{
+            r#"{
   "content": {
     "body": "This is an example text message",
     "msgtype": "m.text",
@@ -12034,10 +14850,14 @@ fn get_one_room_event_200_example_round_trips_through_http() {
     "age": 1234
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12049,29 +14869,38 @@ fn get_one_room_event_200_example_round_trips_through_http() {
 #[test]
 fn get_one_room_event_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_one_room_event_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Event not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_one_room_event::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12082,36 +14911,49 @@ fn get_one_room_event_404_example_round_trips_through_http() {
 
 #[test]
 fn get_one_room_event_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_one_room_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventId}", "/%24asfDuShaf7Gafaw%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24asfDuShaf7Gafaw%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_one_room_event_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_one_room_event::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_one_room_event::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12122,7 +14964,7 @@ fn get_one_room_event_request_example_round_trips_through_http() {
 #[test]
 fn get_room_state_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"[
+            r#"[
   {
     "content": {
       "join_rule": "public"
@@ -12205,18 +15047,23 @@ fn get_room_state_200_example_survives_json() {
     "state_key": ""
   }
 ]"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_state_200_example_round_trips_through_http() {
     let body: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
-        r#"[
+            r#"[
   {
     "content": {
       "join_rule": "public"
@@ -12299,10 +15146,14 @@ fn get_room_state_200_example_round_trips_through_http() {
     "state_key": ""
   }
 ]"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_room_state::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_room_state::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12313,23 +15164,31 @@ fn get_room_state_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_room_state::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_room_state::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12340,7 +15199,7 @@ fn get_room_state_request_example_round_trips_through_http() {
 #[test]
 fn get_members_by_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -12361,18 +15220,23 @@ fn get_members_by_room_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::rooms::GetMembersByRoomResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::rooms::GetMembersByRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_members_by_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::rooms::GetMembersByRoomResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -12393,10 +15257,14 @@ fn get_members_by_room_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_members_by_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_members_by_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_members_by_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12407,22 +15275,30 @@ fn get_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_members_by_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_members_by_room_parameter_at_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""YWxsCgpOb25lLDM1ODcwOA""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?at=YWxsCgpOb25lLDM1ODcwOA".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("at")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12430,42 +15306,55 @@ fn get_members_by_room_parameter_at_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomMembership =
-        ::serde_json::from_str(r#""join""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::serde_json::from_str(
+            r#""join""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?membership=join".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomMembership =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("membership")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomMembership = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("membership")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_members_by_room_parameter_not_membership_example_parses() {
-    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership =
-        ::serde_json::from_str(r#""leave""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::serde_json::from_str(
+            r#""leave""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?not_membership=leave".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("not_membership")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::rooms::GetMembersByRoomNotMembership = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("not_membership")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_members_by_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_members_by_room::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
         at: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+                .expect("the example deserializes"),
         ),
-        membership: ::std::option::Option::Some(::serde_json::from_str(r#""join""#).expect("the example deserializes")),
+        membership: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""join""#).expect("the example deserializes"),
+        ),
         not_membership: ::std::option::Option::Some(
             ::serde_json::from_str(r#""leave""#).expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_members_by_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12476,7 +15365,7 @@ fn get_members_by_room_request_example_round_trips_through_http() {
 #[test]
 fn get_joined_members_by_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "joined": {
     "@bar:example.com": {
       "display_name": "Bar",
@@ -12484,18 +15373,23 @@ fn get_joined_members_by_room_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_joined_members_by_room_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::rooms::GetJoinedMembersByRoomResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "joined": {
     "@bar:example.com": {
       "display_name": "Bar",
@@ -12503,10 +15397,14 @@ fn get_joined_members_by_room_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12517,23 +15415,31 @@ fn get_joined_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_joined_members_by_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_joined_members_by_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::rooms::get_joined_members_by_room::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12544,7 +15450,7 @@ fn get_joined_members_by_room_request_example_round_trips_through_http() {
 #[test]
 fn search_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "search_categories": {
     "room_events": {
       "groups": {
@@ -12588,18 +15494,23 @@ fn search_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::search::Results =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::search::Results = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn search_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::search::Results = ::serde_json::from_str(
-        r#"{
+            r#"{
   "search_categories": {
     "room_events": {
       "groups": {
@@ -12643,10 +15554,12 @@ fn search_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::search::search::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::search::search::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12658,50 +15571,6 @@ fn search_200_example_round_trips_through_http() {
 #[test]
 fn search_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "search_categories": {
-    "room_events": {
-      "keys": [
-        "content.body"
-      ],
-      "search_term": "martians and men",
-      "order_by": "recent",
-      "groupings": {
-        "group_by": [
-          {
-            "key": "room_id"
-          }
-        ]
-      }
-    }
-  }
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::search::SearchBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn search_parameter_next_batch_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
-        .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?next_batch=YWxsCgpOb25lLDM1ODcwOA".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
-        .required("next_batch")
-        .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn search_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::search::search::Request {
-        next_batch: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#).expect("the example deserializes"),
-        ),
-        body: ::serde_json::from_str(
             r#"{
   "search_categories": {
     "room_events": {
@@ -12721,10 +15590,69 @@ fn search_request_example_round_trips_through_http() {
   }
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::search::SearchBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn search_parameter_next_batch_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""YWxsCgpOb25lLDM1ODcwOA""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?next_batch=YWxsCgpOb25lLDM1ODcwOA"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("next_batch")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn search_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::search::search::Request {
+        next_batch: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+                .expect("the example deserializes"),
+        ),
+        body: ::serde_json::from_str(
+                r#"{
+  "search_categories": {
+    "room_events": {
+      "keys": [
+        "content.body"
+      ],
+      "search_term": "martians and men",
+      "order_by": "recent",
+      "groupings": {
+        "group_by": [
+          {
+            "key": "room_id"
+          }
+        ]
+      }
+    }
+  }
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::search::search::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12735,7 +15663,7 @@ fn search_request_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r##"{
+            r##"{
   "rooms": [
     {
       "room_id": "!space:example.org",
@@ -12765,18 +15693,23 @@ fn get_space_hierarchy_200_example_survives_json() {
   ],
   "next_batch": "next_batch_token"
 }"##,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
-        r##"{
+            r##"{
   "rooms": [
     {
       "room_id": "!space:example.org",
@@ -12806,10 +15739,14 @@ fn get_space_hierarchy_200_example_round_trips_through_http() {
   ],
   "next_batch": "next_batch_token"
 }"##,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12821,29 +15758,38 @@ fn get_space_hierarchy_200_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_space_hierarchy_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12855,29 +15801,38 @@ fn get_space_hierarchy_403_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "suggested_only and max_depth cannot change on paginated requests"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_space_hierarchy_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "suggested_only and max_depth cannot change on paginated requests"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -12888,20 +15843,24 @@ fn get_space_hierarchy_400_example_round_trips_through_http() {
 
 #[test]
 fn get_space_hierarchy_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!space:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21space%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!space:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21space%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_space_hierarchy_parameter_suggested_only_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"true"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"true"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?suggested_only=true".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("suggested_only")
@@ -12911,7 +15870,8 @@ fn get_space_hierarchy_parameter_suggested_only_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -12921,7 +15881,8 @@ fn get_space_hierarchy_parameter_limit_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_max_depth_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"5"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"5"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?max_depth=5".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("max_depth")
@@ -12931,10 +15892,14 @@ fn get_space_hierarchy_parameter_max_depth_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""next_batch_token""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12943,18 +15908,27 @@ fn get_space_hierarchy_parameter_from_example_parses() {
 #[test]
 fn get_space_hierarchy_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request {
-        room_id: ::serde_json::from_str(r#""!space:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!space:example.org""#)
+            .expect("the example deserializes"),
         suggested_only: ::std::option::Option::Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        max_depth: ::std::option::Option::Some(::serde_json::from_str(r#"5"#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        max_depth: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"5"#).expect("the example deserializes"),
+        ),
         from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""next_batch_token""#)
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -12965,7 +15939,7 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
 #[test]
 fn sync_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
     "events": [
@@ -13176,18 +16150,23 @@ fn sync_200_example_survives_json() {
     "leave": {}
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::sync::SyncResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::sync::SyncResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn sync_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::sync::SyncResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
     "events": [
@@ -13398,10 +16377,12 @@ fn sync_200_example_round_trips_through_http() {
     "leave": {}
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_client_api::endpoints::sync::sync::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::sync::sync::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13412,10 +16393,12 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13423,10 +16406,14 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13434,8 +16421,8 @@ fn sync_parameter_since_example_parses() {
 
 #[test]
 fn sync_parameter_full_state_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?full_state=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("full_state")
@@ -13445,20 +16432,23 @@ fn sync_parameter_full_state_example_parses() {
 
 #[test]
 fn sync_parameter_set_presence_example_parses() {
-    let from_json: ::matrix_client_api::types::sync::SyncSetPresence =
-        ::serde_json::from_str(r#""offline""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::sync::SyncSetPresence = ::serde_json::from_str(
+            r#""offline""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::sync::SyncSetPresence =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("set_presence")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::sync::SyncSetPresence = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("set_presence")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn sync_parameter_timeout_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"30000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"30000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=30000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -13470,19 +16460,28 @@ fn sync_parameter_timeout_example_parses() {
 fn sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::sync::sync::Request {
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""66696p746572""#)
+                .expect("the example deserializes"),
         ),
         since: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""s72594_4483_1934""#)
+                .expect("the example deserializes"),
         ),
-        full_state: ::std::option::Option::Some(::serde_json::from_str(r#"false"#).expect("the example deserializes")),
+        full_state: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
+        ),
         set_presence: ::std::option::Option::Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"30000"#).expect("the example deserializes")),
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
+        ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::sync::sync::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13493,7 +16492,7 @@ fn sync_request_example_round_trips_through_http() {
 #[test]
 fn get_room_tags_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "tags": {
     "m.favourite": {
       "order": 0.1
@@ -13504,18 +16503,23 @@ fn get_room_tags_200_example_survives_json() {
     "u.Customers": {}
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::tags::GetRoomTagsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_room_tags_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::tags::GetRoomTagsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "tags": {
     "m.favourite": {
       "order": 0.1
@@ -13526,10 +16530,14 @@ fn get_room_tags_200_example_round_trips_through_http() {
     "u.Customers": {}
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::tags::get_room_tags::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::tags::get_room_tags::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::tags::get_room_tags::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13540,36 +16548,49 @@ fn get_room_tags_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_tags_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_tags_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21726s6s6q%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_tags_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::tags::get_room_tags::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::tags::get_room_tags::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13579,19 +16600,31 @@ fn get_room_tags_request_example_round_trips_through_http() {
 
 #[test]
 fn set_room_tag_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::tags::set_room_tag::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::tags::set_room_tag::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::tags::set_room_tag::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13602,47 +16635,61 @@ fn set_room_tag_200_example_round_trips_through_http() {
 
 #[test]
 fn set_room_tag_request_body_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "order": 0.25
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::tags::SetRoomTagBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::tags::SetRoomTagBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_room_tag_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_tag_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21726s6s6q%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_room_tag_parameter_tag_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""u.work""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{tag}", "/u.work")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{tag}",
+            "/u.work",
+        )
         .expect("the path matches its template")
         .required("tag")
         .expect("the example parses as the server parses it");
@@ -13652,18 +16699,21 @@ fn set_room_tag_parameter_tag_example_parses() {
 #[test]
 fn set_room_tag_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::tags::set_room_tag::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
         tag: ::serde_json::from_str(r#""u.work""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        body: ::serde_json::from_str(r#"{
   "order": 0.25
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::tags::set_room_tag::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13673,19 +16723,31 @@ fn set_room_tag_request_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_tag_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn delete_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::tags::delete_room_tag::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::tags::delete_room_tag::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::tags::delete_room_tag::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13696,33 +16758,44 @@ fn delete_room_tag_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_tag_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_tag_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21726s6s6q%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21726s6s6q%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn delete_room_tag_parameter_tag_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""u.work""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{tag}", "/u.work")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{tag}",
+            "/u.work",
+        )
         .expect("the path matches its template")
         .required("tag")
         .expect("the example parses as the server parses it");
@@ -13732,12 +16805,17 @@ fn delete_room_tag_parameter_tag_example_parses() {
 #[test]
 fn delete_room_tag_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::tags::delete_room_tag::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+            .expect("the example deserializes"),
         tag: ::serde_json::from_str(r#""u.work""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::tags::delete_room_tag::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13748,27 +16826,36 @@ fn delete_room_tag_request_example_round_trips_through_http() {
 #[test]
 fn get_protocol_metadata_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_protocol_metadata_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13779,9 +16866,12 @@ fn get_protocol_metadata_404_example_round_trips_through_http() {
 
 #[test]
 fn get_protocol_metadata_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{protocol}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{protocol}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -13793,8 +16883,11 @@ fn get_protocol_metadata_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13805,28 +16898,36 @@ fn get_protocol_metadata_request_example_round_trips_through_http() {
 #[test]
 fn query_location_by_protocol_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_protocol_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13837,9 +16938,12 @@ fn query_location_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{protocol}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{protocol}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -13852,8 +16956,11 @@ fn query_location_by_protocol_request_example_round_trips_through_http() {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         search_fields: ::std::option::Option::None,
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13864,27 +16971,36 @@ fn query_location_by_protocol_request_example_round_trips_through_http() {
 #[test]
 fn query_user_by_protocol_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_by_protocol_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13895,9 +17011,12 @@ fn query_user_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{protocol}", "/irc")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{protocol}",
+            "/irc",
+        )
         .expect("the path matches its template")
         .required("protocol")
         .expect("the example parses as the server parses it");
@@ -13910,8 +17029,11 @@ fn query_user_by_protocol_request_example_round_trips_through_http() {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         fields: ::std::option::Option::None,
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13922,28 +17044,36 @@ fn query_user_by_protocol_request_example_round_trips_through_http() {
 #[test]
 fn query_location_by_alias_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_location_by_alias_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -13954,10 +17084,16 @@ fn query_location_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_alias_parameter_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#matrix:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#matrix:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?alias=%23matrix%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?alias=%23matrix%3Amatrix.org"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("alias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13966,10 +17102,14 @@ fn query_location_by_alias_parameter_alias_example_parses() {
 #[test]
 fn query_location_by_alias_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Request {
-        alias: ::serde_json::from_str(r##""#matrix:matrix.org""##).expect("the example deserializes"),
+        alias: ::serde_json::from_str(r##""#matrix:matrix.org""##)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -13980,27 +17120,36 @@ fn query_location_by_alias_request_example_round_trips_through_http() {
 #[test]
 fn query_user_by_id_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_user_by_id_404_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Response::NotFound(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14011,10 +17160,12 @@ fn query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_id_parameter_userid_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@bob:matrix.org""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""@bob:matrix.org""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?userid=%40bob%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("userid")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -14023,10 +17174,14 @@ fn query_user_by_id_parameter_userid_example_parses() {
 #[test]
 fn query_user_by_id_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Request {
-        userid: ::serde_json::from_str(r#""@bob:matrix.org""#).expect("the example deserializes"),
+        userid: ::serde_json::from_str(r#""@bob:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14036,19 +17191,31 @@ fn query_user_by_id_request_example_round_trips_through_http() {
 
 #[test]
 fn invite_by3_pid_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn invite_by3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14060,29 +17227,38 @@ fn invite_by3_pid_200_example_round_trips_through_http() {
 #[test]
 fn invite_by3_pid_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn invite_by3_pid_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "@cheeky_monkey:matrix.org is banned from the room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14094,37 +17270,6 @@ fn invite_by3_pid_403_example_round_trips_through_http() {
 #[test]
 fn invite_by3_pid_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
-  "id_server": "matrix.org",
-  "id_access_token": "abc123_OpaqueString",
-  "medium": "email",
-  "address": "cheeky@monkey.com"
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::third_party_membership::InviteBy3PidBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn invite_by3_pid_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21d41d8cd%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
-    assert_eq!(from_url, from_json);
-}
-
-#[test]
-fn invite_by3_pid_request_example_round_trips_through_http() {
-    let request = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request {
-        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
             r#"{
   "id_server": "matrix.org",
   "id_access_token": "abc123_OpaqueString",
@@ -14132,10 +17277,54 @@ fn invite_by3_pid_request_example_round_trips_through_http() {
   "address": "cheeky@monkey.com"
 }"#,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::third_party_membership::InviteBy3PidBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn invite_by3_pid_parameter_room_id_example_parses() {
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!d41d8cd:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21d41d8cd%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
+    assert_eq!(from_url, from_json);
+}
+
+#[test]
+fn invite_by3_pid_request_example_round_trips_through_http() {
+    let request = ::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request {
+        room_id: ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(
+                r#"{
+  "id_server": "matrix.org",
+  "id_access_token": "abc123_OpaqueString",
+  "medium": "email",
+  "address": "cheeky@monkey.com"
+}"#,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14146,7 +17335,7 @@ fn invite_by3_pid_request_example_round_trips_through_http() {
 #[test]
 fn get_thread_roots_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -14167,18 +17356,23 @@ fn get_thread_roots_200_example_survives_json() {
   ],
   "next_batch": "next_batch_token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::threads_list::GetThreadRootsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::threads_list::GetThreadRootsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_thread_roots_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::threads_list::GetThreadRootsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "content": {
@@ -14199,10 +17393,14 @@ fn get_thread_roots_200_example_round_trips_through_http() {
   ],
   "next_batch": "next_batch_token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14214,29 +17412,38 @@ fn get_thread_roots_200_example_round_trips_through_http() {
 #[test]
 fn get_thread_roots_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_thread_roots_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not allowed to view this room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14248,29 +17455,38 @@ fn get_thread_roots_403_example_round_trips_through_http() {
 #[test]
 fn get_thread_roots_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Unknown pagination token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_thread_roots_400_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PARAM",
   "error": "Unknown pagination token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::BadRequest(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14281,31 +17497,39 @@ fn get_thread_roots_400_example_round_trips_through_http() {
 
 #[test]
 fn get_thread_roots_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!room:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21room%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!room:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21room%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_thread_roots_parameter_include_example_parses() {
-    let from_json: ::matrix_client_api::types::threads_list::GetThreadRootsInclude =
-        ::serde_json::from_str(r#""all""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::serde_json::from_str(
+            r#""all""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?include=all".parse().expect("a valid URI");
-    let from_url: ::matrix_client_api::types::threads_list::GetThreadRootsInclude =
-        ::matrix_client_api::runtime::wire::Params::query(&uri)
-            .required("include")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_client_api::types::threads_list::GetThreadRootsInclude = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("include")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_thread_roots_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"20"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"20"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=20".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -14315,10 +17539,14 @@ fn get_thread_roots_parameter_limit_example_parses() {
 
 #[test]
 fn get_thread_roots_parameter_from_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""next_batch_token""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -14327,15 +17555,24 @@ fn get_thread_roots_parameter_from_example_parses() {
 #[test]
 fn get_thread_roots_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Request {
-        room_id: ::serde_json::from_str(r#""!room:example.org""#).expect("the example deserializes"),
-        include: ::std::option::Option::Some(::serde_json::from_str(r#""all""#).expect("the example deserializes")),
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        room_id: ::serde_json::from_str(r#""!room:example.org""#)
+            .expect("the example deserializes"),
+        include: ::std::option::Option::Some(
+            ::serde_json::from_str(r#""all""#).expect("the example deserializes"),
+        ),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
         from: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""next_batch_token""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""next_batch_token""#)
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::threads_list::get_thread_roots::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14345,19 +17582,31 @@ fn get_thread_roots_request_example_round_trips_through_http() {
 
 #[test]
 fn send_to_device_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_to_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::to_device::send_to_device::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::to_device::send_to_device::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::to_device::send_to_device::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14368,21 +17617,26 @@ fn send_to_device_200_example_round_trips_through_http() {
 
 #[test]
 fn send_to_device_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""m.new_device""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{eventType}", "/m.new_device")
-            .expect("the path matches its template")
-            .required("eventType")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.new_device""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{eventType}",
+            "/m.new_device",
+        )
+        .expect("the path matches its template")
+        .required("eventType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_to_device_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""35""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path("/{txnId}", "/35")
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{txnId}",
+            "/35",
+        )
         .expect("the path matches its template")
         .required("txnId")
         .expect("the example parses as the server parses it");
@@ -14391,19 +17645,31 @@ fn send_to_device_parameter_txn_id_example_parses() {
 
 #[test]
 fn set_typing_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_typing_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::typing::set_typing::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::typing::set_typing::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::typing::set_typing::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14415,57 +17681,73 @@ fn set_typing_200_example_round_trips_through_http() {
 #[test]
 fn set_typing_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "typing": true,
   "timeout": 30000
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::typing::SetTypingBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::typing::SetTypingBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn set_typing_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.com")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_typing_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!wefh3sfukhs:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_client_api::runtime::wire::Params::path("/{roomId}", "/%21wefh3sfukhs%3Aexample.com")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21wefh3sfukhs%3Aexample.com",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn set_typing_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::typing::set_typing::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.com""#).expect("the example deserializes"),
-        room_id: ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#).expect("the example deserializes"),
-        body: ::serde_json::from_str(
-            r#"{
+        user_id: ::serde_json::from_str(r#""@alice:example.com""#)
+            .expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
+            .expect("the example deserializes"),
+        body: ::serde_json::from_str(r#"{
   "typing": true,
   "timeout": 30000
-}"#,
-        )
-        .expect("the example deserializes"),
+}"#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_client_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_client_api::endpoints::typing::set_typing::Request as ::matrix_client_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -14476,7 +17758,7 @@ fn set_typing_request_example_round_trips_through_http() {
 #[test]
 fn search_user_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "results": [
     {
       "user_id": "@foo:bar.com",
@@ -14486,18 +17768,23 @@ fn search_user_directory_200_example_survives_json() {
   ],
   "limited": false
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::users::SearchUserDirectoryResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn search_user_directory_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::users::SearchUserDirectoryResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "results": [
     {
       "user_id": "@foo:bar.com",
@@ -14507,10 +17794,14 @@ fn search_user_directory_200_example_round_trips_through_http() {
   ],
   "limited": false
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::users::search_user_directory::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::users::search_user_directory::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::users::search_user_directory::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14522,7 +17813,7 @@ fn search_user_directory_200_example_round_trips_through_http() {
 #[test]
 fn get_versions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "versions": [
     "r0.0.1",
     "v1.1"
@@ -14531,18 +17822,23 @@ fn get_versions_200_example_survives_json() {
     "org.example.my_feature": true
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::versions::GetVersionsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_versions_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::versions::GetVersionsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "versions": [
     "r0.0.1",
     "v1.1"
@@ -14551,10 +17847,14 @@ fn get_versions_200_example_round_trips_through_http() {
     "org.example.my_feature": true
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::versions::get_versions::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::versions::get_versions::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::versions::get_versions::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14566,7 +17866,7 @@ fn get_versions_200_example_round_trips_through_http() {
 #[test]
 fn get_turn_server_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "username": "1443779631:@user:example.com",
   "password": "JlKfBy1QwLrO20385QyAtEyIv0=",
   "uris": [
@@ -14576,18 +17876,23 @@ fn get_turn_server_200_example_survives_json() {
   ],
   "ttl": 86400
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::voip::GetTurnServerResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_turn_server_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::voip::GetTurnServerResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "username": "1443779631:@user:example.com",
   "password": "JlKfBy1QwLrO20385QyAtEyIv0=",
   "uris": [
@@ -14597,10 +17902,14 @@ fn get_turn_server_200_example_round_trips_through_http() {
   ],
   "ttl": 86400
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::voip::get_turn_server::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::voip::get_turn_server::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::voip::get_turn_server::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14612,29 +17921,38 @@ fn get_turn_server_200_example_round_trips_through_http() {
 #[test]
 fn get_token_owner_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@joe:example.org",
   "device_id": "ABC1234"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::whoami::GetTokenOwnerResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_token_owner_200_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::whoami::GetTokenOwnerResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@joe:example.org",
   "device_id": "ABC1234"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Ok(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::whoami::get_token_owner::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14646,29 +17964,38 @@ fn get_token_owner_200_example_round_trips_through_http() {
 #[test]
 fn get_token_owner_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Unrecognised access token."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_token_owner_401_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Unrecognised access token."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Unauthorized(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::whoami::get_token_owner::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14680,29 +18007,38 @@ fn get_token_owner_401_example_round_trips_through_http() {
 #[test]
 fn get_token_owner_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Application service has not registered this user."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_client_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_client_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_token_owner_403_example_round_trips_through_http() {
     let body: ::matrix_client_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Application service has not registered this user."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Forbidden(body);
-    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_client_api::endpoints::whoami::get_token_owner::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_client_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_client_api::endpoints::whoami::get_token_owner::Response as ::matrix_client_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -14714,19 +18050,24 @@ fn get_token_owner_403_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0
-            && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) | (true, true) => x == y,
-            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

@@ -10,8 +10,9 @@ pub struct SignedRequest(pub ::std::string::String);
 
 impl ::specgen_runtime::Credential for SignedRequest {
     const SCHEME: &'static str = "signedRequest";
-    const LOCATION: ::specgen_runtime::CredentialLocation =
-        ::specgen_runtime::CredentialLocation::Header("Authorization");
+    const LOCATION: ::specgen_runtime::CredentialLocation = ::specgen_runtime::CredentialLocation::Header(
+        "Authorization",
+    );
     fn from_value(value: ::std::string::String) -> ::std::option::Option<Self> {
         ::std::option::Option::Some(Self(value))
     }

@@ -46,7 +46,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_missing_previous_events")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_missing_previous_events",
+        )
     }
     /// `GET /_matrix/federation/v1/event_auth/{roomId}/{eventId}`
     ///
@@ -76,7 +79,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_room_state::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::events::get_room_state::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::events::get_room_state::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_state")
@@ -99,7 +105,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_state_ids")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_room_state_ids",
+        )
     }
     /// `GET /_matrix/federation/v1/event/{eventId}`
     ///
@@ -111,7 +120,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_event::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::events::get_event::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::events::get_event::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_event")
@@ -155,7 +167,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_event_by_timestamp")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_event_by_timestamp",
+        )
     }
     /// `PUT /_matrix/federation/v1/invite/{roomId}/{eventId}`
     ///
@@ -230,7 +245,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v1::make_join::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::joins_v1::make_join::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::joins_v1::make_join::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "make_join")
@@ -256,7 +274,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v1::send_join_v1::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::joins_v1::send_join_v1::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::joins_v1::send_join_v1::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_join_v1")
@@ -286,7 +307,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v2::send_join_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::joins_v2::send_join_v2::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::joins_v2::send_join_v2::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_join_v2")
@@ -307,7 +331,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "perspectives_key_query")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "perspectives_key_query",
+        )
     }
     /// `POST /_matrix/key/v2/query`
     ///
@@ -325,7 +352,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "bulk_perspectives_key_query")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "bulk_perspectives_key_query",
+        )
     }
     /// `GET /_matrix/key/v2/server`
     ///
@@ -369,7 +399,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::knocks::make_knock::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::knocks::make_knock::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::knocks::make_knock::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "make_knock")
@@ -390,7 +423,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::knocks::send_knock::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::knocks::send_knock::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::knocks::send_knock::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_knock")
@@ -406,7 +442,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v1::make_leave::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::leaving_v1::make_leave::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::leaving_v1::make_leave::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "make_leave")
@@ -490,7 +529,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "exchange_open_id_token")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "exchange_open_id_token",
+        )
     }
     /// `GET /_matrix/federation/v1/publicRooms`
     ///
@@ -510,7 +552,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_public_rooms")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_public_rooms",
+        )
     }
     /// `POST /_matrix/federation/v1/publicRooms`
     ///
@@ -534,7 +579,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_public_rooms")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_public_rooms",
+        )
     }
     /// `GET /_matrix/federation/v1/query/{queryType}`
     ///
@@ -548,7 +596,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_info::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::query::query_info::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::query::query_info::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_info")
@@ -574,7 +625,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_room_directory")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_room_directory",
+        )
     }
     /// `GET /_matrix/federation/v1/query/profile`
     ///
@@ -591,7 +645,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_profile::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::query::query_profile::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::query::query_profile::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_profile")
@@ -620,7 +677,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_space_hierarchy")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_space_hierarchy",
+        )
     }
     /// `PUT /_matrix/federation/v1/exchange_third_party_invite/{roomId}`
     ///
@@ -641,7 +701,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "exchange_third_party_invite")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "exchange_third_party_invite",
+        )
     }
     /// `PUT /_matrix/federation/v1/3pid/onbind`
     ///
@@ -661,7 +724,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "on_bind_third_party_identifier")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "on_bind_third_party_identifier",
+        )
     }
     /// `PUT /_matrix/federation/v1/send/{txnId}`
     ///
@@ -687,7 +753,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_transaction")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "send_transaction",
+        )
     }
     /// `GET /_matrix/federation/v1/user/devices/{userId}`
     ///
@@ -705,7 +774,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_user_devices")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_user_devices",
+        )
     }
     /// `POST /_matrix/federation/v1/user/keys/claim`
     ///
@@ -723,7 +795,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "claim_user_encryption_keys")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "claim_user_encryption_keys",
+        )
     }
     /// `POST /_matrix/federation/v1/user/keys/query`
     ///
@@ -741,7 +816,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_user_encryption_keys")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "query_user_encryption_keys",
+        )
     }
     /// `GET /_matrix/federation/v1/version`
     ///
@@ -752,7 +830,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::version::get_version::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::version::get_version::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::version::get_version::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_version")
@@ -788,249 +869,179 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// with the API's error body ([`crate::ERROR_FORMAT`]).
 pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::backfill::backfill_room::Request| async move {
-                api.backfill_room(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::backfill::get_missing_previous_events::Request| async move {
-                api.get_missing_previous_events(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::event_auth::get_event_auth::Request| async move {
-                api.get_event_auth(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::events::get_room_state::Request| async move {
-                api.get_room_state(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::events::get_room_state_ids::Request| async move {
-                api.get_room_state_ids(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::events::get_event::Request| async move {
-                api.get_event(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::events::get_event_by_timestamp::Request| async move {
-                api.get_event_by_timestamp(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::invites_v1::send_invite_v1::Request| async move {
-                api.send_invite_v1(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::invites_v2::send_invite_v2::Request| async move {
-                api.send_invite_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::joins_v1::make_join::Request| async move {
-                api.make_join(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::joins_v1::send_join_v1::Request| async move {
-                api.send_join_v1(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::joins_v2::send_join_v2::Request| async move {
-                api.send_join_v2(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::keys_query::perspectives_key_query::Request| async move {
-                api.perspectives_key_query(request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::keys_query::bulk_perspectives_key_query::Request| async move {
-                api.bulk_perspectives_key_query(request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::keys_server::get_server_key::Request| async move {
-                api.get_server_key(request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::knocks::make_knock::Request| async move {
-                api.make_knock(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::knocks::send_knock::Request| async move {
-                api.send_knock(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::leaving_v1::make_leave::Request| async move {
-                api.make_leave(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::leaving_v1::send_leave_v1::Request| async move {
-                api.send_leave_v1(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::leaving_v2::send_leave_v2::Request| async move {
-                api.send_leave_v2(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::openid::exchange_open_id_token::Request| async move {
-                api.exchange_open_id_token(request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::public_rooms::get_public_rooms::Request| async move {
-                api.get_public_rooms(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::public_rooms::query_public_rooms::Request| async move {
-                api.query_public_rooms(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::query::query_info::Request| async move {
-                api.query_info(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::query::query_room_directory::Request| async move {
-                api.query_room_directory(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::query::query_profile::Request| async move {
-                api.query_profile(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request| async move {
-                api.get_space_hierarchy(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::third_party_invite::exchange_third_party_invite::Request| async move {
-                api.exchange_third_party_invite(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::third_party_invite::on_bind_third_party_identifier::Request| async move {
-                api.on_bind_third_party_identifier(request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::transactions::send_transaction::Request| async move {
-                api.send_transaction(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::user_devices::get_user_devices::Request| async move {
-                api.get_user_devices(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::user_keys::claim_user_encryption_keys::Request| async move {
-                api.claim_user_encryption_keys(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::SignedRequest,
-             request: crate::endpoints::user_keys::query_user_encryption_keys::Request| async move {
-                api.query_user_encryption_keys(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::version::get_version::Request| async move {
-                api.get_version(request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::wellknown::get_well_known::Request| async move {
-                api.get_well_known(request).await
-            },
-        )
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::backfill::backfill_room::Request|
+        async move { api.backfill_room(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::backfill::get_missing_previous_events::Request|
+        async move { api.get_missing_previous_events(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::event_auth::get_event_auth::Request|
+        async move { api.get_event_auth(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::events::get_room_state::Request|
+        async move { api.get_room_state(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::events::get_room_state_ids::Request|
+        async move { api.get_room_state_ids(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::events::get_event::Request|
+        async move { api.get_event(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::events::get_event_by_timestamp::Request|
+        async move { api.get_event_by_timestamp(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::invites_v1::send_invite_v1::Request|
+        async move { api.send_invite_v1(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::invites_v2::send_invite_v2::Request|
+        async move { api.send_invite_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::joins_v1::make_join::Request|
+        async move { api.make_join(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::joins_v1::send_join_v1::Request|
+        async move { api.send_join_v1(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::joins_v2::send_join_v2::Request|
+        async move { api.send_join_v2(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::keys_query::perspectives_key_query::Request|
+        async move { api.perspectives_key_query(request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::keys_query::bulk_perspectives_key_query::Request|
+        async move { api.bulk_perspectives_key_query(request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::keys_server::get_server_key::Request|
+        async move { api.get_server_key(request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::knocks::make_knock::Request|
+        async move { api.make_knock(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::knocks::send_knock::Request|
+        async move { api.send_knock(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::leaving_v1::make_leave::Request|
+        async move { api.make_leave(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::leaving_v1::send_leave_v1::Request|
+        async move { api.send_leave_v1(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::leaving_v2::send_leave_v2::Request|
+        async move { api.send_leave_v2(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::openid::exchange_open_id_token::Request|
+        async move { api.exchange_open_id_token(request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::public_rooms::get_public_rooms::Request|
+        async move { api.get_public_rooms(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::public_rooms::query_public_rooms::Request|
+        async move { api.query_public_rooms(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::query::query_info::Request|
+        async move { api.query_info(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::query::query_room_directory::Request|
+        async move { api.query_room_directory(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::query::query_profile::Request|
+        async move { api.query_profile(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request|
+        async move { api.get_space_hierarchy(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::third_party_invite::exchange_third_party_invite::Request|
+        async move { api.exchange_third_party_invite(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::third_party_invite::on_bind_third_party_identifier::Request|
+        async move { api.on_bind_third_party_identifier(request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::transactions::send_transaction::Request|
+        async move { api.send_transaction(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::user_devices::get_user_devices::Request|
+        async move { api.get_user_devices(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::user_keys::claim_user_encryption_keys::Request|
+        async move { api.claim_user_encryption_keys(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::SignedRequest,
+            request: crate::endpoints::user_keys::query_user_encryption_keys::Request|
+        async move { api.query_user_encryption_keys(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::version::get_version::Request|
+        async move { api.get_version(request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::wellknown::get_well_known::Request|
+        async move { api.get_well_known(request).await })
 }

@@ -35,11 +35,16 @@ pub struct UnlimitedPduTransaction {
     /// List of persistent updates to rooms. Note that events have a different format
     /// depending on the room version - check the \[room version specification\](/rooms) for
     /// precise event formats.
-    pub pdus: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub pdus: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `definitions/single_pdu_transaction.yaml#`.
@@ -52,11 +57,16 @@ pub struct SinglePduTransaction {
     pub origin_server_ts: i64,
     /// A single PDU. Note that events have a different format depending on the room
     /// version - check the \[room version specification\](/rooms) for precise event formats.
-    pub pdus: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub pdus: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// A Matrix-level Error
@@ -72,7 +82,10 @@ pub struct Error {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// An invite event. Note that events have a different format depending on the
@@ -98,7 +111,10 @@ pub struct InviteEvent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// A stripped down state event, with only the `type`, `state_key`,
@@ -119,7 +135,10 @@ pub struct StrippedStateEvent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Server keys
@@ -133,7 +152,10 @@ pub struct KeysQueryResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Server keys
@@ -157,7 +179,9 @@ pub struct ServerKeys {
     /// this forms the Key ID. The version must have characters matching the regular
     /// expression `[a-zA-Z0-9_]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub old_verify_keys: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, OldVerifyKey>>,
+    pub old_verify_keys: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, OldVerifyKey>,
+    >,
     /// Digital signatures for this object signed using the `verify_keys`.
     ///
     /// The signature is calculated using the process described at \[Signing JSON\](/appendices/#signing-json).
@@ -182,7 +206,10 @@ pub struct ServerKeys {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// A list of the rooms on the server.
@@ -209,21 +236,14 @@ pub struct PublicRoomsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `definitions/edu_with_example.yaml#`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EduWithExample {
-    /// The type of ephemeral message.
-    pub edu_type: ::std::string::String,
-    /// The content of the ephemeral message.
-    pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// The members the schema does not declare, kept as they were read, so the
-    /// value is written back whole.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-}
+pub type EduWithExample = EphemeralDataUnit;
 
 /// Cross signing key
 ///
@@ -242,11 +262,34 @@ pub struct CrossSigningKey {
     /// Optional for the master key. Other keys must be signed by the
     /// user\\'s master key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signatures: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub signatures: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+
+/// An ephemeral data unit.
+///
+/// Generated from `definitions/edu.yaml#`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EphemeralDataUnit {
+    /// The type of ephemeral message.
+    pub edu_type: ::std::string::String,
+    /// The content of the ephemeral message.
+    pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The content of the event, matching what is available in the
@@ -260,7 +303,10 @@ pub struct InviteEventMembershipEventContent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Verify Key
@@ -273,7 +319,10 @@ pub struct VerifyKey {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Old Verify Key
@@ -288,7 +337,10 @@ pub struct OldVerifyKey {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `../client-server/definitions/public_rooms_response.yaml#/properties/chunk/items`.
@@ -328,7 +380,10 @@ pub struct PublicRoomsResponseChunkItem {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `../client-server/definitions/cross_signing_key.yaml#/properties/usage/items`.
@@ -348,7 +403,11 @@ pub enum CrossSigningKeyUsageItem {
 
 impl CrossSigningKeyUsageItem {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Master, Self::SelfSigning, Self::UserSigning];
+    pub const ALL: &'static [Self] = &[
+        Self::Master,
+        Self::SelfSigning,
+        Self::UserSigning,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -378,7 +437,10 @@ impl CrossSigningKeyUsageItem {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -416,7 +478,8 @@ impl ::std::fmt::Display for CrossSigningKeyUsageItem {
 
 impl ::std::convert::From<&str> for CrossSigningKeyUsageItem {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -428,19 +491,27 @@ impl ::std::convert::From<::std::string::String> for CrossSigningKeyUsageItem {
 
 impl ::std::str::FromStr for CrossSigningKeyUsageItem {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for CrossSigningKeyUsageItem {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CrossSigningKeyUsageItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }

@@ -4,22 +4,30 @@
 
 #[test]
 fn backfill_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!SomeRoom:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21SomeRoom%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21SomeRoom%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn backfill_room_parameter_v_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(r#"["$abc123:matrix.org"]"#)
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["$abc123:matrix.org"]"#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?v=%24abc123%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("v")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -27,7 +35,8 @@ fn backfill_room_parameter_v_example_parses() {
 
 #[test]
 fn backfill_room_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"2"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"2"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=2".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_federation_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -38,11 +47,16 @@ fn backfill_room_parameter_limit_example_parses() {
 #[test]
 fn backfill_room_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::backfill::backfill_room::Request {
-        room_id: ::serde_json::from_str(r#""!SomeRoom:matrix.org""#).expect("the example deserializes"),
-        v: ::serde_json::from_str(r#"["$abc123:matrix.org"]"#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
+            .expect("the example deserializes"),
+        v: ::serde_json::from_str(r#"["$abc123:matrix.org"]"#)
+            .expect("the example deserializes"),
         limit: ::serde_json::from_str(r#"2"#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::backfill::backfill_room::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -54,7 +68,7 @@ fn backfill_room_request_example_round_trips_through_http() {
 #[test]
 fn get_missing_previous_events_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "events": [
     {
       "type": "m.room.minimal_pdu",
@@ -65,18 +79,23 @@ fn get_missing_previous_events_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_missing_previous_events_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::backfill::GetMissingPreviousEventsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "events": [
     {
       "type": "m.room.minimal_pdu",
@@ -87,10 +106,14 @@ fn get_missing_previous_events_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::backfill::get_missing_previous_events::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::backfill::get_missing_previous_events::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::backfill::get_missing_previous_events::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -101,23 +124,31 @@ fn get_missing_previous_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_missing_previous_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!SomeRoom:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21SomeRoom%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21SomeRoom%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_missing_previous_events_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::backfill::get_missing_previous_events::Request {
-        room_id: ::serde_json::from_str(r#""!SomeRoom:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
+            .expect("the example deserializes"),
         body: ::std::option::Option::None,
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::backfill::get_missing_previous_events::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -128,35 +159,48 @@ fn get_missing_previous_events_request_example_round_trips_through_http() {
 
 #[test]
 fn get_event_auth_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_auth_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$helloworld:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$helloworld:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24helloworld%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24helloworld%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_auth_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::event_auth::get_event_auth::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$helloworld:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$helloworld:example.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::event_auth::get_event_auth::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -167,22 +211,32 @@ fn get_event_auth_request_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$helloworld:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$helloworld:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?event_id=%24helloworld%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?event_id=%24helloworld%3Amatrix.org"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("event_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -191,10 +245,15 @@ fn get_room_state_parameter_event_id_example_parses() {
 #[test]
 fn get_room_state_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::events::get_room_state::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$helloworld:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$helloworld:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::events::get_room_state::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -205,22 +264,32 @@ fn get_room_state_request_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_ids_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_room_state_ids_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""$helloworld:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$helloworld:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?event_id=%24helloworld%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?event_id=%24helloworld%3Amatrix.org"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("event_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -229,10 +298,15 @@ fn get_room_state_ids_parameter_event_id_example_parses() {
 #[test]
 fn get_room_state_ids_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::events::get_room_state_ids::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes"),
-        event_id: ::serde_json::from_str(r#""$helloworld:matrix.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#)
+            .expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$helloworld:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::events::get_room_state_ids::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -243,22 +317,30 @@ fn get_room_state_ids_request_example_round_trips_through_http() {
 
 #[test]
 fn get_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::events::get_event::Request {
-        event_id: ::serde_json::from_str(r#""$abc123:matrix.org""#).expect("the example deserializes"),
+        event_id: ::serde_json::from_str(r#""$abc123:matrix.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::events::get_event::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -270,29 +352,38 @@ fn get_event_request_example_round_trips_through_http() {
 #[test]
 fn get_event_by_timestamp_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::events::GetEventByTimestampResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::events::GetEventByTimestampResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_event_by_timestamp_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::events::GetEventByTimestampResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event_id": "$143273582443PhrSn:example.org",
   "origin_server_ts": 1432735824653
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::events::get_event_by_timestamp::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::events::get_event_by_timestamp::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::events::get_event_by_timestamp::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -304,29 +395,38 @@ fn get_event_by_timestamp_200_example_round_trips_through_http() {
 #[test]
 fn get_event_by_timestamp_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unable to find event from 1432684800000 in forward direction"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_event_by_timestamp_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unable to find event from 1432684800000 in forward direction"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::events::get_event_by_timestamp::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::events::get_event_by_timestamp::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::events::get_event_by_timestamp::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -337,20 +437,24 @@ fn get_event_by_timestamp_404_example_round_trips_through_http() {
 
 #[test]
 fn get_event_by_timestamp_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21636q39766251%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21636q39766251%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_by_timestamp_parameter_ts_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"1432684800000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"1432684800000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ts=1432684800000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_federation_api::runtime::wire::Params::query(&uri)
         .required("ts")
@@ -360,24 +464,32 @@ fn get_event_by_timestamp_parameter_ts_example_parses() {
 
 #[test]
 fn get_event_by_timestamp_parameter_dir_example_parses() {
-    let from_json: ::matrix_federation_api::types::events::GetEventByTimestampDir =
-        ::serde_json::from_str(r#""f""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_federation_api::types::events::GetEventByTimestampDir = ::serde_json::from_str(
+            r#""f""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?dir=f".parse().expect("a valid URI");
-    let from_url: ::matrix_federation_api::types::events::GetEventByTimestampDir =
-        ::matrix_federation_api::runtime::wire::Params::query(&uri)
-            .required("dir")
-            .expect("the example parses as the server parses it");
+    let from_url: ::matrix_federation_api::types::events::GetEventByTimestampDir = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
+        .required("dir")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_event_by_timestamp_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::events::get_event_by_timestamp::Request {
-        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#).expect("the example deserializes"),
-        ts: ::serde_json::from_str(r#"1432684800000"#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+            .expect("the example deserializes"),
+        ts: ::serde_json::from_str(r#"1432684800000"#)
+            .expect("the example deserializes"),
         dir: ::serde_json::from_str(r#""f""#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::events::get_event_by_timestamp::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -389,7 +501,7 @@ fn get_event_by_timestamp_request_example_round_trips_through_http() {
 #[test]
 fn send_invite_v1_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"[
+            r#"[
   200,
   {
     "event": {
@@ -433,18 +545,23 @@ fn send_invite_v1_200_example_survives_json() {
     }
   }
 ]"#,
-    )
-    .expect("the example is JSON");
-    let typed: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_invite_v1_200_example_round_trips_through_http() {
     let body: (i64, ::matrix_federation_api::types::invites_v1::EventContainer) = ::serde_json::from_str(
-        r#"[
+            r#"[
   200,
   {
     "event": {
@@ -488,10 +605,14 @@ fn send_invite_v1_200_example_round_trips_through_http() {
     }
   }
 ]"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::invites_v1::send_invite_v1::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::invites_v1::send_invite_v1::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::invites_v1::send_invite_v1::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -503,29 +624,38 @@ fn send_invite_v1_200_example_round_trips_through_http() {
 #[test]
 fn send_invite_v1_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "User cannot invite the target user."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_invite_v1_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "User cannot invite the target user."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::invites_v1::send_invite_v1::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::invites_v1::send_invite_v1::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::invites_v1::send_invite_v1::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -536,32 +666,40 @@ fn send_invite_v1_403_example_round_trips_through_http() {
 
 #[test]
 fn send_invite_v1_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_invite_v1_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_invite_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event": {
     "room_id": "!somewhere:example.org",
     "type": "m.room.member",
@@ -602,18 +740,23 @@ fn send_invite_v2_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::invites_v1::EventContainer =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::invites_v1::EventContainer = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_invite_v2_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::invites_v1::EventContainer = ::serde_json::from_str(
-        r#"{
+            r#"{
   "event": {
     "room_id": "!somewhere:example.org",
     "type": "m.room.member",
@@ -654,10 +797,14 @@ fn send_invite_v2_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -669,29 +816,38 @@ fn send_invite_v2_200_example_round_trips_through_http() {
 #[test]
 fn send_invite_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "User cannot invite the target user."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_invite_v2_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "User cannot invite the target user."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -703,31 +859,40 @@ fn send_invite_v2_403_example_round_trips_through_http() {
 #[test]
 fn send_invite_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
   "room_version": "3"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_invite_v2_400_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::invites_v2::SendInviteV2BadRequestResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
   "room_version": "3"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response::BadRequest(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::invites_v2::send_invite_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -738,32 +903,40 @@ fn send_invite_v2_400_example_round_trips_through_http() {
 
 #[test]
 fn send_invite_v2_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_invite_v2_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_join_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_version": "2",
   "event": {
     "room_id": "!somewhere:example.org",
@@ -778,18 +951,23 @@ fn make_join_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_join_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::joins_v1::MakeJoinResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_version": "2",
   "event": {
     "room_id": "!somewhere:example.org",
@@ -804,10 +982,14 @@ fn make_join_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v1::make_join::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -819,31 +1001,40 @@ fn make_join_200_example_round_trips_through_http() {
 #[test]
 fn make_join_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
   "room_version": "3"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_join_400_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::joins_v1::MakeJoinBadRequestResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to join this room",
   "room_version": "3"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::BadRequest(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v1::make_join::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -855,29 +1046,38 @@ fn make_join_400_example_round_trips_through_http() {
 #[test]
 fn make_join_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_join_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v1::make_join::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -889,29 +1089,38 @@ fn make_join_403_example_round_trips_through_http() {
 #[test]
 fn make_join_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_join_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v1::make_join::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v1::make_join::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -922,34 +1131,46 @@ fn make_join_404_example_round_trips_through_http() {
 
 #[test]
 fn make_join_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_join_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{userId}", "/%40someone%3Aexample.org")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40someone%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_join_parameter_ver_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> =
-        ::serde_json::from_str(r#"["1","2"]"#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["1","2"]"#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ver=1&ver=2".parse().expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("ver")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -958,11 +1179,16 @@ fn make_join_parameter_ver_example_parses() {
 #[test]
 fn make_join_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::joins_v1::make_join::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes"),
-        user_id: ::serde_json::from_str(r#""@someone:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#)
+            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@someone:example.org""#)
+            .expect("the example deserializes"),
         ver: ::serde_json::from_str(r#"["1","2"]"#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::joins_v1::make_join::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -1035,10 +1261,15 @@ fn send_join_v1_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: (i64, ::matrix_federation_api::types::joins_v1::RoomState) =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let typed: (i64, ::matrix_federation_api::types::joins_v1::RoomState) = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -1105,8 +1336,12 @@ fn send_join_v1_200_example_round_trips_through_http() {
 ]"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v1::send_join_v1::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_federation_api::endpoints::joins_v1::send_join_v1::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v1::send_join_v1::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1117,54 +1352,71 @@ fn send_join_v1_200_example_round_trips_through_http() {
 
 #[test]
 fn send_join_v1_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_join_v1_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_join_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNABLE_TO_GRANT_JOIN",
   "error": "This server cannot send invites to you."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_join_v2_400_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNABLE_TO_GRANT_JOIN",
   "error": "This server cannot send invites to you."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response::BadRequest(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1176,29 +1428,38 @@ fn send_join_v2_400_example_round_trips_through_http() {
 #[test]
 fn send_join_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_join_v2_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not invited to this room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1210,7 +1471,7 @@ fn send_join_v2_403_example_round_trips_through_http() {
 #[test]
 fn send_join_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "origin": "matrix.org",
   "auth_chain": [
     {
@@ -1271,18 +1532,23 @@ fn send_join_v2_200_example_survives_json() {
     "example.com"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::joins_v2::SendJoinV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::joins_v2::SendJoinV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_join_v2_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::joins_v2::SendJoinV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "origin": "matrix.org",
   "auth_chain": [
     {
@@ -1343,10 +1609,14 @@ fn send_join_v2_200_example_round_trips_through_http() {
     "example.com"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::joins_v2::send_join_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1357,45 +1627,57 @@ fn send_join_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn send_join_v2_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_join_v2_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn perspectives_key_query_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{serverName}", "/matrix.org")
-            .expect("the path matches its template")
-            .required("serverName")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{serverName}",
+            "/matrix.org",
+        )
+        .expect("the path matches its template")
+        .required("serverName")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn perspectives_key_query_parameter_minimum_valid_until_ts_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"1234567890"#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?minimum_valid_until_ts=1234567890".parse().expect("a valid URI");
+    let from_json: i64 = ::serde_json::from_str(r#"1234567890"#)
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?minimum_valid_until_ts=1234567890"
+        .parse()
+        .expect("a valid URI");
     let from_url: i64 = ::matrix_federation_api::runtime::wire::Params::query(&uri)
         .required("minimum_valid_until_ts")
         .expect("the example parses as the server parses it");
@@ -1405,12 +1687,16 @@ fn perspectives_key_query_parameter_minimum_valid_until_ts_example_parses() {
 #[test]
 fn perspectives_key_query_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::keys_query::perspectives_key_query::Request {
-        server_name: ::serde_json::from_str(r#""matrix.org""#).expect("the example deserializes"),
+        server_name: ::serde_json::from_str(r#""matrix.org""#)
+            .expect("the example deserializes"),
         minimum_valid_until_ts: ::std::option::Option::Some(
             ::serde_json::from_str(r#"1234567890"#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::keys_query::perspectives_key_query::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -1422,7 +1708,7 @@ fn perspectives_key_query_request_example_round_trips_through_http() {
 #[test]
 fn bulk_perspectives_key_query_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "server_keys": {
     "example.org": {
       "ed25519:abc123": {
@@ -1431,12 +1717,17 @@ fn bulk_perspectives_key_query_request_body_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::keys_query::BulkPerspectivesKeyQueryBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::keys_query::BulkPerspectivesKeyQueryBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -1444,7 +1735,7 @@ fn bulk_perspectives_key_query_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::keys_query::bulk_perspectives_key_query::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "server_keys": {
     "example.org": {
       "ed25519:abc123": {
@@ -1453,11 +1744,14 @@ fn bulk_perspectives_key_query_request_example_round_trips_through_http() {
     }
   }
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::keys_query::bulk_perspectives_key_query::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -1469,7 +1763,7 @@ fn bulk_perspectives_key_query_request_example_round_trips_through_http() {
 #[test]
 fn make_knock_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_version": "7",
   "event": {
     "room_id": "!somewhere:example.org",
@@ -1483,18 +1777,23 @@ fn make_knock_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::knocks::MakeKnockResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::knocks::MakeKnockResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_knock_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::knocks::MakeKnockResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_version": "7",
   "event": {
     "room_id": "!somewhere:example.org",
@@ -1508,10 +1807,14 @@ fn make_knock_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::make_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1523,31 +1826,40 @@ fn make_knock_200_example_round_trips_through_http() {
 #[test]
 fn make_knock_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to knock on this room",
   "room_version": "7"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_knock_400_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::knocks::MakeKnockBadRequestResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INCOMPATIBLE_ROOM_VERSION",
   "error": "Your homeserver does not support the features required to knock on this room",
   "room_version": "7"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::BadRequest(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::make_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1559,29 +1871,38 @@ fn make_knock_400_example_round_trips_through_http() {
 #[test]
 fn make_knock_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_knock_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::make_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1593,29 +1914,38 @@ fn make_knock_404_example_round_trips_through_http() {
 #[test]
 fn make_knock_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not permitted to knock on this room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_knock_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not permitted to knock on this room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::make_knock::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::make_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1626,34 +1956,46 @@ fn make_knock_403_example_round_trips_through_http() {
 
 #[test]
 fn make_knock_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_knock_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{userId}", "/%40someone%3Aexample.org")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40someone%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_knock_parameter_ver_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> =
-        ::serde_json::from_str(r#"["1","7"]"#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["1","7"]"#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ver=1&ver=7".parse().expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("ver")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1662,11 +2004,16 @@ fn make_knock_parameter_ver_example_parses() {
 #[test]
 fn make_knock_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::knocks::make_knock::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes"),
-        user_id: ::serde_json::from_str(r#""@someone:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:example.org""#)
+            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@someone:example.org""#)
+            .expect("the example deserializes"),
         ver: ::serde_json::from_str(r#"["1","7"]"#).expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::knocks::make_knock::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -1678,7 +2025,7 @@ fn make_knock_request_example_round_trips_through_http() {
 #[test]
 fn send_knock_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "knock_room_state": [
     {
       "type": "m.room.name",
@@ -1698,18 +2045,23 @@ fn send_knock_200_example_survives_json() {
     }
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::knocks::SendKnockResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::knocks::SendKnockResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_knock_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::knocks::SendKnockResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "knock_room_state": [
     {
       "type": "m.room.name",
@@ -1729,10 +2081,14 @@ fn send_knock_200_example_round_trips_through_http() {
     }
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::send_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1744,29 +2100,38 @@ fn send_knock_200_example_round_trips_through_http() {
 #[test]
 fn send_knock_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_knock_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Unknown room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::send_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1778,29 +2143,38 @@ fn send_knock_404_example_round_trips_through_http() {
 #[test]
 fn send_knock_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not permitted to knock on this room"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_knock_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "You are not permitted to knock on this room"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::knocks::send_knock::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::knocks::send_knock::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1811,32 +2185,40 @@ fn send_knock_403_example_round_trips_through_http() {
 
 #[test]
 fn send_knock_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_knock_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_leave_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_version": "2",
   "event": {
     "room_id": "!somewhere:example.org",
@@ -1850,18 +2232,23 @@ fn make_leave_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_leave_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::leaving_v1::MakeLeaveResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_version": "2",
   "event": {
     "room_id": "!somewhere:example.org",
@@ -1875,10 +2262,14 @@ fn make_leave_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::leaving_v1::make_leave::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::leaving_v1::make_leave::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::leaving_v1::make_leave::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1890,29 +2281,38 @@ fn make_leave_200_example_round_trips_through_http() {
 #[test]
 fn make_leave_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "User is not in the room."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn make_leave_403_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "User is not in the room."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::leaving_v1::make_leave::Response::Forbidden(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::leaving_v1::make_leave::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::leaving_v1::make_leave::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1923,35 +2323,48 @@ fn make_leave_403_example_round_trips_through_http() {
 
 #[test]
 fn make_leave_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_leave_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{userId}", "/%40someone%3Aexample.org")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40someone%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn make_leave_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::leaving_v1::make_leave::Request {
-        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes"),
-        user_id: ::serde_json::from_str(r#""@someone:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!abc123:matrix.org""#)
+            .expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@someone:example.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::leaving_v1::make_leave::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -1962,30 +2375,37 @@ fn make_leave_request_example_round_trips_through_http() {
 
 #[test]
 fn send_leave_v1_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"[
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"[
   200,
   {}
-]"#,
-    )
-    .expect("the example is JSON");
-    let typed: (i64, ::serde_json::Map<::std::string::String, ::serde_json::Value>) =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+]"#)
+        .expect("the example is JSON");
+    let typed: (i64, ::serde_json::Map<::std::string::String, ::serde_json::Value>) = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_leave_v1_200_example_round_trips_through_http() {
     let body: (i64, ::serde_json::Map<::std::string::String, ::serde_json::Value>) = ::serde_json::from_str(
-        r#"[
+            r#"[
   200,
   {}
 ]"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::leaving_v1::send_leave_v1::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::leaving_v1::send_leave_v1::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::leaving_v1::send_leave_v1::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1996,43 +2416,63 @@ fn send_leave_v1_200_example_round_trips_through_http() {
 
 #[test]
 fn send_leave_v1_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_leave_v1_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_leave_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_leave_v2_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::leaving_v2::send_leave_v2::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::leaving_v2::send_leave_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::leaving_v2::send_leave_v2::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2043,54 +2483,71 @@ fn send_leave_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn send_leave_v2_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn send_leave_v2_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""$abc123:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{eventId}", "/%24abc123%3Aexample.org")
-            .expect("the path matches its template")
-            .required("eventId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{eventId}",
+            "/%24abc123%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("eventId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn exchange_open_id_token_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Access token unknown or expired"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn exchange_open_id_token_401_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Access token unknown or expired"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::openid::exchange_open_id_token::Response::Unauthorized(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::openid::exchange_open_id_token::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::openid::exchange_open_id_token::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2101,10 +2558,12 @@ fn exchange_open_id_token_401_example_round_trips_through_http() {
 
 #[test]
 fn exchange_open_id_token_parameter_access_token_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""SomeT0kenHere""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""SomeT0kenHere""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?access_token=SomeT0kenHere".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("access_token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2113,9 +2572,13 @@ fn exchange_open_id_token_parameter_access_token_example_parses() {
 #[test]
 fn exchange_open_id_token_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::openid::exchange_open_id_token::Request {
-        access_token: ::serde_json::from_str(r#""SomeT0kenHere""#).expect("the example deserializes"),
+        access_token: ::serde_json::from_str(r#""SomeT0kenHere""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::openid::exchange_open_id_token::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2126,7 +2589,8 @@ fn exchange_open_id_token_request_example_round_trips_through_http() {
 
 #[test]
 fn get_public_rooms_parameter_limit_example_parses() {
-    let from_json: i64 = ::serde_json::from_str(r#"10"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"10"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?limit=10".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_federation_api::runtime::wire::Params::query(&uri)
         .required("limit")
@@ -2136,10 +2600,14 @@ fn get_public_rooms_parameter_limit_example_parses() {
 
 #[test]
 fn get_public_rooms_parameter_since_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""GetMoreRoomsTokenHere""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""GetMoreRoomsTokenHere""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=GetMoreRoomsTokenHere".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2147,8 +2615,8 @@ fn get_public_rooms_parameter_since_example_parses() {
 
 #[test]
 fn get_public_rooms_parameter_include_all_networks_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"false"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"false"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?include_all_networks=false".parse().expect("a valid URI");
     let from_url: bool = ::matrix_federation_api::runtime::wire::Params::query(&uri)
         .required("include_all_networks")
@@ -2158,10 +2626,12 @@ fn get_public_rooms_parameter_include_all_networks_example_parses() {
 
 #[test]
 fn get_public_rooms_parameter_third_party_instance_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""irc""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?third_party_instance_id=irc".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("third_party_instance_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2170,9 +2640,12 @@ fn get_public_rooms_parameter_third_party_instance_id_example_parses() {
 #[test]
 fn get_public_rooms_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::public_rooms::get_public_rooms::Request {
-        limit: ::std::option::Option::Some(::serde_json::from_str(r#"10"#).expect("the example deserializes")),
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"10"#).expect("the example deserializes"),
+        ),
         since: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""GetMoreRoomsTokenHere""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""GetMoreRoomsTokenHere""#)
+                .expect("the example deserializes"),
         ),
         include_all_networks: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
@@ -2181,7 +2654,10 @@ fn get_public_rooms_request_example_round_trips_through_http() {
             ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::public_rooms::get_public_rooms::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2193,7 +2669,7 @@ fn get_public_rooms_request_example_round_trips_through_http() {
 #[test]
 fn query_public_rooms_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "avatar_url": "mxc://bleecker.street/CHEDDARandBRIE",
@@ -2211,18 +2687,23 @@ fn query_public_rooms_200_example_survives_json() {
   "prev_batch": "p1902",
   "total_room_count_estimate": 115
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_public_rooms_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::public_rooms::QueryPublicRoomsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "chunk": [
     {
       "avatar_url": "mxc://bleecker.street/CHEDDARandBRIE",
@@ -2240,10 +2721,14 @@ fn query_public_rooms_200_example_round_trips_through_http() {
   "prev_batch": "p1902",
   "total_room_count_estimate": 115
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::public_rooms::query_public_rooms::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::public_rooms::query_public_rooms::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::public_rooms::query_public_rooms::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2254,22 +2739,28 @@ fn query_public_rooms_200_example_round_trips_through_http() {
 
 #[test]
 fn query_info_parameter_query_type_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""profile""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{queryType}", "/profile")
-            .expect("the path matches its template")
-            .required("queryType")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""profile""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{queryType}",
+            "/profile",
+        )
+        .expect("the path matches its template")
+        .required("queryType")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn query_info_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::query::query_info::Request {
-        query_type: ::serde_json::from_str(r#""profile""#).expect("the example deserializes"),
+        query_type: ::serde_json::from_str(r#""profile""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::query::query_info::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2281,7 +2772,7 @@ fn query_info_request_example_round_trips_through_http() {
 #[test]
 fn query_room_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!roomid1234:example.org",
   "servers": [
     "example.org",
@@ -2289,18 +2780,23 @@ fn query_room_directory_200_example_survives_json() {
     "another.example.com:8449"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_room_directory_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::query::QueryRoomDirectoryResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "room_id": "!roomid1234:example.org",
   "servers": [
     "example.org",
@@ -2308,10 +2804,14 @@ fn query_room_directory_200_example_round_trips_through_http() {
     "another.example.com:8449"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::query::query_room_directory::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::query::query_room_directory::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::query::query_room_directory::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2323,29 +2823,38 @@ fn query_room_directory_200_example_round_trips_through_http() {
 #[test]
 fn query_room_directory_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias not found."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_room_directory_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room alias not found."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::query::query_room_directory::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::query::query_room_directory::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::query::query_room_directory::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2356,10 +2865,16 @@ fn query_room_directory_404_example_round_trips_through_http() {
 
 #[test]
 fn query_room_directory_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r##""#room_alias:example.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#room_alias:example.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?room_alias=%23room_alias%3Aexample.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?room_alias=%23room_alias%3Aexample.org"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("room_alias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2368,9 +2883,13 @@ fn query_room_directory_parameter_room_alias_example_parses() {
 #[test]
 fn query_room_directory_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::query::query_room_directory::Request {
-        room_alias: ::serde_json::from_str(r##""#room_alias:example.org""##).expect("the example deserializes"),
+        room_alias: ::serde_json::from_str(r##""#room_alias:example.org""##)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::query::query_room_directory::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2382,29 +2901,38 @@ fn query_room_directory_request_example_round_trips_through_http() {
 #[test]
 fn query_profile_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "displayname": "John Doe",
   "avatar_url": "mxc://matrix.org/MyC00lAvatar"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::query::QueryProfileResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::query::QueryProfileResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_profile_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::query::QueryProfileResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "displayname": "John Doe",
   "avatar_url": "mxc://matrix.org/MyC00lAvatar"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::query::query_profile::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::query::query_profile::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::query::query_profile::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2416,29 +2944,38 @@ fn query_profile_200_example_round_trips_through_http() {
 #[test]
 fn query_profile_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "User does not exist."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn query_profile_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "User does not exist."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::query::query_profile::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::query::query_profile::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::query::query_profile::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2449,10 +2986,16 @@ fn query_profile_404_example_round_trips_through_http() {
 
 #[test]
 fn query_profile_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?user_id=%40someone%3Aexample.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?user_id=%40someone%3Aexample.org"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("user_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2461,10 +3004,14 @@ fn query_profile_parameter_user_id_example_parses() {
 #[test]
 fn query_profile_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::query::query_profile::Request {
-        user_id: ::serde_json::from_str(r#""@someone:example.org""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@someone:example.org""#)
+            .expect("the example deserializes"),
         field: ::std::option::Option::None,
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::query::query_profile::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2476,7 +3023,7 @@ fn query_profile_request_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r##"{
+            r##"{
   "room": {
     "room_id": "!space:example.org",
     "avatar_url": "mxc://example.org/abcdef",
@@ -2537,18 +3084,23 @@ fn get_space_hierarchy_200_example_survives_json() {
     }
   ]
 }"##,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_space_hierarchy_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::space_hierarchy::GetSpaceHierarchyResponse = ::serde_json::from_str(
-        r##"{
+            r##"{
   "room": {
     "room_id": "!space:example.org",
     "avatar_url": "mxc://example.org/abcdef",
@@ -2609,10 +3161,14 @@ fn get_space_hierarchy_200_example_round_trips_through_http() {
     }
   ]
 }"##,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2624,29 +3180,38 @@ fn get_space_hierarchy_200_example_round_trips_through_http() {
 #[test]
 fn get_space_hierarchy_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room does not exist."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_space_hierarchy_404_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "Room does not exist."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Response::NotFound(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2657,20 +3222,24 @@ fn get_space_hierarchy_404_example_round_trips_through_http() {
 
 #[test]
 fn get_space_hierarchy_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!space:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21space%3Aexample.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!space:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21space%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_space_hierarchy_parameter_suggested_only_example_parses() {
-    let from_json: bool =
-        ::serde_json::from_str(r#"true"#).expect("the example deserializes into the parameter's type");
+    let from_json: bool = ::serde_json::from_str(r#"true"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?suggested_only=true".parse().expect("a valid URI");
     let from_url: bool = ::matrix_federation_api::runtime::wire::Params::query(&uri)
         .required("suggested_only")
@@ -2681,12 +3250,16 @@ fn get_space_hierarchy_parameter_suggested_only_example_parses() {
 #[test]
 fn get_space_hierarchy_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Request {
-        room_id: ::serde_json::from_str(r#""!space:example.org""#).expect("the example deserializes"),
+        room_id: ::serde_json::from_str(r#""!space:example.org""#)
+            .expect("the example deserializes"),
         suggested_only: ::std::option::Option::Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2697,20 +3270,31 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
 
 #[test]
 fn exchange_third_party_invite_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn exchange_third_party_invite_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response =
-        ::matrix_federation_api::endpoints::third_party_invite::exchange_third_party_invite::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::third_party_invite::exchange_third_party_invite::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::third_party_invite::exchange_third_party_invite::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2721,32 +3305,47 @@ fn exchange_third_party_invite_200_example_round_trips_through_http() {
 
 #[test]
 fn exchange_third_party_invite_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""!abc123:matrix.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{roomId}", "/%21abc123%3Amatrix.org")
-            .expect("the path matches its template")
-            .required("roomId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{roomId}",
+            "/%21abc123%3Amatrix.org",
+        )
+        .expect("the path matches its template")
+        .required("roomId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn on_bind_third_party_identifier_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn on_bind_third_party_identifier_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response =
-        ::matrix_federation_api::endpoints::third_party_invite::on_bind_third_party_identifier::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::third_party_invite::on_bind_third_party_identifier::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::third_party_invite::on_bind_third_party_identifier::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2758,7 +3357,7 @@ fn on_bind_third_party_identifier_200_example_round_trips_through_http() {
 #[test]
 fn send_transaction_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "pdus": {
     "$successful_event:example.org": {},
     "$failed_event:example.org": {
@@ -2766,18 +3365,23 @@ fn send_transaction_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::transactions::PduProcessingResults =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::transactions::PduProcessingResults = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn send_transaction_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::transactions::PduProcessingResults = ::serde_json::from_str(
-        r#"{
+            r#"{
   "pdus": {
     "$successful_event:example.org": {},
     "$failed_event:example.org": {
@@ -2785,10 +3389,14 @@ fn send_transaction_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::transactions::send_transaction::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::transactions::send_transaction::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::transactions::send_transaction::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2799,34 +3407,46 @@ fn send_transaction_200_example_round_trips_through_http() {
 
 #[test]
 fn send_transaction_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""S0meTransacti0nId""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{txnId}", "/S0meTransacti0nId")
-            .expect("the path matches its template")
-            .required("txnId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""S0meTransacti0nId""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{txnId}",
+            "/S0meTransacti0nId",
+        )
+        .expect("the path matches its template")
+        .required("txnId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_user_devices_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""@alice:example.org""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_federation_api::runtime::wire::Params::path("/{userId}", "/%40alice%3Aexample.org")
-            .expect("the path matches its template")
-            .required("userId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.org""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
+            "/{userId}",
+            "/%40alice%3Aexample.org",
+        )
+        .expect("the path matches its template")
+        .required("userId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_user_devices_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::user_devices::get_user_devices::Request {
-        user_id: ::serde_json::from_str(r#""@alice:example.org""#).expect("the example deserializes"),
+        user_id: ::serde_json::from_str(r#""@alice:example.org""#)
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_federation_api::endpoints::user_devices::get_user_devices::Request as ::matrix_federation_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -2866,10 +3486,15 @@ fn query_user_encryption_keys_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::user_keys::QueryUserEncryptionKeysResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let typed: ::matrix_federation_api::types::user_keys::QueryUserEncryptionKeysResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -2903,8 +3528,12 @@ fn query_user_encryption_keys_200_example_round_trips_through_http() {
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::user_keys::query_user_encryption_keys::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_federation_api::endpoints::user_keys::query_user_encryption_keys::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::user_keys::query_user_encryption_keys::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2916,33 +3545,42 @@ fn query_user_encryption_keys_200_example_round_trips_through_http() {
 #[test]
 fn get_version_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "server": {
     "name": "My_Homeserver_Implementation",
     "version": "ArbitraryVersionNumber"
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::version::GetVersionResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::version::GetVersionResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_version_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::version::GetVersionResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "server": {
     "name": "My_Homeserver_Implementation",
     "version": "ArbitraryVersionNumber"
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::version::get_version::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::version::get_version::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::version::get_version::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2954,27 +3592,36 @@ fn get_version_200_example_round_trips_through_http() {
 #[test]
 fn get_well_known_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "m.server": "delegated.example.com:1234"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_federation_api::types::wellknown::GetWellKnownResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_federation_api::types::wellknown::GetWellKnownResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_well_known_200_example_round_trips_through_http() {
     let body: ::matrix_federation_api::types::wellknown::GetWellKnownResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "m.server": "delegated.example.com:1234"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_federation_api::endpoints::wellknown::get_well_known::Response::Ok(body);
-    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_federation_api::endpoints::wellknown::get_well_known::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_federation_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_federation_api::endpoints::wellknown::get_well_known::Response as ::matrix_federation_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -2986,19 +3633,24 @@ fn get_well_known_200_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0
-            && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) | (true, true) => x == y,
-            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

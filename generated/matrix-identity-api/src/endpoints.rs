@@ -9,8 +9,9 @@ pub struct AccessToken(pub ::std::string::String);
 
 impl ::specgen_runtime::Credential for AccessToken {
     const SCHEME: &'static str = "accessToken";
-    const LOCATION: ::specgen_runtime::CredentialLocation =
-        ::specgen_runtime::CredentialLocation::Query("access_token");
+    const LOCATION: ::specgen_runtime::CredentialLocation = ::specgen_runtime::CredentialLocation::Query(
+        "access_token",
+    );
     fn from_value(value: ::std::string::String) -> ::std::option::Option<Self> {
         ::std::option::Option::Some(Self(value))
     }

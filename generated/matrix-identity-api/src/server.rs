@@ -23,7 +23,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_validated3pid_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_validated3pid_v2",
+        )
     }
     /// `POST /_matrix/identity/v2/3pid/bind`
     ///
@@ -100,7 +103,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "register_account")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "register_account",
+        )
     }
     /// `GET /_matrix/identity/v2/account`
     ///
@@ -112,7 +118,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_auth::get_account::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::v2_auth::get_account::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::v2_auth::get_account::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_account")
@@ -128,7 +137,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_auth::logout::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::v2_auth::logout::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::v2_auth::logout::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "logout")
@@ -165,7 +177,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "email_request_token_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "email_request_token_v2",
+        )
     }
     /// `GET /_matrix/identity/v2/validate/email/submitToken`
     ///
@@ -192,7 +207,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "email_submit_token_get_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "email_submit_token_get_v2",
+        )
     }
     /// `POST /_matrix/identity/v2/validate/email/submitToken`
     ///
@@ -227,7 +245,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "email_submit_token_post_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "email_submit_token_post_v2",
+        )
     }
     /// `POST /_matrix/identity/v2/sign-ed25519`
     ///
@@ -248,7 +269,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "blindly_sign_stuff_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "blindly_sign_stuff_v2",
+        )
     }
     /// `GET /_matrix/identity/v2/hash_details`
     ///
@@ -267,7 +291,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_hash_details")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "get_hash_details",
+        )
     }
     /// `POST /_matrix/identity/v2/lookup`
     ///
@@ -287,7 +314,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "lookup_users_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "lookup_users_v2",
+        )
     }
     /// `POST /_matrix/identity/v2/validate/msisdn/requestToken`
     ///
@@ -321,7 +351,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "msisdn_request_token_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "msisdn_request_token_v2",
+        )
     }
     /// `GET /_matrix/identity/v2/validate/msisdn/submitToken`
     ///
@@ -348,7 +381,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "msisdn_submit_token_get_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "msisdn_submit_token_get_v2",
+        )
     }
     /// `POST /_matrix/identity/v2/validate/msisdn/submitToken`
     ///
@@ -383,7 +419,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "msisdn_submit_token_post_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "msisdn_submit_token_post_v2",
+        )
     }
     /// `GET /_matrix/identity/v2`
     ///
@@ -400,7 +439,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::v2_ping::ping_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::v2_ping::ping_v2::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::v2_ping::ping_v2::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "ping_v2")
@@ -438,7 +480,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "is_pub_key_valid_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "is_pub_key_valid_v2",
+        )
     }
     /// `GET /_matrix/identity/v2/pubkey/ephemeral/isvalid`
     ///
@@ -455,7 +500,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = request;
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "is_ephemeral_pub_key_valid_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "is_ephemeral_pub_key_valid_v2",
+        )
     }
     /// `POST /_matrix/identity/v2/store-invite`
     ///
@@ -500,7 +548,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         >,
     > + ::std::marker::Send {
         let _ = (credential, request);
-        ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "store_invite_v2")
+        ::specgen_runtime::server::not_implemented(
+            crate::ERROR_FORMAT,
+            "store_invite_v2",
+        )
     }
     /// `GET /_matrix/identity/v2/terms`
     ///
@@ -513,7 +564,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::v2_terms::get_terms::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::v2_terms::get_terms::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::v2_terms::get_terms::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_terms")
@@ -561,7 +615,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::versions::get_versions::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::versions::get_versions::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::versions::get_versions::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_versions")
@@ -578,163 +635,119 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// with the API's error body ([`crate::ERROR_FORMAT`]).
 pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_associations::get_validated3pid_v2::Request| async move {
-                api.get_validated3pid_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_associations::bind_v2::Request| async move {
-                api.bind_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_associations::unbind_v2::Request| async move {
-                api.unbind_v2(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::v2_auth::register_account::Request| async move {
-                api.register_account(request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_auth::get_account::Request| async move {
-                api.get_account(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_auth::logout::Request| async move {
-                api.logout(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_email_associations::email_request_token_v2::Request| async move {
-                api.email_request_token_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_email_associations::email_submit_token_get_v2::Request| async move {
-                api.email_submit_token_get_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_email_associations::email_submit_token_post_v2::Request| async move {
-                api.email_submit_token_post_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request| async move {
-                api.blindly_sign_stuff_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_lookup::get_hash_details::Request| async move {
-                api.get_hash_details(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_lookup::lookup_users_v2::Request| async move {
-                api.lookup_users_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_phone_associations::msisdn_request_token_v2::Request| async move {
-                api.msisdn_request_token_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Request| async move {
-                api.msisdn_submit_token_get_v2(credential, request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request| async move {
-                api.msisdn_submit_token_post_v2(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::v2_ping::ping_v2::Request| async move { api.ping_v2(request).await },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::v2_pubkey::get_pub_key_v2::Request| async move {
-                api.get_pub_key_v2(request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::v2_pubkey::is_pub_key_valid_v2::Request| async move {
-                api.is_pub_key_valid_v2(request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Request| async move {
-                api.is_ephemeral_pub_key_valid_v2(request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_store_invite::store_invite_v2::Request| async move {
-                api.store_invite_v2(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::v2_terms::get_terms::Request| async move {
-                api.get_terms(request).await
-            },
-        )
-        .route_with(
-            |api: ::std::sync::Arc<A>,
-             credential: crate::endpoints::AccessToken,
-             request: crate::endpoints::v2_terms::agree_to_terms::Request| async move {
-                api.agree_to_terms(credential, request).await
-            },
-        )
-        .route(
-            |api: ::std::sync::Arc<A>,
-             _: ::specgen_runtime::server::Context,
-             request: crate::endpoints::versions::get_versions::Request| async move {
-                api.get_versions(request).await
-            },
-        )
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_associations::get_validated3pid_v2::Request|
+        async move { api.get_validated3pid_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_associations::bind_v2::Request|
+        async move { api.bind_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_associations::unbind_v2::Request|
+        async move { api.unbind_v2(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::v2_auth::register_account::Request|
+        async move { api.register_account(request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_auth::get_account::Request|
+        async move { api.get_account(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_auth::logout::Request|
+        async move { api.logout(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_email_associations::email_request_token_v2::Request|
+        async move { api.email_request_token_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_email_associations::email_submit_token_get_v2::Request|
+        async move { api.email_submit_token_get_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_email_associations::email_submit_token_post_v2::Request|
+        async move { api.email_submit_token_post_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request|
+        async move { api.blindly_sign_stuff_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_lookup::get_hash_details::Request|
+        async move { api.get_hash_details(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_lookup::lookup_users_v2::Request|
+        async move { api.lookup_users_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_phone_associations::msisdn_request_token_v2::Request|
+        async move { api.msisdn_request_token_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Request|
+        async move { api.msisdn_submit_token_get_v2(credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request|
+        async move { api.msisdn_submit_token_post_v2(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::v2_ping::ping_v2::Request|
+        async move { api.ping_v2(request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::v2_pubkey::get_pub_key_v2::Request|
+        async move { api.get_pub_key_v2(request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::v2_pubkey::is_pub_key_valid_v2::Request|
+        async move { api.is_pub_key_valid_v2(request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Request|
+        async move { api.is_ephemeral_pub_key_valid_v2(request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_store_invite::store_invite_v2::Request|
+        async move { api.store_invite_v2(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::v2_terms::get_terms::Request|
+        async move { api.get_terms(request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::v2_terms::agree_to_terms::Request|
+        async move { api.agree_to_terms(credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::versions::get_versions::Request|
+        async move { api.get_versions(request).await })
 }

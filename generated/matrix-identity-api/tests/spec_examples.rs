@@ -4,31 +4,40 @@
 #[test]
 fn get_validated3pid_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "medium": "email",
   "validated_at": 1457622739026,
   "address": "louise@bobs.burgers"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_associations::GetValidated3pidV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_associations::GetValidated3pidV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_validated3pid_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_associations::GetValidated3pidV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "medium": "email",
   "validated_at": 1457622739026,
   "address": "louise@bobs.burgers"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -40,29 +49,38 @@ fn get_validated3pid_v2_200_example_round_trips_through_http() {
 #[test]
 fn get_validated3pid_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_SESSION_NOT_VALIDATED",
   "error": "This validation session has not yet been completed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_validated3pid_v2_400_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_SESSION_NOT_VALIDATED",
   "error": "This validation session has not yet been completed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::BadRequest(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -74,29 +92,38 @@ fn get_validated3pid_v2_400_example_round_trips_through_http() {
 #[test]
 fn get_validated3pid_v2_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NO_VALID_SESSION",
   "error": "No valid session was found matching that sid and client secret"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_validated3pid_v2_404_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NO_VALID_SESSION",
   "error": "No valid session was found matching that sid and client secret"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::NotFound(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -108,29 +135,38 @@ fn get_validated3pid_v2_404_example_round_trips_through_http() {
 #[test]
 fn get_validated3pid_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_validated3pid_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -141,10 +177,16 @@ fn get_validated3pid_v2_403_example_round_trips_through_http() {
 
 #[test]
 fn get_validated3pid_v2_parameter_client_secret_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""monkeys_are_GREAT""#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""monkeys_are_GREAT""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("client_secret")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -153,7 +195,7 @@ fn get_validated3pid_v2_parameter_client_secret_example_parses() {
 #[test]
 fn bind_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "address": "louise@bobs.burgers",
   "medium": "email",
   "mxid": "@ears:matrix.org",
@@ -166,18 +208,23 @@ fn bind_v2_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_associations::BindV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_associations::BindV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn bind_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_associations::BindV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "address": "louise@bobs.burgers",
   "medium": "email",
   "mxid": "@ears:matrix.org",
@@ -190,10 +237,14 @@ fn bind_v2_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::bind_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -205,29 +256,38 @@ fn bind_v2_200_example_round_trips_through_http() {
 #[test]
 fn bind_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_SESSION_NOT_VALIDATED",
   "error": "This validation session has not yet been completed"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn bind_v2_400_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_SESSION_NOT_VALIDATED",
   "error": "This validation session has not yet been completed"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::BadRequest(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::bind_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -239,29 +299,38 @@ fn bind_v2_400_example_round_trips_through_http() {
 #[test]
 fn bind_v2_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NO_VALID_SESSION",
   "error": "No valid session was found matching that sid and client secret"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn bind_v2_404_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NO_VALID_SESSION",
   "error": "No valid session was found matching that sid and client secret"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::NotFound(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::bind_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -273,29 +342,38 @@ fn bind_v2_404_example_round_trips_through_http() {
 #[test]
 fn bind_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn bind_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::bind_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -307,17 +385,22 @@ fn bind_v2_403_example_round_trips_through_http() {
 #[test]
 fn bind_v2_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "mxid": "@ears:matrix.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_associations::BindV2Body =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_associations::BindV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -325,17 +408,20 @@ fn bind_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "mxid": "@ears:matrix.org"
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::bind_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -345,19 +431,31 @@ fn bind_v2_request_example_round_trips_through_http() {
 
 #[test]
 fn unbind_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn unbind_v2_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::unbind_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -369,29 +467,38 @@ fn unbind_v2_200_example_round_trips_through_http() {
 #[test]
 fn unbind_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Invalid homeserver signature"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn unbind_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Invalid homeserver signature"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::unbind_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -403,7 +510,7 @@ fn unbind_v2_403_example_round_trips_through_http() {
 #[test]
 fn unbind_v2_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "mxid": "@ears:example.org",
@@ -412,12 +519,17 @@ fn unbind_v2_request_body_example_survives_json() {
     "address": "monkeys_have_ears@example.org"
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_associations::UnbindV2Body =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_associations::UnbindV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -425,7 +537,7 @@ fn unbind_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "mxid": "@ears:example.org",
@@ -434,12 +546,15 @@ fn unbind_v2_request_example_round_trips_through_http() {
     "address": "monkeys_have_ears@example.org"
   }
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_associations::unbind_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -450,27 +565,36 @@ fn unbind_v2_request_example_round_trips_through_http() {
 #[test]
 fn register_account_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "token": "abc123_OpaqueString"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_auth::RegisterAccountResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_auth::RegisterAccountResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn register_account_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_auth::RegisterAccountResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "token": "abc123_OpaqueString"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_auth::register_account::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_auth::register_account::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_auth::register_account::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -482,27 +606,36 @@ fn register_account_200_example_round_trips_through_http() {
 #[test]
 fn get_account_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@alice:example.org"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_auth::GetAccountResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_auth::GetAccountResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_auth::GetAccountResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "user_id": "@alice:example.org"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_auth::get_account::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_auth::get_account::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_auth::get_account::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -514,29 +647,38 @@ fn get_account_200_example_round_trips_through_http() {
 #[test]
 fn get_account_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_account_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_auth::get_account::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_auth::get_account::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_auth::get_account::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -547,19 +689,29 @@ fn get_account_403_example_round_trips_through_http() {
 
 #[test]
 fn logout_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn logout_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_identity_api::endpoints::v2_auth::logout::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_auth::logout::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -571,29 +723,38 @@ fn logout_200_example_round_trips_through_http() {
 #[test]
 fn logout_401_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Unrecognised access token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn logout_401_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNKNOWN_TOKEN",
   "error": "Unrecognised access token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_auth::logout::Response::Unauthorized(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_auth::logout::Response::Unauthorized(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_auth::logout::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -605,29 +766,38 @@ fn logout_401_example_round_trips_through_http() {
 #[test]
 fn logout_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn logout_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_auth::logout::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_auth::logout::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_auth::logout::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -639,30 +809,38 @@ fn logout_403_example_round_trips_through_http() {
 #[test]
 fn email_request_token_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_EMAIL",
   "error": "The email address is not valid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn email_request_token_v2_400_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_EMAIL",
   "error": "The email address is not valid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_email_associations::email_request_token_v2::Response::BadRequest(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_email_associations::email_request_token_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_email_associations::email_request_token_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -674,30 +852,38 @@ fn email_request_token_v2_400_example_round_trips_through_http() {
 #[test]
 fn email_request_token_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn email_request_token_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_email_associations::email_request_token_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_email_associations::email_request_token_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_email_associations::email_request_token_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -709,30 +895,38 @@ fn email_request_token_v2_403_example_round_trips_through_http() {
 #[test]
 fn email_submit_token_get_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn email_submit_token_get_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_get_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_get_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_get_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -743,10 +937,16 @@ fn email_submit_token_get_v2_403_example_round_trips_through_http() {
 
 #[test]
 fn email_submit_token_get_v2_parameter_client_secret_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""monkeys_are_GREAT""#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""monkeys_are_GREAT""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("client_secret")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -754,10 +954,12 @@ fn email_submit_token_get_v2_parameter_client_secret_example_parses() {
 
 #[test]
 fn email_submit_token_get_v2_parameter_token_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""atoken""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""atoken""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=atoken".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -765,30 +967,35 @@ fn email_submit_token_get_v2_parameter_token_example_parses() {
 
 #[test]
 fn email_submit_token_post_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "success": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn email_submit_token_post_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Response =
-        ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Response = ::serde_json::from_str(
             r#"{
   "success": true
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -800,30 +1007,38 @@ fn email_submit_token_post_v2_200_example_round_trips_through_http() {
 #[test]
 fn email_submit_token_post_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn email_submit_token_post_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -835,17 +1050,22 @@ fn email_submit_token_post_v2_403_example_round_trips_through_http() {
 #[test]
 fn email_submit_token_post_v2_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "token": "atoken"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Body =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_email_associations::EmailSubmitTokenPostV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -853,17 +1073,20 @@ fn email_submit_token_post_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "token": "atoken"
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -874,7 +1097,7 @@ fn email_submit_token_post_v2_request_example_round_trips_through_http() {
 #[test]
 fn blindly_sign_stuff_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "mxid": "@foo:bar.com",
   "sender": "@baz:bar.com",
   "signatures": {
@@ -884,18 +1107,23 @@ fn blindly_sign_stuff_v2_200_example_survives_json() {
   },
   "token": "abc123"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn blindly_sign_stuff_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "mxid": "@foo:bar.com",
   "sender": "@baz:bar.com",
   "signatures": {
@@ -905,10 +1133,14 @@ fn blindly_sign_stuff_v2_200_example_round_trips_through_http() {
   },
   "token": "abc123"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -920,30 +1152,38 @@ fn blindly_sign_stuff_v2_200_example_round_trips_through_http() {
 #[test]
 fn blindly_sign_stuff_v2_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNRECOGNIZED",
   "error": "Didn't recognize token"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn blindly_sign_stuff_v2_404_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_UNRECOGNIZED",
   "error": "Didn't recognize token"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response::NotFound(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -955,30 +1195,38 @@ fn blindly_sign_stuff_v2_404_example_round_trips_through_http() {
 #[test]
 fn blindly_sign_stuff_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn blindly_sign_stuff_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -990,17 +1238,22 @@ fn blindly_sign_stuff_v2_403_example_round_trips_through_http() {
 #[test]
 fn blindly_sign_stuff_v2_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "mxid": "@foo:bar.com",
   "token": "sometoken",
   "private_key": "base64encodedkey"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Body =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_invitation_signing::BlindlySignStuffV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -1008,17 +1261,20 @@ fn blindly_sign_stuff_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "mxid": "@foo:bar.com",
   "token": "sometoken",
   "private_key": "base64encodedkey"
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1029,35 +1285,44 @@ fn blindly_sign_stuff_v2_request_example_round_trips_through_http() {
 #[test]
 fn get_hash_details_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "lookup_pepper": "matrixrocks",
   "algorithms": [
     "none",
     "sha256"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_lookup::GetHashDetailsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_lookup::GetHashDetailsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_hash_details_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_lookup::GetHashDetailsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "lookup_pepper": "matrixrocks",
   "algorithms": [
     "none",
     "sha256"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_lookup::get_hash_details::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_lookup::get_hash_details::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_lookup::get_hash_details::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1069,31 +1334,40 @@ fn get_hash_details_200_example_round_trips_through_http() {
 #[test]
 fn lookup_users_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "mappings": {
     "4kenr7N9drpCJ4AfalmlGQVsOn3o2RHjkADUpXJWZUc": "@alice:example.org"
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_lookup::LookupUsersV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_lookup::LookupUsersV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn lookup_users_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_lookup::LookupUsersV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "mappings": {
     "4kenr7N9drpCJ4AfalmlGQVsOn3o2RHjkADUpXJWZUc": "@alice:example.org"
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1105,29 +1379,38 @@ fn lookup_users_v2_200_example_round_trips_through_http() {
 #[test]
 fn lookup_users_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PEPPER",
   "error": "Unknown or invalid pepper - has it been rotated?"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn lookup_users_v2_400_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_PEPPER",
   "error": "Unknown or invalid pepper - has it been rotated?"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Response::BadRequest(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1139,30 +1422,38 @@ fn lookup_users_v2_400_example_round_trips_through_http() {
 #[test]
 fn msisdn_request_token_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_ADDRESS",
   "error": "The phone number is not valid"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn msisdn_request_token_v2_400_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_INVALID_ADDRESS",
   "error": "The phone number is not valid"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Response::BadRequest(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1174,30 +1465,38 @@ fn msisdn_request_token_v2_400_example_round_trips_through_http() {
 #[test]
 fn msisdn_request_token_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn msisdn_request_token_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1209,30 +1508,38 @@ fn msisdn_request_token_v2_403_example_round_trips_through_http() {
 #[test]
 fn msisdn_submit_token_get_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn msisdn_submit_token_get_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1243,10 +1550,16 @@ fn msisdn_submit_token_get_v2_403_example_round_trips_through_http() {
 
 #[test]
 fn msisdn_submit_token_get_v2_parameter_client_secret_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""monkeys_are_GREAT""#).expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""monkeys_are_GREAT""#,
+        )
+        .expect("the example deserializes into the parameter's type");
+    let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("client_secret")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1254,10 +1567,12 @@ fn msisdn_submit_token_get_v2_parameter_client_secret_example_parses() {
 
 #[test]
 fn msisdn_submit_token_get_v2_parameter_token_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""atoken""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""atoken""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=atoken".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1265,30 +1580,35 @@ fn msisdn_submit_token_get_v2_parameter_token_example_parses() {
 
 #[test]
 fn msisdn_submit_token_post_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "success": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn msisdn_submit_token_post_v2_200_example_round_trips_through_http() {
-    let body: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response =
-        ::serde_json::from_str(
+    let body: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Response = ::serde_json::from_str(
             r#"{
   "success": true
 }"#,
         )
         .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let response = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1300,30 +1620,38 @@ fn msisdn_submit_token_post_v2_200_example_round_trips_through_http() {
 #[test]
 fn msisdn_submit_token_post_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn msisdn_submit_token_post_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response =
-        ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1335,17 +1663,22 @@ fn msisdn_submit_token_post_v2_403_example_round_trips_through_http() {
 #[test]
 fn msisdn_submit_token_post_v2_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "token": "atoken"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Body =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_phone_associations::MsisdnSubmitTokenPostV2Body = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
@@ -1353,17 +1686,20 @@ fn msisdn_submit_token_post_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request {
         body: ::std::option::Option::Some(
             ::serde_json::from_str(
-                r#"{
+                    r#"{
   "sid": "1234",
   "client_secret": "monkeys_are_GREAT",
   "token": "atoken"
 }"#,
-            )
-            .expect("the example deserializes"),
+                )
+                .expect("the example deserializes"),
         ),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1373,19 +1709,31 @@ fn msisdn_submit_token_post_v2_request_example_round_trips_through_http() {
 
 #[test]
 fn ping_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn ping_v2_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_ping::ping_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_ping::ping_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_ping::ping_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1397,27 +1745,36 @@ fn ping_v2_200_example_round_trips_through_http() {
 #[test]
 fn get_pub_key_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "public_key": "VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_pubkey::GetPubKeyV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_pubkey::GetPubKeyV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_pub_key_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_pubkey::GetPubKeyV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "public_key": "VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1429,29 +1786,38 @@ fn get_pub_key_v2_200_example_round_trips_through_http() {
 #[test]
 fn get_pub_key_v2_404_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The public key was not found"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_pub_key_v2_404_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_NOT_FOUND",
   "error": "The public key was not found"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Response::NotFound(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Response::NotFound(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1462,23 +1828,29 @@ fn get_pub_key_v2_404_example_round_trips_through_http() {
 
 #[test]
 fn get_pub_key_v2_parameter_key_id_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""ed25519:0""#).expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String =
-        ::matrix_identity_api::runtime::wire::Params::path("/{keyId}", "/ed25519%3A0")
-            .expect("the path matches its template")
-            .required("keyId")
-            .expect("the example parses as the server parses it");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""ed25519:0""#)
+        .expect("the example deserializes into the parameter's type");
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::path(
+            "/{keyId}",
+            "/ed25519%3A0",
+        )
+        .expect("the path matches its template")
+        .required("keyId")
+        .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
 }
 
 #[test]
 fn get_pub_key_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Request {
-        key_id: ::serde_json::from_str(r#""ed25519:0""#).expect("the example deserializes"),
+        key_id: ::serde_json::from_str(r#""ed25519:0""#)
+            .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1488,28 +1860,35 @@ fn get_pub_key_v2_request_example_round_trips_through_http() {
 
 #[test]
 fn is_pub_key_valid_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "valid": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_pubkey::IsPubKeyValidV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_pubkey::IsPubKeyValidV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn is_pub_key_valid_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_pubkey::IsPubKeyValidV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "valid": true
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_pubkey::is_pub_key_valid_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_pubkey::is_pub_key_valid_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::is_pub_key_valid_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1520,10 +1899,16 @@ fn is_pub_key_valid_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn is_pub_key_valid_v2_parameter_public_key_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?public_key=VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?public_key=VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("public_key")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1532,11 +1917,16 @@ fn is_pub_key_valid_v2_parameter_public_key_example_parses() {
 #[test]
 fn is_pub_key_valid_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_pubkey::is_pub_key_valid_v2::Request {
-        public_key: ::serde_json::from_str(r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#)
+        public_key: ::serde_json::from_str(
+                r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#,
+            )
             .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::is_pub_key_valid_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1546,28 +1936,35 @@ fn is_pub_key_valid_v2_request_example_round_trips_through_http() {
 
 #[test]
 fn is_ephemeral_pub_key_valid_v2_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{
   "valid": true
-}"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_pubkey::IsEphemeralPubKeyValidV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+}"#)
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_pubkey::IsEphemeralPubKeyValidV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn is_ephemeral_pub_key_valid_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_pubkey::IsEphemeralPubKeyValidV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "valid": true
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1578,10 +1975,16 @@ fn is_ephemeral_pub_key_valid_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn is_ephemeral_pub_key_valid_v2_parameter_public_key_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let uri: ::http::Uri = "/?public_key=VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let uri: ::http::Uri = "/?public_key=VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
+        .parse()
+        .expect("a valid URI");
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("public_key")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1590,11 +1993,16 @@ fn is_ephemeral_pub_key_valid_v2_parameter_public_key_example_parses() {
 #[test]
 fn is_ephemeral_pub_key_valid_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Request {
-        public_key: ::serde_json::from_str(r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#)
+        public_key: ::serde_json::from_str(
+                r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#,
+            )
             .expect("the example deserializes"),
     };
-    let http_request =
-        ::matrix_identity_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
+    let http_request = ::matrix_identity_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
     let back = <::matrix_identity_api::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Request as ::matrix_identity_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
@@ -1605,7 +2013,7 @@ fn is_ephemeral_pub_key_valid_v2_request_example_round_trips_through_http() {
 #[test]
 fn store_invite_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "token": "sometoken",
   "public_keys": [
     {
@@ -1619,18 +2027,23 @@ fn store_invite_v2_200_example_survives_json() {
   ],
   "display_name": "f...@b..."
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_store_invite::StoreInviteV2Response =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_store_invite::StoreInviteV2Response = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn store_invite_v2_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_store_invite::StoreInviteV2Response = ::serde_json::from_str(
-        r#"{
+            r#"{
   "token": "sometoken",
   "public_keys": [
     {
@@ -1644,10 +2057,14 @@ fn store_invite_v2_200_example_round_trips_through_http() {
   ],
   "display_name": "f...@b..."
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1659,31 +2076,40 @@ fn store_invite_v2_200_example_round_trips_through_http() {
 #[test]
 fn store_invite_v2_400_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Binding already known",
   "mxid": "@alice:example.com"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn store_invite_v2_400_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_THREEPID_IN_USE",
   "error": "Binding already known",
   "mxid": "@alice:example.com"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response::BadRequest(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response::BadRequest(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1695,29 +2121,38 @@ fn store_invite_v2_400_example_round_trips_through_http() {
 #[test]
 fn store_invite_v2_403_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::Error =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::Error = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn store_invite_v2_403_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::Error = ::serde_json::from_str(
-        r#"{
+            r#"{
   "errcode": "M_TERMS_NOT_SIGNED",
   "error": "Please accept our updated terms of service before continuing"
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response::Forbidden(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response::Forbidden(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1729,7 +2164,7 @@ fn store_invite_v2_403_example_round_trips_through_http() {
 #[test]
 fn get_terms_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "policies": {
     "terms_of_service": {
       "version": "2.0",
@@ -1755,18 +2190,23 @@ fn get_terms_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::v2_terms::GetTermsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::v2_terms::GetTermsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_terms_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::v2_terms::GetTermsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "policies": {
     "terms_of_service": {
       "version": "2.0",
@@ -1792,10 +2232,14 @@ fn get_terms_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_terms::get_terms::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_terms::get_terms::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_terms::get_terms::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1806,19 +2250,31 @@ fn get_terms_200_example_round_trips_through_http() {
 
 #[test]
 fn agree_to_terms_200_example_survives_json() {
-    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#).expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+    let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
+        .expect("the example is JSON");
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn agree_to_terms_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> =
-        ::serde_json::from_str(r#"{}"#).expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::v2_terms::agree_to_terms::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+            r#"{}"#,
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::v2_terms::agree_to_terms::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::v2_terms::agree_to_terms::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1830,35 +2286,44 @@ fn agree_to_terms_200_example_round_trips_through_http() {
 #[test]
 fn get_versions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "versions": [
     "r0.2.0",
     "r0.2.1",
     "v1.1"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_identity_api::types::versions::GetVersionsResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_identity_api::types::versions::GetVersionsResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn get_versions_200_example_round_trips_through_http() {
     let body: ::matrix_identity_api::types::versions::GetVersionsResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "versions": [
     "r0.2.0",
     "r0.2.1",
     "v1.1"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
-    let response = ::matrix_identity_api::endpoints::versions::get_versions::Response::Ok(body);
-    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(&response)
+        )
+        .expect("the example deserializes into its type");
+    let response = ::matrix_identity_api::endpoints::versions::get_versions::Response::Ok(
+        body,
+    );
+    let http_response = ::matrix_identity_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_identity_api::endpoints::versions::get_versions::Response as ::matrix_identity_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -1870,19 +2335,24 @@ fn get_versions_200_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0
-            && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) | (true, true) => x == y,
-            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

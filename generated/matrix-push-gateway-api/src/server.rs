@@ -32,7 +32,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         &self,
         request: crate::endpoints::notify::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::notify::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::notify::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = request;
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "notify")
@@ -48,9 +51,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// missing credential with `401` and a request that does not parse with `400`, each
 /// with the API's error body ([`crate::ERROR_FORMAT`]).
 pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
-    ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT).route(
-        |api: ::std::sync::Arc<A>,
-         _: ::specgen_runtime::server::Context,
-         request: crate::endpoints::notify::Request| async move { api.notify(request).await },
-    )
+    ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
+        .route(|
+            api: ::std::sync::Arc<A>,
+            _: ::specgen_runtime::server::Context,
+            request: crate::endpoints::notify::Request|
+        async move { api.notify(request).await })
 }

@@ -4,31 +4,38 @@
 #[test]
 fn notify_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "rejected": [
     "V2h5IG9uIGVhcnRoIGRpZCB5b3UgZGVjb2RlIHRoaXM/"
   ]
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_push_gateway_api::types::NotifyResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_push_gateway_api::types::NotifyResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn notify_200_example_round_trips_through_http() {
     let body: ::matrix_push_gateway_api::types::NotifyResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "rejected": [
     "V2h5IG9uIGVhcnRoIGRpZCB5b3UgZGVjb2RlIHRoaXM/"
   ]
 }"#,
-    )
-    .expect("the example deserializes into its type");
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_push_gateway_api::endpoints::notify::Response::Ok(body);
-    let http_response = ::matrix_push_gateway_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_push_gateway_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_push_gateway_api::endpoints::notify::Response as ::matrix_push_gateway_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -40,49 +47,6 @@ fn notify_200_example_round_trips_through_http() {
 #[test]
 fn notify_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r##"{
-  "notification": {
-    "event_id": "$3957tyerfgewrf384",
-    "room_id": "!slw48wfj34rtnrf:example.com",
-    "type": "m.room.message",
-    "sender": "@exampleuser:matrix.org",
-    "sender_display_name": "Major Tom",
-    "room_name": "Mission Control",
-    "room_alias": "#exampleroom:matrix.org",
-    "prio": "high",
-    "content": {
-      "msgtype": "m.text",
-      "body": "I'm floating in a most peculiar way."
-    },
-    "counts": {
-      "unread": 2,
-      "missed_calls": 1
-    },
-    "devices": [
-      {
-        "app_id": "org.matrix.matrixConsole.ios",
-        "pushkey": "V2h5IG9uIGVhcnRoIGRpZCB5b3UgZGVjb2RlIHRoaXM/",
-        "pushkey_ts": 12345678,
-        "data": {},
-        "tweaks": {
-          "sound": "bing"
-        }
-      }
-    ]
-  }
-}"##,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_push_gateway_api::types::NotifyBody =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
-    let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
-}
-
-#[test]
-fn notify_request_example_round_trips_through_http() {
-    let request = ::matrix_push_gateway_api::endpoints::notify::Request {
-        body: ::serde_json::from_str(
             r##"{
   "notification": {
     "event_id": "$3957tyerfgewrf384",
@@ -115,9 +79,60 @@ fn notify_request_example_round_trips_through_http() {
   }
 }"##,
         )
-        .expect("the example deserializes"),
+        .expect("the example is JSON");
+    let typed: ::matrix_push_gateway_api::types::NotifyBody = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
+    let back = ::serde_json::to_value(&typed).expect("the value serializes");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
+}
+
+#[test]
+fn notify_request_example_round_trips_through_http() {
+    let request = ::matrix_push_gateway_api::endpoints::notify::Request {
+        body: ::serde_json::from_str(
+                r##"{
+  "notification": {
+    "event_id": "$3957tyerfgewrf384",
+    "room_id": "!slw48wfj34rtnrf:example.com",
+    "type": "m.room.message",
+    "sender": "@exampleuser:matrix.org",
+    "sender_display_name": "Major Tom",
+    "room_name": "Mission Control",
+    "room_alias": "#exampleroom:matrix.org",
+    "prio": "high",
+    "content": {
+      "msgtype": "m.text",
+      "body": "I'm floating in a most peculiar way."
+    },
+    "counts": {
+      "unread": 2,
+      "missed_calls": 1
+    },
+    "devices": [
+      {
+        "app_id": "org.matrix.matrixConsole.ios",
+        "pushkey": "V2h5IG9uIGVhcnRoIGRpZCB5b3UgZGVjb2RlIHRoaXM/",
+        "pushkey_ts": 12345678,
+        "data": {},
+        "tweaks": {
+          "sound": "bing"
+        }
+      }
+    ]
+  }
+}"##,
+            )
+            .expect("the example deserializes"),
     };
-    let http_request = ::matrix_push_gateway_api::runtime::Endpoint::try_into_http_request(&request, "")
+    let http_request = ::matrix_push_gateway_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
         .expect("the request is written");
     let back = <::matrix_push_gateway_api::endpoints::notify::Request as ::matrix_push_gateway_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
@@ -129,19 +144,24 @@ fn notify_request_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0
-            && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) | (true, true) => x == y,
-            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

@@ -21,7 +21,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::endpoints::sync::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::sync::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")
@@ -37,9 +40,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// missing credential with `401` and a request that does not parse with `400`, each
 /// with the API's error body ([`crate::ERROR_FORMAT`]).
 pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
-    ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT).route_with(
-        |api: ::std::sync::Arc<A>,
-         credential: crate::endpoints::AccessToken,
-         request: crate::endpoints::sync::Request| async move { api.sync(credential, request).await },
-    )
+    ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::sync::Request|
+        async move { api.sync(credential, request).await })
 }

@@ -11,7 +11,10 @@ pub struct RoomEventBatch {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `definitions/timeline_batch.json#`.
@@ -29,7 +32,10 @@ pub struct TimelineBatch {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `definitions/event_batch.json#`.
@@ -37,11 +43,16 @@ pub struct TimelineBatch {
 pub struct EventBatch {
     /// List of events
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub events: ::std::option::Option<::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>>,
+    pub events: ::std::option::Option<
+        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/parameters/2`.
@@ -83,7 +94,10 @@ impl SyncSetPresence {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -121,7 +135,8 @@ impl ::std::fmt::Display for SyncSetPresence {
 
 impl ::std::convert::From<&str> for SyncSetPresence {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -133,20 +148,28 @@ impl ::std::convert::From<::std::string::String> for SyncSetPresence {
 
 impl ::std::str::FromStr for SyncSetPresence {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for SyncSetPresence {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SyncSetPresence {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -169,7 +192,10 @@ pub struct SyncResponseRoomsValue {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema/properties/room_map/additionalProperties`.
@@ -198,7 +224,10 @@ pub struct SyncResponseRoomMapValue {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema`.
@@ -211,16 +240,23 @@ pub struct SyncResponse {
     /// The updates to rooms, grouped according to the filter. By
     /// default there is a single ``default`` group.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rooms: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, SyncResponseRoomsValue>>,
+    pub rooms: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, SyncResponseRoomsValue>,
+    >,
     /// Map from room id to the updates for that room. The room ids
     /// are referenced from the ``rooms`` key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub room_map: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, SyncResponseRoomMapValue>>,
+    pub room_map: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, SyncResponseRoomMapValue>,
+    >,
     /// The updates to the presence status of other users.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub presence: ::std::option::Option<EventBatch>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

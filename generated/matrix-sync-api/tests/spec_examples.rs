@@ -5,7 +5,7 @@
 #[test]
 fn sync_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(
-        r#"{
+            r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
     "events": [
@@ -92,18 +92,23 @@ fn sync_200_example_survives_json() {
     }
   }
 }"#,
-    )
-    .expect("the example is JSON");
-    let typed: ::matrix_sync_api::types::SyncResponse =
-        ::serde_json::from_value(example.clone()).expect("the example deserializes into its type");
+        )
+        .expect("the example is JSON");
+    let typed: ::matrix_sync_api::types::SyncResponse = ::serde_json::from_value(
+            example.clone(),
+        )
+        .expect("the example deserializes into its type");
     let back = ::serde_json::to_value(&typed).expect("the value serializes");
-    assert!(same_json(&back, &example), "the example changed on its way through the type:\n{back}\n!=\n{example}");
+    assert!(
+        same_json(& back, & example),
+        "the example changed on its way through the type:\n{back}\n!=\n{example}"
+    );
 }
 
 #[test]
 fn sync_200_example_round_trips_through_http() {
     let body: ::matrix_sync_api::types::SyncResponse = ::serde_json::from_str(
-        r#"{
+            r#"{
   "next_batch": "s72595_4483_1934",
   "presence": {
     "events": [
@@ -190,10 +195,12 @@ fn sync_200_example_round_trips_through_http() {
     }
   }
 }"#,
-    )
-    .expect("the example deserializes into its type");
+        )
+        .expect("the example deserializes into its type");
     let response = ::matrix_sync_api::endpoints::sync::Response::Ok(body);
-    let http_response = ::matrix_sync_api::runtime::EndpointResponse::try_into_http_response(&response)
+    let http_response = ::matrix_sync_api::runtime::EndpointResponse::try_into_http_response(
+            &response,
+        )
         .expect("the response is written");
     let back = <::matrix_sync_api::endpoints::sync::Response as ::matrix_sync_api::runtime::EndpointResponse>::try_from_http_response(
             &http_response,
@@ -204,10 +211,12 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -215,10 +224,14 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: ::std::string::String =
-        ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -226,10 +239,14 @@ fn sync_parameter_since_example_parses() {
 
 #[test]
 fn sync_parameter_set_presence_example_parses() {
-    let from_json: ::matrix_sync_api::types::SyncSetPresence =
-        ::serde_json::from_str(r#""offline""#).expect("the example deserializes into the parameter's type");
+    let from_json: ::matrix_sync_api::types::SyncSetPresence = ::serde_json::from_str(
+            r#""offline""#,
+        )
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?set_presence=offline".parse().expect("a valid URI");
-    let from_url: ::matrix_sync_api::types::SyncSetPresence = ::matrix_sync_api::runtime::wire::Params::query(&uri)
+    let from_url: ::matrix_sync_api::types::SyncSetPresence = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("set_presence")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -237,8 +254,8 @@ fn sync_parameter_set_presence_example_parses() {
 
 #[test]
 fn sync_parameter_timeout_example_parses() {
-    let from_json: i64 =
-        ::serde_json::from_str(r#"30000"#).expect("the example deserializes into the parameter's type");
+    let from_json: i64 = ::serde_json::from_str(r#"30000"#)
+        .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?timeout=30000".parse().expect("a valid URI");
     let from_url: i64 = ::matrix_sync_api::runtime::wire::Params::query(&uri)
         .required("timeout")
@@ -250,20 +267,26 @@ fn sync_parameter_timeout_example_parses() {
 fn sync_request_example_round_trips_through_http() {
     let request = ::matrix_sync_api::endpoints::sync::Request {
         filter: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""66696p746572""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""66696p746572""#)
+                .expect("the example deserializes"),
         ),
         since: ::std::option::Option::Some(
-            ::serde_json::from_str(r#""s72594_4483_1934""#).expect("the example deserializes"),
+            ::serde_json::from_str(r#""s72594_4483_1934""#)
+                .expect("the example deserializes"),
         ),
         set_presence: ::std::option::Option::Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::Some(::serde_json::from_str(r#"30000"#).expect("the example deserializes")),
+        timeout: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
+        ),
     };
-    let http_request =
-        ::matrix_sync_api::runtime::Endpoint::try_into_http_request(&request, "").expect("the request is written");
-    let back =
-        <::matrix_sync_api::endpoints::sync::Request as ::matrix_sync_api::runtime::Endpoint>::try_from_http_request(
+    let http_request = ::matrix_sync_api::runtime::Endpoint::try_into_http_request(
+            &request,
+            "",
+        )
+        .expect("the request is written");
+    let back = <::matrix_sync_api::endpoints::sync::Request as ::matrix_sync_api::runtime::Endpoint>::try_from_http_request(
             &http_request,
         )
         .expect("the request is read back");
@@ -273,19 +296,24 @@ fn sync_request_example_round_trips_through_http() {
 fn same_json(a: &::serde_json::Value, b: &::serde_json::Value) -> bool {
     use ::serde_json::Value;
     let exact = |i: &::serde_json::Number, f: f64| {
-        f.fract() == 0.0
-            && f.abs() < 1.9e19
-            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from))) == Some(f as i128)
+        f.fract() == 0.0 && f.abs() < 1.9e19
+            && (i.as_i64().map(i128::from).or_else(|| i.as_u64().map(i128::from)))
+                == Some(f as i128)
     };
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.is_f64(), y.is_f64()) {
-            (false, false) | (true, true) => x == y,
-            (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
-            (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.is_f64(), y.is_f64()) {
+                (false, false) | (true, true) => x == y,
+                (true, false) => x.as_f64().is_some_and(|f| exact(y, f)),
+                (false, true) => y.as_f64().is_some_and(|f| exact(x, f)),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }

@@ -144,6 +144,9 @@ pub struct TypeSpace {
     /// The components whose schema is `nullable` (also from `x-nullable` and a `null` type or
     /// branch): the type is the value's shape, and each use of it is an `Option` of it.
     pub(super) nullable_components: BTreeSet<TypeId>,
+    /// Every schema that lowering kept as untyped JSON (or as fewer members than it declares)
+    /// although it gives a shape, with why: what `cargo xtask stats` counts.
+    pub untyped: Vec<super::unions::Untyped>,
     /// The doc of each module below `types` that [`TypeSpace::assign_modules`] made, by path.
     pub module_docs: BTreeMap<Vec<String>, ModuleDoc>,
 }
@@ -639,6 +642,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
+        self.space.untyped.push(super::unions::Untyped::new(what, pointer));
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::UNSUPPORTED,
@@ -676,9 +680,15 @@ impl<'a> Lowerer<'a> {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx)
             }
             SchemaKind::AllOf { all_of } => {
-                // `allOf` of a single ref (plus docs) is that type.
-                if let [ReferenceOr::Reference { reference }] = all_of.as_slice() {
-                    return self.reference(reference, &ctx.child("", "/allOf/0"));
+                // `allOf` of a single ref, or of one schema that is not an object (a union, a
+                // string), beside parts that only annotate (`{nullable: true}`) is that type.
+                if let Some((i, part, nullable)) = super::unions::lone_part(all_of) {
+                    let ty = self.convert(part, &ctx.child("", &format!("/allOf/{i}")));
+                    return match ty {
+                        Ty::Nullable(_) => ty,
+                        ty if nullable => Ty::Nullable(Box::new(ty)),
+                        ty => ty,
+                    };
                 }
                 self.object(&Default::default(), &[], None, all_of, data, ctx)
             }

@@ -12,14 +12,45 @@ use std::cmp::Reverse;
 
 use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 
-use super::formats::FormatTy;
 use super::names;
 use super::types::{Ctx, Lowerer, Rest, Ty, TypeKind, TypeSpace};
 use crate::diagnostics::{codes, Diagnostic};
 
+/// A schema lowering kept as untyped JSON (`serde_json::Value`), or merged with fewer members
+/// than it declares, although the spec gives it a shape; one per warning that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untyped {
+    /// The construct: `not`, `$ref` (to what is not a schema), `tuple` (`items` as a list that
+    /// no Rust tuple holds), `allOf` (a part that is not an object schema, or a ref to none).
+    pub construct: &'static str,
+    /// The pointer of the schema (or keyword) in the upgraded document.
+    pub pointer: String,
+}
+
+impl Untyped {
+    /// The record of a `not supported` warning about `what` at `pointer`.
+    pub fn new(what: &str, pointer: &str) -> Self {
+        let construct = if what.starts_with("`not`") {
+            "not"
+        } else if what.starts_with("`$ref`") {
+            "$ref"
+        } else if what.starts_with("`items`") {
+            "tuple"
+        } else if what.contains("`allOf`") {
+            "allOf"
+        } else {
+            "other"
+        };
+        Untyped { construct, pointer: pointer.to_owned() }
+    }
+}
+
 /// An enum of the branches of a `oneOf` or `anyOf`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
+    /// The keyword it was written with: `oneOf`, `anyOf` (type lists too, decision 22), or
+    /// `discriminator` (a Swagger 2.0 base and the schemas that extend it).
+    pub keyword: String,
     /// The discriminating property: the enum is read by that member's value. `None`:
     /// untagged, each variant tried in turn.
     pub tag: Option<String>,
@@ -73,6 +104,27 @@ fn shape_word(schema: &Schema) -> &'static str {
         },
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => "Value",
     }
+}
+
+/// The one part of an `allOf` that gives a shape, when the others only annotate it (a schema
+/// of no keyword but `nullable`, `description` and the like, as OpenAI writes `allOf: [{$ref:
+/// Union}, {nullable: true}]`) and it is a ref or a schema that is not an object (objects
+/// merge into a struct of the `allOf`'s own): its index, itself, and whether an annotation
+/// says `nullable`.
+pub(super) fn lone_part(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>, bool)> {
+    let annotates = |part: &ReferenceOr<Schema>| matches!(part, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == Default::default());
+    let mut shaping = all_of.iter().enumerate().filter(|(_, part)| !annotates(part));
+    let (i, part) = shaping.next()?;
+    if shaping.next().is_some() {
+        return None;
+    }
+    if let ReferenceOr::Item(schema) = part {
+        if object_with(schema, "").is_some() {
+            return None;
+        }
+    }
+    let nullable = all_of.iter().any(|p| matches!(p, ReferenceOr::Item(s) if annotates(p) && s.schema_data.nullable));
+    Some((i, part, nullable))
 }
 
 /// The component key a `#/components/schemas/...` ref names.
@@ -295,7 +347,11 @@ impl<'a> Lowerer<'a> {
             variants.push(UnionVariant { rust: String::new(), basis, tags, declares_tag, ty });
         }
         let tag = tags.is_some().then(|| discriminator.map(|d| d.property_name.clone())).flatten();
-        Ty::Named(self.named(TypeKind::Union(Union { tag, variants }), data, ctx))
+        if discriminator.is_some() && tag.is_none() {
+            self.space.untyped.push(Untyped { construct: "discriminator", pointer: ctx.pointer.clone() });
+        }
+        let union = Union { keyword: keyword.to_owned(), tag, variants };
+        Ty::Named(self.named(TypeKind::Union(union), data, ctx))
     }
 
     /// A component with a `discriminator` and no `oneOf`, that other components extend with
@@ -398,9 +454,9 @@ fn shape_of(ty: &Ty, space: &TypeSpace) -> &'static str {
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => shape_of(ty, space),
             TypeKind::Union(_) | TypeKind::Pending => "Value",
         },
-        Ty::Format(FormatTy::IntOrString) => "IntOrString",
         // Bytes and dates are strings on the wire.
-        Ty::Format(FormatTy::Bytes | FormatTy::ChronoDateTime | FormatTy::ChronoDate) => "String",
+        Ty::Format(format) if format.is_string() => "String",
+        Ty::Format(_) => "IntOrString",
         Ty::Boxed(_) | Ty::Nullable(_) => "Value",
     }
 }
@@ -438,8 +494,8 @@ fn order(ty: &Ty, space: &TypeSpace) -> (u8, Reverse<usize>, bool, Reverse<usize
         },
         // Strings of a format read fewer strings than `String` does; an integer or a string,
         // more.
-        Ty::Format(FormatTy::Bytes | FormatTy::ChronoDateTime | FormatTy::ChronoDate) => group(1),
-        Ty::Format(FormatTy::IntOrString) => group(2),
+        Ty::Format(format) if format.is_string() => group(1),
+        Ty::Format(_) => group(2),
         Ty::Boxed(_) | Ty::Nullable(_) => group(13),
     }
 }

@@ -23,7 +23,10 @@ pub struct ConnectionInfo {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// SessionInfo
@@ -37,7 +40,10 @@ pub struct SessionInfo {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// DeviceInfo
@@ -51,7 +57,10 @@ pub struct DeviceInfo {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `admin.yaml#/paths/~1admin~1whois~1{userId}/get/responses/200/schema`.
@@ -62,9 +71,14 @@ pub struct GetWhoIsResponse {
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Each key is an identifier for one of the user's devices.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub devices: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, DeviceInfo>>,
+    pub devices: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, DeviceInfo>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

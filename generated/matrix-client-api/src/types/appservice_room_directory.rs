@@ -52,7 +52,10 @@ impl UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -88,13 +91,16 @@ impl ::std::fmt::Display for UpdateAppserviceRoomDirectoryVisibilityBodyVisibili
     }
 }
 
-impl ::std::convert::From<&str> for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
+impl ::std::convert::From<&str>
+for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
-impl ::std::convert::From<::std::string::String> for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
+impl ::std::convert::From<::std::string::String>
+for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
     fn from(value: ::std::string::String) -> Self {
         Self::known(&value).unwrap_or(Self::Other(value))
     }
@@ -102,20 +108,29 @@ impl ::std::convert::From<::std::string::String> for UpdateAppserviceRoomDirecto
 
 impl ::std::str::FromStr for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+impl<'de> ::serde::Deserialize<'de>
+for UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -128,5 +143,8 @@ pub struct UpdateAppserviceRoomDirectoryVisibilityBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -56,7 +56,10 @@ impl CreateRoomBodyVisibility {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -94,7 +97,8 @@ impl ::std::fmt::Display for CreateRoomBodyVisibility {
 
 impl ::std::convert::From<&str> for CreateRoomBodyVisibility {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -106,20 +110,28 @@ impl ::std::convert::From<::std::string::String> for CreateRoomBodyVisibility {
 
 impl ::std::str::FromStr for CreateRoomBodyVisibility {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for CreateRoomBodyVisibility {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CreateRoomBodyVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -142,7 +154,10 @@ pub struct Invite3pid {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// StateEvent
@@ -161,7 +176,10 @@ pub struct StateEvent {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Convenience parameter for setting various default state events
@@ -189,7 +207,11 @@ pub enum CreateRoomBodyPreset {
 
 impl CreateRoomBodyPreset {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::PrivateChat, Self::PublicChat, Self::TrustedPrivateChat];
+    pub const ALL: &'static [Self] = &[
+        Self::PrivateChat,
+        Self::PublicChat,
+        Self::TrustedPrivateChat,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -204,7 +226,9 @@ impl CreateRoomBodyPreset {
         match value {
             "private_chat" => ::std::option::Option::Some(Self::PrivateChat),
             "public_chat" => ::std::option::Option::Some(Self::PublicChat),
-            "trusted_private_chat" => ::std::option::Option::Some(Self::TrustedPrivateChat),
+            "trusted_private_chat" => {
+                ::std::option::Option::Some(Self::TrustedPrivateChat)
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -219,7 +243,10 @@ impl CreateRoomBodyPreset {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -257,7 +284,8 @@ impl ::std::fmt::Display for CreateRoomBodyPreset {
 
 impl ::std::convert::From<&str> for CreateRoomBodyPreset {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -269,20 +297,28 @@ impl ::std::convert::From<::std::string::String> for CreateRoomBodyPreset {
 
 impl ::std::str::FromStr for CreateRoomBodyPreset {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for CreateRoomBodyPreset {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CreateRoomBodyPreset {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -338,7 +374,9 @@ pub struct CreateRoomBody {
     /// keys: `creator`, `room_version`. Future versions of the specification
     /// may allow the server to overwrite other keys.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub creation_content: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub creation_content: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// A list of state events to set in the new room. This allows
     /// the user to override the default state events set in the new
     /// room. The expected format of the state events are an object
@@ -368,12 +406,16 @@ pub struct CreateRoomBody {
     /// event content prior to it being sent to the room. Defaults to
     /// overriding nothing.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub power_level_content_override:
-        ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub power_level_content_override: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Information about the newly created room.
@@ -386,5 +428,8 @@ pub struct CreateRoomResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -20,7 +20,9 @@ pub struct UploadKeysBody {
     ///
     /// May be absent if no new one-time keys are required.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub one_time_keys: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub one_time_keys: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The public key which should be used if the device's one-time keys
     /// are exhausted. The fallback key is not deleted once used, but should
     /// be replaced when additional one-time keys are being uploaded. The
@@ -35,11 +37,16 @@ pub struct UploadKeysBody {
     ///
     /// May be absent if a new fallback key is not required.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fallback_keys: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub fallback_keys: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `keys.yaml#/paths/~1keys~1upload/post/responses/200/schema`.
@@ -53,7 +60,10 @@ pub struct UploadKeysResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `keys.yaml#/paths/~1keys~1query/post/parameters/0/schema`.
@@ -66,11 +76,17 @@ pub struct QueryKeysBody {
     /// The keys to be downloaded. A map from user ID, to a list of
     /// device IDs, or to an empty list to indicate all devices for the
     /// corresponding user.
-    pub device_keys: ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+    pub device_keys: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Additional data added to the device key information
@@ -86,7 +102,10 @@ pub struct UnsignedDeviceInfo {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// DeviceInformation
@@ -122,7 +141,10 @@ pub struct DeviceInformation {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `keys.yaml#/paths/~1keys~1query/post/responses/200/schema`.
@@ -161,26 +183,33 @@ pub struct QueryKeysResponse {
     /// uploaded via `/keys/signatures/upload` that the requesting user
     /// is allowed to see.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub master_keys: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>>,
+    pub master_keys: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>,
+    >,
     /// Information on the self-signing keys of the queried users. A map
     /// from user ID, to self-signing key information.  For each key, the
     /// information returned will be the same as uploaded via
     /// `/keys/device_signing/upload`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_signing_keys:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>>,
+    pub self_signing_keys: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>,
+    >,
     /// Information on the user-signing key of the user making the
     /// request, if they queried their own device information. A map
     /// from user ID, to user-signing key information.  The
     /// information returned will be the same as uploaded via
     /// `/keys/device_signing/upload`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_signing_keys:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>>,
+    pub user_signing_keys: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `keys.yaml#/paths/~1keys~1claim/post/parameters/0/schema`.
@@ -199,7 +228,10 @@ pub struct ClaimKeysBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `keys.yaml#/paths/~1keys~1claim/post/responses/200/schema`.
@@ -237,7 +269,10 @@ pub struct ClaimKeysResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `keys.yaml#/paths/~1keys~1changes/get/responses/200/schema`.
@@ -255,5 +290,8 @@ pub struct GetKeysChangesResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -51,7 +51,10 @@ impl GetRoomVisibilityOnDirectoryResponseVisibility {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -89,11 +92,13 @@ impl ::std::fmt::Display for GetRoomVisibilityOnDirectoryResponseVisibility {
 
 impl ::std::convert::From<&str> for GetRoomVisibilityOnDirectoryResponseVisibility {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
-impl ::std::convert::From<::std::string::String> for GetRoomVisibilityOnDirectoryResponseVisibility {
+impl ::std::convert::From<::std::string::String>
+for GetRoomVisibilityOnDirectoryResponseVisibility {
     fn from(value: ::std::string::String) -> Self {
         Self::known(&value).unwrap_or(Self::Other(value))
     }
@@ -101,20 +106,28 @@ impl ::std::convert::From<::std::string::String> for GetRoomVisibilityOnDirector
 
 impl ::std::str::FromStr for GetRoomVisibilityOnDirectoryResponseVisibility {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetRoomVisibilityOnDirectoryResponseVisibility {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetRoomVisibilityOnDirectoryResponseVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -123,11 +136,16 @@ impl<'de> ::serde::Deserialize<'de> for GetRoomVisibilityOnDirectoryResponseVisi
 pub struct GetRoomVisibilityOnDirectoryResponse {
     /// The visibility of the room in the directory.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub visibility: ::std::option::Option<GetRoomVisibilityOnDirectoryResponseVisibility>,
+    pub visibility: ::std::option::Option<
+        GetRoomVisibilityOnDirectoryResponseVisibility,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The new visibility setting for the room.
@@ -176,7 +194,10 @@ impl SetRoomVisibilityOnDirectoryBodyVisibility {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -214,11 +235,13 @@ impl ::std::fmt::Display for SetRoomVisibilityOnDirectoryBodyVisibility {
 
 impl ::std::convert::From<&str> for SetRoomVisibilityOnDirectoryBodyVisibility {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
-impl ::std::convert::From<::std::string::String> for SetRoomVisibilityOnDirectoryBodyVisibility {
+impl ::std::convert::From<::std::string::String>
+for SetRoomVisibilityOnDirectoryBodyVisibility {
     fn from(value: ::std::string::String) -> Self {
         Self::known(&value).unwrap_or(Self::Other(value))
     }
@@ -226,20 +249,28 @@ impl ::std::convert::From<::std::string::String> for SetRoomVisibilityOnDirector
 
 impl ::std::str::FromStr for SetRoomVisibilityOnDirectoryBodyVisibility {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for SetRoomVisibilityOnDirectoryBodyVisibility {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetRoomVisibilityOnDirectoryBodyVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -253,7 +284,10 @@ pub struct SetRoomVisibilityOnDirectoryBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Filter to apply to the results.
@@ -274,7 +308,10 @@ pub struct QueryPublicRoomsBodyFilter {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `list_public_rooms.yaml#/paths/~1publicRooms/post/parameters/1/schema`.
@@ -303,5 +340,8 @@ pub struct QueryPublicRoomsBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -30,7 +30,10 @@ pub struct Ruleset {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1/get/responses/200/schema`.
@@ -41,7 +44,10 @@ pub struct GetPushRulesResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/get/parameters/1`.
@@ -65,7 +71,13 @@ pub enum GetPushRuleKind {
 
 impl GetPushRuleKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -99,7 +111,10 @@ impl GetPushRuleKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -137,7 +152,8 @@ impl ::std::fmt::Display for GetPushRuleKind {
 
 impl ::std::convert::From<&str> for GetPushRuleKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -149,20 +165,28 @@ impl ::std::convert::From<::std::string::String> for GetPushRuleKind {
 
 impl ::std::str::FromStr for GetPushRuleKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetPushRuleKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetPushRuleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -191,7 +215,10 @@ pub struct GetPushRuleResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/put/parameters/1`.
@@ -215,7 +242,13 @@ pub enum SetPushRuleKind {
 
 impl SetPushRuleKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -249,7 +282,10 @@ impl SetPushRuleKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -287,7 +323,8 @@ impl ::std::fmt::Display for SetPushRuleKind {
 
 impl ::std::convert::From<&str> for SetPushRuleKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -299,20 +336,28 @@ impl ::std::convert::From<::std::string::String> for SetPushRuleKind {
 
 impl ::std::str::FromStr for SetPushRuleKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for SetPushRuleKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetPushRuleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -331,9 +376,10 @@ impl ::std::convert::From<::std::string::String> for SetPushRuleBodyActionsItem 
 }
 
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-    for SetPushRuleBodyActionsItem
-{
-    fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+for SetPushRuleBodyActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
         Self::Object(value)
     }
 }
@@ -366,7 +412,10 @@ pub struct SetPushRuleBodyConditionsItem {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/put/parameters/5/schema`.
@@ -378,14 +427,19 @@ pub struct SetPushRuleBody {
     /// rule to be applied to an event. A rule with no conditions
     /// always matches. Only applicable to `underride` and `override` rules.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<::std::vec::Vec<SetPushRuleBodyConditionsItem>>,
+    pub conditions: ::std::option::Option<
+        ::std::vec::Vec<SetPushRuleBodyConditionsItem>,
+    >,
     /// Only applicable to `content` rules. The glob-style pattern to match against.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pattern: ::std::option::Option<::std::string::String>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/delete/parameters/1`.
@@ -409,7 +463,13 @@ pub enum DeletePushRuleKind {
 
 impl DeletePushRuleKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -443,7 +503,10 @@ impl DeletePushRuleKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -481,7 +544,8 @@ impl ::std::fmt::Display for DeletePushRuleKind {
 
 impl ::std::convert::From<&str> for DeletePushRuleKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -493,20 +557,28 @@ impl ::std::convert::From<::std::string::String> for DeletePushRuleKind {
 
 impl ::std::str::FromStr for DeletePushRuleKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for DeletePushRuleKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DeletePushRuleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -531,7 +603,13 @@ pub enum IsPushRuleEnabledKind {
 
 impl IsPushRuleEnabledKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -565,7 +643,10 @@ impl IsPushRuleEnabledKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -603,7 +684,8 @@ impl ::std::fmt::Display for IsPushRuleEnabledKind {
 
 impl ::std::convert::From<&str> for IsPushRuleEnabledKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -615,20 +697,28 @@ impl ::std::convert::From<::std::string::String> for IsPushRuleEnabledKind {
 
 impl ::std::str::FromStr for IsPushRuleEnabledKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for IsPushRuleEnabledKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for IsPushRuleEnabledKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -640,7 +730,10 @@ pub struct IsPushRuleEnabledResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1enabled/put/parameters/1`.
@@ -664,7 +757,13 @@ pub enum SetPushRuleEnabledKind {
 
 impl SetPushRuleEnabledKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -698,7 +797,10 @@ impl SetPushRuleEnabledKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -736,7 +838,8 @@ impl ::std::fmt::Display for SetPushRuleEnabledKind {
 
 impl ::std::convert::From<&str> for SetPushRuleEnabledKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -748,20 +851,28 @@ impl ::std::convert::From<::std::string::String> for SetPushRuleEnabledKind {
 
 impl ::std::str::FromStr for SetPushRuleEnabledKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for SetPushRuleEnabledKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetPushRuleEnabledKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -773,7 +884,10 @@ pub struct SetPushRuleEnabledBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/get/parameters/1`.
@@ -797,7 +911,13 @@ pub enum GetPushRuleActionsKind {
 
 impl GetPushRuleActionsKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -831,7 +951,10 @@ impl GetPushRuleActionsKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -869,7 +992,8 @@ impl ::std::fmt::Display for GetPushRuleActionsKind {
 
 impl ::std::convert::From<&str> for GetPushRuleActionsKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -881,20 +1005,28 @@ impl ::std::convert::From<::std::string::String> for GetPushRuleActionsKind {
 
 impl ::std::str::FromStr for GetPushRuleActionsKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetPushRuleActionsKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetPushRuleActionsKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -906,16 +1038,18 @@ pub enum GetPushRuleActionsResponseActionsItem {
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
-impl ::std::convert::From<::std::string::String> for GetPushRuleActionsResponseActionsItem {
+impl ::std::convert::From<::std::string::String>
+for GetPushRuleActionsResponseActionsItem {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
 
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-    for GetPushRuleActionsResponseActionsItem
-{
-    fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+for GetPushRuleActionsResponseActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
         Self::Object(value)
     }
 }
@@ -928,7 +1062,10 @@ pub struct GetPushRuleActionsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/put/parameters/1`.
@@ -952,7 +1089,13 @@ pub enum SetPushRuleActionsKind {
 
 impl SetPushRuleActionsKind {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Override, Self::Underride, Self::Sender, Self::Room, Self::Content];
+    pub const ALL: &'static [Self] = &[
+        Self::Override,
+        Self::Underride,
+        Self::Sender,
+        Self::Room,
+        Self::Content,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -986,7 +1129,10 @@ impl SetPushRuleActionsKind {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -1024,7 +1170,8 @@ impl ::std::fmt::Display for SetPushRuleActionsKind {
 
 impl ::std::convert::From<&str> for SetPushRuleActionsKind {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -1036,20 +1183,28 @@ impl ::std::convert::From<::std::string::String> for SetPushRuleActionsKind {
 
 impl ::std::str::FromStr for SetPushRuleActionsKind {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for SetPushRuleActionsKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetPushRuleActionsKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -1068,9 +1223,10 @@ impl ::std::convert::From<::std::string::String> for SetPushRuleActionsBodyActio
 }
 
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-    for SetPushRuleActionsBodyActionsItem
-{
-    fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+for SetPushRuleActionsBodyActionsItem {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
         Self::Object(value)
     }
 }
@@ -1083,5 +1239,8 @@ pub struct SetPushRuleActionsBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -27,7 +27,13 @@ pub enum GetMembersByRoomMembership {
 
 impl GetMembersByRoomMembership {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Join, Self::Invite, Self::Knock, Self::Leave, Self::Ban];
+    pub const ALL: &'static [Self] = &[
+        Self::Join,
+        Self::Invite,
+        Self::Knock,
+        Self::Leave,
+        Self::Ban,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -61,7 +67,10 @@ impl GetMembersByRoomMembership {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -99,7 +108,8 @@ impl ::std::fmt::Display for GetMembersByRoomMembership {
 
 impl ::std::convert::From<&str> for GetMembersByRoomMembership {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -111,20 +121,28 @@ impl ::std::convert::From<::std::string::String> for GetMembersByRoomMembership 
 
 impl ::std::str::FromStr for GetMembersByRoomMembership {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetMembersByRoomMembership {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetMembersByRoomMembership {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -149,7 +167,13 @@ pub enum GetMembersByRoomNotMembership {
 
 impl GetMembersByRoomNotMembership {
     /// Every listed value, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[Self::Join, Self::Invite, Self::Knock, Self::Leave, Self::Ban];
+    pub const ALL: &'static [Self] = &[
+        Self::Join,
+        Self::Invite,
+        Self::Knock,
+        Self::Leave,
+        Self::Ban,
+    ];
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -183,7 +207,10 @@ impl GetMembersByRoomNotMembership {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -221,7 +248,8 @@ impl ::std::fmt::Display for GetMembersByRoomNotMembership {
 
 impl ::std::convert::From<&str> for GetMembersByRoomNotMembership {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -233,20 +261,28 @@ impl ::std::convert::From<::std::string::String> for GetMembersByRoomNotMembersh
 
 impl ::std::str::FromStr for GetMembersByRoomNotMembership {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for GetMembersByRoomNotMembership {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetMembersByRoomNotMembership {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -259,7 +295,10 @@ pub struct GetMembersByRoomResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// RoomMember
@@ -276,7 +315,10 @@ pub struct RoomMember {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `rooms.yaml#/paths/~1rooms~1{roomId}~1joined_members/get/responses/200/schema`.
@@ -284,9 +326,14 @@ pub struct RoomMember {
 pub struct GetJoinedMembersByRoomResponse {
     /// A map from user ID to a RoomMember object.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub joined: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, RoomMember>>,
+    pub joined: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, RoomMember>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -23,7 +23,10 @@ pub struct GetSpaceHierarchyResponseRoomsItemChildrenStateItem {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `space_hierarchy.yaml#/paths/~1rooms~1{roomId}~1hierarchy/get/responses/200/schema/properties/rooms/items`.
@@ -62,11 +65,16 @@ pub struct GetSpaceHierarchyResponseRoomsItem {
     /// as \[Stripped State Events\](#stripped-state) with an added `origin_server_ts` key.
     ///
     /// If the room is not a space-room, this should be empty.
-    pub children_state: ::std::vec::Vec<GetSpaceHierarchyResponseRoomsItemChildrenStateItem>,
+    pub children_state: ::std::vec::Vec<
+        GetSpaceHierarchyResponseRoomsItemChildrenStateItem,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `space_hierarchy.yaml#/paths/~1rooms~1{roomId}~1hierarchy/get/responses/200/schema`.
@@ -81,5 +89,8 @@ pub struct GetSpaceHierarchyResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

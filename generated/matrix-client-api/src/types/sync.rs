@@ -53,7 +53,10 @@ impl SyncSetPresence {
     /// of the derived `Ord` of a closed enum, a value the spec does not list last.
     fn rank(&self) -> (usize, &str) {
         let value = self.as_str();
-        let position = Self::ALL.iter().position(|known| known.as_str() == value).unwrap_or(Self::ALL.len());
+        let position = Self::ALL
+            .iter()
+            .position(|known| known.as_str() == value)
+            .unwrap_or(Self::ALL.len());
         (position, value)
     }
 }
@@ -91,7 +94,8 @@ impl ::std::fmt::Display for SyncSetPresence {
 
 impl ::std::convert::From<&str> for SyncSetPresence {
     fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
+        Self::known(value)
+            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 
@@ -103,20 +107,28 @@ impl ::std::convert::From<::std::string::String> for SyncSetPresence {
 
 impl ::std::str::FromStr for SyncSetPresence {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for SyncSetPresence {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SyncSetPresence {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 
@@ -164,7 +176,10 @@ pub struct RoomSummary {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// State
@@ -178,7 +193,10 @@ pub struct State {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Timeline
@@ -198,7 +216,10 @@ pub struct Timeline {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The new ephemeral events in the room (events that
@@ -216,7 +237,10 @@ pub struct Ephemeral {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The private data that this user has attached to
@@ -231,7 +255,10 @@ pub struct RoomAccountData {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Counts of unread notifications for this room. See the
@@ -254,7 +281,10 @@ pub struct UnreadNotificationsCount {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// ThreadNotificationCounts
@@ -271,7 +301,10 @@ pub struct ThreadNotificationCounts {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Joined Room
@@ -327,12 +360,16 @@ pub struct JoinedRoom {
     /// If a thread does not have any notifications it can be omitted from this object. If
     /// no threads have notification counts, this whole object can be omitted.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub unread_thread_notifications:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, ThreadNotificationCounts>>,
+    pub unread_thread_notifications: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ThreadNotificationCounts>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The \[stripped state\](#stripped-state) of a room that the user has been invited
@@ -347,7 +384,10 @@ pub struct InviteState {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Invited Room
@@ -362,7 +402,10 @@ pub struct InvitedRoom {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The \[stripped state\](#stripped-state) of a room that the user has knocked upon.
@@ -376,7 +419,10 @@ pub struct KnockState {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Knocked Room
@@ -390,7 +436,10 @@ pub struct KnockedRoom {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Left Room
@@ -412,7 +461,10 @@ pub struct LeftRoom {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Updates to rooms.
@@ -423,22 +475,33 @@ pub struct Rooms {
     /// The rooms that the user has joined, mapped as room ID to
     /// room information.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub join: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, JoinedRoom>>,
+    pub join: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, JoinedRoom>,
+    >,
     /// The rooms that the user has been invited to, mapped as room ID to
     /// room information.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub invite: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, InvitedRoom>>,
+    pub invite: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, InvitedRoom>,
+    >,
     /// The rooms that the user has knocked upon, mapped as room ID to room information.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub knock: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, KnockedRoom>>,
+    pub knock: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, KnockedRoom>,
+    >,
     /// The rooms that the user has left or been banned from, mapped as room ID to
     /// room information.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub leave: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, LeftRoom>>,
+    pub leave: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, LeftRoom>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The updates to the presence status of other users.
@@ -452,7 +515,10 @@ pub struct Presence {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The global private data created by this user.
@@ -466,7 +532,10 @@ pub struct GlobalAccountData {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Information on the send-to-device messages for the client
@@ -481,7 +550,10 @@ pub struct ToDevice {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Information on end-to-end device updates, as specified in
@@ -499,7 +571,10 @@ pub struct DeviceLists {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `sync.yaml#/paths/~1sync/get/responses/200/schema`.
@@ -528,12 +603,19 @@ pub struct SyncResponse {
     /// Information on end-to-end encryption keys, as specified
     /// in \[End-to-end encryption\](/client-server-api/#e2e-extensions-to-sync).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub device_one_time_keys_count: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, i64>>,
+    pub device_one_time_keys_count: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >,
     /// The unused fallback key algorithms.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub device_unused_fallback_key_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub device_unused_fallback_key_types: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -18,7 +18,10 @@ pub struct Tag {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `tags.yaml#/paths/~1user~1{userId}~1rooms~1{roomId}~1tags/get/responses/200/schema`.
@@ -26,11 +29,16 @@ pub struct Tag {
 pub struct GetRoomTagsResponse {
     /// `tags`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, Tag>>,
+    pub tags: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, Tag>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `tags.yaml#/paths/~1user~1{userId}~1rooms~1{roomId}~1tags~1{tag}/put/parameters/3/schema`.
@@ -43,5 +51,8 @@ pub struct SetRoomTagBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

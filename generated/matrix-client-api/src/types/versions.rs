@@ -15,9 +15,14 @@ pub struct GetVersionsResponse {
     /// or the lack of this property all together, indicate that a feature is
     /// not supported.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub unstable_features: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, bool>>,
+    pub unstable_features: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, bool>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -23,7 +23,10 @@ pub struct GetMissingPreviousEventsBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `backfill.yaml#/paths/~1get_missing_events~1{roomId}/post/responses/200/schema`.
@@ -31,9 +34,14 @@ pub struct GetMissingPreviousEventsBody {
 pub struct GetMissingPreviousEventsResponse {
     /// The missing events. The event format varies depending on the room version - check
     /// the \[room version specification\](/rooms) for precise event formats.
-    pub events: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub events: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -15,11 +15,16 @@ pub struct UnsignedData {
     /// An optional list of \[stripped state events\](/client-server-api/#stripped-state)
     /// to help the receiver of the invite identify the room.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub invite_room_state: ::std::option::Option<::std::vec::Vec<super::StrippedStateEvent>>,
+    pub invite_room_state: ::std::option::Option<
+        ::std::vec::Vec<super::StrippedStateEvent>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `invites-v1.yaml#/paths/~1invite~1{roomId}~1{eventId}/put/parameters/2/schema`.
@@ -46,7 +51,10 @@ pub struct SendInviteV1Body {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// An object containing the signed invite event.
@@ -59,5 +67,8 @@ pub struct EventContainer {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

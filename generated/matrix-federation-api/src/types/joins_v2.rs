@@ -25,7 +25,10 @@ pub struct SendJoinV2Body {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `joins-v2.yaml#/paths/~1send_join~1{roomId}~1{eventId}/put/responses/200/schema`.
@@ -47,19 +50,25 @@ pub struct SendJoinV2Response {
     ///
     /// Note that events have a different format depending on the room version - check the
     /// \[room version specification\](/rooms) for precise event formats.
-    pub auth_chain: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub auth_chain: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The resolved current room state prior to the join event.
     ///
     /// If the request had `omit_members` set to `true`, events of
     /// type `m.room.member` may be omitted from the response to
     /// reduce the size of the response. If this is done,
     /// `members_omitted` must be set to `true`.
-    pub state: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub state: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// Required if the room version \[supports restricted join rules\](/rooms/#feature-matrix). The signed
     /// copy of the membership event sent to other servers by the resident server, including the resident
     /// server's signature.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub event: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub event: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// **Required** if `members_omitted` is true.
     ///
     /// A list of the servers active in the room (ie, those with joined members) before the join.
@@ -68,5 +77,8 @@ pub struct SendJoinV2Response {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -17,7 +17,9 @@ pub struct SendTransactionBody {
     /// List of persistent updates to rooms. Must not include more than 50 PDUs. Note that
     /// events have a different format depending on the room version - check the
     /// \[room version specification\](/rooms) for precise event formats.
-    pub pdus: ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub pdus: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// List of ephemeral messages. May be omitted if there are no ephemeral
     /// messages to be sent. Must not include more than 100 EDUs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,7 +27,10 @@ pub struct SendTransactionBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Information about how the PDU was handled.
@@ -40,7 +45,10 @@ pub struct PduProcessingResult {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The results for the processing of each PDU in the transaction.
@@ -54,5 +62,8 @@ pub struct PduProcessingResults {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -34,7 +34,10 @@ pub struct UserDeviceKeys {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// User Device
@@ -52,7 +55,10 @@ pub struct UserDevice {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The user\\'s master cross-signing key.
@@ -72,11 +78,16 @@ pub struct GetUserDevicesResponseMasterKey {
     /// Optional for the master key. Other keys must be signed by the
     /// user\\'s master key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signatures: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub signatures: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The user\\'s self-signing key.
@@ -96,11 +107,16 @@ pub struct GetUserDevicesResponseSelfSigningKey {
     /// Optional for the master key. Other keys must be signed by the
     /// user\\'s master key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub signatures: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    pub signatures: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `user_devices.yaml#/paths/~1user~1devices~1{userId}/get/responses/200/schema`.
@@ -124,5 +140,8 @@ pub struct GetUserDevicesResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

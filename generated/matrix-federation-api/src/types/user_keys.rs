@@ -18,7 +18,10 @@ pub struct ClaimUserEncryptionKeysBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// KeyObject
@@ -38,7 +41,10 @@ pub struct KeyObject {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `user_keys.yaml#/paths/~1user~1keys~1claim/post/responses/200/schema`.
@@ -59,7 +65,10 @@ pub struct ClaimUserEncryptionKeysResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `user_keys.yaml#/paths/~1user~1keys~1query/post/parameters/0/schema`.
@@ -68,11 +77,17 @@ pub struct QueryUserEncryptionKeysBody {
     /// The keys to be downloaded. A map from user ID, to a list of
     /// device IDs, or to an empty list to indicate all devices for the
     /// corresponding user.
-    pub device_keys: ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::string::String>>,
+    pub device_keys: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Additional data added to the device key information
@@ -88,7 +103,10 @@ pub struct UnsignedDeviceInfo {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `user_keys.yaml#/paths/~1user~1keys~1query/post/responses/200/schema/properties/device_keys/additionalProperties/additionalProperties`.
@@ -122,7 +140,10 @@ pub struct QueryUserEncryptionKeysResponseDeviceKeysValueValue {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `user_keys.yaml#/paths/~1user~1keys~1query/post/responses/200/schema`.
@@ -135,7 +156,10 @@ pub struct QueryUserEncryptionKeysResponse {
     /// property.
     pub device_keys: ::std::collections::BTreeMap<
         ::std::string::String,
-        ::std::collections::BTreeMap<::std::string::String, QueryUserEncryptionKeysResponseDeviceKeysValueValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            QueryUserEncryptionKeysResponseDeviceKeysValueValue,
+        >,
     >,
     /// Information on the master cross-signing keys of the queried users.
     /// A map from user ID, to master key information.  For each key, the
@@ -144,16 +168,22 @@ pub struct QueryUserEncryptionKeysResponse {
     /// uploaded via `/keys/signatures/upload` that the user is
     /// allowed to see.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub master_keys: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>>,
+    pub master_keys: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>,
+    >,
     /// Information on the self-signing keys of the queried users. A map
     /// from user ID, to self-signing key information.  For each key, the
     /// information returned will be the same as uploaded via
     /// `/keys/device_signing/upload`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_signing_keys:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>>,
+    pub self_signing_keys: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, super::CrossSigningKey>,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

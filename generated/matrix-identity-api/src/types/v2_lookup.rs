@@ -18,7 +18,10 @@ pub struct GetHashDetailsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `v2_lookup.yaml#/paths/~1lookup/post/parameters/0/schema`.
@@ -41,7 +44,10 @@ pub struct LookupUsersV2Body {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `v2_lookup.yaml#/paths/~1lookup/post/responses/200/schema`.
@@ -50,9 +56,15 @@ pub struct LookupUsersV2Response {
     /// Any applicable mappings of `addresses` to Matrix User IDs. Addresses
     /// which do not have associations will not be included, which can make
     /// this property be an empty object.
-    pub mappings: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub mappings: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -22,7 +22,10 @@ pub struct InternationalisedPolicy {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The policy. Includes a map of language (ISO 639-2) to language-specific
@@ -37,7 +40,10 @@ pub struct PolicyObject {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, InternationalisedPolicy>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        InternationalisedPolicy,
+    >,
 }
 
 /// Generated from `v2_terms.yaml#/paths/~1terms/get/responses/200/schema`.
@@ -49,7 +55,10 @@ pub struct GetTermsResponse {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Generated from `v2_terms.yaml#/paths/~1terms/post/parameters/0/schema`.
@@ -60,5 +69,8 @@ pub struct AgreeToTermsBody {
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

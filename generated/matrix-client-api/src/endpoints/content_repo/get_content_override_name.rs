@@ -64,7 +64,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
@@ -92,8 +95,11 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             server_name: path.required("serverName")?,
@@ -147,44 +153,83 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok { body, content_disposition } => {
                 let mut response = ::specgen_runtime::wire::response(
                     200,
-                    ::std::option::Option::Some(("application/octet-stream", body.clone())),
+                    ::std::option::Option::Some((
+                        "application/octet-stream",
+                        body.clone(),
+                    )),
                 )?;
                 if let ::std::option::Option::Some(value) = content_disposition {
-                    ::specgen_runtime::wire::set_header(&mut response, "Content-Disposition", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Content-Disposition",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
             Self::TemporaryRedirect { location } => {
-                let mut response = ::specgen_runtime::wire::response(307, ::std::option::Option::None)?;
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
                 if let ::std::option::Option::Some(value) = location {
-                    ::specgen_runtime::wire::set_header(&mut response, "Location", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
             Self::Status308 { location } => {
-                let mut response = ::specgen_runtime::wire::response(308, ::std::option::Option::None)?;
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
                 if let ::std::option::Option::Some(value) = location {
-                    ::specgen_runtime::wire::set_header(&mut response, "Location", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
-            Self::TooManyRequests(body) => ::specgen_runtime::wire::response(
-                429,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::BadGateway(body) => ::specgen_runtime::wire::response(
-                502,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::GatewayTimeout(body) => ::specgen_runtime::wire::response(
-                504,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::TooManyRequests(body) => {
+                ::specgen_runtime::wire::response(
+                    429,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::BadGateway(body) => {
+                ::specgen_runtime::wire::response(
+                    502,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::GatewayTimeout(body) => {
+                ::specgen_runtime::wire::response(
+                    504,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -195,31 +240,61 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok {
-                body: ::specgen_runtime::wire::response_bytes(body),
-                content_disposition: ::specgen_runtime::wire::response_header(
-                    status,
-                    response.headers(),
-                    "Content-Disposition",
-                )?,
-            }),
-            307 => ::std::result::Result::Ok(Self::TemporaryRedirect {
-                location: ::specgen_runtime::wire::response_header(status, response.headers(), "Location")?,
-            }),
-            308 => ::std::result::Result::Ok(Self::Status308 {
-                location: ::specgen_runtime::wire::response_header(status, response.headers(), "Location")?,
-            }),
+            200 => {
+                ::std::result::Result::Ok(Self::Ok {
+                    body: ::specgen_runtime::wire::response_bytes(body),
+                    content_disposition: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Content-Disposition",
+                    )?,
+                })
+            }
+            307 => {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            308 => {
+                ::std::result::Result::Ok(Self::Status308 {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             429 => {
-                ::std::result::Result::Ok(Self::TooManyRequests(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
-            502 => ::std::result::Result::Ok(Self::BadGateway(::specgen_runtime::wire::response_json(status, body)?)),
+            502 => {
+                ::std::result::Result::Ok(
+                    Self::BadGateway(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
             504 => {
-                ::std::result::Result::Ok(Self::GatewayTimeout(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::GatewayTimeout(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

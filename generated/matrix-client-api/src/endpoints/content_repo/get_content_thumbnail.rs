@@ -37,7 +37,9 @@ pub struct Request {
     /// section for more information.
     ///
     /// Query parameter `method`.
-    pub method: ::std::option::Option<crate::types::content_repo::GetContentThumbnailMethod>,
+    pub method: ::std::option::Option<
+        crate::types::content_repo::GetContentThumbnailMethod,
+    >,
     /// Indicates to the server that it should not attempt to fetch
     /// the media if it is deemed remote. This is to prevent routing loops
     /// where the server contacts itself. Defaults to true if not provided.
@@ -75,7 +77,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
@@ -107,8 +112,11 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             server_name: path.required("serverName")?,
@@ -162,44 +170,87 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
-                ::specgen_runtime::wire::response(200, ::std::option::Option::Some(("image/jpeg", body.clone())))
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
+                )
             }
             Self::TemporaryRedirect { location } => {
-                let mut response = ::specgen_runtime::wire::response(307, ::std::option::Option::None)?;
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
                 if let ::std::option::Option::Some(value) = location {
-                    ::specgen_runtime::wire::set_header(&mut response, "Location", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
             Self::Status308 { location } => {
-                let mut response = ::specgen_runtime::wire::response(308, ::std::option::Option::None)?;
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
                 if let ::std::option::Option::Some(value) = location {
-                    ::specgen_runtime::wire::set_header(&mut response, "Location", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
-            Self::BadRequest(body) => ::specgen_runtime::wire::response(
-                400,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::PayloadTooLarge(body) => ::specgen_runtime::wire::response(
-                413,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::TooManyRequests(body) => {
-                ::specgen_runtime::wire::response(429, ::std::option::Option::Some(("image/jpeg", body.clone())))
+            Self::BadRequest(body) => {
+                ::specgen_runtime::wire::response(
+                    400,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
             }
-            Self::BadGateway(body) => ::specgen_runtime::wire::response(
-                502,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::GatewayTimeout(body) => ::specgen_runtime::wire::response(
-                504,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::PayloadTooLarge(body) => {
+                ::specgen_runtime::wire::response(
+                    413,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::TooManyRequests(body) => {
+                ::specgen_runtime::wire::response(
+                    429,
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
+                )
+            }
+            Self::BadGateway(body) => {
+                ::specgen_runtime::wire::response(
+                    502,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::GatewayTimeout(body) => {
+                ::specgen_runtime::wire::response(
+                    504,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -210,26 +261,68 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_bytes(body))),
-            307 => ::std::result::Result::Ok(Self::TemporaryRedirect {
-                location: ::specgen_runtime::wire::response_header(status, response.headers(), "Location")?,
-            }),
-            308 => ::std::result::Result::Ok(Self::Status308 {
-                location: ::specgen_runtime::wire::response_header(status, response.headers(), "Location")?,
-            }),
-            400 => ::std::result::Result::Ok(Self::BadRequest(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_bytes(body)),
+                )
+            }
+            307 => {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            308 => {
+                ::std::result::Result::Ok(Self::Status308 {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            400 => {
+                ::std::result::Result::Ok(
+                    Self::BadRequest(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
             413 => {
-                ::std::result::Result::Ok(Self::PayloadTooLarge(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::PayloadTooLarge(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
-            429 => ::std::result::Result::Ok(Self::TooManyRequests(::specgen_runtime::wire::response_bytes(body))),
-            502 => ::std::result::Result::Ok(Self::BadGateway(::specgen_runtime::wire::response_json(status, body)?)),
+            429 => {
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(::specgen_runtime::wire::response_bytes(body)),
+                )
+            }
+            502 => {
+                ::std::result::Result::Ok(
+                    Self::BadGateway(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
             504 => {
-                ::std::result::Result::Ok(Self::GatewayTimeout(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::GatewayTimeout(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

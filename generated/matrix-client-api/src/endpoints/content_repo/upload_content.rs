@@ -8,10 +8,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::POST,
     path: "/_matrix/media/v3/upload",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        alternatives: &[&[::specgen_runtime::SecurityScheme {
-            scheme: "accessToken",
-            location: ::specgen_runtime::CredentialLocation::Query("access_token"),
-        }]],
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::Some("*/*"),
@@ -46,13 +52,18 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         if let ::std::option::Option::Some(value) = &self.filename {
             out.query("filename", value);
         }
         let media: ::std::string::String = match &self.content_type {
-            ::std::option::Option::Some(value) => ::std::string::ToString::to_string(value),
+            ::std::option::Option::Some(value) => {
+                ::std::string::ToString::to_string(value)
+            }
             ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("*/*"),
         };
         let body = ::std::option::Option::Some((media.as_str(), self.body.clone()));
@@ -104,24 +115,47 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Forbidden(body) => ::specgen_runtime::wire::response(
-                403,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::PayloadTooLarge(body) => ::specgen_runtime::wire::response(
-                413,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::TooManyRequests(body) => ::specgen_runtime::wire::response(
-                429,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Forbidden(body) => {
+                ::specgen_runtime::wire::response(
+                    403,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::PayloadTooLarge(body) => {
+                ::specgen_runtime::wire::response(
+                    413,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::TooManyRequests(body) => {
+                ::specgen_runtime::wire::response(
+                    429,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -132,18 +166,38 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            403 => ::std::result::Result::Ok(Self::Forbidden(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            403 => {
+                ::std::result::Result::Ok(
+                    Self::Forbidden(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
             413 => {
-                ::std::result::Result::Ok(Self::PayloadTooLarge(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::PayloadTooLarge(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
             429 => {
-                ::std::result::Result::Ok(Self::TooManyRequests(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

@@ -45,7 +45,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
@@ -53,7 +56,9 @@ impl ::specgen_runtime::Endpoint for Request {
             out.query("filename", value);
         }
         let media: ::std::string::String = match &self.content_type {
-            ::std::option::Option::Some(value) => ::std::string::ToString::to_string(value),
+            ::std::option::Option::Some(value) => {
+                ::std::string::ToString::to_string(value)
+            }
             ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("*/*"),
         };
         let body = ::std::option::Option::Some((media.as_str(), self.body.clone()));
@@ -71,8 +76,11 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         let headers = ::specgen_runtime::wire::Params::headers(request.headers());
         ::std::result::Result::Ok(Self {
@@ -115,28 +123,56 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Forbidden(body) => ::specgen_runtime::wire::response(
-                403,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Conflict(body) => ::specgen_runtime::wire::response(
-                409,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::PayloadTooLarge(body) => ::specgen_runtime::wire::response(
-                413,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::TooManyRequests(body) => ::specgen_runtime::wire::response(
-                429,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Forbidden(body) => {
+                ::specgen_runtime::wire::response(
+                    403,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Conflict(body) => {
+                ::specgen_runtime::wire::response(
+                    409,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::PayloadTooLarge(body) => {
+                ::specgen_runtime::wire::response(
+                    413,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::TooManyRequests(body) => {
+                ::specgen_runtime::wire::response(
+                    429,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -147,19 +183,43 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            403 => ::std::result::Result::Ok(Self::Forbidden(::specgen_runtime::wire::response_json(status, body)?)),
-            409 => ::std::result::Result::Ok(Self::Conflict(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            403 => {
+                ::std::result::Result::Ok(
+                    Self::Forbidden(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            409 => {
+                ::std::result::Result::Ok(
+                    Self::Conflict(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             413 => {
-                ::std::result::Result::Ok(Self::PayloadTooLarge(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::PayloadTooLarge(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
             429 => {
-                ::std::result::Result::Ok(Self::TooManyRequests(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
             }
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

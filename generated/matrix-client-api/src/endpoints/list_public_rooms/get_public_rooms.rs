@@ -41,7 +41,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         if let ::std::option::Option::Some(value) = &self.limit {
             out.query("limit", value);
@@ -89,12 +92,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -105,11 +116,17 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

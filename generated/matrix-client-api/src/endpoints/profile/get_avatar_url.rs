@@ -29,7 +29,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("userId", &self.user_id);
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
@@ -46,9 +49,14 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
-        ::std::result::Result::Ok(Self { user_id: path.required("userId")? })
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
+        ::std::result::Result::Ok(Self {
+            user_id: path.required("userId")?,
+        })
     }
 }
 
@@ -66,13 +74,23 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::NotFound => ::specgen_runtime::wire::response(404, ::std::option::Option::None),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::NotFound => {
+                ::specgen_runtime::wire::response(404, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -83,12 +101,18 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             404 => ::std::result::Result::Ok(Self::NotFound),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

@@ -33,12 +33,18 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         if let ::std::option::Option::Some(value) = &self.kind {
             out.query("kind", value);
         }
-        let body = ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(&self.body)?));
+        let body = ::std::option::Option::Some((
+            "application/json",
+            ::specgen_runtime::wire::to_json(&self.body)?,
+        ));
         out.into_request(METADATA.method, base_url, body)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -100,28 +106,56 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::BadRequest(body) => ::specgen_runtime::wire::response(
-                400,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Unauthorized(body) => ::specgen_runtime::wire::response(
-                401,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Forbidden(body) => ::specgen_runtime::wire::response(
-                403,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::TooManyRequests(body) => ::specgen_runtime::wire::response(
-                429,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::BadRequest(body) => {
+                ::specgen_runtime::wire::response(
+                    400,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Unauthorized(body) => {
+                ::specgen_runtime::wire::response(
+                    401,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Forbidden(body) => {
+                ::specgen_runtime::wire::response(
+                    403,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::TooManyRequests(body) => {
+                ::specgen_runtime::wire::response(
+                    429,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -132,17 +166,45 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            400 => ::std::result::Result::Ok(Self::BadRequest(::specgen_runtime::wire::response_json(status, body)?)),
-            401 => ::std::result::Result::Ok(Self::Unauthorized(::specgen_runtime::wire::response_json(status, body)?)),
-            403 => ::std::result::Result::Ok(Self::Forbidden(::specgen_runtime::wire::response_json(status, body)?)),
-            429 => {
-                ::std::result::Result::Ok(Self::TooManyRequests(::specgen_runtime::wire::response_json(status, body)?))
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
             }
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            400 => {
+                ::std::result::Result::Ok(
+                    Self::BadRequest(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            401 => {
+                ::std::result::Result::Ok(
+                    Self::Unauthorized(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            403 => {
+                ::std::result::Result::Ok(
+                    Self::Forbidden(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            429 => {
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

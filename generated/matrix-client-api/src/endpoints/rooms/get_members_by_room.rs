@@ -8,10 +8,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/rooms/{roomId}/members",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        alternatives: &[&[::specgen_runtime::SecurityScheme {
-            scheme: "accessToken",
-            location: ::specgen_runtime::CredentialLocation::Query("access_token"),
-        }]],
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::None,
@@ -40,12 +46,16 @@ pub struct Request {
     /// the same as `membership` **or** *is not* the same as `not_membership`.
     ///
     /// Query parameter `membership`.
-    pub membership: ::std::option::Option<crate::types::rooms::GetMembersByRoomMembership>,
+    pub membership: ::std::option::Option<
+        crate::types::rooms::GetMembersByRoomMembership,
+    >,
     /// The kind of membership to exclude from the results. Defaults to no
     /// filtering if unspecified.
     ///
     /// Query parameter `not_membership`.
-    pub not_membership: ::std::option::Option<crate::types::rooms::GetMembersByRoomNotMembership>,
+    pub not_membership: ::std::option::Option<
+        crate::types::rooms::GetMembersByRoomNotMembership,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -57,7 +67,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         if let ::std::option::Option::Some(value) = &self.at {
@@ -83,8 +96,11 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
@@ -111,13 +127,23 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Forbidden => ::specgen_runtime::wire::response(403, ::std::option::Option::None),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Forbidden => {
+                ::specgen_runtime::wire::response(403, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -128,12 +154,18 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             403 => ::std::result::Result::Ok(Self::Forbidden),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

@@ -35,7 +35,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("idpId", &self.idp_id);
         out.query("redirectUrl", &self.redirect_url);
@@ -53,8 +56,11 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             idp_id: path.required("idpId")?,
@@ -82,16 +88,28 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Found { location } => {
-                let mut response = ::specgen_runtime::wire::response(302, ::std::option::Option::None)?;
+                let mut response = ::specgen_runtime::wire::response(
+                    302,
+                    ::std::option::Option::None,
+                )?;
                 if let ::std::option::Option::Some(value) = location {
-                    ::specgen_runtime::wire::set_header(&mut response, "Location", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
-            Self::NotFound => ::specgen_runtime::wire::response(404, ::std::option::Option::None),
+            Self::NotFound => {
+                ::specgen_runtime::wire::response(404, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -102,14 +120,22 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            302 => ::std::result::Result::Ok(Self::Found {
-                location: ::specgen_runtime::wire::response_header(status, response.headers(), "Location")?,
-            }),
+            302 => {
+                ::std::result::Result::Ok(Self::Found {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
             404 => ::std::result::Result::Ok(Self::NotFound),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

@@ -30,7 +30,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.query("redirectUrl", &self.redirect_url);
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
@@ -51,7 +54,9 @@ impl ::specgen_runtime::Endpoint for Request {
             return ::std::result::Result::Err(wrong_endpoint());
         }
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        ::std::result::Result::Ok(Self { redirect_url: query.required("redirectUrl")? })
+        ::std::result::Result::Ok(Self {
+            redirect_url: query.required("redirectUrl")?,
+        })
     }
 }
 
@@ -69,12 +74,22 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Found { location } => {
-                let mut response = ::specgen_runtime::wire::response(302, ::std::option::Option::None)?;
+                let mut response = ::specgen_runtime::wire::response(
+                    302,
+                    ::std::option::Option::None,
+                )?;
                 if let ::std::option::Option::Some(value) = location {
-                    ::specgen_runtime::wire::set_header(&mut response, "Location", value)?;
+                    ::specgen_runtime::wire::set_header(
+                        &mut response,
+                        "Location",
+                        value,
+                    )?;
                 }
                 ::std::result::Result::Ok(response)
             }
@@ -88,13 +103,21 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            302 => ::std::result::Result::Ok(Self::Found {
-                location: ::specgen_runtime::wire::response_header(status, response.headers(), "Location")?,
-            }),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            302 => {
+                ::std::result::Result::Ok(Self::Found {
+                    location: ::specgen_runtime::wire::response_header(
+                        status,
+                        response.headers(),
+                        "Location",
+                    )?,
+                })
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

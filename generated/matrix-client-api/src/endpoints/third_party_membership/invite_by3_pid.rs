@@ -8,10 +8,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::POST,
     path: "/_matrix/client/v3/rooms/{roomId}/invite",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        alternatives: &[&[::specgen_runtime::SecurityScheme {
-            scheme: "accessToken",
-            location: ::specgen_runtime::CredentialLocation::Query("access_token"),
-        }]],
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::Some("application/json"),
@@ -40,10 +46,16 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
-        let body = ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(&self.body)?));
+        let body = ::std::option::Option::Some((
+            "application/json",
+            ::specgen_runtime::wire::to_json(&self.body)?,
+        ));
         out.into_request(METADATA.method, base_url, body)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -58,8 +70,11 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
         ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
@@ -88,20 +103,38 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::Forbidden(body) => ::specgen_runtime::wire::response(
-                403,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::TooManyRequests(body) => ::specgen_runtime::wire::response(
-                429,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::Forbidden(body) => {
+                ::specgen_runtime::wire::response(
+                    403,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::TooManyRequests(body) => {
+                ::specgen_runtime::wire::response(
+                    429,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -112,15 +145,31 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            403 => ::std::result::Result::Ok(Self::Forbidden(::specgen_runtime::wire::response_json(status, body)?)),
-            429 => {
-                ::std::result::Result::Ok(Self::TooManyRequests(::specgen_runtime::wire::response_json(status, body)?))
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
             }
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            403 => {
+                ::std::result::Result::Ok(
+                    Self::Forbidden(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            429 => {
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

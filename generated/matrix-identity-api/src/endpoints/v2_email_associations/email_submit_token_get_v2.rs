@@ -7,10 +7,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::GET,
     path: "/_matrix/identity/v2/validate/email/submitToken",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        alternatives: &[&[::specgen_runtime::SecurityScheme {
-            scheme: "accessToken",
-            location: ::specgen_runtime::CredentialLocation::Query("access_token"),
-        }]],
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::None,
@@ -45,7 +51,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.query("sid", &self.sid);
         out.query("client_secret", &self.client_secret);
@@ -103,19 +112,35 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok => ::specgen_runtime::wire::response(200, ::std::option::Option::None),
+            Self::Ok => {
+                ::specgen_runtime::wire::response(200, ::std::option::Option::None)
+            }
             Self::Status3xx { status } => {
-                ::specgen_runtime::wire::response(status.as_u16(), ::std::option::Option::None)
+                ::specgen_runtime::wire::response(
+                    status.as_u16(),
+                    ::std::option::Option::None,
+                )
             }
             Self::Status4xx { status } => {
-                ::specgen_runtime::wire::response(status.as_u16(), ::std::option::Option::None)
+                ::specgen_runtime::wire::response(
+                    status.as_u16(),
+                    ::std::option::Option::None,
+                )
             }
-            Self::Forbidden(body) => ::specgen_runtime::wire::response(
-                403,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Forbidden(body) => {
+                ::specgen_runtime::wire::response(
+                    403,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -127,13 +152,25 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let body = response.body().as_ref();
         match status.as_u16() {
             200 => ::std::result::Result::Ok(Self::Ok),
-            403 => ::std::result::Result::Ok(Self::Forbidden(::specgen_runtime::wire::response_json(status, body)?)),
-            code if (300..400).contains(&code) => ::std::result::Result::Ok(Self::Status3xx { status }),
-            code if (400..500).contains(&code) => ::std::result::Result::Ok(Self::Status4xx { status }),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            403 => {
+                ::std::result::Result::Ok(
+                    Self::Forbidden(
+                        ::specgen_runtime::wire::response_json(status, body)?,
+                    ),
+                )
+            }
+            code if (300..400).contains(&code) => {
+                ::std::result::Result::Ok(Self::Status3xx { status })
+            }
+            code if (400..500).contains(&code) => {
+                ::std::result::Result::Ok(Self::Status4xx { status })
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

@@ -30,7 +30,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("keyId", &self.key_id);
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
@@ -47,9 +50,14 @@ impl ::specgen_runtime::Endpoint for Request {
         if *request.method() != METADATA.method {
             return ::std::result::Result::Err(wrong_endpoint());
         }
-        let path =
-            ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
-        ::std::result::Result::Ok(Self { key_id: path.required("keyId")? })
+        let path = ::specgen_runtime::wire::Params::path(
+                METADATA.path,
+                request.uri().path(),
+            )
+            .ok_or_else(wrong_endpoint)?;
+        ::std::result::Result::Ok(Self {
+            key_id: path.required("keyId")?,
+        })
     }
 }
 
@@ -67,16 +75,29 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
-            Self::NotFound(body) => ::specgen_runtime::wire::response(
-                404,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
+            Self::NotFound(body) => {
+                ::specgen_runtime::wire::response(
+                    404,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -87,12 +108,22 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            404 => ::std::result::Result::Ok(Self::NotFound(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            404 => {
+                ::std::result::Result::Ok(
+                    Self::NotFound(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }

@@ -7,10 +7,16 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     method: ::http::Method::POST,
     path: "/_matrix/identity/v2/terms",
     security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
-        alternatives: &[&[::specgen_runtime::SecurityScheme {
-            scheme: "accessToken",
-            location: ::specgen_runtime::CredentialLocation::Query("access_token"),
-        }]],
+        alternatives: &[
+            &[
+                ::specgen_runtime::SecurityScheme {
+                    scheme: "accessToken",
+                    location: ::specgen_runtime::CredentialLocation::Query(
+                        "access_token",
+                    ),
+                },
+            ],
+        ],
         optional: false,
     }),
     request_body: ::std::option::Option::Some("application/json"),
@@ -35,11 +41,17 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         let body = match &self.body {
             ::std::option::Option::Some(body) => {
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?))
+                ::std::option::Option::Some((
+                    "application/json",
+                    ::specgen_runtime::wire::to_json(body)?,
+                ))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -61,7 +73,9 @@ impl ::specgen_runtime::Endpoint for Request {
             return ::std::result::Result::Err(wrong_endpoint());
         }
         ::std::result::Result::Ok(Self {
-            body: ::specgen_runtime::wire::optional_request_json(request.body().as_ref())?,
+            body: ::specgen_runtime::wire::optional_request_json(
+                request.body().as_ref(),
+            )?,
         })
     }
 }
@@ -77,12 +91,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
-            Self::Ok(body) => ::specgen_runtime::wire::response(
-                200,
-                ::std::option::Option::Some(("application/json", ::specgen_runtime::wire::to_json(body)?)),
-            ),
+            Self::Ok(body) => {
+                ::specgen_runtime::wire::response(
+                    200,
+                    ::std::option::Option::Some((
+                        "application/json",
+                        ::specgen_runtime::wire::to_json(body)?,
+                    )),
+                )
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
@@ -93,11 +115,17 @@ impl ::specgen_runtime::EndpointResponse for Response {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => ::std::result::Result::Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                status,
-                body: body.to_vec(),
-            }),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
+                    status,
+                    body: body.to_vec(),
+                })
+            }
         }
     }
 }
