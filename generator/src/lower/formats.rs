@@ -195,6 +195,29 @@ mod tests {
         assert!(!crate::emit::manifest_for_tests(&Config::new("s", "o", "x")).contains("chrono"));
     }
 
+    /// One line selects `time` for the dates: `time::Date` and the runtime's RFC 3339 newtype,
+    /// and the crate depends on `time` with its serde support and on the runtime's `time`.
+    #[test]
+    fn time_is_offered_beside_chrono() {
+        let time = |c: &mut Config| {
+            c.formats.insert("date-time".into(), FormatType::Time);
+            c.formats.insert("date".into(), FormatType::Time);
+        };
+        let dated = types(FORMATS, time);
+        assert!(dated.contains("pub at: ::std::option::Option<::specgen_runtime::formats::Rfc3339>"), "{dated}");
+        assert!(dated.contains("pub on: ::std::option::Option<::time::Date>"), "{dated}");
+        let mut config = Config::new("spec.yaml", "out", "x");
+        time(&mut config);
+        let manifest = crate::emit::manifest_for_tests(&config);
+        assert!(
+            manifest.contains(
+                "[dependencies.time]\nversion = \"0.3\"\nfeatures = [\"formatting\", \"parsing\", \"serde\", \"serde-human-readable\"]"
+            ),
+            "{manifest}"
+        );
+        assert!(manifest.contains("features = [\"time\"]") && !manifest.contains("chrono"), "{manifest}");
+    }
+
     /// The formats that stay `String` without the config saying so are listed in one note,
     /// at the first; a format the config maps (to `string` too) is not listed.
     #[test]
