@@ -128,3 +128,12 @@ fn an_annotated_all_of_is_the_type_it_annotates() {
     assert!(matches!(request.tool_choice, Some(ToolChoice::Named(_))));
     assert_eq!(request.note, Some(Some("n".into())));
 }
+
+/// `additionalProperties: {not: {}}` is `false`: declared members round-trip, others are refused.
+#[test]
+fn additional_properties_not_anything_refuses_unknown_members() {
+    use tests::goldens::additional_not::Closed;
+    let closed: Closed = round_trip(json!({"name": "a"}));
+    assert_eq!(closed.name.as_deref(), Some("a"));
+    assert!(serde_json::from_value::<Closed>(json!({"name": "a", "x": 1})).is_err());
+}

@@ -899,6 +899,8 @@ impl<'a> Lowerer<'a> {
         // The members the schema does not declare: JSON Schema allows any unless
         // `additionalProperties` says otherwise, and they are kept (decision 20).
         let rest_ty = match additional {
+            // `{not: {}}` admits no value: `false` (OpenAI writes it so).
+            Some(AdditionalProperties::Schema(schema)) if super::unions::admits_nothing(schema) => None,
             Some(AdditionalProperties::Schema(schema)) => Some(self.convert(
                 schema,
                 &ctx.child(if props.is_empty() { "Value" } else { "Extra" }, "/additionalProperties"),

@@ -127,6 +127,14 @@ pub(super) fn lone_part(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &Refer
     Some((i, part, nullable))
 }
 
+/// Whether `schema` is `{not: {}}`, which no value matches (as `additionalProperties`, the
+/// same as `false`).
+pub(super) fn admits_nothing(schema: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else { return false };
+    let SchemaKind::Not { not } = &schema.schema_kind else { return false };
+    matches!(&**not, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == Default::default())
+}
+
 /// The component key a `#/components/schemas/...` ref names.
 fn component_key(reference: &str) -> Option<String> {
     reference.strip_prefix("#/components/schemas/").map(crate::source::unescape_token)
