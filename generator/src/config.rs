@@ -266,6 +266,11 @@ pub enum FormatType {
     /// `chrono::DateTime<chrono::FixedOffset>` for `date-time`, `chrono::NaiveDate` for
     /// `date`; the generated crate depends on `chrono` with its `serde` feature.
     Chrono,
+    /// `specgen_runtime::formats::Rfc3339` (a `time::OffsetDateTime` read and written as RFC
+    /// 3339) for `date-time`, `time::Date` for `date`; the generated crate depends on `time`
+    /// with its `serde`, `serde-human-readable`, `formatting` and `parsing` features, and on the
+    /// runtime's `time` feature.
+    Time,
     /// `specgen_runtime::IntOrString`, an integer or a string (Kubernetes' `int-or-string`).
     IntOrString,
 }

@@ -107,6 +107,63 @@ impl fmt::Display for IntOrString {
     }
 }
 
+/// A `date-time` the config maps to `time`: a `time::OffsetDateTime`, read and written as RFC
+/// 3339 (`2024-05-01T10:20:30.5+02:00`), the offset and fraction kept as read (UTC is written
+/// `Z`). A newtype, as `time`'s own serde form of `OffsetDateTime` is not RFC 3339 and its
+/// `time::serde::rfc3339` would be an attribute per field that an `Option`, a `Vec` or a map
+/// could not carry; it derefs to the `OffsetDateTime` it holds.
+#[cfg(feature = "time")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Rfc3339(pub time::OffsetDateTime);
+
+#[cfg(feature = "time")]
+impl std::ops::Deref for Rfc3339 {
+    type Target = time::OffsetDateTime;
+    fn deref(&self) -> &time::OffsetDateTime {
+        &self.0
+    }
+}
+
+#[cfg(feature = "time")]
+impl From<time::OffsetDateTime> for Rfc3339 {
+    fn from(value: time::OffsetDateTime) -> Self {
+        Rfc3339(value)
+    }
+}
+
+#[cfg(feature = "time")]
+impl From<Rfc3339> for time::OffsetDateTime {
+    fn from(value: Rfc3339) -> Self {
+        value.0
+    }
+}
+
+#[cfg(feature = "time")]
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.format(&time::format_description::well_known::Rfc3339).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+#[cfg(feature = "time")]
+impl Serialize for Rfc3339 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = self.0.format(&time::format_description::well_known::Rfc3339).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+#[cfg(feature = "time")]
+impl<'de> Deserialize<'de> for Rfc3339 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+            .map(Rfc3339)
+            .map_err(|e| serde::de::Error::custom(format_args!("invalid RFC 3339 date-time `{text}`: {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +190,21 @@ mod tests {
         }
         assert_eq!(serde_json::from_value::<IntOrString>(json!(8080)).unwrap(), IntOrString::Int(8080));
         assert!(serde_json::from_value::<IntOrString>(json!(1.5)).is_err());
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn rfc3339_keeps_the_offset_and_the_fraction() {
+        for text in ["2024-05-01T10:20:30.123456789+02:00", "2024-05-01T10:20:30Z", "1999-12-31T23:59:59.5-05:30"] {
+            let typed: Rfc3339 = serde_json::from_value(json!(text)).unwrap();
+            assert_eq!(serde_json::to_value(typed).unwrap(), json!(text));
+            assert_eq!(typed.to_string(), text);
+        }
+        assert_eq!(
+            serde_json::from_value::<Rfc3339>(json!("2024-05-01T10:20:30+02:00")).unwrap().offset().whole_hours(),
+            2
+        );
+        let error = serde_json::from_value::<Rfc3339>(json!("2024-05-01 10:20")).unwrap_err();
+        assert!(error.to_string().starts_with("invalid RFC 3339 date-time `2024-05-01 10:20`"), "{error}");
     }
 }

@@ -13,9 +13,12 @@ use std::process::ExitCode;
 use generator::diagnostics::{codes, Location};
 use generator::{display_path, Config, Diagnostic, Diagnostics};
 
+mod stats;
+
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE|DIR] [--deny-warnings] [--message-format human|json]
-  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json|sarif] [--fix [-o FILE]]";
+  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json|sarif] [--fix [-o FILE]]
+  cargo xtask stats PATH...";
 
 #[derive(Default)]
 struct Args {
@@ -111,6 +114,10 @@ struct Report {
 }
 
 fn main() -> ExitCode {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    if all.first().map(String::as_str) == Some("stats") {
+        return stats::main(&all[1..]);
+    }
     let args = match parse_args() {
         Ok(args) => args,
         Err(e) => {

@@ -243,20 +243,7 @@ pub struct PublicRoomsResponse {
 }
 
 /// Generated from `definitions/edu_with_example.yaml#`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EduWithExample {
-    /// The type of ephemeral message.
-    pub edu_type: ::std::string::String,
-    /// The content of the ephemeral message.
-    pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// The members the schema does not declare, kept as they were read, so the
-    /// value is written back whole.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
-}
+pub type EduWithExample = EphemeralDataUnit;
 
 /// Cross signing key
 ///
@@ -278,6 +265,24 @@ pub struct CrossSigningKey {
     pub signatures: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// The members the schema does not declare, kept as they were read, so the
+    /// value is written back whole.
+    #[serde(flatten)]
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+
+/// An ephemeral data unit.
+///
+/// Generated from `definitions/edu.yaml#`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EphemeralDataUnit {
+    /// The type of ephemeral message.
+    pub edu_type: ::std::string::String,
+    /// The content of the ephemeral message.
+    pub content: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// The members the schema does not declare, kept as they were read, so the
     /// value is written back whole.
     #[serde(flatten)]

@@ -16,6 +16,8 @@ pub fn format_tokens(format: FormatTy) -> TokenStream {
         FormatTy::IntOrString => quote!(::specgen_runtime::IntOrString),
         FormatTy::ChronoDateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
         FormatTy::ChronoDate => quote!(::chrono::NaiveDate),
+        FormatTy::TimeDateTime => quote!(::specgen_runtime::formats::Rfc3339),
+        FormatTy::TimeDate => quote!(::time::Date),
     }
 }
 

@@ -372,6 +372,16 @@ fn manifest_table(config: &Config, features: Option<&crate::lower::features::Fea
             dependencies.insert("chrono".into(), dependency("0.4", false, true, &["serde", "std"]));
         }
     }
+    // A format the config maps to `time`: its types, and the runtime's RFC 3339 newtype.
+    if crate::lower::formats::TypeOptions::from_config(config).uses_time() {
+        if let Some(toml::Value::Table(dependencies)) = manifest.get_mut("dependencies") {
+            let features = ["formatting", "parsing", "serde", "serde-human-readable"];
+            dependencies.insert("time".into(), dependency("0.3", false, true, &features));
+            if let Some(toml::Value::Table(runtime)) = dependencies.get_mut("specgen-runtime") {
+                runtime.insert("features".into(), toml::Value::Array(vec!["time".into()]));
+            }
+        }
+    }
     manifest
 }
 

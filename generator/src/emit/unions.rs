@@ -54,7 +54,8 @@ pub fn union(name: &Ident, doc: TokenStream, u: &Union, space: &TypeSpace, modul
         let wire = v.tags.first().cloned().unwrap_or_default();
         quote!(Self::#rust(value) => (#wire, ::serde_json::to_value(value)),)
     });
-    let read = u.variants.iter().map(|v| {
+    // A variant whose every value an earlier one claims is never read by its tag.
+    let read = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
         let rust = ident(&v.rust);
         let tags = &v.tags;
         let strip = (!v.declares_tag).then(|| {

@@ -44,6 +44,17 @@ pub enum FormatTy {
     ChronoDateTime,
     /// `chrono::NaiveDate`.
     ChronoDate,
+    /// `specgen_runtime::formats::Rfc3339`, a `time::OffsetDateTime`.
+    TimeDateTime,
+    /// `time::Date`.
+    TimeDate,
+}
+
+impl FormatTy {
+    /// Whether values of the type are strings on the wire (all but `IntOrString`).
+    pub fn is_string(self) -> bool {
+        self != FormatTy::IntOrString
+    }
 }
 
 impl TypeOptions {
@@ -66,12 +77,19 @@ impl TypeOptions {
             FormatType::IntOrString => Some(FormatTy::IntOrString),
             FormatType::Chrono if format == "date" => Some(FormatTy::ChronoDate),
             FormatType::Chrono => Some(FormatTy::ChronoDateTime),
+            FormatType::Time if format == "date" => Some(FormatTy::TimeDate),
+            FormatType::Time => Some(FormatTy::TimeDateTime),
         }
     }
 
     /// Whether a format the config maps to `chrono` is used, so the crate depends on it.
     pub fn uses_chrono(&self) -> bool {
         self.formats.values().any(|t| *t == FormatType::Chrono)
+    }
+
+    /// Whether a format the config maps to `time` is used, so the crate depends on it.
+    pub fn uses_time(&self) -> bool {
+        self.formats.values().any(|t| *t == FormatType::Time)
     }
 }
 
@@ -92,7 +110,7 @@ pub fn note_unmapped(options: &TypeOptions, spec: &crate::source::Spec, diagnost
         )
         .at(spec.value_location(&format!("{pointer}/format")))
         .label("a `String`")
-        .help("map a format to a type under `formats:` in the config (`bytes`, `chrono`, `int_or_string`), or to `string` to say it is text"),
+        .help("map a format to a type under `formats:` in the config (`bytes`, `chrono`, `time`, `int_or_string`), or to `string` to say it is text"),
     );
 }
 
@@ -175,6 +193,29 @@ mod tests {
         let manifest = crate::emit::manifest_for_tests(&config);
         assert!(manifest.contains("[dependencies.chrono]\nversion = \"0.4\""), "{manifest}");
         assert!(!crate::emit::manifest_for_tests(&Config::new("s", "o", "x")).contains("chrono"));
+    }
+
+    /// One line selects `time` for the dates: `time::Date` and the runtime's RFC 3339 newtype,
+    /// and the crate depends on `time` with its serde support and on the runtime's `time`.
+    #[test]
+    fn time_is_offered_beside_chrono() {
+        let time = |c: &mut Config| {
+            c.formats.insert("date-time".into(), FormatType::Time);
+            c.formats.insert("date".into(), FormatType::Time);
+        };
+        let dated = types(FORMATS, time);
+        assert!(dated.contains("pub at: ::std::option::Option<::specgen_runtime::formats::Rfc3339>"), "{dated}");
+        assert!(dated.contains("pub on: ::std::option::Option<::time::Date>"), "{dated}");
+        let mut config = Config::new("spec.yaml", "out", "x");
+        time(&mut config);
+        let manifest = crate::emit::manifest_for_tests(&config);
+        assert!(
+            manifest.contains(
+                "[dependencies.time]\nversion = \"0.3\"\nfeatures = [\"formatting\", \"parsing\", \"serde\", \"serde-human-readable\"]"
+            ),
+            "{manifest}"
+        );
+        assert!(manifest.contains("features = [\"time\"]") && !manifest.contains("chrono"), "{manifest}");
     }
 
     /// The formats that stay `String` without the config saying so are listed in one note,

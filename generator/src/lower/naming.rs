@@ -641,7 +641,7 @@ fn for_each_kind_ty(kind: &mut TypeKind, f: &mut dyn FnMut(&mut Ty)) {
             }
         }
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => f(ty),
-        TypeKind::Union(super::unions::Union { tag: _, variants }) => {
+        TypeKind::Union(super::unions::Union { keyword: _, tag: _, variants }) => {
             for super::unions::UnionVariant { ty, rust: _, basis: _, tags: _, declares_tag: _ } in variants {
                 f(ty);
             }

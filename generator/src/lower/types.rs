@@ -141,6 +141,12 @@ pub struct TypeSpace {
     pub(super) same_schema: BTreeMap<(usize, String, String), TypeId>,
     /// `#/components/schemas/X` → id.
     pub(super) components: BTreeMap<String, TypeId>,
+    /// The components whose schema is `nullable` (also from `x-nullable` and a `null` type or
+    /// branch): the type is the value's shape, and each use of it is an `Option` of it.
+    pub(super) nullable_components: BTreeSet<TypeId>,
+    /// Every schema that lowering kept as untyped JSON (or as fewer members than it declares)
+    /// although it gives a shape, with why: what `cargo xtask stats` counts.
+    pub untyped: Vec<super::unions::Untyped>,
     /// The doc of each module below `types` that [`TypeSpace::assign_modules`] made, by path.
     pub module_docs: BTreeMap<Vec<String>, ModuleDoc>,
 }
@@ -509,6 +515,9 @@ impl<'a> Lowerer<'a> {
                 basis.key = Some(key.clone());
                 if let ReferenceOr::Item(schema) = &components.schemas[key] {
                     basis.title.clone_from(&schema.schema_data.title);
+                    if schema.schema_data.nullable {
+                        self.space.nullable_components.insert(id);
+                    }
                 }
                 (key.clone(), id)
             })
@@ -528,8 +537,13 @@ impl<'a> Lowerer<'a> {
                 Some(ty) => ty,
                 None => self.convert(schema, &ctx),
             };
-            // A component that did not become a struct or enum is an alias of what it is.
+            // A component that did not become a struct or enum is an alias of what it is; of a
+            // nullable one, of its shape, as its uses are `Option`s of it.
             if self.space.entries[id.0].kind == TypeKind::Pending {
+                let ty = match ty {
+                    Ty::Nullable(inner) if self.space.nullable_components.contains(&id) => *inner,
+                    ty => ty,
+                };
                 self.space.entries[id.0].kind = TypeKind::Alias(ty);
                 if self.space.entries[id.0].doc.is_none() {
                     self.space.entries[id.0].doc = schema_doc(schema);
@@ -614,6 +628,7 @@ impl<'a> Lowerer<'a> {
     fn reference(&mut self, reference: &str, ctx: &Ctx) -> Ty {
         let key = reference.strip_prefix("#/components/schemas/").map(crate::source::unescape_token);
         match key.and_then(|k| self.space.components.get(&k).copied()) {
+            Some(id) if self.space.nullable_components.contains(&id) => Ty::Nullable(Box::new(Ty::Named(id))),
             Some(id) => Ty::Named(id),
             None => {
                 self.unsupported(
@@ -627,6 +642,7 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
+        self.space.untyped.push(super::unions::Untyped::new(what, pointer));
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::UNSUPPORTED,
@@ -640,7 +656,8 @@ impl<'a> Lowerer<'a> {
 
     fn schema(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
         let ty = self.schema_kind(schema, ctx);
-        if schema.schema_data.nullable {
+        // A `$ref` to a nullable component is an `Option` already.
+        if schema.schema_data.nullable && !matches!(ty, Ty::Nullable(_)) {
             Ty::Nullable(Box::new(ty))
         } else {
             ty
@@ -663,9 +680,15 @@ impl<'a> Lowerer<'a> {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx)
             }
             SchemaKind::AllOf { all_of } => {
-                // `allOf` of a single ref (plus docs) is that type.
-                if let [ReferenceOr::Reference { reference }] = all_of.as_slice() {
-                    return self.reference(reference, &ctx.child("", "/allOf/0"));
+                // `allOf` of a single ref, or of one schema that is not an object (a union, a
+                // string), beside parts that only annotate (`{nullable: true}`) is that type.
+                if let Some((i, part, nullable)) = super::unions::lone_part(all_of) {
+                    let ty = self.convert(part, &ctx.child("", &format!("/allOf/{i}")));
+                    return match ty {
+                        Ty::Nullable(_) => ty,
+                        ty if nullable => Ty::Nullable(Box::new(ty)),
+                        ty => ty,
+                    };
                 }
                 self.object(&Default::default(), &[], None, all_of, data, ctx)
             }
@@ -876,6 +899,8 @@ impl<'a> Lowerer<'a> {
         // The members the schema does not declare: JSON Schema allows any unless
         // `additionalProperties` says otherwise, and they are kept (decision 20).
         let rest_ty = match additional {
+            // `{not: {}}` admits no value: `false` (OpenAI writes it so).
+            Some(AdditionalProperties::Schema(schema)) if super::unions::admits_nothing(schema) => None,
             Some(AdditionalProperties::Schema(schema)) => Some(self.convert(
                 schema,
                 &ctx.child(if props.is_empty() { "Value" } else { "Extra" }, "/additionalProperties"),

@@ -12,14 +12,45 @@ use std::cmp::Reverse;
 
 use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 
-use super::formats::FormatTy;
 use super::names;
 use super::types::{Ctx, Lowerer, Rest, Ty, TypeKind, TypeSpace};
 use crate::diagnostics::{codes, Diagnostic};
 
+/// A schema lowering kept as untyped JSON (`serde_json::Value`), or merged with fewer members
+/// than it declares, although the spec gives it a shape; one per warning that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untyped {
+    /// The construct: `not`, `$ref` (to what is not a schema), `tuple` (`items` as a list that
+    /// no Rust tuple holds), `allOf` (a part that is not an object schema, or a ref to none).
+    pub construct: &'static str,
+    /// The pointer of the schema (or keyword) in the upgraded document.
+    pub pointer: String,
+}
+
+impl Untyped {
+    /// The record of a `not supported` warning about `what` at `pointer`.
+    pub fn new(what: &str, pointer: &str) -> Self {
+        let construct = if what.starts_with("`not`") {
+            "not"
+        } else if what.starts_with("`$ref`") {
+            "$ref"
+        } else if what.starts_with("`items`") {
+            "tuple"
+        } else if what.contains("`allOf`") {
+            "allOf"
+        } else {
+            "other"
+        };
+        Untyped { construct, pointer: pointer.to_owned() }
+    }
+}
+
 /// An enum of the branches of a `oneOf` or `anyOf`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
+    /// The keyword it was written with: `oneOf`, `anyOf` (type lists too, decision 22), or
+    /// `discriminator` (a Swagger 2.0 base and the schemas that extend it).
+    pub keyword: String,
     /// The discriminating property: the enum is read by that member's value. `None`:
     /// untagged, each variant tried in turn.
     pub tag: Option<String>,
@@ -75,6 +106,35 @@ fn shape_word(schema: &Schema) -> &'static str {
     }
 }
 
+/// The one part of an `allOf` that gives a shape, when the others only annotate it (a schema
+/// of no keyword but `nullable`, `description` and the like, as OpenAI writes `allOf: [{$ref:
+/// Union}, {nullable: true}]`) and it is a ref or a schema that is not an object (objects
+/// merge into a struct of the `allOf`'s own): its index, itself, and whether an annotation
+/// says `nullable`.
+pub(super) fn lone_part(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>, bool)> {
+    let annotates = |part: &ReferenceOr<Schema>| matches!(part, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == Default::default());
+    let mut shaping = all_of.iter().enumerate().filter(|(_, part)| !annotates(part));
+    let (i, part) = shaping.next()?;
+    if shaping.next().is_some() {
+        return None;
+    }
+    if let ReferenceOr::Item(schema) = part {
+        if object_with(schema, "").is_some() {
+            return None;
+        }
+    }
+    let nullable = all_of.iter().any(|p| matches!(p, ReferenceOr::Item(s) if annotates(p) && s.schema_data.nullable));
+    Some((i, part, nullable))
+}
+
+/// Whether `schema` is `{not: {}}`, which no value matches (as `additionalProperties`, the
+/// same as `false`).
+pub(super) fn admits_nothing(schema: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else { return false };
+    let SchemaKind::Not { not } = &schema.schema_kind else { return false };
+    matches!(&**not, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == Default::default())
+}
+
 /// The component key a `#/components/schemas/...` ref names.
 fn component_key(reference: &str) -> Option<String> {
     reference.strip_prefix("#/components/schemas/").map(crate::source::unescape_token)
@@ -93,9 +153,9 @@ fn object_with(schema: &Schema, property: &str) -> Option<bool> {
     }
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// The component schema a ref names, if it is one.
-    fn component(&self, reference: &str) -> Option<(String, &Schema)> {
+    fn component(&self, reference: &str) -> Option<(String, &'a Schema)> {
         let key = component_key(reference)?;
         let schema = self.api.components.as_ref()?.schemas.get(&key)?;
         match schema {
@@ -132,8 +192,109 @@ impl Lowerer<'_> {
             })
     }
 
+    /// The components that extend the component `key` with `allOf`, or extend one that does,
+    /// in the spec's order; not through one that is a discriminated base itself (its
+    /// subtypes are its own union's, decision 36).
+    fn subtypes(&self, key: &str) -> Vec<String> {
+        let Some(components) = self.api.components.as_ref().map(|c| &c.schemas) else { return Vec::new() };
+        let extends = |schema: &ReferenceOr<Schema>, bases: &[String]| {
+            let parts = match schema {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) => all_of.as_slice(),
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => any.all_of.as_slice(),
+                _ => &[],
+            };
+            parts.iter().any(|p| match p {
+                ReferenceOr::Reference { reference } => component_key(reference).is_some_and(|k| bases.contains(&k)),
+                ReferenceOr::Item(_) => false,
+            })
+        };
+        let discriminated =
+            |k: &str| matches!(components.get(k), Some(ReferenceOr::Item(s)) if s.schema_data.discriminator.is_some());
+        // `bases`: what a member extends to join; a discriminated member joins, but what
+        // extends it is its own union's.
+        let mut family = vec![key.to_owned()];
+        let mut bases = vec![key.to_owned()];
+        loop {
+            let more: Vec<String> = components
+                .iter()
+                .filter(|(k, s)| !family.contains(k) && extends(s, &bases))
+                .map(|(k, _)| k.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            bases.extend(more.iter().filter(|k| !discriminated(k)).cloned());
+            family.extend(more);
+        }
+        components.keys().filter(|k| *k != key && family.contains(k)).cloned().collect()
+    }
+
+    /// The branches and discriminator of the component `key` when it is a discriminated base:
+    /// a `discriminator` beside a `oneOf` of refs, or (Swagger 2.0) beside the components that
+    /// extend it. Such a base is abstract: the enum of its branches.
+    fn base_branches(&self, key: &str) -> Option<(Vec<String>, &'a Discriminator)> {
+        let (_, schema) = self.component(&format!("#/components/schemas/{}", crate::source::escape_token(key)))?;
+        let discriminator = schema.schema_data.discriminator.as_ref()?;
+        let one_of = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of.as_slice(),
+            SchemaKind::Any(any) => any.one_of.as_slice(),
+            _ => &[],
+        };
+        let branches: Vec<String> = if one_of.is_empty() {
+            object_with(schema, &discriminator.property_name)?;
+            self.subtypes(key)
+        } else {
+            one_of
+                .iter()
+                .map(|b| match b {
+                    ReferenceOr::Reference { reference } => component_key(reference),
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect::<Option<_>>()?
+        };
+        (!branches.is_empty()).then_some((branches, discriminator))
+    }
+
+    /// The tag values that select the branch `key` of a union read by `discriminator`, and
+    /// whether the branch reads the tag itself. A branch that is a discriminated base by the
+    /// same property is selected by every value its own union reads, and reads the tag.
+    fn branch_tags(&self, discriminator: &Discriminator, key: &str, seen: &mut Vec<String>) -> (Vec<String>, bool) {
+        let reference = format!("#/components/schemas/{}", crate::source::escape_token(key));
+        let mut tags: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| **target == reference || **target == key)
+            .map(|(value, _)| value.clone())
+            .collect();
+        seen.push(key.to_owned());
+        let inner = self.base_branches(key).filter(|(_, d)| d.property_name == discriminator.property_name);
+        if let Some((branches, inner)) = inner {
+            for branch in branches.iter().filter(|b| !seen.contains(b)).collect::<Vec<_>>() {
+                for tag in self.branch_tags(inner, branch, seen).0 {
+                    if !tags.contains(&tag) {
+                        tags.push(tag);
+                    }
+                }
+            }
+            if !tags.is_empty() {
+                return (tags, true);
+            }
+        }
+        if tags.is_empty() {
+            tags.push(key.to_owned());
+        }
+        // A base by another property hands the value on whole: its branches read this tag
+        // when they all declare it.
+        let declares = match self.base_branches(key) {
+            Some((branches, _)) => branches.iter().all(|b| self.declares(b, &discriminator.property_name, 0)),
+            None => self.declares(key, &discriminator.property_name, 0),
+        };
+        (tags, declares)
+    }
+
     /// The tag values of each branch, when `discriminator` can be honoured: every branch a ref
-    /// to an object component. `None` (with a warning) when it cannot.
+    /// to an object component or to a discriminated base. `None` (with a warning) when it
+    /// cannot. A value two branches claim selects the first.
     fn tags(
         &mut self,
         branches: &[ReferenceOr<Schema>],
@@ -141,12 +302,12 @@ impl Lowerer<'_> {
         keyword: &str,
         ctx: &Ctx,
     ) -> Option<Vec<(Vec<String>, bool)>> {
-        let mut out = Vec::new();
+        let mut out: Vec<(Vec<String>, bool)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let target = match branch {
-                ReferenceOr::Reference { reference } => {
-                    self.component(reference).filter(|(_, s)| object_with(s, &discriminator.property_name).is_some())
-                }
+                ReferenceOr::Reference { reference } => self.component(reference).filter(|(key, s)| {
+                    object_with(s, &discriminator.property_name).is_some() || self.base_branches(key).is_some()
+                }),
                 ReferenceOr::Item(_) => None,
             };
             let Some((key, _)) = target else {
@@ -162,17 +323,8 @@ impl Lowerer<'_> {
                 );
                 return None;
             };
-            let reference = format!("#/components/schemas/{}", crate::source::escape_token(&key));
-            let mut tags: Vec<String> = discriminator
-                .mapping
-                .iter()
-                .filter(|(_, target)| **target == reference || **target == key)
-                .map(|(value, _)| value.clone())
-                .collect();
-            if tags.is_empty() {
-                tags.push(key.clone());
-            }
-            let declares = self.declares(&key, &discriminator.property_name, 0);
+            let (mut tags, declares) = self.branch_tags(discriminator, &key, &mut Vec::new());
+            tags.retain(|tag| !out.iter().any(|(earlier, _)| earlier.contains(tag)));
             out.push((tags, declares));
         }
         Some(out)
@@ -203,45 +355,24 @@ impl Lowerer<'_> {
             variants.push(UnionVariant { rust: String::new(), basis, tags, declares_tag, ty });
         }
         let tag = tags.is_some().then(|| discriminator.map(|d| d.property_name.clone())).flatten();
-        Ty::Named(self.named(TypeKind::Union(Union { tag, variants }), data, ctx))
+        if discriminator.is_some() && tag.is_none() {
+            self.space.untyped.push(Untyped { construct: "discriminator", pointer: ctx.pointer.clone() });
+        }
+        let union = Union { keyword: keyword.to_owned(), tag, variants };
+        Ty::Named(self.named(TypeKind::Union(union), data, ctx))
     }
 
     /// A component with a `discriminator` and no `oneOf`, that other components extend with
     /// `allOf` (Swagger 2.0's polymorphism): the union of those components (and of those that
-    /// extend them in turn), read by the tag.
+    /// extend them in turn, unless through a discriminated base of their own), read by the tag.
     /// `None` when no component extends it.
     pub(super) fn subtypes_union(&mut self, key: &str, schema: &Schema, ctx: &Ctx) -> Option<Ty> {
         let discriminator = schema.schema_data.discriminator.as_ref()?;
         // Only an object base: its subtypes' values carry the tag.
         object_with(schema, &discriminator.property_name)?;
-        // The components that extend it, or extend one that does, in the spec's order.
-        let components = &self.api.components.as_ref()?.schemas;
-        let extends = |schema: &ReferenceOr<Schema>, bases: &[String]| {
-            let parts = match schema {
-                ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) => all_of.as_slice(),
-                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => any.all_of.as_slice(),
-                _ => &[],
-            };
-            parts.iter().any(|p| match p {
-                ReferenceOr::Reference { reference } => component_key(reference).is_some_and(|k| bases.contains(&k)),
-                ReferenceOr::Item(_) => false,
-            })
-        };
-        let mut family = vec![key.to_owned()];
-        loop {
-            let more: Vec<String> = components
-                .iter()
-                .filter(|(k, s)| !family.contains(k) && extends(s, &family))
-                .map(|(k, _)| k.clone())
-                .collect();
-            if more.is_empty() {
-                break;
-            }
-            family.extend(more);
-        }
-        let branches: Vec<ReferenceOr<Schema>> = components
-            .keys()
-            .filter(|k| *k != key && family.contains(k))
+        let branches: Vec<ReferenceOr<Schema>> = self
+            .subtypes(key)
+            .iter()
             .map(|k| ReferenceOr::Reference {
                 reference: format!("#/components/schemas/{}", crate::source::escape_token(k)),
             })
@@ -331,9 +462,9 @@ fn shape_of(ty: &Ty, space: &TypeSpace) -> &'static str {
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => shape_of(ty, space),
             TypeKind::Union(_) | TypeKind::Pending => "Value",
         },
-        Ty::Format(FormatTy::IntOrString) => "IntOrString",
         // Bytes and dates are strings on the wire.
-        Ty::Format(FormatTy::Bytes | FormatTy::ChronoDateTime | FormatTy::ChronoDate) => "String",
+        Ty::Format(format) if format.is_string() => "String",
+        Ty::Format(_) => "IntOrString",
         Ty::Boxed(_) | Ty::Nullable(_) => "Value",
     }
 }
@@ -371,8 +502,8 @@ fn order(ty: &Ty, space: &TypeSpace) -> (u8, Reverse<usize>, bool, Reverse<usize
         },
         // Strings of a format read fewer strings than `String` does; an integer or a string,
         // more.
-        Ty::Format(FormatTy::Bytes | FormatTy::ChronoDateTime | FormatTy::ChronoDate) => group(1),
-        Ty::Format(FormatTy::IntOrString) => group(2),
+        Ty::Format(format) if format.is_string() => group(1),
+        Ty::Format(_) => group(2),
         Ty::Boxed(_) | Ty::Nullable(_) => group(13),
     }
 }
