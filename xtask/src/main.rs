@@ -4,6 +4,10 @@
 //!   `api/*.codegen.yaml`, in name order), or the one file, or every config of the folder
 //! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve]
 //!   [--message-format human|json] [--deny-warnings]`
+//! - `cargo xtask bench-peers [--runs N] [--only sync|kubernetes]`: ours against openapi-generator
+//!   side by side (`bench_peers`)
+
+mod bench_peers;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,7 +18,8 @@ use generator::{display_path, Config, Diagnostic, Diagnostics};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE|DIR] [--deny-warnings] [--message-format human|json]
-  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json]";
+  cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json]
+  cargo xtask bench-peers [--runs N] [--only sync|kubernetes]";
 
 #[derive(Default)]
 struct Args {
@@ -94,6 +99,16 @@ struct Report {
 }
 
 fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.first().map(String::as_str) == Some("bench-peers") {
+        return match bench_peers::main(&raw[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let args = match parse_args() {
         Ok(args) => args,
         Err(e) => {
