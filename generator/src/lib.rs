@@ -41,7 +41,12 @@ pub fn run(config: &Config, diagnostics: &mut Diagnostics) -> Option<Vec<Generat
     };
     let checked = check_with(&config.spec_paths(), &inputs, diagnostics)?;
     let model = lower::lower(&checked, config, diagnostics)?;
-    emit::emit(&model, config, diagnostics)
+    // Freeing the checked spec (its document, and every file's text and spans) costs as much
+    // as a small pass on a large spec: it is done beside emit, which needs only the model.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(checked));
+        emit::emit(&model, config, diagnostics)
+    })
 }
 
 /// The passes every command shares: load → resolve → merge → overlay → upgrade → lint, with the
