@@ -295,4 +295,31 @@ mod tests {
             }
         }
     }
+
+    /// Rendering hands the renderer only the lines a diagnostic points at: the text must be
+    /// what rendering against the whole file gives, wherever the span is.
+    #[test]
+    fn rendering_the_lines_of_a_span_is_rendering_the_whole_file() {
+        let texts = ["a: 1\nb: 2\nc: three\n\nd: é\n", "x\r\ny: [1,\n  2]\nz", "one line", "\n\n\n"];
+        for text in texts {
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.add_source("t.yaml", text);
+                    let location = Location { file: "t.yaml".into(), line: 1, column: 1, start, end };
+                    diagnostics.push(Diagnostic::error(codes::SYNTAX, "m").at(Some(location)).label("l"));
+                    let span = renderable(text, start, end);
+                    let whole = Level::Error.title("m").id(codes::SYNTAX).snippet(
+                        Snippet::source(text)
+                            .origin("t.yaml")
+                            .line_start(1)
+                            .fold(true)
+                            .annotation(Level::Error.span(span).label("l")),
+                    );
+                    let expected = format!("{}\n\n{}\n", Renderer::plain().render(whole), summary(1, 0));
+                    assert_eq!(diagnostics.render(false), expected, "{text:?} at {start}..{end}");
+                }
+            }
+        }
+    }
 }
