@@ -66,7 +66,12 @@ pub fn generate(config: &Config, diagnostics: &mut Diagnostics) -> Option<Genera
         }
     }
     let model = lower::lower(&checked, config, diagnostics)?;
-    let files = emit::emit(&model, config, diagnostics)?;
+    // Freeing the checked spec (its document, and every file's text and spans) costs as much
+    // as a small pass on a large spec: it is done beside emit, which needs only the model.
+    let files = std::thread::scope(|scope| {
+        scope.spawn(move || drop(checked));
+        emit::emit(&model, config, diagnostics)
+    })?;
     Some(Generated { files, read })
 }
 

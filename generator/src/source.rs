@@ -268,7 +268,25 @@ pub fn parent_pointer(pointer: &str) -> &str {
 
 /// Escapes one reference token for a JSON Pointer (RFC 6901).
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
+}
+
+/// Appends `token` to `out`, escaped for a JSON Pointer; most tokens need no escaping and are
+/// copied as they are (this runs for every node of large specs).
+pub(crate) fn push_escaped(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Unescapes one reference token of a JSON Pointer.
@@ -278,7 +296,11 @@ pub fn unescape_token(token: &str) -> String {
 
 /// `pointer` + `/token`, escaped.
 pub fn push_token(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_token(token))
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    push_escaped(&mut out, token);
+    out
 }
 
 /// The unescaped tokens of a pointer.

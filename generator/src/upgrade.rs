@@ -210,6 +210,12 @@ impl Upgrader<'_> {
         self.old.pointer(old).cloned().unwrap_or(Value::Null)
     }
 
+    /// [`Upgrader::mv`] of `value`, which the caller has in hand at `old`: no pointer lookup.
+    fn mv_value(&mut self, new: &str, old: &str, value: &Value) -> Value {
+        self.moves.mount(new, 0, old);
+        value.clone()
+    }
+
     fn document(&mut self, servers: Value) -> Value {
         let old = self.old;
         let mut out = Map::new();
@@ -250,7 +256,7 @@ impl Upgrader<'_> {
                 let op_new = push_token(new_p, key);
                 out.insert(key.clone(), self.operation(value, &op_old, &op_new, &shared, old_p, consumes, produces));
             } else if key != "parameters" {
-                out.insert(key.clone(), self.mv(&push_token(new_p, key), &push_token(old_p, key)));
+                out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &push_token(old_p, key), value));
             }
         }
         Value::Object(out)
@@ -270,7 +276,7 @@ impl Upgrader<'_> {
         let Value::Object(op_map) = op else { return op.clone() };
         self.moves.mount(new_p, 0, old_p);
         let mut out = Map::new();
-        for (key, _) in op_map {
+        for (key, value) in op_map {
             if matches!(
                 key.as_str(),
                 "tags"
@@ -283,7 +289,7 @@ impl Upgrader<'_> {
                     | "callbacks"
             ) || key.starts_with("x-")
             {
-                out.insert(key.clone(), self.mv(&push_token(new_p, key), &push_token(old_p, key)));
+                out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &push_token(old_p, key), value));
             }
         }
         let consumes = self.media_types(&format!("{old_p}/consumes")).unwrap_or_else(|| consumes.to_vec());
@@ -330,7 +336,7 @@ impl Upgrader<'_> {
                 let r_old = push_token(&format!("{old_p}/responses"), code);
                 let r_new = push_token(&format!("{new_p}/responses"), code);
                 let value = if code.starts_with("x-") {
-                    self.mv(&r_new, &r_old)
+                    self.mv_value(&r_new, &r_old, response)
                 } else {
                     self.response(response, &r_old, &r_new, &produces)
                 };
@@ -351,7 +357,7 @@ impl Upgrader<'_> {
             let old_k = push_token(old_p, key);
             match key.as_str() {
                 "name" | "in" | "description" | "required" | "deprecated" | "allowEmptyValue" => {
-                    out.insert(key.clone(), self.mv(&push_token(new_p, key), &old_k));
+                    out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &old_k, value));
                 }
                 "collectionFormat" => {
                     let (style, explode) = match value.as_str() {
@@ -371,19 +377,22 @@ impl Upgrader<'_> {
                 // Swagger's `x-example` is what OpenAPI 3.0 calls `example`: later passes read
                 // that one key.
                 "x-example" => {
-                    let example = self.mv(&format!("{new_p}/example"), &old_k);
+                    let example = self.mv_value(&format!("{new_p}/example"), &old_k, value);
                     let example = self.example_as_text(map.get("type"), example, &old_k);
                     out.insert("example".into(), example);
                 }
                 "schema" => {
                     // Not valid for a non-body parameter in Swagger 2.0, but kept for lint to see.
-                    out.insert(key.clone(), self.mv(&push_token(new_p, key), &old_k));
+                    out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &old_k, value));
                 }
                 k if k.starts_with("x-") => {
-                    out.insert(key.clone(), self.mv(&push_token(new_p, key), &old_k));
+                    out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &old_k, value));
                 }
                 _ => {
-                    schema.insert(key.clone(), self.mv(&push_token(&format!("{new_p}/schema"), key), &old_k));
+                    schema.insert(
+                        key.clone(),
+                        self.mv_value(&push_token(&format!("{new_p}/schema"), key), &old_k, value),
+                    );
                 }
             }
         }
@@ -709,7 +718,7 @@ fn rewrite_refs(value: &mut Value, pointer: &str) {
 /// resolve recorded for the string (its spans are in its file already).
 fn normalize_examples(spec: &mut Spec) {
     let mut pointers = Vec::new();
-    collect_string_examples(&spec.document, "", &mut pointers);
+    collect_string_examples(&spec.document, &mut String::new(), &mut pointers);
     for pointer in pointers {
         let Some(origin) = spec.map.origin(&pointer) else { continue };
         let Some(value) = spec.sources.embedded_json.get(&origin) else { continue };
@@ -719,11 +728,17 @@ fn normalize_examples(spec: &mut Spec) {
     }
 }
 
-fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) {
+/// Walks the whole document with one pointer buffer, grown and cut back as it goes, so no
+/// pointer is built for a node that is not a string example.
+fn collect_string_examples(value: &Value, pointer: &mut String, out: &mut Vec<String>) {
+    let len = pointer.len();
     let Value::Object(map) = value else {
         if let Value::Array(items) = value {
             for (i, item) in items.iter().enumerate() {
-                collect_string_examples(item, &format!("{pointer}/{i}"), out);
+                use std::fmt::Write as _;
+                let _ = write!(pointer, "/{i}");
+                collect_string_examples(item, pointer, out);
+                pointer.truncate(len);
             }
         }
         return;
@@ -736,7 +751,12 @@ fn collect_string_examples(value: &Value, pointer: &str, out: &mut Vec<String>) 
         }
     }
     for (key, child) in map {
-        collect_string_examples(child, &push_token(pointer, key), out);
+        if matches!(child, Value::Object(_) | Value::Array(_)) {
+            pointer.push('/');
+            crate::source::push_escaped(pointer, key);
+            collect_string_examples(child, pointer, out);
+            pointer.truncate(len);
+        }
     }
 }
 

@@ -5,6 +5,11 @@
 //! - `cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve]
 //!   [--message-format human|json|sarif] [--deny-warnings] [--fix [-o FILE]]`: with `--fix`,
 //!   also writes the overlay of the fixes lint can make (`generator::fix`) to FILE or stdout
+//! - `cargo xtask stats PATH...`: what lowering keeps untyped, by construct (`stats`)
+//! - `cargo xtask bench-peers [--runs N] [--only sync|kubernetes]`: ours against openapi-generator
+//!   side by side (`bench_peers`)
+
+mod bench_peers;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,7 +23,8 @@ mod stats;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--config FILE|DIR] [--deny-warnings] [--message-format human|json]
   cargo xtask lint [PATH] [--overlay FILE]... [--root DIR] [--example-refs literal|resolve] [--deny-warnings] [--message-format human|json|sarif] [--fix [-o FILE]]
-  cargo xtask stats PATH...";
+  cargo xtask stats PATH...
+  cargo xtask bench-peers [--runs N] [--only sync|kubernetes]";
 
 #[derive(Default)]
 struct Args {
@@ -117,6 +123,15 @@ fn main() -> ExitCode {
     let all: Vec<String> = std::env::args().skip(1).collect();
     if all.first().map(String::as_str) == Some("stats") {
         return stats::main(&all[1..]);
+    }
+    if all.first().map(String::as_str) == Some("bench-peers") {
+        return match bench_peers::main(&all[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let args = match parse_args() {
         Ok(args) => args,

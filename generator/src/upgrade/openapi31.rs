@@ -241,7 +241,7 @@ fn subschemas(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMa
 pub(super) fn type_lists(spec: &mut Spec, diagnostics: &mut Diagnostics) {
     let mut found = Vec::new();
     let mut pointers = Vec::new();
-    schemas_in(&spec.document, "", &mut pointers);
+    schemas_in(&spec.document, "", |schema| matches!(schema.get("type"), Some(Value::Array(_))), &mut pointers);
     for pointer in pointers {
         // A list with anything but the schema types (and `null`) is lint's to report.
         let Some(Value::Array(list)) = spec.document.pointer(&format!("{pointer}/type")) else { continue };
@@ -293,9 +293,13 @@ pub(super) fn type_lists(spec: &mut Spec, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// Pointers of every schema of a document in the OpenAPI 3.0 shape: each `schema`, each
-/// entry of `components.schemas`, and the schemas they hold.
-pub(super) fn schemas_in(value: &Value, pointer: &str, out: &mut Vec<String>) {
+/// Which schemas [`schemas_in`] collects: a test of the schema object, so a pass that
+/// changes few schemas looks up only those by pointer.
+pub(super) type Keep = fn(&serde_json::Map<String, Value>) -> bool;
+
+/// Pointers of the schemas `keep` accepts of a document in the OpenAPI 3.0 shape: each
+/// `schema`, each entry of `components.schemas`, and the schemas they hold.
+pub(super) fn schemas_in(value: &Value, pointer: &str, keep: Keep, out: &mut Vec<String>) {
     match value {
         Value::Object(object) => {
             let names = crate::spec::keys_are_names(pointer);
@@ -305,21 +309,21 @@ pub(super) fn schemas_in(value: &Value, pointer: &str, out: &mut Vec<String>) {
                     continue;
                 }
                 if key == "schema" && !names {
-                    schema_tree(child, &child_pointer, out);
+                    schema_tree(child, &child_pointer, keep, out);
                 } else if pointer == "/components" && key == "schemas" {
                     if let Value::Object(schemas) = child {
                         for (name, s) in schemas {
-                            schema_tree(s, &push_token(&child_pointer, name), out);
+                            schema_tree(s, &push_token(&child_pointer, name), keep, out);
                         }
                     }
                 } else {
-                    schemas_in(child, &child_pointer, out);
+                    schemas_in(child, &child_pointer, keep, out);
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                schemas_in(item, &format!("{pointer}/{i}"), out);
+                schemas_in(item, &format!("{pointer}/{i}"), keep, out);
             }
         }
         _ => {}
@@ -327,23 +331,25 @@ pub(super) fn schemas_in(value: &Value, pointer: &str, out: &mut Vec<String>) {
 }
 
 /// `pointer` and the pointers of the schemas the schema there holds.
-fn schema_tree(value: &Value, pointer: &str, out: &mut Vec<String>) {
+fn schema_tree(value: &Value, pointer: &str, keep: Keep, out: &mut Vec<String>) {
     let Value::Object(object) = value else { return };
-    out.push(pointer.to_owned());
+    if keep(object) {
+        out.push(pointer.to_owned());
+    }
     for (key, child) in object {
         let child_pointer = push_token(pointer, key);
         match (key.as_str(), child) {
             ("properties" | "patternProperties", Value::Object(entries)) => {
                 for (name, s) in entries {
-                    schema_tree(s, &push_token(&child_pointer, name), out);
+                    schema_tree(s, &push_token(&child_pointer, name), keep, out);
                 }
             }
             ("items" | "additionalProperties" | "not", _) if child.is_object() => {
-                schema_tree(child, &child_pointer, out);
+                schema_tree(child, &child_pointer, keep, out);
             }
             ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(members)) => {
                 for (i, s) in members.iter().enumerate() {
-                    schema_tree(s, &format!("{child_pointer}/{i}"), out);
+                    schema_tree(s, &format!("{child_pointer}/{i}"), keep, out);
                 }
             }
             _ => {}
