@@ -784,4 +784,87 @@ mod tests {
             assert_eq!(get(address, "/maybe", &[bearer]).await, (200, "\"oidc=t\"".into()));
         }
     }
+
+    /// `encoding` objects (`tests/fixtures/encoding`): a part's declared `contentType` is on
+    /// the wire, and urlencoded arrays follow `style` and `explode`.
+    mod encoding {
+        use super::*;
+        use encoding_forms::endpoints::{search, upload_photo};
+        use specgen_runtime::Endpoint as _;
+
+        struct Server;
+
+        impl encoding_forms::server::Api for Server {
+            async fn upload_photo(
+                &self,
+                _: &Context,
+                request: upload_photo::Request,
+            ) -> Result<upload_photo::Response, ApiError> {
+                let form = request.body;
+                check(form.photo.bytes == photo(), &form.photo.bytes)?;
+                check(form.photo.content_type.as_deref() == Some("image/png"), &form.photo.content_type)?;
+                let types: Vec<_> = form.thumbnails.iter().map(|t| t.content_type.as_deref()).collect();
+                check(types == [Some("image/jpeg"), Some("image/webp")], &types)?;
+                let caption = form.meta.as_ref().and_then(|m| m.caption.as_deref());
+                check(caption == Some("Rex"), &form.meta)?;
+                Ok(upload_photo::Response::NoContent)
+            }
+
+            async fn search(&self, _: &Context, request: search::Request) -> Result<search::Response, ApiError> {
+                let form = request.body;
+                check(form.ids == [1, 2, 3], &form.ids)?;
+                check(form.words == ["a b", "c"].map(String::from), &form.words)?;
+                check(form.tags == ["x", "y"].map(String::from), &form.tags)?;
+                Ok(search::Response::NoContent)
+            }
+        }
+
+        fn upload() -> upload_photo::Request {
+            upload_photo::Request {
+                body: upload_photo::Form {
+                    photo: FilePart::new(photo()).with_file_name("rex.png"),
+                    thumbnails: vec![FilePart::new(vec![1, 2]), FilePart::new(vec![3]).with_content_type("image/webp")],
+                    meta: Some(from_json(serde_json::json!({"caption": "Rex"}))),
+                },
+            }
+        }
+
+        #[test]
+        fn declared_part_types_and_joined_arrays_are_on_the_wire() {
+            let request = upload().try_into_http_request("http://h").expect("a request");
+            let body = String::from_utf8_lossy(request.body());
+            let head = |name: &str| {
+                let start = body.find(&format!("name=\"{name}\"")).expect("the part");
+                body[start..].split("\r\n\r\n").next().unwrap_or_default().to_owned()
+            };
+            assert!(head("photo").ends_with("Content-Type: image/png"), "{}", head("photo"));
+            assert!(head("thumbnails").ends_with("Content-Type: image/jpeg"), "{}", head("thumbnails"));
+            assert!(head("meta").ends_with("Content-Type: application/json"), "{}", head("meta"));
+            let form = search::Form {
+                ids: vec![1, 2, 3],
+                words: vec!["a b".into(), "c".into()],
+                tags: vec!["x".into(), "y".into()],
+            };
+            let request = search::Request { body: form }.try_into_http_request("http://h").expect("a request");
+            assert_eq!(String::from_utf8_lossy(request.body()), "ids=1%2C2%2C3&words=a+b%7Cc&tags=x&tags=y");
+        }
+
+        #[tokio::test]
+        async fn encoded_forms_go_both_ways() {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+            let address = listener.local_addr().expect("an address");
+            tokio::spawn(encoding_forms::server::router(Arc::new(Server)).serve(listener));
+            let client = encoding_forms::client::Client::new(format!("http://{address}"));
+            assert_eq!(client.send(&upload()).await.expect("answer"), upload_photo::Response::NoContent);
+            let form = search::Form {
+                ids: vec![1, 2, 3],
+                words: vec!["a b".into(), "c".into()],
+                tags: vec!["x".into(), "y".into()],
+            };
+            assert_eq!(
+                client.send(&search::Request { body: form }).await.expect("answer"),
+                search::Response::NoContent
+            );
+        }
+    }
 }
