@@ -303,3 +303,32 @@ async fn a_handler_sees_extensions_of_layers_and_axum_connect_info() {
     let seen = witness.seen.lock().expect("not poisoned").clone();
     assert_eq!(seen, vec![Seen { header: Some("req-2".into()), peer: Some(local), tag: Some(Tag("layer")) }]);
 }
+
+#[tokio::test]
+async fn a_success_body_can_be_read_in_pieces() {
+    use matrix_sync_api::runtime::client::Streamed;
+    let addr = canned(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n6\r\n{\"next\r\n10\r\n_batch\": \"s1\"}  \r\n0\r\n\r\n",
+    )
+    .await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let Ok(Streamed::Body(mut response)) = client.send_streaming(&sync::Request::default()).await else {
+        panic!("a success status leaves the body unread")
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.expect("the body arrives") {
+        body.extend_from_slice(&chunk);
+    }
+    assert_eq!(body, b"{\"next_batch\": \"s1\"}  ");
+
+    let addr = canned(
+        "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 7\r\nconnection: close\r\n\r\n<html/>",
+    )
+    .await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let result = client.send_streaming(&sync::Request::default()).await;
+    assert!(
+        matches!(result, Err(ClientError::InvalidResponse(FromHttpResponseError::UnexpectedStatus { .. }))),
+        "another status is read whole, as `send` reads it: {result:?}"
+    );
+}
