@@ -139,6 +139,7 @@ impl Client {
     }
 
     /// The `http` request of `request`, with the credentials its endpoint asks for.
+    #[allow(clippy::result_large_err)] // `send`'s own error, passed on as it is.
     fn prepare<E: Endpoint>(&self, request: &E) -> Result<http::Request<Vec<u8>>, ClientError> {
         let mut request = request.try_into_http_request(&self.base_url).map_err(ClientError::Request)?;
         if let Some(security) = E::METADATA.security {
@@ -169,6 +170,7 @@ impl Client {
     }
 
     /// The endpoint's response, or the API error an undeclared status carries.
+    #[allow(clippy::result_large_err)] // `send`'s own error, passed on as it is.
     fn parse<E: Endpoint>(response: &http::Response<Vec<u8>>) -> Result<E::Response, ClientError> {
         E::Response::try_from_http_response(response).map_err(|error| match error {
             FromHttpResponseError::UnexpectedStatus { status, body } => {
