@@ -25,6 +25,15 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// The answer of [`Client::send_streaming`].
+#[derive(Debug)]
+pub enum Streamed<R> {
+    /// A success status: the response, its body not read yet.
+    Body(reqwest::Response),
+    /// Any other status the endpoint declares, read whole.
+    Whole(R),
+}
+
 /// Why a call failed.
 #[derive(Debug)]
 pub enum ClientError {
@@ -109,6 +118,29 @@ impl Client {
 
     /// Sends `request` with the credential its endpoint asks for, and reads the response.
     pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Response, ClientError> {
+        let request = self.prepare(request)?;
+        let response = self.execute(request).await?;
+        Self::parse::<E>(&response)
+    }
+
+    /// Sends `request` as [`Client::send`] does, but leaves a success (`2XX`) response's body
+    /// unread: a large download (a binary body, say) is then read piece by piece with
+    /// [`reqwest::Response::chunk`] instead of held in memory whole. Any other status is
+    /// read whole and answered as `send` answers it.
+    pub async fn send_streaming<E: Endpoint>(&self, request: &E) -> Result<Streamed<E::Response>, ClientError> {
+        let request = self.prepare(request)?;
+        let request = reqwest::Request::try_from(request).map_err(ClientError::Transport)?;
+        let response = self.http.execute(request).await.map_err(ClientError::Transport)?;
+        if response.status().is_success() {
+            return Ok(Streamed::Body(response));
+        }
+        let response = Self::read(response).await?;
+        Self::parse::<E>(&response).map(Streamed::Whole)
+    }
+
+    /// The `http` request of `request`, with the credentials its endpoint asks for.
+    #[allow(clippy::result_large_err)] // `send`'s own error, passed on as it is.
+    fn prepare<E: Endpoint>(&self, request: &E) -> Result<http::Request<Vec<u8>>, ClientError> {
         let mut request = request.try_into_http_request(&self.base_url).map_err(ClientError::Request)?;
         if let Some(security) = E::METADATA.security {
             // The first alternative whose every scheme has a credential here.
@@ -134,8 +166,13 @@ impl Client {
                 }
             }
         }
-        let response = self.execute(request).await?;
-        E::Response::try_from_http_response(&response).map_err(|error| match error {
+        Ok(request)
+    }
+
+    /// The endpoint's response, or the API error an undeclared status carries.
+    #[allow(clippy::result_large_err)] // `send`'s own error, passed on as it is.
+    fn parse<E: Endpoint>(response: &http::Response<Vec<u8>>) -> Result<E::Response, ClientError> {
+        E::Response::try_from_http_response(response).map_err(|error| match error {
             FromHttpResponseError::UnexpectedStatus { status, body } => {
                 match ApiError::from_http_response(E::METADATA.errors, status, &body) {
                     Some(error) => ClientError::Api(error),
@@ -150,6 +187,11 @@ impl Client {
     async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, ClientError> {
         let request = reqwest::Request::try_from(request).map_err(ClientError::Transport)?;
         let response = self.http.execute(request).await.map_err(ClientError::Transport)?;
+        Self::read(response).await
+    }
+
+    /// Reads a response whole.
+    async fn read(response: reqwest::Response) -> Result<http::Response<Vec<u8>>, ClientError> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(ClientError::Transport)?;

@@ -53,13 +53,34 @@ enum Part {
 pub struct FormWriter {
     multipart: bool,
     fields: Vec<(&'static str, Part)>,
+    /// The media type the spec's `encoding` declares for a field's parts.
+    content_types: Vec<(&'static str, &'static str)>,
 }
 
 impl FormWriter {
     /// An empty form; `multipart` for `multipart/form-data`, else
     /// `application/x-www-form-urlencoded`.
     pub fn new(multipart: bool) -> Self {
-        FormWriter { multipart, fields: Vec::new() }
+        FormWriter { multipart, fields: Vec::new(), content_types: Vec::new() }
+    }
+
+    /// Declares the media type of the field `name`'s parts (an `encoding` object's
+    /// `contentType`): a text part is sent with it, a file part whose [`FilePart`] names no
+    /// media type too (instead of `application/octet-stream`). Only multipart bodies have
+    /// part headers; an urlencoded form ignores it.
+    pub fn content_type(&mut self, name: &'static str, content_type: &'static str) {
+        self.content_types.push((name, content_type));
+    }
+
+    /// Adds one text field of the items joined by `separator` (an array of an urlencoded
+    /// form with `explode: false`: `a,b,c`, or `a b c`, `a|b|c` for the delimited styles).
+    /// Nothing is added for no items.
+    pub fn joined<T: Display>(&mut self, name: &'static str, values: &[T], separator: char) {
+        if values.is_empty() {
+            return;
+        }
+        let text = values.iter().map(ToString::to_string).collect::<Vec<_>>().join(&separator.to_string());
+        self.fields.push((name, Part::Text(text)));
     }
 
     /// Adds a text field.
@@ -94,11 +115,16 @@ impl FormWriter {
         let boundary = self.boundary();
         let mut out = Vec::new();
         for (name, part) in &self.fields {
+            let declared = self.content_types.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             let mut disposition = format!("Content-Disposition: form-data; name={}", quoted(name)?);
             match part {
                 Part::Text(text) => {
-                    out.extend_from_slice(format!("{disposition}\r\n\r\n").as_bytes());
+                    out.extend_from_slice(format!("{disposition}\r\n").as_bytes());
+                    if let Some(content_type) = declared {
+                        out.extend_from_slice(format!("Content-Type: {}\r\n", header_value(content_type)?).as_bytes());
+                    }
+                    out.extend_from_slice(b"\r\n");
                     out.extend_from_slice(text.as_bytes());
                 }
                 Part::File(file) => {
@@ -106,13 +132,8 @@ impl FormWriter {
                         disposition.push_str(&format!("; filename={}", quoted(file_name)?));
                     }
                     out.extend_from_slice(format!("{disposition}\r\n").as_bytes());
-                    let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
-                    if content_type.contains(['\r', '\n']) {
-                        return Err(IntoHttpError::InvalidBody {
-                            reason: format!("the media type {content_type:?} of a file holds a line break"),
-                        });
-                    }
-                    out.extend_from_slice(format!("Content-Type: {content_type}\r\n\r\n").as_bytes());
+                    let content_type = file.content_type.as_deref().or(declared).unwrap_or("application/octet-stream");
+                    out.extend_from_slice(format!("Content-Type: {}\r\n\r\n", header_value(content_type)?).as_bytes());
                     out.extend_from_slice(&file.bytes);
                 }
             }
@@ -141,6 +162,16 @@ impl FormWriter {
             .find(|b| !holds(b))
             .unwrap_or_else(|| "specgen-boundary".to_owned())
     }
+}
+
+/// A part's media type, which cannot hold a line break.
+fn header_value(content_type: &str) -> Result<&str, IntoHttpError> {
+    if content_type.contains(['\r', '\n']) {
+        return Err(IntoHttpError::InvalidBody {
+            reason: format!("the media type {content_type:?} of a form part holds a line break"),
+        });
+    }
+    Ok(content_type)
 }
 
 /// `"text"` with `"` and `\` escaped; a line break cannot be written in a header.
@@ -178,8 +209,8 @@ fn invalid(reason: impl Into<String>) -> FromHttpRequestError {
 
 impl Form {
     /// Reads a form body of the media type `content_type` (its `boundary` parameter for
-    /// multipart). In a multipart body, a part with a `filename` or a media type other than
-    /// `text/plain` is a file; in an urlencoded body every field is text.
+    /// multipart). In a multipart body, a part with a `filename`, or a media type that is
+    /// neither text (`text/*`) nor JSON, is a file; in an urlencoded body every field is text.
     pub fn parse(content_type: Option<&http::HeaderValue>, body: &[u8]) -> Result<Self, FromHttpRequestError> {
         let content_type = content_type.and_then(|v| v.to_str().ok()).unwrap_or("application/x-www-form-urlencoded");
         if crate::essence(content_type) != "multipart/form-data" {
@@ -230,7 +261,10 @@ impl Form {
             let content = &body[content_start..content_end];
             let part = PartHeaders::parse(headers)?;
             let is_file = part.file_name.is_some()
-                || part.content_type.as_deref().is_some_and(|t| crate::essence(t) != "text/plain");
+                || part.content_type.as_deref().is_some_and(|t| {
+                    let essence = crate::essence(t);
+                    !essence.starts_with("text/") && !crate::is_json(&essence)
+                });
             if is_file {
                 files.push((
                     part.name,
@@ -401,5 +435,52 @@ mod tests {
         assert!(Form::parse(Some(&none), b"--b--").is_err());
         let empty = Form::parse(Some(&value), b"--b--\r\n").expect("an empty form");
         assert!(empty.required_file("f").is_err());
+    }
+
+    /// The `Content-Type` header of the part named `name` in a multipart body.
+    fn part_content_type(body: &[u8], name: &str) -> Option<String> {
+        let text = String::from_utf8_lossy(body);
+        let start = text.find(&format!("name=\"{name}\""))?;
+        let head = &text[start..text[start..].find("\r\n\r\n").map(|i| start + i)?];
+        head.lines().find_map(|line| line.strip_prefix("Content-Type: ")).map(str::to_owned)
+    }
+
+    #[test]
+    fn a_declared_content_type_is_sent_for_its_parts() {
+        let mut writer = FormWriter::new(true);
+        writer.content_type("photo", "image/png");
+        writer.content_type("meta", "application/json");
+        writer.file("photo", &FilePart::new(vec![0x89, b'P']));
+        writer.file("named", &FilePart::new(vec![1]));
+        writer.file("typed", &FilePart::new(vec![2]).with_content_type("image/gif"));
+        writer.text("meta", &r#"{"a":1}"#);
+        writer.text("plain", &"x");
+        let (content_type, body) = writer.finish().expect("encoded");
+        assert_eq!(part_content_type(&body, "photo").as_deref(), Some("image/png"));
+        assert_eq!(part_content_type(&body, "named").as_deref(), Some("application/octet-stream"));
+        assert_eq!(part_content_type(&body, "typed").as_deref(), Some("image/gif"));
+        assert_eq!(part_content_type(&body, "meta").as_deref(), Some("application/json"));
+        assert_eq!(part_content_type(&body, "plain"), None);
+        // A JSON text part is still a text field when read.
+        let value = http::HeaderValue::from_str(&content_type).expect("a header");
+        let form = Form::parse(Some(&value), &body).expect("decoded");
+        assert_eq!(form.fields().required::<String>("meta"), Ok(r#"{"a":1}"#.to_owned()));
+        let photo = form.required_file("photo").expect("the photo");
+        assert_eq!(photo.content_type.as_deref(), Some("image/png"));
+    }
+
+    #[test]
+    fn joined_items_are_one_field() {
+        let mut writer = FormWriter::new(false);
+        writer.joined("ids", &[1, 2, 3], ',');
+        writer.joined("words", &["a b", "c"], '|');
+        writer.joined("none", &[] as &[i32], ',');
+        let (content_type, body) = writer.finish().expect("encoded");
+        assert_eq!(String::from_utf8_lossy(&body), "ids=1%2C2%2C3&words=a+b%7Cc");
+        let value = http::HeaderValue::from_str(&content_type).expect("a header");
+        let form = Form::parse(Some(&value), &body).expect("decoded");
+        assert_eq!(form.fields().delimited::<i32>("ids", ','), Ok(vec![1, 2, 3]));
+        assert_eq!(form.fields().delimited::<String>("words", '|'), Ok(vec!["a b".to_owned(), "c".to_owned()]));
+        assert_eq!(form.fields().delimited::<i32>("none", ','), Ok(vec![]));
     }
 }

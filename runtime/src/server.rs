@@ -69,15 +69,41 @@ impl Default for ServerConfig {
 }
 
 /// What a handler sees of the request beyond its typed parameters: the method, URI, headers
-/// and extensions (peer address, tracing spans), and the credential that matched.
+/// and extensions (peer address, tracing spans, whatever a `tower` layer inserted), and the
+/// credential that matched.
+///
+/// Every generated `Api` method is given one; a handler that does not need it names it `_`.
 #[derive(Debug)]
 pub struct Context {
-    /// The request without its body.
+    /// The request without its body: `parts.headers`, `parts.extensions`, `parts.uri`, ...
     pub parts: http::request::Parts,
     matched: crate::Matched,
 }
 
 impl Context {
+    /// A context for `parts` with no credential matched: for calling an `Api` method
+    /// directly, in a test say.
+    pub fn new(parts: http::request::Parts) -> Self {
+        Context { parts, matched: crate::Matched::default() }
+    }
+
+    /// The request's headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.parts.headers
+    }
+
+    /// The request's extensions: what the server and any `tower` layer put there.
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.parts.extensions
+    }
+
+    /// The address of the client, when the server knows it: [`serve`] (and so
+    /// `Router::serve`) records it, as does `axum`'s `into_make_service_with_connect_info`;
+    /// both as the extension `axum::extract::ConnectInfo<SocketAddr>`.
+    pub fn peer_addr(&self) -> Option<std::net::SocketAddr> {
+        self.parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0)
+    }
+
     /// The credential of the security scheme `C` in the alternative that matched, when the
     /// request carries one of the scheme's form.
     pub fn credential<C: crate::Credential>(&self) -> Option<C> {
@@ -167,7 +193,7 @@ impl<A: Send + Sync + 'static> Router<A> {
     where
         E: Endpoint,
         C: crate::Credential,
-        F: Fn(Arc<A>, C, E) -> Fut + Send + Sync + 'static,
+        F: Fn(Arc<A>, Context, C, E) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<E::Response, ApiError>> + Send + 'static,
     {
         let errors = self.errors;
@@ -176,7 +202,7 @@ impl<A: Send + Sync + 'static> Router<A> {
             let handler = Arc::clone(&handler);
             async move {
                 match context.credential::<C>() {
-                    Some(credential) => handler(api, credential, request).await,
+                    Some(credential) => handler(api, context, credential, request).await,
                     None => Err(ApiError::missing_credential(errors, C::SCHEME)),
                 }
             }
@@ -188,13 +214,16 @@ impl<A: Send + Sync + 'static> Router<A> {
     where
         E: Endpoint,
         C: crate::Credential,
-        F: Fn(Arc<A>, Option<C>, E) -> Fut + Send + Sync + 'static,
+        F: Fn(Arc<A>, Context, Option<C>, E) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<E::Response, ApiError>> + Send + 'static,
     {
         let handler = Arc::new(handler);
         self.route(move |api: Arc<A>, context: Context, request: E| {
             let handler = Arc::clone(&handler);
-            async move { handler(api, context.credential::<C>(), request).await }
+            async move {
+                let credential = context.credential::<C>();
+                handler(api, context, credential, request).await
+            }
         })
     }
 
@@ -409,6 +438,8 @@ fn credential_parameter(location: CredentialLocation) -> (&'static str, ParamLoc
 }
 
 /// Serves `app` on `listener` over HTTP/1.1 with the timeouts and limits of `config`.
+/// Each request carries the client's address as the extension
+/// `axum::extract::ConnectInfo<SocketAddr>` (see [`Context::peer_addr`]).
 ///
 /// It returns only if accepting fails for good; a failing connection (a client that resets,
 /// sends garbage or times out) is closed and forgotten, and a failure to accept (too many
@@ -419,8 +450,8 @@ pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router, config:
         let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
             return Ok(());
         };
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(error) => {
                 if !is_connection_error(&error) {
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -430,7 +461,7 @@ pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router, config:
         };
         let app = app.clone();
         tokio::spawn(async move {
-            connection(stream, app, config).await;
+            connection(stream, peer, app, config).await;
             drop(permit);
         });
     }
@@ -449,12 +480,18 @@ fn is_connection_error(error: &std::io::Error) -> bool {
 
 /// Serves one connection until the client closes it, it fails, or a timeout of the
 /// [`Watch`] expires.
-async fn connection(stream: tokio::net::TcpStream, app: axum::Router, config: ServerConfig) {
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    app: axum::Router,
+    config: ServerConfig,
+) {
     let _ = stream.set_nodelay(true);
     let watch = std::sync::Arc::new(Watch::new(config));
     let io = hyper_util::rt::TokioIo::new(Watched { stream, watch: std::sync::Arc::clone(&watch) });
     let service_watch = std::sync::Arc::clone(&watch);
-    let service = hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
         let app = app.clone();
         let busy = Busy::start(std::sync::Arc::clone(&service_watch));
         async move {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use matrix_sync_api::endpoints::{sync, AccessToken};
 use matrix_sync_api::runtime::ApiError;
-use matrix_sync_api::server::Api;
+use matrix_sync_api::server::{Api, Context};
 use matrix_sync_api::types::SyncResponse;
 
 struct Example {
@@ -21,7 +21,7 @@ struct Example {
 }
 
 impl Api for Example {
-    async fn sync(&self, _: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
+    async fn sync(&self, _: &Context, _: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
         eprintln!("sync: {request:?}");
         Ok(sync::Response::Ok(self.response.clone()))
     }

@@ -10,7 +10,7 @@ use generator::lower::Operation;
 use matrix_sync_api::client::{Client, ClientError};
 use matrix_sync_api::endpoints::{sync, AccessToken};
 use matrix_sync_api::runtime::{ApiError, ErrorBody, FromHttpResponseError};
-use matrix_sync_api::server::Api;
+use matrix_sync_api::server::{Api, Context};
 use matrix_sync_api::types::SyncResponse;
 use serde_json::Value;
 
@@ -68,7 +68,12 @@ struct Recorder {
 }
 
 impl Api for Recorder {
-    async fn sync(&self, credential: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
+    async fn sync(
+        &self,
+        _: &Context,
+        credential: AccessToken,
+        request: sync::Request,
+    ) -> Result<sync::Response, ApiError> {
         let matches = (&credential, &request) == (&self.expected.0, &self.expected.1);
         let message = format!("unexpected request: {request:?}");
         self.received
@@ -91,7 +96,7 @@ impl Api for Recorder {
 struct Refuser;
 
 impl Api for Refuser {
-    async fn sync(&self, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
+    async fn sync(&self, _: &Context, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
         let mut error = ApiError::new(
             matrix_sync_api::ERROR_FORMAT,
             http::StatusCode::TOO_MANY_REQUESTS,
@@ -218,4 +223,112 @@ async fn an_undeclared_status_without_an_error_body_is_an_invalid_response() {
         }
         other => panic!("expected an unexpected status, got {other:?}"),
     }
+}
+
+/// A value a `tower` layer puts in the request's extensions.
+#[derive(Debug, Clone, PartialEq)]
+struct Tag(&'static str);
+
+/// What a handler saw of the request beyond its typed parameters.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Seen {
+    header: Option<String>,
+    peer: Option<SocketAddr>,
+    tag: Option<Tag>,
+}
+
+/// Records the `x-request-id` header, the client's address and the [`Tag`] extension of each
+/// request, and answers `200` with an empty sync.
+#[derive(Default, Clone)]
+struct Witness {
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Api for Witness {
+    async fn sync(&self, context: &Context, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
+        let seen = Seen {
+            header: context.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            peer: context.peer_addr(),
+            tag: context.extensions().get::<Tag>().cloned(),
+        };
+        self.seen.lock().map_err(|_| ApiError::internal(matrix_sync_api::ERROR_FORMAT, "poisoned"))?.push(seen);
+        let body = serde_json::json!({"next_batch": "s1"});
+        Ok(sync::Response::Ok(
+            serde_json::from_value(body)
+                .map_err(|e| ApiError::internal(matrix_sync_api::ERROR_FORMAT, e.to_string()))?,
+        ))
+    }
+}
+
+/// Sends a `GET /sync` with an `x-request-id` over a fresh connection; its local address
+/// and the response's status line.
+async fn get_with_request_id(addr: SocketAddr, id: &str) -> (SocketAddr, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("the server accepts");
+    let local = stream.local_addr().expect("a local address");
+    let request = format!(
+        "GET /_matrix/client/v2_alpha/sync?access_token={TOKEN} HTTP/1.1\r\nhost: {addr}\r\nx-request-id: {id}\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("the request is sent");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("the response arrives");
+    let response = String::from_utf8_lossy(&response).into_owned();
+    (local, response.lines().next().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_handler_sees_the_headers_and_the_peer_address_from_serve() {
+    let witness = Witness::default();
+    let addr = start(witness.clone()).await;
+    let (local, status) = get_with_request_id(addr, "req-1").await;
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let seen = witness.seen.lock().expect("not poisoned").clone();
+    assert_eq!(seen, vec![Seen { header: Some("req-1".into()), peer: Some(local), tag: None }]);
+}
+
+#[tokio::test]
+async fn a_handler_sees_extensions_of_layers_and_axum_connect_info() {
+    use matrix_sync_api::runtime::server::axum;
+    let witness = Witness::default();
+    let app =
+        matrix_sync_api::server::router(Arc::new(witness.clone())).into_axum().layer(axum::Extension(Tag("layer")));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
+    let addr = listener.local_addr().expect("a bound address");
+    tokio::spawn(std::future::IntoFuture::into_future(axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )));
+    let (local, status) = get_with_request_id(addr, "req-2").await;
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let seen = witness.seen.lock().expect("not poisoned").clone();
+    assert_eq!(seen, vec![Seen { header: Some("req-2".into()), peer: Some(local), tag: Some(Tag("layer")) }]);
+}
+
+#[tokio::test]
+async fn a_success_body_can_be_read_in_pieces() {
+    use matrix_sync_api::runtime::client::Streamed;
+    let addr = canned(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n6\r\n{\"next\r\n10\r\n_batch\": \"s1\"}  \r\n0\r\n\r\n",
+    )
+    .await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let Ok(Streamed::Body(mut response)) = client.send_streaming(&sync::Request::default()).await else {
+        panic!("a success status leaves the body unread")
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.expect("the body arrives") {
+        body.extend_from_slice(&chunk);
+    }
+    assert_eq!(body, b"{\"next_batch\": \"s1\"}  ");
+
+    let addr = canned(
+        "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 7\r\nconnection: close\r\n\r\n<html/>",
+    )
+    .await;
+    let client = Client::new(format!("http://{addr}")).with_credential(AccessToken::from(TOKEN));
+    let result = client.send_streaming(&sync::Request::default()).await;
+    assert!(
+        matches!(result, Err(ClientError::InvalidResponse(FromHttpResponseError::UnexpectedStatus { .. }))),
+        "another status is read whole, as `send` reads it: {result:?}"
+    );
 }

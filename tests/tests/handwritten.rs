@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use matrix_sync_api::endpoints::{sync, AccessToken};
 use matrix_sync_api::runtime::{ApiError, Endpoint, EndpointResponse};
+use matrix_sync_api::server::Context;
 use matrix_sync_api::types::SyncSetPresence;
 
 /// `GET /_matrix/client/v2_alpha/sync`, by hand.
@@ -191,7 +192,12 @@ fn a_response_written_by_either_is_read_by_the_other() {
 struct Server;
 
 impl matrix_sync_api::server::Api for Server {
-    async fn sync(&self, credential: AccessToken, request: sync::Request) -> Result<sync::Response, ApiError> {
+    async fn sync(
+        &self,
+        _: &Context,
+        credential: AccessToken,
+        request: sync::Request,
+    ) -> Result<sync::Response, ApiError> {
         assert_eq!(credential.0, "t");
         assert_eq!(request.timeout, Some(1500));
         Ok(sync::Response::Ok(serde_json::from_str(EXAMPLE).expect("the example")))

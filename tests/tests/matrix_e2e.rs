@@ -35,7 +35,7 @@ use matrix_client_api::runtime::{
     ApiError, Endpoint, EndpointResponse, ErrorBody, FromHttpRequestError, FromHttpResponseError, IntoHttpError,
     MatrixError, Metadata,
 };
-use matrix_client_api::server::Api;
+use matrix_client_api::server::{Api, Context};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -269,6 +269,7 @@ macro_rules! answering {
         $(
             async fn $method(
                 &self,
+                _: &Context,
                 credential: AccessToken,
                 request: $($module)::+::Request,
             ) -> Result<$($module)::+::Response, ApiError> {
@@ -276,7 +277,7 @@ macro_rules! answering {
             }
         )*
         $(
-            async fn $open(&self, request: $($open_module)::+::Request) -> Result<$($open_module)::+::Response, ApiError> {
+            async fn $open(&self, _: &Context, request: $($open_module)::+::Request) -> Result<$($open_module)::+::Response, ApiError> {
                 self.answer(stringify!($open), None, request).map_err(mismatch)
             }
         )*

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use matrix_sync_api::endpoints::{sync, AccessToken};
 use matrix_sync_api::runtime::ApiError;
-use matrix_sync_api::server::Api;
+use matrix_sync_api::server::{Api, Context};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -19,7 +19,7 @@ struct Server {
 }
 
 impl Api for Server {
-    async fn sync(&self, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
+    async fn sync(&self, _: &Context, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
         match self.refuse {
             Some((status, code, message)) => Err(ApiError::new(matrix_sync_api::ERROR_FORMAT, status, code, message)),
             None => Ok(sync::Response::Ok(Default::default())),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use matrix_sync_api::endpoints::{sync, AccessToken};
 use matrix_sync_api::runtime::server::ServerConfig;
 use matrix_sync_api::runtime::ApiError;
-use matrix_sync_api::server::Api;
+use matrix_sync_api::server::{Api, Context};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -30,7 +30,7 @@ struct Server {
 }
 
 impl Api for Server {
-    async fn sync(&self, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
+    async fn sync(&self, _: &Context, _: AccessToken, _: sync::Request) -> Result<sync::Response, ApiError> {
         tokio::time::sleep(self.delay).await;
         Ok(sync::Response::Ok(Default::default()))
     }

@@ -2,11 +2,15 @@
 // with the overlays `api/overlays/matrix-client-fixes.yaml`.
 // Do not edit by hand: change the spec or its overlays and run `cargo xtask codegen`.
 
+pub use ::specgen_runtime::server::Context;
+
 /// The API as a server implements it: one method per operation, each given the
-/// credential its security scheme names and the typed request.
+/// request's [`Context`] (headers, extensions, peer address), the credential its
+/// security scheme names and the typed request.
 ///
-/// Implement it with `async fn`s. A method left out answers `501 Not Implemented`,
-/// so a server implements only what it needs; [`router`] serves an implementation.
+/// Implement it with `async fn`s; a method that does not need the context names it
+/// `_: &Context`. A method left out answers `501 Not Implemented`, so a server
+/// implements only what it needs; [`router`] serves an implementation.
 pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `GET /_matrix/client/v3/user/{userId}/account_data/{type}`
     ///
@@ -16,6 +20,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// that set the account data.
     fn get_account_data(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::get_account_data::Request,
     ) -> impl ::std::future::Future<
@@ -24,7 +29,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_account_data",
@@ -40,6 +45,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[/sync\](#get_matrixclientv3sync).
     fn set_account_data(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::set_account_data::Request,
     ) -> impl ::std::future::Future<
@@ -48,7 +54,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_account_data",
@@ -62,6 +68,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// visible to the user that set the account data.
     fn get_account_data_per_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::get_account_data_per_room::Request,
     ) -> impl ::std::future::Future<
@@ -70,7 +77,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_account_data_per_room",
@@ -85,6 +92,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// clients in the per-room entries via \[/sync\](#get_matrixclientv3sync).
     fn set_account_data_per_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::set_account_data_per_room::Request,
     ) -> impl ::std::future::Future<
@@ -93,7 +101,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_account_data_per_room",
@@ -110,6 +118,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// specified in this document.
     fn get_who_is(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::admin::get_who_is::Request,
     ) -> impl ::std::future::Future<
@@ -118,7 +127,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_who_is")
     }
     /// `GET /_matrix/client/v3/account/3pid`
@@ -135,6 +144,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// identifiers that it will accept to reset the user's account password.
     fn get_account3_pi_ds(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::get_account3_pi_ds::Request,
     ) -> impl ::std::future::Future<
@@ -143,7 +153,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_account3_pi_ds",
@@ -167,6 +177,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn post3_pi_ds(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::post3_pi_ds::Request,
     ) -> impl ::std::future::Future<
@@ -175,7 +186,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "post3_pi_ds")
     }
     /// `POST /_matrix/client/v3/account/3pid/add`
@@ -191,6 +202,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// already been added to another user's account on the homeserver.
     fn add3_pid(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::add3_pid::Request,
     ) -> impl ::std::future::Future<
@@ -199,7 +211,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "add3_pid")
     }
     /// `POST /_matrix/client/v3/account/3pid/bind`
@@ -215,6 +227,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Homeservers should track successful binds so they can be unbound later.
     fn bind3_pid(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::bind3_pid::Request,
     ) -> impl ::std::future::Future<
@@ -223,7 +236,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "bind3_pid")
     }
     /// `POST /_matrix/client/v3/account/3pid/delete`
@@ -238,6 +251,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// identity server instead.
     fn delete3pid_from_account(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::delete3pid_from_account::Request,
     ) -> impl ::std::future::Future<
@@ -246,7 +260,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete3pid_from_account",
@@ -264,6 +278,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// identity server instead.
     fn unbind3pid_from_account(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::unbind3pid_from_account::Request,
     ) -> impl ::std::future::Future<
@@ -272,7 +287,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "unbind3pid_from_account",
@@ -292,6 +307,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// a service it has control over.
     fn request_token_to3_pid_email(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::administrative_contact::request_token_to3_pid_email::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -299,7 +315,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_token_to3_pid_email",
@@ -319,6 +335,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// a service it has control over.
     fn request_token_to3_pidmsisdn(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::administrative_contact::request_token_to3_pidmsisdn::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -326,7 +343,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_token_to3_pidmsisdn",
@@ -348,6 +365,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// is being used.
     fn ping_appservice(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::appservice_ping::ping_appservice::Request,
     ) -> impl ::std::future::Future<
@@ -356,7 +374,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "ping_appservice",
@@ -377,6 +395,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// users who are not identified as application services.
     fn update_appservice_room_directory_visibility(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Request,
     ) -> impl ::std::future::Future<
@@ -385,7 +404,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "update_appservice_room_directory_visibility",
@@ -402,6 +421,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// The caller must have the required power level in order to perform this operation.
     fn ban(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::banning::ban::Request,
     ) -> impl ::std::future::Future<
@@ -410,7 +430,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "ban")
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/unban`
@@ -423,6 +443,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// The caller must have the required power level in order to perform this operation.
     fn unban(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::banning::unban::Request,
     ) -> impl ::std::future::Future<
@@ -431,7 +452,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "unban")
     }
     /// `GET /_matrix/client/v3/capabilities`
@@ -442,6 +463,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// and other relevant capabilities.
     fn get_capabilities(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::capabilities::get_capabilities::Request,
     ) -> impl ::std::future::Future<
@@ -450,7 +472,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_capabilities",
@@ -461,6 +483,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Upload some content to the content repository.
     fn upload_content(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::upload_content::Request,
     ) -> impl ::std::future::Future<
@@ -469,7 +492,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upload_content")
     }
     /// `PUT /_matrix/media/v3/upload/{serverName}/{mediaId}`
@@ -480,6 +503,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// earlier via \[POST /_matrix/media/v1/create\](/client-server-api/#post_matrixmediav1create).
     fn upload_content_to_mxc(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::upload_content_to_mxc::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -487,7 +511,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "upload_content_to_mxc",
@@ -518,6 +542,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `M_LIMIT_EXCEEDED`.
     fn create_content(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::create_content::Request,
     ) -> impl ::std::future::Future<
@@ -526,7 +551,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "create_content")
     }
     /// `GET /_matrix/media/v3/download/{serverName}/{mediaId}`
@@ -534,6 +559,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Download content from the content repository.
     fn get_content(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::get_content::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -541,7 +567,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_content")
     }
     /// `GET /_matrix/media/v3/download/{serverName}/{mediaId}/{fileName}`
@@ -553,6 +579,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// provided by the caller.
     fn get_content_override_name(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::get_content_override_name::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -560,7 +587,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_content_override_name",
@@ -574,6 +601,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// See the \[Thumbnails\](/client-server-api/#thumbnails) section for more information.
     fn get_content_thumbnail(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::get_content_thumbnail::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -581,7 +609,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_content_thumbnail",
@@ -601,6 +629,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// being shared should also not be shared with the homeserver.
     fn get_url_preview(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::get_url_preview::Request,
     ) -> impl ::std::future::Future<
@@ -609,7 +638,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_url_preview",
@@ -631,6 +660,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// than is advertised by the server on this endpoint.
     fn get_config(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::get_config::Request,
     ) -> impl ::std::future::Future<
@@ -639,7 +669,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_config")
     }
     /// `POST /_matrix/client/v3/createRoom`
@@ -689,6 +719,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `creation_content`.
     fn create_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::create_room::create_room::Request,
     ) -> impl ::std::future::Future<
@@ -697,7 +728,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "create_room")
     }
     /// `POST /_matrix/client/v3/keys/device_signing/upload`
@@ -709,6 +740,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This API endpoint uses the \[User-Interactive Authentication API\](/client-server-api/#user-interactive-authentication-api).
     fn upload_cross_signing_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::cross_signing::upload_cross_signing_keys::Request,
     ) -> impl ::std::future::Future<
@@ -717,7 +749,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "upload_cross_signing_keys",
@@ -735,6 +767,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// property, which contains the new signature(s) to add.
     fn upload_cross_signing_signatures(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::cross_signing::upload_cross_signing_signatures::Request,
     ) -> impl ::std::future::Future<
@@ -743,7 +776,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "upload_cross_signing_signatures",
@@ -756,6 +789,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Gets information about all devices for the current user.
     fn get_devices(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::get_devices::Request,
     ) -> impl ::std::future::Future<
@@ -764,7 +798,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_devices")
     }
     /// `GET /_matrix/client/v3/devices/{deviceId}`
@@ -774,6 +808,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Gets information on a single device, by device id.
     fn get_device(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::get_device::Request,
     ) -> impl ::std::future::Future<
@@ -782,7 +817,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_device")
     }
     /// `PUT /_matrix/client/v3/devices/{deviceId}`
@@ -792,6 +827,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Updates the metadata on the given device.
     fn update_device(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::update_device::Request,
     ) -> impl ::std::future::Future<
@@ -800,7 +836,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "update_device")
     }
     /// `DELETE /_matrix/client/v3/devices/{deviceId}`
@@ -812,6 +848,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deletes the given device, and invalidates any access token associated with it.
     fn delete_device(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::delete_device::Request,
     ) -> impl ::std::future::Future<
@@ -820,7 +857,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_device")
     }
     /// `POST /_matrix/client/v3/delete_devices`
@@ -832,6 +869,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deletes the given devices, and invalidates any access token associated with them.
     fn delete_devices(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::delete_devices::Request,
     ) -> impl ::std::future::Future<
@@ -840,7 +878,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "delete_devices")
     }
     /// `GET /_matrix/client/v3/directory/room/{roomAlias}`
@@ -854,6 +892,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// domain.
     fn get_room_id_by_alias(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::directory::get_room_id_by_alias::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -861,7 +900,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_id_by_alias",
@@ -872,6 +911,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Create a new mapping from room alias to room ID.
     fn set_room_alias(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::directory::set_room_alias::Request,
     ) -> impl ::std::future::Future<
@@ -880,7 +920,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_room_alias")
     }
     /// `DELETE /_matrix/client/v3/directory/room/{roomAlias}`
@@ -900,6 +940,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// have permission to update the `m.room.canonical_alias` event.
     fn delete_room_alias(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::directory::delete_room_alias::Request,
     ) -> impl ::std::future::Future<
@@ -908,7 +949,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_room_alias",
@@ -936,6 +977,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// state event.
     fn get_local_aliases(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::directory::get_local_aliases::Request,
     ) -> impl ::std::future::Future<
@@ -944,7 +986,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_local_aliases",
@@ -962,6 +1004,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[Lazy-loading room members\](/client-server-api/#lazy-loading-room-members) for more information.
     fn get_event_context(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::event_context::get_event_context::Request,
     ) -> impl ::std::future::Future<
@@ -970,7 +1013,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_event_context",
@@ -985,6 +1028,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// restrict which events are returned to the client.
     fn define_filter(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::filter::define_filter::Request,
     ) -> impl ::std::future::Future<
@@ -993,7 +1037,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "define_filter")
     }
     /// `GET /_matrix/client/v3/user/{userId}/filter/{filterId}`
@@ -1001,6 +1045,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Download a filter
     fn get_filter(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::filter::get_filter::Request,
     ) -> impl ::std::future::Future<
@@ -1009,7 +1054,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_filter")
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/invite`
@@ -1032,6 +1077,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `m.room.member` event to the room.
     fn invite_user(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::inviting::invite_user::Request,
     ) -> impl ::std::future::Future<
@@ -1040,7 +1086,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "invite_user")
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/join`
@@ -1060,6 +1106,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// and \[`/sync`\](/client-server-api/#get_matrixclientv3sync) APIs.
     fn join_room_by_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::joining::join_room_by_id::Request,
     ) -> impl ::std::future::Future<
@@ -1068,7 +1115,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "join_room_by_id",
@@ -1090,6 +1137,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// and \[`/sync`\](/client-server-api/#get_matrixclientv3sync) APIs.
     fn join_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::joining::join_room::Request,
     ) -> impl ::std::future::Future<
@@ -1098,7 +1146,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "join_room")
     }
     /// `GET /_matrix/client/v3/room_keys/version`
@@ -1108,6 +1156,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get information about the latest backup version.
     fn get_room_keys_version_current(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys_version_current::Request,
     ) -> impl ::std::future::Future<
@@ -1116,7 +1165,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_keys_version_current",
@@ -1129,6 +1178,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Creates a new backup.
     fn post_room_keys_version(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::post_room_keys_version::Request,
     ) -> impl ::std::future::Future<
@@ -1137,7 +1187,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "post_room_keys_version",
@@ -1150,6 +1200,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get information about an existing backup.
     fn get_room_keys_version(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys_version::Request,
     ) -> impl ::std::future::Future<
@@ -1158,7 +1209,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_keys_version",
@@ -1171,6 +1222,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Update information about an existing backup.  Only `auth_data` can be modified.
     fn put_room_keys_version(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_keys_version::Request,
     ) -> impl ::std::future::Future<
@@ -1179,7 +1231,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "put_room_keys_version",
@@ -1193,6 +1245,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// as well as all key data related to the backup will be deleted.
     fn delete_room_keys_version(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_keys_version::Request,
     ) -> impl ::std::future::Future<
@@ -1201,7 +1254,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_room_keys_version",
@@ -1214,6 +1267,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieve a key from the backup.
     fn get_room_key_by_session_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_key_by_session_id::Request,
     ) -> impl ::std::future::Future<
@@ -1222,7 +1276,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_key_by_session_id",
@@ -1235,6 +1289,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Store a key in the backup.
     fn put_room_key_by_session_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_key_by_session_id::Request,
     ) -> impl ::std::future::Future<
@@ -1243,7 +1298,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "put_room_key_by_session_id",
@@ -1256,6 +1311,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Delete a key from the backup.
     fn delete_room_key_by_session_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_key_by_session_id::Request,
     ) -> impl ::std::future::Future<
@@ -1264,7 +1320,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_room_key_by_session_id",
@@ -1277,6 +1333,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieve the keys from the backup for a given room.
     fn get_room_keys_by_room_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys_by_room_id::Request,
     ) -> impl ::std::future::Future<
@@ -1285,7 +1342,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_keys_by_room_id",
@@ -1298,6 +1355,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Store several keys in the backup for a given room.
     fn put_room_keys_by_room_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_keys_by_room_id::Request,
     ) -> impl ::std::future::Future<
@@ -1306,7 +1364,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "put_room_keys_by_room_id",
@@ -1319,6 +1377,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Delete the keys from the backup for a given room.
     fn delete_room_keys_by_room_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_keys_by_room_id::Request,
     ) -> impl ::std::future::Future<
@@ -1327,7 +1386,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_room_keys_by_room_id",
@@ -1340,6 +1399,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieve the keys from the backup.
     fn get_room_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys::Request,
     ) -> impl ::std::future::Future<
@@ -1348,7 +1408,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_keys")
     }
     /// `PUT /_matrix/client/v3/room_keys/keys`
@@ -1358,6 +1418,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Store several keys in the backup.
     fn put_room_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_keys::Request,
     ) -> impl ::std::future::Future<
@@ -1366,7 +1427,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "put_room_keys")
     }
     /// `DELETE /_matrix/client/v3/room_keys/keys`
@@ -1376,6 +1437,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Delete the keys from the backup.
     fn delete_room_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_keys::Request,
     ) -> impl ::std::future::Future<
@@ -1384,7 +1446,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_room_keys",
@@ -1397,6 +1459,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Publishes end-to-end encryption keys for the device.
     fn upload_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::upload_keys::Request,
     ) -> impl ::std::future::Future<
@@ -1405,7 +1468,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upload_keys")
     }
     /// `POST /_matrix/client/v3/keys/query`
@@ -1415,6 +1478,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Returns the current devices and identity keys for the given users.
     fn query_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::query_keys::Request,
     ) -> impl ::std::future::Future<
@@ -1423,7 +1487,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_keys")
     }
     /// `POST /_matrix/client/v3/keys/claim`
@@ -1433,6 +1497,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Claims one-time keys for use in pre-key messages.
     fn claim_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::claim_keys::Request,
     ) -> impl ::std::future::Future<
@@ -1441,7 +1506,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "claim_keys")
     }
     /// `GET /_matrix/client/v3/keys/changes`
@@ -1459,6 +1524,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///   identity keys, between `from` and `to`.
     fn get_keys_changes(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::get_keys_changes::Request,
     ) -> impl ::std::future::Future<
@@ -1467,7 +1533,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_keys_changes",
@@ -1486,6 +1552,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the target member's state by making a request to `/rooms/<room id>/state/m.room.member/<user id>`.
     fn kick(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::kicking::kick::Request,
     ) -> impl ::std::future::Future<
@@ -1494,7 +1561,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "kick")
     }
     /// `POST /_matrix/client/v3/knock/{roomIdOrAlias}`
@@ -1518,6 +1585,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[`/sync`\](/client-server-api/#get_matrixclientv3sync) API.
     fn knock_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::knocking::knock_room::Request,
     ) -> impl ::std::future::Future<
@@ -1526,7 +1594,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "knock_room")
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/leave`
@@ -1546,6 +1614,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// they were previously allowed to see.
     fn leave_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::leaving::leave_room::Request,
     ) -> impl ::std::future::Future<
@@ -1554,7 +1623,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "leave_room")
     }
     /// `POST /_matrix/client/v3/rooms/{roomId}/forget`
@@ -1572,6 +1641,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// before calling this API.
     fn forget_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::leaving::forget_room::Request,
     ) -> impl ::std::future::Future<
@@ -1580,7 +1650,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "forget_room")
     }
     /// `GET /_matrix/client/v3/joined_rooms`
@@ -1590,6 +1660,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This API returns a list of the user's current rooms.
     fn get_joined_rooms(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::list_joined_rooms::get_joined_rooms::Request,
     ) -> impl ::std::future::Future<
@@ -1598,7 +1669,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_joined_rooms",
@@ -1611,6 +1682,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Gets the visibility of a given room on the server's public room directory.
     fn get_room_visibility_on_directory(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::list_public_rooms::get_room_visibility_on_directory::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1618,7 +1690,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_visibility_on_directory",
@@ -1636,6 +1708,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the room creator or a server administrator.
     fn set_room_visibility_on_directory(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::list_public_rooms::set_room_visibility_on_directory::Request,
     ) -> impl ::std::future::Future<
@@ -1644,7 +1717,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_room_visibility_on_directory",
@@ -1660,6 +1733,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// of joined members, with the largest rooms first.
     fn get_public_rooms(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::list_public_rooms::get_public_rooms::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1667,7 +1741,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_public_rooms",
@@ -1683,6 +1757,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// of joined members, with the largest rooms first.
     fn query_public_rooms(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::list_public_rooms::query_public_rooms::Request,
     ) -> impl ::std::future::Future<
@@ -1691,7 +1766,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_public_rooms",
@@ -1705,6 +1780,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// should pick one of these and supply it as the `type` when logging in.
     fn get_login_flows(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::login::get_login_flows::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1712,7 +1788,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_login_flows",
@@ -1734,6 +1810,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[Relationship between access tokens and devices\](/client-server-api/#relationship-between-access-tokens-and-devices).
     fn login(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::login::login::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -1741,7 +1818,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "login")
     }
     /// `POST /_matrix/client/v1/login/get_token`
@@ -1779,6 +1856,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// of 1 request per minute.
     fn generate_login_token(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::login_token::generate_login_token::Request,
     ) -> impl ::std::future::Future<
@@ -1787,7 +1865,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "generate_login_token",
@@ -1802,6 +1880,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[Device keys\](/client-server-api/#device-keys) for the device are deleted alongside the device.
     fn logout(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::logout::logout::Request,
     ) -> impl ::std::future::Future<
@@ -1810,7 +1889,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "logout")
     }
     /// `POST /_matrix/client/v3/logout/all`
@@ -1830,6 +1909,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// this way.
     fn logout_all(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::logout::logout_all::Request,
     ) -> impl ::std::future::Future<
@@ -1838,7 +1918,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "logout_all")
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/messages`
@@ -1852,6 +1932,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[Lazy-loading room members\](/client-server-api/#lazy-loading-room-members) for more information.
     fn get_room_events(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::message_pagination::get_room_events::Request,
     ) -> impl ::std::future::Future<
@@ -1860,7 +1941,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_events",
@@ -1874,6 +1955,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// user has been, or would have been notified about.
     fn get_notifications(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::notifications::get_notifications::Request,
     ) -> impl ::std::future::Future<
@@ -1882,7 +1964,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_notifications",
@@ -1903,6 +1985,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn get_events(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::get_events::Request,
     ) -> impl ::std::future::Future<
@@ -1911,7 +1994,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_events")
     }
     /// `GET /_matrix/client/v3/initialSync`
@@ -1929,6 +2012,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn initial_sync(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::initial_sync::Request,
     ) -> impl ::std::future::Future<
@@ -1937,7 +2021,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "initial_sync")
     }
     /// `GET /_matrix/client/v3/events/{eventId}`
@@ -1955,6 +2039,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn get_one_event(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::get_one_event::Request,
     ) -> impl ::std::future::Future<
@@ -1963,7 +2048,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_one_event")
     }
     /// `POST /_matrix/client/v3/user/{userId}/openid/request_token`
@@ -1980,6 +2065,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// example.
     fn request_open_id_token(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::openid::request_open_id_token::Request,
     ) -> impl ::std::future::Future<
@@ -1988,7 +2074,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_open_id_token",
@@ -2010,6 +2096,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// yet known.
     fn peek_events(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::peeking_events::peek_events::Request,
     ) -> impl ::std::future::Future<
@@ -2018,7 +2105,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "peek_events")
     }
     /// `GET /_matrix/client/v3/presence/{userId}/status`
@@ -2028,6 +2115,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get the given user's presence state.
     fn get_presence(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::presence::get_presence::Request,
     ) -> impl ::std::future::Future<
@@ -2036,7 +2124,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_presence")
     }
     /// `PUT /_matrix/client/v3/presence/{userId}/status`
@@ -2049,6 +2137,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// presence state of another user.
     fn set_presence(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::presence::set_presence::Request,
     ) -> impl ::std::future::Future<
@@ -2057,7 +2146,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_presence")
     }
     /// `GET /_matrix/client/v3/profile/{userId}/displayname`
@@ -2069,6 +2158,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// on remote homeservers.
     fn get_display_name(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::profile::get_display_name::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2076,7 +2166,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_display_name",
@@ -2090,6 +2180,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// set this user's display name, e.g. you need to have their `access_token`.
     fn set_display_name(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::profile::set_display_name::Request,
     ) -> impl ::std::future::Future<
@@ -2098,7 +2189,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_display_name",
@@ -2113,6 +2204,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// on remote homeservers.
     fn get_avatar_url(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::profile::get_avatar_url::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2120,7 +2212,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_avatar_url")
     }
     /// `PUT /_matrix/client/v3/profile/{userId}/avatar_url`
@@ -2131,6 +2223,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// set this user's avatar URL, e.g. you need to have their `access_token`.
     fn set_avatar_url(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::profile::set_avatar_url::Request,
     ) -> impl ::std::future::Future<
@@ -2139,7 +2232,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_avatar_url")
     }
     /// `GET /_matrix/client/v3/profile/{userId}`
@@ -2152,6 +2245,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// limited to `displayname` or `avatar_url`.
     fn get_user_profile(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::profile::get_user_profile::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2159,7 +2253,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_user_profile",
@@ -2172,6 +2266,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Gets all currently active pushers for the authenticated user.
     fn get_pushers(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pusher::get_pushers::Request,
     ) -> impl ::std::future::Future<
@@ -2180,7 +2275,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_pushers")
     }
     /// `POST /_matrix/client/v3/pushers/set`
@@ -2197,6 +2292,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// user is deleted.
     fn post_pusher(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pusher::post_pusher::Request,
     ) -> impl ::std::future::Future<
@@ -2205,7 +2301,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "post_pusher")
     }
     /// `GET /_matrix/client/v3/pushrules/`
@@ -2218,6 +2314,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// specified key e.g. the `global` key.
     fn get_push_rules(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::get_push_rules::Request,
     ) -> impl ::std::future::Future<
@@ -2226,7 +2323,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_push_rules")
     }
     /// `GET /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}`
@@ -2236,6 +2333,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieve a single specified push rule.
     fn get_push_rule(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::get_push_rule::Request,
     ) -> impl ::std::future::Future<
@@ -2244,7 +2342,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_push_rule")
     }
     /// `PUT /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}`
@@ -2269,6 +2367,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// When creating push rules, they MUST be enabled by default.
     fn set_push_rule(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::set_push_rule::Request,
     ) -> impl ::std::future::Future<
@@ -2277,7 +2376,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_push_rule")
     }
     /// `DELETE /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}`
@@ -2287,6 +2386,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This endpoint removes the push rule defined in the path.
     fn delete_push_rule(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::delete_push_rule::Request,
     ) -> impl ::std::future::Future<
@@ -2295,7 +2395,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_push_rule",
@@ -2308,6 +2408,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This endpoint gets whether the specified push rule is enabled.
     fn is_push_rule_enabled(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::is_push_rule_enabled::Request,
     ) -> impl ::std::future::Future<
@@ -2316,7 +2417,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "is_push_rule_enabled",
@@ -2329,6 +2430,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This endpoint allows clients to enable or disable the specified push rule.
     fn set_push_rule_enabled(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::set_push_rule_enabled::Request,
     ) -> impl ::std::future::Future<
@@ -2337,7 +2439,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_push_rule_enabled",
@@ -2350,6 +2452,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This endpoint get the actions for the specified push rule.
     fn get_push_rule_actions(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::get_push_rule_actions::Request,
     ) -> impl ::std::future::Future<
@@ -2358,7 +2461,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_push_rule_actions",
@@ -2372,6 +2475,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This can be used to change the actions of builtin rules.
     fn set_push_rule_actions(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::set_push_rule_actions::Request,
     ) -> impl ::std::future::Future<
@@ -2380,7 +2484,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_push_rule_actions",
@@ -2394,6 +2498,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the read receipt's location.
     fn set_read_marker(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::read_markers::set_read_marker::Request,
     ) -> impl ::std::future::Future<
@@ -2402,7 +2507,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_read_marker",
@@ -2416,6 +2521,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// specified.
     fn post_receipt(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::receipts::post_receipt::Request,
     ) -> impl ::std::future::Future<
@@ -2424,7 +2530,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "post_receipt")
     }
     /// `PUT /_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}`
@@ -2444,6 +2550,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Server administrators may redact events sent by users on their server.
     fn redact_event(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::redaction::redact_event::Request,
     ) -> impl ::std::future::Future<
@@ -2452,7 +2559,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "redact_event")
     }
     /// `POST /_matrix/client/v3/refresh`
@@ -2478,6 +2585,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Application Service identity assertion is disabled for this endpoint.
     fn refresh(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::refresh::refresh::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2485,7 +2593,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "refresh")
     }
     /// `POST /_matrix/client/v3/register`
@@ -2533,6 +2641,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[Matrix specification\](/appendices/#user-identifiers).
     fn register(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::register::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2540,7 +2649,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "register")
     }
     /// `POST /_matrix/client/v3/register/email/requestToken`
@@ -2553,6 +2662,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// itself or by using a service it has control over.
     fn request_token_to_register_email(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_register_email::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2560,7 +2670,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_token_to_register_email",
@@ -2576,6 +2686,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// message itself or by using a service it has control over.
     fn request_token_to_register_msisdn(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_register_msisdn::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2583,7 +2694,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_token_to_register_msisdn",
@@ -2608,6 +2719,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the user are revoked depends on the request parameters.
     fn change_password(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::registration::change_password::Request,
     ) -> impl ::std::future::Future<
@@ -2616,7 +2728,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "change_password",
@@ -2643,6 +2755,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// validation email itself or by using a service it has control over.
     fn request_token_to_reset_password_email(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_reset_password_email::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2650,7 +2763,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_token_to_reset_password_email",
@@ -2677,6 +2790,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// validation message itself or by using a service it has control over.
     fn request_token_to_reset_password_msisdn(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_reset_password_msisdn::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2684,7 +2798,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "request_token_to_reset_password_msisdn",
@@ -2710,6 +2824,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// identity server instead.
     fn deactivate_account(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::registration::deactivate_account::Request,
     ) -> impl ::std::future::Future<
@@ -2718,7 +2833,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "deactivate_account",
@@ -2742,6 +2857,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// between checking its availability and attempting to register it.
     fn check_username_availability(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::check_username_availability::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2749,7 +2865,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "check_username_availability",
@@ -2767,6 +2883,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// attacks.
     fn registration_token_validity(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration_tokens::registration_token_validity::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -2774,7 +2891,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "registration_token_validity",
@@ -2795,6 +2912,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// page 1 and a `to` token from page 2 to paginate over the same range, however.
     fn get_relating_events(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::relations::get_relating_events::Request,
     ) -> impl ::std::future::Future<
@@ -2803,7 +2921,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_relating_events",
@@ -2825,6 +2943,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// page 1 and a `to` token from page 2 to paginate over the same range, however.
     fn get_relating_events_with_rel_type(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::relations::get_relating_events_with_rel_type::Request,
     ) -> impl ::std::future::Future<
@@ -2833,7 +2952,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_relating_events_with_rel_type",
@@ -2855,6 +2974,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// page 1 and a `to` token from page 2 to paginate over the same range, however.
     fn get_relating_events_with_rel_type_and_event_type(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request,
     ) -> impl ::std::future::Future<
@@ -2863,7 +2983,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_relating_events_with_rel_type_and_event_type",
@@ -2877,6 +2997,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the appropriate people.
     fn report_content(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::report_content::report_content::Request,
     ) -> impl ::std::future::Future<
@@ -2885,7 +3006,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "report_content")
     }
     /// `GET /_matrix/client/v1/rooms/{roomId}/timestamp_to_event`
@@ -2917,6 +3038,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// found in that direction is outside of the expected range.
     fn get_event_by_timestamp(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request,
     ) -> impl ::std::future::Future<
@@ -2925,7 +3047,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_event_by_timestamp",
@@ -2945,6 +3067,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn room_initial_sync(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_initial_sync::room_initial_sync::Request,
     ) -> impl ::std::future::Future<
@@ -2953,7 +3076,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "room_initial_sync",
@@ -2972,6 +3095,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// \[Room Events\](/client-server-api/#room-events) for the m. event specification.
     fn send_message(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_send::send_message::Request,
     ) -> impl ::std::future::Future<
@@ -2980,7 +3104,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_message")
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}`
@@ -2993,6 +3117,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// taken from the state of the room when they left.
     fn get_room_state_with_key(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_room_state_with_key::Request,
     ) -> impl ::std::future::Future<
@@ -3001,7 +3126,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_state_with_key",
@@ -3030,6 +3155,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// being removed or are already present in the state event.
     fn set_room_state_with_key(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_state::set_room_state_with_key::Request,
     ) -> impl ::std::future::Future<
@@ -3038,7 +3164,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "set_room_state_with_key",
@@ -3051,6 +3177,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Upgrades the given room to a particular room version.
     fn upgrade_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_upgrades::upgrade_room::Request,
     ) -> impl ::std::future::Future<
@@ -3059,7 +3186,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "upgrade_room")
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}`
@@ -3070,6 +3197,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// retrieve this event e.g. by being a member in the room for this event.
     fn get_one_room_event(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_one_room_event::Request,
     ) -> impl ::std::future::Future<
@@ -3078,7 +3206,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_one_room_event",
@@ -3091,6 +3219,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get the state events for the current state of a room.
     fn get_room_state(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_room_state::Request,
     ) -> impl ::std::future::Future<
@@ -3099,7 +3228,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_state")
     }
     /// `GET /_matrix/client/v3/rooms/{roomId}/members`
@@ -3109,6 +3238,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get the list of members for this room.
     fn get_members_by_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_members_by_room::Request,
     ) -> impl ::std::future::Future<
@@ -3117,7 +3247,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_members_by_room",
@@ -3130,6 +3260,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// This API returns a map of MXIDs to member info objects for members of the room. The current user must be in the room for it to work, unless it is an Application Service in which case any of the AS's users must be in the room. This API is primarily for Application Services and should be faster to respond than `/members` as it can be implemented more efficiently on the server.
     fn get_joined_members_by_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_joined_members_by_room::Request,
     ) -> impl ::std::future::Future<
@@ -3138,7 +3269,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_joined_members_by_room",
@@ -3151,6 +3282,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Performs a full text search across different categories.
     fn search(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::search::search::Request,
     ) -> impl ::std::future::Future<
@@ -3159,7 +3291,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "search")
     }
     /// `GET /_matrix/client/v1/rooms/{roomId}/hierarchy`
@@ -3175,6 +3307,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// rooms and parent events are not covered by this endpoint.
     fn get_space_hierarchy(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request,
     ) -> impl ::std::future::Future<
@@ -3183,7 +3316,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_space_hierarchy",
@@ -3201,6 +3334,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// with in the event multiple are supported by the server.
     fn redirect_to_sso(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::sso_login_redirect::redirect_to_sso::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3208,7 +3342,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "redirect_to_sso",
@@ -3226,6 +3360,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// for that IdP.
     fn redirect_to_id_p(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::sso_login_redirect::redirect_to_id_p::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3233,7 +3368,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "redirect_to_id_p",
@@ -3266,6 +3401,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// events, alongside other state, when lazy-loading is not enabled.
     fn sync(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::sync::Request,
     ) -> impl ::std::future::Future<
@@ -3274,7 +3410,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")
     }
     /// `GET /_matrix/client/v3/user/{userId}/rooms/{roomId}/tags`
@@ -3284,6 +3420,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// List the tags set by a user on a room.
     fn get_room_tags(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::get_room_tags::Request,
     ) -> impl ::std::future::Future<
@@ -3292,7 +3429,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_tags")
     }
     /// `PUT /_matrix/client/v3/user/{userId}/rooms/{roomId}/tags/{tag}`
@@ -3302,6 +3439,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Add a tag to the room.
     fn set_room_tag(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::set_room_tag::Request,
     ) -> impl ::std::future::Future<
@@ -3310,7 +3448,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_room_tag")
     }
     /// `DELETE /_matrix/client/v3/user/{userId}/rooms/{roomId}/tags/{tag}`
@@ -3320,6 +3458,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Remove a tag from the room.
     fn delete_room_tag(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::delete_room_tag::Request,
     ) -> impl ::std::future::Future<
@@ -3328,7 +3467,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "delete_room_tag",
@@ -3343,6 +3482,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// required for queries against each protocol.
     fn get_protocols(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::get_protocols::Request,
     ) -> impl ::std::future::Future<
@@ -3351,7 +3491,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_protocols")
     }
     /// `GET /_matrix/client/v3/thirdparty/protocol/{protocol}`
@@ -3361,6 +3501,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Fetches the metadata from the homeserver about a particular third-party protocol.
     fn get_protocol_metadata(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::get_protocol_metadata::Request,
     ) -> impl ::std::future::Future<
@@ -3369,7 +3510,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_protocol_metadata",
@@ -3389,6 +3530,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// as reasonably possible given the network type.
     fn query_location_by_protocol(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_location_by_protocol::Request,
     ) -> impl ::std::future::Future<
@@ -3397,7 +3539,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_location_by_protocol",
@@ -3411,6 +3553,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// a set of user parameters.
     fn query_user_by_protocol(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_user_by_protocol::Request,
     ) -> impl ::std::future::Future<
@@ -3419,7 +3562,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_user_by_protocol",
@@ -3433,6 +3576,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// alias.
     fn query_location_by_alias(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_location_by_alias::Request,
     ) -> impl ::std::future::Future<
@@ -3441,7 +3585,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_location_by_alias",
@@ -3454,6 +3598,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieve an array of third-party users from a Matrix User ID.
     fn query_user_by_id(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_user_by_id::Request,
     ) -> impl ::std::future::Future<
@@ -3462,7 +3607,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_user_by_id",
@@ -3514,6 +3659,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// append a `m.room.third_party_invite` event to the room.
     fn invite_by3_pid(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_membership::invite_by3_pid::Request,
     ) -> impl ::std::future::Future<
@@ -3522,7 +3668,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "invite_by3_pid")
     }
     /// `GET /_matrix/client/v1/rooms/{roomId}/threads`
@@ -3535,6 +3681,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// user has participated in the thread.
     fn get_thread_roots(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::threads_list::get_thread_roots::Request,
     ) -> impl ::std::future::Future<
@@ -3543,7 +3690,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_thread_roots",
@@ -3557,6 +3704,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// client devices.
     fn send_to_device(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::to_device::send_to_device::Request,
     ) -> impl ::std::future::Future<
@@ -3565,7 +3713,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_to_device")
     }
     /// `PUT /_matrix/client/v3/rooms/{roomId}/typing/{userId}`
@@ -3578,6 +3726,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// user has stopped typing.
     fn set_typing(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::typing::set_typing::Request,
     ) -> impl ::std::future::Future<
@@ -3586,7 +3735,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "set_typing")
     }
     /// `POST /_matrix/client/v3/user_directory/search`
@@ -3605,6 +3754,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `Accept-Language` header provided in the request, if present.
     fn search_user_directory(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::users::search_user_directory::Request,
     ) -> impl ::std::future::Future<
@@ -3613,7 +3763,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "search_user_directory",
@@ -3643,6 +3793,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// features in their stable releases.
     fn get_versions(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::versions::get_versions::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3650,7 +3801,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_versions")
     }
     /// `GET /_matrix/client/v3/voip/turnServer`
@@ -3661,6 +3812,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// calls.
     fn get_turn_server(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::voip::get_turn_server::Request,
     ) -> impl ::std::future::Future<
@@ -3669,7 +3821,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_turn_server",
@@ -3689,6 +3841,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// but by another webserver, to be used for discovering the homeserver URL.
     fn get_wellknown(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::wellknown::get_wellknown::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -3696,7 +3849,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_wellknown")
     }
     /// `GET /_matrix/client/v3/account/whoami`
@@ -3713,6 +3866,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// body.
     fn get_token_owner(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::whoami::get_token_owner::Request,
     ) -> impl ::std::future::Future<
@@ -3721,7 +3875,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_token_owner",
@@ -3741,757 +3895,920 @@ pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Ro
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::account_data::get_account_data::Request|
-        async move { api.get_account_data(credential, request).await })
+        async move { api.get_account_data(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::account_data::set_account_data::Request|
-        async move { api.set_account_data(credential, request).await })
+        async move { api.set_account_data(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::account_data::get_account_data_per_room::Request|
-        async move { api.get_account_data_per_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::account_data::set_account_data_per_room::Request|
-        async move { api.set_account_data_per_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::admin::get_who_is::Request|
-        async move { api.get_who_is(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::administrative_contact::get_account3_pi_ds::Request|
-        async move { api.get_account3_pi_ds(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::administrative_contact::post3_pi_ds::Request|
-        async move { api.post3_pi_ds(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::administrative_contact::add3_pid::Request|
-        async move { api.add3_pid(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::administrative_contact::bind3_pid::Request|
-        async move { api.bind3_pid(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::administrative_contact::delete3pid_from_account::Request|
-        async move { api.delete3pid_from_account(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::administrative_contact::unbind3pid_from_account::Request|
-        async move { api.unbind3pid_from_account(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::administrative_contact::request_token_to3_pid_email::Request|
-        async move { api.request_token_to3_pid_email(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::administrative_contact::request_token_to3_pidmsisdn::Request|
-        async move { api.request_token_to3_pidmsisdn(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::appservice_ping::ping_appservice::Request|
-        async move { api.ping_appservice(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Request|
         async move {
-            api.update_appservice_room_directory_visibility(credential, request).await
+            api.get_account_data_per_room(&context, credential, request).await
         })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::banning::ban::Request|
-        async move { api.ban(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::banning::unban::Request|
-        async move { api.unban(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::capabilities::get_capabilities::Request|
-        async move { api.get_capabilities(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::content_repo::upload_content::Request|
-        async move { api.upload_content(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::content_repo::upload_content_to_mxc::Request|
-        async move { api.upload_content_to_mxc(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::content_repo::create_content::Request|
-        async move { api.create_content(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::content_repo::get_content::Request|
-        async move { api.get_content(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::content_repo::get_content_override_name::Request|
-        async move { api.get_content_override_name(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::content_repo::get_content_thumbnail::Request|
-        async move { api.get_content_thumbnail(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::content_repo::get_url_preview::Request|
-        async move { api.get_url_preview(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::content_repo::get_config::Request|
-        async move { api.get_config(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::create_room::create_room::Request|
-        async move { api.create_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::cross_signing::upload_cross_signing_keys::Request|
-        async move { api.upload_cross_signing_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::cross_signing::upload_cross_signing_signatures::Request|
-        async move { api.upload_cross_signing_signatures(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::device_management::get_devices::Request|
-        async move { api.get_devices(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::device_management::get_device::Request|
-        async move { api.get_device(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::device_management::update_device::Request|
-        async move { api.update_device(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::device_management::delete_device::Request|
-        async move { api.delete_device(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::device_management::delete_devices::Request|
-        async move { api.delete_devices(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::directory::get_room_id_by_alias::Request|
-        async move { api.get_room_id_by_alias(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::directory::set_room_alias::Request|
-        async move { api.set_room_alias(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::directory::delete_room_alias::Request|
-        async move { api.delete_room_alias(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::directory::get_local_aliases::Request|
-        async move { api.get_local_aliases(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::event_context::get_event_context::Request|
-        async move { api.get_event_context(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::filter::define_filter::Request|
-        async move { api.define_filter(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::filter::get_filter::Request|
-        async move { api.get_filter(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::inviting::invite_user::Request|
-        async move { api.invite_user(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::third_party_membership::invite_by3_pid::Request|
-        async move { api.invite_by3_pid(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::joining::join_room_by_id::Request|
-        async move { api.join_room_by_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::joining::join_room::Request|
-        async move { api.join_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::get_room_keys_version_current::Request|
-        async move { api.get_room_keys_version_current(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::post_room_keys_version::Request|
-        async move { api.post_room_keys_version(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::get_room_keys_version::Request|
-        async move { api.get_room_keys_version(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::put_room_keys_version::Request|
-        async move { api.put_room_keys_version(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::delete_room_keys_version::Request|
-        async move { api.delete_room_keys_version(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::get_room_key_by_session_id::Request|
-        async move { api.get_room_key_by_session_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::put_room_key_by_session_id::Request|
-        async move { api.put_room_key_by_session_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::delete_room_key_by_session_id::Request|
-        async move { api.delete_room_key_by_session_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::get_room_keys_by_room_id::Request|
-        async move { api.get_room_keys_by_room_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::put_room_keys_by_room_id::Request|
-        async move { api.put_room_keys_by_room_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::delete_room_keys_by_room_id::Request|
-        async move { api.delete_room_keys_by_room_id(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::get_room_keys::Request|
-        async move { api.get_room_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::put_room_keys::Request|
-        async move { api.put_room_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::key_backup::delete_room_keys::Request|
-        async move { api.delete_room_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::keys::upload_keys::Request|
-        async move { api.upload_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::keys::query_keys::Request|
-        async move { api.query_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::keys::claim_keys::Request|
-        async move { api.claim_keys(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::keys::get_keys_changes::Request|
-        async move { api.get_keys_changes(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::kicking::kick::Request|
-        async move { api.kick(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::knocking::knock_room::Request|
-        async move { api.knock_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::leaving::leave_room::Request|
-        async move { api.leave_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::leaving::forget_room::Request|
-        async move { api.forget_room(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::list_joined_rooms::get_joined_rooms::Request|
-        async move { api.get_joined_rooms(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::list_public_rooms::get_room_visibility_on_directory::Request|
-        async move { api.get_room_visibility_on_directory(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::list_public_rooms::set_room_visibility_on_directory::Request|
-        async move { api.set_room_visibility_on_directory(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::list_public_rooms::get_public_rooms::Request|
-        async move { api.get_public_rooms(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::list_public_rooms::query_public_rooms::Request|
-        async move { api.query_public_rooms(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::login::get_login_flows::Request|
-        async move { api.get_login_flows(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::login::login::Request|
-        async move { api.login(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::login_token::generate_login_token::Request|
-        async move { api.generate_login_token(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::logout::logout::Request|
-        async move { api.logout(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::logout::logout_all::Request|
-        async move { api.logout_all(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::message_pagination::get_room_events::Request|
-        async move { api.get_room_events(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::notifications::get_notifications::Request|
-        async move { api.get_notifications(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::old_sync::get_events::Request|
-        async move { api.get_events(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::peeking_events::peek_events::Request|
-        async move { api.peek_events(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::old_sync::initial_sync::Request|
-        async move { api.initial_sync(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::old_sync::get_one_event::Request|
-        async move { api.get_one_event(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::openid::request_open_id_token::Request|
-        async move { api.request_open_id_token(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::presence::get_presence::Request|
-        async move { api.get_presence(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::presence::set_presence::Request|
-        async move { api.set_presence(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::profile::get_display_name::Request|
-        async move { api.get_display_name(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::profile::set_display_name::Request|
-        async move { api.set_display_name(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::profile::get_avatar_url::Request|
-        async move { api.get_avatar_url(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::profile::set_avatar_url::Request|
-        async move { api.set_avatar_url(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::profile::get_user_profile::Request|
-        async move { api.get_user_profile(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pusher::get_pushers::Request|
-        async move { api.get_pushers(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pusher::post_pusher::Request|
-        async move { api.post_pusher(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::get_push_rules::Request|
-        async move { api.get_push_rules(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::get_push_rule::Request|
-        async move { api.get_push_rule(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::set_push_rule::Request|
-        async move { api.set_push_rule(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::delete_push_rule::Request|
-        async move { api.delete_push_rule(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::is_push_rule_enabled::Request|
-        async move { api.is_push_rule_enabled(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::set_push_rule_enabled::Request|
-        async move { api.set_push_rule_enabled(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::get_push_rule_actions::Request|
-        async move { api.get_push_rule_actions(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::pushrules::set_push_rule_actions::Request|
-        async move { api.set_push_rule_actions(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::read_markers::set_read_marker::Request|
-        async move { api.set_read_marker(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::receipts::post_receipt::Request|
-        async move { api.post_receipt(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::redaction::redact_event::Request|
-        async move { api.redact_event(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::refresh::refresh::Request|
-        async move { api.refresh(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration::register::Request|
-        async move { api.register(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration::request_token_to_register_email::Request|
-        async move { api.request_token_to_register_email(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration::request_token_to_register_msisdn::Request|
-        async move { api.request_token_to_register_msisdn(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::registration::change_password::Request|
-        async move { api.change_password(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration::request_token_to_reset_password_email::Request|
-        async move { api.request_token_to_reset_password_email(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration::request_token_to_reset_password_msisdn::Request|
-        async move { api.request_token_to_reset_password_msisdn(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::registration::deactivate_account::Request|
-        async move { api.deactivate_account(credential, request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration::check_username_availability::Request|
-        async move { api.check_username_availability(request).await })
-        .route(|
-            api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
-            request: crate::endpoints::registration_tokens::registration_token_validity::Request|
-        async move { api.registration_token_validity(request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::relations::get_relating_events::Request|
-        async move { api.get_relating_events(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::relations::get_relating_events_with_rel_type::Request|
-        async move { api.get_relating_events_with_rel_type(credential, request).await })
-        .route_with(|
-            api: ::std::sync::Arc<A>,
-            credential: crate::endpoints::AccessToken,
-            request: crate::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request|
+            request: crate::endpoints::account_data::set_account_data_per_room::Request|
         async move {
-            api.get_relating_events_with_rel_type_and_event_type(credential, request)
+            api.set_account_data_per_room(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::admin::get_who_is::Request|
+        async move { api.get_who_is(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::administrative_contact::get_account3_pi_ds::Request|
+        async move { api.get_account3_pi_ds(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::administrative_contact::post3_pi_ds::Request|
+        async move { api.post3_pi_ds(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::administrative_contact::add3_pid::Request|
+        async move { api.add3_pid(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::administrative_contact::bind3_pid::Request|
+        async move { api.bind3_pid(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::administrative_contact::delete3pid_from_account::Request|
+        async move { api.delete3pid_from_account(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::administrative_contact::unbind3pid_from_account::Request|
+        async move { api.unbind3pid_from_account(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::administrative_contact::request_token_to3_pid_email::Request|
+        async move { api.request_token_to3_pid_email(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::administrative_contact::request_token_to3_pidmsisdn::Request|
+        async move { api.request_token_to3_pidmsisdn(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::appservice_ping::ping_appservice::Request|
+        async move { api.ping_appservice(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Request|
+        async move {
+            api.update_appservice_room_directory_visibility(
+                    &context,
+                    credential,
+                    request,
+                )
                 .await
         })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::banning::ban::Request|
+        async move { api.ban(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::banning::unban::Request|
+        async move { api.unban(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::capabilities::get_capabilities::Request|
+        async move { api.get_capabilities(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::content_repo::upload_content::Request|
+        async move { api.upload_content(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::content_repo::upload_content_to_mxc::Request|
+        async move { api.upload_content_to_mxc(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::content_repo::create_content::Request|
+        async move { api.create_content(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::content_repo::get_content::Request|
+        async move { api.get_content(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::content_repo::get_content_override_name::Request|
+        async move { api.get_content_override_name(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::content_repo::get_content_thumbnail::Request|
+        async move { api.get_content_thumbnail(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::content_repo::get_url_preview::Request|
+        async move { api.get_url_preview(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::content_repo::get_config::Request|
+        async move { api.get_config(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::create_room::create_room::Request|
+        async move { api.create_room(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::cross_signing::upload_cross_signing_keys::Request|
+        async move {
+            api.upload_cross_signing_keys(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::cross_signing::upload_cross_signing_signatures::Request|
+        async move {
+            api.upload_cross_signing_signatures(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::device_management::get_devices::Request|
+        async move { api.get_devices(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::device_management::get_device::Request|
+        async move { api.get_device(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::device_management::update_device::Request|
+        async move { api.update_device(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::device_management::delete_device::Request|
+        async move { api.delete_device(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::device_management::delete_devices::Request|
+        async move { api.delete_devices(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::directory::get_room_id_by_alias::Request|
+        async move { api.get_room_id_by_alias(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::directory::set_room_alias::Request|
+        async move { api.set_room_alias(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::directory::delete_room_alias::Request|
+        async move { api.delete_room_alias(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::directory::get_local_aliases::Request|
+        async move { api.get_local_aliases(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::event_context::get_event_context::Request|
+        async move { api.get_event_context(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::filter::define_filter::Request|
+        async move { api.define_filter(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::filter::get_filter::Request|
+        async move { api.get_filter(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::inviting::invite_user::Request|
+        async move { api.invite_user(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::third_party_membership::invite_by3_pid::Request|
+        async move { api.invite_by3_pid(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::joining::join_room_by_id::Request|
+        async move { api.join_room_by_id(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::joining::join_room::Request|
+        async move { api.join_room(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::get_room_keys_version_current::Request|
+        async move {
+            api.get_room_keys_version_current(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::post_room_keys_version::Request|
+        async move { api.post_room_keys_version(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::get_room_keys_version::Request|
+        async move { api.get_room_keys_version(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::put_room_keys_version::Request|
+        async move { api.put_room_keys_version(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::delete_room_keys_version::Request|
+        async move { api.delete_room_keys_version(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::get_room_key_by_session_id::Request|
+        async move {
+            api.get_room_key_by_session_id(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::put_room_key_by_session_id::Request|
+        async move {
+            api.put_room_key_by_session_id(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::delete_room_key_by_session_id::Request|
+        async move {
+            api.delete_room_key_by_session_id(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::get_room_keys_by_room_id::Request|
+        async move { api.get_room_keys_by_room_id(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::put_room_keys_by_room_id::Request|
+        async move { api.put_room_keys_by_room_id(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::delete_room_keys_by_room_id::Request|
+        async move {
+            api.delete_room_keys_by_room_id(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::get_room_keys::Request|
+        async move { api.get_room_keys(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::put_room_keys::Request|
+        async move { api.put_room_keys(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::key_backup::delete_room_keys::Request|
+        async move { api.delete_room_keys(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::keys::upload_keys::Request|
+        async move { api.upload_keys(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::keys::query_keys::Request|
+        async move { api.query_keys(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::keys::claim_keys::Request|
+        async move { api.claim_keys(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::keys::get_keys_changes::Request|
+        async move { api.get_keys_changes(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::kicking::kick::Request|
+        async move { api.kick(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::knocking::knock_room::Request|
+        async move { api.knock_room(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::leaving::leave_room::Request|
+        async move { api.leave_room(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::leaving::forget_room::Request|
+        async move { api.forget_room(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::list_joined_rooms::get_joined_rooms::Request|
+        async move { api.get_joined_rooms(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::list_public_rooms::get_room_visibility_on_directory::Request|
+        async move { api.get_room_visibility_on_directory(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::list_public_rooms::set_room_visibility_on_directory::Request|
+        async move {
+            api.set_room_visibility_on_directory(&context, credential, request).await
+        })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::list_public_rooms::get_public_rooms::Request|
+        async move { api.get_public_rooms(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::list_public_rooms::query_public_rooms::Request|
+        async move { api.query_public_rooms(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::login::get_login_flows::Request|
+        async move { api.get_login_flows(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::login::login::Request|
+        async move { api.login(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::login_token::generate_login_token::Request|
+        async move { api.generate_login_token(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::logout::logout::Request|
+        async move { api.logout(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::logout::logout_all::Request|
+        async move { api.logout_all(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::message_pagination::get_room_events::Request|
+        async move { api.get_room_events(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::notifications::get_notifications::Request|
+        async move { api.get_notifications(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::old_sync::get_events::Request|
+        async move { api.get_events(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::peeking_events::peek_events::Request|
+        async move { api.peek_events(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::old_sync::initial_sync::Request|
+        async move { api.initial_sync(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::old_sync::get_one_event::Request|
+        async move { api.get_one_event(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::openid::request_open_id_token::Request|
+        async move { api.request_open_id_token(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::presence::get_presence::Request|
+        async move { api.get_presence(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::presence::set_presence::Request|
+        async move { api.set_presence(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::profile::get_display_name::Request|
+        async move { api.get_display_name(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::profile::set_display_name::Request|
+        async move { api.set_display_name(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::profile::get_avatar_url::Request|
+        async move { api.get_avatar_url(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::profile::set_avatar_url::Request|
+        async move { api.set_avatar_url(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::profile::get_user_profile::Request|
+        async move { api.get_user_profile(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pusher::get_pushers::Request|
+        async move { api.get_pushers(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pusher::post_pusher::Request|
+        async move { api.post_pusher(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::get_push_rules::Request|
+        async move { api.get_push_rules(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::get_push_rule::Request|
+        async move { api.get_push_rule(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::set_push_rule::Request|
+        async move { api.set_push_rule(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::delete_push_rule::Request|
+        async move { api.delete_push_rule(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::is_push_rule_enabled::Request|
+        async move { api.is_push_rule_enabled(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::set_push_rule_enabled::Request|
+        async move { api.set_push_rule_enabled(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::get_push_rule_actions::Request|
+        async move { api.get_push_rule_actions(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::pushrules::set_push_rule_actions::Request|
+        async move { api.set_push_rule_actions(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::read_markers::set_read_marker::Request|
+        async move { api.set_read_marker(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::receipts::post_receipt::Request|
+        async move { api.post_receipt(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::redaction::redact_event::Request|
+        async move { api.redact_event(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::refresh::refresh::Request|
+        async move { api.refresh(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration::register::Request|
+        async move { api.register(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration::request_token_to_register_email::Request|
+        async move { api.request_token_to_register_email(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration::request_token_to_register_msisdn::Request|
+        async move { api.request_token_to_register_msisdn(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::registration::change_password::Request|
+        async move { api.change_password(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration::request_token_to_reset_password_email::Request|
+        async move {
+            api.request_token_to_reset_password_email(&context, request).await
+        })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration::request_token_to_reset_password_msisdn::Request|
+        async move {
+            api.request_token_to_reset_password_msisdn(&context, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::registration::deactivate_account::Request|
+        async move { api.deactivate_account(&context, credential, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration::check_username_availability::Request|
+        async move { api.check_username_availability(&context, request).await })
+        .route(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            request: crate::endpoints::registration_tokens::registration_token_validity::Request|
+        async move { api.registration_token_validity(&context, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::relations::get_relating_events::Request|
+        async move { api.get_relating_events(&context, credential, request).await })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::relations::get_relating_events_with_rel_type::Request|
+        async move {
+            api.get_relating_events_with_rel_type(&context, credential, request).await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
+            credential: crate::endpoints::AccessToken,
+            request: crate::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request|
+        async move {
+            api.get_relating_events_with_rel_type_and_event_type(
+                    &context,
+                    credential,
+                    request,
+                )
+                .await
+        })
+        .route_with(|
+            api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::report_content::report_content::Request|
-        async move { api.report_content(credential, request).await })
+        async move { api.report_content(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request|
-        async move { api.get_event_by_timestamp(credential, request).await })
+        async move { api.get_event_by_timestamp(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::room_initial_sync::room_initial_sync::Request|
-        async move { api.room_initial_sync(credential, request).await })
+        async move { api.room_initial_sync(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::room_send::send_message::Request|
-        async move { api.send_message(credential, request).await })
+        async move { api.send_message(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::rooms::get_room_state_with_key::Request|
-        async move { api.get_room_state_with_key(credential, request).await })
+        async move { api.get_room_state_with_key(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::room_state::set_room_state_with_key::Request|
-        async move { api.set_room_state_with_key(credential, request).await })
+        async move { api.set_room_state_with_key(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::room_upgrades::upgrade_room::Request|
-        async move { api.upgrade_room(credential, request).await })
+        async move { api.upgrade_room(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::rooms::get_one_room_event::Request|
-        async move { api.get_one_room_event(credential, request).await })
+        async move { api.get_one_room_event(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::rooms::get_room_state::Request|
-        async move { api.get_room_state(credential, request).await })
+        async move { api.get_room_state(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::rooms::get_members_by_room::Request|
-        async move { api.get_members_by_room(credential, request).await })
+        async move { api.get_members_by_room(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::rooms::get_joined_members_by_room::Request|
-        async move { api.get_joined_members_by_room(credential, request).await })
+        async move {
+            api.get_joined_members_by_room(&context, credential, request).await
+        })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::search::search::Request|
-        async move { api.search(credential, request).await })
+        async move { api.search(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request|
-        async move { api.get_space_hierarchy(credential, request).await })
+        async move { api.get_space_hierarchy(&context, credential, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::sso_login_redirect::redirect_to_sso::Request|
-        async move { api.redirect_to_sso(request).await })
+        async move { api.redirect_to_sso(&context, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::sso_login_redirect::redirect_to_id_p::Request|
-        async move { api.redirect_to_id_p(request).await })
+        async move { api.redirect_to_id_p(&context, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::sync::sync::Request|
-        async move { api.sync(credential, request).await })
+        async move { api.sync(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::tags::get_room_tags::Request|
-        async move { api.get_room_tags(credential, request).await })
+        async move { api.get_room_tags(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::tags::set_room_tag::Request|
-        async move { api.set_room_tag(credential, request).await })
+        async move { api.set_room_tag(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::tags::delete_room_tag::Request|
-        async move { api.delete_room_tag(credential, request).await })
+        async move { api.delete_room_tag(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::third_party_lookup::get_protocols::Request|
-        async move { api.get_protocols(credential, request).await })
+        async move { api.get_protocols(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::third_party_lookup::get_protocol_metadata::Request|
-        async move { api.get_protocol_metadata(credential, request).await })
+        async move { api.get_protocol_metadata(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::third_party_lookup::query_location_by_protocol::Request|
-        async move { api.query_location_by_protocol(credential, request).await })
+        async move {
+            api.query_location_by_protocol(&context, credential, request).await
+        })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::third_party_lookup::query_user_by_protocol::Request|
-        async move { api.query_user_by_protocol(credential, request).await })
+        async move { api.query_user_by_protocol(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::third_party_lookup::query_location_by_alias::Request|
-        async move { api.query_location_by_alias(credential, request).await })
+        async move { api.query_location_by_alias(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::third_party_lookup::query_user_by_id::Request|
-        async move { api.query_user_by_id(credential, request).await })
+        async move { api.query_user_by_id(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::threads_list::get_thread_roots::Request|
-        async move { api.get_thread_roots(credential, request).await })
+        async move { api.get_thread_roots(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::to_device::send_to_device::Request|
-        async move { api.send_to_device(credential, request).await })
+        async move { api.send_to_device(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::typing::set_typing::Request|
-        async move { api.set_typing(credential, request).await })
+        async move { api.set_typing(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::users::search_user_directory::Request|
-        async move { api.search_user_directory(credential, request).await })
+        async move { api.search_user_directory(&context, credential, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::versions::get_versions::Request|
-        async move { api.get_versions(request).await })
+        async move { api.get_versions(&context, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::voip::get_turn_server::Request|
-        async move { api.get_turn_server(credential, request).await })
+        async move { api.get_turn_server(&context, credential, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::wellknown::get_wellknown::Request|
-        async move { api.get_wellknown(request).await })
+        async move { api.get_wellknown(&context, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::whoami::get_token_owner::Request|
-        async move { api.get_token_owner(credential, request).await })
+        async move { api.get_token_owner(&context, credential, request).await })
 }

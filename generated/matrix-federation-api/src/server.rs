@@ -2,11 +2,15 @@
 // with the overlays `api/overlays/matrix-federation-fixes.yaml`.
 // Do not edit by hand: change the spec or its overlays and run `cargo xtask codegen`.
 
+pub use ::specgen_runtime::server::Context;
+
 /// The API as a server implements it: one method per operation, each given the
-/// credential its security scheme names and the typed request.
+/// request's [`Context`] (headers, extensions, peer address), the credential its
+/// security scheme names and the typed request.
 ///
-/// Implement it with `async fn`s. A method left out answers `501 Not Implemented`,
-/// so a server implements only what it needs; [`router`] serves an implementation.
+/// Implement it with `async fn`s; a method that does not need the context names it
+/// `_: &Context`. A method left out answers `501 Not Implemented`, so a server
+/// implements only what it needs; [`router`] serves an implementation.
 pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `GET /_matrix/federation/v1/backfill/{roomId}`
     ///
@@ -17,6 +21,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the PDUs that preceded them are retrieved, up to the total number given by the `limit`.
     fn backfill_room(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::backfill::backfill_room::Request,
     ) -> impl ::std::future::Future<
@@ -25,7 +30,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "backfill_room")
     }
     /// `POST /_matrix/federation/v1/get_missing_events/{roomId}`
@@ -37,6 +42,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// and stopping at the `limit`.
     fn get_missing_previous_events(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::backfill::get_missing_previous_events::Request,
     ) -> impl ::std::future::Future<
@@ -45,7 +51,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_missing_previous_events",
@@ -58,6 +64,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieves the complete auth chain for a given event.
     fn get_event_auth(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::event_auth::get_event_auth::Request,
     ) -> impl ::std::future::Future<
@@ -66,7 +73,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_event_auth")
     }
     /// `GET /_matrix/federation/v1/state/{roomId}`
@@ -76,6 +83,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieves a snapshot of a room's state at a given event.
     fn get_room_state(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_room_state::Request,
     ) -> impl ::std::future::Future<
@@ -84,7 +92,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_room_state")
     }
     /// `GET /_matrix/federation/v1/state_ids/{roomId}`
@@ -96,6 +104,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// however this returns just the event IDs rather than the full events.
     fn get_room_state_ids(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_room_state_ids::Request,
     ) -> impl ::std::future::Future<
@@ -104,7 +113,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_room_state_ids",
@@ -117,6 +126,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Retrieves a single event.
     fn get_event(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_event::Request,
     ) -> impl ::std::future::Future<
@@ -125,7 +135,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_event")
     }
     /// `GET /_matrix/federation/v1/timestamp_to_event/{roomId}`
@@ -158,6 +168,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// that it is available to for a client to query.
     fn get_event_by_timestamp(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_event_by_timestamp::Request,
     ) -> impl ::std::future::Future<
@@ -166,7 +177,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_event_by_timestamp",
@@ -190,6 +201,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// required fields for a PDU.**
     fn send_invite_v1(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::invites_v1::send_invite_v1::Request,
     ) -> impl ::std::future::Future<
@@ -198,7 +210,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_invite_v1")
     }
     /// `PUT /_matrix/federation/v2/invite/{roomId}/{eventId}`
@@ -223,6 +235,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// required fields for a PDU.**
     fn send_invite_v2(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::invites_v2::send_invite_v2::Request,
     ) -> impl ::std::future::Future<
@@ -231,7 +244,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_invite_v2")
     }
     /// `GET /_matrix/federation/v1/make_join/{roomId}/{userId}`
@@ -242,6 +255,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// server will need to prepare a join event to get into the room.
     fn make_join(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v1::make_join::Request,
     ) -> impl ::std::future::Future<
@@ -250,7 +264,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "make_join")
     }
     /// `PUT /_matrix/federation/v1/send_join/{roomId}/{eventId}`
@@ -271,6 +285,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn send_join_v1(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v1::send_join_v1::Request,
     ) -> impl ::std::future::Future<
@@ -279,7 +294,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_join_v1")
     }
     /// `PUT /_matrix/federation/v2/send_join/{roomId}/{eventId}`
@@ -304,6 +319,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// fields for a PDU.**
     fn send_join_v2(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v2::send_join_v2::Request,
     ) -> impl ::std::future::Future<
@@ -312,7 +328,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_join_v2")
     }
     /// `GET /_matrix/key/v2/query/{serverName}`
@@ -323,6 +339,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// sign the keys returned by the queried server.
     fn perspectives_key_query(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::keys_query::perspectives_key_query::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -330,7 +347,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "perspectives_key_query",
@@ -344,6 +361,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// server must sign the keys returned by the queried servers.
     fn bulk_perspectives_key_query(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::keys_query::bulk_perspectives_key_query::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -351,7 +369,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "bulk_perspectives_key_query",
@@ -378,6 +396,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// checked.
     fn get_server_key(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::keys_server::get_server_key::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -385,7 +404,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_server_key")
     }
     /// `GET /_matrix/federation/v1/make_knock/{roomId}/{userId}`
@@ -396,6 +415,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// server will need to prepare a knock event for the room.
     fn make_knock(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::knocks::make_knock::Request,
     ) -> impl ::std::future::Future<
@@ -404,7 +424,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "make_knock")
     }
     /// `PUT /_matrix/federation/v1/send_knock/{roomId}/{eventId}`
@@ -420,6 +440,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// fields for a PDU.**
     fn send_knock(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::knocks::send_knock::Request,
     ) -> impl ::std::future::Future<
@@ -428,7 +449,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_knock")
     }
     /// `GET /_matrix/federation/v1/make_leave/{roomId}/{userId}`
@@ -439,6 +460,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// server will need to prepare a leave event to get out of the room.
     fn make_leave(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v1::make_leave::Request,
     ) -> impl ::std::future::Future<
@@ -447,7 +469,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "make_leave")
     }
     /// `PUT /_matrix/federation/v1/send_leave/{roomId}/{eventId}`
@@ -468,6 +490,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Deprecated by the spec.
     fn send_leave_v1(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v1::send_leave_v1::Request,
     ) -> impl ::std::future::Future<
@@ -476,7 +499,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_leave_v1")
     }
     /// `PUT /_matrix/federation/v2/send_leave/{roomId}/{eventId}`
@@ -501,6 +524,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// fields for a PDU.**
     fn send_leave_v2(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v2::send_leave_v2::Request,
     ) -> impl ::std::future::Future<
@@ -509,7 +533,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "send_leave_v2")
     }
     /// `GET /_matrix/federation/v1/openid/userinfo`
@@ -521,6 +545,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// User ID of the owner.
     fn exchange_open_id_token(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::openid::exchange_open_id_token::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -528,7 +553,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "exchange_open_id_token",
@@ -543,6 +568,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// listed on the receiving homeserver's directory.
     fn get_public_rooms(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::public_rooms::get_public_rooms::Request,
     ) -> impl ::std::future::Future<
@@ -551,7 +577,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_public_rooms",
@@ -570,6 +596,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// in the Client-Server API's `POST /publicRooms` endpoint.
     fn query_public_rooms(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::public_rooms::query_public_rooms::Request,
     ) -> impl ::std::future::Future<
@@ -578,7 +605,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_public_rooms",
@@ -593,6 +620,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// are specified as their own endpoints as an extension to this definition.
     fn query_info(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_info::Request,
     ) -> impl ::std::future::Future<
@@ -601,7 +629,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_info")
     }
     /// `GET /_matrix/federation/v1/query/directory`
@@ -616,6 +644,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// information too often.
     fn query_room_directory(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_room_directory::Request,
     ) -> impl ::std::future::Future<
@@ -624,7 +653,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_room_directory",
@@ -642,6 +671,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// information too often.
     fn query_profile(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_profile::Request,
     ) -> impl ::std::future::Future<
@@ -650,7 +680,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "query_profile")
     }
     /// `GET /_matrix/federation/v1/hierarchy/{roomId}`
@@ -668,6 +698,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Responses to this endpoint should be cached for a period of time.
     fn get_space_hierarchy(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request,
     ) -> impl ::std::future::Future<
@@ -676,7 +707,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_space_hierarchy",
@@ -692,6 +723,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// response to this request.
     fn exchange_third_party_invite(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::third_party_invite::exchange_third_party_invite::Request,
     ) -> impl ::std::future::Future<
@@ -700,7 +732,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "exchange_third_party_invite",
@@ -716,6 +748,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// room invites the identity server has been made aware of.
     fn on_bind_third_party_identifier(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::third_party_invite::on_bind_third_party_identifier::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -723,7 +756,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "on_bind_third_party_identifier",
@@ -744,6 +777,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// the \[room version specification\](/rooms) for precise event formats.
     fn send_transaction(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::transactions::send_transaction::Request,
     ) -> impl ::std::future::Future<
@@ -752,7 +786,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "send_transaction",
@@ -765,6 +799,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Gets information on all of the user's devices
     fn get_user_devices(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::user_devices::get_user_devices::Request,
     ) -> impl ::std::future::Future<
@@ -773,7 +808,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "get_user_devices",
@@ -786,6 +821,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Claims one-time keys for use in pre-key messages.
     fn claim_user_encryption_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::user_keys::claim_user_encryption_keys::Request,
     ) -> impl ::std::future::Future<
@@ -794,7 +830,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "claim_user_encryption_keys",
@@ -807,6 +843,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Returns the current devices and identity keys for the given users.
     fn query_user_encryption_keys(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::user_keys::query_user_encryption_keys::Request,
     ) -> impl ::std::future::Future<
@@ -815,7 +852,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(
             crate::ERROR_FORMAT,
             "query_user_encryption_keys",
@@ -828,6 +865,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// Get the implementation name and version of this homeserver.
     fn get_version(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::version::get_version::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -835,7 +873,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_version")
     }
     /// `GET /.well-known/matrix/server`
@@ -847,6 +885,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// avoiding redirect loops, and use normal X.509 certificate validation.
     fn get_well_known(
         &self,
+        context: &::specgen_runtime::server::Context,
         request: crate::endpoints::wellknown::get_well_known::Request,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
@@ -854,7 +893,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = request;
+        let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "get_well_known")
     }
 }
@@ -871,177 +910,213 @@ pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Ro
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::backfill::backfill_room::Request|
-        async move { api.backfill_room(credential, request).await })
+        async move { api.backfill_room(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::backfill::get_missing_previous_events::Request|
-        async move { api.get_missing_previous_events(credential, request).await })
+        async move {
+            api.get_missing_previous_events(&context, credential, request).await
+        })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::event_auth::get_event_auth::Request|
-        async move { api.get_event_auth(credential, request).await })
+        async move { api.get_event_auth(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::events::get_room_state::Request|
-        async move { api.get_room_state(credential, request).await })
+        async move { api.get_room_state(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::events::get_room_state_ids::Request|
-        async move { api.get_room_state_ids(credential, request).await })
+        async move { api.get_room_state_ids(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::events::get_event::Request|
-        async move { api.get_event(credential, request).await })
+        async move { api.get_event(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::events::get_event_by_timestamp::Request|
-        async move { api.get_event_by_timestamp(credential, request).await })
+        async move { api.get_event_by_timestamp(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::invites_v1::send_invite_v1::Request|
-        async move { api.send_invite_v1(credential, request).await })
+        async move { api.send_invite_v1(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::invites_v2::send_invite_v2::Request|
-        async move { api.send_invite_v2(credential, request).await })
+        async move { api.send_invite_v2(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::joins_v1::make_join::Request|
-        async move { api.make_join(credential, request).await })
+        async move { api.make_join(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::joins_v1::send_join_v1::Request|
-        async move { api.send_join_v1(credential, request).await })
+        async move { api.send_join_v1(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::joins_v2::send_join_v2::Request|
-        async move { api.send_join_v2(credential, request).await })
+        async move { api.send_join_v2(&context, credential, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::keys_query::perspectives_key_query::Request|
-        async move { api.perspectives_key_query(request).await })
+        async move { api.perspectives_key_query(&context, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::keys_query::bulk_perspectives_key_query::Request|
-        async move { api.bulk_perspectives_key_query(request).await })
+        async move { api.bulk_perspectives_key_query(&context, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::keys_server::get_server_key::Request|
-        async move { api.get_server_key(request).await })
+        async move { api.get_server_key(&context, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::knocks::make_knock::Request|
-        async move { api.make_knock(credential, request).await })
+        async move { api.make_knock(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::knocks::send_knock::Request|
-        async move { api.send_knock(credential, request).await })
+        async move { api.send_knock(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::leaving_v1::make_leave::Request|
-        async move { api.make_leave(credential, request).await })
+        async move { api.make_leave(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::leaving_v1::send_leave_v1::Request|
-        async move { api.send_leave_v1(credential, request).await })
+        async move { api.send_leave_v1(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::leaving_v2::send_leave_v2::Request|
-        async move { api.send_leave_v2(credential, request).await })
+        async move { api.send_leave_v2(&context, credential, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::openid::exchange_open_id_token::Request|
-        async move { api.exchange_open_id_token(request).await })
+        async move { api.exchange_open_id_token(&context, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::public_rooms::get_public_rooms::Request|
-        async move { api.get_public_rooms(credential, request).await })
+        async move { api.get_public_rooms(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::public_rooms::query_public_rooms::Request|
-        async move { api.query_public_rooms(credential, request).await })
+        async move { api.query_public_rooms(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::query::query_info::Request|
-        async move { api.query_info(credential, request).await })
+        async move { api.query_info(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::query::query_room_directory::Request|
-        async move { api.query_room_directory(credential, request).await })
+        async move { api.query_room_directory(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::query::query_profile::Request|
-        async move { api.query_profile(credential, request).await })
+        async move { api.query_profile(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request|
-        async move { api.get_space_hierarchy(credential, request).await })
+        async move { api.get_space_hierarchy(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::third_party_invite::exchange_third_party_invite::Request|
-        async move { api.exchange_third_party_invite(credential, request).await })
+        async move {
+            api.exchange_third_party_invite(&context, credential, request).await
+        })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::third_party_invite::on_bind_third_party_identifier::Request|
-        async move { api.on_bind_third_party_identifier(request).await })
+        async move { api.on_bind_third_party_identifier(&context, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::transactions::send_transaction::Request|
-        async move { api.send_transaction(credential, request).await })
+        async move { api.send_transaction(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::user_devices::get_user_devices::Request|
-        async move { api.get_user_devices(credential, request).await })
+        async move { api.get_user_devices(&context, credential, request).await })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::user_keys::claim_user_encryption_keys::Request|
-        async move { api.claim_user_encryption_keys(credential, request).await })
+        async move {
+            api.claim_user_encryption_keys(&context, credential, request).await
+        })
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::SignedRequest,
             request: crate::endpoints::user_keys::query_user_encryption_keys::Request|
-        async move { api.query_user_encryption_keys(credential, request).await })
+        async move {
+            api.query_user_encryption_keys(&context, credential, request).await
+        })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::version::get_version::Request|
-        async move { api.get_version(request).await })
+        async move { api.get_version(&context, request).await })
         .route(|
             api: ::std::sync::Arc<A>,
-            _: ::specgen_runtime::server::Context,
+            context: ::specgen_runtime::server::Context,
             request: crate::endpoints::wellknown::get_well_known::Request|
-        async move { api.get_well_known(request).await })
+        async move { api.get_well_known(&context, request).await })
 }

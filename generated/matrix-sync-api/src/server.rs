@@ -2,11 +2,15 @@
 // with the overlays `api/overlays/sync-fixes.yaml`.
 // Do not edit by hand: change the spec or its overlays and run `cargo xtask codegen`.
 
+pub use ::specgen_runtime::server::Context;
+
 /// The API as a server implements it: one method per operation, each given the
-/// credential its security scheme names and the typed request.
+/// request's [`Context`] (headers, extensions, peer address), the credential its
+/// security scheme names and the typed request.
 ///
-/// Implement it with `async fn`s. A method left out answers `501 Not Implemented`,
-/// so a server implements only what it needs; [`router`] serves an implementation.
+/// Implement it with `async fn`s; a method that does not need the context names it
+/// `_: &Context`. A method left out answers `501 Not Implemented`, so a server
+/// implements only what it needs; [`router`] serves an implementation.
 pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// `GET /_matrix/client/v2_alpha/sync`
     ///
@@ -18,6 +22,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     /// incremental deltas to the state, and to receive new messages.
     fn sync(
         &self,
+        context: &::specgen_runtime::server::Context,
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::Request,
     ) -> impl ::std::future::Future<
@@ -26,7 +31,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             ::specgen_runtime::ApiError,
         >,
     > + ::std::marker::Send {
-        let _ = (credential, request);
+        let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")
     }
 }
@@ -43,7 +48,8 @@ pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Ro
     ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
         .route_with(|
             api: ::std::sync::Arc<A>,
+            context: ::specgen_runtime::server::Context,
             credential: crate::endpoints::AccessToken,
             request: crate::endpoints::sync::Request|
-        async move { api.sync(credential, request).await })
+        async move { api.sync(&context, credential, request).await })
 }

@@ -399,9 +399,13 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
         let name = ident(&f.rust);
         let wire = &f.wire;
         let many = f.value == FieldValue::Files || (f.value == FieldValue::Text && matches!(f.ty, Ty::Vec(_)));
-        match (f.value, f.required || many) {
+        let declared = f.content_type.as_ref().map(|t| quote!(form.content_type(#wire, #t);));
+        let write = match (f.value, f.required || many) {
             (FieldValue::Files, _) => quote!(for file in &self.#name { form.file(#wire, file); }),
-            (FieldValue::Text, _) if many => quote!(form.texts(#wire, &self.#name);),
+            (FieldValue::Text, _) if many => match f.separator {
+                Some(separator) => quote!(form.joined(#wire, &self.#name, #separator);),
+                None => quote!(form.texts(#wire, &self.#name);),
+            },
             (FieldValue::Text, true) => quote!(form.text(#wire, &self.#name);),
             (FieldValue::Text, false) => quote!(if let ::std::option::Option::Some(value) = &self.#name { form.text(#wire, value); }),
             (FieldValue::Json, true) => quote!(form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(&self.#name)?));),
@@ -412,15 +416,22 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
             },
             (FieldValue::File, true) => quote!(form.file(#wire, &self.#name);),
             (FieldValue::File, false) => quote!(if let ::std::option::Option::Some(file) = &self.#name { form.file(#wire, file); }),
-        }
+        };
+        quote!(#declared #write)
     });
     let reads = fields.iter().map(|f| {
         let name = ident(&f.rust);
         let wire = &f.wire;
         let value = match (f.value, f.required) {
             (FieldValue::Files, _) => quote!(form.files(#wire)),
-            (FieldValue::Text, true) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().repeated_required(#wire)?),
-            (FieldValue::Text, false) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().repeated(#wire)?),
+            (FieldValue::Text, true) if matches!(f.ty, Ty::Vec(_)) => match f.separator {
+                Some(separator) => quote!(form.fields().delimited_required(#wire, #separator)?),
+                None => quote!(form.fields().repeated_required(#wire)?),
+            },
+            (FieldValue::Text, false) if matches!(f.ty, Ty::Vec(_)) => match f.separator {
+                Some(separator) => quote!(form.fields().delimited(#wire, #separator)?),
+                None => quote!(form.fields().repeated(#wire)?),
+            },
             (FieldValue::Text, true) => quote!(form.fields().required(#wire)?),
             (FieldValue::Text, false) => quote!(form.fields().optional(#wire)?),
             (FieldValue::Json, true) => quote! {

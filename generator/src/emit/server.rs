@@ -37,11 +37,15 @@ pub fn emit(model: &Model) -> TokenStream {
         )
     };
     quote! {
+        pub use ::specgen_runtime::server::Context;
+
         /// The API as a server implements it: one method per operation, each given the
-        /// credential its security scheme names and the typed request.
+        /// request's [`Context`] (headers, extensions, peer address), the credential its
+        /// security scheme names and the typed request.
         ///
-        /// Implement it with `async fn`s. A method left out answers `501 Not Implemented`,
-        /// so a server implements only what it needs; [`router`] serves an implementation.
+        /// Implement it with `async fn`s; a method that does not need the context names it
+        /// `_: &Context`. A method left out answers `501 Not Implemented`, so a server
+        /// implements only what it needs; [`router`] serves an implementation.
         pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
             #(#methods)*
         }
@@ -112,7 +116,8 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
             quote!(credential: crate::endpoints::#ty,)
         }
     });
-    let unused = if op.security.is_some() { quote!((credential, request)) } else { quote!(request) };
+    let unused =
+        if op.security.is_some() { quote!((context, credential, request)) } else { quote!((context, request)) };
     // Clippy expects `new` and `from_*` to take no `self` and `into_*` to take `self`: an
     // operation may be called so, and its method takes `&self` like every other.
     let method = &op.api_method;
@@ -123,6 +128,7 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
         #allow
         fn #name(
             &self,
+            context: &::specgen_runtime::server::Context,
             #credential
             request: crate::endpoints::#module::Request,
         ) -> impl ::std::future::Future<Output = ::std::result::Result<crate::endpoints::#module::Response, ::specgen_runtime::ApiError>> + ::std::marker::Send {
@@ -140,8 +146,8 @@ fn route(op: &Operation) -> TokenStream {
     let request = quote!(request: crate::endpoints::#module::Request);
     match &op.security {
         None => quote! {
-            .route(|api: ::std::sync::Arc<A>, _: ::specgen_runtime::server::Context, #request| async move {
-                api.#name(request).await
+            .route(|api: ::std::sync::Arc<A>, context: ::specgen_runtime::server::Context, #request| async move {
+                api.#name(&context, request).await
             })
         },
         Some(s) if !s.is_single() => {
@@ -160,11 +166,11 @@ fn route(op: &Operation) -> TokenStream {
             });
             let first = &s.scheme;
             let call = if s.optional {
-                quote!(api.#name(credential, request).await)
+                quote!(api.#name(&context, credential, request).await)
             } else {
                 quote! {
                     match credential {
-                        ::std::option::Option::Some(credential) => api.#name(credential, request).await,
+                        ::std::option::Option::Some(credential) => api.#name(&context, credential, request).await,
                         ::std::option::Option::None => ::std::result::Result::Err(::specgen_runtime::ApiError::missing_credential(crate::ERROR_FORMAT, #first)),
                     }
                 }
@@ -187,8 +193,8 @@ fn route(op: &Operation) -> TokenStream {
                 (quote!(route_with), quote!(credential: crate::endpoints::#ty))
             };
             quote! {
-                .#method(|api: ::std::sync::Arc<A>, #credential, #request| async move {
-                    api.#name(credential, request).await
+                .#method(|api: ::std::sync::Arc<A>, context: ::specgen_runtime::server::Context, #credential, #request| async move {
+                    api.#name(&context, credential, request).await
                 })
             }
         }

@@ -623,6 +623,14 @@ fn for_each_operation_ty(operations: &mut [Operation], f: &mut dyn FnMut(&mut Ty
         let bodies = operation.body.iter_mut().chain(operation.responses.iter_mut().filter_map(|r| r.body.as_mut()));
         for body in bodies {
             f(&mut body.ty);
+            if let super::operations::BodyKind::Form { fields, multipart: _ } = &mut body.kind {
+                for field in fields {
+                    f(&mut field.ty);
+                }
+            }
+        }
+        for header in operation.responses.iter_mut().flat_map(|r| r.headers.iter_mut()) {
+            f(&mut header.ty);
         }
     }
 }

@@ -107,6 +107,12 @@ pub struct FormField {
     pub required: bool,
     pub doc: Option<String>,
     pub value: FieldValue,
+    /// The media type of the field's parts, from its `encoding` object's `contentType`
+    /// (multipart only): sent instead of the default.
+    pub content_type: Option<String>,
+    /// An array of an urlencoded form sent as one field, its items joined by this
+    /// (`encoding` with `explode: false`); `None`: one field per item.
+    pub separator: Option<char>,
 }
 
 /// How a form field's value is written.
@@ -569,6 +575,13 @@ impl Lowerer<'_> {
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
             self.name_changed("form field", wire, &rust, self.spec.key_location(&pointer));
+            let (content_type, separator) = match media.encoding.get(wire) {
+                Some(encoding) => {
+                    let encoding_pointer = push_token(&format!("{media_pointer}/encoding"), wire);
+                    self.field_encoding(encoding, &encoding_pointer, wire, multipart, value, &ty)
+                }
+                None => (None, None),
+            };
             fields.push(FormField {
                 wire: wire.clone(),
                 rust,
@@ -576,9 +589,116 @@ impl Lowerer<'_> {
                 required: object.required.contains(wire),
                 doc,
                 value,
+                content_type,
+                separator,
             });
         }
+        for name in media.encoding.keys().filter(|name| !object.properties.contains_key(*name)) {
+            let encoding_pointer = push_token(&format!("{media_pointer}/encoding"), name);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::INVALID_SPEC,
+                    format!("encoding `{name}`: an encoding entry must name a property of the form's schema; the entry is ignored"),
+                )
+                .at(self.spec.key_location(&encoding_pointer))
+                .label("no such property")
+                .help("name a property of the schema, or remove the entry"),
+            );
+        }
         Some(fields)
+    }
+
+    /// What a form field's `encoding` object asks for that is honoured: the media type of its
+    /// multipart parts, and the separator of an unexploded array of an urlencoded form. Every
+    /// other setting it makes is a warning at the entry.
+    fn field_encoding(
+        &mut self,
+        encoding: &openapiv3::Encoding,
+        pointer: &str,
+        wire: &str,
+        multipart: bool,
+        value: FieldValue,
+        ty: &Ty,
+    ) -> (Option<String>, Option<char>) {
+        let unsupported = |this: &mut Self, key: &str, what: String, help: &str| {
+            this.diagnostics.push(
+                Diagnostic::warning(codes::UNSUPPORTED, format!("encoding `{wire}`: {what}"))
+                    .at(this.spec.key_location(&format!("{pointer}/{key}")))
+                    .label("not honoured")
+                    .help(help.to_owned()),
+            );
+        };
+        let mut content_type = None;
+        if let Some(declared) = &encoding.content_type {
+            // `contentType` may list types or ranges; the first concrete one is sent.
+            let concrete = declared.split(',').map(str::trim).find(|t| !t.is_empty() && !t.contains('*'));
+            let essence = concrete.map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+            let texty = essence.as_deref().is_some_and(|e| e.starts_with("text/") || is_json(e));
+            match concrete {
+                _ if !multipart => unsupported(
+                    self,
+                    "contentType",
+                    "a `contentType` for a field of an `application/x-www-form-urlencoded` body is not supported yet; the field is sent as text".into(),
+                    "remove `contentType`, or send the body as `multipart/form-data`",
+                ),
+                None => unsupported(
+                    self,
+                    "contentType",
+                    format!("the media range `{declared}` is not supported yet; a part whose file names no media type is sent as `application/octet-stream`"),
+                    "list a concrete media type first (`image/png, image/*`)",
+                ),
+                Some(concrete) if matches!(value, FieldValue::Text | FieldValue::Json) && !texty => unsupported(
+                    self,
+                    "contentType",
+                    format!("a text field sent as `{concrete}` is not supported yet; the part is sent as text"),
+                    "give the property `format: binary` to send it as a file part",
+                ),
+                Some(concrete) => content_type = Some(concrete.to_owned()),
+            }
+        }
+        if multipart && !encoding.headers.is_empty() {
+            unsupported(
+                self,
+                "headers",
+                "headers of a multipart part are not supported yet; they are not sent or read".into(),
+                "send the values as form fields, or remove `headers`",
+            );
+        }
+        let mut separator = None;
+        if !multipart {
+            // As for query parameters: `form` by default, exploded unless said otherwise.
+            let style = encoding.style.clone().unwrap_or(QueryStyle::Form);
+            let explicit_explode = self.spec.key_location(&format!("{pointer}/explode")).is_some();
+            let explode = if explicit_explode { encoding.explode } else { matches!(style, QueryStyle::Form) };
+            let array = value == FieldValue::Text && matches!(ty, Ty::Vec(_));
+            if array && !explode {
+                separator = match style {
+                    QueryStyle::Form => Some(','),
+                    QueryStyle::SpaceDelimited => Some(' '),
+                    QueryStyle::PipeDelimited => Some('|'),
+                    QueryStyle::DeepObject => None,
+                };
+            }
+            let styled = encoding.style.is_some() || explicit_explode;
+            if matches!(style, QueryStyle::DeepObject) || (styled && value == FieldValue::Json) {
+                unsupported(
+                    self,
+                    if encoding.style.is_some() { "style" } else { "explode" },
+                    "`style` and `explode` of a structured field are not supported yet; the field is sent as JSON text"
+                        .into(),
+                    "remove `style` and `explode`, or make the field an array of simple values",
+                );
+            }
+            if encoding.allow_reserved {
+                unsupported(
+                    self,
+                    "allowReserved",
+                    "`allowReserved` is not supported yet; reserved characters are percent-encoded".into(),
+                    "remove `allowReserved`",
+                );
+            }
+        }
+        (content_type, separator)
     }
 
     /// The example of a body: the media type's `example`, else the `example` of a schema
@@ -1063,6 +1183,56 @@ mod tests {
             panic!("{:?}", ops[0].body)
         };
         assert_eq!(fields[1].value, FieldValue::Text);
+    }
+
+    /// `encoding`: a part's `contentType` and an urlencoded array's `style`/`explode` are
+    /// read; what is not honoured is a warning at its entry, never dropped silently.
+    #[test]
+    fn encoding_objects_are_read_or_reported() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/encoding/openapi.yaml");
+        let yaml = std::fs::read_to_string(fixture).expect("the encoding fixture is readable");
+        let (ops, diagnostics) = lowered("encoding_fixture", &yaml);
+        assert!(!diagnostics.iter().any(|d| d.code == codes::UNSUPPORTED), "{}", diagnostics.render(false));
+        let fields = |op: &Operation| match op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Form { fields, .. }) => fields.clone(),
+            other => panic!("not a form: {other:?}"),
+        };
+        let upload: Vec<_> = fields(&ops[0]).into_iter().map(|f| (f.wire, f.content_type, f.separator)).collect();
+        assert_eq!(
+            upload,
+            [
+                ("photo".to_owned(), Some("image/png".to_owned()), None),
+                ("thumbnails".to_owned(), Some("image/jpeg".to_owned()), None),
+                ("meta".to_owned(), Some("application/json".to_owned()), None),
+            ]
+        );
+        let search: Vec<_> = fields(&ops[1]).into_iter().map(|f| (f.wire, f.content_type, f.separator)).collect();
+        assert_eq!(
+            search,
+            [
+                ("ids".to_owned(), None, Some(',')),
+                ("words".to_owned(), None, Some('|')),
+                ("tags".to_owned(), None, None)
+            ]
+        );
+
+        let unsupported = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /m:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {f: {type: string, format: binary}, t: {type: string}}}\n            encoding:\n              f: {contentType: 'image/*', headers: {X-Rate: {schema: {type: integer}}}}\n              t: {contentType: image/png}\n              gone: {contentType: text/plain}\n      responses:\n        '204': {description: ok}\n  /u:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object, properties: {o: {type: object, properties: {x: {type: string}}}, s: {type: string}}}\n            encoding:\n              o: {style: deepObject}\n              s: {contentType: text/plain, allowReserved: true}\n      responses:\n        '204': {description: ok}\n";
+        let (ops, diagnostics) = lowered("encoding_unsupported", unsupported);
+        let messages: Vec<String> = diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
+        for expected in [
+            "not-supported encoding `f`: the media range `image/*` is not supported yet",
+            "not-supported encoding `f`: headers of a multipart part are not supported yet",
+            "not-supported encoding `t`: a text field sent as `image/png` is not supported yet",
+            "invalid-spec encoding `gone`: an encoding entry must name a property",
+            "not-supported encoding `o`: `style` and `explode` of a structured field are not supported yet",
+            "not-supported encoding `s`: a `contentType` for a field of an `application/x-www-form-urlencoded` body",
+            "not-supported encoding `s`: `allowReserved` is not supported yet",
+        ] {
+            assert!(messages.iter().any(|m| m.starts_with(expected)), "no `{expected}` in {messages:#?}");
+        }
+        assert!(diagnostics.iter().filter(|d| d.message.starts_with("encoding")).all(|d| d.location.is_some()));
+        let Some(BodyKind::Form { fields, .. }) = ops[0].body.as_ref().map(|b| b.kind.clone()) else { panic!() };
+        assert!(fields.iter().all(|f| f.content_type.is_none()), "{fields:?}");
     }
 
     /// A Swagger 2.0 `default` response of a `$ref`'d schema is typed, as a status range is,

@@ -6,8 +6,11 @@
 mod tests {
     use std::sync::Arc;
 
-    use multi_rooms::endpoints::{content_repo::upload_content, room_state::invite_by3_pid, rooms::invite_user, AccessToken};
+    use multi_rooms::endpoints::{
+        content_repo::upload_content, room_state::invite_by3_pid, rooms::invite_user, AccessToken,
+    };
     use multi_rooms::runtime::ApiError;
+    use multi_rooms::server::Context;
     use multi_rooms::types::content_repo::UploadContentResponse;
     use multi_rooms::types::room_state::InviteBy3PidBody;
     use multi_rooms::types::rooms::InviteUserBody;
@@ -24,19 +27,29 @@ mod tests {
     impl multi_rooms::server::Api for Server {
         async fn upload_content(
             &self,
+            _: &Context,
             _: AccessToken,
             request: upload_content::Request,
         ) -> Result<upload_content::Response, ApiError> {
             let content_uri = format!("{}|{}", request.content_type.unwrap_or_default(), request.body);
-            Ok(upload_content::Response::Ok(UploadContentResponse { content_uri, additional_properties: Default::default() }))
+            Ok(upload_content::Response::Ok(UploadContentResponse {
+                content_uri,
+                additional_properties: Default::default(),
+            }))
         }
 
-        async fn invite_user(&self, _: AccessToken, _: invite_user::Request) -> Result<invite_user::Response, ApiError> {
+        async fn invite_user(
+            &self,
+            _: &Context,
+            _: AccessToken,
+            _: invite_user::Request,
+        ) -> Result<invite_user::Response, ApiError> {
             Ok(invite_user::Response::Ok(answer("user_id")))
         }
 
         async fn invite_by3_pid(
             &self,
+            _: &Context,
             _: AccessToken,
             _: invite_by3_pid::Request,
         ) -> Result<invite_by3_pid::Response, ApiError> {
@@ -55,7 +68,8 @@ mod tests {
     #[tokio::test]
     async fn the_content_type_parameter_is_the_one_content_type() {
         let address = serve().await;
-        let client = multi_rooms::client::Client::new(format!("http://{address}")).with_credential(AccessToken::from("t"));
+        let client =
+            multi_rooms::client::Client::new(format!("http://{address}")).with_credential(AccessToken::from("t"));
         let request = upload_content::Request {
             content_type: Some("text/markdown".into()),
             filename: Some("notes.md".into()),
@@ -89,7 +103,8 @@ mod tests {
     #[tokio::test]
     async fn two_operations_on_one_route_are_both_served() {
         let address = serve().await;
-        let client = multi_rooms::client::Client::new(format!("http://{address}")).with_credential(AccessToken::from("t"));
+        let client =
+            multi_rooms::client::Client::new(format!("http://{address}")).with_credential(AccessToken::from("t"));
         let by_user = invite_user::Request {
             room_id: "!room:example.org".into(),
             body: InviteUserBody {

@@ -6,6 +6,7 @@
 mod tests {
     use std::sync::Arc;
 
+    use specgen_runtime::server::Context;
     use specgen_runtime::{ApiError, FilePart};
 
     /// Every byte value, a line break and what looks like a multipart delimiter.
@@ -39,6 +40,7 @@ mod tests {
         impl petstore_v2::server::Api for Server {
             async fn update_pet_with_form(
                 &self,
+                _: &Context,
                 credential: PetstoreAuth,
                 request: update_pet_with_form::Request,
             ) -> Result<update_pet_with_form::Response, ApiError> {
@@ -52,6 +54,7 @@ mod tests {
 
             async fn upload_file(
                 &self,
+                _: &Context,
                 credential: PetstoreAuth,
                 request: upload_file::Request,
             ) -> Result<upload_file::Response, ApiError> {
@@ -67,6 +70,7 @@ mod tests {
 
             async fn get_pet_by_id(
                 &self,
+                _: &Context,
                 credential: ApiKey,
                 request: get_pet_by_id::Request,
             ) -> Result<get_pet_by_id::Response, ApiError> {
@@ -76,7 +80,11 @@ mod tests {
                 )))
             }
 
-            async fn login_user(&self, request: login_user::Request) -> Result<login_user::Response, ApiError> {
+            async fn login_user(
+                &self,
+                _: &Context,
+                request: login_user::Request,
+            ) -> Result<login_user::Response, ApiError> {
                 check(request.username == "ann" && request.password == "p&ss word", &request)?;
                 Ok(login_user::Response::Ok {
                     body: "session".into(),
@@ -91,28 +99,42 @@ mod tests {
         struct Rest;
 
         impl petstore_v2::server::Api for Rest {
-            async fn add_pet(&self, credential: PetstoreAuth, request: add_pet::Request) -> Result<add_pet::Response, ApiError> {
+            async fn add_pet(
+                &self,
+                _: &Context,
+                credential: PetstoreAuth,
+                request: add_pet::Request,
+            ) -> Result<add_pet::Response, ApiError> {
                 check(credential.0 == "oauth-token" && request.body.name == "Rex", &request)?;
                 Ok(add_pet::Response::MethodNotAllowed)
             }
 
-            async fn update_pet(&self, _: PetstoreAuth, request: update_pet::Request) -> Result<update_pet::Response, ApiError> {
+            async fn update_pet(
+                &self,
+                _: &Context,
+                _: PetstoreAuth,
+                request: update_pet::Request,
+            ) -> Result<update_pet::Response, ApiError> {
                 check(request.body.id == Some(4), &request)?;
                 Ok(update_pet::Response::NotFound)
             }
 
             async fn find_pets_by_status(
                 &self,
+                _: &Context,
                 _: PetstoreAuth,
                 request: find_pets_by_status::Request,
             ) -> Result<find_pets_by_status::Response, ApiError> {
                 let statuses = serde_json::to_value(&request.status).expect("serializes");
                 check(statuses == serde_json::json!(["available", "sold"]), &request)?;
-                Ok(find_pets_by_status::Response::Ok(from_json(serde_json::json!([{"name": "a", "photoUrls": [], "status": "sold"}]))))
+                Ok(find_pets_by_status::Response::Ok(from_json(
+                    serde_json::json!([{"name": "a", "photoUrls": [], "status": "sold"}]),
+                )))
             }
 
             async fn find_pets_by_tags(
                 &self,
+                _: &Context,
                 _: PetstoreAuth,
                 request: find_pets_by_tags::Request,
             ) -> Result<find_pets_by_tags::Response, ApiError> {
@@ -120,31 +142,55 @@ mod tests {
                 Ok(find_pets_by_tags::Response::Ok(from_json(serde_json::Value::Array(pets))))
             }
 
-            async fn delete_pet(&self, _: PetstoreAuth, request: delete_pet::Request) -> Result<delete_pet::Response, ApiError> {
+            async fn delete_pet(
+                &self,
+                _: &Context,
+                _: PetstoreAuth,
+                request: delete_pet::Request,
+            ) -> Result<delete_pet::Response, ApiError> {
                 check(request.api_key.as_deref() == Some("header key") && request.pet_id == 8, &request)?;
                 Ok(delete_pet::Response::BadRequest)
             }
 
-            async fn place_order(&self, request: place_order::Request) -> Result<place_order::Response, ApiError> {
+            async fn place_order(
+                &self,
+                _: &Context,
+                request: place_order::Request,
+            ) -> Result<place_order::Response, ApiError> {
                 Ok(place_order::Response::Ok(request.body))
             }
 
-            async fn get_order_by_id(&self, request: get_order_by_id::Request) -> Result<get_order_by_id::Response, ApiError> {
-                Ok(get_order_by_id::Response::Ok(from_json(serde_json::json!({"id": request.order_id, "status": "placed"}))))
+            async fn get_order_by_id(
+                &self,
+                _: &Context,
+                request: get_order_by_id::Request,
+            ) -> Result<get_order_by_id::Response, ApiError> {
+                Ok(get_order_by_id::Response::Ok(from_json(
+                    serde_json::json!({"id": request.order_id, "status": "placed"}),
+                )))
             }
 
-            async fn delete_order(&self, request: delete_order::Request) -> Result<delete_order::Response, ApiError> {
+            async fn delete_order(
+                &self,
+                _: &Context,
+                request: delete_order::Request,
+            ) -> Result<delete_order::Response, ApiError> {
                 check(request.order_id == "a b/c", &request)?;
                 Ok(delete_order::Response::NotFound)
             }
 
-            async fn create_user(&self, request: create_user::Request) -> Result<create_user::Response, ApiError> {
+            async fn create_user(
+                &self,
+                _: &Context,
+                request: create_user::Request,
+            ) -> Result<create_user::Response, ApiError> {
                 check(request.body.username.as_deref() == Some("ann"), &request)?;
                 Ok(create_user::Response::Default { status: http::StatusCode::CREATED })
             }
 
             async fn create_users_with_array_input(
                 &self,
+                _: &Context,
                 request: create_users_with_array_input::Request,
             ) -> Result<create_users_with_array_input::Response, ApiError> {
                 check(request.body.len() == 2, &request)?;
@@ -153,26 +199,43 @@ mod tests {
 
             async fn create_users_with_list_input(
                 &self,
+                _: &Context,
                 request: create_users_with_list_input::Request,
             ) -> Result<create_users_with_list_input::Response, ApiError> {
                 check(request.body.len() == 2, &request)?;
                 Ok(create_users_with_list_input::Response::Default { status: http::StatusCode::OK })
             }
 
-            async fn logout_user(&self, _: logout_user::Request) -> Result<logout_user::Response, ApiError> {
+            async fn logout_user(
+                &self,
+                _: &Context,
+                _: logout_user::Request,
+            ) -> Result<logout_user::Response, ApiError> {
                 Ok(logout_user::Response::Default { status: http::StatusCode::NO_CONTENT })
             }
 
-            async fn get_user_by_name(&self, request: get_user_by_name::Request) -> Result<get_user_by_name::Response, ApiError> {
+            async fn get_user_by_name(
+                &self,
+                _: &Context,
+                request: get_user_by_name::Request,
+            ) -> Result<get_user_by_name::Response, ApiError> {
                 Ok(get_user_by_name::Response::Ok(from_json(serde_json::json!({"username": request.username}))))
             }
 
-            async fn update_user(&self, request: update_user::Request) -> Result<update_user::Response, ApiError> {
+            async fn update_user(
+                &self,
+                _: &Context,
+                request: update_user::Request,
+            ) -> Result<update_user::Response, ApiError> {
                 check(request.username == "ann" && request.body.email.as_deref() == Some("a@example.org"), &request)?;
                 Ok(update_user::Response::BadRequest)
             }
 
-            async fn delete_user(&self, request: delete_user::Request) -> Result<delete_user::Response, ApiError> {
+            async fn delete_user(
+                &self,
+                _: &Context,
+                request: delete_user::Request,
+            ) -> Result<delete_user::Response, ApiError> {
                 check(request.username == "ann", &request)?;
                 Ok(delete_user::Response::NotFound)
             }
@@ -182,10 +245,18 @@ mod tests {
         async fn every_other_operation_goes_both_ways() {
             let client = serve(Rest).await;
             let rex: petstore_v2::types::Pet = from_json(serde_json::json!({"id": 4, "name": "Rex", "photoUrls": []}));
-            let user: petstore_v2::types::User = from_json(serde_json::json!({"username": "ann", "email": "a@example.org"}));
-            let order: petstore_v2::types::Order = from_json(serde_json::json!({"id": 2, "quantity": 3, "complete": true}));
-            assert_eq!(client.send(&add_pet::Request { body: rex.clone() }).await.expect("answer"), add_pet::Response::MethodNotAllowed);
-            assert_eq!(client.send(&update_pet::Request { body: rex.clone() }).await.expect("answer"), update_pet::Response::NotFound);
+            let user: petstore_v2::types::User =
+                from_json(serde_json::json!({"username": "ann", "email": "a@example.org"}));
+            let order: petstore_v2::types::Order =
+                from_json(serde_json::json!({"id": 2, "quantity": 3, "complete": true}));
+            assert_eq!(
+                client.send(&add_pet::Request { body: rex.clone() }).await.expect("answer"),
+                add_pet::Response::MethodNotAllowed
+            );
+            assert_eq!(
+                client.send(&update_pet::Request { body: rex.clone() }).await.expect("answer"),
+                update_pet::Response::NotFound
+            );
             let status = from_json(serde_json::json!(["available", "sold"]));
             let response = client.send(&find_pets_by_status::Request { status }).await.expect("answer");
             assert!(matches!(response, find_pets_by_status::Response::Ok(ref pets) if pets.len() == 1), "{response:?}");
@@ -205,8 +276,12 @@ mod tests {
             let response = client.send(&create_user::Request { body: user.clone() }).await.expect("answer");
             assert_eq!(response, create_user::Response::Default { status: http::StatusCode::CREATED });
             let users = vec![user.clone(), user.clone()];
-            let response = client.send(&create_users_with_array_input::Request { body: users.clone() }).await.expect("answer");
-            assert_eq!(response, create_users_with_array_input::Response::Default { status: http::StatusCode::ACCEPTED });
+            let response =
+                client.send(&create_users_with_array_input::Request { body: users.clone() }).await.expect("answer");
+            assert_eq!(
+                response,
+                create_users_with_array_input::Response::Default { status: http::StatusCode::ACCEPTED }
+            );
             let response = client.send(&create_users_with_list_input::Request { body: users }).await.expect("answer");
             assert_eq!(response, create_users_with_list_input::Response::Default { status: http::StatusCode::OK });
             let response = client.send(&logout_user::Request {}).await.expect("answer");
@@ -225,6 +300,7 @@ mod tests {
         impl petstore_v2::server::Api for One {
             async fn get_inventory(
                 &self,
+                _: &Context,
                 _: ApiKey,
                 _: get_inventory::Request,
             ) -> Result<get_inventory::Response, ApiError> {
@@ -244,7 +320,8 @@ mod tests {
         #[tokio::test]
         async fn the_form_update_sends_its_fields() {
             let client = serve(Server).await;
-            let form = update_pet_with_form::Form { name: Some("Rex & \"Co\" =1+1".into()), status: Some("sold".into()) };
+            let form =
+                update_pet_with_form::Form { name: Some("Rex & \"Co\" =1+1".into()), status: Some("sold".into()) };
             let request = update_pet_with_form::Request { pet_id: 7, body: Some(form) };
             let response = client.send(&request).await.expect("an answer");
             assert_eq!(response, update_pet_with_form::Response::MethodNotAllowed);
@@ -280,7 +357,10 @@ mod tests {
         async fn a_server_of_one_method_answers_501_on_the_others() {
             let client = serve(One).await;
             let response = client.send(&get_inventory::Request {}).await.expect("an answer");
-            assert!(matches!(response, get_inventory::Response::Ok(ref map) if map.get("sold") == Some(&3)), "{response:?}");
+            assert!(
+                matches!(response, get_inventory::Response::Ok(ref map) if map.get("sold") == Some(&3)),
+                "{response:?}"
+            );
             let response = client.send(&logout_user::Request {}).await.expect("an answer");
             assert_eq!(response, logout_user::Response::Default { status: http::StatusCode::NOT_IMPLEMENTED });
         }
@@ -298,7 +378,12 @@ mod tests {
         struct Server;
 
         impl petstore_v3::server::Api for Server {
-            async fn add_pet(&self, credential: PetstoreAuth, request: add_pet::Request) -> Result<add_pet::Response, ApiError> {
+            async fn add_pet(
+                &self,
+                _: &Context,
+                credential: PetstoreAuth,
+                request: add_pet::Request,
+            ) -> Result<add_pet::Response, ApiError> {
                 check(credential.0 == "oauth-token", &credential)?;
                 check(request.body.name == "Rex", &request)?;
                 Ok(add_pet::Response::Ok(request.body))
@@ -306,6 +391,7 @@ mod tests {
 
             async fn upload_file(
                 &self,
+                _: &Context,
                 credential: PetstoreAuth,
                 request: upload_file::Request,
             ) -> Result<upload_file::Response, ApiError> {
@@ -318,6 +404,7 @@ mod tests {
 
             async fn get_pet_by_id(
                 &self,
+                _: &Context,
                 credential: get_pet_by_id::Credentials,
                 request: get_pet_by_id::Request,
             ) -> Result<get_pet_by_id::Response, ApiError> {
@@ -336,12 +423,18 @@ mod tests {
         struct Rest;
 
         impl petstore_v3::server::Api for Rest {
-            async fn update_pet(&self, _: PetstoreAuth, request: update_pet::Request) -> Result<update_pet::Response, ApiError> {
+            async fn update_pet(
+                &self,
+                _: &Context,
+                _: PetstoreAuth,
+                request: update_pet::Request,
+            ) -> Result<update_pet::Response, ApiError> {
                 Ok(update_pet::Response::Ok(request.body))
             }
 
             async fn find_pets_by_status(
                 &self,
+                _: &Context,
                 _: PetstoreAuth,
                 request: find_pets_by_status::Request,
             ) -> Result<find_pets_by_status::Response, ApiError> {
@@ -352,6 +445,7 @@ mod tests {
 
             async fn find_pets_by_tags(
                 &self,
+                _: &Context,
                 _: PetstoreAuth,
                 request: find_pets_by_tags::Request,
             ) -> Result<find_pets_by_tags::Response, ApiError> {
@@ -361,6 +455,7 @@ mod tests {
 
             async fn update_pet_with_form(
                 &self,
+                _: &Context,
                 _: PetstoreAuth,
                 request: update_pet_with_form::Request,
             ) -> Result<update_pet_with_form::Response, ApiError> {
@@ -368,64 +463,111 @@ mod tests {
                 Ok(update_pet_with_form::Response::Ok(from_json(pet)))
             }
 
-            async fn delete_pet(&self, _: PetstoreAuth, request: delete_pet::Request) -> Result<delete_pet::Response, ApiError> {
+            async fn delete_pet(
+                &self,
+                _: &Context,
+                _: PetstoreAuth,
+                request: delete_pet::Request,
+            ) -> Result<delete_pet::Response, ApiError> {
                 check(request.api_key.is_none() && request.pet_id == 1, &request)?;
                 Ok(delete_pet::Response::Ok)
             }
 
-            async fn get_inventory(&self, credential: ApiKey, _: get_inventory::Request) -> Result<get_inventory::Response, ApiError> {
+            async fn get_inventory(
+                &self,
+                _: &Context,
+                credential: ApiKey,
+                _: get_inventory::Request,
+            ) -> Result<get_inventory::Response, ApiError> {
                 check(credential.0 == "special-key", &credential)?;
                 Ok(get_inventory::Response::Ok(std::iter::once(("placed".to_owned(), 1)).collect()))
             }
 
-            async fn place_order(&self, request: place_order::Request) -> Result<place_order::Response, ApiError> {
+            async fn place_order(
+                &self,
+                _: &Context,
+                request: place_order::Request,
+            ) -> Result<place_order::Response, ApiError> {
                 match request.body {
                     Some(order) => Ok(place_order::Response::Ok(order)),
                     None => Ok(place_order::Response::UnprocessableEntity),
                 }
             }
 
-            async fn get_order_by_id(&self, request: get_order_by_id::Request) -> Result<get_order_by_id::Response, ApiError> {
+            async fn get_order_by_id(
+                &self,
+                _: &Context,
+                request: get_order_by_id::Request,
+            ) -> Result<get_order_by_id::Response, ApiError> {
                 check(request.order_id == 11, &request)?;
                 Ok(get_order_by_id::Response::NotFound)
             }
 
-            async fn delete_order(&self, request: delete_order::Request) -> Result<delete_order::Response, ApiError> {
+            async fn delete_order(
+                &self,
+                _: &Context,
+                request: delete_order::Request,
+            ) -> Result<delete_order::Response, ApiError> {
                 check(request.order_id == 12, &request)?;
                 Ok(delete_order::Response::Default { status: http::StatusCode::IM_A_TEAPOT })
             }
 
-            async fn create_user(&self, request: create_user::Request) -> Result<create_user::Response, ApiError> {
+            async fn create_user(
+                &self,
+                _: &Context,
+                request: create_user::Request,
+            ) -> Result<create_user::Response, ApiError> {
                 Ok(create_user::Response::Ok(request.body.unwrap_or_default()))
             }
 
             async fn create_users_with_list_input(
                 &self,
+                _: &Context,
                 request: create_users_with_list_input::Request,
             ) -> Result<create_users_with_list_input::Response, ApiError> {
                 let users = request.body.unwrap_or_default();
                 Ok(create_users_with_list_input::Response::Ok(users.into_iter().last().unwrap_or_default()))
             }
 
-            async fn login_user(&self, request: login_user::Request) -> Result<login_user::Response, ApiError> {
+            async fn login_user(
+                &self,
+                _: &Context,
+                request: login_user::Request,
+            ) -> Result<login_user::Response, ApiError> {
                 check(request.username.as_deref() == Some("ann") && request.password.is_none(), &request)?;
                 Ok(login_user::Response::Ok { body: "s".into(), x_rate_limit: Some(1), x_expires_after: None })
             }
 
-            async fn logout_user(&self, _: logout_user::Request) -> Result<logout_user::Response, ApiError> {
+            async fn logout_user(
+                &self,
+                _: &Context,
+                _: logout_user::Request,
+            ) -> Result<logout_user::Response, ApiError> {
                 Ok(logout_user::Response::Default { status: http::StatusCode::SERVICE_UNAVAILABLE })
             }
 
-            async fn get_user_by_name(&self, request: get_user_by_name::Request) -> Result<get_user_by_name::Response, ApiError> {
+            async fn get_user_by_name(
+                &self,
+                _: &Context,
+                request: get_user_by_name::Request,
+            ) -> Result<get_user_by_name::Response, ApiError> {
                 Ok(get_user_by_name::Response::Ok(from_json(serde_json::json!({"username": request.username}))))
             }
 
-            async fn update_user(&self, request: update_user::Request) -> Result<update_user::Response, ApiError> {
+            async fn update_user(
+                &self,
+                _: &Context,
+                request: update_user::Request,
+            ) -> Result<update_user::Response, ApiError> {
                 check(request.username == "ann" && request.body.is_some(), &request)?;
                 Ok(update_user::Response::Ok)
             }
 
-            async fn delete_user(&self, request: delete_user::Request) -> Result<delete_user::Response, ApiError> {
+            async fn delete_user(
+                &self,
+                _: &Context,
+                request: delete_user::Request,
+            ) -> Result<delete_user::Response, ApiError> {
                 check(request.username == "ann", &request)?;
                 Ok(delete_user::Response::Ok)
             }
@@ -448,13 +590,20 @@ mod tests {
             assert_eq!(client.send(&request).await.expect("answer"), find_pets_by_status::Response::Ok(Vec::new()));
             let request = find_pets_by_tags::Request { tags: vec!["a".into(), "b,c".into()] };
             assert_eq!(client.send(&request).await.expect("answer"), find_pets_by_tags::Response::BadRequest);
-            let request = update_pet_with_form::Request { pet_id: 5, name: Some("Rex".into()), status: Some("sold".into()) };
+            let request =
+                update_pet_with_form::Request { pet_id: 5, name: Some("Rex".into()), status: Some("sold".into()) };
             let response = client.send(&request).await.expect("answer");
-            assert!(matches!(response, update_pet_with_form::Response::Ok(ref p) if p.id == Some(5) && p.name == "Rex"), "{response:?}");
+            assert!(
+                matches!(response, update_pet_with_form::Response::Ok(ref p) if p.id == Some(5) && p.name == "Rex"),
+                "{response:?}"
+            );
             let request = delete_pet::Request { api_key: None, pet_id: 1 };
             assert_eq!(client.send(&request).await.expect("answer"), delete_pet::Response::Ok);
             let response = client.send(&get_inventory::Request {}).await.expect("answer");
-            assert!(matches!(response, get_inventory::Response::Ok(ref m) if m.get("placed") == Some(&1)), "{response:?}");
+            assert!(
+                matches!(response, get_inventory::Response::Ok(ref m) if m.get("placed") == Some(&1)),
+                "{response:?}"
+            );
             let response = client.send(&place_order::Request { body: Some(order.clone()) }).await.expect("answer");
             assert_eq!(response, place_order::Response::Ok(order));
             let response = client.send(&place_order::Request { body: None }).await.expect("answer");
@@ -466,7 +615,10 @@ mod tests {
             let response = client.send(&create_user::Request { body: Some(user.clone()) }).await.expect("answer");
             assert_eq!(response, create_user::Response::Ok(user.clone()));
             let request = create_users_with_list_input::Request { body: Some(vec![user.clone()]) };
-            assert_eq!(client.send(&request).await.expect("answer"), create_users_with_list_input::Response::Ok(user.clone()));
+            assert_eq!(
+                client.send(&request).await.expect("answer"),
+                create_users_with_list_input::Response::Ok(user.clone())
+            );
             let request = login_user::Request { username: Some("ann".into()), password: None };
             let expected = login_user::Response::Ok { body: "s".into(), x_rate_limit: Some(1), x_expires_after: None };
             assert_eq!(client.send(&request).await.expect("answer"), expected);
@@ -492,7 +644,8 @@ mod tests {
         #[tokio::test]
         async fn the_image_upload_is_bytes() {
             let client = serve().await;
-            let request = upload_file::Request { pet_id: 3, additional_metadata: Some("front".into()), body: Some(photo()) };
+            let request =
+                upload_file::Request { pet_id: 3, additional_metadata: Some("front".into()), body: Some(photo()) };
             let response = client.send(&request).await.expect("an answer");
             assert_eq!(response, upload_file::Response::Ok(from_json(serde_json::json!({"code": photo().len()}))));
         }
@@ -519,20 +672,37 @@ mod tests {
         struct Server;
 
         impl security_combos::server::Api for Server {
-            async fn both(&self, credential: both::Credentials, _: both::Request) -> Result<both::Response, ApiError> {
+            async fn both(
+                &self,
+                _: &Context,
+                credential: both::Credentials,
+                _: both::Request,
+            ) -> Result<both::Response, ApiError> {
                 let both::Credentials::ApiKeyAndBearer(key, token) = credential;
                 Ok(both::Response::Ok(format!("key={} token={}", key.0, token.0)))
             }
 
-            async fn either(&self, credential: either::Credentials, _: either::Request) -> Result<either::Response, ApiError> {
+            async fn either(
+                &self,
+                _: &Context,
+                credential: either::Credentials,
+                _: either::Request,
+            ) -> Result<either::Response, ApiError> {
                 Ok(either::Response::Ok(match credential {
                     either::Credentials::ApiKey(key) => format!("key={}", key.0),
                     either::Credentials::Basic(basic) => format!("basic={}:{}", basic.username, basic.password),
-                    either::Credentials::CookieKeyAndQueryKey(cookie, query) => format!("cookie={} query={}", cookie.0, query.0),
+                    either::Credentials::CookieKeyAndQueryKey(cookie, query) => {
+                        format!("cookie={} query={}", cookie.0, query.0)
+                    }
                 }))
             }
 
-            async fn maybe(&self, credential: Option<Oidc>, _: maybe::Request) -> Result<maybe::Response, ApiError> {
+            async fn maybe(
+                &self,
+                _: &Context,
+                credential: Option<Oidc>,
+                _: maybe::Request,
+            ) -> Result<maybe::Response, ApiError> {
                 Ok(maybe::Response::Ok(match credential {
                     Some(token) => format!("oidc={}", token.0),
                     None => "anonymous".to_owned(),
@@ -571,15 +741,24 @@ mod tests {
                 .with_credential(Bearer::from("t"));
             let response = client.send(&both::Request {}).await.expect("an answer");
             assert_eq!(response, both::Response::Ok("key=k token=t".into()));
-            assert_eq!(client.send(&either::Request {}).await.expect("an answer"), either::Response::Ok("key=k".into()));
-            assert_eq!(client.send(&maybe::Request {}).await.expect("an answer"), maybe::Response::Ok("anonymous".into()));
+            assert_eq!(
+                client.send(&either::Request {}).await.expect("an answer"),
+                either::Response::Ok("key=k".into())
+            );
+            assert_eq!(
+                client.send(&maybe::Request {}).await.expect("an answer"),
+                maybe::Response::Ok("anonymous".into())
+            );
             let client = security_combos::client::Client::new(format!("http://{address}"))
                 .with_credential(CookieKey::from("c"))
                 .with_credential(QueryKey::from("q"))
                 .with_credential(Basic { username: "ann".into(), password: "pw".into() })
                 .with_credential(Oidc::from("o"));
             // `basic` comes before the cookie and query pair in the spec.
-            assert_eq!(client.send(&either::Request {}).await.expect("an answer"), either::Response::Ok("basic=ann:pw".into()));
+            assert_eq!(
+                client.send(&either::Request {}).await.expect("an answer"),
+                either::Response::Ok("basic=ann:pw".into())
+            );
             assert_eq!(client.send(&maybe::Request {}).await.expect("an answer"), maybe::Response::Ok("oidc=o".into()));
             assert!(client.send(&both::Request {}).await.is_err(), "without the API key and token the client refuses");
         }
@@ -603,6 +782,89 @@ mod tests {
             assert_eq!(get(address, "/either", &[bearer]).await.0, 401);
             assert_eq!(get(address, "/maybe", &[]).await, (200, "\"anonymous\"".into()));
             assert_eq!(get(address, "/maybe", &[bearer]).await, (200, "\"oidc=t\"".into()));
+        }
+    }
+
+    /// `encoding` objects (`tests/fixtures/encoding`): a part's declared `contentType` is on
+    /// the wire, and urlencoded arrays follow `style` and `explode`.
+    mod encoding {
+        use super::*;
+        use encoding_forms::endpoints::{search, upload_photo};
+        use specgen_runtime::Endpoint as _;
+
+        struct Server;
+
+        impl encoding_forms::server::Api for Server {
+            async fn upload_photo(
+                &self,
+                _: &Context,
+                request: upload_photo::Request,
+            ) -> Result<upload_photo::Response, ApiError> {
+                let form = request.body;
+                check(form.photo.bytes == photo(), &form.photo.bytes)?;
+                check(form.photo.content_type.as_deref() == Some("image/png"), &form.photo.content_type)?;
+                let types: Vec<_> = form.thumbnails.iter().map(|t| t.content_type.as_deref()).collect();
+                check(types == [Some("image/jpeg"), Some("image/webp")], &types)?;
+                let caption = form.meta.as_ref().and_then(|m| m.caption.as_deref());
+                check(caption == Some("Rex"), &form.meta)?;
+                Ok(upload_photo::Response::NoContent)
+            }
+
+            async fn search(&self, _: &Context, request: search::Request) -> Result<search::Response, ApiError> {
+                let form = request.body;
+                check(form.ids == [1, 2, 3], &form.ids)?;
+                check(form.words == ["a b", "c"].map(String::from), &form.words)?;
+                check(form.tags == ["x", "y"].map(String::from), &form.tags)?;
+                Ok(search::Response::NoContent)
+            }
+        }
+
+        fn upload() -> upload_photo::Request {
+            upload_photo::Request {
+                body: upload_photo::Form {
+                    photo: FilePart::new(photo()).with_file_name("rex.png"),
+                    thumbnails: vec![FilePart::new(vec![1, 2]), FilePart::new(vec![3]).with_content_type("image/webp")],
+                    meta: Some(from_json(serde_json::json!({"caption": "Rex"}))),
+                },
+            }
+        }
+
+        #[test]
+        fn declared_part_types_and_joined_arrays_are_on_the_wire() {
+            let request = upload().try_into_http_request("http://h").expect("a request");
+            let body = String::from_utf8_lossy(request.body());
+            let head = |name: &str| {
+                let start = body.find(&format!("name=\"{name}\"")).expect("the part");
+                body[start..].split("\r\n\r\n").next().unwrap_or_default().to_owned()
+            };
+            assert!(head("photo").ends_with("Content-Type: image/png"), "{}", head("photo"));
+            assert!(head("thumbnails").ends_with("Content-Type: image/jpeg"), "{}", head("thumbnails"));
+            assert!(head("meta").ends_with("Content-Type: application/json"), "{}", head("meta"));
+            let form = search::Form {
+                ids: vec![1, 2, 3],
+                words: vec!["a b".into(), "c".into()],
+                tags: vec!["x".into(), "y".into()],
+            };
+            let request = search::Request { body: form }.try_into_http_request("http://h").expect("a request");
+            assert_eq!(String::from_utf8_lossy(request.body()), "ids=1%2C2%2C3&words=a+b%7Cc&tags=x&tags=y");
+        }
+
+        #[tokio::test]
+        async fn encoded_forms_go_both_ways() {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+            let address = listener.local_addr().expect("an address");
+            tokio::spawn(encoding_forms::server::router(Arc::new(Server)).serve(listener));
+            let client = encoding_forms::client::Client::new(format!("http://{address}"));
+            assert_eq!(client.send(&upload()).await.expect("answer"), upload_photo::Response::NoContent);
+            let form = search::Form {
+                ids: vec![1, 2, 3],
+                words: vec!["a b".into(), "c".into()],
+                tags: vec!["x".into(), "y".into()],
+            };
+            assert_eq!(
+                client.send(&search::Request { body: form }).await.expect("answer"),
+                search::Response::NoContent
+            );
         }
     }
 }

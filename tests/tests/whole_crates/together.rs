@@ -40,6 +40,7 @@ mod tests {
     use pets::endpoints::{get_pet, health, Token};
     use pets::types::{Pet, PetKind};
     use specgen_runtime::client::{Client, ClientError};
+    use specgen_runtime::server::Context;
     use specgen_runtime::{ApiError, Endpoint, ErrorFormat};
 
     use super::{describe, endpoints};
@@ -49,6 +50,7 @@ mod tests {
     impl items::server::Api for Items {
         async fn get_item(
             &self,
+            _: &Context,
             credential: Option<Key>,
             request: get_item::Request,
         ) -> Result<get_item::Response, ApiError> {
@@ -72,6 +74,7 @@ mod tests {
 
         async fn put_item(
             &self,
+            _: &Context,
             credential: Basic,
             request: put_item::Request,
         ) -> Result<put_item::Response, ApiError> {
@@ -79,7 +82,12 @@ mod tests {
             Ok(put_item::Response::Status2xx { status, body: Item { id: request.item_id, ..request.body } })
         }
 
-        async fn create_item(&self, _: Key, request: create_item::Request) -> Result<create_item::Response, ApiError> {
+        async fn create_item(
+            &self,
+            _: &Context,
+            _: Key,
+            request: create_item::Request,
+        ) -> Result<create_item::Response, ApiError> {
             Ok(match request.body {
                 Some(body) => create_item::Response::Created(Item {
                     id: 1,
@@ -95,11 +103,16 @@ mod tests {
     struct Pets;
 
     impl pets::server::Api for Pets {
-        async fn health(&self, _: Token, _: health::Request) -> Result<health::Response, ApiError> {
+        async fn health(&self, _: &Context, _: Token, _: health::Request) -> Result<health::Response, ApiError> {
             Err(ApiError::new(pets::ERROR_FORMAT, StatusCode::SERVICE_UNAVAILABLE, "M_UNAVAILABLE", "resting"))
         }
 
-        async fn get_pet(&self, credential: Token, request: get_pet::Request) -> Result<get_pet::Response, ApiError> {
+        async fn get_pet(
+            &self,
+            _: &Context,
+            credential: Token,
+            request: get_pet::Request,
+        ) -> Result<get_pet::Response, ApiError> {
             if credential != Token::from("t") {
                 return Err(ApiError::new(pets::ERROR_FORMAT, StatusCode::FORBIDDEN, "M_FORBIDDEN", "wrong token"));
             }
