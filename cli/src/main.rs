@@ -223,6 +223,17 @@ fn config_for(input: &Path, target: &Target, diagnostics: &mut Diagnostics) -> O
     if let Some(output) = &target.output {
         config.output = generator::config::absolute(output);
     }
+    // The generated files name the command that regenerates them, unless the config does: this
+    // one, its paths shown from the folder holding the input and the crate (not from the
+    // working folder, so `check` run from elsewhere finds the same files).
+    if config.regenerate.is_none() {
+        let out = generator::config::absolute(&config.output_dir());
+        let input = generator::config::absolute(input);
+        let root = generator::config::common_prefix(&out, &input);
+        let shown = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+        let output = target.output.as_ref().map(|_| format!(" -o {}", shown(&out))).unwrap_or_default();
+        config.regenerate = Some(format!("specgen generate {}{output}", shown(&input)));
+    }
     if config.runtime.path.is_none() && config.runtime.version.is_none() {
         config.runtime.path = match &target.runtime_path {
             Some(path) => Some(generator::config::absolute(path)),

@@ -94,6 +94,8 @@ impl Builder {
                 return Err(diagnostics.render(false));
             }
         };
+        // Cargo reruns the build script when an input changes: the files say so.
+        let config = Config { regenerate: config.regenerate.or_else(|| Some("cargo build".into())), ..config };
         let generated = crate::generate(&config, &mut diagnostics);
         lines.extend(warnings(&diagnostics));
         let Some(generated) = generated else { return Err(diagnostics.render(false)) };

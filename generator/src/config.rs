@@ -64,6 +64,12 @@ pub struct Config {
     /// The folder the config was read from; every path above is joined onto it.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The command the generated files name as the one that regenerates them (`cargo xtask
+    /// codegen`). When the config leaves it out, the front end running it supplies its own
+    /// (the CLI `specgen generate <config>`, a build script `cargo build`); `cargo xtask
+    /// codegen` when none does.
+    #[serde(default)]
+    pub regenerate: Option<String>,
     /// The config file itself, when it was read from one: problems with a root file (missing,
     /// a FIFO, too large) are reported at its line of `spec:`.
     #[serde(skip)]
@@ -314,6 +320,7 @@ impl Config {
             features: FeaturesConfig::default(),
             base_dir: PathBuf::new(),
             source: None,
+            regenerate: None,
         }
     }
 
@@ -375,6 +382,11 @@ impl Config {
     /// The version requirement on `specgen-runtime`.
     pub fn runtime_version(&self) -> &str {
         self.runtime.version.as_deref().unwrap_or(RUNTIME_VERSION)
+    }
+
+    /// The command that regenerates the crate, as its files name it.
+    pub fn regenerate_command(&self) -> &str {
+        self.regenerate.as_deref().unwrap_or("cargo xtask codegen")
     }
 
     /// The runtime's folder, when the config names one.

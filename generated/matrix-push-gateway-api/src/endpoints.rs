@@ -22,4 +22,14 @@
 /// Notifications are sent to the URL configured when the pusher is created.
 /// This means that the HTTP path may be different depending on the push
 /// gateway.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_push_gateway_api::client::Client::new("https://example.org");
+/// let request = matrix_push_gateway_api::endpoints::notify::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod notify;

@@ -47,4 +47,15 @@ impl ::std::convert::From<&str> for AccessToken {
 /// Client's use this API when they first log in to get an initial snapshot
 /// of the state on the server, and then continue to call this API to get
 /// incremental deltas to the state, and to receive new messages.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_sync_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_sync_api::endpoints::AccessToken` */);
+/// let request = matrix_sync_api::endpoints::sync::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod sync;

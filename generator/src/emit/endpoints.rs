@@ -26,6 +26,27 @@ pub fn endpoint_doc(op: &Operation, model: &Model) -> String {
     paragraphs([Some(title.as_str()), op.summary.as_deref(), op.description.as_deref(), deprecated])
 }
 
+/// The doc of an operation's module: [`endpoint_doc`] and an example call through the
+/// generated client.
+fn module_doc(op: &Operation, model: &Model) -> TokenStream {
+    let krate = &model.info.crate_name;
+    let path = match &op.module {
+        Some(module) => format!("{module}::{}", op.name),
+        None => op.name.clone(),
+    };
+    let credential = match &op.security {
+        Some(s) if s.is_single() => format!("\n    .with_credential(/* a `{krate}::endpoints::{}` */)", s.credential),
+        Some(_) => "\n    .with_credential(/* a credential of each scheme of one alternative */)".to_owned(),
+        None => String::new(),
+    };
+    let example = format!(
+        "# Example\n\nWith the `client` feature:\n\n```ignore\nlet client = {krate}::client::Client::new(\"https://example.org\"){credential};\nlet request = {krate}::endpoints::{path}::Request {{ /* its parameters */ }};\nlet response = client.send(&request).await?;\n```"
+    );
+    let spec = doc_attrs(&endpoint_doc(op, model));
+    let example = own_doc(&example);
+    quote! { #spec #[doc = ""] #example }
+}
+
 /// `#[doc]` attributes of text the generator wrote (links stay links); spec text in it must
 /// already be [`clean`]ed.
 pub fn own_doc(text: &str) -> TokenStream {
@@ -94,7 +115,7 @@ pub fn module(model: &Model) -> TokenStream {
             .operations
             .iter()
             .map(|op| {
-                let doc = doc_attrs(&endpoint_doc(op, model));
+                let doc = module_doc(op, model);
                 let cfg = super::features::operation(model, op);
                 module_declaration(&op.name, quote!(#doc #cfg), "endpoints/")
             })
@@ -122,7 +143,7 @@ pub fn root_module(model: &Model, module: &crate::lower::EndpointModule) -> Toke
     let folder = format!("{}/", module_stem(&module.name));
     let operations =
         model.operations.iter().filter(|op| op.module.as_deref() == Some(module.name.as_str())).map(|op| {
-            let doc = doc_attrs(&endpoint_doc(op, model));
+            let doc = module_doc(op, model);
             // `endpoints::ping::ping`: an operation named as its root, as the spec names it.
             let allow = (op.name == module.name).then(|| quote!(#[allow(clippy::module_inception)]));
             let cfg = super::features::operation(model, op);

@@ -51,6 +51,8 @@ pub struct EndpointModule {
 
 #[derive(Debug, Clone)]
 pub struct ApiInfo {
+    /// The generated crate's name as Rust code writes it (`matrix_sync_api`).
+    pub crate_name: String,
     pub title: String,
     pub version: String,
     pub description: Option<String>,
@@ -105,6 +107,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     let server = api.servers.first().map(|s| s.url.clone());
     Some(Model {
         info: ApiInfo {
+            crate_name: config.package.name.replace('-', "_"),
             title: api.info.title.clone(),
             version: api.info.version.clone(),
             description: api.info.description.clone(),

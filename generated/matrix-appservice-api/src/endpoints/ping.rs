@@ -11,5 +11,16 @@
 /// Currently this is only called by the homeserver as a direct result of
 /// the application service calling
 /// \[`POST /_matrix/client/v1/appservice/{appserviceId}/ping`\](#post_matrixclientv1appserviceappserviceidping).
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::ping::ping::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod ping;

@@ -8,6 +8,17 @@
 /// This API is called by the homeserver when it wants to present clients
 /// with specific information about the various third-party networks that
 /// an application service supports.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::protocols::get_protocol_metadata::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_protocol_metadata;
 
 /// `GET /_matrix/app/v1/thirdparty/user/{protocol}`
@@ -17,6 +28,17 @@ pub mod get_protocol_metadata;
 /// This API is called by the homeserver in order to retrieve a Matrix
 /// User ID linked to a user on the third-party network, given a set of
 /// user parameters.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_user_by_protocol;
 
 /// `GET /_matrix/app/v1/thirdparty/location/{protocol}`
@@ -24,6 +46,17 @@ pub mod query_user_by_protocol;
 /// Retrieve Matrix-side portal rooms leading to a third-party location.
 ///
 /// Retrieve a list of Matrix portal rooms that lead to the matched third-party location.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_location_by_protocol;
 
 /// `GET /_matrix/app/v1/thirdparty/location`
@@ -32,6 +65,17 @@ pub mod query_location_by_protocol;
 ///
 /// Retrieve an array of third-party network locations from a Matrix room
 /// alias.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::protocols::query_location_by_alias::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_location_by_alias;
 
 /// `GET /_matrix/app/v1/thirdparty/user`
@@ -39,4 +83,15 @@ pub mod query_location_by_alias;
 /// Reverse-lookup third-party users given a Matrix User ID.
 ///
 /// Retrieve an array of third-party users from a Matrix User ID.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::protocols::query_user_by_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_user_by_id;

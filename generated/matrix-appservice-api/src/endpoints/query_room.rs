@@ -10,4 +10,15 @@
 /// aliases inside the application service's `aliases` namespace. The
 /// homeserver will send this request when it receives a request to join a
 /// room alias within the application service's namespace.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::query_room::query_room_by_alias::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_room_by_alias;

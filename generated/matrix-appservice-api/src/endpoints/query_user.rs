@@ -10,4 +10,15 @@
 /// inside the application service's `users` namespace. The homeserver will
 /// send this request when it receives an event for an unknown user ID in
 /// the application service's namespace, such as a room invite.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::query_user::query_user_by_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_user_by_id;

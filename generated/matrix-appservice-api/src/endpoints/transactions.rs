@@ -11,4 +11,15 @@
 /// Note that the application service should distinguish state events
 /// from message events via the presence of a `state_key`, rather than
 /// via the event type.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_appservice_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_appservice_api::endpoints::HomeserverAccessToken` */);
+/// let request = matrix_appservice_api::endpoints::transactions::send_transaction::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_transaction;

@@ -8,6 +8,17 @@
 ///
 /// Get some account data for the client. This config is only visible to the user
 /// that set the account data.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::account_data::get_account_data::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_account_data;
 
 /// `PUT /_matrix/client/v3/user/{userId}/account_data/{type}`
@@ -18,6 +29,17 @@ pub mod get_account_data;
 /// that set the account data. The config will be available to clients through the
 /// top-level `account_data` field in the homeserver response to
 /// \[/sync\](#get_matrixclientv3sync).
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::account_data::set_account_data::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_account_data;
 
 /// `GET /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}`
@@ -26,6 +48,17 @@ pub mod set_account_data;
 ///
 /// Get some account data for the client on a given room. This config is only
 /// visible to the user that set the account data.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::account_data::get_account_data_per_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_account_data_per_room;
 
 /// `PUT /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}`
@@ -35,4 +68,15 @@ pub mod get_account_data_per_room;
 /// Set some account data for the client on a given room. This config is only
 /// visible to the user that set the account data. The config will be delivered to
 /// clients in the per-room entries via \[/sync\](#get_matrixclientv3sync).
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::account_data::set_account_data_per_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_account_data_per_room;

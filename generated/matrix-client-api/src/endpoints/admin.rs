@@ -11,4 +11,15 @@
 /// This API may be restricted to only be called by the user being looked
 /// up, or by a server admin. Server-local administrator privileges are not
 /// specified in this document.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::admin::get_who_is::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_who_is;

@@ -14,6 +14,17 @@
 ///
 /// Identifiers in this list may be used by the homeserver as, for example,
 /// identifiers that it will accept to reset the user's account password.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::administrative_contact::get_account3_pi_ds::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_account3_pi_ds;
 
 /// `POST /_matrix/client/v3/account/3pid`
@@ -32,6 +43,17 @@ pub mod get_account3_pi_ds;
 /// than dual-purpose.
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::administrative_contact::post3_pi_ds::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod post3_pi_ds;
 
 /// `POST /_matrix/client/v3/account/3pid/add`
@@ -45,6 +67,17 @@ pub mod post3_pi_ds;
 ///
 /// Homeservers should prevent the caller from adding a 3PID to their account if it has
 /// already been added to another user's account on the homeserver.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::administrative_contact::add3_pid::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod add3_pid;
 
 /// `POST /_matrix/client/v3/account/3pid/bind`
@@ -58,6 +91,17 @@ pub mod add3_pid;
 /// the identity server to the caller.
 ///
 /// Homeservers should track successful binds so they can be unbound later.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::administrative_contact::bind3_pid::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod bind3_pid;
 
 /// `POST /_matrix/client/v3/account/3pid/delete`
@@ -70,6 +114,17 @@ pub mod bind3_pid;
 /// Unlike other endpoints, this endpoint does not take an `id_access_token`
 /// parameter because the homeserver is expected to sign the request to the
 /// identity server instead.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::administrative_contact::delete3pid_from_account::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete3pid_from_account;
 
 /// `POST /_matrix/client/v3/account/3pid/unbind`
@@ -82,6 +137,17 @@ pub mod delete3pid_from_account;
 /// Unlike other endpoints, this endpoint does not take an `id_access_token`
 /// parameter because the homeserver is expected to sign the request to the
 /// identity server instead.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::administrative_contact::unbind3pid_from_account::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod unbind3pid_from_account;
 
 /// `POST /_matrix/client/v3/account/3pid/email/requestToken`
@@ -96,6 +162,16 @@ pub mod unbind3pid_from_account;
 /// endpoint. The homeserver should validate
 /// the email itself, either by sending a validation email itself or by using
 /// a service it has control over.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::administrative_contact::request_token_to3_pid_email::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_token_to3_pid_email;
 
 /// `POST /_matrix/client/v3/account/3pid/msisdn/requestToken`
@@ -110,4 +186,14 @@ pub mod request_token_to3_pid_email;
 /// endpoint. The homeserver should validate
 /// the phone number itself, either by sending a validation message itself or by using
 /// a service it has control over.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::administrative_contact::request_token_to3_pidmsisdn::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_token_to3_pidmsisdn;

@@ -16,4 +16,15 @@
 /// users who are not identified as application services. Additionally, the
 /// appservice ID in the path must be the same as the appservice whose `as_token`
 /// is being used.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::appservice_ping::ping_appservice::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod ping_appservice;

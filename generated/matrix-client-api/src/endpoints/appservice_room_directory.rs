@@ -15,4 +15,15 @@
 /// This API requires the use of an application service access token (`as_token`)
 /// instead of a typical client's access_token. This API cannot be invoked by
 /// users who are not identified as application services.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod update_appservice_room_directory_visibility;

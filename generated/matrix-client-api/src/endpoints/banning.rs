@@ -11,6 +11,17 @@
 /// When a user is banned from a room, they may not join it or be invited to it until they are unbanned.
 ///
 /// The caller must have the required power level in order to perform this operation.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::banning::ban::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod ban;
 
 /// `POST /_matrix/client/v3/rooms/{roomId}/unban`
@@ -21,4 +32,15 @@ pub mod ban;
 /// and join if they would otherwise be allowed to join according to its join rules.
 ///
 /// The caller must have the required power level in order to perform this operation.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::banning::unban::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod unban;

@@ -8,4 +8,15 @@
 ///
 /// Gets information about the server's supported feature set
 /// and other relevant capabilities.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::capabilities::get_capabilities::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_capabilities;

@@ -5,6 +5,17 @@
 /// `POST /_matrix/media/v3/upload`
 ///
 /// Upload some content to the content repository.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::content_repo::upload_content::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod upload_content;
 
 /// `PUT /_matrix/media/v3/upload/{serverName}/{mediaId}`
@@ -13,6 +24,16 @@ pub mod upload_content;
 ///
 /// This endpoint permits uploading content to an `mxc://` URI that was created
 /// earlier via \[POST /_matrix/media/v1/create\](/client-server-api/#post_matrixmediav1create).
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::content_repo::upload_content_to_mxc::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod upload_content_to_mxc;
 
 /// `POST /_matrix/media/v1/create`
@@ -38,11 +59,32 @@ pub mod upload_content_to_mxc;
 /// `unused_expires_at` timestamp has not yet passed). In both cases, the
 /// server should respond with an HTTP 429 error with an errcode of
 /// `M_LIMIT_EXCEEDED`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::content_repo::create_content::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod create_content;
 
 /// `GET /_matrix/media/v3/download/{serverName}/{mediaId}`
 ///
 /// Download content from the content repository.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::content_repo::get_content::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_content;
 
 /// `GET /_matrix/media/v3/download/{serverName}/{mediaId}/{fileName}`
@@ -52,6 +94,16 @@ pub mod get_content;
 /// This will download content from the content repository (same as
 /// the previous endpoint) but replace the target file name with the one
 /// provided by the caller.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::content_repo::get_content_override_name::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_content_override_name;
 
 /// `GET /_matrix/media/v3/thumbnail/{serverName}/{mediaId}`
@@ -60,6 +112,16 @@ pub mod get_content_override_name;
 ///
 /// Download a thumbnail of content from the content repository.
 /// See the \[Thumbnails\](/client-server-api/#thumbnails) section for more information.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::content_repo::get_content_thumbnail::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_content_thumbnail;
 
 /// `GET /_matrix/media/v3/preview_url`
@@ -74,6 +136,17 @@ pub mod get_content_thumbnail;
 /// rooms. Encrypted rooms often contain more sensitive information the users
 /// do not want to share with the homeserver, and this can mean that the URLs
 /// being shared should also not be shared with the homeserver.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::content_repo::get_url_preview::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_url_preview;
 
 /// `GET /_matrix/media/v3/config`
@@ -90,4 +163,15 @@ pub mod get_url_preview;
 /// between the client and the server may affect the apparent behaviour of content
 /// repository APIs, for example, proxies may enforce a lower upload size limit
 /// than is advertised by the server on this endpoint.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::content_repo::get_config::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_config;

@@ -47,5 +47,16 @@
 /// The server will create a `m.room.create` event in the room with the
 /// requesting user as the creator, alongside other keys provided in the
 /// `creation_content`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::create_room::create_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod create_room;

@@ -9,6 +9,17 @@
 /// Publishes cross-signing keys for the user.
 ///
 /// This API endpoint uses the \[User-Interactive Authentication API\](/client-server-api/#user-interactive-authentication-api).
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::cross_signing::upload_cross_signing_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod upload_cross_signing_keys;
 
 /// `POST /_matrix/client/v3/keys/signatures/upload`
@@ -21,4 +32,15 @@ pub mod upload_cross_signing_keys;
 /// The signed JSON object must match the key previously uploaded or
 /// retrieved for the given key ID, with the exception of the `signatures`
 /// property, which contains the new signature(s) to add.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::cross_signing::upload_cross_signing_signatures::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod upload_cross_signing_signatures;

@@ -7,6 +7,17 @@
 /// List registered devices for the current user
 ///
 /// Gets information about all devices for the current user.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::device_management::get_devices::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_devices;
 
 /// `GET /_matrix/client/v3/devices/{deviceId}`
@@ -14,6 +25,17 @@ pub mod get_devices;
 /// Get a single device
 ///
 /// Gets information on a single device, by device id.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::device_management::get_device::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_device;
 
 /// `PUT /_matrix/client/v3/devices/{deviceId}`
@@ -21,6 +43,17 @@ pub mod get_device;
 /// Update a device
 ///
 /// Updates the metadata on the given device.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::device_management::update_device::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod update_device;
 
 /// `DELETE /_matrix/client/v3/devices/{deviceId}`
@@ -30,6 +63,17 @@ pub mod update_device;
 /// This API endpoint uses the \[User-Interactive Authentication API\](/client-server-api/#user-interactive-authentication-api).
 ///
 /// Deletes the given device, and invalidates any access token associated with it.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::device_management::delete_device::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_device;
 
 /// `POST /_matrix/client/v3/delete_devices`
@@ -39,4 +83,15 @@ pub mod delete_device;
 /// This API endpoint uses the \[User-Interactive Authentication API\](/client-server-api/#user-interactive-authentication-api).
 ///
 /// Deletes the given devices, and invalidates any access token associated with them.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::device_management::delete_devices::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_devices;

@@ -11,11 +11,32 @@
 /// The server will use the federation API to resolve the alias if the
 /// domain part of the alias does not correspond to the server's own
 /// domain.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::directory::get_room_id_by_alias::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_id_by_alias;
 
 /// `PUT /_matrix/client/v3/directory/room/{roomAlias}`
 ///
 /// Create a new mapping from room alias to room ID.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::directory::set_room_alias::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_room_alias;
 
 /// `DELETE /_matrix/client/v3/directory/room/{roomAlias}`
@@ -33,6 +54,17 @@ pub mod set_room_alias;
 /// canonical alias event are recommended to, in addition to their other relevant permission
 /// checks, delete the alias and return a successful response even if the user does not
 /// have permission to update the `m.room.canonical_alias` event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::directory::delete_room_alias::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_room_alias;
 
 /// `GET /_matrix/client/v3/rooms/{roomId}/aliases`
@@ -55,4 +87,15 @@ pub mod delete_room_alias;
 /// Clients are recommended not to display this list of aliases prominently
 /// as they are not curated, unlike those listed in the `m.room.canonical_alias`
 /// state event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::directory::get_local_aliases::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_local_aliases;

@@ -12,4 +12,15 @@
 ///
 /// *Note*: This endpoint supports lazy-loading of room member events. See
 /// \[Lazy-loading room members\](/client-server-api/#lazy-loading-room-members) for more information.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::event_context::get_event_context::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_event_context;

@@ -9,9 +9,31 @@
 /// Uploads a new filter definition to the homeserver.
 /// Returns a filter ID that may be used in future requests to
 /// restrict which events are returned to the client.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::filter::define_filter::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod define_filter;
 
 /// `GET /_matrix/client/v3/user/{userId}/filter/{filterId}`
 ///
 /// Download a filter
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::filter::get_filter::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_filter;

@@ -20,4 +20,15 @@
 ///
 /// If the user was invited to the room, the homeserver will append a
 /// `m.room.member` event to the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::inviting::invite_user::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod invite_user;

@@ -17,6 +17,17 @@
 /// After a user has joined a room, the room will appear as an entry in the
 /// response of the \[`/initialSync`\](/client-server-api/#get_matrixclientv3initialsync)
 /// and \[`/sync`\](/client-server-api/#get_matrixclientv3sync) APIs.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::joining::join_room_by_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod join_room_by_id;
 
 /// `POST /_matrix/client/v3/join/{roomIdOrAlias}`
@@ -33,4 +44,15 @@ pub mod join_room_by_id;
 /// After a user has joined a room, the room will appear as an entry in the
 /// response of the \[`/initialSync`\](/client-server-api/#get_matrixclientv3initialsync)
 /// and \[`/sync`\](/client-server-api/#get_matrixclientv3sync) APIs.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::joining::join_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod join_room;

@@ -7,6 +7,17 @@
 /// Get information about the latest backup version.
 ///
 /// Get information about the latest backup version.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::get_room_keys_version_current::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_keys_version_current;
 
 /// `POST /_matrix/client/v3/room_keys/version`
@@ -14,6 +25,17 @@ pub mod get_room_keys_version_current;
 /// Create a new backup.
 ///
 /// Creates a new backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::post_room_keys_version::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod post_room_keys_version;
 
 /// `GET /_matrix/client/v3/room_keys/version/{version}`
@@ -21,6 +43,17 @@ pub mod post_room_keys_version;
 /// Get information about an existing backup.
 ///
 /// Get information about an existing backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::get_room_keys_version::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_keys_version;
 
 /// `PUT /_matrix/client/v3/room_keys/version/{version}`
@@ -28,6 +61,17 @@ pub mod get_room_keys_version;
 /// Update information about an existing backup.
 ///
 /// Update information about an existing backup.  Only `auth_data` can be modified.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::put_room_keys_version::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod put_room_keys_version;
 
 /// `DELETE /_matrix/client/v3/room_keys/version/{version}`
@@ -36,6 +80,17 @@ pub mod put_room_keys_version;
 ///
 /// Delete an existing key backup. Both the information about the backup,
 /// as well as all key data related to the backup will be deleted.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::delete_room_keys_version::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_room_keys_version;
 
 /// `GET /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}`
@@ -43,6 +98,17 @@ pub mod delete_room_keys_version;
 /// Retrieve a key from the backup.
 ///
 /// Retrieve a key from the backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::get_room_key_by_session_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_key_by_session_id;
 
 /// `PUT /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}`
@@ -50,6 +116,17 @@ pub mod get_room_key_by_session_id;
 /// Store a key in the backup.
 ///
 /// Store a key in the backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::put_room_key_by_session_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod put_room_key_by_session_id;
 
 /// `DELETE /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}`
@@ -57,6 +134,17 @@ pub mod put_room_key_by_session_id;
 /// Delete a key from the backup.
 ///
 /// Delete a key from the backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::delete_room_key_by_session_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_room_key_by_session_id;
 
 /// `GET /_matrix/client/v3/room_keys/keys/{roomId}`
@@ -64,6 +152,17 @@ pub mod delete_room_key_by_session_id;
 /// Retrieve the keys from the backup for a given room.
 ///
 /// Retrieve the keys from the backup for a given room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::get_room_keys_by_room_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_keys_by_room_id;
 
 /// `PUT /_matrix/client/v3/room_keys/keys/{roomId}`
@@ -71,6 +170,17 @@ pub mod get_room_keys_by_room_id;
 /// Store several keys in the backup for a given room.
 ///
 /// Store several keys in the backup for a given room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::put_room_keys_by_room_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod put_room_keys_by_room_id;
 
 /// `DELETE /_matrix/client/v3/room_keys/keys/{roomId}`
@@ -78,6 +188,17 @@ pub mod put_room_keys_by_room_id;
 /// Delete the keys from the backup for a given room.
 ///
 /// Delete the keys from the backup for a given room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::delete_room_keys_by_room_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_room_keys_by_room_id;
 
 /// `GET /_matrix/client/v3/room_keys/keys`
@@ -85,6 +206,17 @@ pub mod delete_room_keys_by_room_id;
 /// Retrieve the keys from the backup.
 ///
 /// Retrieve the keys from the backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::get_room_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_keys;
 
 /// `PUT /_matrix/client/v3/room_keys/keys`
@@ -92,6 +224,17 @@ pub mod get_room_keys;
 /// Store several keys in the backup.
 ///
 /// Store several keys in the backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::put_room_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod put_room_keys;
 
 /// `DELETE /_matrix/client/v3/room_keys/keys`
@@ -99,4 +242,15 @@ pub mod put_room_keys;
 /// Delete the keys from the backup.
 ///
 /// Delete the keys from the backup.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::key_backup::delete_room_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_room_keys;

@@ -7,6 +7,17 @@
 /// Upload end-to-end encryption keys.
 ///
 /// Publishes end-to-end encryption keys for the device.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::keys::upload_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod upload_keys;
 
 /// `POST /_matrix/client/v3/keys/query`
@@ -14,6 +25,17 @@ pub mod upload_keys;
 /// Download device identity keys.
 ///
 /// Returns the current devices and identity keys for the given users.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::keys::query_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_keys;
 
 /// `POST /_matrix/client/v3/keys/claim`
@@ -21,6 +43,17 @@ pub mod query_keys;
 /// Claim one-time encryption keys.
 ///
 /// Claims one-time keys for use in pre-key messages.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::keys::claim_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod claim_keys;
 
 /// `GET /_matrix/client/v3/keys/changes`
@@ -36,4 +69,15 @@ pub mod claim_keys;
 ///   membership state `join`); *and*
 /// * added new device identity keys or removed an existing device with
 ///   identity keys, between `from` and `to`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::keys::get_keys_changes::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_keys_changes;

@@ -13,4 +13,15 @@
 /// Kicking a user adjusts the target member's membership state to be `leave` with an
 /// optional `reason`. Like with other membership changes, a user can directly adjust
 /// the target member's state by making a request to `/rooms/<room id>/state/m.room.member/<user id>`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::kicking::kick::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod kick;

@@ -21,4 +21,15 @@
 ///
 /// The knock will appear as an entry in the response of the
 /// \[`/sync`\](/client-server-api/#get_matrixclientv3sync) API.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::knocking::knock_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod knock_room;

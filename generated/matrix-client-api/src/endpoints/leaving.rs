@@ -17,6 +17,17 @@
 ///
 /// The user will still be allowed to retrieve history from the room which
 /// they were previously allowed to see.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::leaving::leave_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod leave_room;
 
 /// `POST /_matrix/client/v3/rooms/{roomId}/forget`
@@ -32,4 +43,15 @@ pub mod leave_room;
 ///
 /// If the user is currently joined to the room, they must leave the room
 /// before calling this API.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::leaving::forget_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod forget_room;

@@ -7,4 +7,15 @@
 /// Lists the user's current rooms.
 ///
 /// This API returns a list of the user's current rooms.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::list_joined_rooms::get_joined_rooms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_joined_rooms;

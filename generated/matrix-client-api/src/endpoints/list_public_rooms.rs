@@ -7,6 +7,16 @@
 /// Gets the visibility of a room in the directory
 ///
 /// Gets the visibility of a given room on the server's public room directory.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::list_public_rooms::get_room_visibility_on_directory::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_visibility_on_directory;
 
 /// `PUT /_matrix/client/v3/directory/list/room/{roomId}`
@@ -19,6 +29,17 @@ pub mod get_room_visibility_on_directory;
 /// Servers may choose to implement additional access control checks
 /// here, for instance that room visibility can only be changed by
 /// the room creator or a server administrator.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::list_public_rooms::set_room_visibility_on_directory::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_room_visibility_on_directory;
 
 /// `GET /_matrix/client/v3/publicRooms`
@@ -29,6 +50,16 @@ pub mod set_room_visibility_on_directory;
 ///
 /// This API returns paginated responses. The rooms are ordered by the number
 /// of joined members, with the largest rooms first.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::list_public_rooms::get_public_rooms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_public_rooms;
 
 /// `POST /_matrix/client/v3/publicRooms`
@@ -39,4 +70,15 @@ pub mod get_public_rooms;
 ///
 /// This API returns paginated responses. The rooms are ordered by the number
 /// of joined members, with the largest rooms first.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::list_public_rooms::query_public_rooms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_public_rooms;

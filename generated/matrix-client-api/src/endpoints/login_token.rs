@@ -35,4 +35,15 @@
 ///
 /// Servers are encouraged to apply stricter than normal rate limiting to this endpoint, such as maximum
 /// of 1 request per minute.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::login_token::generate_login_token::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod generate_login_token;

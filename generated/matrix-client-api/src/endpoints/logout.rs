@@ -9,6 +9,17 @@
 /// Invalidates an existing access token, so that it can no longer be used for
 /// authorization. The device associated with the access token is also deleted.
 /// \[Device keys\](/client-server-api/#device-keys) for the device are deleted alongside the device.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::logout::logout::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod logout;
 
@@ -27,4 +38,15 @@ pub mod logout;
 /// endpoint invalidates all access tokens for the user, including the token used in
 /// the request, and therefore the attacker is unable to take over the account in
 /// this way.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::logout::logout_all::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod logout_all;

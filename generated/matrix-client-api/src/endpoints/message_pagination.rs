@@ -11,4 +11,15 @@
 ///
 /// *Note*: This endpoint supports lazy-loading of room member events. See
 /// \[Lazy-loading room members\](/client-server-api/#lazy-loading-room-members) for more information.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::message_pagination::get_room_events::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_events;

@@ -8,4 +8,15 @@
 ///
 /// This API is used to paginate through the list of events that the
 /// user has been, or would have been notified about.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::notifications::get_notifications::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_notifications;

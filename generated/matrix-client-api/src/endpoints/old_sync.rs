@@ -15,6 +15,17 @@
 /// the \[migration guide\](<https://matrix.org/docs/guides/migrating-from-client-server-api-v-1#deprecated-endpoints>).
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::old_sync::get_events::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_events;
 
 /// `GET /_matrix/client/v3/initialSync`
@@ -30,6 +41,17 @@ pub mod get_events;
 /// the \[migration guide\](<https://matrix.org/docs/guides/migrating-from-client-server-api-v-1#deprecated-endpoints>).
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::old_sync::initial_sync::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod initial_sync;
 
 /// `GET /_matrix/client/v3/events/{eventId}`
@@ -45,4 +67,15 @@ pub mod initial_sync;
 /// or the \[/rooms/{roomId}/context/{eventId\](/client-server-api/#get_matrixclientv3roomsroomidcontexteventid) API.
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::old_sync::get_one_event::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_one_event;

@@ -14,4 +14,15 @@
 /// The access token generated is only valid for the OpenID API. It cannot
 /// be used to request another OpenID access token or call `/sync`, for
 /// example.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::openid::request_open_id_token::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_open_id_token;

@@ -16,4 +16,15 @@
 /// Note that the normal `/events` endpoint has been deprecated. This
 /// API will also be deprecated at some point, but its replacement is not
 /// yet known.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::peeking_events::peek_events::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod peek_events;

@@ -7,6 +7,17 @@
 /// Get this user's presence state.
 ///
 /// Get the given user's presence state.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::presence::get_presence::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_presence;
 
 /// `PUT /_matrix/client/v3/presence/{userId}/status`
@@ -17,4 +28,15 @@ pub mod get_presence;
 /// the activity time is updated to reflect that activity; the client does
 /// not need to specify the `last_active_ago` field. You cannot set the
 /// presence state of another user.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::presence::set_presence::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_presence;

@@ -9,6 +9,16 @@
 /// Get the user's display name. This API may be used to fetch the user's
 /// own displayname or to query the name of other users; either locally or
 /// on remote homeservers.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::profile::get_display_name::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_display_name;
 
 /// `PUT /_matrix/client/v3/profile/{userId}/displayname`
@@ -17,6 +27,17 @@ pub mod get_display_name;
 ///
 /// This API sets the given user's display name. You must have permission to
 /// set this user's display name, e.g. you need to have their `access_token`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::profile::set_display_name::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_display_name;
 
 /// `GET /_matrix/client/v3/profile/{userId}/avatar_url`
@@ -26,6 +47,16 @@ pub mod set_display_name;
 /// Get the user's avatar URL. This API may be used to fetch the user's
 /// own avatar URL or to query the URL of other users; either locally or
 /// on remote homeservers.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::profile::get_avatar_url::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_avatar_url;
 
 /// `PUT /_matrix/client/v3/profile/{userId}/avatar_url`
@@ -34,6 +65,17 @@ pub mod get_avatar_url;
 ///
 /// This API sets the given user's avatar URL. You must have permission to
 /// set this user's avatar URL, e.g. you need to have their `access_token`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::profile::set_avatar_url::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_avatar_url;
 
 /// `GET /_matrix/client/v3/profile/{userId}`
@@ -44,4 +86,14 @@ pub mod set_avatar_url;
 /// to fetch the user's own profile information or other users; either
 /// locally or on remote homeservers. This API may return keys which are not
 /// limited to `displayname` or `avatar_url`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::profile::get_user_profile::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_user_profile;

@@ -7,6 +7,17 @@
 /// Gets the current pushers for the authenticated user
 ///
 /// Gets all currently active pushers for the authenticated user.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pusher::get_pushers::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_pushers;
 
 /// `POST /_matrix/client/v3/pushers/set`
@@ -21,4 +32,15 @@ pub mod get_pushers;
 /// for this user is updated, or it is created if it doesn't exist. If
 /// `kind` is `null`, the pusher with this `app_id` and `pushkey` for this
 /// user is deleted.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pusher::post_pusher::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod post_pusher;

@@ -10,6 +10,17 @@
 /// the rulesets by suffixing a `scope` to this path e.g.
 /// `/pushrules/global/`. This will return a subset of this data under the
 /// specified key e.g. the `global` key.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::get_push_rules::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_push_rules;
 
 /// `GET /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}`
@@ -17,6 +28,17 @@ pub mod get_push_rules;
 /// Retrieve a push rule.
 ///
 /// Retrieve a single specified push rule.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::get_push_rule::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_push_rule;
 
 /// `PUT /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}`
@@ -39,6 +61,17 @@ pub mod get_push_rule;
 /// the same kind.
 ///
 /// When creating push rules, they MUST be enabled by default.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::set_push_rule::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_push_rule;
 
 /// `DELETE /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}`
@@ -46,6 +79,17 @@ pub mod set_push_rule;
 /// Delete a push rule.
 ///
 /// This endpoint removes the push rule defined in the path.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::delete_push_rule::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_push_rule;
 
 /// `GET /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/enabled`
@@ -53,6 +97,17 @@ pub mod delete_push_rule;
 /// Get whether a push rule is enabled
 ///
 /// This endpoint gets whether the specified push rule is enabled.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::is_push_rule_enabled::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod is_push_rule_enabled;
 
 /// `PUT /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/enabled`
@@ -60,6 +115,17 @@ pub mod is_push_rule_enabled;
 /// Enable or disable a push rule.
 ///
 /// This endpoint allows clients to enable or disable the specified push rule.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::set_push_rule_enabled::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_push_rule_enabled;
 
 /// `GET /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/actions`
@@ -67,6 +133,17 @@ pub mod set_push_rule_enabled;
 /// The actions for a push rule
 ///
 /// This endpoint get the actions for the specified push rule.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::get_push_rule_actions::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_push_rule_actions;
 
 /// `PUT /_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}/actions`
@@ -75,4 +152,15 @@ pub mod get_push_rule_actions;
 ///
 /// This endpoint allows clients to change the actions of a push rule.
 /// This can be used to change the actions of builtin rules.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::pushrules::set_push_rule_actions::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_push_rule_actions;

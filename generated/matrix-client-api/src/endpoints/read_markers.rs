@@ -8,4 +8,15 @@
 ///
 /// Sets the position of the read marker for a given room, and optionally
 /// the read receipt's location.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::read_markers::set_read_marker::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_read_marker;

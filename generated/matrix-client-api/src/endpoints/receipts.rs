@@ -8,4 +8,15 @@
 ///
 /// This API updates the marker for the given receipt type to the event ID
 /// specified.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::receipts::post_receipt::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod post_receipt;

@@ -17,4 +17,15 @@
 /// of the room, the user may redact events sent by other users.
 ///
 /// Server administrators may redact events sent by users on their server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::redaction::redact_event::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod redact_event;

@@ -23,5 +23,15 @@
 /// access token. Authentication is provided via the refresh token.
 ///
 /// Application Service identity assertion is disabled for this endpoint.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::refresh::refresh::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod refresh;

@@ -45,6 +45,16 @@
 ///
 /// Any user ID returned by this API must conform to the grammar given in the
 /// \[Matrix specification\](/appendices/#user-identifiers).
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration::register::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod register;
 
 /// `POST /_matrix/client/v3/register/email/requestToken`
@@ -55,6 +65,16 @@ pub mod register;
 /// already associated with an account on this homeserver. The homeserver
 /// should validate the email itself, either by sending a validation email
 /// itself or by using a service it has control over.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration::request_token_to_register_email::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_token_to_register_email;
 
 /// `POST /_matrix/client/v3/register/msisdn/requestToken`
@@ -65,6 +85,16 @@ pub mod request_token_to_register_email;
 /// already associated with an account on this homeserver. The homeserver
 /// should validate the phone number itself, either by sending a validation
 /// message itself or by using a service it has control over.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration::request_token_to_register_msisdn::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_token_to_register_msisdn;
 
 /// `POST /_matrix/client/v3/account/password`
@@ -84,6 +114,17 @@ pub mod request_token_to_register_msisdn;
 /// valid access token is provided. The homeserver SHOULD NOT revoke the
 /// access token provided in the request. Whether other access tokens for
 /// the user are revoked depends on the request parameters.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::registration::change_password::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod change_password;
 
 /// `POST /_matrix/client/v3/account/password/email/requestToken`
@@ -105,6 +146,16 @@ pub mod change_password;
 ///
 /// The homeserver should validate the email itself, either by sending a
 /// validation email itself or by using a service it has control over.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration::request_token_to_reset_password_email::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_token_to_reset_password_email;
 
 /// `POST /_matrix/client/v3/account/password/msisdn/requestToken`
@@ -126,6 +177,16 @@ pub mod request_token_to_reset_password_email;
 ///
 /// The homeserver should validate the phone number itself, either by sending a
 /// validation message itself or by using a service it has control over.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration::request_token_to_reset_password_msisdn::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod request_token_to_reset_password_msisdn;
 
 /// `POST /_matrix/client/v3/account/deactivate`
@@ -146,6 +207,17 @@ pub mod request_token_to_reset_password_msisdn;
 /// Unlike other endpoints, this endpoint does not take an `id_access_token`
 /// parameter because the homeserver is expected to sign the request to the
 /// identity server instead.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::registration::deactivate_account::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod deactivate_account;
 
 /// `GET /_matrix/client/v3/register/available`
@@ -164,4 +236,14 @@ pub mod deactivate_account;
 /// however the clients must also be aware that using this API does not normally
 /// reserve the username. This can mean that the username becomes unavailable
 /// between checking its availability and attempting to register it.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration::check_username_availability::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod check_username_availability;

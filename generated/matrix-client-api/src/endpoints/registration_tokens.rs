@@ -12,4 +12,14 @@
 ///
 /// Servers should be sure to rate limit this endpoint to avoid brute force
 /// attacks.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::registration_tokens::registration_token_validity::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod registration_token_validity;

@@ -15,6 +15,17 @@
 /// For example, passing a `from` token from page 2 of the results, and a `to` token
 /// from page 1, would return the empty set. The caller can use a `from` token from
 /// page 1 and a `to` token from page 2 to paginate over the same range, however.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::relations::get_relating_events::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_relating_events;
 
 /// `GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}`
@@ -31,6 +42,17 @@ pub mod get_relating_events;
 /// For example, passing a `from` token from page 2 of the results, and a `to` token
 /// from page 1, would return the empty set. The caller can use a `from` token from
 /// page 1 and a `to` token from page 2 to paginate over the same range, however.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::relations::get_relating_events_with_rel_type::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_relating_events_with_rel_type;
 
 /// `GET /_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}`
@@ -47,4 +69,15 @@ pub mod get_relating_events_with_rel_type;
 /// For example, passing a `from` token from page 2 of the results, and a `to` token
 /// from page 1, would return the empty set. The caller can use a `from` token from
 /// page 1 and a `to` token from page 2 to paginate over the same range, however.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_relating_events_with_rel_type_and_event_type;

@@ -8,5 +8,16 @@
 ///
 /// Reports an event as inappropriate to the server, which may then notify
 /// the appropriate people.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::report_content::report_content::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod report_content;

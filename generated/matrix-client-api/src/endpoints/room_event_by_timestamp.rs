@@ -29,4 +29,15 @@
 /// paginating in the opposite direction.  The client could also simply
 /// paginate in one direction and inform the user that the closest event
 /// found in that direction is outside of the expected range.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_event_by_timestamp;

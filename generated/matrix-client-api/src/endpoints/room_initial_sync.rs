@@ -14,5 +14,16 @@
 /// \[migration guide\](<https://matrix.org/docs/guides/migrating-from-client-server-api-v-1#deprecated-endpoints>).
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::room_initial_sync::room_initial_sync::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod room_initial_sync;

@@ -13,4 +13,15 @@
 /// The body of the request should be the content object of the event; the
 /// fields in this object will vary depending on the type of event. See
 /// \[Room Events\](/client-server-api/#room-events) for the m. event specification.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::room_send::send_message::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_message;

@@ -23,4 +23,15 @@
 /// per their grammar/syntax and that they point to the room ID where the
 /// state event is to be sent. Servers do not validate aliases which are
 /// being removed or are already present in the state event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::room_state::set_room_state_with_key::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_room_state_with_key;

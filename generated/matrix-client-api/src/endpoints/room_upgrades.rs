@@ -7,4 +7,15 @@
 /// Upgrades a room to a new room version.
 ///
 /// Upgrades the given room to a particular room version.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::room_upgrades::upgrade_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod upgrade_room;

@@ -10,6 +10,17 @@
 /// joined to the room then the state is taken from the current
 /// state of the room. If the user has left the room then the state is
 /// taken from the state of the room when they left.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::rooms::get_room_state_with_key::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_state_with_key;
 
 /// `GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}`
@@ -18,6 +29,17 @@ pub mod get_room_state_with_key;
 ///
 /// Get a single event based on `roomId/eventId`. You must have permission to
 /// retrieve this event e.g. by being a member in the room for this event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::rooms::get_one_room_event::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_one_room_event;
 
 /// `GET /_matrix/client/v3/rooms/{roomId}/state`
@@ -25,6 +47,17 @@ pub mod get_one_room_event;
 /// Get all state events in the current state of a room.
 ///
 /// Get the state events for the current state of a room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::rooms::get_room_state::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_state;
 
 /// `GET /_matrix/client/v3/rooms/{roomId}/members`
@@ -32,6 +65,17 @@ pub mod get_room_state;
 /// Get the m.room.member events for the room.
 ///
 /// Get the list of members for this room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::rooms::get_members_by_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_members_by_room;
 
 /// `GET /_matrix/client/v3/rooms/{roomId}/joined_members`
@@ -39,4 +83,15 @@ pub mod get_members_by_room;
 /// Gets the list of currently joined users and their profile data.
 ///
 /// This API returns a map of MXIDs to member info objects for members of the room. The current user must be in the room for it to work, unless it is an Application Service in which case any of the AS's users must be in the room. This API is primarily for Application Services and should be faster to respond than `/members` as it can be implemented more efficiently on the server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::rooms::get_joined_members_by_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_joined_members_by_room;

@@ -7,5 +7,16 @@
 /// Perform a server-side search.
 ///
 /// Performs a full text search across different categories.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::search::search::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod search;

@@ -13,4 +13,15 @@
 ///
 /// Only \[`m.space.child`\](#mspacechild) state events of the room are considered. Invalid child
 /// rooms and parent events are not covered by this endpoint.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_space_hierarchy;

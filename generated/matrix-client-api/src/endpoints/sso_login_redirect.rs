@@ -12,6 +12,16 @@
 /// The server MUST respond with an HTTP redirect to the SSO interface,
 /// or present a page which lets the user select an IdP to continue
 /// with in the event multiple are supported by the server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::sso_login_redirect::redirect_to_sso::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod redirect_to_sso;
 
 /// `GET /_matrix/client/v3/login/sso/redirect/{idpId}`
@@ -24,4 +34,14 @@ pub mod redirect_to_sso;
 ///
 /// The server MUST respond with an HTTP redirect to the SSO interface
 /// for that IdP.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::sso_login_redirect::redirect_to_id_p::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod redirect_to_id_p;

@@ -27,5 +27,16 @@
 ///
 /// Note that the default behaviour of `state` is to include all membership
 /// events, alongside other state, when lazy-loading is not enabled.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::sync::sync::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 #[allow(clippy::module_inception)]
 pub mod sync;

@@ -7,6 +7,17 @@
 /// List the tags for a room.
 ///
 /// List the tags set by a user on a room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::tags::get_room_tags::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_tags;
 
 /// `PUT /_matrix/client/v3/user/{userId}/rooms/{roomId}/tags/{tag}`
@@ -14,6 +25,17 @@ pub mod get_room_tags;
 /// Add a tag to a room.
 ///
 /// Add a tag to the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::tags::set_room_tag::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_room_tag;
 
 /// `DELETE /_matrix/client/v3/user/{userId}/rooms/{roomId}/tags/{tag}`
@@ -21,4 +43,15 @@ pub mod set_room_tag;
 /// Remove a tag from the room.
 ///
 /// Remove a tag from the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::tags::delete_room_tag::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod delete_room_tag;

@@ -9,6 +9,17 @@
 /// Fetches the overall metadata about protocols supported by the
 /// homeserver. Includes both the available protocols and all fields
 /// required for queries against each protocol.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_lookup::get_protocols::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_protocols;
 
 /// `GET /_matrix/client/v3/thirdparty/protocol/{protocol}`
@@ -16,6 +27,17 @@ pub mod get_protocols;
 /// Retrieve metadata about a specific protocol that the homeserver supports.
 ///
 /// Fetches the metadata from the homeserver about a particular third-party protocol.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_lookup::get_protocol_metadata::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_protocol_metadata;
 
 /// `GET /_matrix/client/v3/thirdparty/location/{protocol}`
@@ -30,6 +52,17 @@ pub mod get_protocol_metadata;
 /// object containing the network-specific fields that comprise this
 /// identifier. It should attempt to canonicalise the identifier as much
 /// as reasonably possible given the network type.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_location_by_protocol;
 
 /// `GET /_matrix/client/v3/thirdparty/user/{protocol}`
@@ -38,6 +71,17 @@ pub mod query_location_by_protocol;
 ///
 /// Retrieve a Matrix User ID linked to a user on the third-party service, given
 /// a set of user parameters.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_user_by_protocol;
 
 /// `GET /_matrix/client/v3/thirdparty/location`
@@ -46,6 +90,17 @@ pub mod query_user_by_protocol;
 ///
 /// Retrieve an array of third-party network locations from a Matrix room
 /// alias.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_lookup::query_location_by_alias::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_location_by_alias;
 
 /// `GET /_matrix/client/v3/thirdparty/user`
@@ -53,4 +108,15 @@ pub mod query_location_by_alias;
 /// Reverse-lookup third-party users given a Matrix User ID.
 ///
 /// Retrieve an array of third-party users from a Matrix User ID.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_lookup::query_user_by_id::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_user_by_id;

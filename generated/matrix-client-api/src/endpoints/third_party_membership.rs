@@ -46,4 +46,15 @@
 ///
 /// If a token is requested from the identity server, the homeserver will
 /// append a `m.room.third_party_invite` event to the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::third_party_membership::invite_by3_pid::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod invite_by3_pid;

@@ -10,4 +10,15 @@
 ///
 /// Optionally, the returned list may be filtered according to whether the requesting
 /// user has participated in the thread.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::threads_list::get_thread_roots::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_thread_roots;

@@ -8,4 +8,15 @@
 ///
 /// This endpoint is used to send send-to-device events to a set of
 /// client devices.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::to_device::send_to_device::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_to_device;

@@ -10,4 +10,15 @@
 /// milliseconds where N is the value specified in the `timeout` key.
 /// Alternatively, if `typing` is `false`, it tells the server that the
 /// user has stopped typing.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::typing::set_typing::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod set_typing;

@@ -16,4 +16,15 @@
 /// The search is performed case-insensitively on user IDs and display
 /// names preferably using a collation determined based upon the
 /// `Accept-Language` header provided in the request, if present.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::users::search_user_directory::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod search_user_directory;

@@ -24,4 +24,14 @@
 /// after they've been released into the spec to give clients a chance to
 /// upgrade appropriately. Additionally, clients should avoid using unstable
 /// features in their stable releases.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::versions::get_versions::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_versions;

@@ -8,4 +8,15 @@
 ///
 /// This API provides credentials for the client to use when initiating
 /// calls.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::voip::get_turn_server::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_turn_server;

@@ -14,4 +14,14 @@
 ///
 /// Note that this endpoint is not necessarily handled by the homeserver,
 /// but by another webserver, to be used for discovering the homeserver URL.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org");
+/// let request = matrix_client_api::endpoints::wellknown::get_wellknown::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_wellknown;

@@ -14,4 +14,15 @@
 /// situation, the server should verify that the given `user_id`
 /// is registered by the appservice, and return it in the response
 /// body.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_client_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_client_api::endpoints::AccessToken` */);
+/// let request = matrix_client_api::endpoints::whoami::get_token_owner::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_token_owner;

@@ -9,6 +9,17 @@
 /// Retrieves a sliding-window history of previous PDUs that occurred in the given room.
 /// Starting from the PDU ID(s) given in the `v` argument, the PDUs given in `v` and
 /// the PDUs that preceded them are retrieved, up to the total number given by the `limit`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::backfill::backfill_room::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod backfill_room;
 
 /// `POST /_matrix/federation/v1/get_missing_events/{roomId}`
@@ -18,4 +29,15 @@ pub mod backfill_room;
 /// Retrieves previous events that the sender is missing. This is done by doing a breadth-first
 /// walk of the `prev_events` for the `latest_events`, ignoring any events in `earliest_events`
 /// and stopping at the `limit`.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::backfill::get_missing_previous_events::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_missing_previous_events;

@@ -7,4 +7,15 @@
 /// Get the auth chain for a given event
 ///
 /// Retrieves the complete auth chain for a given event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::event_auth::get_event_auth::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_event_auth;

@@ -7,6 +7,17 @@
 /// Get all the state of a given room
 ///
 /// Retrieves a snapshot of a room's state at a given event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::events::get_room_state::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_state;
 
 /// `GET /_matrix/federation/v1/state_ids/{roomId}`
@@ -16,6 +27,17 @@ pub mod get_room_state;
 /// Retrieves a snapshot of a room's state at a given event, in the form of
 /// event IDs. This performs the same function as calling `/state/{roomId}`,
 /// however this returns just the event IDs rather than the full events.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::events::get_room_state_ids::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_room_state_ids;
 
 /// `GET /_matrix/federation/v1/event/{eventId}`
@@ -23,6 +45,17 @@ pub mod get_room_state_ids;
 /// Get a single event
 ///
 /// Retrieves a single event.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::events::get_event::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_event;
 
 /// `GET /_matrix/federation/v1/timestamp_to_event/{roomId}`
@@ -53,4 +86,15 @@ pub mod get_event;
 /// find locally.  If so, it should try to backfill this event via the
 /// \[`/event/{event_id}`\](#get_matrixfederationv1eventeventid) endpoint so
 /// that it is available to for a client to query.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::events::get_event_by_timestamp::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_event_by_timestamp;

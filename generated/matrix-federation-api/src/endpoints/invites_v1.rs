@@ -18,4 +18,15 @@
 /// \[room version specification\](/rooms) for precise event formats. **The request and response
 /// bodies here describe the common event fields in more detail and may be missing other
 /// required fields for a PDU.**
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::invites_v1::send_invite_v1::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_invite_v1;

@@ -8,6 +8,17 @@
 ///
 /// Asks the receiving server to return information that the sending
 /// server will need to prepare a join event to get into the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::joins_v1::make_join::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod make_join;
 
 /// `PUT /_matrix/federation/v1/send_join/{roomId}/{eventId}`
@@ -26,4 +37,15 @@ pub mod make_join;
 /// fields for a PDU.**
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::joins_v1::send_join_v1::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_join_v1;

@@ -22,4 +22,15 @@
 /// **The request and response body here describe the common
 /// event fields in more detail and may be missing other required
 /// fields for a PDU.**
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::joins_v2::send_join_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_join_v2;

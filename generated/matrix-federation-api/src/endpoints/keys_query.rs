@@ -8,6 +8,16 @@
 ///
 /// Query for another server's keys. The receiving (notary) server must
 /// sign the keys returned by the queried server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::keys_query::perspectives_key_query::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod perspectives_key_query;
 
 /// `POST /_matrix/key/v2/query`
@@ -16,4 +26,14 @@ pub mod perspectives_key_query;
 ///
 /// Query for keys from multiple servers in a batch format. The receiving (notary)
 /// server must sign the keys returned by the queried servers.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::keys_query::bulk_perspectives_key_query::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod bulk_perspectives_key_query;

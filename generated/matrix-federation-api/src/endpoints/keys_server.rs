@@ -21,4 +21,14 @@
 /// servers should continue to return the last response they received
 /// from the server so that the signatures of old events can still be
 /// checked.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::keys_server::get_server_key::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_server_key;

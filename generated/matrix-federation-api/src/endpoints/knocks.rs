@@ -8,6 +8,17 @@
 ///
 /// Asks the receiving server to return information that the sending
 /// server will need to prepare a knock event for the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::knocks::make_knock::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod make_knock;
 
 /// `PUT /_matrix/federation/v1/send_knock/{roomId}/{eventId}`
@@ -21,4 +32,15 @@ pub mod make_knock;
 /// **The request and response body here describe the common
 /// event fields in more detail and may be missing other required
 /// fields for a PDU.**
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::knocks::send_knock::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_knock;

@@ -8,6 +8,17 @@
 ///
 /// Asks the receiving server to return information that the sending
 /// server will need to prepare a leave event to get out of the room.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::leaving_v1::make_leave::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod make_leave;
 
 /// `PUT /_matrix/federation/v1/send_leave/{roomId}/{eventId}`
@@ -26,4 +37,15 @@ pub mod make_leave;
 /// fields for a PDU.**
 ///
 /// Deprecated by the spec.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::leaving_v1::send_leave_v1::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_leave_v1;

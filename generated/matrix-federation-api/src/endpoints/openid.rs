@@ -9,4 +9,14 @@
 /// Exchanges an OpenID access token for information about the user
 /// who generated the token. Currently this only exposes the Matrix
 /// User ID of the owner.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::openid::exchange_open_id_token::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod exchange_open_id_token;

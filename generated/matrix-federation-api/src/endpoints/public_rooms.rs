@@ -9,6 +9,17 @@
 /// Gets all the public rooms for the homeserver. This should not return
 /// rooms that are listed on another homeserver's directory, just those
 /// listed on the receiving homeserver's directory.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::public_rooms::get_public_rooms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_public_rooms;
 
 /// `POST /_matrix/federation/v1/publicRooms`
@@ -22,4 +33,15 @@ pub mod get_public_rooms;
 ///
 /// Note that this endpoint receives and returns the same format that is seen
 /// in the Client-Server API's `POST /publicRooms` endpoint.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::public_rooms::query_public_rooms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_public_rooms;

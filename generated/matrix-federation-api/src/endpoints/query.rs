@@ -9,6 +9,17 @@
 /// Performs a single query request on the receiving homeserver. The query string
 /// arguments are dependent on which type of query is being made. Known query types
 /// are specified as their own endpoints as an extension to this definition.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::query::query_info::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_info;
 
 /// `GET /_matrix/federation/v1/query/directory`
@@ -21,6 +32,17 @@ pub mod query_info;
 ///
 /// Servers may wish to cache the response to this query to avoid requesting the
 /// information too often.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::query::query_room_directory::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_room_directory;
 
 /// `GET /_matrix/federation/v1/query/profile`
@@ -33,4 +55,15 @@ pub mod query_room_directory;
 ///
 /// Servers may wish to cache the response to this query to avoid requesting the
 /// information too often.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::query::query_profile::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_profile;

@@ -15,4 +15,15 @@
 /// rooms and parent events are not covered by this endpoint.
 ///
 /// Responses to this endpoint should be cached for a period of time.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_space_hierarchy;

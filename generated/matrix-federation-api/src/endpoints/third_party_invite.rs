@@ -10,6 +10,17 @@
 /// given in the request body. If valid, the receiving server will issue
 /// an invite as per the \[Inviting to a room\](/server-server-api/#inviting-to-a-room) section before returning a
 /// response to this request.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::third_party_invite::exchange_third_party_invite::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod exchange_third_party_invite;
 
 /// `PUT /_matrix/federation/v1/3pid/onbind`
@@ -20,4 +31,14 @@ pub mod exchange_third_party_invite;
 /// Used by identity servers to notify the homeserver that one of its users
 /// has bound a third-party identifier successfully, including any pending
 /// room invites the identity server has been made aware of.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::third_party_invite::on_bind_third_party_identifier::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod on_bind_third_party_identifier;

@@ -15,4 +15,15 @@
 ///
 /// Note that events have a different format depending on the room version - check
 /// the \[room version specification\](/rooms) for precise event formats.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::transactions::send_transaction::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod send_transaction;

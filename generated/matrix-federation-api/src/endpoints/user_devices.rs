@@ -7,4 +7,15 @@
 /// Gets all of the user's devices
 ///
 /// Gets information on all of the user's devices
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::user_devices::get_user_devices::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_user_devices;

@@ -7,6 +7,17 @@
 /// Claims one-time encryption keys for a user.
 ///
 /// Claims one-time keys for use in pre-key messages.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::user_keys::claim_user_encryption_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod claim_user_encryption_keys;
 
 /// `POST /_matrix/federation/v1/user/keys/query`
@@ -14,4 +25,15 @@ pub mod claim_user_encryption_keys;
 /// Download device identity keys.
 ///
 /// Returns the current devices and identity keys for the given users.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_federation_api::endpoints::SignedRequest` */);
+/// let request = matrix_federation_api::endpoints::user_keys::query_user_encryption_keys::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod query_user_encryption_keys;

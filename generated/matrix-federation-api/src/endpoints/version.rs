@@ -7,4 +7,14 @@
 /// Get the implementation name and version of this homeserver.
 ///
 /// Get the implementation name and version of this homeserver.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::version::get_version::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_version;

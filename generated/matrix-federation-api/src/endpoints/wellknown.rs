@@ -9,4 +9,14 @@
 /// Gets information about the delegated server for server-server communication
 /// between Matrix homeservers. Servers should follow 30x redirects, carefully
 /// avoiding redirect loops, and use normal X.509 certificate validation.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_federation_api::client::Client::new("https://example.org");
+/// let request = matrix_federation_api::endpoints::wellknown::get_well_known::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_well_known;

@@ -6,6 +6,17 @@
 /// Check whether ownership of a 3pid was validated.
 ///
 /// Determines if a given 3pid has been validated by a user.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_associations::get_validated3pid_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_validated3pid_v2;
 
 /// `POST /_matrix/identity/v2/3pid/bind`
@@ -21,6 +32,17 @@ pub mod get_validated3pid_v2;
 /// specification, the parameters may also be specified as
 /// `application/x-form-www-urlencoded` data.  However, this usage is
 /// deprecated.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_associations::bind_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod bind_v2;
 
 /// `POST /_matrix/identity/v2/3pid/unbind`
@@ -42,4 +64,15 @@ pub mod bind_v2;
 /// If this endpoint returns a JSON Matrix error, that error should be passed
 /// through to the client requesting an unbind through a homeserver, if the
 /// homeserver is acting on behalf of a client.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_associations::unbind_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod unbind_v2;

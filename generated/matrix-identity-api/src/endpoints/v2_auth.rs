@@ -8,6 +8,16 @@
 /// Exchanges an OpenID token from the homeserver for an access token to
 /// access the identity server. The request body is the same as the values
 /// returned by `/openid/request_token` in the Client-Server API.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::v2_auth::register_account::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod register_account;
 
 /// `GET /_matrix/identity/v2/account`
@@ -15,6 +25,17 @@ pub mod register_account;
 /// Gets account holder information for a given token.
 ///
 /// Gets information about what user owns the access token used in the request.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_auth::get_account::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_account;
 
 /// `POST /_matrix/identity/v2/account/logout`
@@ -23,4 +44,15 @@ pub mod get_account;
 ///
 /// Logs out the access token, preventing it from being used to authenticate
 /// future requests to the server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_auth::logout::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod logout;

@@ -9,4 +9,15 @@
 ///
 /// The identity server will look up `token` which was stored in a call
 /// to `store-invite`, and fetch the sender of the invite.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod blindly_sign_stuff_v2;

@@ -7,6 +7,17 @@
 ///
 /// Gets parameters for hashing identifiers from the server. This can include
 /// any of the algorithms defined in this specification.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_lookup::get_hash_details::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_hash_details;
 
 /// `POST /_matrix/identity/v2/lookup`
@@ -16,4 +27,15 @@ pub mod get_hash_details;
 /// Looks up the set of Matrix User IDs which have bound the 3PIDs given, if
 /// bindings are available. Note that the format of the addresses is defined
 /// later in this specification.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_lookup::lookup_users_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod lookup_users_v2;

@@ -22,6 +22,17 @@
 /// specification, the parameters may also be specified as
 /// `application/x-form-www-urlencoded` data. However, this usage is
 /// deprecated.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_phone_associations::msisdn_request_token_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod msisdn_request_token_v2;
 
 /// `GET /_matrix/identity/v2/validate/msisdn/submitToken`
@@ -38,6 +49,17 @@ pub mod msisdn_request_token_v2;
 ///
 /// Note that, in contrast with the POST version, this endpoint will be
 /// used by end-users, and so the response should be human-readable.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod msisdn_submit_token_get_v2;
 
 /// `POST /_matrix/identity/v2/validate/msisdn/submitToken`
@@ -62,4 +84,15 @@ pub mod msisdn_submit_token_get_v2;
 /// specification, the parameters may also be specified as
 /// `application/x-form-www-urlencoded` data. However, this usage is
 /// deprecated.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod msisdn_submit_token_post_v2;

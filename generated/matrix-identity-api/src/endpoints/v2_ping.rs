@@ -12,4 +12,14 @@
 ///
 /// This is primarily used for auto-discovery and health check purposes
 /// by entities acting as a client for the identity server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::v2_ping::ping_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod ping_v2;

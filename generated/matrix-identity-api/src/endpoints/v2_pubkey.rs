@@ -6,6 +6,16 @@
 /// Get a public key.
 ///
 /// Get the public key for the passed key ID.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::v2_pubkey::get_pub_key_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_pub_key_v2;
 
 /// `GET /_matrix/identity/v2/pubkey/isvalid`
@@ -14,6 +24,16 @@ pub mod get_pub_key_v2;
 ///
 /// Check whether a long-term public key is valid. The response should always
 /// be the same, provided the key exists.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::v2_pubkey::is_pub_key_valid_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod is_pub_key_valid_v2;
 
 /// `GET /_matrix/identity/v2/pubkey/ephemeral/isvalid`
@@ -21,4 +41,14 @@ pub mod is_pub_key_valid_v2;
 /// Check whether a short-term public key is valid.
 ///
 /// Check whether a short-term public key is valid.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod is_ephemeral_pub_key_valid_v2;

@@ -33,4 +33,15 @@
 /// Optional fields in the request should be populated to the best of the
 /// server's ability. Identity servers may use these variables when notifying
 /// the `address` of the pending invite for display purposes.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_store_invite::store_invite_v2::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod store_invite_v2;

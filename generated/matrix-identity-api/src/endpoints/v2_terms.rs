@@ -8,6 +8,16 @@
 /// Gets all the terms of service offered by the server. The client is expected
 /// to filter through the terms to determine which terms need acceptance from the
 /// user. Note that this endpoint does not require authentication.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::v2_terms::get_terms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_terms;
 
 /// `POST /_matrix/identity/v2/terms`
@@ -25,4 +35,15 @@ pub mod get_terms;
 ///
 /// The server should avoid returning `M_TERMS_NOT_SIGNED` because the client
 /// may not be accepting all terms at once.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org")
+///     .with_credential(/* a `matrix_identity_api::endpoints::AccessToken` */);
+/// let request = matrix_identity_api::endpoints::v2_terms::agree_to_terms::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod agree_to_terms;

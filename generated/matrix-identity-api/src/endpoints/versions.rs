@@ -12,4 +12,14 @@
 /// information.
 ///
 /// All supported versions, including patch versions, are reported by the server.
+///
+/// # Example
+///
+/// With the `client` feature:
+///
+/// ```ignore
+/// let client = matrix_identity_api::client::Client::new("https://example.org");
+/// let request = matrix_identity_api::endpoints::versions::get_versions::Request { /* its parameters */ };
+/// let response = client.send(&request).await?;
+/// ```
 pub mod get_versions;
