@@ -178,6 +178,14 @@ impl SourceMap {
 
     /// The file and pointer the node at `pointer` came from (longest mount wins).
     pub fn origin(&self, pointer: &str) -> Option<(FileId, String)> {
+        // The greatest mount not after `pointer`, when it is above `pointer`, is the longest
+        // one above it: a longer one would sort between the two. Else walk up one level at a time.
+        let below = (std::ops::Bound::Unbounded, std::ops::Bound::Included(pointer));
+        if let Some((at, (file, from))) = self.mounts.range::<str, _>(below).next_back() {
+            if let Some(rest) = strip_pointer_prefix(pointer, at) {
+                return Some((*file, format!("{from}{rest}")));
+            }
+        }
         let mut p = pointer;
         loop {
             if let Some((file, from)) = self.mounts.get(p) {
@@ -193,8 +201,16 @@ impl SourceMap {
     /// Records that `to` (and everything below it) came from where `from` came from in
     /// `inner`: the origin of `from`, and every mount of `inner` below `from`, moved to `to`.
     pub fn transplant(&mut self, inner: &SourceMap, from: &str, to: &str) {
+        let mut moved = Vec::new();
+        inner.transplanted(from, to, &mut moved);
+        self.mounts.extend(moved);
+    }
+
+    /// The mounts [`SourceMap::transplant`] makes, in the order it makes them.
+    fn transplanted(&self, from: &str, to: &str, out: &mut Vec<(String, (FileId, String))>) {
+        let inner = self;
         if let Some((file, origin)) = inner.origin(from) {
-            self.mounts.insert(to.to_owned(), (file, origin));
+            out.push((to.to_owned(), (file, origin)));
         }
         // Inner mounts below `from` sort right after it: a range scan finds them all.
         for (inner_at, (file, inner_from)) in
@@ -205,7 +221,7 @@ impl SourceMap {
             }
             if let Some(rest) = strip_pointer_prefix(inner_at, from) {
                 if !rest.is_empty() {
-                    self.mounts.insert(format!("{to}{rest}"), (*file, inner_from.clone()));
+                    out.push((format!("{to}{rest}"), (*file, inner_from.clone())));
                 }
             }
         }
@@ -227,12 +243,14 @@ impl SourceMap {
     /// Composes two maps: `self` maps pointers of a document C to pointers of a document B,
     /// `inner` maps B to files; the result maps C to files.
     pub fn through(&self, inner: &SourceMap) -> SourceMap {
-        let mut out = SourceMap::default();
-        // Every mount of the inner map below a mount of the outer one is carried over.
+        // Every mount of the inner map below a mount of the outer one is carried over. The
+        // mounts are collected, then built into the map at once: it sorts them stably and keeps
+        // the last of equal pointers, as inserting them one by one would.
+        let mut moved = Vec::new();
         for (at, (_, from)) in &self.mounts {
-            out.transplant(inner, from, at);
+            inner.transplanted(from, at, &mut moved);
         }
-        out
+        SourceMap { mounts: moved.into_iter().collect() }
     }
 
     /// Where the value at `pointer` of the derived document is written.
@@ -309,4 +327,40 @@ pub fn tokens(pointer: &str) -> Vec<String> {
         return Vec::new();
     }
     pointer.split('/').skip(1).map(unescape_token).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_is_the_longest_mount_above_a_pointer() {
+        let mut map = SourceMap::default();
+        map.mount("", 0, "");
+        map.mount("/a", 1, "/x");
+        map.mount("/a/b", 2, "/y");
+        map.mount("/a/bc", 3, "/z");
+        map.mount("/a/b/c", 4, "/w");
+        // The greatest mount before `/a/bd` is `/a/bc`, which is not above it.
+        assert_eq!(map.origin("/a/bd/e"), Some((1, "/x/bd/e".to_owned())));
+        assert_eq!(map.origin("/a/b/d"), Some((2, "/y/d".to_owned())));
+        assert_eq!(map.origin("/a/b/c/d"), Some((4, "/w/d".to_owned())));
+        assert_eq!(map.origin("/a/b"), Some((2, "/y".to_owned())));
+        assert_eq!(map.origin("/b"), Some((0, "/b".to_owned())));
+    }
+
+    #[test]
+    fn through_keeps_the_last_mount_of_a_pointer() {
+        let mut inner = SourceMap::default();
+        inner.mount("", 0, "");
+        inner.mount("/old/p", 1, "");
+        let mut outer = SourceMap::default();
+        // `/new` takes all of `/old` (so `/new/p` from file 1), then `/new/p` is mounted from
+        // `/other` in its own right: the later mount wins, as it would inserted in order.
+        outer.mount("/new", 0, "/old");
+        outer.mount("/new/p", 0, "/other");
+        let composed = outer.through(&inner);
+        assert_eq!(composed.origin("/new/p/q"), Some((0, "/other/q".to_owned())));
+        assert_eq!(composed.origin("/new/r"), Some((0, "/old/r".to_owned())));
+    }
 }

@@ -66,11 +66,22 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     let mut reporter = Reporter::new(diagnostics);
     let sites = Sites::find(&spec.document);
     let schemas = schema::check(&spec, &sites, &mut reporter);
-    paths::check(&spec, &sites, &mut reporter);
-    servers::check(&spec, &sites, &mut reporter);
-    operations::check(&spec, &sites, &mut reporter);
-    examples::check(&spec, &sites, &schemas, &mut reporter);
-    let api = deserialize(&spec, &schema::model_view(&spec.document, &schemas.tuples), &mut reporter);
+    // Reading the document into `openapiv3` needs only the schema check's tuples and
+    // reports nothing when it reads: it runs beside the other checks. A document that does
+    // not read is read again afterwards, to report where, in the order it always was.
+    let read = std::thread::scope(|scope| {
+        let view = schema::model_view(&spec.document, &schemas.tuples);
+        let reading = scope.spawn(move || <openapiv3::OpenAPI as serde::Deserialize>::deserialize(view.as_ref()).ok());
+        paths::check(&spec, &sites, &mut reporter);
+        servers::check(&spec, &sites, &mut reporter);
+        operations::check(&spec, &sites, &mut reporter);
+        examples::check(&spec, &sites, &schemas, &mut reporter);
+        reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let api = match read {
+        Some(api) => Some(api),
+        None => deserialize(&spec, &schema::model_view(&spec.document, &schemas.tuples), &mut reporter),
+    };
     if before || reporter.diagnostics.has_errors() {
         return None;
     }
@@ -121,6 +132,11 @@ impl<'d> Reporter<'d> {
 /// reported twice.
 /// `document` is the spec's, as the model reads it (`schema::model_view`).
 fn deserialize(spec: &Spec, document: &serde_json::Value, reporter: &mut Reporter) -> Option<openapiv3::OpenAPI> {
+    // Tracking the path of every field costs as much again as reading the document: it is
+    // tracked only to report a document that does not read.
+    if let Ok(api) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(document) {
+        return Some(api);
+    }
     let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(document) {
         Ok(api) => return Some(api),
         Err(error) => error,
