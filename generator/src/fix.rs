@@ -68,13 +68,7 @@ impl Overlay {
 /// into `diagnostics` what lint finds, and returns the overlay of the fixes found; `None`
 /// when the spec could not be read far enough to lint it.
 pub fn fix(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<Overlay> {
-    let files = crate::load_roots(roots, inputs, diagnostics)?;
-    let root_dir = crate::root_dir(roots, inputs);
-    let bundle = crate::resolve::resolve_roots_with(files, &root_dir, &inputs.limits, inputs.example_refs, diagnostics);
-    let mut spec = crate::merge::merge(bundle, diagnostics)?;
-    for overlay in &inputs.overlays {
-        spec = crate::overlay::apply(spec, overlay, diagnostics);
-    }
+    let spec = crate::bundle(roots, inputs, diagnostics)?;
     let bundle = spec.clone();
     let upgraded = crate::upgrade::upgrade(spec, diagnostics)?;
     crate::lint::lint(upgraded, diagnostics);

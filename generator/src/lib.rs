@@ -101,6 +101,14 @@ pub struct Inputs {
 /// [`check`] with several root documents (bundled into one spec, `resolve::resolve_roots`)
 /// and other [`Inputs`].
 pub fn check_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
+    let spec = bundle(roots, inputs, diagnostics)?;
+    let spec = upgrade::upgrade(spec, diagnostics)?;
+    lint::lint(spec, diagnostics)
+}
+
+/// The passes before upgrade: load → resolve → merge → overlay. Their result is the document
+/// overlays see, which `lint --fix` targets ([`fix::fix`]).
+pub(crate) fn bundle(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<source::Spec> {
     let files = load_roots(roots, inputs, diagnostics)?;
     let root_dir = root_dir(roots, inputs);
     // One `Spec` (document, files and source map) goes from pass to pass.
@@ -109,12 +117,11 @@ pub fn check_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnost
     for overlay in &inputs.overlays {
         spec = overlay::apply(spec, overlay, diagnostics);
     }
-    let spec = upgrade::upgrade(spec, diagnostics)?;
-    lint::lint(spec, diagnostics)
+    Some(spec)
 }
 
 /// The folder refs may not leave: the config's `root`, else the first root document's folder.
-pub(crate) fn root_dir(roots: &[PathBuf], inputs: &Inputs) -> PathBuf {
+fn root_dir(roots: &[PathBuf], inputs: &Inputs) -> PathBuf {
     match &inputs.root {
         Some(root) => config::absolute(root),
         None => {
@@ -125,7 +132,7 @@ pub(crate) fn root_dir(roots: &[PathBuf], inputs: &Inputs) -> PathBuf {
 
 /// Loads every root document, each inside the root folder; every problem is reported, at the
 /// config's line naming the file, before `None`.
-pub(crate) fn load_roots(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<Vec<SourceFile>> {
+fn load_roots(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<Vec<SourceFile>> {
     let root_dir = root_dir(roots, inputs);
     // The spec's folder, not the spec: the root file is what the user named, link or not.
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
