@@ -55,6 +55,8 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
+    /// The operations, typed and located, as lint found and checked them.
+    pub model: crate::model::Model,
     /// Pointers of examples that do not match their schemas (each reported as a warning):
     /// code is still generated, but these are never used as test data.
     pub invalid_examples: BTreeSet<String>,
@@ -64,7 +66,7 @@ pub struct Checked {
 pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     let before = diagnostics.has_errors();
     let mut reporter = Reporter::new(diagnostics);
-    let sites = Sites::find(&spec.document);
+    let sites = Sites::find(&spec);
     let schemas = schema::check(&spec, &sites, &mut reporter);
     // Reading the document into `openapiv3` needs only the schema check's tuples and
     // reports nothing when it reads: it runs beside the other checks. A document that does
@@ -86,7 +88,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
         return None;
     }
     let invalid_examples = reporter.invalid_examples;
-    api.map(|api| Checked { spec, api, invalid_examples })
+    let model = crate::model::Model { path_items: sites.path_items };
+    api.map(|api| Checked { spec, api, model, invalid_examples })
 }
 
 /// Pushes diagnostics once each, and remembers where errors were reported.

@@ -1,0 +1,259 @@
+//! The operations of the upgraded document as one typed tree whose nodes carry their JSON
+//! Pointer and their location in the files: path items, operations, their parameters (after
+//! the path item's are pushed down), request body and responses.
+//!
+//! Built once, in lint's one walk of the document ([`crate::lint`]'s sites), checked by lint
+//! and handed to lowering in [`crate::lint::Checked::model`], so no later pass walks the
+//! operations again or rebuilds their pointers. Each node can give the `openapiv3` value it
+//! stands for (`typed`), which lowering reads for everything else.
+//!
+//! Objects still holding a `$ref` (one resolve could not follow) are left out: resolve has
+//! reported them.
+
+use serde_json::Value;
+
+use crate::diagnostics::Location;
+use crate::source::{push_token, Spec};
+
+/// An HTTP method a path item may hold an operation for (OpenAPI 3.0 and Swagger 2.0 alike,
+/// Swagger lacking only `trace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// Every method, in the order `openapiv3::PathItem::iter` gives them.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The method as a path item's key (`get`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// The operation of `item` for this method.
+    pub fn of(self, item: &openapiv3::PathItem) -> Option<&openapiv3::Operation> {
+        match self {
+            Method::Get => item.get.as_ref(),
+            Method::Put => item.put.as_ref(),
+            Method::Post => item.post.as_ref(),
+            Method::Delete => item.delete.as_ref(),
+            Method::Options => item.options.as_ref(),
+            Method::Head => item.head.as_ref(),
+            Method::Patch => item.patch.as_ref(),
+            Method::Trace => item.trace.as_ref(),
+        }
+    }
+}
+
+/// The operations of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Every path item: those of `paths`, then those of callbacks, in the document's order.
+    pub path_items: Vec<PathItem>,
+}
+
+impl Model {
+    /// The operations of `paths` (not of callbacks), each with its path item, in the
+    /// document's order.
+    pub fn operations(&self) -> impl Iterator<Item = (&PathItem, &Operation)> {
+        self.path_items
+            .iter()
+            .filter(|item| !item.callback)
+            .flat_map(|item| item.operations.iter().map(move |operation| (item, operation)))
+    }
+}
+
+/// A path item: its template (`/rooms/{id}`), and whether it describes a callback.
+#[derive(Debug, Clone)]
+pub struct PathItem {
+    pub pointer: String,
+    /// The location of its key.
+    pub location: Option<Location>,
+    pub template: String,
+    pub callback: bool,
+    /// The parameters declared by the path item itself.
+    pub parameters: Vec<Parameter>,
+    pub operations: Vec<Operation>,
+}
+
+impl PathItem {
+    /// The `openapiv3` path item of `paths` this one is (`None` for a callback's).
+    pub fn typed<'a>(&self, api: &'a openapiv3::OpenAPI) -> Option<&'a openapiv3::PathItem> {
+        match api.paths.paths.get(&self.template) {
+            Some(openapiv3::ReferenceOr::Item(item)) if !self.callback => Some(item),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub method: Method,
+    pub pointer: String,
+    /// The location of its key (the method).
+    pub location: Option<Location>,
+    pub operation_id: Option<String>,
+    pub operation_id_location: Option<Location>,
+    /// Its parameters, with those of its path item it does not override (by the same `name`
+    /// and `in`) first, in the order declared.
+    pub parameters: Vec<Parameter>,
+    pub request_body: Option<Node>,
+    /// Its responses by status key (`200`, `2XX`, `default`), in the document's order.
+    pub responses: Vec<Response>,
+}
+
+impl Operation {
+    /// The response of status key `status`.
+    pub fn response(&self, status: &str) -> Option<&Response> {
+        self.responses.iter().find(|response| response.status == status)
+    }
+}
+
+/// Where a parameter is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    PathItem,
+    Operation,
+}
+
+/// A parameter with a string `name` and `in` (one without does not fit the model, and
+/// reading the document into `openapiv3` says so).
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    /// Its `in`.
+    pub place: String,
+    pub pointer: String,
+    /// The location of its `name` value.
+    pub location: Option<Location>,
+    pub level: Level,
+    /// Its index in the `parameters` of its level.
+    pub index: usize,
+}
+
+impl Parameter {
+    /// The `openapiv3` parameter this one is, given its path item's and operation's.
+    pub fn typed<'a>(
+        &self,
+        item: &'a openapiv3::PathItem,
+        operation: &'a openapiv3::Operation,
+    ) -> Option<&'a openapiv3::ReferenceOr<openapiv3::Parameter>> {
+        match self.level {
+            Level::PathItem => item.parameters.get(self.index),
+            Level::Operation => operation.parameters.get(self.index),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The key under `responses`.
+    pub status: String,
+    pub pointer: String,
+    /// The location of its key.
+    pub location: Option<Location>,
+}
+
+/// A node found at a pointer.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub pointer: String,
+    /// The location of its key.
+    pub location: Option<Location>,
+}
+
+/// The map of an object that is not an unresolved `$ref`.
+pub fn object(value: &Value) -> Option<&serde_json::Map<String, Value>> {
+    value.as_object().filter(|map| !map.contains_key("$ref"))
+}
+
+/// The parameters of the object at `owner` that have a string `name` and `in`.
+pub fn declared_parameters(
+    spec: &Spec,
+    owner: &serde_json::Map<String, Value>,
+    pointer: &str,
+    level: Level,
+) -> Vec<Parameter> {
+    let Some(Value::Array(list)) = owner.get("parameters") else { return Vec::new() };
+    list.iter()
+        .enumerate()
+        .filter_map(|(index, parameter)| {
+            let parameter = object(parameter)?;
+            let name = parameter.get("name").and_then(Value::as_str)?;
+            let place = parameter.get("in").and_then(Value::as_str)?;
+            let pointer = format!("{pointer}/parameters/{index}");
+            Some(Parameter {
+                name: name.to_owned(),
+                place: place.to_owned(),
+                location: spec.value_location(&format!("{pointer}/name")),
+                pointer,
+                level,
+                index,
+            })
+        })
+        .collect()
+}
+
+/// The operation of `method` at `pointer`, whose path item declares `shared`.
+pub fn operation(
+    spec: &Spec,
+    operation: &serde_json::Map<String, Value>,
+    pointer: String,
+    method: Method,
+    shared: &[Parameter],
+) -> Operation {
+    let own = declared_parameters(spec, operation, &pointer, Level::Operation);
+    let mut parameters: Vec<Parameter> =
+        shared.iter().filter(|s| !own.iter().any(|o| o.name == s.name && o.place == s.place)).cloned().collect();
+    parameters.extend(own);
+    let id_at = format!("{pointer}/operationId");
+    let operation_id = operation.get("operationId").and_then(Value::as_str).map(str::to_owned);
+    let operation_id_location = operation_id.as_ref().and_then(|_| spec.value_location(&id_at));
+    let request_body = operation.get("requestBody").map(|_| {
+        let at = format!("{pointer}/requestBody");
+        Node { location: spec.key_location(&at), pointer: at }
+    });
+    let mut responses = Vec::new();
+    if let Some(Value::Object(map)) = operation.get("responses") {
+        for status in map.keys().filter(|status| !status.starts_with("x-")) {
+            let at = push_token(&format!("{pointer}/responses"), status);
+            responses.push(Response { status: status.clone(), location: spec.key_location(&at), pointer: at });
+        }
+    }
+    Operation {
+        method,
+        location: spec.key_location(&pointer),
+        pointer,
+        operation_id,
+        operation_id_location,
+        parameters,
+        request_body,
+        responses,
+    }
+}
