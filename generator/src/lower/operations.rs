@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::names;
 use super::types::{Ctx, Lowerer, Origin, Ty, TypeKind};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::model::{self, Model};
 use crate::source::push_token;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -214,113 +215,107 @@ pub enum CredentialKind {
 }
 
 impl Lowerer<'_> {
-    pub fn operations(&mut self) -> Vec<Operation> {
+    /// The operations of `model`, which lint built and checked, in the document's order.
+    pub fn operations(&mut self, model: &Model) -> Vec<Operation> {
         let api = self.api;
         let modules = root_modules(&self.spec.roots);
         let several = modules.len() > 1;
-        let root_of =
-            |path: &str, method: &str| self.spec.operation_root(&push_token(&push_token("/paths", path), method));
+        // Each operation of the model, with the `openapiv3` path item and operation it is.
+        let typed: Vec<_> = model
+            .operations()
+            .filter_map(|(item, operation)| {
+                let typed_item = item.typed(api)?;
+                Some((item, operation, typed_item, operation.method.of(typed_item)?))
+            })
+            .collect();
         // The modules that want each name: a name several modules want is namespaced by
         // module in the types named after it.
         let mut wanted: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-        for (path, item) in &api.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
-            for (method, op) in item.iter() {
-                wanted.entry(base_name(op, method, path)).or_default().insert(root_of(path, method));
-            }
+        for (item, operation, _, op) in &typed {
+            let method = operation.method.as_str();
+            wanted
+                .entry(base_name(op, method, &item.template))
+                .or_default()
+                .insert(self.spec.operation_root(&operation.pointer));
         }
         let mut out = Vec::new();
         // An operation's name is its module: unique among the operations of its root.
         let mut taken: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
         // Who took each name, for the warning when another operation wants it.
         let mut owners: BTreeMap<(usize, String), String> = BTreeMap::new();
-        for (path, item) in &api.paths.paths {
-            let ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            let item_pointer = push_token("/paths", path);
+        for (model_item, operation, item, op) in typed {
+            let path = &model_item.template;
+            let method = operation.method.as_str();
+            let pointer = &operation.pointer;
             let route = Self::route(path);
-            for (method, op) in item.iter() {
-                let pointer = push_token(&item_pointer, method);
-                let root = if several { root_of(path, method) } else { 0 };
-                let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
-                let base = base_name(op, method, path);
-                let name = names::unique(base.clone(), taken.entry(root).or_default(), "_");
-                let this = match &op.operation_id {
-                    Some(id) => format!("operation `{}`", names::shown(id)),
-                    None => format!("operation `{} {}`", method.to_uppercase(), names::shown(path)),
-                };
-                let at = self
-                    .spec
-                    .value_location(&format!("{pointer}/operationId"))
-                    .or_else(|| self.spec.key_location(&pointer));
-                if name != base {
-                    let first = owners.get(&(root, base.clone())).cloned().unwrap_or_default();
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            codes::NAME_CLASH,
-                            format!("{this} wants the name `{base}`, already taken by {first}; it is named `{name}`"),
-                        )
-                        .at(at.clone())
-                        .label("renamed")
-                        .help("give the operations distinct `operationId`s (an overlay can change them)"),
-                    );
-                }
-                owners.insert((root, name.clone()), this);
-                if let Some(id) = &op.operation_id {
-                    self.name_changed("operationId", id, &name, at);
-                }
-                let mut params: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
-                for (i, p) in item.parameters.iter().enumerate() {
-                    params.push((p, format!("{item_pointer}/parameters/{i}")));
-                }
-                for (i, p) in op.parameters.iter().enumerate() {
-                    let key = param_key(p);
-                    params.retain(|(q, _)| param_key(q) != key || key.is_none());
-                    params.push((p, format!("{pointer}/parameters/{i}")));
-                }
-                let shared = wanted.get(&base).is_some_and(|roots| roots.len() > 1);
-                let type_prefix = match &module {
-                    Some(module) if shared => names::camel(&format!("{module}_{name}")),
-                    _ => names::camel(&name),
-                };
-                let mut rust_names = BTreeSet::new();
-                let parameters = params
-                    .into_iter()
-                    .filter_map(|(p, ptr)| self.parameter(p, &ptr, &type_prefix, &mut rust_names))
-                    .collect();
-                let mut body = op.request_body.as_ref().and_then(|b| match b {
-                    ReferenceOr::Item(body) => self.body(
-                        &body.content,
-                        body.required,
-                        body.description.clone(),
-                        &format!("{pointer}/requestBody"),
-                        &format!("{type_prefix}Body"),
-                    ),
-                    ReferenceOr::Reference { .. } => None,
-                });
-                if let Some(body) = &mut body {
-                    body.field = names::unique(body.field.clone(), &mut rust_names, "_");
-                }
-                let responses = self.responses(op, &pointer, &type_prefix);
-                let security = self.security(op.security.as_ref().or(api.security.as_ref()));
-                out.push(Operation {
-                    api_method: name.clone(),
-                    name,
-                    module,
-                    operation_id: op.operation_id.clone(),
-                    method: method.to_uppercase(),
-                    path: route.clone(),
-                    summary: op.summary.clone(),
-                    description: op.description.clone(),
-                    deprecated: op.deprecated,
-                    parameters,
-                    body,
-                    responses,
-                    security,
-                    origin: self.origin(&pointer),
-                });
+            let root = if several { self.spec.operation_root(pointer) } else { 0 };
+            let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
+            let base = base_name(op, method, path);
+            let name = names::unique(base.clone(), taken.entry(root).or_default(), "_");
+            let this = match &op.operation_id {
+                Some(id) => format!("operation `{}`", names::shown(id)),
+                None => format!("operation `{} {}`", method.to_uppercase(), names::shown(path)),
+            };
+            let at = operation.operation_id_location.clone().or_else(|| operation.location.clone());
+            if name != base {
+                let first = owners.get(&(root, base.clone())).cloned().unwrap_or_default();
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::NAME_CLASH,
+                        format!("{this} wants the name `{base}`, already taken by {first}; it is named `{name}`"),
+                    )
+                    .at(at.clone())
+                    .label("renamed")
+                    .help("give the operations distinct `operationId`s (an overlay can change them)"),
+                );
             }
+            owners.insert((root, name.clone()), this);
+            if let Some(id) = &op.operation_id {
+                self.name_changed("operationId", id, &name, at);
+            }
+            let shared = wanted.get(&base).is_some_and(|roots| roots.len() > 1);
+            let type_prefix = match &module {
+                Some(module) if shared => names::camel(&format!("{module}_{name}")),
+                _ => names::camel(&name),
+            };
+            let mut rust_names = BTreeSet::new();
+            // The path item's parameters pushed down, as lint found them.
+            let parameters = operation
+                .parameters
+                .iter()
+                .filter_map(|p| self.parameter(p.typed(item, op)?, &p.pointer, &type_prefix, &mut rust_names))
+                .collect();
+            let mut body = match (&op.request_body, &operation.request_body) {
+                (Some(ReferenceOr::Item(body)), Some(at)) => self.body(
+                    &body.content,
+                    body.required,
+                    body.description.clone(),
+                    &at.pointer,
+                    &format!("{type_prefix}Body"),
+                ),
+                _ => None,
+            };
+            if let Some(body) = &mut body {
+                body.field = names::unique(body.field.clone(), &mut rust_names, "_");
+            }
+            let responses = self.responses(op, operation, &type_prefix);
+            let security = self.security(op.security.as_ref().or(api.security.as_ref()));
+            out.push(Operation {
+                api_method: name.clone(),
+                name,
+                module,
+                operation_id: op.operation_id.clone(),
+                method: method.to_uppercase(),
+                path: route.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                parameters,
+                body,
+                responses,
+                security,
+                origin: self.origin(pointer),
+            });
         }
         api_methods(&mut out);
         out
@@ -717,7 +712,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, type_prefix: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        operation: &model::Operation,
+        type_prefix: &str,
+    ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut entries: Vec<(Option<u16>, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (code, response) in &op.responses.responses {
@@ -736,7 +736,12 @@ impl Lowerer<'_> {
             let ReferenceOr::Item(response) = response else {
                 continue;
             };
-            let response_pointer = push_token(&format!("{pointer}/responses"), &key);
+            // The model's response of this key; a key `openapiv3` would spell otherwise keeps
+            // the pointer of its spelling.
+            let response_pointer = match operation.response(&key) {
+                Some(at) => at.pointer.clone(),
+                None => push_token(&format!("{}/responses", operation.pointer), &key),
+            };
             let range = key.ends_with("XX");
             let variant = if range { format!("Status{}", key.to_ascii_lowercase()) } else { status_variant(status) };
             let variant = names::unique(variant, &mut variants, "");
@@ -926,17 +931,6 @@ fn is_bytes_string(schema: &openapiv3::Schema) -> bool {
         ),
         _ => false,
     }
-}
-
-fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
-    let ReferenceOr::Item(p) = p else { return None };
-    let (data, n) = match p {
-        Parameter::Query { parameter_data, .. } => (parameter_data, 0),
-        Parameter::Path { parameter_data, .. } => (parameter_data, 1),
-        Parameter::Header { parameter_data, .. } => (parameter_data, 2),
-        Parameter::Cookie { parameter_data, .. } => (parameter_data, 3),
-    };
-    Some((data.name.clone(), n))
 }
 
 pub use crate::spec::is_json;
