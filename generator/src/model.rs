@@ -257,3 +257,84 @@ pub fn operation(
         responses,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(name: &str, yaml: &str) -> Model {
+        let dir = std::env::temp_dir().join(format!("model-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut diagnostics = crate::Diagnostics::default();
+        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
+        std::fs::remove_dir_all(&dir).unwrap();
+        checked.model
+    }
+
+    #[test]
+    fn operations_carry_pushed_down_parameters_pointers_and_locations() {
+        let model = model(
+            "push-down",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /rooms/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: limit, in: query, schema: {type: integer}}
+    post:
+      operationId: create
+      parameters:
+        - {name: limit, in: query, schema: {type: string}}
+      requestBody:
+        content: {text/plain: {schema: {type: string}}}
+      responses:
+        default: {description: no}
+        '200': {description: ok}
+    get:
+      responses:
+        '204': {description: none}
+",
+        );
+        let operations: Vec<_> = model.operations().collect();
+        // In `openapiv3`'s order of methods, not the file's.
+        let methods: Vec<Method> = operations.iter().map(|(_, op)| op.method).collect();
+        assert_eq!(methods, [Method::Get, Method::Post]);
+        let (item, post) = operations[1];
+        assert_eq!(item.template, "/rooms/{id}");
+        assert_eq!(item.location.as_ref().map(|l| l.line), Some(4));
+        assert_eq!(post.pointer, "/paths/~1rooms~1{id}/post");
+        assert_eq!(post.location.as_ref().map(|l| (l.line, l.column)), Some((8, 5)));
+        assert_eq!(post.operation_id.as_deref(), Some("create"));
+        assert_eq!(post.operation_id_location.as_ref().map(|l| (l.line, l.column)), Some((9, 20)));
+        // The path item's `limit` is overridden by the operation's; `id` is pushed down.
+        let parameters: Vec<(&str, &str, Level, usize)> =
+            post.parameters.iter().map(|p| (p.name.as_str(), p.pointer.as_str(), p.level, p.index)).collect();
+        assert_eq!(
+            parameters,
+            [
+                ("id", "/paths/~1rooms~1{id}/parameters/0", Level::PathItem, 0),
+                ("limit", "/paths/~1rooms~1{id}/post/parameters/0", Level::Operation, 0),
+            ]
+        );
+        assert_eq!(post.parameters[1].location.as_ref().map(|l| l.line), Some(11));
+        assert_eq!(
+            post.request_body.as_ref().map(|b| b.pointer.as_str()),
+            Some("/paths/~1rooms~1{id}/post/requestBody")
+        );
+        let statuses: Vec<&str> = post.responses.iter().map(|r| r.status.as_str()).collect();
+        assert_eq!(statuses, ["default", "200"]);
+        assert_eq!(post.response("200").and_then(|r| r.location.as_ref()).map(|l| l.line), Some(16));
+        let get = operations[0].1;
+        assert_eq!(get.parameters.len(), 2);
+        assert!(get.request_body.is_none());
+    }
+
+    #[test]
+    fn the_method_list_is_the_one_of_spec() {
+        let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+        assert_eq!(names, crate::spec::METHODS);
+    }
+}

@@ -17,7 +17,7 @@ use crate::source::Spec;
 
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for item in sites.path_items.iter().filter(|item| !item.callback) {
-        path_start(spec, item, reporter);
+        path_start(item, reporter);
         path_characters(spec, item, reporter);
     }
     shared_routes(sites, reporter);
@@ -33,13 +33,13 @@ fn key_part(spec: &Spec, item: &PathItem, range: std::ops::Range<usize>) -> Opti
         _ => 0,
     };
     if range.start < prefix {
-        return spec.key_location(&item.pointer);
+        return item.location.clone();
     }
     let shifted = range.start - prefix..range.end - prefix;
     part_location(&spec.map, &spec.sources, &item.pointer, true, &path[prefix..], shifted)
 }
 
-fn path_start(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
+fn path_start(item: &PathItem, reporter: &mut Reporter) {
     let path = item.template.trim_start();
     if path.starts_with('/') {
         return;
@@ -47,7 +47,7 @@ fn path_start(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     reporter.report(
         &item.pointer,
         Diagnostic::error(codes::INVALID_PATH, format!("path `{path}` does not start with `/`"))
-            .at(spec.key_location(&item.pointer))
+            .at(item.location.clone())
             .label("not an absolute path")
             .help(format!("write `/{}`", path.trim())),
     );
@@ -75,7 +75,7 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     let part = &path[range.clone()];
     let (route, _) = path.split_at(range.start);
     let diagnostic = match flaw {
-        UriFlaw::Fragment => fragment(spec, item, route, &part[1..]),
+        UriFlaw::Fragment => fragment(item, route, &part[1..]),
         UriFlaw::Query => {
             let variables = template_variables(part);
             let help = if variables.is_empty() {
@@ -178,10 +178,10 @@ fn route_shape(route: &str) -> String {
 
 /// The same warning lowering gives for a `#fragment`, so `lint` and `codegen` say it alike
 /// (identical diagnostics are shown once).
-fn fragment(spec: &Spec, item: &PathItem, route: &str, fragment: &str) -> Diagnostic {
+fn fragment(item: &PathItem, route: &str, fragment: &str) -> Diagnostic {
     let path = &item.template;
     Diagnostic::warning(codes::UNSUPPORTED, format!("path `{path}` holds the fragment `#{fragment}`, which is never sent"))
-        .at(spec.key_location(&item.pointer))
+        .at(item.location.clone())
         .label("fragment in a path")
         .help(format!(
             "its operations are served at `{route}`; operations that then share a method and path are told apart by the first that matches"

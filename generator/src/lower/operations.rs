@@ -283,7 +283,7 @@ impl Lowerer<'_> {
             let parameters = operation
                 .parameters
                 .iter()
-                .filter_map(|p| self.parameter(p.typed(item, op)?, &p.pointer, &type_prefix, &mut rust_names))
+                .filter_map(|p| self.parameter(p.typed(item, op)?, p, &type_prefix, &mut rust_names))
                 .collect();
             let mut body = match (&op.request_body, &operation.request_body) {
                 (Some(ReferenceOr::Item(body)), Some(at)) => self.body(
@@ -331,11 +331,12 @@ impl Lowerer<'_> {
     fn parameter(
         &mut self,
         p: &ReferenceOr<Parameter>,
-        pointer: &str,
+        found: &model::Parameter,
         type_prefix: &str,
         taken: &mut BTreeSet<String>,
     ) -> Option<Param> {
         let ReferenceOr::Item(p) = p else { return None };
+        let pointer = found.pointer.as_str();
         let delimiter = match p {
             Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => ' ',
             Parameter::Query { style: QueryStyle::PipeDelimited, .. } => '|',
@@ -380,7 +381,7 @@ impl Lowerer<'_> {
         }
         let wanted = names::snake(name);
         let rust = names::unique(wanted.clone(), taken, "_");
-        let at = self.spec.value_location(&format!("{pointer}/name"));
+        let at = found.location.clone();
         if rust != wanted {
             self.diagnostics.push(
                 Diagnostic::warning(
