@@ -116,6 +116,9 @@ impl PathItem {
 pub struct Operation {
     pub method: Method,
     pub pointer: String,
+    /// The index of the root document it came from ([`Spec::operation_root`]); 0 for a
+    /// callback's, which is its operation's.
+    pub root: usize,
     /// The location of its key (the method).
     pub location: Option<Location>,
     pub operation_id: Option<String>,
@@ -220,13 +223,15 @@ pub fn declared_parameters(
         .collect()
 }
 
-/// The operation of `method` at `pointer`, whose path item declares `shared`.
+/// The operation of `method` at `pointer`, whose path item declares `shared` (and is a
+/// callback's when `callback`).
 pub fn operation(
     spec: &Spec,
     operation: &serde_json::Map<String, Value>,
     pointer: String,
     method: Method,
     shared: &[Parameter],
+    callback: bool,
 ) -> Operation {
     let own = declared_parameters(spec, operation, &pointer, Level::Operation);
     let mut parameters: Vec<Parameter> =
@@ -248,6 +253,7 @@ pub fn operation(
     }
     Operation {
         method,
+        root: if callback { 0 } else { spec.operation_root(&pointer) },
         location: spec.key_location(&pointer),
         pointer,
         operation_id,

@@ -37,7 +37,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for media in &sites.media_types {
         media_type(spec, media, reporter);
     }
-    operation_ids(spec, sites, reporter);
+    operation_ids(sites, reporter);
     security_requirements(spec, sites, reporter);
 }
 
@@ -419,7 +419,7 @@ fn key_substring_location(spec: &Spec, pointer: &str, needle: &str) -> Option<Lo
     narrowed.or(Some(location))
 }
 
-fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+fn operation_ids(sites: &Sites, reporter: &mut Reporter) {
     // Operations of different root documents are in different modules: only those of one
     // root must have distinct ids.
     /// Where an id is used: its location and pointer.
@@ -428,9 +428,11 @@ fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for item in &sites.path_items {
         for operation in &item.operations {
             if let Some(id) = &operation.operation_id {
-                let root = if item.callback { 0 } else { spec.operation_root(&operation.pointer) };
                 let at = format!("{}/operationId", operation.pointer);
-                by_id.entry((root, id.as_str())).or_default().push((operation.operation_id_location.clone(), at));
+                by_id
+                    .entry((operation.root, id.as_str()))
+                    .or_default()
+                    .push((operation.operation_id_location.clone(), at));
             }
         }
     }

@@ -72,7 +72,7 @@ impl Sites {
         for method in Method::ALL {
             let Some(operation) = map.get(method.as_str()).and_then(object) else { continue };
             let op_pointer = push_token(pointer, method.as_str());
-            operations.push(model::operation(spec, operation, op_pointer.clone(), method, &parameters));
+            operations.push(model::operation(spec, operation, op_pointer.clone(), method, &parameters, callback));
             self.parameter_list(operation.get("parameters"), &op_pointer);
             if let Some(body) = operation.get("requestBody") {
                 self.content(body, &format!("{op_pointer}/requestBody"));

@@ -233,10 +233,7 @@ impl Lowerer<'_> {
         let mut wanted: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
         for (item, operation, _, op) in &typed {
             let method = operation.method.as_str();
-            wanted
-                .entry(base_name(op, method, &item.template))
-                .or_default()
-                .insert(self.spec.operation_root(&operation.pointer));
+            wanted.entry(base_name(op, method, &item.template)).or_default().insert(operation.root);
         }
         let mut out = Vec::new();
         // An operation's name is its module: unique among the operations of its root.
@@ -248,7 +245,7 @@ impl Lowerer<'_> {
             let method = operation.method.as_str();
             let pointer = &operation.pointer;
             let route = Self::route(path);
-            let root = if several { self.spec.operation_root(pointer) } else { 0 };
+            let root = if several { operation.root } else { 0 };
             let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
             let base = base_name(op, method, path);
             let name = names::unique(base.clone(), taken.entry(root).or_default(), "_");
