@@ -126,15 +126,16 @@ pub struct Operation {
     /// Its parameters, with those of its path item it does not override (by the same `name`
     /// and `in`) first, in the order declared.
     pub parameters: Vec<Parameter>,
-    pub request_body: Option<Node>,
+    pub request_body: Option<Body>,
     /// Its responses by status key (`200`, `2XX`, `default`), in the document's order.
     pub responses: Vec<Response>,
 }
 
 impl Operation {
-    /// The response of status key `status`.
+    /// The response of status key `status` as `openapiv3` writes it (`2XX`): a range may be
+    /// written in either case.
     pub fn response(&self, status: &str) -> Option<&Response> {
-        self.responses.iter().find(|response| response.status == status)
+        self.responses.iter().find(|response| response.status.eq_ignore_ascii_case(status))
     }
 }
 
@@ -181,14 +182,39 @@ pub struct Response {
     pub pointer: String,
     /// The location of its key.
     pub location: Option<Location>,
+    pub content: Vec<Media>,
 }
 
-/// A node found at a pointer.
+/// A request body.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub struct Body {
     pub pointer: String,
     /// The location of its key.
     pub location: Option<Location>,
+    pub content: Vec<Media>,
+}
+
+/// A media type object: an entry of a `content`.
+#[derive(Debug, Clone)]
+pub struct Media {
+    /// Its key (`application/json`).
+    pub mime: String,
+    pub pointer: String,
+    /// The location of its key.
+    pub location: Option<Location>,
+}
+
+/// The media types under `content` of `owner`, at `pointer`.
+fn content(spec: &Spec, owner: &Value, pointer: &str) -> Vec<Media> {
+    let Some(Value::Object(content)) = object(owner).and_then(|o| o.get("content")) else { return Vec::new() };
+    content
+        .iter()
+        .filter(|(_, media)| object(media).is_some())
+        .map(|(mime, _)| {
+            let pointer = push_token(&format!("{pointer}/content"), mime);
+            Media { mime: mime.clone(), location: spec.key_location(&pointer), pointer }
+        })
+        .collect()
 }
 
 /// The map of an object that is not an unresolved `$ref`.
@@ -240,15 +266,20 @@ pub fn operation(
     let id_at = format!("{pointer}/operationId");
     let operation_id = operation.get("operationId").and_then(Value::as_str).map(str::to_owned);
     let operation_id_location = operation_id.as_ref().and_then(|_| spec.value_location(&id_at));
-    let request_body = operation.get("requestBody").map(|_| {
+    let request_body = operation.get("requestBody").map(|body| {
         let at = format!("{pointer}/requestBody");
-        Node { location: spec.key_location(&at), pointer: at }
+        Body { location: spec.key_location(&at), content: content(spec, body, &at), pointer: at }
     });
     let mut responses = Vec::new();
     if let Some(Value::Object(map)) = operation.get("responses") {
-        for status in map.keys().filter(|status| !status.starts_with("x-")) {
+        for (status, response) in map.iter().filter(|(status, _)| !status.starts_with("x-")) {
             let at = push_token(&format!("{pointer}/responses"), status);
-            responses.push(Response { status: status.clone(), location: spec.key_location(&at), pointer: at });
+            responses.push(Response {
+                status: status.clone(),
+                location: spec.key_location(&at),
+                content: content(spec, response, &at),
+                pointer: at,
+            });
         }
     }
     Operation {

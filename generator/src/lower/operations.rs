@@ -285,9 +285,9 @@ impl Lowerer<'_> {
             let mut body = match (&op.request_body, &operation.request_body) {
                 (Some(ReferenceOr::Item(body)), Some(at)) => self.body(
                     &body.content,
+                    &at.content,
                     body.required,
                     body.description.clone(),
-                    &at.pointer,
                     &format!("{type_prefix}Body"),
                 ),
                 _ => None,
@@ -434,24 +434,27 @@ impl Lowerer<'_> {
         );
     }
 
+    /// The body of `content`, whose media types the model found as `found`.
     fn body(
         &mut self,
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        found: &[model::Media],
         required: bool,
         doc: Option<String>,
-        pointer: &str,
         name: &str,
     ) -> Option<Body> {
         let raw = |media: &openapiv3::MediaType| {
             media.schema.as_ref().and_then(|s| self.resolve_schema(s)).is_some_and(is_bytes_string)
         };
+        let content: Vec<(&model::Media, &openapiv3::MediaType)> =
+            found.iter().filter_map(|m| Some((m, content.get(&m.mime)?))).collect();
         // JSON first; but a string of bytes offered as another type too is those bytes.
-        let (media_type, media) = content
+        let (found, media) = content
             .iter()
-            .find(|(m, media)| !is_json(m) && raw(media))
-            .or_else(|| content.iter().find(|(m, _)| is_json(m)))
-            .or_else(|| content.iter().next())?;
-        let media_pointer = push_token(&format!("{pointer}/content"), media_type);
+            .find(|(m, media)| !is_json(&m.mime) && raw(media))
+            .or_else(|| content.iter().find(|(m, _)| is_json(&m.mime)))
+            .or_else(|| content.first())?;
+        let (media_type, media_pointer) = (&found.mime, &found.pointer);
         let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let schema = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
         let binary_schema = schema.is_some_and(is_binary_string);
@@ -461,7 +464,7 @@ impl Lowerer<'_> {
             BodyKind::Json
         } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded" {
             let multipart = essence == "multipart/form-data";
-            match self.form_fields(media, &media_pointer, name, multipart) {
+            match self.form_fields(media, media_pointer, name, multipart) {
                 Some(fields) => BodyKind::Form { multipart, fields },
                 None => BodyKind::Bytes,
             }
@@ -478,7 +481,7 @@ impl Lowerer<'_> {
             (None, BodyKind::Json) => Ty::Json,
             _ => Ty::String,
         };
-        let example = if kind == BodyKind::Json { self.media_example(media, &media_pointer) } else { None };
+        let example = if kind == BodyKind::Json { self.media_example(media, media_pointer) } else { None };
         Some(Body { media_type: media_type.clone(), ty, kind, required, doc, field: "body".into(), example })
     }
 
@@ -734,12 +737,10 @@ impl Lowerer<'_> {
             let ReferenceOr::Item(response) = response else {
                 continue;
             };
-            // The model's response of this key; a key `openapiv3` would spell otherwise keeps
-            // the pointer of its spelling.
-            let response_pointer = match operation.response(&key) {
-                Some(at) => at.pointer.clone(),
-                None => push_token(&format!("{}/responses", operation.pointer), &key),
-            };
+            // Every key `openapiv3` reads is one of the model's: three characters, a code
+            // written as `openapiv3` writes it or a range in either case.
+            let Some(found) = operation.response(&key) else { continue };
+            let response_pointer = &found.pointer;
             let range = key.ends_with("XX");
             let variant = if range { format!("Status{}", key.to_ascii_lowercase()) } else { status_variant(status) };
             let variant = names::unique(variant, &mut variants, "");
@@ -748,15 +749,17 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_prefix}{variant}Response")
             };
-            let mut body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            let mut body = self.body(&response.content, &found.content, true, None, &type_name);
             // A form is something a client sends; a response of one is kept as its bytes.
             if let Some(body) = body.as_mut().filter(|b| matches!(b.kind, BodyKind::Form { .. })) {
                 body.kind = BodyKind::Bytes;
             }
-            let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
-                self.media_example(media, &push_token(&format!("{response_pointer}/content"), m))
-            });
-            let headers = self.response_headers(response, &response_pointer, &type_name);
+            let example = found
+                .content
+                .iter()
+                .find(|m| is_json(&m.mime))
+                .and_then(|m| self.media_example(response.content.get(&m.mime)?, &m.pointer));
+            let headers = self.response_headers(response, response_pointer, &type_name);
             out.push(Response {
                 status,
                 range,
@@ -1241,5 +1244,21 @@ mod tests {
         let range = ops[0].responses.iter().find(|r| r.range).expect("the range");
         assert_eq!((range.status, range.variant.as_str()), (Some(400), "Status4xx"));
         assert!(matches!(range.body.as_ref().map(|b| &b.ty), Some(Ty::Named(_))));
+    }
+
+    /// A range status may be written in lower case (`2xx`): what is reported under it is
+    /// located at the key as written, not at the `2XX` `openapiv3` spells it.
+    #[test]
+    fn diagnostics_under_a_lower_case_range_are_located() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /r:\n    get:\n      responses:\n        2xx:\n          description: ok\n          headers:\n            X-Obj: {schema: {type: object}}\n";
+        let (ops, diagnostics) = lowered("lower_case_range", yaml);
+        assert_eq!(ops[0].responses.len(), 1);
+        let header = diagnostics.iter().find(|d| d.message.starts_with("response header `X-Obj`")).expect("reported");
+        assert_eq!(
+            header.location.as_ref().map(|l| (l.line, l.column)),
+            Some((10, 13)),
+            "{}",
+            diagnostics.render(false)
+        );
     }
 }
