@@ -183,6 +183,18 @@ pub struct Response {
     /// The location of its key.
     pub location: Option<Location>,
     pub content: Vec<Media>,
+    /// Its `headers`, `$ref`s among them, in the document's order.
+    pub headers: Vec<Header>,
+}
+
+/// An entry of a response's `headers`.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Its key, the header's name.
+    pub name: String,
+    pub pointer: String,
+    /// The location of its key.
+    pub location: Option<Location>,
 }
 
 /// A request body.
@@ -274,10 +286,18 @@ pub fn operation(
     if let Some(Value::Object(map)) = operation.get("responses") {
         for (status, response) in map.iter().filter(|(status, _)| !status.starts_with("x-")) {
             let at = push_token(&format!("{pointer}/responses"), status);
+            let mut headers = Vec::new();
+            if let Some(Value::Object(map)) = object(response).and_then(|r| r.get("headers")) {
+                for name in map.keys() {
+                    let pointer = push_token(&format!("{at}/headers"), name);
+                    headers.push(Header { name: name.clone(), location: spec.key_location(&pointer), pointer });
+                }
+            }
             responses.push(Response {
                 status: status.clone(),
                 location: spec.key_location(&at),
                 content: content(spec, response, &at),
+                headers,
                 pointer: at,
             });
         }

@@ -740,7 +740,6 @@ impl Lowerer<'_> {
             // Every key `openapiv3` reads is one of the model's: three characters, a code
             // written as `openapiv3` writes it or a range in either case.
             let Some(found) = operation.response(&key) else { continue };
-            let response_pointer = &found.pointer;
             let range = key.ends_with("XX");
             let variant = if range { format!("Status{}", key.to_ascii_lowercase()) } else { status_variant(status) };
             let variant = names::unique(variant, &mut variants, "");
@@ -759,7 +758,7 @@ impl Lowerer<'_> {
                 .iter()
                 .find(|m| is_json(&m.mime))
                 .and_then(|m| self.media_example(response.content.get(&m.mime)?, &m.pointer));
-            let headers = self.response_headers(response, response_pointer, &type_name);
+            let headers = self.response_headers(response, found, &type_name);
             out.push(Response {
                 status,
                 range,
@@ -777,13 +776,14 @@ impl Lowerer<'_> {
     fn response_headers(
         &mut self,
         response: &openapiv3::Response,
-        response_pointer: &str,
+        found: &model::Response,
         type_name: &str,
     ) -> Vec<ResponseHeader> {
         let mut taken: BTreeSet<String> = ["status".to_owned(), "body".to_owned()].into();
         let mut out = Vec::new();
-        for (wire, header) in &response.headers {
-            let pointer = push_token(&format!("{response_pointer}/headers"), wire);
+        for at in &found.headers {
+            let Some(header) = response.headers.get(&at.name) else { continue };
+            let (wire, pointer) = (&at.name, &at.pointer);
             // `Content-Type` and `Content-Length` are the body's, written by HTTP itself.
             if wire.eq_ignore_ascii_case("content-type") || wire.eq_ignore_ascii_case("content-length") {
                 continue;
@@ -820,14 +820,14 @@ impl Lowerer<'_> {
                             names::shown(wire)
                         ),
                     )
-                    .at(self.spec.key_location(&pointer))
+                    .at(at.location.clone())
                     .label("left out")
                     .help("use a primitive schema for headers"),
                 );
                 continue;
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
-            self.name_changed("response header", wire, &rust, self.spec.key_location(&pointer));
+            self.name_changed("response header", wire, &rust, at.location.clone());
             out.push(ResponseHeader {
                 wire: wire.clone(),
                 rust,
