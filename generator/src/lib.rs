@@ -13,6 +13,7 @@ pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod merge;
+pub mod model;
 pub mod overlay;
 pub mod resolve;
 pub mod sarif;

@@ -13,7 +13,16 @@ pub use specgen_runtime::is_json;
 
 /// The HTTP methods a path item may hold an operation for (OpenAPI 3.0 and Swagger 2.0 alike,
 /// Swagger lacking only `trace`), in the order `openapiv3::PathItem::iter` gives them.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// Derived from [`crate::model::Method`], which lists them.
+pub const METHODS: [&str; 8] = {
+    let mut out = [""; 8];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = crate::model::Method::ALL[i].as_str();
+        i += 1;
+    }
+    out
+};
 
 /// Fields whose value maps names the author chose to entries (or lists entries, whose
 /// indices behave alike). A key of such a map names an entry and is never a field, so a

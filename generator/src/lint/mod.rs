@@ -1,7 +1,8 @@
 //! Lint: checks the upgraded spec and hands lowering a value it can trust.
 //!
 //! In: a [`Spec`] (OpenAPI 3.0 shaped JSON with a source map). Out: a [`Checked`] spec, the
-//! `openapiv3` model of the same document, or `None` when an error was reported.
+//! `openapiv3` model of the same document and its operations as a [`crate::model::Model`], or
+//! `None` when an error was reported.
 //! Lint reads the spec and never changes it, and reports every problem it finds.
 //!
 //! The checks, each in its module:
@@ -22,7 +23,8 @@
 //!   typos of declared ones (warning);
 //! - last, the document must fit the `openapiv3` model.
 //!
-//! [`sites`] finds the parts of the document the checks look at, [`grammar`] holds the small
+//! [`sites`] finds the parts of the document the checks look at, among them the operations as
+//! the typed, located [`crate::model`] that [`Checked`] hands to lowering; [`grammar`] holds the small
 //! grammars of URIs, tokens and media types they apply; each check reports through
 //! one [`Reporter`], which drops a diagnostic already given for the same place (after
 //! upgrade and resolve, several places of the document can come from one place in a file).
@@ -55,6 +57,8 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
+    /// The operations, typed and located, as lint found and checked them.
+    pub model: crate::model::Model,
     /// Pointers of examples that do not match their schemas (each reported as a warning):
     /// code is still generated, but these are never used as test data.
     pub invalid_examples: BTreeSet<String>,
@@ -64,7 +68,7 @@ pub struct Checked {
 pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     let before = diagnostics.has_errors();
     let mut reporter = Reporter::new(diagnostics);
-    let sites = Sites::find(&spec.document);
+    let sites = Sites::find(&spec);
     let schemas = schema::check(&spec, &sites, &mut reporter);
     // Reading the document into `openapiv3` needs only the schema check's tuples and
     // reports nothing when it reads: it runs beside the other checks. A document that does
@@ -86,7 +90,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
         return None;
     }
     let invalid_examples = reporter.invalid_examples;
-    api.map(|api| Checked { spec, api, invalid_examples })
+    let model = crate::model::Model { path_items: sites.path_items };
+    api.map(|api| Checked { spec, api, model, invalid_examples })
 }
 
 /// Pushes diagnostics once each, and remembers where errors were reported.

@@ -8,9 +8,10 @@ use serde_json::Value;
 
 use super::grammar::{is_tchar, media_type_flaw, part_location, token_flaw};
 use super::suggest::{list, nearest};
-use super::{sites, Reporter, Sites};
+use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Edit, Location};
-use crate::lint::sites::{object, PathItem};
+use crate::lint::sites::object;
+use crate::model::{self, PathItem};
 use crate::source::{push_token, strip_pointer_prefix, Spec};
 
 /// Where an OpenAPI 3.0 parameter may be.
@@ -30,13 +31,13 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
             path_parameters(spec, item, reporter);
         }
         for operation in &item.operations {
-            parameters_once(spec, item, operation, reporter);
+            parameters_once(operation, reporter);
         }
     }
     for media in &sites.media_types {
         media_type(spec, media, reporter);
     }
-    operation_ids(spec, sites, reporter);
+    operation_ids(sites, reporter);
     security_requirements(spec, sites, reporter);
 }
 
@@ -109,57 +110,24 @@ fn token_suggestion(name: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// A parameter as it identifies itself: `in`, and `name` as a server compares it (header
-/// names case-insensitively).
-struct Declared {
-    pointer: String,
-    name: String,
-    place: String,
-}
-
-impl Declared {
-    fn key(&self) -> (String, String) {
-        let name = if self.place == "header" { self.name.to_ascii_lowercase() } else { self.name.clone() };
-        (self.place.clone(), name)
-    }
-}
-
-fn declared_parameters(spec: &Spec, owner: &str) -> Vec<Declared> {
-    let Some(Value::Array(list)) = spec.document.pointer(&format!("{owner}/parameters")) else { return Vec::new() };
-    list.iter()
-        .enumerate()
-        .filter_map(|(i, parameter)| {
-            let parameter = object(parameter)?;
-            let name = parameter.get("name").and_then(Value::as_str)?;
-            let place = parameter.get("in").and_then(Value::as_str)?;
-            Some(Declared {
-                pointer: format!("{owner}/parameters/{i}"),
-                name: name.to_owned(),
-                place: place.to_owned(),
-            })
-        })
-        .collect()
+/// A parameter as a server compares it: `in`, and `name` (header names case-insensitively).
+fn key(parameter: &model::Parameter) -> (String, String) {
+    let name = if parameter.place == "header" { parameter.name.to_ascii_lowercase() } else { parameter.name.clone() };
+    (parameter.place.clone(), name)
 }
 
 /// An operation's parameters, with those of its path item it does not override (by the
 /// same `name` and `in`), name each parameter once; header names are case-insensitive, so
 /// `X-Foo` and `x-foo` are one header.
-fn parameters_once(spec: &Spec, item: &PathItem, operation: &sites::Operation, reporter: &mut Reporter) {
-    let own = declared_parameters(spec, &operation.pointer);
-    let mut all: Vec<Declared> = declared_parameters(spec, &item.pointer)
-        .into_iter()
-        .filter(|s| !own.iter().any(|o| o.name == s.name && o.place == s.place))
-        .collect();
-    all.extend(own);
-    let mut first: BTreeMap<(String, String), Declared> = BTreeMap::new();
-    for parameter in all {
-        let Some(earlier) = first.get(&parameter.key()) else {
-            first.insert(parameter.key(), parameter);
+fn parameters_once(operation: &model::Operation, reporter: &mut Reporter) {
+    let mut first: BTreeMap<(String, String), &model::Parameter> = BTreeMap::new();
+    for parameter in &operation.parameters {
+        let Some(earlier) = first.get(&key(parameter)) else {
+            first.insert(key(parameter), parameter);
             continue;
         };
         let name_at = format!("{}/name", parameter.pointer);
-        let earlier_at = spec.value_location(&format!("{}/name", earlier.pointer));
-        let first_at = match &earlier_at {
+        let first_at = match &earlier.location {
             Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
             None => format!("`{}`", earlier.pointer),
         };
@@ -181,7 +149,7 @@ fn parameters_once(spec: &Spec, item: &PathItem, operation: &sites::Operation, r
                 earlier.name
             ))
         };
-        reporter.report(&name_at, diagnostic.at(spec.value_location(&name_at)));
+        reporter.report(&name_at, diagnostic.at(parameter.location.clone()));
     }
 }
 
@@ -267,12 +235,6 @@ fn parameter_location(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
     reporter.report(&at, diagnostic);
 }
 
-/// The `path` parameters declared at `owner`. A parameter without a string `name` does not
-/// fit the model: deserializing says so.
-fn path_parameters_of(spec: &Spec, owner: &str) -> Vec<Declared> {
-    declared_parameters(spec, owner).into_iter().filter(|p| p.place == "path").collect()
-}
-
 fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     if item.operations.is_empty() {
         return;
@@ -280,16 +242,18 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     // A query string or fragment written into the path is reported by `paths`.
     let route = item.template.split(['?', '#']).next().unwrap_or_default();
     let variables = template_variables(route);
-    let shared = path_parameters_of(spec, &item.pointer);
+    // A parameter without a string `name` does not fit the model: deserializing says so.
+    let shared: Vec<&model::Parameter> = item.parameters.iter().filter(|p| p.place == "path").collect();
     let mut declared_by_operation = Vec::new();
-    let mut all: Vec<Declared> = Vec::new();
+    let mut all: Vec<&model::Parameter> = Vec::new();
     for operation in &item.operations {
-        let own = path_parameters_of(spec, &operation.pointer);
+        let own: Vec<&model::Parameter> =
+            operation.parameters.iter().filter(|p| p.level == model::Level::Operation && p.place == "path").collect();
         let names: Vec<String> = shared.iter().chain(&own).map(|p| p.name.clone()).collect();
         declared_by_operation.push((operation.method.as_str(), names));
         all.extend(own);
     }
-    let renaming = renaming(&variables, shared.iter().chain(&all));
+    let renaming = renaming(&variables, shared.iter().chain(&all).copied());
     for variable in &variables {
         let missing: Vec<&str> = declared_by_operation
             .iter()
@@ -321,7 +285,8 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
             |at: &str| super::fix_at(spec, at, Edit::Append { key: "parameters".into(), value: parameter.clone() });
         let renamed_in = |operation: &str| {
             renaming.as_ref().is_some_and(|(from, to)| {
-                let under = |p: &Declared, at: &str| p.name == *from && strip_pointer_prefix(&p.pointer, at).is_some();
+                let under =
+                    |p: &model::Parameter, at: &str| p.name == *from && strip_pointer_prefix(&p.pointer, at).is_some();
                 to == variable
                     && (shared.iter().any(|p| under(p, &item.pointer)) || all.iter().any(|p| under(p, operation)))
             })
@@ -405,8 +370,11 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
 /// The one name `path` parameters give that the template does not hold, and the one template
 /// variable no parameter declares, when there is exactly one of each: the parameter meant the
 /// variable (`cert_id` for `{certificate_id}`), and `lint --fix` renames it.
-fn renaming<'p>(variables: &[String], parameters: impl Iterator<Item = &'p Declared>) -> Option<(String, String)> {
-    let parameters: Vec<&Declared> = parameters.collect();
+fn renaming<'p>(
+    variables: &[String],
+    parameters: impl Iterator<Item = &'p model::Parameter>,
+) -> Option<(String, String)> {
+    let parameters: Vec<&model::Parameter> = parameters.collect();
     let stray: std::collections::BTreeSet<&str> =
         parameters.iter().filter(|p| !variables.contains(&p.name)).map(|p| p.name.as_str()).collect();
     let undeclared: Vec<&String> = variables.iter().filter(|v| !parameters.iter().any(|p| &p.name == *v)).collect();
@@ -451,7 +419,7 @@ fn key_substring_location(spec: &Spec, pointer: &str, needle: &str) -> Option<Lo
     narrowed.or(Some(location))
 }
 
-fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+fn operation_ids(sites: &Sites, reporter: &mut Reporter) {
     // Operations of different root documents are in different modules: only those of one
     // root must have distinct ids.
     /// Where an id is used: its location and pointer.
@@ -459,10 +427,12 @@ fn operation_ids(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     let mut by_id: BTreeMap<(usize, &str), Uses> = BTreeMap::new();
     for item in &sites.path_items {
         for operation in &item.operations {
-            let at = format!("{}/operationId", operation.pointer);
-            if let Some(Value::String(id)) = spec.document.pointer(&at) {
-                let root = if item.callback { 0 } else { spec.operation_root(&operation.pointer) };
-                by_id.entry((root, id.as_str())).or_default().push((spec.value_location(&at), at));
+            if let Some(id) = &operation.operation_id {
+                let at = format!("{}/operationId", operation.pointer);
+                by_id
+                    .entry((operation.root, id.as_str()))
+                    .or_default()
+                    .push((operation.operation_id_location.clone(), at));
             }
         }
     }

@@ -12,15 +12,15 @@ use super::grammar::{part_location, path_flaw, Braces, UriFlaw};
 use super::operations::template_variables;
 use super::{Reporter, Sites};
 use crate::diagnostics::{self, codes, Diagnostic};
-use crate::lint::sites::PathItem;
+use crate::model::{Operation, PathItem};
 use crate::source::Spec;
 
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
     for item in sites.path_items.iter().filter(|item| !item.callback) {
-        path_start(spec, item, reporter);
+        path_start(item, reporter);
         path_characters(spec, item, reporter);
     }
-    shared_routes(spec, sites, reporter);
+    shared_routes(sites, reporter);
 }
 
 /// The location of `range` of a path key: in the key as its file writes it, which a merge of
@@ -33,13 +33,13 @@ fn key_part(spec: &Spec, item: &PathItem, range: std::ops::Range<usize>) -> Opti
         _ => 0,
     };
     if range.start < prefix {
-        return spec.key_location(&item.pointer);
+        return item.location.clone();
     }
     let shifted = range.start - prefix..range.end - prefix;
     part_location(&spec.map, &spec.sources, &item.pointer, true, &path[prefix..], shifted)
 }
 
-fn path_start(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
+fn path_start(item: &PathItem, reporter: &mut Reporter) {
     let path = item.template.trim_start();
     if path.starts_with('/') {
         return;
@@ -47,7 +47,7 @@ fn path_start(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     reporter.report(
         &item.pointer,
         Diagnostic::error(codes::INVALID_PATH, format!("path `{path}` does not start with `/`"))
-            .at(spec.key_location(&item.pointer))
+            .at(item.location.clone())
             .label("not an absolute path")
             .help(format!("write `/{}`", path.trim())),
     );
@@ -75,7 +75,7 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     let part = &path[range.clone()];
     let (route, _) = path.split_at(range.start);
     let diagnostic = match flaw {
-        UriFlaw::Fragment => fragment(spec, item, route, &part[1..]),
+        UriFlaw::Fragment => fragment(item, route, &part[1..]),
         UriFlaw::Query => {
             let variables = template_variables(part);
             let help = if variables.is_empty() {
@@ -113,15 +113,15 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
 
 /// Operations served at one method and path (white space and a `#fragment` aside, template
 /// variables by position): a warning at each after the first, since the server must try them.
-fn shared_routes(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
-    /// The operations of a method and route shape: pointer and location of each.
-    type Operations<'a> = Vec<(&'a str, Option<diagnostics::Location>)>;
+fn shared_routes(sites: &Sites, reporter: &mut Reporter) {
+    /// The operations of a method and route shape, each with its path item.
+    type Operations<'a> = Vec<(&'a PathItem, &'a Operation)>;
     let mut routes: std::collections::BTreeMap<(String, String), Operations<'_>> = std::collections::BTreeMap::new();
     for item in sites.path_items.iter().filter(|item| !item.callback) {
         let route = item.template.split_once('#').map_or(item.template.as_str(), |(route, _)| route).trim();
         for operation in &item.operations {
-            let key = (operation.method.to_uppercase(), route_shape(route));
-            routes.entry(key).or_default().push((&operation.pointer, spec.key_location(&operation.pointer)));
+            let key = (operation.method.as_str().to_uppercase(), route_shape(route));
+            routes.entry(key).or_default().push((item, operation));
         }
     }
     for ((method, _), mut operations) in routes {
@@ -129,26 +129,27 @@ fn shared_routes(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
             continue;
         }
         // "First" is first in the files, whatever order the document's maps keep.
-        operations.sort_by(|a, b| a.1.cmp(&b.1));
-        let shown = |pointer: &str, location: &Option<diagnostics::Location>| {
-            let id = spec.document.pointer(&format!("{pointer}/operationId")).and_then(|v| v.as_str());
-            let place =
-                location.as_ref().map(|l| format!(" at {}:{}:{}", l.file, l.line, l.column)).unwrap_or_default();
-            match id {
+        operations.sort_by(|a, b| a.1.location.cmp(&b.1.location));
+        let shown = |operation: &Operation| {
+            let place = operation
+                .location
+                .as_ref()
+                .map(|l| format!(" at {}:{}:{}", l.file, l.line, l.column))
+                .unwrap_or_default();
+            match &operation.operation_id {
                 Some(id) => format!("`{id}`{place}"),
                 None => format!("the operation{place}"),
             }
         };
-        let first = shown(operations[0].0, &operations[0].1);
-        for (pointer, location) in &operations[1..] {
-            let path = crate::source::tokens(pointer).get(1).cloned().unwrap_or_default();
+        let first = shown(operations[0].1);
+        for (item, operation) in &operations[1..] {
             reporter.report(
-                pointer,
+                &operation.pointer,
                 Diagnostic::warning(
                     codes::SHARED_ROUTE,
-                    format!("`{method} {}` is also the method and path of {first}", path.trim()),
+                    format!("`{method} {}` is also the method and path of {first}", item.template.trim()),
                 )
-                .at(location.clone())
+                .at(operation.location.clone())
                 .label("a second operation here")
                 .help("both are generated; the server picks by trying: the operation with more required parameters and body first, then in the order declared, gets a request it reads"),
             );
@@ -177,10 +178,10 @@ fn route_shape(route: &str) -> String {
 
 /// The same warning lowering gives for a `#fragment`, so `lint` and `codegen` say it alike
 /// (identical diagnostics are shown once).
-fn fragment(spec: &Spec, item: &PathItem, route: &str, fragment: &str) -> Diagnostic {
+fn fragment(item: &PathItem, route: &str, fragment: &str) -> Diagnostic {
     let path = &item.template;
     Diagnostic::warning(codes::UNSUPPORTED, format!("path `{path}` holds the fragment `#{fragment}`, which is never sent"))
-        .at(spec.key_location(&item.pointer))
+        .at(item.location.clone())
         .label("fragment in a path")
         .help(format!(
             "its operations are served at `{route}`; operations that then share a method and path are told apart by the first that matches"

@@ -1,27 +1,13 @@
-//! Where things are in an OpenAPI 3.0 document: every path item, operation, parameter,
-//! header, media type and root schema, by JSON Pointer, found once so each check can
-//! iterate what it needs. Objects still holding a `$ref` (one resolve could not follow)
-//! are skipped: resolve has reported them.
+//! Where things are in an OpenAPI 3.0 document: every path item and operation (the typed,
+//! located [`crate::model`]), parameter, header, media type and root schema, by JSON
+//! Pointer, found in one walk so each check can iterate what it needs. Objects still holding
+//! a `$ref` (one resolve could not follow) are skipped: resolve has reported them.
 
 use serde_json::Value;
 
-use crate::source::push_token;
-use crate::spec::METHODS;
-
-/// A path item: its template (`/rooms/{id}`), and whether it describes a callback.
-#[derive(Debug, Clone)]
-pub struct PathItem {
-    pub pointer: String,
-    pub template: String,
-    pub callback: bool,
-    pub operations: Vec<Operation>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Operation {
-    pub pointer: String,
-    pub method: String,
-}
+pub use crate::model::object;
+use crate::model::{self, Level, Method, PathItem};
+use crate::source::{push_token, Spec};
 
 /// Pointers of the parts of a document the checks look at.
 #[derive(Debug, Default)]
@@ -38,12 +24,13 @@ pub struct Sites {
 }
 
 impl Sites {
-    pub fn find(document: &Value) -> Sites {
+    pub fn find(spec: &Spec) -> Sites {
+        let document = &spec.document;
         let mut sites = Sites::default();
         if let Some(Value::Object(paths)) = document.get("paths") {
             for (template, item) in paths {
                 if !template.starts_with("x-") {
-                    sites.path_item(item, &push_token("/paths", template), template, false);
+                    sites.path_item(spec, item, &push_token("/paths", template), template, false);
                 }
             }
         }
@@ -72,19 +59,20 @@ impl Sites {
             sites.response(value, &pointer);
         }
         for (pointer, value) in each("callbacks") {
-            sites.callback(value, &pointer);
+            sites.callback(spec, value, &pointer);
         }
         sites
     }
 
-    fn path_item(&mut self, item: &Value, pointer: &str, template: &str, callback: bool) {
+    fn path_item(&mut self, spec: &Spec, item: &Value, pointer: &str, template: &str, callback: bool) {
         let Some(map) = object(item) else { return };
         self.parameter_list(map.get("parameters"), pointer);
+        let parameters = model::declared_parameters(spec, map, pointer, Level::PathItem);
         let mut operations = Vec::new();
-        for method in METHODS {
-            let Some(operation) = map.get(method).and_then(object) else { continue };
-            let op_pointer = push_token(pointer, method);
-            operations.push(Operation { pointer: op_pointer.clone(), method: method.to_owned() });
+        for method in Method::ALL {
+            let Some(operation) = map.get(method.as_str()).and_then(object) else { continue };
+            let op_pointer = push_token(pointer, method.as_str());
+            operations.push(model::operation(spec, operation, op_pointer.clone(), method, &parameters, callback));
             self.parameter_list(operation.get("parameters"), &op_pointer);
             if let Some(body) = operation.get("requestBody") {
                 self.content(body, &format!("{op_pointer}/requestBody"));
@@ -98,23 +86,25 @@ impl Sites {
             }
             if let Some(Value::Object(callbacks)) = operation.get("callbacks") {
                 for (name, callback) in callbacks {
-                    self.callback(callback, &push_token(&format!("{op_pointer}/callbacks"), name));
+                    self.callback(spec, callback, &push_token(&format!("{op_pointer}/callbacks"), name));
                 }
             }
         }
         self.path_items.push(PathItem {
+            location: spec.key_location(pointer),
             pointer: pointer.to_owned(),
             template: template.to_owned(),
             callback,
+            parameters,
             operations,
         });
     }
 
-    fn callback(&mut self, callback: &Value, pointer: &str) {
+    fn callback(&mut self, spec: &Spec, callback: &Value, pointer: &str) {
         let Some(map) = object(callback) else { return };
         for (expression, item) in map {
             if !expression.starts_with("x-") {
-                self.path_item(item, &push_token(pointer, expression), expression, true);
+                self.path_item(spec, item, &push_token(pointer, expression), expression, true);
             }
         }
     }
@@ -182,9 +172,4 @@ impl Sites {
             self.media_types.push(media_pointer);
         }
     }
-}
-
-/// The map of an object that is not an unresolved `$ref`.
-pub fn object(value: &Value) -> Option<&serde_json::Map<String, Value>> {
-    value.as_object().filter(|map| !map.contains_key("$ref"))
 }

@@ -68,7 +68,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     lowerer.invalid_examples = checked.invalid_examples.clone();
     lowerer.options = formats::TypeOptions::from_config(config);
     lowerer.components();
-    let mut operations = lowerer.operations();
+    let mut operations = lowerer.operations(&checked.model);
     let credentials = operations::credentials(&mut operations);
     let roots = &checked.spec.roots;
     let modules: Vec<EndpointModule> = if roots.len() > 1 {

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::names;
 use super::types::{Ctx, Lowerer, Origin, Ty, TypeKind};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::model::{self, Model};
 use crate::source::push_token;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -214,113 +215,104 @@ pub enum CredentialKind {
 }
 
 impl Lowerer<'_> {
-    pub fn operations(&mut self) -> Vec<Operation> {
+    /// The operations of `model`, which lint built and checked, in the document's order.
+    pub fn operations(&mut self, model: &Model) -> Vec<Operation> {
         let api = self.api;
         let modules = root_modules(&self.spec.roots);
         let several = modules.len() > 1;
-        let root_of =
-            |path: &str, method: &str| self.spec.operation_root(&push_token(&push_token("/paths", path), method));
+        // Each operation of the model, with the `openapiv3` path item and operation it is.
+        let typed: Vec<_> = model
+            .operations()
+            .filter_map(|(item, operation)| {
+                let typed_item = item.typed(api)?;
+                Some((item, operation, typed_item, operation.method.of(typed_item)?))
+            })
+            .collect();
         // The modules that want each name: a name several modules want is namespaced by
         // module in the types named after it.
         let mut wanted: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-        for (path, item) in &api.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
-            for (method, op) in item.iter() {
-                wanted.entry(base_name(op, method, path)).or_default().insert(root_of(path, method));
-            }
+        for (item, operation, _, op) in &typed {
+            let method = operation.method.as_str();
+            wanted.entry(base_name(op, method, &item.template)).or_default().insert(operation.root);
         }
         let mut out = Vec::new();
         // An operation's name is its module: unique among the operations of its root.
         let mut taken: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
         // Who took each name, for the warning when another operation wants it.
         let mut owners: BTreeMap<(usize, String), String> = BTreeMap::new();
-        for (path, item) in &api.paths.paths {
-            let ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            let item_pointer = push_token("/paths", path);
+        for (model_item, operation, item, op) in typed {
+            let path = &model_item.template;
+            let method = operation.method.as_str();
+            let pointer = &operation.pointer;
             let route = Self::route(path);
-            for (method, op) in item.iter() {
-                let pointer = push_token(&item_pointer, method);
-                let root = if several { root_of(path, method) } else { 0 };
-                let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
-                let base = base_name(op, method, path);
-                let name = names::unique(base.clone(), taken.entry(root).or_default(), "_");
-                let this = match &op.operation_id {
-                    Some(id) => format!("operation `{}`", names::shown(id)),
-                    None => format!("operation `{} {}`", method.to_uppercase(), names::shown(path)),
-                };
-                let at = self
-                    .spec
-                    .value_location(&format!("{pointer}/operationId"))
-                    .or_else(|| self.spec.key_location(&pointer));
-                if name != base {
-                    let first = owners.get(&(root, base.clone())).cloned().unwrap_or_default();
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            codes::NAME_CLASH,
-                            format!("{this} wants the name `{base}`, already taken by {first}; it is named `{name}`"),
-                        )
-                        .at(at.clone())
-                        .label("renamed")
-                        .help("give the operations distinct `operationId`s (an overlay can change them)"),
-                    );
-                }
-                owners.insert((root, name.clone()), this);
-                if let Some(id) = &op.operation_id {
-                    self.name_changed("operationId", id, &name, at);
-                }
-                let mut params: Vec<(&ReferenceOr<Parameter>, String)> = Vec::new();
-                for (i, p) in item.parameters.iter().enumerate() {
-                    params.push((p, format!("{item_pointer}/parameters/{i}")));
-                }
-                for (i, p) in op.parameters.iter().enumerate() {
-                    let key = param_key(p);
-                    params.retain(|(q, _)| param_key(q) != key || key.is_none());
-                    params.push((p, format!("{pointer}/parameters/{i}")));
-                }
-                let shared = wanted.get(&base).is_some_and(|roots| roots.len() > 1);
-                let type_prefix = match &module {
-                    Some(module) if shared => names::camel(&format!("{module}_{name}")),
-                    _ => names::camel(&name),
-                };
-                let mut rust_names = BTreeSet::new();
-                let parameters = params
-                    .into_iter()
-                    .filter_map(|(p, ptr)| self.parameter(p, &ptr, &type_prefix, &mut rust_names))
-                    .collect();
-                let mut body = op.request_body.as_ref().and_then(|b| match b {
-                    ReferenceOr::Item(body) => self.body(
-                        &body.content,
-                        body.required,
-                        body.description.clone(),
-                        &format!("{pointer}/requestBody"),
-                        &format!("{type_prefix}Body"),
-                    ),
-                    ReferenceOr::Reference { .. } => None,
-                });
-                if let Some(body) = &mut body {
-                    body.field = names::unique(body.field.clone(), &mut rust_names, "_");
-                }
-                let responses = self.responses(op, &pointer, &type_prefix);
-                let security = self.security(op.security.as_ref().or(api.security.as_ref()));
-                out.push(Operation {
-                    api_method: name.clone(),
-                    name,
-                    module,
-                    operation_id: op.operation_id.clone(),
-                    method: method.to_uppercase(),
-                    path: route.clone(),
-                    summary: op.summary.clone(),
-                    description: op.description.clone(),
-                    deprecated: op.deprecated,
-                    parameters,
-                    body,
-                    responses,
-                    security,
-                    origin: self.origin(&pointer),
-                });
+            let root = if several { operation.root } else { 0 };
+            let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
+            let base = base_name(op, method, path);
+            let name = names::unique(base.clone(), taken.entry(root).or_default(), "_");
+            let this = match &op.operation_id {
+                Some(id) => format!("operation `{}`", names::shown(id)),
+                None => format!("operation `{} {}`", method.to_uppercase(), names::shown(path)),
+            };
+            let at = operation.operation_id_location.clone().or_else(|| operation.location.clone());
+            if name != base {
+                let first = owners.get(&(root, base.clone())).cloned().unwrap_or_default();
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::NAME_CLASH,
+                        format!("{this} wants the name `{base}`, already taken by {first}; it is named `{name}`"),
+                    )
+                    .at(at.clone())
+                    .label("renamed")
+                    .help("give the operations distinct `operationId`s (an overlay can change them)"),
+                );
             }
+            owners.insert((root, name.clone()), this);
+            if let Some(id) = &op.operation_id {
+                self.name_changed("operationId", id, &name, at);
+            }
+            let shared = wanted.get(&base).is_some_and(|roots| roots.len() > 1);
+            let type_prefix = match &module {
+                Some(module) if shared => names::camel(&format!("{module}_{name}")),
+                _ => names::camel(&name),
+            };
+            let mut rust_names = BTreeSet::new();
+            // The path item's parameters pushed down, as lint found them.
+            let parameters = operation
+                .parameters
+                .iter()
+                .filter_map(|p| self.parameter(p.typed(item, op)?, p, &type_prefix, &mut rust_names))
+                .collect();
+            let mut body = match (&op.request_body, &operation.request_body) {
+                (Some(ReferenceOr::Item(body)), Some(at)) => self.body(
+                    &body.content,
+                    &at.content,
+                    body.required,
+                    body.description.clone(),
+                    &format!("{type_prefix}Body"),
+                ),
+                _ => None,
+            };
+            if let Some(body) = &mut body {
+                body.field = names::unique(body.field.clone(), &mut rust_names, "_");
+            }
+            let responses = self.responses(op, operation, &type_prefix);
+            let security = self.security(op.security.as_ref().or(api.security.as_ref()));
+            out.push(Operation {
+                api_method: name.clone(),
+                name,
+                module,
+                operation_id: op.operation_id.clone(),
+                method: method.to_uppercase(),
+                path: route.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                parameters,
+                body,
+                responses,
+                security,
+                origin: self.origin(pointer),
+            });
         }
         api_methods(&mut out);
         out
@@ -336,11 +328,12 @@ impl Lowerer<'_> {
     fn parameter(
         &mut self,
         p: &ReferenceOr<Parameter>,
-        pointer: &str,
+        found: &model::Parameter,
         type_prefix: &str,
         taken: &mut BTreeSet<String>,
     ) -> Option<Param> {
         let ReferenceOr::Item(p) = p else { return None };
+        let pointer = found.pointer.as_str();
         let delimiter = match p {
             Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => ' ',
             Parameter::Query { style: QueryStyle::PipeDelimited, .. } => '|',
@@ -385,7 +378,7 @@ impl Lowerer<'_> {
         }
         let wanted = names::snake(name);
         let rust = names::unique(wanted.clone(), taken, "_");
-        let at = self.spec.value_location(&format!("{pointer}/name"));
+        let at = found.location.clone();
         if rust != wanted {
             self.diagnostics.push(
                 Diagnostic::warning(
@@ -441,24 +434,27 @@ impl Lowerer<'_> {
         );
     }
 
+    /// The body of `content`, whose media types the model found as `found`.
     fn body(
         &mut self,
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        found: &[model::Media],
         required: bool,
         doc: Option<String>,
-        pointer: &str,
         name: &str,
     ) -> Option<Body> {
         let raw = |media: &openapiv3::MediaType| {
             media.schema.as_ref().and_then(|s| self.resolve_schema(s)).is_some_and(is_bytes_string)
         };
+        let content: Vec<(&model::Media, &openapiv3::MediaType)> =
+            found.iter().filter_map(|m| Some((m, content.get(&m.mime)?))).collect();
         // JSON first; but a string of bytes offered as another type too is those bytes.
-        let (media_type, media) = content
+        let (found, media) = content
             .iter()
-            .find(|(m, media)| !is_json(m) && raw(media))
-            .or_else(|| content.iter().find(|(m, _)| is_json(m)))
-            .or_else(|| content.iter().next())?;
-        let media_pointer = push_token(&format!("{pointer}/content"), media_type);
+            .find(|(m, media)| !is_json(&m.mime) && raw(media))
+            .or_else(|| content.iter().find(|(m, _)| is_json(&m.mime)))
+            .or_else(|| content.first())?;
+        let (media_type, media_pointer) = (&found.mime, &found.pointer);
         let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let schema = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
         let binary_schema = schema.is_some_and(is_binary_string);
@@ -468,7 +464,7 @@ impl Lowerer<'_> {
             BodyKind::Json
         } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded" {
             let multipart = essence == "multipart/form-data";
-            match self.form_fields(media, &media_pointer, name, multipart) {
+            match self.form_fields(media, media_pointer, name, multipart) {
                 Some(fields) => BodyKind::Form { multipart, fields },
                 None => BodyKind::Bytes,
             }
@@ -485,7 +481,7 @@ impl Lowerer<'_> {
             (None, BodyKind::Json) => Ty::Json,
             _ => Ty::String,
         };
-        let example = if kind == BodyKind::Json { self.media_example(media, &media_pointer) } else { None };
+        let example = if kind == BodyKind::Json { self.media_example(media, media_pointer) } else { None };
         Some(Body { media_type: media_type.clone(), ty, kind, required, doc, field: "body".into(), example })
     }
 
@@ -717,7 +713,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, type_prefix: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        operation: &model::Operation,
+        type_prefix: &str,
+    ) -> Vec<Response> {
         let mut out = Vec::new();
         let mut entries: Vec<(Option<u16>, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (code, response) in &op.responses.responses {
@@ -736,7 +737,9 @@ impl Lowerer<'_> {
             let ReferenceOr::Item(response) = response else {
                 continue;
             };
-            let response_pointer = push_token(&format!("{pointer}/responses"), &key);
+            // Every key `openapiv3` reads is one of the model's: three characters, a code
+            // written as `openapiv3` writes it or a range in either case.
+            let Some(found) = operation.response(&key) else { continue };
             let range = key.ends_with("XX");
             let variant = if range { format!("Status{}", key.to_ascii_lowercase()) } else { status_variant(status) };
             let variant = names::unique(variant, &mut variants, "");
@@ -745,15 +748,17 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_prefix}{variant}Response")
             };
-            let mut body = self.body(&response.content, true, None, &response_pointer, &type_name);
+            let mut body = self.body(&response.content, &found.content, true, None, &type_name);
             // A form is something a client sends; a response of one is kept as its bytes.
             if let Some(body) = body.as_mut().filter(|b| matches!(b.kind, BodyKind::Form { .. })) {
                 body.kind = BodyKind::Bytes;
             }
-            let example = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, media)| {
-                self.media_example(media, &push_token(&format!("{response_pointer}/content"), m))
-            });
-            let headers = self.response_headers(response, &response_pointer, &type_name);
+            let example = found
+                .content
+                .iter()
+                .find(|m| is_json(&m.mime))
+                .and_then(|m| self.media_example(response.content.get(&m.mime)?, &m.pointer));
+            let headers = self.response_headers(response, found, &type_name);
             out.push(Response {
                 status,
                 range,
@@ -771,13 +776,14 @@ impl Lowerer<'_> {
     fn response_headers(
         &mut self,
         response: &openapiv3::Response,
-        response_pointer: &str,
+        found: &model::Response,
         type_name: &str,
     ) -> Vec<ResponseHeader> {
         let mut taken: BTreeSet<String> = ["status".to_owned(), "body".to_owned()].into();
         let mut out = Vec::new();
-        for (wire, header) in &response.headers {
-            let pointer = push_token(&format!("{response_pointer}/headers"), wire);
+        for at in &found.headers {
+            let Some(header) = response.headers.get(&at.name) else { continue };
+            let (wire, pointer) = (&at.name, &at.pointer);
             // `Content-Type` and `Content-Length` are the body's, written by HTTP itself.
             if wire.eq_ignore_ascii_case("content-type") || wire.eq_ignore_ascii_case("content-length") {
                 continue;
@@ -814,14 +820,14 @@ impl Lowerer<'_> {
                             names::shown(wire)
                         ),
                     )
-                    .at(self.spec.key_location(&pointer))
+                    .at(at.location.clone())
                     .label("left out")
                     .help("use a primitive schema for headers"),
                 );
                 continue;
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
-            self.name_changed("response header", wire, &rust, self.spec.key_location(&pointer));
+            self.name_changed("response header", wire, &rust, at.location.clone());
             out.push(ResponseHeader {
                 wire: wire.clone(),
                 rust,
@@ -926,17 +932,6 @@ fn is_bytes_string(schema: &openapiv3::Schema) -> bool {
         ),
         _ => false,
     }
-}
-
-fn param_key(p: &ReferenceOr<Parameter>) -> Option<(String, u8)> {
-    let ReferenceOr::Item(p) = p else { return None };
-    let (data, n) = match p {
-        Parameter::Query { parameter_data, .. } => (parameter_data, 0),
-        Parameter::Path { parameter_data, .. } => (parameter_data, 1),
-        Parameter::Header { parameter_data, .. } => (parameter_data, 2),
-        Parameter::Cookie { parameter_data, .. } => (parameter_data, 3),
-    };
-    Some((data.name.clone(), n))
 }
 
 pub use crate::spec::is_json;
@@ -1249,5 +1244,21 @@ mod tests {
         let range = ops[0].responses.iter().find(|r| r.range).expect("the range");
         assert_eq!((range.status, range.variant.as_str()), (Some(400), "Status4xx"));
         assert!(matches!(range.body.as_ref().map(|b| &b.ty), Some(Ty::Named(_))));
+    }
+
+    /// A range status may be written in lower case (`2xx`): what is reported under it is
+    /// located at the key as written, not at the `2XX` `openapiv3` spells it.
+    #[test]
+    fn diagnostics_under_a_lower_case_range_are_located() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /r:\n    get:\n      responses:\n        2xx:\n          description: ok\n          headers:\n            X-Obj: {schema: {type: object}}\n";
+        let (ops, diagnostics) = lowered("lower_case_range", yaml);
+        assert_eq!(ops[0].responses.len(), 1);
+        let header = diagnostics.iter().find(|d| d.message.starts_with("response header `X-Obj`")).expect("reported");
+        assert_eq!(
+            header.location.as_ref().map(|l| (l.line, l.column)),
+            Some((10, 13)),
+            "{}",
+            diagnostics.render(false)
+        );
     }
 }
