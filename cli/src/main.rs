@@ -398,7 +398,7 @@ fn lint(args: &LintArgs) -> Status {
             let overlay = generator::fix::fix(spec, &inputs, &mut diagnostics);
             (overlay.is_some(), overlay)
         } else {
-            (generator::check_with(spec, &inputs, &mut diagnostics).is_some(), None)
+            (generator::lint_with(spec, &inputs, &mut diagnostics).is_some(), None)
         }
     };
     print_diagnostics(args.message_format, &diagnostics);

@@ -71,7 +71,10 @@ pub fn fix(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) ->
     let spec = crate::bundle(roots, inputs, diagnostics)?;
     let bundle = spec.clone();
     let upgraded = crate::upgrade::upgrade(spec, diagnostics)?;
-    crate::lint::lint(upgraded, diagnostics);
+    // The diagnostics are lint's own (`lint_with`): lowering's too, which carry no fixes.
+    if let Some(checked) = crate::lint::lint(upgraded, diagnostics) {
+        crate::lower_for_lint(&checked, roots, inputs, diagnostics);
+    }
     let shown = roots.iter().map(|r| crate::display_path(r)).collect::<Vec<_>>().join(", ");
     Some(overlay(&bundle, diagnostics, &shown))
 }

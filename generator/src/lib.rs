@@ -107,6 +107,31 @@ pub fn check_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnost
     lint::lint(spec, diagnostics)
 }
 
+/// What `lint` reports: [`check_with`], then, when it found no error, lowering with the
+/// default settings, so lint tells of everything codegen would (names that clash, constructs
+/// not supported yet), not only of the document's mistakes. Nothing is emitted.
+pub fn lint_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
+    let checked = check_with(roots, inputs, diagnostics)?;
+    lower_for_lint(&checked, roots, inputs, diagnostics);
+    Some(checked)
+}
+
+/// Lowers a checked spec that has no error with the default settings, for its diagnostics.
+pub(crate) fn lower_for_lint(
+    checked: &lint::Checked,
+    roots: &[PathBuf],
+    inputs: &Inputs,
+    diagnostics: &mut Diagnostics,
+) {
+    let (false, Some(first)) = (diagnostics.has_errors(), roots.first()) else { return };
+    let mut config = Config::new(first.clone(), PathBuf::from("lint"), "lint");
+    config.spec = roots.to_vec();
+    config.overlays.clone_from(&inputs.overlays);
+    config.root.clone_from(&inputs.root);
+    config.examples.refs = inputs.example_refs;
+    lower::lower(checked, &config, diagnostics);
+}
+
 /// The passes before upgrade: load → resolve → merge → overlay. Their result is the document
 /// overlays see, which `lint --fix` targets ([`fix::fix`]).
 pub(crate) fn bundle(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<source::Spec> {

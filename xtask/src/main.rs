@@ -387,7 +387,7 @@ fn lint(args: &Args, report: &mut Report) -> Status {
     if args.fix {
         return fix(args, &path, &inputs, report);
     }
-    let checked = generator::check_with(std::slice::from_ref(&path), &inputs, &mut report.diagnostics);
+    let checked = generator::lint_with(std::slice::from_ref(&path), &inputs, &mut report.diagnostics);
     if checked.is_some() && report.diagnostics.is_empty() && !args.json && !args.sarif {
         report.lines.push(format!("{}: no problems found", display_path(&path)));
     }

@@ -367,6 +367,12 @@ impl Lowerer<'_> {
                 Ty::String
             }
         };
+        // A parameter's `null` is its absence: a path, query, header or cookie value cannot be
+        // `null` on the wire, so a nullable schema is its type, optional as `required` says.
+        let ty = match ty {
+            Ty::Nullable(inner) => *inner,
+            ty => ty,
+        };
         let default = default.map(|d| self.default_text(&d, &format!("{pointer}/schema")));
         if !self.is_simple(&ty) {
             self.param_unsupported(
