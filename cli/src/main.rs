@@ -407,17 +407,12 @@ fn lint(args: &LintArgs) -> Status {
             eprintln!("error: no overlay written: the spec could not be linted");
             return Status::Failed;
         };
-        let count = overlay.actions.len();
-        match &args.output {
-            Some(file) => {
-                if let Err(e) = std::fs::write(file, overlay.to_yaml()) {
-                    eprintln!("error: cannot write `{}`: {e}", display_path(file));
-                    return Status::Failed;
-                }
-                let actions = if count == 1 { "action" } else { "actions" };
-                eprintln!("wrote an overlay of {count} {actions} to {}", display_path(file));
+        match overlay.write(args.output.as_deref()) {
+            Ok(written) => written.iter().for_each(|line| eprintln!("{line}")),
+            Err(line) => {
+                eprintln!("{line}");
+                return Status::Failed;
             }
-            None => print!("{}", overlay.to_yaml()),
         }
     }
     if checked && diagnostics.is_empty() && args.message_format == MessageFormat::Human {

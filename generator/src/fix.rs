@@ -64,6 +64,22 @@ impl Overlay {
     }
 }
 
+impl Overlay {
+    /// Writes the overlay to `file`, or to standard output when `None`. Returns the line that
+    /// says what was written to a file, or the line that says why it could not be.
+    pub fn write(&self, file: Option<&std::path::Path>) -> Result<Option<String>, String> {
+        let Some(file) = file else {
+            print!("{}", self.to_yaml());
+            return Ok(None);
+        };
+        let shown = crate::display_path(file);
+        std::fs::write(file, self.to_yaml()).map_err(|e| format!("error: cannot write `{shown}`: {e}"))?;
+        let count = self.actions.len();
+        let actions = if count == 1 { "action" } else { "actions" };
+        Ok(Some(format!("wrote an overlay of {count} {actions} to {shown}")))
+    }
+}
+
 /// Runs the check of `roots` (load → resolve → merge → overlay → upgrade → lint), reporting
 /// into `diagnostics` what lint finds, and returns the overlay of the fixes found; `None`
 /// when the spec could not be read far enough to lint it.

@@ -402,18 +402,14 @@ fn fix(args: &Args, path: &Path, inputs: &generator::Inputs, report: &mut Report
         report.lines.push("error: no overlay written: the spec could not be linted".into());
         return Status::Failed;
     };
-    let text = overlay.to_yaml();
-    let count = overlay.actions.len();
-    match &args.output {
-        Some(file) => {
-            if let Err(e) = std::fs::write(file, text) {
-                report.lines.push(format!("error: cannot write `{}`: {e}", display_path(file)));
-                return Status::Failed;
-            }
-            let actions = if count == 1 { "action" } else { "actions" };
-            report.lines.push(format!("wrote an overlay of {count} {actions} to {}", display_path(file)));
+    match overlay.write(args.output.as_deref()) {
+        Ok(written) => {
+            report.lines.extend(written);
+            Status::Ok
         }
-        None => print!("{text}"),
+        Err(line) => {
+            report.lines.push(line);
+            Status::Failed
+        }
     }
-    Status::Ok
 }
