@@ -204,16 +204,7 @@ fn own_runtime() -> Option<PathBuf> {
 /// output, and the runtime by path when the config names none.
 fn config_for(input: &Path, target: &Target, diagnostics: &mut Diagnostics) -> Option<Config> {
     let mut config = if is_config(input) {
-        match Config::load(input) {
-            Ok(config) => config,
-            Err(diagnostic) => {
-                if let (Some(location), Ok(text)) = (&diagnostic.location, std::fs::read_to_string(input)) {
-                    diagnostics.add_source(&location.file, &text);
-                }
-                diagnostics.push(*diagnostic);
-                return None;
-            }
-        }
+        Config::load_into(input, diagnostics)?
     } else {
         let name = package_name(input);
         let mut config = Config::new(generator::config::absolute(input), PathBuf::from(&name), &name);

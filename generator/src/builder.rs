@@ -81,18 +81,9 @@ impl Builder {
     pub fn run(&self, lines: &mut Vec<String>) -> Result<PathBuf, String> {
         lines.push(format!("cargo:rerun-if-changed={}", self.config.display()));
         let mut diagnostics = Diagnostics::default();
-        let config = match Config::load(&self.config) {
-            Ok(config) => config,
-            Err(diagnostic) => {
-                if let Ok(text) = std::fs::read_to_string(&self.config) {
-                    if let Some(location) = &diagnostic.location {
-                        diagnostics.add_source(&location.file, &text);
-                    }
-                }
-                diagnostics.push(*diagnostic);
-                lines.extend(warnings(&diagnostics));
-                return Err(diagnostics.render(false));
-            }
+        let Some(config) = Config::load_into(&self.config, &mut diagnostics) else {
+            lines.extend(warnings(&diagnostics));
+            return Err(diagnostics.render(false));
         };
         // Cargo reruns the build script when an input changes: the files say so.
         let config = Config { regenerate: config.regenerate.or_else(|| Some("cargo build".into())), ..config };

@@ -366,6 +366,11 @@ impl Config {
         Ok(config)
     }
 
+    /// [`Config::load`], its error reported into `diagnostics` ([`report_load_error`]).
+    pub fn load_into(path: &Path, diagnostics: &mut crate::Diagnostics) -> Option<Config> {
+        Config::load(path).map_err(|diagnostic| report_load_error(path, *diagnostic, diagnostics)).ok()
+    }
+
     /// The limits of this run: the defaults, with what the config sets.
     pub fn limits(&self) -> crate::load::Limits {
         let defaults = crate::load::Limits::default();
@@ -416,6 +421,15 @@ impl Config {
     pub fn output_dir(&self) -> PathBuf {
         normalize(&self.base_dir.join(&self.output))
     }
+}
+
+/// Reports why the config at `path` did not load, with the config's text, so the error shows
+/// its line.
+pub fn report_load_error(path: &Path, diagnostic: Diagnostic, diagnostics: &mut crate::Diagnostics) {
+    if let (Some(location), Ok(text)) = (&diagnostic.location, std::fs::read_to_string(absolute(path))) {
+        diagnostics.add_source(&location.file, &text);
+    }
+    diagnostics.push(diagnostic);
 }
 
 /// The end of a codegen config's file name: `NAME.codegen.yaml` is a config, each generating

@@ -231,13 +231,7 @@ fn codegen_all(args: &Args) -> ExitCode {
             let config = match config {
                 Ok(config) => config,
                 Err(diagnostic) => {
-                    // The config's text, so the error shows its line.
-                    if let Some(location) = &diagnostic.location {
-                        if let Ok(text) = std::fs::read_to_string(path) {
-                            report.diagnostics.add_source(&location.file, &text);
-                        }
-                    }
-                    report.diagnostics.push(*diagnostic);
+                    generator::config::report_load_error(path, *diagnostic, &mut report.diagnostics);
                     report.lines.push(could_not_generate(&shown, &report.diagnostics));
                     return Status::Failed;
                 }
