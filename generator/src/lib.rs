@@ -48,18 +48,10 @@ pub struct Generated {
 
 /// [`run`], also telling which files it read.
 pub fn generate(config: &Config, diagnostics: &mut Diagnostics) -> Option<Generated> {
-    let named_at = config.source.as_ref().map_or_else(Vec::new, |source| {
+    if let Some(source) = &config.source {
         diagnostics.add_source(&source.display, &source.text);
-        source.spec_at.clone()
-    });
-    let inputs = Inputs {
-        overlays: config.overlay_paths(),
-        root: config.root_path(),
-        limits: config.limits(),
-        named_at,
-        example_refs: config.examples.refs,
-    };
-    let checked = check_with(&config.spec_paths(), &inputs, diagnostics)?;
+    }
+    let checked = check_with(&config.spec_paths(), &Inputs::of(config), diagnostics)?;
     let mut read: Vec<PathBuf> = Vec::new();
     for file in &checked.spec.sources.files {
         if !read.contains(&file.path) {
@@ -97,6 +89,19 @@ pub struct Inputs {
     /// Whether a `$ref` inside an example value is data (the default) or a reference
     /// (the config's `examples.refs`; decision 24).
     pub example_refs: config::ExampleRefs,
+}
+
+impl Inputs {
+    /// What a run of `config` reads besides its specs, and how far it may read.
+    pub fn of(config: &Config) -> Inputs {
+        Inputs {
+            overlays: config.overlay_paths(),
+            root: config.root_path(),
+            limits: config.limits(),
+            named_at: config.source.as_ref().map_or_else(Vec::new, |source| source.spec_at.clone()),
+            example_refs: config.examples.refs,
+        }
+    }
 }
 
 /// [`check`] with several root documents (bundled into one spec, `resolve::resolve_roots`)

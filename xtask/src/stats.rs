@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use generator::config::CONFIG_SUFFIX;
 use generator::lower::types::TypeKind;
 use generator::{Config, Diagnostics};
 
@@ -42,7 +43,7 @@ fn specs(path: &Path, out: &mut Vec<PathBuf>) {
         return;
     }
     let Ok(text) = std::fs::read_to_string(path) else { return };
-    if path.to_string_lossy().ends_with(".codegen.yaml") {
+    if path.to_string_lossy().ends_with(CONFIG_SUFFIX) {
         return out.push(path.to_path_buf());
     }
     let top = |key: &str| {
@@ -55,20 +56,13 @@ fn specs(path: &Path, out: &mut Vec<PathBuf>) {
 
 /// Lowers `spec` as `cargo xtask codegen` would, without emitting; `None` when it does not lower.
 fn lower(spec: &Path) -> Option<generator::lower::Model> {
-    let config = if spec.to_string_lossy().ends_with(".codegen.yaml") {
+    let config = if spec.to_string_lossy().ends_with(CONFIG_SUFFIX) {
         Config::load(spec).ok()?
     } else {
         Config::new(spec, std::env::temp_dir().join("xtask-stats-out"), "stats")
     };
-    let inputs = generator::Inputs {
-        overlays: config.overlay_paths(),
-        root: config.root_path(),
-        limits: config.limits(),
-        named_at: Vec::new(),
-        example_refs: config.examples.refs,
-    };
     let mut diagnostics = Diagnostics::default();
-    let checked = generator::check_with(&config.spec_paths(), &inputs, &mut diagnostics)?;
+    let checked = generator::check_with(&config.spec_paths(), &generator::Inputs::of(&config), &mut diagnostics)?;
     generator::lower::lower(&checked, &config, &mut diagnostics)
 }
 
