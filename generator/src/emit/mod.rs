@@ -125,7 +125,7 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
             let provenance = &provenance;
             move || lib(model, config, provenance)
         }),
-        Job::new("src/endpoints.rs", move || endpoints::module(model)),
+        Job::new("src/endpoints.rs", move || endpoints::module(model)).per_operation(),
     ];
     for part in types::parts(&model.types) {
         let features = model.features.as_ref();
@@ -139,10 +139,10 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
         let path = format!("src/{}", endpoints::operation_file(op));
         jobs.push(Job::new(path, move || endpoints::operation(op, model)));
     }
-    jobs.push(Job::new("src/server.rs", move || server::emit(model)));
-    jobs.push(Job::new("src/client.rs", move || client::emit(model)));
+    jobs.push(Job::new("src/server.rs", move || server::emit(model)).per_operation());
+    jobs.push(Job::new("src/client.rs", move || client::emit(model)).per_operation());
     let crate_name = &crate_name;
-    jobs.push(Job::new("tests/spec_examples.rs", move || examples::emit(model, crate_name)));
+    jobs.push(Job::new("tests/spec_examples.rs", move || examples::emit(model, crate_name)).per_operation());
     for (path, printed) in print_all(&jobs) {
         match printed {
             Ok(text) => files
@@ -163,19 +163,29 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
 struct Job<'a> {
     path: String,
     build: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+    /// Whether the file holds something for every operation (the server, the client): on a
+    /// large spec one such file costs as much as hundreds of endpoint files.
+    per_operation: bool,
 }
 
 impl<'a> Job<'a> {
     fn new(path: impl Into<String>, build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
-        Job { path: path.into(), build: Box::new(build) }
+        Job { path: path.into(), build: Box::new(build), per_operation: false }
+    }
+
+    fn per_operation(self) -> Self {
+        Job { per_operation: true, ..self }
     }
 }
 
 /// Builds and prints every job, on as many threads as there are cores (printing dominates on
 /// large specs), and joins the parts of each file in order: the same text, whatever the
 /// number of threads. `proc_macro2` tokens cannot cross threads, so each job builds its
-/// tokens on the thread that prints them.
+/// tokens on the thread that prints them. The per-operation files are taken first: taken
+/// last, one of them kept one thread busy while the others had nothing left to do.
 fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| !jobs[i].per_operation);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(jobs.len()).max(1);
     let mut printed: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
@@ -183,8 +193,9 @@ fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
+                let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&i) = order.get(taken) else { break };
+                let job = &jobs[i];
                 let text = render((job.build)()).map_err(|e| e.to_string());
                 if let Ok(mut results) = results.lock() {
                     results[i] = Some(text);
