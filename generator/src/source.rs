@@ -246,10 +246,25 @@ impl SourceMap {
         // Every mount of the inner map below a mount of the outer one is carried over. The
         // mounts are collected, then built into the map at once: it sorts them stably and keeps
         // the last of equal pointers, as inserting them one by one would.
-        let mut moved = Vec::new();
-        for (at, (_, from)) in &self.mounts {
-            inner.transplanted(from, at, &mut moved);
-        }
+        // A large map is composed in two halves on two threads, joined in order.
+        let outer: Vec<(&String, &String)> = self.mounts.iter().map(|(at, (_, from))| (at, from)).collect();
+        let compose = |part: &[(&String, &String)]| {
+            let mut moved = Vec::with_capacity(part.len());
+            for (at, from) in part {
+                inner.transplanted(from, at, &mut moved);
+            }
+            moved
+        };
+        let (first, second) =
+            outer.split_at(if outer.len() >= PARALLEL_MOUNTS { outer.len() / 2 } else { outer.len() });
+        let moved = std::thread::scope(|scope| {
+            let other = (!second.is_empty()).then(|| scope.spawn(|| compose(second)));
+            let mut moved = compose(first);
+            if let Some(other) = other {
+                moved.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            moved
+        });
         SourceMap { mounts: moved.into_iter().collect() }
     }
 
@@ -269,6 +284,9 @@ impl SourceMap {
         self.mounts.iter()
     }
 }
+
+/// From how many mounts [`SourceMap::through`] composes on two threads.
+const PARALLEL_MOUNTS: usize = 4096;
 
 /// `Some(rest)` when `pointer` is `prefix` or below it.
 pub fn strip_pointer_prefix<'a>(pointer: &'a str, prefix: &str) -> Option<&'a str> {

@@ -186,6 +186,10 @@ fn plain(value: &Value) -> String {
     }
 }
 
+/// From how many path items `paths` is upgraded on two threads: below it, starting a thread
+/// costs more than it saves.
+const PARALLEL_PATHS: usize = 64;
+
 struct Upgrader<'a> {
     bundle: &'a Spec,
     old: &'a Value,
@@ -233,14 +237,52 @@ impl Upgrader<'_> {
         let produces = self.media_types("/produces").unwrap_or_else(default_media);
         let mut paths = Map::new();
         if let Some(Value::Object(old_paths)) = old.get("paths") {
-            for (path, item) in old_paths {
-                let old_p = push_token("/paths", path);
-                paths.insert(path.clone(), self.path_item(item, &old_p, &old_p, &consumes, &produces));
-            }
+            let items: Vec<(&String, &Value)> = old_paths.iter().collect();
+            // The path items are independent: on a large spec the second half is upgraded on a
+            // thread of its own, its moves and diagnostics joined after the first half's, as a
+            // run on one thread would have them.
+            let (first, second) =
+                items.split_at(if items.len() >= PARALLEL_PATHS { items.len() / 2 } else { items.len() });
+            let (bundle, old) = (self.bundle, self.old);
+            let (consumes, produces) = (&consumes, &produces);
+            let upgraded = std::thread::scope(|scope| {
+                let other = (!second.is_empty()).then(|| {
+                    scope.spawn(move || {
+                        let mut up = Upgrader { bundle, old, moves: SourceMap::default(), diagnostics: Vec::new() };
+                        let items = up.path_items(second, consumes, produces);
+                        (items, up.moves, up.diagnostics)
+                    })
+                });
+                let mut items = self.path_items(first, consumes, produces);
+                if let Some(other) = other {
+                    let (more, moves, diagnostics) =
+                        other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    items.extend(more);
+                    self.moves.extend(moves);
+                    self.diagnostics.extend(diagnostics);
+                }
+                items
+            });
+            paths.extend(upgraded);
         }
         out.insert("paths".into(), Value::Object(paths));
         out.insert("components".into(), self.components(&produces));
         Value::Object(out)
+    }
+
+    /// The path items `items` of `paths`, upgraded, in order.
+    fn path_items(
+        &mut self,
+        items: &[(&String, &Value)],
+        consumes: &[Media],
+        produces: &[Media],
+    ) -> Vec<(String, Value)> {
+        let mut out = Vec::with_capacity(items.len());
+        for (path, item) in items {
+            let old_p = push_token("/paths", path);
+            out.push(((*path).clone(), self.path_item(item, &old_p, &old_p, consumes, produces)));
+        }
+        out
     }
 
     fn path_item(&mut self, item: &Value, old_p: &str, new_p: &str, consumes: &[Media], produces: &[Media]) -> Value {
@@ -796,6 +838,33 @@ mod tests {
         assert_eq!(spec.document.pointer(&format!("{media}/example/a/0")), Some(&json!(1)));
         let loc = spec.value_location(&format!("{media}/example/a/0")).unwrap();
         assert_eq!((loc.line, loc.column), (12, 24));
+    }
+
+    /// A large `paths` is upgraded in two halves on two threads: the result is the one of a
+    /// run on one thread, diagnostics in the document's order and every moved value located.
+    #[test]
+    fn a_large_paths_upgraded_in_halves_keeps_order_and_positions() {
+        let count = PARALLEL_PATHS * 2 + 1;
+        let mut yaml = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n".to_owned();
+        for i in 0..count {
+            // Five lines a path: `consumes` that is not a list is reported at its value.
+            yaml.push_str(&format!(
+                "  /p{i}:\n    get:\n      consumes: text/plain\n      parameters: [{{in: query, name: q{i}, type: string}}]\n      responses: {{200: {{description: ok}}}}\n"
+            ));
+        }
+        let mut diagnostics = Diagnostics::default();
+        let spec = upgrade(resolved(&yaml), &mut diagnostics).unwrap();
+        let lines: Vec<usize> = diagnostics.iter().filter_map(|d| d.location.as_ref()).map(|l| l.line).collect();
+        let expected: Vec<usize> = (0..count).map(|i| 6 + 5 * i).collect();
+        assert_eq!(lines, expected);
+        let keys: Vec<&String> = spec.document["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), count);
+        assert_eq!(keys.last().map(|k| k.as_str()), Some(format!("/p{}", count - 1).as_str()));
+        for i in [0, count / 2, count - 1] {
+            let at = format!("/paths/~1p{i}/get/parameters/0/name");
+            assert_eq!(spec.document.pointer(&at), Some(&json!(format!("q{i}"))));
+            assert_eq!(spec.value_location(&at).map(|l| l.line), Some(7 + 5 * i));
+        }
     }
 
     #[test]
