@@ -57,11 +57,10 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
-    /// The operations, typed and located, as lint found and checked them.
+    /// The operations, security and examples, typed and located, as lint found and checked
+    /// them; an example lint found not to match its schema (reported as a warning) is marked
+    /// so: code is still generated, but it is never used as test data.
     pub model: crate::model::Model,
-    /// Pointers of examples that do not match their schemas (each reported as a warning):
-    /// code is still generated, but these are never used as test data.
-    pub invalid_examples: BTreeSet<String>,
 }
 
 /// Reports every problem found in `spec`; returns the checked model when there is no error.
@@ -73,14 +72,14 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     // Reading the document into `openapiv3` needs only the schema check's tuples and
     // reports nothing when it reads: it runs beside the other checks. A document that does
     // not read is read again afterwards, to report where, in the order it always was.
-    let read = std::thread::scope(|scope| {
+    let (read, examples) = std::thread::scope(|scope| {
         let view = schema::model_view(&spec.document, &schemas.tuples);
         let reading = scope.spawn(move || <openapiv3::OpenAPI as serde::Deserialize>::deserialize(view.as_ref()).ok());
         paths::check(&spec, &sites, &mut reporter);
         servers::check(&spec, &sites, &mut reporter);
         operations::check(&spec, &sites, &mut reporter);
-        examples::check(&spec, &sites, &schemas, &mut reporter);
-        reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let examples = examples::check(&spec, &sites, &schemas, &mut reporter);
+        (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), examples)
     });
     let api = match read {
         Some(api) => Some(api),
@@ -89,9 +88,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     if before || reporter.diagnostics.has_errors() {
         return None;
     }
-    let invalid_examples = reporter.invalid_examples;
-    let model = crate::model::Model { path_items: sites.path_items };
-    api.map(|api| Checked { spec, api, model, invalid_examples })
+    let model = crate::model::Model { path_items: sites.path_items, security: sites.security, examples };
+    api.map(|api| Checked { spec, api, model })
 }
 
 /// Pushes diagnostics once each, and remembers where errors were reported.
@@ -100,13 +98,11 @@ pub(crate) struct Reporter<'d> {
     seen: BTreeSet<(&'static str, String, Option<Location>)>,
     /// Document pointers errors were reported at.
     error_pointers: Vec<String>,
-    /// Examples found not to match their schemas.
-    pub(crate) invalid_examples: BTreeSet<String>,
 }
 
 impl<'d> Reporter<'d> {
     fn new(diagnostics: &'d mut Diagnostics) -> Self {
-        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new(), invalid_examples: BTreeSet::new() }
+        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new() }
     }
 
     /// Reports `diagnostic` about the node at `pointer`, unless the same was reported at the
