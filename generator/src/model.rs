@@ -4,9 +4,10 @@
 //! each operation's requirements ([`security`]); and every example with lint's verdict on it
 //! ([`examples`]).
 //!
-//! Built once, in lint's one walk of the document ([`crate::lint`]'s sites), checked by lint
-//! and handed to lowering in [`crate::lint::Checked::model`], so no later pass walks the
-//! operations again or rebuilds their pointers. Each node can give the `openapiv3` value it
+//! Built once, in lint's one walk of the document ([`crate::lint`]'s sites; the examples as
+//! lint's example check validates them), checked by lint and handed to lowering in
+//! [`crate::lint::Checked::model`], so no later pass walks the operations again or rebuilds
+//! their pointers. Each node can give the `openapiv3` value it
 //! stands for (`typed`), which lowering reads for everything else.
 //!
 //! Objects still holding a `$ref` (one resolve could not follow) are left out: resolve has

@@ -1,8 +1,8 @@
 //! Lint: checks the upgraded spec and hands lowering a value it can trust.
 //!
 //! In: a [`Spec`] (OpenAPI 3.0 shaped JSON with a source map). Out: a [`Checked`] spec, the
-//! `openapiv3` model of the same document and its operations as a [`crate::model::Model`], or
-//! `None` when an error was reported.
+//! `openapiv3` model of the same document and its operations, security and examples as a
+//! [`crate::model::Model`], or `None` when an error was reported.
 //! Lint reads the spec and never changes it, and reports every problem it finds.
 //!
 //! The checks, each in its module:
@@ -20,11 +20,12 @@
 //!   types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
 //!   (errors), and example properties the schema does not declare whose names look like
-//!   typos of declared ones (warning);
+//!   typos of declared ones (warning); it makes the model's example nodes, each with its
+//!   verdict;
 //! - last, the document must fit the `openapiv3` model.
 //!
-//! [`sites`] finds the parts of the document the checks look at, among them the operations as
-//! the typed, located [`crate::model`] that [`Checked`] hands to lowering; [`grammar`] holds the small
+//! [`sites`] finds the parts of the document the checks look at, among them the operations and
+//! security as the typed, located [`crate::model`] that [`Checked`] hands to lowering; [`grammar`] holds the small
 //! grammars of URIs, tokens and media types they apply; each check reports through
 //! one [`Reporter`], which drops a diagnostic already given for the same place (after
 //! upgrade and resolve, several places of the document can come from one place in a file).
