@@ -1094,6 +1094,53 @@ mod tests {
         (model.operations, diagnostics)
     }
 
+    /// Security comes from the model: the document's requirements for an operation without
+    /// its own, an operation's own (`[]` taking them away), `{}` making a credential optional,
+    /// and each scheme's kind and description.
+    #[test]
+    fn security_is_the_effective_requirements_with_their_schemes() {
+        let (ops, _) = lowered(
+            "security",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+security:
+  - key: []
+paths:
+  /a:
+    get:
+      responses:
+        '204': {description: none}
+    put:
+      security: []
+      responses:
+        '204': {description: none}
+    post:
+      security:
+        - {}
+        - basic: []
+          key: []
+      responses:
+        '204': {description: none}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: cookie, name: k, description: the key}
+    basic: {type: http, scheme: Basic}
+",
+        );
+        let key = CredentialKind::ApiKey { location: ParamLocation::Cookie, name: "k".into() };
+        let get = ops[0].security.as_ref().expect("the document's");
+        assert_eq!(
+            (get.scheme.as_str(), &get.kind, get.doc.as_deref(), get.optional),
+            ("key", &key, Some("the key"), false)
+        );
+        assert!(ops[1].security.is_none());
+        let post = ops[2].security.as_ref().expect("its own");
+        assert!(post.optional);
+        let alternatives: Vec<Vec<(&str, &CredentialKind)>> =
+            post.alternatives.iter().map(|a| a.iter().map(|s| (s.scheme.as_str(), &s.kind)).collect()).collect();
+        assert_eq!(alternatives, [vec![("basic", &CredentialKind::Basic), ("key", &key)]]);
+    }
+
     /// A parameter's example is its `example` only: Swagger's `x-example` became that in
     /// upgrade (and is validated there by lint); an OpenAPI 3 `x-example` is an extension.
     #[test]

@@ -170,6 +170,32 @@ paths:
     }
 
     #[test]
+    fn swagger_response_examples_are_nodes_where_upgrade_put_them_located_where_written() {
+        let model = model(
+            "swagger",
+            "swagger: '2.0'
+info: {title: t, version: '1'}
+produces: [application/json]
+paths:
+  /a:
+    get:
+      responses:
+        200:
+          description: ok
+          schema: {type: integer}
+          examples:
+            application/json: seven
+",
+        );
+        let media = "/paths/~1a/get/responses/200/content/application~1json";
+        let example = model.examples.of(media).expect("the response's example");
+        assert_eq!(example.pointer, format!("{media}/example"));
+        assert_eq!(example.schema, format!("{media}/schema"));
+        assert_eq!(example.location.as_ref().map(|l| (l.line, l.column)), Some((12, 31)));
+        assert!(!example.valid);
+    }
+
+    #[test]
     fn an_example_checked_twice_is_one_node_valid_only_if_both_found_it_valid() {
         let node = |valid| Example {
             owner: "/o".into(),
