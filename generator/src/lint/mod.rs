@@ -25,10 +25,11 @@
 //! - last, the document must fit the `openapiv3` model.
 //!
 //! [`sites`] finds the parts of the document the checks look at, among them the operations and
-//! security as the typed, located [`crate::model`] that [`Checked`] hands to lowering; [`grammar`] holds the small
-//! grammars of URIs, tokens and media types they apply; each check reports through
-//! one [`Reporter`], which drops a diagnostic already given for the same place (after
-//! upgrade and resolve, several places of the document can come from one place in a file).
+//! security as the typed, located [`crate::model`] that [`Checked`] hands to lowering;
+//! [`grammar`] holds the small grammars of URIs, tokens and media types they apply; each check
+//! reports through one [`Reporter`], which drops a diagnostic already given for the same place
+//! (after upgrade and resolve, several places of the document can come from one place in a
+//! file).
 //!
 //! Unknown keywords are warnings, not errors: JSON Schema ignores them, so the document means
 //! something, only maybe not what its author meant (the help says what was likely meant).

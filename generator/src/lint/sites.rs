@@ -1,8 +1,8 @@
 //! Where things are in an OpenAPI 3.0 document: every path item and operation (the typed,
 //! located [`crate::model`], with the security schemes and each operation's requirements),
 //! parameter, header, media type and root schema, by JSON Pointer, found in one walk so each
-//! check can iterate what it needs. Objects still holding
-//! a `$ref` (one resolve could not follow) are skipped: resolve has reported them.
+//! check can iterate what it needs. Objects still holding a `$ref` (one resolve could not
+//! follow) are skipped: resolve has reported them.
 
 use serde_json::Value;
 
