@@ -1,14 +1,20 @@
 //! The operations of the upgraded document as one typed tree whose nodes carry their JSON
 //! Pointer and their location in the files: path items, operations, their parameters (after
-//! the path item's are pushed down), request body and responses.
+//! the path item's are pushed down), request body and responses; the security schemes and
+//! each operation's requirements ([`security`]); and every example with lint's verdict on it
+//! ([`examples`]).
 //!
-//! Built once, in lint's one walk of the document ([`crate::lint`]'s sites), checked by lint
-//! and handed to lowering in [`crate::lint::Checked::model`], so no later pass walks the
-//! operations again or rebuilds their pointers. Each node can give the `openapiv3` value it
+//! Built once, in lint's one walk of the document ([`crate::lint`]'s sites; the examples as
+//! lint's example check validates them), checked by lint and handed to lowering in
+//! [`crate::lint::Checked::model`], so no later pass walks the operations again or rebuilds
+//! their pointers. Each node can give the `openapiv3` value it
 //! stands for (`typed`), which lowering reads for everything else.
 //!
 //! Objects still holding a `$ref` (one resolve could not follow) are left out: resolve has
 //! reported them.
+
+pub mod examples;
+pub mod security;
 
 use serde_json::Value;
 
@@ -76,6 +82,10 @@ impl Method {
 pub struct Model {
     /// Every path item: those of `paths`, then those of callbacks, in the document's order.
     pub path_items: Vec<PathItem>,
+    /// The security schemes and the document's requirements.
+    pub security: security::Security,
+    /// Every example lint checked, with its verdict.
+    pub examples: examples::Examples,
 }
 
 impl Model {
@@ -129,6 +139,9 @@ pub struct Operation {
     pub request_body: Option<Body>,
     /// Its responses by status key (`200`, `2XX`, `default`), in the document's order.
     pub responses: Vec<Response>,
+    /// The security requirements it is under: its own `security`, else the document's
+    /// ([`security`]); `None` when neither has one.
+    pub security: Option<std::sync::Arc<security::Requirements>>,
 }
 
 impl Operation {
@@ -312,6 +325,7 @@ pub fn operation(
         parameters,
         request_body,
         responses,
+        security: None,
     }
 }
 

@@ -2,7 +2,9 @@
 //! schema does not declare is pointed out.
 //!
 //! Covered: `example` and `examples.*.value` of media types, parameters and headers
-//! (Swagger 2.0 `x-example` arrives as `example`), and the `example` of any schema.
+//! (Swagger 2.0 `x-example` arrives as `example`), and the `example` of any schema. Each
+//! becomes a node of the model's [`Examples`], with the schema it was checked against and
+//! whether it matched, which lowering reads to keep invalid examples out of test data.
 //!
 //! Validation uses the `jsonschema` crate with draft 4 semantics (the JSON Schema both
 //! Swagger 2.0 and OpenAPI 3.0 derive from) on a copy of the schema that says what OpenAPI
@@ -35,6 +37,7 @@ use super::schema::{Schemas, TYPES};
 use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Edit};
+use crate::model::examples::{Example, Examples, Site};
 use crate::source::Spec;
 use crate::source::{escape_token, push_token, unescape_token};
 
@@ -58,20 +61,24 @@ const CONSTRAINTS: [&str; 14] = [
     "format",
 ];
 
-pub fn check(spec: &Spec, sites: &Sites, schemas: &Schemas, reporter: &mut Reporter) {
+/// Checks every example, and returns them as the model's nodes.
+pub fn check(spec: &Spec, sites: &Sites, schemas: &Schemas, reporter: &mut Reporter) -> Examples {
     let checker = Checker { spec, cyclic: &schemas.cyclic };
+    let mut examples = Examples::default();
     for media in &sites.media_types {
-        checker.examples_of(media, reporter, true);
+        checker.examples_of(media, reporter, true, &mut examples);
     }
     for owner in sites.parameters.iter().chain(&sites.headers) {
-        checker.examples_of(owner, reporter, false);
+        checker.examples_of(owner, reporter, false, &mut examples);
     }
     for schema in &schemas.visited {
         let example = format!("{schema}/example");
         if spec.document.pointer(&example).is_some() {
-            checker.validate(schema, &example, reporter);
+            let valid = checker.validate(schema, &example, reporter);
+            examples.push(checker.node(schema, Site::Schema, example, schema, valid));
         }
     }
+    examples
 }
 
 struct Checker<'a> {
@@ -82,22 +89,36 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// The `example` and `examples.*.value` of a media type, parameter or header.
-    fn examples_of(&self, owner: &str, reporter: &mut Reporter, is_media: bool) {
+    /// The node of the example at `pointer` of `owner`, checked against the schema at `schema`.
+    fn node(&self, owner: &str, site: Site, pointer: String, schema: &str, valid: bool) -> Example {
+        Example {
+            owner: owner.to_owned(),
+            site,
+            location: self.spec.value_location(&pointer),
+            pointer,
+            schema: schema.to_owned(),
+            valid,
+        }
+    }
+
+    /// The `example` and `examples.*.value` of a media type, parameter or header, checked
+    /// and added to `found`.
+    fn examples_of(&self, owner: &str, reporter: &mut Reporter, is_media: bool, found: &mut Examples) {
         let document = &self.spec.document;
         let schema_at = format!("{owner}/schema");
         let Some(schema) = document.pointer(&schema_at) else { return };
         let example = format!("{owner}/example");
         if let Some(value) = document.pointer(&example) {
-            if !(is_media && self.unparsed_json(owner, value, schema, &example, reporter)) {
-                self.validate(&schema_at, &example, reporter);
-            }
+            let unparsed = is_media && self.unparsed_json(owner, value, schema, &example, reporter);
+            let valid = !unparsed && self.validate(&schema_at, &example, reporter);
+            found.push(self.node(owner, Site::Example, example, &schema_at, valid));
         }
         if let Some(Value::Object(examples)) = document.pointer(&format!("{owner}/examples")) {
             for (name, entry) in examples {
                 if entry.get("value").is_some() {
                     let at = format!("{}/value", push_token(&format!("{owner}/examples"), name));
-                    self.validate(&schema_at, &at, reporter);
+                    let valid = self.validate(&schema_at, &at, reporter);
+                    found.push(self.node(owner, Site::Entry(name.clone()), at, &schema_at, valid));
                 }
             }
         }
@@ -116,7 +137,6 @@ impl Checker<'_> {
             return false;
         }
         let Err(error) = serde_json::from_str::<Value>(text) else { return false };
-        reporter.invalid_examples.insert(at.to_owned());
         reporter.report(
             at,
             Diagnostic::warning(codes::EXAMPLE_STRING, "invalid example: its JSON text does not parse")
@@ -127,14 +147,17 @@ impl Checker<'_> {
         true
     }
 
-    /// Validates the example at pointer `at` against the schema at pointer `schema_at`.
-    fn validate(&self, schema_at: &str, at: &str, reporter: &mut Reporter) {
+    /// Validates the example at pointer `at` against the schema at pointer `schema_at`;
+    /// returns whether it was not found invalid (one that cannot be checked is not).
+    fn validate(&self, schema_at: &str, at: &str, reporter: &mut Reporter) -> bool {
         let document = &self.spec.document;
-        let (Some(schema), Some(example)) = (document.pointer(schema_at), document.pointer(at)) else { return };
-        let Some((root, aliases)) = self.validation_root(schema) else { return };
+        let (Some(schema), Some(example)) = (document.pointer(schema_at), document.pointer(at)) else { return true };
+        let Some((root, aliases)) = self.validation_root(schema) else { return true };
+        let mut valid = true;
         match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
             Ok(validator) => {
                 for error in validator.iter_errors(example) {
+                    valid = false;
                     self.report(&error, at, reporter);
                 }
             }
@@ -166,10 +189,10 @@ impl Checker<'_> {
         // A property the schema does not declare survives a trip through the generated type
         // (it is kept beside the declared fields), so the example stays test data.
         self.undeclared(vec![schema], example, at, reporter);
+        valid
     }
 
     fn report(&self, error: &ValidationError, at: &str, reporter: &mut Reporter) {
-        reporter.invalid_examples.insert(at.to_owned());
         let pointer = format!("{at}{}", error.instance_path.as_str());
         if let ValidationErrorKind::AdditionalProperties { unexpected } = &error.kind {
             for name in unexpected {

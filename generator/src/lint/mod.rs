@@ -1,8 +1,8 @@
 //! Lint: checks the upgraded spec and hands lowering a value it can trust.
 //!
 //! In: a [`Spec`] (OpenAPI 3.0 shaped JSON with a source map). Out: a [`Checked`] spec, the
-//! `openapiv3` model of the same document and its operations as a [`crate::model::Model`], or
-//! `None` when an error was reported.
+//! `openapiv3` model of the same document and its operations, security and examples as a
+//! [`crate::model::Model`], or `None` when an error was reported.
 //! Lint reads the spec and never changes it, and reports every problem it finds.
 //!
 //! The checks, each in its module:
@@ -20,14 +20,16 @@
 //!   types (warnings);
 //! - [`examples`]: examples against their schemas, and JSON text examples that do not parse
 //!   (errors), and example properties the schema does not declare whose names look like
-//!   typos of declared ones (warning);
+//!   typos of declared ones (warning); it makes the model's example nodes, each with its
+//!   verdict;
 //! - last, the document must fit the `openapiv3` model.
 //!
-//! [`sites`] finds the parts of the document the checks look at, among them the operations as
-//! the typed, located [`crate::model`] that [`Checked`] hands to lowering; [`grammar`] holds the small
-//! grammars of URIs, tokens and media types they apply; each check reports through
-//! one [`Reporter`], which drops a diagnostic already given for the same place (after
-//! upgrade and resolve, several places of the document can come from one place in a file).
+//! [`sites`] finds the parts of the document the checks look at, among them the operations and
+//! security as the typed, located [`crate::model`] that [`Checked`] hands to lowering;
+//! [`grammar`] holds the small grammars of URIs, tokens and media types they apply; each check
+//! reports through one [`Reporter`], which drops a diagnostic already given for the same place
+//! (after upgrade and resolve, several places of the document can come from one place in a
+//! file).
 //!
 //! Unknown keywords are warnings, not errors: JSON Schema ignores them, so the document means
 //! something, only maybe not what its author meant (the help says what was likely meant).
@@ -57,11 +59,10 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
-    /// The operations, typed and located, as lint found and checked them.
+    /// The operations, security and examples, typed and located, as lint found and checked
+    /// them; an example lint found not to match its schema (reported as a warning) is marked
+    /// so: code is still generated, but it is never used as test data.
     pub model: crate::model::Model,
-    /// Pointers of examples that do not match their schemas (each reported as a warning):
-    /// code is still generated, but these are never used as test data.
-    pub invalid_examples: BTreeSet<String>,
 }
 
 /// Reports every problem found in `spec`; returns the checked model when there is no error.
@@ -73,14 +74,14 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     // Reading the document into `openapiv3` needs only the schema check's tuples and
     // reports nothing when it reads: it runs beside the other checks. A document that does
     // not read is read again afterwards, to report where, in the order it always was.
-    let read = std::thread::scope(|scope| {
+    let (read, examples) = std::thread::scope(|scope| {
         let view = schema::model_view(&spec.document, &schemas.tuples);
         let reading = scope.spawn(move || <openapiv3::OpenAPI as serde::Deserialize>::deserialize(view.as_ref()).ok());
         paths::check(&spec, &sites, &mut reporter);
         servers::check(&spec, &sites, &mut reporter);
         operations::check(&spec, &sites, &mut reporter);
-        examples::check(&spec, &sites, &schemas, &mut reporter);
-        reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let examples = examples::check(&spec, &sites, &schemas, &mut reporter);
+        (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), examples)
     });
     let api = match read {
         Some(api) => Some(api),
@@ -89,9 +90,8 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     if before || reporter.diagnostics.has_errors() {
         return None;
     }
-    let invalid_examples = reporter.invalid_examples;
-    let model = crate::model::Model { path_items: sites.path_items };
-    api.map(|api| Checked { spec, api, model, invalid_examples })
+    let model = crate::model::Model { path_items: sites.path_items, security: sites.security, examples };
+    api.map(|api| Checked { spec, api, model })
 }
 
 /// Pushes diagnostics once each, and remembers where errors were reported.
@@ -100,13 +100,11 @@ pub(crate) struct Reporter<'d> {
     seen: BTreeSet<(&'static str, String, Option<Location>)>,
     /// Document pointers errors were reported at.
     error_pointers: Vec<String>,
-    /// Examples found not to match their schemas.
-    pub(crate) invalid_examples: BTreeSet<String>,
 }
 
 impl<'d> Reporter<'d> {
     fn new(diagnostics: &'d mut Diagnostics) -> Self {
-        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new(), invalid_examples: BTreeSet::new() }
+        Self { diagnostics, seen: BTreeSet::new(), error_pointers: Vec::new() }
     }
 
     /// Reports `diagnostic` about the node at `pointer`, unless the same was reported at the

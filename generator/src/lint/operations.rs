@@ -12,7 +12,7 @@ use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Edit, Location};
 use crate::lint::sites::object;
 use crate::model::{self, PathItem};
-use crate::source::{push_token, strip_pointer_prefix, Spec};
+use crate::source::{strip_pointer_prefix, Spec};
 
 /// Where an OpenAPI 3.0 parameter may be.
 const LOCATIONS: [&str; 4] = ["query", "header", "path", "cookie"];
@@ -38,7 +38,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
         media_type(spec, media, reporter);
     }
     operation_ids(sites, reporter);
-    security_requirements(spec, sites, reporter);
+    security_requirements(sites, reporter);
 }
 
 /// A header or cookie parameter's `name` is an RFC 9110 `token` (RFC 6265 cookie names are too).
@@ -459,39 +459,38 @@ fn operation_ids(sites: &Sites, reporter: &mut Reporter) {
     }
 }
 
-/// Every scheme a security requirement names (the document's, and each operation's) is
+/// Every scheme a security requirement names (the document's, and each operation's own) is
 /// defined in `components.securitySchemes` (Swagger 2.0: `securityDefinitions`).
-fn security_requirements(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
-    let defined: Vec<&str> = match spec.document.pointer("/components/securitySchemes") {
-        Some(Value::Object(schemes)) => schemes.keys().map(String::as_str).collect(),
-        _ => Vec::new(),
-    };
-    let owners = std::iter::once(String::new())
-        .chain(sites.path_items.iter().flat_map(|item| item.operations.iter().map(|op| op.pointer.clone())));
-    for owner in owners {
-        let at = format!("{owner}/security");
-        // A `security` that is not a list of maps does not fit the model: deserializing says so.
-        let Some(Value::Array(requirements)) = spec.document.pointer(&at) else { continue };
-        for (i, requirement) in requirements.iter().enumerate() {
-            let Value::Object(requirement) = requirement else { continue };
-            for name in requirement.keys().filter(|name| !defined.contains(&name.as_str())) {
-                let pointer = push_token(&format!("{at}/{i}"), name);
-                let help = match nearest(name, defined.iter().copied()) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None if defined.is_empty() => "define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`".to_owned(),
-                    None => format!("the schemes defined are {}; define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`", list(defined.iter().copied())),
-                };
-                reporter.report(
-                    &pointer,
-                    Diagnostic::error(
-                        codes::UNDEFINED_SECURITY_SCHEME,
-                        format!("security scheme `{name}` is not defined"),
-                    )
-                    .at(spec.key_location(&pointer))
-                    .label("unknown scheme")
-                    .help(help),
-                );
+fn security_requirements(sites: &Sites, reporter: &mut Reporter) {
+    let security = &sites.security;
+    let defined: Vec<&str> = security.schemes.iter().map(|scheme| scheme.name.as_str()).collect();
+    // An operation that inherits the document's requirements is checked with the document.
+    let own = sites
+        .path_items
+        .iter()
+        .flat_map(|item| &item.operations)
+        .filter_map(|operation| operation.security.as_deref())
+        .filter(|requirements| !requirements.is_document());
+    for requirements in security.document.as_deref().into_iter().chain(own) {
+        for name in requirements.alternatives.iter().flat_map(|alternative| &alternative.schemes) {
+            if defined.contains(&name.name.as_str()) {
+                continue;
             }
+            let help = match nearest(&name.name, defined.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if defined.is_empty() => "define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`".to_owned(),
+                None => format!("the schemes defined are {}; define it under `securityDefinitions` (Swagger 2.0) or `components.securitySchemes`", list(defined.iter().copied())),
+            };
+            reporter.report(
+                &name.pointer,
+                Diagnostic::error(
+                    codes::UNDEFINED_SECURITY_SCHEME,
+                    format!("security scheme `{}` is not defined", name.name),
+                )
+                .at(name.location.clone())
+                .label("unknown scheme")
+                .help(help),
+            );
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Where things are in an OpenAPI 3.0 document: every path item and operation (the typed,
-//! located [`crate::model`]), parameter, header, media type and root schema, by JSON
-//! Pointer, found in one walk so each check can iterate what it needs. Objects still holding
-//! a `$ref` (one resolve could not follow) are skipped: resolve has reported them.
+//! located [`crate::model`], with the security schemes and each operation's requirements),
+//! parameter, header, media type and root schema, by JSON Pointer, found in one walk so each
+//! check can iterate what it needs. Objects still holding a `$ref` (one resolve could not
+//! follow) are skipped: resolve has reported them.
 
 use serde_json::Value;
 
 pub use crate::model::object;
+use crate::model::security::Security;
 use crate::model::{self, Level, Method, PathItem};
 use crate::source::{push_token, Spec};
 
@@ -13,6 +15,9 @@ use crate::source::{push_token, Spec};
 #[derive(Debug, Default)]
 pub struct Sites {
     pub path_items: Vec<PathItem>,
+    /// The security schemes and the document's requirements (each operation's are in
+    /// [`model::Operation::security`]).
+    pub security: Security,
     /// Parameter objects (path-level, operation-level and `components.parameters`).
     pub parameters: Vec<String>,
     /// Header objects (of responses, of encodings, and `components.headers`).
@@ -26,7 +31,7 @@ pub struct Sites {
 impl Sites {
     pub fn find(spec: &Spec) -> Sites {
         let document = &spec.document;
-        let mut sites = Sites::default();
+        let mut sites = Sites { security: Security::of(spec), ..Sites::default() };
         if let Some(Value::Object(paths)) = document.get("paths") {
             for (template, item) in paths {
                 if !template.starts_with("x-") {
@@ -72,7 +77,9 @@ impl Sites {
         for method in Method::ALL {
             let Some(operation) = map.get(method.as_str()).and_then(object) else { continue };
             let op_pointer = push_token(pointer, method.as_str());
-            operations.push(model::operation(spec, operation, op_pointer.clone(), method, &parameters, callback));
+            let mut found = model::operation(spec, operation, op_pointer.clone(), method, &parameters, callback);
+            found.security = self.security.effective(spec, operation, &op_pointer);
+            operations.push(found);
             self.parameter_list(operation.get("parameters"), &op_pointer);
             if let Some(body) = operation.get("requestBody") {
                 self.content(body, &format!("{op_pointer}/requestBody"));

@@ -65,7 +65,6 @@ pub struct ApiInfo {
 pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) -> Option<Model> {
     let api = &checked.api;
     let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
-    lowerer.invalid_examples = checked.invalid_examples.clone();
     lowerer.options = formats::TypeOptions::from_config(config);
     lowerer.components();
     let mut operations = lowerer.operations(&checked.model);

@@ -3,15 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{
-    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SecurityScheme,
-    StatusCode,
-};
+use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 use serde_json::Value;
 
 use super::names;
 use super::types::{Ctx, Lowerer, Origin, Ty, TypeKind};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::model::examples::Examples;
+use crate::model::security::{KeyPlace, Requirements, SchemeKind};
 use crate::model::{self, Model};
 use crate::source::push_token;
 
@@ -280,12 +279,13 @@ impl Lowerer<'_> {
             let parameters = operation
                 .parameters
                 .iter()
-                .filter_map(|p| self.parameter(p.typed(item, op)?, p, &type_prefix, &mut rust_names))
+                .filter_map(|p| self.parameter(p.typed(item, op)?, p, &model.examples, &type_prefix, &mut rust_names))
                 .collect();
             let mut body = match (&op.request_body, &operation.request_body) {
                 (Some(ReferenceOr::Item(body)), Some(at)) => self.body(
                     &body.content,
                     &at.content,
+                    &model.examples,
                     body.required,
                     body.description.clone(),
                     &format!("{type_prefix}Body"),
@@ -295,8 +295,8 @@ impl Lowerer<'_> {
             if let Some(body) = &mut body {
                 body.field = names::unique(body.field.clone(), &mut rust_names, "_");
             }
-            let responses = self.responses(op, operation, &type_prefix);
-            let security = self.security(op.security.as_ref().or(api.security.as_ref()));
+            let responses = self.responses(op, operation, &model.examples, &type_prefix);
+            let security = self.security(&model.security, operation.security.as_deref());
             out.push(Operation {
                 api_method: name.clone(),
                 name,
@@ -329,6 +329,7 @@ impl Lowerer<'_> {
         &mut self,
         p: &ReferenceOr<Parameter>,
         found: &model::Parameter,
+        examples: &Examples,
         type_prefix: &str,
         taken: &mut BTreeSet<String>,
     ) -> Option<Param> {
@@ -408,10 +409,7 @@ impl Lowerer<'_> {
             required: *required || location == ParamLocation::Path,
             doc: description.clone(),
             // Swagger's `x-example` is `example` since upgrade.
-            example: example
-                .as_ref()
-                .filter(|_| !self.invalid_examples.contains(&format!("{pointer}/example")))
-                .cloned(),
+            example: self.valid_example(examples.of(pointer), example.as_ref()),
             explode: explode.unwrap_or(explode_default),
             default,
             delimiter,
@@ -445,6 +443,7 @@ impl Lowerer<'_> {
         &mut self,
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
         found: &[model::Media],
+        examples: &Examples,
         required: bool,
         doc: Option<String>,
         name: &str,
@@ -487,7 +486,7 @@ impl Lowerer<'_> {
             (None, BodyKind::Json) => Ty::Json,
             _ => Ty::String,
         };
-        let example = if kind == BodyKind::Json { self.media_example(media, media_pointer) } else { None };
+        let example = if kind == BodyKind::Json { self.media_example(media, found, examples) } else { None };
         Some(Body { media_type: media_type.clone(), ty, kind, required, doc, field: "body".into(), example })
     }
 
@@ -707,13 +706,13 @@ impl Lowerer<'_> {
     /// written in place (where Swagger 2.0 puts a body parameter's example); a `$ref`'d
     /// schema's example describes the type, not this operation. `None` when lint found it
     /// invalid.
-    fn media_example(&self, media: &openapiv3::MediaType, media_pointer: &str) -> Option<Value> {
+    fn media_example(&self, media: &openapiv3::MediaType, found: &model::Media, examples: &Examples) -> Option<Value> {
         if media.example.is_some() {
-            return self.valid_example(&format!("{media_pointer}/example"), media.example.as_ref());
+            return self.valid_example(examples.of(&found.pointer), media.example.as_ref());
         }
         match &media.schema {
             Some(ReferenceOr::Item(schema)) => {
-                self.valid_example(&format!("{media_pointer}/schema/example"), schema.schema_data.example.as_ref())
+                self.valid_example(examples.in_schema_of(&found.pointer), schema.schema_data.example.as_ref())
             }
             _ => None,
         }
@@ -723,6 +722,7 @@ impl Lowerer<'_> {
         &mut self,
         op: &openapiv3::Operation,
         operation: &model::Operation,
+        examples: &Examples,
         type_prefix: &str,
     ) -> Vec<Response> {
         let mut out = Vec::new();
@@ -754,7 +754,7 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_prefix}{variant}Response")
             };
-            let mut body = self.body(&response.content, &found.content, true, None, &type_name);
+            let mut body = self.body(&response.content, &found.content, examples, true, None, &type_name);
             // A form is something a client sends; a response of one is kept as its bytes.
             if let Some(body) = body.as_mut().filter(|b| matches!(b.kind, BodyKind::Form { .. })) {
                 body.kind = BodyKind::Bytes;
@@ -763,7 +763,7 @@ impl Lowerer<'_> {
                 .content
                 .iter()
                 .find(|m| is_json(&m.mime))
-                .and_then(|m| self.media_example(response.content.get(&m.mime)?, &m.pointer));
+                .and_then(|m| self.media_example(response.content.get(&m.mime)?, m, examples));
             let headers = self.response_headers(response, found, &type_name);
             out.push(Response {
                 status,
@@ -845,45 +845,48 @@ impl Lowerer<'_> {
         out
     }
 
-    fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>) -> Option<Security> {
+    /// The security of an operation under `requirements`, with the schemes of `security`.
+    fn security(&self, security: &model::security::Security, requirements: Option<&Requirements>) -> Option<Security> {
         let requirements = requirements?;
-        let optional = requirements.iter().any(|r| r.is_empty());
         // An alternative naming a scheme that is not defined (lint reported it) is left out.
         let alternatives: Vec<Vec<SchemeUse>> = requirements
+            .alternatives
             .iter()
-            .filter(|r| !r.is_empty())
-            .filter_map(|r| r.keys().map(|name| self.scheme_use(name)).collect::<Option<Vec<_>>>())
+            .filter(|alternative| !alternative.schemes.is_empty())
+            .filter_map(|alternative| {
+                alternative.schemes.iter().map(|name| self.scheme_use(security, &name.name)).collect::<Option<Vec<_>>>()
+            })
             .collect();
         let first = alternatives.first()?.first()?.clone();
         Some(Security {
             scheme: first.scheme,
             kind: first.kind,
             doc: first.doc,
-            optional,
+            optional: requirements.optional(),
             credential: String::new(),
             alternatives,
         })
     }
 
-    fn scheme_use(&self, name: &str) -> Option<SchemeUse> {
-        let schemes = &self.api.components.as_ref()?.security_schemes;
-        let Some(ReferenceOr::Item(scheme)) = schemes.get(name) else { return None };
-        let (kind, doc) = match scheme {
-            SecurityScheme::APIKey { location, name, description, .. } => {
-                let location = match location {
-                    APIKeyLocation::Query => ParamLocation::Query,
-                    APIKeyLocation::Header => ParamLocation::Header,
-                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+    fn scheme_use(&self, security: &model::security::Security, name: &str) -> Option<SchemeUse> {
+        let scheme = security.scheme(name)?;
+        let kind = match scheme.kind.as_ref()? {
+            SchemeKind::ApiKey { place, name } => {
+                let location = match place {
+                    KeyPlace::Query => ParamLocation::Query,
+                    KeyPlace::Header => ParamLocation::Header,
+                    KeyPlace::Cookie => ParamLocation::Cookie,
                 };
-                (CredentialKind::ApiKey { location, name: name.clone() }, description.clone())
+                CredentialKind::ApiKey { location, name: name.clone() }
             }
-            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                (CredentialKind::Basic, description.clone())
-            }
-            SecurityScheme::HTTP { description, .. } => (CredentialKind::Bearer, description.clone()),
-            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
-                (CredentialKind::Bearer, description.clone())
-            }
+            SchemeKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => CredentialKind::Basic,
+            SchemeKind::Http { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect => CredentialKind::Bearer,
+        };
+        let doc = match scheme.typed(self.api)? {
+            openapiv3::SecurityScheme::APIKey { description, .. }
+            | openapiv3::SecurityScheme::HTTP { description, .. }
+            | openapiv3::SecurityScheme::OAuth2 { description, .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
         };
         Some(SchemeUse { scheme: name.to_owned(), kind, doc, credential: String::new() })
     }
@@ -1089,6 +1092,53 @@ mod tests {
         let config = crate::Config::new(&path, dir.join("out"), "t");
         let model = super::super::lower(&checked, &config, &mut diagnostics).expect("the spec lowers");
         (model.operations, diagnostics)
+    }
+
+    /// Security comes from the model: the document's requirements for an operation without
+    /// its own, an operation's own (`[]` taking them away), `{}` making a credential optional,
+    /// and each scheme's kind and description.
+    #[test]
+    fn security_is_the_effective_requirements_with_their_schemes() {
+        let (ops, _) = lowered(
+            "security",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+security:
+  - key: []
+paths:
+  /a:
+    get:
+      responses:
+        '204': {description: none}
+    put:
+      security: []
+      responses:
+        '204': {description: none}
+    post:
+      security:
+        - {}
+        - basic: []
+          key: []
+      responses:
+        '204': {description: none}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: cookie, name: k, description: the key}
+    basic: {type: http, scheme: Basic}
+",
+        );
+        let key = CredentialKind::ApiKey { location: ParamLocation::Cookie, name: "k".into() };
+        let get = ops[0].security.as_ref().expect("the document's");
+        assert_eq!(
+            (get.scheme.as_str(), &get.kind, get.doc.as_deref(), get.optional),
+            ("key", &key, Some("the key"), false)
+        );
+        assert!(ops[1].security.is_none());
+        let post = ops[2].security.as_ref().expect("its own");
+        assert!(post.optional);
+        let alternatives: Vec<Vec<(&str, &CredentialKind)>> =
+            post.alternatives.iter().map(|a| a.iter().map(|s| (s.scheme.as_str(), &s.kind)).collect()).collect();
+        assert_eq!(alternatives, [vec![("basic", &CredentialKind::Basic), ("key", &key)]]);
     }
 
     /// A parameter's example is its `example` only: Swagger's `x-example` became that in

@@ -448,8 +448,6 @@ pub struct Lowerer<'a> {
     pub diagnostics: &'a mut Diagnostics,
     /// The spec's root folder, for origins relative to it.
     pub root_dir: std::path::PathBuf,
-    /// Examples lint found not to match their schemas: never used as test data.
-    pub invalid_examples: BTreeSet<String>,
     /// Inline schemas already converted, by pointer: `allOf` copies the properties of a
     /// component into each struct that merges it, and each copy must give the same type.
     converted: BTreeMap<String, Ty>,
@@ -470,7 +468,6 @@ impl<'a> Lowerer<'a> {
             api,
             diagnostics,
             root_dir,
-            invalid_examples: BTreeSet::new(),
             converted: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             pending: BTreeMap::new(),
@@ -478,9 +475,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The example at `pointer`, unless lint found it does not match its schema.
-    pub fn valid_example(&self, pointer: &str, example: Option<&Value>) -> Option<Value> {
-        if self.invalid_examples.contains(pointer) {
+    /// `example`, unless lint found it does not match its schema (`node`, the model's node of
+    /// it; an example lint did not check has none).
+    pub fn valid_example(
+        &self,
+        node: Option<&crate::model::examples::Example>,
+        example: Option<&Value>,
+    ) -> Option<Value> {
+        if node.is_some_and(|node| !node.valid) {
             return None;
         }
         example.cloned()
