@@ -10,6 +10,8 @@
 //! Objects still holding a `$ref` (one resolve could not follow) are left out: resolve has
 //! reported them.
 
+pub mod schemas;
+
 use serde_json::Value;
 
 use crate::diagnostics::Location;
@@ -76,6 +78,8 @@ impl Method {
 pub struct Model {
     /// Every path item: those of `paths`, then those of callbacks, in the document's order.
     pub path_items: Vec<PathItem>,
+    /// Every schema position, located, with what lowering reads beside the `openapiv3` model.
+    pub schemas: schemas::Schemas,
 }
 
 impl Model {

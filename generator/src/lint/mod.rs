@@ -90,7 +90,7 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
         return None;
     }
     let invalid_examples = reporter.invalid_examples;
-    let model = crate::model::Model { path_items: sites.path_items };
+    let model = crate::model::Model { path_items: sites.path_items, schemas: schemas.located };
     api.map(|api| Checked { spec, api, model, invalid_examples })
 }
 

@@ -93,15 +93,17 @@ pub struct Schemas {
     pub cyclic: BTreeSet<String>,
     /// Pointers of the schemas whose `items` is a list of schemas (a draft 4 tuple).
     pub tuples: Vec<String>,
+    /// Every schema position met, `$ref`s among them, as the located nodes of the model.
+    pub located: crate::model::schemas::Schemas,
 }
 
 /// Checks every schema.
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
-    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new() };
+    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new(), located: Default::default() };
     for root in &sites.schemas {
         walker.walk(root, Role::Root);
     }
-    let (visited, tuples) = (walker.visited, walker.tuples);
+    let (visited, tuples, located) = (walker.visited, walker.tuples, walker.located);
     let cyclic = unproductive_cycles(&spec.document, false);
     for name in &unproductive_cycles(&spec.document, true) {
         let at = push_token("/components/schemas", name);
@@ -113,7 +115,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
                 .help("a schema may refer to itself inside `properties`, `items` or `additionalProperties`; through `$ref`, `allOf`, `anyOf`, `oneOf` or `not` alone the definition never ends"),
         );
     }
-    Schemas { visited, cyclic, tuples }
+    Schemas { visited, cyclic, tuples, located }
 }
 
 /// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
@@ -221,12 +223,14 @@ struct Walker<'a, 'r, 'd> {
     reporter: &'r mut Reporter<'d>,
     visited: Vec<String>,
     tuples: Vec<String>,
+    located: crate::model::schemas::Schemas,
 }
 
 impl Walker<'_, '_, '_> {
     fn walk(&mut self, pointer: &str, role: Role) {
         let spec = self.spec;
         let Some(Value::Object(map)) = spec.document.pointer(pointer) else { return };
+        self.located.insert(spec, pointer, map);
         if map.contains_key("$ref") {
             return;
         }
