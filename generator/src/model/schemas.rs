@@ -73,6 +73,8 @@ pub struct Schema {
     pub format_location: Option<Location>,
     /// Where its `not` key is written.
     pub not_location: Option<Location>,
+    /// Where its `discriminator` key is written.
+    pub discriminator_location: Option<Location>,
     /// Where each member of its `allOf`, `anyOf` and `oneOf` is written.
     pub members: Members,
 }
@@ -122,6 +124,7 @@ impl Schema {
             enum_locations: Vec::new(),
             format_location: None,
             not_location: None,
+            discriminator_location: None,
             members: Members::default(),
         };
         if map.contains_key("$ref") {
@@ -153,6 +156,9 @@ impl Schema {
         }
         if map.contains_key("not") {
             schema.not_location = key("not");
+        }
+        if map.contains_key("discriminator") {
+            schema.discriminator_location = key("discriminator");
         }
         schema.members = Members {
             all_of: each("allOf", Spec::key_location),
