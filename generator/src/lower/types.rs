@@ -823,7 +823,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn string(&mut self, s: &StringType, data: &openapiv3::SchemaData, node: Option<&Located>, ctx: &Ctx) -> Ty {
-        let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+        // Each value with its index in `enum`, `null`s counted (they are not variants).
+        let values: Vec<(usize, &String)> =
+            s.enumeration.iter().enumerate().filter_map(|(i, v)| Some((i, v.as_ref()?))).collect();
         if values.is_empty() {
             let format = match &s.format {
                 VariantOrUnknownOrEmpty::Item(known) => serde_json::to_value(known).ok(),
@@ -837,7 +839,7 @@ impl<'a> Lowerer<'a> {
         let mut taken = BTreeSet::new();
         let mut variants: Vec<Variant> = Vec::new();
         let mut seen = BTreeSet::new();
-        for (i, value) in values.into_iter().enumerate() {
+        for (i, value) in values {
             if !seen.insert(value.clone()) {
                 continue;
             }
@@ -1190,6 +1192,26 @@ components:
             "25:35 string format `weird` has no Rust type of its own; its values are `String`",
         ];
         assert_eq!(diagnostics, expected);
+    }
+
+    /// A diagnostic about an enum value points at that value, `null`s before it counted (they
+    /// were not, and a clash was shown at the value before the one it is about).
+    #[test]
+    fn enum_values_after_a_null_are_located_at_themselves() {
+        let diagnostics = lowering_diagnostics(
+            "enum-null",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Kinds: {type: string, nullable: true, enum: [null, a-b, a_b]}
+",
+        );
+        assert_eq!(
+            diagnostics,
+            ["6:61 enum values `a-b` and `a_b` both want the variant name `AB`; this one is named `AB2`"]
+        );
     }
 
     /// A single root keeps every type in `types`, whatever its file.
