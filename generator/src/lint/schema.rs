@@ -230,7 +230,7 @@ impl Walker<'_, '_, '_> {
     fn walk(&mut self, pointer: &str, role: Role) {
         let spec = self.spec;
         let Some(Value::Object(map)) = spec.document.pointer(pointer) else { return };
-        self.located.insert(spec, pointer, map);
+        let written_default = self.located.insert(spec, pointer, map).default_written.clone();
         if map.contains_key("$ref") {
             return;
         }
@@ -238,7 +238,7 @@ impl Walker<'_, '_, '_> {
         if let Some(value) = map.get("type") {
             self.check_type(pointer, value);
         }
-        self.integer_default(pointer, map);
+        self.integer_default(pointer, map, written_default.as_deref());
         self.untyped_object(pointer, map);
         for (key, value) in map {
             let child = push_token(pointer, key);
@@ -311,7 +311,8 @@ impl Walker<'_, '_, '_> {
     /// An integer schema's `default` that its integers cannot hold (32 bits for `int32`, else
     /// 64): a warning, the very one lowering gives for the field's Rust type (identical
     /// diagnostics are shown once), so `lint` says it too.
-    fn integer_default(&mut self, pointer: &str, map: &Map<String, Value>) {
+    /// `written` is the default as its file writes it, when a plain number.
+    fn integer_default(&mut self, pointer: &str, map: &Map<String, Value>, written: Option<&str>) {
         if map.get("type").and_then(Value::as_str) != Some("integer") {
             return;
         }
@@ -324,11 +325,7 @@ impl Walker<'_, '_, '_> {
             return;
         }
         let at = push_token(pointer, "default");
-        let text = self
-            .spec
-            .written(&at)
-            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)))
-            .map_or_else(|| number.to_string(), str::to_owned);
+        let text = written.map_or_else(|| number.to_string(), str::to_owned);
         self.reporter.report(
             &at,
             Diagnostic::warning(

@@ -45,9 +45,10 @@ impl Schemas {
         self.nodes.is_empty()
     }
 
-    /// Adds the node of the schema `map` at `pointer` (the walk meets each position once).
-    pub fn insert(&mut self, spec: &Spec, pointer: &str, map: &Map<String, Value>) {
-        self.nodes.insert(pointer.to_owned(), Schema::new(spec, pointer, map));
+    /// Adds the node of the schema `map` at `pointer` (once: a position met again is the same
+    /// schema), and gives it.
+    pub fn insert(&mut self, spec: &Spec, pointer: &str, map: &Map<String, Value>) -> &Schema {
+        self.nodes.entry(pointer.to_owned()).or_insert_with(|| Schema::new(spec, pointer, map))
     }
 }
 
@@ -114,10 +115,11 @@ impl Members {
 impl Schema {
     fn new(spec: &Spec, pointer: &str, map: &Map<String, Value>) -> Schema {
         let key = |keyword: &str| spec.key_location(&push_token(pointer, keyword));
+        let (key_location, value_location) = locations(spec, pointer);
         let mut schema = Schema {
             pointer: pointer.to_owned(),
-            key_location: spec.key_location(pointer),
-            value_location: spec.value_location(pointer),
+            key_location,
+            value_location,
             reference: None,
             tuple: None,
             default_written: None,
@@ -145,10 +147,8 @@ impl Schema {
             });
         }
         if let Some(Value::Number(_)) = map.get("default") {
-            schema.default_written = spec
-                .written(&push_token(pointer, "default"))
-                .filter(|text| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)))
-                .map(str::to_owned);
+            schema.default_written =
+                spec.written(&push_token(pointer, "default")).filter(|text| is_plain_number(text)).map(str::to_owned);
         }
         schema.enum_locations = each("enum", Spec::value_location);
         if map.contains_key("format") {
@@ -167,6 +167,21 @@ impl Schema {
         };
         schema
     }
+}
+
+/// Where the key naming the node at `pointer` is written (the value, for a member of a list),
+/// and where its value is, found once for both.
+fn locations(spec: &Spec, pointer: &str) -> (Option<Location>, Option<Location>) {
+    let Some((file, at)) = spec.map.origin(pointer) else { return (None, None) };
+    let Some(file) = spec.sources.files.get(file) else { return (None, None) };
+    let Some(span) = file.span(&at) else { return (None, None) };
+    (Some(file.location(span.key.unwrap_or(span.value))), Some(file.location(span.value)))
+}
+
+/// Whether `text` is a number as a file writes it (`99999999999999999999`, `1e3`), not some
+/// other spelling of one (a YAML tag, quotes).
+pub fn is_plain_number(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c))
 }
 
 #[cfg(test)]
