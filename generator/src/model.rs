@@ -9,6 +9,9 @@
 //!
 //! Objects still holding a `$ref` (one resolve could not follow) are left out: resolve has
 //! reported them.
+//!
+//! The schemas are located nodes of their own, by pointer ([`schemas`]), built in lint's walk
+//! over the schemas.
 
 pub mod schemas;
 

@@ -9,7 +9,8 @@
 //! - [`schema`]: `type` values (error), keywords a schema does not know (warning), named
 //!   schemas defined in terms of themselves (error), integer defaults their Rust type
 //!   cannot hold (warning), and `items` written as a list of schemas (a draft 4 tuple:
-//!   warning; the model reads it through [`schema::model_view`]);
+//!   warning; the model reads it through [`schema::model_view`]); its walk builds the located
+//!   schemas of [`crate::model::schemas`];
 //! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
 //! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
 //!   a URL may hold (errors);
@@ -57,7 +58,7 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
-    /// The operations, typed and located, as lint found and checked them.
+    /// The operations and schemas, typed and located, as lint found and checked them.
     pub model: crate::model::Model,
     /// Pointers of examples that do not match their schemas (each reported as a warning):
     /// code is still generated, but these are never used as test data.

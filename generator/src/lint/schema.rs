@@ -3,6 +3,8 @@
 //! Every schema position is visited: the roots [`Sites`] found, then `properties.*`, `items`,
 //! `additionalProperties` (when a schema), `allOf`/`anyOf`/`oneOf` members and `not`.
 //! A schema holding `$ref` is not looked into: its siblings are ignored by OpenAPI 3.0.
+//! The walk records each position it meets, `$ref`s among them, as a located node of
+//! [`crate::model::schemas`], which lowering reads instead of the JSON.
 //!
 //! The keywords known are those of the OpenAPI 3.0 Schema Object, `$ref`, and extensions
 //! (`x-`). `$schema`, `id` and `definitions` are tolerated silently: they are found in
