@@ -12,8 +12,12 @@
 //!
 //! Objects still holding a `$ref` (one resolve could not follow) are left out: resolve has
 //! reported them.
+//!
+//! The schemas are located nodes of their own, by pointer ([`schemas`]), built in lint's walk
+//! over the schemas.
 
 pub mod examples;
+pub mod schemas;
 pub mod security;
 
 use serde_json::Value;
@@ -86,6 +90,8 @@ pub struct Model {
     pub security: security::Security,
     /// Every example lint checked, with its verdict.
     pub examples: examples::Examples,
+    /// Every schema position, located, with what lowering reads beside the `openapiv3` model.
+    pub schemas: schemas::Schemas,
 }
 
 impl Model {

@@ -9,7 +9,8 @@
 //! - [`schema`]: `type` values (error), keywords a schema does not know (warning), named
 //!   schemas defined in terms of themselves (error), integer defaults their Rust type
 //!   cannot hold (warning), and `items` written as a list of schemas (a draft 4 tuple:
-//!   warning; the model reads it through [`schema::model_view`]);
+//!   warning; the model reads it through [`schema::model_view`]); its walk builds the located
+//!   schemas of [`crate::model::schemas`];
 //! - [`paths`]: path keys are URI paths with `{name}` templates (errors; a `#fragment` warns);
 //! - [`servers`]: server URLs hold no undeclared `{variable}` and are absolute URLs or paths
 //!   a URL may hold (errors);
@@ -59,9 +60,9 @@ use sites::Sites;
 pub struct Checked {
     pub spec: Spec,
     pub api: openapiv3::OpenAPI,
-    /// The operations, security and examples, typed and located, as lint found and checked
-    /// them; an example lint found not to match its schema (reported as a warning) is marked
-    /// so: code is still generated, but it is never used as test data.
+    /// The operations, schemas, security and examples, typed and located, as lint found and
+    /// checked them; an example lint found not to match its schema (reported as a warning) is
+    /// marked so: code is still generated, but it is never used as test data.
     pub model: crate::model::Model,
 }
 
@@ -90,7 +91,12 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     if before || reporter.diagnostics.has_errors() {
         return None;
     }
-    let model = crate::model::Model { path_items: sites.path_items, security: sites.security, examples };
+    let model = crate::model::Model {
+        path_items: sites.path_items,
+        security: sites.security,
+        examples,
+        schemas: schemas.located,
+    };
     api.map(|api| Checked { spec, api, model })
 }
 

@@ -3,6 +3,8 @@
 //! Every schema position is visited: the roots [`Sites`] found, then `properties.*`, `items`,
 //! `additionalProperties` (when a schema), `allOf`/`anyOf`/`oneOf` members and `not`.
 //! A schema holding `$ref` is not looked into: its siblings are ignored by OpenAPI 3.0.
+//! The walk records each position it meets, `$ref`s among them, as a located node of
+//! [`crate::model::schemas`], which lowering reads instead of the JSON.
 //!
 //! The keywords known are those of the OpenAPI 3.0 Schema Object, `$ref`, and extensions
 //! (`x-`). `$schema`, `id` and `definitions` are tolerated silently: they are found in
@@ -93,15 +95,17 @@ pub struct Schemas {
     pub cyclic: BTreeSet<String>,
     /// Pointers of the schemas whose `items` is a list of schemas (a draft 4 tuple).
     pub tuples: Vec<String>,
+    /// Every schema position met, `$ref`s among them, as the located nodes of the model.
+    pub located: crate::model::schemas::Schemas,
 }
 
 /// Checks every schema.
 pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
-    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new() };
+    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new(), located: Default::default() };
     for root in &sites.schemas {
         walker.walk(root, Role::Root);
     }
-    let (visited, tuples) = (walker.visited, walker.tuples);
+    let (visited, tuples, located) = (walker.visited, walker.tuples, walker.located);
     let cyclic = unproductive_cycles(&spec.document, false);
     for name in &unproductive_cycles(&spec.document, true) {
         let at = push_token("/components/schemas", name);
@@ -113,7 +117,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
                 .help("a schema may refer to itself inside `properties`, `items` or `additionalProperties`; through `$ref`, `allOf`, `anyOf`, `oneOf` or `not` alone the definition never ends"),
         );
     }
-    Schemas { visited, cyclic, tuples }
+    Schemas { visited, cyclic, tuples, located }
 }
 
 /// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
@@ -221,12 +225,14 @@ struct Walker<'a, 'r, 'd> {
     reporter: &'r mut Reporter<'d>,
     visited: Vec<String>,
     tuples: Vec<String>,
+    located: crate::model::schemas::Schemas,
 }
 
 impl Walker<'_, '_, '_> {
     fn walk(&mut self, pointer: &str, role: Role) {
         let spec = self.spec;
         let Some(Value::Object(map)) = spec.document.pointer(pointer) else { return };
+        let written_default = self.located.insert(spec, pointer, map).default_written.clone();
         if map.contains_key("$ref") {
             return;
         }
@@ -234,7 +240,7 @@ impl Walker<'_, '_, '_> {
         if let Some(value) = map.get("type") {
             self.check_type(pointer, value);
         }
-        self.integer_default(pointer, map);
+        self.integer_default(pointer, map, written_default.as_deref());
         self.untyped_object(pointer, map);
         for (key, value) in map {
             let child = push_token(pointer, key);
@@ -307,7 +313,8 @@ impl Walker<'_, '_, '_> {
     /// An integer schema's `default` that its integers cannot hold (32 bits for `int32`, else
     /// 64): a warning, the very one lowering gives for the field's Rust type (identical
     /// diagnostics are shown once), so `lint` says it too.
-    fn integer_default(&mut self, pointer: &str, map: &Map<String, Value>) {
+    /// `written` is the default as its file writes it, when a plain number.
+    fn integer_default(&mut self, pointer: &str, map: &Map<String, Value>, written: Option<&str>) {
         if map.get("type").and_then(Value::as_str) != Some("integer") {
             return;
         }
@@ -320,11 +327,7 @@ impl Walker<'_, '_, '_> {
             return;
         }
         let at = push_token(pointer, "default");
-        let text = self
-            .spec
-            .written(&at)
-            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)))
-            .map_or_else(|| number.to_string(), str::to_owned);
+        let text = written.map_or_else(|| number.to_string(), str::to_owned);
         self.reporter.report(
             &at,
             Diagnostic::warning(

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::{Config, EnumsConfig, FormatType};
+use crate::diagnostics::Location;
 
 /// The type options of one run, read from the config.
 #[derive(Debug, Clone)]
@@ -12,9 +13,9 @@ pub struct TypeOptions {
     pub open_enums: bool,
     /// The type of each string format the config names.
     pub formats: BTreeMap<String, FormatType>,
-    /// The formats met that became `String` without the config saying so, each with the
-    /// pointer of the first schema that has it, for [`note_unmapped`].
-    pub unmapped: BTreeMap<String, String>,
+    /// The formats met that became `String` without the config saying so, each with where
+    /// the first schema that has it writes it, for [`note_unmapped`].
+    pub unmapped: BTreeMap<String, Option<Location>>,
 }
 
 impl Default for TypeOptions {
@@ -61,14 +62,15 @@ impl TypeOptions {
     /// The type of a string schema of `format`, or `None` for a `String`. A parameter's own
     /// schema (`pointer` ends in `/parameters/N/schema`) is always a `String`: a URL or header
     /// carries the text, which the handler reads as it needs.
-    /// A format that becomes `String` without the config saying so is remembered.
-    pub fn format(&mut self, format: &str, pointer: &str) -> Option<FormatTy> {
+    /// A format that becomes `String` without the config saying so is remembered, with `at`,
+    /// where it is written.
+    pub fn format(&mut self, format: &str, pointer: &str, at: Option<&Location>) -> Option<FormatTy> {
         if is_parameter_schema(pointer) {
             return None;
         }
         let configured = self.formats.get(format).copied();
         let Some(chosen) = configured.or((format == "byte").then_some(FormatType::Bytes)) else {
-            self.unmapped.entry(format.to_owned()).or_insert_with(|| pointer.to_owned());
+            self.unmapped.entry(format.to_owned()).or_insert_with(|| at.cloned());
             return None;
         };
         match chosen {
@@ -95,8 +97,8 @@ impl TypeOptions {
 
 /// One note listing the string formats that became `String` without the config saying so,
 /// at the first schema that has the first of them (in name order).
-pub fn note_unmapped(options: &TypeOptions, spec: &crate::source::Spec, diagnostics: &mut crate::Diagnostics) {
-    let Some((_, pointer)) = options.unmapped.iter().next() else { return };
+pub fn note_unmapped(options: &TypeOptions, diagnostics: &mut crate::Diagnostics) {
+    let Some((_, at)) = options.unmapped.iter().next() else { return };
     let shown: Vec<String> = options.unmapped.keys().map(|f| format!("`{}`", crate::lower::names::shown(f))).collect();
     let (what, have, own, are) = if shown.len() == 1 {
         ("format", "has", "its own", "its values are")
@@ -108,7 +110,7 @@ pub fn note_unmapped(options: &TypeOptions, spec: &crate::source::Spec, diagnost
             crate::diagnostics::codes::FORMAT_AS_STRING,
             format!("string {what} {} {have} no Rust type of {own}; {are} `String`", shown.join(", ")),
         )
-        .at(spec.value_location(&format!("{pointer}/format")))
+        .at(at.clone())
         .label("a `String`")
         .help("map a format to a type under `formats:` in the config (`bytes`, `chrono`, `time`, `int_or_string`), or to `string` to say it is text"),
     );

@@ -64,7 +64,7 @@ pub struct ApiInfo {
 
 pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) -> Option<Model> {
     let api = &checked.api;
-    let mut lowerer = types::Lowerer::new(&checked.spec, api, diagnostics);
+    let mut lowerer = types::Lowerer::new(&checked.spec, api, &checked.model.schemas, diagnostics);
     lowerer.options = formats::TypeOptions::from_config(config);
     lowerer.components();
     let mut operations = lowerer.operations(&checked.model);
@@ -92,7 +92,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
     } else {
         Vec::new()
     };
-    formats::note_unmapped(&lowerer.options, lowerer.spec, lowerer.diagnostics);
+    formats::note_unmapped(&lowerer.options, lowerer.diagnostics);
     let mut types = lowerer.space;
     naming::finish(&mut types, &mut operations, &checked.spec, config, diagnostics);
     types.assign_modules(&modules);

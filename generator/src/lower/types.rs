@@ -18,7 +18,8 @@ use serde_json::Value;
 
 use super::names;
 use super::naming::NameBasis;
-use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
+use crate::model::schemas::{Schema as Located, Schemas};
 use crate::upgrade::Spec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -445,6 +446,9 @@ pub struct Lowerer<'a> {
     pub space: TypeSpace,
     pub spec: &'a Spec,
     pub api: &'a openapiv3::OpenAPI,
+    /// The schemas lint located, by pointer: where things are written, and what the `openapiv3`
+    /// model does not keep (looked up once per schema converted).
+    pub schemas: &'a Schemas,
     pub diagnostics: &'a mut Diagnostics,
     /// The spec's root folder, for origins relative to it.
     pub root_dir: std::path::PathBuf,
@@ -460,12 +464,18 @@ pub struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(spec: &'a Spec, api: &'a openapiv3::OpenAPI, diagnostics: &'a mut Diagnostics) -> Self {
+    pub fn new(
+        spec: &'a Spec,
+        api: &'a openapiv3::OpenAPI,
+        schemas: &'a Schemas,
+        diagnostics: &'a mut Diagnostics,
+    ) -> Self {
         let root_dir = spec.sources.files.first().and_then(|f| f.path.parent()).map(Into::into).unwrap_or_default();
         Lowerer {
             space: TypeSpace::default(),
             spec,
             api,
+            schemas,
             diagnostics,
             root_dir,
             converted: BTreeMap::new(),
@@ -511,7 +521,7 @@ impl<'a> Lowerer<'a> {
                 let pointer = crate::source::push_token("/components/schemas", key);
                 let id = self.add_type(names::camel(key), &pointer);
                 let rust = self.space.get(id).name.clone();
-                self.name_changed("schema", key, &rust, self.spec.key_location(&pointer));
+                self.name_changed("schema", key, &rust, self.key_location(&pointer));
                 self.space.components.insert(key.clone(), id);
                 let basis = &mut self.space.entries[id.0].basis;
                 basis.key = Some(key.clone());
@@ -571,16 +581,16 @@ impl<'a> Lowerer<'a> {
 
     /// How the `default` of the schema at `pointer` is shown in docs: a number as the spec
     /// writes it (`99999999999999999999`, which JSON reading made `1e20`), anything else as
-    /// JSON. An integer default that the field's Rust type cannot hold is a warning.
+    /// JSON. An integer default that the field's Rust type cannot hold is a warning (lint's).
     pub fn default_text(&self, default: &Value, pointer: &str) -> String {
         let Value::Number(number) = default else { return default.to_string() };
-        // A number shown as written (`99999999999999999999`, not `1e20`); lint warns about a
-        // default the field's type cannot hold.
-        let written = self
-            .spec
-            .written(&format!("{pointer}/default"))
-            .filter(|text| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c)));
+        let written = self.schemas.get(pointer).and_then(|node| node.default_written.as_deref());
         written.map_or_else(|| number.to_string(), str::to_owned)
+    }
+
+    /// Where the key naming the schema at `pointer` is written.
+    fn key_location(&self, pointer: &str) -> Option<Location> {
+        self.schemas.get(pointer).and_then(|node| node.key_location.clone())
     }
 
     /// Adds a type for the schema at `pointer`, whose context names it `wanted` for now.
@@ -633,9 +643,11 @@ impl<'a> Lowerer<'a> {
             Some(id) if self.space.nullable_components.contains(&id) => Ty::Nullable(Box::new(Ty::Named(id))),
             Some(id) => Ty::Named(id),
             None => {
+                let at = self.schemas.get(&ctx.pointer).and_then(|node| node.reference.clone().flatten());
                 self.unsupported(
                     &format!("`$ref` `{reference}`"),
                     &format!("{}/$ref", ctx.pointer),
+                    at,
                     "only refs to schemas can be typed",
                 );
                 Ty::Json
@@ -643,21 +655,23 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn unsupported(&mut self, what: &str, pointer: &str, help: &str) {
+    /// Warns that `what` (at `pointer`, written at `at`) is kept as untyped JSON.
+    pub(super) fn unsupported(&mut self, what: &str, pointer: &str, at: Option<Location>, help: &str) {
         self.space.untyped.push(super::unions::Untyped::new(what, pointer));
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::UNSUPPORTED,
                 format!("{what} is not supported yet; the value is kept as untyped JSON"),
             )
-            .at(self.spec.key_location(pointer))
+            .at(at)
             .label("typed as `serde_json::Value`")
             .help(help),
         );
     }
 
     fn schema(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
-        let ty = self.schema_kind(schema, ctx);
+        let node = self.schemas.get(&ctx.pointer);
+        let ty = self.schema_kind(schema, node, ctx);
         // A `$ref` to a nullable component is an `Option` already.
         if schema.schema_data.nullable && !matches!(ty, Ty::Nullable(_)) {
             Ty::Nullable(Box::new(ty))
@@ -666,10 +680,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn schema_kind(&mut self, schema: &Schema, ctx: &Ctx) -> Ty {
+    /// The type of `schema`, whose located node is `node`.
+    fn schema_kind(&mut self, schema: &Schema, node: Option<&Located>, ctx: &Ctx) -> Ty {
         let data = &schema.schema_data;
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => self.string(s, data, ctx),
+            SchemaKind::Type(Type::String(s)) => self.string(s, data, node, ctx),
             // `float` too: see `Ty::F64`.
             SchemaKind::Type(Type::Number(_)) => Ty::F64,
             SchemaKind::Type(Type::Integer(i)) => match i.format {
@@ -677,7 +692,7 @@ impl<'a> Lowerer<'a> {
                 _ => Ty::I64,
             },
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
-            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), a.min_items, a.max_items, ctx),
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), a.min_items, a.max_items, node, ctx),
             SchemaKind::Type(Type::Object(o)) => {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), &[], data, ctx)
             }
@@ -694,13 +709,14 @@ impl<'a> Lowerer<'a> {
                 }
                 self.object(&Default::default(), &[], None, all_of, data, ctx)
             }
-            SchemaKind::Any(any) => self.any(any, data, ctx),
-            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data.discriminator.as_ref(), data, ctx),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", None, data, ctx),
+            SchemaKind::Any(any) => self.any(any, data, node, ctx),
+            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data.discriminator.as_ref(), data, node, ctx),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", None, data, node, ctx),
             SchemaKind::Not { .. } => {
                 self.unsupported(
                     "`not`",
                     &format!("{}/not", ctx.pointer),
+                    node.and_then(|node| node.not_location.clone()),
                     "remove `not`; its constraint cannot be expressed as a Rust type",
                 );
                 Ty::Json
@@ -709,12 +725,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A schema `openapiv3` could not classify: mixed keywords, or no `type`.
-    fn any(&mut self, any: &AnySchema, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
+    fn any(&mut self, any: &AnySchema, data: &openapiv3::SchemaData, node: Option<&Located>, ctx: &Ctx) -> Ty {
         if !any.one_of.is_empty() {
-            return self.union(&any.one_of, "oneOf", data.discriminator.as_ref(), data, ctx);
+            return self.union(&any.one_of, "oneOf", data.discriminator.as_ref(), data, node, ctx);
         }
         if !any.any_of.is_empty() {
-            return self.union(&any.any_of, "anyOf", None, data, ctx);
+            return self.union(&any.any_of, "anyOf", None, data, node, ctx);
         }
         let is_object = any.typ.as_deref() == Some("object") || !any.properties.is_empty() || !any.all_of.is_empty();
         if is_object || any.typ.is_none() && any.additional_properties.is_some() {
@@ -735,7 +751,7 @@ impl<'a> Lowerer<'a> {
             },
             Some("number") => Ty::F64,
             Some("boolean") => Ty::Bool,
-            Some("array") => self.array(any.items.as_ref(), any.min_items, any.max_items, ctx),
+            Some("array") => self.array(any.items.as_ref(), any.min_items, any.max_items, node, ctx),
             _ => Ty::Json,
         }
     }
@@ -746,10 +762,11 @@ impl<'a> Lowerer<'a> {
         items: Option<&ReferenceOr<Box<Schema>>>,
         min: Option<usize>,
         max: Option<usize>,
+        node: Option<&Located>,
         ctx: &Ctx,
     ) -> Ty {
-        if let Some(Value::Array(written)) = self.spec.document.pointer(&format!("{}/items", ctx.pointer)) {
-            return self.tuple(items, written.len(), min, max, ctx);
+        if let Some(tuple) = node.and_then(|node| node.tuple.as_ref()) {
+            return self.tuple(items, tuple, min, max, ctx);
         }
         match items {
             Some(items) => Ty::Vec(Box::new(self.convert(items, &ctx.child("Item", "/items")))),
@@ -765,11 +782,12 @@ impl<'a> Lowerer<'a> {
     fn tuple(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
-        len: usize,
+        tuple: &crate::model::schemas::Tuple,
         min: Option<usize>,
         max: Option<usize>,
         ctx: &Ctx,
     ) -> Ty {
+        let len = tuple.len;
         let members = match items {
             Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
                 SchemaKind::AnyOf { any_of } if any_of.len() == len => Some(any_of),
@@ -777,9 +795,7 @@ impl<'a> Lowerer<'a> {
             },
             _ => None,
         };
-        let no_more =
-            self.spec.document.pointer(&format!("{}/additionalItems", ctx.pointer)) == Some(&Value::Bool(false));
-        let exact = min.is_some_and(|m| m >= len) && (max.is_some_and(|m| m <= len) || no_more);
+        let exact = min.is_some_and(|m| m >= len) && (max.is_some_and(|m| m <= len) || tuple.closed);
         match members {
             // Rust implements `Default`, `PartialEq` and serde's traits for tuples of up to 12.
             Some(members) if exact && (1..=12).contains(&len) => Ty::Tuple(
@@ -797,33 +813,41 @@ impl<'a> Lowerer<'a> {
                 } else {
                     format!("a Rust tuple holds exactly {len} items: add `minItems: {len}` and `maxItems: {len}` if that is what the array holds")
                 };
-                self.unsupported("`items` as a list of schemas", &format!("{}/items", ctx.pointer), &help);
+                self.unsupported(
+                    "`items` as a list of schemas",
+                    &format!("{}/items", ctx.pointer),
+                    tuple.location.clone(),
+                    &help,
+                );
                 Ty::Vec(Box::new(Ty::Json))
             }
         }
     }
 
-    fn string(&mut self, s: &StringType, data: &openapiv3::SchemaData, ctx: &Ctx) -> Ty {
-        let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+    fn string(&mut self, s: &StringType, data: &openapiv3::SchemaData, node: Option<&Located>, ctx: &Ctx) -> Ty {
+        // Each value with its index in `enum`, `null`s counted (they are not variants).
+        let values: Vec<(usize, &String)> =
+            s.enumeration.iter().enumerate().filter_map(|(i, v)| Some((i, v.as_ref()?))).collect();
         if values.is_empty() {
             let format = match &s.format {
                 VariantOrUnknownOrEmpty::Item(known) => serde_json::to_value(known).ok(),
                 VariantOrUnknownOrEmpty::Unknown(format) => Some(Value::String(format.clone())),
                 VariantOrUnknownOrEmpty::Empty => None,
             };
-            let format = format.as_ref().and_then(Value::as_str).and_then(|f| self.options.format(f, &ctx.pointer));
+            let at = node.and_then(|node| node.format_location.as_ref());
+            let format = format.as_ref().and_then(Value::as_str).and_then(|f| self.options.format(f, &ctx.pointer, at));
             return format.map_or(Ty::String, Ty::Format);
         }
         let mut taken = BTreeSet::new();
         let mut variants: Vec<Variant> = Vec::new();
         let mut seen = BTreeSet::new();
-        for (i, value) in values.into_iter().enumerate() {
+        for (i, value) in values {
             if !seen.insert(value.clone()) {
                 continue;
             }
             let wanted = names::camel(value);
             let rust = names::unique(wanted.clone(), &mut taken, "");
-            let at = self.spec.value_location(&format!("{}/enum/{i}", ctx.pointer));
+            let at = node.and_then(|node| node.enum_locations.get(i).cloned().flatten());
             if rust != wanted {
                 let first = variants.iter().find(|v| v.rust == wanted).map_or(String::new(), |v| names::shown(&v.wire));
                 self.diagnostics.push(
@@ -921,11 +945,12 @@ impl<'a> Lowerer<'a> {
         for Prop { wire, schema, pointer, owner } in props {
             let wanted = names::snake(&wire);
             let rust = names::unique(wanted.clone(), &mut taken, "_");
-            self.name_changed("property", &wire, &rust, self.spec.key_location(&pointer));
+            let at = self.key_location(&pointer);
+            self.name_changed("property", &wire, &rust, at.clone());
             if rust != wanted {
                 self.diagnostics.push(
                     Diagnostic::warning(codes::NAME_CLASH, format!("two properties want the field name `{wanted}`; `{wire}` is named `{rust}`"))
-                        .at(self.spec.key_location(&pointer))
+                        .at(at)
                         .label("renamed")
                         .help("the wire name is kept with `#[serde(rename)]`; rename one property in the spec or an overlay for a clearer field name"),
                 );
@@ -989,6 +1014,7 @@ impl<'a> Lowerer<'a> {
                         self.unsupported(
                             &format!("`allOf` part `{reference}`"),
                             pointer,
+                            self.key_location(pointer),
                             "refer to a schema in `components/schemas` (or `definitions`)",
                         );
                         return;
@@ -1009,6 +1035,7 @@ impl<'a> Lowerer<'a> {
                     self.unsupported(
                         "an `allOf` part that is not an object",
                         pointer,
+                        self.key_location(pointer),
                         "every part of `allOf` must be an object schema to merge them into one struct",
                     );
                     return;
@@ -1100,6 +1127,93 @@ mod tests {
         assert_eq!(space.modules(), [vec!["room_state".to_owned()], vec!["sync".to_owned()]]);
         let ModuleDoc::File(doc) = &space.module_docs[&vec!["sync".to_owned()]] else { panic!("a file doc") };
         assert!(doc.starts_with("The sync API\n\nThe types written in `sync.yaml`"), "{doc}");
+    }
+
+    /// The warnings and notes `yaml` lowers with, as `line:column message`.
+    fn lowering_diagnostics(name: &str, yaml: &str) -> Vec<String> {
+        let dir = std::env::temp_dir().join(format!("lower-types-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut diagnostics = crate::Diagnostics::default();
+        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
+        let mut diagnostics = crate::Diagnostics::default();
+        let config = crate::Config::new(&path, dir.join("out"), "t");
+        super::super::lower(&checked, &config, &mut diagnostics).expect("the spec lowers");
+        std::fs::remove_dir_all(&dir).unwrap();
+        diagnostics
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().map_or(String::new(), |l| format!("{}:{}", l.line, l.column));
+                format!("{at} {}", d.message)
+            })
+            .collect()
+    }
+
+    /// What lowering cannot type is reported where lint's located schemas say it is written:
+    /// an `allOf` part (in place, or the component a ref names), a discriminated base's
+    /// subtype (at the base's `discriminator`), `not`, a tuple, enum values and a format.
+    #[test]
+    fn lowering_reports_at_the_located_schemas() {
+        let diagnostics = lowering_diagnostics(
+            "located",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      discriminator: {propertyName: kind}
+      properties: {kind: {type: string}}
+    Cat:
+      allOf: [{$ref: '#/components/schemas/Pet'}]
+      oneOf: [{type: object}, {type: string}]
+    Mixed:
+      allOf:
+        - type: string
+        - properties: {a: {type: string}}
+    Pair:
+      allOf:
+        - $ref: '#/components/schemas/Word'
+        - properties: {b: {type: string}}
+    Word: {type: string}
+    Never: {not: {type: string}}
+    Tuple: {type: array, items: [{type: string}]}
+    Kinds: {type: string, enum: [a-b, a_b]}
+    Stamp: {type: string, format: weird}
+",
+        );
+        let expected = [
+            "8:7 a `discriminator` over a branch that is not a `$ref` to an object schema is not supported yet; the union is read untagged",
+            "15:11 an `allOf` part that is not an object is not supported yet; the value is kept as untyped JSON",
+            "21:5 an `allOf` part that is not an object is not supported yet; the value is kept as untyped JSON",
+            "22:13 `not` is not supported yet; the value is kept as untyped JSON",
+            "23:26 `items` as a list of schemas is not supported yet; the value is kept as untyped JSON",
+            "24:39 enum values `a-b` and `a_b` both want the variant name `AB`; this one is named `AB2`",
+            "25:35 string format `weird` has no Rust type of its own; its values are `String`",
+        ];
+        assert_eq!(diagnostics, expected);
+    }
+
+    /// A diagnostic about an enum value points at that value, `null`s before it counted (they
+    /// were not, and a clash was shown at the value before the one it is about).
+    #[test]
+    fn enum_values_after_a_null_are_located_at_themselves() {
+        let diagnostics = lowering_diagnostics(
+            "enum-null",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Kinds: {type: string, nullable: true, enum: [null, a-b, a_b]}
+",
+        );
+        assert_eq!(
+            diagnostics,
+            ["6:61 enum values `a-b` and `a_b` both want the variant name `AB`; this one is named `AB2`"]
+        );
     }
 
     /// A single root keeps every type in `types`, whatever its file.

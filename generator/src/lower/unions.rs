@@ -15,6 +15,7 @@ use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaData, SchemaKind, Type
 use super::names;
 use super::types::{Ctx, Lowerer, Rest, Ty, TypeKind, TypeSpace};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::model::schemas::Schema as Located;
 
 /// A schema lowering kept as untyped JSON (`serde_json::Value`), or merged with fewer members
 /// than it declares, although the spec gives it a shape; one per warning that says so.
@@ -300,7 +301,7 @@ impl<'a> Lowerer<'a> {
         branches: &[ReferenceOr<Schema>],
         discriminator: &Discriminator,
         keyword: &str,
-        ctx: &Ctx,
+        node: Option<&Located>,
     ) -> Option<Vec<(Vec<String>, bool)>> {
         let mut out: Vec<(Vec<String>, bool)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
@@ -311,13 +312,17 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(_) => None,
             };
             let Some((key, _)) = target else {
-                let at = self.spec.key_location(&format!("{}/{keyword}/{i}", ctx.pointer));
+                // The branches of a base's subtypes are not written: its `discriminator` is.
+                let at = node.and_then(|node| match keyword {
+                    "discriminator" => node.discriminator_location.as_ref(),
+                    _ => node.members.location(keyword, i),
+                });
                 self.diagnostics.push(
                     Diagnostic::warning(
                         codes::UNSUPPORTED,
                         "a `discriminator` over a branch that is not a `$ref` to an object schema is not supported yet; the union is read untagged",
                     )
-                    .at(at)
+                    .at(at.cloned())
                     .label("not a `$ref` to an object schema")
                     .help("each branch is tried in turn, most specific first; make every branch a `$ref` to an object schema to read the union by its tag"),
                 );
@@ -338,9 +343,10 @@ impl<'a> Lowerer<'a> {
         keyword: &str,
         discriminator: Option<&Discriminator>,
         data: &SchemaData,
+        node: Option<&Located>,
         ctx: &Ctx,
     ) -> Ty {
-        let tags = discriminator.and_then(|d| self.tags(branches, d, keyword, ctx));
+        let tags = discriminator.and_then(|d| self.tags(branches, d, keyword, node));
         let mut variants = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let (basis, word) = match branch {
@@ -380,7 +386,8 @@ impl<'a> Lowerer<'a> {
         if branches.is_empty() {
             return None;
         }
-        Some(self.union(&branches, "discriminator", Some(discriminator), &schema.schema_data, ctx))
+        let node = self.schemas.get(&ctx.pointer);
+        Some(self.union(&branches, "discriminator", Some(discriminator), &schema.schema_data, node, ctx))
     }
 }
 

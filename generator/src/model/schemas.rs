@@ -1,0 +1,277 @@
+//! The schemas of the upgraded document as located nodes: every schema position lint's schema
+//! walk visits (the named schemas of `components.schemas`, the schemas of parameters, headers
+//! and media types, and below each its `properties`, `items`, `additionalProperties`,
+//! `allOf`/`anyOf`/`oneOf` members and `not`), by JSON Pointer.
+//!
+//! Each node holds where its key and value are written, and the facts lowering needs that the
+//! `openapiv3` model loses: whether `items` was written as a list (a draft 4 tuple) and
+//! `additionalItems: false` beside it, how a numeric `default` is written, where each `enum`
+//! value, the `format`, the `not` and the `$ref` are. Built in lint's one walk over the schemas
+//! ([`crate::lint`]'s schema check), handed to lowering in [`crate::model::Model::schemas`];
+//! lowering looks a schema up once by the pointer it converts and reads the rest from the node.
+//! Nodes store locations and short texts, never the JSON values.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::Location;
+use crate::source::{push_token, Spec};
+
+/// The schemas of a document, by pointer.
+#[derive(Debug, Clone, Default)]
+pub struct Schemas {
+    nodes: BTreeMap<String, Schema>,
+}
+
+impl Schemas {
+    /// The schema at `pointer` of the upgraded document, if lint's walk reached it.
+    pub fn get(&self, pointer: &str) -> Option<&Schema> {
+        self.nodes.get(pointer)
+    }
+
+    /// Every schema, in pointer order.
+    pub fn iter(&self) -> impl Iterator<Item = &Schema> {
+        self.nodes.values()
+    }
+
+    /// How many schemas there are.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Adds the node of the schema `map` at `pointer` (once: a position met again is the same
+    /// schema), and gives it.
+    pub fn insert(&mut self, spec: &Spec, pointer: &str, map: &Map<String, Value>) -> &Schema {
+        self.nodes.entry(pointer.to_owned()).or_insert_with(|| Schema::new(spec, pointer, map))
+    }
+}
+
+/// One schema position.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub pointer: String,
+    /// Where the key naming it is written (for a member of a list, the member itself).
+    pub key_location: Option<Location>,
+    /// Where its value is written.
+    pub value_location: Option<Location>,
+    /// Where its `$ref` key is written, when it is a reference (whose siblings are ignored:
+    /// a reference has no other facts).
+    pub reference: Option<Option<Location>>,
+    /// `items` written as a list of schemas (a draft 4 tuple).
+    pub tuple: Option<Tuple>,
+    /// The text of a numeric `default` as the file writes it (`99999999999999999999`, which
+    /// JSON reading makes `1e20`), when it is written as a plain number.
+    pub default_written: Option<String>,
+    /// Where each value of its `enum` is written, in order.
+    pub enum_locations: Vec<Option<Location>>,
+    /// Where the value of its `format` is written.
+    pub format_location: Option<Location>,
+    /// Where its `not` key is written.
+    pub not_location: Option<Location>,
+    /// Where its `discriminator` key is written.
+    pub discriminator_location: Option<Location>,
+    /// Where each member of its `allOf`, `anyOf` and `oneOf` is written.
+    pub members: Members,
+}
+
+/// `items: [A, B]`: what lowering needs to read the tuple.
+#[derive(Debug, Clone)]
+pub struct Tuple {
+    /// How many schemas the list holds.
+    pub len: usize,
+    /// Where the `items` key is written.
+    pub location: Option<Location>,
+    /// Whether `additionalItems: false` closes it.
+    pub closed: bool,
+}
+
+/// The locations of the members of a schema's composition keywords.
+#[derive(Debug, Clone, Default)]
+pub struct Members {
+    pub all_of: Vec<Option<Location>>,
+    pub any_of: Vec<Option<Location>>,
+    pub one_of: Vec<Option<Location>>,
+}
+
+impl Members {
+    /// Where member `index` of `keyword` (`allOf`, `anyOf`, `oneOf`) is written.
+    pub fn location(&self, keyword: &str, index: usize) -> Option<&Location> {
+        let list = match keyword {
+            "allOf" => &self.all_of,
+            "anyOf" => &self.any_of,
+            "oneOf" => &self.one_of,
+            _ => return None,
+        };
+        list.get(index)?.as_ref()
+    }
+}
+
+impl Schema {
+    fn new(spec: &Spec, pointer: &str, map: &Map<String, Value>) -> Schema {
+        let key = |keyword: &str| spec.key_location(&push_token(pointer, keyword));
+        let (key_location, value_location) = locations(spec, pointer);
+        let mut schema = Schema {
+            pointer: pointer.to_owned(),
+            key_location,
+            value_location,
+            reference: None,
+            tuple: None,
+            default_written: None,
+            enum_locations: Vec::new(),
+            format_location: None,
+            not_location: None,
+            discriminator_location: None,
+            members: Members::default(),
+        };
+        if map.contains_key("$ref") {
+            schema.reference = Some(key("$ref"));
+            return schema;
+        }
+        let each = |keyword: &str, located: fn(&Spec, &str) -> Option<Location>| match map.get(keyword) {
+            Some(Value::Array(list)) => {
+                (0..list.len()).map(|i| located(spec, &format!("{pointer}/{keyword}/{i}"))).collect()
+            }
+            _ => Vec::new(),
+        };
+        if let Some(Value::Array(items)) = map.get("items") {
+            schema.tuple = Some(Tuple {
+                len: items.len(),
+                location: key("items"),
+                closed: map.get("additionalItems") == Some(&Value::Bool(false)),
+            });
+        }
+        if let Some(Value::Number(_)) = map.get("default") {
+            schema.default_written =
+                spec.written(&push_token(pointer, "default")).filter(|text| is_plain_number(text)).map(str::to_owned);
+        }
+        schema.enum_locations = each("enum", Spec::value_location);
+        if map.contains_key("format") {
+            schema.format_location = spec.value_location(&push_token(pointer, "format"));
+        }
+        if map.contains_key("not") {
+            schema.not_location = key("not");
+        }
+        if map.contains_key("discriminator") {
+            schema.discriminator_location = key("discriminator");
+        }
+        schema.members = Members {
+            all_of: each("allOf", Spec::key_location),
+            any_of: each("anyOf", Spec::key_location),
+            one_of: each("oneOf", Spec::key_location),
+        };
+        schema
+    }
+}
+
+/// Where the key naming the node at `pointer` is written (the value, for a member of a list),
+/// and where its value is, found once for both.
+fn locations(spec: &Spec, pointer: &str) -> (Option<Location>, Option<Location>) {
+    let Some((file, at)) = spec.map.origin(pointer) else { return (None, None) };
+    let Some(file) = spec.sources.files.get(file) else { return (None, None) };
+    let Some(span) = file.span(&at) else { return (None, None) };
+    (Some(file.location(span.key.unwrap_or(span.value))), Some(file.location(span.value)))
+}
+
+/// Whether `text` is a number as a file writes it (`99999999999999999999`, `1e3`), not some
+/// other spelling of one (a YAML tag, quotes).
+pub fn is_plain_number(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || "+-.eE_".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    fn model(name: &str, yaml: &str) -> crate::model::Model {
+        let dir = std::env::temp_dir().join(format!("model-schemas-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut diagnostics = crate::Diagnostics::default();
+        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
+        std::fs::remove_dir_all(&dir).unwrap();
+        checked.model
+    }
+
+    fn at(location: Option<&crate::diagnostics::Location>) -> Option<(usize, usize)> {
+        location.map(|l| (l.line, l.column))
+    }
+
+    #[test]
+    fn schemas_carry_pointers_locations_and_what_openapiv3_loses() {
+        let model = model(
+            "facts",
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /rooms:
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: 99999999999999999999}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Room'}
+components:
+  schemas:
+    Room:
+      type: object
+      properties:
+        kind:
+          type: string
+          enum: [big, small]
+        pair:
+          type: array
+          minItems: 2
+          items: [{type: integer}, {type: string, format: uuid}]
+          additionalItems: false
+        either:
+          oneOf:
+            - {$ref: '#/components/schemas/Other'}
+            - {type: string}
+        never:
+          not: {type: string}
+    Other: {type: object, properties: {a: {type: string}}}
+",
+        );
+        let schemas = &model.schemas;
+        let room = schemas.get("/components/schemas/Room").expect("a named schema");
+        assert_eq!(room.pointer, "/components/schemas/Room");
+        assert_eq!(at(room.key_location.as_ref()), Some((16, 5)));
+        assert_eq!(at(room.value_location.as_ref()), Some((17, 7)));
+        assert!(room.reference.is_none() && room.tuple.is_none());
+
+        let kind = schemas.get("/components/schemas/Room/properties/kind").unwrap();
+        assert_eq!(at(kind.key_location.as_ref()), Some((19, 9)));
+        let values: Vec<_> = kind.enum_locations.iter().map(|l| at(l.as_ref())).collect();
+        assert_eq!(values, [Some((21, 18)), Some((21, 23))]);
+
+        let pair = schemas.get("/components/schemas/Room/properties/pair").unwrap();
+        let tuple = pair.tuple.as_ref().expect("a list of schemas");
+        assert_eq!((tuple.len, tuple.closed), (2, true));
+        assert_eq!(at(tuple.location.as_ref()), Some((25, 11)));
+        let member = schemas.get("/components/schemas/Room/properties/pair/items/1").unwrap();
+        assert_eq!(at(member.format_location.as_ref()), Some((25, 59)));
+
+        let either = schemas.get("/components/schemas/Room/properties/either").unwrap();
+        assert_eq!(at(either.members.location("oneOf", 1)), Some((30, 15)));
+        assert_eq!(either.members.location("anyOf", 0), None);
+        let branch = schemas.get("/components/schemas/Room/properties/either/oneOf/0").unwrap();
+        assert_eq!(at(branch.reference.clone().flatten().as_ref()), Some((29, 16)));
+
+        let never = schemas.get("/components/schemas/Room/properties/never").unwrap();
+        assert_eq!(at(never.not_location.as_ref()), Some((32, 11)));
+        assert!(schemas.get("/components/schemas/Room/properties/never/not").is_some());
+
+        let limit = schemas.get("/paths/~1rooms/get/parameters/0/schema").expect("a parameter's schema");
+        assert_eq!(limit.default_written.as_deref(), Some("99999999999999999999"));
+        assert!(schemas.get("/paths/~1rooms/get/responses/200/content/application~1json/schema").is_some());
+        assert!(schemas.get("/components/schemas/Other/properties/a").is_some());
+    }
+}
