@@ -80,6 +80,16 @@ impl Sources {
         id
     }
 
+    /// Frees every file's parsed value once the document is bundled: resolve follows refs
+    /// into them and overlays read their own, and no later pass does. Their text and spans
+    /// stay (every location is found through them). On a large spec the values weigh as much
+    /// as the document itself.
+    pub fn release_values(&mut self) {
+        for file in &mut self.files {
+            file.value = serde_json::Value::Null;
+        }
+    }
+
     pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
         self.by_path.get(path).copied()
     }
@@ -235,6 +245,21 @@ impl SourceMap {
         }
     }
 
+    /// The same map without the mounts the map implies anyway: a mount whose origin is the
+    /// one the mounts above it give (a key copied under a moved parent, say). Every pointer
+    /// keeps its origin. Ancestors sort before their descendants, so each mount is judged
+    /// against the mounts above it that were kept.
+    pub fn pruned(self) -> SourceMap {
+        let mut kept = SourceMap::default();
+        for (at, (file, from)) in self.mounts {
+            if kept.origin(&at).is_some_and(|(f, p)| f == file && p == from) {
+                continue;
+            }
+            kept.mounts.insert(at, (file, from));
+        }
+        kept
+    }
+
     /// Adds every mount of `other` (its mounts win where both have one).
     pub fn extend(&mut self, other: SourceMap) {
         self.mounts.extend(other.mounts);
@@ -365,6 +390,23 @@ mod tests {
         assert_eq!(map.origin("/a/b/c/d"), Some((4, "/w/d".to_owned())));
         assert_eq!(map.origin("/a/b"), Some((2, "/y".to_owned())));
         assert_eq!(map.origin("/b"), Some((0, "/b".to_owned())));
+    }
+
+    #[test]
+    fn pruning_keeps_every_origin_and_drops_what_is_implied() {
+        let mut map = SourceMap::default();
+        map.mount("", 0, "");
+        map.mount("/a", 0, "/a"); // implied by the root
+        map.mount("/a/b", 0, "/x/b"); // a real move
+        map.mount("/a/b/c", 0, "/x/b/c"); // implied by `/a/b`
+        map.mount("/a-b", 1, "/a-b"); // another file: kept
+        map.mount("/a/b/d", 0, "/y"); // a real move below a move
+        let pruned = map.clone().pruned();
+        let kept: Vec<&str> = pruned.mounts().map(|(at, _)| at.as_str()).collect();
+        assert_eq!(kept, ["", "/a-b", "/a/b", "/a/b/d"]);
+        for pointer in ["", "/a", "/a/q", "/a/b", "/a/b/c", "/a/b/c/e", "/a-b/z", "/a/b/d/f", "/zz"] {
+            assert_eq!(pruned.origin(pointer), map.origin(pointer), "{pointer}");
+        }
     }
 
     #[test]
