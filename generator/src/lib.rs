@@ -107,7 +107,8 @@ impl Inputs {
 /// [`check`] with several root documents (bundled into one spec, `resolve::resolve_roots`)
 /// and other [`Inputs`].
 pub fn check_with(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagnostics) -> Option<lint::Checked> {
-    let spec = bundle(roots, inputs, diagnostics)?;
+    let mut spec = bundle(roots, inputs, diagnostics)?;
+    spec.sources.release_values();
     let spec = upgrade::upgrade(spec, diagnostics)?;
     lint::lint(spec, diagnostics)
 }
