@@ -124,9 +124,6 @@ struct Report {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (the same index in its v2 and v3 headers): how long
-/// freed memory is kept before it is given back to the system.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Turns transparent huge pages off for this process. mimalloc asks for them; the kernel then
 /// zeroes 2 MiB at the first touch of each, again whenever a purged range is touched anew: a
@@ -141,10 +138,6 @@ fn no_huge_pages() {
 }
 
 fn main() -> ExitCode {
-    // A run frees and reallocates its passes' values within a second or two; giving memory
-    // back after 10 ms (the default) made the kernel's page faults cost more than `free`.
-    // SAFETY: sets a plain integer option; mimalloc reads options atomically.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000) };
     no_huge_pages();
     let all: Vec<String> = std::env::args().skip(1).collect();
     if all.first().map(String::as_str) == Some("stats") {
