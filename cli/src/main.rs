@@ -157,7 +157,12 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// The allocator the generator runs best with (`generator::host`, decision 38).
+#[global_allocator]
+static ALLOCATOR: generator::host::Allocator = generator::host::Allocator;
+
 fn main() -> ExitCode {
+    generator::host::tune();
     // clap exits with 2 on a usage error, 0 after `--help`.
     let cli = Cli::parse();
     let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {

@@ -5,13 +5,20 @@
 //! - `kubernetes`: Kubernetes v1.36.0's `swagger.json` (4 MB, 771 definitions, 1,123
 //!   operations; vendored in `benches/kubernetes/` with its licence), a large real spec.
 //!
-//! `cargo bench -p generator` (criterion reports medians).
+//! `cargo bench -p generator --features mimalloc` (criterion reports medians; the feature
+//! gives the binaries' allocator and settings, `generator::host`).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+/// With `--features mimalloc`, the allocator the binaries run the generator with (decision
+/// 38), so the figures are those of the tool as shipped.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: generator::host::Allocator = generator::host::Allocator;
 use generator::config::Config;
 use generator::Diagnostics;
 
@@ -62,6 +69,7 @@ fn config(spec: PathBuf, overlays: Vec<PathBuf>) -> Config {
 }
 
 fn bench(c: &mut Criterion) {
+    generator::host::tune();
     let api = workspace().join("api");
     let sync = config(api.join("sync.yaml"), vec![api.join("overlays/sync-fixes.yaml")]);
     let mut inputs = vec![("sync".to_owned(), sync)];

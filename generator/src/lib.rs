@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod fix;
+pub mod host;
 pub mod lint;
 pub mod load;
 pub mod lower;

@@ -119,26 +119,12 @@ struct Report {
     lines: Vec<String>,
 }
 
-/// The generator allocates many small values (JSON nodes, tokens, syntax trees) on two
-/// threads; glibc's allocator spent a fifth of the run in `malloc` and `free` (decision 38).
+/// The allocator the generator runs best with (`generator::host`, decision 38).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-
-/// Turns transparent huge pages off for this process. mimalloc asks for them; the kernel then
-/// zeroes 2 MiB at the first touch of each, again whenever a purged range is touched anew: a
-/// fifth of a Kubernetes run was `clear_page_erms` under those faults (decision 38).
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: `PR_SET_THP_DISABLE` takes plain integers and touches no memory of ours; when it
-    // fails (an old kernel) nothing changes, which is fine.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
+static ALLOCATOR: generator::host::Allocator = generator::host::Allocator;
 
 fn main() -> ExitCode {
-    no_huge_pages();
+    generator::host::tune();
     let all: Vec<String> = std::env::args().skip(1).collect();
     if all.first().map(String::as_str) == Some("stats") {
         return stats::main(&all[1..]);
