@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use super::operations::{BodyKind, Operation};
-use super::types::{Rest, Ty, TypeId, TypeKind, TypeSpace};
+use super::naming::{each_kind_ty, each_named, each_operation_ty};
+use super::operations::Operation;
+use super::types::{TypeId, TypeSpace};
 
 /// The feature of operations that have no tag.
 pub const UNTAGGED: &str = "untagged";
@@ -86,9 +87,7 @@ pub fn assign(api: &OpenAPI, operations: &[Operation], space: &TypeSpace) -> Fea
         let feature = index(feature);
         by_operation.insert((op.module.clone(), op.name.clone()), feature);
         let mut stack: Vec<TypeId> = Vec::new();
-        for ty in operation_types(op) {
-            named(ty, &mut stack);
-        }
+        each_operation_ty(op, &mut |ty| each_named(ty, &mut |id| stack.push(*id)));
         while let Some(id) = stack.pop() {
             let Some(set) = reached.get_mut(id.0) else { continue };
             if set.insert(feature) {
@@ -112,49 +111,13 @@ pub fn assign(api: &OpenAPI, operations: &[Operation], space: &TypeSpace) -> Fea
     Features { names, operations: by_operation, types }
 }
 
-/// Every type an operation's module spells: parameters, body, form fields, responses and
-/// their headers.
-fn operation_types(op: &Operation) -> Vec<&Ty> {
-    let mut out: Vec<&Ty> = op.parameters.iter().map(|p| &p.ty).collect();
-    let bodies = op.body.iter().chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
-    for body in bodies {
-        out.push(&body.ty);
-        if let BodyKind::Form { fields, .. } = &body.kind {
-            out.extend(fields.iter().map(|f| &f.ty));
-        }
-    }
-    out.extend(op.responses.iter().flat_map(|r| r.headers.iter().map(|h| &h.ty)));
-    out
-}
-
 /// The named types the item of `id` spells.
 fn references(space: &TypeSpace, id: TypeId) -> Vec<TypeId> {
     let mut out = Vec::new();
-    let Some(entry) = space.entries.get(id.0) else { return out };
-    match &entry.kind {
-        TypeKind::Struct(s) => {
-            for field in &s.fields {
-                named(&field.ty, &mut out);
-            }
-            if let Rest::Kept { ty, .. } = &s.rest {
-                named(ty, &mut out);
-            }
-        }
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => named(ty, &mut out),
-        TypeKind::Union(u) => u.variants.iter().for_each(|v| named(&v.ty, &mut out)),
-        TypeKind::Enum(_) | TypeKind::Pending => {}
+    if let Some(entry) = space.entries.get(id.0) {
+        each_kind_ty(&entry.kind, &mut |ty| each_named(ty, &mut |id| out.push(*id)));
     }
     out
-}
-
-/// The named types in `ty`.
-fn named(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => named(inner, out),
-        Ty::Tuple(members) => members.iter().for_each(|m| named(m, out)),
-        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Format(_) => {}
-    }
 }
 
 #[cfg(test)]

@@ -244,16 +244,17 @@ fn file_names(spec: &Spec, basis: &NameBasis, origin: Option<(usize, String)>) -
 
 /// Which types are generated: the ones a root document declares, and everything an operation
 /// or a generated type uses.
-fn used(space: &TypeSpace, operations: &mut [Operation], declared: &[bool]) -> Vec<bool> {
+fn used(space: &TypeSpace, operations: &[Operation], declared: &[bool]) -> Vec<bool> {
     let mut alive = vec![false; space.entries.len()];
     let mut stack: Vec<usize> = (0..declared.len()).filter(|&i| declared[i]).collect();
-    for_each_operation_ty(operations, &mut |ty| each_named(ty, &mut |id| stack.push(id.0)));
+    for operation in operations {
+        each_operation_ty(operation, &mut |ty| each_named(ty, &mut |id| stack.push(id.0)));
+    }
     while let Some(i) = stack.pop() {
         if std::mem::replace(&mut alive[i], true) {
             continue;
         }
-        let mut kind = space.entries[i].kind.clone();
-        for_each_kind_ty(&mut kind, &mut |ty| each_named(ty, &mut |id| stack.push(id.0)));
+        each_kind_ty(&space.entries[i].kind, &mut |ty| each_named(ty, &mut |id| stack.push(id.0)));
     }
     alive
 }
@@ -345,8 +346,8 @@ fn same(
 fn shape(kind: &TypeKind) -> (TypeKind, Vec<usize>) {
     let mut kind = kind.clone();
     let mut inner = Vec::new();
-    for_each_kind_ty(&mut kind, &mut |ty| {
-        each_named(ty, &mut |id| {
+    each_kind_ty_mut(&mut kind, &mut |ty| {
+        each_named_mut(ty, &mut |id| {
             inner.push(id.0);
             *id = TypeId(usize::MAX);
         })
@@ -603,10 +604,12 @@ fn rebuild(
         if let Some(name) = &names[i] {
             entry.name.clone_from(name);
         }
-        for_each_kind_ty(&mut entry.kind, &mut |ty| each_named(ty, &mut |id| target(id)));
+        each_kind_ty_mut(&mut entry.kind, &mut |ty| each_named_mut(ty, &mut |id| target(id)));
         space.entries.push(entry);
     }
-    for_each_operation_ty(operations, &mut |ty| each_named(ty, &mut |id| target(id)));
+    for operation in operations {
+        each_operation_ty_mut(operation, &mut |ty| each_named_mut(ty, &mut |id| target(id)));
+    }
     space.components.retain(|_, id| alive[id.0]);
     for id in space.components.values_mut() {
         target(id);
@@ -614,58 +617,125 @@ fn rebuild(
     space.same_schema.clear();
 }
 
-/// Every type an operation holds: parameters, bodies, responses.
-fn for_each_operation_ty(operations: &mut [Operation], f: &mut dyn FnMut(&mut Ty)) {
-    for operation in operations {
-        for parameter in &mut operation.parameters {
-            f(&mut parameter.ty);
-        }
-        let bodies = operation.body.iter_mut().chain(operation.responses.iter_mut().filter_map(|r| r.body.as_mut()));
-        for body in bodies {
-            f(&mut body.ty);
-            if let super::operations::BodyKind::Form { fields, multipart: _ } = &mut body.kind {
-                for field in fields {
-                    f(&mut field.ty);
+/// The walkers over the types an operation or a type holds, and the named types inside a
+/// type: written once, for a shared reference and for a mutable one (`mut` as the last
+/// argument), as syn writes `visit` and `visit_mut`. Every value is destructured in full,
+/// with no `..`, so a new place for a type is a compile error here rather than a type some
+/// pass does not see.
+macro_rules! walkers {
+    ($operation:ident, $kind:ident, $named:ident $(, $m:tt)?) => {
+        /// Every type an operation's module spells: parameters, the request body, and each
+        /// response's body and headers; a form body's fields after the body.
+        pub(super) fn $operation(operation: &$($m)? Operation, f: &mut dyn FnMut(&$($m)? Ty)) {
+            use super::operations::{Body, BodyKind, FormField, Param, Response, ResponseHeader};
+            let body_tys = |body: &$($m)? Body, f: &mut dyn FnMut(&$($m)? Ty)| {
+                let Body { ty, kind, media_type: _, required: _, doc: _, field: _, example: _ } = body;
+                f(ty);
+                match kind {
+                    BodyKind::Json | BodyKind::Text | BodyKind::Bytes => {}
+                    BodyKind::Form { fields, multipart: _ } => {
+                        for FormField {
+                            ty,
+                            wire: _,
+                            rust: _,
+                            required: _,
+                            doc: _,
+                            value: _,
+                            content_type: _,
+                            separator: _,
+                        } in fields
+                        {
+                            f(ty);
+                        }
+                    }
+                }
+            };
+            let Operation {
+                parameters,
+                body,
+                responses,
+                name: _,
+                module: _,
+                api_method: _,
+                operation_id: _,
+                method: _,
+                path: _,
+                summary: _,
+                description: _,
+                deprecated: _,
+                security: _,
+                origin: _,
+            } = operation;
+            for Param {
+                ty,
+                wire: _,
+                rust: _,
+                location: _,
+                required: _,
+                doc: _,
+                example: _,
+                explode: _,
+                default: _,
+                delimiter: _,
+            } in parameters
+            {
+                f(ty);
+            }
+            if let Some(body) = body {
+                body_tys(body, f);
+            }
+            for Response { body, headers, status: _, range: _, variant: _, doc: _, example: _ } in responses {
+                if let Some(body) = body {
+                    body_tys(body, f);
+                }
+                for ResponseHeader { ty, wire: _, rust: _, required: _, doc: _ } in headers {
+                    f(ty);
                 }
             }
         }
-        for header in operation.responses.iter_mut().flat_map(|r| r.headers.iter_mut()) {
-            f(&mut header.ty);
+
+        /// Every type a kind holds.
+        pub(super) fn $kind(kind: &$($m)? TypeKind, f: &mut dyn FnMut(&$($m)? Ty)) {
+            use super::types::{Field, Rest, Struct};
+            use super::unions::{Union, UnionVariant};
+            match kind {
+                TypeKind::Pending | TypeKind::Enum(_) => {}
+                TypeKind::Struct(Struct { fields, rest }) => {
+                    for Field { ty, wire: _, rust: _, required: _, doc: _, default: _ } in fields {
+                        f(ty);
+                    }
+                    match rest {
+                        Rest::Kept { rust: _, ty } => f(ty),
+                        Rest::Refused => {}
+                    }
+                }
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => f(ty),
+                TypeKind::Union(Union { keyword: _, tag: _, variants }) => {
+                    for UnionVariant { ty, rust: _, basis: _, tags: _, declares_tag: _ } in variants {
+                        f(ty);
+                    }
+                }
+            }
         }
-    }
+
+        /// Every named type inside `ty`.
+        pub(super) fn $named(ty: &$($m)? Ty, f: &mut dyn FnMut(&$($m)? TypeId)) {
+            match ty {
+                Ty::Named(id) => f(id),
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => $named(inner, f),
+                Ty::Tuple(members) => {
+                    for member in members {
+                        $named(member, f);
+                    }
+                }
+                Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Format(_) => {}
+            }
+        }
+    };
 }
 
-/// Every type a kind holds. Written out in full, so a new place for a type is a compile error here.
-fn for_each_kind_ty(kind: &mut TypeKind, f: &mut dyn FnMut(&mut Ty)) {
-    match kind {
-        TypeKind::Pending | TypeKind::Enum(_) => {}
-        TypeKind::Struct(super::types::Struct { fields, rest }) => {
-            for super::types::Field { ty, wire: _, rust: _, required: _, doc: _, default: _ } in fields {
-                f(ty);
-            }
-            match rest {
-                super::types::Rest::Kept { rust: _, ty } => f(ty),
-                super::types::Rest::Refused => {}
-            }
-        }
-        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => f(ty),
-        TypeKind::Union(super::unions::Union { keyword: _, tag: _, variants }) => {
-            for super::unions::UnionVariant { ty, rust: _, basis: _, tags: _, declares_tag: _ } in variants {
-                f(ty);
-            }
-        }
-    }
-}
-
-/// Every named type inside `ty`.
-fn each_named(ty: &mut Ty, f: &mut dyn FnMut(&mut TypeId)) {
-    match ty {
-        Ty::Named(id) => f(id),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => each_named(inner, f),
-        Ty::Tuple(members) => members.iter_mut().for_each(|member| each_named(member, f)),
-        Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Format(_) => {}
-    }
-}
+walkers!(each_operation_ty, each_kind_ty, each_named);
+walkers!(each_operation_ty_mut, each_kind_ty_mut, each_named_mut, mut);
 
 #[cfg(test)]
 mod tests {
