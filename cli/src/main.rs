@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use generator::config::{ExampleRefs, CONFIG_SUFFIX};
-use generator::{display_path, Config, Diagnostics, Severity};
+use generator::diagnostics::could_not_generate;
+use generator::{display_path, Config, Diagnostics};
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -261,16 +262,6 @@ fn package_name(spec: &Path) -> String {
         }
     }
     "api".into()
-}
-
-/// The line that closes the report of a run that generated nothing.
-fn could_not_generate(shown: &str, diagnostics: &Diagnostics) -> String {
-    let errors = diagnostics.sorted().iter().filter(|d| d.severity == Severity::Error).count();
-    if errors == 0 {
-        return format!("error: could not generate from `{shown}`: warnings are denied (`--deny-warnings`)");
-    }
-    let errors = if errors == 1 { "error" } else { "errors" };
-    format!("error: could not generate from `{shown}` due to the {errors} above")
 }
 
 /// Runs the generator on `config`, with progress on a terminal; `None` (reported) on failure.

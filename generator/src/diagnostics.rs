@@ -329,6 +329,18 @@ impl Diagnostics {
     }
 }
 
+/// The line that closes the report of a run that generated nothing from `shown` (the spec or
+/// config as the user named it): due to the errors above, or, with none, to the warnings
+/// `--deny-warnings` turns into failures. The one wording of `cargo xtask` and `specgen`.
+pub fn could_not_generate(shown: &str, diagnostics: &Diagnostics) -> String {
+    let errors = diagnostics.sorted().iter().filter(|d| d.severity == Severity::Error).count();
+    if errors == 0 {
+        return format!("error: could not generate from `{shown}`: warnings are denied (`--deny-warnings`)");
+    }
+    let errors = if errors == 1 { "error" } else { "errors" };
+    format!("error: could not generate from `{shown}` due to the {errors} above")
+}
+
 /// The byte range of `text` to underline for a location's `start..end`, repaired so the
 /// renderer can show it: in order, inside the text, on character boundaries.
 fn renderable(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
@@ -356,6 +368,26 @@ fn summary(errors: usize, warnings: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn could_not_generate_names_the_errors_or_the_denied_warnings() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::warning(codes::SYNTAX, "a warning"));
+        assert_eq!(
+            could_not_generate("api/x.codegen.yaml", &diagnostics),
+            "error: could not generate from `api/x.codegen.yaml`: warnings are denied (`--deny-warnings`)"
+        );
+        diagnostics.push(Diagnostic::error(codes::SYNTAX, "one error"));
+        assert_eq!(
+            could_not_generate("api/x.codegen.yaml", &diagnostics),
+            "error: could not generate from `api/x.codegen.yaml` due to the error above"
+        );
+        diagnostics.push(Diagnostic::error(codes::SYNTAX, "another error"));
+        assert_eq!(
+            could_not_generate("api/x.codegen.yaml", &diagnostics),
+            "error: could not generate from `api/x.codegen.yaml` due to the errors above"
+        );
+    }
 
     #[test]
     fn the_list_of_codes_holds_every_code_of_the_catalogue_once() {

@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use generator::diagnostics::{codes, Location};
+use generator::diagnostics::{codes, could_not_generate, Location};
 use generator::{display_path, Config, Diagnostic, Diagnostics};
 
 mod stats;
@@ -261,13 +261,6 @@ fn from_working_folder(path: &Path) -> PathBuf {
         .unwrap_or(absolute)
 }
 
-/// The line that closes the report of a config that generated nothing.
-fn could_not_generate(shown: &str, diagnostics: &Diagnostics) -> String {
-    let errors = diagnostics.sorted().iter().filter(|d| d.severity == generator::Severity::Error).count();
-    let errors = if errors == 1 { "error" } else { "errors" };
-    format!("error: could not generate from `{shown}` due to the {errors} above")
-}
-
 /// The output folders that are the same as, or inside, another config's: for each config
 /// involved (by index), the error at its `output:` line.
 fn output_clashes(paths: &[PathBuf], loaded: &[Result<Config, Box<Diagnostic>>]) -> Vec<(usize, Diagnostic)> {
@@ -328,7 +321,7 @@ fn codegen(args: &Args, shown: &str, config: &Config, report: &mut Report) -> St
         return Status::Failed;
     };
     if args.deny_warnings && report.diagnostics.has_warnings() {
-        report.lines.push(format!("error: could not generate from `{shown}`: warnings are denied (`--deny-warnings`)"));
+        report.lines.push(could_not_generate(shown, &report.diagnostics));
         return Status::Failed;
     }
     let out_dir = config.output_dir();
