@@ -14,7 +14,7 @@ use libyaml_safer::{Event, EventData, Mark, ScalarStyle};
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
-use crate::source::{push_token, NodeSpan, SourceFile, Span};
+use crate::source::{push_token, NodeSpan, SourceFile, Span, Spans};
 
 /// How much a run may read and build, so that no input can exhaust memory or the stack.
 ///
@@ -264,7 +264,7 @@ fn invalid_utf8(bytes: &[u8], offset: usize, display: &str) -> (Diagnostic, Stri
 #[derive(Debug)]
 pub struct Parsed {
     pub value: Value,
-    pub spans: BTreeMap<String, NodeSpan>,
+    pub spans: Spans,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -544,7 +544,7 @@ struct Builder<'a> {
     body_start: usize,
     display: &'a str,
     stack: Vec<Frame>,
-    spans: BTreeMap<String, NodeSpan>,
+    spans: Spans,
     anchors: BTreeMap<String, Anchored>,
     /// The anchor of each open collection that has one, with the stack depth it opened at.
     pending_anchor: Vec<(usize, String)>,
@@ -671,7 +671,7 @@ impl Builder<'_> {
             );
             return;
         }
-        self.spans.insert(pointer, span);
+        self.spans.insert(&pointer, span);
     }
 
     /// The pointer the next value will have, and the span of its key when in a mapping.
@@ -972,23 +972,50 @@ fn rounded(n: f64) -> Scalar {
 /// Parses the JSON text held by a string node, and returns its value and the spans of its
 /// nodes translated to the file, when the string is a literal block whose lines are the
 /// JSON text verbatim. Other strings get the string's own span for every node.
-pub fn parse_embedded_json(file: &SourceFile, pointer: &str) -> Option<(Value, BTreeMap<String, NodeSpan>)> {
+pub fn parse_embedded_json(file: &SourceFile, pointer: &str) -> Option<(Value, Spans)> {
     let text = file.value.pointer(pointer)?.as_str()?;
     let Parsed { value, spans: inner, .. } = parse(text, &file.display, true, &Limits::default()).ok()?;
     let own = file.spans.get(pointer).copied();
-    let mut spans = BTreeMap::new();
+    let mut spans = Spans::default();
     let block = own.and_then(|s| block_layout(&file.text, s.value, text));
-    for (p, span) in inner {
+    let mut translate = |p: &str| {
+        let Some(span) = inner.get(p) else { return };
         let translated = match (&block, own) {
             (Some(layout), _) => {
                 NodeSpan { value: layout.translate(span.value), key: span.key.map(|k| layout.translate(k)) }
             }
             (None, Some(own)) => own,
-            (None, None) => continue,
+            (None, None) => return,
         };
-        spans.insert(format!("{pointer}{p}"), translated);
-    }
+        spans.insert(&format!("{pointer}{p}"), translated);
+    };
+    each_pointer(&value, &mut String::new(), &mut translate);
     Some((value, spans))
+}
+
+/// Calls `f` with the pointer of every node of `value`, `value` itself first.
+fn each_pointer(value: &Value, pointer: &mut String, f: &mut dyn FnMut(&str)) {
+    f(pointer);
+    let len = pointer.len();
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                pointer.push('/');
+                crate::source::push_escaped(pointer, key);
+                each_pointer(child, pointer, f);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                each_pointer(child, pointer, f);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Where the content lines of a literal block scalar start, so inner spans can be moved.
@@ -1033,11 +1060,7 @@ fn block_layout(source: &str, span: Span, content: &str) -> Option<BlockLayout> 
 mod tests {
     use super::*;
 
-    fn parse_t(
-        text: &str,
-        display: &str,
-        is_json: bool,
-    ) -> Result<(Value, BTreeMap<String, NodeSpan>), Box<Diagnostic>> {
+    fn parse_t(text: &str, display: &str, is_json: bool) -> Result<(Value, Spans), Box<Diagnostic>> {
         parse(text, display, is_json, &Limits::default()).map(|p| (p.value, p.spans))
     }
 

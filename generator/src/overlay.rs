@@ -115,13 +115,9 @@ impl<'a> Checker<'a> {
     /// key's `:`), else the mapping's own span.
     fn mapping_at(&self, pointer: &str) -> Option<Location> {
         let file = self.sources.files.get(self.file)?;
-        let first_key = file
-            .spans
-            .iter()
-            .filter(|(p, _)| {
-                p.strip_prefix(pointer).and_then(|rest| rest.strip_prefix('/')).is_some_and(|rest| !rest.contains('/'))
-            })
-            .filter_map(|(_, span)| span.key)
+        let keys = file.value.pointer(pointer).and_then(Value::as_object).into_iter().flat_map(|map| map.keys());
+        let first_key = keys
+            .filter_map(|key| file.spans.get(&push_token(pointer, key)).and_then(|span| span.key))
             .min_by_key(|key| key.start);
         first_key.map(|key| file.location(key)).or_else(|| self.value_at(pointer))
     }

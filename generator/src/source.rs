@@ -4,7 +4,8 @@
 //!
 //! This module holds data only; the stages fill and read it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::diagnostics::Location;
 
@@ -24,6 +25,80 @@ pub struct NodeSpan {
     pub key: Option<Span>,
 }
 
+/// The span of every node of a file, by JSON Pointer.
+///
+/// Keyed by a 64-bit hash of the pointer and its length, not by the pointer: a large spec has
+/// hundreds of thousands of nodes whose pointers average a hundred bytes (GitHub's REST API:
+/// 258,000 nodes), and the pointers were most of what the map weighed. Two pointers of one
+/// length that hash alike would share a span: with a 64-bit hash, about one chance in ten
+/// billion for the largest specs, and only a diagnostic's position would be off. The hash is
+/// std's `DefaultHasher` with its fixed keys, the same on every run; nothing iterates the map.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spans {
+    by_pointer: HashMap<(u64, u32), NodeSpan, BuildHasherDefault<KeyHasher>>,
+}
+
+impl Spans {
+    fn key(pointer: &str) -> (u64, u32) {
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(pointer.as_bytes());
+        (hasher.finish(), u32::try_from(pointer.len()).unwrap_or(u32::MAX))
+    }
+
+    /// The span of the node at `pointer`, if the file has that node.
+    pub fn get(&self, pointer: &str) -> Option<&NodeSpan> {
+        self.by_pointer.get(&Self::key(pointer))
+    }
+
+    pub fn insert(&mut self, pointer: &str, span: NodeSpan) {
+        self.by_pointer.insert(Self::key(pointer), span);
+    }
+
+    pub fn extend(&mut self, other: Spans) {
+        self.by_pointer.extend(other.by_pointer);
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_pointer.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_pointer.is_empty()
+    }
+}
+
+impl std::ops::Index<&str> for Spans {
+    type Output = NodeSpan;
+
+    fn index(&self, pointer: &str) -> &NodeSpan {
+        self.get(pointer).unwrap_or_else(|| panic!("no span at `{pointer}`"))
+    }
+}
+
+/// Hashes the keys of [`Spans`], which are hashes already: it only mixes in the length.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = self.0.rotate_left(32) ^ u64::from(n);
+    }
+}
+
 /// Index of a file in [`Sources`].
 pub type FileId = usize;
 
@@ -36,7 +111,7 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     pub value: serde_json::Value,
-    pub spans: BTreeMap<String, NodeSpan>,
+    pub spans: Spans,
 }
 
 impl SourceFile {
@@ -390,6 +465,28 @@ mod tests {
         assert_eq!(map.origin("/a/b/c/d"), Some((4, "/w/d".to_owned())));
         assert_eq!(map.origin("/a/b"), Some((2, "/y".to_owned())));
         assert_eq!(map.origin("/b"), Some((0, "/b".to_owned())));
+    }
+
+    #[test]
+    fn spans_are_found_by_pointer_and_a_missing_node_by_its_nearest_ancestor() {
+        let span = |line| NodeSpan { value: Span { start: line, end: line + 1, line, column: 1 }, key: None };
+        let mut spans = Spans::default();
+        spans.insert("", span(1));
+        spans.insert("/a", span(2));
+        spans.insert("/a/b~1c", span(3));
+        assert_eq!(spans.get("/a/b~1c").map(|s| s.value.line), Some(3));
+        assert_eq!(spans.get("/a/b/c"), None);
+        assert_eq!(spans.len(), 3);
+        let file = SourceFile {
+            path: "f.yaml".into(),
+            display: "f.yaml".into(),
+            text: String::new(),
+            value: serde_json::Value::Null,
+            spans,
+        };
+        assert_eq!(file.span("/a/b~1c/d").map(|s| s.value.line), Some(3));
+        assert_eq!(file.span("/a/x").map(|s| s.value.line), Some(2));
+        assert_eq!(file.span("/z").map(|s| s.value.line), Some(1));
     }
 
     #[test]

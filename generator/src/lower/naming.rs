@@ -526,7 +526,7 @@ fn report(
 }
 
 /// The config file as diagnostics show it, and the span of every node in it.
-type ConfigSpans = (String, BTreeMap<String, crate::source::NodeSpan>);
+type ConfigSpans = (String, crate::source::Spans);
 
 fn config_spans(config: &Config) -> Option<ConfigSpans> {
     let source = config.source.as_ref()?;
