@@ -334,7 +334,7 @@ impl Config {
             .map_err(|e| Box::new(Diagnostic::error(codes::IO, format!("cannot read config `{display}`: {e}"))))?;
         let mut config: Config = serde_yaml::from_str(&text).map_err(|e| {
             let location = e.location().map(|l| Location {
-                file: display.clone(),
+                file: display.as_str().into(),
                 line: l.line(),
                 column: l.column(),
                 start: l.index(),
@@ -352,7 +352,7 @@ impl Config {
         let at = |pointer: &str| {
             let span = parsed.as_ref()?.spans.get(pointer)?.value;
             Some(Location {
-                file: display.clone(),
+                file: display.as_str().into(),
                 line: span.line,
                 column: span.column,
                 start: span.start,

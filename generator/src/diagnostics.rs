@@ -22,7 +22,9 @@ pub enum Severity {
 /// A place in a source file: byte range plus 1-based line and column of its start.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
-    pub file: String,
+    /// The file as users see it. Shared: a large spec's model holds hundreds of thousands of
+    /// locations, all naming the same few files.
+    pub file: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]
@@ -276,9 +278,9 @@ impl Diagnostics {
             let mut message = level.title(&diagnostic.message).id(diagnostic.code);
             let snippet;
             if let Some(loc) = &diagnostic.location {
-                if let Some(text) = self.sources.get(&loc.file) {
+                if let Some(text) = self.sources.get(&*loc.file) {
                     let label = diagnostic.label.as_deref().unwrap_or("");
-                    let starts = line_starts.entry(loc.file.as_str()).or_insert_with(|| {
+                    let starts = line_starts.entry(&*loc.file).or_insert_with(|| {
                         std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
                     });
                     let span = renderable(text, loc.start, loc.end);

@@ -136,7 +136,7 @@ pub fn load(
             let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
             Some(SourceFile {
                 path: canonical,
-                display: display.to_owned(),
+                display: display.into(),
                 text,
                 value: parsed.value,
                 spans: parsed.spans,
@@ -244,7 +244,7 @@ fn invalid_utf8(bytes: &[u8], offset: usize, display: &str) -> (Diagnostic, Stri
     let byte = bytes.get(offset).copied().unwrap_or_default();
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     let location = Location {
-        file: display.to_owned(),
+        file: display.into(),
         line,
         column,
         start: offset,
@@ -622,13 +622,7 @@ impl Builder<'_> {
     }
 
     fn location(&self, span: Span) -> Location {
-        Location {
-            file: self.display.to_owned(),
-            line: span.line,
-            column: span.column,
-            start: span.start,
-            end: span.end,
-        }
+        Location { file: self.display.into(), line: span.line, column: span.column, start: span.start, end: span.end }
     }
 
     fn fail(&mut self, code: &'static str, message: String, span: Span, label: &str) {

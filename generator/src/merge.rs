@@ -626,7 +626,7 @@ paths:
             errors[0].message,
             "`definitions/Room` of `b.yaml` differs from `definitions/Room` of `a.yaml`, at a.yaml:13:3"
         );
-        let at = errors[0].location.as_ref().map(|l| (l.file.as_str(), l.line));
+        let at = errors[0].location.as_ref().map(|l| (&*l.file, l.line));
         assert_eq!(at, Some(("b.yaml", 19)));
         // The same value under one name is one entry.
         let b = format!("{B}definitions:\n  Room: {{type: object}}\n");
@@ -658,7 +658,7 @@ paths:
         assert_eq!(spec.expect("merged").document["host"], "a.org");
         let warning = diagnostics.iter().next().expect("a warning");
         assert_eq!((warning.severity, warning.code), (crate::Severity::Warning, codes::UNSUPPORTED));
-        assert_eq!(warning.location.as_ref().map(|l| (l.file.as_str(), l.line)), Some(("b.yaml", 3)));
+        assert_eq!(warning.location.as_ref().map(|l| (&*l.file, l.line)), Some(("b.yaml", 3)));
         // The same servers merge.
         let (spec, diagnostics) = merged("same-servers", &[("x.yaml", x), ("z.yaml", x)], &["x.yaml", "z.yaml"]);
         assert!(spec.is_some(), "{diagnostics:#?}");

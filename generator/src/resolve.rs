@@ -795,7 +795,7 @@ mod tests {
         let diagnostics = receive.recv_timeout(std::time::Duration::from_secs(10)).expect("no hang");
         let error = one_error(&diagnostics);
         assert_eq!(error.code, codes::NOT_A_FILE);
-        assert_eq!(error.location.as_ref().map(|l| (l.file.as_str(), l.line)), Some(("spec.yaml", 6)));
+        assert_eq!(error.location.as_ref().map(|l| (&*l.file, l.line)), Some(("spec.yaml", 6)));
     }
 
     #[test]

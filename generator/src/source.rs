@@ -108,7 +108,7 @@ pub struct SourceFile {
     /// Canonical path on disk.
     pub path: std::path::PathBuf,
     /// The path shown to users (relative to the working directory where possible).
-    pub display: String,
+    pub display: std::sync::Arc<str>,
     pub text: String,
     pub value: serde_json::Value,
     pub spans: Spans,

@@ -35,7 +35,7 @@ fn configs() -> Vec<(String, Result<Config, String>)> {
                 let at = d
                     .location
                     .as_ref()
-                    .map(|l| format!(" at {}:{}:{}", shown(Path::new(&l.file)), l.line, l.column))
+                    .map(|l| format!(" at {}:{}:{}", shown(Path::new(&*l.file)), l.line, l.column))
                     .unwrap_or_default();
                 format!("{}{at}", d.message)
             });

@@ -187,7 +187,7 @@ fn a_target_that_matches_nothing_is_a_warning() {
     let warning = run.diagnostics.iter().next().expect("one diagnostic");
     assert_eq!(warning.code, codes::OVERLAY_NO_MATCH);
     let location = warning.location.as_ref().expect("a location");
-    assert_eq!((location.file.as_str(), location.line, location.column), ("fixtures/overlay/no-match.yaml", 6, 13));
+    assert_eq!((&*location.file, location.line, location.column), ("fixtures/overlay/no-match.yaml", 6, 13));
     assert_eq!(run.bundle.document, run.before);
     insta::assert_snapshot!(run.diagnostics.render(false));
 }

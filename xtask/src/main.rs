@@ -305,7 +305,7 @@ fn output_location(config: &Config) -> Option<Location> {
         generator::load::parse(&source.text, &source.display, false, &generator::load::Limits::default()).ok()?;
     let span = parsed.spans.get("/output")?.value;
     Some(Location {
-        file: source.display.clone(),
+        file: source.display.as_str().into(),
         line: span.line,
         column: span.column,
         start: span.start,

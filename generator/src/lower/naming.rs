@@ -539,7 +539,7 @@ fn config_location(spans: Option<&ConfigSpans>, key: &str, at_key: bool) -> Opti
     let (display, spans) = spans?;
     let span = spans.get(&push_token("/names", key))?;
     let s = if at_key { span.key.unwrap_or(span.value) } else { span.value };
-    Some(Location { file: display.clone(), line: s.line, column: s.column, start: s.start, end: s.end })
+    Some(Location { file: display.as_str().into(), line: s.line, column: s.column, start: s.start, end: s.end })
 }
 
 /// The config's `names:` whose values can be type names as written; each other one is an
