@@ -1,7 +1,8 @@
 //! `cargo xtask bench-peers [--runs N] [--only NAME]`: our generator and, when installed,
 //! openapi-generator's `rust` generator, side by side on the same specs.
 //!
-//! Each run is a whole process generating a whole crate into an empty temp folder; runs
+//! Each run is a whole process generating a whole crate into an empty temp folder, kept until
+//! the end (deleting one run's files slows the next run's creating of its own); runs
 //! alternate between the tools, so a busy machine slows both alike. Prints, per spec and
 //! tool, the median wall time and the largest peak resident set (from `/usr/bin/time -v`,
 //! when it is there), and the ratio of the medians.
@@ -89,7 +90,9 @@ pub fn main(args: &[String]) -> Result<(), String> {
                 command.arg("-o").arg(dir.join("peer"));
                 peer_samples.push(measure(command, time, &format!("openapi-generator on {}", input.name))?);
             }
-            let _ = std::fs::remove_dir_all(&dir);
+            // Every run's output stays until the end: on ext4, creating files just after
+            // thousands were deleted costs up to a second more (the allocator skips recently
+            // freed inodes one by one), which is the loop's doing, not either tool's.
         }
         let ours = summary(&mut our_samples);
         let (theirs, ratio) = if peer_samples.is_empty() {
