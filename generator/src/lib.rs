@@ -217,3 +217,17 @@ pub fn display_path(path: &Path) -> String {
         .unwrap_or(absolute);
     shown.display().to_string()
 }
+
+/// Writes `yaml` as `spec.yaml` in a fresh temporary folder named after `name`, and runs the
+/// passes through lint on it: the checked spec (which must pass lint; warnings allowed), its
+/// diagnostics and the spec's path, for tests of what lint and lowering make of a small spec.
+#[cfg(test)]
+pub(crate) fn checked_spec(name: &str, yaml: &str) -> (lint::Checked, Diagnostics, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("checked-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, yaml).expect("the spec is written");
+    let mut diagnostics = Diagnostics::default();
+    let checked = check(&path, &[], &mut diagnostics).expect("the spec passes lint");
+    (checked, diagnostics, path)
+}

@@ -233,6 +233,21 @@ pub struct Media {
     pub pointer: String,
     /// The location of its key.
     pub location: Option<Location>,
+    /// Its `encoding` entries (a form body's), in the document's order.
+    pub encoding: Vec<Encoding>,
+}
+
+/// An entry of a media type's `encoding`: how one property of a form body is sent.
+#[derive(Debug, Clone)]
+pub struct Encoding {
+    /// Its key, the property it is about.
+    pub property: String,
+    pub pointer: String,
+    /// The location of its key.
+    pub location: Option<Location>,
+    /// Whether `explode` is written: `openapiv3` fills in its default, so its model cannot
+    /// tell an `explode: false` the default gives from one the spec writes.
+    pub explode_written: bool,
 }
 
 /// The media types under `content` of `owner`, at `pointer`.
@@ -240,10 +255,22 @@ fn content(spec: &Spec, owner: &Value, pointer: &str) -> Vec<Media> {
     let Some(Value::Object(content)) = object(owner).and_then(|o| o.get("content")) else { return Vec::new() };
     content
         .iter()
-        .filter(|(_, media)| object(media).is_some())
-        .map(|(mime, _)| {
+        .filter_map(|(mime, media)| Some((mime, object(media)?)))
+        .map(|(mime, media)| {
             let pointer = push_token(&format!("{pointer}/content"), mime);
-            Media { mime: mime.clone(), location: spec.key_location(&pointer), pointer }
+            let mut encoding = Vec::new();
+            if let Some(Value::Object(entries)) = media.get("encoding") {
+                for (property, entry) in entries {
+                    let at = push_token(&format!("{pointer}/encoding"), property);
+                    encoding.push(Encoding {
+                        property: property.clone(),
+                        location: spec.key_location(&at),
+                        explode_written: object(entry).is_some_and(|entry| entry.contains_key("explode")),
+                        pointer: at,
+                    });
+                }
+            }
+            Media { mime: mime.clone(), location: spec.key_location(&pointer), pointer, encoding }
         })
         .collect()
 }
@@ -335,19 +362,20 @@ pub fn operation(
     }
 }
 
+/// The model of the spec `yaml` ([`crate::checked_spec`]), for the tests of the model's parts.
+#[cfg(test)]
+pub(crate) fn of_spec(name: &str, yaml: &str) -> Model {
+    let (checked, _, path) = crate::checked_spec(&format!("model-{name}"), yaml);
+    let _ = std::fs::remove_dir_all(path.with_file_name(""));
+    checked.model
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn model(name: &str, yaml: &str) -> Model {
-        let dir = std::env::temp_dir().join(format!("model-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, yaml).unwrap();
-        let mut diagnostics = crate::Diagnostics::default();
-        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
-        std::fs::remove_dir_all(&dir).unwrap();
-        checked.model
+    fn model(name: &str, yaml: &str) -> crate::model::Model {
+        crate::model::of_spec(&format!("operations-{name}"), yaml)
     }
 
     #[test]

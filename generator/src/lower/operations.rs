@@ -469,7 +469,7 @@ impl Lowerer<'_> {
             BodyKind::Json
         } else if essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded" {
             let multipart = essence == "multipart/form-data";
-            match self.form_fields(media, media_pointer, name, multipart) {
+            match self.form_fields(media, found, name, multipart) {
                 Some(fields) => BodyKind::Form { multipart, fields },
                 None => BodyKind::Bytes,
             }
@@ -511,10 +511,11 @@ impl Lowerer<'_> {
     fn form_fields(
         &mut self,
         media: &openapiv3::MediaType,
-        media_pointer: &str,
+        found: &model::Media,
         name: &str,
         multipart: bool,
     ) -> Option<Vec<FormField>> {
+        let media_pointer = &found.pointer;
         let object = media.schema.as_ref().and_then(|s| self.resolve_schema(s)).and_then(|s| match &s.schema_kind {
             openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
                 Some(object.clone())
@@ -530,7 +531,7 @@ impl Lowerer<'_> {
                         if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" }
                     ),
                 )
-                .at(self.spec.key_location(media_pointer))
+                .at(found.location.clone())
                 .label("no fields")
                 .help("describe the form's fields as the `properties` of an object schema"),
             );
@@ -576,12 +577,10 @@ impl Lowerer<'_> {
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
             self.name_changed("form field", wire, &rust, self.spec.key_location(&pointer));
-            let (content_type, separator) = match media.encoding.get(wire) {
-                Some(encoding) => {
-                    let encoding_pointer = push_token(&format!("{media_pointer}/encoding"), wire);
-                    self.field_encoding(encoding, &encoding_pointer, wire, multipart, value, &ty)
-                }
-                None => (None, None),
+            let entry = found.encoding.iter().find(|entry| entry.property == *wire);
+            let (content_type, separator) = match (media.encoding.get(wire), entry) {
+                (Some(encoding), Some(entry)) => self.field_encoding(encoding, entry, multipart, value, &ty),
+                _ => (None, None),
             };
             fields.push(FormField {
                 wire: wire.clone(),
@@ -594,14 +593,16 @@ impl Lowerer<'_> {
                 separator,
             });
         }
-        for name in media.encoding.keys().filter(|name| !object.properties.contains_key(*name)) {
-            let encoding_pointer = push_token(&format!("{media_pointer}/encoding"), name);
+        for entry in found.encoding.iter().filter(|entry| !object.properties.contains_key(&entry.property)) {
             self.diagnostics.push(
                 Diagnostic::warning(
                     codes::INVALID_SPEC,
-                    format!("encoding `{name}`: an encoding entry must name a property of the form's schema; the entry is ignored"),
+                    format!(
+                        "encoding `{}`: an encoding entry must name a property of the form's schema; the entry is ignored",
+                        entry.property
+                    ),
                 )
-                .at(self.spec.key_location(&encoding_pointer))
+                .at(entry.location.clone())
                 .label("no such property")
                 .help("name a property of the schema, or remove the entry"),
             );
@@ -615,12 +616,12 @@ impl Lowerer<'_> {
     fn field_encoding(
         &mut self,
         encoding: &openapiv3::Encoding,
-        pointer: &str,
-        wire: &str,
+        entry: &model::Encoding,
         multipart: bool,
         value: FieldValue,
         ty: &Ty,
     ) -> (Option<String>, Option<char>) {
+        let (wire, pointer) = (&entry.property, &entry.pointer);
         let unsupported = |this: &mut Self, key: &str, what: String, help: &str| {
             this.diagnostics.push(
                 Diagnostic::warning(codes::UNSUPPORTED, format!("encoding `{wire}`: {what}"))
@@ -669,7 +670,7 @@ impl Lowerer<'_> {
         if !multipart {
             // As for query parameters: `form` by default, exploded unless said otherwise.
             let style = encoding.style.clone().unwrap_or(QueryStyle::Form);
-            let explicit_explode = self.spec.key_location(&format!("{pointer}/explode")).is_some();
+            let explicit_explode = entry.explode_written;
             let explode = if explicit_explode { encoding.explode } else { matches!(style, QueryStyle::Form) };
             let array = value == FieldValue::Text && matches!(ty, Ty::Vec(_));
             if array && !explode {
@@ -1083,14 +1084,10 @@ mod tests {
 
     /// The operations `yaml` lowers to, and the diagnostics of the whole run.
     fn lowered(name: &str, yaml: &str) -> (Vec<Operation>, crate::Diagnostics) {
-        let dir = std::env::temp_dir().join(format!("lower-operations-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, yaml).unwrap();
-        let mut diagnostics = crate::Diagnostics::default();
-        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
-        let config = crate::Config::new(&path, dir.join("out"), "t");
+        let (checked, mut diagnostics, path) = crate::checked_spec(&format!("lower-operations-{name}"), yaml);
+        let config = crate::Config::new(&path, path.with_file_name("out"), "t");
         let model = super::super::lower(&checked, &config, &mut diagnostics).expect("the spec lowers");
+        let _ = std::fs::remove_dir_all(path.with_file_name(""));
         (model.operations, diagnostics)
     }
 

@@ -1131,16 +1131,11 @@ mod tests {
 
     /// The warnings and notes `yaml` lowers with, as `line:column message`.
     fn lowering_diagnostics(name: &str, yaml: &str) -> Vec<String> {
-        let dir = std::env::temp_dir().join(format!("lower-types-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, yaml).unwrap();
+        let (checked, _, path) = crate::checked_spec(&format!("lower-types-{name}"), yaml);
         let mut diagnostics = crate::Diagnostics::default();
-        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
-        let mut diagnostics = crate::Diagnostics::default();
-        let config = crate::Config::new(&path, dir.join("out"), "t");
+        let config = crate::Config::new(&path, path.with_file_name("out"), "t");
         super::super::lower(&checked, &config, &mut diagnostics).expect("the spec lowers");
-        std::fs::remove_dir_all(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(path.with_file_name(""));
         diagnostics
             .iter()
             .map(|d| {

@@ -101,14 +101,7 @@ mod tests {
 
     /// The model of a spec that passes lint (warnings allowed).
     fn model(name: &str, yaml: &str) -> crate::model::Model {
-        let dir = std::env::temp_dir().join(format!("model-examples-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, yaml).unwrap();
-        let mut diagnostics = crate::Diagnostics::default();
-        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
-        std::fs::remove_dir_all(&dir).unwrap();
-        checked.model
+        crate::model::of_spec(&format!("examples-{name}"), yaml)
     }
 
     #[test]

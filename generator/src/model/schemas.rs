@@ -187,14 +187,7 @@ pub fn is_plain_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     fn model(name: &str, yaml: &str) -> crate::model::Model {
-        let dir = std::env::temp_dir().join(format!("model-schemas-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, yaml).unwrap();
-        let mut diagnostics = crate::Diagnostics::default();
-        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
-        std::fs::remove_dir_all(&dir).unwrap();
-        checked.model
+        crate::model::of_spec(&format!("schemas-{name}"), yaml)
     }
 
     fn at(location: Option<&crate::diagnostics::Location>) -> Option<(usize, usize)> {

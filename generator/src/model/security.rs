@@ -205,17 +205,9 @@ fn requirements(spec: &Spec, owner: &Map<String, Value>, pointer: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Model;
 
-    fn model(name: &str, yaml: &str) -> Model {
-        let dir = std::env::temp_dir().join(format!("model-security-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spec.yaml");
-        std::fs::write(&path, yaml).unwrap();
-        let mut diagnostics = crate::Diagnostics::default();
-        let checked = crate::check(&path, &[], &mut diagnostics).expect("the spec passes lint");
-        std::fs::remove_dir_all(&dir).unwrap();
-        checked.model
+    fn model(name: &str, yaml: &str) -> crate::model::Model {
+        crate::model::of_spec(&format!("security-{name}"), yaml)
     }
 
     #[test]
