@@ -232,7 +232,7 @@ impl Walker<'_, '_, '_> {
     fn walk(&mut self, pointer: &str, role: Role) {
         let spec = self.spec;
         let Some(Value::Object(map)) = spec.document.pointer(pointer) else { return };
-        let written_default = self.located.insert(spec, pointer, map).default_written.clone();
+        let written_default = self.located.insert(spec, pointer, map).default_written().map(str::to_owned);
         if map.contains_key("$ref") {
             return;
         }

@@ -584,7 +584,7 @@ impl<'a> Lowerer<'a> {
     /// JSON. An integer default that the field's Rust type cannot hold is a warning (lint's).
     pub fn default_text(&self, default: &Value, pointer: &str) -> String {
         let Value::Number(number) = default else { return default.to_string() };
-        let written = self.schemas.get(pointer).and_then(|node| node.default_written.as_deref());
+        let written = self.schemas.get(pointer).and_then(|node| node.default_written());
         written.map_or_else(|| number.to_string(), str::to_owned)
     }
 
@@ -643,7 +643,7 @@ impl<'a> Lowerer<'a> {
             Some(id) if self.space.nullable_components.contains(&id) => Ty::Nullable(Box::new(Ty::Named(id))),
             Some(id) => Ty::Named(id),
             None => {
-                let at = self.schemas.get(&ctx.pointer).and_then(|node| node.reference.clone().flatten());
+                let at = self.schemas.get(&ctx.pointer).and_then(|node| node.reference_location().cloned());
                 self.unsupported(
                     &format!("`$ref` `{reference}`"),
                     &format!("{}/$ref", ctx.pointer),
@@ -716,7 +716,7 @@ impl<'a> Lowerer<'a> {
                 self.unsupported(
                     "`not`",
                     &format!("{}/not", ctx.pointer),
-                    node.and_then(|node| node.not_location.clone()),
+                    node.and_then(|node| node.not_location().cloned()),
                     "remove `not`; its constraint cannot be expressed as a Rust type",
                 );
                 Ty::Json
@@ -765,7 +765,7 @@ impl<'a> Lowerer<'a> {
         node: Option<&Located>,
         ctx: &Ctx,
     ) -> Ty {
-        if let Some(tuple) = node.and_then(|node| node.tuple.as_ref()) {
+        if let Some(tuple) = node.and_then(|node| node.tuple()) {
             return self.tuple(items, tuple, min, max, ctx);
         }
         match items {
@@ -834,7 +834,7 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Unknown(format) => Some(Value::String(format.clone())),
                 VariantOrUnknownOrEmpty::Empty => None,
             };
-            let at = node.and_then(|node| node.format_location.as_ref());
+            let at = node.and_then(|node| node.format_location());
             let format = format.as_ref().and_then(Value::as_str).and_then(|f| self.options.format(f, &ctx.pointer, at));
             return format.map_or(Ty::String, Ty::Format);
         }
@@ -847,7 +847,7 @@ impl<'a> Lowerer<'a> {
             }
             let wanted = names::camel(value);
             let rust = names::unique(wanted.clone(), &mut taken, "");
-            let at = node.and_then(|node| node.enum_locations.get(i).cloned().flatten());
+            let at = node.and_then(|node| node.enum_locations().get(i).cloned().flatten());
             if rust != wanted {
                 let first = variants.iter().find(|v| v.rust == wanted).map_or(String::new(), |v| names::shown(&v.wire));
                 self.diagnostics.push(

@@ -314,8 +314,8 @@ impl<'a> Lowerer<'a> {
             let Some((key, _)) = target else {
                 // The branches of a base's subtypes are not written: its `discriminator` is.
                 let at = node.and_then(|node| match keyword {
-                    "discriminator" => node.discriminator_location.as_ref(),
-                    _ => node.members.location(keyword, i),
+                    "discriminator" => node.discriminator_location(),
+                    _ => node.member_location(keyword, i),
                 });
                 self.diagnostics.push(
                     Diagnostic::warning(

@@ -60,24 +60,47 @@ pub struct Schema {
     pub key_location: Option<Location>,
     /// Where its value is written.
     pub value_location: Option<Location>,
+    /// What only some schemas have; `None` for most. Kept apart so that a node is small: a
+    /// large spec has a hundred thousand schema positions.
+    facts: Option<Box<Facts>>,
+}
+
+/// The facts of a schema that most schemas do not have.
+#[derive(Debug, Clone, Default)]
+struct Facts {
     /// Where its `$ref` key is written, when it is a reference (whose siblings are ignored:
     /// a reference has no other facts).
-    pub reference: Option<Option<Location>>,
+    reference: Option<Option<Location>>,
     /// `items` written as a list of schemas (a draft 4 tuple).
-    pub tuple: Option<Tuple>,
+    tuple: Option<Tuple>,
     /// The text of a numeric `default` as the file writes it (`99999999999999999999`, which
     /// JSON reading makes `1e20`), when it is written as a plain number.
-    pub default_written: Option<String>,
+    default_written: Option<String>,
     /// Where each value of its `enum` is written, in order.
-    pub enum_locations: Vec<Option<Location>>,
+    enum_locations: Vec<Option<Location>>,
     /// Where the value of its `format` is written.
-    pub format_location: Option<Location>,
+    format_location: Option<Location>,
     /// Where its `not` key is written.
-    pub not_location: Option<Location>,
+    not_location: Option<Location>,
     /// Where its `discriminator` key is written.
-    pub discriminator_location: Option<Location>,
+    discriminator_location: Option<Location>,
     /// Where each member of its `allOf`, `anyOf` and `oneOf` is written.
-    pub members: Members,
+    members: Members,
+}
+
+impl Facts {
+    fn is_empty(&self) -> bool {
+        self.reference.is_none()
+            && self.tuple.is_none()
+            && self.default_written.is_none()
+            && self.enum_locations.is_empty()
+            && self.format_location.is_none()
+            && self.not_location.is_none()
+            && self.discriminator_location.is_none()
+            && self.members.all_of.is_empty()
+            && self.members.any_of.is_empty()
+            && self.members.one_of.is_empty()
+    }
 }
 
 /// `items: [A, B]`: what lowering needs to read the tuple.
@@ -93,15 +116,15 @@ pub struct Tuple {
 
 /// The locations of the members of a schema's composition keywords.
 #[derive(Debug, Clone, Default)]
-pub struct Members {
-    pub all_of: Vec<Option<Location>>,
-    pub any_of: Vec<Option<Location>>,
-    pub one_of: Vec<Option<Location>>,
+struct Members {
+    all_of: Vec<Option<Location>>,
+    any_of: Vec<Option<Location>>,
+    one_of: Vec<Option<Location>>,
 }
 
 impl Members {
     /// Where member `index` of `keyword` (`allOf`, `anyOf`, `oneOf`) is written.
-    pub fn location(&self, keyword: &str, index: usize) -> Option<&Location> {
+    fn location(&self, keyword: &str, index: usize) -> Option<&Location> {
         let list = match keyword {
             "allOf" => &self.all_of,
             "anyOf" => &self.any_of,
@@ -116,56 +139,93 @@ impl Schema {
     fn new(spec: &Spec, pointer: &str, map: &Map<String, Value>) -> Schema {
         let key = |keyword: &str| spec.key_location(&push_token(pointer, keyword));
         let (key_location, value_location) = locations(spec, pointer);
-        let mut schema = Schema {
-            pointer: pointer.to_owned(),
-            key_location,
-            value_location,
-            reference: None,
-            tuple: None,
-            default_written: None,
-            enum_locations: Vec::new(),
-            format_location: None,
-            not_location: None,
-            discriminator_location: None,
-            members: Members::default(),
-        };
+        let mut facts = Facts::default();
         if map.contains_key("$ref") {
-            schema.reference = Some(key("$ref"));
-            return schema;
-        }
-        let each = |keyword: &str, located: fn(&Spec, &str) -> Option<Location>| match map.get(keyword) {
-            Some(Value::Array(list)) => {
-                (0..list.len()).map(|i| located(spec, &format!("{pointer}/{keyword}/{i}"))).collect()
+            facts.reference = Some(key("$ref"));
+        } else {
+            let each = |keyword: &str, located: fn(&Spec, &str) -> Option<Location>| match map.get(keyword) {
+                Some(Value::Array(list)) => {
+                    (0..list.len()).map(|i| located(spec, &format!("{pointer}/{keyword}/{i}"))).collect()
+                }
+                _ => Vec::new(),
+            };
+            if let Some(Value::Array(items)) = map.get("items") {
+                facts.tuple = Some(Tuple {
+                    len: items.len(),
+                    location: key("items"),
+                    closed: map.get("additionalItems") == Some(&Value::Bool(false)),
+                });
             }
-            _ => Vec::new(),
-        };
-        if let Some(Value::Array(items)) = map.get("items") {
-            schema.tuple = Some(Tuple {
-                len: items.len(),
-                location: key("items"),
-                closed: map.get("additionalItems") == Some(&Value::Bool(false)),
-            });
+            if let Some(Value::Number(_)) = map.get("default") {
+                facts.default_written = spec
+                    .written(&push_token(pointer, "default"))
+                    .filter(|text| is_plain_number(text))
+                    .map(str::to_owned);
+            }
+            facts.enum_locations = each("enum", Spec::value_location);
+            if map.contains_key("format") {
+                facts.format_location = spec.value_location(&push_token(pointer, "format"));
+            }
+            if map.contains_key("not") {
+                facts.not_location = key("not");
+            }
+            if map.contains_key("discriminator") {
+                facts.discriminator_location = key("discriminator");
+            }
+            facts.members = Members {
+                all_of: each("allOf", Spec::key_location),
+                any_of: each("anyOf", Spec::key_location),
+                one_of: each("oneOf", Spec::key_location),
+            };
         }
-        if let Some(Value::Number(_)) = map.get("default") {
-            schema.default_written =
-                spec.written(&push_token(pointer, "default")).filter(|text| is_plain_number(text)).map(str::to_owned);
-        }
-        schema.enum_locations = each("enum", Spec::value_location);
-        if map.contains_key("format") {
-            schema.format_location = spec.value_location(&push_token(pointer, "format"));
-        }
-        if map.contains_key("not") {
-            schema.not_location = key("not");
-        }
-        if map.contains_key("discriminator") {
-            schema.discriminator_location = key("discriminator");
-        }
-        schema.members = Members {
-            all_of: each("allOf", Spec::key_location),
-            any_of: each("anyOf", Spec::key_location),
-            one_of: each("oneOf", Spec::key_location),
-        };
-        schema
+        let facts = (!facts.is_empty()).then(|| Box::new(facts));
+        Schema { pointer: pointer.to_owned(), key_location, value_location, facts }
+    }
+
+    /// Whether it is a reference (`$ref`), whose siblings are ignored.
+    pub fn is_reference(&self) -> bool {
+        self.facts.as_ref().is_some_and(|facts| facts.reference.is_some())
+    }
+
+    /// Where its `$ref` key is written, when it is a reference.
+    pub fn reference_location(&self) -> Option<&Location> {
+        self.facts.as_ref()?.reference.as_ref()?.as_ref()
+    }
+
+    /// `items` written as a list of schemas (a draft 4 tuple).
+    pub fn tuple(&self) -> Option<&Tuple> {
+        self.facts.as_ref()?.tuple.as_ref()
+    }
+
+    /// The text of a numeric `default` as the file writes it (`99999999999999999999`, which
+    /// JSON reading makes `1e20`), when it is written as a plain number.
+    pub fn default_written(&self) -> Option<&str> {
+        self.facts.as_ref()?.default_written.as_deref()
+    }
+
+    /// Where each value of its `enum` is written, in order.
+    pub fn enum_locations(&self) -> &[Option<Location>] {
+        self.facts.as_ref().map_or(&[], |facts| &facts.enum_locations)
+    }
+
+    /// Where the value of its `format` is written.
+    pub fn format_location(&self) -> Option<&Location> {
+        self.facts.as_ref()?.format_location.as_ref()
+    }
+
+    /// Where its `not` key is written.
+    pub fn not_location(&self) -> Option<&Location> {
+        self.facts.as_ref()?.not_location.as_ref()
+    }
+
+    /// Where its `discriminator` key is written.
+    pub fn discriminator_location(&self) -> Option<&Location> {
+        self.facts.as_ref()?.discriminator_location.as_ref()
+    }
+
+    /// Where member `index` of `keyword` (`allOf`, `anyOf`, `oneOf`) is written.
+    pub fn member_location(&self, keyword: &str, index: usize) -> Option<&Location> {
+        self.facts.as_ref()?.members.location(keyword, index)
     }
 }
 
@@ -238,32 +298,32 @@ components:
         assert_eq!(room.pointer, "/components/schemas/Room");
         assert_eq!(at(room.key_location.as_ref()), Some((16, 5)));
         assert_eq!(at(room.value_location.as_ref()), Some((17, 7)));
-        assert!(room.reference.is_none() && room.tuple.is_none());
+        assert!(!room.is_reference() && room.tuple().is_none());
 
         let kind = schemas.get("/components/schemas/Room/properties/kind").unwrap();
         assert_eq!(at(kind.key_location.as_ref()), Some((19, 9)));
-        let values: Vec<_> = kind.enum_locations.iter().map(|l| at(l.as_ref())).collect();
+        let values: Vec<_> = kind.enum_locations().iter().map(|l| at(l.as_ref())).collect();
         assert_eq!(values, [Some((21, 18)), Some((21, 23))]);
 
         let pair = schemas.get("/components/schemas/Room/properties/pair").unwrap();
-        let tuple = pair.tuple.as_ref().expect("a list of schemas");
+        let tuple = pair.tuple().expect("a list of schemas");
         assert_eq!((tuple.len, tuple.closed), (2, true));
         assert_eq!(at(tuple.location.as_ref()), Some((25, 11)));
         let member = schemas.get("/components/schemas/Room/properties/pair/items/1").unwrap();
-        assert_eq!(at(member.format_location.as_ref()), Some((25, 59)));
+        assert_eq!(at(member.format_location()), Some((25, 59)));
 
         let either = schemas.get("/components/schemas/Room/properties/either").unwrap();
-        assert_eq!(at(either.members.location("oneOf", 1)), Some((30, 15)));
-        assert_eq!(either.members.location("anyOf", 0), None);
+        assert_eq!(at(either.member_location("oneOf", 1)), Some((30, 15)));
+        assert_eq!(either.member_location("anyOf", 0), None);
         let branch = schemas.get("/components/schemas/Room/properties/either/oneOf/0").unwrap();
-        assert_eq!(at(branch.reference.clone().flatten().as_ref()), Some((29, 16)));
+        assert_eq!(at(branch.reference_location()), Some((29, 16)));
 
         let never = schemas.get("/components/schemas/Room/properties/never").unwrap();
-        assert_eq!(at(never.not_location.as_ref()), Some((32, 11)));
+        assert_eq!(at(never.not_location()), Some((32, 11)));
         assert!(schemas.get("/components/schemas/Room/properties/never/not").is_some());
 
         let limit = schemas.get("/paths/~1rooms/get/parameters/0/schema").expect("a parameter's schema");
-        assert_eq!(limit.default_written.as_deref(), Some("99999999999999999999"));
+        assert_eq!(limit.default_written(), Some("99999999999999999999"));
         assert!(schemas.get("/paths/~1rooms/get/responses/200/content/application~1json/schema").is_some());
         assert!(schemas.get("/components/schemas/Other/properties/a").is_some());
     }
