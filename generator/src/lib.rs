@@ -50,16 +50,22 @@ pub struct Generated {
 /// [`run`], also telling which files it read.
 pub fn generate(config: &Config, diagnostics: &mut Diagnostics) -> Option<Generated> {
     if let Some(source) = &config.source {
-        diagnostics.add_source(&source.display, &source.text);
+        diagnostics.add_source(&source.display, source.text.as_str());
     }
-    let checked = check_with(&config.spec_paths(), &Inputs::of(config), diagnostics)?;
+    let mut checked = check_with(&config.spec_paths(), &Inputs::of(config), diagnostics)?;
     let mut read: Vec<PathBuf> = Vec::new();
     for file in &checked.spec.sources.files {
         if !read.contains(&file.path) {
             read.push(file.path.clone());
         }
     }
-    let model = lower::lower(&checked, config, diagnostics)?;
+    // Lowering reads the `openapiv3` model and the located one, never the JSON document: it
+    // is freed beside lowering, so lowering's allocations can reuse its memory.
+    let document = std::mem::take(&mut checked.spec.document);
+    let model = std::thread::scope(|scope| {
+        scope.spawn(move || drop(document));
+        lower::lower(&checked, config, diagnostics)
+    })?;
     // Freeing the checked spec (its document, and every file's text and spans) costs as much
     // as a small pass on a large spec: it is done beside emit, which needs only the model.
     let files = std::thread::scope(|scope| {
