@@ -427,7 +427,7 @@ impl Config {
 /// its line.
 pub fn report_load_error(path: &Path, diagnostic: Diagnostic, diagnostics: &mut crate::Diagnostics) {
     if let (Some(location), Ok(text)) = (&diagnostic.location, std::fs::read_to_string(absolute(path))) {
-        diagnostics.add_source(&location.file, &text);
+        diagnostics.add_source(&location.file, text.as_str());
     }
     diagnostics.push(diagnostic);
 }

@@ -228,7 +228,9 @@ pub mod codes {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
-    sources: BTreeMap<String, String>,
+    /// The text of each file diagnostics may quote, shared with the file it is (a large spec's
+    /// text is megabytes).
+    sources: BTreeMap<String, std::sync::Arc<str>>,
 }
 
 impl Diagnostics {
@@ -237,8 +239,8 @@ impl Diagnostics {
     }
 
     /// Registers the text of a file so diagnostics pointing into it can show the line.
-    pub fn add_source(&mut self, file: &str, text: &str) {
-        self.sources.entry(file.to_owned()).or_insert_with(|| text.to_owned());
+    pub fn add_source(&mut self, file: &str, text: impl Into<std::sync::Arc<str>>) {
+        self.sources.entry(file.to_owned()).or_insert_with(|| text.into());
     }
 
     pub fn has_errors(&self) -> bool {

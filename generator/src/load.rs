@@ -121,12 +121,13 @@ pub fn load(
         Ok(text) => text,
         Err(e) => {
             let (diagnostic, lossy) = invalid_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), display);
-            diagnostics.add_source(display, &lossy);
+            diagnostics.add_source(display, lossy);
             diagnostics.push(diagnostic);
             return None;
         }
     };
-    diagnostics.add_source(display, &text);
+    let text: std::sync::Arc<str> = text.into();
+    diagnostics.add_source(display, text.clone());
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     match parse(&text, display, is_json, limits) {
         Ok(parsed) => {

@@ -31,7 +31,7 @@ use crate::source::{push_token, strip_pointer_prefix, FileId, SourceMap, Sources
 pub fn apply(mut bundle: Spec, path: &Path, diagnostics: &mut Diagnostics) -> Spec {
     let display = crate::display_path(path);
     let Some(loaded) = load::load_or_report(path, &display, diagnostics) else { return bundle };
-    diagnostics.add_source(&loaded.display, &loaded.text);
+    diagnostics.add_source(&loaded.display, loaded.text.clone());
     let file = match bundle.sources.find(&loaded.path) {
         Some(id) => id,
         None => crate::resolve::add_file(&mut bundle.sources, loaded),

@@ -147,7 +147,7 @@ pub fn resolve_roots_with(
     }
     let Resolver { sources, map, .. } = resolver;
     for file in &sources.files {
-        diagnostics.add_source(&file.display, &file.text);
+        diagnostics.add_source(&file.display, file.text.clone());
     }
     Bundle { sources, roots: resolved, schemas_at, schemas, schemas_map: map }
 }

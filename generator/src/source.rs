@@ -109,7 +109,8 @@ pub struct SourceFile {
     pub path: std::path::PathBuf,
     /// The path shown to users (relative to the working directory where possible).
     pub display: std::sync::Arc<str>,
-    pub text: String,
+    /// Shared with the diagnostics, which quote it.
+    pub text: std::sync::Arc<str>,
     pub value: serde_json::Value,
     pub spans: Spans,
 }
@@ -480,7 +481,7 @@ mod tests {
         let file = SourceFile {
             path: "f.yaml".into(),
             display: "f.yaml".into(),
-            text: String::new(),
+            text: "".into(),
             value: serde_json::Value::Null,
             spans,
         };

@@ -96,7 +96,7 @@ pub fn load_target(data: &[u8], is_json: bool) {
     let text = String::from_utf8_lossy(data);
     let display = if is_json { "fuzz.json" } else { "fuzz.yaml" };
     let mut diagnostics = Diagnostics::default();
-    diagnostics.add_source(display, &text);
+    diagnostics.add_source(display, &*text);
     if let Err(diagnostic) = generator::load::parse(&text, display, is_json, &Limits::default()) {
         let location = diagnostic.location.as_ref().expect("a syntax error has a location");
         assert!(location.start <= text.len(), "location {location:?} is past the end ({} bytes)", text.len());

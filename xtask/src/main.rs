@@ -231,7 +231,7 @@ fn codegen_all(args: &Args) -> ExitCode {
             let clashing: Vec<&Diagnostic> = clashes.iter().filter(|(at, _)| *at == i).map(|(_, d)| d).collect();
             if !clashing.is_empty() {
                 if let Some(source) = &config.source {
-                    report.diagnostics.add_source(&source.display, &source.text);
+                    report.diagnostics.add_source(&source.display, source.text.as_str());
                 }
                 for diagnostic in clashing {
                     report.diagnostics.push(diagnostic.clone());
