@@ -264,24 +264,21 @@ impl SourceMap {
 
     /// The file and pointer the node at `pointer` came from (longest mount wins).
     pub fn origin(&self, pointer: &str) -> Option<(FileId, String)> {
-        // The greatest mount not after `pointer`, when it is above `pointer`, is the longest
-        // one above it: a longer one would sort between the two. Else walk up one level at a time.
-        let below = (std::ops::Bound::Unbounded, std::ops::Bound::Included(pointer));
-        if let Some((at, (file, from))) = self.mounts.range::<str, _>(below).next_back() {
-            if let Some(rest) = strip_pointer_prefix(pointer, at) {
-                return Some((*file, format!("{from}{rest}")));
-            }
-        }
-        let mut p = pointer;
-        loop {
-            if let Some((file, from)) = self.mounts.get(p) {
-                return Some((*file, format!("{from}{}", &pointer[p.len()..])));
-            }
-            if p.is_empty() {
-                return None;
-            }
-            p = parent_pointer(p);
-        }
+        let (at, (file, from)) = self.mount_above(pointer)?;
+        Some((*file, format!("{from}{}", &pointer[at.len()..])))
+    }
+
+    /// The longest mount at or above `pointer`: its pointer, and the file and pointer it
+    /// came from.
+    fn mount_above(&self, pointer: &str) -> Option<(&str, &Origin)> {
+        longest_above(
+            pointer,
+            |p| {
+                let below = (std::ops::Bound::Unbounded, std::ops::Bound::Included(p));
+                self.mounts.range::<str, _>(below).next_back().map(|(at, origin)| (at.as_str(), origin))
+            },
+            |p| self.mounts.get_key_value(p).map(|(at, origin)| (at.as_str(), origin)),
+        )
     }
 
     /// Records that `to` (and everything below it) came from where `from` came from in
@@ -326,14 +323,25 @@ impl SourceMap {
     /// keeps its origin. Ancestors sort before their descendants, so each mount is judged
     /// against the mounts above it that were kept.
     pub fn pruned(self) -> SourceMap {
-        let mut kept = SourceMap::default();
+        // The mounts come sorted and the kept ones are pushed in order: the mount above each is
+        // found by binary search among them, and the map is built from them at once.
+        let mut kept: Vec<(String, Origin)> = Vec::with_capacity(self.mounts.len());
         for (at, (file, from)) in self.mounts {
-            if kept.origin(&at).is_some_and(|(f, p)| f == file && p == from) {
-                continue;
+            let above = longest_above(
+                &at,
+                |p| kept[..kept.partition_point(|(k, _)| k.as_str() <= p)].last().map(|(k, o)| (k.as_str(), o)),
+                |p| kept.binary_search_by(|(k, _)| k.as_str().cmp(p)).ok().map(|i| (kept[i].0.as_str(), &kept[i].1)),
+            );
+            // Implied when the mount above maps `at` to `from` already: same file, and `from`
+            // is that mount's origin followed by the rest of `at` (compared without building it).
+            let implied = above.is_some_and(|(above, (f, origin))| {
+                *f == file && from.strip_prefix(origin.as_str()) == Some(&at[above.len()..])
+            });
+            if !implied {
+                kept.push((at, (file, from)));
             }
-            kept.mounts.insert(at, (file, from));
         }
-        kept
+        SourceMap { mounts: kept.into_iter().collect() }
     }
 
     /// Adds every mount of `other` (its mounts win where both have one).
@@ -383,6 +391,35 @@ impl SourceMap {
 
     pub fn mounts(&self) -> impl Iterator<Item = (&String, &(FileId, String))> {
         self.mounts.iter()
+    }
+}
+
+/// Where a mount's node came from: the file, and the pointer in it.
+type Origin = (FileId, String);
+
+/// The longest mount at or above `pointer`, given how to find the greatest mount not after a
+/// pointer and the mount at exactly a pointer. The greatest mount not after `pointer`, when it
+/// is above `pointer`, is the longest one above it: a longer one would sort between the two.
+/// Else walk up one level at a time.
+fn longest_above<'a>(
+    pointer: &str,
+    last_not_after: impl Fn(&str) -> Option<(&'a str, &'a Origin)>,
+    exact: impl Fn(&str) -> Option<(&'a str, &'a Origin)>,
+) -> Option<(&'a str, &'a Origin)> {
+    if let Some((at, origin)) = last_not_after(pointer) {
+        if strip_pointer_prefix(pointer, at).is_some() {
+            return Some((at, origin));
+        }
+    }
+    let mut p = pointer;
+    loop {
+        if let Some(found) = exact(p) {
+            return Some(found);
+        }
+        if p.is_empty() {
+            return None;
+        }
+        p = parent_pointer(p);
     }
 }
 
