@@ -18,8 +18,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// - transparent huge pages off (Linux): mimalloc asks the kernel for them, which then zeroes
 ///   2 MiB at the first touch of each, again whenever a range given back is touched anew; a
 ///   fifth of a Kubernetes run was the kernel's `clear_page_erms` under those faults;
-/// - with the `mimalloc` feature, freed memory given back after 10 ms (mimalloc 3 waits a
-///   second): once huge pages are off, as fast, and a Kubernetes run peaks ~30 MB lower.
+/// - with the `mimalloc` feature, freed memory given back after 100 ms (mimalloc 3 waits a
+///   second). Side by side on GitHub's REST API (decision 38): 10 ms took 2.19 s and 391 MB,
+///   100 ms 2.03 s and 393 MB, one second 1.91 s and 415 MB.
 pub fn tune() {
     #[cfg(target_os = "linux")]
     // SAFETY: `PR_SET_THP_DISABLE` takes plain integers and touches no memory of ours; when it
@@ -30,6 +31,6 @@ pub fn tune() {
     #[cfg(feature = "mimalloc")]
     // SAFETY: sets a plain integer option; mimalloc reads its options atomically.
     unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 100);
     }
 }
