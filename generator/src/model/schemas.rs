@@ -30,9 +30,9 @@ impl Schemas {
         self.nodes.get(pointer)
     }
 
-    /// Every schema, in pointer order.
-    pub fn iter(&self) -> impl Iterator<Item = &Schema> {
-        self.nodes.values()
+    /// Every schema with its pointer, in pointer order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Schema)> {
+        self.nodes.iter().map(|(pointer, schema)| (pointer.as_str(), schema))
     }
 
     /// How many schemas there are.
@@ -52,10 +52,9 @@ impl Schemas {
     }
 }
 
-/// One schema position.
+/// One schema position (its pointer is its key in [`Schemas`]).
 #[derive(Debug, Clone)]
 pub struct Schema {
-    pub pointer: String,
     /// Where the key naming it is written (for a member of a list, the member itself).
     pub key_location: Option<Location>,
     /// Where its value is written.
@@ -179,7 +178,7 @@ impl Schema {
             };
         }
         let facts = (!facts.is_empty()).then(|| Box::new(facts));
-        Schema { pointer: pointer.to_owned(), key_location, value_location, facts }
+        Schema { key_location, value_location, facts }
     }
 
     /// Whether it is a reference (`$ref`), whose siblings are ignored.
@@ -295,7 +294,7 @@ components:
         );
         let schemas = &model.schemas;
         let room = schemas.get("/components/schemas/Room").expect("a named schema");
-        assert_eq!(room.pointer, "/components/schemas/Room");
+        assert!(schemas.iter().any(|(pointer, _)| pointer == "/components/schemas/Room"));
         assert_eq!(at(room.key_location.as_ref()), Some((16, 5)));
         assert_eq!(at(room.value_location.as_ref()), Some((17, 7)));
         assert!(!room.is_reference() && room.tuple().is_none());
