@@ -323,21 +323,25 @@ impl SourceMap {
     /// keeps its origin. Ancestors sort before their descendants, so each mount is judged
     /// against the mounts above it that were kept.
     pub fn pruned(self) -> SourceMap {
-        // The mounts come sorted and the kept ones are pushed in order: the mount above each is
-        // found by binary search among them, and the map is built from them at once.
+        // The mounts come sorted. Every string sorting between a prefix and a string it starts
+        // is one starting with that prefix too, so the kept mounts whose pointers are string
+        // prefixes of the current one are a chain at the bottom of a stack: pop the others,
+        // and the mount above is the last of the chain that is a prefix by whole tokens (not
+        // `/a/b` before `/a/b-c`, kept on the stack for `/a/b/c`, which sorts after it).
         let mut kept: Vec<(String, Origin)> = Vec::with_capacity(self.mounts.len());
+        let mut chain: Vec<usize> = Vec::new();
         for (at, (file, from)) in self.mounts {
-            let above = longest_above(
-                &at,
-                |p| kept[..kept.partition_point(|(k, _)| k.as_str() <= p)].last().map(|(k, o)| (k.as_str(), o)),
-                |p| kept.binary_search_by(|(k, _)| k.as_str().cmp(p)).ok().map(|i| (kept[i].0.as_str(), &kept[i].1)),
-            );
+            while chain.last().is_some_and(|&i| !at.starts_with(kept[i].0.as_str())) {
+                chain.pop();
+            }
+            let above = chain.iter().rev().map(|&i| &kept[i]).find(|(k, _)| strip_pointer_prefix(&at, k).is_some());
             // Implied when the mount above maps `at` to `from` already: same file, and `from`
             // is that mount's origin followed by the rest of `at` (compared without building it).
             let implied = above.is_some_and(|(above, (f, origin))| {
                 *f == file && from.strip_prefix(origin.as_str()) == Some(&at[above.len()..])
             });
             if !implied {
+                chain.push(kept.len());
                 kept.push((at, (file, from)));
             }
         }
