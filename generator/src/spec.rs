@@ -75,7 +75,13 @@ pub fn keys_are_names(pointer: &str) -> bool {
 /// `examples` is data too (OpenAPI 3's `examples` maps names to Example Objects, which may be
 /// `$ref`s, and whose `value` is data).
 pub fn holds_data(pointer: &str, key: &str, swagger: bool) -> bool {
-    if keys_are_names(pointer) {
+    holds_data_among(keys_are_names(pointer), pointer, key, swagger)
+}
+
+/// [`holds_data`], for a walker that knows whether the keys at `pointer` are names
+/// ([`keys_are_names`], found once per object rather than once per key).
+pub fn holds_data_among(names: bool, pointer: &str, key: &str, swagger: bool) -> bool {
+    if names {
         let extensible = pointer.ends_with("/paths") || pointer.ends_with("/responses");
         return extensible && key.starts_with("x-");
     }

@@ -22,7 +22,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
-use crate::source::{push_token, SourceMap};
+use crate::source::{push_escaped, push_token, SourceMap};
 use crate::spec::METHODS;
 
 mod openapi31;
@@ -52,7 +52,7 @@ pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
             for diagnostic in found {
                 diagnostics.push(diagnostic);
             }
-            rewrite_refs(&mut document, "");
+            rewrite_refs(&mut document, &mut String::new());
             // Most moves are keys copied under a moved parent: pruned, the map is a fraction
             // of its size, and so is everything that looks a pointer up in it later.
             spec.map = moves.pruned().through(&spec.map).pruned();
@@ -724,10 +724,12 @@ fn default_media() -> Vec<Media> {
 /// examples, defaults: [`crate::spec::holds_data`], the rule resolve follows too), and
 /// Swagger's `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string, and
 /// its `discriminator: <property>` OpenAPI 3.0's `discriminator: {propertyName: <property>}`.
-fn rewrite_refs(value: &mut Value, pointer: &str) {
+fn rewrite_refs(value: &mut Value, pointer: &mut String) {
+    let len = pointer.len();
     match value {
         Value::Object(map) => {
-            if !crate::spec::keys_are_names(pointer) {
+            let names = crate::spec::keys_are_names(pointer);
+            if !names {
                 if let Some(Value::String(r)) = map.get_mut("$ref") {
                     if let Some(rest) = r.strip_prefix("#/definitions/") {
                         *r = format!("#/components/schemas/{rest}");
@@ -744,14 +746,20 @@ fn rewrite_refs(value: &mut Value, pointer: &str) {
                 }
             }
             for (key, child) in map.iter_mut() {
-                if !crate::spec::holds_data(pointer, key, false) {
-                    rewrite_refs(child, &push_token(pointer, key));
+                if !crate::spec::holds_data_among(names, pointer, key, false) && (child.is_object() || child.is_array())
+                {
+                    pointer.push('/');
+                    push_escaped(pointer, key);
+                    rewrite_refs(child, pointer);
+                    pointer.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                rewrite_refs(item, &format!("{pointer}/{i}"));
+                openapi31::push_index(pointer, i);
+                rewrite_refs(item, pointer);
+                pointer.truncate(len);
             }
         }
         _ => {}

@@ -15,7 +15,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
-use crate::source::{push_token, SourceMap, Spec};
+use crate::source::{push_escaped, push_token, SourceMap, Spec};
 
 /// Rewrites `document` in place; moved values keep their place in the source map.
 pub(super) fn downgrade(document: &mut Value, map: &mut SourceMap) {
@@ -240,8 +240,7 @@ fn subschemas(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMa
 /// is a nullable `T`, several types the `anyOf` of each.
 pub(super) fn type_lists(spec: &mut Spec, diagnostics: &mut Diagnostics) {
     let mut found = Vec::new();
-    let mut pointers = Vec::new();
-    schemas_in(&spec.document, "", |schema| matches!(schema.get("type"), Some(Value::Array(_))), &mut pointers);
+    let pointers = schemas_in(&spec.document, |schema| matches!(schema.get("type"), Some(Value::Array(_))));
     for pointer in pointers {
         // A list with anything but the schema types (and `null`) is lint's to report.
         let Some(Value::Array(list)) = spec.document.pointer(&format!("{pointer}/type")) else { continue };
@@ -299,60 +298,97 @@ pub(super) type Keep = fn(&serde_json::Map<String, Value>) -> bool;
 
 /// Pointers of the schemas `keep` accepts of a document in the OpenAPI 3.0 shape: each
 /// `schema`, each entry of `components.schemas`, and the schemas they hold.
-pub(super) fn schemas_in(value: &Value, pointer: &str, keep: Keep, out: &mut Vec<String>) {
+pub(super) fn schemas_in(value: &Value, keep: Keep) -> Vec<String> {
+    let mut out = Vec::new();
+    non_schemas(value, &mut String::new(), keep, &mut out);
+    out
+}
+
+/// The walk of [`schemas_in`] outside schemas. `pointer` is the value's, grown and cut back
+/// as the walk goes down and up, so no pointer is built but those kept.
+fn non_schemas(value: &Value, pointer: &mut String, keep: Keep, out: &mut Vec<String>) {
+    let len = pointer.len();
     match value {
         Value::Object(object) => {
             let names = crate::spec::keys_are_names(pointer);
+            let schemas = pointer == "/components";
             for (key, child) in object {
-                let child_pointer = push_token(pointer, key);
-                if crate::spec::holds_data(pointer, key, false) {
+                if crate::spec::holds_data_among(names, pointer, key, false) {
                     continue;
                 }
+                pointer.push('/');
+                push_escaped(pointer, key);
                 if key == "schema" && !names {
-                    schema_tree(child, &child_pointer, keep, out);
-                } else if pointer == "/components" && key == "schemas" {
+                    schema_tree(child, pointer, keep, out);
+                } else if schemas && key == "schemas" {
                     if let Value::Object(schemas) = child {
-                        for (name, s) in schemas {
-                            schema_tree(s, &push_token(&child_pointer, name), keep, out);
-                        }
+                        schema_entries(schemas, pointer, keep, out);
                     }
                 } else {
-                    schemas_in(child, &child_pointer, keep, out);
+                    non_schemas(child, pointer, keep, out);
                 }
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                schemas_in(item, &format!("{pointer}/{i}"), keep, out);
+                push_index(pointer, i);
+                non_schemas(item, pointer, keep, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
     }
 }
 
+/// The schemas of a map of them (`components.schemas`, `properties`) at `pointer`.
+fn schema_entries(entries: &serde_json::Map<String, Value>, pointer: &mut String, keep: Keep, out: &mut Vec<String>) {
+    let len = pointer.len();
+    for (name, s) in entries {
+        pointer.push('/');
+        push_escaped(pointer, name);
+        schema_tree(s, pointer, keep, out);
+        pointer.truncate(len);
+    }
+}
+
 /// `pointer` and the pointers of the schemas the schema there holds.
-fn schema_tree(value: &Value, pointer: &str, keep: Keep, out: &mut Vec<String>) {
+fn schema_tree(value: &Value, pointer: &mut String, keep: Keep, out: &mut Vec<String>) {
     let Value::Object(object) = value else { return };
     if keep(object) {
-        out.push(pointer.to_owned());
+        out.push(pointer.clone());
     }
+    let len = pointer.len();
     for (key, child) in object {
-        let child_pointer = push_token(pointer, key);
         match (key.as_str(), child) {
             ("properties" | "patternProperties", Value::Object(entries)) => {
-                for (name, s) in entries {
-                    schema_tree(s, &push_token(&child_pointer, name), keep, out);
-                }
+                pointer.push('/');
+                pointer.push_str(key);
+                schema_entries(entries, pointer, keep, out);
             }
             ("items" | "additionalProperties" | "not", _) if child.is_object() => {
-                schema_tree(child, &child_pointer, keep, out);
+                pointer.push('/');
+                pointer.push_str(key);
+                schema_tree(child, pointer, keep, out);
             }
             ("items" | "allOf" | "anyOf" | "oneOf", Value::Array(members)) => {
+                pointer.push('/');
+                pointer.push_str(key);
+                let with_key = pointer.len();
                 for (i, s) in members.iter().enumerate() {
-                    schema_tree(s, &format!("{child_pointer}/{i}"), keep, out);
+                    push_index(pointer, i);
+                    schema_tree(s, pointer, keep, out);
+                    pointer.truncate(with_key);
                 }
             }
             _ => {}
         }
+        pointer.truncate(len);
     }
+}
+
+/// Appends `/i` to `pointer`.
+pub(super) fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{i}");
 }

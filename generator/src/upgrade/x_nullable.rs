@@ -13,9 +13,8 @@ use crate::source::Spec;
 
 /// Reads `x-nullable: true` as `nullable: true` in every schema of the upgraded document.
 pub(super) fn x_nullable(spec: &mut Spec) {
-    let mut pointers = Vec::new();
     let keep: super::openapi31::Keep = |schema| schema.get("x-nullable") == Some(&Value::Bool(true));
-    schemas_in(&spec.document, "", keep, &mut pointers);
+    let pointers = schemas_in(&spec.document, keep);
     for pointer in pointers {
         let Some(Value::Object(object)) = spec.document.pointer_mut(&pointer) else { continue };
         if object.get("x-nullable") != Some(&Value::Bool(true)) || object.contains_key("nullable") {
