@@ -62,21 +62,21 @@ const CONSTRAINTS: [&str; 14] = [
 ];
 
 /// Checks every example, and returns them as the model's nodes.
-pub fn check(spec: &Spec, sites: &Sites, schemas: &Schemas, reporter: &mut Reporter) -> Examples {
+pub fn check(spec: &Spec, sites: &Sites<'_>, schemas: &Schemas, reporter: &mut Reporter) -> Examples {
     let checker = Checker { spec, cyclic: &schemas.cyclic };
     let mut examples = Examples::default();
-    for media in &sites.media_types {
-        checker.examples_of(media, reporter, true, &mut examples);
+    for (media, value) in &sites.media_types {
+        checker.examples_of(media, value, reporter, true, &mut examples);
     }
-    for owner in sites.parameters.iter().chain(&sites.headers) {
-        checker.examples_of(owner, reporter, false, &mut examples);
+    for (owner, value) in sites.parameters.iter().chain(&sites.headers) {
+        checker.examples_of(owner, value, reporter, false, &mut examples);
     }
-    for schema in &schemas.visited {
-        let example = format!("{schema}/example");
-        if spec.document.pointer(&example).is_some() {
-            let valid = checker.validate(schema, &example, reporter);
-            examples.push(checker.node(schema, Site::Schema, example, schema, valid));
-        }
+    for pointer in &schemas.with_example {
+        let Some(schema) = spec.document.pointer(pointer) else { continue };
+        let Some(example) = schema.get("example") else { continue };
+        let at = format!("{pointer}/example");
+        let valid = checker.validate(pointer, schema, &at, example, reporter);
+        examples.push(checker.node(pointer, Site::Schema, at, pointer, valid));
     }
     examples
 }
@@ -103,21 +103,20 @@ impl Checker<'_> {
 
     /// The `example` and `examples.*.value` of a media type, parameter or header, checked
     /// and added to `found`.
-    fn examples_of(&self, owner: &str, reporter: &mut Reporter, is_media: bool, found: &mut Examples) {
-        let document = &self.spec.document;
+    fn examples_of(&self, owner: &str, value: &Value, reporter: &mut Reporter, is_media: bool, found: &mut Examples) {
+        let Some(schema) = value.get("schema") else { return };
         let schema_at = format!("{owner}/schema");
-        let Some(schema) = document.pointer(&schema_at) else { return };
-        let example = format!("{owner}/example");
-        if let Some(value) = document.pointer(&example) {
+        if let Some(value) = value.get("example") {
+            let example = format!("{owner}/example");
             let unparsed = is_media && self.unparsed_json(owner, value, schema, &example, reporter);
-            let valid = !unparsed && self.validate(&schema_at, &example, reporter);
+            let valid = !unparsed && self.validate(&schema_at, schema, &example, value, reporter);
             found.push(self.node(owner, Site::Example, example, &schema_at, valid));
         }
-        if let Some(Value::Object(examples)) = document.pointer(&format!("{owner}/examples")) {
+        if let Some(Value::Object(examples)) = value.get("examples") {
             for (name, entry) in examples {
-                if entry.get("value").is_some() {
+                if let Some(value) = entry.get("value") {
                     let at = format!("{}/value", push_token(&format!("{owner}/examples"), name));
-                    let valid = self.validate(&schema_at, &at, reporter);
+                    let valid = self.validate(&schema_at, schema, &at, value, reporter);
                     found.push(self.node(owner, Site::Entry(name.clone()), at, &schema_at, valid));
                 }
             }
@@ -147,11 +146,9 @@ impl Checker<'_> {
         true
     }
 
-    /// Validates the example at pointer `at` against the schema at pointer `schema_at`;
+    /// Validates `example`, at pointer `at`, against `schema`, at pointer `schema_at`;
     /// returns whether it was not found invalid (one that cannot be checked is not).
-    fn validate(&self, schema_at: &str, at: &str, reporter: &mut Reporter) -> bool {
-        let document = &self.spec.document;
-        let (Some(schema), Some(example)) = (document.pointer(schema_at), document.pointer(at)) else { return true };
+    fn validate(&self, schema_at: &str, schema: &Value, at: &str, example: &Value, reporter: &mut Reporter) -> bool {
         let Some((root, aliases)) = self.validation_root(schema) else { return true };
         let mut valid = true;
         match jsonschema::options().with_draft(Draft::Draft4).build(&root) {

@@ -17,12 +17,12 @@ use crate::source::{strip_pointer_prefix, Spec};
 /// Where an OpenAPI 3.0 parameter may be.
 const LOCATIONS: [&str; 4] = ["query", "header", "path", "cookie"];
 
-pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
-    for parameter in &sites.parameters {
-        parameter_location(spec, parameter, reporter);
-        parameter_name(spec, parameter, reporter);
+pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) {
+    for (pointer, parameter) in &sites.parameters {
+        parameter_location(spec, pointer, parameter, reporter);
+        parameter_name(spec, pointer, parameter, reporter);
     }
-    for header in &sites.headers {
+    for (header, _) in &sites.headers {
         header_key(spec, header, reporter);
     }
     header_keys_once(spec, sites, reporter);
@@ -34,7 +34,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
             parameters_once(operation, reporter);
         }
     }
-    for media in &sites.media_types {
+    for (media, _) in &sites.media_types {
         media_type(spec, media, reporter);
     }
     operation_ids(sites, reporter);
@@ -42,8 +42,8 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
 }
 
 /// A header or cookie parameter's `name` is an RFC 9110 `token` (RFC 6265 cookie names are too).
-fn parameter_name(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
-    let Some(parameter) = spec.document.pointer(pointer).and_then(object) else { return };
+fn parameter_name(spec: &Spec, pointer: &str, parameter: &Value, reporter: &mut Reporter) {
+    let Some(parameter) = object(parameter) else { return };
     let kind = match parameter.get("in").and_then(Value::as_str) {
         Some("header") => "header",
         Some("cookie") => "cookie",
@@ -154,9 +154,9 @@ fn parameters_once(operation: &model::Operation, reporter: &mut Reporter) {
 }
 
 /// The headers of one response (or encoding) are named once, case-insensitively.
-fn header_keys_once(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+fn header_keys_once(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) {
     let mut by_owner: BTreeMap<(&str, String), &str> = BTreeMap::new();
-    for pointer in sites.headers.iter().filter(|p| !p.starts_with("/components/headers/")) {
+    for (pointer, _) in sites.headers.iter().filter(|(p, _)| !p.starts_with("/components/headers/")) {
         let owner = crate::source::parent_pointer(pointer);
         let name = crate::source::tokens(pointer).pop().unwrap_or_default();
         let Some(earlier) = by_owner.get(&(owner, name.to_ascii_lowercase())) else {
@@ -198,8 +198,8 @@ fn media_type(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
         .report(pointer, Diagnostic::warning(codes::INVALID_MEDIA_TYPE, message).at(location).label(why).help(help));
 }
 
-fn parameter_location(spec: &Spec, pointer: &str, reporter: &mut Reporter) {
-    let Some(parameter) = spec.document.pointer(pointer).and_then(object) else { return };
+fn parameter_location(spec: &Spec, pointer: &str, parameter: &Value, reporter: &mut Reporter) {
+    let Some(parameter) = object(parameter) else { return };
     let at = format!("{pointer}/in");
     let location = spec.value_location(&at);
     let valid = format!("`in` is one of {}", list(LOCATIONS));
@@ -419,7 +419,7 @@ fn key_substring_location(spec: &Spec, pointer: &str, needle: &str) -> Option<Lo
     narrowed.or(Some(location))
 }
 
-fn operation_ids(sites: &Sites, reporter: &mut Reporter) {
+fn operation_ids(sites: &Sites<'_>, reporter: &mut Reporter) {
     // Operations of different root documents are in different modules: only those of one
     // root must have distinct ids.
     /// Where an id is used: its location and pointer.
@@ -461,7 +461,7 @@ fn operation_ids(sites: &Sites, reporter: &mut Reporter) {
 
 /// Every scheme a security requirement names (the document's, and each operation's own) is
 /// defined in `components.securitySchemes` (Swagger 2.0: `securityDefinitions`).
-fn security_requirements(sites: &Sites, reporter: &mut Reporter) {
+fn security_requirements(sites: &Sites<'_>, reporter: &mut Reporter) {
     let security = &sites.security;
     let defined: Vec<&str> = security.schemes.iter().map(|scheme| scheme.name.as_str()).collect();
     // An operation that inherits the document's requirements is checked with the document.

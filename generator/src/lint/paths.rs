@@ -15,7 +15,7 @@ use crate::diagnostics::{self, codes, Diagnostic};
 use crate::model::{Operation, PathItem};
 use crate::source::Spec;
 
-pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) {
     for item in sites.path_items.iter().filter(|item| !item.callback) {
         path_start(item, reporter);
         path_characters(spec, item, reporter);
@@ -113,7 +113,7 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
 
 /// Operations served at one method and path (white space and a `#fragment` aside, template
 /// variables by position): a warning at each after the first, since the server must try them.
-fn shared_routes(sites: &Sites, reporter: &mut Reporter) {
+fn shared_routes(sites: &Sites<'_>, reporter: &mut Reporter) {
     /// The operations of a method and route shape, each with its path item.
     type Operations<'a> = Vec<(&'a PathItem, &'a Operation)>;
     let mut routes: std::collections::BTreeMap<(String, String), Operations<'_>> = std::collections::BTreeMap::new();

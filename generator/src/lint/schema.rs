@@ -89,8 +89,8 @@ enum Role {
 /// What the schema checks learnt for the checks after them.
 #[derive(Debug, Default)]
 pub struct Schemas {
-    /// The pointer of each schema object visited (in no order).
-    pub visited: Vec<String>,
+    /// The pointer of each schema object visited that has an `example` (in no order).
+    pub with_example: Vec<String>,
     /// Names of `components.schemas` entries defined in terms of themselves.
     pub cyclic: BTreeSet<String>,
     /// Pointers of the schemas whose `items` is a list of schemas (a draft 4 tuple).
@@ -100,12 +100,13 @@ pub struct Schemas {
 }
 
 /// Checks every schema.
-pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
-    let mut walker = Walker { spec, reporter, visited: Vec::new(), tuples: Vec::new(), located: Default::default() };
-    for root in &sites.schemas {
-        walker.walk(root, Role::Root);
+pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) -> Schemas {
+    let mut walker =
+        Walker { spec, reporter, with_example: Vec::new(), tuples: Vec::new(), located: Default::default() };
+    for (root, schema) in &sites.schemas {
+        walker.walk(root, schema, Role::Root);
     }
-    let (visited, tuples, located) = (walker.visited, walker.tuples, walker.located);
+    let (with_example, tuples, located) = (walker.with_example, walker.tuples, walker.located);
     let cyclic = unproductive_cycles(&spec.document, false);
     for name in &unproductive_cycles(&spec.document, true) {
         let at = push_token("/components/schemas", name);
@@ -117,7 +118,7 @@ pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) -> Schemas {
                 .help("a schema may refer to itself inside `properties`, `items` or `additionalProperties`; through `$ref`, `allOf`, `anyOf`, `oneOf` or `not` alone the definition never ends"),
         );
     }
-    Schemas { visited, cyclic, tuples, located }
+    Schemas { with_example, cyclic, tuples, located }
 }
 
 /// The named schemas that reach themselves through `$ref`, `allOf`, `anyOf`, `oneOf` and `not`
@@ -223,56 +224,61 @@ fn value_kind(value: &Value) -> String {
 struct Walker<'a, 'r, 'd> {
     spec: &'a Spec,
     reporter: &'r mut Reporter<'d>,
-    visited: Vec<String>,
+    with_example: Vec<String>,
     tuples: Vec<String>,
     located: crate::model::schemas::Schemas,
 }
 
 impl Walker<'_, '_, '_> {
-    fn walk(&mut self, pointer: &str, role: Role) {
+    fn walk(&mut self, pointer: &str, schema: &Value, role: Role) {
         let spec = self.spec;
-        let Some(Value::Object(map)) = spec.document.pointer(pointer) else { return };
+        let Value::Object(map) = schema else { return };
         let written_default = self.located.insert(spec, pointer, map).default_written().map(str::to_owned);
         if map.contains_key("$ref") {
             return;
         }
-        self.visited.push(pointer.to_owned());
+        if map.contains_key("example") {
+            self.with_example.push(pointer.to_owned());
+        }
         if let Some(value) = map.get("type") {
             self.check_type(pointer, value);
         }
         self.integer_default(pointer, map, written_default.as_deref());
         self.untyped_object(pointer, map);
         for (key, value) in map {
-            let child = push_token(pointer, key);
+            let child = || push_token(pointer, key);
             if KEYWORDS.contains(&key.as_str()) {
-                self.check_keyword_value(&child, key, value);
+                self.check_keyword_value(pointer, key, value);
             }
             match key.as_str() {
                 "properties" => {
                     if let Value::Object(properties) = value {
-                        for name in properties.keys() {
-                            self.walk(&push_token(&child, name), Role::Property);
+                        let child = child();
+                        for (name, property) in properties {
+                            self.walk(&push_token(&child, name), property, Role::Property);
                         }
                     }
                 }
                 "items" => match value {
                     Value::Array(items) => {
+                        let child = child();
                         self.tuple(pointer, &child);
-                        for i in 0..items.len() {
-                            self.walk(&format!("{child}/{i}"), Role::Items);
+                        for (i, item) in items.iter().enumerate() {
+                            self.walk(&format!("{child}/{i}"), item, Role::Items);
                         }
                     }
-                    _ => self.walk(&child, Role::Items),
+                    _ => self.walk(&child(), value, Role::Items),
                 },
-                "additionalProperties" => self.walk(&child, Role::AdditionalProperties),
+                "additionalProperties" => self.walk(&child(), value, Role::AdditionalProperties),
                 "allOf" | "anyOf" | "oneOf" => {
                     if let Value::Array(members) = value {
-                        for i in 0..members.len() {
-                            self.walk(&format!("{child}/{i}"), Role::Member);
+                        let child = child();
+                        for (i, member) in members.iter().enumerate() {
+                            self.walk(&format!("{child}/{i}"), member, Role::Member);
                         }
                     }
                 }
-                "not" => self.walk(&child, Role::Not),
+                "not" => self.walk(&child(), value, Role::Not),
                 // Draft 4's companion of a tuple: read with it (the tuple is reported).
                 "additionalItems" if map.get("items").is_some_and(Value::is_array) => {}
                 k if KEYWORDS.contains(&k) || TOLERATED.contains(&k) || k.starts_with("x-") => {}
@@ -280,7 +286,7 @@ impl Walker<'_, '_, '_> {
                     let guessed = looks_like_schema(value);
                     self.unknown_keyword(pointer, key, guessed, role);
                     if guessed {
-                        self.walk(&child, Role::Guessed);
+                        self.walk(&child(), value, Role::Guessed);
                     }
                 }
             }
@@ -341,11 +347,13 @@ impl Walker<'_, '_, '_> {
     }
 
     /// A keyword whose value is of the wrong kind (`pattern: 0`), reported at the value.
-    fn check_keyword_value(&mut self, at: &str, keyword: &str, value: &Value) {
+    /// The value of `keyword` of the schema at `schema`.
+    fn check_keyword_value(&mut self, schema: &str, keyword: &str, value: &Value) {
         let Some((kind, fits)) = keyword_kind(keyword) else { return };
         if fits(value) {
             return;
         }
+        let at = &push_token(schema, keyword);
         self.reporter.report(
             at,
             Diagnostic::error(

@@ -14,7 +14,7 @@ use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::Spec;
 
-pub fn check(spec: &Spec, sites: &Sites, reporter: &mut Reporter) {
+pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) {
     let mut owners = vec![String::new()];
     for item in sites.path_items.iter().filter(|item| !item.callback) {
         owners.push(item.pointer.clone());

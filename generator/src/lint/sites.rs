@@ -11,25 +11,28 @@ use crate::model::security::Security;
 use crate::model::{self, Level, Method, PathItem};
 use crate::source::{push_token, Spec};
 
-/// Pointers of the parts of a document the checks look at.
+/// The parts of a document the checks look at: pointers, and the values there.
 #[derive(Debug, Default)]
-pub struct Sites {
+pub struct Sites<'a> {
     pub path_items: Vec<PathItem>,
     /// The security schemes and the document's requirements (each operation's are in
     /// [`model::Operation::security`]).
     pub security: Security,
     /// Parameter objects (path-level, operation-level and `components.parameters`).
-    pub parameters: Vec<String>,
+    pub parameters: Vec<Site<'a>>,
     /// Header objects (of responses, of encodings, and `components.headers`).
-    pub headers: Vec<String>,
+    pub headers: Vec<Site<'a>>,
     /// Media type objects (the values of every `content`).
-    pub media_types: Vec<String>,
+    pub media_types: Vec<Site<'a>>,
     /// Schemas that are not inside another schema.
-    pub schemas: Vec<String>,
+    pub schemas: Vec<Site<'a>>,
 }
 
-impl Sites {
-    pub fn find(spec: &Spec) -> Sites {
+/// A part of the document: its pointer and its value (so no check looks it up again).
+pub type Site<'a> = (String, &'a Value);
+
+impl<'a> Sites<'a> {
+    pub fn find(spec: &'a Spec) -> Sites<'a> {
         let document = &spec.document;
         let mut sites = Sites { security: Security::of(spec), ..Sites::default() };
         if let Some(Value::Object(paths)) = document.get("paths") {
@@ -40,7 +43,7 @@ impl Sites {
             }
         }
         let Some(Value::Object(components)) = document.get("components") else { return sites };
-        let each = |key: &str| -> Vec<(String, &Value)> {
+        let each = |key: &str| -> Vec<(String, &'a Value)> {
             match components.get(key) {
                 Some(Value::Object(map)) => {
                     map.iter().map(|(name, value)| (push_token(&format!("/components/{key}"), name), value)).collect()
@@ -48,9 +51,7 @@ impl Sites {
                 _ => Vec::new(),
             }
         };
-        for (pointer, _) in each("schemas") {
-            sites.schemas.push(pointer);
-        }
+        sites.schemas.extend(each("schemas"));
         for (pointer, value) in each("parameters") {
             sites.parameter(value, pointer);
         }
@@ -69,7 +70,7 @@ impl Sites {
         sites
     }
 
-    fn path_item(&mut self, spec: &Spec, item: &Value, pointer: &str, template: &str, callback: bool) {
+    fn path_item(&mut self, spec: &Spec, item: &'a Value, pointer: &str, template: &str, callback: bool) {
         let Some(map) = object(item) else { return };
         self.parameter_list(map.get("parameters"), pointer);
         let parameters = model::declared_parameters(spec, map, pointer, Level::PathItem);
@@ -107,7 +108,7 @@ impl Sites {
         });
     }
 
-    fn callback(&mut self, spec: &Spec, callback: &Value, pointer: &str) {
+    fn callback(&mut self, spec: &Spec, callback: &'a Value, pointer: &str) {
         let Some(map) = object(callback) else { return };
         for (expression, item) in map {
             if !expression.starts_with("x-") {
@@ -116,7 +117,7 @@ impl Sites {
         }
     }
 
-    fn parameter_list(&mut self, list: Option<&Value>, owner: &str) {
+    fn parameter_list(&mut self, list: Option<&'a Value>, owner: &str) {
         if let Some(Value::Array(list)) = list {
             for (i, parameter) in list.iter().enumerate() {
                 self.parameter(parameter, format!("{owner}/parameters/{i}"));
@@ -124,30 +125,30 @@ impl Sites {
         }
     }
 
-    fn parameter(&mut self, parameter: &Value, pointer: String) {
+    fn parameter(&mut self, parameter: &'a Value, pointer: String) {
         if object(parameter).is_none() {
             return;
         }
         self.schema_and_content(parameter, &pointer);
-        self.parameters.push(pointer);
+        self.parameters.push((pointer, parameter));
     }
 
-    fn header(&mut self, header: &Value, pointer: String) {
+    fn header(&mut self, header: &'a Value, pointer: String) {
         if object(header).is_none() {
             return;
         }
         self.schema_and_content(header, &pointer);
-        self.headers.push(pointer);
+        self.headers.push((pointer, header));
     }
 
-    fn schema_and_content(&mut self, value: &Value, pointer: &str) {
-        if value.get("schema").is_some() {
-            self.schemas.push(format!("{pointer}/schema"));
+    fn schema_and_content(&mut self, value: &'a Value, pointer: &str) {
+        if let Some(schema) = value.get("schema") {
+            self.schemas.push((format!("{pointer}/schema"), schema));
         }
         self.content(value, pointer);
     }
 
-    fn response(&mut self, response: &Value, pointer: &str) {
+    fn response(&mut self, response: &'a Value, pointer: &str) {
         let Some(map) = object(response) else { return };
         if let Some(Value::Object(headers)) = map.get("headers") {
             for (name, header) in headers {
@@ -158,13 +159,13 @@ impl Sites {
     }
 
     /// The media types under `content` of the object at `pointer`.
-    fn content(&mut self, owner: &Value, pointer: &str) {
+    fn content(&mut self, owner: &'a Value, pointer: &str) {
         let Some(Value::Object(content)) = object(owner).and_then(|o| o.get("content")) else { return };
         for (mime, media) in content {
             let Some(media_map) = object(media) else { continue };
             let media_pointer = push_token(&format!("{pointer}/content"), mime);
-            if media_map.get("schema").is_some() {
-                self.schemas.push(format!("{media_pointer}/schema"));
+            if let Some(schema) = media_map.get("schema") {
+                self.schemas.push((format!("{media_pointer}/schema"), schema));
             }
             if let Some(Value::Object(encodings)) = media_map.get("encoding") {
                 for (property, encoding) in encodings {
@@ -176,7 +177,7 @@ impl Sites {
                     }
                 }
             }
-            self.media_types.push(media_pointer);
+            self.media_types.push((media_pointer, media));
         }
     }
 }
