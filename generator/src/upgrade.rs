@@ -211,6 +211,8 @@ struct Media {
 
 impl Upgrader<'_> {
     /// Records that the value now at `new` was at `old`, and returns a copy of it.
+    /// A value copied under its own key into an object whose move is recorded needs no move
+    /// of its own: the one above places it (and [`SourceMap::pruned`] would drop it).
     fn mv(&mut self, new: &str, old: &str) -> Value {
         self.moves.mount(new, 0, old);
         self.old.pointer(old).cloned().unwrap_or(Value::Null)
@@ -300,7 +302,8 @@ impl Upgrader<'_> {
                 let op_new = push_token(new_p, key);
                 out.insert(key.clone(), self.operation(value, &op_old, &op_new, &shared, old_p, consumes, produces));
             } else if key != "parameters" {
-                out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &push_token(old_p, key), value));
+                // Under its own key at the same place: the document's mount (`""`) places it.
+                out.insert(key.clone(), value.clone());
             }
         }
         Value::Object(out)
@@ -333,7 +336,7 @@ impl Upgrader<'_> {
                     | "callbacks"
             ) || key.starts_with("x-")
             {
-                out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &push_token(old_p, key), value));
+                out.insert(key.clone(), value.clone());
             }
         }
         let consumes = self.media_types(&format!("{old_p}/consumes")).unwrap_or_else(|| consumes.to_vec());
@@ -401,7 +404,7 @@ impl Upgrader<'_> {
             let old_k = push_token(old_p, key);
             match key.as_str() {
                 "name" | "in" | "description" | "required" | "deprecated" | "allowEmptyValue" => {
-                    out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &old_k, value));
+                    out.insert(key.clone(), value.clone());
                 }
                 "collectionFormat" => {
                     let (style, explode) = match value.as_str() {
@@ -425,12 +428,12 @@ impl Upgrader<'_> {
                     let example = self.example_as_text(map.get("type"), example, &old_k);
                     out.insert("example".into(), example);
                 }
+                // Not valid for a non-body parameter in Swagger 2.0, but kept for lint to see.
                 "schema" => {
-                    // Not valid for a non-body parameter in Swagger 2.0, but kept for lint to see.
-                    out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &old_k, value));
+                    out.insert(key.clone(), value.clone());
                 }
                 k if k.starts_with("x-") => {
-                    out.insert(key.clone(), self.mv_value(&push_token(new_p, key), &old_k, value));
+                    out.insert(key.clone(), value.clone());
                 }
                 _ => {
                     schema.insert(
@@ -476,8 +479,8 @@ impl Upgrader<'_> {
         self.moves.mount(new_p, 0, old_p);
         let mut out = Map::new();
         for key in ["description", "required"] {
-            if param.get(key).is_some() {
-                out.insert(key.into(), self.mv(&format!("{new_p}/{key}"), &format!("{old_p}/{key}")));
+            if let Some(value) = param.get(key) {
+                out.insert(key.into(), value.clone());
             }
         }
         copy_extensions(param, &mut out);
@@ -544,11 +547,7 @@ impl Upgrader<'_> {
         let mut out = Map::new();
         out.insert(
             "description".into(),
-            if map.contains_key("description") {
-                self.mv(&format!("{new_p}/description"), &format!("{old_p}/description"))
-            } else {
-                json!("")
-            },
+            if let Some(description) = map.get("description") { description.clone() } else { json!("") },
         );
         copy_extensions(response, &mut out);
         if let Some(Value::Object(headers)) = map.get("headers") {
