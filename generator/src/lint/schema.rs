@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use super::sites::Site;
 use super::suggest::{list, nearest};
 use super::{Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Edit};
@@ -101,10 +102,35 @@ pub struct Schemas {
 
 /// Checks every schema.
 pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) -> Schemas {
-    let mut walker =
-        Walker { spec, reporter, with_example: Vec::new(), tuples: Vec::new(), located: Default::default() };
-    for (root, schema) in &sites.schemas {
-        walker.walk(root, schema, Role::Root);
+    // The roots are independent: on a large spec the second half is walked on a thread of its
+    // own, and its findings (diagnostics included) joined after the first half's, in order.
+    let roots = &sites.schemas;
+    let (first, second) = roots.split_at(if roots.len() >= PARALLEL_ROOTS { roots.len() / 2 } else { roots.len() });
+    let walk = |roots: &[Site<'_>]| {
+        let mut walker = Walker {
+            spec,
+            reports: Vec::new(),
+            with_example: Vec::new(),
+            tuples: Vec::new(),
+            located: Default::default(),
+        };
+        for (root, schema) in roots {
+            walker.walk(root, schema, Role::Root);
+        }
+        walker
+    };
+    let (mut walker, other) = std::thread::scope(|scope| {
+        let other = (!second.is_empty()).then(|| scope.spawn(|| walk(second)));
+        (walk(first), other.map(|other| other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+    });
+    if let Some(other) = other {
+        walker.reports.extend(other.reports);
+        walker.with_example.extend(other.with_example);
+        walker.tuples.extend(other.tuples);
+        walker.located.append(other.located);
+    }
+    for (pointer, diagnostic) in walker.reports {
+        reporter.report(&pointer, diagnostic);
     }
     let (with_example, tuples, located) = (walker.with_example, walker.tuples, walker.located);
     let cyclic = unproductive_cycles(&spec.document, false);
@@ -221,15 +247,23 @@ fn value_kind(value: &Value) -> String {
     }
 }
 
-struct Walker<'a, 'r, 'd> {
+/// From how many root schemas [`check`] walks on two threads.
+const PARALLEL_ROOTS: usize = 256;
+
+struct Walker<'a> {
     spec: &'a Spec,
-    reporter: &'r mut Reporter<'d>,
+    /// What to report, and at which pointer, in the order found.
+    reports: Vec<(String, Diagnostic)>,
     with_example: Vec<String>,
     tuples: Vec<String>,
     located: crate::model::schemas::Schemas,
 }
 
-impl Walker<'_, '_, '_> {
+impl Walker<'_> {
+    fn report(&mut self, pointer: &str, diagnostic: Diagnostic) {
+        self.reports.push((pointer.to_owned(), diagnostic));
+    }
+
     fn walk(&mut self, pointer: &str, schema: &Value, role: Role) {
         let spec = self.spec;
         let Value::Object(map) = schema else { return };
@@ -304,7 +338,7 @@ impl Walker<'_, '_, '_> {
             return;
         }
         let at = push_token(pointer, "title");
-        self.reporter.report(
+        self.report(
             &at,
             Diagnostic::warning(
                 codes::UNTYPED_OBJECT,
@@ -334,7 +368,7 @@ impl Walker<'_, '_, '_> {
         }
         let at = push_token(pointer, "default");
         let text = written.map_or_else(|| number.to_string(), str::to_owned);
-        self.reporter.report(
+        self.report(
             &at,
             Diagnostic::warning(
                 codes::INVALID_KEYWORD_VALUE,
@@ -354,7 +388,7 @@ impl Walker<'_, '_, '_> {
             return;
         }
         let at = &push_token(schema, keyword);
-        self.reporter.report(
+        self.report(
             at,
             Diagnostic::error(
                 codes::INVALID_KEYWORD_VALUE,
@@ -375,7 +409,7 @@ impl Walker<'_, '_, '_> {
             v if v.starts_with("3.1") => "OpenAPI 3.1",
             _ => "OpenAPI 3.0",
         };
-        self.reporter.report(
+        self.report(
             at,
             Diagnostic::warning(
                 codes::INVALID_KEYWORD_VALUE,
@@ -444,7 +478,7 @@ impl Walker<'_, '_, '_> {
             }
             other => invalid(&other.to_string()).help(all_types),
         };
-        self.reporter.report(&at, diagnostic);
+        self.report(&at, diagnostic);
     }
 
     fn unknown_keyword(&mut self, pointer: &str, key: &str, guessed: bool, role: Role) {
@@ -471,7 +505,7 @@ impl Walker<'_, '_, '_> {
             .label("not a schema keyword")
             .help(help)
             .fix(fix.flatten());
-        self.reporter.report(&at, diagnostic);
+        self.report(&at, diagnostic);
     }
 }
 

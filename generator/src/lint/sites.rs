@@ -28,6 +28,9 @@ pub struct Sites<'a> {
     pub schemas: Vec<Site<'a>>,
 }
 
+/// From how many path items [`Sites::find`] works on two threads.
+const PARALLEL_PATHS: usize = 64;
+
 /// A part of the document: its pointer and its value (so no check looks it up again).
 pub type Site<'a> = (String, &'a Value);
 
@@ -36,10 +39,31 @@ impl<'a> Sites<'a> {
         let document = &spec.document;
         let mut sites = Sites { security: Security::of(spec), ..Sites::default() };
         if let Some(Value::Object(paths)) = document.get("paths") {
-            for (template, item) in paths {
-                if !template.starts_with("x-") {
-                    sites.path_item(spec, item, &push_token("/paths", template), template, false);
-                }
+            let items: Vec<(&String, &Value)> =
+                paths.iter().filter(|(template, _)| !template.starts_with("x-")).collect();
+            // The path items are independent: on a large spec the second half is found on a
+            // thread of its own, and its sites joined after the first half's, in order.
+            let (first, second) =
+                items.split_at(if items.len() >= PARALLEL_PATHS { items.len() / 2 } else { items.len() });
+            let security = &sites.security;
+            let other = std::thread::scope(|scope| {
+                let other = (!second.is_empty()).then(|| {
+                    scope.spawn(move || {
+                        let mut other = Sites { security: security.clone(), ..Sites::default() };
+                        other.path_items(spec, second);
+                        other
+                    })
+                });
+                let mut found = Sites { security: security.clone(), ..Sites::default() };
+                found.path_items(spec, first);
+                (found, other.map(|other| other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+            });
+            for found in [Some(other.0), other.1].into_iter().flatten() {
+                sites.path_items.extend(found.path_items);
+                sites.parameters.extend(found.parameters);
+                sites.headers.extend(found.headers);
+                sites.media_types.extend(found.media_types);
+                sites.schemas.extend(found.schemas);
             }
         }
         let Some(Value::Object(components)) = document.get("components") else { return sites };
@@ -68,6 +92,12 @@ impl<'a> Sites<'a> {
             sites.callback(spec, value, &pointer);
         }
         sites
+    }
+
+    fn path_items(&mut self, spec: &Spec, items: &[(&String, &'a Value)]) {
+        for (template, item) in items {
+            self.path_item(spec, item, &push_token("/paths", template), template, false);
+        }
     }
 
     fn path_item(&mut self, spec: &Spec, item: &'a Value, pointer: &str, template: &str, callback: bool) {

@@ -47,6 +47,11 @@ impl Schemas {
 
     /// Adds the node of the schema `map` at `pointer` (once: a position met again is the same
     /// schema), and gives it.
+    /// Adds the schemas of `other` (found at other positions).
+    pub fn append(&mut self, mut other: Schemas) {
+        self.nodes.append(&mut other.nodes);
+    }
+
     pub fn insert(&mut self, spec: &Spec, pointer: &str, map: &Map<String, Value>) -> &Schema {
         self.nodes.entry(pointer.to_owned()).or_insert_with(|| Schema::new(spec, pointer, map))
     }
