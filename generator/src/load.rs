@@ -139,7 +139,7 @@ pub fn load(
                 path: canonical,
                 display: display.into(),
                 text,
-                value: parsed.value,
+                value: parsed.value.into(),
                 spans: parsed.spans,
             })
         }

@@ -126,7 +126,7 @@ pub fn resolve_roots_with(
     for file in ids {
         resolver.map = SourceMap::default();
         resolver.map.mount("", file, "");
-        let value = resolver.sources.get(file).value.clone();
+        let value = std::sync::Arc::clone(&resolver.sources.get(file).value);
         let document = resolver.walk(&value, file, "", "", false);
         resolved.push(ResolvedRoot { file, document, map: std::mem::take(&mut resolver.map) });
     }
@@ -140,9 +140,10 @@ pub fn resolve_roots_with(
         let (name, file, pointer) = resolver.bundled[next].clone();
         next += 1;
         let at = format!("{schemas_at}/{}", crate::source::escape_token(&name));
-        let Some(target) = resolver.sources.get(file).value.pointer(&pointer).cloned() else { continue };
+        let source = std::sync::Arc::clone(&resolver.sources.get(file).value);
+        let Some(target) = source.pointer(&pointer) else { continue };
         resolver.map.mount(&at, file, &pointer);
-        let value = resolver.walk(&target, file, &pointer, &at, true);
+        let value = resolver.walk(target, file, &pointer, &at, true);
         schemas.push((name, value));
     }
     let Resolver { sources, map, .. } = resolver;
@@ -189,12 +190,12 @@ impl Resolver<'_> {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     return self.reference(map, reference, file, pointer, at, in_schema);
                 }
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(map.len());
                 let swagger = self.schemas_at == "/definitions";
                 let names = crate::spec::keys_are_names(pointer);
                 for (key, child) in map {
                     // Extensions and example data are opaque: a `$ref` in them is data.
-                    if crate::spec::holds_data(pointer, key, swagger) {
+                    if crate::spec::holds_data_among(names, pointer, key, swagger) {
                         let value = if self.example_refs == ExampleRefs::Resolve && is_example(key) {
                             self.example(child, file, &push_token(pointer, key), &push_token(at, key))
                         } else {
@@ -203,10 +204,14 @@ impl Resolver<'_> {
                         out.insert(key.clone(), value);
                         continue;
                     }
-                    let is_root_schemas =
-                        !in_schema && self.roots.contains(&file) && push_token(pointer, key) == self.schemas_at;
-                    let child_in_schema = in_schema || !names && key == "schema" || is_root_schemas;
+                    // A scalar holds no `$ref`: copied as it is, without building its pointers.
+                    if !(child.is_object() || child.is_array()) {
+                        out.insert(key.clone(), child.clone());
+                        continue;
+                    }
                     let child_pointer = push_token(pointer, key);
+                    let is_root_schemas = !in_schema && child_pointer == self.schemas_at && self.roots.contains(&file);
+                    let child_in_schema = in_schema || !names && key == "schema" || is_root_schemas;
                     let child_at = push_token(at, key);
                     out.insert(key.clone(), self.walk(child, file, &child_pointer, &child_at, child_in_schema));
                 }
@@ -216,7 +221,12 @@ impl Resolver<'_> {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.walk(item, file, &format!("{pointer}/{i}"), &format!("{at}/{i}"), in_schema))
+                    .map(|(i, item)| match item {
+                        Value::Object(_) | Value::Array(_) => {
+                            self.walk(item, file, &format!("{pointer}/{i}"), &format!("{at}/{i}"), in_schema)
+                        }
+                        scalar => scalar.clone(),
+                    })
                     .collect(),
             ),
             other => other.clone(),

@@ -111,7 +111,8 @@ pub struct SourceFile {
     pub display: std::sync::Arc<str>,
     /// Shared with the diagnostics, which quote it.
     pub text: std::sync::Arc<str>,
-    pub value: serde_json::Value,
+    /// Shared, so a pass can walk it while it adds files beside it.
+    pub value: std::sync::Arc<serde_json::Value>,
     pub spans: Spans,
 }
 
@@ -162,7 +163,7 @@ impl Sources {
     /// as the document itself.
     pub fn release_values(&mut self) {
         for file in &mut self.files {
-            file.value = serde_json::Value::Null;
+            file.value = serde_json::Value::Null.into();
         }
     }
 
@@ -523,7 +524,7 @@ mod tests {
             path: "f.yaml".into(),
             display: "f.yaml".into(),
             text: "".into(),
-            value: serde_json::Value::Null,
+            value: serde_json::Value::Null.into(),
             spans,
         };
         assert_eq!(file.span("/a/b~1c/d").map(|s| s.value.line), Some(3));
