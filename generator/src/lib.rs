@@ -16,6 +16,7 @@ pub mod lower;
 pub mod merge;
 pub mod model;
 pub mod overlay;
+pub(crate) mod parallel;
 pub mod resolve;
 pub mod sarif;
 pub mod source;

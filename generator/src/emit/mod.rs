@@ -186,27 +186,11 @@ impl<'a> Job<'a> {
 fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| !jobs[i].per_operation);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(jobs.len()).max(1);
     let mut printed: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
-    let results = std::sync::Mutex::new(&mut printed);
-    let work = || loop {
-        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(&i) = order.get(taken) else { break };
-        let job = &jobs[i];
-        let text = render((job.build)()).map_err(|e| e.to_string());
-        if let Ok(mut results) = results.lock() {
-            results[i] = Some(text);
-        }
-    };
-    // This thread prints too: it reuses the memory the passes before freed, where a new
-    // thread would ask the system for more.
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
-    });
+    let texts = crate::parallel::map_in_order(&order, |&i| render((jobs[i].build)()).map_err(|e| e.to_string()));
+    for (&i, text) in order.iter().zip(texts) {
+        printed[i] = Some(text);
+    }
     let mut files: Vec<(String, Result<String, String>)> = Vec::new();
     for (job, text) in jobs.iter().zip(printed) {
         let text = text.unwrap_or_else(|| Err("a printing thread failed".to_owned()));
