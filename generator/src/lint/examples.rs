@@ -35,7 +35,7 @@ use serde_json::{json, Map, Value};
 
 use super::schema::{Schemas, TYPES};
 use super::suggest::{list, nearest};
-use super::{Reporter, Sites};
+use super::{Deferred, Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Edit};
 use crate::model::examples::{Example, Examples, Site};
 use crate::source::Spec;
@@ -64,21 +64,34 @@ const CONSTRAINTS: [&str; 14] = [
 /// Checks every example, and returns them as the model's nodes.
 pub fn check(spec: &Spec, sites: &Sites<'_>, schemas: &Schemas, reporter: &mut Reporter) -> Examples {
     let checker = Checker { spec, cyclic: &schemas.cyclic };
-    let mut examples = Examples::default();
-    for (media, value) in &sites.media_types {
-        checker.examples_of(media, value, reporter, true, &mut examples);
+    let owners = sites.media_types.iter().map(|(pointer, value)| Owner::Media(pointer, value));
+    let owners = owners.chain(sites.parameters.iter().chain(&sites.headers).map(|(p, value)| Owner::Other(p, value)));
+    let owners: Vec<Owner<'_>> = owners.chain(schemas.with_example.iter().map(|p| Owner::Schema(p))).collect();
+    // Owners are independent, but their examples differ widely in cost (a schema reaching a
+    // hundred others compiles a validator a hundred times larger): both threads take the next
+    // few owners as they finish, and the results are joined in the owners' order.
+    let chunks: Vec<&[Owner<'_>]> = owners.chunks(CHUNK).collect();
+    let results = crate::parallel::map_in_order(&chunks, |chunk| checker.check(chunk));
+    let (mut examples, mut found) = (Examples::default(), Deferred::default());
+    for (more, more_found) in results {
+        examples.append(more);
+        found.extend(more_found);
     }
-    for (owner, value) in sites.parameters.iter().chain(&sites.headers) {
-        checker.examples_of(owner, value, reporter, false, &mut examples);
-    }
-    for pointer in &schemas.with_example {
-        let Some(schema) = spec.document.pointer(pointer) else { continue };
-        let Some(example) = schema.get("example") else { continue };
-        let at = format!("{pointer}/example");
-        let valid = checker.validate(pointer, schema, &at, example, reporter);
-        examples.push(checker.node(pointer, Site::Schema, at, pointer, valid));
-    }
+    reporter.replay(found);
     examples
+}
+
+/// How many owners a thread takes at a time.
+const CHUNK: usize = 8;
+
+/// What holds examples.
+enum Owner<'a> {
+    /// A media type: its pointer and value.
+    Media(&'a str, &'a Value),
+    /// A parameter or a header.
+    Other(&'a str, &'a Value),
+    /// A schema with an `example`, by its pointer.
+    Schema(&'a str),
 }
 
 struct Checker<'a> {
@@ -89,6 +102,25 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// The examples of `owners`, in order, and what checking them found.
+    fn check(&self, owners: &[Owner<'_>]) -> (Examples, Deferred) {
+        let (mut examples, mut found) = (Examples::default(), Deferred::default());
+        for owner in owners {
+            match *owner {
+                Owner::Media(pointer, value) => self.examples_of(pointer, value, &mut found, true, &mut examples),
+                Owner::Other(pointer, value) => self.examples_of(pointer, value, &mut found, false, &mut examples),
+                Owner::Schema(pointer) => {
+                    let Some(schema) = self.spec.document.pointer(pointer) else { continue };
+                    let Some(example) = schema.get("example") else { continue };
+                    let at = format!("{pointer}/example");
+                    let valid = self.validate(pointer, schema, &at, example, &mut found);
+                    examples.push(self.node(pointer, Site::Schema, at, pointer, valid));
+                }
+            }
+        }
+        (examples, found)
+    }
+
     /// The node of the example at `pointer` of `owner`, checked against the schema at `schema`.
     fn node(&self, owner: &str, site: Site, pointer: String, schema: &str, valid: bool) -> Example {
         Example {
@@ -103,7 +135,7 @@ impl Checker<'_> {
 
     /// The `example` and `examples.*.value` of a media type, parameter or header, checked
     /// and added to `found`.
-    fn examples_of(&self, owner: &str, value: &Value, reporter: &mut Reporter, is_media: bool, found: &mut Examples) {
+    fn examples_of(&self, owner: &str, value: &Value, reporter: &mut Deferred, is_media: bool, found: &mut Examples) {
         let Some(schema) = value.get("schema") else { return };
         let schema_at = format!("{owner}/schema");
         if let Some(value) = value.get("example") {
@@ -125,7 +157,7 @@ impl Checker<'_> {
 
     /// Reports an example of a JSON media type written as JSON text that does not parse
     /// (upgrade reads the text that does). Returns whether it did.
-    fn unparsed_json(&self, media: &str, example: &Value, schema: &Value, at: &str, reporter: &mut Reporter) -> bool {
+    fn unparsed_json(&self, media: &str, example: &Value, schema: &Value, at: &str, reporter: &mut Deferred) -> bool {
         let Value::String(text) = example else { return false };
         let mime = crate::source::tokens(media).last().cloned().unwrap_or_default();
         let looks_like_json = text.trim_start().starts_with(['{', '[']);
@@ -148,7 +180,7 @@ impl Checker<'_> {
 
     /// Validates `example`, at pointer `at`, against `schema`, at pointer `schema_at`;
     /// returns whether it was not found invalid (one that cannot be checked is not).
-    fn validate(&self, schema_at: &str, schema: &Value, at: &str, example: &Value, reporter: &mut Reporter) -> bool {
+    fn validate(&self, schema_at: &str, schema: &Value, at: &str, example: &Value, reporter: &mut Deferred) -> bool {
         let Some((root, aliases)) = self.validation_root(schema) else { return true };
         let mut valid = true;
         match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
@@ -189,7 +221,7 @@ impl Checker<'_> {
         valid
     }
 
-    fn report(&self, error: &ValidationError, at: &str, reporter: &mut Reporter) {
+    fn report(&self, error: &ValidationError, at: &str, reporter: &mut Deferred) {
         let pointer = format!("{at}{}", error.instance_path.as_str());
         if let ValidationErrorKind::AdditionalProperties { unexpected } = &error.kind {
             for name in unexpected {
@@ -241,7 +273,7 @@ impl Checker<'_> {
     }
 
     /// Warns about properties of an example object that its schema does not declare.
-    fn undeclared(&self, schemas: Vec<&Value>, instance: &Value, at: &str, reporter: &mut Reporter) {
+    fn undeclared(&self, schemas: Vec<&Value>, instance: &Value, at: &str, reporter: &mut Deferred) {
         let mut flat = Vec::new();
         let mut seen = BTreeSet::new();
         for schema in schemas {
@@ -294,7 +326,7 @@ impl Checker<'_> {
     /// Warns about an undeclared property whose name is a likely typo of a declared one, or
     /// that is a `$ref` (a reference the example is read without: decision 24); any other is
     /// a member of an open object, which JSON Schema allows.
-    fn warn_undeclared(&self, key: &str, declared: &BTreeSet<&str>, at: &str, reporter: &mut Reporter) {
+    fn warn_undeclared(&self, key: &str, declared: &BTreeSet<&str>, at: &str, reporter: &mut Deferred) {
         let mut fix = None;
         let help = if key == "$ref" {
             "example values are data as written; set `examples: {refs: resolve}` in the config \

@@ -106,6 +106,24 @@ pub fn lint(spec: Spec, diagnostics: &mut Diagnostics) -> Option<Checked> {
     api.map(|api| Checked { spec, api, model })
 }
 
+/// What a check running on a thread of its own finds, each diagnostic with the pointer it is
+/// about, for [`Reporter::replay`] once the threads are joined, so the order is one thread's.
+#[derive(Default)]
+pub(crate) struct Deferred {
+    found: Vec<(String, Diagnostic)>,
+}
+
+impl Deferred {
+    /// As [`Reporter::report`], later.
+    pub(crate) fn report(&mut self, pointer: &str, diagnostic: Diagnostic) {
+        self.found.push((pointer.to_owned(), diagnostic));
+    }
+
+    pub(crate) fn extend(&mut self, other: Deferred) {
+        self.found.extend(other.found);
+    }
+}
+
 /// Pushes diagnostics once each, and remembers where errors were reported.
 pub(crate) struct Reporter<'d> {
     diagnostics: &'d mut Diagnostics,
@@ -128,6 +146,13 @@ impl<'d> Reporter<'d> {
         let key = (diagnostic.code, diagnostic.message.clone(), diagnostic.location.clone());
         if self.seen.insert(key) {
             self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Reports what a check found on another thread, in the order it found it.
+    pub(crate) fn replay(&mut self, deferred: Deferred) {
+        for (pointer, diagnostic) in deferred.found {
+            self.report(&pointer, diagnostic);
         }
     }
 

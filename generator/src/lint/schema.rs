@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use super::sites::Site;
 use super::suggest::{list, nearest};
-use super::{Reporter, Sites};
+use super::{Deferred, Reporter, Sites};
 use crate::diagnostics::{codes, Diagnostic, Edit};
 use crate::source::push_token;
 use crate::source::Spec;
@@ -109,7 +109,7 @@ pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) -> Schemas
     let walk = |roots: &[Site<'_>]| {
         let mut walker = Walker {
             spec,
-            reports: Vec::new(),
+            found: Deferred::default(),
             with_example: Vec::new(),
             tuples: Vec::new(),
             located: Default::default(),
@@ -124,14 +124,12 @@ pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) -> Schemas
         (walk(first), other.map(|other| other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
     });
     if let Some(other) = other {
-        walker.reports.extend(other.reports);
+        walker.found.extend(other.found);
         walker.with_example.extend(other.with_example);
         walker.tuples.extend(other.tuples);
         walker.located.append(other.located);
     }
-    for (pointer, diagnostic) in walker.reports {
-        reporter.report(&pointer, diagnostic);
-    }
+    reporter.replay(walker.found);
     let (with_example, tuples, located) = (walker.with_example, walker.tuples, walker.located);
     let cyclic = unproductive_cycles(&spec.document, false);
     for name in &unproductive_cycles(&spec.document, true) {
@@ -252,8 +250,7 @@ const PARALLEL_ROOTS: usize = 256;
 
 struct Walker<'a> {
     spec: &'a Spec,
-    /// What to report, and at which pointer, in the order found.
-    reports: Vec<(String, Diagnostic)>,
+    found: Deferred,
     with_example: Vec<String>,
     tuples: Vec<String>,
     located: crate::model::schemas::Schemas,
@@ -261,7 +258,7 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn report(&mut self, pointer: &str, diagnostic: Diagnostic) {
-        self.reports.push((pointer.to_owned(), diagnostic));
+        self.found.report(pointer, diagnostic);
     }
 
     fn walk(&mut self, pointer: &str, schema: &Value, role: Role) {

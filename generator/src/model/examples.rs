@@ -55,6 +55,13 @@ pub struct Examples {
 }
 
 impl Examples {
+    /// Adds the examples of `other`, in order, as [`Examples::push`] does.
+    pub fn append(&mut self, other: Examples) {
+        for example in other.nodes {
+            self.push(example);
+        }
+    }
+
     /// Adds `example`. The `example` of an owner checked before stays, valid only if both
     /// checks found it valid.
     pub fn push(&mut self, example: Example) {
