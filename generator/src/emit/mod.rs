@@ -187,7 +187,10 @@ fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| !jobs[i].per_operation);
     let mut printed: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
-    let texts = crate::parallel::map_in_order(&order, |&i| render((jobs[i].build)()).map_err(|e| e.to_string()));
+    let texts = crate::parallel::map_in_order(&order, |&i| {
+        let (tokens, blocks) = docs::collecting(|| (jobs[i].build)());
+        render(tokens, &blocks).map_err(|e| e.to_string())
+    });
     for (&i, text) in order.iter().zip(texts) {
         printed[i] = Some(text);
     }
@@ -211,8 +214,8 @@ fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
     files
 }
 
-fn render(tokens: TokenStream) -> Result<String, syn::Error> {
-    syn::parse2::<syn::File>(tokens).map(|file| separate_items(&prettyplease::unparse(&file)))
+fn render(tokens: TokenStream, blocks: &docs::Blocks) -> Result<String, syn::Error> {
+    syn::parse2::<syn::File>(tokens).map(|file| separate_items(&docs::splice(&prettyplease::unparse(&file), blocks)))
 }
 
 /// prettyplease prints items back to back; a blank line between top-level items reads better,
