@@ -331,7 +331,7 @@ fn official_compliant_sets_give_the_official_output() {
         let run = run(&folder.join("openapi.yaml"), &folder.join("overlay.yaml"));
         assert!(run.diagnostics.is_empty(), "{set}: {}", run.diagnostics.render(false));
         let output = load::load_file(&folder.join("output.yaml"), "output.yaml").expect("the output loads");
-        assert_eq!(run.bundle.document, output.value, "{set}");
+        assert_eq!(run.bundle.document, *output.value, "{set}");
         assert_ne!(run.bundle.document, run.before, "{set} changes the document");
     }
 }
