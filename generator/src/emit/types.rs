@@ -4,6 +4,8 @@
 //! `::serde::Serialize`): a schema may be called `String`, `Option` or `Result`, and the
 //! types module holds it beside the code that uses the real ones.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -134,21 +136,33 @@ pub struct TypesPart {
     pub module: Vec<String>,
     pub first: bool,
     pub ids: Vec<crate::lower::types::TypeId>,
+    /// The whole module's types, for the first part (which declares the module's helpers).
+    pub all: Vec<crate::lower::types::TypeId>,
+    /// The child modules, for the first part (which declares them).
+    pub children: Vec<Vec<String>>,
 }
 
 /// Every part of every types module, in file order.
 pub fn parts(space: &TypeSpace) -> Vec<TypesPart> {
-    let mut modules = vec![Vec::new()];
-    modules.extend(space.modules());
+    let modules = space.modules();
+    let mut by_module: BTreeMap<&[String], Vec<TypeId>> = BTreeMap::new();
+    for id in space.ids() {
+        by_module.entry(space.get(id).module.as_slice()).or_default().push(id);
+    }
     let mut out = Vec::new();
-    for module in modules {
-        let ids: Vec<_> = space.ids().filter(|&id| space.get(id).module == module).collect();
-        let mut chunks = ids.chunks(PART).map(<[_]>::to_vec).collect::<Vec<_>>();
+    for module in std::iter::once(&[][..]).chain(modules.iter().map(Vec::as_slice)) {
+        let all = by_module.remove(module).unwrap_or_default();
+        let depth = module.len();
+        let children: Vec<Vec<String>> =
+            modules.iter().filter(|m| m.len() == depth + 1 && m.starts_with(module)).cloned().collect();
+        let mut chunks = all.chunks(PART).map(<[_]>::to_vec).collect::<Vec<_>>();
         if chunks.is_empty() {
             chunks.push(Vec::new());
         }
         for (i, ids) in chunks.into_iter().enumerate() {
-            out.push(TypesPart { module: module.clone(), first: i == 0, ids });
+            let first = i == 0;
+            let (all, children) = if first { (all.clone(), children.clone()) } else { Default::default() };
+            out.push(TypesPart { module: module.to_vec(), first, ids, all, children });
         }
     }
     out
@@ -166,9 +180,7 @@ pub fn emit_part(space: &TypeSpace, part: &TypesPart, features: Option<&Features
         return quote!(#(#items)*);
     }
     let depth = module.len();
-    let children: Vec<Vec<String>> =
-        space.modules().into_iter().filter(|m| m.len() == depth + 1 && m.starts_with(module)).collect();
-    let children = children.iter().map(|child| {
+    let children = part.children.iter().map(|child| {
         let name = ident(&child[depth]);
         let doc = match space.module_docs.get(child) {
             Some(ModuleDoc::Declaration(doc)) => doc_attrs(doc),
@@ -177,15 +189,13 @@ pub fn emit_part(space: &TypeSpace, part: &TypesPart, features: Option<&Features
         let path = child_path(child).map(|path| quote!(#[path = #path]));
         quote! { #doc #path pub mod #name; }
     });
-    let double_options: Vec<TypeId> = space
-        .ids()
-        .filter(|&id| {
-            let e = space.get(id);
-            e.module == module
-                && match &e.kind {
-                    TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
-                    _ => false,
-                }
+    let double_options: Vec<TypeId> = part
+        .all
+        .iter()
+        .copied()
+        .filter(|&id| match &space.get(id).kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| !f.required && matches!(f.ty, Ty::Nullable(_))),
+            _ => false,
         })
         .collect();
     let deserialize_some = (!double_options.is_empty()).then(|| {
