@@ -108,11 +108,11 @@ pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> Vec<Drift> {
 
 /// Writes the files that differ, removes stale ones, and returns the paths it changed.
 pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<PathBuf>> {
-    let mut staged = Vec::new();
-    // Stage every changed file first, so an I/O error leaves the old files in place.
-    for file in files {
+    // Stage every changed file first, so an I/O error leaves the old files in place. The
+    // files are independent: they are staged on every core.
+    let results = crate::parallel::map_in_order(files, |file| {
         let target = out_dir.join(&file.path);
-        let result = check_inside(out_dir, &file.path).and_then(|()| {
+        check_inside(out_dir, &file.path).and_then(|()| {
             let unchanged = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file())
                 && std::fs::read_to_string(&target).ok().as_deref() == Some(file.contents.as_str());
             if unchanged {
@@ -122,18 +122,25 @@ pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Pat
                 std::fs::create_dir_all(parent)?;
             }
             let temp = target.with_extension("codegen-tmp");
-            stage(&temp, &file.contents).map(|()| Some(temp))
-        });
+            stage(&temp, &file.contents).map(|()| Some((temp, target)))
+        })
+    });
+    let mut staged = Vec::new();
+    let mut failed = None;
+    for result in results {
         match result {
-            Ok(Some(temp)) => staged.push((temp, target)),
+            Ok(Some(pair)) => staged.push(pair),
             Ok(None) => {}
             Err(e) => {
-                for (temp, _) in &staged {
-                    let _ = std::fs::remove_file(temp);
-                }
-                return Err(e);
+                failed.get_or_insert(e);
             }
         }
+    }
+    if let Some(e) = failed {
+        for (temp, _) in &staged {
+            let _ = std::fs::remove_file(temp);
+        }
+        return Err(e);
     }
     let mut changed = Vec::new();
     for (temp, target) in staged {
