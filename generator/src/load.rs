@@ -970,7 +970,7 @@ fn rounded(n: f64) -> Scalar {
 pub fn parse_embedded_json(file: &SourceFile, pointer: &str) -> Option<(Value, Spans)> {
     let text = file.value.pointer(pointer)?.as_str()?;
     let Parsed { value, spans: inner, .. } = parse(text, &file.display, true, &Limits::default()).ok()?;
-    let own = file.spans.get(pointer).copied();
+    let own = file.spans.get(pointer);
     let mut spans = Spans::default();
     let block = own.and_then(|s| block_layout(&file.text, s.value, text));
     let mut translate = |p: &str| {
@@ -1063,7 +1063,7 @@ mod tests {
     fn integer_keys_are_strings_and_values_keep_positions() {
         let (value, spans) = parse_t("responses:\n  200:\n    description: ok\n", "t.yaml", false).unwrap();
         assert_eq!(value["responses"]["200"]["description"], "ok");
-        let span = spans["/responses/200/description"];
+        let span = spans.get("/responses/200/description").unwrap();
         assert_eq!((span.value.line, span.value.column), (3, 18));
         assert_eq!((span.key.unwrap().line, span.key.unwrap().column), (3, 5));
     }
@@ -1105,9 +1105,9 @@ mod tests {
         let text = "a:\n  example: {\n    \"m\": \"join\"\n  }\n  list: [\n    1,\n  2\n]\nb: {\n}\n";
         let (value, spans) = parse_t(text, "t.yaml", false).unwrap();
         assert_eq!(value, serde_json::json!({"a": {"example": {"m": "join"}, "list": [1, 2]}, "b": {}}));
-        let span = spans["/a/example/m"].value;
+        let span = spans.get("/a/example/m").unwrap().value;
         assert_eq!((span.line, span.column, &text[span.start..span.end]), (3, 10, "\"join\""));
-        let span = spans["/a/list"].value;
+        let span = spans.get("/a/list").unwrap().value;
         assert_eq!((span.line, span.column, &text[span.start..span.end]), (5, 9, "["));
     }
 
@@ -1115,11 +1115,11 @@ mod tests {
     fn spans_count_bytes_and_columns_count_characters() {
         let text = "é: 'ü'\nk: [ö, x]\n";
         let (_, spans) = parse_t(text, "t.yaml", false).unwrap();
-        let span = spans["/k/1"].value;
+        let span = spans.get("/k/1").unwrap().value;
         assert_eq!((span.line, span.column, &text[span.start..span.end]), (2, 8, "x"));
-        let key = spans["/é"].key.unwrap();
+        let key = spans.get("/é").unwrap().key.unwrap();
         assert_eq!((key.column, &text[key.start..key.end]), (1, "é"));
-        assert_eq!(&text[spans["/é"].value.start..spans["/é"].value.end], "'ü'");
+        assert_eq!(&text[spans.get("/é").unwrap().value.start..spans.get("/é").unwrap().value.end], "'ü'");
     }
 
     #[test]
@@ -1131,7 +1131,7 @@ mod tests {
             serde_json::json!({"a": "12", "b": {"k": "v"}, "c": "\nfirst\nsecond", "d": "12", "e": {"k": "v"}})
         );
         let at = |p: &str| {
-            let s = spans[p].value;
+            let s = spans.get(p).unwrap().value;
             (s.line, s.column, &text[s.start..s.end])
         };
         assert_eq!(at("/a"), (1, 13, "12"));
@@ -1181,7 +1181,7 @@ mod tests {
         let text = format!("{{\"{key}\": \"a\u{2028}b\u{85}\", \"n\":1}}");
         let (value, spans) = parse_t(&text, "t.json", true).unwrap();
         assert_eq!(value[&key], "a\u{2028}b\u{85}");
-        let span = spans["/n"].value;
+        let span = spans.get("/n").unwrap().value;
         assert_eq!((&text[span.start..span.end], span.column), ("1", 2018));
     }
 }
@@ -1290,9 +1290,9 @@ mod hostile {
         {
             let parsed = parse(text, "t", is_json, &Limits::default()).unwrap();
             assert_eq!(parsed.value["swagger"], "é", "{text:?}");
-            let span = parsed.spans["/x"].value;
+            let span = parsed.spans.get("/x").unwrap().value;
             assert_eq!(&text[span.start..span.end], "1", "{text:?}");
-            let key = parsed.spans["/swagger"].key.unwrap();
+            let key = parsed.spans.get("/swagger").unwrap().key.unwrap();
             assert_eq!(&text[key.start..key.end], if is_json { "\"swagger\"" } else { "swagger" });
         }
         let error = parse("\u{feff}{\"a\": }", "t", true, &Limits::default()).unwrap_err();
@@ -1420,7 +1420,7 @@ mod hostile {
         let text = "- a: é\n  b: 1\n".repeat(50_000);
         let parsed = within_seconds(30, move || parse_yaml(&text).unwrap());
         assert_eq!(parsed.value.as_array().map(Vec::len), Some(50_000));
-        let span = parsed.spans["/49999/b"].value;
+        let span = parsed.spans.get("/49999/b").unwrap().value;
         assert_eq!((span.line, span.column), (100_000, 6));
     }
 

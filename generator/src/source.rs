@@ -33,9 +33,35 @@ pub struct NodeSpan {
 /// length that hash alike would share a span: with a 64-bit hash, about one chance in ten
 /// billion for the largest specs, and only a diagnostic's position would be off. The hash is
 /// std's `DefaultHasher` with its fixed keys, the same on every run; nothing iterates the map.
+///
+/// Each span is kept in 32-bit numbers (offsets, lines and columns of files below 4 GiB; a
+/// larger one saturates): a `NodeSpan` of machine words weighed 72 bytes a node.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Spans {
-    by_pointer: HashMap<(u64, u32), NodeSpan, BuildHasherDefault<KeyHasher>>,
+    by_pointer: HashMap<(u64, u32), PackedSpan, BuildHasherDefault<KeyHasher>>,
+}
+
+/// A [`NodeSpan`] as [`Spans`] keeps it: the value's span, then the key's (all `u32::MAX`
+/// for none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PackedSpan([u32; 8]);
+
+impl PackedSpan {
+    const NO_KEY: [u32; 4] = [u32::MAX; 4];
+
+    fn pack(span: NodeSpan) -> PackedSpan {
+        let part = |s: Span| [s.start, s.end, s.line, s.column].map(|n| u32::try_from(n).unwrap_or(u32::MAX - 1));
+        let [a, b, c, d] = part(span.value);
+        let [e, f, g, h] = span.key.map_or(Self::NO_KEY, part);
+        PackedSpan([a, b, c, d, e, f, g, h])
+    }
+
+    fn unpack(self) -> NodeSpan {
+        let part =
+            |p: &[u32]| Span { start: p[0] as usize, end: p[1] as usize, line: p[2] as usize, column: p[3] as usize };
+        let key = (self.0[4..] != Self::NO_KEY).then(|| part(&self.0[4..]));
+        NodeSpan { value: part(&self.0[..4]), key }
+    }
 }
 
 impl Spans {
@@ -46,12 +72,12 @@ impl Spans {
     }
 
     /// The span of the node at `pointer`, if the file has that node.
-    pub fn get(&self, pointer: &str) -> Option<&NodeSpan> {
-        self.by_pointer.get(&Self::key(pointer))
+    pub fn get(&self, pointer: &str) -> Option<NodeSpan> {
+        self.by_pointer.get(&Self::key(pointer)).map(|packed| packed.unpack())
     }
 
     pub fn insert(&mut self, pointer: &str, span: NodeSpan) {
-        self.by_pointer.insert(Self::key(pointer), span);
+        self.by_pointer.insert(Self::key(pointer), PackedSpan::pack(span));
     }
 
     pub fn extend(&mut self, other: Spans) {
@@ -64,14 +90,6 @@ impl Spans {
 
     pub fn is_empty(&self) -> bool {
         self.by_pointer.is_empty()
-    }
-}
-
-impl std::ops::Index<&str> for Spans {
-    type Output = NodeSpan;
-
-    fn index(&self, pointer: &str) -> &NodeSpan {
-        self.get(pointer).unwrap_or_else(|| panic!("no span at `{pointer}`"))
     }
 }
 
@@ -122,7 +140,7 @@ impl SourceFile {
         let mut p = pointer;
         loop {
             if let Some(span) = self.spans.get(p) {
-                return Some(*span);
+                return Some(span);
             }
             if p.is_empty() {
                 return None;
@@ -493,6 +511,21 @@ pub fn tokens(pointer: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_keep_what_they_are_given_in_32_bits() {
+        let span = |start, line| Span { start, end: start + 2, line, column: 7 };
+        let mut spans = Spans::default();
+        spans.insert("/a", NodeSpan { value: span(10, 2), key: Some(span(4, 2)) });
+        spans.insert("/b", NodeSpan { value: span(20, 3), key: None });
+        spans.insert("/c", NodeSpan { value: span(1 << 40, 1 << 33), key: None });
+        assert_eq!(spans.get("/a"), Some(NodeSpan { value: span(10, 2), key: Some(span(4, 2)) }));
+        assert_eq!(spans.get("/b"), Some(NodeSpan { value: span(20, 3), key: None }));
+        // Beyond 32 bits a number saturates (below the marker of a missing key).
+        let far = spans.get("/c").expect("a span");
+        assert_eq!((far.value.start, far.value.line, far.key), (u32::MAX as usize - 1, u32::MAX as usize - 1, None));
+        assert_eq!(spans.get("/d"), None);
+    }
 
     #[test]
     fn origin_is_the_longest_mount_above_a_pointer() {
