@@ -421,6 +421,9 @@ impl Walker<'_> {
     }
 
     fn check_type(&mut self, pointer: &str, value: &Value) {
+        if value.as_str().is_some_and(|t| TYPES.contains(&t)) {
+            return;
+        }
         let at = format!("{pointer}/type");
         let location = self.spec.value_location(&at);
         let invalid = |shown: &str| {
@@ -435,7 +438,6 @@ impl Walker<'_> {
         };
         let fix = |edit: Edit| super::fix_at(self.spec, pointer, edit);
         let diagnostic = match value {
-            Value::String(t) if TYPES.contains(&t.as_str()) => return,
             Value::String(t) if t == "file" && self.spec.source_version == "2.0" => {
                 Diagnostic::error(codes::UNSUPPORTED, "schema type `file` is not supported yet")
                     .at(location.clone())
