@@ -590,7 +590,7 @@ impl<'a> Lowerer<'a> {
 
     /// Where the key naming the schema at `pointer` is written.
     fn key_location(&self, pointer: &str) -> Option<Location> {
-        self.schemas.get(pointer).and_then(|node| node.key_location.clone())
+        self.schemas.key_location(self.spec, pointer)
     }
 
     /// Adds a type for the schema at `pointer`, whose context names it `wanted` for now.

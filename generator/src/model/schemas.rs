@@ -3,13 +3,15 @@
 //! and media types, and below each its `properties`, `items`, `additionalProperties`,
 //! `allOf`/`anyOf`/`oneOf` members and `not`), by JSON Pointer.
 //!
-//! Each node holds where its key and value are written, and the facts lowering needs that the
-//! `openapiv3` model loses: whether `items` was written as a list (a draft 4 tuple) and
+//! Each node holds the facts lowering needs that the `openapiv3` model loses: whether `items` was written as a list (a draft 4 tuple) and
 //! `additionalItems: false` beside it, how a numeric `default` is written, where each `enum`
 //! value, the `format`, the `not` and the `$ref` are. Built in lint's one walk over the schemas
 //! ([`crate::lint`]'s schema check), handed to lowering in [`crate::model::Model::schemas`];
 //! lowering looks a schema up once by the pointer it converts and reads the rest from the node.
-//! Nodes store locations and short texts, never the JSON values.
+//! Nodes store locations and short texts, never the JSON values. Where a node itself is
+//! written is found when asked ([`Schemas::key_location`]): only a diagnostic reads it, and
+//! finding it for each of a large spec's hundred thousand schemas cost more than the rest of
+//! the walk.
 
 use std::collections::BTreeMap;
 
@@ -52,6 +54,13 @@ impl Schemas {
         self.nodes.append(&mut other.nodes);
     }
 
+    /// Where the key naming the schema at `pointer` is written (for a member of a list, the
+    /// member itself); `None` when the walk did not reach a schema there.
+    pub fn key_location(&self, spec: &Spec, pointer: &str) -> Option<Location> {
+        self.nodes.get(pointer)?;
+        spec.key_location(pointer)
+    }
+
     pub fn insert(&mut self, spec: &Spec, pointer: &str, map: &Map<String, Value>) -> &Schema {
         self.nodes.entry(pointer.to_owned()).or_insert_with(|| Schema::new(spec, pointer, map))
     }
@@ -60,10 +69,6 @@ impl Schemas {
 /// One schema position (its pointer is its key in [`Schemas`]).
 #[derive(Debug, Clone)]
 pub struct Schema {
-    /// Where the key naming it is written (for a member of a list, the member itself).
-    pub key_location: Option<Location>,
-    /// Where its value is written.
-    pub value_location: Option<Location>,
     /// What only some schemas have; `None` for most. Kept apart so that a node is small: a
     /// large spec has a hundred thousand schema positions.
     facts: Option<Box<Facts>>,
@@ -142,7 +147,6 @@ impl Members {
 impl Schema {
     fn new(spec: &Spec, pointer: &str, map: &Map<String, Value>) -> Schema {
         let key = |keyword: &str| spec.key_location(&push_token(pointer, keyword));
-        let (key_location, value_location) = locations(spec, pointer);
         let mut facts = Facts::default();
         if map.contains_key("$ref") {
             facts.reference = Some(key("$ref"));
@@ -183,7 +187,7 @@ impl Schema {
             };
         }
         let facts = (!facts.is_empty()).then(|| Box::new(facts));
-        Schema { key_location, value_location, facts }
+        Schema { facts }
     }
 
     /// Whether it is a reference (`$ref`), whose siblings are ignored.
@@ -233,15 +237,6 @@ impl Schema {
     }
 }
 
-/// Where the key naming the node at `pointer` is written (the value, for a member of a list),
-/// and where its value is, found once for both.
-fn locations(spec: &Spec, pointer: &str) -> (Option<Location>, Option<Location>) {
-    let Some((file, at)) = spec.map.origin(pointer) else { return (None, None) };
-    let Some(file) = spec.sources.files.get(file) else { return (None, None) };
-    let Some(span) = file.span(&at) else { return (None, None) };
-    (Some(file.location(span.key.unwrap_or(span.value))), Some(file.location(span.value)))
-}
-
 /// Whether `text` is a number as a file writes it (`99999999999999999999`, `1e3`), not some
 /// other spelling of one (a YAML tag, quotes).
 pub fn is_plain_number(text: &str) -> bool {
@@ -250,17 +245,13 @@ pub fn is_plain_number(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    fn model(name: &str, yaml: &str) -> crate::model::Model {
-        crate::model::of_spec(&format!("schemas-{name}"), yaml)
-    }
-
     fn at(location: Option<&crate::diagnostics::Location>) -> Option<(usize, usize)> {
         location.map(|l| (l.line, l.column))
     }
 
     #[test]
     fn schemas_carry_pointers_locations_and_what_openapiv3_loses() {
-        let model = model(
+        let (checked, _, path) = crate::checked_spec(
             "facts",
             "openapi: 3.0.3
 info: {title: t, version: '1'}
@@ -297,15 +288,16 @@ components:
     Other: {type: object, properties: {a: {type: string}}}
 ",
         );
-        let schemas = &model.schemas;
+        let _ = std::fs::remove_dir_all(path.with_file_name(""));
+        let (schemas, spec) = (&checked.model.schemas, &checked.spec);
         let room = schemas.get("/components/schemas/Room").expect("a named schema");
         assert!(schemas.iter().any(|(pointer, _)| pointer == "/components/schemas/Room"));
-        assert_eq!(at(room.key_location.as_ref()), Some((16, 5)));
-        assert_eq!(at(room.value_location.as_ref()), Some((17, 7)));
+        assert_eq!(at(schemas.key_location(spec, "/components/schemas/Room").as_ref()), Some((16, 5)));
+        assert_eq!(schemas.key_location(spec, "/components/schemas/Nowhere"), None);
         assert!(!room.is_reference() && room.tuple().is_none());
 
         let kind = schemas.get("/components/schemas/Room/properties/kind").unwrap();
-        assert_eq!(at(kind.key_location.as_ref()), Some((19, 9)));
+        assert_eq!(at(schemas.key_location(spec, "/components/schemas/Room/properties/kind").as_ref()), Some((19, 9)));
         let values: Vec<_> = kind.enum_locations().iter().map(|l| at(l.as_ref())).collect();
         assert_eq!(values, [Some((21, 18)), Some((21, 23))]);
 
