@@ -51,9 +51,18 @@ pub struct Blocks(Vec<Vec<String>>);
 /// Runs `build` (which builds a file's tokens on this thread) with every doc block of
 /// [`line_attrs`] written as a placeholder, and returns the blocks for [`splice`].
 pub fn collecting<R>(build: impl FnOnce() -> R) -> (R, Blocks) {
-    let outer = BLOCKS.replace(Some(Vec::new()));
+    /// Puts back what the thread collected before, even when `build` panics (a caller may
+    /// catch the panic and go on printing on this thread).
+    struct Restore(Option<Vec<Vec<String>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BLOCKS.set(self.0.take());
+        }
+    }
+    let restore = Restore(BLOCKS.replace(Some(Vec::new())));
     let built = build();
-    let blocks = BLOCKS.replace(outer).unwrap_or_default();
+    let blocks = BLOCKS.take().unwrap_or_default();
+    drop(restore);
     (built, Blocks(blocks))
 }
 
@@ -290,9 +299,14 @@ mod tests {
 
     #[test]
     fn outside_collecting_docs_are_attributes() {
+        let attributes = quote!(#[doc = " a"] #[doc = " b"]).to_string();
         let (_, blocks) = collecting(|| line_attrs("in"));
         assert_eq!(blocks.0.len(), 1);
-        assert_eq!(line_attrs("a\nb").to_string(), quote!(#[doc = " a"] #[doc = " b"]).to_string());
+        assert_eq!(line_attrs("a\nb").to_string(), attributes);
+        // Nor after a build that panicked.
+        let panicked = std::panic::catch_unwind(|| collecting(|| panic!("a build that fails")));
+        assert!(panicked.is_err());
+        assert_eq!(line_attrs("a\nb").to_string(), attributes);
     }
 
     #[test]
