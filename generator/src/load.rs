@@ -577,9 +577,9 @@ impl Builder<'_> {
     /// Where a node's content starts: libyaml marks a node at its anchor or tag, and a block
     /// scalar at its `|` or `>`; spans point past those, at the content (for a block
     /// scalar, its first non-blank line, which `parse_embedded_json` relies on).
-    fn content_start(&self, event: &Event, properties: bool, block: bool) -> Mark {
-        let (from, to) = (self.offset(event.start_mark), self.offset(event.end_mark));
-        let Some(between) = self.text.get(from..to) else { return event.start_mark };
+    fn content_start(&self, (start, end): (Mark, Mark), properties: bool, block: bool) -> Mark {
+        let (from, to) = (self.offset(start), self.offset(end));
+        let Some(between) = self.text.get(from..to) else { return start };
         let mut skip = 0;
         if properties {
             // `&anchor`, `!tag`, in either order, each followed by blanks, line breaks or a
@@ -604,7 +604,7 @@ impl Builder<'_> {
         if block {
             // Past the header line, then past lines that are blank.
             let rest = &between[skip..];
-            let Some(header) = rest.find('\n') else { return event.start_mark };
+            let Some(header) = rest.find('\n') else { return start };
             let mut at = header + 1;
             while let Some(line_end) = rest[at..].find('\n') {
                 if !rest[at..at + line_end].trim().is_empty() {
@@ -615,11 +615,11 @@ impl Builder<'_> {
             let line = &rest[at..];
             if line.trim().is_empty() {
                 // No content: the block scalar is empty.
-                return event.start_mark;
+                return start;
             }
             skip += at + line.find(|c: char| c != ' ').unwrap_or(0);
         }
-        advance(&between[..skip], event.start_mark)
+        advance(&between[..skip], start)
     }
 
     fn location(&self, span: Span) -> Location {
@@ -716,14 +716,15 @@ impl Builder<'_> {
         if self.error.is_some() {
             return;
         }
+        let marks = (event.start_mark, event.end_mark);
         match event.data {
-            EventData::Scalar { ref value, ref anchor, ref tag, style, .. } => {
+            // Taken from the event, not copied: a large spec has a quarter of a million.
+            EventData::Scalar { value: text, anchor, tag, style, .. } => {
                 let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                let mark = self.content_start(&event, anchor.is_some() || tag.is_some(), block);
+                let mark = self.content_start(marks, anchor.is_some() || tag.is_some(), block);
                 let start = self.offset(mark);
-                let len = scalar_len(self.text, value, style, start);
+                let len = scalar_len(self.text, &text, style, start);
                 let span = self.span_at(mark, len);
-                let (text, anchor, tag) = (value.clone(), anchor.clone(), tag.clone());
                 if self.expecting_key() {
                     if let Some(anchor) = anchor {
                         let value = Value::String(text.clone());
@@ -743,7 +744,7 @@ impl Builder<'_> {
             }
             EventData::SequenceStart { ref anchor, ref tag, .. }
             | EventData::MappingStart { ref anchor, ref tag, .. } => {
-                let mark = self.content_start(&event, anchor.is_some() || tag.is_some(), false);
+                let mark = self.content_start(marks, anchor.is_some() || tag.is_some(), false);
                 let span = self.span_at(mark, 1);
                 if self.expecting_key() {
                     self.fail(
