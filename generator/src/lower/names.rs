@@ -69,8 +69,7 @@ fn is_word_char(c: char) -> bool {
 /// letter, digit or mark, so `$ref`, `@type`, `a.b` and `x-y` all give words to case. A
 /// letter or digit that cannot be kept is written as its code point (`u0430`).
 fn words(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let name: String = name.nfc().collect();
+    let name = composed(name);
     let keeper = Keeper::new(&name);
     let mut out = String::new();
     for c in name.chars() {
@@ -89,8 +88,7 @@ fn words(name: &str) -> String {
 /// letters or digits written as code points, or a name with no letter or digit at all.
 /// `None` when every letter and digit is kept.
 pub fn loss(name: &str) -> Option<String> {
-    use unicode_normalization::UnicodeNormalization;
-    let name: String = name.nfc().collect();
+    let name = composed(name);
     let keeper = Keeper::new(&name);
     let mut replaced: Vec<String> = Vec::new();
     for c in name.chars().filter(|&c| is_word_char(c) && !keeper.keeps(c)) {
@@ -170,12 +168,20 @@ fn starts_identifier(c: char) -> bool {
 }
 
 /// The identifier as rustc reads it (NFC): a prefix may compose with a leading mark.
-fn nfc(text: String) -> String {
+/// `name` in Unicode normalization form C, borrowed when it is already (every ASCII name).
+fn composed(name: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
-    if unicode_normalization::is_nfc(&text) {
-        text
+    if unicode_normalization::is_nfc(name) {
+        std::borrow::Cow::Borrowed(name)
     } else {
-        text.nfc().collect()
+        std::borrow::Cow::Owned(name.nfc().collect())
+    }
+}
+
+fn nfc(text: String) -> String {
+    match composed(&text) {
+        std::borrow::Cow::Owned(composed) => composed,
+        std::borrow::Cow::Borrowed(_) => text,
     }
 }
 
