@@ -31,6 +31,17 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     slots.into_iter().filter_map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner)).collect()
 }
 
+/// `items` in two halves from `at_least` items on, else whole: the parts for
+/// [`map_in_order`] when the items cost about the same.
+pub fn halves<T>(items: &[T], at_least: usize) -> Vec<&[T]> {
+    if items.len() >= at_least.max(2) {
+        let (first, second) = items.split_at(items.len() / 2);
+        vec![first, second]
+    } else {
+        vec![items]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +58,14 @@ mod tests {
             (n, x)
         });
         assert_eq!(results.iter().map(|(n, _)| *n).collect::<Vec<_>>(), items);
+    }
+
+    #[test]
+    fn halves_from_the_threshold_on() {
+        let items = [1, 2, 3, 4, 5];
+        assert_eq!(halves(&items, 5), [&items[..2], &items[2..]]);
+        assert_eq!(halves(&items, 6), [&items[..]]);
+        assert_eq!(halves(&[] as &[u8], 0), [&[] as &[u8]]);
     }
 
     #[test]

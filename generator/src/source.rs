@@ -388,17 +388,9 @@ impl SourceMap {
             }
             moved
         };
-        let (first, second) =
-            outer.split_at(if outer.len() >= PARALLEL_MOUNTS { outer.len() / 2 } else { outer.len() });
-        let moved = std::thread::scope(|scope| {
-            let other = (!second.is_empty()).then(|| scope.spawn(|| compose(second)));
-            let mut moved = compose(first);
-            if let Some(other) = other {
-                moved.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            }
-            moved
-        });
-        SourceMap { mounts: moved.into_iter().collect() }
+        let parts = crate::parallel::halves(&outer, PARALLEL_MOUNTS);
+        let moved = crate::parallel::map_in_order(&parts, |part| compose(part));
+        SourceMap { mounts: moved.into_iter().flatten().collect() }
     }
 
     /// Where the value at `pointer` of the derived document is written.

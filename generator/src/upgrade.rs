@@ -242,32 +242,21 @@ impl Upgrader<'_> {
         let mut paths = Map::new();
         if let Some(Value::Object(old_paths)) = old.get("paths") {
             let items: Vec<(&String, &Value)> = old_paths.iter().collect();
-            // The path items are independent: on a large spec the second half is upgraded on a
-            // thread of its own, its moves and diagnostics joined after the first half's, as a
-            // run on one thread would have them.
-            let (first, second) =
-                items.split_at(if items.len() >= PARALLEL_PATHS { items.len() / 2 } else { items.len() });
+            // The path items are independent: on a large spec each half is upgraded on a thread
+            // of its own, the second half's moves and diagnostics joined after the first's, as
+            // a run on one thread would have them.
             let (bundle, old) = (self.bundle, self.old);
-            let (consumes, produces) = (&consumes, &produces);
-            let upgraded = std::thread::scope(|scope| {
-                let other = (!second.is_empty()).then(|| {
-                    scope.spawn(move || {
-                        let mut up = Upgrader { bundle, old, moves: SourceMap::default(), diagnostics: Vec::new() };
-                        let items = up.path_items(second, consumes, produces);
-                        (items, up.moves, up.diagnostics)
-                    })
-                });
-                let mut items = self.path_items(first, consumes, produces);
-                if let Some(other) = other {
-                    let (more, moves, diagnostics) =
-                        other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    items.extend(more);
-                    self.moves.extend(moves);
-                    self.diagnostics.extend(diagnostics);
-                }
-                items
+            let parts = crate::parallel::halves(&items, PARALLEL_PATHS);
+            let upgraded = crate::parallel::map_in_order(&parts, |part| {
+                let mut up = Upgrader { bundle, old, moves: SourceMap::default(), diagnostics: Vec::new() };
+                let items = up.path_items(part, &consumes, &produces);
+                (items, up.moves, up.diagnostics)
             });
-            paths.extend(upgraded);
+            for (items, moves, diagnostics) in upgraded {
+                paths.extend(items);
+                self.moves.extend(moves);
+                self.diagnostics.extend(diagnostics);
+            }
         }
         out.insert("paths".into(), Value::Object(paths));
         out.insert("components".into(), self.components(&produces));

@@ -102,10 +102,8 @@ pub struct Schemas {
 
 /// Checks every schema.
 pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) -> Schemas {
-    // The roots are independent: on a large spec the second half is walked on a thread of its
-    // own, and its findings (diagnostics included) joined after the first half's, in order.
-    let roots = &sites.schemas;
-    let (first, second) = roots.split_at(if roots.len() >= PARALLEL_ROOTS { roots.len() / 2 } else { roots.len() });
+    // The roots are independent: on a large spec each half is walked on a thread of its own,
+    // and the second half's findings (diagnostics included) joined after the first's, in order.
     let walk = |roots: &[Site<'_>]| {
         let mut walker = Walker {
             spec,
@@ -119,11 +117,9 @@ pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) -> Schemas
         }
         walker
     };
-    let (mut walker, other) = std::thread::scope(|scope| {
-        let other = (!second.is_empty()).then(|| scope.spawn(|| walk(second)));
-        (walk(first), other.map(|other| other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
-    });
-    if let Some(other) = other {
+    let parts = crate::parallel::halves(&sites.schemas, PARALLEL_ROOTS);
+    let mut walker = walk(&[]);
+    for other in crate::parallel::map_in_order(&parts, |part| walk(part)) {
         walker.found.extend(other.found);
         walker.with_example.extend(other.with_example);
         walker.tuples.extend(other.tuples);

@@ -41,24 +41,16 @@ impl<'a> Sites<'a> {
         if let Some(Value::Object(paths)) = document.get("paths") {
             let items: Vec<(&String, &Value)> =
                 paths.iter().filter(|(template, _)| !template.starts_with("x-")).collect();
-            // The path items are independent: on a large spec the second half is found on a
-            // thread of its own, and its sites joined after the first half's, in order.
-            let (first, second) =
-                items.split_at(if items.len() >= PARALLEL_PATHS { items.len() / 2 } else { items.len() });
+            // The path items are independent: on a large spec each half is found on a thread
+            // of its own, and the second half's sites joined after the first half's, in order.
             let security = &sites.security;
-            let other = std::thread::scope(|scope| {
-                let other = (!second.is_empty()).then(|| {
-                    scope.spawn(move || {
-                        let mut other = Sites { security: security.clone(), ..Sites::default() };
-                        other.path_items(spec, second);
-                        other
-                    })
-                });
+            let parts = crate::parallel::halves(&items, PARALLEL_PATHS);
+            let found = crate::parallel::map_in_order(&parts, |part| {
                 let mut found = Sites { security: security.clone(), ..Sites::default() };
-                found.path_items(spec, first);
-                (found, other.map(|other| other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+                found.path_items(spec, part);
+                found
             });
-            for found in [Some(other.0), other.1].into_iter().flatten() {
+            for found in found {
                 sites.path_items.extend(found.path_items);
                 sites.parameters.extend(found.parameters);
                 sites.headers.extend(found.headers);
