@@ -21,6 +21,7 @@ pub mod endpoint;
 pub mod error;
 pub mod form;
 pub mod formats;
+mod open_enum;
 #[doc(hidden)]
 pub mod wire;
 
@@ -51,3 +52,9 @@ pub use error::{
 };
 pub use form::FilePart;
 pub use formats::{Base64, IntOrString};
+
+/// What [`open_enum!`] names through `$crate`, so a generated crate need not.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
