@@ -41,7 +41,8 @@ fn file<'a>(files: &'a [generator::write::GeneratedFile], path: &str) -> &'a str
         .unwrap_or_else(|| panic!("no `{path}` generated"))
 }
 
-/// The attribute just above `needle`'s line in `text` (its doc comments skipped).
+/// The attribute just above `needle`'s line in `text` (its doc comments, derives and serde
+/// attributes skipped).
 fn gate_of<'a>(text: &'a str, needle: &str) -> Option<&'a str> {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines.iter().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}` in:\n{text}"));
@@ -49,7 +50,7 @@ fn gate_of<'a>(text: &'a str, needle: &str) -> Option<&'a str> {
         .iter()
         .rev()
         .map(|l| l.trim())
-        .find(|l| !l.starts_with("///") && !l.starts_with("#[derive"))
+        .find(|l| !l.starts_with("///") && !l.starts_with("#[derive") && !l.starts_with("#[serde("))
         .filter(|l| l.starts_with("#[cfg("))
 }
 
@@ -73,6 +74,17 @@ fn operations_and_the_types_they_reach_are_gated_by_tag() {
     assert_eq!(gate_of(types, "pub struct Archive "), None);
     assert_eq!(gate_of(types, "pub struct Address "), None);
     assert_eq!(gate_of(types, "fn deserialize_some"), Some(r#"#[cfg(feature = "pets")]"#));
+    // Every item of a gated enum or union is gated with it, not only the first.
+    for item in [
+        "pub enum PetKind ",
+        "impl PetKind ",
+        "open_enum!(PetKind, Other)",
+        "pub enum PetCollar ",
+        "impl ::std::convert::From<::std::string::String> for PetCollar",
+        "impl ::std::convert::From<i64> for PetCollar",
+    ] {
+        assert_eq!(gate_of(types, item), Some(r#"#[cfg(feature = "pets")]"#), "{item}");
+    }
     // An operation's first tag names its feature; no tag is `untagged`.
     let endpoints = file(&files, "src/endpoints.rs");
     assert_eq!(gate_of(endpoints, "pub mod list_pets;"), Some(r#"#[cfg(feature = "pets")]"#));

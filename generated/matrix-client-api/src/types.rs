@@ -943,95 +943,9 @@ impl CrossSigningKeyUsageItem {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for CrossSigningKeyUsageItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for CrossSigningKeyUsageItem {}
-impl ::std::hash::Hash for CrossSigningKeyUsageItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for CrossSigningKeyUsageItem {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for CrossSigningKeyUsageItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for CrossSigningKeyUsageItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for CrossSigningKeyUsageItem {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for CrossSigningKeyUsageItem {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for CrossSigningKeyUsageItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for CrossSigningKeyUsageItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CrossSigningKeyUsageItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(CrossSigningKeyUsageItem, Other);
 
 /// Generated from `definitions/client_event.yaml#/allOf/1/properties/unsigned`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1082,95 +996,9 @@ impl FilterEventFormat {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for FilterEventFormat {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for FilterEventFormat {}
-impl ::std::hash::Hash for FilterEventFormat {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for FilterEventFormat {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for FilterEventFormat {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for FilterEventFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for FilterEventFormat {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for FilterEventFormat {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for FilterEventFormat {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for FilterEventFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for FilterEventFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(FilterEventFormat, Other);
 
 /// The state events to include for rooms.
 ///

@@ -172,9 +172,8 @@ pub fn parts(space: &TypeSpace) -> Vec<TypesPart> {
 pub fn emit_part(space: &TypeSpace, part: &TypesPart, features: Option<&Features>) -> TokenStream {
     let module = part.module.as_slice();
     let items = part.ids.iter().map(|&id| {
-        let cfg = super::features::type_item(features, id);
-        let item = item(space.get(id), space, module);
-        quote!(#cfg #item)
+        let gate = super::features::type_item(features, id);
+        item(space.get(id), &gate, space, module)
     });
     if !part.first {
         return quote!(#(#items)*);
@@ -238,27 +237,33 @@ fn type_doc(entry: &TypeEntry) -> TokenStream {
     doc_attrs(&paragraphs([entry.doc.as_deref(), origin.as_deref()]))
 }
 
-fn item(entry: &TypeEntry, space: &TypeSpace, module: &[String]) -> TokenStream {
+/// The items of a type, each behind `gate` (its `#[cfg]`, or nothing): an enum's impls are
+/// gated with it.
+fn item(entry: &TypeEntry, gate: &TokenStream, space: &TypeSpace, module: &[String]) -> TokenStream {
     let doc = type_doc(entry);
     let name = ident(&entry.name);
     match &entry.kind {
-        TypeKind::Struct(s) => structure(&name, doc, s, space, module),
-        TypeKind::Enum(e) => string_enum(&name, doc, e),
+        TypeKind::Struct(s) => {
+            let structure = structure(&name, doc, s, space, module);
+            quote!(#gate #structure)
+        }
+        TypeKind::Enum(e) => string_enum(&name, doc, gate, e),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, space, Place::In(module));
-            quote! { #doc pub type #name = #ty; }
+            quote! { #gate #doc pub type #name = #ty; }
         }
         TypeKind::Newtype(ty) => {
             let allow = allow_complexity(complexity(ty, 1));
             let ty = ty_tokens(ty, space, Place::In(module));
             quote! {
+                #gate
                 #doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(#allow pub #ty);
             }
         }
-        TypeKind::Union(u) => super::unions::union(&name, doc, u, space, module),
+        TypeKind::Union(u) => super::unions::union(&name, doc, gate, u, space, module),
         TypeKind::Pending => TokenStream::new(),
     }
 }
@@ -359,9 +364,9 @@ fn allow_complexity(score: u64) -> Option<TokenStream> {
     (score > TYPE_COMPLEXITY).then(|| quote!(#[allow(clippy::type_complexity)]))
 }
 
-fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+fn string_enum(name: &Ident, doc: TokenStream, gate: &TokenStream, e: &StringEnum) -> TokenStream {
     if let Some(other) = &e.other {
-        return super::formats::open_enum(name, doc, e, other);
+        return super::formats::open_enum(name, doc, gate, e, other);
     }
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
@@ -374,12 +379,14 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
     let unknown = quote!(::specgen_runtime::UnknownVariant);
     quote! {
+        #gate
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum #name {
             #(#variants)*
         }
 
+        #gate
         impl #name {
             /// Every value, in the order the spec lists them.
             pub const ALL: &'static [Self] = &[#(Self::#idents),*];
@@ -392,6 +399,7 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
             }
         }
 
+        #gate
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -399,6 +407,7 @@ fn string_enum(name: &Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
         }
 
         // `<Self as FromStr>::Err`: a variant may be called `Err`.
+        #gate
         impl ::std::str::FromStr for #name {
             type Err = #unknown;
 
@@ -456,7 +465,7 @@ mod tests {
         };
         let mut space = TypeSpace::default();
         space.entries.push(entry.clone());
-        let printed = item(&entry, &space, &[]).to_string();
+        let printed = item(&entry, &TokenStream::new(), &space, &[]).to_string();
         assert_eq!(printed.matches("type_complexity").count(), 1, "{printed}");
         let allowed = printed.split("pub failures").next().unwrap_or_default();
         assert!(allowed.contains("type_complexity"), "{printed}");

@@ -15,7 +15,15 @@ use super::types::{ident, ty_tokens, Place};
 use crate::lower::types::{Ty, TypeKind, TypeSpace};
 use crate::lower::unions::Union;
 
-pub fn union(name: &Ident, doc: TokenStream, u: &Union, space: &TypeSpace, module: &[String]) -> TokenStream {
+/// The union's items, each behind `gate` (its `#[cfg]`, or nothing).
+pub fn union(
+    name: &Ident,
+    doc: TokenStream,
+    gate: &TokenStream,
+    u: &Union,
+    space: &TypeSpace,
+    module: &[String],
+) -> TokenStream {
     let place = Place::In(module);
     let variants = u.variants.iter().map(|v| {
         let rust = ident(&v.rust);
@@ -31,6 +39,7 @@ pub fn union(name: &Ident, doc: TokenStream, u: &Union, space: &TypeSpace, modul
         let rust = ident(&v.rust);
         let ty = ty_tokens(&v.ty, space, place);
         Some(quote! {
+            #gate
             impl ::std::convert::From<#ty> for #name {
                 fn from(value: #ty) -> Self {
                     Self::#rust(value)
@@ -40,6 +49,7 @@ pub fn union(name: &Ident, doc: TokenStream, u: &Union, space: &TypeSpace, modul
     });
     let Some(tag) = &u.tag else {
         return quote! {
+            #gate
             #doc
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
@@ -74,12 +84,14 @@ pub fn union(name: &Ident, doc: TokenStream, u: &Union, space: &TypeSpace, modul
     });
     let all: Vec<&String> = u.variants.iter().flat_map(|v| &v.tags).collect();
     quote! {
+        #gate
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*
         }
         #(#froms)*
+        #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let (tag, value) = match self {
@@ -92,6 +104,7 @@ pub fn union(name: &Ident, doc: TokenStream, u: &Union, space: &TypeSpace, modul
                 ::serde::Serialize::serialize(&value, serializer)
             }
         }
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #[allow(unused_mut)]

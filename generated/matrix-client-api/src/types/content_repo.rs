@@ -71,95 +71,9 @@ impl GetContentThumbnailMethod {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GetContentThumbnailMethod {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GetContentThumbnailMethod {}
-impl ::std::hash::Hash for GetContentThumbnailMethod {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GetContentThumbnailMethod {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GetContentThumbnailMethod {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GetContentThumbnailMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GetContentThumbnailMethod {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for GetContentThumbnailMethod {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GetContentThumbnailMethod {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GetContentThumbnailMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GetContentThumbnailMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GetContentThumbnailMethod, Other);
 
 /// Generated from `content-repo.yaml#/paths/~1media~1v3~1preview_url/get/responses/200/schema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -100,95 +100,9 @@ impl GetPushRuleKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GetPushRuleKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GetPushRuleKind {}
-impl ::std::hash::Hash for GetPushRuleKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GetPushRuleKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GetPushRuleKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GetPushRuleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GetPushRuleKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for GetPushRuleKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GetPushRuleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GetPushRuleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GetPushRuleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GetPushRuleKind, Other);
 
 /// The push rule.
 ///
@@ -271,95 +185,9 @@ impl SetPushRuleKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for SetPushRuleKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for SetPushRuleKind {}
-impl ::std::hash::Hash for SetPushRuleKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for SetPushRuleKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for SetPushRuleKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for SetPushRuleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SetPushRuleKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for SetPushRuleKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for SetPushRuleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SetPushRuleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SetPushRuleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(SetPushRuleKind, Other);
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}/put/parameters/5/schema/properties/actions/items`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -492,95 +320,9 @@ impl DeletePushRuleKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for DeletePushRuleKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for DeletePushRuleKind {}
-impl ::std::hash::Hash for DeletePushRuleKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for DeletePushRuleKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for DeletePushRuleKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for DeletePushRuleKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for DeletePushRuleKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for DeletePushRuleKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for DeletePushRuleKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for DeletePushRuleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DeletePushRuleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(DeletePushRuleKind, Other);
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1enabled/get/parameters/1`.
 #[derive(Debug, Clone)]
@@ -632,95 +374,9 @@ impl IsPushRuleEnabledKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for IsPushRuleEnabledKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for IsPushRuleEnabledKind {}
-impl ::std::hash::Hash for IsPushRuleEnabledKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for IsPushRuleEnabledKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for IsPushRuleEnabledKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for IsPushRuleEnabledKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for IsPushRuleEnabledKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for IsPushRuleEnabledKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for IsPushRuleEnabledKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for IsPushRuleEnabledKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for IsPushRuleEnabledKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(IsPushRuleEnabledKind, Other);
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1enabled/get/responses/200/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -786,95 +442,9 @@ impl SetPushRuleEnabledKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for SetPushRuleEnabledKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for SetPushRuleEnabledKind {}
-impl ::std::hash::Hash for SetPushRuleEnabledKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for SetPushRuleEnabledKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for SetPushRuleEnabledKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for SetPushRuleEnabledKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SetPushRuleEnabledKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for SetPushRuleEnabledKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for SetPushRuleEnabledKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SetPushRuleEnabledKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SetPushRuleEnabledKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(SetPushRuleEnabledKind, Other);
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1enabled/put/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -940,95 +510,9 @@ impl GetPushRuleActionsKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GetPushRuleActionsKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GetPushRuleActionsKind {}
-impl ::std::hash::Hash for GetPushRuleActionsKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GetPushRuleActionsKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GetPushRuleActionsKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GetPushRuleActionsKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GetPushRuleActionsKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for GetPushRuleActionsKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GetPushRuleActionsKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GetPushRuleActionsKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GetPushRuleActionsKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GetPushRuleActionsKind, Other);
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/get/responses/200/schema/properties/actions/items`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1118,95 +602,9 @@ impl SetPushRuleActionsKind {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for SetPushRuleActionsKind {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for SetPushRuleActionsKind {}
-impl ::std::hash::Hash for SetPushRuleActionsKind {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for SetPushRuleActionsKind {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for SetPushRuleActionsKind {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for SetPushRuleActionsKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SetPushRuleActionsKind {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for SetPushRuleActionsKind {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for SetPushRuleActionsKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SetPushRuleActionsKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SetPushRuleActionsKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(SetPushRuleActionsKind, Other);
 
 /// Generated from `pushrules.yaml#/paths/~1pushrules~1{scope}~1{kind}~1{ruleId}~1actions/put/parameters/3/schema/properties/actions/items`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -38,95 +38,9 @@ impl GetRelatingEventsDir {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GetRelatingEventsDir {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GetRelatingEventsDir {}
-impl ::std::hash::Hash for GetRelatingEventsDir {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GetRelatingEventsDir {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GetRelatingEventsDir {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GetRelatingEventsDir {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GetRelatingEventsDir {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for GetRelatingEventsDir {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GetRelatingEventsDir {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GetRelatingEventsDir {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GetRelatingEventsDir {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GetRelatingEventsDir, Other);
 
 /// Generated from `relations.yaml#/paths/~1rooms~1{roomId}~1relations~1{eventId}/get/responses/200/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -182,95 +96,9 @@ impl GetRelatingEventsWithRelTypeDir {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GetRelatingEventsWithRelTypeDir {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GetRelatingEventsWithRelTypeDir {}
-impl ::std::hash::Hash for GetRelatingEventsWithRelTypeDir {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GetRelatingEventsWithRelTypeDir {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GetRelatingEventsWithRelTypeDir {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GetRelatingEventsWithRelTypeDir {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GetRelatingEventsWithRelTypeDir {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for GetRelatingEventsWithRelTypeDir {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GetRelatingEventsWithRelTypeDir {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GetRelatingEventsWithRelTypeDir {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GetRelatingEventsWithRelTypeDir {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GetRelatingEventsWithRelTypeDir, Other);
 
 /// Generated from `relations.yaml#/paths/~1rooms~1{roomId}~1relations~1{eventId}~1{relType}/get/responses/200/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -328,96 +156,9 @@ impl GetRelatingEventsWithRelTypeAndEventTypeDir {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GetRelatingEventsWithRelTypeAndEventTypeDir {}
-impl ::std::hash::Hash for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String>
-for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GetRelatingEventsWithRelTypeAndEventTypeDir {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GetRelatingEventsWithRelTypeAndEventTypeDir, Other);
 
 /// Generated from `relations.yaml#/paths/~1rooms~1{roomId}~1relations~1{eventId}~1{relType}~1{eventType}/get/responses/200/schema`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

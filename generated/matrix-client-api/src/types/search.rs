@@ -46,95 +46,9 @@ impl RoomEventsCriteriaKeysItem {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for RoomEventsCriteriaKeysItem {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for RoomEventsCriteriaKeysItem {}
-impl ::std::hash::Hash for RoomEventsCriteriaKeysItem {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for RoomEventsCriteriaKeysItem {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for RoomEventsCriteriaKeysItem {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for RoomEventsCriteriaKeysItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for RoomEventsCriteriaKeysItem {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for RoomEventsCriteriaKeysItem {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for RoomEventsCriteriaKeysItem {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for RoomEventsCriteriaKeysItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoomEventsCriteriaKeysItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(RoomEventsCriteriaKeysItem, Other);
 
 /// This takes a \[filter\](/client-server-api/#filtering).
 ///
@@ -228,95 +142,9 @@ impl Ordering {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for Ordering {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for Ordering {}
-impl ::std::hash::Hash for Ordering {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for Ordering {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for Ordering {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for Ordering {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for Ordering {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for Ordering {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for Ordering {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for Ordering {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Ordering {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(Ordering, Other);
 
 /// Configures whether any context for the events
 /// returned are included in the response.
@@ -381,95 +209,9 @@ impl GroupKey {
             _ => ::std::option::Option::None,
         }
     }
-    /// The value, a listed one built as the catch-all variant made its own variant.
-    pub fn normalized(self) -> Self {
-        match self {
-            Self::Other(value) => Self::from(value),
-            known => known,
-        }
-    }
-    /// The position of a listed value, after every listed one for another: the order
-    /// of the derived `Ord` of a closed enum, a value the spec does not list last.
-    fn rank(&self) -> (usize, &str) {
-        let value = self.as_str();
-        let position = Self::ALL
-            .iter()
-            .position(|known| known.as_str() == value)
-            .unwrap_or(Self::ALL.len());
-        (position, value)
-    }
 }
 
-impl ::std::cmp::PartialEq for GroupKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl ::std::cmp::Eq for GroupKey {}
-impl ::std::hash::Hash for GroupKey {
-    fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-        ::std::hash::Hash::hash(self.as_str(), state)
-    }
-}
-
-impl ::std::cmp::PartialOrd for GroupKey {
-    fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-        ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
-    }
-}
-
-impl ::std::cmp::Ord for GroupKey {
-    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-impl ::std::fmt::Display for GroupKey {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for GroupKey {
-    fn from(value: &str) -> Self {
-        Self::known(value)
-            .unwrap_or_else(|| Self::Other(::std::borrow::ToOwned::to_owned(value)))
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for GroupKey {
-    fn from(value: ::std::string::String) -> Self {
-        Self::known(&value).unwrap_or(Self::Other(value))
-    }
-}
-
-impl ::std::str::FromStr for GroupKey {
-    type Err = ::std::convert::Infallible;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, <Self as ::std::str::FromStr>::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for GroupKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for GroupKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::specgen_runtime::open_enum!(GroupKey, Other);
 
 /// Configuration for group.
 ///
