@@ -7,6 +7,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::endpoint::Metadata;
 use crate::error::{FromHttpRequestError, FromHttpResponseError, IntoHttpError, ParamLocation};
 
 /// Bytes percent-encoded in a path segment: all but RFC 3986's unreserved characters,
@@ -88,6 +89,18 @@ impl Params {
     /// The fields of a form body, as name and value (or the reason it does not decode).
     pub(crate) fn form(pairs: Vec<(String, Result<String, String>)>) -> Self {
         Params { location: ParamLocation::Form, pairs }
+    }
+
+    /// The path parameters of `request` if it is a request for the endpoint `metadata`
+    /// describes: its method, and a path its template matches. Else
+    /// [`FromHttpRequestError::WrongEndpoint`].
+    pub fn route<B>(request: &http::Request<B>, metadata: &Metadata) -> Result<Self, FromHttpRequestError> {
+        let path = request.uri().path();
+        let params = (*request.method() == metadata.method).then(|| Params::path(metadata.path, path)).flatten();
+        params.ok_or_else(|| FromHttpRequestError::WrongEndpoint {
+            method: request.method().clone(),
+            path: path.to_owned(),
+        })
     }
 
     /// The path parameters of `path` if it matches `template` (`/rooms/{roomId}`), decoded.
@@ -351,6 +364,27 @@ impl Outgoing {
         self.cookies.push(cookie(name, &value.to_string()));
     }
 
+    /// Adds the query parameter `name` if it has a value.
+    pub fn optional_query(&mut self, name: &str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.query(name, value);
+        }
+    }
+
+    /// Adds the header `name` if it has a value.
+    pub fn optional_header(&mut self, name: &'static str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
+    }
+
+    /// Adds the cookie `name` if it has a value.
+    pub fn optional_cookie(&mut self, name: &str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.cookie(name, value);
+        }
+    }
+
     /// The `http` request: `base_url` (`https://example.org`, or `""` for a URI of path and
     /// query only) joined to the path, with the query, headers, cookies and `body`
     /// (its media type and bytes).
@@ -591,6 +625,50 @@ mod tests {
         assert_eq!(query.repeated::<String>("tags"), Ok(vec!["x y".to_owned(), "&".to_owned()]));
         assert_eq!(query.delimited::<i32>("ids", '|'), Ok(vec![1, 2]));
         assert_eq!(Params::cookies(request.headers()).required::<String>("session"), Ok("s;1".to_owned()));
+    }
+
+    #[test]
+    fn optional_parameters_are_written_only_with_a_value() {
+        let mut out = Outgoing::new("/items");
+        out.optional_query("limit", Some(&3));
+        out.optional_query("from", None::<&String>);
+        out.optional_header("x-trace", Some(&"t"));
+        out.optional_header("x-none", None::<&String>);
+        out.optional_cookie("session", Some(&"s"));
+        out.optional_cookie("gone", None::<&String>);
+        let request = out.into_request(http::Method::GET, "", None).expect("a request");
+        assert_eq!(request.uri().query(), Some("limit=3"));
+        let headers = Params::headers(request.headers());
+        assert_eq!(headers.optional::<String>("x-trace"), Ok(Some("t".to_owned())));
+        assert_eq!(headers.optional::<String>("x-none"), Ok(None));
+        assert_eq!(request.headers().get_all(http::header::COOKIE).iter().count(), 1);
+        assert_eq!(Params::cookies(request.headers()).optional::<String>("gone"), Ok(None));
+    }
+
+    #[test]
+    fn a_route_is_the_method_and_a_path_the_template_matches() {
+        let metadata = Metadata {
+            name: "get_item",
+            method: http::Method::GET,
+            path: "/items/{id}",
+            security: None,
+            request_body: None,
+            errors: crate::ErrorFormat::Problem,
+        };
+        let request =
+            |method: http::Method, uri: &str| http::Request::builder().method(method).uri(uri).body(()).unwrap();
+        let params = Params::route(&request(http::Method::GET, "/items/a%20b?x=1"), &metadata).expect("its route");
+        assert_eq!(params.required::<String>("id"), Ok("a b".to_owned()));
+        for (method, uri) in
+            [(http::Method::POST, "/items/a"), (http::Method::GET, "/items/a/b"), (http::Method::GET, "/other")]
+        {
+            let wrong = Params::route(&request(method.clone(), uri), &metadata);
+            let path = uri.to_owned();
+            assert!(
+                matches!(&wrong, Err(FromHttpRequestError::WrongEndpoint { method: m, path: p }) if *m == method && *p == path),
+                "{wrong:?}"
+            );
+        }
     }
 
     #[test]
