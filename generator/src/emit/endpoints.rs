@@ -540,11 +540,12 @@ fn source(location: ParamLocation) -> TokenStream {
 fn write_param(p: &Param) -> TokenStream {
     let field = ident(&p.rust);
     let wire = &p.wire;
-    let method = match p.location {
-        ParamLocation::Path => quote!(path),
-        ParamLocation::Query => quote!(query),
-        ParamLocation::Header => quote!(header),
-        ParamLocation::Cookie => quote!(cookie),
+    // Lint requires path parameters, so only the others have a writer for an optional value.
+    let (method, optional) = match p.location {
+        ParamLocation::Path => (quote!(path), None),
+        ParamLocation::Query => (quote!(query), Some(quote!(optional_query))),
+        ParamLocation::Header => (quote!(header), Some(quote!(optional_header))),
+        ParamLocation::Cookie => (quote!(cookie), Some(quote!(optional_cookie))),
     };
     match (is_array(p), exploded(p), p.required) {
         (true, true, _) => quote! {
@@ -566,10 +567,13 @@ fn write_param(p: &Param) -> TokenStream {
             }
         }
         (false, _, true) => quote!(out.#method(#wire, &self.#field);),
-        (false, _, false) => quote! {
-            if let ::std::option::Option::Some(value) = &self.#field {
-                out.#method(#wire, value);
-            }
+        (false, _, false) => match optional {
+            Some(optional) => quote!(out.#optional(#wire, self.#field.as_ref());),
+            None => quote! {
+                if let ::std::option::Option::Some(value) = &self.#field {
+                    out.#method(#wire, value);
+                }
+            },
         },
     }
 }
@@ -754,17 +758,8 @@ fn into_http_request(op: &Operation) -> TokenStream {
 
 fn from_http_request(op: &Operation) -> TokenStream {
     let has = |location: ParamLocation| op.parameters.iter().any(|p| p.location == location);
-    let path = if has(ParamLocation::Path) {
-        quote! {
-            let path = ::specgen_runtime::wire::Params::path(METADATA.path, request.uri().path()).ok_or_else(wrong_endpoint)?;
-        }
-    } else {
-        quote! {
-            if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
-                return ::std::result::Result::Err(wrong_endpoint());
-            }
-        }
-    };
+    let route = quote!(::specgen_runtime::wire::Params::route(request, &METADATA)?;);
+    let path = if has(ParamLocation::Path) { quote!(let path = #route) } else { route };
     let query =
         has(ParamLocation::Query).then(|| quote!(let query = ::specgen_runtime::wire::Params::query(request.uri());));
     let headers = has(ParamLocation::Header)
@@ -809,13 +804,6 @@ fn from_http_request(op: &Operation) -> TokenStream {
         /// Reads the request from an `http` request, checking every parameter and the body.
         /// Query parameters the endpoint does not declare (a credential, say) are ignored.
         fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(request: &::http::Request<B>) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-            let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-                method: request.method().clone(),
-                path: request.uri().path().to_owned(),
-            };
-            if *request.method() != METADATA.method {
-                return ::std::result::Result::Err(wrong_endpoint());
-            }
             #path
             #query
             #headers

@@ -58,16 +58,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
+        ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         ::std::result::Result::Ok(Self {
             body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
         })

@@ -72,15 +72,9 @@ impl ::specgen_runtime::Endpoint for Request {
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
         out.path("fileName", &self.file_name);
-        if let ::std::option::Option::Some(value) = &self.allow_remote {
-            out.query("allow_remote", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.timeout_ms {
-            out.query("timeout_ms", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.allow_redirect {
-            out.query("allow_redirect", value);
-        }
+        out.optional_query("allow_remote", self.allow_remote.as_ref());
+        out.optional_query("timeout_ms", self.timeout_ms.as_ref());
+        out.optional_query("allow_redirect", self.allow_redirect.as_ref());
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -88,18 +82,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        let path = ::specgen_runtime::wire::Params::path(
-                METADATA.path,
-                request.uri().path(),
-            )
-            .ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             server_name: path.required("serverName")?,

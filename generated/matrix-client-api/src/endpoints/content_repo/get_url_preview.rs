@@ -56,9 +56,7 @@ impl ::specgen_runtime::Endpoint for Request {
     > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.query("url", &self.url);
-        if let ::std::option::Option::Some(value) = &self.ts {
-            out.query("ts", value);
-        }
+        out.optional_query("ts", self.ts.as_ref());
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -66,16 +64,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
+        ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             url: query.required("url")?,

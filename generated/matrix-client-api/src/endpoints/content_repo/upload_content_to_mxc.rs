@@ -52,9 +52,7 @@ impl ::specgen_runtime::Endpoint for Request {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
-        if let ::std::option::Option::Some(value) = &self.filename {
-            out.query("filename", value);
-        }
+        out.optional_query("filename", self.filename.as_ref());
         let media: ::std::string::String = match &self.content_type {
             ::std::option::Option::Some(value) => {
                 ::std::string::ToString::to_string(value)
@@ -69,18 +67,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        let path = ::specgen_runtime::wire::Params::path(
-                METADATA.path,
-                request.uri().path(),
-            )
-            .ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         let headers = ::specgen_runtime::wire::Params::headers(request.headers());
         ::std::result::Result::Ok(Self {

@@ -70,18 +70,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        let path = ::specgen_runtime::wire::Params::path(
-                METADATA.path,
-                request.uri().path(),
-            )
-            .ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             version: query.required("version")?,

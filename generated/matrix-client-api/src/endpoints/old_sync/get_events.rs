@@ -54,12 +54,8 @@ impl ::specgen_runtime::Endpoint for Request {
         ::specgen_runtime::IntoHttpError,
     > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
-        if let ::std::option::Option::Some(value) = &self.from {
-            out.query("from", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.timeout {
-            out.query("timeout", value);
-        }
+        out.optional_query("from", self.from.as_ref());
+        out.optional_query("timeout", self.timeout.as_ref());
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -67,16 +63,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
+        ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             from: query.optional("from")?,

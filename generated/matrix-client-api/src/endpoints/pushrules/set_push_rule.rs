@@ -79,12 +79,8 @@ impl ::specgen_runtime::Endpoint for Request {
         out.path("scope", &self.scope);
         out.path("kind", &self.kind);
         out.path("ruleId", &self.rule_id);
-        if let ::std::option::Option::Some(value) = &self.before {
-            out.query("before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.after {
-            out.query("after", value);
-        }
+        out.optional_query("before", self.before.as_ref());
+        out.optional_query("after", self.after.as_ref());
         let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
@@ -96,18 +92,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        let path = ::specgen_runtime::wire::Params::path(
-                METADATA.path,
-                request.uri().path(),
-            )
-            .ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             scope: path.required("scope")?,

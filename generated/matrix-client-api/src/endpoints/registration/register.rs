@@ -38,9 +38,7 @@ impl ::specgen_runtime::Endpoint for Request {
         ::specgen_runtime::IntoHttpError,
     > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
-        if let ::std::option::Option::Some(value) = &self.kind {
-            out.query("kind", value);
-        }
+        out.optional_query("kind", self.kind.as_ref());
         let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
@@ -52,16 +50,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        if !::specgen_runtime::wire::matches_path(METADATA.path, request.uri().path()) {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
+        ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             kind: query.optional("kind")?,

@@ -71,15 +71,9 @@ impl ::specgen_runtime::Endpoint for Request {
     > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
-        if let ::std::option::Option::Some(value) = &self.include {
-            out.query("include", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            out.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.from {
-            out.query("from", value);
-        }
+        out.optional_query("include", self.include.as_ref());
+        out.optional_query("limit", self.limit.as_ref());
+        out.optional_query("from", self.from.as_ref());
         out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
@@ -87,18 +81,7 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
     ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
-        let wrong_endpoint = || ::specgen_runtime::FromHttpRequestError::WrongEndpoint {
-            method: request.method().clone(),
-            path: request.uri().path().to_owned(),
-        };
-        if *request.method() != METADATA.method {
-            return ::std::result::Result::Err(wrong_endpoint());
-        }
-        let path = ::specgen_runtime::wire::Params::path(
-                METADATA.path,
-                request.uri().path(),
-            )
-            .ok_or_else(wrong_endpoint)?;
+        let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
