@@ -267,7 +267,7 @@ impl Lowerer<'_> {
             }
             owners.insert((root, name.clone()), this);
             if let Some(id) = &op.operation_id {
-                self.name_changed("operationId", id, &name, at);
+                self.name_changed("operationId", id, &name, |_| at);
             }
             let shared = wanted.get(&base).is_some_and(|roots| roots.len() > 1);
             let type_prefix = match &module {
@@ -400,7 +400,7 @@ impl Lowerer<'_> {
                 .help("the wire name is kept; rename one parameter in the spec or an overlay for a clearer field name"),
             );
         }
-        self.name_changed("parameter", name, &rust, at);
+        self.name_changed("parameter", name, &rust, |_| at);
         Some(Param {
             rust,
             wire: name.clone(),
@@ -576,7 +576,7 @@ impl Lowerer<'_> {
                 FieldValue::Json
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
-            self.name_changed("form field", wire, &rust, self.spec.key_location(&pointer));
+            self.name_changed("form field", wire, &rust, |this| this.spec.key_location(&pointer));
             let entry = found.encoding.iter().find(|entry| entry.property == *wire);
             let (content_type, separator) = match (media.encoding.get(wire), entry) {
                 (Some(encoding), Some(entry)) => self.field_encoding(encoding, entry, multipart, value, &ty),
@@ -834,7 +834,7 @@ impl Lowerer<'_> {
                 continue;
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
-            self.name_changed("response header", wire, &rust, at.location.clone());
+            self.name_changed("response header", wire, &rust, |_| at.location.clone());
             out.push(ResponseHeader {
                 wire: wire.clone(),
                 rust,

@@ -521,7 +521,7 @@ impl<'a> Lowerer<'a> {
                 let pointer = crate::source::push_token("/components/schemas", key);
                 let id = self.add_type(names::camel(key), &pointer);
                 let rust = self.space.get(id).name.clone();
-                self.name_changed("schema", key, &rust, self.key_location(&pointer));
+                self.name_changed("schema", key, &rust, |this| this.key_location(&pointer));
                 self.space.components.insert(key.clone(), id);
                 let basis = &mut self.space.entries[id.0].basis;
                 basis.key = Some(key.clone());
@@ -566,8 +566,18 @@ impl<'a> Lowerer<'a> {
 
     /// Warns when the Rust name of `wire` (a `what`: "schema", "property", ...) cannot keep
     /// all its letters and digits ([`names::loss`]). `at` is where the name is written.
-    pub fn name_changed(&mut self, what: &str, wire: &str, rust: &str, at: Option<crate::diagnostics::Location>) {
+    ///
+    /// `at` finds where the name is written, only for a name that changed: finding a key's
+    /// location is a source-map and a span lookup, and most names keep every character.
+    pub fn name_changed(
+        &mut self,
+        what: &str,
+        wire: &str,
+        rust: &str,
+        at: impl FnOnce(&Self) -> Option<crate::diagnostics::Location>,
+    ) {
         let Some(loss) = names::loss(wire) else { return };
+        let at = at(self);
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::NAME_CHANGED,
@@ -860,7 +870,7 @@ impl<'a> Lowerer<'a> {
                     .help("the wire value is kept with `#[serde(rename)]`; an overlay can change one of the values if the variant names matter"),
                 );
             }
-            self.name_changed("enum value", value, &rust, at);
+            self.name_changed("enum value", value, &rust, |_| at);
             variants.push(Variant { wire: value.clone(), rust });
         }
         let other =
@@ -945,16 +955,16 @@ impl<'a> Lowerer<'a> {
         for Prop { wire, schema, pointer, owner } in props {
             let wanted = names::snake(&wire);
             let rust = names::unique(wanted.clone(), &mut taken, "_");
-            let at = self.key_location(&pointer);
-            self.name_changed("property", &wire, &rust, at.clone());
+            let at = |this: &Self| this.key_location(&pointer);
             if rust != wanted {
                 self.diagnostics.push(
                     Diagnostic::warning(codes::NAME_CLASH, format!("two properties want the field name `{wanted}`; `{wire}` is named `{rust}`"))
-                        .at(at)
+                        .at(at(self))
                         .label("renamed")
                         .help("the wire name is kept with `#[serde(rename)]`; rename one property in the spec or an overlay for a clearer field name"),
                 );
             }
+            self.name_changed("property", &wire, &rust, at);
             let field_pointer = pointer.clone();
             let field_ctx = Ctx { name: format!("{owner}{}", names::camel(&wire)), pointer, reserved: None };
             let ty = self.convert(&schema, &field_ctx);
