@@ -139,7 +139,7 @@ pub struct TypeSpace {
     pub entries: Vec<TypeEntry>,
     /// Anonymous types by the file and pointer their schema is written at, and shape: a
     /// schema placed twice (a `$ref` outside schemas is inlined) is one type.
-    pub(super) same_schema: BTreeMap<(usize, String, String), TypeId>,
+    pub(super) same_schema: BTreeMap<(usize, String), Vec<(TypeKind, TypeId)>>,
     /// `#/components/schemas/X` → id.
     pub(super) components: BTreeMap<String, TypeId>,
     /// The components whose schema is `nullable` (also from `x-nullable` and a `null` type or
@@ -889,8 +889,9 @@ impl<'a> Lowerer<'a> {
             entry.basis.title.clone_from(&data.title);
             return id;
         }
-        let same = self.spec.map.origin(&ctx.pointer).map(|(file, pointer)| (file, pointer, format!("{kind:?}")));
-        if let Some(&id) = same.as_ref().and_then(|key| self.space.same_schema.get(key)) {
+        let same = self.spec.map.origin(&ctx.pointer);
+        let found = same.as_ref().and_then(|key| self.space.same_schema.get(key)?.iter().find(|(k, _)| *k == kind));
+        if let Some(&(_, id)) = found {
             // Named from the first of its places in the document, whichever was met first.
             let basis = &mut self.space.entries[id.0].basis;
             if ctx.pointer < basis.pointer {
@@ -899,13 +900,13 @@ impl<'a> Lowerer<'a> {
             return id;
         }
         let id = self.add_type(ctx.name.clone(), &ctx.pointer);
+        if let Some(key) = same {
+            self.space.same_schema.entry(key).or_default().push((kind.clone(), id));
+        }
         let entry = &mut self.space.entries[id.0];
         entry.doc = doc;
         entry.kind = kind;
         entry.basis.title.clone_from(&data.title);
-        if let Some(key) = same {
-            self.space.same_schema.insert(key, id);
-        }
         id
     }
 
