@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
@@ -268,17 +269,19 @@ impl Resolver<'_> {
             );
             return Value::Object(map.clone());
         }
-        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at, 1) else {
+        let Some(root) = self.charge(&key, reference, file, &ref_pointer, at, 1) else {
             return Value::Object(map.clone());
         };
+        let target = root.pointer(&target_pointer).unwrap_or(&Value::Null);
         self.map.mount(at, target_file, &target_pointer);
         self.inlining.push(key);
-        let value = self.walk(&target, target_file, &target_pointer, at, false);
+        let value = self.walk(target, target_file, &target_pointer, at, false);
         self.inlining.pop();
         value
     }
 
-    /// The target of a ref about to be inlined at `at`, once its copy (and the `mounts` it
+    /// The document holding the target of a ref about to be inlined at `at` (shared, not
+    /// copied: the walk copies what it inlines), once the target's copy (and the `mounts` it
     /// adds to the source map, each keyed by `at` or below) is charged against the depth
     /// limit and the expansion budget; `None` (reported, at the ref) past either.
     fn charge(
@@ -289,15 +292,15 @@ impl Resolver<'_> {
         ref_pointer: &str,
         at: &str,
         mounts: u64,
-    ) -> Option<Value> {
+    ) -> Option<Arc<Value>> {
         if self.exhausted {
             return None;
         }
-        let target = self.sources.get(*target_file).value.pointer(target_pointer).cloned().unwrap_or(Value::Null);
+        let root = Arc::clone(&self.sources.get(*target_file).value);
         // Each ref inlined copies its target once (refs inside it are charged when they are
         // inlined in turn), so counting targets bounds the document: refs that fan out
         // cannot make it exponential, nor chains of refs make it deeper than the limit.
-        let (cost, depth) = load::value_shape(&target);
+        let (cost, depth) = load::value_shape(root.pointer(target_pointer).unwrap_or(&Value::Null));
         let at_depth = at.matches('/').count();
         let budget = self.limits.expansion_budget(self.total_bytes);
         let chain = self.inlining.len();
@@ -345,7 +348,7 @@ impl Resolver<'_> {
             );
             return None;
         }
-        Some(target)
+        Some(root)
     }
 
     /// Copies an example value (found in `file` at `pointer`, placed at `at`), resolving the
@@ -414,18 +417,19 @@ impl Resolver<'_> {
             Some(Value::Array(items)) => items.len(),
             _ => 0,
         };
-        let Some(target) = self.charge(&key, reference, file, &ref_pointer, at, mounts.max(1) as u64) else {
+        let Some(root) = self.charge(&key, reference, file, &ref_pointer, at, mounts.max(1) as u64) else {
             return Value::Object(map.clone());
         };
-        let Value::Object(target_map) = &target else {
+        let target = root.pointer(&target_pointer).unwrap_or(&Value::Null);
+        let Value::Object(target_map) = target else {
             if siblings.is_empty() && hidden.is_empty() {
-                if let Value::Array(items) = &target {
+                if let Value::Array(items) = target {
                     for i in 0..items.len() {
                         self.map.mount(&format!("{at}/{i}"), target_file, &format!("{target_pointer}/{i}"));
                     }
                 }
                 self.inlining.push(key);
-                let value = self.example(&target, target_file, &target_pointer, at);
+                let value = self.example(target, target_file, &target_pointer, at);
                 self.inlining.pop();
                 return value;
             }
@@ -676,7 +680,7 @@ impl Resolver<'_> {
 /// JSON's nodes, so later passes find both without reading text again.
 pub fn add_file(sources: &mut Sources, mut file: SourceFile) -> FileId {
     let mut found = Vec::new();
-    json_texts(&file.value, "", false, &mut found);
+    json_texts(&file.value, &mut String::new(), false, &mut found);
     let mut embedded = Vec::new();
     for pointer in found {
         let Some((value, spans)) = load::parse_embedded_json(&file, &pointer) else { continue };
@@ -698,19 +702,27 @@ fn is_example(key: &str) -> bool {
 }
 
 /// Pointers of strings below an `example`, `x-example` or `examples` key that look like JSON
-/// text (start with `{` or `[`).
-fn json_texts(value: &Value, pointer: &str, in_example: bool, out: &mut Vec<String>) {
+/// text (start with `{` or `[`). `pointer` is the value's, grown and cut back in place: the
+/// walk visits every node of the file and keeps the pointers of a few.
+fn json_texts(value: &Value, pointer: &mut String, in_example: bool, out: &mut Vec<String>) {
+    let len = pointer.len();
     match value {
-        Value::String(text) if in_example && text.trim_start().starts_with(['{', '[']) => out.push(pointer.to_owned()),
+        Value::String(text) if in_example && text.trim_start().starts_with(['{', '[']) => out.push(pointer.clone()),
         Value::Object(map) => {
             for (key, child) in map {
                 let example = in_example || matches!(key.as_str(), "example" | "x-example" | "examples");
-                json_texts(child, &push_token(pointer, key), example, out);
+                pointer.push('/');
+                crate::source::push_escaped(pointer, key);
+                json_texts(child, pointer, example, out);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                json_texts(item, &format!("{pointer}/{i}"), in_example, out);
+                use std::fmt::Write as _;
+                let _ = write!(pointer, "/{i}");
+                json_texts(item, pointer, in_example, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
