@@ -14,7 +14,7 @@ use libyaml_safer::{Event, EventData, Mark, ScalarStyle};
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location, Severity};
-use crate::source::{push_token, NodeSpan, SourceFile, Span, Spans};
+use crate::source::{NodeSpan, SourceFile, Span, Spans};
 
 /// How much a run may read and build, so that no input can exhaust memory or the stack.
 ///
@@ -526,9 +526,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
+/// An open collection; `parent` is the length of [`Builder::pointer`] before the
+/// collection's own token, which its end cuts the pointer back to.
 enum Frame {
-    Seq { pointer: String, span: Span, items: Vec<Value> },
-    Map { pointer: String, span: Span, map: Map<String, Value>, key: Option<(String, Span)> },
+    Seq { parent: usize, span: Span, items: Vec<Value> },
+    Map { parent: usize, span: Span, map: Map<String, Value>, key: Option<(String, Span)> },
 }
 
 /// A value with an anchor, kept for its aliases, with its cost and depth.
@@ -545,6 +547,10 @@ struct Builder<'a> {
     body_start: usize,
     display: &'a str,
     stack: Vec<Frame>,
+    /// The pointer of the innermost open collection, grown and cut back in place: every
+    /// node's span is keyed by its pointer, and a string built for each would cost an
+    /// allocation a node.
+    pointer: String,
     spans: Spans,
     anchors: BTreeMap<String, Anchored>,
     /// The anchor of each open collection that has one, with the stack depth it opened at.
@@ -653,8 +659,9 @@ impl Builder<'_> {
         false
     }
 
-    fn record_span(&mut self, pointer: String, span: NodeSpan) {
-        self.indexed = self.indexed.saturating_add(pointer.len() as u64);
+    /// Records the span of the node at [`Self::pointer`].
+    fn record_span(&mut self, span: NodeSpan) {
+        self.indexed = self.indexed.saturating_add(self.pointer.len() as u64);
         if self.indexed > self.index_budget {
             self.fail_with_help(
                 codes::LIMIT,
@@ -666,16 +673,26 @@ impl Builder<'_> {
             );
             return;
         }
-        self.spans.insert(&pointer, span);
+        self.spans.insert(&self.pointer, span);
     }
 
-    /// The pointer the next value will have, and the span of its key when in a mapping.
-    fn next_pointer(&self) -> (String, Option<Span>) {
+    /// Makes [`Self::pointer`] the next value's, and gives the span of its key when in a
+    /// mapping, and the pointer's length before (to cut it back to).
+    fn enter_next(&mut self) -> (usize, Option<Span>) {
+        let parent = self.pointer.len();
         match self.stack.last() {
-            None => (String::new(), None),
-            Some(Frame::Seq { pointer, items, .. }) => (format!("{pointer}/{}", items.len()), None),
-            Some(Frame::Map { pointer, key: Some((k, span)), .. }) => (push_token(pointer, k), Some(*span)),
-            Some(Frame::Map { pointer, .. }) => (pointer.clone(), None),
+            None => (parent, None),
+            Some(Frame::Seq { items, .. }) => {
+                use std::fmt::Write as _;
+                let _ = write!(self.pointer, "/{}", items.len());
+                (parent, None)
+            }
+            Some(Frame::Map { key: Some((k, span)), .. }) => {
+                self.pointer.push('/');
+                crate::source::push_escaped(&mut self.pointer, k);
+                (parent, Some(*span))
+            }
+            Some(Frame::Map { .. }) => (parent, None),
         }
     }
 
@@ -737,8 +754,9 @@ impl Builder<'_> {
                     self.start_key(text, span);
                     return;
                 }
-                let (pointer, key) = self.next_pointer();
-                self.record_span(pointer, NodeSpan { value: span, key });
+                let (parent, key) = self.enter_next();
+                self.record_span(NodeSpan { value: span, key });
+                self.pointer.truncate(parent);
                 let Some(value) = self.scalar_value(text, style, tag.as_deref(), span) else { return };
                 self.finish_value(value, anchor, span);
             }
@@ -765,23 +783,24 @@ impl Builder<'_> {
                     );
                     return;
                 }
-                let (pointer, key) = self.next_pointer();
-                self.record_span(pointer.clone(), NodeSpan { value: span, key });
+                let (parent, key) = self.enter_next();
+                self.record_span(NodeSpan { value: span, key });
                 if let Some(anchor) = anchor {
                     self.pending_anchor.push((self.stack.len(), anchor.clone()));
                 }
                 self.stack.push(if matches!(event.data, EventData::SequenceStart { .. }) {
-                    Frame::Seq { pointer, span, items: Vec::new() }
+                    Frame::Seq { parent, span, items: Vec::new() }
                 } else {
-                    Frame::Map { pointer, span, map: Map::new(), key: None }
+                    Frame::Map { parent, span, map: Map::new(), key: None }
                 });
             }
             EventData::SequenceEnd | EventData::MappingEnd => {
-                let (value, span) = match self.stack.pop() {
-                    Some(Frame::Seq { items, span, .. }) => (Value::Array(items), span),
-                    Some(Frame::Map { map, span, .. }) => (Value::Object(map), span),
+                let (value, span, parent) = match self.stack.pop() {
+                    Some(Frame::Seq { items, span, parent }) => (Value::Array(items), span, parent),
+                    Some(Frame::Map { map, span, parent, .. }) => (Value::Object(map), span, parent),
                     None => return,
                 };
+                self.pointer.truncate(parent);
                 let anchor = match self.pending_anchor.last() {
                     Some((depth, _)) if *depth == self.stack.len() => self.pending_anchor.pop().map(|(_, a)| a),
                     _ => None,
@@ -815,8 +834,9 @@ impl Builder<'_> {
                     }
                     return;
                 }
-                let (pointer, key) = self.next_pointer();
-                self.record_span(pointer, NodeSpan { value: span, key });
+                let (parent, key) = self.enter_next();
+                self.record_span(NodeSpan { value: span, key });
+                self.pointer.truncate(parent);
                 self.finish_value(value, None, span);
             }
             EventData::StreamStart { .. }
