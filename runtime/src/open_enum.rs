@@ -1,9 +1,8 @@
 //! What every open string enum of a generated crate shares (decision 28).
 
 /// Implements what an open string enum shares with every other, from what it alone
-/// knows: its inherent `ALL` (the listed variants, in the spec's order), `as_str(&self)`
-/// (the wire value) and `known(&str)` (the listed variant of a value, if any), and its
-/// catch-all variant, which holds a value the spec does not list.
+/// knows: its inherent `ALL` (the listed variants, in the spec's order) and `as_str(&self)`
+/// (the wire value), and its catch-all variant, which holds a value the spec does not list.
 ///
 /// A value is one of the listed variants whenever it can be: reading, `FromStr` and `From`
 /// map a listed value to its variant, never to the catch-all. A value built by hand as the
@@ -30,14 +29,6 @@
 ///             Self::Other(value) => value,
 ///         }
 ///     }
-///
-///     pub fn known(value: &str) -> Option<Self> {
-///         match value {
-///             "red" => Some(Self::Red),
-///             "green" => Some(Self::Green),
-///             _ => None,
-///         }
-///     }
 /// }
 ///
 /// specgen_runtime::open_enum!(Color, Other);
@@ -46,11 +37,18 @@
 /// assert_eq!(Color::Other("red".into()), Color::Red);
 /// assert!(matches!(Color::Other("red".into()).normalized(), Color::Red));
 /// assert!(Color::Green < Color::from("blue"));
+/// assert!(matches!(Color::known("red"), Some(Color::Red)));
+/// assert!(Color::known("blue").is_none());
 /// ```
 #[macro_export]
 macro_rules! open_enum {
     ($name:ident, $other:ident) => {
         impl $name {
+            /// The listed variant a value is, if any: `None` for a value the spec does not list.
+            pub fn known(value: &str) -> ::core::option::Option<Self> {
+                Self::ALL.iter().find(|known| known.as_str() == value).cloned()
+            }
+
             /// The value, a listed one built as the catch-all variant made its own variant.
             pub fn normalized(self) -> Self {
                 match self {
@@ -167,15 +165,6 @@ mod tests {
                 Self::Other2(value) => value,
             }
         }
-
-        fn known(value: &str) -> Option<Self> {
-            match value {
-                "err" => Some(Self::Err),
-                "ok" => Some(Self::Ok),
-                "other" => Some(Self::Other),
-                _ => None,
-            }
-        }
     }
 
     crate::open_enum!(Status, Other2);
@@ -184,6 +173,14 @@ mod tests {
         let mut hasher = DefaultHasher::new();
         value.hash(&mut hasher);
         hasher.finish()
+    }
+
+    #[test]
+    fn known_finds_the_listed_values_only() {
+        assert!(matches!(Status::known("err"), Some(Status::Err)));
+        assert!(matches!(Status::known("other"), Some(Status::Other)));
+        assert!(Status::known("Other2").is_none());
+        assert!(Status::known("").is_none());
     }
 
     #[test]

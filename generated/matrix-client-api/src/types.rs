@@ -934,15 +934,6 @@ impl CrossSigningKeyUsageItem {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "master" => ::std::option::Option::Some(Self::Master),
-            "self_signing" => ::std::option::Option::Some(Self::SelfSigning),
-            "user_signing" => ::std::option::Option::Some(Self::UserSigning),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(CrossSigningKeyUsageItem, Other);
@@ -986,14 +977,6 @@ impl FilterEventFormat {
             Self::Client => "client",
             Self::Federation => "federation",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "client" => ::std::option::Option::Some(Self::Client),
-            "federation" => ::std::option::Option::Some(Self::Federation),
-            _ => ::std::option::Option::None,
         }
     }
 }

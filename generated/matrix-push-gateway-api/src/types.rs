@@ -30,14 +30,6 @@ impl NotificationPrio {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "high" => ::std::option::Option::Some(Self::High),
-            "low" => ::std::option::Option::Some(Self::Low),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(NotificationPrio, Other);

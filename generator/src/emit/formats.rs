@@ -24,8 +24,8 @@ pub fn format_tokens(format: FormatTy) -> TokenStream {
 /// An open string enum: the listed values, and `other`, which holds any value the spec does
 /// not list, so a server that adds a value does not break a client reading it.
 ///
-/// What the enum alone knows is written out: its variants, `ALL`, `as_str` and `known`. What
-/// every open enum shares (reading, writing, comparing, hashing, `normalized`) is the
+/// What the enum alone knows is written out: its variants, `ALL` and `as_str`. What every
+/// open enum shares (`known`, reading, writing, comparing, hashing, `normalized`) is the
 /// runtime's `open_enum!` over them: on GitHub's REST API those impls were a fifth of
 /// `types.rs`, and read the same for each of its 1,981 open enums.
 /// Each item is behind `gate` (the enum's `#[cfg]`, or nothing).
@@ -62,14 +62,6 @@ pub fn open_enum(name: &Ident, doc: TokenStream, gate: &TokenStream, e: &StringE
                 match self {
                     #(Self::#idents => #wires,)*
                     Self::#other(value) => value,
-                }
-            }
-
-            /// The listed variant a value is, if any: `None` for a value the spec does not list.
-            pub fn known(value: &str) -> ::std::option::Option<Self> {
-                match value {
-                    #(#wires => ::std::option::Option::Some(Self::#idents),)*
-                    _ => ::std::option::Option::None,
                 }
             }
         }

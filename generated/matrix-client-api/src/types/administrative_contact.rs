@@ -32,14 +32,6 @@ impl ThirdPartyIdentifierMedium {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "email" => ::std::option::Option::Some(Self::Email),
-            "msisdn" => ::std::option::Option::Some(Self::Msisdn),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(ThirdPartyIdentifierMedium, Other);
@@ -212,14 +204,6 @@ impl Delete3pidFromAccountBodyMedium {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "email" => ::std::option::Option::Some(Self::Email),
-            "msisdn" => ::std::option::Option::Some(Self::Msisdn),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(Delete3pidFromAccountBodyMedium, Other);
@@ -277,14 +261,6 @@ impl Delete3pidFromAccountResponseIdServerUnbindResult {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "no-support" => ::std::option::Option::Some(Self::NoSupport),
-            "success" => ::std::option::Option::Some(Self::Success),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(Delete3pidFromAccountResponseIdServerUnbindResult, Other);
@@ -332,14 +308,6 @@ impl Unbind3pidFromAccountBodyMedium {
             Self::Email => "email",
             Self::Msisdn => "msisdn",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "email" => ::std::option::Option::Some(Self::Email),
-            "msisdn" => ::std::option::Option::Some(Self::Msisdn),
-            _ => ::std::option::Option::None,
         }
     }
 }
@@ -396,14 +364,6 @@ impl Unbind3pidFromAccountResponseIdServerUnbindResult {
             Self::NoSupport => "no-support",
             Self::Success => "success",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "no-support" => ::std::option::Option::Some(Self::NoSupport),
-            "success" => ::std::option::Option::Some(Self::Success),
-            _ => ::std::option::Option::None,
         }
     }
 }

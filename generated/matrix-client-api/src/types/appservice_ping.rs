@@ -63,14 +63,6 @@ impl PingAppserviceBadGatewayResponseErrcode {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "M_BAD_STATUS" => ::std::option::Option::Some(Self::MBadStatus),
-            "M_CONNECTION_FAILED" => ::std::option::Option::Some(Self::MConnectionFailed),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(PingAppserviceBadGatewayResponseErrcode, Other);

@@ -33,14 +33,6 @@ impl UpdateAppserviceRoomDirectoryVisibilityBodyVisibility {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "public" => ::std::option::Option::Some(Self::Public),
-            "private" => ::std::option::Option::Some(Self::Private),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(

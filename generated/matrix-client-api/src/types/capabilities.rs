@@ -48,14 +48,6 @@ impl RoomVersionStability {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "stable" => ::std::option::Option::Some(Self::Stable),
-            "unstable" => ::std::option::Option::Some(Self::Unstable),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(RoomVersionStability, Other);

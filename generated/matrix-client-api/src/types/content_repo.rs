@@ -63,14 +63,6 @@ impl GetContentThumbnailMethod {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "crop" => ::std::option::Option::Some(Self::Crop),
-            "scale" => ::std::option::Option::Some(Self::Scale),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetContentThumbnailMethod, Other);

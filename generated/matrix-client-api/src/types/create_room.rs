@@ -37,14 +37,6 @@ impl CreateRoomBodyVisibility {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "public" => ::std::option::Option::Some(Self::Public),
-            "private" => ::std::option::Option::Some(Self::Private),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(CreateRoomBodyVisibility, Other);
@@ -133,17 +125,6 @@ impl CreateRoomBodyPreset {
             Self::PublicChat => "public_chat",
             Self::TrustedPrivateChat => "trusted_private_chat",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "private_chat" => ::std::option::Option::Some(Self::PrivateChat),
-            "public_chat" => ::std::option::Option::Some(Self::PublicChat),
-            "trusted_private_chat" => {
-                ::std::option::Option::Some(Self::TrustedPrivateChat)
-            }
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -31,15 +31,6 @@ impl GetRoomKeysVersionCurrentResponseAlgorithm {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetRoomKeysVersionCurrentResponseAlgorithm, Other);
@@ -94,15 +85,6 @@ impl PostRoomKeysVersionBodyAlgorithm {
                 "m.megolm_backup.v1.curve25519-aes-sha2"
             }
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => ::std::option::Option::None,
         }
     }
 }
@@ -166,15 +148,6 @@ impl GetRoomKeysVersionResponseAlgorithm {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetRoomKeysVersionResponseAlgorithm, Other);
@@ -230,15 +203,6 @@ impl PutRoomKeysVersionBodyAlgorithm {
                 "m.megolm_backup.v1.curve25519-aes-sha2"
             }
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "m.megolm_backup.v1.curve25519-aes-sha2" => {
-                ::std::option::Option::Some(Self::MMegolmBackupV1Curve25519AesSha2)
-            }
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -32,14 +32,6 @@ impl GetRoomVisibilityOnDirectoryResponseVisibility {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "private" => ::std::option::Option::Some(Self::Private),
-            "public" => ::std::option::Option::Some(Self::Public),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetRoomVisibilityOnDirectoryResponseVisibility, Other);
@@ -86,14 +78,6 @@ impl SetRoomVisibilityOnDirectoryBodyVisibility {
             Self::Private => "private",
             Self::Public => "public",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "private" => ::std::option::Option::Some(Self::Private),
-            "public" => ::std::option::Option::Some(Self::Public),
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -73,14 +73,6 @@ impl LoginBodyType {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "m.login.password" => ::std::option::Option::Some(Self::MLoginPassword),
-            "m.login.token" => ::std::option::Option::Some(Self::MLoginToken),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(LoginBodyType, Other);

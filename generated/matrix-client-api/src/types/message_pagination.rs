@@ -30,14 +30,6 @@ impl GetRoomEventsDir {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "b" => ::std::option::Option::Some(Self::B),
-            "f" => ::std::option::Option::Some(Self::F),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetRoomEventsDir, Other);

@@ -61,16 +61,6 @@ impl InitialSyncResponseRoomInfoMembership {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "invite" => ::std::option::Option::Some(Self::Invite),
-            "join" => ::std::option::Option::Some(Self::Join),
-            "leave" => ::std::option::Option::Some(Self::Leave),
-            "ban" => ::std::option::Option::Some(Self::Ban),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(InitialSyncResponseRoomInfoMembership, Other);
@@ -174,14 +164,6 @@ impl InitialSyncResponseRoomInfoVisibility {
             Self::Private => "private",
             Self::Public => "public",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "private" => ::std::option::Option::Some(Self::Private),
-            "public" => ::std::option::Option::Some(Self::Public),
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -35,15 +35,6 @@ impl GetPresenceResponsePresence {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "online" => ::std::option::Option::Some(Self::Online),
-            "offline" => ::std::option::Option::Some(Self::Offline),
-            "unavailable" => ::std::option::Option::Some(Self::Unavailable),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetPresenceResponsePresence, Other);
@@ -103,15 +94,6 @@ impl SetPresenceBodyPresence {
             Self::Offline => "offline",
             Self::Unavailable => "unavailable",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "online" => ::std::option::Option::Some(Self::Online),
-            "offline" => ::std::option::Option::Some(Self::Offline),
-            "unavailable" => ::std::option::Option::Some(Self::Unavailable),
-            _ => ::std::option::Option::None,
         }
     }
 }

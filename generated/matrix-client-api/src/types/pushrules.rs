@@ -89,17 +89,6 @@ impl GetPushRuleKind {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetPushRuleKind, Other);
@@ -172,17 +161,6 @@ impl SetPushRuleKind {
             Self::Room => "room",
             Self::Content => "content",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
         }
     }
 }
@@ -309,17 +287,6 @@ impl DeletePushRuleKind {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(DeletePushRuleKind, Other);
@@ -361,17 +328,6 @@ impl IsPushRuleEnabledKind {
             Self::Room => "room",
             Self::Content => "content",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
         }
     }
 }
@@ -431,17 +387,6 @@ impl SetPushRuleEnabledKind {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(SetPushRuleEnabledKind, Other);
@@ -497,17 +442,6 @@ impl GetPushRuleActionsKind {
             Self::Room => "room",
             Self::Content => "content",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
         }
     }
 }
@@ -589,17 +523,6 @@ impl SetPushRuleActionsKind {
             Self::Room => "room",
             Self::Content => "content",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "override" => ::std::option::Option::Some(Self::Override),
-            "underride" => ::std::option::Option::Some(Self::Underride),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            "room" => ::std::option::Option::Some(Self::Room),
-            "content" => ::std::option::Option::Some(Self::Content),
-            _ => ::std::option::Option::None,
         }
     }
 }

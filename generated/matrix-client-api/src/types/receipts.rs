@@ -37,15 +37,6 @@ impl PostReceiptReceiptType {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "m.read" => ::std::option::Option::Some(Self::MRead),
-            "m.read.private" => ::std::option::Option::Some(Self::MReadPrivate),
-            "m.fully_read" => ::std::option::Option::Some(Self::MFullyRead),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(PostReceiptReceiptType, Other);

@@ -30,14 +30,6 @@ impl RegisterKind {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "guest" => ::std::option::Option::Some(Self::Guest),
-            "user" => ::std::option::Option::Some(Self::User),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(RegisterKind, Other);
@@ -215,14 +207,6 @@ impl DeactivateAccountResponseIdServerUnbindResult {
             Self::Success => "success",
             Self::NoSupport => "no-support",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "success" => ::std::option::Option::Some(Self::Success),
-            "no-support" => ::std::option::Option::Some(Self::NoSupport),
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -30,14 +30,6 @@ impl GetRelatingEventsDir {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "b" => ::std::option::Option::Some(Self::B),
-            "f" => ::std::option::Option::Some(Self::F),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetRelatingEventsDir, Other);
@@ -86,14 +78,6 @@ impl GetRelatingEventsWithRelTypeDir {
             Self::B => "b",
             Self::F => "f",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "b" => ::std::option::Option::Some(Self::B),
-            "f" => ::std::option::Option::Some(Self::F),
-            _ => ::std::option::Option::None,
         }
     }
 }
@@ -146,14 +130,6 @@ impl GetRelatingEventsWithRelTypeAndEventTypeDir {
             Self::B => "b",
             Self::F => "f",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "b" => ::std::option::Option::Some(Self::B),
-            "f" => ::std::option::Option::Some(Self::F),
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -30,14 +30,6 @@ impl GetEventByTimestampDir {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "f" => ::std::option::Option::Some(Self::F),
-            "b" => ::std::option::Option::Some(Self::B),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetEventByTimestampDir, Other);

@@ -38,16 +38,6 @@ impl RoomInitialSyncResponseMembership {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "invite" => ::std::option::Option::Some(Self::Invite),
-            "join" => ::std::option::Option::Some(Self::Join),
-            "leave" => ::std::option::Option::Some(Self::Leave),
-            "ban" => ::std::option::Option::Some(Self::Ban),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(RoomInitialSyncResponseMembership, Other);
@@ -109,14 +99,6 @@ impl RoomInitialSyncResponseVisibility {
             Self::Private => "private",
             Self::Public => "public",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "private" => ::std::option::Option::Some(Self::Private),
-            "public" => ::std::option::Option::Some(Self::Public),
-            _ => ::std::option::Option::None,
         }
     }
 }

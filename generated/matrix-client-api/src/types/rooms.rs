@@ -45,17 +45,6 @@ impl GetMembersByRoomMembership {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "join" => ::std::option::Option::Some(Self::Join),
-            "invite" => ::std::option::Option::Some(Self::Invite),
-            "knock" => ::std::option::Option::Some(Self::Knock),
-            "leave" => ::std::option::Option::Some(Self::Leave),
-            "ban" => ::std::option::Option::Some(Self::Ban),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetMembersByRoomMembership, Other);
@@ -97,17 +86,6 @@ impl GetMembersByRoomNotMembership {
             Self::Leave => "leave",
             Self::Ban => "ban",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "join" => ::std::option::Option::Some(Self::Join),
-            "invite" => ::std::option::Option::Some(Self::Invite),
-            "knock" => ::std::option::Option::Some(Self::Knock),
-            "leave" => ::std::option::Option::Some(Self::Leave),
-            "ban" => ::std::option::Option::Some(Self::Ban),
-            _ => ::std::option::Option::None,
         }
     }
 }

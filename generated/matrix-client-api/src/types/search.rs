@@ -37,15 +37,6 @@ impl RoomEventsCriteriaKeysItem {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "content.body" => ::std::option::Option::Some(Self::ContentBody),
-            "content.name" => ::std::option::Option::Some(Self::ContentName),
-            "content.topic" => ::std::option::Option::Some(Self::ContentTopic),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(RoomEventsCriteriaKeysItem, Other);
@@ -134,14 +125,6 @@ impl Ordering {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "recent" => ::std::option::Option::Some(Self::Recent),
-            "rank" => ::std::option::Option::Some(Self::Rank),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(Ordering, Other);
@@ -199,14 +182,6 @@ impl GroupKey {
             Self::RoomId => "room_id",
             Self::Sender => "sender",
             Self::Other(value) => value,
-        }
-    }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "room_id" => ::std::option::Option::Some(Self::RoomId),
-            "sender" => ::std::option::Option::Some(Self::Sender),
-            _ => ::std::option::Option::None,
         }
     }
 }

@@ -33,15 +33,6 @@ impl SyncSetPresence {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "offline" => ::std::option::Option::Some(Self::Offline),
-            "online" => ::std::option::Option::Some(Self::Online),
-            "unavailable" => ::std::option::Option::Some(Self::Unavailable),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(SyncSetPresence, Other);

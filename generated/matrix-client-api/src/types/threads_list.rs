@@ -30,14 +30,6 @@ impl GetThreadRootsInclude {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "all" => ::std::option::Option::Some(Self::All),
-            "participated" => ::std::option::Option::Some(Self::Participated),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(GetThreadRootsInclude, Other);

@@ -47,14 +47,6 @@ impl QueryProfileField {
             Self::Other(value) => value,
         }
     }
-    /// The listed variant a value is, if any: `None` for a value the spec does not list.
-    pub fn known(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "displayname" => ::std::option::Option::Some(Self::Displayname),
-            "avatar_url" => ::std::option::Option::Some(Self::AvatarUrl),
-            _ => ::std::option::Option::None,
-        }
-    }
 }
 
 ::specgen_runtime::open_enum!(QueryProfileField, Other);
