@@ -570,6 +570,20 @@ pub fn response_text(status: http::StatusCode, body: &[u8]) -> Result<String, Fr
     String::from_utf8(body.to_vec()).map_err(|e| FromHttpResponseError::InvalidBody { status, reason: e.to_string() })
 }
 
+/// An `http` response with `status` and `body` written as JSON, of the media type `media_type`.
+pub fn json_response<T: Serialize>(
+    status: u16,
+    media_type: &str,
+    body: &T,
+) -> Result<http::Response<Vec<u8>>, IntoHttpError> {
+    response(status, Some((media_type, to_json(body)?)))
+}
+
+/// The error for a response whose status the endpoint does not declare, with its body.
+pub fn unexpected_status(status: http::StatusCode, body: &[u8]) -> FromHttpResponseError {
+    FromHttpResponseError::UnexpectedStatus { status, body: body.to_vec() }
+}
+
 /// An `http` response with `status` and, when `body` is given, its media type and bytes.
 pub fn response(status: u16, body: Option<(&str, Vec<u8>)>) -> Result<http::Response<Vec<u8>>, IntoHttpError> {
     let status = http::StatusCode::from_u16(status).map_err(|_| IntoHttpError::InvalidStatus { status })?;
@@ -669,6 +683,24 @@ mod tests {
                 "{wrong:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_json_response_has_its_status_media_type_and_body() {
+        let response =
+            json_response(201, "application/vnd.api+json", &serde_json::json!({"id": 1})).expect("a response");
+        assert_eq!(response.status(), http::StatusCode::CREATED);
+        assert_eq!(response.headers()["content-type"], "application/vnd.api+json");
+        assert_eq!(response.body().as_slice(), br#"{"id":1}"#);
+        assert!(matches!(
+            json_response(1000, "application/json", &1),
+            Err(IntoHttpError::InvalidStatus { status: 1000 })
+        ));
+        let unexpected = unexpected_status(http::StatusCode::IM_A_TEAPOT, b"tea");
+        assert!(matches!(
+            unexpected,
+            FromHttpResponseError::UnexpectedStatus { status: http::StatusCode::IM_A_TEAPOT, ref body } if body == b"tea"
+        ));
     }
 
     #[test]
