@@ -938,30 +938,42 @@ fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
     }
 }
 
+/// The `http` response of `status` with `body` (the value `value`) or none: a JSON body
+/// through the runtime's `json_response`, any other through `response`.
+fn response_call(status: &TokenStream, body: Option<&Body>, value: TokenStream) -> TokenStream {
+    match body {
+        Some(body) if body.kind == BodyKind::Json => {
+            let media = &sent_media(body);
+            quote!(::specgen_runtime::wire::json_response(#status, #media, #value))
+        }
+        Some(body) => {
+            let encoded = encode_body(body, value);
+            quote!(::specgen_runtime::wire::response(#status, #encoded))
+        }
+        None => quote!(::specgen_runtime::wire::response(#status, ::std::option::Option::None)),
+    }
+}
+
 fn into_http_response(op: &Operation) -> TokenStream {
     let arms: Vec<TokenStream> = op
         .responses
         .iter()
         .map(|r| {
             let variant = ident(&r.variant);
-            let fixed = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500));
+            let fixed = proc_macro2::Literal::u16_unsuffixed(r.status.unwrap_or(500)).into_token_stream();
             if !is_struct_variant(r) {
+                let call = response_call(&fixed, r.body.as_ref(), quote!(body));
                 return match &r.body {
-                    None => quote!(Self::#variant => ::specgen_runtime::wire::response(#fixed, ::std::option::Option::None),),
-                    Some(body) => {
-                        let encoded = encode_body(body, quote!(body));
-                        quote!(Self::#variant(body) => ::specgen_runtime::wire::response(#fixed, #encoded),)
-                    }
+                    None => quote!(Self::#variant => #call,),
+                    Some(_) => quote!(Self::#variant(body) => #call,),
                 };
             }
             let fields = variant_field_names(r);
-            let status = if carries_status(r) { quote!(status.as_u16()) } else { quote!(#fixed) };
-            let encoded = match &r.body {
-                Some(body) => encode_body(body, ident(&body.field).into_token_stream()),
-                None => quote!(::std::option::Option::None),
-            };
+            let status = if carries_status(r) { quote!(status.as_u16()) } else { fixed };
+            let value = r.body.as_ref().map(|body| ident(&body.field).into_token_stream()).unwrap_or_default();
+            let call = response_call(&status, r.body.as_ref(), value);
             if r.headers.is_empty() {
-                return quote!(Self::#variant { #(#fields),* } => ::specgen_runtime::wire::response(#status, #encoded),);
+                return quote!(Self::#variant { #(#fields),* } => #call,);
             }
             let sets = r.headers.iter().map(|h| {
                 let field = ident(&h.rust);
@@ -982,7 +994,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
             });
             quote! {
                 Self::#variant { #(#fields),* } => {
-                    let mut response = ::specgen_runtime::wire::response(#status, #encoded)?;
+                    let mut response = #call?;
                     #(#sets)*
                     ::std::result::Result::Ok(response)
                 }
@@ -1043,10 +1055,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
             let value = status_variant(r, &variant);
             quote!(::std::result::Result::Ok(#value))
         }
-        None => quote!(::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-            status,
-            body: body.to_vec()
-        })),
+        None => quote!(::std::result::Result::Err(::specgen_runtime::wire::unexpected_status(status, body))),
     };
     let uses_body = default.is_none() || op.responses.iter().any(|r| r.body.is_some());
     let body = uses_body.then(|| quote!(let body = response.body().as_ref();));

@@ -108,40 +108,16 @@ impl ::specgen_runtime::EndpointResponse for Response {
     > {
         match self {
             Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
-                    200,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
             Self::BadRequest(body) => {
-                ::specgen_runtime::wire::response(
-                    400,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(400, "application/json", body)
             }
             Self::Forbidden(body) => {
-                ::specgen_runtime::wire::response(
-                    403,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(403, "application/json", body)
             }
             Self::MethodNotAllowed(body) => {
-                ::specgen_runtime::wire::response(
-                    405,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(405, "application/json", body)
             }
         }
     }
@@ -180,10 +156,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

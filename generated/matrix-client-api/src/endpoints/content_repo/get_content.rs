@@ -180,31 +180,13 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 ::std::result::Result::Ok(response)
             }
             Self::TooManyRequests(body) => {
-                ::specgen_runtime::wire::response(
-                    429,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(429, "application/json", body)
             }
             Self::BadGateway(body) => {
-                ::specgen_runtime::wire::response(
-                    502,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(502, "application/json", body)
             }
             Self::GatewayTimeout(body) => {
-                ::specgen_runtime::wire::response(
-                    504,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(504, "application/json", body)
             }
         }
     }
@@ -266,10 +248,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

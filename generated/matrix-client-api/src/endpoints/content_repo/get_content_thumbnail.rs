@@ -191,22 +191,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 ::std::result::Result::Ok(response)
             }
             Self::BadRequest(body) => {
-                ::specgen_runtime::wire::response(
-                    400,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(400, "application/json", body)
             }
             Self::PayloadTooLarge(body) => {
-                ::specgen_runtime::wire::response(
-                    413,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(413, "application/json", body)
             }
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
@@ -215,22 +203,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             Self::BadGateway(body) => {
-                ::specgen_runtime::wire::response(
-                    502,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(502, "application/json", body)
             }
             Self::GatewayTimeout(body) => {
-                ::specgen_runtime::wire::response(
-                    504,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(504, "application/json", body)
             }
         }
     }
@@ -299,10 +275,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

@@ -113,40 +113,16 @@ impl ::specgen_runtime::EndpointResponse for Response {
     > {
         match self {
             Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
-                    200,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
             Self::Forbidden(body) => {
-                ::specgen_runtime::wire::response(
-                    403,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(403, "application/json", body)
             }
             Self::NotFound(body) => {
-                ::specgen_runtime::wire::response(
-                    404,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(404, "application/json", body)
             }
             Self::TooManyRequests(body) => {
-                ::specgen_runtime::wire::response(
-                    429,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(429, "application/json", body)
             }
         }
     }
@@ -183,10 +159,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

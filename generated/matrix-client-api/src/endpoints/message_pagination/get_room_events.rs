@@ -130,13 +130,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
     > {
         match self {
             Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
-                    200,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
             Self::Forbidden => {
                 ::specgen_runtime::wire::response(403, ::std::option::Option::None)
@@ -158,10 +152,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
             }
             403 => ::std::result::Result::Ok(Self::Forbidden),
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

@@ -120,10 +120,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
             }
             404 => ::std::result::Result::Ok(Self::NotFound),
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

@@ -104,10 +104,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 })
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

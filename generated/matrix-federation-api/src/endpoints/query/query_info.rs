@@ -95,10 +95,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
         match status.as_u16() {
             200 => ::std::result::Result::Ok(Self::Ok),
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

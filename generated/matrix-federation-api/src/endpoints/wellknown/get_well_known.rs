@@ -57,13 +57,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
     > {
         match self {
             Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
-                    200,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
         }
     }
@@ -81,10 +75,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

@@ -109,13 +109,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
     > {
         match self {
             Self::Ok(body) => {
-                ::specgen_runtime::wire::response(
-                    200,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
             Self::BadRequest => {
                 ::specgen_runtime::wire::response(400, ::std::option::Option::None)
@@ -124,13 +118,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 ::specgen_runtime::wire::response(404, ::std::option::Option::None)
             }
             Self::Forbidden(body) => {
-                ::specgen_runtime::wire::response(
-                    403,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(403, "application/json", body)
             }
             Self::NotImplemented => {
                 ::specgen_runtime::wire::response(501, ::std::option::Option::None)
@@ -161,10 +149,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
             }
             501 => ::std::result::Result::Ok(Self::NotImplemented),
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }

@@ -124,13 +124,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 )
             }
             Self::Forbidden(body) => {
-                ::specgen_runtime::wire::response(
-                    403,
-                    ::std::option::Option::Some((
-                        "application/json",
-                        ::specgen_runtime::wire::to_json(body)?,
-                    )),
-                )
+                ::specgen_runtime::wire::json_response(403, "application/json", body)
             }
         }
     }
@@ -157,10 +151,9 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 ::std::result::Result::Ok(Self::Status4xx { status })
             }
             _ => {
-                ::std::result::Result::Err(::specgen_runtime::FromHttpResponseError::UnexpectedStatus {
-                    status,
-                    body: body.to_vec(),
-                })
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
             }
         }
     }
