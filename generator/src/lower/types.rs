@@ -565,7 +565,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Warns when the Rust name of `wire` (a `what`: "schema", "property", ...) cannot keep
-    /// all its letters and digits ([`names::loss`]). `at` is where the name is written.
+    /// all its letters and digits ([`names::loss`]).
     ///
     /// `at` finds where the name is written, only for a name that changed: finding a key's
     /// location is a source-map and a span lookup, and most names keep every character.
@@ -957,6 +957,7 @@ impl<'a> Lowerer<'a> {
             let wanted = names::snake(&wire);
             let rust = names::unique(wanted.clone(), &mut taken, "_");
             let at = |this: &Self| this.key_location(&pointer);
+            self.name_changed("property", &wire, &rust, at);
             if rust != wanted {
                 self.diagnostics.push(
                     Diagnostic::warning(codes::NAME_CLASH, format!("two properties want the field name `{wanted}`; `{wire}` is named `{rust}`"))
@@ -965,7 +966,6 @@ impl<'a> Lowerer<'a> {
                         .help("the wire name is kept with `#[serde(rename)]`; rename one property in the spec or an overlay for a clearer field name"),
                 );
             }
-            self.name_changed("property", &wire, &rust, at);
             let field_pointer = pointer.clone();
             let field_ctx = Ctx { name: format!("{owner}{}", names::camel(&wire)), pointer, reserved: None };
             let ty = self.convert(&schema, &field_ctx);
