@@ -28,6 +28,7 @@ pub fn format_tokens(format: FormatTy) -> TokenStream {
 /// open enum shares (`known`, reading, writing, comparing, hashing, `normalized`) is the
 /// runtime's `open_enum!` over them: on GitHub's REST API those impls were a fifth of
 /// `types.rs`, and read the same for each of its 1,981 open enums.
+///
 /// Each item is behind `gate` (the enum's `#[cfg]`, or nothing).
 pub fn open_enum(name: &Ident, doc: TokenStream, gate: &TokenStream, e: &StringEnum, other: &str) -> TokenStream {
     let other = ident(other);

@@ -431,6 +431,7 @@ fn string_enum(name: &Ident, doc: TokenStream, gate: &TokenStream, e: &StringEnu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lower::types::{Field, Rest, Struct, TypeEntry};
 
     /// The quick answer for ASCII words is `syn`'s answer, and every other name still gets it.
     #[test]
@@ -445,7 +446,6 @@ mod tests {
         assert_eq!(ident("a-b").to_string(), "a_b");
         assert_eq!(ident("gen").to_string(), "gen");
     }
-    use crate::lower::types::{Field, Rest, Struct, TypeEntry};
 
     fn optional(name: &str, ty: Ty) -> Field {
         Field { wire: name.into(), rust: name.into(), ty, required: false, doc: None, default: None }
