@@ -929,29 +929,19 @@ fn sent_media(body: &Body) -> String {
     }
 }
 
-fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
-    let media = &sent_media(body);
-    match body.kind {
-        BodyKind::Json => quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(#value)?))),
-        BodyKind::Text => quote!(::std::option::Option::Some((#media, #value.clone().into_bytes()))),
-        BodyKind::Bytes | BodyKind::Form { .. } => quote!(::std::option::Option::Some((#media, #value.clone()))),
-    }
-}
-
 /// The `http` response of `status` with `body` (the value `value`) or none: a JSON body
-/// through the runtime's `json_response`, any other through `response`.
+/// through the runtime's `json_response`, any other as its bytes through `response`.
 fn response_call(status: &TokenStream, body: Option<&Body>, value: TokenStream) -> TokenStream {
-    match body {
-        Some(body) if body.kind == BodyKind::Json => {
-            let media = &sent_media(body);
-            quote!(::specgen_runtime::wire::json_response(#status, #media, #value))
-        }
-        Some(body) => {
-            let encoded = encode_body(body, value);
-            quote!(::specgen_runtime::wire::response(#status, #encoded))
-        }
-        None => quote!(::specgen_runtime::wire::response(#status, ::std::option::Option::None)),
-    }
+    let Some(body) = body else {
+        return quote!(::specgen_runtime::wire::response(#status, ::std::option::Option::None));
+    };
+    let media = &sent_media(body);
+    let bytes = match body.kind {
+        BodyKind::Json => return quote!(::specgen_runtime::wire::json_response(#status, #media, #value)),
+        BodyKind::Text => quote!(#value.clone().into_bytes()),
+        BodyKind::Bytes | BodyKind::Form { .. } => quote!(#value.clone()),
+    };
+    quote!(::specgen_runtime::wire::response(#status, ::std::option::Option::Some((#media, #bytes))))
 }
 
 fn into_http_response(op: &Operation) -> TokenStream {
