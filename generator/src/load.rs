@@ -302,11 +302,7 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
             let message = message.split(" at line").next().unwrap_or(&message).to_owned();
             return Err(located(codes::SYNTAX, format!("invalid JSON: {message}"), start, line, column, "here"));
         }
-        json_events(body, |event| {
-            builder.on_event(event);
-            builder.error.is_none()
-        })
-        .map_err(|offset| {
+        read_json(body, &mut builder).map_err(|offset| {
             let (line, column) = line_column(body, offset);
             located(codes::SYNTAX, "invalid JSON string".into(), bom + offset, line, column, "here")
         })?;
@@ -405,39 +401,55 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
     Ok(Parsed { value: builder.done.unwrap_or(Value::Null), spans: builder.spans, warnings: builder.warnings })
 }
 
-/// Feeds `emit` the events of a JSON text that `serde_json` has accepted, with their marks,
-/// until it returns `false`. JSON is not read as YAML: a YAML reader limits implicit keys to
-/// 1,024 characters, refuses characters JSON strings may hold (C1 controls, U+FFFE) and
-/// reads U+2028 as a line break. Strings are decoded by `serde_json`; other scalars
-/// (numbers, `true`, `null`) go through the same core schema as YAML's. Iterative, linear.
-/// `Err` holds the offset of a string `serde_json` would not decode (it accepted it before).
-fn json_events(body: &str, mut emit: impl FnMut(Event) -> bool) -> Result<(), usize> {
+/// Builds the value and spans of a JSON text that `serde_json` has accepted, straight from its
+/// bytes (no YAML events: those cost an allocation or two a scalar), until the builder fails.
+/// JSON is not read as YAML: a YAML reader limits implicit keys to 1,024 characters, refuses
+/// characters JSON strings may hold (C1 controls, U+FFFE) and reads U+2028 as a line break.
+/// Strings with escapes are decoded by `serde_json`; other scalars (numbers, `true`, `null`)
+/// go through the same core schema as YAML's. Iterative, linear. Marks count lines and
+/// characters as libyaml's do. `Err` holds the offset of a string `serde_json` would not decode
+/// (it accepted it before).
+fn read_json(body: &str, builder: &mut Builder<'_>) -> Result<(), usize> {
     let bytes = body.as_bytes();
     let mut mark = Mark::default();
     let mut at = 0;
-    while at < bytes.len() {
-        let start = mark;
-        let (event, len) = match bytes[at] {
+    while at < bytes.len() && builder.error.is_none() {
+        mark.index = at as u64;
+        let len = match bytes[at] {
             b'\n' => {
                 at += 1;
-                mark.index += 1;
                 mark.line += 1;
                 mark.column = 0;
                 continue;
             }
-            b' ' | b'\t' | b'\r' | b',' | b':' => (None, 1),
-            b'{' => (Some(Event::mapping_start(None, None, true, libyaml_safer::MappingStyle::Flow)), 1),
-            b'[' => (Some(Event::sequence_start(None, None, true, libyaml_safer::SequenceStyle::Flow)), 1),
-            b'}' => (Some(Event::mapping_end()), 1),
-            b']' => (Some(Event::sequence_end()), 1),
+            b' ' | b'\t' | b'\r' | b',' | b':' => 1,
+            open @ (b'{' | b'[') => {
+                builder.open(open == b'[', None, builder.span_at(mark, 1));
+                1
+            }
+            b'}' | b']' => {
+                builder.close();
+                1
+            }
             b'"' => {
-                let mut end = at + 1;
+                let (mut end, mut escapes) = (at + 1, false);
                 while end < bytes.len() && bytes[end] != b'"' {
+                    escapes |= bytes[end] == b'\\';
                     end += if bytes[end] == b'\\' { 2 } else { 1 };
                 }
                 let raw = body.get(at..=end).ok_or(at)?;
-                let value: String = serde_json::from_str(raw).map_err(|_| at)?;
-                (Some(Event::scalar(None, None, &value, false, true, ScalarStyle::DoubleQuoted)), raw.len())
+                // Without an escape the text between the quotes is the string (`serde_json`
+                // accepted it: it holds no control character).
+                let text: String =
+                    if escapes { serde_json::from_str(raw).map_err(|_| at)? } else { raw[1..raw.len() - 1].to_owned() };
+                // A string of one line is underlined to its closing quote, as a YAML one.
+                let len = if text.contains('\n') {
+                    scalar_len(builder.text, &text, ScalarStyle::DoubleQuoted, builder.offset(mark))
+                } else {
+                    raw.len()
+                };
+                builder.scalar(text, builder.span_at(mark, len), None, None, ScalarStyle::DoubleQuoted);
+                raw.len()
             }
             _ => {
                 let len = bytes[at..]
@@ -445,20 +457,13 @@ fn json_events(body: &str, mut emit: impl FnMut(Event) -> bool) -> Result<(), us
                     .position(|b| matches!(b, b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\r' | b'\n'))
                     .unwrap_or(bytes.len() - at);
                 let raw = body.get(at..at + len).ok_or(at)?;
-                (Some(Event::scalar(None, None, raw, true, false, ScalarStyle::Plain)), len)
+                builder.scalar(raw.to_owned(), builder.span_at(mark, len.max(1)), None, None, ScalarStyle::Plain);
+                len
             }
         };
-        let raw = body.get(at..at + len).ok_or(at)?;
-        mark.index += len as u64;
-        mark.column += raw.chars().count() as u64;
+        // Columns count characters: every byte that does not continue one.
+        mark.column += bytes[at..at + len].iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
         at += len;
-        if let Some(mut event) = event {
-            event.start_mark = start;
-            event.end_mark = mark;
-            if !emit(event) {
-                break;
-            }
-        }
     }
     Ok(())
 }
@@ -741,72 +746,15 @@ impl Builder<'_> {
                 let mark = self.content_start(marks, anchor.is_some() || tag.is_some(), block);
                 let start = self.offset(mark);
                 let len = scalar_len(self.text, &text, style, start);
-                let span = self.span_at(mark, len);
-                if self.expecting_key() {
-                    if let Some(anchor) = anchor {
-                        let value = Value::String(text.clone());
-                        let (cost, depth) = value_shape(&value);
-                        if !self.charge(cost, span) {
-                            return;
-                        }
-                        self.anchors.insert(anchor, Anchored { value, cost, depth });
-                    }
-                    self.start_key(text, span);
-                    return;
-                }
-                let (parent, key) = self.enter_next();
-                self.record_span(NodeSpan { value: span, key });
-                self.pointer.truncate(parent);
-                let Some(value) = self.scalar_value(text, style, tag.as_deref(), span) else { return };
-                self.finish_value(value, anchor, span);
+                self.scalar(text, self.span_at(mark, len), anchor, tag.as_deref(), style);
             }
             EventData::SequenceStart { ref anchor, ref tag, .. }
             | EventData::MappingStart { ref anchor, ref tag, .. } => {
                 let mark = self.content_start(marks, anchor.is_some() || tag.is_some(), false);
-                let span = self.span_at(mark, 1);
-                if self.expecting_key() {
-                    self.fail(
-                        codes::UNSUPPORTED,
-                        "a mapping key that is not a scalar is not supported yet".into(),
-                        span,
-                        "complex key",
-                    );
-                    return;
-                }
-                if self.stack.len() >= self.max_depth {
-                    self.fail_with_help(
-                        codes::LIMIT,
-                        too_deep(self.max_depth),
-                        span,
-                        "too deep",
-                        "flatten the document, e.g. with `$ref`s to named schemas".into(),
-                    );
-                    return;
-                }
-                let (parent, key) = self.enter_next();
-                self.record_span(NodeSpan { value: span, key });
-                if let Some(anchor) = anchor {
-                    self.pending_anchor.push((self.stack.len(), anchor.clone()));
-                }
-                self.stack.push(if matches!(event.data, EventData::SequenceStart { .. }) {
-                    Frame::Seq { parent, span, items: Vec::new() }
-                } else {
-                    Frame::Map { parent, span, map: Map::new(), key: None }
-                });
+                let sequence = matches!(event.data, EventData::SequenceStart { .. });
+                self.open(sequence, anchor.clone(), self.span_at(mark, 1));
             }
-            EventData::SequenceEnd | EventData::MappingEnd => {
-                let (value, span, parent) = match self.stack.pop() {
-                    Some(Frame::Seq { items, span, parent }) => (Value::Array(items), span, parent),
-                    Some(Frame::Map { map, span, parent, .. }) => (Value::Object(map), span, parent),
-                    None => return,
-                };
-                self.pointer.truncate(parent);
-                let anchor = match self.pending_anchor.last() {
-                    Some((depth, _)) if *depth == self.stack.len() => self.pending_anchor.pop().map(|(_, a)| a),
-                    _ => None,
-                };
-                self.finish_value(value, anchor, span);
-            }
+            EventData::SequenceEnd | EventData::MappingEnd => self.close(),
             EventData::Alias { ref anchor } => {
                 let span = self.span_at(event.start_mark, 1);
                 let Some(anchored) = self.anchors.get(anchor) else {
@@ -844,6 +792,84 @@ impl Builder<'_> {
             | EventData::DocumentStart { .. }
             | EventData::DocumentEnd { .. } => {}
         }
+    }
+
+    /// A scalar at `span`: the next key of the open mapping, or the next value.
+    fn scalar(&mut self, text: String, span: Span, anchor: Option<String>, tag: Option<&str>, style: ScalarStyle) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.expecting_key() {
+            if let Some(anchor) = anchor {
+                let value = Value::String(text.clone());
+                let (cost, depth) = value_shape(&value);
+                if !self.charge(cost, span) {
+                    return;
+                }
+                self.anchors.insert(anchor, Anchored { value, cost, depth });
+            }
+            self.start_key(text, span);
+            return;
+        }
+        let (parent, key) = self.enter_next();
+        self.record_span(NodeSpan { value: span, key });
+        self.pointer.truncate(parent);
+        let Some(value) = self.scalar_value(text, style, tag, span) else { return };
+        self.finish_value(value, anchor, span);
+    }
+
+    /// A sequence (`sequence`) or mapping opening at `span`.
+    fn open(&mut self, sequence: bool, anchor: Option<String>, span: Span) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.expecting_key() {
+            self.fail(
+                codes::UNSUPPORTED,
+                "a mapping key that is not a scalar is not supported yet".into(),
+                span,
+                "complex key",
+            );
+            return;
+        }
+        if self.stack.len() >= self.max_depth {
+            self.fail_with_help(
+                codes::LIMIT,
+                too_deep(self.max_depth),
+                span,
+                "too deep",
+                "flatten the document, e.g. with `$ref`s to named schemas".into(),
+            );
+            return;
+        }
+        let (parent, key) = self.enter_next();
+        self.record_span(NodeSpan { value: span, key });
+        if let Some(anchor) = anchor {
+            self.pending_anchor.push((self.stack.len(), anchor));
+        }
+        self.stack.push(if sequence {
+            Frame::Seq { parent, span, items: Vec::new() }
+        } else {
+            Frame::Map { parent, span, map: Map::new(), key: None }
+        });
+    }
+
+    /// The innermost open collection ends.
+    fn close(&mut self) {
+        if self.error.is_some() {
+            return;
+        }
+        let (value, span, parent) = match self.stack.pop() {
+            Some(Frame::Seq { items, span, parent }) => (Value::Array(items), span, parent),
+            Some(Frame::Map { map, span, parent, .. }) => (Value::Object(map), span, parent),
+            None => return,
+        };
+        self.pointer.truncate(parent);
+        let anchor = match self.pending_anchor.last() {
+            Some((depth, _)) if *depth == self.stack.len() => self.pending_anchor.pop().map(|(_, a)| a),
+            _ => None,
+        };
+        self.finish_value(value, anchor, span);
     }
 
     /// The value of a scalar: a plain one read with the core schema, a quoted or block one a
@@ -1204,6 +1230,31 @@ mod tests {
         assert_eq!(value[&key], "a\u{2028}b\u{85}");
         let span = spans.get("/n").unwrap().value;
         assert_eq!((&text[span.start..span.end], span.column), ("1", 2018));
+    }
+
+    /// The JSON reader places every node as libyaml would: lines, columns in characters (not
+    /// bytes), keys, strings to their closing quote; a string holding a line break to the end
+    /// of its line, as a YAML scalar of several lines.
+    #[test]
+    fn json_spans_count_characters_and_place_keys() {
+        let text = "{\n  \"é\\u00e9\": \"a\\\"b\",\n  \"ü\": [1, {\"x\": \"y\\nz\"}]\n}";
+        let (value, spans) = parse_t(text, "t.json", true).unwrap();
+        assert_eq!(value, serde_json::json!({"éé": "a\"b", "ü": [1, {"x": "y\nz"}]}));
+        let at = |pointer: &str| {
+            let span = spans.get(pointer).unwrap();
+            let key = span.key.map(|k| (&text[k.start..k.end], k.line, k.column));
+            (&text[span.value.start..span.value.end], span.value.line, span.value.column, key)
+        };
+        assert_eq!(at(""), ("{", 1, 1, None));
+        assert_eq!(at("/éé"), ("\"a\\\"b\"", 2, 14, Some(("\"é\\u00e9\"", 2, 3))));
+        assert_eq!(at("/ü"), ("[", 3, 8, Some(("\"ü\"", 3, 3))));
+        assert_eq!(at("/ü/0"), ("1", 3, 9, None));
+        assert_eq!(at("/ü/1"), ("{", 3, 12, None));
+        assert_eq!(at("/ü/1/x"), ("\"y\\nz\"}]", 3, 18, Some(("\"x\"", 3, 13))));
+        let err = parse_t("{\"a\": 1,\n \"a\": 2}", "t.json", true).unwrap_err();
+        assert_eq!(err.code, codes::DUPLICATE_KEY);
+        let location = err.location.unwrap();
+        assert_eq!((location.line, location.column), (2, 2));
     }
 }
 
