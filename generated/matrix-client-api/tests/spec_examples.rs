@@ -10,7 +10,7 @@ fn get_account_data_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -23,7 +23,7 @@ fn get_account_data_200_example_survives_json() {
 
 #[test]
 fn get_account_data_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
@@ -131,11 +131,9 @@ fn get_account_data_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -147,11 +145,9 @@ fn get_account_data_parameter_user_id_example_parses() {
 
 #[test]
 fn get_account_data_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.config""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""org.example.custom.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.config",
         )
@@ -185,7 +181,7 @@ fn get_account_data_request_example_round_trips_through_http() {
 fn set_account_data_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -198,7 +194,7 @@ fn set_account_data_200_example_survives_json() {
 
 #[test]
 fn set_account_data_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -353,7 +349,7 @@ fn set_account_data_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -366,11 +362,9 @@ fn set_account_data_request_body_example_survives_json() {
 
 #[test]
 fn set_account_data_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -382,11 +376,9 @@ fn set_account_data_parameter_user_id_example_parses() {
 
 #[test]
 fn set_account_data_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.config""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""org.example.custom.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.config",
         )
@@ -430,7 +422,7 @@ fn get_account_data_per_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -443,7 +435,7 @@ fn get_account_data_per_room_200_example_survives_json() {
 
 #[test]
 fn get_account_data_per_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
@@ -592,11 +584,9 @@ fn get_account_data_per_room_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -608,11 +598,9 @@ fn get_account_data_per_room_parameter_user_id_example_parses() {
 
 #[test]
 fn get_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -624,11 +612,9 @@ fn get_account_data_per_room_parameter_room_id_example_parses() {
 
 #[test]
 fn get_account_data_per_room_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.room.config""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.room.config",
         )
@@ -664,7 +650,7 @@ fn get_account_data_per_room_request_example_round_trips_through_http() {
 fn set_account_data_per_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -677,7 +663,7 @@ fn set_account_data_per_room_200_example_survives_json() {
 
 #[test]
 fn set_account_data_per_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -832,7 +818,7 @@ fn set_account_data_per_room_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -845,11 +831,9 @@ fn set_account_data_per_room_request_body_example_survives_json() {
 
 #[test]
 fn set_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -861,11 +845,9 @@ fn set_account_data_per_room_parameter_user_id_example_parses() {
 
 #[test]
 fn set_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -877,11 +859,9 @@ fn set_account_data_per_room_parameter_room_id_example_parses() {
 
 #[test]
 fn set_account_data_per_room_parameter_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.custom.room.config""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.room.config",
         )
@@ -1000,11 +980,9 @@ fn get_who_is_200_example_round_trips_through_http() {
 
 #[test]
 fn get_who_is_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@peter:rabbit.rocks""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@peter:rabbit.rocks""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40peter%3Arabbit.rocks",
         )
@@ -1226,7 +1204,7 @@ fn post3_pi_ds_request_example_round_trips_through_http() {
 fn add3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1239,7 +1217,7 @@ fn add3_pid_200_example_survives_json() {
 
 #[test]
 fn add3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1261,7 +1239,7 @@ fn add3_pid_200_example_round_trips_through_http() {
 fn bind3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1274,7 +1252,7 @@ fn bind3_pid_200_example_survives_json() {
 
 #[test]
 fn bind3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1730,9 +1708,9 @@ fn ping_appservice_504_example_round_trips_through_http() {
 
 #[test]
 fn ping_appservice_parameter_appservice_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""telegram""#)
+    let from_json: String = ::serde_json::from_str(r#""telegram""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{appserviceId}",
             "/telegram",
         )
@@ -1746,7 +1724,7 @@ fn ping_appservice_parameter_appservice_id_example_parses() {
 fn update_appservice_room_directory_visibility_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1759,7 +1737,7 @@ fn update_appservice_room_directory_visibility_200_example_survives_json() {
 
 #[test]
 fn update_appservice_room_directory_visibility_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1779,9 +1757,9 @@ fn update_appservice_room_directory_visibility_200_example_round_trips_through_h
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_network_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+    let from_json: String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{networkId}",
             "/irc",
         )
@@ -1793,11 +1771,9 @@ fn update_appservice_room_directory_visibility_parameter_network_id_example_pars
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!somewhere:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!somewhere:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21somewhere%3Aexample.org",
         )
@@ -1811,7 +1787,7 @@ fn update_appservice_room_directory_visibility_parameter_room_id_example_parses(
 fn ban_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1824,7 +1800,7 @@ fn ban_200_example_survives_json() {
 
 #[test]
 fn ban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1905,11 +1881,9 @@ fn ban_request_body_example_survives_json() {
 
 #[test]
 fn ban_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!e42d8c:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21e42d8c%3Amatrix.org",
         )
@@ -1948,7 +1922,7 @@ fn ban_request_example_round_trips_through_http() {
 fn unban_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1961,7 +1935,7 @@ fn unban_200_example_survives_json() {
 
 #[test]
 fn unban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -2042,11 +2016,9 @@ fn unban_request_body_example_survives_json() {
 
 #[test]
 fn unban_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!e42d8c:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21e42d8c%3Amatrix.org",
         )
@@ -2283,7 +2255,7 @@ fn upload_content_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_parameter_content_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
+    let from_json: String = ::serde_json::from_str(r#""application/pdf""#)
         .expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
     ::matrix_client_api::runtime::wire::append_header(
@@ -2292,9 +2264,7 @@ fn upload_content_parameter_content_type_example_parses() {
             "application/pdf",
         )
         .expect("a valid header");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
-            &headers,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2302,16 +2272,12 @@ fn upload_content_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_parameter_filename_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""War and Peace.pdf""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""War and Peace.pdf""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2321,7 +2287,7 @@ fn upload_content_parameter_filename_example_parses() {
 fn upload_content_to_mxc_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2334,7 +2300,7 @@ fn upload_content_to_mxc_200_example_survives_json() {
 
 #[test]
 fn upload_content_to_mxc_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -2483,9 +2449,9 @@ fn upload_content_to_mxc_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_to_mxc_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -2497,11 +2463,9 @@ fn upload_content_to_mxc_parameter_server_name_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -2513,7 +2477,7 @@ fn upload_content_to_mxc_parameter_media_id_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_content_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
+    let from_json: String = ::serde_json::from_str(r#""application/pdf""#)
         .expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
     ::matrix_client_api::runtime::wire::append_header(
@@ -2522,9 +2486,7 @@ fn upload_content_to_mxc_parameter_content_type_example_parses() {
             "application/pdf",
         )
         .expect("a valid header");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
-            &headers,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2532,16 +2494,12 @@ fn upload_content_to_mxc_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_filename_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""War and Peace.pdf""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""War and Peace.pdf""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2674,9 +2632,9 @@ fn get_content_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -2688,11 +2646,9 @@ fn get_content_parameter_server_name_example_parses() {
 
 #[test]
 fn get_content_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -2742,13 +2698,13 @@ fn get_content_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
             .expect("the example deserializes"),
-        allow_remote: ::std::option::Option::Some(
+        allow_remote: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(
+        timeout_ms: Some(
             ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
         ),
-        allow_redirect: ::std::option::Option::Some(
+        allow_redirect: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
@@ -2848,9 +2804,9 @@ fn get_content_override_name_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_override_name_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -2862,11 +2818,9 @@ fn get_content_override_name_parameter_server_name_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -2878,9 +2832,9 @@ fn get_content_override_name_parameter_media_id_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_file_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""filename.jpg""#)
+    let from_json: String = ::serde_json::from_str(r#""filename.jpg""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{fileName}",
             "/filename.jpg",
         )
@@ -2932,13 +2886,13 @@ fn get_content_override_name_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         file_name: ::serde_json::from_str(r#""filename.jpg""#)
             .expect("the example deserializes"),
-        allow_remote: ::std::option::Option::Some(
+        allow_remote: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(
+        timeout_ms: Some(
             ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
         ),
-        allow_redirect: ::std::option::Option::Some(
+        allow_redirect: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
@@ -3120,9 +3074,9 @@ fn get_content_thumbnail_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_thumbnail_parameter_server_name_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""example.org""#)
+    let from_json: String = ::serde_json::from_str(r#""example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/example.org",
         )
@@ -3134,11 +3088,9 @@ fn get_content_thumbnail_parameter_server_name_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_media_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""ascERGshawAWawugaAcauga""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -3227,16 +3179,16 @@ fn get_content_thumbnail_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         width: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
         height: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
-        method: ::std::option::Option::Some(
+        method: Some(
             ::serde_json::from_str(r#""scale""#).expect("the example deserializes"),
         ),
-        allow_remote: ::std::option::Option::Some(
+        allow_remote: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: ::std::option::Option::Some(
+        timeout_ms: Some(
             ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
         ),
-        allow_redirect: ::std::option::Option::Some(
+        allow_redirect: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
@@ -3307,16 +3259,12 @@ fn get_url_preview_200_example_round_trips_through_http() {
 
 #[test]
 fn get_url_preview_parameter_url_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""https://matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""https://matrix.org""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?url=https%3A%2F%2Fmatrix.org"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("url")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -3338,7 +3286,7 @@ fn get_url_preview_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_url_preview::Request {
         url: ::serde_json::from_str(r#""https://matrix.org""#)
             .expect("the example deserializes"),
-        ts: ::std::option::Option::Some(
+        ts: Some(
             ::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes"),
         ),
     };
@@ -3493,7 +3441,7 @@ fn create_room_request_example_round_trips_through_http() {
 fn upload_cross_signing_keys_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3506,7 +3454,7 @@ fn upload_cross_signing_keys_200_example_survives_json() {
 
 #[test]
 fn upload_cross_signing_keys_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -3533,7 +3481,7 @@ fn upload_cross_signing_keys_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3546,7 +3494,7 @@ fn upload_cross_signing_keys_400_example_survives_json() {
 
 #[test]
 fn upload_cross_signing_keys_400_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "errcode": "M_INVALID_SIGNATURE",
   "error": "Invalid signature"
@@ -3576,7 +3524,7 @@ fn upload_cross_signing_keys_403_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3589,7 +3537,7 @@ fn upload_cross_signing_keys_403_example_survives_json() {
 
 #[test]
 fn upload_cross_signing_keys_403_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Key ID in use"
@@ -3790,10 +3738,10 @@ fn upload_cross_signing_signatures_request_body_example_survives_json() {
         )
         .expect("the example is JSON");
     let typed: ::std::collections::BTreeMap<
-        ::std::string::String,
+        String,
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            String,
+            ::serde_json::Map<String, ::serde_json::Value>,
         >,
     > = ::serde_json::from_value(example.clone())
         .expect("the example deserializes into its type");
@@ -3978,9 +3926,9 @@ fn get_device_200_example_round_trips_through_http() {
 
 #[test]
 fn get_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+    let from_json: String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{deviceId}",
             "/QBUAZIFURK",
         )
@@ -4012,7 +3960,7 @@ fn get_device_request_example_round_trips_through_http() {
 fn update_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4025,7 +3973,7 @@ fn update_device_200_example_survives_json() {
 
 #[test]
 fn update_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4064,9 +4012,9 @@ fn update_device_request_body_example_survives_json() {
 
 #[test]
 fn update_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+    let from_json: String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{deviceId}",
             "/QBUAZIFURK",
         )
@@ -4102,7 +4050,7 @@ fn update_device_request_example_round_trips_through_http() {
 fn delete_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4115,7 +4063,7 @@ fn delete_device_200_example_survives_json() {
 
 #[test]
 fn delete_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4135,9 +4083,9 @@ fn delete_device_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_device_parameter_device_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+    let from_json: String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{deviceId}",
             "/QBUAZIFURK",
         )
@@ -4151,7 +4099,7 @@ fn delete_device_parameter_device_id_example_parses() {
 fn delete_devices_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4164,7 +4112,7 @@ fn delete_devices_200_example_survives_json() {
 
 #[test]
 fn delete_devices_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4321,11 +4269,9 @@ fn get_room_id_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_id_by_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -4357,7 +4303,7 @@ fn get_room_id_by_alias_request_example_round_trips_through_http() {
 fn set_room_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4370,7 +4316,7 @@ fn set_room_alias_200_example_survives_json() {
 
 #[test]
 fn set_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4495,11 +4441,9 @@ fn set_room_alias_request_body_example_survives_json() {
 
 #[test]
 fn set_room_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -4537,7 +4481,7 @@ fn set_room_alias_request_example_round_trips_through_http() {
 fn delete_room_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4550,7 +4494,7 @@ fn delete_room_alias_200_example_survives_json() {
 
 #[test]
 fn delete_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4613,11 +4557,9 @@ fn delete_room_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_alias_parameter_room_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -4782,11 +4724,9 @@ fn get_local_aliases_403_example_round_trips_through_http() {
 
 #[test]
 fn get_local_aliases_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!abc123:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!abc123:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Aexample.org",
         )
@@ -5059,11 +4999,9 @@ fn get_event_context_200_example_round_trips_through_http() {
 
 #[test]
 fn get_event_context_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -5075,11 +5013,9 @@ fn get_event_context_parameter_room_id_example_parses() {
 
 #[test]
 fn get_event_context_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$f3h4d129462ha:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24f3h4d129462ha%3Aexample.com",
         )
@@ -5102,12 +5038,10 @@ fn get_event_context_parameter_limit_example_parses() {
 
 #[test]
 fn get_event_context_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5120,10 +5054,8 @@ fn get_event_context_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         event_id: ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
             .expect("the example deserializes"),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
-        ),
-        filter: ::std::option::Option::Some(
+        limit: Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
+        filter: Some(
             ::serde_json::from_str(r#""66696p746572""#)
                 .expect("the example deserializes"),
         ),
@@ -5208,11 +5140,9 @@ fn define_filter_request_body_example_survives_json() {
 
 #[test]
 fn define_filter_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -5430,11 +5360,9 @@ fn get_filter_200_example_round_trips_through_http() {
 
 #[test]
 fn get_filter_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -5446,9 +5374,9 @@ fn get_filter_parameter_user_id_example_parses() {
 
 #[test]
 fn get_filter_parameter_filter_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{filterId}",
             "/66696p746572",
         )
@@ -5482,7 +5410,7 @@ fn get_filter_request_example_round_trips_through_http() {
 fn invite_user_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5495,7 +5423,7 @@ fn invite_user_200_example_survives_json() {
 
 #[test]
 fn invite_user_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -5578,11 +5506,9 @@ fn invite_user_request_body_example_survives_json() {
 
 #[test]
 fn invite_user_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!d41d8cd:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21d41d8cd%3Amatrix.org",
         )
@@ -5703,11 +5629,9 @@ fn join_room_by_id_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_by_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!d41d8cd:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21d41d8cd%3Amatrix.org",
         )
@@ -5803,11 +5727,9 @@ fn join_room_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomIdOrAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -5819,16 +5741,14 @@ fn join_room_parameter_room_id_or_alias_example_parses() {
 
 #[test]
 fn join_room_parameter_server_name_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+    let from_json: Vec<String> = ::serde_json::from_str(
             r#"["matrix.org","elsewhere.ca"]"#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: Vec<String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5922,9 +5842,9 @@ fn get_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{version}",
             "/1",
         )
@@ -5955,7 +5875,7 @@ fn get_room_keys_version_request_example_round_trips_through_http() {
 fn put_room_keys_version_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5968,7 +5888,7 @@ fn put_room_keys_version_200_example_survives_json() {
 
 #[test]
 fn put_room_keys_version_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -6074,9 +5994,9 @@ fn put_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{version}",
             "/1",
         )
@@ -6131,9 +6051,9 @@ fn delete_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_version_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{version}",
             "/1",
         )
@@ -6205,12 +6125,10 @@ fn get_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6218,11 +6136,9 @@ fn get_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6234,9 +6150,9 @@ fn get_room_key_by_session_id_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
+    let from_json: String = ::serde_json::from_str(r#""sessionid""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{sessionId}",
             "/sessionid",
         )
@@ -6314,12 +6230,10 @@ fn put_room_key_by_session_id_403_example_round_trips_through_http() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6327,11 +6241,9 @@ fn put_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6343,9 +6255,9 @@ fn put_room_key_by_session_id_parameter_room_id_example_parses() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
+    let from_json: String = ::serde_json::from_str(r#""sessionid""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{sessionId}",
             "/sessionid",
         )
@@ -6400,12 +6312,10 @@ fn delete_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6413,11 +6323,9 @@ fn delete_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6429,9 +6337,9 @@ fn delete_room_key_by_session_id_parameter_room_id_example_parses() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
+    let from_json: String = ::serde_json::from_str(r#""sessionid""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{sessionId}",
             "/sessionid",
         )
@@ -6507,12 +6415,10 @@ fn get_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6520,11 +6426,9 @@ fn get_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6643,12 +6547,10 @@ fn put_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6656,11 +6558,9 @@ fn put_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6715,12 +6615,10 @@ fn delete_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6728,11 +6626,9 @@ fn delete_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!roomid:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6806,12 +6702,10 @@ fn get_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6924,12 +6818,10 @@ fn put_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6980,12 +6872,10 @@ fn delete_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_parameter_version_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
+    let from_json: String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7010,14 +6900,10 @@ fn delete_room_keys_request_example_round_trips_through_http() {
 
 #[test]
 fn get_keys_changes_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""s72594_4483_1934""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""s72594_4483_1934""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7025,14 +6911,10 @@ fn get_keys_changes_parameter_from_example_parses() {
 
 #[test]
 fn get_keys_changes_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""s75689_5632_2435""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""s75689_5632_2435""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=s75689_5632_2435".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7062,7 +6944,7 @@ fn get_keys_changes_request_example_round_trips_through_http() {
 fn kick_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7075,7 +6957,7 @@ fn kick_200_example_survives_json() {
 
 #[test]
 fn kick_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7156,11 +7038,9 @@ fn kick_request_body_example_survives_json() {
 
 #[test]
 fn kick_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!e42d8c:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21e42d8c%3Amatrix.org",
         )
@@ -7324,11 +7204,9 @@ fn knock_room_404_example_round_trips_through_http() {
 
 #[test]
 fn knock_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#monkeys:matrix.org""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomIdOrAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -7340,16 +7218,14 @@ fn knock_room_parameter_room_id_or_alias_example_parses() {
 
 #[test]
 fn knock_room_parameter_server_name_example_parses() {
-    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+    let from_json: Vec<String> = ::serde_json::from_str(
             r#"["matrix.org","elsewhere.ca"]"#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: Vec<String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7359,7 +7235,7 @@ fn knock_room_parameter_server_name_example_parses() {
 fn leave_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7372,7 +7248,7 @@ fn leave_room_200_example_survives_json() {
 
 #[test]
 fn leave_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7411,11 +7287,9 @@ fn leave_room_request_body_example_survives_json() {
 
 #[test]
 fn leave_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!nkl290a:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!nkl290a:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21nkl290a%3Amatrix.org",
         )
@@ -7453,7 +7327,7 @@ fn leave_room_request_example_round_trips_through_http() {
 fn forget_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7466,7 +7340,7 @@ fn forget_room_200_example_survives_json() {
 
 #[test]
 fn forget_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7529,11 +7403,9 @@ fn forget_room_400_example_round_trips_through_http() {
 
 #[test]
 fn forget_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!au1ba7o:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!au1ba7o:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21au1ba7o%3Amatrix.org",
         )
@@ -7692,11 +7564,9 @@ fn get_room_visibility_on_directory_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!curbf:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!curbf:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21curbf%3Amatrix.org",
         )
@@ -7728,7 +7598,7 @@ fn get_room_visibility_on_directory_request_example_round_trips_through_http() {
 fn set_room_visibility_on_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7741,7 +7611,7 @@ fn set_room_visibility_on_directory_200_example_survives_json() {
 
 #[test]
 fn set_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7823,11 +7693,9 @@ fn set_room_visibility_on_directory_request_body_example_survives_json() {
 
 #[test]
 fn set_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!curbf:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!curbf:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21curbf%3Amatrix.org",
         )
@@ -8326,11 +8194,9 @@ fn get_room_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -8342,12 +8208,10 @@ fn get_room_events_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""s345_678_333""#)
+    let from_json: String = ::serde_json::from_str(r#""s345_678_333""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s345_678_333".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8381,16 +8245,12 @@ fn get_room_events_parameter_limit_example_parses() {
 
 #[test]
 fn get_room_events_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""{\"contains_url\":true}""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""{\"contains_url\":true}""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=%7B%22contains_url%22%3Atrue%7D"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8401,16 +8261,14 @@ fn get_room_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::message_pagination::get_room_events::Request {
         room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
             .expect("the example deserializes"),
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""s345_678_333""#)
                 .expect("the example deserializes"),
         ),
-        to: ::std::option::Option::None,
+        to: None,
         dir: ::serde_json::from_str(r#""b""#).expect("the example deserializes"),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
-        ),
-        filter: ::std::option::Option::Some(
+        limit: Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
+        filter: Some(
             ::serde_json::from_str(r#""{\"contains_url\":true}""#)
                 .expect("the example deserializes"),
         ),
@@ -8524,12 +8382,10 @@ fn get_notifications_200_example_round_trips_through_http() {
 
 #[test]
 fn get_notifications_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""xxxxx""#)
+    let from_json: String = ::serde_json::from_str(r#""xxxxx""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=xxxxx".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8548,12 +8404,10 @@ fn get_notifications_parameter_limit_example_parses() {
 
 #[test]
 fn get_notifications_parameter_only_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""highlight""#)
+    let from_json: String = ::serde_json::from_str(r#""highlight""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?only=highlight".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("only")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8562,13 +8416,11 @@ fn get_notifications_parameter_only_example_parses() {
 #[test]
 fn get_notifications_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::notifications::get_notifications::Request {
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        only: ::std::option::Option::Some(
+        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        only: Some(
             ::serde_json::from_str(r#""highlight""#).expect("the example deserializes"),
         ),
     };
@@ -8665,12 +8517,10 @@ fn get_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
+    let from_json: String = ::serde_json::from_str(r#""s3456_9_0""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8690,10 +8540,10 @@ fn get_events_parameter_timeout_example_parses() {
 #[test]
 fn get_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_events::Request {
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::Some(
+        timeout: Some(
             ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
         ),
     };
@@ -8734,10 +8584,8 @@ fn initial_sync_parameter_archived_example_parses() {
 #[test]
 fn initial_sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::initial_sync::Request {
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"2"#).expect("the example deserializes"),
-        ),
-        archived: ::std::option::Option::Some(
+        limit: Some(::serde_json::from_str(r#"2"#).expect("the example deserializes")),
+        archived: Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
     };
@@ -8822,11 +8670,9 @@ fn get_one_event_200_example_round_trips_through_http() {
 
 #[test]
 fn get_one_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw%3Amatrix.org",
         )
@@ -8905,7 +8751,7 @@ fn request_open_id_token_200_example_round_trips_through_http() {
 fn request_open_id_token_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8918,11 +8764,9 @@ fn request_open_id_token_request_body_example_survives_json() {
 
 #[test]
 fn request_open_id_token_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9032,12 +8876,10 @@ fn peek_events_200_example_round_trips_through_http() {
 
 #[test]
 fn peek_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
+    let from_json: String = ::serde_json::from_str(r#""s3456_9_0""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -9056,16 +8898,12 @@ fn peek_events_parameter_timeout_example_parses() {
 
 #[test]
 fn peek_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!somewhere:over.the.rainbow""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("room_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -9074,13 +8912,13 @@ fn peek_events_parameter_room_id_example_parses() {
 #[test]
 fn peek_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::peeking_events::peek_events::Request {
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::Some(
+        timeout: Some(
             ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
         ),
-        room_id: ::std::option::Option::Some(
+        room_id: Some(
             ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
                 .expect("the example deserializes"),
         ),
@@ -9185,11 +9023,9 @@ fn get_presence_403_example_round_trips_through_http() {
 
 #[test]
 fn get_presence_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9221,7 +9057,7 @@ fn get_presence_request_example_round_trips_through_http() {
 fn set_presence_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9234,7 +9070,7 @@ fn set_presence_200_example_survives_json() {
 
 #[test]
 fn set_presence_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -9274,11 +9110,9 @@ fn set_presence_request_body_example_survives_json() {
 
 #[test]
 fn set_presence_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9356,11 +9190,9 @@ fn get_display_name_200_example_round_trips_through_http() {
 
 #[test]
 fn get_display_name_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9392,7 +9224,7 @@ fn get_display_name_request_example_round_trips_through_http() {
 fn set_display_name_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9405,7 +9237,7 @@ fn set_display_name_200_example_survives_json() {
 
 #[test]
 fn set_display_name_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -9444,11 +9276,9 @@ fn set_display_name_request_body_example_survives_json() {
 
 #[test]
 fn set_display_name_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9523,11 +9353,9 @@ fn get_avatar_url_200_example_round_trips_through_http() {
 
 #[test]
 fn get_avatar_url_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9559,7 +9387,7 @@ fn get_avatar_url_request_example_round_trips_through_http() {
 fn set_avatar_url_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9572,7 +9400,7 @@ fn set_avatar_url_200_example_survives_json() {
 
 #[test]
 fn set_avatar_url_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -9611,11 +9439,9 @@ fn set_avatar_url_request_body_example_survives_json() {
 
 #[test]
 fn set_avatar_url_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9780,11 +9606,9 @@ fn get_user_profile_404_example_round_trips_through_http() {
 
 #[test]
 fn get_user_profile_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9883,7 +9707,7 @@ fn get_pushers_200_example_round_trips_through_http() {
 fn post_pusher_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9896,7 +9720,7 @@ fn post_pusher_200_example_survives_json() {
 
 #[test]
 fn post_pusher_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -10527,9 +10351,9 @@ fn get_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10557,9 +10381,9 @@ fn get_push_rule_parameter_kind_example_parses() {
 
 #[test]
 fn get_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -10592,7 +10416,7 @@ fn get_push_rule_request_example_round_trips_through_http() {
 fn set_push_rule_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10605,7 +10429,7 @@ fn set_push_rule_200_example_survives_json() {
 
 #[test]
 fn set_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -10733,9 +10557,9 @@ fn set_push_rule_request_body_example_survives_json() {
 
 #[test]
 fn set_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10763,9 +10587,9 @@ fn set_push_rule_parameter_kind_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -10777,12 +10601,10 @@ fn set_push_rule_parameter_rule_id_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_before_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""someRuleId""#)
+    let from_json: String = ::serde_json::from_str(r#""someRuleId""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?before=someRuleId".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("before")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10790,12 +10612,10 @@ fn set_push_rule_parameter_before_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_after_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""anotherRuleId""#)
+    let from_json: String = ::serde_json::from_str(r#""anotherRuleId""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?after=anotherRuleId".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("after")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10808,10 +10628,10 @@ fn set_push_rule_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#)
             .expect("the example deserializes"),
-        before: ::std::option::Option::Some(
+        before: Some(
             ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes"),
         ),
-        after: ::std::option::Option::Some(
+        after: Some(
             ::serde_json::from_str(r#""anotherRuleId""#)
                 .expect("the example deserializes"),
         ),
@@ -10841,7 +10661,7 @@ fn set_push_rule_request_example_round_trips_through_http() {
 fn delete_push_rule_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10854,7 +10674,7 @@ fn delete_push_rule_200_example_survives_json() {
 
 #[test]
 fn delete_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -10917,9 +10737,9 @@ fn delete_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_push_rule_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10947,9 +10767,9 @@ fn delete_push_rule_parameter_kind_example_parses() {
 
 #[test]
 fn delete_push_rule_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -11062,9 +10882,9 @@ fn is_push_rule_enabled_404_example_round_trips_through_http() {
 
 #[test]
 fn is_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11092,9 +10912,9 @@ fn is_push_rule_enabled_parameter_kind_example_parses() {
 
 #[test]
 fn is_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -11127,7 +10947,7 @@ fn is_push_rule_enabled_request_example_round_trips_through_http() {
 fn set_push_rule_enabled_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11140,7 +10960,7 @@ fn set_push_rule_enabled_200_example_survives_json() {
 
 #[test]
 fn set_push_rule_enabled_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -11220,9 +11040,9 @@ fn set_push_rule_enabled_request_body_example_survives_json() {
 
 #[test]
 fn set_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11250,9 +11070,9 @@ fn set_push_rule_enabled_parameter_kind_example_parses() {
 
 #[test]
 fn set_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -11384,9 +11204,9 @@ fn get_push_rule_actions_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11414,9 +11234,9 @@ fn get_push_rule_actions_parameter_kind_example_parses() {
 
 #[test]
 fn get_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -11449,7 +11269,7 @@ fn get_push_rule_actions_request_example_round_trips_through_http() {
 fn set_push_rule_actions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11462,7 +11282,7 @@ fn set_push_rule_actions_200_example_survives_json() {
 
 #[test]
 fn set_push_rule_actions_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -11549,9 +11369,9 @@ fn set_push_rule_actions_request_body_example_survives_json() {
 
 #[test]
 fn set_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
+    let from_json: String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11579,11 +11399,9 @@ fn set_push_rule_actions_parameter_kind_example_parses() {
 
 #[test]
 fn set_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#spam:example.com""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#spam:example.com""##)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/%23spam%3Aexample.com",
         )
@@ -11626,11 +11444,9 @@ fn set_push_rule_actions_request_example_round_trips_through_http() {
 
 #[test]
 fn set_read_marker_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!somewhere:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!somewhere:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21somewhere%3Aexample.org",
         )
@@ -11644,7 +11460,7 @@ fn set_read_marker_parameter_room_id_example_parses() {
 fn post_receipt_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11657,7 +11473,7 @@ fn post_receipt_200_example_survives_json() {
 
 #[test]
 fn post_receipt_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -11739,11 +11555,9 @@ fn post_receipt_request_body_example_survives_json() {
 
 #[test]
 fn post_receipt_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!wefuh21ffskfuh345:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21wefuh21ffskfuh345%3Aexample.com",
         )
@@ -11771,11 +11585,9 @@ fn post_receipt_parameter_receipt_type_example_parses() {
 
 #[test]
 fn post_receipt_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$1924376522eioj:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%241924376522eioj%3Aexample.com",
         )
@@ -11873,11 +11685,9 @@ fn redact_event_request_body_example_survives_json() {
 
 #[test]
 fn redact_event_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!637q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21637q39766251%3Aexample.com",
         )
@@ -11889,11 +11699,9 @@ fn redact_event_parameter_room_id_example_parses() {
 
 #[test]
 fn redact_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""bai2b1i9:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""bai2b1i9:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/bai2b1i9%3Amatrix.org",
         )
@@ -11905,9 +11713,9 @@ fn redact_event_parameter_event_id_example_parses() {
 
 #[test]
 fn redact_event_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""37""#)
+    let from_json: String = ::serde_json::from_str(r#""37""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{txnId}",
             "/37",
         )
@@ -12391,7 +12199,7 @@ fn request_token_to_register_msisdn_400_example_round_trips_through_http() {
 fn change_password_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12404,7 +12212,7 @@ fn change_password_200_example_survives_json() {
 
 #[test]
 fn change_password_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -12680,14 +12488,10 @@ fn check_username_availability_400_example_round_trips_through_http() {
 
 #[test]
 fn check_username_availability_parameter_username_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""my_cool_localpart""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""my_cool_localpart""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?username=my_cool_localpart".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("username")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12795,12 +12599,10 @@ fn registration_token_validity_403_example_round_trips_through_http() {
 
 #[test]
 fn registration_token_validity_parameter_token_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""fBVFdqVE""#)
+    let from_json: String = ::serde_json::from_str(r#""fBVFdqVE""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=fBVFdqVE".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12947,11 +12749,9 @@ fn get_relating_events_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -12963,11 +12763,9 @@ fn get_relating_events_parameter_room_id_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw",
         )
@@ -12979,12 +12777,10 @@ fn get_relating_events_parameter_event_id_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
+    let from_json: String = ::serde_json::from_str(r#""page2_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12992,12 +12788,10 @@ fn get_relating_events_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
+    let from_json: String = ::serde_json::from_str(r#""page3_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13021,16 +12815,14 @@ fn get_relating_events_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
             .expect("the example deserializes"),
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(
+        to: Some(
             ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        dir: ::std::option::Option::None,
+        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        dir: None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -13168,11 +12960,9 @@ fn get_relating_events_with_rel_type_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -13184,11 +12974,9 @@ fn get_relating_events_with_rel_type_parameter_room_id_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw",
         )
@@ -13200,11 +12988,9 @@ fn get_relating_events_with_rel_type_parameter_event_id_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_rel_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.my_relation""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""org.example.my_relation""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{relType}",
             "/org.example.my_relation",
         )
@@ -13216,12 +13002,10 @@ fn get_relating_events_with_rel_type_parameter_rel_type_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
+    let from_json: String = ::serde_json::from_str(r#""page2_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13229,12 +13013,10 @@ fn get_relating_events_with_rel_type_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
+    let from_json: String = ::serde_json::from_str(r#""page3_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13260,16 +13042,14 @@ fn get_relating_events_with_rel_type_request_example_round_trips_through_http() 
             .expect("the example deserializes"),
         rel_type: ::serde_json::from_str(r#""org.example.my_relation""#)
             .expect("the example deserializes"),
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(
+        to: Some(
             ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        dir: ::std::option::Option::None,
+        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        dir: None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -13407,11 +13187,9 @@ fn get_relating_events_with_rel_type_and_event_type_404_example_round_trips_thro
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -13423,11 +13201,9 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_room_id_example_pa
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw",
         )
@@ -13439,11 +13215,9 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_event_id_example_p
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_rel_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""org.example.my_relation""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""org.example.my_relation""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{relType}",
             "/org.example.my_relation",
         )
@@ -13455,9 +13229,9 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_rel_type_example_p
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
+    let from_json: String = ::serde_json::from_str(r#""m.room.message""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.message",
         )
@@ -13469,12 +13243,10 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_event_type_example
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
+    let from_json: String = ::serde_json::from_str(r#""page2_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13482,12 +13254,10 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parse
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_to_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
+    let from_json: String = ::serde_json::from_str(r#""page3_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13515,16 +13285,14 @@ fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_
             .expect("the example deserializes"),
         event_type: ::serde_json::from_str(r#""m.room.message""#)
             .expect("the example deserializes"),
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: ::std::option::Option::Some(
+        to: Some(
             ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        dir: ::std::option::Option::None,
+        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        dir: None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -13542,7 +13310,7 @@ fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_
 fn report_content_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13555,7 +13323,7 @@ fn report_content_200_example_survives_json() {
 
 #[test]
 fn report_content_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -13595,11 +13363,9 @@ fn report_content_request_body_example_survives_json() {
 
 #[test]
 fn report_content_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!637q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21637q39766251%3Aexample.com",
         )
@@ -13611,11 +13377,9 @@ fn report_content_parameter_room_id_example_parses() {
 
 #[test]
 fn report_content_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$something:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$something:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24something%3Aexample.org",
         )
@@ -13740,11 +13504,9 @@ fn get_event_by_timestamp_404_example_round_trips_through_http() {
 
 #[test]
 fn get_event_by_timestamp_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -14122,11 +13884,9 @@ fn room_initial_sync_200_example_round_trips_through_http() {
 
 #[test]
 fn room_initial_sync_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -14204,7 +13964,7 @@ fn send_message_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14217,11 +13977,9 @@ fn send_message_request_body_example_survives_json() {
 
 #[test]
 fn send_message_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -14233,9 +13991,9 @@ fn send_message_parameter_room_id_example_parses() {
 
 #[test]
 fn send_message_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
+    let from_json: String = ::serde_json::from_str(r#""m.room.message""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.message",
         )
@@ -14247,9 +14005,9 @@ fn send_message_parameter_event_type_example_parses() {
 
 #[test]
 fn send_message_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
+    let from_json: String = ::serde_json::from_str(r#""35""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{txnId}",
             "/35",
         )
@@ -14293,7 +14051,7 @@ fn get_room_state_with_key_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14306,7 +14064,7 @@ fn get_room_state_with_key_200_example_survives_json() {
 
 #[test]
 fn get_room_state_with_key_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "name": "Example room name"
 }"#,
@@ -14328,11 +14086,9 @@ fn get_room_state_with_key_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -14344,9 +14100,9 @@ fn get_room_state_with_key_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.name""#)
+    let from_json: String = ::serde_json::from_str(r#""m.room.name""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.name",
         )
@@ -14358,9 +14114,9 @@ fn get_room_state_with_key_parameter_event_type_example_parses() {
 
 #[test]
 fn get_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""""#)
+    let from_json: String = ::serde_json::from_str(r#""""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{stateKey}",
             "/",
         )
@@ -14528,7 +14284,7 @@ fn set_room_state_with_key_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14541,11 +14297,9 @@ fn set_room_state_with_key_request_body_example_survives_json() {
 
 #[test]
 fn set_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -14557,9 +14311,9 @@ fn set_room_state_with_key_parameter_room_id_example_parses() {
 
 #[test]
 fn set_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.member""#)
+    let from_json: String = ::serde_json::from_str(r#""m.room.member""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.member",
         )
@@ -14571,11 +14325,9 @@ fn set_room_state_with_key_parameter_event_type_example_parses() {
 
 #[test]
 fn set_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{stateKey}",
             "/%40alice%3Aexample.com",
         )
@@ -14763,11 +14515,9 @@ fn upgrade_room_request_body_example_survives_json() {
 
 #[test]
 fn upgrade_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!oldroom:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!oldroom:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21oldroom%3Aexample.org",
         )
@@ -14911,11 +14661,9 @@ fn get_one_room_event_404_example_round_trips_through_http() {
 
 #[test]
 fn get_one_room_event_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -14927,11 +14675,9 @@ fn get_one_room_event_parameter_room_id_example_parses() {
 
 #[test]
 fn get_one_room_event_parameter_event_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""$asfDuShaf7Gafaw:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw%3Amatrix.org",
         )
@@ -15049,7 +14795,7 @@ fn get_room_state_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
+    let typed: Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -15062,7 +14808,7 @@ fn get_room_state_200_example_survives_json() {
 
 #[test]
 fn get_room_state_200_example_round_trips_through_http() {
-    let body: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
+    let body: Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
             r#"[
   {
     "content": {
@@ -15164,11 +14910,9 @@ fn get_room_state_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -15275,11 +15019,9 @@ fn get_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_members_by_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -15291,14 +15033,10 @@ fn get_members_by_room_parameter_room_id_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_at_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""YWxsCgpOb25lLDM1ODcwOA""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?at=YWxsCgpOb25lLDM1ODcwOA".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("at")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15339,14 +15077,14 @@ fn get_members_by_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_members_by_room::Request {
         room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
             .expect("the example deserializes"),
-        at: ::std::option::Option::Some(
+        at: Some(
             ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
                 .expect("the example deserializes"),
         ),
-        membership: ::std::option::Option::Some(
+        membership: Some(
             ::serde_json::from_str(r#""join""#).expect("the example deserializes"),
         ),
-        not_membership: ::std::option::Option::Some(
+        not_membership: Some(
             ::serde_json::from_str(r#""leave""#).expect("the example deserializes"),
         ),
     };
@@ -15415,11 +15153,9 @@ fn get_joined_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_joined_members_by_room_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!636q39766251:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -15604,16 +15340,12 @@ fn search_request_body_example_survives_json() {
 
 #[test]
 fn search_parameter_next_batch_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""YWxsCgpOb25lLDM1ODcwOA""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?next_batch=YWxsCgpOb25lLDM1ODcwOA"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("next_batch")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15622,7 +15354,7 @@ fn search_parameter_next_batch_example_parses() {
 #[test]
 fn search_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::search::search::Request {
-        next_batch: ::std::option::Option::Some(
+        next_batch: Some(
             ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
                 .expect("the example deserializes"),
         ),
@@ -15843,11 +15575,9 @@ fn get_space_hierarchy_400_example_round_trips_through_http() {
 
 #[test]
 fn get_space_hierarchy_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!space:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!space:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21space%3Aexample.org",
         )
@@ -15892,14 +15622,10 @@ fn get_space_hierarchy_parameter_max_depth_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""next_batch_token""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""next_batch_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15910,16 +15636,14 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request {
         room_id: ::serde_json::from_str(r#""!space:example.org""#)
             .expect("the example deserializes"),
-        suggested_only: ::std::option::Option::Some(
+        suggested_only: Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        max_depth: ::std::option::Option::Some(
+        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        max_depth: Some(
             ::serde_json::from_str(r#"5"#).expect("the example deserializes"),
         ),
-        from: ::std::option::Option::Some(
+        from: Some(
             ::serde_json::from_str(r#""next_batch_token""#)
                 .expect("the example deserializes"),
         ),
@@ -16393,12 +16117,10 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16406,14 +16128,10 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""s72594_4483_1934""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""s72594_4483_1934""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16459,21 +16177,21 @@ fn sync_parameter_timeout_example_parses() {
 #[test]
 fn sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::sync::sync::Request {
-        filter: ::std::option::Option::Some(
+        filter: Some(
             ::serde_json::from_str(r#""66696p746572""#)
                 .expect("the example deserializes"),
         ),
-        since: ::std::option::Option::Some(
+        since: Some(
             ::serde_json::from_str(r#""s72594_4483_1934""#)
                 .expect("the example deserializes"),
         ),
-        full_state: ::std::option::Option::Some(
+        full_state: Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        set_presence: ::std::option::Option::Some(
+        set_presence: Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
-        timeout: ::std::option::Option::Some(
+        timeout: Some(
             ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
         ),
     };
@@ -16548,11 +16266,9 @@ fn get_room_tags_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_tags_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -16564,11 +16280,9 @@ fn get_room_tags_parameter_user_id_example_parses() {
 
 #[test]
 fn get_room_tags_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -16602,7 +16316,7 @@ fn get_room_tags_request_example_round_trips_through_http() {
 fn set_room_tag_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16615,7 +16329,7 @@ fn set_room_tag_200_example_survives_json() {
 
 #[test]
 fn set_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -16652,11 +16366,9 @@ fn set_room_tag_request_body_example_survives_json() {
 
 #[test]
 fn set_room_tag_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -16668,11 +16380,9 @@ fn set_room_tag_parameter_user_id_example_parses() {
 
 #[test]
 fn set_room_tag_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -16684,9 +16394,9 @@ fn set_room_tag_parameter_room_id_example_parses() {
 
 #[test]
 fn set_room_tag_parameter_tag_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
+    let from_json: String = ::serde_json::from_str(r#""u.work""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{tag}",
             "/u.work",
         )
@@ -16725,7 +16435,7 @@ fn set_room_tag_request_example_round_trips_through_http() {
 fn delete_room_tag_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16738,7 +16448,7 @@ fn delete_room_tag_200_example_survives_json() {
 
 #[test]
 fn delete_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -16758,11 +16468,9 @@ fn delete_room_tag_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_tag_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -16774,11 +16482,9 @@ fn delete_room_tag_parameter_user_id_example_parses() {
 
 #[test]
 fn delete_room_tag_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!726s6s6q:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -16790,9 +16496,9 @@ fn delete_room_tag_parameter_room_id_example_parses() {
 
 #[test]
 fn delete_room_tag_parameter_tag_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
+    let from_json: String = ::serde_json::from_str(r#""u.work""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{tag}",
             "/u.work",
         )
@@ -16866,9 +16572,9 @@ fn get_protocol_metadata_404_example_round_trips_through_http() {
 
 #[test]
 fn get_protocol_metadata_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+    let from_json: String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -16938,9 +16644,9 @@ fn query_location_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+    let from_json: String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -16954,7 +16660,7 @@ fn query_location_by_protocol_parameter_protocol_example_parses() {
 fn query_location_by_protocol_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
-        search_fields: ::std::option::Option::None,
+        search_fields: None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -17011,9 +16717,9 @@ fn query_user_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_protocol_parameter_protocol_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
+    let from_json: String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -17027,7 +16733,7 @@ fn query_user_by_protocol_parameter_protocol_example_parses() {
 fn query_user_by_protocol_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
-        fields: ::std::option::Option::None,
+        fields: None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -17084,16 +16790,12 @@ fn query_location_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_alias_parameter_alias_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r##""#matrix:matrix.org""##,
-        )
+    let from_json: String = ::serde_json::from_str(r##""#matrix:matrix.org""##)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?alias=%23matrix%3Amatrix.org"
         .parse()
         .expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("alias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17160,12 +16862,10 @@ fn query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_id_parameter_userid_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""@bob:matrix.org""#)
+    let from_json: String = ::serde_json::from_str(r#""@bob:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?userid=%40bob%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("userid")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17193,7 +16893,7 @@ fn query_user_by_id_request_example_round_trips_through_http() {
 fn invite_by3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17206,7 +16906,7 @@ fn invite_by3_pid_200_example_survives_json() {
 
 #[test]
 fn invite_by3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -17291,11 +16991,9 @@ fn invite_by3_pid_request_body_example_survives_json() {
 
 #[test]
 fn invite_by3_pid_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!d41d8cd:matrix.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21d41d8cd%3Amatrix.org",
         )
@@ -17497,11 +17195,9 @@ fn get_thread_roots_400_example_round_trips_through_http() {
 
 #[test]
 fn get_thread_roots_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!room:example.org""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!room:example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21room%3Aexample.org",
         )
@@ -17539,14 +17235,10 @@ fn get_thread_roots_parameter_limit_example_parses() {
 
 #[test]
 fn get_thread_roots_parameter_from_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""next_batch_token""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""next_batch_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
-            &uri,
-        )
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17557,13 +17249,11 @@ fn get_thread_roots_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Request {
         room_id: ::serde_json::from_str(r#""!room:example.org""#)
             .expect("the example deserializes"),
-        include: ::std::option::Option::Some(
+        include: Some(
             ::serde_json::from_str(r#""all""#).expect("the example deserializes"),
         ),
-        limit: ::std::option::Option::Some(
-            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
-        ),
-        from: ::std::option::Option::Some(
+        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
+        from: Some(
             ::serde_json::from_str(r#""next_batch_token""#)
                 .expect("the example deserializes"),
         ),
@@ -17584,7 +17274,7 @@ fn get_thread_roots_request_example_round_trips_through_http() {
 fn send_to_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17597,7 +17287,7 @@ fn send_to_device_200_example_survives_json() {
 
 #[test]
 fn send_to_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -17617,9 +17307,9 @@ fn send_to_device_200_example_round_trips_through_http() {
 
 #[test]
 fn send_to_device_parameter_event_type_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.new_device""#)
+    let from_json: String = ::serde_json::from_str(r#""m.new_device""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.new_device",
         )
@@ -17631,9 +17321,9 @@ fn send_to_device_parameter_event_type_example_parses() {
 
 #[test]
 fn send_to_device_parameter_txn_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
+    let from_json: String = ::serde_json::from_str(r#""35""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{txnId}",
             "/35",
         )
@@ -17647,7 +17337,7 @@ fn send_to_device_parameter_txn_id_example_parses() {
 fn set_typing_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17660,7 +17350,7 @@ fn set_typing_200_example_survives_json() {
 
 #[test]
 fn set_typing_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -17700,11 +17390,9 @@ fn set_typing_request_body_example_survives_json() {
 
 #[test]
 fn set_typing_parameter_user_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""@alice:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -17716,11 +17404,9 @@ fn set_typing_parameter_user_id_example_parses() {
 
 #[test]
 fn set_typing_parameter_room_id_example_parses() {
-    let from_json: ::std::string::String = ::serde_json::from_str(
-            r#""!wefh3sfukhs:example.com""#,
-        )
+    let from_json: String = ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21wefh3sfukhs%3Aexample.com",
         )

@@ -26,10 +26,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::Request,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::endpoints::sync::Response,
-            ::specgen_runtime::ApiError,
-        >,
+        Output = Result<crate::endpoints::sync::Response, ::specgen_runtime::ApiError>,
     > + ::std::marker::Send {
         let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")

@@ -2,7 +2,10 @@
 //!
 //! Every std, core and serde item is named by its absolute path (`::std::string::String`,
 //! `::serde::Serialize`): a schema may be called `String`, `Option` or `Result`, and the
-//! types module holds it beside the code that uses the real ones.
+//! types module holds it beside the code that uses the real ones. The endpoint modules, the
+//! server and the client hold no item named by the spec (they reach its types through
+//! `crate::types::`), so they name the prelude's `Option`, `Some`, `None`, `Result`, `Ok`,
+//! `Err`, `String`, `Vec` and `Box` as hand-written code does.
 
 use std::collections::BTreeMap;
 
@@ -50,24 +53,35 @@ pub enum Place<'a> {
     In(&'a [String]),
 }
 
-/// How a type is spelled from `place`.
+/// How a type is spelled from `place`. Outside `types` no item of the spec's is in scope, so
+/// the prelude's `String`, `Vec`, `Box` and `Option` are named as such; inside, by their
+/// absolute paths (see the module's doc).
 pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
+    let prelude = matches!(place, Place::Outside(_));
+    let string = || if prelude { quote!(String) } else { quote!(::std::string::String) };
     match ty {
-        Ty::String => quote!(::std::string::String),
+        Ty::String => string(),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Json => quote!(::serde_json::Value),
         Ty::Format(format) => super::formats::format_tokens(*format),
-        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Ty::JsonObject => {
+            let string = string();
+            quote!(::serde_json::Map<#string, ::serde_json::Value>)
+        }
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, space, place);
-            quote!(::std::vec::Vec<#inner>)
+            if prelude {
+                quote!(Vec<#inner>)
+            } else {
+                quote!(::std::vec::Vec<#inner>)
+            }
         }
         Ty::Map(inner) => {
-            let inner = ty_tokens(inner, space, place);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            let (string, inner) = (string(), ty_tokens(inner, space, place));
+            quote!(::std::collections::BTreeMap<#string, #inner>)
         }
         Ty::Named(id) => {
             let entry = space.get(*id);
@@ -87,11 +101,19 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
         }
         Ty::Boxed(inner) => {
             let inner = ty_tokens(inner, space, place);
-            quote!(::std::boxed::Box<#inner>)
+            if prelude {
+                quote!(Box<#inner>)
+            } else {
+                quote!(::std::boxed::Box<#inner>)
+            }
         }
         Ty::Nullable(inner) => {
             let inner = ty_tokens(inner, space, place);
-            quote!(::std::option::Option<#inner>)
+            if prelude {
+                quote!(Option<#inner>)
+            } else {
+                quote!(::std::option::Option<#inner>)
+            }
         }
         Ty::Tuple(members) => {
             let members = members.iter().map(|m| ty_tokens(m, space, place));

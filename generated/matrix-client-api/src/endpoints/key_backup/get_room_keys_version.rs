@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_room_keys_version",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/room_keys/version/{version}",
-    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
+    security: Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: ::std::option::Option::None,
+    request_body: None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -35,7 +35,7 @@ pub struct Request {
     /// or this endpoint.
     ///
     /// Required path parameter `version`.
-    pub version: ::std::string::String,
+    pub version: String,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -47,21 +47,18 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
-        ::specgen_runtime::IntoHttpError,
-    > {
+    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("version", &self.version);
-        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
+        out.into_request(METADATA.method, base_url, None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             version: path.required("version")?,
         })
     }
@@ -83,10 +80,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<
-        ::http::Response<::std::vec::Vec<u8>>,
-        ::specgen_runtime::IntoHttpError,
-    > {
+    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -103,32 +97,22 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => {
-                ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
-                )
-            }
+            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
             404 => {
-                ::std::result::Result::Ok(
-                    Self::NotFound(::specgen_runtime::wire::response_json(status, body)?),
-                )
+                Ok(Self::NotFound(::specgen_runtime::wire::response_json(status, body)?))
             }
             429 => {
-                ::std::result::Result::Ok(
+                Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => {
-                ::std::result::Result::Err(
-                    ::specgen_runtime::wire::unexpected_status(status, body),
-                )
-            }
+            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
         }
     }
 }

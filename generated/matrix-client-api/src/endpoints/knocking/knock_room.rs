@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "knock_room",
     method: ::http::Method::POST,
     path: "/_matrix/client/v3/knock/{roomIdOrAlias}",
-    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
+    security: Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: ::std::option::Option::Some("application/json"),
+    request_body: Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,14 +32,14 @@ pub struct Request {
     /// The room identifier or alias to knock upon.
     ///
     /// Required path parameter `roomIdOrAlias`.
-    pub room_id_or_alias: ::std::string::String,
+    pub room_id_or_alias: String,
     /// The servers to attempt to knock on the room through. One of the servers
     /// must be participating in the room.
     ///
     /// Query parameter `server_name`.
     ///
     /// One `server_name=` pair per item; no item means the parameter is absent.
-    pub server_name: ::std::vec::Vec<::std::string::String>,
+    pub server_name: Vec<String>,
     /// The body, `application/json`.
     pub body: crate::types::knocking::KnockRoomBody,
 }
@@ -53,16 +53,13 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
-        ::specgen_runtime::IntoHttpError,
-    > {
+    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomIdOrAlias", &self.room_id_or_alias);
         for value in &self.server_name {
             out.query("server_name", value);
         }
-        let body = ::std::option::Option::Some((
+        let body = Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
         ));
@@ -72,10 +69,10 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             room_id_or_alias: path.required("roomIdOrAlias")?,
             server_name: query.repeated("server_name")?,
             body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
@@ -107,10 +104,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<
-        ::http::Response<::std::vec::Vec<u8>>,
-        ::specgen_runtime::IntoHttpError,
-    > {
+    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -130,39 +124,29 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => {
-                ::std::result::Result::Ok(
-                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
-                )
-            }
+            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
             403 => {
-                ::std::result::Result::Ok(
+                Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             404 => {
-                ::std::result::Result::Ok(
-                    Self::NotFound(::specgen_runtime::wire::response_json(status, body)?),
-                )
+                Ok(Self::NotFound(::specgen_runtime::wire::response_json(status, body)?))
             }
             429 => {
-                ::std::result::Result::Ok(
+                Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => {
-                ::std::result::Result::Err(
-                    ::specgen_runtime::wire::unexpected_status(status, body),
-                )
-            }
+            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
         }
     }
 }

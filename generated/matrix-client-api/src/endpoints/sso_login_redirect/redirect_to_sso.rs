@@ -7,8 +7,8 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "redirect_to_sso",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/login/sso/redirect",
-    security: ::std::option::Option::None,
-    request_body: ::std::option::Option::None,
+    security: None,
+    request_body: None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -19,7 +19,7 @@ pub struct Request {
     /// authenticated the user with SSO.
     ///
     /// Required query parameter `redirectUrl`.
-    pub redirect_url: ::std::string::String,
+    pub redirect_url: String,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -30,22 +30,19 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
-        ::specgen_runtime::IntoHttpError,
-    > {
+    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.query("redirectUrl", &self.redirect_url);
-        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
+        out.into_request(METADATA.method, base_url, None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             redirect_url: query.required("redirectUrl")?,
         })
     }
@@ -57,7 +54,7 @@ pub enum Response {
     /// `302`: A redirect to the SSO interface.
     Found {
         /// Header `Location`.
-        location: ::std::option::Option<::std::string::String>,
+        location: Option<String>,
     },
 }
 
@@ -65,24 +62,18 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> ::std::result::Result<
-        ::http::Response<::std::vec::Vec<u8>>,
-        ::specgen_runtime::IntoHttpError,
-    > {
+    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
         match self {
             Self::Found { location } => {
-                let mut response = ::specgen_runtime::wire::response(
-                    302,
-                    ::std::option::Option::None,
-                )?;
-                if let ::std::option::Option::Some(value) = location {
+                let mut response = ::specgen_runtime::wire::response(302, None)?;
+                if let Some(value) = location {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Location",
                         value,
                     )?;
                 }
-                ::std::result::Result::Ok(response)
+                Ok(response)
             }
         }
     }
@@ -90,12 +81,12 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
             302 => {
-                ::std::result::Result::Ok(Self::Found {
+                Ok(Self::Found {
                     location: ::specgen_runtime::wire::response_header(
                         status,
                         response.headers(),
@@ -103,11 +94,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
                     )?,
                 })
             }
-            _ => {
-                ::std::result::Result::Err(
-                    ::specgen_runtime::wire::unexpected_status(status, body),
-                )
-            }
+            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
         }
     }
 }
