@@ -110,7 +110,7 @@ fn a_content_type_parameter_names_the_body_media_type() {
     let (files, _) = generate(&config());
     let upload = file(&files, "src/endpoints/content_repo/upload_content.rs");
     assert!(!upload.contains(r#"out.header("Content-Type""#), "{upload}");
-    assert!(upload.contains(r#"request_body: Some("*/*")"#), "{upload}");
+    assert!(upload.contains(r#"request_body: ::std::option::Option::Some("*/*")"#), "{upload}");
 }
 
 /// The scratch workspace: beside `whole_crates.rs`'s, sharing its target folder.

@@ -39,16 +39,16 @@ fn forms_and_binary_bodies_are_typed() {
     assert!(!diagnostics.iter().any(|d| d.message.contains("media type")), "{}", diagnostics.render(false));
     let form = file(&files, "src/endpoints/update_pet_with_form.rs");
     assert!(form.contains("pub struct Form {"), "{form}");
-    assert!(form.contains("pub name: Option<String>,"), "{form}");
+    assert!(form.contains("pub name: ::std::option::Option<::std::string::String>,"), "{form}");
     assert!(form.contains("FormWriter::new(false)"), "{form}");
     let upload = file(&files, "src/endpoints/upload_file.rs");
-    assert!(upload.contains("pub file: Option<::specgen_runtime::FilePart>,"), "{upload}");
+    assert!(upload.contains("pub file: ::std::option::Option<::specgen_runtime::FilePart>,"), "{upload}");
     assert!(upload.contains("FormWriter::new(true)"), "{upload}");
 
     let (files, diagnostics) = generate(&config("v3"));
     assert!(!diagnostics.iter().any(|d| d.message.contains("media type")), "{}", diagnostics.render(false));
     let upload = file(&files, "src/endpoints/upload_file.rs");
-    assert!(upload.contains("pub body: Option<Vec<u8>>,"), "{upload}");
+    assert!(upload.contains("pub body: ::std::option::Option<::std::vec::Vec<u8>>,"), "{upload}");
 }
 
 /// The `encoding` fixture generates without a warning (a form field's inline object once

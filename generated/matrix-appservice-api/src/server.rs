@@ -27,7 +27,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::ping::ping::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::ping::ping::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -48,7 +48,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::protocols::get_protocol_metadata::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::protocols::get_protocol_metadata::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -72,7 +72,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::protocols::query_user_by_protocol::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::protocols::query_user_by_protocol::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -94,7 +94,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::protocols::query_location_by_protocol::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::protocols::query_location_by_protocol::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -117,7 +117,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::protocols::query_location_by_alias::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::protocols::query_location_by_alias::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -139,7 +139,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::protocols::query_user_by_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::protocols::query_user_by_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -165,7 +165,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::query_room::query_room_by_alias::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::query_room::query_room_by_alias::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -191,7 +191,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::query_user::query_user_by_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::query_user::query_user_by_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -218,7 +218,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::HomeserverAccessToken,
         request: crate::endpoints::transactions::send_transaction::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::transactions::send_transaction::Response,
             ::specgen_runtime::ApiError,
         >,

@@ -5,7 +5,7 @@
 fn ping_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -18,7 +18,7 @@ fn ping_200_example_survives_json() {
 
 #[test]
 fn ping_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -56,7 +56,7 @@ fn ping_request_body_example_survives_json() {
 #[test]
 fn ping_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::ping::ping::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "transaction_id": "mautrix-go_1683636478256400935_123"
@@ -202,9 +202,9 @@ fn get_protocol_metadata_404_example_round_trips_through_http() {
 
 #[test]
 fn get_protocol_metadata_parameter_protocol_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_appservice_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -356,9 +356,9 @@ fn query_user_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_protocol_parameter_protocol_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_appservice_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -372,7 +372,7 @@ fn query_user_by_protocol_parameter_protocol_example_parses() {
 fn query_user_by_protocol_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::protocols::query_user_by_protocol::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
-        fields: None,
+        fields: ::std::option::Option::None,
     };
     let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -511,9 +511,9 @@ fn query_location_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_protocol_parameter_protocol_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_appservice_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -527,7 +527,7 @@ fn query_location_by_protocol_parameter_protocol_example_parses() {
 fn query_location_by_protocol_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::protocols::query_location_by_protocol::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
-        fields: None,
+        fields: ::std::option::Option::None,
     };
     let http_request = ::matrix_appservice_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -791,7 +791,7 @@ fn protocols_query_user_by_id_404_example_round_trips_through_http() {
 fn query_room_by_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -804,7 +804,7 @@ fn query_room_by_alias_200_example_survives_json() {
 
 #[test]
 fn query_room_by_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -947,9 +947,11 @@ fn query_room_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn query_room_by_alias_parameter_room_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#magicforest:example.com""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#magicforest:example.com""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_appservice_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23magicforest%3Aexample.com",
         )
@@ -981,7 +983,7 @@ fn query_room_by_alias_request_example_round_trips_through_http() {
 fn query_user_query_user_by_id_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -994,7 +996,7 @@ fn query_user_query_user_by_id_200_example_survives_json() {
 
 #[test]
 fn query_user_query_user_by_id_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1137,9 +1139,11 @@ fn query_user_query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_query_user_by_id_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_appservice_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -1171,7 +1175,7 @@ fn query_user_query_user_by_id_request_example_round_trips_through_http() {
 fn send_transaction_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1184,7 +1188,7 @@ fn send_transaction_200_example_survives_json() {
 
 #[test]
 fn send_transaction_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1257,9 +1261,9 @@ fn send_transaction_request_body_example_survives_json() {
 
 #[test]
 fn send_transaction_parameter_txn_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""35""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_appservice_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_appservice_api::runtime::wire::Params::path(
             "/{txnId}",
             "/35",
         )
@@ -1273,7 +1277,7 @@ fn send_transaction_parameter_txn_id_example_parses() {
 fn send_transaction_request_example_round_trips_through_http() {
     let request = ::matrix_appservice_api::endpoints::transactions::send_transaction::Request {
         txn_id: ::serde_json::from_str(r#""35""#).expect("the example deserializes"),
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "events": [

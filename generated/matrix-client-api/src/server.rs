@@ -24,7 +24,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::get_account_data::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::account_data::get_account_data::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -49,7 +49,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::set_account_data::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::account_data::set_account_data::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -72,7 +72,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::get_account_data_per_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::account_data::get_account_data_per_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -96,7 +96,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::account_data::set_account_data_per_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::account_data::set_account_data_per_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -122,7 +122,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::admin::get_who_is::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::admin::get_who_is::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -148,7 +148,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::get_account3_pi_ds::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::get_account3_pi_ds::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -181,7 +181,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::post3_pi_ds::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::post3_pi_ds::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -206,7 +206,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::add3_pid::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::add3_pid::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -231,7 +231,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::bind3_pid::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::bind3_pid::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -255,7 +255,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::delete3pid_from_account::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::delete3pid_from_account::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -282,7 +282,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::administrative_contact::unbind3pid_from_account::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::unbind3pid_from_account::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -310,7 +310,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::administrative_contact::request_token_to3_pid_email::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::request_token_to3_pid_email::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -338,7 +338,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::administrative_contact::request_token_to3_pidmsisdn::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::administrative_contact::request_token_to3_pidmsisdn::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -369,7 +369,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::appservice_ping::ping_appservice::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::appservice_ping::ping_appservice::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -399,7 +399,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::appservice_room_directory::update_appservice_room_directory_visibility::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -425,7 +425,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::banning::ban::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::banning::ban::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -447,7 +447,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::banning::unban::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::banning::unban::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -467,7 +467,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::capabilities::get_capabilities::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::capabilities::get_capabilities::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -487,7 +487,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::upload_content::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::upload_content::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -506,7 +506,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::upload_content_to_mxc::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::upload_content_to_mxc::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -546,7 +546,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::create_content::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::create_content::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -562,7 +562,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::get_content::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::get_content::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -582,7 +582,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::get_content_override_name::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::get_content_override_name::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -604,7 +604,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::content_repo::get_content_thumbnail::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::get_content_thumbnail::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -633,7 +633,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::get_url_preview::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::get_url_preview::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -664,7 +664,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::content_repo::get_config::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::content_repo::get_config::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -723,7 +723,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::create_room::create_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::create_room::create_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -744,7 +744,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::cross_signing::upload_cross_signing_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::cross_signing::upload_cross_signing_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -771,7 +771,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::cross_signing::upload_cross_signing_signatures::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::cross_signing::upload_cross_signing_signatures::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -793,7 +793,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::get_devices::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::device_management::get_devices::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -812,7 +812,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::get_device::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::device_management::get_device::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -831,7 +831,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::update_device::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::device_management::update_device::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -852,7 +852,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::delete_device::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::device_management::delete_device::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -873,7 +873,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::device_management::delete_devices::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::device_management::delete_devices::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -895,7 +895,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::directory::get_room_id_by_alias::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::directory::get_room_id_by_alias::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -915,7 +915,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::directory::set_room_alias::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::directory::set_room_alias::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -944,7 +944,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::directory::delete_room_alias::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::directory::delete_room_alias::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -981,7 +981,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::directory::get_local_aliases::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::directory::get_local_aliases::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1008,7 +1008,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::event_context::get_event_context::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::event_context::get_event_context::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1032,7 +1032,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::filter::define_filter::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::filter::define_filter::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1049,7 +1049,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::filter::get_filter::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::filter::get_filter::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1081,7 +1081,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::inviting::invite_user::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::inviting::invite_user::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1110,7 +1110,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::joining::join_room_by_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::joining::join_room_by_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1141,7 +1141,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::joining::join_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::joining::join_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1160,7 +1160,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys_version_current::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::get_room_keys_version_current::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1182,7 +1182,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::post_room_keys_version::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::post_room_keys_version::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1204,7 +1204,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys_version::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::get_room_keys_version::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1226,7 +1226,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_keys_version::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::put_room_keys_version::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1249,7 +1249,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_keys_version::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::delete_room_keys_version::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1271,7 +1271,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_key_by_session_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::get_room_key_by_session_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1293,7 +1293,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_key_by_session_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::put_room_key_by_session_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1315,7 +1315,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_key_by_session_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::delete_room_key_by_session_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1337,7 +1337,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys_by_room_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::get_room_keys_by_room_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1359,7 +1359,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_keys_by_room_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::put_room_keys_by_room_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1381,7 +1381,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_keys_by_room_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::delete_room_keys_by_room_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1403,7 +1403,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::get_room_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::get_room_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1422,7 +1422,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::put_room_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::put_room_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1441,7 +1441,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::key_backup::delete_room_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::key_backup::delete_room_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1463,7 +1463,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::upload_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys::upload_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1482,7 +1482,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::query_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys::query_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1501,7 +1501,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::claim_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys::claim_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1528,7 +1528,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::keys::get_keys_changes::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys::get_keys_changes::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1556,7 +1556,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::kicking::kick::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::kicking::kick::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1589,7 +1589,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::knocking::knock_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::knocking::knock_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1618,7 +1618,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::leaving::leave_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::leaving::leave_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1645,7 +1645,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::leaving::forget_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::leaving::forget_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1664,7 +1664,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::list_joined_rooms::get_joined_rooms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::list_joined_rooms::get_joined_rooms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1685,7 +1685,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::list_public_rooms::get_room_visibility_on_directory::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::list_public_rooms::get_room_visibility_on_directory::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1712,7 +1712,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::list_public_rooms::set_room_visibility_on_directory::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::list_public_rooms::set_room_visibility_on_directory::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1736,7 +1736,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::list_public_rooms::get_public_rooms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::list_public_rooms::get_public_rooms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1761,7 +1761,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::list_public_rooms::query_public_rooms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::list_public_rooms::query_public_rooms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1783,7 +1783,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::login::get_login_flows::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::login::get_login_flows::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1813,7 +1813,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::login::login::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::login::login::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1860,7 +1860,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::login_token::generate_login_token::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::login_token::generate_login_token::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1884,7 +1884,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::logout::logout::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::logout::logout::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1913,7 +1913,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::logout::logout_all::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::logout::logout_all::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1936,7 +1936,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::message_pagination::get_room_events::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::message_pagination::get_room_events::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1959,7 +1959,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::notifications::get_notifications::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::notifications::get_notifications::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -1989,7 +1989,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::get_events::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::old_sync::get_events::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2016,7 +2016,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::initial_sync::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::old_sync::initial_sync::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2043,7 +2043,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::old_sync::get_one_event::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::old_sync::get_one_event::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2069,7 +2069,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::openid::request_open_id_token::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::openid::request_open_id_token::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2100,7 +2100,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::peeking_events::peek_events::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::peeking_events::peek_events::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2119,7 +2119,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::presence::get_presence::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::presence::get_presence::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2141,7 +2141,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::presence::set_presence::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::presence::set_presence::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2161,7 +2161,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::profile::get_display_name::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::profile::get_display_name::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2184,7 +2184,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::profile::set_display_name::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::profile::set_display_name::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2207,7 +2207,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::profile::get_avatar_url::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::profile::get_avatar_url::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2227,7 +2227,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::profile::set_avatar_url::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::profile::set_avatar_url::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2248,7 +2248,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::profile::get_user_profile::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::profile::get_user_profile::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2270,7 +2270,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pusher::get_pushers::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pusher::get_pushers::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2296,7 +2296,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pusher::post_pusher::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pusher::post_pusher::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2318,7 +2318,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::get_push_rules::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::get_push_rules::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2337,7 +2337,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::get_push_rule::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::get_push_rule::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2371,7 +2371,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::set_push_rule::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::set_push_rule::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2390,7 +2390,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::delete_push_rule::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::delete_push_rule::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2412,7 +2412,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::is_push_rule_enabled::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::is_push_rule_enabled::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2434,7 +2434,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::set_push_rule_enabled::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::set_push_rule_enabled::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2456,7 +2456,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::get_push_rule_actions::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::get_push_rule_actions::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2479,7 +2479,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::pushrules::set_push_rule_actions::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::pushrules::set_push_rule_actions::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2502,7 +2502,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::read_markers::set_read_marker::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::read_markers::set_read_marker::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2525,7 +2525,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::receipts::post_receipt::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::receipts::post_receipt::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2554,7 +2554,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::redaction::redact_event::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::redaction::redact_event::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2588,7 +2588,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::refresh::refresh::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::refresh::refresh::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2644,7 +2644,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::register::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::register::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2665,7 +2665,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_register_email::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::request_token_to_register_email::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2689,7 +2689,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_register_msisdn::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::request_token_to_register_msisdn::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2723,7 +2723,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::registration::change_password::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::change_password::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2758,7 +2758,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_reset_password_email::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::request_token_to_reset_password_email::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2793,7 +2793,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::request_token_to_reset_password_msisdn::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::request_token_to_reset_password_msisdn::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2828,7 +2828,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::registration::deactivate_account::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::deactivate_account::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2860,7 +2860,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration::check_username_availability::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration::check_username_availability::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2886,7 +2886,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::registration_tokens::registration_token_validity::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::registration_tokens::registration_token_validity::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2916,7 +2916,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::relations::get_relating_events::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::relations::get_relating_events::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2947,7 +2947,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::relations::get_relating_events_with_rel_type::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::relations::get_relating_events_with_rel_type::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -2978,7 +2978,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::relations::get_relating_events_with_rel_type_and_event_type::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3001,7 +3001,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::report_content::report_content::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::report_content::report_content::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3042,7 +3042,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_event_by_timestamp::get_event_by_timestamp::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::room_event_by_timestamp::get_event_by_timestamp::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3071,7 +3071,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_initial_sync::room_initial_sync::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::room_initial_sync::room_initial_sync::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3099,7 +3099,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_send::send_message::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::room_send::send_message::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3121,7 +3121,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_room_state_with_key::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::rooms::get_room_state_with_key::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3159,7 +3159,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_state::set_room_state_with_key::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::room_state::set_room_state_with_key::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3181,7 +3181,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::room_upgrades::upgrade_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::room_upgrades::upgrade_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3201,7 +3201,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_one_room_event::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::rooms::get_one_room_event::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3223,7 +3223,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_room_state::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::rooms::get_room_state::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3242,7 +3242,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_members_by_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::rooms::get_members_by_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3264,7 +3264,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::rooms::get_joined_members_by_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::rooms::get_joined_members_by_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3286,7 +3286,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::search::search::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::search::search::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3311,7 +3311,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::space_hierarchy::get_space_hierarchy::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3337,7 +3337,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::sso_login_redirect::redirect_to_sso::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::sso_login_redirect::redirect_to_sso::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3363,7 +3363,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::sso_login_redirect::redirect_to_id_p::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::sso_login_redirect::redirect_to_id_p::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3405,7 +3405,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::sync::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::sync::sync::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3424,7 +3424,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::get_room_tags::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::tags::get_room_tags::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3443,7 +3443,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::set_room_tag::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::tags::set_room_tag::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3462,7 +3462,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::tags::delete_room_tag::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::tags::delete_room_tag::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3486,7 +3486,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::get_protocols::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_lookup::get_protocols::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3505,7 +3505,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::get_protocol_metadata::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_lookup::get_protocol_metadata::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3534,7 +3534,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_location_by_protocol::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_lookup::query_location_by_protocol::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3557,7 +3557,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_user_by_protocol::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_lookup::query_user_by_protocol::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3580,7 +3580,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_location_by_alias::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_lookup::query_location_by_alias::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3602,7 +3602,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_lookup::query_user_by_id::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_lookup::query_user_by_id::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3663,7 +3663,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::third_party_membership::invite_by3_pid::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_membership::invite_by3_pid::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3685,7 +3685,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::threads_list::get_thread_roots::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::threads_list::get_thread_roots::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3708,7 +3708,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::to_device::send_to_device::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::to_device::send_to_device::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3730,7 +3730,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::typing::set_typing::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::typing::set_typing::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3758,7 +3758,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::users::search_user_directory::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::users::search_user_directory::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3796,7 +3796,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::versions::get_versions::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::versions::get_versions::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3816,7 +3816,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::voip::get_turn_server::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::voip::get_turn_server::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3844,7 +3844,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::wellknown::get_wellknown::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::wellknown::get_wellknown::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -3870,7 +3870,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::whoami::get_token_owner::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::whoami::get_token_owner::Response,
             ::specgen_runtime::ApiError,
         >,

@@ -10,7 +10,7 @@ fn get_account_data_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -23,7 +23,7 @@ fn get_account_data_200_example_survives_json() {
 
 #[test]
 fn get_account_data_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
@@ -131,9 +131,11 @@ fn get_account_data_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -145,9 +147,11 @@ fn get_account_data_parameter_user_id_example_parses() {
 
 #[test]
 fn get_account_data_parameter_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""org.example.custom.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.config",
         )
@@ -181,7 +185,7 @@ fn get_account_data_request_example_round_trips_through_http() {
 fn set_account_data_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -194,7 +198,7 @@ fn set_account_data_200_example_survives_json() {
 
 #[test]
 fn set_account_data_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -349,7 +353,7 @@ fn set_account_data_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -362,9 +366,11 @@ fn set_account_data_request_body_example_survives_json() {
 
 #[test]
 fn set_account_data_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -376,9 +382,11 @@ fn set_account_data_parameter_user_id_example_parses() {
 
 #[test]
 fn set_account_data_parameter_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""org.example.custom.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.config",
         )
@@ -422,7 +430,7 @@ fn get_account_data_per_room_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -435,7 +443,7 @@ fn get_account_data_per_room_200_example_survives_json() {
 
 #[test]
 fn get_account_data_per_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "custom_account_data_key": "custom_config_value"
 }"#,
@@ -584,9 +592,11 @@ fn get_account_data_per_room_404_example_round_trips_through_http() {
 
 #[test]
 fn get_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -598,9 +608,11 @@ fn get_account_data_per_room_parameter_user_id_example_parses() {
 
 #[test]
 fn get_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -612,9 +624,11 @@ fn get_account_data_per_room_parameter_room_id_example_parses() {
 
 #[test]
 fn get_account_data_per_room_parameter_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.room.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.room.config",
         )
@@ -650,7 +664,7 @@ fn get_account_data_per_room_request_example_round_trips_through_http() {
 fn set_account_data_per_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -663,7 +677,7 @@ fn set_account_data_per_room_200_example_survives_json() {
 
 #[test]
 fn set_account_data_per_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -818,7 +832,7 @@ fn set_account_data_per_room_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -831,9 +845,11 @@ fn set_account_data_per_room_request_body_example_survives_json() {
 
 #[test]
 fn set_account_data_per_room_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -845,9 +861,11 @@ fn set_account_data_per_room_parameter_user_id_example_parses() {
 
 #[test]
 fn set_account_data_per_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -859,9 +877,11 @@ fn set_account_data_per_room_parameter_room_id_example_parses() {
 
 #[test]
 fn set_account_data_per_room_parameter_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""org.example.custom.room.config""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.custom.room.config""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{type}",
             "/org.example.custom.room.config",
         )
@@ -980,9 +1000,11 @@ fn get_who_is_200_example_round_trips_through_http() {
 
 #[test]
 fn get_who_is_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@peter:rabbit.rocks""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@peter:rabbit.rocks""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40peter%3Arabbit.rocks",
         )
@@ -1204,7 +1226,7 @@ fn post3_pi_ds_request_example_round_trips_through_http() {
 fn add3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1217,7 +1239,7 @@ fn add3_pid_200_example_survives_json() {
 
 #[test]
 fn add3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1239,7 +1261,7 @@ fn add3_pid_200_example_round_trips_through_http() {
 fn bind3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1252,7 +1274,7 @@ fn bind3_pid_200_example_survives_json() {
 
 #[test]
 fn bind3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1708,9 +1730,9 @@ fn ping_appservice_504_example_round_trips_through_http() {
 
 #[test]
 fn ping_appservice_parameter_appservice_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""telegram""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""telegram""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{appserviceId}",
             "/telegram",
         )
@@ -1724,7 +1746,7 @@ fn ping_appservice_parameter_appservice_id_example_parses() {
 fn update_appservice_room_directory_visibility_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1737,7 +1759,7 @@ fn update_appservice_room_directory_visibility_200_example_survives_json() {
 
 #[test]
 fn update_appservice_room_directory_visibility_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1757,9 +1779,9 @@ fn update_appservice_room_directory_visibility_200_example_round_trips_through_h
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_network_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{networkId}",
             "/irc",
         )
@@ -1771,9 +1793,11 @@ fn update_appservice_room_directory_visibility_parameter_network_id_example_pars
 
 #[test]
 fn update_appservice_room_directory_visibility_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!somewhere:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21somewhere%3Aexample.org",
         )
@@ -1787,7 +1811,7 @@ fn update_appservice_room_directory_visibility_parameter_room_id_example_parses(
 fn ban_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1800,7 +1824,7 @@ fn ban_200_example_survives_json() {
 
 #[test]
 fn ban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1881,9 +1905,11 @@ fn ban_request_body_example_survives_json() {
 
 #[test]
 fn ban_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!e42d8c:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21e42d8c%3Amatrix.org",
         )
@@ -1922,7 +1948,7 @@ fn ban_request_example_round_trips_through_http() {
 fn unban_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1935,7 +1961,7 @@ fn unban_200_example_survives_json() {
 
 #[test]
 fn unban_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -2016,9 +2042,11 @@ fn unban_request_body_example_survives_json() {
 
 #[test]
 fn unban_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!e42d8c:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21e42d8c%3Amatrix.org",
         )
@@ -2255,7 +2283,7 @@ fn upload_content_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_parameter_content_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""application/pdf""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
         .expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
     ::matrix_client_api::runtime::wire::append_header(
@@ -2264,7 +2292,9 @@ fn upload_content_parameter_content_type_example_parses() {
             "application/pdf",
         )
         .expect("a valid header");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
+            &headers,
+        )
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2272,12 +2302,16 @@ fn upload_content_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_parameter_filename_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""War and Peace.pdf""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""War and Peace.pdf""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2287,7 +2321,7 @@ fn upload_content_parameter_filename_example_parses() {
 fn upload_content_to_mxc_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2300,7 +2334,7 @@ fn upload_content_to_mxc_200_example_survives_json() {
 
 #[test]
 fn upload_content_to_mxc_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -2449,9 +2483,9 @@ fn upload_content_to_mxc_413_example_round_trips_through_http() {
 
 #[test]
 fn upload_content_to_mxc_parameter_server_name_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -2463,9 +2497,11 @@ fn upload_content_to_mxc_parameter_server_name_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_media_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -2477,7 +2513,7 @@ fn upload_content_to_mxc_parameter_media_id_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_content_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""application/pdf""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""application/pdf""#)
         .expect("the example deserializes into the parameter's type");
     let mut headers = ::http::HeaderMap::new();
     ::matrix_client_api::runtime::wire::append_header(
@@ -2486,7 +2522,9 @@ fn upload_content_to_mxc_parameter_content_type_example_parses() {
             "application/pdf",
         )
         .expect("a valid header");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::headers(&headers)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::headers(
+            &headers,
+        )
         .required("Content-Type")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2494,12 +2532,16 @@ fn upload_content_to_mxc_parameter_content_type_example_parses() {
 
 #[test]
 fn upload_content_to_mxc_parameter_filename_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""War and Peace.pdf""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""War and Peace.pdf""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filename=War%20and%20Peace.pdf"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filename")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2632,9 +2674,9 @@ fn get_content_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_parameter_server_name_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -2646,9 +2688,11 @@ fn get_content_parameter_server_name_example_parses() {
 
 #[test]
 fn get_content_parameter_media_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -2698,13 +2742,13 @@ fn get_content_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         media_id: ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
             .expect("the example deserializes"),
-        allow_remote: Some(
+        allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: Some(
+        timeout_ms: ::std::option::Option::Some(
             ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
         ),
-        allow_redirect: Some(
+        allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
@@ -2804,9 +2848,9 @@ fn get_content_override_name_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_override_name_parameter_server_name_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -2818,9 +2862,11 @@ fn get_content_override_name_parameter_server_name_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_media_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -2832,9 +2878,9 @@ fn get_content_override_name_parameter_media_id_example_parses() {
 
 #[test]
 fn get_content_override_name_parameter_file_name_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""filename.jpg""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""filename.jpg""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{fileName}",
             "/filename.jpg",
         )
@@ -2886,13 +2932,13 @@ fn get_content_override_name_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         file_name: ::serde_json::from_str(r#""filename.jpg""#)
             .expect("the example deserializes"),
-        allow_remote: Some(
+        allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: Some(
+        timeout_ms: ::std::option::Option::Some(
             ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
         ),
-        allow_redirect: Some(
+        allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
@@ -3074,9 +3120,9 @@ fn get_content_thumbnail_504_example_round_trips_through_http() {
 
 #[test]
 fn get_content_thumbnail_parameter_server_name_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""example.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{serverName}",
             "/example.org",
         )
@@ -3088,9 +3134,11 @@ fn get_content_thumbnail_parameter_server_name_example_parses() {
 
 #[test]
 fn get_content_thumbnail_parameter_media_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""ascERGshawAWawugaAcauga""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""ascERGshawAWawugaAcauga""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{mediaId}",
             "/ascERGshawAWawugaAcauga",
         )
@@ -3179,16 +3227,16 @@ fn get_content_thumbnail_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         width: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
         height: ::serde_json::from_str(r#"64"#).expect("the example deserializes"),
-        method: Some(
+        method: ::std::option::Option::Some(
             ::serde_json::from_str(r#""scale""#).expect("the example deserializes"),
         ),
-        allow_remote: Some(
+        allow_remote: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        timeout_ms: Some(
+        timeout_ms: ::std::option::Option::Some(
             ::serde_json::from_str(r#"5000"#).expect("the example deserializes"),
         ),
-        allow_redirect: Some(
+        allow_redirect: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
     };
@@ -3259,12 +3307,16 @@ fn get_url_preview_200_example_round_trips_through_http() {
 
 #[test]
 fn get_url_preview_parameter_url_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""https://matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""https://matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?url=https%3A%2F%2Fmatrix.org"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("url")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -3286,7 +3338,7 @@ fn get_url_preview_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::content_repo::get_url_preview::Request {
         url: ::serde_json::from_str(r#""https://matrix.org""#)
             .expect("the example deserializes"),
-        ts: Some(
+        ts: ::std::option::Option::Some(
             ::serde_json::from_str(r#"1510610716656"#).expect("the example deserializes"),
         ),
     };
@@ -3441,7 +3493,7 @@ fn create_room_request_example_round_trips_through_http() {
 fn upload_cross_signing_keys_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3454,7 +3506,7 @@ fn upload_cross_signing_keys_200_example_survives_json() {
 
 #[test]
 fn upload_cross_signing_keys_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -3481,7 +3533,7 @@ fn upload_cross_signing_keys_400_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3494,7 +3546,7 @@ fn upload_cross_signing_keys_400_example_survives_json() {
 
 #[test]
 fn upload_cross_signing_keys_400_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "errcode": "M_INVALID_SIGNATURE",
   "error": "Invalid signature"
@@ -3524,7 +3576,7 @@ fn upload_cross_signing_keys_403_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3537,7 +3589,7 @@ fn upload_cross_signing_keys_403_example_survives_json() {
 
 #[test]
 fn upload_cross_signing_keys_403_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "errcode": "M_FORBIDDEN",
   "error": "Key ID in use"
@@ -3738,10 +3790,10 @@ fn upload_cross_signing_signatures_request_body_example_survives_json() {
         )
         .expect("the example is JSON");
     let typed: ::std::collections::BTreeMap<
-        String,
+        ::std::string::String,
         ::std::collections::BTreeMap<
-            String,
-            ::serde_json::Map<String, ::serde_json::Value>,
+            ::std::string::String,
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     > = ::serde_json::from_value(example.clone())
         .expect("the example deserializes into its type");
@@ -3926,9 +3978,9 @@ fn get_device_200_example_round_trips_through_http() {
 
 #[test]
 fn get_device_parameter_device_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{deviceId}",
             "/QBUAZIFURK",
         )
@@ -3960,7 +4012,7 @@ fn get_device_request_example_round_trips_through_http() {
 fn update_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3973,7 +4025,7 @@ fn update_device_200_example_survives_json() {
 
 #[test]
 fn update_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4012,9 +4064,9 @@ fn update_device_request_body_example_survives_json() {
 
 #[test]
 fn update_device_parameter_device_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{deviceId}",
             "/QBUAZIFURK",
         )
@@ -4050,7 +4102,7 @@ fn update_device_request_example_round_trips_through_http() {
 fn delete_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4063,7 +4115,7 @@ fn delete_device_200_example_survives_json() {
 
 #[test]
 fn delete_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4083,9 +4135,9 @@ fn delete_device_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_device_parameter_device_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""QBUAZIFURK""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""QBUAZIFURK""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{deviceId}",
             "/QBUAZIFURK",
         )
@@ -4099,7 +4151,7 @@ fn delete_device_parameter_device_id_example_parses() {
 fn delete_devices_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4112,7 +4164,7 @@ fn delete_devices_200_example_survives_json() {
 
 #[test]
 fn delete_devices_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4269,9 +4321,11 @@ fn get_room_id_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_id_by_alias_parameter_room_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -4303,7 +4357,7 @@ fn get_room_id_by_alias_request_example_round_trips_through_http() {
 fn set_room_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4316,7 +4370,7 @@ fn set_room_alias_200_example_survives_json() {
 
 #[test]
 fn set_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4441,9 +4495,11 @@ fn set_room_alias_request_body_example_survives_json() {
 
 #[test]
 fn set_room_alias_parameter_room_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -4481,7 +4537,7 @@ fn set_room_alias_request_example_round_trips_through_http() {
 fn delete_room_alias_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -4494,7 +4550,7 @@ fn delete_room_alias_200_example_survives_json() {
 
 #[test]
 fn delete_room_alias_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -4557,9 +4613,11 @@ fn delete_room_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_alias_parameter_room_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -4724,9 +4782,11 @@ fn get_local_aliases_403_example_round_trips_through_http() {
 
 #[test]
 fn get_local_aliases_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Aexample.org",
         )
@@ -4999,9 +5059,11 @@ fn get_event_context_200_example_round_trips_through_http() {
 
 #[test]
 fn get_event_context_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -5013,9 +5075,11 @@ fn get_event_context_parameter_room_id_example_parses() {
 
 #[test]
 fn get_event_context_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$f3h4d129462ha:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24f3h4d129462ha%3Aexample.com",
         )
@@ -5038,10 +5102,12 @@ fn get_event_context_parameter_limit_example_parses() {
 
 #[test]
 fn get_event_context_parameter_filter_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5054,8 +5120,10 @@ fn get_event_context_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         event_id: ::serde_json::from_str(r#""$f3h4d129462ha:example.com""#)
             .expect("the example deserializes"),
-        limit: Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
-        filter: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
+        ),
+        filter: ::std::option::Option::Some(
             ::serde_json::from_str(r#""66696p746572""#)
                 .expect("the example deserializes"),
         ),
@@ -5140,9 +5208,11 @@ fn define_filter_request_body_example_survives_json() {
 
 #[test]
 fn define_filter_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -5360,9 +5430,11 @@ fn get_filter_200_example_round_trips_through_http() {
 
 #[test]
 fn get_filter_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -5374,9 +5446,9 @@ fn get_filter_parameter_user_id_example_parses() {
 
 #[test]
 fn get_filter_parameter_filter_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{filterId}",
             "/66696p746572",
         )
@@ -5410,7 +5482,7 @@ fn get_filter_request_example_round_trips_through_http() {
 fn invite_user_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5423,7 +5495,7 @@ fn invite_user_200_example_survives_json() {
 
 #[test]
 fn invite_user_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -5506,9 +5578,11 @@ fn invite_user_request_body_example_survives_json() {
 
 #[test]
 fn invite_user_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!d41d8cd:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21d41d8cd%3Amatrix.org",
         )
@@ -5629,9 +5703,11 @@ fn join_room_by_id_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_by_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!d41d8cd:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21d41d8cd%3Amatrix.org",
         )
@@ -5727,9 +5803,11 @@ fn join_room_403_example_round_trips_through_http() {
 
 #[test]
 fn join_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomIdOrAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -5741,14 +5819,16 @@ fn join_room_parameter_room_id_or_alias_example_parses() {
 
 #[test]
 fn join_room_parameter_server_name_example_parses() {
-    let from_json: Vec<String> = ::serde_json::from_str(
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
             r#"["matrix.org","elsewhere.ca"]"#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
         .parse()
         .expect("a valid URI");
-    let from_url: Vec<String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -5842,9 +5922,9 @@ fn get_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_version_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{version}",
             "/1",
         )
@@ -5875,7 +5955,7 @@ fn get_room_keys_version_request_example_round_trips_through_http() {
 fn put_room_keys_version_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -5888,7 +5968,7 @@ fn put_room_keys_version_200_example_survives_json() {
 
 #[test]
 fn put_room_keys_version_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -5994,9 +6074,9 @@ fn put_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_version_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{version}",
             "/1",
         )
@@ -6051,9 +6131,9 @@ fn delete_room_keys_version_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_version_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{version}",
             "/1",
         )
@@ -6125,10 +6205,12 @@ fn get_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6136,9 +6218,11 @@ fn get_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6150,9 +6234,9 @@ fn get_room_key_by_session_id_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""sessionid""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{sessionId}",
             "/sessionid",
         )
@@ -6230,10 +6314,12 @@ fn put_room_key_by_session_id_403_example_round_trips_through_http() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6241,9 +6327,11 @@ fn put_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6255,9 +6343,9 @@ fn put_room_key_by_session_id_parameter_room_id_example_parses() {
 
 #[test]
 fn put_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""sessionid""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{sessionId}",
             "/sessionid",
         )
@@ -6312,10 +6400,12 @@ fn delete_room_key_by_session_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6323,9 +6413,11 @@ fn delete_room_key_by_session_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6337,9 +6429,9 @@ fn delete_room_key_by_session_id_parameter_room_id_example_parses() {
 
 #[test]
 fn delete_room_key_by_session_id_parameter_session_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""sessionid""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""sessionid""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{sessionId}",
             "/sessionid",
         )
@@ -6415,10 +6507,12 @@ fn get_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6426,9 +6520,11 @@ fn get_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn get_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6547,10 +6643,12 @@ fn put_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6558,9 +6656,11 @@ fn put_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn put_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6615,10 +6715,12 @@ fn delete_room_keys_by_room_id_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6626,9 +6728,11 @@ fn delete_room_keys_by_room_id_parameter_version_example_parses() {
 
 #[test]
 fn delete_room_keys_by_room_id_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!roomid:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!roomid:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21roomid%3Aexample.org",
         )
@@ -6702,10 +6806,12 @@ fn get_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_keys_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6818,10 +6924,12 @@ fn put_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn put_room_keys_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6872,10 +6980,12 @@ fn delete_room_keys_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_keys_parameter_version_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""1""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""1""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?version=1".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("version")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6900,10 +7010,14 @@ fn delete_room_keys_request_example_round_trips_through_http() {
 
 #[test]
 fn get_keys_changes_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s72594_4483_1934""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6911,10 +7025,14 @@ fn get_keys_changes_parameter_from_example_parses() {
 
 #[test]
 fn get_keys_changes_parameter_to_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s75689_5632_2435""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s75689_5632_2435""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=s75689_5632_2435".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -6944,7 +7062,7 @@ fn get_keys_changes_request_example_round_trips_through_http() {
 fn kick_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -6957,7 +7075,7 @@ fn kick_200_example_survives_json() {
 
 #[test]
 fn kick_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7038,9 +7156,11 @@ fn kick_request_body_example_survives_json() {
 
 #[test]
 fn kick_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!e42d8c:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!e42d8c:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21e42d8c%3Amatrix.org",
         )
@@ -7204,9 +7324,11 @@ fn knock_room_404_example_round_trips_through_http() {
 
 #[test]
 fn knock_room_parameter_room_id_or_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#monkeys:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#monkeys:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomIdOrAlias}",
             "/%23monkeys%3Amatrix.org",
         )
@@ -7218,14 +7340,16 @@ fn knock_room_parameter_room_id_or_alias_example_parses() {
 
 #[test]
 fn knock_room_parameter_server_name_example_parses() {
-    let from_json: Vec<String> = ::serde_json::from_str(
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
             r#"["matrix.org","elsewhere.ca"]"#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?server_name=matrix.org&server_name=elsewhere.ca"
         .parse()
         .expect("a valid URI");
-    let from_url: Vec<String> = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .repeated_required("server_name")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -7235,7 +7359,7 @@ fn knock_room_parameter_server_name_example_parses() {
 fn leave_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7248,7 +7372,7 @@ fn leave_room_200_example_survives_json() {
 
 #[test]
 fn leave_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7287,9 +7411,11 @@ fn leave_room_request_body_example_survives_json() {
 
 #[test]
 fn leave_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!nkl290a:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!nkl290a:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21nkl290a%3Amatrix.org",
         )
@@ -7327,7 +7453,7 @@ fn leave_room_request_example_round_trips_through_http() {
 fn forget_room_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7340,7 +7466,7 @@ fn forget_room_200_example_survives_json() {
 
 #[test]
 fn forget_room_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7403,9 +7529,11 @@ fn forget_room_400_example_round_trips_through_http() {
 
 #[test]
 fn forget_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!au1ba7o:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!au1ba7o:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21au1ba7o%3Amatrix.org",
         )
@@ -7564,9 +7692,11 @@ fn get_room_visibility_on_directory_404_example_round_trips_through_http() {
 
 #[test]
 fn get_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!curbf:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!curbf:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21curbf%3Amatrix.org",
         )
@@ -7598,7 +7728,7 @@ fn get_room_visibility_on_directory_request_example_round_trips_through_http() {
 fn set_room_visibility_on_directory_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -7611,7 +7741,7 @@ fn set_room_visibility_on_directory_200_example_survives_json() {
 
 #[test]
 fn set_room_visibility_on_directory_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -7693,9 +7823,11 @@ fn set_room_visibility_on_directory_request_body_example_survives_json() {
 
 #[test]
 fn set_room_visibility_on_directory_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!curbf:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!curbf:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21curbf%3Amatrix.org",
         )
@@ -8194,9 +8326,11 @@ fn get_room_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_events_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -8208,10 +8342,12 @@ fn get_room_events_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_events_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s345_678_333""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""s345_678_333""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s345_678_333".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8245,12 +8381,16 @@ fn get_room_events_parameter_limit_example_parses() {
 
 #[test]
 fn get_room_events_parameter_filter_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""{\"contains_url\":true}""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""{\"contains_url\":true}""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=%7B%22contains_url%22%3Atrue%7D"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8261,14 +8401,16 @@ fn get_room_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::message_pagination::get_room_events::Request {
         room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
             .expect("the example deserializes"),
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s345_678_333""#)
                 .expect("the example deserializes"),
         ),
-        to: None,
+        to: ::std::option::Option::None,
         dir: ::serde_json::from_str(r#""b""#).expect("the example deserializes"),
-        limit: Some(::serde_json::from_str(r#"3"#).expect("the example deserializes")),
-        filter: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"3"#).expect("the example deserializes"),
+        ),
+        filter: ::std::option::Option::Some(
             ::serde_json::from_str(r#""{\"contains_url\":true}""#)
                 .expect("the example deserializes"),
         ),
@@ -8382,10 +8524,12 @@ fn get_notifications_200_example_round_trips_through_http() {
 
 #[test]
 fn get_notifications_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""xxxxx""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""xxxxx""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=xxxxx".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8404,10 +8548,12 @@ fn get_notifications_parameter_limit_example_parses() {
 
 #[test]
 fn get_notifications_parameter_only_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""highlight""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""highlight""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?only=highlight".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("only")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8416,11 +8562,13 @@ fn get_notifications_parameter_only_example_parses() {
 #[test]
 fn get_notifications_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::notifications::get_notifications::Request {
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""xxxxx""#).expect("the example deserializes"),
         ),
-        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        only: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        only: ::std::option::Option::Some(
             ::serde_json::from_str(r#""highlight""#).expect("the example deserializes"),
         ),
     };
@@ -8517,10 +8665,12 @@ fn get_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_events_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s3456_9_0""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8540,10 +8690,10 @@ fn get_events_parameter_timeout_example_parses() {
 #[test]
 fn get_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::get_events::Request {
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
         ),
-        timeout: Some(
+        timeout: ::std::option::Option::Some(
             ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
         ),
     };
@@ -8584,8 +8734,10 @@ fn initial_sync_parameter_archived_example_parses() {
 #[test]
 fn initial_sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::old_sync::initial_sync::Request {
-        limit: Some(::serde_json::from_str(r#"2"#).expect("the example deserializes")),
-        archived: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"2"#).expect("the example deserializes"),
+        ),
+        archived: ::std::option::Option::Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
     };
@@ -8670,9 +8822,11 @@ fn get_one_event_200_example_round_trips_through_http() {
 
 #[test]
 fn get_one_event_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw%3Amatrix.org",
         )
@@ -8751,7 +8905,7 @@ fn request_open_id_token_200_example_round_trips_through_http() {
 fn request_open_id_token_request_body_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -8764,9 +8918,11 @@ fn request_open_id_token_request_body_example_survives_json() {
 
 #[test]
 fn request_open_id_token_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -8876,10 +9032,12 @@ fn peek_events_200_example_round_trips_through_http() {
 
 #[test]
 fn peek_events_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s3456_9_0""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""s3456_9_0""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=s3456_9_0".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8898,12 +9056,16 @@ fn peek_events_parameter_timeout_example_parses() {
 
 #[test]
 fn peek_events_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:over.the.rainbow""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?room_id=%21somewhere%3Aover.the.rainbow"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("room_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -8912,13 +9074,13 @@ fn peek_events_parameter_room_id_example_parses() {
 #[test]
 fn peek_events_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::peeking_events::peek_events::Request {
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s3456_9_0""#).expect("the example deserializes"),
         ),
-        timeout: Some(
+        timeout: ::std::option::Option::Some(
             ::serde_json::from_str(r#"35000"#).expect("the example deserializes"),
         ),
-        room_id: Some(
+        room_id: ::std::option::Option::Some(
             ::serde_json::from_str(r#""!somewhere:over.the.rainbow""#)
                 .expect("the example deserializes"),
         ),
@@ -9023,9 +9185,11 @@ fn get_presence_403_example_round_trips_through_http() {
 
 #[test]
 fn get_presence_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9057,7 +9221,7 @@ fn get_presence_request_example_round_trips_through_http() {
 fn set_presence_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9070,7 +9234,7 @@ fn set_presence_200_example_survives_json() {
 
 #[test]
 fn set_presence_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -9110,9 +9274,11 @@ fn set_presence_request_body_example_survives_json() {
 
 #[test]
 fn set_presence_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9190,9 +9356,11 @@ fn get_display_name_200_example_round_trips_through_http() {
 
 #[test]
 fn get_display_name_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9224,7 +9392,7 @@ fn get_display_name_request_example_round_trips_through_http() {
 fn set_display_name_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9237,7 +9405,7 @@ fn set_display_name_200_example_survives_json() {
 
 #[test]
 fn set_display_name_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -9276,9 +9444,11 @@ fn set_display_name_request_body_example_survives_json() {
 
 #[test]
 fn set_display_name_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9353,9 +9523,11 @@ fn get_avatar_url_200_example_round_trips_through_http() {
 
 #[test]
 fn get_avatar_url_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9387,7 +9559,7 @@ fn get_avatar_url_request_example_round_trips_through_http() {
 fn set_avatar_url_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9400,7 +9572,7 @@ fn set_avatar_url_200_example_survives_json() {
 
 #[test]
 fn set_avatar_url_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -9439,9 +9611,11 @@ fn set_avatar_url_request_body_example_survives_json() {
 
 #[test]
 fn set_avatar_url_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9606,9 +9780,11 @@ fn get_user_profile_404_example_round_trips_through_http() {
 
 #[test]
 fn get_user_profile_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -9707,7 +9883,7 @@ fn get_pushers_200_example_round_trips_through_http() {
 fn post_pusher_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -9720,7 +9896,7 @@ fn post_pusher_200_example_survives_json() {
 
 #[test]
 fn post_pusher_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -10351,9 +10527,9 @@ fn get_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10381,9 +10557,9 @@ fn get_push_rule_parameter_kind_example_parses() {
 
 #[test]
 fn get_push_rule_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -10416,7 +10592,7 @@ fn get_push_rule_request_example_round_trips_through_http() {
 fn set_push_rule_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10429,7 +10605,7 @@ fn set_push_rule_200_example_survives_json() {
 
 #[test]
 fn set_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -10557,9 +10733,9 @@ fn set_push_rule_request_body_example_survives_json() {
 
 #[test]
 fn set_push_rule_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10587,9 +10763,9 @@ fn set_push_rule_parameter_kind_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -10601,10 +10777,12 @@ fn set_push_rule_parameter_rule_id_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_before_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""someRuleId""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""someRuleId""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?before=someRuleId".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("before")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10612,10 +10790,12 @@ fn set_push_rule_parameter_before_example_parses() {
 
 #[test]
 fn set_push_rule_parameter_after_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""anotherRuleId""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""anotherRuleId""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?after=anotherRuleId".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("after")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -10628,10 +10808,10 @@ fn set_push_rule_request_example_round_trips_through_http() {
         kind: ::serde_json::from_str(r#""content""#).expect("the example deserializes"),
         rule_id: ::serde_json::from_str(r#""nocake""#)
             .expect("the example deserializes"),
-        before: Some(
+        before: ::std::option::Option::Some(
             ::serde_json::from_str(r#""someRuleId""#).expect("the example deserializes"),
         ),
-        after: Some(
+        after: ::std::option::Option::Some(
             ::serde_json::from_str(r#""anotherRuleId""#)
                 .expect("the example deserializes"),
         ),
@@ -10661,7 +10841,7 @@ fn set_push_rule_request_example_round_trips_through_http() {
 fn delete_push_rule_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10674,7 +10854,7 @@ fn delete_push_rule_200_example_survives_json() {
 
 #[test]
 fn delete_push_rule_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -10737,9 +10917,9 @@ fn delete_push_rule_404_example_round_trips_through_http() {
 
 #[test]
 fn delete_push_rule_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10767,9 +10947,9 @@ fn delete_push_rule_parameter_kind_example_parses() {
 
 #[test]
 fn delete_push_rule_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -10882,9 +11062,9 @@ fn is_push_rule_enabled_404_example_round_trips_through_http() {
 
 #[test]
 fn is_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -10912,9 +11092,9 @@ fn is_push_rule_enabled_parameter_kind_example_parses() {
 
 #[test]
 fn is_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -10947,7 +11127,7 @@ fn is_push_rule_enabled_request_example_round_trips_through_http() {
 fn set_push_rule_enabled_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -10960,7 +11140,7 @@ fn set_push_rule_enabled_200_example_survives_json() {
 
 #[test]
 fn set_push_rule_enabled_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -11040,9 +11220,9 @@ fn set_push_rule_enabled_request_body_example_survives_json() {
 
 #[test]
 fn set_push_rule_enabled_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11070,9 +11250,9 @@ fn set_push_rule_enabled_parameter_kind_example_parses() {
 
 #[test]
 fn set_push_rule_enabled_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -11204,9 +11384,9 @@ fn get_push_rule_actions_404_example_round_trips_through_http() {
 
 #[test]
 fn get_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11234,9 +11414,9 @@ fn get_push_rule_actions_parameter_kind_example_parses() {
 
 #[test]
 fn get_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""nocake""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""nocake""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/nocake",
         )
@@ -11269,7 +11449,7 @@ fn get_push_rule_actions_request_example_round_trips_through_http() {
 fn set_push_rule_actions_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11282,7 +11462,7 @@ fn set_push_rule_actions_200_example_survives_json() {
 
 #[test]
 fn set_push_rule_actions_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -11369,9 +11549,9 @@ fn set_push_rule_actions_request_body_example_survives_json() {
 
 #[test]
 fn set_push_rule_actions_parameter_scope_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""global""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""global""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{scope}",
             "/global",
         )
@@ -11399,9 +11579,11 @@ fn set_push_rule_actions_parameter_kind_example_parses() {
 
 #[test]
 fn set_push_rule_actions_parameter_rule_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#spam:example.com""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#spam:example.com""##,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{ruleId}",
             "/%23spam%3Aexample.com",
         )
@@ -11444,9 +11626,11 @@ fn set_push_rule_actions_request_example_round_trips_through_http() {
 
 #[test]
 fn set_read_marker_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!somewhere:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!somewhere:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21somewhere%3Aexample.org",
         )
@@ -11460,7 +11644,7 @@ fn set_read_marker_parameter_room_id_example_parses() {
 fn post_receipt_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -11473,7 +11657,7 @@ fn post_receipt_200_example_survives_json() {
 
 #[test]
 fn post_receipt_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -11555,9 +11739,11 @@ fn post_receipt_request_body_example_survives_json() {
 
 #[test]
 fn post_receipt_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!wefuh21ffskfuh345:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!wefuh21ffskfuh345:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21wefuh21ffskfuh345%3Aexample.com",
         )
@@ -11585,9 +11771,11 @@ fn post_receipt_parameter_receipt_type_example_parses() {
 
 #[test]
 fn post_receipt_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$1924376522eioj:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$1924376522eioj:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%241924376522eioj%3Aexample.com",
         )
@@ -11685,9 +11873,11 @@ fn redact_event_request_body_example_survives_json() {
 
 #[test]
 fn redact_event_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!637q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21637q39766251%3Aexample.com",
         )
@@ -11699,9 +11889,11 @@ fn redact_event_parameter_room_id_example_parses() {
 
 #[test]
 fn redact_event_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""bai2b1i9:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""bai2b1i9:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/bai2b1i9%3Amatrix.org",
         )
@@ -11713,9 +11905,9 @@ fn redact_event_parameter_event_id_example_parses() {
 
 #[test]
 fn redact_event_parameter_txn_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""37""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""37""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{txnId}",
             "/37",
         )
@@ -12199,7 +12391,7 @@ fn request_token_to_register_msisdn_400_example_round_trips_through_http() {
 fn change_password_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -12212,7 +12404,7 @@ fn change_password_200_example_survives_json() {
 
 #[test]
 fn change_password_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -12488,10 +12680,14 @@ fn check_username_availability_400_example_round_trips_through_http() {
 
 #[test]
 fn check_username_availability_parameter_username_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""my_cool_localpart""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""my_cool_localpart""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?username=my_cool_localpart".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("username")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12599,10 +12795,12 @@ fn registration_token_validity_403_example_round_trips_through_http() {
 
 #[test]
 fn registration_token_validity_parameter_token_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""fBVFdqVE""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""fBVFdqVE""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=fBVFdqVE".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12749,9 +12947,11 @@ fn get_relating_events_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -12763,9 +12963,11 @@ fn get_relating_events_parameter_room_id_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw",
         )
@@ -12777,10 +12979,12 @@ fn get_relating_events_parameter_event_id_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""page2_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12788,10 +12992,12 @@ fn get_relating_events_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_parameter_to_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""page3_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -12815,14 +13021,16 @@ fn get_relating_events_request_example_round_trips_through_http() {
             .expect("the example deserializes"),
         event_id: ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
             .expect("the example deserializes"),
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: Some(
+        to: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
         ),
-        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        dir: None,
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        dir: ::std::option::Option::None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -12960,9 +13168,11 @@ fn get_relating_events_with_rel_type_404_example_round_trips_through_http() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -12974,9 +13184,11 @@ fn get_relating_events_with_rel_type_parameter_room_id_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw",
         )
@@ -12988,9 +13200,11 @@ fn get_relating_events_with_rel_type_parameter_event_id_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_rel_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""org.example.my_relation""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.my_relation""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{relType}",
             "/org.example.my_relation",
         )
@@ -13002,10 +13216,12 @@ fn get_relating_events_with_rel_type_parameter_rel_type_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""page2_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13013,10 +13229,12 @@ fn get_relating_events_with_rel_type_parameter_from_example_parses() {
 
 #[test]
 fn get_relating_events_with_rel_type_parameter_to_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""page3_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13042,14 +13260,16 @@ fn get_relating_events_with_rel_type_request_example_round_trips_through_http() 
             .expect("the example deserializes"),
         rel_type: ::serde_json::from_str(r#""org.example.my_relation""#)
             .expect("the example deserializes"),
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: Some(
+        to: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
         ),
-        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        dir: None,
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        dir: ::std::option::Option::None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -13187,9 +13407,11 @@ fn get_relating_events_with_rel_type_and_event_type_404_example_round_trips_thro
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -13201,9 +13423,11 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_room_id_example_pa
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw",
         )
@@ -13215,9 +13439,11 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_event_id_example_p
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_rel_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""org.example.my_relation""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""org.example.my_relation""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{relType}",
             "/org.example.my_relation",
         )
@@ -13229,9 +13455,9 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_rel_type_example_p
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_event_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""m.room.message""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.message",
         )
@@ -13243,10 +13469,12 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_event_type_example
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""page2_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page2_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=page2_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13254,10 +13482,12 @@ fn get_relating_events_with_rel_type_and_event_type_parameter_from_example_parse
 
 #[test]
 fn get_relating_events_with_rel_type_and_event_type_parameter_to_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""page3_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""page3_token""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?to=page3_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("to")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -13285,14 +13515,16 @@ fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_
             .expect("the example deserializes"),
         event_type: ::serde_json::from_str(r#""m.room.message""#)
             .expect("the example deserializes"),
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page2_token""#).expect("the example deserializes"),
         ),
-        to: Some(
+        to: ::std::option::Option::Some(
             ::serde_json::from_str(r#""page3_token""#).expect("the example deserializes"),
         ),
-        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        dir: None,
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        dir: ::std::option::Option::None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -13310,7 +13542,7 @@ fn get_relating_events_with_rel_type_and_event_type_request_example_round_trips_
 fn report_content_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13323,7 +13555,7 @@ fn report_content_200_example_survives_json() {
 
 #[test]
 fn report_content_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -13363,9 +13595,11 @@ fn report_content_request_body_example_survives_json() {
 
 #[test]
 fn report_content_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!637q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!637q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21637q39766251%3Aexample.com",
         )
@@ -13377,9 +13611,11 @@ fn report_content_parameter_room_id_example_parses() {
 
 #[test]
 fn report_content_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$something:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$something:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24something%3Aexample.org",
         )
@@ -13504,9 +13740,11 @@ fn get_event_by_timestamp_404_example_round_trips_through_http() {
 
 #[test]
 fn get_event_by_timestamp_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -13884,9 +14122,11 @@ fn room_initial_sync_200_example_round_trips_through_http() {
 
 #[test]
 fn room_initial_sync_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -13964,7 +14204,7 @@ fn send_message_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -13977,9 +14217,11 @@ fn send_message_request_body_example_survives_json() {
 
 #[test]
 fn send_message_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -13991,9 +14233,9 @@ fn send_message_parameter_room_id_example_parses() {
 
 #[test]
 fn send_message_parameter_event_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""m.room.message""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.message""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.message",
         )
@@ -14005,9 +14247,9 @@ fn send_message_parameter_event_type_example_parses() {
 
 #[test]
 fn send_message_parameter_txn_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""35""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{txnId}",
             "/35",
         )
@@ -14051,7 +14293,7 @@ fn get_room_state_with_key_200_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14064,7 +14306,7 @@ fn get_room_state_with_key_200_example_survives_json() {
 
 #[test]
 fn get_room_state_with_key_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{
   "name": "Example room name"
 }"#,
@@ -14086,9 +14328,11 @@ fn get_room_state_with_key_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -14100,9 +14344,9 @@ fn get_room_state_with_key_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""m.room.name""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.name""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.name",
         )
@@ -14114,9 +14358,9 @@ fn get_room_state_with_key_parameter_event_type_example_parses() {
 
 #[test]
 fn get_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{stateKey}",
             "/",
         )
@@ -14284,7 +14528,7 @@ fn set_room_state_with_key_request_body_example_survives_json() {
 }"#,
         )
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14297,9 +14541,11 @@ fn set_room_state_with_key_request_body_example_survives_json() {
 
 #[test]
 fn set_room_state_with_key_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -14311,9 +14557,9 @@ fn set_room_state_with_key_parameter_room_id_example_parses() {
 
 #[test]
 fn set_room_state_with_key_parameter_event_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""m.room.member""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.room.member""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.room.member",
         )
@@ -14325,9 +14571,11 @@ fn set_room_state_with_key_parameter_event_type_example_parses() {
 
 #[test]
 fn set_room_state_with_key_parameter_state_key_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{stateKey}",
             "/%40alice%3Aexample.com",
         )
@@ -14515,9 +14763,11 @@ fn upgrade_room_request_body_example_survives_json() {
 
 #[test]
 fn upgrade_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!oldroom:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!oldroom:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21oldroom%3Aexample.org",
         )
@@ -14661,9 +14911,11 @@ fn get_one_room_event_404_example_round_trips_through_http() {
 
 #[test]
 fn get_one_room_event_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -14675,9 +14927,11 @@ fn get_one_room_event_parameter_room_id_example_parses() {
 
 #[test]
 fn get_one_room_event_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$asfDuShaf7Gafaw:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$asfDuShaf7Gafaw:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24asfDuShaf7Gafaw%3Amatrix.org",
         )
@@ -14795,7 +15049,7 @@ fn get_room_state_200_example_survives_json() {
 ]"#,
         )
         .expect("the example is JSON");
-    let typed: Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
+    let typed: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -14808,7 +15062,7 @@ fn get_room_state_200_example_survives_json() {
 
 #[test]
 fn get_room_state_200_example_round_trips_through_http() {
-    let body: Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
+    let body: ::std::vec::Vec<::matrix_client_api::types::ClientEvent> = ::serde_json::from_str(
             r#"[
   {
     "content": {
@@ -14910,9 +15164,11 @@ fn get_room_state_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -15019,9 +15275,11 @@ fn get_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_members_by_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -15033,10 +15291,14 @@ fn get_members_by_room_parameter_room_id_example_parses() {
 
 #[test]
 fn get_members_by_room_parameter_at_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""YWxsCgpOb25lLDM1ODcwOA""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?at=YWxsCgpOb25lLDM1ODcwOA".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("at")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15077,14 +15339,14 @@ fn get_members_by_room_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::rooms::get_members_by_room::Request {
         room_id: ::serde_json::from_str(r#""!636q39766251:example.com""#)
             .expect("the example deserializes"),
-        at: Some(
+        at: ::std::option::Option::Some(
             ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
                 .expect("the example deserializes"),
         ),
-        membership: Some(
+        membership: ::std::option::Option::Some(
             ::serde_json::from_str(r#""join""#).expect("the example deserializes"),
         ),
-        not_membership: Some(
+        not_membership: ::std::option::Option::Some(
             ::serde_json::from_str(r#""leave""#).expect("the example deserializes"),
         ),
     };
@@ -15153,9 +15415,11 @@ fn get_joined_members_by_room_200_example_round_trips_through_http() {
 
 #[test]
 fn get_joined_members_by_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Aexample.com",
         )
@@ -15340,12 +15604,16 @@ fn search_request_body_example_survives_json() {
 
 #[test]
 fn search_parameter_next_batch_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""YWxsCgpOb25lLDM1ODcwOA""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?next_batch=YWxsCgpOb25lLDM1ODcwOA"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("next_batch")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15354,7 +15622,7 @@ fn search_parameter_next_batch_example_parses() {
 #[test]
 fn search_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::search::search::Request {
-        next_batch: Some(
+        next_batch: ::std::option::Option::Some(
             ::serde_json::from_str(r#""YWxsCgpOb25lLDM1ODcwOA""#)
                 .expect("the example deserializes"),
         ),
@@ -15575,9 +15843,11 @@ fn get_space_hierarchy_400_example_round_trips_through_http() {
 
 #[test]
 fn get_space_hierarchy_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!space:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!space:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21space%3Aexample.org",
         )
@@ -15622,10 +15892,14 @@ fn get_space_hierarchy_parameter_max_depth_example_parses() {
 
 #[test]
 fn get_space_hierarchy_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""next_batch_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""next_batch_token""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -15636,14 +15910,16 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::space_hierarchy::get_space_hierarchy::Request {
         room_id: ::serde_json::from_str(r#""!space:example.org""#)
             .expect("the example deserializes"),
-        suggested_only: Some(
+        suggested_only: ::std::option::Option::Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
-        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        max_depth: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        max_depth: ::std::option::Option::Some(
             ::serde_json::from_str(r#"5"#).expect("the example deserializes"),
         ),
-        from: Some(
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""next_batch_token""#)
                 .expect("the example deserializes"),
         ),
@@ -16117,10 +16393,12 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16128,10 +16406,14 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s72594_4483_1934""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16177,21 +16459,21 @@ fn sync_parameter_timeout_example_parses() {
 #[test]
 fn sync_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::sync::sync::Request {
-        filter: Some(
+        filter: ::std::option::Option::Some(
             ::serde_json::from_str(r#""66696p746572""#)
                 .expect("the example deserializes"),
         ),
-        since: Some(
+        since: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s72594_4483_1934""#)
                 .expect("the example deserializes"),
         ),
-        full_state: Some(
+        full_state: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        set_presence: Some(
+        set_presence: ::std::option::Option::Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
-        timeout: Some(
+        timeout: ::std::option::Option::Some(
             ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
         ),
     };
@@ -16266,9 +16548,11 @@ fn get_room_tags_200_example_round_trips_through_http() {
 
 #[test]
 fn get_room_tags_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -16280,9 +16564,11 @@ fn get_room_tags_parameter_user_id_example_parses() {
 
 #[test]
 fn get_room_tags_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -16316,7 +16602,7 @@ fn get_room_tags_request_example_round_trips_through_http() {
 fn set_room_tag_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16329,7 +16615,7 @@ fn set_room_tag_200_example_survives_json() {
 
 #[test]
 fn set_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -16366,9 +16652,11 @@ fn set_room_tag_request_body_example_survives_json() {
 
 #[test]
 fn set_room_tag_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -16380,9 +16668,11 @@ fn set_room_tag_parameter_user_id_example_parses() {
 
 #[test]
 fn set_room_tag_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -16394,9 +16684,9 @@ fn set_room_tag_parameter_room_id_example_parses() {
 
 #[test]
 fn set_room_tag_parameter_tag_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""u.work""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{tag}",
             "/u.work",
         )
@@ -16435,7 +16725,7 @@ fn set_room_tag_request_example_round_trips_through_http() {
 fn delete_room_tag_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16448,7 +16738,7 @@ fn delete_room_tag_200_example_survives_json() {
 
 #[test]
 fn delete_room_tag_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -16468,9 +16758,11 @@ fn delete_room_tag_200_example_round_trips_through_http() {
 
 #[test]
 fn delete_room_tag_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -16482,9 +16774,11 @@ fn delete_room_tag_parameter_user_id_example_parses() {
 
 #[test]
 fn delete_room_tag_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!726s6s6q:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!726s6s6q:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21726s6s6q%3Aexample.com",
         )
@@ -16496,9 +16790,9 @@ fn delete_room_tag_parameter_room_id_example_parses() {
 
 #[test]
 fn delete_room_tag_parameter_tag_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""u.work""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""u.work""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{tag}",
             "/u.work",
         )
@@ -16572,9 +16866,9 @@ fn get_protocol_metadata_404_example_round_trips_through_http() {
 
 #[test]
 fn get_protocol_metadata_parameter_protocol_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -16644,9 +16938,9 @@ fn query_location_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_protocol_parameter_protocol_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -16660,7 +16954,7 @@ fn query_location_by_protocol_parameter_protocol_example_parses() {
 fn query_location_by_protocol_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_location_by_protocol::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
-        search_fields: None,
+        search_fields: ::std::option::Option::None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -16717,9 +17011,9 @@ fn query_user_by_protocol_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_protocol_parameter_protocol_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{protocol}",
             "/irc",
         )
@@ -16733,7 +17027,7 @@ fn query_user_by_protocol_parameter_protocol_example_parses() {
 fn query_user_by_protocol_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::third_party_lookup::query_user_by_protocol::Request {
         protocol: ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
-        fields: None,
+        fields: ::std::option::Option::None,
     };
     let http_request = ::matrix_client_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -16790,12 +17084,16 @@ fn query_location_by_alias_404_example_round_trips_through_http() {
 
 #[test]
 fn query_location_by_alias_parameter_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#matrix:matrix.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#matrix:matrix.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?alias=%23matrix%3Amatrix.org"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("alias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16862,10 +17160,12 @@ fn query_user_by_id_404_example_round_trips_through_http() {
 
 #[test]
 fn query_user_by_id_parameter_userid_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@bob:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""@bob:matrix.org""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?userid=%40bob%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("userid")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -16893,7 +17193,7 @@ fn query_user_by_id_request_example_round_trips_through_http() {
 fn invite_by3_pid_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -16906,7 +17206,7 @@ fn invite_by3_pid_200_example_survives_json() {
 
 #[test]
 fn invite_by3_pid_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -16991,9 +17291,11 @@ fn invite_by3_pid_request_body_example_survives_json() {
 
 #[test]
 fn invite_by3_pid_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!d41d8cd:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!d41d8cd:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21d41d8cd%3Amatrix.org",
         )
@@ -17195,9 +17497,11 @@ fn get_thread_roots_400_example_round_trips_through_http() {
 
 #[test]
 fn get_thread_roots_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!room:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!room:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21room%3Aexample.org",
         )
@@ -17235,10 +17539,14 @@ fn get_thread_roots_parameter_limit_example_parses() {
 
 #[test]
 fn get_thread_roots_parameter_from_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""next_batch_token""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""next_batch_token""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?from=next_batch_token".parse().expect("a valid URI");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("from")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -17249,11 +17557,13 @@ fn get_thread_roots_request_example_round_trips_through_http() {
     let request = ::matrix_client_api::endpoints::threads_list::get_thread_roots::Request {
         room_id: ::serde_json::from_str(r#""!room:example.org""#)
             .expect("the example deserializes"),
-        include: Some(
+        include: ::std::option::Option::Some(
             ::serde_json::from_str(r#""all""#).expect("the example deserializes"),
         ),
-        limit: Some(::serde_json::from_str(r#"20"#).expect("the example deserializes")),
-        from: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"20"#).expect("the example deserializes"),
+        ),
+        from: ::std::option::Option::Some(
             ::serde_json::from_str(r#""next_batch_token""#)
                 .expect("the example deserializes"),
         ),
@@ -17274,7 +17584,7 @@ fn get_thread_roots_request_example_round_trips_through_http() {
 fn send_to_device_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17287,7 +17597,7 @@ fn send_to_device_200_example_survives_json() {
 
 #[test]
 fn send_to_device_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -17307,9 +17617,9 @@ fn send_to_device_200_example_round_trips_through_http() {
 
 #[test]
 fn send_to_device_parameter_event_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""m.new_device""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""m.new_device""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{eventType}",
             "/m.new_device",
         )
@@ -17321,9 +17631,9 @@ fn send_to_device_parameter_event_type_example_parses() {
 
 #[test]
 fn send_to_device_parameter_txn_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""35""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""35""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{txnId}",
             "/35",
         )
@@ -17337,7 +17647,7 @@ fn send_to_device_parameter_txn_id_example_parses() {
 fn set_typing_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -17350,7 +17660,7 @@ fn set_typing_200_example_survives_json() {
 
 #[test]
 fn set_typing_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -17390,9 +17700,11 @@ fn set_typing_request_body_example_survives_json() {
 
 #[test]
 fn set_typing_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.com",
         )
@@ -17404,9 +17716,11 @@ fn set_typing_parameter_user_id_example_parses() {
 
 #[test]
 fn set_typing_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!wefh3sfukhs:example.com""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!wefh3sfukhs:example.com""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_client_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_client_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21wefh3sfukhs%3Aexample.com",
         )

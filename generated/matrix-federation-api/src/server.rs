@@ -25,7 +25,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::backfill::backfill_room::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::backfill::backfill_room::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -46,7 +46,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::backfill::get_missing_previous_events::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::backfill::get_missing_previous_events::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -68,7 +68,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::event_auth::get_event_auth::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::event_auth::get_event_auth::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -87,7 +87,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_room_state::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::events::get_room_state::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -108,7 +108,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_room_state_ids::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::events::get_room_state_ids::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -130,7 +130,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_event::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::events::get_event::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -172,7 +172,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::events::get_event_by_timestamp::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::events::get_event_by_timestamp::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -205,7 +205,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::invites_v1::send_invite_v1::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::invites_v1::send_invite_v1::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -239,7 +239,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::invites_v2::send_invite_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::invites_v2::send_invite_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -259,7 +259,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v1::make_join::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::joins_v1::make_join::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -289,7 +289,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v1::send_join_v1::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::joins_v1::send_join_v1::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -323,7 +323,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::joins_v2::send_join_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::joins_v2::send_join_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -342,7 +342,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::keys_query::perspectives_key_query::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys_query::perspectives_key_query::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -364,7 +364,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::keys_query::bulk_perspectives_key_query::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys_query::bulk_perspectives_key_query::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -399,7 +399,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::keys_server::get_server_key::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::keys_server::get_server_key::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -419,7 +419,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::knocks::make_knock::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::knocks::make_knock::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -444,7 +444,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::knocks::send_knock::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::knocks::send_knock::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -464,7 +464,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v1::make_leave::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::leaving_v1::make_leave::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -494,7 +494,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v1::send_leave_v1::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::leaving_v1::send_leave_v1::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -528,7 +528,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::leaving_v2::send_leave_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::leaving_v2::send_leave_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -548,7 +548,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::openid::exchange_open_id_token::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::openid::exchange_open_id_token::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -572,7 +572,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::public_rooms::get_public_rooms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::public_rooms::get_public_rooms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -600,7 +600,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::public_rooms::query_public_rooms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::public_rooms::query_public_rooms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -624,7 +624,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_info::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::query::query_info::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -648,7 +648,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_room_directory::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::query::query_room_directory::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -675,7 +675,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::query::query_profile::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::query::query_profile::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -702,7 +702,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::space_hierarchy::get_space_hierarchy::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::space_hierarchy::get_space_hierarchy::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -727,7 +727,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::third_party_invite::exchange_third_party_invite::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_invite::exchange_third_party_invite::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -751,7 +751,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::third_party_invite::on_bind_third_party_identifier::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::third_party_invite::on_bind_third_party_identifier::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -781,7 +781,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::transactions::send_transaction::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::transactions::send_transaction::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -803,7 +803,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::user_devices::get_user_devices::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::user_devices::get_user_devices::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -825,7 +825,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::user_keys::claim_user_encryption_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::user_keys::claim_user_encryption_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -847,7 +847,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::SignedRequest,
         request: crate::endpoints::user_keys::query_user_encryption_keys::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::user_keys::query_user_encryption_keys::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -868,7 +868,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::version::get_version::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::version::get_version::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -888,7 +888,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::wellknown::get_well_known::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::wellknown::get_well_known::Response,
             ::specgen_runtime::ApiError,
         >,

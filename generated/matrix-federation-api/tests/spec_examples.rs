@@ -4,9 +4,11 @@
 
 #[test]
 fn backfill_room_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!SomeRoom:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21SomeRoom%3Amatrix.org",
         )
@@ -18,10 +20,12 @@ fn backfill_room_parameter_room_id_example_parses() {
 
 #[test]
 fn backfill_room_parameter_v_example_parses() {
-    let from_json: Vec<String> = ::serde_json::from_str(r#"["$abc123:matrix.org"]"#)
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["$abc123:matrix.org"]"#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?v=%24abc123%3Amatrix.org".parse().expect("a valid URI");
-    let from_url: Vec<String> = ::matrix_federation_api::runtime::wire::Params::query(
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(
             &uri,
         )
         .repeated_required("v")
@@ -120,9 +124,11 @@ fn get_missing_previous_events_200_example_round_trips_through_http() {
 
 #[test]
 fn get_missing_previous_events_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!SomeRoom:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21SomeRoom%3Amatrix.org",
         )
@@ -137,7 +143,7 @@ fn get_missing_previous_events_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::backfill::get_missing_previous_events::Request {
         room_id: ::serde_json::from_str(r#""!SomeRoom:matrix.org""#)
             .expect("the example deserializes"),
-        body: None,
+        body: ::std::option::Option::None,
     };
     let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -153,9 +159,11 @@ fn get_missing_previous_events_request_example_round_trips_through_http() {
 
 #[test]
 fn get_event_auth_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -167,9 +175,11 @@ fn get_event_auth_parameter_room_id_example_parses() {
 
 #[test]
 fn get_event_auth_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$helloworld:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$helloworld:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24helloworld%3Aexample.org",
         )
@@ -201,9 +211,11 @@ fn get_event_auth_request_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -215,12 +227,16 @@ fn get_room_state_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_state_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$helloworld:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$helloworld:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?event_id=%24helloworld%3Amatrix.org"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("event_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -248,9 +264,11 @@ fn get_room_state_request_example_round_trips_through_http() {
 
 #[test]
 fn get_room_state_ids_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -262,12 +280,16 @@ fn get_room_state_ids_parameter_room_id_example_parses() {
 
 #[test]
 fn get_room_state_ids_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$helloworld:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$helloworld:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?event_id=%24helloworld%3Amatrix.org"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("event_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -295,9 +317,11 @@ fn get_room_state_ids_request_example_round_trips_through_http() {
 
 #[test]
 fn get_event_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Amatrix.org",
         )
@@ -413,9 +437,11 @@ fn get_event_by_timestamp_404_example_round_trips_through_http() {
 
 #[test]
 fn get_event_by_timestamp_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!636q39766251:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!636q39766251:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21636q39766251%3Amatrix.org",
         )
@@ -640,9 +666,11 @@ fn send_invite_v1_403_example_round_trips_through_http() {
 
 #[test]
 fn send_invite_v1_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -654,9 +682,11 @@ fn send_invite_v1_parameter_room_id_example_parses() {
 
 #[test]
 fn send_invite_v1_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -873,9 +903,11 @@ fn send_invite_v2_400_example_round_trips_through_http() {
 
 #[test]
 fn send_invite_v2_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -887,9 +919,11 @@ fn send_invite_v2_parameter_room_id_example_parses() {
 
 #[test]
 fn send_invite_v2_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -1097,9 +1131,11 @@ fn make_join_404_example_round_trips_through_http() {
 
 #[test]
 fn make_join_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -1111,9 +1147,11 @@ fn make_join_parameter_room_id_example_parses() {
 
 #[test]
 fn make_join_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40someone%3Aexample.org",
         )
@@ -1125,10 +1163,12 @@ fn make_join_parameter_user_id_example_parses() {
 
 #[test]
 fn make_join_parameter_ver_example_parses() {
-    let from_json: Vec<String> = ::serde_json::from_str(r#"["1","2"]"#)
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["1","2"]"#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ver=1&ver=2".parse().expect("a valid URI");
-    let from_url: Vec<String> = ::matrix_federation_api::runtime::wire::Params::query(
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(
             &uri,
         )
         .repeated_required("ver")
@@ -1312,9 +1352,11 @@ fn send_join_v1_200_example_round_trips_through_http() {
 
 #[test]
 fn send_join_v1_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -1326,9 +1368,11 @@ fn send_join_v1_parameter_room_id_example_parses() {
 
 #[test]
 fn send_join_v1_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -1583,9 +1627,11 @@ fn send_join_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn send_join_v2_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -1597,9 +1643,11 @@ fn send_join_v2_parameter_room_id_example_parses() {
 
 #[test]
 fn send_join_v2_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -1611,9 +1659,9 @@ fn send_join_v2_parameter_event_id_example_parses() {
 
 #[test]
 fn perspectives_key_query_parameter_server_name_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""matrix.org""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{serverName}",
             "/matrix.org",
         )
@@ -1641,7 +1689,7 @@ fn perspectives_key_query_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::keys_query::perspectives_key_query::Request {
         server_name: ::serde_json::from_str(r#""matrix.org""#)
             .expect("the example deserializes"),
-        minimum_valid_until_ts: Some(
+        minimum_valid_until_ts: ::std::option::Option::Some(
             ::serde_json::from_str(r#"1234567890"#).expect("the example deserializes"),
         ),
     };
@@ -1685,7 +1733,7 @@ fn bulk_perspectives_key_query_request_body_example_survives_json() {
 #[test]
 fn bulk_perspectives_key_query_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::keys_query::bulk_perspectives_key_query::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "server_keys": {
@@ -1908,9 +1956,11 @@ fn make_knock_403_example_round_trips_through_http() {
 
 #[test]
 fn make_knock_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Aexample.org",
         )
@@ -1922,9 +1972,11 @@ fn make_knock_parameter_room_id_example_parses() {
 
 #[test]
 fn make_knock_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40someone%3Aexample.org",
         )
@@ -1936,10 +1988,12 @@ fn make_knock_parameter_user_id_example_parses() {
 
 #[test]
 fn make_knock_parameter_ver_example_parses() {
-    let from_json: Vec<String> = ::serde_json::from_str(r#"["1","7"]"#)
+    let from_json: ::std::vec::Vec<::std::string::String> = ::serde_json::from_str(
+            r#"["1","7"]"#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?ver=1&ver=7".parse().expect("a valid URI");
-    let from_url: Vec<String> = ::matrix_federation_api::runtime::wire::Params::query(
+    let from_url: ::std::vec::Vec<::std::string::String> = ::matrix_federation_api::runtime::wire::Params::query(
             &uri,
         )
         .repeated_required("ver")
@@ -2131,9 +2185,11 @@ fn send_knock_403_example_round_trips_through_http() {
 
 #[test]
 fn send_knock_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Aexample.org",
         )
@@ -2145,9 +2201,11 @@ fn send_knock_parameter_room_id_example_parses() {
 
 #[test]
 fn send_knock_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -2265,9 +2323,11 @@ fn make_leave_403_example_round_trips_through_http() {
 
 #[test]
 fn make_leave_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -2279,9 +2339,11 @@ fn make_leave_parameter_room_id_example_parses() {
 
 #[test]
 fn make_leave_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40someone%3Aexample.org",
         )
@@ -2318,7 +2380,7 @@ fn send_leave_v1_200_example_survives_json() {
   {}
 ]"#)
         .expect("the example is JSON");
-    let typed: (i64, ::serde_json::Map<String, ::serde_json::Value>) = ::serde_json::from_value(
+    let typed: (i64, ::serde_json::Map<::std::string::String, ::serde_json::Value>) = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2331,7 +2393,7 @@ fn send_leave_v1_200_example_survives_json() {
 
 #[test]
 fn send_leave_v1_200_example_round_trips_through_http() {
-    let body: (i64, ::serde_json::Map<String, ::serde_json::Value>) = ::serde_json::from_str(
+    let body: (i64, ::serde_json::Map<::std::string::String, ::serde_json::Value>) = ::serde_json::from_str(
             r#"[
   200,
   {}
@@ -2354,9 +2416,11 @@ fn send_leave_v1_200_example_round_trips_through_http() {
 
 #[test]
 fn send_leave_v1_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -2368,9 +2432,11 @@ fn send_leave_v1_parameter_room_id_example_parses() {
 
 #[test]
 fn send_leave_v1_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -2384,7 +2450,7 @@ fn send_leave_v1_parameter_event_id_example_parses() {
 fn send_leave_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2397,7 +2463,7 @@ fn send_leave_v2_200_example_survives_json() {
 
 #[test]
 fn send_leave_v2_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -2417,9 +2483,11 @@ fn send_leave_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn send_leave_v2_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -2431,9 +2499,11 @@ fn send_leave_v2_parameter_room_id_example_parses() {
 
 #[test]
 fn send_leave_v2_parameter_event_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""$abc123:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""$abc123:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{eventId}",
             "/%24abc123%3Aexample.org",
         )
@@ -2488,10 +2558,12 @@ fn exchange_open_id_token_401_example_round_trips_through_http() {
 
 #[test]
 fn exchange_open_id_token_parameter_access_token_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""SomeT0kenHere""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""SomeT0kenHere""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?access_token=SomeT0kenHere".parse().expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("access_token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2528,10 +2600,14 @@ fn get_public_rooms_parameter_limit_example_parses() {
 
 #[test]
 fn get_public_rooms_parameter_since_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""GetMoreRoomsTokenHere""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""GetMoreRoomsTokenHere""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=GetMoreRoomsTokenHere".parse().expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2550,10 +2626,12 @@ fn get_public_rooms_parameter_include_all_networks_example_parses() {
 
 #[test]
 fn get_public_rooms_parameter_third_party_instance_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""irc""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""irc""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?third_party_instance_id=irc".parse().expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("third_party_instance_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2562,15 +2640,17 @@ fn get_public_rooms_parameter_third_party_instance_id_example_parses() {
 #[test]
 fn get_public_rooms_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::public_rooms::get_public_rooms::Request {
-        limit: Some(::serde_json::from_str(r#"10"#).expect("the example deserializes")),
-        since: Some(
+        limit: ::std::option::Option::Some(
+            ::serde_json::from_str(r#"10"#).expect("the example deserializes"),
+        ),
+        since: ::std::option::Option::Some(
             ::serde_json::from_str(r#""GetMoreRoomsTokenHere""#)
                 .expect("the example deserializes"),
         ),
-        include_all_networks: Some(
+        include_all_networks: ::std::option::Option::Some(
             ::serde_json::from_str(r#"false"#).expect("the example deserializes"),
         ),
-        third_party_instance_id: Some(
+        third_party_instance_id: ::std::option::Option::Some(
             ::serde_json::from_str(r#""irc""#).expect("the example deserializes"),
         ),
     };
@@ -2659,9 +2739,9 @@ fn query_public_rooms_200_example_round_trips_through_http() {
 
 #[test]
 fn query_info_parameter_query_type_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""profile""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""profile""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{queryType}",
             "/profile",
         )
@@ -2785,12 +2865,16 @@ fn query_room_directory_404_example_round_trips_through_http() {
 
 #[test]
 fn query_room_directory_parameter_room_alias_example_parses() {
-    let from_json: String = ::serde_json::from_str(r##""#room_alias:example.org""##)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r##""#room_alias:example.org""##,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?room_alias=%23room_alias%3Aexample.org"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("room_alias")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2902,12 +2986,16 @@ fn query_profile_404_example_round_trips_through_http() {
 
 #[test]
 fn query_profile_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@someone:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@someone:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?user_id=%40someone%3Aexample.org"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("user_id")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2918,7 +3006,7 @@ fn query_profile_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::query::query_profile::Request {
         user_id: ::serde_json::from_str(r#""@someone:example.org""#)
             .expect("the example deserializes"),
-        field: None,
+        field: ::std::option::Option::None,
     };
     let http_request = ::matrix_federation_api::runtime::Endpoint::try_into_http_request(
             &request,
@@ -3134,9 +3222,11 @@ fn get_space_hierarchy_404_example_round_trips_through_http() {
 
 #[test]
 fn get_space_hierarchy_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!space:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!space:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21space%3Aexample.org",
         )
@@ -3162,7 +3252,7 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
     let request = ::matrix_federation_api::endpoints::space_hierarchy::get_space_hierarchy::Request {
         room_id: ::serde_json::from_str(r#""!space:example.org""#)
             .expect("the example deserializes"),
-        suggested_only: Some(
+        suggested_only: ::std::option::Option::Some(
             ::serde_json::from_str(r#"true"#).expect("the example deserializes"),
         ),
     };
@@ -3182,7 +3272,7 @@ fn get_space_hierarchy_request_example_round_trips_through_http() {
 fn exchange_third_party_invite_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3195,7 +3285,7 @@ fn exchange_third_party_invite_200_example_survives_json() {
 
 #[test]
 fn exchange_third_party_invite_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -3215,9 +3305,11 @@ fn exchange_third_party_invite_200_example_round_trips_through_http() {
 
 #[test]
 fn exchange_third_party_invite_parameter_room_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""!abc123:matrix.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""!abc123:matrix.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{roomId}",
             "/%21abc123%3Amatrix.org",
         )
@@ -3231,7 +3323,7 @@ fn exchange_third_party_invite_parameter_room_id_example_parses() {
 fn on_bind_third_party_identifier_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -3244,7 +3336,7 @@ fn on_bind_third_party_identifier_200_example_survives_json() {
 
 #[test]
 fn on_bind_third_party_identifier_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -3315,9 +3407,11 @@ fn send_transaction_200_example_round_trips_through_http() {
 
 #[test]
 fn send_transaction_parameter_txn_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""S0meTransacti0nId""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""S0meTransacti0nId""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{txnId}",
             "/S0meTransacti0nId",
         )
@@ -3329,9 +3423,11 @@ fn send_transaction_parameter_txn_id_example_parses() {
 
 #[test]
 fn get_user_devices_parameter_user_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""@alice:example.org""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""@alice:example.org""#,
+        )
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_federation_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_federation_api::runtime::wire::Params::path(
             "/{userId}",
             "/%40alice%3Aexample.org",
         )

@@ -22,7 +22,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_associations::get_validated3pid_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_associations::get_validated3pid_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -52,7 +52,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_associations::bind_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_associations::bind_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -85,7 +85,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_associations::unbind_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_associations::unbind_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -105,7 +105,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::v2_auth::register_account::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_auth::register_account::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -127,7 +127,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_auth::get_account::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_auth::get_account::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -147,7 +147,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_auth::logout::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_auth::logout::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -182,7 +182,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_email_associations::email_request_token_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_email_associations::email_request_token_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -213,7 +213,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_email_associations::email_submit_token_get_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_email_associations::email_submit_token_get_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -252,7 +252,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_email_associations::email_submit_token_post_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_email_associations::email_submit_token_post_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -277,7 +277,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -300,7 +300,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_lookup::get_hash_details::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_lookup::get_hash_details::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -324,7 +324,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_lookup::lookup_users_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_lookup::lookup_users_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -362,7 +362,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_phone_associations::msisdn_request_token_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_phone_associations::msisdn_request_token_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -393,7 +393,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_phone_associations::msisdn_submit_token_get_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -432,7 +432,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -459,7 +459,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::v2_ping::ping_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_ping::ping_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -477,7 +477,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::v2_pubkey::get_pub_key_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_pubkey::get_pub_key_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -496,7 +496,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::v2_pubkey::is_pub_key_valid_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_pubkey::is_pub_key_valid_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -517,7 +517,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_pubkey::is_ephemeral_pub_key_valid_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -566,7 +566,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_store_invite::store_invite_v2::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_store_invite::store_invite_v2::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -589,7 +589,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::v2_terms::get_terms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_terms::get_terms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -618,7 +618,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::v2_terms::agree_to_terms::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::v2_terms::agree_to_terms::Response,
             ::specgen_runtime::ApiError,
         >,
@@ -642,7 +642,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::versions::get_versions::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<
+        Output = ::std::result::Result<
             crate::endpoints::versions::get_versions::Response,
             ::specgen_runtime::ApiError,
         >,

@@ -177,12 +177,16 @@ fn get_validated3pid_v2_403_example_round_trips_through_http() {
 
 #[test]
 fn get_validated3pid_v2_parameter_client_secret_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""monkeys_are_GREAT""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""monkeys_are_GREAT""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("client_secret")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -402,7 +406,7 @@ fn bind_v2_request_body_example_survives_json() {
 #[test]
 fn bind_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_associations::bind_v2::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "sid": "1234",
@@ -429,7 +433,7 @@ fn bind_v2_request_example_round_trips_through_http() {
 fn unbind_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -442,7 +446,7 @@ fn unbind_v2_200_example_survives_json() {
 
 #[test]
 fn unbind_v2_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -531,7 +535,7 @@ fn unbind_v2_request_body_example_survives_json() {
 #[test]
 fn unbind_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_associations::unbind_v2::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "sid": "1234",
@@ -687,7 +691,7 @@ fn get_account_403_example_round_trips_through_http() {
 fn logout_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -700,7 +704,7 @@ fn logout_200_example_survives_json() {
 
 #[test]
 fn logout_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -933,12 +937,16 @@ fn email_submit_token_get_v2_403_example_round_trips_through_http() {
 
 #[test]
 fn email_submit_token_get_v2_parameter_client_secret_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""monkeys_are_GREAT""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""monkeys_are_GREAT""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("client_secret")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -946,10 +954,12 @@ fn email_submit_token_get_v2_parameter_client_secret_example_parses() {
 
 #[test]
 fn email_submit_token_get_v2_parameter_token_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""atoken""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""atoken""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=atoken".parse().expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1061,7 +1071,7 @@ fn email_submit_token_post_v2_request_body_example_survives_json() {
 #[test]
 fn email_submit_token_post_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_email_associations::email_submit_token_post_v2::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "sid": "1234",
@@ -1249,7 +1259,7 @@ fn blindly_sign_stuff_v2_request_body_example_survives_json() {
 #[test]
 fn blindly_sign_stuff_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_invitation_signing::blindly_sign_stuff_v2::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "mxid": "@foo:bar.com",
@@ -1540,12 +1550,16 @@ fn msisdn_submit_token_get_v2_403_example_round_trips_through_http() {
 
 #[test]
 fn msisdn_submit_token_get_v2_parameter_client_secret_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""monkeys_are_GREAT""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""monkeys_are_GREAT""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?client_secret=monkeys_are_GREAT"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("client_secret")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1553,10 +1567,12 @@ fn msisdn_submit_token_get_v2_parameter_client_secret_example_parses() {
 
 #[test]
 fn msisdn_submit_token_get_v2_parameter_token_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""atoken""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""atoken""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?token=atoken".parse().expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("token")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1668,7 +1684,7 @@ fn msisdn_submit_token_post_v2_request_body_example_survives_json() {
 #[test]
 fn msisdn_submit_token_post_v2_request_example_round_trips_through_http() {
     let request = ::matrix_identity_api::endpoints::v2_phone_associations::msisdn_submit_token_post_v2::Request {
-        body: Some(
+        body: ::std::option::Option::Some(
             ::serde_json::from_str(
                     r#"{
   "sid": "1234",
@@ -1695,7 +1711,7 @@ fn msisdn_submit_token_post_v2_request_example_round_trips_through_http() {
 fn ping_v2_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -1708,7 +1724,7 @@ fn ping_v2_200_example_survives_json() {
 
 #[test]
 fn ping_v2_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");
@@ -1812,9 +1828,9 @@ fn get_pub_key_v2_404_example_round_trips_through_http() {
 
 #[test]
 fn get_pub_key_v2_parameter_key_id_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""ed25519:0""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""ed25519:0""#)
         .expect("the example deserializes into the parameter's type");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::path(
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::path(
             "/{keyId}",
             "/ed25519%3A0",
         )
@@ -1883,14 +1899,16 @@ fn is_pub_key_valid_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn is_pub_key_valid_v2_parameter_public_key_example_parses() {
-    let from_json: String = ::serde_json::from_str(
+    let from_json: ::std::string::String = ::serde_json::from_str(
             r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?public_key=VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("public_key")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -1957,14 +1975,16 @@ fn is_ephemeral_pub_key_valid_v2_200_example_round_trips_through_http() {
 
 #[test]
 fn is_ephemeral_pub_key_valid_v2_parameter_public_key_example_parses() {
-    let from_json: String = ::serde_json::from_str(
+    let from_json: ::std::string::String = ::serde_json::from_str(
             r#""VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c""#,
         )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?public_key=VXuGitF39UH5iRfvbIknlvlAVKgD1BsLDMvBf0pmp7c"
         .parse()
         .expect("a valid URI");
-    let from_url: String = ::matrix_identity_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_identity_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("public_key")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -2232,7 +2252,7 @@ fn get_terms_200_example_round_trips_through_http() {
 fn agree_to_terms_200_example_survives_json() {
     let example: ::serde_json::Value = ::serde_json::from_str(r#"{}"#)
         .expect("the example is JSON");
-    let typed: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_value(
+    let typed: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_value(
             example.clone(),
         )
         .expect("the example deserializes into its type");
@@ -2245,7 +2265,7 @@ fn agree_to_terms_200_example_survives_json() {
 
 #[test]
 fn agree_to_terms_200_example_round_trips_through_http() {
-    let body: ::serde_json::Map<String, ::serde_json::Value> = ::serde_json::from_str(
+    let body: ::serde_json::Map<::std::string::String, ::serde_json::Value> = ::serde_json::from_str(
             r#"{}"#,
         )
         .expect("the example deserializes into its type");

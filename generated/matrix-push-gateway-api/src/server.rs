@@ -37,7 +37,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         context: &::specgen_runtime::server::Context,
         request: crate::endpoints::notify::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<crate::endpoints::notify::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::notify::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (context, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "notify")

@@ -26,7 +26,10 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
         credential: crate::endpoints::AccessToken,
         request: crate::endpoints::sync::Request,
     ) -> impl ::std::future::Future<
-        Output = Result<crate::endpoints::sync::Response, ::specgen_runtime::ApiError>,
+        Output = ::std::result::Result<
+            crate::endpoints::sync::Response,
+            ::specgen_runtime::ApiError,
+        >,
     > + ::std::marker::Send {
         let _ = (context, credential, request);
         ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, "sync")

@@ -211,10 +211,12 @@ fn sync_200_example_round_trips_through_http() {
 
 #[test]
 fn sync_parameter_filter_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""66696p746572""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(r#""66696p746572""#)
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?filter=66696p746572".parse().expect("a valid URI");
-    let from_url: String = ::matrix_sync_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("filter")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -222,10 +224,14 @@ fn sync_parameter_filter_example_parses() {
 
 #[test]
 fn sync_parameter_since_example_parses() {
-    let from_json: String = ::serde_json::from_str(r#""s72594_4483_1934""#)
+    let from_json: ::std::string::String = ::serde_json::from_str(
+            r#""s72594_4483_1934""#,
+        )
         .expect("the example deserializes into the parameter's type");
     let uri: ::http::Uri = "/?since=s72594_4483_1934".parse().expect("a valid URI");
-    let from_url: String = ::matrix_sync_api::runtime::wire::Params::query(&uri)
+    let from_url: ::std::string::String = ::matrix_sync_api::runtime::wire::Params::query(
+            &uri,
+        )
         .required("since")
         .expect("the example parses as the server parses it");
     assert_eq!(from_url, from_json);
@@ -260,18 +266,18 @@ fn sync_parameter_timeout_example_parses() {
 #[test]
 fn sync_request_example_round_trips_through_http() {
     let request = ::matrix_sync_api::endpoints::sync::Request {
-        filter: Some(
+        filter: ::std::option::Option::Some(
             ::serde_json::from_str(r#""66696p746572""#)
                 .expect("the example deserializes"),
         ),
-        since: Some(
+        since: ::std::option::Option::Some(
             ::serde_json::from_str(r#""s72594_4483_1934""#)
                 .expect("the example deserializes"),
         ),
-        set_presence: Some(
+        set_presence: ::std::option::Option::Some(
             ::serde_json::from_str(r#""offline""#).expect("the example deserializes"),
         ),
-        timeout: Some(
+        timeout: ::std::option::Option::Some(
             ::serde_json::from_str(r#"30000"#).expect("the example deserializes"),
         ),
     };

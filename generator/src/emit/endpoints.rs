@@ -328,18 +328,18 @@ fn metadata(op: &Operation, model: &Model) -> TokenStream {
                 quote!(&[#(#schemes),*])
             });
             let optional = security.optional;
-            quote!(Some(::specgen_runtime::SecurityRequirement { alternatives: &[#(#alternatives),*], optional: #optional }))
+            quote!(::std::option::Option::Some(::specgen_runtime::SecurityRequirement { alternatives: &[#(#alternatives),*], optional: #optional }))
         }
-        None => quote!(None),
+        None => quote!(::std::option::Option::None),
     };
     let request_body = match &op.body {
         // The client names the body's media type: any is taken.
-        Some(_) if content_type_param(op).is_some() => quote!(Some("*/*")),
+        Some(_) if content_type_param(op).is_some() => quote!(::std::option::Option::Some("*/*")),
         Some(body) => {
             let media_type = &body.media_type;
-            quote!(Some(#media_type))
+            quote!(::std::option::Option::Some(#media_type))
         }
-        None => quote!(None),
+        None => quote!(::std::option::Option::None),
     };
     quote! {
         /// The endpoint's name, method, path, credential and request body.
@@ -370,14 +370,14 @@ fn param_ty(p: &Param, model: &Model) -> TokenStream {
     if p.required || is_array(p) {
         ty
     } else {
-        quote!(Option<#ty>)
+        quote!(::std::option::Option<#ty>)
     }
 }
 
 fn body_ty(body: &Body, model: &Model) -> TokenStream {
     match &body.kind {
         BodyKind::Json | BodyKind::Text => ty_tokens(&body.ty, &model.types, Place::Outside(&quote!(crate::types::))),
-        BodyKind::Bytes => quote!(Vec<u8>),
+        BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
         BodyKind::Form { .. } => quote!(Form),
     }
 }
@@ -387,12 +387,12 @@ fn field_ty(f: &FormField, model: &Model) -> TokenStream {
     let (ty, many) = match f.value {
         FieldValue::Text | FieldValue::Json => (ty, matches!(f.ty, Ty::Vec(_)) && f.value == FieldValue::Text),
         FieldValue::File => (quote!(::specgen_runtime::FilePart), false),
-        FieldValue::Files => (quote!(Vec<::specgen_runtime::FilePart>), true),
+        FieldValue::Files => (quote!(::std::vec::Vec<::specgen_runtime::FilePart>), true),
     };
     if f.required || many {
         ty
     } else {
-        quote!(Option<#ty>)
+        quote!(::std::option::Option<#ty>)
     }
 }
 
@@ -428,17 +428,15 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
                 None => quote!(form.texts(#wire, &self.#name);),
             },
             (FieldValue::Text, true) => quote!(form.text(#wire, &self.#name);),
-            (FieldValue::Text, false) => quote!(if let Some(value) = &self.#name { form.text(#wire, value); }),
-            (FieldValue::Json, true) => {
-                quote!(form.text(#wire, &String::from_utf8_lossy(&::specgen_runtime::wire::to_json(&self.#name)?));)
-            }
+            (FieldValue::Text, false) => quote!(if let ::std::option::Option::Some(value) = &self.#name { form.text(#wire, value); }),
+            (FieldValue::Json, true) => quote!(form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(&self.#name)?));),
             (FieldValue::Json, false) => quote! {
-                if let Some(value) = &self.#name {
-                    form.text(#wire, &String::from_utf8_lossy(&::specgen_runtime::wire::to_json(value)?));
+                if let ::std::option::Option::Some(value) = &self.#name {
+                    form.text(#wire, &::std::string::String::from_utf8_lossy(&::specgen_runtime::wire::to_json(value)?));
                 }
             },
             (FieldValue::File, true) => quote!(form.file(#wire, &self.#name);),
-            (FieldValue::File, false) => quote!(if let Some(file) = &self.#name { form.file(#wire, file); }),
+            (FieldValue::File, false) => quote!(if let ::std::option::Option::Some(file) = &self.#name { form.file(#wire, file); }),
         };
         quote!(#declared #write)
     });
@@ -458,12 +456,12 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
             (FieldValue::Text, true) => quote!(form.fields().required(#wire)?),
             (FieldValue::Text, false) => quote!(form.fields().optional(#wire)?),
             (FieldValue::Json, true) => quote! {
-                ::specgen_runtime::wire::request_json(form.fields().required::<String>(#wire)?.as_bytes())?
+                ::specgen_runtime::wire::request_json(form.fields().required::<::std::string::String>(#wire)?.as_bytes())?
             },
             (FieldValue::Json, false) => quote! {
-                match form.fields().optional::<String>(#wire)? {
-                    Some(text) => Some(::specgen_runtime::wire::request_json(text.as_bytes())?),
-                    None => None,
+                match form.fields().optional::<::std::string::String>(#wire)? {
+                    ::std::option::Option::Some(text) => ::std::option::Option::Some(::specgen_runtime::wire::request_json(text.as_bytes())?),
+                    ::std::option::Option::None => ::std::option::Option::None,
                 }
             },
             (FieldValue::File, true) => quote!(form.required_file(#wire)?),
@@ -483,15 +481,15 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
 
         impl Form {
             /// The body's media type (with its boundary) and bytes.
-            fn encode(&self) -> Result<(String, Vec<u8>), ::specgen_runtime::IntoHttpError> {
+            fn encode(&self) -> ::std::result::Result<(::std::string::String, ::std::vec::Vec<u8>), ::specgen_runtime::IntoHttpError> {
                 let #mut_form = ::specgen_runtime::form::FormWriter::new(#multipart);
                 #(#writes)*
                 form.finish()
             }
 
             /// The fields of a form read from a request.
-            fn decode(form: &::specgen_runtime::form::Form) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
-                Ok(Self {
+            fn decode(form: &::specgen_runtime::form::Form) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+                ::std::result::Result::Ok(Self {
                     #(#reads)*
                 })
             }
@@ -572,7 +570,7 @@ fn write_param(p: &Param) -> TokenStream {
         (false, _, false) => match optional {
             Some(optional) => quote!(out.#optional(#wire, self.#field.as_ref());),
             None => quote! {
-                if let Some(value) = &self.#field {
+                if let ::std::option::Option::Some(value) = &self.#field {
                     out.#method(#wire, value);
                 }
             },
@@ -618,7 +616,7 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
     let body_field = op.body.as_ref().map(|body| {
         let name = ident(&body.field);
         let ty = body_ty(body, model);
-        let ty = if body.required { ty } else { quote!(Option<#ty>) };
+        let ty = if body.required { ty } else { quote!(::std::option::Option<#ty>) };
         let media = format!("The body, `{}`.", body.media_type);
         let doc = doc_attrs(&paragraphs([body.doc.as_deref(), Some(media.as_str())]));
         quote! { #doc pub #name: #ty, }
@@ -674,10 +672,10 @@ fn into_http_request(op: &Operation) -> TokenStream {
         None => {
             return quote! {
                 #doc
-                fn try_into_http_request(&self, base_url: &str) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+                fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
                     let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
                     #(#writes)*
-                    out.into_request(METADATA.method, base_url, None)
+                    out.into_request(METADATA.method, base_url, ::std::option::Option::None)
                 }
             }
         }
@@ -690,36 +688,36 @@ fn into_http_request(op: &Operation) -> TokenStream {
             };
             match (&body.kind, body.required) {
                 (BodyKind::Json, true) => {
-                    quote!(Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
+                    quote!(::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(&self.#field)?)))
                 }
                 (BodyKind::Json, false) => quote! {
                     match &self.#field {
-                        Some(body) => Some((#media, ::specgen_runtime::wire::to_json(body)?)),
-                        None => None,
+                        ::std::option::Option::Some(body) => ::std::option::Option::Some((#media, ::specgen_runtime::wire::to_json(body)?)),
+                        ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
                 (BodyKind::Text, true) => {
-                    quote!(Some((#media, self.#field.clone().into_bytes())))
+                    quote!(::std::option::Option::Some((#media, self.#field.clone().into_bytes())))
                 }
                 (BodyKind::Text, false) => {
                     quote!(self.#field.as_ref().map(|body| (#media, body.clone().into_bytes())))
                 }
-                (BodyKind::Bytes, true) => quote!(Some((#media, self.#field.clone()))),
+                (BodyKind::Bytes, true) => quote!(::std::option::Option::Some((#media, self.#field.clone()))),
                 (BodyKind::Bytes, false) => quote!(self.#field.as_ref().map(|body| (#media, body.clone()))),
                 // The form's own media type carries its boundary.
                 (BodyKind::Form { .. }, true) => quote! {{
                     let (media, bytes) = self.#field.encode()?;
                     form_media = media;
-                    Some((form_media.as_str(), bytes))
+                    ::std::option::Option::Some((form_media.as_str(), bytes))
                 }},
                 (BodyKind::Form { .. }, false) => quote! {
                     match &self.#field {
-                        Some(form) => {
+                        ::std::option::Option::Some(form) => {
                             let (media, bytes) = form.encode()?;
                             form_media = media;
-                            Some((form_media.as_str(), bytes))
+                            ::std::option::Option::Some((form_media.as_str(), bytes))
                         }
-                        None => None,
+                        ::std::option::Option::None => ::std::option::Option::None,
                     }
                 },
             }
@@ -733,18 +731,21 @@ fn into_http_request(op: &Operation) -> TokenStream {
         } else {
             quote! {
                 match &self.#field {
-                    Some(value) => ::std::string::ToString::to_string(value),
-                    None => ::std::borrow::ToOwned::to_owned(#declared),
+                    ::std::option::Option::Some(value) => ::std::string::ToString::to_string(value),
+                    ::std::option::Option::None => ::std::borrow::ToOwned::to_owned(#declared),
                 }
             }
         };
-        quote!(let media: String = #value;)
+        quote!(let media: ::std::string::String = #value;)
     });
-    let form_media =
-        op.body.as_ref().filter(|b| matches!(b.kind, BodyKind::Form { .. })).map(|_| quote!(let form_media: String;));
+    let form_media = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.kind, BodyKind::Form { .. }))
+        .map(|_| quote!(let form_media: ::std::string::String;));
     quote! {
         #doc
-        fn try_into_http_request(&self, base_url: &str) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+        fn try_into_http_request(&self, base_url: &str) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             let #out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
             #(#writes)*
             #media
@@ -789,9 +790,9 @@ fn from_http_request(op: &Operation) -> TokenStream {
                 } else {
                     quote! {
                         if request.body().as_ref().is_empty() {
-                            None
+                            ::std::option::Option::None
                         } else {
-                            Some(#form)
+                            ::std::option::Option::Some(#form)
                         }
                     }
                 }
@@ -802,12 +803,12 @@ fn from_http_request(op: &Operation) -> TokenStream {
     quote! {
         /// Reads the request from an `http` request, checking every parameter and the body.
         /// Query parameters the endpoint does not declare (a credential, say) are ignored.
-        fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(request: &::http::Request<B>) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+        fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(request: &::http::Request<B>) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
             #path
             #query
             #headers
             #cookies
-            Ok(Self {
+            ::std::result::Result::Ok(Self {
                 #(#reads)*
                 #body
             })
@@ -884,7 +885,7 @@ fn response(op: &Operation, model: &Model) -> TokenStream {
             let field = ident(&h.rust);
             let ty = ty_tokens(&h.ty, &model.types, Place::Outside(&quote!(crate::types::)));
             let many = matches!(h.ty, Ty::Vec(_));
-            let ty = if h.required || many { ty } else { quote!(Option<#ty>) };
+            let ty = if h.required || many { ty } else { quote!(::std::option::Option<#ty>) };
             let required = if h.required { "Required header" } else { "Header" };
             let items = if many { " Its items, separated by commas." } else { "" };
             let wire = format!("{required} `{}`.{items}", h.wire);
@@ -932,7 +933,7 @@ fn sent_media(body: &Body) -> String {
 /// through the runtime's `json_response`, any other as its bytes through `response`.
 fn response_call(status: &TokenStream, body: Option<&Body>, value: TokenStream) -> TokenStream {
     let Some(body) = body else {
-        return quote!(::specgen_runtime::wire::response(#status, None));
+        return quote!(::specgen_runtime::wire::response(#status, ::std::option::Option::None));
     };
     let media = &sent_media(body);
     let bytes = match body.kind {
@@ -940,7 +941,7 @@ fn response_call(status: &TokenStream, body: Option<&Body>, value: TokenStream) 
         BodyKind::Text => quote!(#value.clone().into_bytes()),
         BodyKind::Bytes | BodyKind::Form { .. } => quote!(#value.clone()),
     };
-    quote!(::specgen_runtime::wire::response(#status, Some((#media, #bytes))))
+    quote!(::specgen_runtime::wire::response(#status, ::std::option::Option::Some((#media, #bytes))))
 }
 
 fn into_http_response(op: &Operation) -> TokenStream {
@@ -975,7 +976,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
                     },
                     (_, true) => quote!(::specgen_runtime::wire::set_header(&mut response, #wire, #field)?;),
                     (_, false) => quote! {
-                        if let Some(value) = #field {
+                        if let ::std::option::Option::Some(value) = #field {
                             ::specgen_runtime::wire::set_header(&mut response, #wire, value)?;
                         }
                     },
@@ -985,7 +986,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
                 Self::#variant { #(#fields),* } => {
                     let mut response = #call?;
                     #(#sets)*
-                    Ok(response)
+                    ::std::result::Result::Ok(response)
                 }
             }
         })
@@ -993,7 +994,7 @@ fn into_http_response(op: &Operation) -> TokenStream {
     let scrutinee = if arms.is_empty() { quote!(*self) } else { quote!(self) };
     quote! {
         /// The `http` response: the variant's status, and its body with its media type.
-        fn try_into_http_response(&self) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+        fn try_into_http_response(&self) -> ::std::result::Result<::http::Response<::std::vec::Vec<u8>>, ::specgen_runtime::IntoHttpError> {
             match #scrutinee {
                 #(#arms)*
             }
@@ -1025,7 +1026,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
                 quote!(Self::#variant(#decoded))
             }
         };
-        arms.push(quote!(#status => Ok(#value),));
+        arms.push(quote!(#status => ::std::result::Result::Ok(#value),));
     }
     for r in op.responses.iter().filter(|r| r.range) {
         let variant = ident(&r.variant);
@@ -1035,16 +1036,16 @@ fn from_http_response(op: &Operation) -> TokenStream {
             proc_macro2::Literal::u16_unsuffixed(start.saturating_add(100)),
         );
         let value = status_variant(r, &variant);
-        arms.push(quote!(code if (#start..#end).contains(&code) => Ok(#value),));
+        arms.push(quote!(code if (#start..#end).contains(&code) => ::std::result::Result::Ok(#value),));
     }
     let default = op.responses.iter().find(|r| r.status.is_none());
     let fallback = match default {
         Some(r) => {
             let variant = ident(&r.variant);
             let value = status_variant(r, &variant);
-            quote!(Ok(#value))
+            quote!(::std::result::Result::Ok(#value))
         }
-        None => quote!(Err(::specgen_runtime::wire::unexpected_status(status, body))),
+        None => quote!(::std::result::Result::Err(::specgen_runtime::wire::unexpected_status(status, body))),
     };
     let uses_body = default.is_none() || op.responses.iter().any(|r| r.body.is_some());
     let body = uses_body.then(|| quote!(let body = response.body().as_ref();));
@@ -1061,7 +1062,7 @@ fn from_http_response(op: &Operation) -> TokenStream {
     quote! {
         /// Reads the response from an `http` response: a status the endpoint does not declare
         /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
-        fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(response: &::http::Response<B>) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+        fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(response: &::http::Response<B>) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
             let status = response.status();
             #body
             #result

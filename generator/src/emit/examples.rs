@@ -332,13 +332,13 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
                 if p.required || is_array {
                     parsed
                 } else {
-                    quote!(Some(#parsed))
+                    quote!(::std::option::Option::Some(#parsed))
                 }
             }
             // A required parameter without an example: no request can be built from the spec.
             None if p.required => return None,
-            None if is_array => quote!(Vec::new()),
-            None => quote!(None),
+            None if is_array => quote!(::std::vec::Vec::new()),
+            None => quote!(::std::option::Option::None),
         };
         fields.push(quote!(#field: #value,));
     }
@@ -351,11 +351,11 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
                 if body.required {
                     parsed
                 } else {
-                    quote!(Some(#parsed))
+                    quote!(::std::option::Option::Some(#parsed))
                 }
             }
             None if body.required => return None,
-            None => quote!(None),
+            None => quote!(::std::option::Option::None),
         };
         fields.push(quote!(#field: #value,));
     }

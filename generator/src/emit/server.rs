@@ -111,7 +111,7 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
             quote!(#module::Credentials)
         };
         if s.optional {
-            quote!(credential: Option<crate::endpoints::#ty>,)
+            quote!(credential: ::std::option::Option<crate::endpoints::#ty>,)
         } else {
             quote!(credential: crate::endpoints::#ty,)
         }
@@ -131,7 +131,7 @@ fn trait_method(op: &Operation, model: &Model) -> TokenStream {
             context: &::specgen_runtime::server::Context,
             #credential
             request: crate::endpoints::#module::Request,
-        ) -> impl ::std::future::Future<Output = Result<crate::endpoints::#module::Response, ::specgen_runtime::ApiError>> + ::std::marker::Send {
+        ) -> impl ::std::future::Future<Output = ::std::result::Result<crate::endpoints::#module::Response, ::specgen_runtime::ApiError>> + ::std::marker::Send {
             let _ = #unused;
             ::specgen_runtime::server::not_implemented(crate::ERROR_FORMAT, #wire_name)
         }
@@ -152,29 +152,26 @@ fn route(op: &Operation) -> TokenStream {
         },
         Some(s) if !s.is_single() => {
             // The variant of the alternative that matched, its credentials taken from the context.
-            let arms = s.alternatives.iter().zip(super::endpoints::credential_variants(s)).enumerate().map(
-                |(i, (alternative, variant))| {
-                    let variant = ident(&variant);
-                    let names: Vec<proc_macro2::Ident> =
-                        (0..alternative.len()).map(|j| ident(&format!("c{j}"))).collect();
-                    let gets = names.iter().map(|_| quote!(context.credential()));
-                    let somes = names.iter().map(|n| quote!(Some(#n)));
-                    quote! {
-                        Some(#i) => match (#(#gets,)*) {
-                            (#(#somes,)*) => Some(crate::endpoints::#module::Credentials::#variant(#(#names),*)),
-                            _ => None,
-                        },
-                    }
-                },
-            );
+            let arms = s.alternatives.iter().zip(super::endpoints::credential_variants(s)).enumerate().map(|(i, (alternative, variant))| {
+                let variant = ident(&variant);
+                let names: Vec<proc_macro2::Ident> = (0..alternative.len()).map(|j| ident(&format!("c{j}"))).collect();
+                let gets = names.iter().map(|_| quote!(context.credential()));
+                let somes = names.iter().map(|n| quote!(::std::option::Option::Some(#n)));
+                quote! {
+                    ::std::option::Option::Some(#i) => match (#(#gets,)*) {
+                        (#(#somes,)*) => ::std::option::Option::Some(crate::endpoints::#module::Credentials::#variant(#(#names),*)),
+                        _ => ::std::option::Option::None,
+                    },
+                }
+            });
             let first = &s.scheme;
             let call = if s.optional {
                 quote!(api.#name(&context, credential, request).await)
             } else {
                 quote! {
                     match credential {
-                        Some(credential) => api.#name(&context, credential, request).await,
-                        None => Err(::specgen_runtime::ApiError::missing_credential(crate::ERROR_FORMAT, #first)),
+                        ::std::option::Option::Some(credential) => api.#name(&context, credential, request).await,
+                        ::std::option::Option::None => ::std::result::Result::Err(::specgen_runtime::ApiError::missing_credential(crate::ERROR_FORMAT, #first)),
                     }
                 }
             };
@@ -182,7 +179,7 @@ fn route(op: &Operation) -> TokenStream {
                 .route(|api: ::std::sync::Arc<A>, context: ::specgen_runtime::server::Context, #request| async move {
                     let credential = match context.alternative() {
                         #(#arms)*
-                        _ => None,
+                        _ => ::std::option::Option::None,
                     };
                     #call
                 })
@@ -191,7 +188,7 @@ fn route(op: &Operation) -> TokenStream {
         Some(s) => {
             let ty = ident(&s.credential);
             let (method, credential) = if s.optional {
-                (quote!(route_with_optional), quote!(credential: Option<crate::endpoints::#ty>))
+                (quote!(route_with_optional), quote!(credential: ::std::option::Option<crate::endpoints::#ty>))
             } else {
                 (quote!(route_with), quote!(credential: crate::endpoints::#ty))
             };

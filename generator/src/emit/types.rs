@@ -2,10 +2,7 @@
 //!
 //! Every std, core and serde item is named by its absolute path (`::std::string::String`,
 //! `::serde::Serialize`): a schema may be called `String`, `Option` or `Result`, and the
-//! types module holds it beside the code that uses the real ones. The endpoint modules, the
-//! server and the client hold no item named by the spec (they reach its types through
-//! `crate::types::`), so they name the prelude's `Option`, `Some`, `None`, `Result`, `Ok`,
-//! `Err`, `String`, `Vec` and `Box` as hand-written code does.
+//! types module holds it beside the code that uses the real ones.
 
 use std::collections::BTreeMap;
 
@@ -53,35 +50,24 @@ pub enum Place<'a> {
     In(&'a [String]),
 }
 
-/// How a type is spelled from `place`. Outside `types` no item of the spec's is in scope, so
-/// the prelude's `String`, `Vec`, `Box` and `Option` are named as such; inside, by their
-/// absolute paths (see the module's doc).
+/// How a type is spelled from `place`.
 pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
-    let prelude = matches!(place, Place::Outside(_));
-    let string = || if prelude { quote!(String) } else { quote!(::std::string::String) };
     match ty {
-        Ty::String => string(),
+        Ty::String => quote!(::std::string::String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Json => quote!(::serde_json::Value),
         Ty::Format(format) => super::formats::format_tokens(*format),
-        Ty::JsonObject => {
-            let string = string();
-            quote!(::serde_json::Map<#string, ::serde_json::Value>)
-        }
+        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, space, place);
-            if prelude {
-                quote!(Vec<#inner>)
-            } else {
-                quote!(::std::vec::Vec<#inner>)
-            }
+            quote!(::std::vec::Vec<#inner>)
         }
         Ty::Map(inner) => {
-            let (string, inner) = (string(), ty_tokens(inner, space, place));
-            quote!(::std::collections::BTreeMap<#string, #inner>)
+            let inner = ty_tokens(inner, space, place);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Ty::Named(id) => {
             let entry = space.get(*id);
@@ -101,19 +87,11 @@ pub fn ty_tokens(ty: &Ty, space: &TypeSpace, place: Place<'_>) -> TokenStream {
         }
         Ty::Boxed(inner) => {
             let inner = ty_tokens(inner, space, place);
-            if prelude {
-                quote!(Box<#inner>)
-            } else {
-                quote!(::std::boxed::Box<#inner>)
-            }
+            quote!(::std::boxed::Box<#inner>)
         }
         Ty::Nullable(inner) => {
             let inner = ty_tokens(inner, space, place);
-            if prelude {
-                quote!(Option<#inner>)
-            } else {
-                quote!(::std::option::Option<#inner>)
-            }
+            quote!(::std::option::Option<#inner>)
         }
         Ty::Tuple(members) => {
             let members = members.iter().map(|m| ty_tokens(m, space, place));

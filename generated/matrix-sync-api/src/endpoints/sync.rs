@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "sync",
     method: ::http::Method::GET,
     path: "/_matrix/client/v2_alpha/sync",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,11 +32,11 @@ pub struct Request {
     /// The ID of a filter created using the filter API.
     ///
     /// Query parameter `filter`.
-    pub filter: Option<String>,
+    pub filter: ::std::option::Option<::std::string::String>,
     /// A point in time to continue a sync from.
     ///
     /// Query parameter `since`.
-    pub since: Option<String>,
+    pub since: ::std::option::Option<::std::string::String>,
     /// Controls whether the client is automatically marked as online by
     /// polling this API. If this parameter is omitted then the client is
     /// automatically marked as online when it uses this API. Otherwise if
@@ -44,12 +44,12 @@ pub struct Request {
     /// being online when it uses this API.
     ///
     /// Query parameter `set_presence`.
-    pub set_presence: Option<crate::types::SyncSetPresence>,
+    pub set_presence: ::std::option::Option<crate::types::SyncSetPresence>,
     /// The maximum time to poll in milliseconds before returning this
     /// request.
     ///
     /// Query parameter `timeout`.
-    pub timeout: Option<i64>,
+    pub timeout: ::std::option::Option<i64>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -61,22 +61,25 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.optional_query("filter", self.filter.as_ref());
         out.optional_query("since", self.since.as_ref());
         out.optional_query("set_presence", self.set_presence.as_ref());
         out.optional_query("timeout", self.timeout.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             filter: query.optional("filter")?,
             since: query.optional("since")?,
             set_presence: query.optional("set_presence")?,
@@ -96,7 +99,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -107,12 +113,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "send_transaction",
     method: ::http::Method::PUT,
     path: "/_matrix/app/v1/transactions/{txnId}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -19,7 +19,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("application/json"),
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,11 +32,11 @@ pub struct Request {
     /// these IDs and they are used to ensure idempotency of requests.
     ///
     /// Required path parameter `txnId`.
-    pub txn_id: String,
+    pub txn_id: ::std::string::String,
     /// Transaction information
     ///
     /// The body, `application/json`.
-    pub body: Option<crate::types::transactions::SendTransactionBody>,
+    pub body: ::std::option::Option<crate::types::transactions::SendTransactionBody>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -48,14 +48,20 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("txnId", &self.txn_id);
         let body = match &self.body {
-            Some(body) => {
-                Some(("application/json", ::specgen_runtime::wire::to_json(body)?))
+            ::std::option::Option::Some(body) => {
+                ::std::option::Option::Some((
+                    "application/json",
+                    ::specgen_runtime::wire::to_json(body)?,
+                ))
             }
-            None => None,
+            ::std::option::Option::None => ::std::option::Option::None,
         };
         out.into_request(METADATA.method, base_url, body)
     }
@@ -63,9 +69,9 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             txn_id: path.required("txnId")?,
             body: ::specgen_runtime::wire::optional_request_json(
                 request.body().as_ref(),
@@ -78,14 +84,17 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The transaction was processed successfully.
-    Ok(::serde_json::Map<String, ::serde_json::Value>),
+    Ok(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -96,12 +105,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

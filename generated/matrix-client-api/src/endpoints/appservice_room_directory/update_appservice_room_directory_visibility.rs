@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "update_appservice_room_directory_visibility",
     method: ::http::Method::PUT,
     path: "/_matrix/client/v3/directory/list/appservice/{networkId}/{roomId}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("application/json"),
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -34,11 +34,11 @@ pub struct Request {
     /// a supported protocol.
     ///
     /// Required path parameter `networkId`.
-    pub network_id: String,
+    pub network_id: ::std::string::String,
     /// The room ID to add to the directory.
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// The body, `application/json`.
     pub body: crate::types::appservice_room_directory::UpdateAppserviceRoomDirectoryVisibilityBody,
 }
@@ -52,11 +52,14 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("networkId", &self.network_id);
         out.path("roomId", &self.room_id);
-        let body = Some((
+        let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
         ));
@@ -66,9 +69,9 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             network_id: path.required("networkId")?,
             room_id: path.required("roomId")?,
             body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
@@ -80,14 +83,17 @@ impl ::specgen_runtime::Endpoint for Request {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `200`: The room's directory visibility has been updated.
-    Ok(::serde_json::Map<String, ::serde_json::Value>),
+    Ok(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
 
 impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -98,12 +104,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_content",
     method: ::http::Method::GET,
     path: "/_matrix/media/v3/download/{serverName}/{mediaId}",
-    security: None,
-    request_body: None,
+    security: ::std::option::Option::None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -18,11 +18,11 @@ pub struct Request {
     /// The server name from the `mxc://` URI (the authoritory component)
     ///
     /// Required path parameter `serverName`.
-    pub server_name: String,
+    pub server_name: ::std::string::String,
     /// The media ID from the `mxc://` URI (the path component)
     ///
     /// Required path parameter `mediaId`.
-    pub media_id: String,
+    pub media_id: ::std::string::String,
     /// Indicates to the server that it should not attempt to fetch the media if it is deemed
     /// remote. This is to prevent routing loops where the server contacts itself. Defaults to
     /// true if not provided.
@@ -30,7 +30,7 @@ pub struct Request {
     /// Query parameter `allow_remote`.
     ///
     /// Default: `true`.
-    pub allow_remote: Option<bool>,
+    pub allow_remote: ::std::option::Option<bool>,
     /// The maximum number of milliseconds that the client is willing to
     /// wait to start receiving data, in the case that the content has not
     /// yet been uploaded. The default value is 20000 (20 seconds). The
@@ -41,7 +41,7 @@ pub struct Request {
     /// Query parameter `timeout_ms`.
     ///
     /// Default: `20000`.
-    pub timeout_ms: Option<i64>,
+    pub timeout_ms: ::std::option::Option<i64>,
     /// Indicates to the server that it may return a 307 or 308 redirect response that points
     /// at the relevant media content. When not explicitly set to true the server must return
     /// the media content itself.
@@ -49,7 +49,7 @@ pub struct Request {
     /// Query parameter `allow_redirect`.
     ///
     /// Default: `false`.
-    pub allow_redirect: Option<bool>,
+    pub allow_redirect: ::std::option::Option<bool>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -60,23 +60,26 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
         out.optional_query("allow_remote", self.allow_remote.as_ref());
         out.optional_query("timeout_ms", self.timeout_ms.as_ref());
         out.optional_query("allow_redirect", self.allow_redirect.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             server_name: path.required("serverName")?,
             media_id: path.required("mediaId")?,
             allow_remote: query.optional("allow_remote")?,
@@ -93,25 +96,25 @@ pub enum Response {
     /// `200`: The content that was previously uploaded.
     Ok {
         /// The body.
-        body: Vec<u8>,
+        body: ::std::vec::Vec<u8>,
         /// The name of the file that was previously uploaded, if set.
         ///
         /// Header `Content-Disposition`.
-        content_disposition: Option<String>,
+        content_disposition: ::std::option::Option<::std::string::String>,
     },
     /// `307`: A redirect to the thumbnail of the requested content.
     TemporaryRedirect {
         /// The URL of the thumbnail content.
         ///
         /// Header `Location`.
-        location: Option<String>,
+        location: ::std::option::Option<::std::string::String>,
     },
     /// `308`: A redirect to the thumbnail of the requested content.
     Status308 {
         /// The URL of the thumbnail content.
         ///
         /// Header `Location`.
-        location: Option<String>,
+        location: ::std::option::Option<::std::string::String>,
     },
     /// `429`: This request was rate-limited.
     TooManyRequests(crate::types::RateLimited),
@@ -126,43 +129,55 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok { body, content_disposition } => {
                 let mut response = ::specgen_runtime::wire::response(
                     200,
-                    Some(("application/octet-stream", body.clone())),
+                    ::std::option::Option::Some((
+                        "application/octet-stream",
+                        body.clone(),
+                    )),
                 )?;
-                if let Some(value) = content_disposition {
+                if let ::std::option::Option::Some(value) = content_disposition {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Content-Disposition",
                         value,
                     )?;
                 }
-                Ok(response)
+                ::std::result::Result::Ok(response)
             }
             Self::TemporaryRedirect { location } => {
-                let mut response = ::specgen_runtime::wire::response(307, None)?;
-                if let Some(value) = location {
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Location",
                         value,
                     )?;
                 }
-                Ok(response)
+                ::std::result::Result::Ok(response)
             }
             Self::Status308 { location } => {
-                let mut response = ::specgen_runtime::wire::response(308, None)?;
-                if let Some(value) = location {
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Location",
                         value,
                     )?;
                 }
-                Ok(response)
+                ::std::result::Result::Ok(response)
             }
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::json_response(429, "application/json", body)
@@ -179,12 +194,12 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
             200 => {
-                Ok(Self::Ok {
+                ::std::result::Result::Ok(Self::Ok {
                     body: ::specgen_runtime::wire::response_bytes(body),
                     content_disposition: ::specgen_runtime::wire::response_header(
                         status,
@@ -194,7 +209,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 })
             }
             307 => {
-                Ok(Self::TemporaryRedirect {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
                     location: ::specgen_runtime::wire::response_header(
                         status,
                         response.headers(),
@@ -203,7 +218,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 })
             }
             308 => {
-                Ok(Self::Status308 {
+                ::std::result::Result::Ok(Self::Status308 {
                     location: ::specgen_runtime::wire::response_header(
                         status,
                         response.headers(),
@@ -212,27 +227,31 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 })
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             502 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadGateway(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             504 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::GatewayTimeout(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_content_thumbnail",
     method: ::http::Method::GET,
     path: "/_matrix/media/v3/thumbnail/{serverName}/{mediaId}",
-    security: None,
-    request_body: None,
+    security: ::std::option::Option::None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -18,11 +18,11 @@ pub struct Request {
     /// The server name from the `mxc://` URI (the authoritory component)
     ///
     /// Required path parameter `serverName`.
-    pub server_name: String,
+    pub server_name: ::std::string::String,
     /// The media ID from the `mxc://` URI (the path component)
     ///
     /// Required path parameter `mediaId`.
-    pub media_id: String,
+    pub media_id: ::std::string::String,
     /// The *desired* width of the thumbnail. The actual thumbnail may be
     /// larger than the size specified.
     ///
@@ -37,7 +37,9 @@ pub struct Request {
     /// section for more information.
     ///
     /// Query parameter `method`.
-    pub method: Option<crate::types::content_repo::GetContentThumbnailMethod>,
+    pub method: ::std::option::Option<
+        crate::types::content_repo::GetContentThumbnailMethod,
+    >,
     /// Indicates to the server that it should not attempt to fetch
     /// the media if it is deemed remote. This is to prevent routing loops
     /// where the server contacts itself. Defaults to true if not provided.
@@ -45,7 +47,7 @@ pub struct Request {
     /// Query parameter `allow_remote`.
     ///
     /// Default: `true`.
-    pub allow_remote: Option<bool>,
+    pub allow_remote: ::std::option::Option<bool>,
     /// The maximum number of milliseconds that the client is willing to
     /// wait to start receiving data, in the case that the content has not
     /// yet been uploaded. The default value is 20000 (20 seconds). The
@@ -56,7 +58,7 @@ pub struct Request {
     /// Query parameter `timeout_ms`.
     ///
     /// Default: `20000`.
-    pub timeout_ms: Option<i64>,
+    pub timeout_ms: ::std::option::Option<i64>,
     /// Indicates to the server that it may return a 307 or 308 redirect response that points
     /// at the relevant media content. When not explicitly set to true the server must return
     /// the media content itself.
@@ -64,7 +66,7 @@ pub struct Request {
     /// Query parameter `allow_redirect`.
     ///
     /// Default: `false`.
-    pub allow_redirect: Option<bool>,
+    pub allow_redirect: ::std::option::Option<bool>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -75,7 +77,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
@@ -85,16 +90,16 @@ impl ::specgen_runtime::Endpoint for Request {
         out.optional_query("allow_remote", self.allow_remote.as_ref());
         out.optional_query("timeout_ms", self.timeout_ms.as_ref());
         out.optional_query("allow_redirect", self.allow_redirect.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             server_name: path.required("serverName")?,
             media_id: path.required("mediaId")?,
             width: query.required("width")?,
@@ -112,20 +117,20 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: A thumbnail of the requested content.
-    Ok(Vec<u8>),
+    Ok(::std::vec::Vec<u8>),
     /// `307`: A redirect to the thumbnail of the requested content.
     TemporaryRedirect {
         /// The URL of the thumbnail content.
         ///
         /// Header `Location`.
-        location: Option<String>,
+        location: ::std::option::Option<::std::string::String>,
     },
     /// `308`: A redirect to the thumbnail of the requested content.
     Status308 {
         /// The URL of the thumbnail content.
         ///
         /// Header `Location`.
-        location: Option<String>,
+        location: ::std::option::Option<::std::string::String>,
     },
     /// `400`: The request does not make sense to the server, or the server cannot thumbnail
     /// the content. For example, the client requested non-integer dimensions or asked
@@ -134,7 +139,7 @@ pub enum Response {
     /// `413`: The local content is too large for the server to thumbnail.
     PayloadTooLarge(::serde_json::Value),
     /// `429`: This request was rate-limited.
-    TooManyRequests(Vec<u8>),
+    TooManyRequests(::std::vec::Vec<u8>),
     /// `502`: The remote content is too large for the server to thumbnail.
     BadGateway(::serde_json::Value),
     /// `504`: The content is not yet available. A \[standard error response\](/client-server-api/#standard-error-response)
@@ -146,35 +151,44 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::response(
                     200,
-                    Some(("image/jpeg", body.clone())),
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
             Self::TemporaryRedirect { location } => {
-                let mut response = ::specgen_runtime::wire::response(307, None)?;
-                if let Some(value) = location {
+                let mut response = ::specgen_runtime::wire::response(
+                    307,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Location",
                         value,
                     )?;
                 }
-                Ok(response)
+                ::std::result::Result::Ok(response)
             }
             Self::Status308 { location } => {
-                let mut response = ::specgen_runtime::wire::response(308, None)?;
-                if let Some(value) = location {
+                let mut response = ::specgen_runtime::wire::response(
+                    308,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Location",
                         value,
                     )?;
                 }
-                Ok(response)
+                ::std::result::Result::Ok(response)
             }
             Self::BadRequest(body) => {
                 ::specgen_runtime::wire::json_response(400, "application/json", body)
@@ -185,7 +199,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
             Self::TooManyRequests(body) => {
                 ::specgen_runtime::wire::response(
                     429,
-                    Some(("image/jpeg", body.clone())),
+                    ::std::option::Option::Some(("image/jpeg", body.clone())),
                 )
             }
             Self::BadGateway(body) => {
@@ -200,13 +214,17 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_bytes(body))),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_bytes(body)),
+                )
+            }
             307 => {
-                Ok(Self::TemporaryRedirect {
+                ::std::result::Result::Ok(Self::TemporaryRedirect {
                     location: ::specgen_runtime::wire::response_header(
                         status,
                         response.headers(),
@@ -215,7 +233,7 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 })
             }
             308 => {
-                Ok(Self::Status308 {
+                ::std::result::Result::Ok(Self::Status308 {
                     location: ::specgen_runtime::wire::response_header(
                         status,
                         response.headers(),
@@ -224,37 +242,43 @@ impl ::specgen_runtime::EndpointResponse for Response {
                 })
             }
             400 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadRequest(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             413 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::PayloadTooLarge(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             429 => {
-                Ok(Self::TooManyRequests(::specgen_runtime::wire::response_bytes(body)))
+                ::std::result::Result::Ok(
+                    Self::TooManyRequests(::specgen_runtime::wire::response_bytes(body)),
+                )
             }
             502 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadGateway(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             504 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::GatewayTimeout(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "upload_content",
     method: ::http::Method::POST,
     path: "/_matrix/media/v3/upload",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("*/*"),
+    request_body: ::std::option::Option::Some("*/*"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,15 +32,15 @@ pub struct Request {
     /// The content type of the file being uploaded
     ///
     /// Header parameter `Content-Type`.
-    pub content_type: Option<String>,
+    pub content_type: ::std::option::Option<::std::string::String>,
     /// The name of the file being uploaded
     ///
     /// Query parameter `filename`.
-    pub filename: Option<String>,
+    pub filename: ::std::option::Option<::std::string::String>,
     /// The content to be uploaded.
     ///
     /// The body, `*/*`.
-    pub body: Vec<u8>,
+    pub body: ::std::vec::Vec<u8>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -52,25 +52,30 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.optional_query("filename", self.filename.as_ref());
-        let media: String = match &self.content_type {
-            Some(value) => ::std::string::ToString::to_string(value),
-            None => ::std::borrow::ToOwned::to_owned("*/*"),
+        let media: ::std::string::String = match &self.content_type {
+            ::std::option::Option::Some(value) => {
+                ::std::string::ToString::to_string(value)
+            }
+            ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("*/*"),
         };
-        let body = Some((media.as_str(), self.body.clone()));
+        let body = ::std::option::Option::Some((media.as_str(), self.body.clone()));
         out.into_request(METADATA.method, base_url, body)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         let headers = ::specgen_runtime::wire::Params::headers(request.headers());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             content_type: headers.optional("Content-Type")?,
             filename: query.optional("filename")?,
             body: ::specgen_runtime::wire::request_bytes(request.body().as_ref())?,
@@ -99,7 +104,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -119,33 +127,41 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             413 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::PayloadTooLarge(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

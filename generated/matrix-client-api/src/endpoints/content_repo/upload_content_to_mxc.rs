@@ -7,8 +7,8 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "upload_content_to_mxc",
     method: ::http::Method::PUT,
     path: "/_matrix/media/v3/upload/{serverName}/{mediaId}",
-    security: None,
-    request_body: Some("*/*"),
+    security: ::std::option::Option::None,
+    request_body: ::std::option::Option::Some("*/*"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -18,23 +18,23 @@ pub struct Request {
     /// The server name from the `mxc://` URI returned by `POST /_matrix/media/v1/create` (the authoritory component).
     ///
     /// Required path parameter `serverName`.
-    pub server_name: String,
+    pub server_name: ::std::string::String,
     /// The media ID from the `mxc://` URI returned by `POST /_matrix/media/v1/create` (the path component).
     ///
     /// Required path parameter `mediaId`.
-    pub media_id: String,
+    pub media_id: ::std::string::String,
     /// The content type of the file being uploaded
     ///
     /// Header parameter `Content-Type`.
-    pub content_type: Option<String>,
+    pub content_type: ::std::option::Option<::std::string::String>,
     /// The name of the file being uploaded
     ///
     /// Query parameter `filename`.
-    pub filename: Option<String>,
+    pub filename: ::std::option::Option<::std::string::String>,
     /// The content to be uploaded.
     ///
     /// The body, `*/*`.
-    pub body: Vec<u8>,
+    pub body: ::std::vec::Vec<u8>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -45,27 +45,32 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("serverName", &self.server_name);
         out.path("mediaId", &self.media_id);
         out.optional_query("filename", self.filename.as_ref());
-        let media: String = match &self.content_type {
-            Some(value) => ::std::string::ToString::to_string(value),
-            None => ::std::borrow::ToOwned::to_owned("*/*"),
+        let media: ::std::string::String = match &self.content_type {
+            ::std::option::Option::Some(value) => {
+                ::std::string::ToString::to_string(value)
+            }
+            ::std::option::Option::None => ::std::borrow::ToOwned::to_owned("*/*"),
         };
-        let body = Some((media.as_str(), self.body.clone()));
+        let body = ::std::option::Option::Some((media.as_str(), self.body.clone()));
         out.into_request(METADATA.method, base_url, body)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
         let headers = ::specgen_runtime::wire::Params::headers(request.headers());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             server_name: path.required("serverName")?,
             media_id: path.required("mediaId")?,
             content_type: headers.optional("Content-Type")?,
@@ -80,7 +85,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The upload was successful.
-    Ok(::serde_json::Map<String, ::serde_json::Value>),
+    Ok(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     /// `403`: The user does not have permission to upload the content. Some reasons for this error include:
     ///
     /// - The server does not permit the file type.
@@ -105,7 +110,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -128,36 +136,46 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             409 => {
-                Ok(Self::Conflict(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::Conflict(::specgen_runtime::wire::response_json(status, body)?),
+                )
             }
             413 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::PayloadTooLarge(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

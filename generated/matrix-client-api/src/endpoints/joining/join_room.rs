@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "join_room",
     method: ::http::Method::POST,
     path: "/_matrix/client/v3/join/{roomIdOrAlias}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("application/json"),
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,14 +32,14 @@ pub struct Request {
     /// The room identifier or alias to join.
     ///
     /// Required path parameter `roomIdOrAlias`.
-    pub room_id_or_alias: String,
+    pub room_id_or_alias: ::std::string::String,
     /// The servers to attempt to join the room through. One of the servers
     /// must be participating in the room.
     ///
     /// Query parameter `server_name`.
     ///
     /// One `server_name=` pair per item; no item means the parameter is absent.
-    pub server_name: Vec<String>,
+    pub server_name: ::std::vec::Vec<::std::string::String>,
     /// The body, `application/json`.
     pub body: crate::types::joining::JoinRoomBody,
 }
@@ -53,13 +53,16 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomIdOrAlias", &self.room_id_or_alias);
         for value in &self.server_name {
             out.query("server_name", value);
         }
-        let body = Some((
+        let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
         ));
@@ -69,10 +72,10 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id_or_alias: path.required("roomIdOrAlias")?,
             server_name: query.repeated("server_name")?,
             body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
@@ -103,7 +106,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -120,26 +126,34 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_room_events",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/rooms/{roomId}/messages",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,7 +32,7 @@ pub struct Request {
     /// The room to get events from.
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// The token to start returning events from. This token can be obtained
     /// from a `prev_batch` or `next_batch` token returned by the `/sync` endpoint,
     /// or from an `end` token returned by a previous request to this endpoint.
@@ -46,13 +46,13 @@ pub struct Request {
     /// event in the room history for the requesting user.
     ///
     /// Query parameter `from`.
-    pub from: Option<String>,
+    pub from: ::std::option::Option<::std::string::String>,
     /// The token to stop returning events at. This token can be obtained from
     /// a `prev_batch` or `next_batch` token returned by the `/sync` endpoint,
     /// or from an `end` token returned by a previous request to this endpoint.
     ///
     /// Query parameter `to`.
-    pub to: Option<String>,
+    pub to: ::std::option::Option<::std::string::String>,
     /// The direction to return events from. If this is set to `f`, events
     /// will be returned in chronological order starting at `from`. If it
     /// is set to `b`, events will be returned in *reverse* chronological
@@ -63,11 +63,11 @@ pub struct Request {
     /// The maximum number of events to return. Default: 10.
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub limit: ::std::option::Option<i64>,
     /// A JSON RoomEventFilter to filter returned events with.
     ///
     /// Query parameter `filter`.
-    pub filter: Option<String>,
+    pub filter: ::std::option::Option<::std::string::String>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -79,7 +79,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         out.optional_query("from", self.from.as_ref());
@@ -87,16 +90,16 @@ impl ::specgen_runtime::Endpoint for Request {
         out.query("dir", &self.dir);
         out.optional_query("limit", self.limit.as_ref());
         out.optional_query("filter", self.filter.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             from: query.optional("from")?,
             to: query.optional("to")?,
@@ -121,25 +124,38 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
-            Self::Forbidden => ::specgen_runtime::wire::response(403, None),
+            Self::Forbidden => {
+                ::specgen_runtime::wire::response(403, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            403 => Ok(Self::Forbidden),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            403 => ::std::result::Result::Ok(Self::Forbidden),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "set_push_rule",
     method: ::http::Method::PUT,
     path: "/_matrix/client/v3/pushrules/{scope}/{kind}/{ruleId}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("application/json"),
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,7 +32,7 @@ pub struct Request {
     /// `global` to specify global rules.
     ///
     /// Required path parameter `scope`.
-    pub scope: String,
+    pub scope: ::std::string::String,
     /// The kind of rule
     ///
     /// Required path parameter `kind`.
@@ -42,19 +42,19 @@ pub struct Request {
     /// rules. Slashes ("/") and backslashes ("\\\\") are also not allowed.
     ///
     /// Required path parameter `ruleId`.
-    pub rule_id: String,
+    pub rule_id: ::std::string::String,
     /// Use 'before' with a `rule_id` as its value to make the new rule the
     /// next-most important rule with respect to the given user defined rule.
     /// It is not possible to add a rule relative to a predefined server rule.
     ///
     /// Query parameter `before`.
-    pub before: Option<String>,
+    pub before: ::std::option::Option<::std::string::String>,
     /// This makes the new rule the next-less important rule relative to the
     /// given user defined rule. It is not possible to add a rule relative
     /// to a predefined server rule.
     ///
     /// Query parameter `after`.
-    pub after: Option<String>,
+    pub after: ::std::option::Option<::std::string::String>,
     /// The push rule data. Additional top-level keys may be present depending
     /// on the parameters for the rule `kind`.
     ///
@@ -71,14 +71,17 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("scope", &self.scope);
         out.path("kind", &self.kind);
         out.path("ruleId", &self.rule_id);
         out.optional_query("before", self.before.as_ref());
         out.optional_query("after", self.after.as_ref());
-        let body = Some((
+        let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
         ));
@@ -88,10 +91,10 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             scope: path.required("scope")?,
             kind: path.required("kind")?,
             rule_id: path.required("ruleId")?,
@@ -107,7 +110,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The push rule was created/updated.
-    Ok(::serde_json::Map<String, ::serde_json::Value>),
+    Ok(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     /// `400`: There was a problem configuring this push rule.
     BadRequest(crate::types::Error),
     /// `404`: The push rule does not exist (when updating a push rule).
@@ -120,7 +123,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -140,29 +146,39 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             400 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadRequest(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             404 => {
-                Ok(Self::NotFound(::specgen_runtime::wire::response_json(status, body)?))
+                ::std::result::Result::Ok(
+                    Self::NotFound(::specgen_runtime::wire::response_json(status, body)?),
+                )
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "register",
     method: ::http::Method::POST,
     path: "/_matrix/client/v3/register",
-    security: None,
-    request_body: Some("application/json"),
+    security: ::std::option::Option::None,
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -20,7 +20,7 @@ pub struct Request {
     /// Query parameter `kind`.
     ///
     /// Default: `"user"`.
-    pub kind: Option<crate::types::registration::RegisterKind>,
+    pub kind: ::std::option::Option<crate::types::registration::RegisterKind>,
     /// The body, `application/json`.
     pub body: crate::types::registration::RegisterBody,
 }
@@ -33,10 +33,13 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.optional_query("kind", self.kind.as_ref());
-        let body = Some((
+        let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
         ));
@@ -46,10 +49,10 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             kind: query.optional("kind")?,
             body: ::specgen_runtime::wire::request_json(request.body().as_ref())?,
         })
@@ -92,7 +95,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -115,40 +121,48 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             400 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadRequest(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             401 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Unauthorized(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_relating_events_with_rel_type",
     method: ::http::Method::GET,
     path: "/_matrix/client/v1/rooms/{roomId}/relations/{eventId}/{relType}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,15 +32,15 @@ pub struct Request {
     /// The ID of the room containing the parent event.
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// The ID of the parent event whose child events are to be returned.
     ///
     /// Required path parameter `eventId`.
-    pub event_id: String,
+    pub event_id: ::std::string::String,
     /// The \[relationship type\](/client-server-api/#relationship-types) to search for.
     ///
     /// Required path parameter `relType`.
-    pub rel_type: String,
+    pub rel_type: ::std::string::String,
     /// The pagination token to start returning results from. If not supplied, results
     /// start at the most recent topological event known to the server.
     ///
@@ -49,7 +49,7 @@ pub struct Request {
     /// or a `next_batch` token from \[`/sync`\](/client-server-api/#get_matrixclientv3sync).
     ///
     /// Query parameter `from`.
-    pub from: Option<String>,
+    pub from: ::std::option::Option<::std::string::String>,
     /// The pagination token to stop returning results at. If not supplied, results
     /// continue up to `limit` or until there are no more events.
     ///
@@ -57,21 +57,23 @@ pub struct Request {
     /// or from `/messages` or `/sync`.
     ///
     /// Query parameter `to`.
-    pub to: Option<String>,
+    pub to: ::std::option::Option<::std::string::String>,
     /// The maximum number of results to return in a single `chunk`. The server can
     /// and should apply a maximum value to this parameter to avoid large responses.
     ///
     /// Similarly, the server should apply a default value when not supplied.
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub limit: ::std::option::Option<i64>,
     /// Optional (default `b`) direction to return events from. If this is set to `f`, events
     /// will be returned in chronological order starting at `from`. If it
     /// is set to `b`, events will be returned in *reverse* chronological
     /// order, again starting at `from`.
     ///
     /// Query parameter `dir`.
-    pub dir: Option<crate::types::relations::GetRelatingEventsWithRelTypeDir>,
+    pub dir: ::std::option::Option<
+        crate::types::relations::GetRelatingEventsWithRelTypeDir,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -83,7 +85,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         out.path("eventId", &self.event_id);
@@ -92,16 +97,16 @@ impl ::specgen_runtime::Endpoint for Request {
         out.optional_query("to", self.to.as_ref());
         out.optional_query("limit", self.limit.as_ref());
         out.optional_query("dir", self.dir.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             event_id: path.required("eventId")?,
             rel_type: path.required("relType")?,
@@ -130,7 +135,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -144,15 +152,25 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            404 => {
-                Ok(Self::NotFound(::specgen_runtime::wire::response_json(status, body)?))
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            404 => {
+                ::std::result::Result::Ok(
+                    Self::NotFound(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

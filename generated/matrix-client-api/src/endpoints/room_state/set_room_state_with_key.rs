@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "set_room_state_with_key",
     method: ::http::Method::PUT,
     path: "/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("application/json"),
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,18 +32,18 @@ pub struct Request {
     /// The room to set the state in
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// The type of event to send.
     ///
     /// Required path parameter `eventType`.
-    pub event_type: String,
+    pub event_type: ::std::string::String,
     /// The state_key for the state to send. Defaults to the empty string. When
     /// an empty string, the trailing slash on this endpoint is optional.
     ///
     /// Required path parameter `stateKey`.
-    pub state_key: String,
+    pub state_key: ::std::string::String,
     /// The body, `application/json`.
-    pub body: ::serde_json::Map<String, ::serde_json::Value>,
+    pub body: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -55,12 +55,15 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         out.path("eventType", &self.event_type);
         out.path("stateKey", &self.state_key);
-        let body = Some((
+        let body = ::std::option::Option::Some((
             "application/json",
             ::specgen_runtime::wire::to_json(&self.body)?,
         ));
@@ -70,9 +73,9 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             event_type: path.required("eventType")?,
             state_key: path.required("stateKey")?,
@@ -105,7 +108,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -122,26 +128,34 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             400 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadRequest(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_members_by_room",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/rooms/{roomId}/members",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,26 +32,30 @@ pub struct Request {
     /// The room to get the member events for.
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// The point in time (pagination token) to return members for in the room.
     /// This token can be obtained from a `prev_batch` token returned for
     /// each room by the sync API. Defaults to the current state of the room,
     /// as determined by the server.
     ///
     /// Query parameter `at`.
-    pub at: Option<String>,
+    pub at: ::std::option::Option<::std::string::String>,
     /// The kind of membership to filter for. Defaults to no filtering if
     /// unspecified. When specified alongside `not_membership`, the two
     /// parameters create an 'or' condition: either the membership *is*
     /// the same as `membership` **or** *is not* the same as `not_membership`.
     ///
     /// Query parameter `membership`.
-    pub membership: Option<crate::types::rooms::GetMembersByRoomMembership>,
+    pub membership: ::std::option::Option<
+        crate::types::rooms::GetMembersByRoomMembership,
+    >,
     /// The kind of membership to exclude from the results. Defaults to no
     /// filtering if unspecified.
     ///
     /// Query parameter `not_membership`.
-    pub not_membership: Option<crate::types::rooms::GetMembersByRoomNotMembership>,
+    pub not_membership: ::std::option::Option<
+        crate::types::rooms::GetMembersByRoomNotMembership,
+    >,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -63,22 +67,25 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         out.optional_query("at", self.at.as_ref());
         out.optional_query("membership", self.membership.as_ref());
         out.optional_query("not_membership", self.not_membership.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             at: query.optional("at")?,
             membership: query.optional("membership")?,
@@ -103,25 +110,38 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
-            Self::Forbidden => ::specgen_runtime::wire::response(403, None),
+            Self::Forbidden => {
+                ::specgen_runtime::wire::response(403, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            403 => Ok(Self::Forbidden),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            403 => ::std::result::Result::Ok(Self::Forbidden),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_room_state_with_key",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,16 +32,16 @@ pub struct Request {
     /// The room to look up the state in.
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// The type of state to look up.
     ///
     /// Required path parameter `eventType`.
-    pub event_type: String,
+    pub event_type: ::std::string::String,
     /// The key of the state to look up. Defaults to an empty string. When
     /// an empty string, the trailing slash on this endpoint is optional.
     ///
     /// Required path parameter `stateKey`.
-    pub state_key: String,
+    pub state_key: ::std::string::String,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -53,20 +53,23 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         out.path("eventType", &self.event_type);
         out.path("stateKey", &self.state_key);
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             event_type: path.required("eventType")?,
             state_key: path.required("stateKey")?,
@@ -79,7 +82,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The content of the state event.
-    Ok(::serde_json::Map<String, ::serde_json::Value>),
+    Ok(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     /// `404`: The room has no state with the given type or key.
     NotFound,
     /// `403`: You aren't a member of the room and weren't previously a member of the room.
@@ -90,27 +93,42 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
-            Self::NotFound => ::specgen_runtime::wire::response(404, None),
-            Self::Forbidden => ::specgen_runtime::wire::response(403, None),
+            Self::NotFound => {
+                ::specgen_runtime::wire::response(404, ::std::option::Option::None)
+            }
+            Self::Forbidden => {
+                ::specgen_runtime::wire::response(403, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            404 => Ok(Self::NotFound),
-            403 => Ok(Self::Forbidden),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            404 => ::std::result::Result::Ok(Self::NotFound),
+            403 => ::std::result::Result::Ok(Self::Forbidden),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_space_hierarchy",
     method: ::http::Method::GET,
     path: "/_matrix/client/v1/rooms/{roomId}/hierarchy",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,20 +32,20 @@ pub struct Request {
     /// The room ID of the space to get a hierarchy for.
     ///
     /// Required path parameter `roomId`.
-    pub room_id: String,
+    pub room_id: ::std::string::String,
     /// Optional (default `false`) flag to indicate whether or not the server should only consider
     /// suggested rooms. Suggested rooms are annotated in their \[`m.space.child`\](#mspacechild) event
     /// contents.
     ///
     /// Query parameter `suggested_only`.
-    pub suggested_only: Option<bool>,
+    pub suggested_only: ::std::option::Option<bool>,
     /// Optional limit for the maximum number of rooms to include per response. Must be an integer
     /// greater than zero.
     ///
     /// Servers should apply a default value, and impose a maximum value to avoid resource exhaustion.
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub limit: ::std::option::Option<i64>,
     /// Optional limit for how far to go into the space. Must be a non-negative integer.
     ///
     /// When reached, no further child rooms will be returned.
@@ -53,12 +53,12 @@ pub struct Request {
     /// Servers should apply a default value, and impose a maximum value to avoid resource exhaustion.
     ///
     /// Query parameter `max_depth`.
-    pub max_depth: Option<i64>,
+    pub max_depth: ::std::option::Option<i64>,
     /// A pagination token from a previous result. If specified, `max_depth` and `suggested_only` cannot
     /// be changed from the first request.
     ///
     /// Query parameter `from`.
-    pub from: Option<String>,
+    pub from: ::std::option::Option<::std::string::String>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -70,23 +70,26 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.path("roomId", &self.room_id);
         out.optional_query("suggested_only", self.suggested_only.as_ref());
         out.optional_query("limit", self.limit.as_ref());
         out.optional_query("max_depth", self.max_depth.as_ref());
         out.optional_query("from", self.from.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         let path = ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             room_id: path.required("roomId")?,
             suggested_only: query.optional("suggested_only")?,
             limit: query.optional("limit")?,
@@ -123,7 +126,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -143,33 +149,41 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             400 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::BadRequest(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
             429 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::TooManyRequests(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "redirect_to_sso",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/login/sso/redirect",
-    security: None,
-    request_body: None,
+    security: ::std::option::Option::None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -19,7 +19,7 @@ pub struct Request {
     /// authenticated the user with SSO.
     ///
     /// Required query parameter `redirectUrl`.
-    pub redirect_url: String,
+    pub redirect_url: ::std::string::String,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -30,19 +30,22 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.query("redirectUrl", &self.redirect_url);
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             redirect_url: query.required("redirectUrl")?,
         })
     }
@@ -54,7 +57,7 @@ pub enum Response {
     /// `302`: A redirect to the SSO interface.
     Found {
         /// Header `Location`.
-        location: Option<String>,
+        location: ::std::option::Option<::std::string::String>,
     },
 }
 
@@ -62,18 +65,24 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Found { location } => {
-                let mut response = ::specgen_runtime::wire::response(302, None)?;
-                if let Some(value) = location {
+                let mut response = ::specgen_runtime::wire::response(
+                    302,
+                    ::std::option::Option::None,
+                )?;
+                if let ::std::option::Option::Some(value) = location {
                     ::specgen_runtime::wire::set_header(
                         &mut response,
                         "Location",
                         value,
                     )?;
                 }
-                Ok(response)
+                ::std::result::Result::Ok(response)
             }
         }
     }
@@ -81,12 +90,12 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
             302 => {
-                Ok(Self::Found {
+                ::std::result::Result::Ok(Self::Found {
                     location: ::specgen_runtime::wire::response_header(
                         status,
                         response.headers(),
@@ -94,7 +103,11 @@ impl ::specgen_runtime::EndpointResponse for Response {
                     )?,
                 })
             }
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

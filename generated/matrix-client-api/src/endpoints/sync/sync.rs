@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "sync",
     method: ::http::Method::GET,
     path: "/_matrix/client/v3/sync",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -40,12 +40,12 @@ pub struct Request {
     /// See \[Filtering\](/client-server-api/#filtering) for more information.
     ///
     /// Query parameter `filter`.
-    pub filter: Option<String>,
+    pub filter: ::std::option::Option<::std::string::String>,
     /// A point in time to continue a sync from. This should be the
     /// `next_batch` token returned by an earlier call to this endpoint.
     ///
     /// Query parameter `since`.
-    pub since: Option<String>,
+    pub since: ::std::option::Option<::std::string::String>,
     /// Controls whether to include the full state for all rooms the user
     /// is a member of.
     ///
@@ -61,7 +61,7 @@ pub struct Request {
     /// By default, this is `false`.
     ///
     /// Query parameter `full_state`.
-    pub full_state: Option<bool>,
+    pub full_state: ::std::option::Option<bool>,
     /// Controls whether the client is automatically marked as online by
     /// polling this API. If this parameter is omitted then the client is
     /// automatically marked as online when it uses this API. Otherwise if
@@ -70,7 +70,7 @@ pub struct Request {
     /// client is marked as being idle.
     ///
     /// Query parameter `set_presence`.
-    pub set_presence: Option<crate::types::sync::SyncSetPresence>,
+    pub set_presence: ::std::option::Option<crate::types::sync::SyncSetPresence>,
     /// The maximum time to wait, in milliseconds, before returning this
     /// request. If no events (or other data) become available before this
     /// time elapses, the server will return a response with empty fields.
@@ -79,7 +79,7 @@ pub struct Request {
     /// even if the response is empty.
     ///
     /// Query parameter `timeout`.
-    pub timeout: Option<i64>,
+    pub timeout: ::std::option::Option<i64>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -91,23 +91,26 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.optional_query("filter", self.filter.as_ref());
         out.optional_query("since", self.since.as_ref());
         out.optional_query("full_state", self.full_state.as_ref());
         out.optional_query("set_presence", self.set_presence.as_ref());
         out.optional_query("timeout", self.timeout.as_ref());
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             filter: query.optional("filter")?,
             since: query.optional("since")?,
             full_state: query.optional("full_state")?,
@@ -128,7 +131,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -139,12 +145,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

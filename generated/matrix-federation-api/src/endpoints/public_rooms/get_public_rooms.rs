@@ -7,7 +7,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "get_public_rooms",
     method: ::http::Method::GET,
     path: "/_matrix/federation/v1/publicRooms",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -20,7 +20,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: None,
+    request_body: ::std::option::Option::None,
     errors: crate::ERROR_FORMAT,
 };
 
@@ -32,22 +32,22 @@ pub struct Request {
     /// The maximum number of rooms to return. Defaults to 0 (no limit).
     ///
     /// Query parameter `limit`.
-    pub limit: Option<i64>,
+    pub limit: ::std::option::Option<i64>,
     /// A pagination token from a previous call to this endpoint to fetch more
     /// rooms.
     ///
     /// Query parameter `since`.
-    pub since: Option<String>,
+    pub since: ::std::option::Option<::std::string::String>,
     /// Whether or not to include all networks/protocols defined by application
     /// services on the homeserver. Defaults to false.
     ///
     /// Query parameter `include_all_networks`.
-    pub include_all_networks: Option<bool>,
+    pub include_all_networks: ::std::option::Option<bool>,
     /// The specific third-party network/protocol to request from the homeserver.
     /// Can only be used if `include_all_networks` is false.
     ///
     /// Query parameter `third_party_instance_id`.
-    pub third_party_instance_id: Option<String>,
+    pub third_party_instance_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -59,7 +59,10 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let mut out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         out.optional_query("limit", self.limit.as_ref());
         out.optional_query("since", self.since.as_ref());
@@ -68,16 +71,16 @@ impl ::specgen_runtime::Endpoint for Request {
             "third_party_instance_id",
             self.third_party_instance_id.as_ref(),
         );
-        out.into_request(METADATA.method, base_url, None)
+        out.into_request(METADATA.method, base_url, ::std::option::Option::None)
     }
     /// Reads the request from an `http` request, checking every parameter and the body.
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
         let query = ::specgen_runtime::wire::Params::query(request.uri());
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             limit: query.optional("limit")?,
             since: query.optional("since")?,
             include_all_networks: query.optional("include_all_networks")?,
@@ -97,7 +100,10 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
@@ -108,12 +114,20 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
     name: "unbind_v2",
     method: ::http::Method::POST,
     path: "/_matrix/identity/v2/3pid/unbind",
-    security: Some(::specgen_runtime::SecurityRequirement {
+    security: ::std::option::Option::Some(::specgen_runtime::SecurityRequirement {
         alternatives: &[
             &[
                 ::specgen_runtime::SecurityScheme {
@@ -19,7 +19,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
         ],
         optional: false,
     }),
-    request_body: Some("application/json"),
+    request_body: ::std::option::Option::Some("application/json"),
     errors: crate::ERROR_FORMAT,
 };
 
@@ -29,7 +29,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {
     /// The body, `application/json`.
-    pub body: Option<crate::types::v2_associations::UnbindV2Body>,
+    pub body: ::std::option::Option<crate::types::v2_associations::UnbindV2Body>,
 }
 
 impl ::specgen_runtime::Endpoint for Request {
@@ -41,13 +41,19 @@ impl ::specgen_runtime::Endpoint for Request {
     fn try_into_http_request(
         &self,
         base_url: &str,
-    ) -> Result<::http::Request<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         let out = ::specgen_runtime::wire::Outgoing::new(METADATA.path);
         let body = match &self.body {
-            Some(body) => {
-                Some(("application/json", ::specgen_runtime::wire::to_json(body)?))
+            ::std::option::Option::Some(body) => {
+                ::std::option::Option::Some((
+                    "application/json",
+                    ::specgen_runtime::wire::to_json(body)?,
+                ))
             }
-            None => None,
+            ::std::option::Option::None => ::std::option::Option::None,
         };
         out.into_request(METADATA.method, base_url, body)
     }
@@ -55,9 +61,9 @@ impl ::specgen_runtime::Endpoint for Request {
     /// Query parameters the endpoint does not declare (a credential, say) are ignored.
     fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(
         request: &::http::Request<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpRequestError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
         ::specgen_runtime::wire::Params::route(request, &METADATA)?;
-        Ok(Self {
+        ::std::result::Result::Ok(Self {
             body: ::specgen_runtime::wire::optional_request_json(
                 request.body().as_ref(),
             )?,
@@ -70,7 +76,7 @@ impl ::specgen_runtime::Endpoint for Request {
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `200`: The association was successfully removed.
-    Ok(::serde_json::Map<String, ::serde_json::Value>),
+    Ok(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     /// `400`: If the response body is not a JSON Matrix error, the identity server
     /// does not support unbinds. If a JSON Matrix error is in the response
     /// body, the requesting party should respect the error.
@@ -97,39 +103,56 @@ impl ::specgen_runtime::EndpointResponse for Response {
     /// The `http` response: the variant's status, and its body with its media type.
     fn try_into_http_response(
         &self,
-    ) -> Result<::http::Response<Vec<u8>>, ::specgen_runtime::IntoHttpError> {
+    ) -> ::std::result::Result<
+        ::http::Response<::std::vec::Vec<u8>>,
+        ::specgen_runtime::IntoHttpError,
+    > {
         match self {
             Self::Ok(body) => {
                 ::specgen_runtime::wire::json_response(200, "application/json", body)
             }
-            Self::BadRequest => ::specgen_runtime::wire::response(400, None),
-            Self::NotFound => ::specgen_runtime::wire::response(404, None),
+            Self::BadRequest => {
+                ::specgen_runtime::wire::response(400, ::std::option::Option::None)
+            }
+            Self::NotFound => {
+                ::specgen_runtime::wire::response(404, ::std::option::Option::None)
+            }
             Self::Forbidden(body) => {
                 ::specgen_runtime::wire::json_response(403, "application/json", body)
             }
-            Self::NotImplemented => ::specgen_runtime::wire::response(501, None),
+            Self::NotImplemented => {
+                ::specgen_runtime::wire::response(501, ::std::option::Option::None)
+            }
         }
     }
     /// Reads the response from an `http` response: a status the endpoint does not declare
     /// is [`specgen_runtime::FromHttpResponseError::UnexpectedStatus`], with its body.
     fn try_from_http_response<B: ::std::convert::AsRef<[u8]>>(
         response: &::http::Response<B>,
-    ) -> Result<Self, ::specgen_runtime::FromHttpResponseError> {
+    ) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpResponseError> {
         let status = response.status();
         let body = response.body().as_ref();
         match status.as_u16() {
-            200 => Ok(Self::Ok(::specgen_runtime::wire::response_json(status, body)?)),
-            400 => Ok(Self::BadRequest),
-            404 => Ok(Self::NotFound),
+            200 => {
+                ::std::result::Result::Ok(
+                    Self::Ok(::specgen_runtime::wire::response_json(status, body)?),
+                )
+            }
+            400 => ::std::result::Result::Ok(Self::BadRequest),
+            404 => ::std::result::Result::Ok(Self::NotFound),
             403 => {
-                Ok(
+                ::std::result::Result::Ok(
                     Self::Forbidden(
                         ::specgen_runtime::wire::response_json(status, body)?,
                     ),
                 )
             }
-            501 => Ok(Self::NotImplemented),
-            _ => Err(::specgen_runtime::wire::unexpected_status(status, body)),
+            501 => ::std::result::Result::Ok(Self::NotImplemented),
+            _ => {
+                ::std::result::Result::Err(
+                    ::specgen_runtime::wire::unexpected_status(status, body),
+                )
+            }
         }
     }
 }
