@@ -6,31 +6,51 @@
 //! the docs took a fifth of the printing time of a large spec. The text is the same.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `#[doc = "..."]` attributes, one a line, from text that may be empty.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    line_attrs(&clean(text))
+    if BLOCKS.with_borrow(Option::is_none) {
+        return line_attrs(&clean(text));
+    }
+    // The same spec text is documented again and again (Kubernetes' query parameters, on
+    // each of 1,123 operations): its lines are made once per thread and shared.
+    let cached = CLEANED.with_borrow(|cleaned| cleaned.get(text).cloned());
+    let lines = cached.unwrap_or_else(|| {
+        let lines = doc_lines(&clean(text));
+        CLEANED.with_borrow_mut(|cleaned| cleaned.insert(text.to_owned(), Rc::clone(&lines)));
+        lines
+    });
+    attrs(lines)
 }
 
 /// `#[doc]` attributes of text that is already rustdoc (cleaned spec text, or the generator's
 /// own), one a line, each [`visible`].
 pub fn line_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", visible(l)) });
+    attrs(doc_lines(text))
+}
+
+/// The lines of doc attributes for rustdoc text: each [`visible`], after the one space
+/// prettyplease prints after `///`.
+fn doc_lines(text: &str) -> Rc<[String]> {
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", visible(l)) }).collect()
+}
+
+/// The doc attributes of a block of lines: one placeholder while [`collecting`] runs.
+fn attrs(lines: Rc<[String]>) -> TokenStream {
     BLOCKS.with_borrow_mut(|blocks| match blocks {
+        Some(_) if lines.is_empty() => TokenStream::new(),
         Some(blocks) => {
-            let lines: Vec<String> = lines.collect();
-            if lines.is_empty() {
-                return TokenStream::new();
-            }
             let placeholder = format!("{PLACEHOLDER}{}", blocks.len());
             blocks.push(lines);
             quote! { #[doc = #placeholder] }
         }
         None => {
-            let lines = lines.collect::<Vec<String>>();
+            let lines = lines.iter();
             quote! { #( #[doc = #lines] )* }
         }
     })
@@ -38,7 +58,16 @@ pub fn line_attrs(text: &str) -> TokenStream {
 
 thread_local! {
     /// The doc blocks of the file being built on this thread, while [`collecting`] runs.
-    static BLOCKS: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
+    static BLOCKS: RefCell<Option<Vec<Rc<[String]>>>> = const { RefCell::new(None) };
+    /// The lines of the spec texts [`doc_attrs`] made on this thread, by text, until
+    /// [`forget_cleaned`].
+    static CLEANED: RefCell<HashMap<String, Rc<[String]>>> = RefCell::new(HashMap::new());
+}
+
+/// Empties this thread's [`doc_attrs`] cache: a long-lived thread (a test's, a build
+/// script's) that prints crate after crate keeps no text of an earlier one.
+pub fn forget_cleaned() {
+    CLEANED.take();
 }
 
 /// What a placeholder doc line holds before its block's number: a NUL, which no doc line
@@ -46,14 +75,14 @@ thread_local! {
 const PLACEHOLDER: char = '\0';
 
 /// The doc blocks [`line_attrs`] wrote as placeholders while building a file, in order.
-pub struct Blocks(Vec<Vec<String>>);
+pub struct Blocks(Vec<Rc<[String]>>);
 
 /// Runs `build` (which builds a file's tokens on this thread) with every doc block of
 /// [`line_attrs`] written as a placeholder, and returns the blocks for [`splice`].
 pub fn collecting<R>(build: impl FnOnce() -> R) -> (R, Blocks) {
     /// Puts back what the thread collected before, even when `build` panics (a caller may
     /// catch the panic and go on printing on this thread).
-    struct Restore(Option<Vec<Vec<String>>>);
+    struct Restore(Option<Vec<Rc<[String]>>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             BLOCKS.set(self.0.take());
@@ -73,7 +102,9 @@ pub fn splice(printed: &str, blocks: &Blocks) -> String {
     if blocks.0.is_empty() {
         return printed.to_owned();
     }
-    let mut out = String::with_capacity(printed.len() + blocks.0.iter().flatten().map(|l| l.len() + 8).sum::<usize>());
+    let mut out = String::with_capacity(
+        printed.len() + blocks.0.iter().flat_map(|block| block.iter()).map(|l| l.len() + 8).sum::<usize>(),
+    );
     for line in printed.split_inclusive('\n') {
         let body = line.trim_start_matches(' ');
         let block = body
@@ -86,7 +117,7 @@ pub fn splice(printed: &str, blocks: &Blocks) -> String {
             continue;
         };
         let indent = &line[..line.len() - body.len()];
-        for doc in block {
+        for doc in block.iter() {
             out.push_str(indent);
             out.push_str("///");
             out.push_str(doc.trim_end_matches(' '));

@@ -191,6 +191,8 @@ fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
         let (tokens, blocks) = docs::collecting(|| (jobs[i].build)());
         render(tokens, &blocks).map_err(|e| e.to_string())
     });
+    // The other threads are gone, and their caches with them.
+    docs::forget_cleaned();
     for (&i, text) in order.iter().zip(texts) {
         printed[i] = Some(text);
     }
