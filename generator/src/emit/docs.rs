@@ -328,6 +328,23 @@ mod tests {
         assert!(direct.contains("    /// Field doc.\n"), "{direct}");
     }
 
+    /// A spec text documented twice is cleaned once: both blocks share its lines, and print
+    /// as the text does uncached; `forget_cleaned` empties the cache.
+    #[test]
+    fn repeated_texts_share_their_cleaned_lines() {
+        forget_cleaned();
+        let text = "Uses <b>tags</b>\n\n```\ncode\n```";
+        let direct = doc_attrs(text).to_string();
+        let (_, blocks) = collecting(|| (doc_attrs(text), doc_attrs(text), doc_attrs("other")));
+        assert_eq!(blocks.0.len(), 3);
+        assert!(Rc::ptr_eq(&blocks.0[0], &blocks.0[1]) && !Rc::ptr_eq(&blocks.0[0], &blocks.0[2]));
+        let lines = blocks.0[0].iter();
+        assert_eq!(quote!(#( #[doc = #lines] )*).to_string(), direct);
+        assert_eq!(CLEANED.with_borrow(HashMap::len), 2);
+        forget_cleaned();
+        assert_eq!(CLEANED.with_borrow(HashMap::len), 0);
+    }
+
     #[test]
     fn outside_collecting_docs_are_attributes() {
         let attributes = quote!(#[doc = " a"] #[doc = " b"]).to_string();
