@@ -115,7 +115,7 @@ pub fn resolve_roots_with(
     };
     // Names the documents themselves give their schemas are taken first.
     for root in &roots {
-        if let Some(Value::Object(defs)) = root.value.pointer(schemas_at) {
+        if let Some(Value::Object(defs)) = crate::source::lookup(&root.value, schemas_at) {
             resolver.names.extend(defs.keys().cloned());
         }
     }
@@ -142,7 +142,7 @@ pub fn resolve_roots_with(
         next += 1;
         let at = format!("{schemas_at}/{}", crate::source::escape_token(&name));
         let source = std::sync::Arc::clone(&resolver.sources.get(file).value);
-        let Some(target) = source.pointer(&pointer) else { continue };
+        let Some(target) = crate::source::lookup(&source, &pointer) else { continue };
         resolver.map.mount(&at, file, &pointer);
         let value = resolver.walk(target, file, &pointer, &at, true);
         schemas.push((name, value));
@@ -272,7 +272,7 @@ impl Resolver<'_> {
         let Some(root) = self.charge(&key, reference, file, &ref_pointer, at, 1) else {
             return Value::Object(map.clone());
         };
-        let target = root.pointer(&target_pointer).unwrap_or(&Value::Null);
+        let target = crate::source::lookup(&root, &target_pointer).unwrap_or(&Value::Null);
         self.map.mount(at, target_file, &target_pointer);
         self.inlining.push(key);
         let value = self.walk(target, target_file, &target_pointer, at, false);
@@ -300,7 +300,7 @@ impl Resolver<'_> {
         // Each ref inlined copies its target once (refs inside it are charged when they are
         // inlined in turn), so counting targets bounds the document: refs that fan out
         // cannot make it exponential, nor chains of refs make it deeper than the limit.
-        let (cost, depth) = load::value_shape(root.pointer(target_pointer).unwrap_or(&Value::Null));
+        let (cost, depth) = load::value_shape(crate::source::lookup(&root, target_pointer).unwrap_or(&Value::Null));
         let at_depth = at.matches('/').count();
         let budget = self.limits.expansion_budget(self.total_bytes);
         let chain = self.inlining.len();
@@ -412,7 +412,7 @@ impl Resolver<'_> {
         // The value stays located where the `$ref` is written, so a problem with the example
         // as a whole points there; each member or item it takes is mounted at the file that
         // wrote it.
-        let mounts = match self.sources.get(target_file).value.pointer(&target_pointer) {
+        let mounts = match crate::source::lookup(&self.sources.get(target_file).value, &target_pointer) {
             Some(Value::Object(m)) => m.len() + siblings.len(),
             Some(Value::Array(items)) => items.len(),
             _ => 0,
@@ -420,7 +420,7 @@ impl Resolver<'_> {
         let Some(root) = self.charge(&key, reference, file, &ref_pointer, at, mounts.max(1) as u64) else {
             return Value::Object(map.clone());
         };
-        let target = root.pointer(&target_pointer).unwrap_or(&Value::Null);
+        let target = crate::source::lookup(&root, &target_pointer).unwrap_or(&Value::Null);
         let Value::Object(target_map) = target else {
             if siblings.is_empty() && hidden.is_empty() {
                 if let Value::Array(items) = target {
@@ -662,7 +662,7 @@ impl Resolver<'_> {
             ));
             return None;
         }
-        if self.sources.get(target_file).value.pointer(&fragment).is_none() {
+        if crate::source::lookup(&self.sources.get(target_file).value, &fragment).is_none() {
             self.diagnostics.push(error(
                 codes::REF_BAD_POINTER,
                 format!("`$ref` `{reference}` points to nothing"),

@@ -338,7 +338,7 @@ fn path_parameters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
             );
         }
         let required_at = format!("{}/required", parameter.pointer);
-        match spec.document.pointer(&required_at) {
+        match crate::source::lookup(&spec.document, &required_at) {
             Some(Value::Bool(true)) => {}
             Some(_) => reporter.report(
                 &required_at,

@@ -21,7 +21,9 @@ pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) {
         owners.extend(item.operations.iter().map(|op| op.pointer.clone()));
     }
     for owner in owners {
-        let Some(Value::Array(servers)) = spec.document.pointer(&format!("{owner}/servers")) else { continue };
+        let Some(Value::Array(servers)) = crate::source::lookup(&spec.document, &format!("{owner}/servers")) else {
+            continue;
+        };
         for i in 0..servers.len() {
             let server = format!("{owner}/servers/{i}");
             if !undeclared_variables(spec, &server, reporter) {
@@ -35,8 +37,8 @@ pub fn check(spec: &Spec, sites: &Sites<'_>, reporter: &mut Reporter) {
 /// left in the URL.
 fn undeclared_variables(spec: &Spec, server: &str, reporter: &mut Reporter) -> bool {
     let url_at = format!("{server}/url");
-    let Some(Value::String(url)) = spec.document.pointer(&url_at) else { return false };
-    let declared = spec.document.pointer(&format!("{server}/variables")).and_then(Value::as_object);
+    let Some(Value::String(url)) = crate::source::lookup(&spec.document, &url_at) else { return false };
+    let declared = crate::source::lookup(&spec.document, &format!("{server}/variables")).and_then(Value::as_object);
     let mut found = false;
     for name in template_variables(url) {
         found = true;
@@ -61,7 +63,7 @@ fn undeclared_variables(spec: &Spec, server: &str, reporter: &mut Reporter) -> b
 /// The URL itself: absolute or a path, and nothing a URL may not hold.
 fn server_url(spec: &Spec, server: &str, reporter: &mut Reporter) {
     let url_at = format!("{server}/url");
-    let Some(Value::String(url)) = spec.document.pointer(&url_at) else { return };
+    let Some(Value::String(url)) = crate::source::lookup(&spec.document, &url_at) else { return };
     let at = |range| part_location(&spec.map, &spec.sources, &url_at, false, url, range);
     let (path_start, flaw) = match url.split_once("://") {
         Some((scheme, rest)) if is_scheme(scheme) => {
