@@ -60,12 +60,15 @@ const DATA_FIELDS: [&str; 5] = ["example", "default", "enum", "const", "value"];
 /// called `properties` or `responses` is taken for the field it is named after: telling
 /// them apart takes a typed model.
 pub fn keys_are_names(pointer: &str) -> bool {
-    let mut names = false;
-    for token in pointer.split('/').skip(1) {
-        // After a name map comes a name; after a name or any other field, a field.
-        names = !names && NAME_MAPS.contains(&token);
-    }
-    names
+    pointer.split('/').skip(1).fold(false, keys_are_names_below)
+}
+
+/// [`keys_are_names`] of the value under `key` (a field, a name or an index) of an object or
+/// array whose own keys are names or not (`names`): after a name map comes a name; after a
+/// name or any other field, a field. A walker carries it down rather than reading every
+/// pointer again (no name map's name needs escaping in a pointer).
+pub fn keys_are_names_below(names: bool, key: &str) -> bool {
+    !names && NAME_MAPS.contains(&key)
 }
 
 /// Whether the value under `key` of the object at `pointer` is data rather than spec: an

@@ -52,7 +52,7 @@ pub fn upgrade(mut spec: Spec, diagnostics: &mut Diagnostics) -> Option<Spec> {
             for diagnostic in found {
                 diagnostics.push(diagnostic);
             }
-            rewrite_refs(&mut document, &mut String::new());
+            rewrite_refs(&mut document, &mut String::new(), false);
             // Most moves are keys copied under a moved parent: pruned, the map is a fraction
             // of its size, and so is everything that looks a pointer up in it later.
             spec.map = moves.pruned().through(&spec.map).pruned();
@@ -712,11 +712,11 @@ fn default_media() -> Vec<Media> {
 /// examples, defaults: [`crate::spec::holds_data`], the rule resolve follows too), and
 /// Swagger's `type: file` (a response that is a file) becomes OpenAPI 3.0's binary string, and
 /// its `discriminator: <property>` OpenAPI 3.0's `discriminator: {propertyName: <property>}`.
-fn rewrite_refs(value: &mut Value, pointer: &mut String) {
+/// `names`: whether the keys of `value` are names ([`crate::spec::keys_are_names`] of `pointer`).
+fn rewrite_refs(value: &mut Value, pointer: &mut String, names: bool) {
     let len = pointer.len();
     match value {
         Value::Object(map) => {
-            let names = crate::spec::keys_are_names(pointer);
             if !names {
                 if let Some(Value::String(r)) = map.get_mut("$ref") {
                     if let Some(rest) = r.strip_prefix("#/definitions/") {
@@ -738,7 +738,7 @@ fn rewrite_refs(value: &mut Value, pointer: &mut String) {
                 {
                     pointer.push('/');
                     push_escaped(pointer, key);
-                    rewrite_refs(child, pointer);
+                    rewrite_refs(child, pointer, crate::spec::keys_are_names_below(names, key));
                     pointer.truncate(len);
                 }
             }
@@ -746,7 +746,8 @@ fn rewrite_refs(value: &mut Value, pointer: &mut String) {
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 openapi31::push_index(pointer, i);
-                rewrite_refs(item, pointer);
+                // An item's keys are fields: no index is a name map.
+                rewrite_refs(item, pointer, false);
                 pointer.truncate(len);
             }
         }

@@ -300,17 +300,17 @@ pub(super) type Keep = fn(&serde_json::Map<String, Value>) -> bool;
 /// `schema`, each entry of `components.schemas`, and the schemas they hold.
 pub(super) fn schemas_in(value: &Value, keep: Keep) -> Vec<String> {
     let mut out = Vec::new();
-    non_schemas(value, &mut String::new(), keep, &mut out);
+    non_schemas(value, &mut String::new(), false, keep, &mut out);
     out
 }
 
 /// The walk of [`schemas_in`] outside schemas. `pointer` is the value's, grown and cut back
-/// as the walk goes down and up, so no pointer is built but those kept.
-fn non_schemas(value: &Value, pointer: &mut String, keep: Keep, out: &mut Vec<String>) {
+/// as the walk goes down and up, so no pointer is built but those kept; `names`, whether the
+/// keys of `value` are names ([`crate::spec::keys_are_names`] of `pointer`).
+fn non_schemas(value: &Value, pointer: &mut String, names: bool, keep: Keep, out: &mut Vec<String>) {
     let len = pointer.len();
     match value {
         Value::Object(object) => {
-            let names = crate::spec::keys_are_names(pointer);
             let schemas = pointer == "/components";
             for (key, child) in object {
                 if crate::spec::holds_data_among(names, pointer, key, false) {
@@ -325,7 +325,7 @@ fn non_schemas(value: &Value, pointer: &mut String, keep: Keep, out: &mut Vec<St
                         schema_entries(schemas, pointer, keep, out);
                     }
                 } else {
-                    non_schemas(child, pointer, keep, out);
+                    non_schemas(child, pointer, crate::spec::keys_are_names_below(names, key), keep, out);
                 }
                 pointer.truncate(len);
             }
@@ -333,7 +333,8 @@ fn non_schemas(value: &Value, pointer: &mut String, keep: Keep, out: &mut Vec<St
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 push_index(pointer, i);
-                non_schemas(item, pointer, keep, out);
+                // An item's keys are fields: no index is a name map.
+                non_schemas(item, pointer, false, keep, out);
                 pointer.truncate(len);
             }
         }
