@@ -27,10 +27,11 @@
 //! how APIs such as Matrix describe their events, and their examples carry such members by
 //! design.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{Draft, ValidationError};
+use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::{json, Map, Value};
 
 use super::schema::{Schemas, TYPES};
@@ -63,26 +64,41 @@ const CONSTRAINTS: [&str; 14] = [
 
 /// Checks every example, and returns them as the model's nodes.
 pub fn check(spec: &Spec, sites: &Sites<'_>, schemas: &Schemas, reporter: &mut Reporter) -> Examples {
-    let checker = Checker { spec, cyclic: &schemas.cyclic };
+    let checker = Checker { spec, cyclic: &schemas.cyclic, compiled: Mutex::default() };
     let owners = sites.media_types.iter().map(|(pointer, value)| Owner::Media(pointer, value));
     let owners = owners.chain(sites.parameters.iter().chain(&sites.headers).map(|(p, value)| Owner::Other(p, value)));
     let owners: Vec<Owner<'_>> = owners.chain(schemas.with_example.iter().map(|p| Owner::Schema(p))).collect();
-    // Owners are independent, but their examples differ widely in cost (a schema reaching a
-    // hundred others compiles a validator a hundred times larger): both threads take the next
-    // few owners as they finish, and the results are joined in the owners' order.
-    let chunks: Vec<&[Owner<'_>]> = owners.chunks(CHUNK).collect();
-    let results = crate::parallel::map_in_order(&chunks, |chunk| checker.check(chunk));
+    // Owners are independent, but many share a schema (GitHub's responses name the same
+    // components again and again), and compiling a validator costs some 60 times running it:
+    // the owners of one schema are checked together, by one thread, which compiles it once
+    // and forgets it when done (kept to the end, GitHub's validators weighed 50 MB). Groups
+    // differ widely in cost (a schema reaching a hundred others compiles a validator a
+    // hundred times larger): the largest go first, both threads take the next as they
+    // finish, and the results are joined in the owners' order.
+    let mut by_schema: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, owner) in owners.iter().enumerate() {
+        by_schema.entry(checker.schema_key(owner)).or_default().push(i);
+    }
+    let mut groups: Vec<(String, Vec<usize>)> = by_schema.into_iter().collect();
+    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+    let results = crate::parallel::map_in_order(&groups, |(key, members)| {
+        let checked: Vec<(usize, (Examples, Deferred))> =
+            members.iter().map(|&i| (i, checker.check(std::slice::from_ref(&owners[i])))).collect();
+        checker.compiled.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
+        checked
+    });
+    let mut slots: Vec<Option<(Examples, Deferred)>> = owners.iter().map(|_| None).collect();
+    for (i, checked) in results.into_iter().flatten() {
+        slots[i] = Some(checked);
+    }
     let (mut examples, mut found) = (Examples::default(), Deferred::default());
-    for (more, more_found) in results {
+    for (more, more_found) in slots.into_iter().flatten() {
         examples.append(more);
         found.extend(more_found);
     }
     reporter.replay(found);
     examples
 }
-
-/// How many owners a thread takes at a time.
-const CHUNK: usize = 8;
 
 /// What holds examples.
 enum Owner<'a> {
@@ -99,9 +115,29 @@ struct Checker<'a> {
     /// Schemas defined in terms of themselves (reported by the schema checks): examples
     /// that reach one are not validated, as validation would never end.
     cyclic: &'a BTreeSet<String>,
+    /// The validators of the schemas being checked against, by [`Checker::schema_key`].
+    compiled: Mutex<HashMap<String, Compiled>>,
+}
+
+/// What an example's schema compiles to.
+#[derive(Clone)]
+enum Compiled {
+    /// It reaches a schema defined in terms of itself: nothing is checked.
+    Cyclic,
+    Validator(Arc<Validator>),
 }
 
 impl Checker<'_> {
+    /// What the examples of `owner` are checked against, as the key of [`Checker::compiled`]:
+    /// the schema's JSON text.
+    fn schema_key(&self, owner: &Owner<'_>) -> String {
+        let schema = match *owner {
+            Owner::Media(_, value) | Owner::Other(_, value) => value.get("schema"),
+            Owner::Schema(pointer) => crate::source::lookup(&self.spec.document, pointer),
+        };
+        schema.map(Value::to_string).unwrap_or_default()
+    }
+
     /// The examples of `owners`, in order, and what checking them found.
     fn check(&self, owners: &[Owner<'_>]) -> (Examples, Deferred) {
         let (mut examples, mut found) = (Examples::default(), Deferred::default());
@@ -181,16 +217,31 @@ impl Checker<'_> {
     /// Validates `example`, at pointer `at`, against `schema`, at pointer `schema_at`;
     /// returns whether it was not found invalid (one that cannot be checked is not).
     fn validate(&self, schema_at: &str, schema: &Value, at: &str, example: &Value, reporter: &mut Deferred) -> bool {
-        let Some((root, aliases)) = self.validation_root(schema) else { return true };
+        let key = schema.to_string();
+        // A schema of its owner's group: compiled by the group's first owner, forgotten after
+        // its last (`check`).
+        let cached = self.compiled.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        let compiled = cached.map_or_else(
+            || {
+                let compiled = self.compile(schema);
+                if let Ok(compiled) = &compiled {
+                    // A refusal is not kept: each example it leaves unchecked is reported.
+                    self.compiled.lock().unwrap_or_else(PoisonError::into_inner).insert(key, compiled.clone());
+                }
+                compiled
+            },
+            Ok,
+        );
         let mut valid = true;
-        match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
-            Ok(validator) => {
+        match compiled {
+            Ok(Compiled::Cyclic) => return true,
+            Ok(Compiled::Validator(validator)) => {
                 for error in validator.iter_errors(example) {
                     valid = false;
                     self.report(&error, at, reporter);
                 }
             }
-            Err(error) => {
+            Err((error, aliases)) => {
                 // The root's parts keep the shape of the schemas they were made from, so the
                 // part the validator rejects is found in the spec by the same path.
                 let path = error.instance_path.as_str();
@@ -249,6 +300,16 @@ impl Checker<'_> {
 
     /// `{"allOf": [schema], "definitions": {...}}` with the schema and everything it refers to
     /// rewritten for draft 4; `None` when it reaches a schema defined in terms of itself.
+    /// Compiles the validator of `schema`, or gives the compiler's refusal with the aliases
+    /// of the components the root holds (to find the part refused).
+    fn compile(&self, schema: &Value) -> Result<Compiled, (ValidationError<'static>, Aliases)> {
+        let Some((root, aliases)) = self.validation_root(schema) else { return Ok(Compiled::Cyclic) };
+        match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
+            Ok(validator) => Ok(Compiled::Validator(Arc::new(validator))),
+            Err(error) => Err((error, aliases)),
+        }
+    }
+
     fn validation_root(&self, schema: &Value) -> Option<(Value, Aliases)> {
         let mut aliases = Aliases::default();
         let document = &self.spec.document;
