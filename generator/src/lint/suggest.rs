@@ -11,9 +11,13 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         return Some(found);
     }
     let lower = word.to_ascii_lowercase();
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let length = word.chars().count();
+    let limit = (length / 3).clamp(1, 3);
     candidates
         .iter()
+        // The distance is at least the difference in length: those too long or too short
+        // are not measured (an undeclared property is compared with every declared one).
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (distance(&lower, &c.to_ascii_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
@@ -70,6 +74,27 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("qeury", "query"), 1);
         assert_eq!(distance("abc", ""), 3);
+    }
+
+    /// Leaving out the candidates whose length alone rules them out changes no answer.
+    #[test]
+    fn nearest_is_the_nearest_of_all_candidates() {
+        let candidates = ["id", "name", "names", "node_id", "nodeId", "full_name", "fullname", "x", "", "über"];
+        let words = ["", "i", "nam", "namez", "nodeid", "node-id", "fullnam", "full_nmae", "xx", "ubr", "überr", "url"];
+        for word in words {
+            let lower = word.to_ascii_lowercase();
+            let limit = (word.chars().count() / 3).clamp(1, 3);
+            let exact = candidates.iter().find(|c| {
+                c.eq_ignore_ascii_case(word.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()))
+            });
+            let measured = candidates
+                .iter()
+                .map(|c| (distance(&lower, &c.to_ascii_lowercase()), *c))
+                .filter(|(d, _)| *d <= limit)
+                .min_by_key(|(d, c)| (*d, *c))
+                .map(|(_, c)| c);
+            assert_eq!(nearest(word, candidates), exact.copied().or(measured), "{word}");
+        }
     }
 
     #[test]
