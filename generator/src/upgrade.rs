@@ -215,7 +215,7 @@ impl Upgrader<'_> {
     /// of its own: the one above places it (and [`SourceMap::pruned`] would drop it).
     fn mv(&mut self, new: &str, old: &str) -> Value {
         self.moves.mount(new, 0, old);
-        crate::source::lookup(&self.old, old).cloned().unwrap_or(Value::Null)
+        crate::source::lookup(self.old, old).cloned().unwrap_or(Value::Null)
     }
 
     /// [`Upgrader::mv`] of `value`, which the caller has in hand at `old`: no pointer lookup.
@@ -590,7 +590,7 @@ impl Upgrader<'_> {
     /// becomes a `content` key, placed at the string.
     fn media_types(&mut self, pointer: &str) -> Option<Vec<Media>> {
         let key = crate::source::tokens(pointer).pop().unwrap_or_default();
-        let value = crate::source::lookup(&self.old, pointer)?;
+        let value = crate::source::lookup(self.old, pointer)?;
         let Value::Array(list) = value else {
             let example = value.as_str().unwrap_or("application/json");
             self.diagnostics.push(

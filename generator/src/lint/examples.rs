@@ -241,7 +241,8 @@ impl Checker<'_> {
                     self.report(&error, at, reporter);
                 }
             }
-            Err((error, aliases)) => {
+            Err(refused) => {
+                let (error, aliases) = *refused;
                 // The root's parts keep the shape of the schemas they were made from, so the
                 // part the validator rejects is found in the spec by the same path.
                 let path = error.instance_path.as_str();
@@ -302,11 +303,11 @@ impl Checker<'_> {
     /// rewritten for draft 4; `None` when it reaches a schema defined in terms of itself.
     /// Compiles the validator of `schema`, or gives the compiler's refusal with the aliases
     /// of the components the root holds (to find the part refused).
-    fn compile(&self, schema: &Value) -> Result<Compiled, (ValidationError<'static>, Aliases)> {
+    fn compile(&self, schema: &Value) -> Result<Compiled, Box<(ValidationError<'static>, Aliases)>> {
         let Some((root, aliases)) = self.validation_root(schema) else { return Ok(Compiled::Cyclic) };
         match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
             Ok(validator) => Ok(Compiled::Validator(Arc::new(validator))),
-            Err(error) => Err((error, aliases)),
+            Err(error) => Err(Box::new((error, aliases))),
         }
     }
 
