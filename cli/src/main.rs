@@ -249,9 +249,7 @@ fn config_for(input: &Path, target: &Target, diagnostics: &mut Diagnostics) -> O
 /// A package name from the spec's `info.title` (`Swagger Petstore` → `swagger-petstore`),
 /// else from its file name, else `api`.
 fn package_name(spec: &Path) -> String {
-    let title = generator::load::load_file(spec, &display_path(spec))
-        .ok()
-        .and_then(|file| file.value.pointer("/info/title").and_then(|t| t.as_str()).map(str::to_owned));
+    let title = spec_title(spec);
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned());
     for candidate in title.into_iter().chain(stem) {
         let ascii: String = candidate.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
@@ -262,6 +260,31 @@ fn package_name(spec: &Path) -> String {
         }
     }
     "api".into()
+}
+
+/// The spec's `info.title` when it is a string, read by `serde` skipping everything else:
+/// the run loads the spec again, with its spans and checks, and a large spec took twice as
+/// long to load when its title was read the same way. A file `serde` cannot read has no
+/// title here; the run reports what is wrong with it.
+fn spec_title(spec: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Document {
+        info: Option<Info>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Info {
+        title: Option<String>,
+    }
+    let limit = generator::load::Limits::default().max_file_bytes;
+    let bytes = generator::load::read_regular_file(spec, limit).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let document: Document = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).ok()?
+    } else {
+        serde_yaml::from_str(text).ok()?
+    };
+    document.info?.title
 }
 
 /// Runs the generator on `config`, with progress on a terminal; `None` (reported) on failure.

@@ -66,6 +66,27 @@ fn generate_from_a_bare_spec_names_the_crate_from_its_title() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The title is read from JSON (a byte order mark before it) as from YAML; a title that
+/// makes no package name leaves the file's name.
+#[test]
+fn a_bare_specs_title_is_read_from_json_and_yaml() {
+    let dir = temp_dir("titles");
+    let json =
+        "\u{feff}{\"swagger\": \"2.0\", \"info\": {\"version\": \"1\", \"title\": \"My Pet Store\"}, \"paths\": {}}";
+    std::fs::write(dir.join("pets.json"), json).expect("spec");
+    let output = specgen(&dir, &["generate", "pets.json", "-o", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.join("json/Cargo.toml")).expect("a crate is written");
+    assert!(manifest.contains("name = \"my-pet-store\""), "{manifest}");
+    std::fs::write(dir.join("numbered.yaml"), "swagger: '2.0'\ninfo: {version: '1', title: '123'}\npaths: {}\n")
+        .expect("spec");
+    let output = specgen(&dir, &["generate", "numbered.yaml", "-o", "yaml"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.join("yaml/Cargo.toml")).expect("a crate is written");
+    assert!(manifest.contains("name = \"numbered\""), "{manifest}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn check_exits_1_once_the_crate_drifts() {
     let dir = temp_dir("check");
