@@ -2,8 +2,8 @@
 //! openapi-generator's `rust` generator, side by side on the same specs.
 //!
 //! Each run is a whole process generating a whole crate into an empty temp folder, kept until
-//! the end (deleting one run's files slows the next run's creating of its own); runs
-//! alternate between the tools, so a busy machine slows both alike. Prints, per spec and
+//! the end (deleting one run's files slows the next run's creating of its own), after a
+//! `sync`; runs alternate between the tools, so a busy machine slows both alike. Prints, per spec and
 //! tool, the median wall time and the largest peak resident set (from `/usr/bin/time -v`,
 //! when it is there), and the ratio of the medians.
 //!
@@ -150,6 +150,10 @@ fn measure(command: Command, time: bool, what: &str) -> Result<Sample, String> {
     } else {
         command
     };
+    // The disk's dirty pages are written first, so neither tool pays for the other's files
+    // being flushed while it runs (openapi-generator writes thousands; on ext4 here that cost
+    // the run after it up to half a second).
+    let _ = Command::new("sync").status();
     let started = Instant::now();
     let output = command.stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|e| format!("{what}: {e}"))?;
     let wall = started.elapsed();
