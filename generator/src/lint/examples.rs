@@ -299,8 +299,6 @@ impl Checker<'_> {
         );
     }
 
-    /// `{"allOf": [schema], "definitions": {...}}` with the schema and everything it refers to
-    /// rewritten for draft 4; `None` when it reaches a schema defined in terms of itself.
     /// Compiles the validator of `schema`, or gives the compiler's refusal with the aliases
     /// of the components the root holds (to find the part refused).
     fn compile(&self, schema: &Value) -> Result<Compiled, Box<(ValidationError<'static>, Aliases)>> {
@@ -311,6 +309,8 @@ impl Checker<'_> {
         }
     }
 
+    /// `{"allOf": [schema], "definitions": {...}}` with the schema and everything it refers to
+    /// rewritten for draft 4; `None` when it reaches a schema defined in terms of itself.
     fn validation_root(&self, schema: &Value) -> Option<(Value, Aliases)> {
         let mut aliases = Aliases::default();
         let document = &self.spec.document;
