@@ -27,8 +27,8 @@
 //! how APIs such as Matrix describe their events, and their examples carry such members by
 //! design.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, ValidationError, Validator};
@@ -64,28 +64,27 @@ const CONSTRAINTS: [&str; 14] = [
 
 /// Checks every example, and returns them as the model's nodes.
 pub fn check(spec: &Spec, sites: &Sites<'_>, schemas: &Schemas, reporter: &mut Reporter) -> Examples {
-    let checker = Checker { spec, cyclic: &schemas.cyclic, compiled: Mutex::default() };
+    let checker = Checker { spec, cyclic: &schemas.cyclic };
     let owners = sites.media_types.iter().map(|(pointer, value)| Owner::Media(pointer, value));
     let owners = owners.chain(sites.parameters.iter().chain(&sites.headers).map(|(p, value)| Owner::Other(p, value)));
     let owners: Vec<Owner<'_>> = owners.chain(schemas.with_example.iter().map(|p| Owner::Schema(p))).collect();
     // Owners are independent, but many share a schema (GitHub's responses name the same
     // components again and again), and compiling a validator costs some 60 times running it:
-    // the owners of one schema are checked together, by one thread, which compiles it once
-    // and forgets it when done (kept to the end, GitHub's validators weighed 50 MB). Groups
-    // differ widely in cost (a schema reaching a hundred others compiles a validator a
-    // hundred times larger): the largest go first, both threads take the next as they
-    // finish, and the results are joined in the owners' order.
+    // the owners of one schema (by its JSON text) are checked together, by one thread, which
+    // compiles it when an example first needs it and drops it when the group is done (kept
+    // to the end, GitHub's validators weighed 50 MB). Groups differ widely in cost (a schema
+    // reaching a hundred others compiles a validator a hundred times larger): the largest go
+    // first, both threads take the next as they finish, and the results are joined in the
+    // owners' order.
     let mut by_schema: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, owner) in owners.iter().enumerate() {
-        by_schema.entry(checker.schema_key(owner)).or_default().push(i);
+        by_schema.entry(checker.schema_of(owner).map(Value::to_string).unwrap_or_default()).or_default().push(i);
     }
-    let mut groups: Vec<(String, Vec<usize>)> = by_schema.into_iter().collect();
-    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
-    let results = crate::parallel::map_in_order(&groups, |(key, members)| {
-        let checked: Vec<(usize, (Examples, Deferred))> =
-            members.iter().map(|&i| (i, checker.check(std::slice::from_ref(&owners[i])))).collect();
-        checker.compiled.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
-        checked
+    let mut groups: Vec<Vec<usize>> = by_schema.into_values().collect();
+    groups.sort_by_key(|members| std::cmp::Reverse(members.len()));
+    let results = crate::parallel::map_in_order(&groups, |members| {
+        let compiled = OnceCell::new();
+        members.iter().map(|&i| (i, checker.check(&owners[i], &compiled))).collect::<Vec<_>>()
     });
     let mut slots: Vec<Option<(Examples, Deferred)>> = owners.iter().map(|_| None).collect();
     for (i, checked) in results.into_iter().flatten() {
@@ -115,41 +114,45 @@ struct Checker<'a> {
     /// Schemas defined in terms of themselves (reported by the schema checks): examples
     /// that reach one are not validated, as validation would never end.
     cyclic: &'a BTreeSet<String>,
-    /// The validators of the schemas being checked against, by [`Checker::schema_key`].
-    compiled: Mutex<HashMap<String, Compiled>>,
 }
 
-/// What an example's schema compiles to.
-#[derive(Clone)]
+/// What an example's schema compiles to, or the compiler's refusal with the aliases of the
+/// components the root holds (to find the part refused).
+type Compilation = Result<Compiled, Box<(ValidationError<'static>, Aliases)>>;
+
 enum Compiled {
     /// It reaches a schema defined in terms of itself: nothing is checked.
     Cyclic,
-    Validator(Arc<Validator>),
+    Validator(Validator),
 }
 
-impl Checker<'_> {
-    /// What the examples of `owner` are checked against, as the key of [`Checker::compiled`]:
-    /// the schema's JSON text.
-    fn schema_key(&self, owner: &Owner<'_>) -> String {
-        let schema = match *owner {
+impl<'a> Checker<'a> {
+    /// The schema the examples of `owner` are checked against.
+    fn schema_of<'v>(&self, owner: &Owner<'v>) -> Option<&'v Value>
+    where
+        'a: 'v,
+    {
+        match *owner {
             Owner::Media(_, value) | Owner::Other(_, value) => value.get("schema"),
             Owner::Schema(pointer) => crate::source::lookup(&self.spec.document, pointer),
-        };
-        schema.map(Value::to_string).unwrap_or_default()
+        }
     }
 
-    /// The examples of `owners`, in order, and what checking them found.
-    fn check(&self, owners: &[Owner<'_>]) -> (Examples, Deferred) {
+    /// The examples of `owner`, in order, and what checking them found; `compiled` is its
+    /// schema's validator, shared with the other owners of that schema.
+    fn check(&self, owner: &Owner<'_>, compiled: &OnceCell<Compilation>) -> (Examples, Deferred) {
         let (mut examples, mut found) = (Examples::default(), Deferred::default());
-        for owner in owners {
-            match *owner {
-                Owner::Media(pointer, value) => self.examples_of(pointer, value, &mut found, true, &mut examples),
-                Owner::Other(pointer, value) => self.examples_of(pointer, value, &mut found, false, &mut examples),
-                Owner::Schema(pointer) => {
-                    let Some(schema) = self.spec.document.pointer(pointer) else { continue };
-                    let Some(example) = schema.get("example") else { continue };
+        match *owner {
+            Owner::Media(pointer, value) => {
+                self.examples_of(pointer, value, compiled, &mut found, true, &mut examples);
+            }
+            Owner::Other(pointer, value) => {
+                self.examples_of(pointer, value, compiled, &mut found, false, &mut examples);
+            }
+            Owner::Schema(pointer) => {
+                if let Some((schema, example)) = self.schema_of(owner).and_then(|s| Some((s, s.get("example")?))) {
                     let at = format!("{pointer}/example");
-                    let valid = self.validate(pointer, schema, &at, example, &mut found);
+                    let valid = self.validate(pointer, schema, compiled, &at, example, &mut found);
                     examples.push(self.node(pointer, Site::Schema, at, pointer, valid));
                 }
             }
@@ -171,20 +174,28 @@ impl Checker<'_> {
 
     /// The `example` and `examples.*.value` of a media type, parameter or header, checked
     /// and added to `found`.
-    fn examples_of(&self, owner: &str, value: &Value, reporter: &mut Deferred, is_media: bool, found: &mut Examples) {
+    fn examples_of(
+        &self,
+        owner: &str,
+        value: &Value,
+        compiled: &OnceCell<Compilation>,
+        reporter: &mut Deferred,
+        is_media: bool,
+        found: &mut Examples,
+    ) {
         let Some(schema) = value.get("schema") else { return };
         let schema_at = format!("{owner}/schema");
         if let Some(value) = value.get("example") {
             let example = format!("{owner}/example");
             let unparsed = is_media && self.unparsed_json(owner, value, schema, &example, reporter);
-            let valid = !unparsed && self.validate(&schema_at, schema, &example, value, reporter);
+            let valid = !unparsed && self.validate(&schema_at, schema, compiled, &example, value, reporter);
             found.push(self.node(owner, Site::Example, example, &schema_at, valid));
         }
         if let Some(Value::Object(examples)) = value.get("examples") {
             for (name, entry) in examples {
                 if let Some(value) = entry.get("value") {
                     let at = format!("{}/value", push_token(&format!("{owner}/examples"), name));
-                    let valid = self.validate(&schema_at, schema, &at, value, reporter);
+                    let valid = self.validate(&schema_at, schema, compiled, &at, value, reporter);
                     found.push(self.node(owner, Site::Entry(name.clone()), at, &schema_at, valid));
                 }
             }
@@ -214,26 +225,20 @@ impl Checker<'_> {
         true
     }
 
-    /// Validates `example`, at pointer `at`, against `schema`, at pointer `schema_at`;
-    /// returns whether it was not found invalid (one that cannot be checked is not).
-    fn validate(&self, schema_at: &str, schema: &Value, at: &str, example: &Value, reporter: &mut Deferred) -> bool {
-        let key = schema.to_string();
-        // A schema of its owner's group: compiled by the group's first owner, forgotten after
-        // its last (`check`).
-        let cached = self.compiled.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
-        let compiled = cached.map_or_else(
-            || {
-                let compiled = self.compile(schema);
-                if let Ok(compiled) = &compiled {
-                    // A refusal is not kept: each example it leaves unchecked is reported.
-                    self.compiled.lock().unwrap_or_else(PoisonError::into_inner).insert(key, compiled.clone());
-                }
-                compiled
-            },
-            Ok,
-        );
+    /// Validates `example`, at pointer `at`, against `schema`, at pointer `schema_at`, with
+    /// its validator `compiled` (compiled here for the first example that needs it); returns
+    /// whether it was not found invalid (one that cannot be checked is not).
+    fn validate(
+        &self,
+        schema_at: &str,
+        schema: &Value,
+        compiled: &OnceCell<Compilation>,
+        at: &str,
+        example: &Value,
+        reporter: &mut Deferred,
+    ) -> bool {
         let mut valid = true;
-        match compiled {
+        match compiled.get_or_init(|| self.compile(schema)) {
             Ok(Compiled::Cyclic) => return true,
             Ok(Compiled::Validator(validator)) => {
                 for error in validator.iter_errors(example) {
@@ -242,7 +247,7 @@ impl Checker<'_> {
                 }
             }
             Err(refused) => {
-                let (error, aliases) = *refused;
+                let (error, aliases) = refused.as_ref();
                 // The root's parts keep the shape of the schemas they were made from, so the
                 // part the validator rejects is found in the spec by the same path.
                 let path = error.instance_path.as_str();
@@ -263,7 +268,7 @@ impl Checker<'_> {
                     Diagnostic::warning(codes::EXAMPLE_INVALID, "example not checked: its schema cannot be compiled")
                         .at(self.spec.value_location(at))
                         .label("not checked")
-                        .help(format!("the validator rejects the schema{place}: {}", describe(&error))),
+                        .help(format!("the validator rejects the schema{place}: {}", describe(error))),
                 );
             }
         }
@@ -299,12 +304,11 @@ impl Checker<'_> {
         );
     }
 
-    /// Compiles the validator of `schema`, or gives the compiler's refusal with the aliases
-    /// of the components the root holds (to find the part refused).
-    fn compile(&self, schema: &Value) -> Result<Compiled, Box<(ValidationError<'static>, Aliases)>> {
+    /// Compiles the validator of `schema`.
+    fn compile(&self, schema: &Value) -> Compilation {
         let Some((root, aliases)) = self.validation_root(schema) else { return Ok(Compiled::Cyclic) };
         match jsonschema::options().with_draft(Draft::Draft4).build(&root) {
-            Ok(validator) => Ok(Compiled::Validator(Arc::new(validator))),
+            Ok(validator) => Ok(Compiled::Validator(validator)),
             Err(error) => Err(Box::new((error, aliases))),
         }
     }
