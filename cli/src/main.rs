@@ -279,7 +279,8 @@ fn spec_title(spec: &Path) -> Option<String> {
     let bytes = generator::load::read_regular_file(spec, limit).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let document: Document = if text.trim_start().starts_with('{') {
+    // Read as the run reads it: a `.json` file as JSON, any other as YAML.
+    let document: Document = if generator::load::is_json_file(spec) {
         serde_json::from_str(text).ok()?
     } else {
         serde_yaml::from_str(text).ok()?

@@ -66,8 +66,8 @@ fn generate_from_a_bare_spec_names_the_crate_from_its_title() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The title is read from JSON (a byte order mark before it) as from YAML; a title that
-/// makes no package name leaves the file's name.
+/// The title is read from JSON (a byte order mark before it) as from YAML, flow style
+/// included; a title that makes no package name leaves the file's name.
 #[test]
 fn a_bare_specs_title_is_read_from_json_and_yaml() {
     let dir = temp_dir("titles");
@@ -84,6 +84,13 @@ fn a_bare_specs_title_is_read_from_json_and_yaml() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let manifest = std::fs::read_to_string(dir.join("yaml/Cargo.toml")).expect("a crate is written");
     assert!(manifest.contains("name = \"numbered\""), "{manifest}");
+    // YAML in flow style is YAML, whatever its first character.
+    std::fs::write(dir.join("flow.yaml"), "{swagger: '2.0', info: {version: '1', title: Flow Pets}, paths: {}}\n")
+        .expect("spec");
+    let output = specgen(&dir, &["generate", "flow.yaml", "-o", "flow"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let manifest = std::fs::read_to_string(dir.join("flow/Cargo.toml")).expect("a crate is written");
+    assert!(manifest.contains("name = \"flow-pets\""), "{manifest}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -128,8 +128,7 @@ pub fn load(
     };
     let text: std::sync::Arc<str> = text.into();
     diagnostics.add_source(display, text.clone());
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    match parse(&text, display, is_json, limits) {
+    match parse(&text, display, is_json_file(path), limits) {
         Ok(parsed) => {
             for warning in parsed.warnings {
                 diagnostics.push(warning);
@@ -267,6 +266,12 @@ pub struct Parsed {
     pub value: Value,
     pub spans: Spans,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Whether a spec file is read as JSON, with JSON's stricter syntax check, rather than as
+/// YAML: by its extension, `.json`.
+pub fn is_json_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// Parses text that is YAML (or JSON, when `is_json`, which gets JSON's stricter syntax
