@@ -799,11 +799,9 @@ impl Builder<'_> {
         }
     }
 
-    /// A scalar at `span`: the next key of the open mapping, or the next value.
+    /// A scalar at `span`: the next key of the open mapping, or the next value. Like [`Self::open`]
+    /// and [`Self::close`], called only while nothing has failed (`on_event`, `read_json`).
     fn scalar(&mut self, text: String, span: Span, anchor: Option<String>, tag: Option<&str>, style: ScalarStyle) {
-        if self.error.is_some() {
-            return;
-        }
         if self.expecting_key() {
             if let Some(anchor) = anchor {
                 let value = Value::String(text.clone());
@@ -825,9 +823,6 @@ impl Builder<'_> {
 
     /// A sequence (`sequence`) or mapping opening at `span`.
     fn open(&mut self, sequence: bool, anchor: Option<String>, span: Span) {
-        if self.error.is_some() {
-            return;
-        }
         if self.expecting_key() {
             self.fail(
                 codes::UNSUPPORTED,
@@ -861,9 +856,6 @@ impl Builder<'_> {
 
     /// The innermost open collection ends.
     fn close(&mut self) {
-        if self.error.is_some() {
-            return;
-        }
         let (value, span, parent) = match self.stack.pop() {
             Some(Frame::Seq { items, span, parent }) => (Value::Array(items), span, parent),
             Some(Frame::Map { map, span, parent, .. }) => (Value::Object(map), span, parent),
