@@ -132,12 +132,14 @@ pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Pat
             let unchanged = existed
                 && std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file())
                 && std::fs::read_to_string(&target).ok().as_deref() == Some(file.contents.as_str());
-            if !existed && known.is_none() {
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)?;
+            if known.is_none() {
+                if !existed {
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
                 }
+                ready.lock().unwrap_or_else(PoisonError::into_inner).entry(folder.to_path_buf()).or_insert(existed);
             }
-            ready.lock().unwrap_or_else(PoisonError::into_inner).entry(folder.to_path_buf()).or_insert(existed);
             if unchanged {
                 return Ok(None);
             }
