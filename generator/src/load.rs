@@ -288,7 +288,7 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
         )
     };
     let budget = limits.expansion_budget(text.len() as u64);
-    let mut builder = Builder {
+    let new_builder = || Builder {
         text,
         body_start: bom,
         display,
@@ -299,6 +299,7 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
         index_budget: budget.saturating_mul(4),
         ..Builder::default()
     };
+    let mut builder = new_builder();
     if is_json {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
             let (line, column) = (e.line(), e.column());
@@ -335,17 +336,58 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
         error.help = Some("remove it, or write it as an escape (`\\t`, `\\u0000`) in a double-quoted string".into());
         return Err(error);
     }
+    if let Err(stop) = read_yaml(body, None, &mut builder, &located) {
+        let diagnostic = match stop {
+            // libyaml-safer 0.3 panics where a block scalar runs to the end of a file that has
+            // no final line break (its issue #6); libyaml reads it. Such a file is read again
+            // with the line break, and that block scalar keeps the value libyaml gives it.
+            Stop::Panicked(_) if !body.ends_with(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) => {
+                builder = new_builder();
+                read_yaml(&format!("{body}\n"), Some(body), &mut builder, &located).err().map(Stop::diagnostic)
+            }
+            stop => Some(stop.diagnostic()),
+        };
+        if let Some(diagnostic) = diagnostic {
+            return Err(diagnostic);
+        }
+    }
+    Ok(Parsed { value: builder.done.unwrap_or(Value::Null), spans: builder.spans, warnings: builder.warnings })
+}
+
+/// Why reading YAML stopped: the diagnostic to report.
+enum Stop {
+    Error(Box<Diagnostic>),
+    /// The reader panicked (see [`Failure::Panicked`]).
+    Panicked(Box<Diagnostic>),
+}
+
+impl Stop {
+    fn diagnostic(self) -> Box<Diagnostic> {
+        match self {
+            Stop::Error(diagnostic) | Stop::Panicked(diagnostic) => diagnostic,
+        }
+    }
+}
+
+/// Reads the YAML `input` into `builder`. `unterminated` is the text `input` was made from by
+/// adding a final line break.
+fn read_yaml(
+    input: &str,
+    unterminated: Option<&str>,
+    builder: &mut Builder<'_>,
+    located: &impl Fn(&'static str, String, usize, usize, usize, &str) -> Box<Diagnostic>,
+) -> Result<(), Stop> {
     // Events are pulled one at a time, so the depth limit stops a deep document before any
     // later pass could recurse into it. libyaml's parser is a state machine with explicit
     // stacks: it does not recurse per nesting level either. Its reader decodes what the
     // input hands it at once, into four bytes a character: a small buffer bounds that.
     let mut parser = libyaml_safer::Parser::new();
     parser.set_encoding(libyaml_safer::Encoding::Utf8);
-    parser.set_input(std::io::BufReader::with_capacity(READ_CHUNK, body.as_bytes()));
+    parser.set_input(std::io::BufReader::with_capacity(READ_CHUNK, input.as_bytes()));
     let mut documents = 0;
     let mut last = Mark::default();
     loop {
-        let event = match next_event(&mut parser) {
+        let mut event = match next_event(&mut parser) {
             Ok(event) => event,
             Err(Failure::Yaml(e)) => {
                 let mark = e.problem_mark().unwrap_or(last);
@@ -362,7 +404,7 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
                     error.help =
                         Some(format!("{context} that starts at line {}, column {}", at.line + 1, at.column + 1));
                 }
-                return Err(error);
+                return Err(Stop::Error(error));
             }
             Err(Failure::Panicked) => {
                 let start = builder.offset(last);
@@ -375,7 +417,7 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
                     "after here",
                 );
                 error.help = Some("check the syntax after this point, e.g. a tag followed by `,`".into());
-                return Err(error);
+                return Err(Stop::Panicked(error));
             }
         };
         last = event.end_mark;
@@ -385,25 +427,54 @@ pub fn parse(text: &str, display: &str, is_json: bool, limits: &Limits) -> Resul
                 documents += 1;
                 if documents > 1 {
                     let span = builder.span_at(event.start_mark, 3);
-                    return Err(Box::new(
+                    return Err(Stop::Error(Box::new(
                         Diagnostic::error(
                             codes::MULTIPLE_DOCUMENTS,
-                            format!("`{display}` holds more than one YAML document"),
+                            format!("`{}` holds more than one YAML document", builder.display),
                         )
                         .at(Some(builder.location(span)))
                         .label("a second document starts here")
                         .help("a spec is one document: remove this `---` and what follows, or split the file"),
-                    ));
+                    )));
                 }
             }
             _ => {}
         }
+        if let (
+            Some(unterminated),
+            EventData::Scalar { value, style: ScalarStyle::Literal | ScalarStyle::Folded, .. },
+        ) = (unterminated, &mut event.data)
+        {
+            // The line break added at the end became this block scalar's last (libyaml adds
+            // none at the end of the input).
+            if usize::try_from(event.end_mark.index) == Ok(input.len()) {
+                if let Some(read) = final_scalar(unterminated) {
+                    *value = read;
+                }
+            }
+        }
         builder.on_event(event);
         if let Some(error) = builder.error.take() {
-            return Err(Box::new(error));
+            return Err(Stop::Error(Box::new(error)));
         }
     }
-    Ok(Parsed { value: builder.done.unwrap_or(Value::Null), spans: builder.spans, warnings: builder.warnings })
+    Ok(())
+}
+
+/// The value libyaml gives the last scalar of `text`, a block scalar running to the end of a
+/// text without a final line break: read by `serde_yaml` (libyaml ported unchanged, which
+/// does not panic there) as the document's last leaf.
+fn final_scalar(text: &str) -> Option<String> {
+    let mut value = serde_yaml::from_str::<serde_yaml::Value>(text).ok()?;
+    loop {
+        value = match value {
+            serde_yaml::Value::Mapping(mapping) => mapping.into_iter().last()?.1,
+            serde_yaml::Value::Sequence(sequence) => sequence.into_iter().last()?,
+            serde_yaml::Value::Tagged(tagged) => tagged.value,
+            serde_yaml::Value::String(text) => return Some(text),
+            _ => return None,
+        };
+    }
 }
 
 /// Builds the value and spans of a JSON text that `serde_json` has accepted, straight from its
@@ -494,7 +565,9 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 enum Failure {
     Yaml(libyaml_safer::Error),
     /// libyaml-safer 0.3 still panics on a few malformed inputs where libyaml reports an
-    /// error (its issues #6 and #7: `a: ''|` then a line, a tag followed by `,`).
+    /// error (its issues #6 and #7: `a: ''|` then a line, a tag followed by `,`), and where
+    /// a block scalar runs to the end of a text without a final line break (read again by
+    /// [`parse`]).
     Panicked,
 }
 
@@ -1479,6 +1552,43 @@ mod hostile {
         }
         // The parser is used afresh afterwards.
         assert!(parse_yaml("a: [1]\n").is_ok());
+    }
+
+    /// libyaml-safer 0.3 panics where a block scalar runs to the end of a text without a final
+    /// line break (its issue #6; a DigitalOcean spec has such files). libyaml reads them: so
+    /// does the loader, each to the value libyaml gives, with spans inside the text.
+    #[test]
+    fn a_block_scalar_may_end_the_text_without_a_line_break() {
+        for (text, last) in [
+            ("a: |\n  x", "/a"),
+            ("a: |+\n  x", "/a"),
+            ("a: |-\n  x", "/a"),
+            ("a: >\n  x\n  y", "/a"),
+            ("a: >\n  x\n\n  y", "/a"),
+            ("a: |\n  x  ", "/a"),
+            ("a: |\n  x\n  ", "/a"),
+            ("a: |+\n  x\n  ", "/a"),
+            ("a: |+\n  x\n\n  ", "/a"),
+            ("a: |\n  x\n   ", "/a"),
+            ("a: |\n    x\n ", "/a"),
+            ("a: |\n  x\n# a comment", "/a"),
+            ("a: |2\n   x", "/a"),
+            ("- |\n  x", "/0"),
+            ("a: &text |\n  x", "/a"),
+            ("a: !!str |\n  x", "/a"),
+            ("a:\n  b: >-\n    one\n    two", "/a/b"),
+            ("a: 1\nb: |\n  é", "/b"),
+            ("a: |", "/a"),
+        ] {
+            let parsed = parse_yaml(text).unwrap_or_else(|e| panic!("{text:?}: {}", e.message));
+            let libyaml: Value = serde_yaml::from_str(text).expect("libyaml reads it");
+            assert_eq!(parsed.value, libyaml, "{text:?}");
+            let span = parsed.spans.get(last).expect("a span").value;
+            assert!(span.start <= span.end && span.end <= text.len(), "{text:?}: {span:?}");
+        }
+        let parsed = parse_yaml("a: 1\nb: |\n  é").expect("it reads");
+        let span = parsed.spans.get("/b").expect("a span").value;
+        assert_eq!((span.line, span.column, span.start, span.end), (3, 3, 12, 14));
     }
 
     /// Positions are not recounted from the start of the file: yaml-rust2 counted characters
