@@ -281,6 +281,9 @@ impl Walker<'_> {
                 "properties" => {
                     if let Value::Object(properties) = value {
                         let child = child();
+                        if properties.get("$ref").is_some_and(Value::is_string) {
+                            self.properties_by_ref(&child);
+                        }
                         for (name, property) in properties {
                             self.walk(&push_token(&child, name), property, Role::Property);
                         }
@@ -390,6 +393,23 @@ impl Walker<'_> {
             .at(self.spec.value_location(at))
             .label(format!("expected {kind}"))
             .help(format!("`{keyword}` takes {kind}")),
+        );
+    }
+
+    /// `properties: {$ref: ...}`: a reference standing for the whole map of properties, which
+    /// OpenAPI reads as a property named `$ref` whose schema is a string (resolvers that
+    /// replace every `$ref` object accept it: DigitalOcean's spec has six).
+    fn properties_by_ref(&mut self, properties: &str) {
+        let at = &push_token(properties, "$ref");
+        self.report(
+            at,
+            Diagnostic::error(
+                codes::INVALID_KEYWORD_VALUE,
+                "invalid value for `properties`: a `$ref` in place of the properties",
+            )
+            .at(self.spec.key_location(at))
+            .label("a reference stands for one schema, not for a map of properties")
+            .help("name each property here, its schema a `$ref` if shared, or take the properties of a whole schema with `allOf: [{$ref: ...}]`"),
         );
     }
 

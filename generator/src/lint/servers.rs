@@ -2,7 +2,8 @@
 //! one is the base of every route.
 //!
 //! The upgrade has replaced each declared `{variable}` by its default, so a `{name}` left in
-//! a URL is one `variables` does not declare: an error at it. The URL must then be an
+//! a URL is one `variables` does not declare: an error at it, or, when a default put it
+//! there (a placeholder such as `{your-host}`), at that default. The URL must then be an
 //! absolute URL or a path starting with `/`, with no space, control character, unencoded
 //! character, stray `%`, query string or fragment: an error at that part.
 
@@ -45,6 +46,26 @@ fn undeclared_variables(spec: &Spec, server: &str, reporter: &mut Reporter) -> b
         if declared.is_some_and(|d| d.contains_key(&name)) {
             // Declared without a string `default`: the document does not fit the model, and
             // deserializing says so.
+            continue;
+        }
+        // Put there by the default of a declared variable (`default: "{your-host}"`): a
+        // placeholder, reported at that default.
+        let placeholder = format!("{{{name}}}");
+        let from_default = declared.into_iter().flatten().find_map(|(variable, declaration)| {
+            let default = declaration.get("default")?.as_str()?;
+            default.contains(&placeholder).then_some((variable, default))
+        });
+        if let Some((variable, default)) = from_default {
+            reporter.report(
+                &url_at,
+                Diagnostic::error(
+                    codes::INVALID_SERVER,
+                    format!("the default of server variable `{variable}` is `{default}`, a placeholder: a URL cannot hold `{{` or `}}`"),
+                )
+                .at(spec.value_location(&format!("{}/default", crate::source::push_token(&format!("{server}/variables"), variable))))
+                .label("not a value a client can use")
+                .help("write the value a client uses when it picks none (in an overlay, when the spec is vendored)"),
+            );
             continue;
         }
         reporter.report(
