@@ -364,7 +364,7 @@ impl Lowerer<'_> {
                 self.convert(schema, &ctx)
             }
             ParameterSchemaOrContent::Content(_) => {
-                self.param_unsupported(name, "a parameter described by `content`", pointer);
+                self.param_as_text(name, "a parameter described by `content`", pointer);
                 Ty::String
             }
         };
@@ -375,14 +375,19 @@ impl Lowerer<'_> {
             ty => ty,
         };
         let default = default.map(|d| self.default_text(&d, &format!("{pointer}/schema")));
-        if !self.is_simple(&ty) {
-            self.param_unsupported(
-                name,
-                "a parameter that is not a string, number, boolean, string enum or array of those",
-                pointer,
-            );
+        let what = "a parameter that is not a string, number, boolean, string enum or array of those";
+        let ty = if self.is_simple(&ty) {
+            ty
+        } else if location != ParamLocation::Query || !self.is_structured(&ty) {
+            // One value on the wire (a path segment, a header, a cookie, or `name=value`): its
+            // text is the value, whatever the schema says of it (`anyOf: [integer, string]`).
+            self.param_as_text(name, what, pointer);
+            Ty::String
+        } else {
+            // An object or list of them in the query is spread over several pairs.
+            self.param_unsupported(name, what, pointer);
             return None;
-        }
+        };
         let wanted = names::snake(name);
         let rust = names::unique(wanted.clone(), taken, "_");
         let at = found.location.clone();
@@ -424,6 +429,35 @@ impl Lowerer<'_> {
             Ty::Vec(inner) => !matches!(**inner, Ty::Vec(_)) && self.is_simple(inner),
             _ => false,
         }
+    }
+
+    /// Whether values of `ty` are objects, or lists of values (which a query spreads over
+    /// several `name=value` pairs).
+    fn is_structured(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Vec(_) | Ty::Map(_) | Ty::JsonObject | Ty::Tuple(_) => true,
+            Ty::Boxed(inner) | Ty::Nullable(inner) => self.is_structured(inner),
+            Ty::Named(id) => match &self.space.get(*id).kind {
+                TypeKind::Struct(_) => true,
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => self.is_structured(inner),
+                TypeKind::Union(union) => union.variants.iter().any(|v| self.is_structured(&v.ty)),
+                TypeKind::Enum(_) | TypeKind::Pending => false,
+            },
+            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Json | Ty::Format(_) => false,
+        }
+    }
+
+    /// A parameter whose schema has no simple Rust type, typed as the text it is on the wire.
+    fn param_as_text(&mut self, name: &str, what: &str, pointer: &str) {
+        self.diagnostics.push(
+            Diagnostic::warning(
+                codes::UNSUPPORTED,
+                format!("parameter `{name}`: {what} is not supported yet; its field is the `String` sent"),
+            )
+            .at(self.spec.key_location(pointer))
+            .label("a `String`")
+            .help("give the parameter a primitive schema (in an overlay, when the spec is vendored) for a typed field"),
+        );
     }
 
     fn param_unsupported(&mut self, name: &str, what: &str, pointer: &str) {
@@ -1152,6 +1186,32 @@ components:
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      parameters:\n        - {in: query, name: n, schema: {type: integer}, x-example: not a number}\n      responses:\n        200: {description: ok}\n",
         );
         assert_eq!(ops[0].parameters[0].example, None);
+    }
+
+    /// A parameter whose schema has no simple Rust type (`anyOf: [integer, string]`, say) is
+    /// one value on the wire in a path, a header, a cookie or a query pair: its field is the
+    /// `String` sent, never left out (which left `{key}` in the request's path). An object in
+    /// the query, spread over several pairs, is still left out; each is reported.
+    #[test]
+    fn parameters_without_a_simple_type_are_the_text_sent() {
+        let (ops, diagnostics) = lowered(
+            "text_parameters",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n      responses:\n        '200': {description: ok}\n",
+        );
+        let params: Vec<(&str, &Ty, bool)> =
+            ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
+        assert_eq!(
+            params,
+            [
+                ("key", &Ty::String, true),
+                ("X-Any", &Ty::String, false),
+                ("session", &Ty::String, false),
+                ("since", &Ty::String, false)
+            ]
+        );
+        let rendered = diagnostics.render(false);
+        assert_eq!(rendered.matches("its field is the `String` sent").count(), 4, "{rendered}");
+        assert!(rendered.contains("parameter `filter`: a parameter that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out"), "{rendered}");
     }
 
     /// Swagger 2.0 writes a body parameter's example on its schema: that is the body's
