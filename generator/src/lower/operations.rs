@@ -213,6 +213,9 @@ pub enum CredentialKind {
     Basic,
 }
 
+/// How many named aliases deep a parameter's type is looked through ([`Lowerer::unaliased`]).
+const ALIAS_DEPTH: usize = 16;
+
 impl Lowerer<'_> {
     /// The operations of `model`, which lint built and checked, in the document's order.
     pub fn operations(&mut self, model: &Model) -> Vec<Operation> {
@@ -374,6 +377,7 @@ impl Lowerer<'_> {
             Ty::Nullable(inner) => *inner,
             ty => ty,
         };
+        let ty = self.unaliased(ty, ALIAS_DEPTH);
         let default = default.map(|d| self.default_text(&d, &format!("{pointer}/schema")));
         let what = "a parameter that is not a string, number, boolean, string enum or array of those";
         let ty = if self.is_simple(&ty) {
@@ -428,6 +432,20 @@ impl Lowerer<'_> {
             Ty::Named(id) => matches!(self.space.get(*id).kind, TypeKind::Enum(_)),
             Ty::Vec(inner) => !matches!(**inner, Ty::Vec(_)) && self.is_simple(inner),
             _ => false,
+        }
+    }
+
+    /// `ty` with each named alias replaced by what it names, `depth` aliases deep at most (an
+    /// alias may name itself until cycles are broken): a parameter `$ref`ing `AlertNumber`
+    /// (`type: integer`) is an `i64`, written and read as one.
+    fn unaliased(&self, ty: Ty, depth: usize) -> Ty {
+        match ty {
+            Ty::Named(id) if depth > 0 => match &self.space.get(id).kind {
+                TypeKind::Alias(inner) => self.unaliased(inner.clone(), depth - 1),
+                _ => ty,
+            },
+            Ty::Vec(inner) if depth > 0 => Ty::Vec(Box::new(self.unaliased(*inner, depth - 1))),
+            ty => ty,
         }
     }
 
@@ -1191,12 +1209,14 @@ components:
     /// A parameter whose schema has no simple Rust type (`anyOf: [integer, string]`, say) is
     /// one value on the wire in a path, a header, a cookie or a query pair: its field is the
     /// `String` sent, never left out (which left `{key}` in the request's path). An object in
-    /// the query, spread over several pairs, is still left out; each is reported.
+    /// the query, spread over several pairs, is still left out; each is reported. A named
+    /// alias is what it names (GitHub's `alert_number` `$ref`s an integer schema), looked
+    /// through a bounded number of times (`Nested` names itself).
     #[test]
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
             "text_parameters",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n      responses:\n        '200': {description: ok}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
         );
         let params: Vec<(&str, &Ty, bool)> =
             ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
@@ -1206,12 +1226,17 @@ components:
                 ("key", &Ty::String, true),
                 ("X-Any", &Ty::String, false),
                 ("session", &Ty::String, false),
-                ("since", &Ty::String, false)
+                ("since", &Ty::String, false),
+                ("number", &Ty::I64, true),
+                ("tags", &Ty::Vec(Box::new(Ty::String)), false)
             ]
         );
         let rendered = diagnostics.render(false);
         assert_eq!(rendered.matches("its field is the `String` sent").count(), 4, "{rendered}");
-        assert!(rendered.contains("parameter `filter`: a parameter that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out"), "{rendered}");
+        for left_out in ["filter", "nested"] {
+            let message = format!("parameter `{left_out}`: a parameter that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out");
+            assert!(rendered.contains(&message), "{rendered}");
+        }
     }
 
     /// Swagger 2.0 writes a body parameter's example on its schema: that is the body's
