@@ -73,23 +73,20 @@ fn a_bare_specs_title_is_read_from_json_and_yaml() {
     let dir = temp_dir("titles");
     let json =
         "\u{feff}{\"swagger\": \"2.0\", \"info\": {\"version\": \"1\", \"title\": \"My Pet Store\"}, \"paths\": {}}";
-    std::fs::write(dir.join("pets.json"), json).expect("spec");
-    let output = specgen(&dir, &["generate", "pets.json", "-o", "json"]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let manifest = std::fs::read_to_string(dir.join("json/Cargo.toml")).expect("a crate is written");
+    // The package name `specgen generate` gives the crate of `spec` (written as `text`).
+    let package = |spec: &str, text: &str, out: &str| {
+        std::fs::write(dir.join(spec), text).expect("spec");
+        let output = specgen(&dir, &["generate", spec, "-o", out]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        std::fs::read_to_string(dir.join(out).join("Cargo.toml")).expect("a crate is written")
+    };
+    let manifest = package("pets.json", json, "json");
     assert!(manifest.contains("name = \"my-pet-store\""), "{manifest}");
-    std::fs::write(dir.join("numbered.yaml"), "swagger: '2.0'\ninfo: {version: '1', title: '123'}\npaths: {}\n")
-        .expect("spec");
-    let output = specgen(&dir, &["generate", "numbered.yaml", "-o", "yaml"]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let manifest = std::fs::read_to_string(dir.join("yaml/Cargo.toml")).expect("a crate is written");
+    let manifest = package("numbered.yaml", "swagger: '2.0'\ninfo: {version: '1', title: '123'}\npaths: {}\n", "yaml");
     assert!(manifest.contains("name = \"numbered\""), "{manifest}");
     // YAML in flow style is YAML, whatever its first character.
-    std::fs::write(dir.join("flow.yaml"), "{swagger: '2.0', info: {version: '1', title: Flow Pets}, paths: {}}\n")
-        .expect("spec");
-    let output = specgen(&dir, &["generate", "flow.yaml", "-o", "flow"]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let manifest = std::fs::read_to_string(dir.join("flow/Cargo.toml")).expect("a crate is written");
+    let manifest =
+        package("flow.yaml", "{swagger: '2.0', info: {version: '1', title: Flow Pets}, paths: {}}\n", "flow");
     assert!(manifest.contains("name = \"flow-pets\""), "{manifest}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -367,7 +367,7 @@ impl Lowerer<'_> {
                 self.convert(schema, &ctx)
             }
             ParameterSchemaOrContent::Content(_) => {
-                self.param_as_text(name, "a parameter described by `content`", pointer);
+                self.param_unsupported(name, "a parameter described by `content`", pointer, true);
                 Ty::String
             }
         };
@@ -385,11 +385,11 @@ impl Lowerer<'_> {
         } else if location != ParamLocation::Query || !self.is_structured(&ty) {
             // One value on the wire (a path segment, a header, a cookie, or `name=value`): its
             // text is the value, whatever the schema says of it (`anyOf: [integer, string]`).
-            self.param_as_text(name, what, pointer);
+            self.param_unsupported(name, what, pointer, true);
             Ty::String
         } else {
             // An object or list of them in the query is spread over several pairs.
-            self.param_unsupported(name, what, pointer);
+            self.param_unsupported(name, what, pointer, false);
             return None;
         };
         let wanted = names::snake(name);
@@ -465,28 +465,26 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A parameter whose schema has no simple Rust type, typed as the text it is on the wire.
-    fn param_as_text(&mut self, name: &str, what: &str, pointer: &str) {
+    /// A parameter whose schema has no simple Rust type: typed as the text it is on the wire
+    /// (`as_text`), or left out of the request type.
+    fn param_unsupported(&mut self, name: &str, what: &str, pointer: &str, as_text: bool) {
+        let (outcome, label, help) = if as_text {
+            (
+                "its field is the `String` sent",
+                "a `String`",
+                "give the parameter a primitive schema (in an overlay, when the spec is vendored) for a typed field",
+            )
+        } else {
+            ("it is left out of the request type", "left out", "use a primitive schema for parameters")
+        };
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::UNSUPPORTED,
-                format!("parameter `{name}`: {what} is not supported yet; its field is the `String` sent"),
+                format!("parameter `{name}`: {what} is not supported yet; {outcome}"),
             )
             .at(self.spec.key_location(pointer))
-            .label("a `String`")
-            .help("give the parameter a primitive schema (in an overlay, when the spec is vendored) for a typed field"),
-        );
-    }
-
-    fn param_unsupported(&mut self, name: &str, what: &str, pointer: &str) {
-        self.diagnostics.push(
-            Diagnostic::warning(
-                codes::UNSUPPORTED,
-                format!("parameter `{name}`: {what} is not supported yet; it is left out of the request type"),
-            )
-            .at(self.spec.key_location(pointer))
-            .label("left out")
-            .help("use a primitive schema for parameters"),
+            .label(label)
+            .help(help),
         );
     }
 
