@@ -10,7 +10,12 @@
 //! - Swagger 2.0: each root's `basePath` is prepended to its path keys, and the merged
 //!   document has none; a `host` other than the first root's is not supported yet (a
 //!   warning: the first is kept), and `schemes` are merged, each once. OpenAPI 3: `servers`
-//!   must be the same where given (an error otherwise).
+//!   that are the same where given are the merged document's. Where they differ, as
+//!   Matrix's do from v1.8 (`/_matrix/client/v3`, `/_matrix/client/v1`, `/_matrix/media/v3`),
+//!   each root's first server is read with its variables' defaults and its path is that
+//!   root's base path, prepended as a Swagger `basePath` is; the merged document keeps the
+//!   first root's server with its origin alone, and another origin is a warning, as another
+//!   `host` is.
 //! - A path in several roots is one path item holding each root's operations; one method
 //!   and path in two roots is an error. Path-level `parameters`, and a root's top-level
 //!   `security`, `consumes` and `produces`, are pushed down into each of its operations, so
@@ -23,9 +28,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Location};
+use crate::lint::grammar::{path_flaw, Braces};
 use crate::resolve::{Bundle, ResolvedRoot};
 use crate::source::{push_token, tokens, Root, SourceMap, Sources, Spec};
 use crate::spec::METHODS;
@@ -107,9 +113,11 @@ fn family(document: &Value) -> Option<(String, &'static str)> {
 
 fn several(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
     let Bundle { sources, roots, schemas_at, schemas, schemas_map } = bundle;
+    let bases = if roots[0].document.get("swagger").is_some() { Bases::BasePath } else { Bases::servers(&roots) };
     let mut merger = Merger {
         sources: &sources,
         roots: &roots,
+        bases,
         document: Map::new(),
         map: SourceMap::default(),
         firsts: BTreeMap::new(),
@@ -120,9 +128,8 @@ fn several(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
     if !merger.versions() {
         return None;
     }
-    let swagger = roots[0].document.get("swagger").is_some();
     for index in 0..roots.len() {
-        merger.root(index, swagger);
+        merger.root(index);
     }
     let Merger { document, mut map, operation_roots, ok, .. } = merger;
     if !ok {
@@ -137,9 +144,42 @@ fn several(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
     Some(Spec { document, sources, map, source_version: String::new(), roots: spec_roots, operation_roots })
 }
 
+/// Where each root's base path comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Bases {
+    /// Swagger 2.0: its `basePath`.
+    BasePath,
+    /// OpenAPI 3 roots whose `servers` are the same where given: none, the merged document's
+    /// `servers` carrying the path for every operation.
+    None,
+    /// OpenAPI 3 roots whose `servers` differ: the path of each root's first server.
+    ServerPaths,
+}
+
+impl Bases {
+    fn servers(roots: &[ResolvedRoot]) -> Bases {
+        let mut given = roots.iter().filter_map(|root| root.document.get("servers"));
+        match given.next() {
+            Some(first) if given.any(|other| other != first) => Bases::ServerPaths,
+            _ => Bases::None,
+        }
+    }
+}
+
+/// The first server of `servers` (a root's), its URL read with its variables' defaults.
+fn first_server_url(servers: &Value) -> Option<String> {
+    let server = servers.get(0)?;
+    let url = server.get("url")?.as_str()?;
+    Some(match server.get("variables").and_then(Value::as_object) {
+        Some(variables) => crate::spec::server_url_with_defaults(url, variables),
+        None => url.to_owned(),
+    })
+}
+
 struct Merger<'a> {
     sources: &'a Sources,
     roots: &'a [ResolvedRoot],
+    bases: Bases,
     document: Map<String, Value>,
     map: SourceMap,
     /// Which root put the value at a pointer of the merged document, for conflicts.
@@ -208,14 +248,22 @@ impl Merger<'_> {
     }
 
     /// Merges root `index` into the document.
-    fn root(&mut self, index: usize, swagger: bool) {
+    fn root(&mut self, index: usize) {
         let Some(document) = self.roots[index].document.as_object() else { return };
-        let base = if swagger { self.base_path(index) } else { String::new() };
+        let base = match self.bases {
+            Bases::BasePath => self.base_path(index),
+            Bases::ServerPaths => self.server_path(index),
+            Bases::None => String::new(),
+        };
         for (key, value) in document {
             let pointer = push_token("", key);
             match key.as_str() {
                 "paths" => self.paths(index, value, &base),
                 "basePath" | "security" | "consumes" | "produces" => {}
+                "servers" if self.bases == Bases::ServerPaths => {
+                    let origin = Self::origin_server(value);
+                    self.same_server(index, key, &origin);
+                }
                 "host" | "servers" => self.same_server(index, key, value),
                 "schemes" | "tags" => self.union(index, key, value),
                 "components" => match value.as_object() {
@@ -237,9 +285,7 @@ impl Merger<'_> {
     /// an error when it cannot begin a path.
     fn base_path(&mut self, index: usize) -> String {
         let Some(base) = self.roots[index].document.get("basePath") else { return String::new() };
-        let valid = base.as_str().filter(|b| {
-            b.starts_with('/') && crate::lint::grammar::path_flaw(b, crate::lint::grammar::Braces::Forbidden).is_none()
-        });
+        let valid = base.as_str().filter(|b| b.starts_with('/') && path_flaw(b, Braces::Forbidden).is_none());
         match valid {
             Some(base) => base.trim_end_matches('/').to_owned(),
             None => {
@@ -256,6 +302,37 @@ impl Merger<'_> {
         }
     }
 
+    /// The path of the root's first server (its variables' defaults read), without a trailing
+    /// `/`; empty when it has none, or with an error when a variable has no default or the
+    /// path cannot begin a path.
+    fn server_path(&mut self, index: usize) -> String {
+        let Some(url) = self.roots[index].document.get("servers").and_then(first_server_url) else {
+            return String::new();
+        };
+        let path = crate::spec::split_server_url(&url).1;
+        let valid = path.is_empty() || path.starts_with('/') && path_flaw(path, Braces::Forbidden).is_none();
+        if valid && !url.contains('{') {
+            return path.to_owned();
+        }
+        let message = format!(
+            "invalid server `{url}` in `{}`: the roots' servers differ, so its path must begin the root's paths",
+            self.display(index)
+        );
+        let diagnostic = Diagnostic::error(codes::INVALID_SERVER, message)
+            .at(self.value_location(index, "/servers/0/url"))
+            .label("not an origin and a path")
+            .help("give each template variable a `default`, and write the path as an absolute path");
+        self.error(diagnostic);
+        String::new()
+    }
+
+    /// The origin of a root's first server (its variables' defaults read) as the one server
+    /// of `servers`: what is left once the server's path is in the root's path keys.
+    fn origin_server(servers: &Value) -> Value {
+        let Some(url) = first_server_url(servers) else { return servers.clone() };
+        json!([{ "url": crate::spec::split_server_url(&url).0 }])
+    }
+
     /// Puts `value` at `pointer` (a top-level key) unless an earlier root did.
     fn first_wins(&mut self, index: usize, pointer: &str, value: &Value) {
         let key = tokens(pointer).pop().unwrap_or_default();
@@ -265,7 +342,9 @@ impl Merger<'_> {
         }
     }
 
-    /// `host` or `servers`: the same in every root that gives one.
+    /// `host` or `servers`: the same in every root that gives one. Only documentation reads a
+    /// host, or the origin of servers whose paths are in the path keys (the client is given
+    /// its server's URL), so another is a warning: the first is kept and the others named.
     fn same_server(&mut self, index: usize, key: &str, value: &Value) {
         let pointer = push_token("", key);
         match self.document.get(key) {
@@ -277,29 +356,21 @@ impl Merger<'_> {
             Some(first) if first == value => {}
             Some(first_value) => {
                 let first = self.firsts.get(&pointer).copied().unwrap_or(0);
+                let shown = |v: &Value| {
+                    let url = v.get(0).and_then(|server| server.get("url"));
+                    v.as_str().or_else(|| url.and_then(Value::as_str)).map_or_else(|| v.to_string(), str::to_owned)
+                };
                 let message = format!(
-                    "root documents with different `{key}` are not supported yet: `{}` differs from `{}`",
+                    "root documents with different `{key}` are not supported yet: `{}` differs from `{}`; `{}` is kept",
                     self.display(index),
-                    self.display(first)
+                    self.display(first),
+                    shown(first_value)
                 );
-                let label = format!("not the `{key}` of `{}`", self.display(first));
-                if key == "host" {
-                    // Only documentation reads the host (the client is given its server's
-                    // URL), so the first is kept and the others are named.
-                    let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-                    let diagnostic =
-                        Diagnostic::warning(codes::UNSUPPORTED, format!("{message}; `{}` is kept", shown(first_value)))
-                            .at(self.value_location(index, &pointer))
-                            .label(label)
-                            .help(format!("send this root's requests with a client for `{}`", shown(value)));
-                    self.diagnostics.push(diagnostic);
-                } else {
-                    let diagnostic = Diagnostic::error(codes::UNSUPPORTED, message)
-                        .at(self.value_location(index, &pointer))
-                        .label(label)
-                        .help("generate one crate per server, or give the roots one server");
-                    self.error(diagnostic);
-                }
+                let diagnostic = Diagnostic::warning(codes::UNSUPPORTED, message)
+                    .at(self.value_location(index, &pointer))
+                    .label(format!("not the `{key}` of `{}`", self.display(first)))
+                    .help(format!("send this root's requests with a client for `{}`", shown(value)));
+                self.diagnostics.push(diagnostic);
             }
         }
     }
@@ -636,21 +707,17 @@ paths:
     }
 
     #[test]
-    fn roots_of_different_versions_or_servers_are_refused() {
+    fn roots_of_different_versions_are_refused() {
         let openapi = "openapi: 3.0.3\ninfo: {title: C, version: '1'}\npaths: {}\n";
         let files = [("a.yaml", A), ("c.yaml", openapi), ("shared.yaml", "type: object\n")];
         let (spec, diagnostics) = merged("versions", &files, &["a.yaml", "c.yaml"]);
         assert!(spec.is_none());
         let codes: Vec<_> = diagnostics.iter().map(|d| (d.code, d.location.as_ref().map(|l| l.line))).collect();
         assert_eq!(codes, [(codes::VERSION_CONFLICT, Some(1))]);
-        let x = "openapi: 3.0.3\ninfo: {title: X, version: '1'}\nservers: [{url: 'https://x'}]\npaths: {}\n";
-        let y = "openapi: 3.0.3\ninfo: {title: Y, version: '1'}\nservers: [{url: 'https://y'}]\npaths: {}\n";
-        let (spec, diagnostics) = merged("servers", &[("x.yaml", x), ("y.yaml", y)], &["x.yaml", "y.yaml"]);
-        assert!(spec.is_none());
-        let error = diagnostics.iter().next().expect("an error");
-        assert_eq!(error.code, codes::UNSUPPORTED);
-        assert!(error.message.contains("not supported yet"), "{}", error.message);
-        // Another host is kept out, with a warning: only documentation reads it.
+    }
+
+    #[test]
+    fn another_host_or_server_origin_is_a_warning_and_the_first_is_kept() {
         let a = A.replace("basePath", "host: a.org\nbasePath");
         let b = B.replace("basePath", "host: b.org:8448\nbasePath");
         let files = [("a.yaml", a.as_str()), ("b.yaml", b.as_str()), ("shared.yaml", "type: object\n")];
@@ -659,9 +726,59 @@ paths:
         let warning = diagnostics.iter().next().expect("a warning");
         assert_eq!((warning.severity, warning.code), (crate::Severity::Warning, codes::UNSUPPORTED));
         assert_eq!(warning.location.as_ref().map(|l| (&*l.file, l.line)), Some(("b.yaml", 3)));
-        // The same servers merge.
+        let x = "openapi: 3.0.3\ninfo: {title: X, version: '1'}\nservers: [{url: 'https://x/v1'}]\npaths: {}\n";
+        let y = "openapi: 3.0.3\ninfo: {title: Y, version: '1'}\nservers: [{url: 'https://y'}]\npaths: {}\n";
+        let (spec, diagnostics) = merged("servers", &[("x.yaml", x), ("y.yaml", y)], &["x.yaml", "y.yaml"]);
+        assert_eq!(spec.expect("merged").document["servers"], json!([{ "url": "https://x" }]));
+        let warning = diagnostics.iter().next().expect("a warning");
+        assert_eq!((warning.severity, warning.code), (crate::Severity::Warning, codes::UNSUPPORTED));
+        assert!(warning.message.ends_with("`https://x` is kept"), "{}", warning.message);
+        assert_eq!(warning.location.as_ref().map(|l| (&*l.file, l.line)), Some(("y.yaml", 3)));
+        // The same servers merge, their path staying the server's.
         let (spec, diagnostics) = merged("same-servers", &[("x.yaml", x), ("z.yaml", x)], &["x.yaml", "z.yaml"]);
-        assert!(spec.is_some(), "{diagnostics:#?}");
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert_eq!(spec.expect("merged").document["servers"], json!([{ "url": "https://x/v1" }]));
+    }
+
+    /// Matrix from v1.8: one origin, a base path per root in a variable's default.
+    #[test]
+    fn roots_whose_servers_differ_each_have_their_server_path_in_their_paths() {
+        let root = |base: &str, path: &str| {
+            format!(
+                "openapi: 3.1.0
+info: {{title: T, version: '1'}}
+servers:
+  - url: '{{protocol}}://{{hostname}}{{basePath}}'
+    variables:
+      protocol: {{enum: [http, https], default: https}}
+      hostname: {{default: 'localhost:8008'}}
+      basePath: {{default: {base}}}
+paths:
+  {path}:
+    get:
+      responses: {{'200': {{description: ok}}}}
+"
+            )
+        };
+        let (v3, v1, none) = (root("/_matrix/client/v3/", "/sync"), root("/_matrix/client/v1", "/sync"), "openapi: 3.1.0\ninfo: {title: N, version: '1'}\npaths:\n  /n:\n    get:\n      responses: {'200': {description: ok}}\n");
+        let files = [("v3.yaml", v3.as_str()), ("v1.yaml", v1.as_str()), ("none.yaml", none)];
+        let (spec, diagnostics) = merged("server-paths", &files, &["v3.yaml", "v1.yaml", "none.yaml"]);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let spec = spec.expect("merged");
+        assert_eq!(spec.document["servers"], json!([{ "url": "https://localhost:8008" }]));
+        let paths: Vec<_> = spec.document["paths"].as_object().expect("paths").keys().cloned().collect();
+        assert_eq!(paths, ["/_matrix/client/v3/sync", "/_matrix/client/v1/sync", "/n"]);
+        // Each path item is located in its own root.
+        let at = spec.map.key_location(&spec.sources, "/paths/~1_matrix~1client~1v1~1sync").expect("located");
+        assert_eq!((&*at.file, at.line), ("v1.yaml", 10));
+        // A server path that cannot begin a path (a variable without a default) is an error at the URL.
+        let bad = root("/v1", "/x").replace("basePath: {default: /v1}", "basePath: {enum: [/v1]}");
+        let files = [("v3.yaml", v3.as_str()), ("bad.yaml", bad.as_str())];
+        let (spec, diagnostics) = merged("bad-server-path", &files, &["v3.yaml", "bad.yaml"]);
+        assert!(spec.is_none());
+        let error = diagnostics.iter().next().expect("an error");
+        assert_eq!(error.code, codes::INVALID_SERVER);
+        assert_eq!(error.location.as_ref().map(|l| (&*l.file, l.line)), Some(("bad.yaml", 4)));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use serde_json::{Map, Value};
 
 /// Whether a media type is JSON: `application/json` or a `+json` suffix, case and parameters
 /// aside. The runtime's test, so what the generator types as JSON the runtime reads as JSON
@@ -102,9 +103,66 @@ pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
 }
 
+/// A server URL with each `{name}` that `variables` declares with a string `default` replaced
+/// by that default, in one pass (a default is never read as a template), as OpenAPI 3 says a
+/// client does when it picks no other value. Other `{name}`s stay, for lint to report.
+pub fn server_url_with_defaults(url: &str, variables: &Map<String, Value>) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        out.push_str(&rest[..open]);
+        match variables.get(name).and_then(|v| v.get("default")).and_then(Value::as_str) {
+            Some(default) => out.push_str(default),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A server URL split into its origin (`https://example.org`; empty for a relative URL such
+/// as `/v1`) and its path without a trailing `/` (the base path every endpoint's path
+/// follows; empty for none).
+pub fn split_server_url(url: &str) -> (&str, &str) {
+    let at = match url.split_once("://") {
+        Some((scheme, rest)) => rest.find('/').map_or(url.len(), |i| scheme.len() + 3 + i),
+        None => 0,
+    };
+    (&url[..at], url[at..].trim_end_matches('/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_variables_are_replaced_by_their_defaults() {
+        let variables =
+            serde_json::json!({ "host": { "default": "api.example.org" }, "v": { "default": "{v}2" }, "n": {} });
+        let variables = variables.as_object().unwrap();
+        assert_eq!(
+            server_url_with_defaults("https://{host}/v{v}/{n}/{x", variables),
+            "https://api.example.org/v{v}2/{n}/{x"
+        );
+        assert_eq!(server_url_with_defaults("/plain", variables), "/plain");
+    }
+
+    #[test]
+    fn a_server_url_is_its_origin_then_its_base_path() {
+        assert_eq!(
+            split_server_url("https://example.org:8448/_matrix/client/v3/"),
+            ("https://example.org:8448", "/_matrix/client/v3")
+        );
+        assert_eq!(split_server_url("https://example.org"), ("https://example.org", ""));
+        assert_eq!(split_server_url("https://example.org/"), ("https://example.org", ""));
+        assert_eq!(split_server_url("/v1"), ("", "/v1"));
+        assert_eq!(split_server_url("/"), ("", ""));
+        assert_eq!(split_server_url(""), ("", ""));
+    }
 
     /// The JSON walkers (upgrade, lint) and the typed model lowering reads must agree on
     /// which keys of a path item are operations.

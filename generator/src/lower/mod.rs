@@ -110,7 +110,7 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
             title: api.info.title.clone(),
             version: api.info.version.clone(),
             description: api.info.description.clone(),
-            base_path: server.as_deref().map(base_path).unwrap_or_default(),
+            base_path: server.as_deref().map(|url| crate::spec::split_server_url(url).1.to_owned()).unwrap_or_default(),
             server,
         },
         types,
@@ -119,15 +119,4 @@ pub fn lower(checked: &Checked, config: &Config, diagnostics: &mut Diagnostics) 
         modules,
         features,
     })
-}
-
-/// The path part of a server URL, without a trailing `/`.
-fn base_path(url: &str) -> String {
-    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = if url.contains("://") {
-        without_scheme.find('/').map_or("", |i| &without_scheme[i..])
-    } else {
-        without_scheme
-    };
-    path.trim_end_matches('/').to_owned()
 }

@@ -7,7 +7,7 @@
 //! so no route is built from it. Undeclared server variables stay in the URL for lint to
 //! report.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::lint::grammar::{host_flaw, part_location, path_flaw, Braces, UriFlaw};
@@ -191,40 +191,7 @@ fn substitute_in(servers: Option<&mut Value>) {
         let Value::Object(server) = server else { continue };
         let Some(Value::Object(variables)) = server.get("variables") else { continue };
         let Some(Value::String(url)) = server.get("url") else { continue };
-        let substituted = substitute(url, variables);
+        let substituted = crate::spec::server_url_with_defaults(url, variables);
         server.insert("url".into(), Value::String(substituted));
-    }
-}
-
-/// `url` with each declared `{name}` replaced by its default, in one pass (a default is
-/// never read as a template).
-fn substitute(url: &str, variables: &Map<String, Value>) -> String {
-    let mut out = String::with_capacity(url.len());
-    let mut rest = url;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        let name = &after[..close];
-        out.push_str(&rest[..open]);
-        match variables.get(name).and_then(|v| v.get("default")).and_then(Value::as_str) {
-            Some(default) => out.push_str(default),
-            None => out.push_str(&rest[open..open + close + 2]),
-        }
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variables_are_replaced_by_their_defaults() {
-        let variables = json!({ "host": { "default": "api.example.org" }, "v": { "default": "{v}2" }, "n": {} });
-        let variables = variables.as_object().unwrap();
-        assert_eq!(substitute("https://{host}/v{v}/{n}/{x", variables), "https://api.example.org/v{v}2/{n}/{x");
-        assert_eq!(substitute("/plain", variables), "/plain");
     }
 }
