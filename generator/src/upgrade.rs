@@ -925,6 +925,23 @@ mod tests {
 
     /// `type: [a, b]` is one type too many for Swagger 2.0 and OpenAPI 3.0: a warning at the
     /// list, which is read as OpenAPI 3.1 reads it; a list lint must refuse is left for lint.
+    /// `patternProperties` (3.1) is the map 3.0 says with `additionalProperties`.
+    #[test]
+    fn pattern_properties_are_read_as_a_map() {
+        let spec = upgraded(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    One: {patternProperties: {'^@': {type: string}}}\n    Closed: {additionalProperties: false, patternProperties: {'^@': {type: string}, '^!': {type: string}}}\n    Other: {additionalProperties: {type: integer}, patternProperties: {'^@': {type: string}}}\n    Mixed: {patternProperties: {'^@': {type: string}, '^!': {type: integer}}}\n    Beside: {properties: {a: {type: string}}, patternProperties: {'^@': {type: string}}}\n",
+        );
+        let schemas = &spec.document["components"]["schemas"];
+        assert_eq!(schemas["One"], json!({ "additionalProperties": { "type": "string" } }));
+        assert_eq!(schemas["Closed"], json!({ "additionalProperties": { "type": "string" } }));
+        assert_eq!(schemas["Other"], json!({ "additionalProperties": {} }));
+        assert_eq!(schemas["Mixed"], json!({ "additionalProperties": {} }));
+        assert!(schemas["Beside"].get("patternProperties").is_some());
+        // The map's schema is where its pattern's was.
+        let at = spec.value_location("/components/schemas/One/additionalProperties/type").expect("located");
+        assert_eq!((at.line, at.column), (5, 44));
+    }
+
     #[test]
     fn type_lists_are_read_as_in_3_1_with_a_warning() {
         for header in ["swagger: '2.0'\ndefinitions:", "openapi: 3.0.3\ncomponents:\n schemas:"] {

@@ -4,7 +4,8 @@
 //! `type: [T, 'null']` becomes `type: T` with `nullable: true`; a `null` member of `oneOf`
 //! or `anyOf` becomes `nullable` too; `const` becomes a one-value `enum`; a schema's
 //! `examples` list gives its `example`; numeric `exclusiveMinimum`/`exclusiveMaximum` become
-//! the bound plus the boolean; boolean schemas become `{}` and `{not: {}}`. An operation
+//! the bound plus the boolean; boolean schemas become `{}` and `{not: {}}`; `patternProperties`
+//! becomes the map 3.0 can say, `additionalProperties` ([`pattern_properties`]). An operation
 //! without `responses` gets an empty one, and `mutualTLS` schemes (a matter of the
 //! connection) are dropped. What 3.0 cannot say (`prefixItems`, `if`/`then`/`else`, ...) is
 //! left for lint to report.
@@ -152,7 +153,37 @@ fn schema(value: &mut Value, pointer: &str, map: &mut SourceMap) {
     for annotation in ["$schema", "$id", "$comment", "contentMediaType", "contentEncoding"] {
         object.remove(annotation);
     }
+    pattern_properties(object, pointer, map);
     subschemas(object, pointer, map);
+}
+
+/// `patternProperties`, whose keys are patterns of names (Matrix's `^@`, a user ID): a map of
+/// values of the one schema every pattern gives, `additionalProperties: S`, the pattern left
+/// unchecked, as a map keyed by any name reads every such object. Patterns with different
+/// schemas, or beside an `additionalProperties` schema of another shape, make a map of any
+/// JSON value, which keeps whatever is sent. Left as written beside `properties`, which a
+/// pattern may also match: lint reports it there.
+fn pattern_properties(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMap) {
+    if object.contains_key("properties") {
+        return;
+    }
+    let Some(Value::Object(patterns)) = object.get("patternProperties") else { return };
+    let Some((first, schema)) = patterns.iter().next() else {
+        object.remove("patternProperties");
+        return;
+    };
+    let same = patterns.values().all(|other| other == schema);
+    let closed = matches!(object.get("additionalProperties"), None | Some(Value::Bool(false)));
+    let (value, from) = match object.get("additionalProperties") {
+        _ if !same => (json!({}), None),
+        Some(other) if !closed && other != schema => (json!({}), None),
+        _ => (schema.clone(), Some(push_token(&push_token(pointer, "patternProperties"), first))),
+    };
+    object.remove("patternProperties");
+    object.insert("additionalProperties".into(), value);
+    if let Some(from) = from {
+        moved(map, &push_token(pointer, "additionalProperties"), &from);
+    }
 }
 
 /// `type: [T, 'null']` → `type: T, nullable: true`; several types → `anyOf` of each.
