@@ -437,11 +437,20 @@ impl Lowerer<'_> {
 
     /// `ty` with each named alias replaced by what it names, `depth` aliases deep at most (an
     /// alias may name itself until cycles are broken): a parameter `$ref`ing `AlertNumber`
-    /// (`type: integer`) is an `i64`, written and read as one.
+    /// (`type: integer`) is an `i64`, written and read as one. A union whose members are all
+    /// one simple type is that type, as on the wire: Matrix's `roomIdOrAlias` is `oneOf` a
+    /// string of one format or another, a `String`.
     fn unaliased(&self, ty: Ty, depth: usize) -> Ty {
         match ty {
             Ty::Named(id) if depth > 0 => match &self.space.get(id).kind {
                 TypeKind::Alias(inner) => self.unaliased(inner.clone(), depth - 1),
+                TypeKind::Union(union) => {
+                    let mut members = union.variants.iter().map(|v| self.unaliased(v.ty.clone(), depth - 1));
+                    match members.next() {
+                        Some(first) if self.is_simple(&first) && members.all(|other| other == first) => first,
+                        _ => ty,
+                    }
+                }
                 _ => ty,
             },
             Ty::Vec(inner) if depth > 0 => Ty::Vec(Box::new(self.unaliased(*inner, depth - 1))),
@@ -1214,7 +1223,7 @@ components:
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
             "text_parameters",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
         );
         let params: Vec<(&str, &Ty, bool)> =
             ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
@@ -1226,7 +1235,9 @@ components:
                 ("session", &Ty::String, false),
                 ("since", &Ty::String, false),
                 ("number", &Ty::I64, true),
-                ("tags", &Ty::Vec(Box::new(Ty::String)), false)
+                ("tags", &Ty::Vec(Box::new(Ty::String)), false),
+                // A union of strings is a string, without a warning.
+                ("room", &Ty::String, false)
             ]
         );
         let rendered = diagnostics.render(false);
