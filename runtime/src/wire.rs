@@ -1,5 +1,6 @@
 //! How parameters and bodies are written and read: used by generated code, not a stable API.
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Display, Write as _};
 use std::str::FromStr;
 
@@ -211,6 +212,57 @@ impl Params {
         T::Err: Display,
     {
         self.delimited_option(name, separator)?.ok_or_else(|| self.missing(name))
+    }
+
+    /// The pairs named as none of `declared` (the endpoint's other parameters) and as no query
+    /// credential of `metadata`: an object parameter `name` spread over the query one pair per
+    /// member (`form` style, exploded: `a=1&b=2`); none when absent. A name given twice is an
+    /// error naming `name`.
+    pub fn others<T: FromStr>(
+        &self,
+        name: &'static str,
+        declared: &[&str],
+        metadata: &Metadata,
+    ) -> Result<BTreeMap<String, T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let credential = |key: &str| {
+            metadata
+                .security
+                .iter()
+                .flat_map(|s| s.alternatives.iter().copied().flatten())
+                .any(|scheme| matches!(scheme.location, crate::endpoint::CredentialLocation::Query(n) if n == key))
+        };
+        let mut out = BTreeMap::new();
+        for (key, value) in &self.pairs {
+            if declared.contains(&key.as_str()) || credential(key) {
+                continue;
+            }
+            let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{key}`: {reason}")))?;
+            let value = value.parse().map_err(|e| self.invalid(name, format!("`{key}`: {e}")))?;
+            if out.insert(key.clone(), value).is_some() {
+                return Err(self.invalid(name, format!("`{key}` given more than once")));
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Params::others`], at least one.
+    pub fn others_required<T: FromStr>(
+        &self,
+        name: &'static str,
+        declared: &[&str],
+        metadata: &Metadata,
+    ) -> Result<BTreeMap<String, T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let members = self.others(name, declared, metadata)?;
+        if members.is_empty() {
+            return Err(self.missing(name));
+        }
+        Ok(members)
     }
 
     fn delimited_option<T: FromStr>(
@@ -657,6 +709,56 @@ mod tests {
         assert_eq!(headers.optional::<String>("x-none"), Ok(None));
         assert_eq!(request.headers().get_all(http::header::COOKIE).iter().count(), 1);
         assert_eq!(Params::cookies(request.headers()).optional::<String>("gone"), Ok(None));
+    }
+
+    /// An object spread over the query is every pair no other parameter or credential names.
+    #[test]
+    fn an_object_in_the_query_is_the_pairs_no_one_else_names() {
+        use crate::endpoint::{CredentialLocation, SecurityRequirement, SecurityScheme};
+        let metadata = Metadata {
+            name: "lookup",
+            method: http::Method::GET,
+            path: "/lookup",
+            security: Some(SecurityRequirement {
+                alternatives: &[&[SecurityScheme {
+                    scheme: "token",
+                    location: CredentialLocation::Query("access_token"),
+                }]],
+                optional: false,
+            }),
+            request_body: None,
+            errors: crate::ErrorFormat::Problem,
+        };
+        let mut out = Outgoing::new("/lookup");
+        out.query("limit", &3);
+        for (name, value) in BTreeMap::from([("network", "irc"), ("channel", "#a b")]) {
+            out.query(name, &value);
+        }
+        out.query("access_token", &"secret");
+        let request = out.into_request(http::Method::GET, "", None).expect("a request");
+        let query = Params::query(request.uri());
+        let fields: BTreeMap<String, String> = query.others("fields", &["limit"], &metadata).expect("read");
+        assert_eq!(
+            fields,
+            BTreeMap::from([("channel".to_owned(), "#a b".to_owned()), ("network".to_owned(), "irc".to_owned())])
+        );
+        assert_eq!(query.required::<i32>("limit"), Ok(3));
+        let numbers = Params::query(&"/?a=1&b=x".parse().expect("a URI"));
+        assert!(matches!(
+            numbers.others::<i32>("n", &[], &metadata),
+            Err(FromHttpRequestError::InvalidParameter { name: "n", reason, .. }) if reason.starts_with("`b`: ")
+        ));
+        let twice = Params::query(&"/?a=1&a=2".parse().expect("a URI"));
+        assert!(matches!(
+            twice.others::<i32>("n", &[], &metadata),
+            Err(FromHttpRequestError::InvalidParameter { reason, .. }) if reason == "`a` given more than once"
+        ));
+        let none = Params::query(&"/?access_token=t".parse().expect("a URI"));
+        assert_eq!(none.others::<String>("n", &[], &metadata), Ok(BTreeMap::new()));
+        assert!(matches!(
+            none.others_required::<String>("n", &[], &metadata),
+            Err(FromHttpRequestError::MissingParameter { name: "n", .. })
+        ));
     }
 
     #[test]

@@ -363,11 +363,11 @@ fn is_array(p: &Param) -> bool {
     matches!(p.ty, Ty::Vec(_))
 }
 
-/// The Rust type of a request field: arrays are `Vec` (empty when absent), other optional
-/// parameters `Option`.
+/// The Rust type of a request field: arrays are `Vec` and objects in the query maps (empty
+/// when absent), other optional parameters `Option`.
 fn param_ty(p: &Param, model: &Model) -> TokenStream {
     let ty = ty_tokens(&p.ty, &model.types, Place::Outside(&quote!(crate::types::)));
-    if p.required || is_array(p) {
+    if p.required || p.is_many() {
         ty
     } else {
         quote!(::std::option::Option<#ty>)
@@ -510,6 +510,9 @@ fn param_doc(p: &Param) -> TokenStream {
         wire = format!("{}{}", first.to_uppercase(), wire.get(1..).unwrap_or_default());
     }
     let items = match (is_array(p), exploded(p)) {
+        _ if matches!(p.ty, Ty::Map(_)) => Some(
+            "One `name=value` pair per member, named as no other parameter is; none means it is absent.".to_owned(),
+        ),
         (false, _) => None,
         (true, true) => Some(format!("One `{}=` pair per item; no item means the parameter is absent.", p.wire)),
         (true, false) if p.required => Some(format!("The items in one value, separated by `{}`.", p.delimiter)),
@@ -548,6 +551,11 @@ fn write_param(p: &Param) -> TokenStream {
         ParamLocation::Cookie => (quote!(cookie), Some(quote!(optional_cookie))),
     };
     match (is_array(p), exploded(p), p.required) {
+        _ if matches!(p.ty, Ty::Map(_)) => quote! {
+            for (name, value) in &self.#field {
+                out.#method(name, value);
+            }
+        },
         (true, true, _) => quote! {
             for value in &self.#field {
                 out.#method(#wire, value);
@@ -578,12 +586,25 @@ fn write_param(p: &Param) -> TokenStream {
     }
 }
 
-fn read_param(p: &Param) -> TokenStream {
+/// The read of `p`, one of `op`'s parameters, from the request.
+fn read_param(op: &Operation, p: &Param) -> TokenStream {
     let field = ident(&p.rust);
     let wire = &p.wire;
     let source = source(p.location);
     let separator = p.delimiter;
+    let others = || {
+        let declared = op.parameters.iter().filter(|o| o.location == p.location && o.wire != p.wire).map(|o| &o.wire);
+        quote!(#wire, &[#(#declared),*], &METADATA)
+    };
     let value = match (is_array(p), exploded(p), p.required) {
+        _ if matches!(p.ty, Ty::Map(_)) => {
+            let others = others();
+            if p.required {
+                quote!(#source.others_required(#others)?)
+            } else {
+                quote!(#source.others(#others)?)
+            }
+        }
         (true, true, true) => quote!(#source.repeated_required(#wire)?),
         (true, true, false) => quote!(#source.repeated(#wire)?),
         (true, false, true) => quote!(#source.delimited_required(#wire, #separator)?),
@@ -766,7 +787,7 @@ fn from_http_request(op: &Operation) -> TokenStream {
         .then(|| quote!(let headers = ::specgen_runtime::wire::Params::headers(request.headers());));
     let cookies = has(ParamLocation::Cookie)
         .then(|| quote!(let cookies = ::specgen_runtime::wire::Params::cookies(request.headers());));
-    let reads = op.parameters.iter().map(read_param);
+    let reads = op.parameters.iter().map(|p| read_param(op, p));
     let body = op.body.as_ref().map(|body| {
         let field = ident(&body.field);
         let read = match (&body.kind, body.required) {

@@ -324,12 +324,11 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
     let mut fields = Vec::new();
     for p in &op.parameters {
         let field = ident(&p.rust);
-        let is_array = matches!(p.ty, Ty::Vec(_));
         let value = match &p.example {
             Some(example) => {
                 let json = literal(&example.to_string());
                 let parsed = quote!(::serde_json::from_str(#json).expect("the example deserializes"));
-                if p.required || is_array {
+                if p.required || p.is_many() {
                     parsed
                 } else {
                     quote!(::std::option::Option::Some(#parsed))
@@ -337,7 +336,8 @@ fn request_http(op: &Operation, krate: &Ident) -> Option<TokenStream> {
             }
             // A required parameter without an example: no request can be built from the spec.
             None if p.required => return None,
-            None if is_array => quote!(::std::vec::Vec::new()),
+            None if matches!(p.ty, Ty::Map(_)) => quote!(::std::collections::BTreeMap::new()),
+            None if p.is_many() => quote!(::std::vec::Vec::new()),
             None => quote!(::std::option::Option::None),
         };
         fields.push(quote!(#field: #value,));

@@ -68,6 +68,14 @@ pub struct Param {
     pub delimiter: char,
 }
 
+impl Param {
+    /// Whether the field holds any number of values, none meaning the parameter is absent: a
+    /// list, or an object spread over the query (a map, one `name=value` pair per member).
+    pub fn is_many(&self) -> bool {
+        matches!(self.ty, Ty::Vec(_) | Ty::Map(_))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub media_type: String,
@@ -277,12 +285,15 @@ impl Lowerer<'_> {
                 Some(module) if shared => names::camel(&format!("{module}_{name}")),
                 _ => names::camel(&name),
             };
-            let mut rust_names = BTreeSet::new();
+            let (mut rust_names, mut spread_taken) = (BTreeSet::new(), false);
             // The path item's parameters pushed down, as lint found them.
             let parameters = operation
                 .parameters
                 .iter()
-                .filter_map(|p| self.parameter(p.typed(item, op)?, p, &model.examples, &type_prefix, &mut rust_names))
+                .filter_map(|p| {
+                    let typed = p.typed(item, op)?;
+                    self.parameter(typed, p, &model.examples, &type_prefix, &mut rust_names, &mut spread_taken)
+                })
                 .collect();
             let mut body = match (&op.request_body, &operation.request_body) {
                 (Some(ReferenceOr::Item(body)), Some(at)) => self.body(
@@ -335,6 +346,7 @@ impl Lowerer<'_> {
         examples: &Examples,
         type_prefix: &str,
         taken: &mut BTreeSet<String>,
+        spread_taken: &mut bool,
     ) -> Option<Param> {
         let ReferenceOr::Item(p) = p else { return None };
         let pointer = found.pointer.as_str();
@@ -380,8 +392,24 @@ impl Lowerer<'_> {
         let ty = self.unaliased(ty, ALIAS_DEPTH);
         let default = default.map(|d| self.default_text(&d, &format!("{pointer}/schema")));
         let what = "a parameter that is not a string, number, boolean, string enum or array of those";
+        let explode = explode.unwrap_or(explode_default);
+        let spread = matches!(p, Parameter::Query { style: QueryStyle::Form, .. }) && explode;
         let ty = if self.is_simple(&ty) {
             ty
+        } else if let (true, Ty::Map(_) | Ty::JsonObject) = (spread && !*spread_taken, &ty) {
+            // An object of simple members in the query, one `name=value` pair per member
+            // (`form`, exploded): the pairs no other parameter names. One per operation, which
+            // else could not tell whose a pair is. Members of any type are the text sent.
+            let value = match ty {
+                Ty::Map(value) => *value,
+                _ => Ty::String,
+            };
+            if !self.is_simple(&value) || matches!(value, Ty::Vec(_)) {
+                self.param_unsupported(name, what, pointer, false);
+                return None;
+            }
+            *spread_taken = true;
+            Ty::Map(Box::new(value))
         } else if location != ParamLocation::Query || !self.is_structured(&ty) {
             // One value on the wire (a path segment, a header, a cookie, or `name=value`): its
             // text is the value, whatever the schema says of it (`anyOf: [integer, string]`).
@@ -419,7 +447,7 @@ impl Lowerer<'_> {
             doc: description.clone(),
             // Swagger's `x-example` is `example` since upgrade.
             example: self.valid_example(examples.of(pointer), example.as_ref()),
-            explode: explode.unwrap_or(explode_default),
+            explode,
             default,
             delimiter,
         })
@@ -454,6 +482,7 @@ impl Lowerer<'_> {
                 _ => ty,
             },
             Ty::Vec(inner) if depth > 0 => Ty::Vec(Box::new(self.unaliased(*inner, depth - 1))),
+            Ty::Map(inner) if depth > 0 => Ty::Map(Box::new(self.unaliased(*inner, depth - 1))),
             ty => ty,
         }
     }
@@ -1223,7 +1252,7 @@ components:
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
             "text_parameters",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
         );
         let params: Vec<(&str, &Ty, bool)> =
             ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
@@ -1237,12 +1266,14 @@ components:
                 ("number", &Ty::I64, true),
                 ("tags", &Ty::Vec(Box::new(Ty::String)), false),
                 // A union of strings is a string, without a warning.
-                ("room", &Ty::String, false)
+                ("room", &Ty::String, false),
+                // An object in the query, one pair per member: a map, one per operation.
+                ("fields", &Ty::Map(Box::new(Ty::I64)), false)
             ]
         );
         let rendered = diagnostics.render(false);
         assert_eq!(rendered.matches("its field is the `String` sent").count(), 4, "{rendered}");
-        for left_out in ["filter", "nested"] {
+        for left_out in ["filter", "nested", "extra", "lists"] {
             let message = format!("parameter `{left_out}`: a parameter that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out");
             assert!(rendered.contains(&message), "{rendered}");
         }

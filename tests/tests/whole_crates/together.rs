@@ -25,6 +25,7 @@ pub fn endpoints() -> Vec<Metadata> {
         items::endpoints::get_item::METADATA,
         items::endpoints::put_item::METADATA,
         items::endpoints::create_item::METADATA,
+        items::endpoints::lookup::METADATA,
         pets::endpoints::health::METADATA,
         pets::endpoints::get_pet::METADATA,
     ]
@@ -35,7 +36,7 @@ mod tests {
     use std::sync::Arc;
 
     use http::StatusCode;
-    use items::endpoints::{create_item, get_item, put_item, Basic, Key};
+    use items::endpoints::{create_item, get_item, lookup, put_item, Basic, Key, Token as ItemsToken};
     use items::types::{CreateItemBody, Item};
     use pets::endpoints::{get_pet, health, Token};
     use pets::types::{Pet, PetKind};
@@ -98,6 +99,19 @@ mod tests {
                 None => create_item::Response::NoContent,
             })
         }
+
+        /// The fields come back as the body, to show every pair but the others arrived.
+        async fn lookup(
+            &self,
+            _: &Context,
+            credential: ItemsToken,
+            request: lookup::Request,
+        ) -> Result<lookup::Response, ApiError> {
+            let mut fields = request.fields;
+            fields.insert("limit".into(), format!("{:?}", request.limit));
+            fields.insert("token".into(), credential.0);
+            Ok(lookup::Response::Ok(fields))
+        }
     }
 
     struct Pets;
@@ -126,6 +140,8 @@ mod tests {
                 tag: None,
                 owner: None,
                 extra: None,
+                signatures: Some([("@alice:example.org".into(), [("ed25519:K".into(), "sig".into())].into())].into()),
+                notes: None,
                 additional_properties: Default::default(),
             };
             Ok(get_pet::Response::Ok(pet))
@@ -162,6 +178,7 @@ mod tests {
         let clients: Vec<Client> = vec![
             Client::new(items_url)
                 .with_credential(Key::from("k"))
+                .with_credential(ItemsToken::from("s&t"))
                 .with_credential(Basic { username: "u".into(), password: "p:w".into() }),
             Client::new(pets_url).with_credential(Token::from("t")),
         ];
@@ -200,8 +217,17 @@ mod tests {
             call(items_client, &create_item::Request { body: None }).await.expect("no body"),
             create_item::Response::NoContent
         );
+        // An object in the query: a pair per member, beside a parameter and a query credential.
+        let fields = [("network", "irc"), ("channel", "#a b&c=d")].map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let lookup = lookup::Request { limit: Some(5), fields: fields.into() };
+        let lookup::Response::Ok(echoed) = call(items_client, &lookup).await.expect("lookup");
+        let expected = [("channel", "#a b&c=d"), ("limit", "Some(5)"), ("network", "irc"), ("token", "s&t")];
+        assert_eq!(echoed, expected.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
         let get_pet::Response::Ok(pet) = call(pets_client, &get_pet::Request { id: 3 }).await.expect("get_pet");
         assert_eq!((pet.id, pet.name.as_str()), (3, "Rex"));
+        // A 3.1 `patternProperties` map, through the wire.
+        let signatures = pet.signatures.expect("signatures");
+        assert_eq!(signatures["@alice:example.org"]["ed25519:K"], "sig");
 
         // The errors of both crates' servers, each in its API's format, are the one `ApiError`.
         let hidden = get_item::Request { item_id: 0, fields: vec![], x_request_id: None };
@@ -231,10 +257,10 @@ mod tests {
     fn the_metadata_of_both_crates_is_one_table() {
         let table = endpoints();
         let names: Vec<&str> = table.iter().map(|m| m.name).collect();
-        assert_eq!(names, ["get_item", "put_item", "create_item", "health", "get_pet"]);
+        assert_eq!(names, ["get_item", "put_item", "create_item", "lookup", "health", "get_pet"]);
         let formats: Vec<ErrorFormat> = table.iter().map(|m| m.errors).collect();
         use ErrorFormat::{Matrix, Problem};
-        assert_eq!(formats, [Problem, Problem, Problem, Matrix, Matrix]);
+        assert_eq!(formats, [Problem, Problem, Problem, Problem, Matrix, Matrix]);
         assert_eq!((items::ERROR_FORMAT, pets::ERROR_FORMAT), (Problem, Matrix));
         // The re-exports are the runtime itself, not copies.
         let same: fn(items::runtime::ApiError) -> pets::runtime::ApiError = |error| error;
