@@ -465,17 +465,30 @@ impl Lowerer<'_> {
 
     /// `ty` with each named alias replaced by what it names, `depth` aliases deep at most (an
     /// alias may name itself until cycles are broken): a parameter `$ref`ing `AlertNumber`
-    /// (`type: integer`) is an `i64`, written and read as one. A union whose members are all
-    /// one simple type is that type, as on the wire: Matrix's `roomIdOrAlias` is `oneOf` a
-    /// string of one format or another, a `String`.
+    /// (`type: integer`) is an `i64`, written and read as one. A union is what it is on the
+    /// wire: of members all one simple type, that type (Matrix's `roomIdOrAlias`, `oneOf` a
+    /// string of one format or another, is a `String`); of a value and a list of them
+    /// (GitHub's `cwes`, `oneOf: [string, array of string]`), a list, one value being a list of
+    /// one; of a string and a list of other simple values, a list of strings, their text.
     fn unaliased(&self, ty: Ty, depth: usize) -> Ty {
         match ty {
             Ty::Named(id) if depth > 0 => match &self.space.get(id).kind {
                 TypeKind::Alias(inner) => self.unaliased(inner.clone(), depth - 1),
                 TypeKind::Union(union) => {
-                    let mut members = union.variants.iter().map(|v| self.unaliased(v.ty.clone(), depth - 1));
-                    match members.next() {
-                        Some(first) if self.is_simple(&first) && members.all(|other| other == first) => first,
+                    let members: Vec<Ty> =
+                        union.variants.iter().map(|v| self.unaliased(v.ty.clone(), depth - 1)).collect();
+                    let scalar = |t: &Ty| self.is_simple(t) && !matches!(t, Ty::Vec(_));
+                    match members.as_slice() {
+                        [first, rest @ ..] if self.is_simple(first) && rest.iter().all(|other| other == first) => {
+                            first.clone()
+                        }
+                        [one, Ty::Vec(items)] | [Ty::Vec(items), one] if scalar(one) && scalar(items) => {
+                            if **items == *one || *one == Ty::String {
+                                Ty::Vec(Box::new(one.clone()))
+                            } else {
+                                ty
+                            }
+                        }
                         _ => ty,
                     }
                 }
@@ -1252,7 +1265,7 @@ components:
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
             "text_parameters",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: cwes, in: query, schema: {oneOf: [{type: string}, {type: array, items: {type: string}}]}}\n        - {name: has, in: query, schema: {oneOf: [{type: array, items: {type: string, enum: [patch]}}, {type: string}]}}\n        - {name: ids, in: query, schema: {oneOf: [{type: integer}, {type: array, items: {type: string}}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
         );
         let params: Vec<(&str, &Ty, bool)> =
             ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
@@ -1267,13 +1280,17 @@ components:
                 ("tags", &Ty::Vec(Box::new(Ty::String)), false),
                 // A union of strings is a string, without a warning.
                 ("room", &Ty::String, false),
+                // A value or a list of them is a list; a string or a list of enums, of strings.
+                ("cwes", &Ty::Vec(Box::new(Ty::String)), false),
+                ("has", &Ty::Vec(Box::new(Ty::String)), false),
                 // An object in the query, one pair per member: a map, one per operation.
                 ("fields", &Ty::Map(Box::new(Ty::I64)), false)
             ]
         );
         let rendered = diagnostics.render(false);
         assert_eq!(rendered.matches("its field is the `String` sent").count(), 4, "{rendered}");
-        for left_out in ["filter", "nested", "extra", "lists"] {
+        // An integer or a list of strings is no one list: left out, a list in the query.
+        for left_out in ["filter", "nested", "ids", "extra", "lists"] {
             let message = format!("parameter `{left_out}`: a parameter that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out");
             assert!(rendered.contains(&message), "{rendered}");
         }
