@@ -105,6 +105,22 @@ fn each_root_is_a_module_of_endpoints() {
 
 /// The `Content-Type` header parameter is not written as a header of its own: it is the
 /// media type of the body, and the server takes any.
+/// OpenAPI 3 roots whose servers differ in their path (Matrix from v1.8, OpenAPI 3.1): each
+/// root's operations are below its own server's path, and the crate's server is the origin.
+#[test]
+fn roots_with_their_own_server_paths_keep_them_in_their_routes() {
+    let config = Config::load(&tests::fixtures().join("multi/servers/codegen.yaml")).expect("the config loads");
+    let (files, diagnostics) = generate(&config);
+    assert!(diagnostics.is_empty(), "{}", diagnostics.render(false));
+    let state = file(&files, "src/endpoints/client/get_state.rs");
+    assert!(state.contains(r#"path: "/_matrix/client/v3/rooms/{roomId}/state","#), "{state}");
+    let media = file(&files, "src/endpoints/media/get_config.rs");
+    assert!(media.contains(r#"path: "/_matrix/media/v3/config","#), "{media}");
+    let client = file(&files, "src/client.rs");
+    assert!(client.contains("The spec names the server `https://localhost:8008`."), "{client}");
+    assert!(!client.contains("already starts with the base path"), "{client}");
+}
+
 #[test]
 fn a_content_type_parameter_names_the_body_media_type() {
     let (files, _) = generate(&config());
