@@ -77,6 +77,13 @@ const PLACEHOLDER: char = '\0';
 /// The doc blocks [`line_attrs`] wrote as placeholders while building a file, in order.
 pub struct Blocks(Vec<Rc<[String]>>);
 
+impl Blocks {
+    /// The lines of each block, in order.
+    pub fn lines(&self) -> &[Rc<[String]>] {
+        &self.0
+    }
+}
+
 /// Runs `build` (which builds a file's tokens on this thread) with every doc block of
 /// [`line_attrs`] written as a placeholder, and returns the blocks for [`splice`].
 pub fn collecting<R>(build: impl FnOnce() -> R) -> (R, Blocks) {

@@ -15,7 +15,9 @@ pub mod server;
 pub mod types;
 pub mod unions;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -137,7 +139,10 @@ pub fn emit(model: &Model, config: &Config, diagnostics: &mut Diagnostics) -> Op
     }
     for op in &model.operations {
         let path = format!("src/{}", endpoints::operation_file(op));
-        jobs.push(Job::new(path, move || endpoints::operation(op, model)));
+        for part in endpoints::OperationPart::ALL {
+            let job = Job::new(path.clone(), move || endpoints::operation_part(op, model, part));
+            jobs.push(if part.is_impl() { job.shared() } else { job });
+        }
     }
     jobs.push(Job::new("src/server.rs", move || server::emit(model)).per_operation());
     jobs.push(Job::new("src/client.rs", move || client::emit(model)).per_operation());
@@ -166,15 +171,49 @@ struct Job<'a> {
     /// Whether the file holds something for every operation (the server, the client): on a
     /// large spec one such file costs as much as hundreds of endpoint files.
     per_operation: bool,
+    /// Whether many jobs print the same text (an endpoint's impls): printed once per thread,
+    /// by its tokens and doc blocks ([`Printer`]).
+    shared: bool,
 }
 
 impl<'a> Job<'a> {
     fn new(path: impl Into<String>, build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
-        Job { path: path.into(), build: Box::new(build), per_operation: false }
+        Job { path: path.into(), build: Box::new(build), per_operation: false, shared: false }
     }
 
     fn per_operation(self) -> Self {
         Job { per_operation: true, ..self }
+    }
+
+    fn shared(self) -> Self {
+        Job { shared: true, ..self }
+    }
+}
+
+/// Prints jobs on one thread, keeping the text of each [`Job::shared`] one by what made it:
+/// the same tokens and doc blocks print the same text, so the text is reused. `syn` and
+/// `prettyplease` are most of a large spec's printing time.
+#[derive(Default)]
+struct Printer {
+    printed: HashMap<Made, Result<String, String>>,
+}
+
+/// What made a shared job's text: its tokens, as text, and its doc blocks.
+type Made = (String, Vec<Rc<[String]>>);
+
+impl Printer {
+    fn print(&mut self, job: &Job<'_>) -> Result<String, String> {
+        let (tokens, blocks) = docs::collecting(|| (job.build)());
+        if !job.shared {
+            return render(tokens, &blocks).map_err(|e| e.to_string());
+        }
+        let key = (tokens.to_string(), blocks.lines().to_vec());
+        if let Some(text) = self.printed.get(&key) {
+            return text.clone();
+        }
+        let text = render(tokens, &blocks).map_err(|e| e.to_string());
+        self.printed.insert(key, text.clone());
+        text
     }
 }
 
@@ -187,10 +226,12 @@ fn print_all(jobs: &[Job<'_>]) -> Vec<(String, Result<String, String>)> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| !jobs[i].per_operation);
     let mut printed: Vec<Option<Result<String, String>>> = (0..jobs.len()).map(|_| None).collect();
-    let texts = crate::parallel::map_in_order(&order, |&i| {
-        let (tokens, blocks) = docs::collecting(|| (jobs[i].build)());
-        render(tokens, &blocks).map_err(|e| e.to_string())
-    });
+    thread_local! {
+        static PRINTER: std::cell::RefCell<Printer> = std::cell::RefCell::default();
+    }
+    let texts = crate::parallel::map_in_order(&order, |&i| PRINTER.with_borrow_mut(|printer| printer.print(&jobs[i])));
+    // Each thread's printed texts go with the run.
+    PRINTER.take();
     // The other threads are gone, and their caches with them.
     docs::forget_cleaned();
     for (&i, text) in order.iter().zip(texts) {
@@ -538,6 +579,31 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+
+    /// A shared job's text is reused only for the same tokens and the same docs, and is the
+    /// text printing it alone gives.
+    #[test]
+    fn shared_jobs_print_as_alone_and_are_reused_only_when_the_same() {
+        let item = |doc: &'static str| {
+            move || {
+                let doc = docs::doc_attrs(doc);
+                quote! { #doc impl X for Y { fn f(&self) -> u8 { 1 } } }
+            }
+        };
+        let jobs = [
+            Job::new("a.rs", item("One.")).shared(),
+            Job::new("b.rs", item("One.")).shared(),
+            Job::new("c.rs", item("Two.")).shared(),
+            Job::new("d.rs", item("Two.")),
+        ];
+        let mut printer = Printer::default();
+        let texts: Vec<String> = jobs.iter().map(|job| printer.print(job).expect("prints")).collect();
+        assert_eq!(printer.printed.len(), 2);
+        assert_eq!(texts[0], "/// One.\nimpl X for Y {\n    fn f(&self) -> u8 {\n        1\n    }\n}\n");
+        assert_eq!(texts[0], texts[1]);
+        assert_eq!(texts[2], texts[0].replace("One.", "Two."));
+        assert_eq!(texts[3], texts[2]);
+    }
 
     fn config(name: &str, version: &str, description: Option<&str>) -> Config {
         let mut config = Config::new("spec.yaml", "out", name);

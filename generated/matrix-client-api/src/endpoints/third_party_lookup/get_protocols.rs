@@ -29,6 +29,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 /// The `accessToken` credential is not a field: see [`crate::endpoints::AccessToken`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {}
+
 impl ::specgen_runtime::Endpoint for Request {
     const METADATA: ::specgen_runtime::Metadata = METADATA;
     type Response = Response;

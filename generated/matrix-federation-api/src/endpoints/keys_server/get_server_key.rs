@@ -15,6 +15,7 @@ pub const METADATA: ::specgen_runtime::Metadata = ::specgen_runtime::Metadata {
 /// The request of `GET /_matrix/key/v2/server`: it has no parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Request {}
+
 impl ::specgen_runtime::Endpoint for Request {
     const METADATA: ::specgen_runtime::Metadata = METADATA;
     type Response = Response;
