@@ -166,6 +166,11 @@ impl Bases {
     }
 }
 
+/// Whether `path` can begin a root's paths: absolute, and without templates.
+fn is_base_path(path: &str) -> bool {
+    path.starts_with('/') && path_flaw(path, Braces::Forbidden).is_none()
+}
+
 /// The first server of `servers` (a root's), its URL read with its variables' defaults.
 fn first_server_url(servers: &Value) -> Option<String> {
     let server = servers.get(0)?;
@@ -285,7 +290,7 @@ impl Merger<'_> {
     /// an error when it cannot begin a path.
     fn base_path(&mut self, index: usize) -> String {
         let Some(base) = self.roots[index].document.get("basePath") else { return String::new() };
-        let valid = base.as_str().filter(|b| b.starts_with('/') && path_flaw(b, Braces::Forbidden).is_none());
+        let valid = base.as_str().filter(|b| is_base_path(b));
         match valid {
             Some(base) => base.trim_end_matches('/').to_owned(),
             None => {
@@ -310,8 +315,7 @@ impl Merger<'_> {
             return String::new();
         };
         let path = crate::spec::split_server_url(&url).1;
-        let valid = path.is_empty() || path.starts_with('/') && path_flaw(path, Braces::Forbidden).is_none();
-        if valid && !url.contains('{') {
+        if (path.is_empty() || is_base_path(path)) && !url.contains('{') {
             return path.to_owned();
         }
         let message = format!(

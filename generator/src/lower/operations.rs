@@ -438,6 +438,12 @@ impl Lowerer<'_> {
             );
         }
         self.name_changed("parameter", name, &rust, |_| at);
+        // Swagger's `x-example` is `example` since upgrade; a free-form object's members are
+        // their text, so only an example of strings is one of its field.
+        let example = self.valid_example(examples.of(pointer), example.as_ref()).filter(|example| {
+            ty != Ty::Map(Box::new(Ty::String))
+                || example.as_object().is_some_and(|members| members.values().all(Value::is_string))
+        });
         Some(Param {
             rust,
             wire: name.clone(),
@@ -445,8 +451,7 @@ impl Lowerer<'_> {
             ty,
             required: *required || location == ParamLocation::Path,
             doc: description.clone(),
-            // Swagger's `x-example` is `example` since upgrade.
-            example: self.valid_example(examples.of(pointer), example.as_ref()),
+            example,
             explode,
             default,
             delimiter,
@@ -1294,6 +1299,23 @@ components:
             let message = format!("parameter `{left_out}`: a parameter that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out");
             assert!(rendered.contains(&message), "{rendered}");
         }
+    }
+
+    /// A free-form object in the query is its members' text; only an example of strings is an
+    /// example of that field.
+    #[test]
+    fn a_free_form_object_in_the_query_is_a_map_of_text() {
+        let spec = |example: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /x:\n    get:\n      parameters:\n        - {{name: q, in: query, schema: {{type: object}}, example: {example}}}\n      responses:\n        '200': {{description: ok}}\n"
+            )
+        };
+        let (ops, _) = lowered("free_form_text", &spec("{a: x}"));
+        let q = &ops[0].parameters[0];
+        assert_eq!(q.ty, Ty::Map(Box::new(Ty::String)));
+        assert_eq!(q.example, Some(serde_json::json!({"a": "x"})));
+        let (ops, _) = lowered("free_form_number", &spec("{a: 1}"));
+        assert_eq!(ops[0].parameters[0].example, None);
     }
 
     /// Swagger 2.0 writes a body parameter's example on its schema: that is the body's
