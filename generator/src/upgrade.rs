@@ -925,6 +925,30 @@ mod tests {
 
     /// `type: [a, b]` is one type too many for Swagger 2.0 and OpenAPI 3.0: a warning at the
     /// list, which is read as OpenAPI 3.1 reads it; a list lint must refuse is left for lint.
+    /// 3.1's tuples, closed objects and checks that say nothing of the shape, as 3.0 says them.
+    #[test]
+    fn prefix_items_unevaluated_properties_and_shapeless_checks_are_read_as_3_0() {
+        let spec = upgraded(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Pair: {prefixItems: [{type: string}, {const: 1}], items: false}\n    Open: {prefixItems: [{type: string}], items: {type: integer}}\n    Closed: {properties: {a: {type: string}}, unevaluatedProperties: false, dependentRequired: {a: [b]}, propertyNames: {maxLength: 3}, contains: {type: string}, minContains: 1}\n    Composed: {allOf: [{properties: {a: {type: string}}}], unevaluatedProperties: false}\n",
+        );
+        let schemas = &spec.document["components"]["schemas"];
+        assert_eq!(
+            schemas["Pair"],
+            json!({ "items": [{ "type": "string" }, { "type": "integer", "enum": [1] }], "additionalItems": false })
+        );
+        // Items past the prefix of another schema: an untyped list.
+        assert_eq!(schemas["Open"], json!({ "items": {} }));
+        assert_eq!(
+            schemas["Closed"],
+            json!({ "properties": { "a": { "type": "string" } }, "additionalProperties": { "not": {} } })
+        );
+        // With composition, the members evaluated are not `properties`' alone: left for lint.
+        assert_eq!(schemas["Composed"]["unevaluatedProperties"], json!(false));
+        // The tuple is where `prefixItems` was written.
+        let at = spec.map.origin("/components/schemas/Pair/items").expect("mounted").1;
+        assert!(at.ends_with("/prefixItems"), "{at}");
+    }
+
     /// `patternProperties` (3.1) is the map 3.0 says with `additionalProperties`.
     #[test]
     fn pattern_properties_are_read_as_a_map() {

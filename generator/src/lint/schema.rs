@@ -414,9 +414,14 @@ impl Walker<'_> {
     }
 
     /// `items: [A, B]`: JSON Schema draft 4's tuple, which neither Swagger 2.0 nor OpenAPI 3.0
-    /// has (their `items` is one schema). It is read as the tuple it was meant to be.
+    /// has (their `items` is one schema). It is read as the tuple it was meant to be; written
+    /// as OpenAPI 3.1's `prefixItems`, it is no mistake.
     fn tuple(&mut self, pointer: &str, at: &str) {
         self.tuples.push(pointer.to_owned());
+        // OpenAPI 3.1's `prefixItems`, which upgrade writes so: the tuple as the document means it.
+        if self.spec.map.origin(at).is_some_and(|(_, origin)| origin.ends_with("/prefixItems")) {
+            return;
+        }
         let version = match self.spec.source_version.as_str() {
             "2.0" => "Swagger 2.0",
             v if v.starts_with("3.1") => "OpenAPI 3.1",

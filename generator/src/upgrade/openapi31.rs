@@ -7,8 +7,10 @@
 //! the bound plus the boolean; boolean schemas become `{}` and `{not: {}}`; `patternProperties`
 //! becomes the map 3.0 can say, `additionalProperties` ([`pattern_properties`]). An operation
 //! without `responses` gets an empty one, and `mutualTLS` schemes (a matter of the
-//! connection) are dropped. What 3.0 cannot say (`prefixItems`, `if`/`then`/`else`, ...) is
-//! left for lint to report.
+//! connection) are dropped. `prefixItems` is the draft 4 tuple lowering reads, checks that say
+//! nothing of a value's shape are dropped, and `unevaluatedProperties` without composition is
+//! `additionalProperties`. What 3.0 cannot say (`if`/`then`/`else`, `dependentSchemas`, ...)
+//! is left for lint to report.
 //!
 //! Swagger 2.0 and OpenAPI 3.0 documents that write `type` as a list anyway get the same
 //! reading of it, with a warning ([`type_lists`]).
@@ -134,6 +136,18 @@ fn schema(value: &mut Value, pointer: &str, map: &mut SourceMap) {
     types(object);
     null_members(object, pointer, map);
     if let Some(constant) = object.remove("const") {
+        // `const: thing` says its type too; 3.0's `enum` without `type` is of any type.
+        let ty = match &constant {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        let typed = ["type", "anyOf", "oneOf", "allOf", "$ref"].iter().any(|k| object.contains_key(*k));
+        if let (Some(ty), false, false) = (ty, typed, object.contains_key("enum")) {
+            object.insert("type".into(), json!(ty));
+        }
         object.entry("enum").or_insert_with(|| Value::Array(vec![constant]));
     }
     if let Some(Value::Array(examples)) = object.get("examples") {
@@ -149,12 +163,60 @@ fn schema(value: &mut Value, pointer: &str, map: &mut SourceMap) {
             object.insert(exclusive.into(), json!(true));
         }
     }
-    // Annotations 3.0 has no word for, and that say nothing about the value's shape.
-    for annotation in ["$schema", "$id", "$comment", "contentMediaType", "contentEncoding"] {
+    // Annotations 3.0 has no word for, and checks of 2020-12 that say nothing about the
+    // value's shape (which members a present one requires, what a list must contain, what
+    // names a map's keys match), as 3.0's own checks (`minLength`, ...) say nothing of it.
+    for annotation in [
+        "$schema",
+        "$id",
+        "$anchor",
+        "$dynamicAnchor",
+        "$comment",
+        "contentMediaType",
+        "contentEncoding",
+        "dependentRequired",
+        "contains",
+        "minContains",
+        "maxContains",
+        "propertyNames",
+    ] {
         object.remove(annotation);
     }
+    // Without composition, the members no keyword evaluates are the members `properties`
+    // does not name: `additionalProperties`.
+    let composed = ["allOf", "anyOf", "oneOf", "$ref"].iter().any(|k| object.contains_key(*k));
+    if !composed && !object.contains_key("additionalProperties") {
+        if let Some(rest) = object.remove("unevaluatedProperties") {
+            object.insert("additionalProperties".into(), rest);
+            moved(map, &push_token(pointer, "additionalProperties"), &push_token(pointer, "unevaluatedProperties"));
+        }
+    }
+    prefix_items(object, pointer, map);
     pattern_properties(object, pointer, map);
     subschemas(object, pointer, map);
+}
+
+/// `prefixItems: [A, B]`, a schema per position, is what draft 4 wrote `items: [A, B]`, with
+/// `items: false` its `additionalItems: false`: written so, it is read as the tuple lowering
+/// knows (lint does not report it, its `items` having been written `prefixItems`).
+fn prefix_items(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMap) {
+    let Some(prefix @ Value::Array(_)) = object.remove("prefixItems") else { return };
+    let rest = object.remove("items");
+    let closed = matches!(rest, Some(Value::Bool(false)));
+    match rest {
+        // Items past the prefix of another schema: only an untyped list holds them all.
+        Some(rest) if !closed && rest != Value::Bool(true) && rest != json!({}) => {
+            object.insert("items".into(), json!({}));
+            moved(map, &push_token(pointer, "items"), &push_token(pointer, "prefixItems"));
+            return;
+        }
+        _ => {}
+    }
+    object.insert("items".into(), prefix);
+    moved(map, &push_token(pointer, "items"), &push_token(pointer, "prefixItems"));
+    if closed {
+        object.insert("additionalItems".into(), json!(false));
+    }
 }
 
 /// `patternProperties`, whose keys are patterns of names (Matrix's `^@`, a user ID): a map of
@@ -253,8 +315,9 @@ fn subschemas(object: &mut Map<String, Value>, pointer: &str, map: &mut SourceMa
                     }
                 }
             }
-            "items" | "additionalProperties" | "not" | "contains" => schema(child, &child_pointer, map),
-            "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
+            "additionalProperties" | "not" => schema(child, &child_pointer, map),
+            "items" if child.is_object() => schema(child, &child_pointer, map),
+            "items" | "allOf" | "anyOf" | "oneOf" => {
                 if let Value::Array(members) = child {
                     for (i, s) in members.iter_mut().enumerate() {
                         schema(s, &format!("{child_pointer}/{i}"), map);
