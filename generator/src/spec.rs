@@ -103,6 +103,33 @@ pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
 }
 
+/// A path key holding a query string of fixed pairs (OpenAI's `/responses?beta=true`, which
+/// tells its beta operations from the others at `/responses`): its route, and the pairs,
+/// percent-decoded, that every request of its operations carries. `None` when the key holds no
+/// query string, or one that is not `name=value` pairs of URI query characters without
+/// templates. A `#fragment` after it is no part of either.
+pub fn fixed_query(path: &str) -> Option<(&str, Vec<(String, String)>)> {
+    let path = path.split_once('#').map_or(path, |(path, _)| path);
+    let (route, query) = path.split_once('?')?;
+    // RFC 3986's query characters, but the pairs' own `&` and `=`; a `%` starts an escape.
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$'()*+,;:@/?%".contains(c);
+    let text = |part: &str| {
+        let escapes_whole = part
+            .split('%')
+            .skip(1)
+            .all(|e| e.len() >= 2 && e.is_char_boundary(2) && e[..2].bytes().all(|b| b.is_ascii_hexdigit()));
+        (part.chars().all(plain) && escapes_whole).then(|| percent_decode(part)).flatten()
+    };
+    let pairs = query
+        .split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            Some((text(name).filter(|n| !n.is_empty())?, text(value)?))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((route, pairs))
+}
+
 /// A server URL with each `{name}` that `variables` declares with a string `default` replaced
 /// by that default, in one pass (a default is never read as a template), as OpenAPI 3 says a
 /// client does when it picks no other value. Other `{name}`s stay, for lint to report.
@@ -149,6 +176,19 @@ mod tests {
             "https://api.example.org/v{v}2/{n}/{x"
         );
         assert_eq!(server_url_with_defaults("/plain", variables), "/plain");
+    }
+
+    #[test]
+    fn a_query_string_of_fixed_pairs_in_a_path_key_is_its_route_and_the_pairs() {
+        let pairs = |p: &[(&str, &str)]| p.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+        assert_eq!(fixed_query("/responses?beta=true"), Some(("/responses", pairs(&[("beta", "true")]))));
+        assert_eq!(fixed_query("/r/{id}?a=1&b=x%20y#tag"), Some(("/r/{id}", pairs(&[("a", "1"), ("b", "x y")]))));
+        assert_eq!(fixed_query("/r?a="), Some(("/r", pairs(&[("a", "")]))));
+        for not_fixed in
+            ["/r", "/r?", "/r?a", "/r?a={a}", "/r?=1", "/r?a=1&", "/r?a=b c", "/r?a=%zz", "/r?a=%e9", "/r#x?a=1"]
+        {
+            assert_eq!(fixed_query(not_fixed), None, "{not_fixed}");
+        }
     }
 
     #[test]

@@ -285,6 +285,20 @@ impl Params {
     }
 }
 
+/// Whether `request` carries each of the endpoint's fixed query pairs (a query string of
+/// `name=value` pairs its path key holds: OpenAI's `/responses?beta=true`); a request without
+/// them is another endpoint's: [`FromHttpRequestError::WrongEndpoint`].
+pub fn fixed_query<B>(
+    request: &http::Request<B>,
+    pairs: &[(&'static str, &'static str)],
+) -> Result<(), FromHttpRequestError> {
+    let query = Params::query(request.uri());
+    if pairs.iter().all(|&(name, value)| query.values(name).any(|v| v.is_ok_and(|v| v == value))) {
+        return Ok(());
+    }
+    Err(FromHttpRequestError::WrongEndpoint { method: request.method().clone(), path: request.uri().path().to_owned() })
+}
+
 /// Matches one path segment against a template segment of literal text and `{name}`
 /// captures; a capture ends where the literal text after it starts.
 fn match_segment(template: &str, segment: &str, pairs: &mut Vec<(String, Result<String, String>)>) -> Option<()> {
@@ -709,6 +723,19 @@ mod tests {
         assert_eq!(headers.optional::<String>("x-none"), Ok(None));
         assert_eq!(request.headers().get_all(http::header::COOKIE).iter().count(), 1);
         assert_eq!(Params::cookies(request.headers()).optional::<String>("gone"), Ok(None));
+    }
+
+    #[test]
+    fn a_request_is_the_endpoint_of_its_fixed_query_pairs_only_when_it_carries_them() {
+        let request = |uri: &str| http::Request::builder().method(http::Method::POST).uri(uri).body(()).unwrap();
+        let pairs = &[("beta", "true"), ("v", "a b")];
+        assert_eq!(fixed_query(&request("/r?v=a+b&x=1&beta=true"), pairs), Ok(()));
+        for other in ["/r", "/r?beta=true", "/r?beta=false&v=a%20b", "/r?beta=%zz&v=a%20b"] {
+            assert!(
+                matches!(fixed_query(&request(other), pairs), Err(FromHttpRequestError::WrongEndpoint { path, .. }) if path == "/r"),
+                "{other}"
+            );
+        }
     }
 
     /// An object spread over the query is every pair no other parameter or credential names.

@@ -16,7 +16,9 @@ use crate::lower::Model;
 
 /// `` `GET /base/path` ``: how every endpoint doc starts.
 pub fn endpoint_title(op: &Operation, model: &Model) -> String {
-    format!("`{} {}{}`", op.method, model.info.base_path, op.path)
+    let query: Vec<String> = op.query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+    format!("`{} {}{}{query}`", op.method, model.info.base_path, op.path)
 }
 
 /// Method and path, then summary and description, then a deprecation note.
@@ -620,7 +622,9 @@ fn read_param(op: &Operation, p: &Param) -> TokenStream {
     let source = source(p.location);
     let separator = p.delimiter;
     let others = || {
-        let declared = op.parameters.iter().filter(|o| o.location == p.location && o.wire != p.wire).map(|o| &o.wire);
+        let others = op.parameters.iter().filter(|o| o.location == p.location && o.wire != p.wire).map(|o| &o.wire);
+        let declared =
+            op.query.iter().map(|(name, _)| name).filter(|_| p.location == ParamLocation::Query).chain(others);
         quote!(#wire, &[#(#declared),*], &METADATA)
     };
     let value = match (is_array(p), exploded(p), p.required) {
@@ -710,8 +714,10 @@ fn content_type_param(op: &Operation) -> Option<&Param> {
 
 fn into_http_request(op: &Operation) -> TokenStream {
     let content_type = content_type_param(op);
-    let writes: Vec<TokenStream> =
-        op.parameters.iter().filter(|p| content_type.is_none_or(|c| !std::ptr::eq(*p, c))).map(write_param).collect();
+    // The operation's fixed query pairs first, as its path key writes them.
+    let fixed = op.query.iter().map(|(name, value)| quote!(out.query(#name, &#value);));
+    let params = op.parameters.iter().filter(|p| content_type.is_none_or(|c| !std::ptr::eq(*p, c))).map(write_param);
+    let writes: Vec<TokenStream> = fixed.chain(params).collect();
     let out = if writes.is_empty() { quote!(out) } else { quote!(mut out) };
     let credential = match &op.security {
         Some(s) => format!("\nThe `{}` credential is not added: the client adds it.", s.scheme),
@@ -812,6 +818,10 @@ fn from_http_request(op: &Operation) -> TokenStream {
     let has = |location: ParamLocation| op.parameters.iter().any(|p| p.location == location);
     let route = quote!(::specgen_runtime::wire::Params::route(request, &METADATA)?;);
     let path = if has(ParamLocation::Path) { quote!(let path = #route) } else { route };
+    let fixed = (!op.query.is_empty()).then(|| {
+        let pairs = op.query.iter().map(|(name, value)| quote!((#name, #value)));
+        quote!(::specgen_runtime::wire::fixed_query(request, &[#(#pairs),*])?;)
+    });
     let query =
         has(ParamLocation::Query).then(|| quote!(let query = ::specgen_runtime::wire::Params::query(request.uri());));
     let headers = has(ParamLocation::Header)
@@ -857,6 +867,7 @@ fn from_http_request(op: &Operation) -> TokenStream {
         /// Query parameters the endpoint does not declare (a credential, say) are ignored.
         fn try_from_http_request<B: ::std::convert::AsRef<[u8]>>(request: &::http::Request<B>) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
             #path
+            #fixed
             #query
             #headers
             #cookies

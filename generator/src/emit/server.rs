@@ -85,8 +85,11 @@ fn route_order(operations: &[Operation]) -> Vec<&Operation> {
         }
         (op.method.clone(), out)
     };
+    // Fixed query pairs are required too: such an operation is tried before the one without.
     let required = |op: &Operation| {
-        op.parameters.iter().filter(|p| p.required).count() + usize::from(op.body.as_ref().is_some_and(|b| b.required))
+        op.parameters.iter().filter(|p| p.required).count()
+            + usize::from(op.body.as_ref().is_some_and(|b| b.required))
+            + op.query.len()
     };
     let mut first: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
     let mut keyed: Vec<(usize, std::cmp::Reverse<usize>, usize, &Operation)> = Vec::new();

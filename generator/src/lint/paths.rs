@@ -3,7 +3,8 @@
 //!
 //! A path that does not start with `/`, or holds a space, a control character, a character
 //! that must be percent-encoded, a `%` that starts no encoding, a broken template or a query
-//! string is an error at that part of the key. A `#fragment` is a warning: it is never sent,
+//! string is an error at that part of the key, but for fixed `name=value` pairs, a warning: the
+//! operations take only requests that carry them. A `#fragment` is a warning: it is never sent,
 //! so its operations are served without it (lowering drops it, and says the same). So is
 //! white space around a path (no request can carry it: the path is read trimmed), and two
 //! operations served at one method and path, which the server tells apart by trying each.
@@ -76,6 +77,15 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
     let (route, _) = path.split_at(range.start);
     let diagnostic = match flaw {
         UriFlaw::Fragment => fragment(item, route, &part[1..]),
+        UriFlaw::Query if crate::spec::fixed_query(path).is_some() => {
+            let pairs = &part[1..];
+            Diagnostic::warning(codes::INVALID_PATH, format!("path `{path}` holds the query string `{part}`"))
+                .at(at)
+                .label("query string")
+                .help(format!(
+                    "its operations are served at `{route}` and take only requests whose query holds `{pairs}`, which their requests always send; OpenAPI has no other way to say so, but a path holds no query string"
+                ))
+        }
         UriFlaw::Query => {
             let variables = template_variables(part);
             let help = if variables.is_empty() {
@@ -116,15 +126,20 @@ fn path_characters(spec: &Spec, item: &PathItem, reporter: &mut Reporter) {
 fn shared_routes(sites: &Sites<'_>, reporter: &mut Reporter) {
     /// The operations of a method and route shape, each with its path item.
     type Operations<'a> = Vec<(&'a PathItem, &'a Operation)>;
-    let mut routes: std::collections::BTreeMap<(String, String), Operations<'_>> = std::collections::BTreeMap::new();
+    let mut routes: std::collections::BTreeMap<(String, String, String), Operations<'_>> =
+        std::collections::BTreeMap::new();
     for item in sites.path_items.iter().filter(|item| !item.callback) {
-        let route = item.template.split_once('#').map_or(item.template.as_str(), |(route, _)| route).trim();
+        // Operations whose fixed query pairs differ are told apart by them.
+        let (route, query) = match crate::spec::fixed_query(&item.template) {
+            Some((route, pairs)) => (route, format!("{pairs:?}")),
+            None => (item.template.split_once('#').map_or(item.template.as_str(), |(route, _)| route), String::new()),
+        };
         for operation in &item.operations {
-            let key = (operation.method.as_str().to_uppercase(), route_shape(route));
+            let key = (operation.method.as_str().to_uppercase(), route_shape(route.trim()), query.clone());
             routes.entry(key).or_default().push((item, operation));
         }
     }
-    for ((method, _), mut operations) in routes {
+    for ((method, ..), mut operations) in routes {
         if operations.len() < 2 {
             continue;
         }

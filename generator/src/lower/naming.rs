@@ -660,6 +660,7 @@ macro_rules! walkers {
                 operation_id: _,
                 method: _,
                 path: _,
+                query: _,
                 summary: _,
                 description: _,
                 deprecated: _,

@@ -30,6 +30,10 @@ pub struct Operation {
     pub method: String,
     /// The path template as the spec writes it (`/rooms/{roomId}`), below the base path.
     pub path: String,
+    /// Query pairs every request of the operation carries, and without which a request is
+    /// not the operation's: a query string of fixed pairs written into the path key
+    /// (OpenAI's `/responses?beta=true`), percent-decoded.
+    pub query: Vec<(String, String)>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -254,7 +258,7 @@ impl Lowerer<'_> {
             let path = &model_item.template;
             let method = operation.method.as_str();
             let pointer = &operation.pointer;
-            let route = Self::route(path);
+            let (route, query) = Self::route(path);
             let root = if several { operation.root } else { 0 };
             let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
             let base = base_name(op, method, path);
@@ -317,7 +321,8 @@ impl Lowerer<'_> {
                 module,
                 operation_id: op.operation_id.clone(),
                 method: method.to_uppercase(),
-                path: route.clone(),
+                path: route,
+                query,
                 summary: op.summary.clone(),
                 description: op.description.clone(),
                 deprecated: op.deprecated,
@@ -332,11 +337,15 @@ impl Lowerer<'_> {
         out
     }
 
-    /// The path an operation is served at: a `#fragment` some specs add to a path key to
-    /// tell operations apart is never sent, so it is not part of the route, and neither is
-    /// white space around the path, which no request can carry (lint warns of both).
-    fn route(path: &str) -> String {
-        path.split_once('#').map_or(path, |(route, _)| route).trim().to_owned()
+    /// The path an operation is served at, and the query pairs its requests carry: a
+    /// `#fragment` some specs add to a path key to tell operations apart is never sent, so it
+    /// is not part of the route, and neither is white space around the path, which no request
+    /// can carry; a query string of fixed pairs is sent, in the query (lint warns of each).
+    fn route(path: &str) -> (String, Vec<(String, String)>) {
+        match crate::spec::fixed_query(path) {
+            Some((route, pairs)) => (route.trim().to_owned(), pairs),
+            None => (path.split_once('#').map_or(path, |(route, _)| route).trim().to_owned(), Vec::new()),
+        }
     }
 
     fn parameter(
@@ -1142,6 +1151,7 @@ mod tests {
             operation_id: None,
             method: "GET".into(),
             path: "/".into(),
+            query: Vec::new(),
             summary: None,
             description: None,
             deprecated: false,

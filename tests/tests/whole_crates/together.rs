@@ -26,6 +26,7 @@ pub fn endpoints() -> Vec<Metadata> {
         items::endpoints::put_item::METADATA,
         items::endpoints::create_item::METADATA,
         items::endpoints::lookup::METADATA,
+        items::endpoints::lookup_beta::METADATA,
         pets::endpoints::health::METADATA,
         pets::endpoints::get_pet::METADATA,
     ]
@@ -36,7 +37,7 @@ mod tests {
     use std::sync::Arc;
 
     use http::StatusCode;
-    use items::endpoints::{create_item, get_item, lookup, put_item, Basic, Key, Token as ItemsToken};
+    use items::endpoints::{create_item, get_item, lookup, lookup_beta, put_item, Basic, Key, Token as ItemsToken};
     use items::types::{CreateItemBody, Item};
     use pets::endpoints::{get_pet, health, Token};
     use pets::types::{Pet, PetKind};
@@ -111,6 +112,16 @@ mod tests {
             fields.insert("limit".into(), format!("{:?}", request.limit));
             fields.insert("token".into(), credential.0);
             Ok(lookup::Response::Ok(fields))
+        }
+
+        /// Served at the same path, for requests whose query holds `beta=true&v=2`.
+        async fn lookup_beta(
+            &self,
+            _: &Context,
+            _: ItemsToken,
+            request: lookup_beta::Request,
+        ) -> Result<lookup_beta::Response, ApiError> {
+            Ok(lookup_beta::Response::Ok([("beta".to_owned(), format!("{:?}", request.limit))].into()))
         }
     }
 
@@ -223,6 +234,14 @@ mod tests {
         let lookup::Response::Ok(echoed) = call(items_client, &lookup).await.expect("lookup");
         let expected = [("channel", "#a b&c=d"), ("limit", "Some(5)"), ("network", "irc"), ("token", "s&t")];
         assert_eq!(echoed, expected.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
+        // The same path with the beta's fixed query pairs is the beta's; without them, not.
+        let lookup_beta::Response::Ok(beta) =
+            call(items_client, &lookup_beta::Request { limit: Some(2) }).await.expect("lookup_beta");
+        assert_eq!(beta, [("beta".to_owned(), "Some(2)".to_owned())].into());
+        assert_eq!(lookup_beta::METADATA.path, lookup::METADATA.path);
+        let plain = lookup::Request { limit: None, fields: Default::default() };
+        let lookup::Response::Ok(echoed) = call(items_client, &plain).await.expect("lookup");
+        assert!(echoed.contains_key("token") && !echoed.contains_key("beta"), "{echoed:?}");
         let get_pet::Response::Ok(pet) = call(pets_client, &get_pet::Request { id: 3 }).await.expect("get_pet");
         assert_eq!((pet.id, pet.name.as_str()), (3, "Rex"));
         // A 3.1 `patternProperties` map, through the wire.
@@ -257,10 +276,10 @@ mod tests {
     fn the_metadata_of_both_crates_is_one_table() {
         let table = endpoints();
         let names: Vec<&str> = table.iter().map(|m| m.name).collect();
-        assert_eq!(names, ["get_item", "put_item", "create_item", "lookup", "health", "get_pet"]);
+        assert_eq!(names, ["get_item", "put_item", "create_item", "lookup", "lookup_beta", "health", "get_pet"]);
         let formats: Vec<ErrorFormat> = table.iter().map(|m| m.errors).collect();
         use ErrorFormat::{Matrix, Problem};
-        assert_eq!(formats, [Problem, Problem, Problem, Problem, Matrix, Matrix]);
+        assert_eq!(formats, [Problem, Problem, Problem, Problem, Problem, Matrix, Matrix]);
         assert_eq!((items::ERROR_FORMAT, pets::ERROR_FORMAT), (Problem, Matrix));
         // The re-exports are the runtime itself, not copies.
         let same: fn(items::runtime::ApiError) -> pets::runtime::ApiError = |error| error;
