@@ -236,7 +236,9 @@ impl Params {
         };
         let mut out = BTreeMap::new();
         for (key, value) in &self.pairs {
-            if declared.contains(&key.as_str()) || credential(key) {
+            // `object[member]` is a member of the `deepObject` parameter `object`.
+            let base = key.split_once('[').map_or(key.as_str(), |(base, _)| base);
+            if declared.contains(&key.as_str()) || declared.contains(&base) || credential(key) {
                 continue;
             }
             let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{key}`: {reason}")))?;
@@ -246,6 +248,42 @@ impl Params {
             }
         }
         Ok(out)
+    }
+
+    /// The members of the object parameter `name` in the `deepObject` style, one
+    /// `name[member]=value` pair each (`metadata[k]=v`); none when absent. A member given
+    /// twice is an error.
+    pub fn deep_object<T: FromStr>(&self, name: &'static str) -> Result<BTreeMap<String, T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let mut out = BTreeMap::new();
+        for (key, value) in &self.pairs {
+            let Some(member) = key.strip_prefix(name).and_then(|rest| rest.strip_prefix('[')?.strip_suffix(']')) else {
+                continue;
+            };
+            let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{member}`: {reason}")))?;
+            let value = value.parse().map_err(|e| self.invalid(name, format!("`{member}`: {e}")))?;
+            if out.insert(member.to_owned(), value).is_some() {
+                return Err(self.invalid(name, format!("`{member}` given more than once")));
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Params::deep_object`], at least one member.
+    pub fn deep_object_required<T: FromStr>(
+        &self,
+        name: &'static str,
+    ) -> Result<BTreeMap<String, T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let members = self.deep_object(name)?;
+        if members.is_empty() {
+            return Err(self.missing(name));
+        }
+        Ok(members)
     }
 
     /// [`Params::others`], at least one.
@@ -779,6 +817,16 @@ mod tests {
         assert!(matches!(
             twice.others::<i32>("n", &[], &metadata),
             Err(FromHttpRequestError::InvalidParameter { reason, .. }) if reason == "`a` given more than once"
+        ));
+        // A `deepObject` parameter's members are its own, not the others'.
+        let deep = Params::query(&"/?meta%5Bk%5D=1&meta[a%20b]=2&metadata[x]=3&other=4".parse().expect("a URI"));
+        let members: BTreeMap<String, i32> = deep.deep_object("meta").expect("read");
+        assert_eq!(members, BTreeMap::from([("k".to_owned(), 1), ("a b".to_owned(), 2)]));
+        let rest: BTreeMap<String, i32> = deep.others("n", &["meta", "metadata"], &metadata).expect("read");
+        assert_eq!(rest, BTreeMap::from([("other".to_owned(), 4)]));
+        assert!(matches!(
+            Params::query(&"/?a=1".parse().expect("a URI")).deep_object_required::<i32>("meta"),
+            Err(FromHttpRequestError::MissingParameter { name: "meta", .. })
         ));
         let none = Params::query(&"/?access_token=t".parse().expect("a URI"));
         assert_eq!(none.others::<String>("n", &[], &metadata), Ok(BTreeMap::new()));

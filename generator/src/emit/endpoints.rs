@@ -539,6 +539,9 @@ fn param_doc(p: &Param) -> TokenStream {
         wire = format!("{}{}", first.to_uppercase(), wire.get(1..).unwrap_or_default());
     }
     let items = match (is_array(p), exploded(p)) {
+        _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
+            Some(format!("One `{}[member]=value` pair per member (`deepObject`); none means it is absent.", p.wire))
+        }
         _ if matches!(p.ty, Ty::Map(_)) => Some(
             "One `name=value` pair per member, named as no other parameter is; none means it is absent.".to_owned(),
         ),
@@ -580,6 +583,14 @@ fn write_param(p: &Param) -> TokenStream {
         ParamLocation::Cookie => (quote!(cookie), Some(quote!(optional_cookie))),
     };
     match (is_array(p), exploded(p), p.required) {
+        _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
+            let template = format!("{}[{{member}}]", wire.replace('{', "{{").replace('}', "}}"));
+            quote! {
+                for (member, value) in &self.#field {
+                    out.#method(&format!(#template), value);
+                }
+            }
+        }
         _ if matches!(p.ty, Ty::Map(_)) => quote! {
             for (name, value) in &self.#field {
                 out.#method(name, value);
@@ -628,6 +639,13 @@ fn read_param(op: &Operation, p: &Param) -> TokenStream {
         quote!(#wire, &[#(#declared),*], &METADATA)
     };
     let value = match (is_array(p), exploded(p), p.required) {
+        _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
+            if p.required {
+                quote!(#source.deep_object_required(#wire)?)
+            } else {
+                quote!(#source.deep_object(#wire)?)
+            }
+        }
         _ if matches!(p.ty, Ty::Map(_)) => {
             let others = others();
             if p.required {

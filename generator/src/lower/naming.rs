@@ -676,6 +676,7 @@ macro_rules! walkers {
                 doc: _,
                 example: _,
                 explode: _,
+                deep: _,
                 default: _,
                 delimiter: _,
             } in parameters

@@ -64,6 +64,9 @@ pub struct Param {
     pub example: Option<Value>,
     /// For arrays in the query: one `name=value` pair per item (`explode`), else comma-joined.
     pub explode: bool,
+    /// For a map in the query: `style: deepObject`, one `name[member]=value` pair per
+    /// member, rather than one `member=value` pair (`form`, exploded).
+    pub deep: bool,
     /// The schema's `default`: what the server assumes when the parameter is absent, as the
     /// docs show it ([`Lowerer::default_text`]).
     pub default: Option<String>,
@@ -402,13 +405,15 @@ impl Lowerer<'_> {
         let default = default.map(|d| self.default_text(&d, &format!("{pointer}/schema")));
         let what = "a parameter that is not a string, number, boolean, string enum or array of those";
         let explode = explode.unwrap_or(explode_default);
-        let spread = matches!(p, Parameter::Query { style: QueryStyle::Form, .. }) && explode;
+        let spread = matches!(p, Parameter::Query { style: QueryStyle::Form, .. }) && explode && !*spread_taken;
+        let deep = matches!(p, Parameter::Query { style: QueryStyle::DeepObject, .. });
         let ty = if self.is_simple(&ty) {
             ty
-        } else if let (true, Ty::Map(_) | Ty::JsonObject) = (spread && !*spread_taken, &ty) {
-            // An object of simple members in the query, one `name=value` pair per member
-            // (`form`, exploded): the pairs no other parameter names. One per operation, which
-            // else could not tell whose a pair is. Members of any type are the text sent.
+        } else if let (true, Ty::Map(_) | Ty::JsonObject) = (spread || deep, &ty) {
+            // An object of simple members in the query: one `name[member]=value` pair per
+            // member (`deepObject`), or one `member=value` pair (`form`, exploded), which are
+            // the pairs no other parameter names, one such object per operation, since two
+            // could not tell whose a pair is. Members of any type are the text sent.
             let value = match ty {
                 Ty::Map(value) => *value,
                 _ => Ty::String,
@@ -417,7 +422,7 @@ impl Lowerer<'_> {
                 self.param_unsupported(name, what, pointer, false);
                 return None;
             }
-            *spread_taken = true;
+            *spread_taken |= !deep;
             Ty::Map(Box::new(value))
         } else if location != ParamLocation::Query || !self.is_structured(&ty) {
             // One value on the wire (a path segment, a header, a cookie, or `name=value`): its
@@ -462,6 +467,7 @@ impl Lowerer<'_> {
             doc: description.clone(),
             example,
             explode,
+            deep,
             default,
             delimiter,
         })
@@ -1280,7 +1286,7 @@ components:
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
             "text_parameters",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: cwes, in: query, schema: {oneOf: [{type: string}, {type: array, items: {type: string}}]}}\n        - {name: has, in: query, schema: {oneOf: [{type: array, items: {type: string, enum: [patch]}}, {type: string}]}}\n        - {name: ids, in: query, schema: {oneOf: [{type: integer}, {type: array, items: {type: string}}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: cwes, in: query, schema: {oneOf: [{type: string}, {type: array, items: {type: string}}]}}\n        - {name: has, in: query, schema: {oneOf: [{type: array, items: {type: string, enum: [patch]}}, {type: string}]}}\n        - {name: ids, in: query, schema: {oneOf: [{type: integer}, {type: array, items: {type: string}}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n        - {name: meta, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: boolean}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
         );
         let params: Vec<(&str, &Ty, bool)> =
             ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
@@ -1299,7 +1305,9 @@ components:
                 ("cwes", &Ty::Vec(Box::new(Ty::String)), false),
                 ("has", &Ty::Vec(Box::new(Ty::String)), false),
                 // An object in the query, one pair per member: a map, one per operation.
-                ("fields", &Ty::Map(Box::new(Ty::I64)), false)
+                ("fields", &Ty::Map(Box::new(Ty::I64)), false),
+                // A `deepObject` map's pairs are its own: any number per operation.
+                ("meta", &Ty::Map(Box::new(Ty::Bool)), false)
             ]
         );
         let rendered = diagnostics.render(false);

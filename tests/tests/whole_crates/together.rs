@@ -121,7 +121,9 @@ mod tests {
             _: ItemsToken,
             request: lookup_beta::Request,
         ) -> Result<lookup_beta::Response, ApiError> {
-            Ok(lookup_beta::Response::Ok([("beta".to_owned(), format!("{:?}", request.limit))].into()))
+            let mut found = request.metadata;
+            found.insert("beta".to_owned(), format!("{:?}", request.limit));
+            Ok(lookup_beta::Response::Ok(found))
         }
     }
 
@@ -235,9 +237,12 @@ mod tests {
         let expected = [("channel", "#a b&c=d"), ("limit", "Some(5)"), ("network", "irc"), ("token", "s&t")];
         assert_eq!(echoed, expected.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
         // The same path with the beta's fixed query pairs is the beta's; without them, not.
-        let lookup_beta::Response::Ok(beta) =
-            call(items_client, &lookup_beta::Request { limit: Some(2) }).await.expect("lookup_beta");
-        assert_eq!(beta, [("beta".to_owned(), "Some(2)".to_owned())].into());
+        // A `deepObject` map, one `metadata[key]=value` pair per key.
+        let metadata = [("team", "core"), ("a]b", "c&d=[e]")].map(|(k, v)| (k.to_owned(), v.to_owned())).into();
+        let beta_request = lookup_beta::Request { limit: Some(2), metadata };
+        let lookup_beta::Response::Ok(beta) = call(items_client, &beta_request).await.expect("lookup_beta");
+        let expected = [("a]b", "c&d=[e]"), ("beta", "Some(2)"), ("team", "core")];
+        assert_eq!(beta, expected.map(|(k, v)| (k.to_owned(), v.to_owned())).into());
         assert_eq!(lookup_beta::METADATA.path, lookup::METADATA.path);
         let plain = lookup::Request { limit: None, fields: Default::default() };
         let lookup::Response::Ok(echoed) = call(items_client, &plain).await.expect("lookup");
