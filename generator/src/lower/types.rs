@@ -820,6 +820,11 @@ impl<'a> Lowerer<'a> {
             _ => {
                 let help = if len == 0 || len > 12 {
                     "a tuple of 1 to 12 items can be typed; a list of schemas of another length cannot".to_owned()
+                } else if tuple.closed {
+                    // `additionalItems: false` (3.1's `items: false`) already bounds it above.
+                    format!(
+                        "a Rust tuple holds exactly {len} items: add `minItems: {len}` if that is what the array holds"
+                    )
                 } else {
                     format!("a Rust tuple holds exactly {len} items: add `minItems: {len}` and `maxItems: {len}` if that is what the array holds")
                 };
