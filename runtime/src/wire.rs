@@ -234,20 +234,11 @@ impl Params {
                 .flat_map(|s| s.alternatives.iter().copied().flatten())
                 .any(|scheme| matches!(scheme.location, crate::endpoint::CredentialLocation::Query(n) if n == key))
         };
-        let mut out = BTreeMap::new();
-        for (key, value) in &self.pairs {
+        self.members(name, |key| {
             // `object[member]` is a member of the `deepObject` parameter `object`.
-            let base = key.split_once('[').map_or(key.as_str(), |(base, _)| base);
-            if declared.contains(&key.as_str()) || declared.contains(&base) || credential(key) {
-                continue;
-            }
-            let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{key}`: {reason}")))?;
-            let value = value.parse().map_err(|e| self.invalid(name, format!("`{key}`: {e}")))?;
-            if out.insert(key.clone(), value).is_some() {
-                return Err(self.invalid(name, format!("`{key}` given more than once")));
-            }
-        }
-        Ok(out)
+            let base = key.split_once('[').map_or(key, |(base, _)| base);
+            (!declared.contains(&key) && !declared.contains(&base) && !credential(key)).then_some(key)
+        })
     }
 
     /// The members of the object parameter `name` in the `deepObject` style, one
@@ -257,18 +248,7 @@ impl Params {
     where
         T::Err: Display,
     {
-        let mut out = BTreeMap::new();
-        for (key, value) in &self.pairs {
-            let Some(member) = key.strip_prefix(name).and_then(|rest| rest.strip_prefix('[')?.strip_suffix(']')) else {
-                continue;
-            };
-            let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{member}`: {reason}")))?;
-            let value = value.parse().map_err(|e| self.invalid(name, format!("`{member}`: {e}")))?;
-            if out.insert(member.to_owned(), value).is_some() {
-                return Err(self.invalid(name, format!("`{member}` given more than once")));
-            }
-        }
-        Ok(out)
+        self.members(name, |key| key.strip_prefix(name)?.strip_prefix('[')?.strip_suffix(']'))
     }
 
     /// [`Params::deep_object`], at least one member.
@@ -279,11 +259,7 @@ impl Params {
     where
         T::Err: Display,
     {
-        let members = self.deep_object(name)?;
-        if members.is_empty() {
-            return Err(self.missing(name));
-        }
-        Ok(members)
+        self.at_least_one(name, self.deep_object(name)?)
     }
 
     /// [`Params::others`], at least one.
@@ -296,7 +272,38 @@ impl Params {
     where
         T::Err: Display,
     {
-        let members = self.others(name, declared, metadata)?;
+        self.at_least_one(name, self.others(name, declared, metadata)?)
+    }
+
+    /// The members of the object parameter `name` that `member` finds among the pairs (it
+    /// gives the member's name of a pair's): a value that does not read, or a member given
+    /// twice, is an error naming `name`.
+    fn members<'a, T: FromStr>(
+        &'a self,
+        name: &'static str,
+        member: impl Fn(&'a str) -> Option<&'a str>,
+    ) -> Result<BTreeMap<String, T>, FromHttpRequestError>
+    where
+        T::Err: Display,
+    {
+        let mut out = BTreeMap::new();
+        for (key, value) in &self.pairs {
+            let Some(member) = member(key) else { continue };
+            let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{member}`: {reason}")))?;
+            let value = value.parse().map_err(|e| self.invalid(name, format!("`{member}`: {e}")))?;
+            if out.insert(member.to_owned(), value).is_some() {
+                return Err(self.invalid(name, format!("`{member}` given more than once")));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `members` of the object parameter `name`, which must have one.
+    fn at_least_one<T>(
+        &self,
+        name: &'static str,
+        members: BTreeMap<String, T>,
+    ) -> Result<BTreeMap<String, T>, FromHttpRequestError> {
         if members.is_empty() {
             return Err(self.missing(name));
         }
