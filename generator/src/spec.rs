@@ -103,6 +103,17 @@ pub fn percent_encode(text: &str) -> String {
     utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
 }
 
+/// The route a path key's operations are served at, and the query pairs their requests carry:
+/// a `#fragment` some specs add to tell operations apart is never sent, so it is no part of
+/// the route, nor is white space around the path, which no request can carry; a query string
+/// of fixed pairs ([`fixed_query`]) is sent, in the query.
+pub fn route(path: &str) -> (&str, Vec<(String, String)>) {
+    match fixed_query(path) {
+        Some((route, pairs)) => (route.trim(), pairs),
+        None => (path.split_once('#').map_or(path, |(route, _)| route).trim(), Vec::new()),
+    }
+}
+
 /// A path key holding a query string of fixed pairs (OpenAI's `/responses?beta=true`, which
 /// tells its beta operations from the others at `/responses`): its route, and the pairs,
 /// percent-decoded, that every request of its operations carries. `None` when the key holds no

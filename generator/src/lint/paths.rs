@@ -130,12 +130,10 @@ fn shared_routes(sites: &Sites<'_>, reporter: &mut Reporter) {
         std::collections::BTreeMap::new();
     for item in sites.path_items.iter().filter(|item| !item.callback) {
         // Operations whose fixed query pairs differ are told apart by them.
-        let (route, query) = match crate::spec::fixed_query(&item.template) {
-            Some((route, pairs)) => (route, format!("{pairs:?}")),
-            None => (item.template.split_once('#').map_or(item.template.as_str(), |(route, _)| route), String::new()),
-        };
+        let (route, pairs) = crate::spec::route(&item.template);
+        let query = format!("{pairs:?}");
         for operation in &item.operations {
-            let key = (operation.method.as_str().to_uppercase(), route_shape(route.trim()), query.clone());
+            let key = (operation.method.as_str().to_uppercase(), route_shape(route), query.clone());
             routes.entry(key).or_default().push((item, operation));
         }
     }

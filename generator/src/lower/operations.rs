@@ -261,7 +261,8 @@ impl Lowerer<'_> {
             let path = &model_item.template;
             let method = operation.method.as_str();
             let pointer = &operation.pointer;
-            let (route, query) = Self::route(path);
+            let (route, query) = crate::spec::route(path);
+            let route = route.to_owned();
             let root = if several { operation.root } else { 0 };
             let module = several.then(|| modules.get(root).cloned().unwrap_or_default());
             let base = base_name(op, method, path);
@@ -338,17 +339,6 @@ impl Lowerer<'_> {
         }
         api_methods(&mut out);
         out
-    }
-
-    /// The path an operation is served at, and the query pairs its requests carry: a
-    /// `#fragment` some specs add to a path key to tell operations apart is never sent, so it
-    /// is not part of the route, and neither is white space around the path, which no request
-    /// can carry; a query string of fixed pairs is sent, in the query (lint warns of each).
-    fn route(path: &str) -> (String, Vec<(String, String)>) {
-        match crate::spec::fixed_query(path) {
-            Some((route, pairs)) => (route.trim().to_owned(), pairs),
-            None => (path.split_once('#').map_or(path, |(route, _)| route).trim().to_owned(), Vec::new()),
-        }
     }
 
     fn parameter(
