@@ -279,6 +279,7 @@ impl Diagnostics {
             };
             let mut message = level.title(&diagnostic.message).id(diagnostic.code);
             let snippet;
+            let mut header = None;
             if let Some(loc) = &diagnostic.location {
                 if let Some(text) = self.sources.get(&*loc.file) {
                     let label = diagnostic.label.as_deref().unwrap_or("");
@@ -286,17 +287,24 @@ impl Diagnostics {
                         std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
                     });
                     let span = renderable(text, loc.start, loc.end);
-                    // The lines holding the span: from the start of its first line to the end
-                    // of the line its end is on.
                     let first = starts.partition_point(|&s| s <= span.start) - 1;
-                    let from = starts[first];
-                    let to = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
-                    snippet = Snippet::source(&text[from..to])
+                    let shown = shown_text(text, starts[first], span.clone());
+                    snippet = Snippet::source(&text[shown.text.clone()])
                         .origin(&loc.file)
                         .line_start(first + 1)
                         .fold(true)
-                        .annotation(level.span(span.start - from..span.end - from).label(label));
+                        .annotation(
+                            level
+                                .span(shown.span.start - shown.text.start..shown.span.end - shown.text.start)
+                                .label(label),
+                        );
                     message = message.snippet(snippet);
+                    // The renderer counts the column from the text it is given: a cut line's
+                    // header is written again with the column in the whole line.
+                    header = shown.column.map(|column| {
+                        let line = first + 1;
+                        (format!("{}:{line}:{}", loc.file, shown.cut_column), format!("{}:{line}:{column}", loc.file))
+                    });
                 } else {
                     let _ = writeln!(out, "{}:{}:{}:", loc.file, loc.line, loc.column);
                 }
@@ -304,7 +312,14 @@ impl Diagnostics {
             if let Some(help) = &diagnostic.help {
                 message = message.footer(Level::Help.title(help));
             }
-            let _ = writeln!(out, "{}\n", renderer.render(message));
+            match header {
+                Some((cut, whole)) => {
+                    let _ = writeln!(out, "{}\n", renderer.render(message).to_string().replacen(&cut, &whole, 1));
+                }
+                None => {
+                    let _ = writeln!(out, "{}\n", renderer.render(message));
+                }
+            }
         }
         let shown = self.sorted();
         let count = |severity| shown.iter().filter(|d| d.severity == severity).count();
@@ -343,6 +358,46 @@ pub fn could_not_generate(shown: &str, diagnostics: &Diagnostics) -> String {
     }
     let errors = if errors == 1 { "error" } else { "errors" };
     format!("error: could not generate from `{shown}` due to the {errors} above")
+}
+
+/// What of a source the renderer is given for one diagnostic: [`shown_text`].
+struct Shown {
+    /// The part of the text: the lines holding the span, cut to a window around it when a
+    /// line is very long.
+    text: std::ops::Range<usize>,
+    /// The span to underline, inside `text`.
+    span: std::ops::Range<usize>,
+    /// When the first line is cut, the span's column in the whole line (1-based, in
+    /// characters, as the renderer counts it).
+    column: Option<usize>,
+    /// The span's column in the cut text, which the renderer writes.
+    cut_column: usize,
+}
+
+/// How many bytes of a line the renderer is given on each side of a span, and of a span
+/// itself: far more than a terminal shows (it trims a line to the width it shows around the
+/// span), so what it prints is the same; but the renderer reads the whole line it is given
+/// for each diagnostic, and a spec written as one line of JSON (6 MB, thousands of warnings)
+/// took a minute to report.
+const WINDOW: usize = 2048;
+
+/// The lines holding `span` (from `line_start`, the start of its first line, to the end of the
+/// line its end is on), with a line longer than [`WINDOW`] around the span cut to it, and a
+/// span longer than that cut to it.
+fn shown_text(text: &str, line_start: usize, span: std::ops::Range<usize>) -> Shown {
+    let floor = |i: usize| (0..=i).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let ceil = |i: usize| (i.min(text.len())..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let end = if span.end - span.start > WINDOW && !text[span.start..span.end].contains('\n') {
+        ceil(span.start + WINDOW)
+    } else {
+        span.end
+    };
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let from = if span.start - line_start > WINDOW { floor(span.start - WINDOW) } else { line_start };
+    let to = if line_end - end > WINDOW { ceil(end + WINDOW) } else { line_end };
+    let column = |from: usize| text[from..span.start].chars().count() + 1;
+    let cut = from > line_start;
+    Shown { text: from..to, span: span.start..end, column: cut.then(|| column(line_start)), cut_column: column(from) }
 }
 
 /// The byte range of `text` to underline for a location's `start..end`, repaired so the
@@ -419,6 +474,103 @@ mod tests {
                     assert!(result.is_ok(), "rendering {text:?} at {start}..{end} panics");
                     let range = renderable(text, start, end);
                     assert!(range.start <= range.end && text.get(range.clone()).is_some(), "{range:?}");
+                }
+            }
+        }
+    }
+
+    /// The renderer reads all the text it is given for each diagnostic: on a spec written as
+    /// one line, it is given a window around the span, whatever the line's length.
+    #[test]
+    fn the_renderer_is_given_a_window_of_a_long_line() {
+        let text = "é".repeat(500_000);
+        for (start, end) in [(0, 0), (2, 10), (500_000, 500_002), (999_998, 1_000_000), (4, 999_996)] {
+            let shown = shown_text(&text, 0, start..end);
+            assert!(shown.text.len() <= 3 * WINDOW + 8, "{start}..{end}: {:?}", shown.text);
+            assert!(shown.text.start <= shown.span.start && shown.span.end <= shown.text.end);
+            assert_eq!(shown.span.start, start);
+            assert_eq!(shown.column, (start > WINDOW).then_some(start / 2 + 1), "{start}..{end}");
+        }
+    }
+
+    /// A very long line is cut to a window around the span before rendering: what is printed
+    /// must be what rendering the whole line prints, its column in the header included (and
+    /// for a span over several lines, which the renderer does not trim, the header and a
+    /// bounded text).
+    #[test]
+    fn rendering_a_cut_long_line_is_rendering_it_whole() {
+        let long = |n: usize, other: char| -> String {
+            (0..n)
+                .map(|i| match i % 97 {
+                    0 => other,
+                    1 => ' ',
+                    _ => char::from(b'a' + (i % 26) as u8),
+                })
+                .collect()
+        };
+        let (line, accented) = (long(3 * WINDOW, '.'), long(3 * WINDOW, 'é'));
+        let texts = [
+            line.clone(),
+            format!("a: 1\n{line}\nb: 2\n"),
+            format!("{line}\n{line}"),
+            format!("  {line}"),
+            accented.clone(),
+            format!("{accented}\n{accented}"),
+        ];
+        for text in &texts {
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for &start in boundaries.iter().step_by(331) {
+                for width in [0, 1, 7, 150, WINDOW + 5, 3 * WINDOW] {
+                    let end = boundaries.iter().copied().find(|&b| b >= start + width).unwrap_or(text.len());
+                    // A span longer than the window, on one line, is shown as its first
+                    // `WINDOW` bytes.
+                    let one_line = !text[start..end].contains('\n');
+                    let shown_end = match boundaries.iter().copied().find(|&b| b >= start + WINDOW) {
+                        Some(cut) if end - start > WINDOW && one_line => cut,
+                        _ => end,
+                    };
+                    let mut diagnostics = Diagnostics::default();
+                    diagnostics.add_source("t.json", text.as_str());
+                    let location = Location { file: "t.json".into(), line: 1, column: 1, start, end };
+                    diagnostics.push(Diagnostic::error(codes::SYNTAX, "m").at(Some(location)).label("l").help("h"));
+                    // The lines holding the span, whole, as rendering gave them before lines
+                    // were cut.
+                    let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                    let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+                    let whole = Level::Error
+                        .title("m")
+                        .id(codes::SYNTAX)
+                        .snippet(
+                            Snippet::source(&text[from..to])
+                                .origin("t.json")
+                                .line_start(text[..from].matches('\n').count() + 1)
+                                .fold(true)
+                                .annotation(Level::Error.span(start - from..shown_end - from).label("l")),
+                        )
+                        .footer(Level::Help.title("h"));
+                    let expected = format!("{}\n\n{}\n", Renderer::plain().render(whole), summary(1, 0));
+                    let rendered = diagnostics.render(false);
+                    let at = format!("at {start}..{end} of a text of {}", text.len());
+                    if one_line && text.is_ascii() {
+                        assert_eq!(rendered, expected, "{at}");
+                    } else if one_line {
+                        // The renderer measures a line in bytes and its columns in characters:
+                        // on a line of other characters, whether it writes `...` at the right
+                        // end depends on how much of the line it is given. The header and the
+                        // underline are the same.
+                        let kept = |text: &str| -> Vec<String> {
+                            text.lines().enumerate().filter(|(i, _)| *i != 3).map(|(_, l)| l.to_owned()).collect()
+                        };
+                        assert_eq!(kept(&rendered), kept(&expected), "{at}");
+                    } else {
+                        // The renderer does not trim the lines of a span over several lines:
+                        // they are shown from the window on, under the same header, and what
+                        // is shown grows with the span, not with the lines around it.
+                        let header = |text: &str| text.lines().nth(1).map(str::to_owned);
+                        assert_eq!(header(&rendered), header(&expected), "{at}");
+                        let bound = 2 * (end - start) + 4 * WINDOW + 512;
+                        assert!(rendered.len() < bound, "{at}: {} bytes", rendered.len());
+                    }
                 }
             }
         }
