@@ -27,14 +27,7 @@ pub fn emit(model: &Model) -> TokenStream {
         let routes = order.into_iter().map(|op| (op, route(op))).collect();
         (quote!(#[allow(clippy::let_and_return)]), super::features::router_body(model, routes))
     } else {
-        let routes = order.into_iter().map(route);
-        (
-            TokenStream::new(),
-            quote! {
-                ::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT)
-                    #(#routes)*
-            },
-        )
+        (TokenStream::new(), chained(order.into_iter().map(route).collect()))
     };
     quote! {
         pub use ::specgen_runtime::server::Context;
@@ -62,6 +55,28 @@ pub fn emit(model: &Model) -> TokenStream {
         pub fn router<A: Api>(api: ::std::sync::Arc<A>) -> ::specgen_runtime::server::Router<A> {
             #body
         }
+    }
+}
+
+/// How many routes one method chain adds at most. Parsing, printing and compiling a chain
+/// nest one level per call: a chain of every route of a spec of thousands of operations
+/// (Microsoft Graph's 5,000) overflowed the printer's stack.
+const ROUTES_PER_CHAIN: usize = 256;
+
+/// The body of `router` without gated routes: the routes as chains of at most
+/// [`ROUTES_PER_CHAIN`] calls, each a statement but the last, which is the value returned.
+fn chained(routes: Vec<TokenStream>) -> TokenStream {
+    let mut chains = routes.chunks(ROUTES_PER_CHAIN);
+    let first = chains.next().unwrap_or_default();
+    let rest: Vec<&[TokenStream]> = chains.collect();
+    let start = quote!(::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT));
+    let Some((last, middle)) = rest.split_last() else {
+        return quote!(#start #(#first)*);
+    };
+    quote! {
+        let router = #start #(#first)*;
+        #(let router = router #(#middle)*;)*
+        router #(#last)*
     }
 }
 
@@ -201,5 +216,37 @@ fn route(op: &Operation) -> TokenStream {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Microsoft Graph's 5,000 routes as one chain overflowed the printer's stack on a
+    /// worker thread: the routes are chains of at most `ROUTES_PER_CHAIN` calls, which print
+    /// on a thread with the default stack, in order, each route once.
+    #[test]
+    fn thousands_of_routes_print_on_a_thread_with_the_default_stack() {
+        let text = std::thread::spawn(|| {
+            let routes: Vec<TokenStream> =
+                (0..6000).map(|i| proc_macro2::Literal::usize_unsuffixed(i)).map(|i| quote!(.route(#i))).collect();
+            let (file, blocks) = super::super::docs::collecting(|| {
+                let body = chained(routes);
+                quote!(fn router(api: ()) -> Router { #body })
+            });
+            super::super::render(file, &blocks)
+        })
+        .join()
+        .expect("printing does not overflow")
+        .expect("the body parses");
+        assert_eq!(text.matches("let router = ").count(), 6000usize.div_ceil(ROUTES_PER_CHAIN) - 1);
+        let numbers: Vec<usize> =
+            text.split(".route(").skip(1).map(|rest| rest[..rest.find(')').unwrap()].parse().unwrap()).collect();
+        assert_eq!(numbers, (0..6000).collect::<Vec<_>>());
+        assert_eq!(
+            chained(vec![quote!(.route(1))]).to_string(),
+            quote!(::specgen_runtime::server::Router::new(api, crate::ERROR_FORMAT).route(1)).to_string()
+        );
     }
 }
