@@ -230,7 +230,7 @@ mod tests {
     fn thousands_of_routes_print_on_a_thread_with_the_default_stack() {
         let text = std::thread::spawn(|| {
             let routes: Vec<TokenStream> =
-                (0..6000).map(|i| proc_macro2::Literal::usize_unsuffixed(i)).map(|i| quote!(.route(#i))).collect();
+                (0..6000).map(proc_macro2::Literal::usize_unsuffixed).map(|i| quote!(.route(#i))).collect();
             let (file, blocks) = super::super::docs::collecting(|| {
                 let body = chained(routes);
                 quote!(fn router(api: ()) -> Router { #body })
