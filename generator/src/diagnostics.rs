@@ -173,9 +173,12 @@ pub mod codes {
     pub const SHARED_ROUTE: &str = "shared-route";
     /// String formats with no Rust type of their own (decision 29): one note lists them.
     pub const FORMAT_AS_STRING: &str = "format-as-string";
+    /// A server URL relative to the document's own (`v1`, not `/v1`): OpenAPI allows it, but
+    /// the base path it names is not known (decision 43).
+    pub const RELATIVE_SERVER: &str = "relative-server-url";
 
     /// Every code above, in catalogue order (the rules of a SARIF log, [`crate::sarif`]).
-    pub const ALL: [&str; 45] = [
+    pub const ALL: [&str; 46] = [
         IO,
         SYNTAX,
         DUPLICATE_KEY,
@@ -221,6 +224,7 @@ pub mod codes {
         ROOT_CONFLICT,
         SHARED_ROUTE,
         FORMAT_AS_STRING,
+        RELATIVE_SERVER,
     ];
 }
 

@@ -162,15 +162,26 @@ pub fn server_url_with_defaults(url: &str, variables: &Map<String, Value>) -> St
     out
 }
 
-/// A server URL split into its origin (`https://example.org`; empty for a relative URL such
-/// as `/v1`) and its path without a trailing `/` (the base path every endpoint's path
-/// follows; empty for none).
+/// A server URL split into its origin (`https://example.org`, or `//example.org` without a
+/// scheme; empty for a path such as `/v1`) and its path without a trailing `/` (the base path
+/// every endpoint's path follows; empty for none). A URL relative to the document's own
+/// (`v1`) names a base path that is not known: both are empty.
 pub fn split_server_url(url: &str) -> (&str, &str) {
+    let authority_end = |start: usize| url[start..].find('/').map_or(url.len(), |i| start + i);
     let at = match url.split_once("://") {
-        Some((scheme, rest)) => rest.find('/').map_or(url.len(), |i| scheme.len() + 3 + i),
-        None => 0,
+        _ if is_document_relative(url) => return ("", ""),
+        Some((scheme, _)) if !scheme.contains('/') => authority_end(scheme.len() + 3),
+        _ if url.starts_with("//") => authority_end(2),
+        _ => 0,
     };
     (&url[..at], url[at..].trim_end_matches('/'))
+}
+
+/// Whether a server URL is relative to the document's own URL (`v1`, `api.example.org`), as
+/// OpenAPI allows: not absolute, not without a scheme only (`//host`), not a path, not empty.
+pub fn is_document_relative(url: &str) -> bool {
+    let absolute = url.split_once("://").is_some_and(|(scheme, _)| !scheme.contains('/'));
+    !(absolute || url.is_empty() || url.starts_with('/'))
 }
 
 #[cfg(test)]
@@ -213,6 +224,12 @@ mod tests {
         assert_eq!(split_server_url("/v1"), ("", "/v1"));
         assert_eq!(split_server_url("/"), ("", ""));
         assert_eq!(split_server_url(""), ("", ""));
+        // Without a scheme (the document's own), and relative to the document's own URL.
+        assert_eq!(split_server_url("//api.example.org/v2/"), ("//api.example.org", "/v2"));
+        assert_eq!(split_server_url("//api.example.org"), ("//api.example.org", ""));
+        for relative in ["v1", "api.example.org", "none/face/v1.0", "a/b://c"] {
+            assert_eq!(split_server_url(relative), ("", ""), "{relative}");
+        }
     }
 
     /// The JSON walkers (upgrade, lint) and the typed model lowering reads must agree on

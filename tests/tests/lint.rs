@@ -229,3 +229,26 @@ fn server_urls_take_variable_defaults() {
         ["https://api.example.org:8443/_matrix/client/v3", "http://api.example.org:8443/_matrix/client/v3"]
     );
 }
+
+/// A server URL without a scheme (`//host/v2`, the document's own) is a URL like another: its
+/// path is the base path. One relative to the document's own URL (`none/face/v1.0`), which
+/// OpenAPI allows, is a warning: its base path is not known, so routes start at `/`.
+#[test]
+fn relative_server_urls() {
+    let lowered = |name: &str| {
+        let spec = tests::fixtures().join("servers").join(name);
+        let mut diagnostics = Diagnostics::default();
+        let checked = generator::check(&spec, &[], &mut diagnostics)
+            .unwrap_or_else(|| panic!("{name} checks:\n{}", diagnostics.render(false)));
+        let config = generator::Config::new(&spec, spec.with_extension("out"), "servers");
+        let model = generator::lower::lower(&checked, &config, &mut diagnostics)
+            .unwrap_or_else(|| panic!("{name} lowers:\n{}", diagnostics.render(false)));
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        (model.info.base_path, codes)
+    };
+    assert_eq!(lowered("scheme_relative.yaml"), ("/v2".to_owned(), vec![]));
+    assert_eq!(
+        lowered("document_relative.yaml"),
+        (String::new(), vec![generator::diagnostics::codes::RELATIVE_SERVER])
+    );
+}

@@ -15,8 +15,14 @@ pub fn emit(model: &Model) -> TokenStream {
     } else {
         format!(" Every endpoint's path already starts with the base path `{}`.", model.info.base_path)
     };
+    let takes = match model.info.server.as_deref() {
+        Some(url) if crate::spec::is_document_relative(url) => format!(
+            "`Client::new` takes the server's base URL, its path included (`https://example.org/v1`): the spec names the server `{url}`, relative to where the spec is served, so the base path is not known."
+        ),
+        _ => format!("`Client::new` takes the server's scheme and authority (`https://example.org`).{base_path}{server}"),
+    };
     let doc = own_doc(&format!(
-        "A client of the API: [`Client::send`] takes any endpoint's `Request` and returns its `Response`, adding the credential the endpoint asks for (set with [`Client::with_credential`]).\n\n`Client::new` takes the server's scheme and authority (`https://example.org`).{base_path}{server}"
+        "A client of the API: [`Client::send`] takes any endpoint's `Request` and returns its `Response`, adding the credential the endpoint asks for (set with [`Client::with_credential`]).\n\n{takes}"
     ));
     quote! {
         #doc

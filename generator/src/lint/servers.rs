@@ -81,40 +81,41 @@ fn undeclared_variables(spec: &Spec, server: &str, reporter: &mut Reporter) -> b
     found
 }
 
-/// The URL itself: absolute or a path, and nothing a URL may not hold.
+/// The URL itself: absolute, without a scheme (`//host/v1`, the document's own) or a path,
+/// and nothing a URL may not hold. A URL relative to the document's own (`v1`) is a warning:
+/// the base path it names is not known.
 fn server_url(spec: &Spec, server: &str, reporter: &mut Reporter) {
     let url_at = format!("{server}/url");
     let Some(Value::String(url)) = crate::source::lookup(&spec.document, &url_at) else { return };
     let at = |range| part_location(&spec.map, &spec.sources, &url_at, false, url, range);
+    // The authority from `start` on, and where the path starts.
+    let authority = |start: usize| {
+        let rest = &url[start..];
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let flaw = authority_flaw(&rest[..end]).map(|(r, f)| (start + r.start..start + r.end, f));
+        (start + end, flaw)
+    };
     let (path_start, flaw) = match url.split_once("://") {
-        Some((scheme, rest)) if is_scheme(scheme) => {
-            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let start = scheme.len() + 3;
-            let flaw = authority_flaw(&rest[..authority_end]).map(|(r, f)| (start + r.start..start + r.end, f));
-            (start + authority_end, flaw)
-        }
-        _ if url.is_empty() || url.starts_with('/') && !url.starts_with("//") => (0, None),
-        _ => {
-            let help = if url.starts_with("//") {
-                format!("write the scheme: `https:{url}`")
-            } else {
-                format!(
-                    "write an absolute URL, as `https://{}`, or a path starting with `/`",
-                    url.trim_start_matches('/')
-                )
-            };
+        Some((scheme, _)) if is_scheme(scheme) => authority(scheme.len() + 3),
+        _ if url.starts_with("//") => authority(2),
+        _ if !crate::spec::is_document_relative(url) => (0, None),
+        _ if path_flaw(url, Braces::Forbidden).is_none() => {
             reporter.report(
                 &url_at,
-                Diagnostic::error(
-                    codes::UNSUPPORTED,
-                    format!("server URL `{url}` without a scheme is not supported yet"),
+                Diagnostic::warning(
+                    codes::RELATIVE_SERVER,
+                    format!("server URL `{url}` is relative to the document's own URL, which is not known here"),
                 )
                 .at(at(0..url.len()))
-                .label("relative URL")
-                .help(help),
+                .label("relative URL: its base path is not known")
+                .help(format!(
+                    "routes start at `/`, and a client is given the whole base URL; write an absolute URL, as `https://{}`, or a path starting with `/`",
+                    url.trim_start_matches('/')
+                )),
             );
             return;
         }
+        _ => (0, None),
     };
     let flaw = flaw.or_else(|| {
         path_flaw(&url[path_start..], Braces::Forbidden).map(|(r, f)| (path_start + r.start..path_start + r.end, f))
