@@ -200,6 +200,39 @@ pub fn snake(name: &str) -> String {
     nfc(out)
 }
 
+/// The longest name of a module that is a file of its own (an operation's): a file name
+/// holds at most 255 bytes, and a name of hundreds of characters reads as noise (Microsoft
+/// Graph's operation ids run to 245 characters).
+pub const MAX_MODULE_NAME: usize = 96;
+
+/// A `snake_case` name longer than `max` bytes, cut at its words: its first word, then as many
+/// of its last words as fit (`identity_governance_..._get_resource_environment` →
+/// `identity_get_resource_environment`), the first word itself cut when it alone is too long.
+/// `None` when the name fits.
+pub fn shortened(name: &str, max: usize) -> Option<String> {
+    if name.len() <= max {
+        return None;
+    }
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let first = words.first().copied().unwrap_or(name);
+    let cut = (0..=max.min(first.len())).rev().find(|&i| first.is_char_boundary(i)).unwrap_or(0);
+    let mut out = first[..cut].to_owned();
+    let mut last: Vec<&str> = Vec::new();
+    let mut len = out.len();
+    for word in words.iter().skip(1).rev() {
+        if len + 1 + word.len() > max {
+            break;
+        }
+        len += 1 + word.len();
+        last.push(word);
+    }
+    for word in last.into_iter().rev() {
+        out.push('_');
+        out.push_str(word);
+    }
+    Some(out)
+}
+
 /// An `UpperCamelCase` identifier for types and variants.
 pub fn camel(name: &str) -> String {
     let mut out = to_upper_camel_case(&words(name));
@@ -283,6 +316,19 @@ pub fn unique(candidate: String, taken: &mut std::collections::BTreeSet<String>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_module_names_keep_their_first_and_last_words() {
+        assert_eq!(shortened("get_user", 96), None);
+        assert_eq!(shortened(&"a".repeat(96), 96), None);
+        let graph = "identity_governance_entitlement_management_access_package_assignments_access_package_access_package_resource_role_scopes_get_access_package_resource_environment";
+        let short = shortened(graph, 60).expect("too long");
+        assert_eq!(short, "identity_role_scopes_get_access_package_resource_environment");
+        assert!(short.len() <= 60);
+        // One long word is cut, on a character boundary.
+        assert_eq!(shortened(&"é".repeat(60), 9), Some("éééé".to_owned()));
+        assert_eq!(shortened(&format!("{}_b", "a".repeat(20)), 10), Some("a".repeat(10)));
+    }
 
     trait Nfc {
         fn nfc_str(&self) -> String;

@@ -284,6 +284,22 @@ impl Lowerer<'_> {
                     .help("give the operations distinct `operationId`s (an overlay can change them)"),
                 );
             }
+            let full = full_name(op, method, path);
+            if full != base {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::NAME_CHANGED,
+                        format!(
+                            "{this} is named `{name}`: its name has {} bytes, and names its file, which may hold at most {}",
+                            full.len(),
+                            names::MAX_MODULE_NAME
+                        ),
+                    )
+                    .at(at.clone())
+                    .label("shortened")
+                    .help("give the operation a shorter `operationId` (an overlay can change it)"),
+                );
+            }
             owners.insert((root, name.clone()), this);
             if let Some(id) = &op.operation_id {
                 self.name_changed("operationId", id, &name, |_| at);
@@ -1057,8 +1073,15 @@ fn is_bytes_string(schema: &openapiv3::Schema) -> bool {
 
 pub use crate::spec::is_json;
 
-/// The name an operation wants: its `operationId`, else one made of its method and path.
+/// The name an operation wants: its `operationId`, else one made of its method and path;
+/// shortened to [`names::MAX_MODULE_NAME`], as it names the operation's file.
 fn base_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
+    let name = full_name(op, method, path);
+    names::shortened(&name, names::MAX_MODULE_NAME).unwrap_or(name)
+}
+
+/// [`base_name`] before it is shortened.
+fn full_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
     op.operation_id.as_deref().map(names::snake).unwrap_or_else(|| name_from_path(method, path))
 }
 
@@ -1272,6 +1295,39 @@ components:
     /// the query, spread over several pairs, is still left out; each is reported. A named
     /// alias is what it names (GitHub's `alert_number` `$ref`s an integer schema), looked
     /// through a bounded number of times (`Nested` names itself).
+    /// An operation's name names its file: one too long for a file name (Microsoft Graph's run
+    /// to 245 characters) keeps its first and last words, with a warning; two that shorten
+    /// alike are told apart as any two names are.
+    #[test]
+    fn long_operation_names_are_shortened_and_stay_unique() {
+        // The words between the first and the last that fit differ: they are cut.
+        let tail = "resource.path.".repeat(5);
+        let (x, y) = ("xxxxxxxxxxxx.".repeat(10), "yyyyyyyyyyyy.".repeat(10));
+        let (a, b) = (format!("deeply.{x}{tail}GetThing"), format!("deeply.{y}{tail}GetThing"));
+        let op = |path: &str, id: &str| {
+            format!("  {path}:\n    get:\n      operationId: {id}\n      responses:\n        '204': {{description: none}}\n")
+        };
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{}{}{}",
+            op("/a", &a),
+            op("/b", &b),
+            op("/c", "short.name")
+        );
+        let (ops, diagnostics) = lowered("long_names", &yaml);
+        let names: Vec<&str> = ops.iter().map(|op| op.name.as_str()).collect();
+        let short = format!("deeply_{}get_thing", "resource_path_".repeat(5));
+        assert_eq!(names, [short.clone(), format!("{short}_2"), "short_name".to_owned()]);
+        assert!(short.len() <= names::MAX_MODULE_NAME);
+        let clash = diagnostics.iter().find(|d| d.code == codes::NAME_CLASH).expect("the second is renamed");
+        assert!(clash.message.ends_with(&format!("it is named `{short}_2`")), "{}", clash.message);
+        let shortened: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| d.label.as_deref() == Some("shortened"))
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(shortened.len(), 2, "{}", diagnostics.render(false));
+    }
+
     #[test]
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
