@@ -153,6 +153,11 @@ pub(crate) fn bundle(roots: &[PathBuf], inputs: &Inputs, diagnostics: &mut Diagn
     let root_dir = root_dir(roots, inputs);
     // One `Spec` (document, files and source map) goes from pass to pass.
     let bundle = resolve::resolve_roots_with(files, &root_dir, &inputs.limits, inputs.example_refs, diagnostics);
+    // Past a limit, inlining stopped where it was: the later passes would report the holes
+    // it left (path parameters missing from their template, say) as the spec's mistakes.
+    if bundle.stopped {
+        return None;
+    }
     let mut spec = merge::merge(bundle, diagnostics)?;
     for overlay in &inputs.overlays {
         spec = overlay::apply(spec, overlay, diagnostics);

@@ -56,7 +56,7 @@ pub fn merge(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
 
 /// The spec of a bundle of one root: its document, with the bundled schemas added.
 pub fn one(bundle: Bundle) -> Spec {
-    let Bundle { sources, roots, schemas_at, schemas, schemas_map } = bundle;
+    let Bundle { sources, roots, schemas_at, schemas, schemas_map, stopped: _ } = bundle;
     let Some(ResolvedRoot { file, mut document, mut map }) = roots.into_iter().next() else {
         return Spec {
             document: Value::Null,
@@ -112,7 +112,7 @@ fn family(document: &Value) -> Option<(String, &'static str)> {
 }
 
 fn several(bundle: Bundle, diagnostics: &mut Diagnostics) -> Option<Spec> {
-    let Bundle { sources, roots, schemas_at, schemas, schemas_map } = bundle;
+    let Bundle { sources, roots, schemas_at, schemas, schemas_map, stopped: _ } = bundle;
     let bases = if roots[0].document.get("swagger").is_some() { Bases::BasePath } else { Bases::servers(&roots) };
     let mut merger = Merger {
         sources: &sources,
