@@ -396,10 +396,20 @@ impl Lowerer<'_> {
                 };
                 self.convert(schema, &ctx)
             }
-            ParameterSchemaOrContent::Content(_) => {
-                self.param_unsupported(name, "a parameter described by `content`", pointer, true);
-                Ty::String
-            }
+            ParameterSchemaOrContent::Content(content) => match text_content(content) {
+                Some((media, schema)) => self.convert(
+                    schema,
+                    &Ctx {
+                        name: format!("{type_prefix}{}", names::camel(name)),
+                        pointer: format!("{pointer}/content/{}/schema", crate::source::escape_token(media)),
+                        reserved: None,
+                    },
+                ),
+                None => {
+                    self.param_unsupported(name, "a parameter described by `content`", pointer, true);
+                    Ty::String
+                }
+            },
         };
         // A parameter's `null` is its absence: a path, query, header or cookie value cannot be
         // `null` on the wire, so a nullable schema is its type, optional as `required` says.
@@ -545,21 +555,37 @@ impl Lowerer<'_> {
     /// A parameter whose schema has no simple Rust type: typed as the text it is on the wire
     /// (`as_text`), or left out of the request type.
     fn param_unsupported(&mut self, name: &str, what: &str, pointer: &str, as_text: bool) {
+        let at = self.spec.key_location(pointer);
+        self.value_unsupported("parameter", name, what, at, as_text);
+    }
+
+    /// Reports a parameter or header (`noun`) whose schema has no simple Rust type: kept as
+    /// the text sent, or left out.
+    fn value_unsupported(
+        &mut self,
+        noun: &str,
+        name: &str,
+        what: &str,
+        at: Option<crate::diagnostics::Location>,
+        as_text: bool,
+    ) {
         let (outcome, label, help) = if as_text {
             (
-                "its field is the `String` sent",
+                "its field is the `String` sent".to_owned(),
                 "a `String`",
-                "give the parameter a primitive schema (in an overlay, when the spec is vendored) for a typed field",
+                format!(
+                    "give the {noun} a primitive schema (in an overlay, when the spec is vendored) for a typed field"
+                ),
             )
         } else {
-            ("it is left out of the request type", "left out", "use a primitive schema for parameters")
+            ("it is left out of the request type".to_owned(), "left out", format!("use a primitive schema for {noun}s"))
         };
         self.diagnostics.push(
             Diagnostic::warning(
                 codes::UNSUPPORTED,
-                format!("parameter `{name}`: {what} is not supported yet; {outcome}"),
+                format!("{noun} `{}`: {what} is not supported yet; {outcome}", names::shown(name)),
             )
-            .at(self.spec.key_location(pointer))
+            .at(at)
             .label(label)
             .help(help),
         );
@@ -934,31 +960,32 @@ impl Lowerer<'_> {
                     }
                 }
             };
-            let ty = match &header.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    let ctx = Ctx {
-                        name: format!("{type_name}{}", names::camel(wire)),
-                        pointer: format!("{pointer}/schema"),
-                        reserved: None,
-                    };
-                    Some(self.convert(schema, &ctx))
-                }
-                ParameterSchemaOrContent::Content(_) => None,
+            let schema = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => Some((schema, format!("{pointer}/schema"))),
+                ParameterSchemaOrContent::Content(content) => text_content(content).map(|(media, schema)| {
+                    (schema, format!("{pointer}/content/{}/schema", crate::source::escape_token(media)))
+                }),
             };
-            let Some(ty) = ty.filter(|ty| self.is_simple(ty)) else {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        codes::UNSUPPORTED,
-                        format!(
-                            "response header `{}`: a header that is not a string, number, boolean, string enum or array of those is not supported yet; it is left out of the response",
-                            names::shown(wire)
-                        ),
-                    )
-                    .at(at.location.clone())
-                    .label("left out")
-                    .help("use a primitive schema for headers"),
-                );
-                continue;
+            let ty = schema.map(|(schema, pointer)| {
+                self.convert(
+                    schema,
+                    &Ctx { name: format!("{type_name}{}", names::camel(wire)), pointer, reserved: None },
+                )
+            });
+            // A header is one value on the wire: without a simple type, its text is the value.
+            let ty = match ty {
+                Some(Ty::Nullable(inner)) if self.is_simple(&inner) => *inner,
+                Some(ty) if self.is_simple(&ty) => ty,
+                Some(_) => {
+                    let what = "a header that is not a string, number, boolean, string enum or array of those";
+                    self.value_unsupported("response header", wire, what, at.location.clone(), true);
+                    Ty::String
+                }
+                None => {
+                    let what = "a header described by other `content` than one `text/*` media type";
+                    self.value_unsupported("response header", wire, what, at.location.clone(), true);
+                    Ty::String
+                }
             };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
             self.name_changed("response header", wire, &rust, |_| at.location.clone());
@@ -1051,6 +1078,17 @@ fn is_string(schema: &openapiv3::Schema) -> bool {
 }
 
 /// `type: string, format: binary` (a Swagger 2.0 `file` upgrades to it).
+/// The media type and schema of a parameter's or header's `content` when its value is its
+/// text: one `text/*` media type with a schema (`content: {text/plain: {schema: {type:
+/// integer}}}` is an integer written as text, as `schema:` alone says).
+fn text_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &ReferenceOr<openapiv3::Schema>)> {
+    let [(media, media_type)] = content.iter().collect::<Vec<_>>()[..] else { return None };
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    Some((media.as_str(), media_type.schema.as_ref().filter(|_| essence.starts_with("text/"))?))
+}
+
 fn is_binary_string(schema: &openapiv3::Schema) -> bool {
     match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
@@ -1326,6 +1364,35 @@ components:
             .map(|d| d.message.as_str())
             .collect();
         assert_eq!(shortened.len(), 2, "{}", diagnostics.render(false));
+    }
+
+    /// A parameter or response header described by one `text/*` media type is the value its
+    /// schema says, written as text; a header is one value on the wire, so one without a
+    /// simple type (an object, JSON content) is the `String` sent, as a parameter is.
+    #[test]
+    fn text_content_is_typed_and_other_headers_are_their_text() {
+        let (ops, diagnostics) = lowered(
+            "text_content",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: X-Count, in: header, content: {text/plain: {schema: {type: integer}}}}\n        - {name: q, in: query, content: {application/json: {schema: {type: object}}}}\n      responses:\n        '200':\n          description: ok\n          headers:\n            X-Rate: {content: {'text/plain; charset=utf-8': {schema: {type: integer, format: int32}}}}\n            X-Tag: {content: {text/plain: {schema: {type: string}}}}\n            X-Object: {schema: {type: object, properties: {a: {type: string}}}}\n            X-Json: {content: {application/json: {schema: {type: object}}}}\n            X-Maybe: {schema: {type: integer, nullable: true}}\n",
+        );
+        let params: Vec<(&str, &Ty)> = ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty)).collect();
+        assert_eq!(params, [("X-Count", &Ty::I64), ("q", &Ty::String)]);
+        let headers: Vec<(&str, &Ty)> = ops[0].responses[0].headers.iter().map(|h| (h.wire.as_str(), &h.ty)).collect();
+        assert_eq!(
+            headers,
+            [
+                ("X-Rate", &Ty::I32),
+                ("X-Tag", &Ty::String),
+                ("X-Object", &Ty::String),
+                ("X-Json", &Ty::String),
+                ("X-Maybe", &Ty::I64)
+            ]
+        );
+        let rendered = diagnostics.render(false);
+        assert_eq!(rendered.matches("its field is the `String` sent").count(), 3, "{rendered}");
+        for sent in ["parameter `q`", "response header `X-Object`", "response header `X-Json`"] {
+            assert!(rendered.contains(&format!("warning[not-supported]: {sent}: ")), "{sent}: {rendered}");
+        }
     }
 
     #[test]
