@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 /// (decision 15).
 pub use specgen_runtime::is_json;
 
+/// A media type without its parameters, in lower case, as the runtime compares them.
+pub use specgen_runtime::essence;
+
 /// The HTTP methods a path item may hold an operation for (OpenAPI 3.0 and Swagger 2.0 alike,
 /// Swagger lacking only `trace`), in the order `openapiv3::PathItem::iter` gives them.
 /// Derived from [`crate::model::Method`], which lists them.

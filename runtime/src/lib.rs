@@ -39,7 +39,7 @@ pub fn is_json(media_type: &str) -> bool {
 
 /// A media type without its parameters, in lower case: `application/json` of
 /// `Application/JSON; charset=utf-8`.
-pub(crate) fn essence(media_type: &str) -> String {
+pub fn essence(media_type: &str) -> String {
     media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 

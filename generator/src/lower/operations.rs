@@ -613,7 +613,7 @@ impl Lowerer<'_> {
             .or_else(|| content.iter().find(|(m, _)| is_json(&m.mime)))
             .or_else(|| content.first())?;
         let (media_type, media_pointer) = (&found.mime, &found.pointer);
-        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = crate::spec::essence(media_type);
         let schema = media.schema.as_ref().and_then(|s| self.resolve_schema(s));
         let binary_schema = schema.is_some_and(is_binary_string);
         // Any JSON type is JSON; `*/*` admits JSON, and a schema that is no string says it is.
@@ -787,7 +787,7 @@ impl Lowerer<'_> {
         if let Some(declared) = &encoding.content_type {
             // `contentType` may list types or ranges; the first concrete one is sent.
             let concrete = declared.split(',').map(str::trim).find(|t| !t.is_empty() && !t.contains('*'));
-            let essence = concrete.map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+            let essence = concrete.map(crate::spec::essence);
             let texty = essence.as_deref().is_some_and(|e| e.starts_with("text/") || is_json(e));
             match concrete {
                 _ if !multipart => unsupported(
@@ -1085,7 +1085,7 @@ fn text_content(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&str, &ReferenceOr<openapiv3::Schema>)> {
     let [(media, media_type)] = content.iter().collect::<Vec<_>>()[..] else { return None };
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = crate::spec::essence(media);
     Some((media.as_str(), media_type.schema.as_ref().filter(|_| essence.starts_with("text/"))?))
 }
 
