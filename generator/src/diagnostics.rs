@@ -389,8 +389,7 @@ const WINDOW: usize = 2048;
 /// line its end is on), with a line longer than [`WINDOW`] around the span cut to it, and a
 /// span longer than that cut to it.
 fn shown_text(text: &str, line_start: usize, span: std::ops::Range<usize>) -> Shown {
-    let floor = |i: usize| (0..=i).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-    let ceil = |i: usize| (i.min(text.len())..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let (floor, ceil) = (|i| floor_boundary(text, i), |i| ceil_boundary(text, i));
     let end = if span.end - span.start > WINDOW && !text[span.start..span.end].contains('\n') {
         ceil(span.start + WINDOW)
     } else {
@@ -407,10 +406,18 @@ fn shown_text(text: &str, line_start: usize, span: std::ops::Range<usize>) -> Sh
 /// The byte range of `text` to underline for a location's `start..end`, repaired so the
 /// renderer can show it: in order, inside the text, on character boundaries.
 fn renderable(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
-    let floor = |i: usize| (0..=i.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-    let ceil = |i: usize| (i.min(text.len())..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
     let (low, high) = (start.min(end), start.max(end));
-    floor(low)..ceil(high)
+    floor_boundary(text, low)..ceil_boundary(text, high)
+}
+
+/// The last character boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    (0..=i.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
+}
+
+/// The first character boundary of `text` at or after `i`.
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    (i.min(text.len())..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len())
 }
 
 fn plural(n: usize, word: &str) -> String {
