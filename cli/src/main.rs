@@ -8,7 +8,7 @@
 
 mod progress;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -158,6 +158,15 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Writes a line to standard error. One that cannot be written (a closed pipe, a full disk)
+/// is not a bug of the generator, as `eprintln!`'s panic would report it: the exit status
+/// still tells the outcome.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// The allocator the generator runs best with (`generator::host`, decision 38).
 #[global_allocator]
 static ALLOCATOR: generator::host::Allocator = generator::host::Allocator;
@@ -173,19 +182,32 @@ fn main() -> ExitCode {
         Command::Init(args) => init(args),
     }))
     .unwrap_or_else(|_| {
-        eprintln!("error: internal error in the generator (a bug: please report it with the spec that caused it)");
+        tell!("error: internal error in the generator (a bug: please report it with the spec that caused it)");
         Status::Bug
     });
     status.into()
 }
 
-fn print_diagnostics(format: MessageFormat, diagnostics: &Diagnostics) {
-    match format {
-        MessageFormat::Sarif => print!("{}", generator::sarif::render(diagnostics)),
-        _ if diagnostics.is_empty() => {}
-        MessageFormat::Human => eprint!("{}", diagnostics.render(std::io::stderr().is_terminal())),
-        MessageFormat::Json => print!("{}", diagnostics.render_json()),
+/// Prints the diagnostics; whether what goes to standard output (SARIF, JSON lines) could be
+/// written there (a closed pipe or a full disk is a failure to report, not a bug).
+fn print_diagnostics(format: MessageFormat, diagnostics: &Diagnostics) -> bool {
+    let out = match format {
+        MessageFormat::Sarif => generator::sarif::render(diagnostics),
+        MessageFormat::Json => diagnostics.render_json(),
+        MessageFormat::Human => String::new(),
+    };
+    if let Err(e) = std::io::stdout().lock().write_all(out.as_bytes()) {
+        tell!("error: cannot write the diagnostics to standard output: {e}");
+        return false;
     }
+    match format {
+        MessageFormat::Sarif | MessageFormat::Json => {}
+        _ if diagnostics.is_empty() => {}
+        MessageFormat::Human => {
+            let _ = std::io::stderr().lock().write_all(diagnostics.render(std::io::stderr().is_terminal()).as_bytes());
+        }
+    }
+    true
 }
 
 /// Whether the diagnostics fail the command: errors, or warnings when denied.
@@ -237,7 +259,7 @@ fn config_for(input: &Path, target: &Target, diagnostics: &mut Diagnostics) -> O
             None => own_runtime(),
         };
         if config.runtime.path.is_none() {
-            eprintln!(
+            tell!(
                 "warning: the runtime `specgen` was built from (`{}/../runtime`) is gone, and `specgen-runtime` is not on crates.io: pass `--runtime-path DIR` or set `runtime:` in the config",
                 env!("CARGO_MANIFEST_DIR")
             );
@@ -299,11 +321,11 @@ fn run(
         let _progress = progress::Progress::start(format!("generating from `{shown}`"));
         generator::run(config, diagnostics)
     };
-    print_diagnostics(MessageFormat::Human, diagnostics);
+    let _ = print_diagnostics(MessageFormat::Human, diagnostics);
     match files {
         Some(files) if !failed(diagnostics, deny_warnings) => Some(files),
         _ => {
-            eprintln!("{}", could_not_generate(shown, diagnostics));
+            tell!("{}", could_not_generate(shown, diagnostics));
             None
         }
     }
@@ -313,8 +335,8 @@ fn generate(args: &GenerateArgs) -> Status {
     let shown = display_path(&args.input);
     let mut diagnostics = Diagnostics::default();
     let Some(config) = config_for(&args.input, &args.target, &mut diagnostics) else {
-        print_diagnostics(MessageFormat::Human, &diagnostics);
-        eprintln!("{}", could_not_generate(&shown, &diagnostics));
+        let _ = print_diagnostics(MessageFormat::Human, &diagnostics);
+        tell!("{}", could_not_generate(&shown, &diagnostics));
         return Status::Failed;
     };
     let Some(files) = run(&shown, &config, args.target.deny_warnings, &mut diagnostics) else {
@@ -323,12 +345,12 @@ fn generate(args: &GenerateArgs) -> Status {
     let out_dir = config.output_dir();
     let out = display_path(&out_dir);
     match generator::write::write(&out_dir, &files) {
-        Ok(changed) if changed.is_empty() => eprintln!("`{out}` is up to date ({} files, from `{shown}`)", files.len()),
+        Ok(changed) if changed.is_empty() => tell!("`{out}` is up to date ({} files, from `{shown}`)", files.len()),
         Ok(changed) => {
-            eprintln!("generated `{out}` from `{shown}` ({} of {} files written)", changed.len(), files.len())
+            tell!("generated `{out}` from `{shown}` ({} of {} files written)", changed.len(), files.len())
         }
         Err(e) => {
-            eprintln!("error: cannot write to `{out}`: {e}");
+            tell!("error: cannot write to `{out}`: {e}");
             return Status::Failed;
         }
     }
@@ -339,12 +361,12 @@ fn check(args: &CheckArgs) -> Status {
     let inputs = if args.input.is_dir() {
         match generator::config::configs(&args.input) {
             Ok(paths) if paths.is_empty() => {
-                eprintln!("error: no config in `{}`: a config is named `NAME{CONFIG_SUFFIX}`", args.input.display());
+                tell!("error: no config in `{}`: a config is named `NAME{CONFIG_SUFFIX}`", args.input.display());
                 return Status::Failed;
             }
             Ok(paths) => paths,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", args.input.display());
+                tell!("error: cannot read `{}`: {e}", args.input.display());
                 return Status::Failed;
             }
         }
@@ -362,8 +384,8 @@ fn check_one(input: &Path, target: &Target) -> Status {
     let shown = display_path(input);
     let mut diagnostics = Diagnostics::default();
     let Some(config) = config_for(input, target, &mut diagnostics) else {
-        print_diagnostics(MessageFormat::Human, &diagnostics);
-        eprintln!("{}", could_not_generate(&shown, &diagnostics));
+        let _ = print_diagnostics(MessageFormat::Human, &diagnostics);
+        tell!("{}", could_not_generate(&shown, &diagnostics));
         return Status::Failed;
     };
     let Some(files) = run(&shown, &config, target.deny_warnings, &mut diagnostics) else {
@@ -373,16 +395,13 @@ fn check_one(input: &Path, target: &Target) -> Status {
     let out = display_path(&out_dir);
     let drift = generator::write::check(&out_dir, &files);
     if drift.is_empty() {
-        eprintln!("`{out}` is up to date ({} files, from `{shown}`)", files.len());
+        tell!("`{out}` is up to date ({} files, from `{shown}`)", files.len());
         return Status::Ok;
     }
     for d in &drift {
-        eprintln!("{}", d.diff);
+        tell!("{}", d.diff);
     }
-    eprintln!(
-        "error: {} generated file(s) in `{out}` differ from `{shown}`; run `specgen generate {shown}`",
-        drift.len()
-    );
+    tell!("error: {} generated file(s) in `{out}` differ from `{shown}`; run `specgen generate {shown}`", drift.len());
     Status::Failed
 }
 
@@ -397,7 +416,7 @@ fn lint(args: &LintArgs) -> Status {
         ..Default::default()
     };
     if args.fix && args.output.is_none() && args.message_format != MessageFormat::Human {
-        eprintln!("error: `--fix` writes the overlay to stdout, where this message format also writes: add `-o FILE`");
+        tell!("error: `--fix` writes the overlay to stdout, where this message format also writes: add `-o FILE`");
         return Status::Usage;
     }
     let mut diagnostics = Diagnostics::default();
@@ -412,22 +431,24 @@ fn lint(args: &LintArgs) -> Status {
             (generator::lint_with(spec, &inputs, &mut diagnostics).is_some(), None)
         }
     };
-    print_diagnostics(args.message_format, &diagnostics);
+    if !print_diagnostics(args.message_format, &diagnostics) {
+        return Status::Failed;
+    }
     if args.fix {
         let Some(overlay) = overlay else {
-            eprintln!("error: no overlay written: the spec could not be linted");
+            tell!("error: no overlay written: the spec could not be linted");
             return Status::Failed;
         };
         match overlay.write(args.output.as_deref()) {
-            Ok(written) => written.iter().for_each(|line| eprintln!("{line}")),
+            Ok(written) => written.iter().for_each(|line| tell!("{line}")),
             Err(line) => {
-                eprintln!("{line}");
+                tell!("{line}");
                 return Status::Failed;
             }
         }
     }
     if checked && diagnostics.is_empty() && args.message_format == MessageFormat::Human {
-        eprintln!("{}: no problems found", display_path(&args.spec));
+        tell!("{}: no problems found", display_path(&args.spec));
     }
     if failed(&diagnostics, args.deny_warnings) {
         Status::Failed
@@ -441,25 +462,25 @@ fn init(args: &InitArgs) -> Status {
     let path = args.output.clone().unwrap_or_else(|| PathBuf::from(format!("{name}{CONFIG_SUFFIX}")));
     let shown = display_path(&path);
     if !is_config(&path) {
-        eprintln!("error: `{shown}` is not named like a config: `generate` takes a config named `NAME{CONFIG_SUFFIX}`");
+        tell!("error: `{shown}` is not named like a config: `generate` takes a config named `NAME{CONFIG_SUFFIX}`");
         return Status::Failed;
     }
     if path.exists() && !args.force {
-        eprintln!("error: `{shown}` exists; pass `--force` to replace it");
+        tell!("error: `{shown}` exists; pass `--force` to replace it");
         return Status::Failed;
     }
     if !args.spec.is_file() {
-        eprintln!("error: cannot read the spec `{}`: no such file", display_path(&args.spec));
+        tell!("error: cannot read the spec `{}`: no such file", display_path(&args.spec));
         return Status::Failed;
     }
     let config_dir = generator::config::absolute(&path).parent().map(Path::to_path_buf).unwrap_or_default();
     let spec = generator::config::relative_path(&config_dir, &generator::config::absolute(&args.spec));
     let text = starter_config(&spec.to_string_lossy().replace('\\', "/"), &name, &path);
     if let Err(e) = std::fs::write(&path, text) {
-        eprintln!("error: cannot write `{shown}`: {e}");
+        tell!("error: cannot write `{shown}`: {e}");
         return Status::Failed;
     }
-    eprintln!("wrote `{shown}`; next: `specgen generate {shown}`");
+    tell!("wrote `{shown}`; next: `specgen generate {shown}`");
     Status::Ok
 }
 

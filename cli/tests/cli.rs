@@ -254,3 +254,36 @@ fn lint_fix_writes_an_overlay_that_makes_lint_clean_and_sarif_is_one_log() {
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Output that cannot be written (standard error on a full disk, standard output a closed
+/// pipe) is a failure to report, never the "internal error" status of a bug: `eprintln!` and
+/// `print!` panic there, and the panic was reported as one.
+#[test]
+fn unwritable_output_is_a_failure_not_a_bug() {
+    let dir = temp_dir("unwritable");
+    let spec = fixtures().join("lint/err/servers.yaml");
+    let spec = spec.to_str().expect("a UTF-8 path");
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    // The spec has errors: with its diagnostics lost, the status still says so.
+    let run = |args: &[&str], stdout: std::process::Stdio, stderr: std::process::Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_specgen"))
+            .args(args)
+            .current_dir(&dir)
+            .stdout(stdout)
+            .stderr(stderr)
+            .status()
+            .expect("specgen runs")
+            .code()
+    };
+    let status = run(&["lint", spec], std::process::Stdio::null(), full().into());
+    assert_eq!(status, Some(1));
+    let status = run(&["lint", "--message-format", "json", spec], full().into(), std::process::Stdio::null());
+    assert_eq!(status, Some(1));
+    let clean = fixtures().join("codegen/ok/operations.yaml");
+    let status = run(
+        &["lint", "--message-format", "sarif", clean.to_str().expect("a UTF-8 path")],
+        full().into(),
+        std::process::Stdio::null(),
+    );
+    assert_eq!(status, Some(1), "SARIF that cannot be written is a failure");
+}

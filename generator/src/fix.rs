@@ -69,8 +69,12 @@ impl Overlay {
     /// says what was written to a file, or the line that says why it could not be.
     pub fn write(&self, file: Option<&std::path::Path>) -> Result<Option<String>, String> {
         let Some(file) = file else {
-            print!("{}", self.to_yaml());
-            return Ok(None);
+            use std::io::Write as _;
+            return std::io::stdout()
+                .lock()
+                .write_all(self.to_yaml().as_bytes())
+                .map(|()| None)
+                .map_err(|e| format!("error: cannot write the overlay to standard output: {e}"));
         };
         let shown = crate::display_path(file);
         std::fs::write(file, self.to_yaml()).map_err(|e| format!("error: cannot write `{shown}`: {e}"))?;
