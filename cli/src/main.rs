@@ -194,18 +194,17 @@ fn print_diagnostics(format: MessageFormat, diagnostics: &Diagnostics) -> bool {
     let out = match format {
         MessageFormat::Sarif => generator::sarif::render(diagnostics),
         MessageFormat::Json => diagnostics.render_json(),
-        MessageFormat::Human => String::new(),
+        MessageFormat::Human => {
+            if !diagnostics.is_empty() {
+                let rendered = diagnostics.render(std::io::stderr().is_terminal());
+                let _ = std::io::stderr().lock().write_all(rendered.as_bytes());
+            }
+            return true;
+        }
     };
     if let Err(e) = std::io::stdout().lock().write_all(out.as_bytes()) {
         tell!("error: cannot write the diagnostics to standard output: {e}");
         return false;
-    }
-    match format {
-        MessageFormat::Sarif | MessageFormat::Json => {}
-        _ if diagnostics.is_empty() => {}
-        MessageFormat::Human => {
-            let _ = std::io::stderr().lock().write_all(diagnostics.render(std::io::stderr().is_terminal()).as_bytes());
-        }
     }
     true
 }
