@@ -428,12 +428,13 @@ const WINDOW: usize = 2048;
 /// than that cut to it.
 fn shown_text(text: &str, lines: &Lines, span: std::ops::Range<usize>) -> Shown {
     let (floor, ceil) = (|i| floor_boundary(text, i), |i| ceil_boundary(text, i));
-    let end = if span.end - span.start > WINDOW && lines.line_of(span.start) == lines.line_of(span.end) {
+    let first = lines.line_of(span.start);
+    let end = if span.end - span.start > WINDOW && first == lines.line_of(span.end) {
         ceil(span.start + WINDOW)
     } else {
         span.end
     };
-    let (line_start, line_end) = (lines.starts[lines.line_of(span.start)], lines.line_end(text, end));
+    let (line_start, line_end) = (lines.starts[first], lines.line_end(text, end));
     let from = if span.start - line_start > WINDOW { floor(span.start - WINDOW) } else { line_start };
     let to = if line_end - end > WINDOW { ceil(end + WINDOW) } else { line_end };
     let cut_column = text[from..span.start].chars().count() + 1;

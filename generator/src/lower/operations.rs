@@ -396,14 +396,10 @@ impl Lowerer<'_> {
                 };
                 self.convert(schema, &ctx)
             }
-            ParameterSchemaOrContent::Content(content) => match text_content(content) {
-                Some((media, schema)) => self.convert(
+            ParameterSchemaOrContent::Content(content) => match text_content(content, pointer) {
+                Some((schema, pointer)) => self.convert(
                     schema,
-                    &Ctx {
-                        name: format!("{type_prefix}{}", names::camel(name)),
-                        pointer: format!("{pointer}/content/{}/schema", crate::source::escape_token(media)),
-                        reserved: None,
-                    },
+                    &Ctx { name: format!("{type_prefix}{}", names::camel(name)), pointer, reserved: None },
                 ),
                 None => {
                     self.param_unsupported(name, "a parameter described by `content`", pointer, true);
@@ -962,9 +958,7 @@ impl Lowerer<'_> {
             };
             let schema = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => Some((schema, format!("{pointer}/schema"))),
-                ParameterSchemaOrContent::Content(content) => text_content(content).map(|(media, schema)| {
-                    (schema, format!("{pointer}/content/{}/schema", crate::source::escape_token(media)))
-                }),
+                ParameterSchemaOrContent::Content(content) => text_content(content, pointer),
             };
             let ty = schema.map(|(schema, pointer)| {
                 self.convert(
@@ -1078,15 +1072,16 @@ fn is_string(schema: &openapiv3::Schema) -> bool {
 }
 
 /// `type: string, format: binary` (a Swagger 2.0 `file` upgrades to it).
-/// The media type and schema of a parameter's or header's `content` when its value is its
-/// text: one `text/*` media type with a schema (`content: {text/plain: {schema: {type:
+/// The schema of a parameter's or header's `content` (at `pointer`), and the schema's
+/// pointer, when its value is its text: one `text/*` media type with a schema (`content: {text/plain: {schema: {type:
 /// integer}}}` is an integer written as text, as `schema:` alone says).
-fn text_content(
-    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-) -> Option<(&str, &ReferenceOr<openapiv3::Schema>)> {
+fn text_content<'c>(
+    content: &'c indexmap::IndexMap<String, openapiv3::MediaType>,
+    pointer: &str,
+) -> Option<(&'c ReferenceOr<openapiv3::Schema>, String)> {
     let [(media, media_type)] = content.iter().collect::<Vec<_>>()[..] else { return None };
-    let essence = crate::spec::essence(media);
-    Some((media.as_str(), media_type.schema.as_ref().filter(|_| essence.starts_with("text/"))?))
+    let schema = media_type.schema.as_ref().filter(|_| crate::spec::essence(media).starts_with("text/"))?;
+    Some((schema, format!("{pointer}/content/{}/schema", crate::source::escape_token(media))))
 }
 
 fn is_binary_string(schema: &openapiv3::Schema) -> bool {
