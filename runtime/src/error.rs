@@ -159,6 +159,13 @@ pub enum IntoHttpError {
         /// Why.
         reason: String,
     },
+    /// A parameter's value could not be written.
+    InvalidParameter {
+        /// The parameter's name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for IntoHttpError {
@@ -168,6 +175,7 @@ impl std::fmt::Display for IntoHttpError {
             Self::InvalidHeader { name, reason } => write!(f, "invalid header `{name}`: {reason}"),
             Self::InvalidStatus { status } => write!(f, "invalid status {status}"),
             Self::InvalidBody { reason } => write!(f, "the body cannot be serialized: {reason}"),
+            Self::InvalidParameter { name, reason } => write!(f, "the parameter `{name}` cannot be written: {reason}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Form bodies: `application/x-www-form-urlencoded` and `multipart/form-data`, written by
 //! [`FormWriter`] and read by [`Form::parse`] (decision 30).
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use crate::error::{FromHttpRequestError, IntoHttpError};
@@ -52,7 +53,7 @@ enum Part {
 /// A form body being written, field by field, in order.
 pub struct FormWriter {
     multipart: bool,
-    fields: Vec<(&'static str, Part)>,
+    fields: Vec<(Cow<'static, str>, Part)>,
     /// The media type the spec's `encoding` declares for a field's parts.
     content_types: Vec<(&'static str, &'static str)>,
 }
@@ -80,12 +81,22 @@ impl FormWriter {
             return;
         }
         let text = values.iter().map(ToString::to_string).collect::<Vec<_>>().join(&separator.to_string());
-        self.fields.push((name, Part::Text(text)));
+        self.fields.push((Cow::Borrowed(name), Part::Text(text)));
     }
 
     /// Adds a text field.
     pub fn text(&mut self, name: &'static str, value: &impl Display) {
-        self.fields.push((name, Part::Text(value.to_string())));
+        self.fields.push((Cow::Borrowed(name), Part::Text(value.to_string())));
+    }
+
+    /// Adds a structured value in brackets (an urlencoded field with `style: deepObject`):
+    /// a text field `name[key]` per member, `name[0]` per item, at any depth
+    /// ([`crate::wire::nested_pairs`]).
+    pub fn nested<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), IntoHttpError> {
+        let pairs = crate::wire::nested_pairs(name, value)
+            .map_err(|reason| IntoHttpError::InvalidBody { reason: format!("the form field `{name}`: {reason}") })?;
+        self.fields.extend(pairs.into_iter().map(|(key, text)| (Cow::Owned(key), Part::Text(text))));
+        Ok(())
     }
 
     /// Adds a text field per item.
@@ -97,7 +108,7 @@ impl FormWriter {
 
     /// Adds a file (in a form that is not multipart, its bytes as text, lossily).
     pub fn file(&mut self, name: &'static str, file: &FilePart) {
-        self.fields.push((name, Part::File(file.clone())));
+        self.fields.push((Cow::Borrowed(name), Part::File(file.clone())));
     }
 
     /// The body's media type (with its boundary) and bytes.
@@ -482,5 +493,27 @@ mod tests {
         assert_eq!(form.fields().delimited::<i32>("ids", ','), Ok(vec![1, 2, 3]));
         assert_eq!(form.fields().delimited::<String>("words", '|'), Ok(vec!["a b".to_owned(), "c".to_owned()]));
         assert_eq!(form.fields().delimited::<i32>("none", ','), Ok(vec![]));
+    }
+
+    #[test]
+    fn nested_fields_round_trip_in_brackets() {
+        let card = serde_json::json!({"number": "4242 4242", "exp": {"month": 12, "year": 2030}, "cvc": null});
+        let mut writer = FormWriter::new(false);
+        writer.text("amount", &2000);
+        writer.nested("card", &card).expect("written");
+        writer.nested("expand", &["customer"]).expect("written");
+        let (content_type, body) = writer.finish().expect("a body");
+        assert_eq!(
+            String::from_utf8(body.clone()).expect("text"),
+            "amount=2000&card%5Bexp%5D%5Bmonth%5D=12&card%5Bexp%5D%5Byear%5D=2030&card%5Bnumber%5D=4242+4242&expand%5B0%5D=customer"
+        );
+        let form =
+            Form::parse(Some(&http::HeaderValue::from_str(&content_type).expect("a header")), &body).expect("read");
+        let fields = form.fields();
+        assert_eq!(fields.required::<i64>("amount"), Ok(2000));
+        assert_eq!(fields.nested_required::<Vec<String>>("expand"), Ok(vec!["customer".to_owned()]));
+        // `null` is not sent; a value's text reads back as text where the type does not say.
+        let read: serde_json::Value = fields.nested_required("card").expect("read");
+        assert_eq!(read, serde_json::json!({"number": "4242 4242", "exp": {"month": "12", "year": "2030"}}));
     }
 }

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::endpoint::Metadata;
 use crate::error::{FromHttpRequestError, FromHttpResponseError, IntoHttpError, ParamLocation};
@@ -30,6 +31,14 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'|')
     .add(b'}');
+
+/// Bytes percent-encoded in a value read by [`Params::nested`]: all but RFC 3986's unreserved
+/// characters.
+const NESTED_VALUE: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Bytes percent-encoded in a key read by [`Params::nested`]: as in a value, but for the
+/// brackets that say where a member or item is.
+const NESTED_KEY: &AsciiSet = &NESTED_VALUE.remove(b'[').remove(b']');
 
 /// Bytes percent-encoded in a cookie value.
 const COOKIE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'%').add(b',').add(b';').add(b'\\');
@@ -262,6 +271,57 @@ impl Params {
         self.at_least_one(name, self.deep_object(name)?)
     }
 
+    /// The parameter `name` written in brackets at any depth (`style: deepObject` of a
+    /// structured value): `name[key]=value` per member, `name[0]=value` (or `name[]=value`) per
+    /// item, as [`nested_pairs`] writes them; `None` when no pair names it. The text of each
+    /// value is read as its type asks (`5` for a number); a scalar given twice is an error.
+    pub fn nested<T: DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, FromHttpRequestError> {
+        // The pairs of `name` as a query `serde_qs` reads: brackets as written, the rest of
+        // each key and value percent-encoded.
+        let mut query = String::new();
+        for (key, value) in &self.pairs {
+            let Some(rest) = key.strip_prefix(name) else { continue };
+            if !rest.is_empty() && !rest.starts_with('[') {
+                continue;
+            }
+            let value = value.as_deref().map_err(|reason| self.invalid(name, format!("`{key}`: {reason}")))?;
+            if !query.is_empty() {
+                query.push('&');
+            }
+            let _ =
+                write!(query, "{}={}", utf8_percent_encode(key, NESTED_KEY), utf8_percent_encode(value, NESTED_VALUE));
+        }
+        if query.is_empty() {
+            return Ok(None);
+        }
+        let config = serde_qs::Config::new()
+            .max_depth(MAX_NESTING)
+            .duplicate_key_behavior(serde_qs::DuplicateKeyBehavior::Error);
+        let typed = config.deserialize_str::<BTreeMap<String, T>>(&query);
+        let mut read = match typed {
+            Ok(read) => read,
+            // The pairs' text says nothing of its type: where the type reads a value without
+            // saying what it expects (`#[serde(untagged)]` unions: Stripe's `anyOf` of an object
+            // and `""`), text that reads as a number or boolean is taken as one instead.
+            Err(error) => config
+                .deserialize_str::<BTreeMap<String, Value>>(&query)
+                .ok()
+                .and_then(|read| {
+                    read.into_iter()
+                        .map(|(key, value)| Ok((key, serde_json::from_value(scalars_read(value))?)))
+                        .collect::<Result<_, serde_json::Error>>()
+                        .ok()
+                })
+                .ok_or_else(|| self.invalid(name, error))?,
+        };
+        Ok(read.remove(name))
+    }
+
+    /// [`Params::nested`], given.
+    pub fn nested_required<T: DeserializeOwned>(&self, name: &'static str) -> Result<T, FromHttpRequestError> {
+        self.nested(name)?.ok_or_else(|| self.missing(name))
+    }
+
     /// [`Params::others`], at least one.
     pub fn others_required<T: FromStr>(
         &self,
@@ -465,6 +525,14 @@ impl Outgoing {
         self.query.push((name.to_owned(), value.to_string()));
     }
 
+    /// Adds the query parameter `name` in brackets ([`nested_pairs`]).
+    pub fn nested_query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), IntoHttpError> {
+        let pairs = nested_pairs(name, value)
+            .map_err(|reason| IntoHttpError::InvalidParameter { name: name.to_owned(), reason })?;
+        self.query.extend(pairs);
+        Ok(())
+    }
+
     /// Adds the header `name`.
     pub fn header(&mut self, name: &'static str, value: &impl Display) {
         self.headers.push((name, value.to_string()));
@@ -556,6 +624,58 @@ pub fn append_query<B>(request: &mut http::Request<B>, name: &str, value: &str) 
         .parse()
         .map_err(|e: http::uri::InvalidUri| IntoHttpError::InvalidUri { reason: e.to_string(), uri: joined })?;
     Ok(())
+}
+
+/// The deepest a nested parameter ([`Params::nested`]) is read: brackets past it are part of
+/// the last key, so a body of brackets cannot make the reader recurse without end.
+const MAX_NESTING: usize = 16;
+
+/// The pairs that write `value` in brackets under `name` (`style: deepObject` of a structured
+/// value, as Stripe, Rails and `qs` read them): `name[key]=value` per member, `name[0]=value`
+/// per item, at any depth; `name=value` for a scalar. What has no text (`null`, an empty
+/// object or list) writes no pair. Keys and values are not percent-encoded yet.
+pub fn nested_pairs<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<(String, String)>, String> {
+    fn write(key: String, value: Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Null => {}
+            Value::Bool(value) => out.push((key, value.to_string())),
+            Value::Number(value) => out.push((key, value.to_string())),
+            Value::String(value) => out.push((key, value)),
+            Value::Array(items) => {
+                for (index, item) in items.into_iter().enumerate() {
+                    write(format!("{key}[{index}]"), item, out);
+                }
+            }
+            Value::Object(members) => {
+                for (member, value) in members {
+                    write(format!("{key}[{member}]"), value, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    write(name.to_owned(), serde_json::to_value(value).map_err(|e| e.to_string())?, &mut out);
+    Ok(out)
+}
+
+/// `value` with each string that reads as a number or boolean made one ([`Params::nested`]).
+fn scalars_read(value: Value) -> Value {
+    match value {
+        Value::String(text) => match text.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => text
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<u64>().map(Value::from))
+                .ok()
+                .or_else(|| text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number))
+                .unwrap_or(Value::String(text)),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(scalars_read).collect()),
+        Value::Object(members) => Value::Object(members.into_iter().map(|(k, v)| (k, scalars_read(v))).collect()),
+        other => other,
+    }
 }
 
 /// Serializes a body as JSON.
@@ -949,5 +1069,155 @@ mod tests {
         ));
         let error = required_response_header::<i32>(ok, &headers, "ETag").expect_err("missing");
         assert_eq!(error.to_string(), "a 200 OK response without its header `ETag`");
+    }
+
+    /// A charge's shape as Stripe writes it: nested objects, a list of objects, an `anyOf` of
+    /// an object and `""` (to unset it), numbers and booleans, and text that needs escaping.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Charge {
+        amount: i64,
+        capture: bool,
+        description: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        statement: Option<String>,
+        shipping: Shipping,
+        items: Vec<Item>,
+        /// An empty map has no pairs: it reads back only where absent means empty.
+        #[serde(default)]
+        metadata: BTreeMap<String, String>,
+        tax: Unset<Item>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Shipping {
+        address: BTreeMap<String, String>,
+        rate: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Item {
+        price: String,
+        quantity: u32,
+    }
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Unset<T> {
+        Value(T),
+        Empty(String),
+    }
+
+    fn charge() -> Charge {
+        Charge {
+            amount: 2000,
+            capture: false,
+            description: "Rex & co = 100% [dogs]+cats".to_owned(),
+            statement: None,
+            shipping: Shipping {
+                address: BTreeMap::from([
+                    ("line1".to_owned(), "1 Main St".to_owned()),
+                    ("odd key".to_owned(), "é".to_owned()),
+                ]),
+                rate: 1.5,
+            },
+            items: vec![
+                Item { price: "price_1".to_owned(), quantity: 2 },
+                Item { price: "price_2".to_owned(), quantity: 1 },
+            ],
+            metadata: BTreeMap::new(),
+            tax: Unset::Value(Item { price: "txr_1".to_owned(), quantity: 3 }),
+        }
+    }
+
+    #[test]
+    fn nested_values_are_written_in_brackets() {
+        // Members come in the order `serde_json` keeps them, which a feature of it decides.
+        let mut pairs = nested_pairs("charge", &charge()).expect("written");
+        pairs.sort();
+        let pair = |key: &str, value: &str| (key.to_owned(), value.to_owned());
+        assert_eq!(
+            pairs,
+            [
+                pair("charge[amount]", "2000"),
+                pair("charge[capture]", "false"),
+                pair("charge[description]", "Rex & co = 100% [dogs]+cats"),
+                pair("charge[items][0][price]", "price_1"),
+                pair("charge[items][0][quantity]", "2"),
+                pair("charge[items][1][price]", "price_2"),
+                pair("charge[items][1][quantity]", "1"),
+                pair("charge[shipping][address][line1]", "1 Main St"),
+                pair("charge[shipping][address][odd key]", "é"),
+                pair("charge[shipping][rate]", "1.5"),
+                pair("charge[tax][price]", "txr_1"),
+                pair("charge[tax][quantity]", "3"),
+            ]
+        );
+        // A scalar is one pair; an empty list or object, none.
+        assert_eq!(nested_pairs("limit", &5).expect("written"), [pair("limit", "5")]);
+        assert_eq!(nested_pairs("expand", &Vec::<String>::new()).expect("written"), []);
+        assert_eq!(nested_pairs("metadata", &BTreeMap::<String, String>::new()).expect("written"), []);
+        let mut outgoing = Outgoing::new("/v1/charges");
+        outgoing.nested_query("expand", &["customer", "data.invoice"]).expect("written");
+        let request = outgoing.into_request(http::Method::GET, "", None).expect("a request");
+        assert_eq!(request.uri().query(), Some("expand%5B0%5D=customer&expand%5B1%5D=data.invoice"));
+    }
+
+    #[test]
+    fn nested_values_read_back_as_their_types() {
+        let mut outgoing = Outgoing::new("/v1/charges");
+        outgoing.nested_query("charge", &charge()).expect("written");
+        outgoing.query("other", &"x");
+        let request = outgoing.into_request(http::Method::POST, "", None).expect("a request");
+        let params = Params::query(request.uri());
+        assert_eq!(params.nested::<Charge>("charge"), Ok(Some(charge())));
+        assert_eq!(params.nested_required::<Charge>("charge"), Ok(charge()));
+        // `charges` is not `charge`, nor is `charge` a member of it.
+        assert_eq!(params.nested::<Charge>("charg"), Ok(None));
+        assert_eq!(
+            params.nested_required::<Charge>("charges"),
+            Err(FromHttpRequestError::MissingParameter { name: "charges", location: ParamLocation::Query })
+        );
+        // Text that reads as a number is a string where the type asks for one; a union reads
+        // it as a number or a boolean where it can (which a union of members with strings of
+        // digits and members with numbers cannot tell apart: a limit of the format).
+        let item = Item { price: "0042".to_owned(), quantity: 1 };
+        let mut outgoing = Outgoing::new("/");
+        outgoing.nested_query("item", &item).expect("written");
+        outgoing.nested_query("tax", &Unset::Value(Item { price: "txr_1".to_owned(), quantity: 7 })).expect("written");
+        let params = Params::query(outgoing.into_request(http::Method::GET, "", None).expect("a request").uri());
+        assert_eq!(params.nested::<Item>("item"), Ok(Some(item)));
+        assert_eq!(
+            params.nested::<Unset<Item>>("tax"),
+            Ok(Some(Unset::Value(Item { price: "txr_1".to_owned(), quantity: 7 })))
+        );
+        // `""` unsets a value; `[]` items, as Rails and `qs` write them, are a list.
+        let uri: http::Uri = "/?tax=&expand[]=a&expand[]=b".parse().expect("a URI");
+        let params = Params::query(&uri);
+        assert_eq!(params.nested::<Unset<Item>>("tax"), Ok(Some(Unset::Empty(String::new()))));
+        assert_eq!(params.nested::<Vec<String>>("expand"), Ok(Some(vec!["a".to_owned(), "b".to_owned()])));
+    }
+
+    #[test]
+    fn a_nested_value_that_does_not_read_is_an_error_naming_it() {
+        let reason = |query: &str| match Params::query(&query.parse().expect("a URI")).nested::<Item>("item") {
+            Err(FromHttpRequestError::InvalidParameter { name: "item", location: ParamLocation::Query, reason }) => {
+                reason
+            }
+            other => panic!("{query}: {other:?}"),
+        };
+        assert!(reason("/?item[price]=p&item[quantity]=many").contains("invalid"), "not a number");
+        assert!(reason("/?item[price]=p").contains("quantity"), "a member missing");
+        assert!(reason("/?item[price]=p&item[price]=q&item[quantity]=1").contains("multiple values"), "given twice");
+        assert!(reason("/?item[price]=%FF&item[quantity]=1").contains("item[price]"), "not UTF-8");
+        // Brackets past the deepest level read are text of the last key, not more levels.
+        let params = Params::form(vec![(format!("item{}", "[x]".repeat(100_000)), Ok("1".to_owned()))]);
+        assert!(params.nested::<Item>("item").is_err());
+        let read = params.nested::<Value>("item").expect("read").expect("given");
+        let mut depth = 0;
+        let mut at = &read;
+        while let Some(inner) = at.as_object().and_then(|members| members.values().next()) {
+            (depth, at) = (depth + 1, inner);
+        }
+        assert_eq!(depth, MAX_NESTING + 1, "the levels read, then the key holding the rest");
     }
 }
