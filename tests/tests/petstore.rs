@@ -57,12 +57,18 @@ fn forms_and_binary_bodies_are_typed() {
 #[test]
 fn encoding_objects_reach_the_generated_forms() {
     let (files, diagnostics) = generate(&config("encoding"));
-    assert!(diagnostics.is_empty(), "{}", diagnostics.render(false));
+    // Stripe's `""` (which unsets a value) has no letter for a variant name: the one warning.
+    let renamed = |d: &generator::diagnostics::Diagnostic| d.message.starts_with("enum value `` is named `Empty`");
+    assert!(diagnostics.iter().all(renamed) && diagnostics.iter().count() == 1, "{}", diagnostics.render(false));
     let upload = file(&files, "src/endpoints/upload_photo.rs");
     assert!(upload.contains(r#"form.content_type("photo", "image/png");"#), "{upload}");
     let search = file(&files, "src/endpoints/search.rs");
     assert!(search.contains(r#"form.joined("ids", &self.ids, ',');"#), "{search}");
     assert!(search.contains(r#"form.fields().delimited("words", '|')?"#), "{search}");
+    let charge = file(&files, "src/endpoints/create_charge.rs");
+    assert!(charge.contains(r#"form.nested("card", &self.card)?;"#), "{charge}");
+    assert!(charge.contains(r#"out.nested_query("created", value)?;"#), "{charge}");
+    assert!(charge.contains(r#"card: form.fields().nested_required("card")?,"#), "{charge}");
 }
 
 /// The scratch workspace: beside `whole_crates.rs`'s, sharing its target folder.

@@ -414,7 +414,7 @@ fn body_ty(body: &Body, model: &Model) -> TokenStream {
 fn field_ty(f: &FormField, model: &Model) -> TokenStream {
     let ty = ty_tokens(&f.ty, &model.types, Place::Outside(&quote!(crate::types::)));
     let (ty, many) = match f.value {
-        FieldValue::Text | FieldValue::Json => (ty, matches!(f.ty, Ty::Vec(_)) && f.value == FieldValue::Text),
+        FieldValue::Text | FieldValue::Json | FieldValue::Nested => (ty, matches!(f.ty, Ty::Vec(_))),
         FieldValue::File => (quote!(::specgen_runtime::FilePart), false),
         FieldValue::Files => (quote!(::std::vec::Vec<::specgen_runtime::FilePart>), true),
     };
@@ -437,6 +437,7 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
         let what = match f.value {
             FieldValue::Text => "",
             FieldValue::Json => " Sent as JSON text.",
+            FieldValue::Nested => " Sent in brackets: a field per member (`name[key]`) and item (`name[0]`).",
             FieldValue::File => " A file part.",
             FieldValue::Files => " A file part per item.",
         };
@@ -448,7 +449,7 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
     let writes = fields.iter().map(|f| {
         let name = ident(&f.rust);
         let wire = &f.wire;
-        let many = f.value == FieldValue::Files || (f.value == FieldValue::Text && matches!(f.ty, Ty::Vec(_)));
+        let many = f.value == FieldValue::Files || matches!(f.ty, Ty::Vec(_));
         let declared = f.content_type.as_ref().map(|t| quote!(form.content_type(#wire, #t);));
         let write = match (f.value, f.required || many) {
             (FieldValue::Files, _) => quote!(for file in &self.#name { form.file(#wire, file); }),
@@ -466,6 +467,8 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
             },
             (FieldValue::File, true) => quote!(form.file(#wire, &self.#name);),
             (FieldValue::File, false) => quote!(if let ::std::option::Option::Some(file) = &self.#name { form.file(#wire, file); }),
+            (FieldValue::Nested, true) => quote!(form.nested(#wire, &self.#name)?;),
+            (FieldValue::Nested, false) => quote!(if let ::std::option::Option::Some(value) = &self.#name { form.nested(#wire, value)?; }),
         };
         quote!(#declared #write)
     });
@@ -495,6 +498,9 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
             },
             (FieldValue::File, true) => quote!(form.required_file(#wire)?),
             (FieldValue::File, false) => quote!(form.optional_file(#wire)?),
+            (FieldValue::Nested, false) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().nested(#wire)?.unwrap_or_default()),
+            (FieldValue::Nested, true) => quote!(form.fields().nested_required(#wire)?),
+            (FieldValue::Nested, false) => quote!(form.fields().nested(#wire)?),
         };
         quote!(#name: #value,)
     });
@@ -539,6 +545,10 @@ fn param_doc(p: &Param) -> TokenStream {
         wire = format!("{}{}", first.to_uppercase(), wire.get(1..).unwrap_or_default());
     }
     let items = match (is_array(p), exploded(p)) {
+        _ if p.nested => Some(format!(
+            "In brackets (`deepObject`): one `{0}[key]=value` pair per member and `{0}[0]=value` per item, at any depth.",
+            p.wire
+        )),
         _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
             Some(format!("One `{}[member]=value` pair per member (`deepObject`); none means it is absent.", p.wire))
         }
@@ -583,6 +593,12 @@ fn write_param(p: &Param) -> TokenStream {
         ParamLocation::Cookie => (quote!(cookie), Some(quote!(optional_cookie))),
     };
     match (is_array(p), exploded(p), p.required) {
+        _ if p.nested && (p.required || p.is_many()) => quote!(out.nested_query(#wire, &self.#field)?;),
+        _ if p.nested => quote! {
+            if let ::std::option::Option::Some(value) = &self.#field {
+                out.nested_query(#wire, value)?;
+            }
+        },
         _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
             let template = format!("{}[{{member}}]", wire.replace('{', "{{").replace('}', "}}"));
             quote! {
@@ -639,6 +655,9 @@ fn read_param(op: &Operation, p: &Param) -> TokenStream {
         quote!(#wire, &[#(#declared),*], &METADATA)
     };
     let value = match (is_array(p), exploded(p), p.required) {
+        _ if p.nested && p.required => quote!(#source.nested_required(#wire)?),
+        _ if p.nested && p.is_many() => quote!(#source.nested(#wire)?.unwrap_or_default()),
+        _ if p.nested => quote!(#source.nested(#wire)?),
         _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
             if p.required {
                 quote!(#source.deep_object_required(#wire)?)

@@ -677,6 +677,7 @@ macro_rules! walkers {
                 example: _,
                 explode: _,
                 deep: _,
+                nested: _,
                 default: _,
                 delimiter: _,
             } in parameters

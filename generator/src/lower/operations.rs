@@ -67,6 +67,9 @@ pub struct Param {
     /// For a map in the query: `style: deepObject`, one `name[member]=value` pair per
     /// member, rather than one `member=value` pair (`form`, exploded).
     pub deep: bool,
+    /// For any other structured value in the query with `style: deepObject`: written in
+    /// brackets at any depth (`name[key][0]=value`), read back as its type says.
+    pub nested: bool,
     /// The schema's `default`: what the server assumes when the parameter is absent, as the
     /// docs show it ([`Lowerer::default_text`]).
     pub default: Option<String>,
@@ -137,6 +140,9 @@ pub enum FieldValue {
     Text,
     /// As JSON text (an object or other structure).
     Json,
+    /// In brackets: a field `name[key]` per member and `name[0]` per item, at any depth (a
+    /// structured field of an urlencoded form with `style: deepObject`).
+    Nested,
     /// A file: bytes with an optional file name and media type (`format: binary`, multipart).
     File,
     /// Several files under one name.
@@ -419,7 +425,14 @@ impl Lowerer<'_> {
         let explode = explode.unwrap_or(explode_default);
         let spread = matches!(p, Parameter::Query { style: QueryStyle::Form, .. }) && explode && !*spread_taken;
         let deep = matches!(p, Parameter::Query { style: QueryStyle::DeepObject, .. });
-        let ty = if self.is_simple(&ty) {
+        let simple_map = |this: &Self, ty: &Ty| match ty {
+            Ty::Map(value) => this.is_simple(value) && !matches!(**value, Ty::Vec(_)),
+            _ => matches!(ty, Ty::JsonObject),
+        };
+        let nested = deep && self.is_structured(&ty) && !simple_map(self, &ty);
+        let ty = if self.is_simple(&ty) || nested {
+            // A structured `deepObject` is written in brackets at any depth (`created[gt]=1`,
+            // `items[0][price]=p`), as the type says.
             ty
         } else if let (true, Ty::Map(_) | Ty::JsonObject) = (spread || deep, &ty) {
             // An object of simple members in the query: one `name[member]=value` pair per
@@ -479,7 +492,8 @@ impl Lowerer<'_> {
             doc: description.clone(),
             example,
             explode,
-            deep,
+            deep: deep && !nested,
+            nested,
             default,
             delimiter,
         })
@@ -724,10 +738,17 @@ impl Lowerer<'_> {
             } else {
                 FieldValue::Json
             };
+            let encoding = media.encoding.get(wire);
+            let deep = encoding.is_some_and(|e| matches!(e.style, Some(QueryStyle::DeepObject)));
+            let value = match value {
+                FieldValue::Json if deep && !multipart => FieldValue::Nested,
+                FieldValue::Text if deep && !multipart && matches!(ty, Ty::Vec(_)) => FieldValue::Nested,
+                value => value,
+            };
             let rust = names::unique(names::snake(wire), &mut taken, "_");
             self.name_changed("form field", wire, &rust, |this| this.spec.key_location(&pointer));
             let entry = found.encoding.iter().find(|entry| entry.property == *wire);
-            let (content_type, separator) = match (media.encoding.get(wire), entry) {
+            let (content_type, separator) = match (encoding, entry) {
                 (Some(encoding), Some(entry)) => self.field_encoding(encoding, entry, multipart, value, &ty),
                 _ => (None, None),
             };
@@ -798,7 +819,7 @@ impl Lowerer<'_> {
                     format!("the media range `{declared}` is not supported yet; a part whose file names no media type is sent as `application/octet-stream`"),
                     "list a concrete media type first (`image/png, image/*`)",
                 ),
-                Some(concrete) if matches!(value, FieldValue::Text | FieldValue::Json) && !texty => unsupported(
+                Some(concrete) if matches!(value, FieldValue::Text | FieldValue::Json | FieldValue::Nested) && !texty => unsupported(
                     self,
                     "contentType",
                     format!("a text field sent as `{concrete}` is not supported yet; the part is sent as text"),
@@ -831,7 +852,7 @@ impl Lowerer<'_> {
                 };
             }
             let styled = encoding.style.is_some() || explicit_explode;
-            if matches!(style, QueryStyle::DeepObject) || (styled && value == FieldValue::Json) {
+            if styled && value == FieldValue::Json {
                 unsupported(
                     self,
                     if encoding.style.is_some() { "style" } else { "explode" },

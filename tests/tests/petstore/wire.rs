@@ -789,7 +789,7 @@ mod tests {
     /// the wire, and urlencoded arrays follow `style` and `explode`.
     mod encoding {
         use super::*;
-        use encoding_forms::endpoints::{search, upload_photo};
+        use encoding_forms::endpoints::{create_charge, search, upload_photo};
         use specgen_runtime::Endpoint as _;
 
         struct Server;
@@ -816,6 +816,30 @@ mod tests {
                 check(form.words == ["a b", "c"].map(String::from), &form.words)?;
                 check(form.tags == ["x", "y"].map(String::from), &form.tags)?;
                 Ok(search::Response::NoContent)
+            }
+
+            async fn create_charge(
+                &self,
+                _: &Context,
+                request: create_charge::Request,
+            ) -> Result<create_charge::Response, ApiError> {
+                check(request == charge(), &request)?;
+                Ok(create_charge::Response::NoContent)
+            }
+        }
+
+        /// Stripe's shapes: objects and lists in brackets, in the body and the query.
+        fn charge() -> create_charge::Request {
+            create_charge::Request {
+                created: Some(from_json(serde_json::json!({"gt": 1700000000, "lte": 1800000000}))),
+                expand: vec!["customer".into(), "invoice.lines".into()],
+                body: create_charge::Form {
+                    amount: 2000,
+                    card: from_json(serde_json::json!({"number": "4242 4242", "exp": {"month": 12, "year": 2030}})),
+                    items: from_json(serde_json::json!([{"price": "price_a & b", "quantity": 2}, {"price": "price_c"}])),
+                    metadata: Some(from_json(serde_json::json!({"order": "A-1", "note": "[x] = y"}))),
+                    expand: vec!["balance_transaction".into()],
+                },
             }
         }
 
@@ -847,6 +871,34 @@ mod tests {
             };
             let request = search::Request { body: form }.try_into_http_request("http://h").expect("a request");
             assert_eq!(String::from_utf8_lossy(request.body()), "ids=1%2C2%2C3&words=a+b%7Cc&tags=x&tags=y");
+            // In brackets, as Stripe reads them; members in the order `serde_json` keeps.
+            let request = charge().try_into_http_request("http://h").expect("a request");
+            let mut query: Vec<_> = request.uri().query().unwrap_or_default().split('&').collect();
+            query.sort_unstable();
+            assert_eq!(
+                query,
+                ["created%5Bgt%5D=1700000000", "created%5Blte%5D=1800000000", "expand%5B0%5D=customer", "expand%5B1%5D=invoice.lines"]
+            );
+            let body = String::from_utf8_lossy(request.body()).into_owned();
+            let mut pairs: Vec<_> = body.split('&').collect();
+            pairs.sort_unstable();
+            assert_eq!(
+                pairs,
+                [
+                    "amount=2000",
+                    "card%5Bexp%5D%5Bmonth%5D=12",
+                    "card%5Bexp%5D%5Byear%5D=2030",
+                    "card%5Bnumber%5D=4242+4242",
+                    "expand%5B0%5D=balance_transaction",
+                    "items%5B0%5D%5Bprice%5D=price_a+%26+b",
+                    "items%5B0%5D%5Bquantity%5D=2",
+                    "items%5B1%5D%5Bprice%5D=price_c",
+                    "metadata%5Bnote%5D=%5Bx%5D+%3D+y",
+                    "metadata%5Border%5D=A-1",
+                ]
+            );
+            let back = create_charge::Request::try_from_http_request(&request).expect("read back");
+            assert_eq!(back, charge());
         }
 
         #[tokio::test]
@@ -865,6 +917,7 @@ mod tests {
                 client.send(&search::Request { body: form }).await.expect("answer"),
                 search::Response::NoContent
             );
+            assert_eq!(client.send(&charge()).await.expect("answer"), create_charge::Response::NoContent);
         }
     }
 }
