@@ -1415,7 +1415,7 @@ components:
     fn parameters_without_a_simple_type_are_the_text_sent() {
         let (ops, diagnostics) = lowered(
             "text_parameters",
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: cwes, in: query, schema: {oneOf: [{type: string}, {type: array, items: {type: string}}]}}\n        - {name: has, in: query, schema: {oneOf: [{type: array, items: {type: string, enum: [patch]}}, {type: string}]}}\n        - {name: ids, in: query, schema: {oneOf: [{type: integer}, {type: array, items: {type: string}}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n        - {name: meta, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: boolean}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /keys/{key}:\n    get:\n      parameters:\n        - {name: key, in: path, required: true, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: X-Any, in: header, schema: {oneOf: [{type: integer}, {type: boolean}]}}\n        - {name: session, in: cookie, schema: {type: object, properties: {id: {type: string}}}}\n        - {name: since, in: query, schema: {anyOf: [{type: integer}, {type: string}]}}\n        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}\n        - {name: number, in: query, required: true, schema: {$ref: '#/components/schemas/Number'}}\n        - {name: tags, in: query, schema: {$ref: '#/components/schemas/Tags'}}\n        - {name: nested, in: query, schema: {$ref: '#/components/schemas/Nested'}}\n        - {name: room, in: query, schema: {oneOf: [{type: string, format: room-id}, {$ref: '#/components/schemas/Tag'}]}}\n        - {name: cwes, in: query, schema: {oneOf: [{type: string}, {type: array, items: {type: string}}]}}\n        - {name: has, in: query, schema: {oneOf: [{type: array, items: {type: string, enum: [patch]}}, {type: string}]}}\n        - {name: ids, in: query, schema: {oneOf: [{type: integer}, {type: array, items: {type: string}}]}}\n        - {name: lists, in: query, schema: {type: object, additionalProperties: {type: array, items: {type: string}}}}\n        - {name: fields, in: query, schema: {type: object, additionalProperties: {type: integer}}}\n        - {name: extra, in: query, schema: {type: object}}\n        - {name: meta, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: boolean}}}\n        - {name: created, in: query, style: deepObject, schema: {anyOf: [{type: object, properties: {gt: {type: integer}}}, {type: integer}]}}\n        - {name: items, in: query, style: deepObject, schema: {type: array, items: {type: object, properties: {price: {type: string}}}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Number: {type: integer, format: int64}\n    Tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}\n    Tag: {type: string}\n    Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n",
         );
         let params: Vec<(&str, &Ty, bool)> =
             ops[0].parameters.iter().map(|p| (p.wire.as_str(), &p.ty, p.required)).collect();
@@ -1436,8 +1436,16 @@ components:
                 // An object in the query, one pair per member: a map, one per operation.
                 ("fields", &Ty::Map(Box::new(Ty::I64)), false),
                 // A `deepObject` map's pairs are its own: any number per operation.
-                ("meta", &Ty::Map(Box::new(Ty::Bool)), false)
+                ("meta", &Ty::Map(Box::new(Ty::Bool)), false),
+                // Any other structure with `deepObject` goes in brackets, as its type says.
+                ("created", params[11].1, false),
+                ("items", params[12].1, false),
             ]
+        );
+        let nested: Vec<_> = ops[0].parameters.iter().filter(|p| p.nested).map(|p| (p.wire.as_str(), &p.ty)).collect();
+        assert!(
+            matches!(nested.as_slice(), [("created", Ty::Named(_)), ("items", Ty::Vec(item))] if matches!(**item, Ty::Named(_))),
+            "{nested:?}"
         );
         let rendered = diagnostics.render(false);
         assert_eq!(rendered.matches("its field is the `String` sent").count(), 4, "{rendered}");
@@ -1575,7 +1583,7 @@ components:
             ]
         );
 
-        let unsupported = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /m:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {f: {type: string, format: binary}, t: {type: string}}}\n            encoding:\n              f: {contentType: 'image/*', headers: {X-Rate: {schema: {type: integer}}}}\n              t: {contentType: image/png}\n              gone: {contentType: text/plain}\n      responses:\n        '204': {description: ok}\n  /u:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object, properties: {o: {type: object, properties: {x: {type: string}}}, s: {type: string}}}\n            encoding:\n              o: {style: deepObject}\n              s: {contentType: text/plain, allowReserved: true}\n      responses:\n        '204': {description: ok}\n";
+        let unsupported = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /m:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {f: {type: string, format: binary}, t: {type: string}}}\n            encoding:\n              f: {contentType: 'image/*', headers: {X-Rate: {schema: {type: integer}}}}\n              t: {contentType: image/png}\n              gone: {contentType: text/plain}\n      responses:\n        '204': {description: ok}\n  /u:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema: {type: object, properties: {o: {type: object, properties: {x: {type: string}}}, d: {type: object, properties: {x: {type: string}}}, l: {type: array, items: {type: string}}, s: {type: string}}}\n            encoding:\n              o: {style: form}\n              d: {style: deepObject}\n              l: {style: deepObject, explode: true}\n              s: {contentType: text/plain, allowReserved: true}\n      responses:\n        '204': {description: ok}\n";
         let (ops, diagnostics) = lowered("encoding_unsupported", unsupported);
         let messages: Vec<String> = diagnostics.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
         for expected in [
@@ -1592,6 +1600,15 @@ components:
         assert!(diagnostics.iter().filter(|d| d.message.starts_with("encoding")).all(|d| d.location.is_some()));
         let Some(BodyKind::Form { fields, .. }) = ops[0].body.as_ref().map(|b| b.kind.clone()) else { panic!() };
         assert!(fields.iter().all(|f| f.content_type.is_none()), "{fields:?}");
+        // `deepObject` objects and lists go in brackets, without a warning; `form` objects
+        // stay JSON text.
+        let Some(BodyKind::Form { fields, .. }) = ops[1].body.as_ref().map(|b| b.kind.clone()) else { panic!() };
+        let values: Vec<_> = fields.iter().map(|f| (f.wire.as_str(), f.value)).collect();
+        assert_eq!(
+            values,
+            [("o", FieldValue::Json), ("d", FieldValue::Nested), ("l", FieldValue::Nested), ("s", FieldValue::Text)]
+        );
+        assert!(!messages.iter().any(|m| m.contains("encoding `d`") || m.contains("encoding `l`")), "{messages:#?}");
     }
 
     /// A Swagger 2.0 `default` response of a `$ref`'d schema is typed, as a status range is,
