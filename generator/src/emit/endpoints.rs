@@ -507,6 +507,7 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
     let all_optional = fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
     let mut_form = if fields.is_empty() { quote!(form) } else { quote!(mut form) };
+    let read_form = if fields.is_empty() { quote!(_) } else { quote!(form) };
     Some(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -523,7 +524,7 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
             }
 
             /// The fields of a form read from a request.
-            fn decode(form: &::specgen_runtime::form::Form) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
+            fn decode(#read_form: &::specgen_runtime::form::Form) -> ::std::result::Result<Self, ::specgen_runtime::FromHttpRequestError> {
                 ::std::result::Result::Ok(Self {
                     #(#reads)*
                 })

@@ -269,6 +269,7 @@ fn separate_items(text: &str) -> String {
     let mut previous = "";
     for line in text.lines() {
         let ends_item = previous == "}"
+            || (previous.ends_with(" {}") && !previous.starts_with([' ', '/']))
             || (previous.ends_with(';') && !previous.starts_with([' ', '/']) && !previous.starts_with("use "));
         let starts_item =
             !line.is_empty() && !line.starts_with(' ') && !line.starts_with('}') && !line.starts_with(')');
@@ -579,6 +580,17 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+
+    /// A blank line follows every item, a struct of no fields (`pub struct Form {}`) too, but
+    /// not a line inside one.
+    #[test]
+    fn items_are_separated_by_a_blank_line() {
+        let printed = "pub struct Form {}\nimpl Form {\n    fn new() -> Self {\n        Self {}\n    }\n}\npub struct Request;\nuse a::b;\nfn f() {}\n";
+        assert_eq!(
+            separate_items(printed),
+            "pub struct Form {}\n\nimpl Form {\n    fn new() -> Self {\n        Self {}\n    }\n}\n\npub struct Request;\n\nuse a::b;\n\nfn f() {}\n"
+        );
+    }
 
     /// A shared job's text is reused only for the same tokens and the same docs, and is the
     /// text printing it alone gives.

@@ -680,7 +680,12 @@ impl Lowerer<'_> {
     ) -> Option<Vec<FormField>> {
         let media_pointer = &found.pointer;
         let object = media.schema.as_ref().and_then(|s| self.resolve_schema(s)).and_then(|s| match &s.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => {
+            // An object that allows no member is a form of no fields (Stripe declares one on
+            // every operation without a body).
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))
+                if !object.properties.is_empty()
+                    || object.additional_properties == Some(openapiv3::AdditionalProperties::Any(false)) =>
+            {
                 Some(object.clone())
             }
             _ => None,
