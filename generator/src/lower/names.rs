@@ -100,7 +100,8 @@ pub fn loss(name: &str) -> Option<String> {
     if !replaced.is_empty() {
         return Some(format!("{} cannot be kept in a Rust identifier", replaced.join(", ")));
     }
-    if !name.chars().any(char::is_alphanumeric) {
+    // The empty name (Stripe's `""`, which unsets a value) loses nothing: `Empty` says it.
+    if !name.is_empty() && !name.chars().any(char::is_alphanumeric) {
         return Some("it has no letter or digit".to_owned());
     }
     None
@@ -389,6 +390,7 @@ mod tests {
         assert_eq!(loss("a🙂b"), None);
         assert_eq!(snake("@@"), "value");
         assert_eq!(loss("@@").as_deref(), Some("it has no letter or digit"));
+        assert_eq!((camel(""), loss("")), ("Empty".to_owned(), None));
         // A combining mark cannot start an identifier.
         assert_eq!(snake("\u{301}x"), "n\u{301}x".nfc_str());
     }
