@@ -273,9 +273,14 @@ impl Params {
 
     /// The parameter `name` written in brackets at any depth (`style: deepObject` of a
     /// structured value): `name[key]=value` per member, `name[0]=value` (or `name[]=value`) per
-    /// item, as [`nested_pairs`] writes them; `None` when no pair names it. The text of each
-    /// value is read as its type asks (`5` for a number); a scalar given twice is an error.
-    pub fn nested<T: DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, FromHttpRequestError> {
+    /// item, as [`nested_pairs`] writes them; `None` when no pair names it. `shape` is its
+    /// type's: the text of each value becomes the JSON value the type reads (`12` a number
+    /// where the member is an integer, a string where it is a string).
+    pub fn nested<T: DeserializeOwned>(
+        &self,
+        name: &'static str,
+        shape: &Shape,
+    ) -> Result<Option<T>, FromHttpRequestError> {
         // The pairs of `name` as a query `serde_qs` reads: brackets as written, the rest of
         // each key and value percent-encoded.
         let mut query = String::new();
@@ -294,32 +299,22 @@ impl Params {
         if query.is_empty() {
             return Ok(None);
         }
-        let config = serde_qs::Config::new()
-            .max_depth(MAX_NESTING)
-            .duplicate_key_behavior(serde_qs::DuplicateKeyBehavior::Error);
-        let typed = config.deserialize_str::<BTreeMap<String, T>>(&query);
-        let mut read = match typed {
-            Ok(read) => read,
-            // The pairs' text says nothing of its type: where the type reads a value without
-            // saying what it expects (`#[serde(untagged)]` unions: Stripe's `anyOf` of an object
-            // and `""`), text that reads as a number or boolean is taken as one instead.
-            Err(error) => config
-                .deserialize_str::<BTreeMap<String, Value>>(&query)
-                .ok()
-                .and_then(|read| {
-                    read.into_iter()
-                        .map(|(key, value)| Ok((key, serde_json::from_value(scalars_read(value))?)))
-                        .collect::<Result<_, serde_json::Error>>()
-                        .ok()
-                })
-                .ok_or_else(|| self.invalid(name, error))?,
-        };
-        Ok(read.remove(name))
+        let config = serde_qs::Config::new().max_depth(MAX_NESTING);
+        let mut text = config.deserialize_str::<BTreeMap<String, Value>>(&query).map_err(|e| self.invalid(name, e))?;
+        let Some(text) = text.remove(name) else { return Ok(None) };
+        // Text that fits no reading of the shape is read as it is, for the type to name what
+        // it expected.
+        let value = shape.read(&text).unwrap_or(text);
+        serde_json::from_value(value).map(Some).map_err(|e| self.invalid(name, e))
     }
 
     /// [`Params::nested`], given.
-    pub fn nested_required<T: DeserializeOwned>(&self, name: &'static str) -> Result<T, FromHttpRequestError> {
-        self.nested(name)?.ok_or_else(|| self.missing(name))
+    pub fn nested_required<T: DeserializeOwned>(
+        &self,
+        name: &'static str,
+        shape: &Shape,
+    ) -> Result<T, FromHttpRequestError> {
+        self.nested(name, shape)?.ok_or_else(|| self.missing(name))
     }
 
     /// [`Params::others`], at least one.
@@ -658,23 +653,95 @@ pub fn nested_pairs<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<
     Ok(out)
 }
 
-/// `value` with each string that reads as a number or boolean made one ([`Params::nested`]).
-fn scalars_read(value: Value) -> Value {
-    match value {
-        Value::String(text) => match text.as_str() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => text
-                .parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| text.parse::<u64>().map(Value::from))
-                .ok()
-                .or_else(|| text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number))
-                .unwrap_or(Value::String(text)),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(scalars_read).collect()),
-        Value::Object(members) => Value::Object(members.into_iter().map(|(k, v)| (k, scalars_read(v))).collect()),
-        other => other,
+/// What a value in brackets is ([`Params::nested`]), which its text alone does not say: the
+/// generated code gives each its type's shape, so that `12` is read as a number where the
+/// member is an integer and as a string where it is a string, even inside a union or a struct
+/// that keeps the members it does not declare (which read a value without saying what they
+/// expect).
+#[derive(Debug)]
+pub enum Shape {
+    /// Text: a string, a string enum or format.
+    Text,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// Any JSON value: text that reads as a number or a boolean is one.
+    Any,
+    /// A list of items of one shape; one value is a list of one.
+    List(&'static Shape),
+    /// A tuple: one item of each shape, in order.
+    Tuple(&'static [&'static Shape]),
+    /// An object: its declared members' shapes, and the shape of any other member.
+    Object(&'static [(&'static str, &'static Shape)], &'static Shape),
+    /// The first of several shapes the value fits (an untagged union).
+    OneOf(&'static [&'static Shape]),
+    /// An object of one of several shapes, chosen by the text of its member named first (the
+    /// tag of a discriminated union), each shape after the tag value that selects it.
+    Tagged(&'static str, &'static [(&'static str, &'static Shape)]),
+}
+
+impl Shape {
+    /// `text` (what `serde_qs` reads of brackets: strings, lists and objects of them) as the
+    /// JSON value of this shape; `None` when it does not fit.
+    fn read(&self, text: &Value) -> Option<Value> {
+        match (self, text) {
+            (Shape::Text, Value::String(_)) => Some(text.clone()),
+            (Shape::Integer, Value::String(t)) => {
+                t.parse::<i64>().map(Value::from).or_else(|_| t.parse::<u64>().map(Value::from)).ok()
+            }
+            (Shape::Number, Value::String(t)) => {
+                t.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)
+            }
+            (Shape::Bool, Value::String(t)) => match t.as_str() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            (Shape::Any, text) => Some(Shape::any(text)),
+            (Shape::List(item), Value::Array(items)) => {
+                items.iter().map(|i| item.read(i)).collect::<Option<_>>().map(Value::Array)
+            }
+            (Shape::List(item), Value::String(_)) => item.read(text).map(|one| Value::Array(vec![one])),
+            (Shape::Tuple(shapes), Value::Array(items)) if shapes.len() == items.len() => {
+                shapes.iter().zip(items).map(|(shape, item)| shape.read(item)).collect::<Option<_>>().map(Value::Array)
+            }
+            (Shape::Object(declared, rest), Value::Object(members)) => members
+                .iter()
+                .map(|(key, value)| {
+                    let shape = declared.iter().find(|(name, _)| name == key).map_or(*rest, |(_, shape)| *shape);
+                    Some((key.clone(), shape.read(value)?))
+                })
+                .collect::<Option<_>>()
+                .map(Value::Object),
+            // Members named `0`, `1`, ... read as items: they are members here.
+            (Shape::Object(..), Value::Array(items)) => {
+                let members = items.iter().enumerate().map(|(i, item)| (i.to_string(), item.clone())).collect();
+                self.read(&Value::Object(members))
+            }
+            (Shape::OneOf(shapes), text) => shapes.iter().find_map(|shape| shape.read(text)),
+            (Shape::Tagged(tag, shapes), Value::Object(members)) => {
+                let chosen = members.get(*tag)?.as_str()?;
+                shapes.iter().find(|(value, _)| *value == chosen)?.1.read(text)
+            }
+            _ => None,
+        }
+    }
+
+    /// `text` with each string that reads as a number or boolean made one.
+    fn any(text: &Value) -> Value {
+        match text {
+            Value::String(t) => match t.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Shape::Integer.read(text).or_else(|| Shape::Number.read(text)).unwrap_or_else(|| text.clone()),
+            },
+            Value::Array(items) => Value::Array(items.iter().map(Shape::any).collect()),
+            Value::Object(members) => Value::Object(members.iter().map(|(k, v)| (k.clone(), Shape::any(v))).collect()),
+            other => other.clone(),
+        }
     }
 }
 
@@ -1094,11 +1161,38 @@ mod tests {
         rate: f64,
     }
 
+    /// As generated structs are: the members it does not declare kept (`flatten`), which
+    /// makes serde read the others without saying what it expects.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     struct Item {
         price: String,
         quantity: u32,
+        #[serde(flatten)]
+        rest: BTreeMap<String, Value>,
     }
+
+    fn item(price: &str, quantity: u32) -> Item {
+        Item { price: price.to_owned(), quantity, rest: BTreeMap::new() }
+    }
+
+    static ITEM: Shape = Shape::Object(&[("price", &Shape::Text), ("quantity", &Shape::Integer)], &Shape::Any);
+    static UNSET_ITEM: Shape = Shape::OneOf(&[&ITEM, &Shape::Text]);
+    static SHIPPING: Shape =
+        Shape::Object(&[("address", &Shape::Object(&[], &Shape::Text)), ("rate", &Shape::Number)], &Shape::Any);
+    static CHARGE: Shape = Shape::Object(
+        &[
+            ("amount", &Shape::Integer),
+            ("capture", &Shape::Bool),
+            ("description", &Shape::Text),
+            ("statement", &Shape::Text),
+            ("shipping", &SHIPPING),
+            ("items", &Shape::List(&ITEM)),
+            ("metadata", &Shape::Object(&[], &Shape::Text)),
+            ("tax", &UNSET_ITEM),
+        ],
+        &Shape::Any,
+    );
+    static TEXTS: Shape = Shape::List(&Shape::Text);
 
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
@@ -1120,12 +1214,9 @@ mod tests {
                 ]),
                 rate: 1.5,
             },
-            items: vec![
-                Item { price: "price_1".to_owned(), quantity: 2 },
-                Item { price: "price_2".to_owned(), quantity: 1 },
-            ],
+            items: vec![item("0042", 2), item("price_2", 1)],
             metadata: BTreeMap::new(),
-            tax: Unset::Value(Item { price: "txr_1".to_owned(), quantity: 3 }),
+            tax: Unset::Value(item("007", 3)),
         }
     }
 
@@ -1141,14 +1232,14 @@ mod tests {
                 pair("charge[amount]", "2000"),
                 pair("charge[capture]", "false"),
                 pair("charge[description]", "Rex & co = 100% [dogs]+cats"),
-                pair("charge[items][0][price]", "price_1"),
+                pair("charge[items][0][price]", "0042"),
                 pair("charge[items][0][quantity]", "2"),
                 pair("charge[items][1][price]", "price_2"),
                 pair("charge[items][1][quantity]", "1"),
                 pair("charge[shipping][address][line1]", "1 Main St"),
                 pair("charge[shipping][address][odd key]", "é"),
                 pair("charge[shipping][rate]", "1.5"),
-                pair("charge[tax][price]", "txr_1"),
+                pair("charge[tax][price]", "007"),
                 pair("charge[tax][quantity]", "3"),
             ]
         );
@@ -1169,37 +1260,31 @@ mod tests {
         outgoing.query("other", &"x");
         let request = outgoing.into_request(http::Method::POST, "", None).expect("a request");
         let params = Params::query(request.uri());
-        assert_eq!(params.nested::<Charge>("charge"), Ok(Some(charge())));
-        assert_eq!(params.nested_required::<Charge>("charge"), Ok(charge()));
+        // Strings of digits stay strings and integers are numbers, in a union and in structs
+        // that keep undeclared members alike.
+        assert_eq!(params.nested::<Charge>("charge", &CHARGE), Ok(Some(charge())));
+        assert_eq!(params.nested_required::<Charge>("charge", &CHARGE), Ok(charge()));
         // `charges` is not `charge`, nor is `charge` a member of it.
-        assert_eq!(params.nested::<Charge>("charg"), Ok(None));
+        assert_eq!(params.nested::<Charge>("charg", &CHARGE), Ok(None));
         assert_eq!(
-            params.nested_required::<Charge>("charges"),
+            params.nested_required::<Charge>("charges", &CHARGE),
             Err(FromHttpRequestError::MissingParameter { name: "charges", location: ParamLocation::Query })
         );
-        // Text that reads as a number is a string where the type asks for one; a union reads
-        // it as a number or a boolean where it can (which a union of members with strings of
-        // digits and members with numbers cannot tell apart: a limit of the format).
-        let item = Item { price: "0042".to_owned(), quantity: 1 };
-        let mut outgoing = Outgoing::new("/");
-        outgoing.nested_query("item", &item).expect("written");
-        outgoing.nested_query("tax", &Unset::Value(Item { price: "txr_1".to_owned(), quantity: 7 })).expect("written");
-        let params = Params::query(outgoing.into_request(http::Method::GET, "", None).expect("a request").uri());
-        assert_eq!(params.nested::<Item>("item"), Ok(Some(item)));
-        assert_eq!(
-            params.nested::<Unset<Item>>("tax"),
-            Ok(Some(Unset::Value(Item { price: "txr_1".to_owned(), quantity: 7 })))
-        );
-        // `""` unsets a value; `[]` items, as Rails and `qs` write them, are a list.
-        let uri: http::Uri = "/?tax=&expand[]=a&expand[]=b".parse().expect("a URI");
+        // `""` unsets a value; `[]` items, as Rails and `qs` write them, are a list, and so is
+        // one value; an undeclared member's text is read as what it looks like.
+        let uri: http::Uri =
+            "/?tax=&expand[]=a&expand[]=b&one=x&item[price]=1&item[quantity]=2&item[extra]=3".parse().expect("a URI");
         let params = Params::query(&uri);
-        assert_eq!(params.nested::<Unset<Item>>("tax"), Ok(Some(Unset::Empty(String::new()))));
-        assert_eq!(params.nested::<Vec<String>>("expand"), Ok(Some(vec!["a".to_owned(), "b".to_owned()])));
+        assert_eq!(params.nested::<Unset<Item>>("tax", &UNSET_ITEM), Ok(Some(Unset::Empty(String::new()))));
+        assert_eq!(params.nested::<Vec<String>>("expand", &TEXTS), Ok(Some(vec!["a".to_owned(), "b".to_owned()])));
+        assert_eq!(params.nested::<Vec<String>>("one", &TEXTS), Ok(Some(vec!["x".to_owned()])));
+        let extra = Item { rest: BTreeMap::from([("extra".to_owned(), Value::from(3))]), ..item("1", 2) };
+        assert_eq!(params.nested::<Item>("item", &ITEM), Ok(Some(extra)));
     }
 
     #[test]
     fn a_nested_value_that_does_not_read_is_an_error_naming_it() {
-        let reason = |query: &str| match Params::query(&query.parse().expect("a URI")).nested::<Item>("item") {
+        let reason = |query: &str| match Params::query(&query.parse().expect("a URI")).nested::<Item>("item", &ITEM) {
             Err(FromHttpRequestError::InvalidParameter { name: "item", location: ParamLocation::Query, reason }) => {
                 reason
             }
@@ -1207,12 +1292,13 @@ mod tests {
         };
         assert!(reason("/?item[price]=p&item[quantity]=many").contains("invalid"), "not a number");
         assert!(reason("/?item[price]=p").contains("quantity"), "a member missing");
-        assert!(reason("/?item[price]=p&item[price]=q&item[quantity]=1").contains("multiple values"), "given twice");
+        // A scalar given twice is a list of two, which the member is not.
+        assert!(reason("/?item[price]=p&item[price]=q&item[quantity]=1").contains("sequence"), "given twice");
         assert!(reason("/?item[price]=%FF&item[quantity]=1").contains("item[price]"), "not UTF-8");
         // Brackets past the deepest level read are text of the last key, not more levels.
         let params = Params::form(vec![(format!("item{}", "[x]".repeat(100_000)), Ok("1".to_owned()))]);
-        assert!(params.nested::<Item>("item").is_err());
-        let read = params.nested::<Value>("item").expect("read").expect("given");
+        assert!(params.nested::<Item>("item", &ITEM).is_err());
+        let read = params.nested::<Value>("item", &Shape::Any).expect("read").expect("given");
         let mut depth = 0;
         let mut at = &read;
         while let Some(inner) = at.as_object().and_then(|members| members.values().next()) {

@@ -66,7 +66,13 @@ fn encoding_objects_reach_the_generated_forms() {
     let charge = file(&files, "src/endpoints/create_charge.rs");
     assert!(charge.contains(r#"form.nested("card", &self.card)?;"#), "{charge}");
     assert!(charge.contains(r#"out.nested_query("created", value)?;"#), "{charge}");
-    assert!(charge.contains(r#"card: form.fields().nested_required("card")?,"#), "{charge}");
+    assert!(
+        charge.contains(r#"card: form.fields().nested_required("card", &CREATE_CHARGE_BODY_CARD_SHAPE)?,"#),
+        "{charge}"
+    );
+    assert!(charge.contains(r#"created: query.nested("created", Self::CREATED_SHAPE)?,"#), "{charge}");
+    // Each named type a value in brackets reaches has its shape, which says its members' types.
+    assert!(charge.contains("static CREATE_CHARGE_BODY_CARD_EXP_SHAPE: ::specgen_runtime::wire::Shape = ::specgen_runtime::wire::Shape::Object(\n    &[\n        (\"month\", &::specgen_runtime::wire::Shape::Integer),"), "{charge}");
     // A form that allows no field is a struct of none, not bytes.
     let get = file(&files, "src/endpoints/get_charge.rs");
     assert!(get.contains("pub struct Form {}\n\nimpl Form {"), "{get}");

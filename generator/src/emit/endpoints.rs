@@ -7,11 +7,13 @@ use quote::{quote, ToTokens as _};
 
 use super::docs::{clean, doc_attrs, line_attrs, paragraphs};
 use super::types::{ident, ty_tokens, Place};
+use crate::lower::formats::FormatTy;
+use crate::lower::names;
 use crate::lower::operations::{
     Body, BodyKind, Credential, CredentialKind, FieldValue, FormField, Operation, Param, ParamLocation, Response,
     Security,
 };
-use crate::lower::types::Ty;
+use crate::lower::types::{Rest, Ty, TypeId, TypeKind};
 use crate::lower::Model;
 
 /// `` `GET /base/path` ``: how every endpoint doc starts.
@@ -426,7 +428,7 @@ fn field_ty(f: &FormField, model: &Model) -> TokenStream {
 }
 
 /// The `Form` struct of an operation whose body is a form, with its encoding and decoding.
-fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
+fn form(op: &Operation, model: &Model, shapes: &mut Shapes) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let BodyKind::Form { multipart, fields } = &body.kind else { return None };
     let media = if *multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
@@ -498,9 +500,14 @@ fn form(op: &Operation, model: &Model) -> Option<TokenStream> {
             },
             (FieldValue::File, true) => quote!(form.required_file(#wire)?),
             (FieldValue::File, false) => quote!(form.optional_file(#wire)?),
-            (FieldValue::Nested, false) if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().nested(#wire)?.unwrap_or_default()),
-            (FieldValue::Nested, true) => quote!(form.fields().nested_required(#wire)?),
-            (FieldValue::Nested, false) => quote!(form.fields().nested(#wire)?),
+            (FieldValue::Nested, required) => {
+                let shape = shapes.reference(&f.ty);
+                match required {
+                    true => quote!(form.fields().nested_required(#wire, #shape)?),
+                    false if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().nested(#wire, #shape)?.unwrap_or_default()),
+                    false => quote!(form.fields().nested(#wire, #shape)?),
+                }
+            }
         };
         quote!(#name: #value,)
     });
@@ -656,9 +663,14 @@ fn read_param(op: &Operation, p: &Param) -> TokenStream {
         quote!(#wire, &[#(#declared),*], &METADATA)
     };
     let value = match (is_array(p), exploded(p), p.required) {
-        _ if p.nested && p.required => quote!(#source.nested_required(#wire)?),
-        _ if p.nested && p.is_many() => quote!(#source.nested(#wire)?.unwrap_or_default()),
-        _ if p.nested => quote!(#source.nested(#wire)?),
+        _ if p.nested => {
+            let shape = param_shape(p);
+            match (p.required, p.is_many()) {
+                (true, _) => quote!(#source.nested_required(#wire, Self::#shape)?),
+                (false, true) => quote!(#source.nested(#wire, Self::#shape)?.unwrap_or_default()),
+                (false, false) => quote!(#source.nested(#wire, Self::#shape)?),
+            }
+        }
         _ if matches!(p.ty, Ty::Map(_)) && p.deep => {
             if p.required {
                 quote!(#source.deep_object_required(#wire)?)
@@ -714,7 +726,21 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
     let all_optional = op.parameters.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required);
     let default = all_optional.then(|| quote!(Default,));
 
-    let form = form(op, model);
+    let mut shapes = Shapes::new(model);
+    let form = form(op, model, &mut shapes);
+    let nested: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| p.nested)
+        .map(|p| {
+            let name = param_shape(p);
+            let shape = shapes.reference(&p.ty);
+            let doc = own_doc(&format!("How the query parameter `{}`, in brackets, reads.", p.wire));
+            quote! { #doc const #name: &'static ::specgen_runtime::wire::Shape = #shape; }
+        })
+        .collect();
+    let consts = (!nested.is_empty()).then(|| quote! { impl Request { #(#nested)* } });
+    let statics = shapes.statics();
     quote! {
         #form
 
@@ -724,6 +750,149 @@ fn request(op: &Operation, model: &Model) -> TokenStream {
             #(#fields)*
             #body_field
         }
+
+        #consts
+        #statics
+    }
+}
+
+/// The name of the `Request` constant holding the shape of the query parameter `p`, in
+/// brackets ([`Shapes`]).
+fn param_shape(p: &Param) -> proc_macro2::Ident {
+    quote::format_ident!("{}_SHAPE", p.rust.trim_end_matches('_').to_uppercase())
+}
+
+/// The shapes of values in brackets ([`specgen_runtime::wire::Shape`]) an operation reads: an
+/// expression for each type, and a `static` for each named type they reach, so that a type
+/// that holds itself is a shape that refers to itself.
+struct Shapes<'m> {
+    model: &'m Model,
+    /// The named types given a `static`, in the order they were first reached, with its name.
+    statics: Vec<(TypeId, proc_macro2::Ident)>,
+}
+
+impl<'m> Shapes<'m> {
+    fn new(model: &'m Model) -> Self {
+        Shapes { model, statics: Vec::new() }
+    }
+
+    /// A `&'static Shape` expression for `ty`.
+    fn reference(&mut self, ty: &Ty) -> TokenStream {
+        let shape = quote!(::specgen_runtime::wire::Shape);
+        match ty {
+            Ty::Boxed(inner) | Ty::Nullable(inner) => self.reference(inner),
+            Ty::Named(id) => match &self.model.types.get(*id).kind {
+                TypeKind::Alias(inner) => self.reference(inner),
+                TypeKind::Enum(_) | TypeKind::Pending => quote!(&#shape::Text),
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Newtype(_) => {
+                    let name = self.static_name(*id);
+                    quote!(&#name)
+                }
+            },
+            _ => {
+                let value = self.value(ty);
+                quote!(&#value)
+            }
+        }
+    }
+
+    /// A `Shape` expression for `ty`.
+    fn value(&mut self, ty: &Ty) -> TokenStream {
+        let shape = quote!(::specgen_runtime::wire::Shape);
+        match ty {
+            Ty::Format(FormatTy::IntOrString) => quote!(#shape::OneOf(&[&#shape::Integer, &#shape::Text])),
+            Ty::String | Ty::Format(_) => quote!(#shape::Text),
+            Ty::I32 | Ty::I64 => quote!(#shape::Integer),
+            Ty::F64 => quote!(#shape::Number),
+            Ty::Bool => quote!(#shape::Bool),
+            Ty::Json | Ty::JsonObject => quote!(#shape::Any),
+            Ty::Vec(item) => {
+                let item = self.reference(item);
+                quote!(#shape::List(#item))
+            }
+            Ty::Map(value) => {
+                let value = self.reference(value);
+                quote!(#shape::Object(&[], #value))
+            }
+            Ty::Tuple(items) => {
+                let items: Vec<TokenStream> = items.iter().map(|item| self.reference(item)).collect();
+                quote!(#shape::Tuple(&[#(#items),*]))
+            }
+            // A named type as a value: the one shape it is.
+            Ty::Boxed(_) | Ty::Nullable(_) | Ty::Named(_) => {
+                let reference = self.reference(ty);
+                quote!(#shape::OneOf(&[#reference]))
+            }
+        }
+    }
+
+    /// The `static` of the named type `id`, given one if it has none yet.
+    fn static_name(&mut self, id: TypeId) -> proc_macro2::Ident {
+        if let Some((_, name)) = self.statics.iter().find(|(known, _)| *known == id) {
+            return name.clone();
+        }
+        let base = names::snake(&self.model.types.get(id).name).to_uppercase();
+        let mut name = format!("{base}_SHAPE");
+        let mut n = 2;
+        while self.statics.iter().any(|(_, taken)| *taken == name) {
+            name = format!("{base}_SHAPE_{n}");
+            n += 1;
+        }
+        let name = quote::format_ident!("{name}");
+        self.statics.push((id, name.clone()));
+        name
+    }
+
+    /// The `static`s of every named type reached, each once (more are reached on the way).
+    fn statics(mut self) -> TokenStream {
+        let shape = quote!(::specgen_runtime::wire::Shape);
+        let mut out = Vec::new();
+        let mut next = 0;
+        while let Some((id, name)) = self.statics.get(next).cloned() {
+            next += 1;
+            let entry = self.model.types.get(id);
+            let value = match &entry.kind {
+                TypeKind::Struct(object) => {
+                    let members: Vec<TokenStream> = object
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let wire = &f.wire;
+                            let member = self.reference(&f.ty);
+                            quote!((#wire, #member))
+                        })
+                        .collect();
+                    let rest = match &object.rest {
+                        Rest::Kept { ty, .. } => self.reference(ty),
+                        Rest::Refused => quote!(&#shape::Any),
+                    };
+                    quote!(#shape::Object(&[#(#members),*], #rest))
+                }
+                TypeKind::Union(union) => match &union.tag {
+                    Some(tag) => {
+                        let variants: Vec<TokenStream> = union
+                            .variants
+                            .iter()
+                            .flat_map(|v| v.tags.iter().map(move |t| (t, &v.ty)))
+                            .map(|(value, ty)| {
+                                let variant = self.reference(ty);
+                                quote!((#value, #variant))
+                            })
+                            .collect();
+                        quote!(#shape::Tagged(#tag, &[#(#variants),*]))
+                    }
+                    None => {
+                        let variants: Vec<TokenStream> = union.variants.iter().map(|v| self.reference(&v.ty)).collect();
+                        quote!(#shape::OneOf(&[#(#variants),*]))
+                    }
+                },
+                TypeKind::Newtype(inner) | TypeKind::Alias(inner) => self.value(inner),
+                TypeKind::Enum(_) | TypeKind::Pending => quote!(#shape::Text),
+            };
+            let doc = own_doc(&format!("How a `{}` in brackets reads.", entry.name));
+            out.push(quote! { #doc static #name: #shape = #value; });
+        }
+        quote!(#(#out)*)
     }
 }
 

@@ -828,16 +828,17 @@ mod tests {
             }
         }
 
-        /// Stripe's shapes: objects and lists in brackets, in the body and the query.
+        /// Stripe's shapes: objects and lists in brackets, in the body and the query; strings
+        /// of digits beside integers, in a union and in structs that keep undeclared members.
         fn charge() -> create_charge::Request {
             create_charge::Request {
                 created: Some(from_json(serde_json::json!({"gt": 1700000000, "lte": 1800000000}))),
                 expand: vec!["customer".into(), "invoice.lines".into()],
                 body: create_charge::Form {
                     amount: 2000,
-                    card: from_json(serde_json::json!({"number": "4242 4242", "exp": {"month": 12, "year": 2030}})),
+                    card: from_json(serde_json::json!({"number": "4242424242424242", "exp": {"month": 12, "year": 2030}})),
                     items: from_json(serde_json::json!([{"price": "price_a & b", "quantity": 2}, {"price": "price_c"}])),
-                    metadata: Some(from_json(serde_json::json!({"order": "A-1", "note": "[x] = y"}))),
+                    metadata: Some(from_json(serde_json::json!({"order": "6735", "note": "[x] = y"}))),
                     expand: vec!["balance_transaction".into()],
                 },
             }
@@ -888,13 +889,13 @@ mod tests {
                     "amount=2000",
                     "card%5Bexp%5D%5Bmonth%5D=12",
                     "card%5Bexp%5D%5Byear%5D=2030",
-                    "card%5Bnumber%5D=4242+4242",
+                    "card%5Bnumber%5D=4242424242424242",
                     "expand%5B0%5D=balance_transaction",
                     "items%5B0%5D%5Bprice%5D=price_a+%26+b",
                     "items%5B0%5D%5Bquantity%5D=2",
                     "items%5B1%5D%5Bprice%5D=price_c",
                     "metadata%5Bnote%5D=%5Bx%5D+%3D+y",
-                    "metadata%5Border%5D=A-1",
+                    "metadata%5Border%5D=6735",
                 ]
             );
             let back = create_charge::Request::try_from_http_request(&request).expect("read back");
