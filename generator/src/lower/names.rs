@@ -67,7 +67,9 @@ fn is_word_char(c: char) -> bool {
 
 /// The name in NFC (as rustc reads identifiers), split into words on anything that is not a
 /// letter, digit or mark, so `$ref`, `@type`, `a.b` and `x-y` all give words to case. A
-/// letter or digit that cannot be kept is written as its code point (`u0430`).
+/// letter or digit that cannot be kept is written as its code point (`u0430`). A name of
+/// symbols only is their names (`*` is `asterisk`, `>=` `greater than equals`), a symbol
+/// without one in ASCII its code point (`🔄`: `u1f504`).
 fn words(name: &str) -> String {
     let name = composed(name);
     let keeper = Keeper::new(&name);
@@ -81,7 +83,54 @@ fn words(name: &str) -> String {
             out.push(' ');
         }
     }
+    if out.trim().is_empty() {
+        return name
+            .chars()
+            .map(|c| symbol_name(c).map_or_else(|| format!("u{:04x}", u32::from(c)), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     out
+}
+
+/// The name of an ASCII character that is not a letter or digit, as words.
+fn symbol_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        ' ' => "space",
+        '!' => "exclamation",
+        '"' => "quote",
+        '#' => "hash",
+        '$' => "dollar",
+        '%' => "percent",
+        '&' => "ampersand",
+        '\'' => "apostrophe",
+        '(' => "left paren",
+        ')' => "right paren",
+        '*' => "asterisk",
+        '+' => "plus",
+        ',' => "comma",
+        '-' => "minus",
+        '.' => "dot",
+        '/' => "slash",
+        ':' => "colon",
+        ';' => "semicolon",
+        '<' => "less than",
+        '=' => "equals",
+        '>' => "greater than",
+        '?' => "question",
+        '@' => "at",
+        '[' => "left bracket",
+        '\\' => "backslash",
+        ']' => "right bracket",
+        '^' => "caret",
+        '_' => "underscore",
+        '`' => "backtick",
+        '{' => "left brace",
+        '|' => "pipe",
+        '}' => "right brace",
+        '~' => "tilde",
+        _ => return None,
+    })
 }
 
 /// What making an identifier of `name` loses beyond case and separators, for a warning:
@@ -100,8 +149,9 @@ pub fn loss(name: &str) -> Option<String> {
     if !replaced.is_empty() {
         return Some(format!("{} cannot be kept in a Rust identifier", replaced.join(", ")));
     }
-    // The empty name (Stripe's `""`, which unsets a value) loses nothing: `Empty` says it.
-    if !name.is_empty() && !name.chars().any(char::is_alphanumeric) {
+    // The empty name (Stripe's `""`, which unsets a value) loses nothing: `Empty` says it;
+    // nor do ASCII symbols, which are their names (`*`: `Asterisk`).
+    if !name.chars().any(char::is_alphanumeric) && name.chars().any(|c| symbol_name(c).is_none()) {
         return Some("it has no letter or digit".to_owned());
     }
     None
@@ -349,7 +399,7 @@ mod tests {
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("$ref"), "ref_");
         assert_eq!(snake("200"), "n200");
-        assert_eq!(snake("@"), "value");
+        assert_eq!(snake("@"), "at");
         assert_eq!(camel("room_event_batch"), "RoomEventBatch");
         assert_eq!(camel("self"), "Self_");
         assert_eq!(camel("1.0"), "N10");
@@ -388,9 +438,14 @@ mod tests {
         // Emoji are no letters: separators, like punctuation.
         assert_eq!(snake("a🙂b"), "a_b");
         assert_eq!(loss("a🙂b"), None);
-        assert_eq!(snake("@@"), "value");
-        assert_eq!(loss("@@").as_deref(), Some("it has no letter or digit"));
-        assert_eq!((camel(""), loss("")), ("Empty".to_owned(), None));
+        // Symbols alone are their names; one without an ASCII name, its code point.
+        assert_eq!((snake("@@"), loss("@@")), ("at_at".to_owned(), None));
+        assert_eq!(
+            (camel("*"), camel(">="), camel("'")),
+            ("Asterisk".to_owned(), "GreaterThanEquals".to_owned(), "Apostrophe".to_owned())
+        );
+        assert_eq!((camel("🔄"), loss("🔄").as_deref()), ("U1f504".to_owned(), Some("it has no letter or digit")));
+        assert_eq!((camel(""), snake(""), loss("")), ("Empty".to_owned(), "value".to_owned(), None));
         // A combining mark cannot start an identifier.
         assert_eq!(snake("\u{301}x"), "n\u{301}x".nfc_str());
     }
