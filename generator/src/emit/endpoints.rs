@@ -416,7 +416,9 @@ fn body_ty(body: &Body, model: &Model) -> TokenStream {
 fn field_ty(f: &FormField, model: &Model) -> TokenStream {
     let ty = ty_tokens(&f.ty, &model.types, Place::Outside(&quote!(crate::types::)));
     let (ty, many) = match f.value {
-        FieldValue::Text | FieldValue::Json | FieldValue::Nested => (ty, matches!(f.ty, Ty::Vec(_))),
+        // A list sent as JSON text is one field, which may be absent.
+        FieldValue::Text | FieldValue::Nested => (ty, matches!(f.ty, Ty::Vec(_))),
+        FieldValue::Json => (ty, false),
         FieldValue::File => (quote!(::specgen_runtime::FilePart), false),
         FieldValue::Files => (quote!(::std::vec::Vec<::specgen_runtime::FilePart>), true),
     };
@@ -451,7 +453,8 @@ fn form(op: &Operation, model: &Model, shapes: &mut Shapes) -> Option<TokenStrea
     let writes = fields.iter().map(|f| {
         let name = ident(&f.rust);
         let wire = &f.wire;
-        let many = f.value == FieldValue::Files || matches!(f.ty, Ty::Vec(_));
+        let many = f.value == FieldValue::Files
+            || (matches!(f.value, FieldValue::Text | FieldValue::Nested) && matches!(f.ty, Ty::Vec(_)));
         let declared = f.content_type.as_ref().map(|t| quote!(form.content_type(#wire, #t);));
         let write = match (f.value, f.required || many) {
             (FieldValue::Files, _) => quote!(for file in &self.#name { form.file(#wire, file); }),

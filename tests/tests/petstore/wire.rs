@@ -815,6 +815,7 @@ mod tests {
                 check(form.ids == [1, 2, 3], &form.ids)?;
                 check(form.words == ["a b", "c"].map(String::from), &form.words)?;
                 check(form.tags == ["x", "y"].map(String::from), &form.tags)?;
+                check(form.filters == Some(filters()), &form.filters)?;
                 Ok(search::Response::NoContent)
             }
 
@@ -826,6 +827,10 @@ mod tests {
                 check(request == charge(), &request)?;
                 Ok(create_charge::Response::NoContent)
             }
+        }
+
+        fn filters() -> Vec<encoding_forms::types::SearchBodyFiltersItem> {
+            from_json(serde_json::json!([{"name": "a&b"}]))
         }
 
         /// Stripe's shapes: objects and lists in brackets, in the body and the query; strings
@@ -869,9 +874,10 @@ mod tests {
                 ids: vec![1, 2, 3],
                 words: vec!["a b".into(), "c".into()],
                 tags: vec!["x".into(), "y".into()],
+                filters: Some(filters()),
             };
             let request = search::Request { body: form }.try_into_http_request("http://h").expect("a request");
-            assert_eq!(String::from_utf8_lossy(request.body()), "ids=1%2C2%2C3&words=a+b%7Cc&tags=x&tags=y");
+            assert_eq!(String::from_utf8_lossy(request.body()), "ids=1%2C2%2C3&words=a+b%7Cc&tags=x&tags=y&filters=%5B%7B%22name%22%3A%22a%26b%22%7D%5D");
             // In brackets, as Stripe reads them; members in the order `serde_json` keeps.
             let request = charge().try_into_http_request("http://h").expect("a request");
             let mut query: Vec<_> = request.uri().query().unwrap_or_default().split('&').collect();
@@ -913,6 +919,7 @@ mod tests {
                 ids: vec![1, 2, 3],
                 words: vec!["a b".into(), "c".into()],
                 tags: vec!["x".into(), "y".into()],
+                filters: Some(filters()),
             };
             assert_eq!(
                 client.send(&search::Request { body: form }).await.expect("answer"),
