@@ -1584,7 +1584,8 @@ components:
             [
                 ("ids".to_owned(), None, Some(',')),
                 ("words".to_owned(), None, Some('|')),
-                ("tags".to_owned(), None, None)
+                ("tags".to_owned(), None, None),
+                ("filters".to_owned(), None, None)
             ]
         );
 
