@@ -415,14 +415,12 @@ fn body_ty(body: &Body, model: &Model) -> TokenStream {
 
 fn field_ty(f: &FormField, model: &Model) -> TokenStream {
     let ty = ty_tokens(&f.ty, &model.types, Place::Outside(&quote!(crate::types::)));
-    let (ty, many) = match f.value {
-        // A list sent as JSON text is one field, which may be absent.
-        FieldValue::Text | FieldValue::Nested => (ty, matches!(f.ty, Ty::Vec(_))),
-        FieldValue::Json => (ty, false),
-        FieldValue::File => (quote!(::specgen_runtime::FilePart), false),
-        FieldValue::Files => (quote!(::std::vec::Vec<::specgen_runtime::FilePart>), true),
+    let ty = match f.value {
+        FieldValue::Text | FieldValue::Json | FieldValue::Nested => ty,
+        FieldValue::File => quote!(::specgen_runtime::FilePart),
+        FieldValue::Files => quote!(::std::vec::Vec<::specgen_runtime::FilePart>),
     };
-    if f.required || many {
+    if f.required || f.is_many() {
         ty
     } else {
         quote!(::std::option::Option<#ty>)
@@ -453,8 +451,7 @@ fn form(op: &Operation, model: &Model, shapes: &mut Shapes) -> Option<TokenStrea
     let writes = fields.iter().map(|f| {
         let name = ident(&f.rust);
         let wire = &f.wire;
-        let many = f.value == FieldValue::Files
-            || (matches!(f.value, FieldValue::Text | FieldValue::Nested) && matches!(f.ty, Ty::Vec(_)));
+        let many = f.is_many();
         let declared = f.content_type.as_ref().map(|t| quote!(form.content_type(#wire, #t);));
         let write = match (f.value, f.required || many) {
             (FieldValue::Files, _) => quote!(for file in &self.#name { form.file(#wire, file); }),
@@ -482,11 +479,11 @@ fn form(op: &Operation, model: &Model, shapes: &mut Shapes) -> Option<TokenStrea
         let wire = &f.wire;
         let value = match (f.value, f.required) {
             (FieldValue::Files, _) => quote!(form.files(#wire)),
-            (FieldValue::Text, true) if matches!(f.ty, Ty::Vec(_)) => match f.separator {
+            (FieldValue::Text, true) if f.is_many() => match f.separator {
                 Some(separator) => quote!(form.fields().delimited_required(#wire, #separator)?),
                 None => quote!(form.fields().repeated_required(#wire)?),
             },
-            (FieldValue::Text, false) if matches!(f.ty, Ty::Vec(_)) => match f.separator {
+            (FieldValue::Text, false) if f.is_many() => match f.separator {
                 Some(separator) => quote!(form.fields().delimited(#wire, #separator)?),
                 None => quote!(form.fields().repeated(#wire)?),
             },
@@ -507,7 +504,7 @@ fn form(op: &Operation, model: &Model, shapes: &mut Shapes) -> Option<TokenStrea
                 let shape = shapes.reference(&f.ty);
                 match required {
                     true => quote!(form.fields().nested_required(#wire, #shape)?),
-                    false if matches!(f.ty, Ty::Vec(_)) => quote!(form.fields().nested(#wire, #shape)?.unwrap_or_default()),
+                    false if f.is_many() => quote!(form.fields().nested(#wire, #shape)?.unwrap_or_default()),
                     false => quote!(form.fields().nested(#wire, #shape)?),
                 }
             }

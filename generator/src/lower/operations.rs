@@ -133,6 +133,18 @@ pub struct FormField {
     pub separator: Option<char>,
 }
 
+impl FormField {
+    /// Whether the field holds any number of values, none meaning it is absent: files, or a
+    /// list sent a field per item or in brackets (a list sent as JSON text is one field).
+    pub fn is_many(&self) -> bool {
+        match self.value {
+            FieldValue::Files => true,
+            FieldValue::Text | FieldValue::Nested => matches!(self.ty, Ty::Vec(_)),
+            FieldValue::Json | FieldValue::File => false,
+        }
+    }
+}
+
 /// How a form field's value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldValue {
