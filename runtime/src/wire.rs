@@ -733,11 +733,10 @@ impl Shape {
     /// `text` with each string that reads as a number or boolean made one.
     fn any(text: &Value) -> Value {
         match text {
-            Value::String(t) => match t.as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Shape::Integer.read(text).or_else(|| Shape::Number.read(text)).unwrap_or_else(|| text.clone()),
-            },
+            Value::String(_) => [Shape::Bool, Shape::Integer, Shape::Number]
+                .iter()
+                .find_map(|shape| shape.read(text))
+                .unwrap_or_else(|| text.clone()),
             Value::Array(items) => Value::Array(items.iter().map(Shape::any).collect()),
             Value::Object(members) => Value::Object(members.iter().map(|(k, v)| (k.clone(), Shape::any(v))).collect()),
             other => other.clone(),
